@@ -1,0 +1,114 @@
+import { z } from "zod";
+
+const csv = (value: string) =>
+  value
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+
+const base64Key = z
+  .string()
+  .trim()
+  .refine((value) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && decodeKey(value).length === 32, {
+    message: "must be 32 bytes encoded as base64 (generate one with: openssl rand -base64 32)",
+  });
+
+export function decodeKey(value: string): Buffer {
+  return Buffer.from(value.trim().replace(/-/g, "+").replace(/_/g, "/"), "base64");
+}
+
+const countryCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2}$/, "must be a two-letter ISO country code such as US");
+
+const httpUrl = (what: string) =>
+  z
+    .string()
+    .trim()
+    .url(`must be ${what}`)
+    .refine((value) => /^https?:\/\//.test(value), { message: `must be ${what}` });
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  SLACK_BOT_TOKEN: z
+    .string({ error: "is required: the Bot User OAuth Token (xoxb-…) from your Slack app" })
+    .trim()
+    .min(1, "is required: the Bot User OAuth Token (xoxb-…) from your Slack app")
+    .regex(/^xox[bp]-/, "must be a Slack bot token starting with xoxb-"),
+  SLACK_SIGNING_SECRET: z
+    .string({ error: "is required: the Signing Secret from your Slack app's Basic Information page" })
+    .trim()
+    .min(1, "is required: the Signing Secret from your Slack app's Basic Information page"),
+  SLACK_APP_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^xapp-/, "must be an app-level token starting with xapp- (or unset for HTTP mode)")
+    .optional(),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^file:.+/, "must be a SQLite URL such as file:./data/leadline.db")
+    .default("file:./data/leadline.db"),
+  APP_ENCRYPTION_KEY: base64Key.optional(),
+  APP_ENCRYPTION_KEY_PREVIOUS: base64Key.optional(),
+  PUBLIC_BASE_URL: httpUrl("the https address where Twilio reaches this app, e.g. https://leadline.example.com")
+    .transform((value) => value.replace(/\/+$/, ""))
+    .optional(),
+  ADMIN_SLACK_USER_IDS: z
+    .string()
+    .transform(csv)
+    .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]+$/, "must be Slack user ids such as U012ABCDEF")))
+    .optional(),
+  LEADS_CHANNEL_ID: z
+    .string()
+    .trim()
+    .regex(/^[CGD][A-Z0-9]+$/, "must be a Slack channel id such as C012ABCDEF")
+    .optional(),
+  LEADS_API_TOKEN: z.string().trim().min(16, "must be at least 16 characters").optional(),
+  DEFAULT_COUNTRY: countryCode.default("US"),
+  ALLOWED_COUNTRIES: z
+    .string()
+    .transform(csv)
+    .pipe(z.array(countryCode).min(1, "must list at least one country"))
+    .default(["US", "CA"]),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SLACK_API_URL: httpUrl("an http(s) URL of the Slack Web API")
+    .transform((value) => (value.endsWith("/") ? value : `${value}/`))
+    .default("https://slack.com/api/"),
+  TWILIO_API_URL: httpUrl("an http(s) URL of the Twilio REST API")
+    .transform((value) => value.replace(/\/+$/, ""))
+    .default("https://api.twilio.com"),
+});
+
+export type Config = Readonly<z.infer<typeof schema>>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Treat empty strings like unset, as .env files often carry `NAME=` lines.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join(".") || "environment";
+      const message = issue.message.startsWith("Invalid input") ? `is required` : issue.message;
+      return `${name} ${message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  if (parsed.data.NODE_ENV === "production" && !parsed.data.APP_ENCRYPTION_KEY) {
+    throw new ConfigError([
+      "APP_ENCRYPTION_KEY is required in production: 32 bytes encoded as base64 (openssl rand -base64 32)",
+    ]);
+  }
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,7 @@
+import type { Deps } from "../services/index.js";
+import { registerHealth } from "./health.js";
+import type { Router } from "./router.js";
+
+export function registerRoutes(router: Router, deps: Deps): void {
+  registerHealth(router, deps);
+}

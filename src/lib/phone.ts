@@ -1,0 +1,103 @@
+import { type CountryCode, type NumberType, ParseError, parsePhoneNumberWithError } from "libphonenumber-js/max";
+
+export type PhoneResult =
+  | { ok: true; e164: string; country: string | undefined; type: NumberType | undefined; national: string }
+  | { ok: false; input: string; reason: string };
+
+const LETTERS: Record<string, string> = {
+  A: "2",
+  B: "2",
+  C: "2",
+  D: "3",
+  E: "3",
+  F: "3",
+  G: "4",
+  H: "4",
+  I: "4",
+  J: "5",
+  K: "5",
+  L: "5",
+  M: "6",
+  N: "6",
+  O: "6",
+  P: "7",
+  Q: "7",
+  R: "7",
+  S: "7",
+  T: "8",
+  U: "8",
+  V: "8",
+  W: "9",
+  X: "9",
+  Y: "9",
+  Z: "9",
+};
+
+const EXTENSION = /\s*(?:ext\.?|extension|x|#)\s*\d+\s*$/i;
+
+/**
+ * Parses what a person typed into E.164, reading national numbers in `defaultCountry`.
+ * Never throws: any input gives a number or a reason a person can act on.
+ */
+export function parsePhone(input: unknown, defaultCountry: string): PhoneResult {
+  const raw = typeof input === "string" ? input : "";
+  const text = raw.trim();
+  const fail = (reason: string): PhoneResult => ({ ok: false, input: raw, reason });
+  if (text.length === 0) return fail("it is empty");
+  if (text.length > 40) return fail("it is too long to be a phone number");
+  if (EXTENSION.test(text)) return fail("it has an extension, which Leadline cannot dial; remove the extension");
+  if (!/\d/.test(text)) return fail("it has no digits");
+  // Vanity numbers such as 1-800-FLOWERS dial as their keypad digits.
+  const letters = text.replace(/[^A-Za-z]/g, "");
+  if (letters.length > 0 && !/^[A-Za-z0-9\s().+-]+$/.test(text))
+    return fail("it contains characters that are not part of a phone number");
+  if (letters.length > 0 && text.replace(/\D/g, "").length < 3) return fail("it is mostly letters, not a phone number");
+  const digits = text.replace(/[A-Za-z]/g, (ch) => LETTERS[ch.toUpperCase()] ?? ch);
+  if (/[^\d\s().+-]/.test(digits)) return fail("it contains characters that are not part of a phone number");
+  if ((digits.match(/\+/g) ?? []).length > 1 || (digits.includes("+") && !digits.trimStart().startsWith("+"))) {
+    return fail("a + may only stand at the start");
+  }
+  try {
+    const parsed = parsePhoneNumberWithError(digits, { defaultCountry: defaultCountry as CountryCode });
+    if (!parsed.isPossible())
+      return fail(`it has the wrong number of digits for ${parsed.country ?? `+${parsed.countryCallingCode}`}`);
+    if (!parsed.isValid())
+      return fail(`it is not a valid number in ${parsed.country ?? `+${parsed.countryCallingCode}`}`);
+    return {
+      ok: true,
+      e164: parsed.number,
+      country: parsed.country,
+      type: parsed.getType(),
+      national: parsed.formatNational(),
+    };
+  } catch (error) {
+    if (error instanceof ParseError) {
+      const reasons: Record<string, string> = {
+        INVALID_COUNTRY: `it has no country code and ${defaultCountry} numbers do not look like this; start with + and the country code`,
+        NOT_A_NUMBER: "it is not a phone number",
+        TOO_SHORT: "it is too short",
+        TOO_LONG: "it is too long",
+        INVALID_LENGTH: "it has the wrong number of digits",
+      };
+      return fail(reasons[error.message] ?? "it is not a phone number");
+    }
+    return fail("it is not a phone number");
+  }
+}
+
+/** +15551234567 → "+1 555-123-4567" style, for people to read. */
+export function formatPhone(e164: string): string {
+  try {
+    return parsePhoneNumberWithError(e164).formatInternational();
+  } catch {
+    return e164;
+  }
+}
+
+export function phoneCountry(e164: string): string | undefined {
+  try {
+    return parsePhoneNumberWithError(e164).country;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,55 @@
+import type { App } from "@slack/bolt";
+import type { Config } from "../config.js";
+import type { Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/log.js";
+import type { TaskTracker } from "../lib/tasks.js";
+import { type AuditService, createAuditService } from "./audit.js";
+import type { Db } from "./db.js";
+import type { Keyring } from "./keyring.js";
+import { createSecretStore, type SecretStore } from "./secrets.js";
+import { createTwilioClientFactory, type TwilioFor } from "./twilio-client.js";
+
+export interface Deps {
+  config: Config;
+  log: Logger;
+  db: Db;
+  clock: Clock;
+  tasks: TaskTracker;
+  slack: App["client"];
+  secrets: SecretStore;
+  audit: AuditService;
+  twilioFor: TwilioFor;
+  startBackgroundWork(): void;
+  stopBackgroundWork(): void;
+}
+
+interface ServiceInputs {
+  config: Config;
+  log: Logger;
+  db: Db;
+  clock: Clock;
+  keyring: Keyring;
+  tasks: TaskTracker;
+  slack: App["client"];
+  twilioTimeoutMs?: number;
+}
+
+export function createServices(inputs: ServiceInputs): Deps {
+  const { config, log, db, clock, keyring, tasks, slack } = inputs;
+  const secrets = createSecretStore({ db, keyring });
+  const audit = createAuditService({ db });
+  const twilioFor = createTwilioClientFactory({ apiUrl: config.TWILIO_API_URL, timeoutMs: inputs.twilioTimeoutMs });
+  return {
+    config,
+    log,
+    db,
+    clock,
+    tasks,
+    slack,
+    secrets,
+    audit,
+    twilioFor,
+    startBackgroundWork() {},
+    stopBackgroundWork() {},
+  };
+}

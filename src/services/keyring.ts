@@ -1,0 +1,50 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { decodeKey } from "../config.js";
+import { type EncryptionKey, toEncryptionKey } from "../lib/crypto.js";
+import type { Logger } from "../lib/log.js";
+
+export interface Keyring {
+  current: EncryptionKey;
+  all: readonly EncryptionKey[];
+  generatedFile?: string;
+}
+
+interface KeyringOptions {
+  currentKey?: string;
+  previousKey?: string;
+  production: boolean;
+  dataDir: string;
+  log: Logger;
+}
+
+/**
+ * The current key comes from APP_ENCRYPTION_KEY. Outside production, with no key set, one is
+ * generated once into <dataDir>/encryption.key (mode 0600) so a local run needs no set-up.
+ */
+export function loadKeyring(options: KeyringOptions): Keyring {
+  const previous = options.previousKey ? [toEncryptionKey(decodeKey(options.previousKey))] : [];
+  if (options.currentKey) {
+    const current = toEncryptionKey(decodeKey(options.currentKey));
+    return { current, all: [current, ...previous] };
+  }
+  if (options.production) {
+    throw new Error("APP_ENCRYPTION_KEY is required in production");
+  }
+  const file = join(options.dataDir, "encryption.key");
+  if (existsSync(file)) {
+    const key = decodeKey(readFileSync(file, "utf8"));
+    if (key.length !== 32) throw new Error(`${file} does not hold 32 bytes of base64; delete it or fix it`);
+    const current = toEncryptionKey(key);
+    return { current, all: [current, ...previous] };
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  options.log.warn(
+    { file },
+    "APP_ENCRYPTION_KEY is not set: generated a local encryption key. Set APP_ENCRYPTION_KEY before going to production.",
+  );
+  const current = toEncryptionKey(decodeKey(readFileSync(file, "utf8")));
+  return { current, all: [current, ...previous], generatedFile: file };
+}

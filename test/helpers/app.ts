@@ -1,0 +1,170 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { createLeadline, type Leadline, type LeadlineOptions } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/lib/log.js";
+import { type FakeSlack, startFakeSlack } from "./fake-slack.js";
+import { type FakeTwilio, startFakeTwilio } from "./fake-twilio.js";
+import { slackSignature, twilioSignature } from "./signing.js";
+
+export const SIGNING_SECRET = "test-signing-secret-0123456789abcdef";
+export const TEAM_ID = "T0LEADLINE";
+export const CHANNEL = "C0LEADS001";
+
+export interface TestApp {
+  url: string;
+  dir: string;
+  databaseFile: string;
+  app: Leadline;
+  slack: FakeSlack;
+  twilio: FakeTwilio;
+  logs: string[];
+  env: Record<string, string>;
+  post(path: string, body: string, headers?: Record<string, string>): Promise<Response>;
+  command(command: string, text: string, user?: string, extra?: Record<string, string>): Promise<Response>;
+  interact(payload: Record<string, unknown>): Promise<Response>;
+  signedTwilio(
+    path: string,
+    params: Record<string, string>,
+    token: string,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions extends LeadlineOptions {
+  env?: Record<string, string | undefined>;
+  slack?: FakeSlack;
+  twilio?: FakeTwilio;
+  dir?: string;
+}
+
+export async function startTestApp(options: StartOptions = {}): Promise<TestApp> {
+  const slack = options.slack ?? (await startFakeSlack());
+  const twilio = options.twilio ?? (await startFakeTwilio());
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "leadline-test-"));
+  const databaseFile = join(dir, "leadline.db");
+  slack.botChannels.add(CHANNEL);
+  const env: Record<string, string> = {
+    NODE_ENV: "test",
+    PORT: "0",
+    SLACK_BOT_TOKEN: "xoxb-test-token",
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    DATABASE_URL: `file:${databaseFile}`,
+    APP_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    SLACK_API_URL: slack.apiUrl,
+    TWILIO_API_URL: twilio.url,
+    LEADS_CHANNEL_ID: CHANNEL,
+    LEADS_API_TOKEN: "test-leads-api-token-0123456789",
+    LOG_LEVEL: "debug",
+  };
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      logs.push(String(chunk));
+      callback();
+    },
+  });
+  let app!: Leadline;
+  let url = "";
+  const boot = async () => {
+    const config = loadConfig(env);
+    app = await createLeadline(config, { ...options, log: createLogger(config.LOG_LEVEL, sink) });
+    const port = await app.start();
+    url = `http://127.0.0.1:${port}`;
+  };
+  await boot();
+
+  const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${url}${path}`, { method: "POST", body, headers });
+
+  const slackPost = (body: string) => {
+    const ts = Math.floor(Date.now() / 1000);
+    return post("/slack/events", body, {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": String(ts),
+      "x-slack-signature": slackSignature(SIGNING_SECRET, ts, body),
+    });
+  };
+
+  const testApp: TestApp = {
+    get url() {
+      return url;
+    },
+    dir,
+    databaseFile,
+    get app() {
+      return app;
+    },
+    slack,
+    twilio,
+    logs,
+    env,
+    post,
+    command(command, text, user = "U0AGENT01", extra = {}) {
+      const form = new URLSearchParams({
+        token: "legacy",
+        team_id: TEAM_ID,
+        team_domain: "leadline-test",
+        channel_id: CHANNEL,
+        channel_name: "leads",
+        user_id: user,
+        user_name: user.toLowerCase(),
+        command,
+        text,
+        api_app_id: "A0LEADLINE",
+        is_enterprise_install: "false",
+        response_url: slack.responseUrl(),
+        trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e6)}.trigger`,
+        ...extra,
+      });
+      return slackPost(form.toString());
+    },
+    interact(payload) {
+      return slackPost(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    },
+    signedTwilio(path, params, token, headers = {}) {
+      const publicBase = env.PUBLIC_BASE_URL ?? url;
+      const signature = twilioSignature(token, `${publicBase}${path}`, params);
+      return post(path, new URLSearchParams(params).toString(), {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-twilio-signature": signature,
+        ...headers,
+      });
+    },
+    async restart() {
+      await app.stop();
+      await boot();
+    },
+    async stop() {
+      await app.stop();
+      if (!options.slack) await slack.close();
+      if (!options.twilio) await twilio.close();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return testApp;
+}
+
+/** Polls until `check` returns a truthy value; fails loudly with `what` on timeout. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 5_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

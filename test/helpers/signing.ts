@@ -1,0 +1,18 @@
+import { createHmac } from "node:crypto";
+
+/** Slack v0 signing: HMAC-SHA256 over `v0:{timestamp}:{raw body}`. */
+export function slackSignature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+}
+
+/** Twilio signing: HMAC-SHA1 over the full URL plus each POST param (sorted by key) as key+value. */
+export function twilioSignature(authToken: string, url: string, params: Record<string, string | string[]>): string {
+  const data = Object.keys(params)
+    .sort()
+    .reduce((acc, key) => {
+      const value = params[key]!;
+      const values = Array.isArray(value) ? [...new Set(value)].sort() : [value];
+      return acc + values.map((v) => key + v).join("");
+    }, url);
+  return createHmac("sha1", authToken).update(Buffer.from(data, "utf8")).digest("base64");
+}

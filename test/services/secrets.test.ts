@@ -1,0 +1,101 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/lib/log.js";
+import { applyMigrations, createDb, type Db } from "../../src/services/db.js";
+import { loadKeyring } from "../../src/services/keyring.js";
+import { createSecretStore } from "../../src/services/secrets.js";
+
+const log = createLogger("silent");
+const dirs: string[] = [];
+const dbs: Db[] = [];
+
+function setup(keys: { current?: string; previous?: string }, dir = mkdtempSync(join(tmpdir(), "leadline-secrets-"))) {
+  if (!dirs.includes(dir)) dirs.push(dir);
+  const file = join(dir, "leadline.db");
+  applyMigrations(file);
+  const db = createDb(`file:${file}`);
+  dbs.push(db);
+  const keyring = loadKeyring({
+    currentKey: keys.current,
+    previousKey: keys.previous,
+    production: false,
+    dataDir: dir,
+    log,
+  });
+  return { db, dir, file, keyring, store: createSecretStore({ db, keyring }) };
+}
+
+afterEach(async () => {
+  for (const db of dbs.splice(0)) await db.$disconnect();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const keyA = randomBytes(32).toString("base64");
+const keyB = randomBytes(32).toString("base64");
+
+describe("secret store", () => {
+  it("stores values encrypted: the plaintext is in none of the SQLite files", async () => {
+    const { store, db, dir } = setup({ current: keyA });
+    const plaintext = "AUTHTOKEN-plaintext-4f1c9e2b7a";
+    await store.setMany({ "twilio.authToken": plaintext, "twilio.accountSid": "AC-visible-check" }, "U1");
+    expect(await store.get("twilio.authToken")).toBe(plaintext);
+    for (const suffix of ["", "-wal", "-journal", "-shm"]) {
+      const path = join(dir, `leadline.db${suffix}`);
+      if (existsSync(path)) expect(readFileSync(path).includes(Buffer.from(plaintext))).toBe(false);
+    }
+    const row = await db.secret.findUniqueOrThrow({ where: { name: "twilio.authToken" } });
+    expect(Buffer.from(row.ciphertext).toString("utf8")).not.toContain(plaintext);
+    expect(row.iv.length).toBe(12);
+    expect(row.authTag.length).toBe(16);
+  });
+
+  it("rejects a row whose stored bytes were altered", async () => {
+    const { store, db } = setup({ current: keyA });
+    await store.setMany({ "twilio.authToken": "value" }, "U1");
+    const row = await db.secret.findUniqueOrThrow({ where: { name: "twilio.authToken" } });
+    const tampered = Buffer.from(row.ciphertext);
+    tampered[0] = (tampered[0] ?? 0) ^ 0xff;
+    await db.secret.update({ where: { id: row.id }, data: { ciphertext: new Uint8Array(tampered) } });
+    await expect(store.get("twilio.authToken")).rejects.toThrow(/failed authentication/);
+  });
+
+  it("rotation keeps old rows readable, then re-encrypts them under the new key", async () => {
+    const first = setup({ current: keyA });
+    await first.store.setMany({ a: "alpha", b: "beta" }, "U1");
+    const oldKeyId = first.keyring.current.id;
+    await first.db.$disconnect();
+
+    const rotated = setup({ current: keyB, previous: keyA }, first.dir);
+    expect(await rotated.store.get("a")).toBe("alpha");
+    expect(await rotated.store.rotate()).toEqual({ reencrypted: 2, total: 2 });
+    const rows = await rotated.db.secret.findMany();
+    expect(rows.every((row) => row.keyId === rotated.keyring.current.id && row.keyId !== oldKeyId)).toBe(true);
+    await rotated.db.$disconnect();
+
+    const newOnly = setup({ current: keyB }, first.dir);
+    expect(await newOnly.store.getMany(["a", "b"])).toEqual({ a: "alpha", b: "beta" });
+  });
+
+  it("without the previous key, rows under the old key fail loudly", async () => {
+    const first = setup({ current: keyA });
+    await first.store.setMany({ a: "alpha" }, "U1");
+    const second = setup({ current: keyB }, first.dir);
+    await expect(second.store.get("a")).rejects.toThrow(/no encryption key/);
+  });
+
+  it("generates a local key file (mode 0600) once when no key is set outside production", () => {
+    const { keyring, dir } = setup({});
+    expect(keyring.generatedFile).toBe(join(dir, "encryption.key"));
+    expect(statSync(keyring.generatedFile!).mode & 0o777).toBe(0o600);
+    const again = loadKeyring({ production: false, dataDir: dir, log });
+    expect(again.generatedFile).toBeUndefined();
+    expect(again.current.id).toBe(keyring.current.id);
+  });
+
+  it("refuses to run without a key in production", () => {
+    expect(() => loadKeyring({ production: true, dataDir: tmpdir(), log })).toThrow(/APP_ENCRYPTION_KEY is required/);
+  });
+});
