@@ -1,8 +1,12 @@
 import type { App } from "@slack/bolt";
+import { registerTwilioSetupCommand } from "./commands/twilio-setup.js";
+import { registerTwilioSetupInteractions } from "./interactions/twilio-setup.js";
 import type { Deps } from "./services/index.js";
 
 /** Every Slack surface registers its listeners here; listeners only translate to services. */
 export function registerSlackListeners(app: App, deps: Deps): void {
+  registerTwilioSetupCommand(app, deps);
+  registerTwilioSetupInteractions(app, deps);
   app.error(async (error) => {
     deps.log.error({ err: error }, "unhandled Slack listener error");
   });

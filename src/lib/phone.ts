@@ -60,9 +60,13 @@ export function parsePhone(input: unknown, defaultCountry: string): PhoneResult 
   try {
     const parsed = parsePhoneNumberWithError(digits, { defaultCountry: defaultCountry as CountryCode });
     if (!parsed.isPossible())
-      return fail(`it has the wrong number of digits for ${parsed.country ?? `+${parsed.countryCallingCode}`}`);
+      return fail(
+        `it has the wrong number of digits for ${parsed.country ?? `country code +${parsed.countryCallingCode}`}`,
+      );
     if (!parsed.isValid())
-      return fail(`it is not a valid number in ${parsed.country ?? `+${parsed.countryCallingCode}`}`);
+      return fail(
+        `it is not a valid number ${parsed.country ? `in ${parsed.country}` : `for country code +${parsed.countryCallingCode}`}`,
+      );
     return {
       ok: true,
       e164: parsed.number,

@@ -3,11 +3,14 @@ import type { Config } from "../config.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/log.js";
 import type { TaskTracker } from "../lib/tasks.js";
+import { type AdminService, createAdminService } from "./admins.js";
 import { type AuditService, createAuditService } from "./audit.js";
 import type { Db } from "./db.js";
 import type { Keyring } from "./keyring.js";
 import { createSecretStore, type SecretStore } from "./secrets.js";
+import { createSettingsService, type SettingsService } from "./settings.js";
 import { createTwilioClientFactory, type TwilioFor } from "./twilio-client.js";
+import { createSetupFlow, type SetupFlow } from "./twilio-setup.js";
 
 export interface Deps {
   config: Config;
@@ -19,6 +22,9 @@ export interface Deps {
   secrets: SecretStore;
   audit: AuditService;
   twilioFor: TwilioFor;
+  settings: SettingsService;
+  admins: AdminService;
+  setup: SetupFlow;
   startBackgroundWork(): void;
   stopBackgroundWork(): void;
 }
@@ -39,6 +45,13 @@ export function createServices(inputs: ServiceInputs): Deps {
   const secrets = createSecretStore({ db, keyring });
   const audit = createAuditService({ db });
   const twilioFor = createTwilioClientFactory({ apiUrl: config.TWILIO_API_URL, timeoutMs: inputs.twilioTimeoutMs });
+  const settings = createSettingsService({ db, secrets });
+  const admins = createAdminService({
+    adminIds: config.ADMIN_SLACK_USER_IDS,
+    usersInfo: (args) => slack.users.info(args),
+    log,
+  });
+  const setup = createSetupFlow({ settings, admins, audit, twilioFor, defaultCountry: config.DEFAULT_COUNTRY });
   return {
     config,
     log,
@@ -49,6 +62,9 @@ export function createServices(inputs: ServiceInputs): Deps {
     secrets,
     audit,
     twilioFor,
+    settings,
+    admins,
+    setup,
     startBackgroundWork() {},
     stopBackgroundWork() {},
   };

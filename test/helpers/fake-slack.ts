@@ -97,7 +97,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         };
       case "chat.postMessage": {
         const channel = String(args.channel ?? "");
-        if (!botChannels.has(channel)) return { ok: false, error: "not_in_channel" };
+        // A user id opens the app's DM with that user.
+        if (!botChannels.has(channel) && !/^[UWD]/.test(channel)) return { ok: false, error: "not_in_channel" };
         if (!args.text && !args.blocks) return { ok: false, error: "no_text" };
         const problems = blockKitProblems(args.blocks, "message");
         if (problems.length > 0) return { ok: false, error: "invalid_blocks", errors: problems };

@@ -86,7 +86,15 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     const rest = match[2];
     const account = accounts.get(sid);
     if (!auth || !account || auth.user !== sid || auth.pass !== account.token) {
-      return { op: "auth", ...error(401, 20003, "Authenticate") };
+      // Same operation name as a success, so configured delays apply to refusals too.
+      const op = !rest
+        ? "account"
+        : rest.startsWith("IncomingPhoneNumbers")
+          ? "numbers"
+          : rest === "Calls.json" && req.method === "POST"
+            ? "createCall"
+            : "auth";
+      return { op, ...error(401, 20003, "Authenticate") };
     }
     if (!rest && req.method === "GET") {
       return {

@@ -1,0 +1,108 @@
+import type { App, BlockAction, ViewSubmitAction } from "@slack/bolt";
+import { TWILIO_SETUP_REFUSAL } from "../commands/twilio-setup.js";
+import { INPUT_ACTION, ids, setupFields } from "../lib/ids.js";
+import type { Deps } from "../services/index.js";
+import { SETTING_KEYS, type SettingKey } from "../services/settings.js";
+import type { FieldErrors, SetupInput, SetupOutcome } from "../services/twilio-setup.js";
+import { settingsSummary, twilioSetupChecking, twilioSetupDone, twilioSetupModal } from "../views/twilio-setup.js";
+
+type ViewState = ViewSubmitAction["view"]["state"];
+
+function readSetupInput(state: ViewState): SetupInput {
+  const input: SetupInput = {};
+  for (const key of SETTING_KEYS) {
+    const value = state.values[setupFields[key]]?.[INPUT_ACTION]?.value;
+    if (typeof value === "string") input[key] = value;
+  }
+  return input;
+}
+
+function toBlockErrors(errors: FieldErrors): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors).map(([key, message]) => [setupFields[key as SettingKey], message]));
+}
+
+function channelOf(privateMetadata: string): string | undefined {
+  try {
+    const parsed = JSON.parse(privateMetadata) as { channel?: unknown };
+    return typeof parsed.channel === "string" ? parsed.channel : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function registerTwilioSetupInteractions(app: App, deps: Deps): void {
+  /** Tells the admin what was saved (masked): ephemerally where they ran the command, else by DM. */
+  const confirm = async (
+    userId: string,
+    channel: string | undefined,
+    outcome: Extract<SetupOutcome, { kind: "saved" }>,
+  ) => {
+    const text = `:white_check_mark: Twilio settings saved${outcome.changed.length ? ` (changed: ${outcome.changed.join(", ")})` : ""}.\n${settingsSummary(outcome.settings)}`;
+    if (channel) {
+      const posted = await app.client.chat.postEphemeral({ channel, user: userId, text }).catch(() => undefined);
+      if (posted?.ok) return;
+    }
+    await app.client.chat.postMessage({ channel: userId, text });
+  };
+
+  app.view(ids.twilioSetup.callbackId, async ({ ack, body, view }) => {
+    const userId = body.user.id;
+    const channel = channelOf(view.private_metadata);
+    const result = await deps.setup.submit({ userId, viewId: view.id, input: readSetupInput(view.state) });
+    if (result.kind === "forbidden") {
+      await ack({ response_action: "errors", errors: { [setupFields.accountSid]: TWILIO_SETUP_REFUSAL } });
+      return;
+    }
+    if (result.kind === "errors") {
+      await ack({ response_action: "errors", errors: toBlockErrors(result.errors) });
+      return;
+    }
+    if (result.kind === "saved") {
+      await ack({ response_action: "update", view: twilioSetupDone(result.settings, result.changed) });
+      await confirm(userId, channel, result);
+      return;
+    }
+    // Twilio is slow: keep the modal open as "checking…", then show the outcome in the same modal.
+    await ack({ response_action: "update", view: twilioSetupChecking(view.private_metadata) });
+    deps.tasks.run(async () => {
+      const outcome = await result.outcome;
+      if (outcome.kind === "saved") {
+        await app.client.views.update({ view_id: view.id, view: twilioSetupDone(outcome.settings, outcome.changed) });
+        await confirm(userId, channel, outcome);
+        return;
+      }
+      const notice =
+        outcome.kind === "forbidden"
+          ? TWILIO_SETUP_REFUSAL
+          : `Nothing was saved. ${Object.entries(outcome.errors)
+              .map(([, message]) => message)
+              .join(" ")}`;
+      await app.client.views.update({
+        view_id: view.id,
+        view: twilioSetupModal({
+          stored: await deps.settings.get(),
+          typed: outcome.kind === "errors" ? outcome.typed : undefined,
+          heldSecrets: outcome.kind === "errors" ? outcome.heldSecrets : undefined,
+          notice,
+          privateMetadata: view.private_metadata,
+        }),
+      });
+    });
+  });
+
+  app.action<BlockAction>(ids.twilioSetup.clearAction, async ({ ack, body, respond }) => {
+    await ack();
+    const userId = body.user.id;
+    if (!(await deps.admins.isAdmin(userId))) {
+      await deps.audit.record(userId, "twilio_settings.forbidden", { at: "clear" });
+      await respond({ response_type: "ephemeral", replace_original: false, text: TWILIO_SETUP_REFUSAL });
+      return;
+    }
+    const removed = await deps.settings.clear(userId);
+    await respond({
+      response_type: "ephemeral",
+      replace_original: true,
+      text: `:wastebasket: Removed ${removed} Twilio setting${removed === 1 ? "" : "s"}. Calls are off until an admin runs \`/twilio-setup\`.`,
+    });
+  });
+}

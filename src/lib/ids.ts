@@ -1,0 +1,45 @@
+/** Action, callback and block ids shared by views (which emit them) and listeners (which match them). */
+export const ids = {
+  twilioSetup: {
+    callbackId: "twilio_setup",
+    checkingCallbackId: "twilio_setup_checking",
+    doneCallbackId: "twilio_setup_done",
+    clearAction: "twilio_setup_clear_confirm",
+  },
+  lead: {
+    addCallbackId: "lead_add",
+    noteCallbackId: "lead_note",
+    addAction: "lead_add_open",
+    noteAction: "lead_note_open",
+  },
+  call: {
+    /** One action id per mode; the button value carries the lead id. */
+    simpleAction: "call_simple",
+    bridgeAction: "call_bridge",
+    browserAction: "call_browser",
+    settingsCallbackId: "call_settings",
+  },
+} as const;
+
+/** Input block ids of the /twilio-setup modal; also the keys of field errors. */
+export const setupFields = {
+  accountSid: "setup_account_sid",
+  authToken: "setup_auth_token",
+  phoneNumber: "setup_phone_number",
+  agentPhone: "setup_agent_phone",
+  apiKeySid: "setup_api_key_sid",
+  apiKeySecret: "setup_api_key_secret",
+  twimlAppSid: "setup_twiml_app_sid",
+  callMessage: "setup_call_message",
+} as const;
+
+export const leadFields = {
+  name: "lead_name",
+  phone: "lead_phone",
+  email: "lead_email",
+  source: "lead_source",
+  note: "lead_note",
+} as const;
+
+/** Every input block holds one element with this action id, so values are read as state[block].value. */
+export const INPUT_ACTION = "value";

@@ -1,0 +1,98 @@
+import { formatPhone } from "../lib/phone.js";
+import type { Db } from "./db.js";
+import type { SecretStore } from "./secrets.js";
+
+export const DEFAULT_CALL_MESSAGE = "Hello, this is a call from your real estate agent. They will be with you shortly.";
+
+/** Every Twilio setting, its stored secret name, its label, and whether it is a secret to never show. */
+export const TWILIO_SETTINGS = {
+  accountSid: { name: "twilio.accountSid", label: "Account SID", secret: false },
+  authToken: { name: "twilio.authToken", label: "Auth Token", secret: true },
+  phoneNumber: { name: "twilio.phoneNumber", label: "Twilio phone number", secret: false },
+  agentPhone: { name: "twilio.agentPhone", label: "Agent phone number", secret: false },
+  apiKeySid: { name: "twilio.apiKeySid", label: "API Key SID", secret: false },
+  apiKeySecret: { name: "twilio.apiKeySecret", label: "API Key Secret", secret: true },
+  twimlAppSid: { name: "twilio.twimlAppSid", label: "TwiML App SID", secret: false },
+  callMessage: { name: "twilio.callMessage", label: "Call message", secret: false },
+} as const;
+
+export type SettingKey = keyof typeof TWILIO_SETTINGS;
+export type TwilioSettings = Partial<Record<SettingKey, string>>;
+
+export const SETTING_KEYS = Object.keys(TWILIO_SETTINGS) as SettingKey[];
+
+/** What each call mode needs; the agent phone for bridge calls can also come from the agent. */
+export const REQUIRED_FOR = {
+  any: ["accountSid", "authToken", "phoneNumber"],
+  browser: ["accountSid", "authToken", "phoneNumber", "apiKeySid", "apiKeySecret", "twimlAppSid"],
+} as const satisfies Record<string, readonly SettingKey[]>;
+
+/** "…1234": the last 4 characters, enough to recognise a value, never enough to use it. */
+export function maskValue(value: string): string {
+  return `••••${value.slice(-4)}`;
+}
+
+export function describeSetting(key: SettingKey, value: string): string {
+  if (key === "callMessage") return value.length > 60 ? `${value.slice(0, 57)}…` : value;
+  if ((key === "phoneNumber" || key === "agentPhone") && value.startsWith("+")) return maskValue(formatPhone(value));
+  return maskValue(value);
+}
+
+export function missingLabels(settings: TwilioSettings, keys: readonly SettingKey[]): string[] {
+  return keys.filter((key) => !settings[key]).map((key) => TWILIO_SETTINGS[key].label);
+}
+
+export interface SettingsService {
+  /** Read at call time, so a change in /twilio-setup applies to the next call without a restart. */
+  get(): Promise<TwilioSettings>;
+  /** Saves changed values and removes `remove`, in one transaction with its audit row. */
+  save(values: TwilioSettings, actor: string, remove?: SettingKey[]): Promise<SettingKey[]>;
+  clear(actor: string): Promise<number>;
+}
+
+export function createSettingsService({ db, secrets }: { db: Db; secrets: SecretStore }): SettingsService {
+  return {
+    async get() {
+      const stored = await secrets.getMany(SETTING_KEYS.map((key) => TWILIO_SETTINGS[key].name));
+      const settings: TwilioSettings = {};
+      for (const key of SETTING_KEYS) {
+        const value = stored[TWILIO_SETTINGS[key].name];
+        if (value !== undefined && value !== "") settings[key] = value;
+      }
+      return settings;
+    },
+    async save(values, actor, remove = []) {
+      const current = await this.get();
+      const changed = SETTING_KEYS.filter(
+        (key) =>
+          (values[key] !== undefined && values[key] !== current[key]) ||
+          (remove.includes(key) && current[key] !== undefined),
+      );
+      const writes = Object.fromEntries(
+        changed.map((key) => [TWILIO_SETTINGS[key].name, remove.includes(key) ? null : (values[key] ?? null)]),
+      );
+      await db.$transaction(async (tx) => {
+        await secrets.setMany(writes, actor, tx);
+        await tx.auditLog.create({
+          data: {
+            actor,
+            action: "twilio_settings.saved",
+            detail: JSON.stringify({ changed: changed.map((key) => TWILIO_SETTINGS[key].label) }),
+          },
+        });
+      });
+      return changed;
+    },
+    async clear(actor) {
+      const names = SETTING_KEYS.map((key) => TWILIO_SETTINGS[key].name);
+      const removed = await db.$transaction(async (tx) => {
+        const result = await tx.secret.deleteMany({ where: { name: { in: names } } });
+        await tx.auditLog.create({
+          data: { actor, action: "twilio_settings.cleared", detail: JSON.stringify({ removed: result.count }) },
+        });
+        return result.count;
+      });
+      return removed;
+    },
+  };
+}

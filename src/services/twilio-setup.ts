@@ -1,0 +1,227 @@
+import { parsePhone } from "../lib/phone.js";
+import type { AdminService } from "./admins.js";
+import type { AuditService } from "./audit.js";
+import type { SettingKey, SettingsService, TwilioSettings } from "./settings.js";
+import { DEFAULT_CALL_MESSAGE, TWILIO_SETTINGS } from "./settings.js";
+import { isAmbiguousTwilioFailure, type TwilioFor, toTwilioError } from "./twilio-client.js";
+
+export type FieldErrors = Partial<Record<SettingKey, string>>;
+/** What the admin typed; blank means "keep what is stored". */
+export type SetupInput = Partial<Record<SettingKey, string | undefined>>;
+
+const CLEARABLE: SettingKey[] = ["agentPhone", "apiKeySid", "apiKeySecret", "twimlAppSid"];
+const MAX_MESSAGE = 1000;
+
+const FORMATS: Partial<Record<SettingKey, [RegExp, string]>> = {
+  accountSid: [
+    /^AC[0-9a-f]{32}$/i,
+    "An Account SID is AC followed by 32 characters 0-9 and a-f (Twilio Console → Account Info)",
+  ],
+  authToken: [/^[0-9A-Za-z]{32}$/, "An Auth Token is 32 letters and digits (Twilio Console → Account Info)"],
+  apiKeySid: [/^SK[0-9a-f]{32}$/i, "An API Key SID is SK followed by 32 characters 0-9 and a-f"],
+  apiKeySecret: [/^[0-9A-Za-z]{32}$/, "An API Key Secret is 32 letters and digits, shown once when the key is created"],
+  twimlAppSid: [/^AP[0-9a-f]{32}$/i, "A TwiML App SID is AP followed by 32 characters 0-9 and a-f"],
+};
+
+/**
+ * Checks formats and merges the input over what is stored: a blank keeps the stored value, `none`
+ * removes an optional one. Returns the settings as they would be saved (null = remove).
+ */
+export function checkSetupInput(
+  input: SetupInput,
+  stored: TwilioSettings,
+  defaultCountry: string,
+): { values: Partial<Record<SettingKey, string | null>>; merged: TwilioSettings; errors: FieldErrors } {
+  const values: Partial<Record<SettingKey, string | null>> = {};
+  const errors: FieldErrors = {};
+  for (const key of Object.keys(TWILIO_SETTINGS) as SettingKey[]) {
+    const raw = (input[key] ?? "").trim();
+    if (raw === "") continue;
+    if (CLEARABLE.includes(key) && raw.toLowerCase() === "none") {
+      values[key] = null;
+      continue;
+    }
+    if (key === "phoneNumber" || key === "agentPhone") {
+      const phone = parsePhone(raw, defaultCountry);
+      if (phone.ok) values[key] = phone.e164;
+      else errors[key] = `"${raw}" is not a callable number: ${phone.reason}.`;
+      continue;
+    }
+    if (key === "callMessage") {
+      if (raw.length > MAX_MESSAGE)
+        errors[key] = `Keep the message under ${MAX_MESSAGE} characters (it has ${raw.length}).`;
+      else values[key] = raw;
+      continue;
+    }
+    const format = FORMATS[key];
+    if (format && !format[0].test(raw)) errors[key] = format[1];
+    else values[key] = raw;
+  }
+  const merged: TwilioSettings = { ...stored };
+  for (const [key, value] of Object.entries(values) as [SettingKey, string | null][]) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  merged.callMessage ??= DEFAULT_CALL_MESSAGE;
+  for (const key of ["accountSid", "authToken", "phoneNumber"] as const) {
+    if (!merged[key] && !errors[key]) errors[key] = `Enter the ${TWILIO_SETTINGS[key].label}.`;
+  }
+  const browser = ["apiKeySid", "apiKeySecret", "twimlAppSid"] as const;
+  const present = browser.filter((key) => merged[key]);
+  if (present.length > 0 && present.length < browser.length) {
+    for (const key of browser) {
+      if (!merged[key] && !errors[key]) {
+        errors[key] =
+          "Browser calls need all three: API Key SID, API Key Secret and TwiML App SID (or type none in each).";
+      }
+    }
+  }
+  return { values, merged, errors };
+}
+
+/**
+ * Asks Twilio whether the account and token work and whether the number belongs to the account:
+ * GET /Accounts/{Sid}.json, then GET /Accounts/{Sid}/IncomingPhoneNumbers.json?PhoneNumber=…
+ */
+export async function verifyTwilioCredentials(twilioFor: TwilioFor, settings: TwilioSettings): Promise<FieldErrors> {
+  const { accountSid, authToken, phoneNumber } = settings;
+  if (!accountSid || !authToken || !phoneNumber) return {};
+  const client = twilioFor({ accountSid, authToken });
+  try {
+    await client.api.v2010.accounts(accountSid).fetch();
+  } catch (error) {
+    const twilioError = toTwilioError(error);
+    if (twilioError && (twilioError.code === 20003 || twilioError.status === 401)) {
+      return { authToken: `Account SID or Auth Token is wrong (Twilio ${twilioError.code}: ${twilioError.message}).` };
+    }
+    if (twilioError && twilioError.status === 404) {
+      return { accountSid: `Twilio has no account ${accountSid} (${twilioError.code}: ${twilioError.message}).` };
+    }
+    return { accountSid: unreachable(error) };
+  }
+  try {
+    const numbers = await client.api.v2010.accounts(accountSid).incomingPhoneNumbers.list({ phoneNumber, limit: 1 });
+    if (numbers.length === 0) {
+      return {
+        phoneNumber: `${phoneNumber} is not a phone number on this Twilio account. Use one listed under Phone Numbers → Active numbers.`,
+      };
+    }
+  } catch (error) {
+    return { phoneNumber: unreachable(error) };
+  }
+  return {};
+}
+
+function unreachable(error: unknown): string {
+  const twilioError = toTwilioError(error);
+  if (twilioError) return `Twilio refused the check (${twilioError.code}): ${twilioError.message}`;
+  if (isAmbiguousTwilioFailure(error))
+    return "Twilio did not answer in time; nothing was saved. Submit again in a moment.";
+  return "Leadline could not reach Twilio to check these values; nothing was saved. Submit again in a moment.";
+}
+
+export type SetupOutcome =
+  | { kind: "forbidden" }
+  | { kind: "errors"; errors: FieldErrors; typed: Partial<Record<SettingKey, string>>; heldSecrets: SettingKey[] }
+  | { kind: "saved"; settings: TwilioSettings; changed: string[] };
+
+export type SubmitResult = SetupOutcome | { kind: "pending"; outcome: Promise<SetupOutcome> };
+
+export interface SetupFlow {
+  submit(args: { userId: string; viewId: string; input: SetupInput }): Promise<SubmitResult>;
+}
+
+interface SetupFlowDeps {
+  settings: SettingsService;
+  admins: AdminService;
+  audit: AuditService;
+  twilioFor: TwilioFor;
+  defaultCountry: string;
+  /** How long the Slack ack may wait for Twilio before switching the modal to "checking…". */
+  answerWithinMs?: number;
+  heldForMs?: number;
+  now?: () => number;
+}
+
+/**
+ * The /twilio-setup submission: admin check, formats, Twilio's word, then one transaction.
+ * Secrets typed in an attempt that Twilio refused after the ack are held in memory (never in
+ * private_metadata) for the next submission of the same modal, so the admin need not type them again.
+ */
+export function createSetupFlow(deps: SetupFlowDeps): SetupFlow {
+  const answerWithinMs = deps.answerWithinMs ?? 2_000;
+  const heldForMs = deps.heldForMs ?? 15 * 60_000;
+  const now = deps.now ?? Date.now;
+  const held = new Map<string, { userId: string; values: SetupInput; expires: number }>();
+
+  const finish = async (
+    userId: string,
+    viewId: string,
+    input: SetupInput,
+    values: Partial<Record<SettingKey, string | null>>,
+    merged: TwilioSettings,
+    errors: FieldErrors,
+  ): Promise<SetupOutcome> => {
+    if (Object.keys(errors).length > 0) {
+      const secrets = (Object.keys(TWILIO_SETTINGS) as SettingKey[]).filter(
+        (key) => TWILIO_SETTINGS[key].secret && (input[key] ?? "").trim() !== "",
+      );
+      if (secrets.length > 0) {
+        held.set(viewId, {
+          userId,
+          values: Object.fromEntries(secrets.map((key) => [key, input[key]])),
+          expires: now() + heldForMs,
+        });
+      }
+      const typed = Object.fromEntries(
+        (Object.keys(TWILIO_SETTINGS) as SettingKey[])
+          .filter((key) => !TWILIO_SETTINGS[key].secret && (input[key] ?? "").trim() !== "")
+          .map((key) => [key, (input[key] ?? "").trim()]),
+      );
+      await deps.audit.record(userId, "twilio_settings.refused", { fields: Object.keys(errors) });
+      return { kind: "errors", errors, typed, heldSecrets: secrets };
+    }
+    const toSave = Object.fromEntries(
+      Object.entries(values).map(([key, value]) => [key, value ?? undefined]),
+    ) as TwilioSettings;
+    const removals = Object.entries(values)
+      .filter(([, value]) => value === null)
+      .map(([key]) => key as SettingKey);
+    const changedKeys = await deps.settings.save({ ...toSave, callMessage: merged.callMessage }, userId, removals);
+    held.delete(viewId);
+    return { kind: "saved", settings: merged, changed: changedKeys.map((key) => TWILIO_SETTINGS[key].label) };
+  };
+
+  return {
+    async submit({ userId, viewId, input }) {
+      if (!(await deps.admins.isAdmin(userId))) {
+        await deps.audit.record(userId, "twilio_settings.forbidden", {});
+        return { kind: "forbidden" };
+      }
+      for (const [key, entry] of held) if (entry.expires < now()) held.delete(key);
+      const kept = held.get(viewId);
+      const withHeld: SetupInput = { ...input };
+      if (kept && kept.userId === userId) {
+        for (const [key, value] of Object.entries(kept.values) as [SettingKey, string][]) {
+          if ((withHeld[key] ?? "").trim() === "") withHeld[key] = value;
+        }
+      }
+      const stored = await deps.settings.get();
+      const checked = checkSetupInput(withHeld, stored, deps.defaultCountry);
+      if (Object.keys(checked.errors).length > 0) {
+        return finish(userId, viewId, withHeld, checked.values, checked.merged, checked.errors);
+      }
+      const verification = verifyTwilioCredentials(deps.twilioFor, checked.merged).then((errors) =>
+        finish(userId, viewId, withHeld, checked.values, checked.merged, errors),
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), answerWithinMs);
+      });
+      const first = await Promise.race([verification, timeout]);
+      clearTimeout(timer);
+      if (first === "timeout") return { kind: "pending", outcome: verification };
+      return first;
+    },
+  };
+}

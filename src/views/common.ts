@@ -1,0 +1,35 @@
+import type { KnownBlock, PlainTextElement } from "@slack/types";
+
+export const plain = (text: string): PlainTextElement => ({
+  type: "plain_text",
+  text: truncate(text, 3000) || " ",
+  emoji: true,
+});
+
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/**
+ * Makes user-supplied text inert in mrkdwn: no <!channel>, <@U…> or links, no stray formatting.
+ * Slack requires &, < and > escaped; zero-width spaces break *bold*, _italic_, ~strike~ and `code`.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/([*_~`])/g, "\u200b$1\u200b")
+    .replace(/@(channel|here|everyone)\b/gi, "@\u200b$1");
+}
+
+export const mrkdwnSection = (text: string): KnownBlock => ({
+  type: "section",
+  text: { type: "mrkdwn", text: truncate(text, 3000) || " " },
+});
+
+export const context = (text: string): KnownBlock => ({
+  type: "context",
+  elements: [{ type: "mrkdwn", text: truncate(text, 3000) || " " }],
+});

@@ -1,0 +1,176 @@
+import type { KnownBlock, ModalView } from "@slack/types";
+import { INPUT_ACTION, ids, setupFields } from "../lib/ids.js";
+import {
+  DEFAULT_CALL_MESSAGE,
+  describeSetting,
+  REQUIRED_FOR,
+  SETTING_KEYS,
+  type SettingKey,
+  TWILIO_SETTINGS,
+  type TwilioSettings,
+} from "../services/settings.js";
+import { context, escapeMrkdwn, mrkdwnSection, plain, truncate } from "./common.js";
+
+export interface SetupModalInput {
+  stored: TwilioSettings;
+  /** Non-secret values the admin just typed, shown again after a failed check. */
+  typed?: Partial<Record<SettingKey, string>>;
+  /** Secrets typed in the last attempt and held by the server: a blank keeps them. */
+  heldSecrets?: SettingKey[];
+  notice?: string;
+  privateMetadata: string;
+}
+
+const HELP: Record<SettingKey, string> = {
+  accountSid: "Twilio Console → Account Info. Starts with AC.",
+  authToken: "Twilio Console → Account Info.",
+  phoneNumber: "A voice-capable number on this account; calls come from it.",
+  agentPhone: "Where voice-bridge calls ring when the agent has set no phone of their own. Type none to remove.",
+  apiKeySid: "For browser calls. Starts with SK. Type none to remove.",
+  apiKeySecret: "For browser calls. Type none to remove.",
+  twimlAppSid:
+    "For browser calls: the TwiML App whose voice URL is <PUBLIC_BASE_URL>/twilio/voice/browser. Starts with AP.",
+  callMessage: "What the lead hears first. Then a 2-second pause and “Please hold.”",
+};
+
+const OPTIONAL_KEYS = new Set<SettingKey>(["agentPhone", "apiKeySid", "apiKeySecret", "twimlAppSid"]);
+
+function hintFor(key: SettingKey, input: SetupModalInput): string {
+  const held = input.heldSecrets?.includes(key);
+  const stored = input.stored[key];
+  const parts = [HELP[key]];
+  if (held) parts.unshift("Leave blank to use the value you just entered.");
+  else if (stored && key !== "callMessage")
+    parts.unshift(`Saved: ${describeSetting(key, stored)}. Leave blank to keep it.`);
+  return truncate(parts.join(" "), 2000);
+}
+
+export function twilioSetupModal(input: SetupModalInput): ModalView {
+  const blocks: KnownBlock[] = [];
+  if (input.notice) blocks.push(mrkdwnSection(`:warning: ${escapeMrkdwn(input.notice)}`));
+  blocks.push(
+    context(
+      "Values are checked with Twilio before anything is saved, then stored encrypted. Saved values are never shown, only their last 4 characters.",
+    ),
+  );
+  for (const key of SETTING_KEYS) {
+    const setting = TWILIO_SETTINGS[key];
+    const typed = input.typed?.[key];
+    const initial =
+      key === "callMessage"
+        ? (typed ?? input.stored.callMessage ?? DEFAULT_CALL_MESSAGE)
+        : setting.secret
+          ? undefined
+          : typed;
+    blocks.push({
+      type: "input",
+      block_id: setupFields[key],
+      optional:
+        key === "callMessage" ||
+        OPTIONAL_KEYS.has(key) ||
+        Boolean(input.stored[key]) ||
+        Boolean(input.heldSecrets?.includes(key)),
+      label: plain(setting.label + (OPTIONAL_KEYS.has(key) ? " (optional)" : "")),
+      hint: plain(hintFor(key, input)),
+      element: {
+        type: "plain_text_input",
+        action_id: INPUT_ACTION,
+        multiline: key === "callMessage",
+        max_length: key === "callMessage" ? 1000 : 100,
+        ...(initial ? { initial_value: initial } : {}),
+        ...(key === "phoneNumber" || key === "agentPhone" ? { placeholder: plain("+1 212 555 0100") } : {}),
+      },
+    });
+  }
+  return {
+    type: "modal",
+    callback_id: ids.twilioSetup.callbackId,
+    title: plain("Connect Twilio"),
+    submit: plain("Check and save"),
+    close: plain("Cancel"),
+    private_metadata: input.privateMetadata,
+    blocks,
+  };
+}
+
+export function twilioSetupChecking(privateMetadata: string): ModalView {
+  return {
+    type: "modal",
+    callback_id: ids.twilioSetup.checkingCallbackId,
+    title: plain("Connect Twilio"),
+    close: plain("Close"),
+    private_metadata: privateMetadata,
+    blocks: [
+      mrkdwnSection(":hourglass_flowing_sand: *Checking with Twilio…*"),
+      context(
+        "Twilio is slow to answer. This window updates by itself; your entries are kept if anything needs fixing.",
+      ),
+    ],
+  };
+}
+
+export function settingsSummary(settings: TwilioSettings): string {
+  return SETTING_KEYS.filter((key) => settings[key] && key !== "callMessage")
+    .map((key) => `• ${TWILIO_SETTINGS[key].label}: \`${describeSetting(key, settings[key]!)}\``)
+    .join("\n");
+}
+
+export function twilioSetupDone(settings: TwilioSettings, changed: string[]): ModalView {
+  return {
+    type: "modal",
+    callback_id: ids.twilioSetup.doneCallbackId,
+    title: plain("Twilio connected"),
+    close: plain("Done"),
+    blocks: [
+      mrkdwnSection(
+        `:white_check_mark: *Twilio is connected.* ${changed.length > 0 ? `Changed: ${changed.join(", ")}.` : "Nothing changed."}`,
+      ),
+      mrkdwnSection(settingsSummary(settings) || "No values saved."),
+    ],
+  };
+}
+
+export function twilioStatusBlocks(settings: TwilioSettings): { text: string; blocks: KnownBlock[] } {
+  const missingCalls = REQUIRED_FOR.any.filter((key) => !settings[key]).map((key) => TWILIO_SETTINGS[key].label);
+  const missingBrowser = REQUIRED_FOR.browser.filter((key) => !settings[key]).map((key) => TWILIO_SETTINGS[key].label);
+  const lines = [
+    missingCalls.length === 0
+      ? ":white_check_mark: Calls are ready."
+      : `:x: Calls cannot be placed. Missing Twilio settings: ${missingCalls.join(", ")}. An admin can run \`/twilio-setup\`.`,
+    missingBrowser.length === 0
+      ? ":white_check_mark: Browser calls are ready."
+      : `:information_source: Browser calls are off. Missing: ${missingBrowser.join(", ")}.`,
+    settings.agentPhone
+      ? ""
+      : ":information_source: No agent phone: voice-bridge calls use each agent's own phone (`/call-lead settings`).",
+  ].filter(Boolean);
+  const summary = settingsSummary(settings);
+  return {
+    text: lines.join("\n"),
+    blocks: [mrkdwnSection(`*Twilio settings*\n${lines.join("\n")}`), ...(summary ? [mrkdwnSection(summary)] : [])],
+  };
+}
+
+export function clearConfirmBlocks(): KnownBlock[] {
+  return [
+    mrkdwnSection("*Remove every Twilio setting?* Calls stop working until an admin runs `/twilio-setup` again."),
+    {
+      type: "actions",
+      elements: [
+        {
+          type: "button",
+          action_id: ids.twilioSetup.clearAction,
+          style: "danger",
+          text: plain("Remove Twilio settings"),
+          value: "clear",
+          confirm: {
+            title: plain("Remove Twilio settings?"),
+            text: plain("Leadline will forget the Account SID, Auth Token, numbers and keys."),
+            confirm: plain("Remove"),
+            deny: plain("Keep them"),
+          },
+        },
+      ],
+    },
+  ];
+}
