@@ -29,7 +29,7 @@ export interface FakeTwilio {
   delays: Map<string, number>;
   /** Destroy the socket without answering (a network failure) for the next N creates. */
   dropNextCreates: number;
-  addAccount(account?: Partial<FakeAccount> & { numbers?: string[] }): FakeAccount;
+  addAccount(account?: { sid?: string; token?: string; numbers?: string[] }): FakeAccount;
   creates(): TwilioRequest[];
   close(): Promise<void>;
 }
