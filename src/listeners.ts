@@ -1,5 +1,7 @@
 import type { App } from "@slack/bolt";
+import { registerLeadCommand } from "./commands/lead.js";
 import { registerTwilioSetupCommand } from "./commands/twilio-setup.js";
+import { registerLeadInteractions } from "./interactions/lead.js";
 import { registerTwilioSetupInteractions } from "./interactions/twilio-setup.js";
 import type { Deps } from "./services/index.js";
 
@@ -7,6 +9,8 @@ import type { Deps } from "./services/index.js";
 export function registerSlackListeners(app: App, deps: Deps): void {
   registerTwilioSetupCommand(app, deps);
   registerTwilioSetupInteractions(app, deps);
+  registerLeadCommand(app, deps);
+  registerLeadInteractions(app, deps);
   app.error(async (error) => {
     deps.log.error({ err: error }, "unhandled Slack listener error");
   });

@@ -11,6 +11,8 @@ export const ids = {
     noteCallbackId: "lead_note",
     addAction: "lead_add_open",
     noteAction: "lead_note_open",
+    phoneAction: "lead_phone_open",
+    phoneCallbackId: "lead_phone",
   },
   call: {
     /** One action id per mode; the button value carries the lead id. */

@@ -7,8 +7,10 @@ import { type AdminService, createAdminService } from "./admins.js";
 import { type AuditService, createAuditService } from "./audit.js";
 import type { Db } from "./db.js";
 import type { Keyring } from "./keyring.js";
+import { createLeadService, type LeadService } from "./leads.js";
 import { createSecretStore, type SecretStore } from "./secrets.js";
 import { createSettingsService, type SettingsService } from "./settings.js";
+import { createSlackMessenger, type SlackMessenger } from "./slack-messages.js";
 import { createTwilioClientFactory, type TwilioFor } from "./twilio-client.js";
 import { createSetupFlow, type SetupFlow } from "./twilio-setup.js";
 
@@ -25,6 +27,8 @@ export interface Deps {
   settings: SettingsService;
   admins: AdminService;
   setup: SetupFlow;
+  leads: LeadService;
+  messenger: SlackMessenger;
   startBackgroundWork(): void;
   stopBackgroundWork(): void;
 }
@@ -52,6 +56,8 @@ export function createServices(inputs: ServiceInputs): Deps {
     log,
   });
   const setup = createSetupFlow({ settings, admins, audit, twilioFor, defaultCountry: config.DEFAULT_COUNTRY });
+  const leads = createLeadService({ db, defaultCountry: config.DEFAULT_COUNTRY });
+  const messenger = createSlackMessenger({ slack, log });
   return {
     config,
     log,
@@ -65,6 +71,8 @@ export function createServices(inputs: ServiceInputs): Deps {
     settings,
     admins,
     setup,
+    leads,
+    messenger,
     startBackgroundWork() {},
     stopBackgroundWork() {},
   };

@@ -96,3 +96,8 @@ export function createSettingsService({ db, secrets }: { db: Db; secrets: Secret
     },
   };
 }
+
+/** Browser calls need the API key, its secret, the TwiML App and a public URL Twilio can reach. */
+export function browserCallsReady(settings: TwilioSettings, publicBaseUrl: string | undefined): boolean {
+  return Boolean(publicBaseUrl) && REQUIRED_FOR.browser.every((key) => settings[key]);
+}

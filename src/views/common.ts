@@ -33,3 +33,10 @@ export const context = (text: string): KnownBlock => ({
   type: "context",
   elements: [{ type: "mrkdwn", text: truncate(text, 3000) || " " }],
 });
+
+/** Escapes, then shortens to at most `max` characters without cutting an entity such as &amp; in half. */
+export function escapeTruncate(text: string, max: number): string {
+  const escaped = escapeMrkdwn(text);
+  if (escaped.length <= max) return escaped;
+  return `${escaped.slice(0, max - 1).replace(/&[a-z]*$/, "")}…`;
+}

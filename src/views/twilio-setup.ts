@@ -9,7 +9,7 @@ import {
   TWILIO_SETTINGS,
   type TwilioSettings,
 } from "../services/settings.js";
-import { context, escapeMrkdwn, mrkdwnSection, plain, truncate } from "./common.js";
+import { context, escapeTruncate, mrkdwnSection, plain, truncate } from "./common.js";
 
 export interface SetupModalInput {
   stored: TwilioSettings;
@@ -47,7 +47,7 @@ function hintFor(key: SettingKey, input: SetupModalInput): string {
 
 export function twilioSetupModal(input: SetupModalInput): ModalView {
   const blocks: KnownBlock[] = [];
-  if (input.notice) blocks.push(mrkdwnSection(`:warning: ${escapeMrkdwn(input.notice)}`));
+  if (input.notice) blocks.push(mrkdwnSection(`:warning: ${escapeTruncate(input.notice, 2900)}`));
   blocks.push(
     context(
       "Values are checked with Twilio before anything is saved, then stored encrypted. Saved values are never shown, only their last 4 characters.",

@@ -1,0 +1,157 @@
+import { timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { Call, Lead, Note } from "@prisma/client";
+import { z } from "zod";
+import { cardOptions } from "../interactions/card-options.js";
+import { ago } from "../lib/time.js";
+import type { Deps } from "../services/index.js";
+import { validateNewLead } from "../services/leads.js";
+import { leadCard, leadCardText } from "../views/lead-card.js";
+import { HttpError, type Router, readBody, sendJson } from "./router.js";
+
+const MAX_BODY = 64 * 1024;
+
+const leadBody = z.object({
+  name: z.string({ error: "name is required and must be a string" }),
+  phone: z.string({ error: "phone is required and must be a string" }),
+  email: z.string({ error: "email must be a string" }).optional(),
+  source: z.string({ error: "source must be a string" }).optional(),
+  note: z.string({ error: "note must be a string" }).optional(),
+  submittedAt: z.iso
+    .datetime({ error: "submittedAt must be an ISO 8601 time such as 2026-10-14T19:03:04Z", offset: true })
+    .optional(),
+});
+
+export function serializeLead(lead: Lead & { notes?: Note[]; calls?: Call[] }) {
+  return {
+    id: lead.id,
+    name: lead.name,
+    phone: lead.phone,
+    email: lead.email,
+    source: lead.source,
+    owner: lead.ownerSlackId,
+    doNotCall: lead.doNotCall,
+    lastContactedAt: lead.lastContactedAt?.toISOString() ?? null,
+    createdAt: lead.createdAt.toISOString(),
+    updatedAt: lead.updatedAt.toISOString(),
+    ...(lead.notes
+      ? {
+          notes: lead.notes.map((note) => ({
+            id: note.id,
+            author: note.author,
+            body: note.body,
+            createdAt: note.createdAt.toISOString(),
+          })),
+        }
+      : {}),
+    ...(lead.calls
+      ? {
+          calls: lead.calls.map((call) => ({
+            id: call.id,
+            mode: call.mode,
+            from: call.fromNumber,
+            to: call.toNumber,
+            callSid: call.twilioSid,
+            status: call.status,
+            answeredBy: call.answeredBy,
+            durationSeconds: call.durationSec,
+            price: call.price,
+            priceUnit: call.priceUnit,
+            placedBy: call.placedBy,
+            errorCode: call.errorCode,
+            errorMessage: call.errorMessage,
+            createdAt: call.createdAt.toISOString(),
+            endedAt: call.endedAt?.toISOString() ?? null,
+          })),
+        }
+      : {}),
+  };
+}
+
+function authorize(req: IncomingMessage, token: string | undefined): void {
+  if (!token)
+    throw new HttpError(503, "lead API disabled", {
+      error: "lead_api_disabled",
+      message: "Set LEADS_API_TOKEN to enable the lead API.",
+    });
+  const header = req.headers.authorization ?? "";
+  const given = Buffer.from(header.startsWith("Bearer ") ? header.slice(7).trim() : "");
+  const expected = Buffer.from(token);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new HttpError(401, "unauthorized", {
+      error: "unauthorized",
+      message: "Send Authorization: Bearer <LEADS_API_TOKEN>.",
+    });
+  }
+}
+
+export function registerLeadsApi(router: Router, deps: Deps): void {
+  router.add("POST", "/api/leads", async ({ req, res }) => {
+    authorize(req, deps.config.LEADS_API_TOKEN);
+    if (!(req.headers["content-type"] ?? "").toLowerCase().startsWith("application/json")) {
+      throw new HttpError(415, "json only", {
+        error: "unsupported_media_type",
+        message: "Send the lead as JSON (Content-Type: application/json).",
+      });
+    }
+    const raw = await readBody(req, MAX_BODY).catch((error: unknown) => {
+      if (error instanceof HttpError && error.status === 413) {
+        throw new HttpError(413, "too large", {
+          error: "payload_too_large",
+          message: "The body is larger than 64 KB.",
+        });
+      }
+      throw error;
+    });
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString("utf8"));
+    } catch {
+      throw new HttpError(400, "invalid json", { error: "invalid_json", message: "The body is not valid JSON." });
+    }
+    const parsed = leadBody.safeParse(json);
+    if (!parsed.success) {
+      const fields = Object.fromEntries(
+        parsed.error.issues.map((issue) => [issue.path.join(".") || "body", issue.message]),
+      );
+      throw new HttpError(400, "bad body", { error: "invalid_body", message: "Fix the fields listed.", fields });
+    }
+    const body = parsed.data;
+    const { errors } = validateNewLead(body, deps.config.DEFAULT_COUNTRY);
+    if (!body.phone.trim()) errors.phone = "Give the lead's phone number.";
+    if (Object.keys(errors).length > 0) {
+      throw new HttpError(422, "invalid lead", {
+        error: "validation_failed",
+        message: "Fix the fields listed.",
+        fields: errors,
+      });
+    }
+    const { lead, created } = await deps.leads.createOrGet({
+      ...body,
+      author: body.source ? `api (${body.source})` : "api",
+    });
+    sendJson(res, created ? 201 : 200, { created, lead: serializeLead(lead) });
+    const channel = deps.config.LEADS_CHANNEL_ID;
+    if (created && channel) {
+      const arrived = body.submittedAt ? new Date(body.submittedAt) : lead.createdAt;
+      deps.tasks.run(async () => {
+        const full = await deps.leads.get(lead.id);
+        if (!full) return;
+        const now = deps.clock();
+        const banner = `:rotating_light: New lead${lead.source ? ` from ${lead.source}` : ""} · waited ${ago(arrived, now)} · speed to lead: call now`;
+        await deps.messenger.postToChannel(
+          { channel },
+          { text: `New lead: ${leadCardText(full)}`, blocks: leadCard(full, await cardOptions(deps, { banner })) },
+        );
+      });
+    }
+  });
+
+  router.add("GET", "/api/leads/:id", async ({ req, res, params }) => {
+    authorize(req, deps.config.LEADS_API_TOKEN);
+    const id = Number(params.id);
+    const lead = Number.isInteger(id) && id > 0 ? await deps.leads.detail(id) : undefined;
+    if (!lead) throw new HttpError(404, "no lead", { error: "not_found", message: `No lead with id ${params.id}.` });
+    sendJson(res, 200, { lead: serializeLead(lead) });
+  });
+}

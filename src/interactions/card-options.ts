@@ -1,0 +1,12 @@
+import type { Deps } from "../services/index.js";
+import { browserCallsReady } from "../services/settings.js";
+import type { LeadCardOptions } from "../views/lead-card.js";
+
+/** What every lead card needs to know about now: the time, and whether browser calls are set up. */
+export async function cardOptions(
+  deps: Pick<Deps, "settings" | "clock" | "config">,
+  extra: Partial<LeadCardOptions> = {},
+): Promise<LeadCardOptions> {
+  const settings = await deps.settings.get();
+  return { now: deps.clock(), browserEnabled: browserCallsReady(settings, deps.config.PUBLIC_BASE_URL), ...extra };
+}

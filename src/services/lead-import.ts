@@ -1,0 +1,73 @@
+import { parseCsv } from "../lib/csv.js";
+import { DuplicateLeadError, type LeadService, LeadValidationError } from "./leads.js";
+
+export interface ImportReport {
+  created: { line: number; id: number; name: string }[];
+  duplicates: { line: number; name: string; existingId: number; existingName: string }[];
+  rejected: { line: number; reason: string }[];
+}
+
+const COLUMNS = ["name", "phone", "email", "source"] as const;
+
+/** Imports a CSV with a header (name, phone, email, source); each row is created whole or not at all. */
+export async function importLeadsCsv(text: string, leads: LeadService, author: string): Promise<ImportReport> {
+  const report: ImportReport = { created: [], duplicates: [], rejected: [] };
+  const rows = parseCsv(text);
+  const header = rows.shift();
+  if (!header) throw new Error("The file is empty: it needs a header row with name, phone, email, source.");
+  const names = header.fields.map((name) => name.trim().toLowerCase());
+  const index = Object.fromEntries(COLUMNS.map((column) => [column, names.indexOf(column)])) as Record<
+    (typeof COLUMNS)[number],
+    number
+  >;
+  if (index.name < 0 || index.phone < 0) {
+    throw new Error(
+      `The header must name the columns name and phone (found: ${header.fields.join(", ") || "nothing"}).`,
+    );
+  }
+  for (const row of rows) {
+    const get = (column: (typeof COLUMNS)[number]) =>
+      index[column] >= 0 ? (row.fields[index[column]] ?? "").trim() : "";
+    if (row.fields.every((field) => field.trim() === "")) continue;
+    if (!get("phone")) {
+      report.rejected.push({ line: row.line, reason: "no phone number" });
+      continue;
+    }
+    try {
+      const lead = await leads.create({
+        name: get("name"),
+        phone: get("phone"),
+        email: get("email") || undefined,
+        source: get("source") || undefined,
+        author,
+      });
+      report.created.push({ line: row.line, id: lead.id, name: lead.name });
+    } catch (error) {
+      if (error instanceof DuplicateLeadError) {
+        report.duplicates.push({
+          line: row.line,
+          name: get("name"),
+          existingId: error.existing.id,
+          existingName: error.existing.name,
+        });
+      } else if (error instanceof LeadValidationError) {
+        report.rejected.push({ line: row.line, reason: Object.values(error.errors).join(" ") });
+      } else {
+        throw error;
+      }
+    }
+  }
+  return report;
+}
+
+export function formatImportReport(report: ImportReport): string {
+  const lines = [
+    `Created ${report.created.length}, duplicates ${report.duplicates.length}, rejected ${report.rejected.length}.`,
+    ...report.duplicates.map(
+      (d) =>
+        `  line ${d.line}: duplicate — ${d.name || "(no name)"} has the phone of lead #${d.existingId} ${d.existingName}`,
+    ),
+    ...report.rejected.map((r) => `  line ${r.line}: rejected — ${r.reason}`),
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,214 @@
+import type { Call, Lead, Note } from "@prisma/client";
+import { UserError } from "../lib/errors.js";
+import { parsePhone } from "../lib/phone.js";
+import type { Db } from "./db.js";
+
+export type LeadWithLastNote = Lead & { lastNote?: Note };
+export type LeadDetail = Lead & { notes: Note[]; calls: Call[] };
+
+export interface NewLead {
+  name: string;
+  phone?: string;
+  email?: string;
+  source?: string;
+  note?: string;
+  ownerSlackId?: string;
+  author: string;
+}
+
+export type LeadFieldErrors = Partial<Record<"name" | "phone" | "email" | "source" | "note", string>>;
+
+export const LIMITS = { name: 200, email: 254, source: 100, note: 5000 } as const;
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+/** The lowercased, accent-folded form searched by name. */
+export function searchForm(name: string): string {
+  return name.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+export function validateNewLead(
+  input: Partial<NewLead>,
+  defaultCountry: string,
+): { errors: LeadFieldErrors; phone?: string } {
+  const errors: LeadFieldErrors = {};
+  const name = (input.name ?? "").trim();
+  if (!name) errors.name = "Enter the lead's name.";
+  else if (name.length > LIMITS.name)
+    errors.name = `Keep the name under ${LIMITS.name} characters (it has ${name.length}).`;
+  let phone: string | undefined;
+  const rawPhone = (input.phone ?? "").trim();
+  if (rawPhone) {
+    const parsed = parsePhone(rawPhone, defaultCountry);
+    if (parsed.ok) phone = parsed.e164;
+    else errors.phone = `"${rawPhone}" is not a callable number: ${parsed.reason}.`;
+  }
+  const email = (input.email ?? "").trim();
+  if (email && (email.length > LIMITS.email || !EMAIL.test(email)))
+    errors.email = `"${email.slice(0, 60)}" is not an email address.`;
+  if ((input.source ?? "").trim().length > LIMITS.source)
+    errors.source = `Keep the source under ${LIMITS.source} characters.`;
+  if ((input.note ?? "").length > LIMITS.note) errors.note = `Keep the note under ${LIMITS.note} characters.`;
+  return { errors, phone };
+}
+
+export class DuplicateLeadError extends UserError {
+  constructor(readonly existing: Lead) {
+    super(`${existing.name} (lead #${existing.id}) already has this phone number.`, { field: "phone" });
+  }
+}
+
+export class LeadValidationError extends UserError {
+  constructor(readonly errors: LeadFieldErrors) {
+    super(Object.values(errors).join(" "));
+  }
+}
+
+export interface LeadService {
+  /** Creates a lead; a phone already on file raises DuplicateLeadError naming that lead. */
+  create(input: NewLead): Promise<Lead>;
+  /** Like create, but returns the existing lead for a phone already on file. */
+  createOrGet(input: NewLead): Promise<{ lead: Lead; created: boolean }>;
+  get(id: number): Promise<LeadWithLastNote | undefined>;
+  detail(id: number): Promise<LeadDetail | undefined>;
+  findByPhone(e164: string): Promise<Lead | undefined>;
+  search(query: string, limit?: number): Promise<{ leads: LeadWithLastNote[]; total: number; phone?: string }>;
+  recent(limit: number): Promise<LeadWithLastNote[]>;
+  addNote(leadId: number, author: string, body: string): Promise<Note>;
+  /** Sets a lead's phone from what a person typed; refuses an invalid number or one another lead has. */
+  setPhone(leadId: number, rawPhone: string, author: string): Promise<Lead>;
+}
+
+export function createLeadService({ db, defaultCountry }: { db: Db; defaultCountry: string }): LeadService {
+  const withLastNote = async (leads: Lead[]): Promise<LeadWithLastNote[]> => {
+    if (leads.length === 0) return [];
+    const notes = await db.note.findMany({
+      where: { leadId: { in: leads.map((lead) => lead.id) } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    });
+    const last = new Map<number, Note>();
+    for (const note of notes) if (!last.has(note.leadId)) last.set(note.leadId, note);
+    return leads.map((lead) => ({ ...lead, lastNote: last.get(lead.id) }));
+  };
+
+  const insert = async (input: NewLead, phone: string | undefined): Promise<Lead> =>
+    db.$transaction(async (tx) => {
+      const name = input.name.trim();
+      const lead = await tx.lead.create({
+        data: {
+          name,
+          nameSearch: searchForm(name),
+          phone,
+          email: input.email?.trim() || null,
+          source: input.source?.trim() || null,
+          ownerSlackId: input.ownerSlackId,
+        },
+      });
+      const note = input.note?.trim();
+      if (note) await tx.note.create({ data: { leadId: lead.id, author: input.author, body: note } });
+      return lead;
+    });
+
+  const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === "P2002";
+
+  const service: LeadService = {
+    async create(input) {
+      const { errors, phone } = validateNewLead(input, defaultCountry);
+      if (Object.keys(errors).length > 0) throw new LeadValidationError(errors);
+      if (phone) {
+        const existing = await service.findByPhone(phone);
+        if (existing) throw new DuplicateLeadError(existing);
+      }
+      try {
+        return await insert(input, phone);
+      } catch (error) {
+        // Two creates for one phone at once: the unique index decides, the loser names the winner.
+        if (phone && isUniqueViolation(error)) {
+          const existing = await service.findByPhone(phone);
+          if (existing) throw new DuplicateLeadError(existing);
+        }
+        throw error;
+      }
+    },
+    async createOrGet(input) {
+      try {
+        return { lead: await service.create(input), created: true };
+      } catch (error) {
+        if (error instanceof DuplicateLeadError) return { lead: error.existing, created: false };
+        throw error;
+      }
+    },
+    async get(id) {
+      const lead = await db.lead.findUnique({ where: { id } });
+      return lead ? (await withLastNote([lead]))[0] : undefined;
+    },
+    async detail(id) {
+      const lead = await db.lead.findUnique({
+        where: { id },
+        include: { notes: { orderBy: { createdAt: "asc" } }, calls: { orderBy: { createdAt: "asc" } } },
+      });
+      return lead ?? undefined;
+    },
+    async findByPhone(e164) {
+      return (await db.lead.findUnique({ where: { phone: e164 } })) ?? undefined;
+    },
+    async search(query, limit = 10) {
+      const text = query.trim();
+      const byId = /^#?(\d{1,9})$/.exec(text);
+      if (byId) {
+        const lead = await service.get(Number(byId[1]));
+        if (lead) return { leads: [lead], total: 1 };
+      }
+      const phone = /\d{3}/.test(text) ? parsePhone(text, defaultCountry) : undefined;
+      if (phone?.ok) {
+        const lead = await db.lead.findUnique({ where: { phone: phone.e164 } });
+        return { leads: lead ? await withLastNote([lead]) : [], total: lead ? 1 : 0, phone: phone.e164 };
+      }
+      const words = searchForm(text)
+        .split(/\s+/)
+        .filter((word) => word.length > 0)
+        .slice(0, 8);
+      if (words.length === 0) return { leads: [], total: 0 };
+      const where = { AND: words.map((word) => ({ nameSearch: { contains: word } })) };
+      const [leads, total] = await Promise.all([
+        db.lead.findMany({ where, orderBy: [{ updatedAt: "desc" }, { id: "desc" }], take: limit }),
+        db.lead.count({ where }),
+      ]);
+      return { leads: await withLastNote(leads), total };
+    },
+    async recent(limit) {
+      return withLastNote(await db.lead.findMany({ orderBy: [{ updatedAt: "desc" }, { id: "desc" }], take: limit }));
+    },
+    async addNote(leadId, author, body) {
+      const text = body.trim();
+      if (!text) throw new UserError("The note is empty.", { field: "note" });
+      if (text.length > LIMITS.note)
+        throw new UserError(`Keep the note under ${LIMITS.note} characters.`, { field: "note" });
+      return db.$transaction(async (tx) => {
+        const note = await tx.note.create({ data: { leadId, author, body: text } });
+        await tx.lead.update({ where: { id: leadId }, data: { updatedAt: new Date() } });
+        return note;
+      });
+    },
+    async setPhone(leadId, rawPhone, author) {
+      const parsed = parsePhone(rawPhone, defaultCountry);
+      if (!parsed.ok)
+        throw new UserError(`"${rawPhone.trim()}" is not a callable number: ${parsed.reason}.`, { field: "phone" });
+      const existing = await service.findByPhone(parsed.e164);
+      if (existing && existing.id !== leadId) throw new DuplicateLeadError(existing);
+      try {
+        return await db.$transaction(async (tx) => {
+          const lead = await tx.lead.update({ where: { id: leadId }, data: { phone: parsed.e164 } });
+          await tx.note.create({ data: { leadId, author, body: `[Phone] Set to ${parsed.e164}` } });
+          return lead;
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          const winner = await service.findByPhone(parsed.e164);
+          if (winner) throw new DuplicateLeadError(winner);
+        }
+        throw error;
+      }
+    },
+  };
+  return service;
+}

@@ -1,0 +1,96 @@
+import type { Button, KnownBlock } from "@slack/types";
+import { ids } from "../lib/ids.js";
+import { formatPhone } from "../lib/phone.js";
+import { ago } from "../lib/time.js";
+import type { LeadWithLastNote } from "../services/leads.js";
+import { context, escapeTruncate, plain, truncate } from "./common.js";
+
+export type CallMode = "simple" | "bridge" | "browser";
+
+export const MODE_LABELS: Record<CallMode, string> = {
+  simple: "Outbound (simple)",
+  bridge: "Voice bridge",
+  browser: "Browser call",
+};
+
+const MODE_BUTTONS: Record<CallMode, { actionId: string; text: string }> = {
+  simple: { actionId: ids.call.simpleAction, text: "Call" },
+  bridge: { actionId: ids.call.bridgeAction, text: "Voice bridge" },
+  browser: { actionId: ids.call.browserAction, text: "Browser call" },
+};
+
+export interface LeadCardOptions {
+  now: Date;
+  /** Browser calls are configured: show the button. */
+  browserEnabled: boolean;
+  /** The mode to put first (the one asked for in /call-lead). */
+  firstMode?: CallMode;
+  /** Shown above the card, e.g. "New lead · waited 12 s". */
+  banner?: string;
+  /** Link for the browser button (a signed, single-use URL) instead of an action. */
+  browserUrl?: string;
+}
+
+/** Text from leads (names, notes, sources) is escaped: it can never mention @channel or inject markup. */
+export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): KnownBlock[] {
+  const name = escapeTruncate(lead.name, 150);
+  const title = `${options.banner ? `${escapeTruncate(options.banner, 300)}\n` : ""}*${name}*  ·  lead #${lead.id}${lead.doNotCall ? "  ·  :no_entry: do not call" : ""}`;
+  const fields = [
+    `*Phone*\n${lead.phone ? formatPhone(lead.phone) : "_no phone_"}`,
+    `*Email*\n${lead.email ? escapeTruncate(lead.email, 254) : "—"}`,
+    `*Source*\n${lead.source ? escapeTruncate(lead.source, 100) : "—"}`,
+    `*Owner*\n${lead.ownerSlackId ? `<@${lead.ownerSlackId}>` : "—"}`,
+  ];
+  const timing = [`Arrived ${ago(lead.createdAt, options.now)} ago`];
+  timing.push(
+    lead.lastContactedAt ? `last contact ${ago(lead.lastContactedAt, options.now)} ago` : "not contacted yet",
+  );
+  const blocks: KnownBlock[] = [
+    {
+      type: "section",
+      block_id: `lead_${lead.id}`,
+      text: { type: "mrkdwn", text: title },
+      fields: fields.map((text) => ({ type: "mrkdwn", text })),
+    },
+    context(timing.join(" · ")),
+  ];
+  if (lead.lastNote) {
+    blocks.push(
+      context(
+        `:memo: ${escapeTruncate(lead.lastNote.body.replace(/\s+/g, " "), 300)} — ${escapeTruncate(lead.lastNote.author, 60)}, ${ago(lead.lastNote.createdAt, options.now)} ago`,
+      ),
+    );
+  }
+  const value = String(lead.id);
+  const buttons: Button[] = [];
+  if (lead.phone && !lead.doNotCall) {
+    const modes: CallMode[] = ["simple", "bridge", ...(options.browserEnabled ? (["browser"] as const) : [])];
+    const first = options.firstMode && modes.includes(options.firstMode) ? options.firstMode : "simple";
+    for (const mode of [first, ...modes.filter((m) => m !== first)]) {
+      const button: Button = {
+        type: "button",
+        action_id: MODE_BUTTONS[mode].actionId,
+        text: plain(MODE_BUTTONS[mode].text),
+        value,
+      };
+      if (mode === first) button.style = "primary";
+      if (mode === "browser" && options.browserUrl) button.url = options.browserUrl;
+      buttons.push(button);
+    }
+  } else if (!lead.phone) {
+    buttons.push({
+      type: "button",
+      action_id: ids.lead.phoneAction,
+      text: plain("Add phone"),
+      value,
+      style: "primary",
+    });
+  }
+  buttons.push({ type: "button", action_id: ids.lead.noteAction, text: plain("Add note"), value });
+  blocks.push({ type: "actions", block_id: `lead_actions_${lead.id}`, elements: buttons });
+  return blocks;
+}
+
+export function leadCardText(lead: LeadWithLastNote): string {
+  return `${escapeTruncate(lead.name, 150)} (lead #${lead.id})${lead.phone ? ` ${formatPhone(lead.phone)}` : ""}`;
+}

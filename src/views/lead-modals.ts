@@ -1,0 +1,125 @@
+import type { KnownBlock, ModalView } from "@slack/types";
+import { INPUT_ACTION, ids, leadFields } from "../lib/ids.js";
+import type { LeadWithLastNote } from "../services/leads.js";
+import { LIMITS } from "../services/leads.js";
+import { context, escapeTruncate, mrkdwnSection, plain, truncate } from "./common.js";
+import { type LeadCardOptions, leadCard } from "./lead-card.js";
+
+type Prefill = Partial<Record<keyof typeof leadFields, string>>;
+
+const input = (
+  blockId: string,
+  label: string,
+  opts: { optional?: boolean; multiline?: boolean; max: number; initial?: string; placeholder?: string },
+): KnownBlock => ({
+  type: "input",
+  block_id: blockId,
+  optional: opts.optional ?? true,
+  label: plain(label),
+  element: {
+    type: "plain_text_input",
+    action_id: INPUT_ACTION,
+    multiline: opts.multiline ?? false,
+    max_length: opts.max,
+    ...(opts.initial ? { initial_value: truncate(opts.initial, opts.max) } : {}),
+    ...(opts.placeholder ? { placeholder: plain(opts.placeholder) } : {}),
+  },
+});
+
+export function addLeadModal(prefill: Prefill, privateMetadata: string): ModalView {
+  return {
+    type: "modal",
+    callback_id: ids.lead.addCallbackId,
+    title: plain("Add a lead"),
+    submit: plain("Add lead"),
+    close: plain("Cancel"),
+    private_metadata: privateMetadata,
+    blocks: [
+      input(leadFields.name, "Name", { optional: false, max: LIMITS.name, initial: prefill.name }),
+      input(leadFields.phone, "Phone", {
+        max: 40,
+        initial: prefill.phone,
+        placeholder: "(212) 555-0100 or +44 20 7946 0958",
+      }),
+      input(leadFields.email, "Email", { max: LIMITS.email, initial: prefill.email }),
+      input(leadFields.source, "Source", {
+        max: LIMITS.source,
+        initial: prefill.source,
+        placeholder: "Zillow, open house, referral…",
+      }),
+      input(leadFields.note, "First note", { multiline: true, max: 3000, initial: prefill.note }),
+    ],
+  };
+}
+
+export function noteModal(lead: LeadWithLastNote): ModalView {
+  return {
+    type: "modal",
+    callback_id: ids.lead.noteCallbackId,
+    title: plain("Add a note"),
+    submit: plain("Save note"),
+    close: plain("Cancel"),
+    private_metadata: JSON.stringify({ leadId: lead.id }),
+    blocks: [
+      mrkdwnSection(`*${escapeTruncate(lead.name, 150)}* · lead #${lead.id}`),
+      input(leadFields.note, "Note", { optional: false, multiline: true, max: 3000 }),
+    ],
+  };
+}
+
+export function phoneModal(lead: LeadWithLastNote): ModalView {
+  return {
+    type: "modal",
+    callback_id: ids.lead.phoneCallbackId,
+    title: plain("Add a phone"),
+    submit: plain("Save phone"),
+    close: plain("Cancel"),
+    private_metadata: JSON.stringify({ leadId: lead.id }),
+    blocks: [
+      mrkdwnSection(`*${escapeTruncate(lead.name, 150)}* · lead #${lead.id}`),
+      input(leadFields.phone, "Phone", { optional: false, max: 40, placeholder: "(212) 555-0100" }),
+    ],
+  };
+}
+
+/** Search results: at most 10 cards (Slack allows 50 blocks; a card uses up to 4). */
+export function searchResults(
+  query: string,
+  leads: LeadWithLastNote[],
+  total: number,
+  options: LeadCardOptions,
+): { text: string; blocks: KnownBlock[] } {
+  const shown = leads.slice(0, 10);
+  const more = total - shown.length;
+  const heading =
+    total === 1
+      ? "1 lead found"
+      : `${total} leads found${more > 0 ? ` — showing the ${shown.length} most recent, ${more} more` : ""}`;
+  const blocks: KnownBlock[] = [
+    context(`${heading} for “${escapeTruncate(query, 100)}”.${more > 0 ? " Add words to narrow it down." : ""}`),
+  ];
+  for (const lead of shown) blocks.push(...leadCard(lead, options));
+  return { text: heading, blocks };
+}
+
+export function noMatch(query: string, phone?: string): { text: string; blocks: KnownBlock[] } {
+  const text = `No lead matches “${escapeTruncate(query, 100)}”.`;
+  return {
+    text,
+    blocks: [
+      mrkdwnSection(text),
+      {
+        type: "actions",
+        elements: [
+          {
+            type: "button",
+            action_id: ids.lead.addAction,
+            style: "primary",
+            text: plain("Add lead"),
+            value: JSON.stringify(phone ? { phone } : { name: truncate(query, 200) }).slice(0, 2000),
+          },
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,73 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parsePhone } from "../../src/lib/phone.js";
+
+describe("parsePhone", () => {
+  it.each([
+    ["(212) 555-0182", "+12125550182"],
+    ["212.555.0182", "+12125550182"],
+    ["212 555 0182", "+12125550182"],
+    ["212-555-0182", "+12125550182"],
+    ["(212)555-0182", "+12125550182"],
+    ["+1 212 555 0182", "+12125550182"],
+    ["+1 (212) 555-0182", "+12125550182"],
+    ["+1.212.555.0182", "+12125550182"],
+    ["1-212-555-0182", "+12125550182"],
+    ["1 212 555 0182", "+12125550182"],
+    ["12125550182", "+12125550182"],
+    ["+12125550182", "+12125550182"],
+    ["  212 555 0182  ", "+12125550182"],
+    ["+44 20 7946 0958", "+442079460958"],
+    ["011 44 20 7946 0958", "+442079460958"],
+    ["1-800-FLOWERS", "+18003569377"],
+  ])("normalises %j to %s", (input, expected) => {
+    const result = parsePhone(input, "US");
+    expect(result).toMatchObject({ ok: true, e164: expected });
+  });
+
+  it.each([
+    ["212-555-0182 ext. 45", /extension/],
+    ["212-555-0182 x45", /extension/],
+    ["555-0182", /wrong number of digits|too short|not a valid/],
+    ["call me", /no digits/],
+    ["", /empty/],
+    ["12", /too short|not a phone|wrong number/],
+    ["+1 212 555 01823 99", /too long|wrong number|not a valid/],
+    ["(555) 123-4567", /not a valid number in US/],
+    ["abc-def-ghij 1", /mostly letters/],
+    ["212+555+0182", /\+ may only stand at the start/],
+    ["<script>2125550182</script>", /characters that are not part of a phone number/],
+  ])("rejects %j with a reason", (input, reason) => {
+    const result = parsePhone(input, "US");
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.reason).toMatch(reason);
+      expect(result.input).toBe(input);
+    }
+  });
+
+  it("reads national numbers in the default country", () => {
+    expect(parsePhone("020 7946 0958", "GB")).toMatchObject({ ok: true, e164: "+442079460958", country: "GB" });
+    expect(parsePhone("(416) 555-0123", "CA")).toMatchObject({ ok: true, country: "CA" });
+  });
+
+  it("never throws and always returns E.164 or a typed error (property)", () => {
+    const phoneish = fc.stringMatching(/^[+0-9 ().\-xextA-Z#]{0,30}$/);
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), phoneish, fc.anything()),
+        fc.constantFrom("US", "CA", "GB", "DE", "XX"),
+        (input, country) => {
+          const result = parsePhone(input, country);
+          if (result.ok) {
+            expect(result.e164).toMatch(/^\+[1-9]\d{6,14}$/);
+          } else {
+            expect(typeof result.reason).toBe("string");
+            expect(result.reason.length).toBeGreaterThan(0);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});

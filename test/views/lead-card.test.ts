@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import type { LeadWithLastNote } from "../../src/services/leads.js";
+import { leadCard, leadCardText } from "../../src/views/lead-card.js";
+import { searchResults } from "../../src/views/lead-modals.js";
+import { blockKitProblems } from "../helpers/block-kit.js";
+
+const now = new Date("2026-11-24T12:00:00Z");
+
+function lead(overrides: Partial<LeadWithLastNote> = {}): LeadWithLastNote {
+  return {
+    id: 12,
+    name: "Jane Doe",
+    nameSearch: "jane doe",
+    phone: "+12125550182",
+    email: "jane@example.com",
+    source: "Zillow",
+    ownerSlackId: "U0MARIA",
+    doNotCall: false,
+    lastContactedAt: null,
+    createdAt: new Date("2026-11-24T11:55:00Z"),
+    updatedAt: new Date("2026-11-24T11:55:00Z"),
+    ...overrides,
+  };
+}
+
+const options = { now, browserEnabled: false };
+
+describe("leadCard", () => {
+  it("shows the lead and one button per call mode plus Add note", () => {
+    const blocks = leadCard(lead(), options);
+    const text = JSON.stringify(blocks);
+    expect(text).toContain("*Jane Doe*");
+    expect(text).toContain("+1 212 555 0182");
+    expect(text).toContain("Arrived 5 min ago");
+    const actions = blocks.at(-1) as { elements: { action_id: string; value: string }[] };
+    expect(actions.elements.map((e) => e.action_id)).toEqual(["call_simple", "call_bridge", "lead_note_open"]);
+    expect(actions.elements.every((e) => e.value === "12")).toBe(true);
+    expect(blockKitProblems(blocks, "message")).toEqual([]);
+  });
+
+  it("shows Browser call only when browser calls are configured, and puts the asked mode first", () => {
+    const blocks = leadCard(lead(), { now, browserEnabled: true, firstMode: "bridge" });
+    const actions = blocks.at(-1) as { elements: { action_id: string; style?: string }[] };
+    expect(actions.elements.map((e) => e.action_id)).toEqual([
+      "call_bridge",
+      "call_simple",
+      "call_browser",
+      "lead_note_open",
+    ]);
+    expect(actions.elements[0]!.style).toBe("primary");
+  });
+
+  it("offers Add phone instead of call buttons when the lead has no phone", () => {
+    const actions = leadCard(lead({ phone: null }), options).at(-1) as { elements: { action_id: string }[] };
+    expect(actions.elements.map((e) => e.action_id)).toEqual(["lead_phone_open", "lead_note_open"]);
+  });
+
+  it("stays within Block Kit limits for a 5,000-character name and note", () => {
+    const long = "Ä".repeat(5000);
+    const blocks = leadCard(
+      lead({
+        name: long,
+        email: `${"e".repeat(240)}@x.io`,
+        source: "s".repeat(5000),
+        lastNote: { id: 1, leadId: 12, author: "a".repeat(500), body: long, createdAt: now },
+      }),
+      { now, browserEnabled: true, banner: "b".repeat(5000) },
+    );
+    expect(blockKitProblems(blocks, "message")).toEqual([]);
+    const results = searchResults(
+      "q".repeat(5000),
+      Array.from({ length: 10 }, (_, i) => lead({ id: i + 1, name: long })),
+      25,
+      { now, browserEnabled: true },
+    );
+    expect(blockKitProblems(results.blocks, "message")).toEqual([]);
+    expect(results.text).toContain("25 leads found — showing the 10 most recent, 15 more");
+  });
+
+  it("escapes lead text so it cannot mention @channel or inject markup", () => {
+    const evil = lead({
+      name: "<!channel> *boss* <https://evil.example|click> @here & co",
+      lastNote: { id: 1, leadId: 12, author: "<@U123>", body: "<!here> _x_", createdAt: now },
+    });
+    const text = JSON.stringify(leadCard(evil, options)) + leadCardText(evil);
+    expect(text).not.toContain("<!channel>");
+    expect(text).not.toContain("<!here>");
+    expect(text).not.toContain("<https://");
+    expect(text).not.toContain("<@U123>");
+    expect(text).not.toMatch(/@here\b/);
+    expect(text).toContain("&lt;!channel&gt;");
+    expect(text).toContain("&amp; co");
+  });
+});
