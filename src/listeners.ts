@@ -1,6 +1,8 @@
 import type { App } from "@slack/bolt";
+import { registerCallLeadCommand } from "./commands/call-lead.js";
 import { registerLeadCommand } from "./commands/lead.js";
 import { registerTwilioSetupCommand } from "./commands/twilio-setup.js";
+import { registerCallInteractions } from "./interactions/call.js";
 import { registerLeadInteractions } from "./interactions/lead.js";
 import { registerTwilioSetupInteractions } from "./interactions/twilio-setup.js";
 import type { Deps } from "./services/index.js";
@@ -11,6 +13,8 @@ export function registerSlackListeners(app: App, deps: Deps): void {
   registerTwilioSetupInteractions(app, deps);
   registerLeadCommand(app, deps);
   registerLeadInteractions(app, deps);
+  registerCallLeadCommand(app, deps);
+  registerCallInteractions(app, deps);
   app.error(async (error) => {
     deps.log.error({ err: error }, "unhandled Slack listener error");
   });

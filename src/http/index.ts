@@ -1,9 +1,13 @@
 import type { Deps } from "../services/index.js";
 import { registerHealth } from "./health.js";
 import { registerLeadsApi } from "./leads-api.js";
+import { registerPhone } from "./phone.js";
 import type { Router } from "./router.js";
+import { registerTwilioVoice } from "./twilio-voice.js";
 
 export function registerRoutes(router: Router, deps: Deps): void {
   registerHealth(router, deps);
   registerLeadsApi(router, deps);
+  registerPhone(router, deps);
+  registerTwilioVoice(router, deps);
 }

@@ -24,13 +24,13 @@ export class ExternalError extends Error {
 }
 
 /** The text a Slack user sees for any error; unexpected errors never leak internals. */
-export function userMessage(error: unknown): string {
+export function userMessage(error: unknown, what = "the request"): string {
   if (error instanceof UserError) return error.message;
   if (error instanceof ExternalError) {
     const service = error.service === "twilio" ? "Twilio" : "Slack";
     const code = error.code !== undefined ? ` (${error.code})` : "";
     const more = error.moreInfo ? ` ${error.moreInfo}` : "";
-    return `${service} refused the request${code}: ${error.message}${more}`;
+    return `${service} refused ${what}${code}: ${error.message}${more}`;
   }
   return "Something went wrong on Leadline's side. The team has been told in the logs; please try again in a minute.";
 }

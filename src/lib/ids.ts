@@ -20,6 +20,7 @@ export const ids = {
     bridgeAction: "call_bridge",
     browserAction: "call_browser",
     settingsCallbackId: "call_settings",
+    settingsAction: "call_settings_open",
   },
 } as const;
 
@@ -34,6 +35,8 @@ export const setupFields = {
   twimlAppSid: "setup_twiml_app_sid",
   callMessage: "setup_call_message",
 } as const;
+
+export const agentFields = { phone: "agent_phone" } as const;
 
 export const leadFields = {
   name: "lead_name",

@@ -5,6 +5,9 @@ import type { Logger } from "../lib/log.js";
 import type { TaskTracker } from "../lib/tasks.js";
 import { type AdminService, createAdminService } from "./admins.js";
 import { type AuditService, createAuditService } from "./audit.js";
+import { type BrowserPhoneService, createBrowserPhoneService } from "./browser-phone.js";
+import { type CallAnnouncer, createCallAnnouncer } from "./call-announcer.js";
+import { type CallService, createCallService } from "./calls.js";
 import type { Db } from "./db.js";
 import type { Keyring } from "./keyring.js";
 import { createLeadService, type LeadService } from "./leads.js";
@@ -29,6 +32,9 @@ export interface Deps {
   setup: SetupFlow;
   leads: LeadService;
   messenger: SlackMessenger;
+  calls: CallService;
+  announcer: CallAnnouncer;
+  browserPhone: BrowserPhoneService;
   startBackgroundWork(): void;
   stopBackgroundWork(): void;
 }
@@ -58,6 +64,26 @@ export function createServices(inputs: ServiceInputs): Deps {
   const setup = createSetupFlow({ settings, admins, audit, twilioFor, defaultCountry: config.DEFAULT_COUNTRY });
   const leads = createLeadService({ db, defaultCountry: config.DEFAULT_COUNTRY });
   const messenger = createSlackMessenger({ slack, log });
+  const browserPhone = createBrowserPhoneService({
+    db,
+    settings,
+    clock,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    secretKey: keyring.current.key,
+  });
+  const calls = createCallService({
+    browserLinks: browserPhone,
+    db,
+    settings,
+    audit,
+    twilioFor,
+    clock,
+    log,
+    allowedCountries: config.ALLOWED_COUNTRIES,
+    defaultCountry: config.DEFAULT_COUNTRY,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+  });
+  const announcer = createCallAnnouncer({ db, messenger, log });
   return {
     config,
     log,
@@ -73,6 +99,9 @@ export function createServices(inputs: ServiceInputs): Deps {
     setup,
     leads,
     messenger,
+    calls,
+    announcer,
+    browserPhone,
     startBackgroundWork() {},
     stopBackgroundWork() {},
   };

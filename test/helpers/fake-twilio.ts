@@ -29,6 +29,8 @@ export interface FakeTwilio {
   delays: Map<string, number>;
   /** Destroy the socket without answering (a network failure) for the next N creates. */
   dropNextCreates: number;
+  /** Whether a dropped create was still placed on Twilio's side (the ambiguous case). */
+  dropPlacesCall: boolean;
   addAccount(account?: { sid?: string; token?: string; numbers?: string[] }): FakeAccount;
   creates(): TwilioRequest[];
   close(): Promise<void>;
@@ -69,7 +71,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
   const accounts = new Map<string, FakeAccount>();
   const calls = new Map<string, Json>();
   const delays = new Map<string, number>();
-  const state = { dropNextCreates: 0 };
+  const state = { dropNextCreates: 0, dropPlacesCall: true };
 
   const error = (status: number, code: number, message: string) => ({
     status,
@@ -229,7 +231,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       // Twilio got the request and placed the call, but the answer never arrives.
       const sid = /Accounts\/([^/]+)\//.exec(url.pathname)?.[1];
       const account = sid ? accounts.get(sid) : undefined;
-      if (account) createCall(account, params);
+      if (account && state.dropPlacesCall) createCall(account, params);
       req.socket.destroy();
       return;
     }
@@ -253,6 +255,12 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     },
     set dropNextCreates(value: number) {
       state.dropNextCreates = value;
+    },
+    get dropPlacesCall() {
+      return state.dropPlacesCall;
+    },
+    set dropPlacesCall(value: boolean) {
+      state.dropPlacesCall = value;
     },
     addAccount(partial = {}) {
       const account: FakeAccount = {

@@ -89,6 +89,20 @@ CREATE TABLE "AgentSetting" (
     "updatedAt" DATETIME NOT NULL
 );
 
+-- CreateTable
+CREATE TABLE "BrowserLink" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "slackUserId" TEXT NOT NULL,
+    "leadId" INTEGER NOT NULL,
+    "channel" TEXT,
+    "threadTs" TEXT,
+    "expiresAt" DATETIME NOT NULL,
+    "usedAt" DATETIME,
+    "sessionHash" TEXT,
+    "sessionExpiresAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "Lead_phone_key" ON "Lead"("phone");
 
@@ -121,4 +135,7 @@ CREATE UNIQUE INDEX "Secret_name_key" ON "Secret"("name");
 
 -- CreateIndex
 CREATE INDEX "AuditLog_createdAt_idx" ON "AuditLog"("createdAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "BrowserLink_sessionHash_key" ON "BrowserLink"("sessionHash");
 

@@ -1,0 +1,69 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, sep } from "node:path";
+import { UserError } from "../lib/errors.js";
+import { projectRoot } from "../lib/paths.js";
+import type { Deps } from "../services/index.js";
+import { phoneErrorPage, phonePage } from "../views/phone-page.js";
+import { HttpError, type Router, readBody, sendJson, sendText } from "./router.js";
+
+const HTML = "text/html; charset=utf-8";
+const JS = "application/javascript; charset=utf-8";
+const SECURITY_HEADERS = {
+  "content-security-policy":
+    "default-src 'self'; script-src 'self'; connect-src 'self' https://*.twilio.com wss://*.twilio.com; media-src 'self' https://*.twilio.com; style-src 'unsafe-inline'",
+  "referrer-policy": "no-referrer",
+  "cache-control": "no-store",
+  "x-content-type-options": "nosniff",
+};
+
+export function registerPhone(router: Router, deps: Deps): void {
+  // The package's exports hide dist/, so find it from the entry point it does export.
+  const require = createRequire(import.meta.url);
+  const entry = require.resolve("@twilio/voice-sdk");
+  const sdkPath = join(
+    entry.slice(0, entry.lastIndexOf(`${sep}voice-sdk${sep}`) + `${sep}voice-sdk${sep}`.length),
+    "dist",
+    "twilio.min.js",
+  );
+  let sdk: string | undefined;
+  const app = readFileSync(join(projectRoot(), "src", "http", "static", "phone.js"), "utf8");
+
+  router.add("GET", "/phone", async ({ res, url }) => {
+    try {
+      const opened = await deps.browserPhone.openLink(url.searchParams.get("t") ?? "");
+      res.writeHead(200, { "content-type": HTML, ...SECURITY_HEADERS });
+      res.end(phonePage({ leadName: opened.lead.name, leadId: opened.lead.id, session: opened.session }));
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      res.writeHead(410, { "content-type": HTML, ...SECURITY_HEADERS });
+      res.end(phoneErrorPage(error.message));
+    }
+  });
+
+  router.add("POST", "/phone/token", async ({ req, res }) => {
+    let session = "";
+    try {
+      session = String(
+        (JSON.parse((await readBody(req, 4096)).toString("utf8")) as { session?: unknown }).session ?? "",
+      );
+    } catch {
+      throw new HttpError(400, "bad body", { error: "invalid_body", message: 'Send {"session": …} as JSON.' });
+    }
+    try {
+      sendJson(res, 200, await deps.browserPhone.accessToken(session));
+    } catch (error) {
+      if (error instanceof UserError)
+        throw new HttpError(403, "forbidden", { error: "forbidden", message: error.message });
+      throw error;
+    }
+  });
+
+  router.add("GET", "/phone/voice-sdk.js", ({ res }) => {
+    sdk ??= readFileSync(sdkPath, "utf8");
+    res.writeHead(200, { "content-type": JS, "cache-control": "public, max-age=86400" });
+    res.end(sdk);
+  });
+
+  router.add("GET", "/phone/app.js", ({ res }) => sendText(res, 200, app, JS));
+}

@@ -1,0 +1,110 @@
+import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import type { BrowserLink, Lead } from "@prisma/client";
+import twilio from "twilio";
+import { UserError } from "../lib/errors.js";
+import type { Db } from "./db.js";
+import type { SettingsService } from "./settings.js";
+
+const LINK_TTL_MS = 10 * 60_000;
+const SESSION_TTL_MS = 60 * 60_000;
+const TOKEN_TTL_S = 600;
+
+export interface BrowserPhoneService {
+  /** A signed, single-use, 10-minute link bound to this Slack user and lead. */
+  createLink(input: { userId: string; leadId: number; channel?: string; threadTs?: string }): Promise<string>;
+  /** Uses the link (once) and starts a page session; the session secret lives only in the page. */
+  openLink(token: string): Promise<{ session: string; lead: Lead; link: BrowserLink }>;
+  /** A short-lived Twilio Voice access token for the page session (identity = the Slack user). */
+  accessToken(session: string): Promise<{ token: string; identity: string; linkId: string; leadName: string }>;
+  /** The link behind a browser call Twilio is connecting: it must belong to the caller's identity. */
+  linkForCall(linkId: string, identity: string): Promise<BrowserLink>;
+}
+
+export function createBrowserPhoneService(deps: {
+  db: Db;
+  settings: SettingsService;
+  clock: () => Date;
+  publicBaseUrl?: string;
+  /** Key material for signing links (derived, never the encryption key itself). */
+  secretKey: Buffer;
+}): BrowserPhoneService {
+  const signingKey = Buffer.from(hkdfSync("sha256", deps.secretKey, Buffer.alloc(0), "leadline browser links", 32));
+  const sign = (id: string) => createHmac("sha256", signingKey).update(id).digest("base64url").slice(0, 32);
+  const hash = (session: string) => createHash("sha256").update(session).digest("hex");
+  const invalid = () =>
+    new UserError(
+      "This browser-phone link is not valid, already used or expired. Click Browser call in Slack again for a new one.",
+    );
+
+  return {
+    async createLink({ userId, leadId, channel, threadTs }) {
+      if (!deps.publicBaseUrl) throw new UserError("Browser calls need PUBLIC_BASE_URL to be set.");
+      const id = randomBytes(18).toString("base64url");
+      await deps.db.browserLink.create({
+        data: {
+          id,
+          slackUserId: userId,
+          leadId,
+          channel,
+          threadTs,
+          expiresAt: new Date(deps.clock().getTime() + LINK_TTL_MS),
+        },
+      });
+      return `${deps.publicBaseUrl}/phone?t=${id}.${sign(id)}`;
+    },
+
+    async openLink(token) {
+      const [id, signature] = token.split(".");
+      if (!id || !signature) throw invalid();
+      const expected = Buffer.from(sign(id));
+      const given = Buffer.from(signature);
+      if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid();
+      const now = deps.clock();
+      const session = randomBytes(24).toString("base64url");
+      // Single use, race-safe: only one request can flip usedAt from null.
+      const claimed = await deps.db.browserLink.updateMany({
+        where: { id, usedAt: null, expiresAt: { gt: now } },
+        data: { usedAt: now, sessionHash: hash(session), sessionExpiresAt: new Date(now.getTime() + SESSION_TTL_MS) },
+      });
+      if (claimed.count !== 1) throw invalid();
+      const link = await deps.db.browserLink.findUniqueOrThrow({ where: { id } });
+      const lead = await deps.db.lead.findUnique({ where: { id: link.leadId } });
+      if (!lead) throw new UserError("That lead no longer exists.");
+      return { session, lead, link };
+    },
+
+    async accessToken(session) {
+      const link = await deps.db.browserLink.findUnique({ where: { sessionHash: hash(session) } });
+      if (!link || !link.sessionExpiresAt || link.sessionExpiresAt <= deps.clock()) throw invalid();
+      const settings = await deps.settings.get();
+      if (!settings.accountSid || !settings.apiKeySid || !settings.apiKeySecret || !settings.twimlAppSid) {
+        throw new UserError(
+          "Browser calls are not configured: an admin needs to add the API key, its secret and the TwiML App SID in /twilio-setup.",
+        );
+      }
+      const { AccessToken } = twilio.jwt;
+      const token = new AccessToken(settings.accountSid, settings.apiKeySid, settings.apiKeySecret, {
+        identity: link.slackUserId,
+        ttl: TOKEN_TTL_S,
+      });
+      token.addGrant(
+        new AccessToken.VoiceGrant({ outgoingApplicationSid: settings.twimlAppSid, incomingAllow: false }),
+      );
+      const lead = await deps.db.lead.findUnique({ where: { id: link.leadId } });
+      return { token: token.toJwt(), identity: link.slackUserId, linkId: link.id, leadName: lead?.name ?? "" };
+    },
+
+    async linkForCall(linkId, identity) {
+      const link = await deps.db.browserLink.findUnique({ where: { id: linkId } });
+      if (
+        !link ||
+        link.slackUserId !== identity ||
+        !link.usedAt ||
+        !link.sessionExpiresAt ||
+        link.sessionExpiresAt <= deps.clock()
+      )
+        throw invalid();
+      return link;
+    },
+  };
+}

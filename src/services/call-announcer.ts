@@ -1,0 +1,62 @@
+import type { Call, Lead } from "@prisma/client";
+import type { Logger } from "../lib/log.js";
+import { callMessage } from "../views/call-message.js";
+import type { CallMode } from "../views/lead-card.js";
+import type { Db } from "./db.js";
+import type { PostTarget, SlackMessenger } from "./slack-messages.js";
+
+export interface CallAnnouncer {
+  /** Posts the call line for the channel (in the card's thread when there is one) and remembers where. */
+  announce(call: Call, lead: Lead, target: PostTarget): Promise<void>;
+  /** Edits the posted line to the call's current state. */
+  refresh(callId: number, note?: string): Promise<void>;
+}
+
+export function renderCall(call: Call, lead: Pick<Lead, "id" | "name">, note?: string) {
+  return callMessage({
+    agentId: call.placedBy,
+    leadName: lead.name,
+    leadId: lead.id,
+    to: call.toNumber,
+    from: call.fromNumber,
+    mode: call.mode as CallMode,
+    sid: call.twilioSid,
+    status: call.status,
+    durationSec: call.durationSec,
+    answeredBy: call.answeredBy,
+    note,
+  });
+}
+
+export function createCallAnnouncer({
+  db,
+  messenger,
+  log,
+}: {
+  db: Db;
+  messenger: SlackMessenger;
+  log: Logger;
+}): CallAnnouncer {
+  return {
+    async announce(call, lead, target) {
+      const posted = await messenger.postToChannel(target, renderCall(call, lead));
+      await db.call.update({
+        where: { id: call.id },
+        data: {
+          slackChannel: posted.channel ?? target.channel,
+          slackTs: posted.ts ?? null,
+          slackThreadTs: target.threadTs ?? null,
+        },
+      });
+    },
+    async refresh(callId, note) {
+      const call = await db.call.findUnique({ where: { id: callId }, include: { lead: true } });
+      if (!call?.slackChannel || !call.slackTs) return;
+      try {
+        await messenger.update(call.slackChannel, call.slackTs, renderCall(call, call.lead, note));
+      } catch (error) {
+        log.warn({ err: error, callId }, "could not update the call message");
+      }
+    },
+  };
+}
