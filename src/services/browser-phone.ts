@@ -75,7 +75,7 @@ export function createBrowserPhoneService(deps: {
 
     async accessToken(session) {
       const link = await deps.db.browserLink.findUnique({ where: { sessionHash: hash(session) } });
-      if (!link || !link.sessionExpiresAt || link.sessionExpiresAt <= deps.clock()) throw invalid();
+      if (!link?.sessionExpiresAt || link.sessionExpiresAt <= deps.clock()) throw invalid();
       const settings = await deps.settings.get();
       if (!settings.accountSid || !settings.apiKeySid || !settings.apiKeySecret || !settings.twimlAppSid) {
         throw new UserError(

@@ -3,7 +3,7 @@ import { ids } from "../lib/ids.js";
 import { formatPhone } from "../lib/phone.js";
 import { ago } from "../lib/time.js";
 import type { LeadWithLastNote } from "../services/leads.js";
-import { context, escapeTruncate, plain, truncate } from "./common.js";
+import { context, escapeTruncate, plain } from "./common.js";
 
 export type CallMode = "simple" | "bridge" | "browser";
 

@@ -31,7 +31,7 @@
   async function start() {
     try {
       const token = await loadToken();
-      if (!window.Twilio || !window.Twilio.Device) throw new Error("The Twilio Voice SDK did not load");
+      if (!window.Twilio?.Device) throw new Error("The Twilio Voice SDK did not load");
       device = new window.Twilio.Device(token, { logLevel: "warn" });
       device.on("error", (error) => show(`Error: ${error.message}`));
       device.on("tokenWillExpire", async () => device.updateToken(await loadToken()));
