@@ -19,6 +19,9 @@ export interface LeadlineOptions {
   log?: Logger;
   /** Twilio SDK request timeout; tests shorten it to exercise the reconcile path. */
   twilioTimeoutMs?: number;
+  /** Backoff of the status poller and of the price lookups; tests shorten them. */
+  pollDelaysMs?: number[];
+  priceDelaysMs?: number[];
 }
 
 export interface Leadline {
@@ -89,6 +92,8 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     tasks,
     slack: bolt.client,
     twilioTimeoutMs: options.twilioTimeoutMs,
+    pollDelaysMs: options.pollDelaysMs,
+    priceDelaysMs: options.priceDelaysMs,
   });
   registerSlackListeners(bolt, deps);
 
@@ -126,7 +131,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
         server.listen(config.PORT, () => resolve());
       });
       if (!httpReceiver) await bolt.start();
-      deps.startBackgroundWork();
+      await deps.startBackgroundWork();
       const port = (server.address() as AddressInfo).port;
       log.info({ port, mode: httpReceiver ? "http" : "socket" }, "Leadline is listening");
       return port;
@@ -134,7 +139,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     stop() {
       stopping ??= (async () => {
         log.info("shutting down: no new requests, finishing the ones in flight");
-        deps.stopBackgroundWork();
+        await deps.stopBackgroundWork();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         if (!httpReceiver) await bolt.stop().catch(() => {});

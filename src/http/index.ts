@@ -3,6 +3,7 @@ import { registerHealth } from "./health.js";
 import { registerLeadsApi } from "./leads-api.js";
 import { registerPhone } from "./phone.js";
 import type { Router } from "./router.js";
+import { registerTwilioStatus } from "./twilio-status.js";
 import { registerTwilioVoice } from "./twilio-voice.js";
 
 export function registerRoutes(router: Router, deps: Deps): void {
@@ -10,4 +11,5 @@ export function registerRoutes(router: Router, deps: Deps): void {
   registerLeadsApi(router, deps);
   registerPhone(router, deps);
   registerTwilioVoice(router, deps);
+  registerTwilioStatus(router, deps);
 }

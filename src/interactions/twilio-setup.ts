@@ -11,8 +11,13 @@ type ViewState = ViewSubmitAction["view"]["state"];
 function readSetupInput(state: ViewState): SetupInput {
   const input: SetupInput = {};
   for (const key of SETTING_KEYS) {
-    const value = state.values[setupFields[key]]?.[INPUT_ACTION]?.value;
-    if (typeof value === "string") input[key] = value;
+    const element = state.values[setupFields[key]]?.[INPUT_ACTION];
+    if (key === "recording") {
+      // A checkbox is always an answer: unchecked means off.
+      if (element) input[key] = element.selected_options?.some((option) => option.value === "on") ? "on" : "off";
+      continue;
+    }
+    if (typeof element?.value === "string") input[key] = element.value;
   }
   return input;
 }

@@ -34,6 +34,9 @@ export const setupFields = {
   apiKeySecret: "setup_api_key_secret",
   twimlAppSid: "setup_twiml_app_sid",
   callMessage: "setup_call_message",
+  menuMessage: "setup_menu_message",
+  voicemailMessage: "setup_voicemail_message",
+  recording: "setup_recording",
 } as const;
 
 export const agentFields = { phone: "agent_phone" } as const;

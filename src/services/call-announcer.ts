@@ -24,7 +24,7 @@ export function renderCall(call: Call, lead: Pick<Lead, "id" | "name">, note?: s
     status: call.status,
     durationSec: call.durationSec,
     answeredBy: call.answeredBy,
-    note,
+    note: [call.voicemailLeft ? "left a voicemail" : undefined, note].filter(Boolean).join(", ") || undefined,
   });
 }
 

@@ -6,7 +6,13 @@ import { ago, isoSeconds } from "../lib/time.js";
 import type { CallMode } from "../views/lead-card.js";
 import type { AuditService } from "./audit.js";
 import type { Db } from "./db.js";
-import { missingLabels, REQUIRED_FOR, type SettingsService, type TwilioSettings } from "./settings.js";
+import {
+  DEFAULT_MENU_MESSAGE,
+  missingLabels,
+  REQUIRED_FOR,
+  type SettingsService,
+  type TwilioSettings,
+} from "./settings.js";
 import { isAmbiguousTwilioFailure, type TwilioClient, type TwilioFor, toTwilioError } from "./twilio-client.js";
 import { bridgeCallTwiml, browserCallTwiml, fillMessage, simpleCallTwiml } from "./twiml.js";
 
@@ -29,6 +35,8 @@ export interface PlaceCallInput {
 export type PlaceCallResult = { call: Call; lead: Lead; reconciled?: boolean };
 
 export interface CallServiceDeps {
+  /** Told about every call Twilio accepted (the status poller watches it when there is no public URL). */
+  afterPlaced?: (call: Call) => void;
   browserLinks: {
     linkForCall(
       linkId: string,
@@ -240,24 +248,47 @@ export function createCallService(deps: CallServiceDeps): CallService {
       const to = await service.checkLead(lead, agent.id);
       const { accountSid, authToken, phoneNumber: from } = settings as Required<TwilioSettings>;
       const message = fillMessage(settings.callMessage ?? "", lead);
-      const twiml =
-        mode === "bridge"
-          ? bridgeCallTwiml(message, (await service.agentPhone(agent.id)) ?? settings.agentPhone!, from)
-          : simpleCallTwiml(message);
+      const agentPhone = mode === "bridge" ? ((await service.agentPhone(agent.id)) ?? settings.agentPhone!) : undefined;
 
       // The row (and the guard) exist before Twilio is asked, so a crash leaves a trace, never a second call.
       const call = await service.openCall({ lead, mode, from, to, agentId: agent.id, status: "dialing" });
+      const base = deps.publicBaseUrl;
+      const recording = settings.recording === "on";
+      const script = {
+        disclosure: recording,
+        // The 1/9 menu needs an address Twilio can post the key press to.
+        menu:
+          base && mode === "simple"
+            ? {
+                prompt: settings.menuMessage ?? DEFAULT_MENU_MESSAGE,
+                action: `${base}/twilio/voice/menu?call=${call.id}`,
+              }
+            : undefined,
+      };
+      const twiml = agentPhone ? bridgeCallTwiml(message, agentPhone, from, script) : simpleCallTwiml(message, script);
       const client = deps.twilioFor({ accountSid, authToken });
       try {
         const created = await client.calls.create({
           to,
           from,
           twiml,
-          ...(deps.publicBaseUrl
+          ...(base
             ? {
-                statusCallback: `${deps.publicBaseUrl}/twilio/status`,
+                statusCallback: `${base}/twilio/status`,
                 statusCallbackEvent: ["initiated", "ringing", "answered", "completed"],
                 statusCallbackMethod: "POST",
+                machineDetection: "DetectMessageEnd",
+                asyncAmd: "true",
+                asyncAmdStatusCallback: `${base}/twilio/amd`,
+                asyncAmdStatusCallbackMethod: "POST",
+                ...(recording
+                  ? {
+                      record: true,
+                      recordingStatusCallback: `${base}/twilio/recording`,
+                      recordingStatusCallbackEvent: ["completed"],
+                      recordingStatusCallbackMethod: "POST",
+                    }
+                  : {}),
               }
             : {}),
         });
@@ -302,7 +333,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
 
   const succeeded = async (call: Call, lead: Lead, sid: string, status: string, agent: Agent): Promise<Call> => {
     const now = deps.clock();
-    return db.$transaction(async (tx) => {
+    const updated = await db.$transaction(async (tx) => {
       const updated = await tx.call.update({ where: { id: call.id }, data: { twilioSid: sid, status } });
       await tx.note.create({
         data: {
@@ -314,6 +345,8 @@ export function createCallService(deps: CallServiceDeps): CallService {
       await tx.lead.update({ where: { id: lead.id }, data: { lastContactedAt: now } });
       return updated;
     });
+    deps.afterPlaced?.(updated);
+    return updated;
   };
 
   /** After a timeout: ask Twilio whether the call exists. Never dial again on our own. */

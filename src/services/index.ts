@@ -7,13 +7,16 @@ import { type AdminService, createAdminService } from "./admins.js";
 import { type AuditService, createAuditService } from "./audit.js";
 import { type BrowserPhoneService, createBrowserPhoneService } from "./browser-phone.js";
 import { type CallAnnouncer, createCallAnnouncer } from "./call-announcer.js";
+import { type CallLifecycle, createCallLifecycle } from "./call-lifecycle.js";
 import { type CallService, createCallService } from "./calls.js";
 import type { Db } from "./db.js";
 import type { Keyring } from "./keyring.js";
 import { createLeadService, type LeadService } from "./leads.js";
+import { createRecordingService, type RecordingService } from "./recordings.js";
 import { createSecretStore, type SecretStore } from "./secrets.js";
 import { createSettingsService, type SettingsService } from "./settings.js";
 import { createSlackMessenger, type SlackMessenger } from "./slack-messages.js";
+import { createStatusPoller, type StatusPoller } from "./status-poller.js";
 import { createTwilioClientFactory, type TwilioFor } from "./twilio-client.js";
 import { createSetupFlow, type SetupFlow } from "./twilio-setup.js";
 
@@ -35,8 +38,11 @@ export interface Deps {
   calls: CallService;
   announcer: CallAnnouncer;
   browserPhone: BrowserPhoneService;
-  startBackgroundWork(): void;
-  stopBackgroundWork(): void;
+  lifecycle: CallLifecycle;
+  poller: StatusPoller;
+  recordings: RecordingService;
+  startBackgroundWork(): Promise<void>;
+  stopBackgroundWork(): Promise<void>;
 }
 
 interface ServiceInputs {
@@ -48,6 +54,8 @@ interface ServiceInputs {
   tasks: TaskTracker;
   slack: App["client"];
   twilioTimeoutMs?: number;
+  pollDelaysMs?: number[];
+  priceDelaysMs?: number[];
 }
 
 export function createServices(inputs: ServiceInputs): Deps {
@@ -71,7 +79,13 @@ export function createServices(inputs: ServiceInputs): Deps {
     publicBaseUrl: config.PUBLIC_BASE_URL,
     secretKey: keyring.current.key,
   });
+  const announcer = createCallAnnouncer({ db, messenger, log });
+  // Filled in below: the poller needs the lifecycle, which needs the call service's agent phones.
+  let poller: StatusPoller | undefined;
   const calls = createCallService({
+    afterPlaced: (call) => {
+      if (!config.PUBLIC_BASE_URL) void poller?.watch(call.id);
+    },
     browserLinks: browserPhone,
     db,
     settings,
@@ -83,7 +97,31 @@ export function createServices(inputs: ServiceInputs): Deps {
     defaultCountry: config.DEFAULT_COUNTRY,
     publicBaseUrl: config.PUBLIC_BASE_URL,
   });
-  const announcer = createCallAnnouncer({ db, messenger, log });
+  const lifecycle = createCallLifecycle({
+    db,
+    settings,
+    twilioFor,
+    announcer,
+    audit,
+    tasks,
+    clock,
+    log,
+    agentPhone: (agentId) => calls.agentPhone(agentId),
+    priceDelaysMs: inputs.priceDelaysMs,
+  });
+  poller = createStatusPoller({ db, settings, twilioFor, lifecycle, tasks, clock, log, delaysMs: inputs.pollDelaysMs });
+  const statusPoller = poller;
+  const recordings = createRecordingService({
+    db,
+    settings,
+    slack,
+    messenger,
+    clock,
+    log,
+    keyring,
+    twilioApiUrl: config.TWILIO_API_URL,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+  });
   return {
     config,
     log,
@@ -102,7 +140,19 @@ export function createServices(inputs: ServiceInputs): Deps {
     calls,
     announcer,
     browserPhone,
-    startBackgroundWork() {},
-    stopBackgroundWork() {},
+    lifecycle,
+    poller: statusPoller,
+    recordings,
+    async startBackgroundWork() {
+      if (!config.PUBLIC_BASE_URL) {
+        const resumed = await statusPoller.resume();
+        if (resumed > 0) log.info({ resumed }, "resumed polling calls still in progress");
+      }
+      await lifecycle.resumePriceChecks();
+    },
+    async stopBackgroundWork() {
+      lifecycle.stop();
+      await statusPoller.stop();
+    },
   };
 }

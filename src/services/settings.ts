@@ -3,6 +3,13 @@ import type { Db } from "./db.js";
 import type { SecretStore } from "./secrets.js";
 
 export const DEFAULT_CALL_MESSAGE = "Hello, this is a call from your real estate agent. They will be with you shortly.";
+export const DEFAULT_MENU_MESSAGE = "Press 1 to speak with your agent now. Press 9 if you do not want any more calls.";
+
+/** The voicemail left on an answering machine unless an admin wrote one: the call message and a call-back number. */
+export function defaultVoicemail(callMessage: string, from: string): string {
+  const base = callMessage.replace(/\s*They will be with you shortly\.?/i, "").trim();
+  return `${base} Sorry we missed you. Please call us back at ${formatPhone(from)}. Thank you.`;
+}
 
 /** Every Twilio setting, its stored secret name, its label, and whether it is a secret to never show. */
 export const TWILIO_SETTINGS = {
@@ -14,6 +21,9 @@ export const TWILIO_SETTINGS = {
   apiKeySecret: { name: "twilio.apiKeySecret", label: "API Key Secret", secret: true },
   twimlAppSid: { name: "twilio.twimlAppSid", label: "TwiML App SID", secret: false },
   callMessage: { name: "twilio.callMessage", label: "Call message", secret: false },
+  menuMessage: { name: "twilio.menuMessage", label: "Key-press menu", secret: false },
+  voicemailMessage: { name: "twilio.voicemailMessage", label: "Voicemail message", secret: false },
+  recording: { name: "twilio.recording", label: "Record calls", secret: false },
 } as const;
 
 export type SettingKey = keyof typeof TWILIO_SETTINGS;
@@ -32,8 +42,14 @@ export function maskValue(value: string): string {
   return `••••${value.slice(-4)}`;
 }
 
+const TEXT_SETTINGS = new Set<SettingKey>(["callMessage", "menuMessage", "voicemailMessage", "recording"]);
+
+export function isTextSetting(key: SettingKey): boolean {
+  return TEXT_SETTINGS.has(key);
+}
+
 export function describeSetting(key: SettingKey, value: string): string {
-  if (key === "callMessage") return value.length > 60 ? `${value.slice(0, 57)}…` : value;
+  if (TEXT_SETTINGS.has(key)) return value.length > 60 ? `${value.slice(0, 57)}…` : value;
   if ((key === "phoneNumber" || key === "agentPhone") && value.startsWith("+")) return maskValue(formatPhone(value));
   return maskValue(value);
 }

@@ -9,7 +9,7 @@ export type FieldErrors = Partial<Record<SettingKey, string>>;
 /** What the admin typed; blank means "keep what is stored". */
 export type SetupInput = Partial<Record<SettingKey, string | undefined>>;
 
-const CLEARABLE: SettingKey[] = ["agentPhone", "apiKeySid", "apiKeySecret", "twimlAppSid"];
+const CLEARABLE: SettingKey[] = ["agentPhone", "apiKeySid", "apiKeySecret", "twimlAppSid", "voicemailMessage"];
 const MAX_MESSAGE = 1000;
 
 const FORMATS: Partial<Record<SettingKey, [RegExp, string]>> = {
@@ -47,7 +47,11 @@ export function checkSetupInput(
       else errors[key] = `"${raw}" is not a callable number: ${phone.reason}.`;
       continue;
     }
-    if (key === "callMessage") {
+    if (key === "recording") {
+      values[key] = raw === "on" ? "on" : "off";
+      continue;
+    }
+    if (key === "callMessage" || key === "menuMessage" || key === "voicemailMessage") {
       if (raw.length > MAX_MESSAGE)
         errors[key] = `Keep the message under ${MAX_MESSAGE} characters (it has ${raw.length}).`;
       else values[key] = raw;

@@ -2,7 +2,9 @@ import type { KnownBlock, ModalView } from "@slack/types";
 import { INPUT_ACTION, ids, setupFields } from "../lib/ids.js";
 import {
   DEFAULT_CALL_MESSAGE,
+  DEFAULT_MENU_MESSAGE,
   describeSetting,
+  isTextSetting,
   REQUIRED_FOR,
   SETTING_KEYS,
   type SettingKey,
@@ -30,7 +32,17 @@ const HELP: Record<SettingKey, string> = {
   apiKeySecret: "For browser calls. Type none to remove.",
   twimlAppSid:
     "For browser calls: the TwiML App whose voice URL is <PUBLIC_BASE_URL>/twilio/voice/browser. Starts with AP.",
-  callMessage: "What the lead hears first. Then a 2-second pause and “Please hold.”",
+  callMessage:
+    "What the lead hears first. Then a 2-second pause and “Please hold.” {{firstName}} and {{name}} are filled in from the lead.",
+  menuMessage:
+    "Heard after “Please hold.” on outbound calls when Leadline has a public URL: 1 connects the lead to the agent, 9 adds them to the do-not-call list.",
+  voicemailMessage: "Left when an answering machine picks up. Blank: the call message and a call-back number.",
+  recording: "Off by default. Check the laws where your leads live before turning it on.",
+};
+
+const TEXT_DEFAULTS: Partial<Record<SettingKey, string>> = {
+  callMessage: DEFAULT_CALL_MESSAGE,
+  menuMessage: DEFAULT_MENU_MESSAGE,
 };
 
 const OPTIONAL_KEYS = new Set<SettingKey>(["agentPhone", "apiKeySid", "apiKeySecret", "twimlAppSid"]);
@@ -40,7 +52,7 @@ function hintFor(key: SettingKey, input: SetupModalInput): string {
   const stored = input.stored[key];
   const parts = [HELP[key]];
   if (held) parts.unshift("Leave blank to use the value you just entered.");
-  else if (stored && key !== "callMessage")
+  else if (stored && !isTextSetting(key))
     parts.unshift(`Saved: ${describeSetting(key, stored)}. Leave blank to keep it.`);
   return truncate(parts.join(" "), 2000);
 }
@@ -56,27 +68,40 @@ export function twilioSetupModal(input: SetupModalInput): ModalView {
   for (const key of SETTING_KEYS) {
     const setting = TWILIO_SETTINGS[key];
     const typed = input.typed?.[key];
-    const initial =
-      key === "callMessage"
-        ? (typed ?? input.stored.callMessage ?? DEFAULT_CALL_MESSAGE)
-        : setting.secret
-          ? undefined
-          : typed;
+    const label = plain(setting.label + (OPTIONAL_KEYS.has(key) ? " (optional)" : ""));
+    const hint = plain(hintFor(key, input));
+    if (key === "recording") {
+      const on = (typed ?? input.stored.recording) === "on";
+      const option = { text: plain("Record calls, after telling the lead “This call may be recorded.”"), value: "on" };
+      blocks.push({
+        type: "input",
+        block_id: setupFields[key],
+        optional: true,
+        label,
+        hint,
+        element: {
+          type: "checkboxes",
+          action_id: INPUT_ACTION,
+          options: [option],
+          ...(on ? { initial_options: [option] } : {}),
+        },
+      });
+      continue;
+    }
+    const text = isTextSetting(key);
+    const initial = text ? (typed ?? input.stored[key] ?? TEXT_DEFAULTS[key]) : setting.secret ? undefined : typed;
     blocks.push({
       type: "input",
       block_id: setupFields[key],
       optional:
-        key === "callMessage" ||
-        OPTIONAL_KEYS.has(key) ||
-        Boolean(input.stored[key]) ||
-        Boolean(input.heldSecrets?.includes(key)),
-      label: plain(setting.label + (OPTIONAL_KEYS.has(key) ? " (optional)" : "")),
-      hint: plain(hintFor(key, input)),
+        text || OPTIONAL_KEYS.has(key) || Boolean(input.stored[key]) || Boolean(input.heldSecrets?.includes(key)),
+      label,
+      hint,
       element: {
         type: "plain_text_input",
         action_id: INPUT_ACTION,
-        multiline: key === "callMessage",
-        max_length: key === "callMessage" ? 1000 : 100,
+        multiline: text,
+        max_length: text ? 1000 : 100,
         ...(initial ? { initial_value: initial } : {}),
         ...(key === "phoneNumber" || key === "agentPhone" ? { placeholder: plain("+1 212 555 0100") } : {}),
       },
@@ -110,7 +135,7 @@ export function twilioSetupChecking(privateMetadata: string): ModalView {
 }
 
 export function settingsSummary(settings: TwilioSettings): string {
-  return SETTING_KEYS.filter((key) => settings[key] && key !== "callMessage")
+  return SETTING_KEYS.filter((key) => settings[key] && !isTextSetting(key))
     .map((key) => `• ${TWILIO_SETTINGS[key].label}: \`${describeSetting(key, settings[key]!)}\``)
     .join("\n");
 }

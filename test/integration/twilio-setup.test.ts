@@ -63,6 +63,9 @@ describe("/twilio-setup", () => {
       "API Key Secret (optional)",
       "TwiML App SID (optional)",
       "Call message",
+      "Key-press menu",
+      "Voicemail message",
+      "Record calls",
     ]);
     const message = blocks.find((b) => b.block_id === setupFields.callMessage)!;
     expect(message.element?.initial_value).toContain("real estate agent");
@@ -180,6 +183,28 @@ describe("/twilio-setup", () => {
     expect(settings.authToken).toBe(account.token);
     expect(settings.accountSid).toBe(account.sid);
     expect(settings.callMessage).toBe("New message");
+    expect(settings.recording).toBe("off");
+  });
+
+  it("turns recording on with the checkbox and keeps the edited menu and voicemail", async () => {
+    const view = await openModal();
+    const { body } = await submit(
+      view,
+      validValues({
+        [setupFields.recording]: "on",
+        [setupFields.menuMessage]: "Press 1 for Maria.",
+        [setupFields.voicemailMessage]: "Call Maria back.",
+      }),
+    );
+    expect(body.response_action).toBe("update");
+    expect(await t.app.deps.settings.get()).toMatchObject({
+      recording: "on",
+      menuMessage: "Press 1 for Maria.",
+      voicemailMessage: "Call Maria back.",
+    });
+    const reopened = JSON.stringify((await openModal()).blocks);
+    expect(reopened).toContain('"initial_options"');
+    expect(reopened).toContain("Press 1 for Maria.");
   });
 
   it("status lists exactly the missing fields, for anyone", async () => {

@@ -44,6 +44,10 @@ CREATE TABLE "Call" (
     "placedBy" TEXT NOT NULL,
     "errorCode" INTEGER,
     "errorMessage" TEXT,
+    "voicemailLeft" BOOLEAN NOT NULL DEFAULT false,
+    "recordingSid" TEXT,
+    "pollLeaseUntil" DATETIME,
+    "priceCheckedAt" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
     "endedAt" DATETIME,
@@ -120,6 +124,9 @@ CREATE UNIQUE INDEX "Call_activeLeadId_key" ON "Call"("activeLeadId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Call_twilioSid_key" ON "Call"("twilioSid");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Call_recordingSid_key" ON "Call"("recordingSid");
 
 -- CreateIndex
 CREATE INDEX "Call_leadId_createdAt_idx" ON "Call"("leadId", "createdAt");

@@ -1,0 +1,259 @@
+import type { Call } from "@prisma/client";
+import type { Logger } from "../lib/log.js";
+import type { TaskTracker } from "../lib/tasks.js";
+import { formatDuration } from "../lib/time.js";
+import type { AuditService } from "./audit.js";
+import type { CallAnnouncer } from "./call-announcer.js";
+import type { Db } from "./db.js";
+import { defaultVoicemail, type SettingsService } from "./settings.js";
+import type { TwilioFor } from "./twilio-client.js";
+import { connectToAgentTwiml, optOutTwiml, rejectTwiml, voicemailTwiml } from "./twiml.js";
+
+/** queued → initiated → ringing → in-progress → a final state; a call only ever moves forward. */
+const RANK: Record<string, number> = {
+  dialing: 0,
+  unknown: 0,
+  queued: 1,
+  initiated: 2,
+  ringing: 3,
+  "in-progress": 4,
+  completed: 5,
+  busy: 5,
+  "no-answer": 5,
+  failed: 5,
+  canceled: 5,
+};
+export const FINAL = new Set(["completed", "busy", "no-answer", "failed", "canceled"]);
+const lowerThan = (status: string) => Object.keys(RANK).filter((s) => RANK[s]! < RANK[status]!);
+
+export interface StatusUpdate {
+  callSid: string;
+  status: string;
+  sequence?: number;
+  rawTimestamp?: string;
+  durationSec?: number;
+  answeredBy?: string;
+  sipCode?: string;
+  source: "callback" | "poll";
+}
+
+export interface CallLifecycle {
+  /** Stores the event and moves the call forward if the status is newer; side effects happen once per move. */
+  applyStatus(update: StatusUpdate): Promise<{ moved: boolean; call?: Call }>;
+  /** Answering-machine detection result; a machine gets the voicemail. */
+  machineResult(callSid: string, answeredBy: string): Promise<void>;
+  /** The lead pressed a key in the menu; returns the TwiML to play. */
+  menuKey(callId: number, callSid: string, digits: string): Promise<string>;
+  /** Fetches the call's price from Twilio until it is there (it lags the end of the call). */
+  fetchPrice(callId: number, attempt?: number): Promise<void>;
+  /** Price checks lost to a restart. */
+  resumePriceChecks(): Promise<void>;
+  stop(): void;
+}
+
+export function outcomeNote(
+  call: Pick<Call, "status" | "durationSec" | "answeredBy" | "twilioSid" | "voicemailLeft">,
+  sipCode?: string,
+): string {
+  const sid = `Call SID: ${call.twilioSid}`;
+  switch (call.status) {
+    case "completed": {
+      const who = call.answeredBy
+        ? `, answered by ${call.answeredBy.startsWith("machine") ? "machine" : call.answeredBy}`
+        : "";
+      return `[Call Completed] ${formatDuration(call.durationSec ?? 0)}${who}${call.voicemailLeft ? ", left a voicemail" : ""} - ${sid}`;
+    }
+    case "busy":
+      return `[Call Busy] The line was busy${sipCode ? ` (SIP ${sipCode})` : ""} - ${sid}`;
+    case "no-answer":
+      return `[Call No Answer] Nobody answered - ${sid}`;
+    case "canceled":
+      return `[Call Canceled] The call was canceled before it was answered - ${sid}`;
+    default:
+      return `[Call Failed] Twilio could not connect the call${sipCode ? ` (SIP ${sipCode})` : ""} - ${sid}`;
+  }
+}
+
+export function createCallLifecycle(deps: {
+  db: Db;
+  settings: SettingsService;
+  twilioFor: TwilioFor;
+  announcer: CallAnnouncer;
+  audit: AuditService;
+  tasks: TaskTracker;
+  clock: () => Date;
+  log: Logger;
+  agentPhone: (agentId: string) => Promise<string | undefined>;
+  priceDelaysMs?: number[];
+}): CallLifecycle {
+  const { db, log } = deps;
+  const priceDelays = deps.priceDelaysMs ?? [5_000, 30_000, 120_000, 600_000];
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
+
+  const later = (ms: number, work: () => Promise<unknown>) => {
+    if (stopped) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      deps.tasks.run(work);
+    }, ms);
+    timer.unref();
+    timers.add(timer);
+  };
+
+  const twilioClient = async () => {
+    const { accountSid, authToken } = await deps.settings.get();
+    if (!accountSid || !authToken) return undefined;
+    return deps.twilioFor({ accountSid, authToken });
+  };
+
+  const lifecycle: CallLifecycle = {
+    async applyStatus(update) {
+      const call = await db.call.findUnique({ where: { twilioSid: update.callSid } });
+      if (!call) {
+        log.warn({ source: update.source }, "status for a call Leadline does not know; ignored");
+        return { moved: false };
+      }
+      await db.callEvent.create({
+        data: {
+          callId: call.id,
+          status: update.status,
+          sequenceNumber: update.sequence ?? null,
+          rawTimestamp: update.rawTimestamp ?? null,
+        },
+      });
+      if (RANK[update.status] === undefined) return { moved: false, call };
+      const final = FINAL.has(update.status);
+      const now = deps.clock();
+      // A conditional update: of many concurrent callbacks, only the one that moves the call forward wins.
+      const moved = await db.call.updateMany({
+        where: { id: call.id, status: { in: lowerThan(update.status) } },
+        data: {
+          status: update.status,
+          ...(update.sequence !== undefined ? { lastSequence: update.sequence } : {}),
+          ...(update.answeredBy ? { answeredBy: update.answeredBy } : {}),
+          ...(final ? { endedAt: now, activeLeadId: null, durationSec: update.durationSec ?? 0 } : {}),
+        },
+      });
+      if (moved.count === 0) {
+        if (update.answeredBy && !call.answeredBy)
+          await db.call.updateMany({
+            where: { id: call.id, answeredBy: null },
+            data: { answeredBy: update.answeredBy },
+          });
+        return { moved: false, call };
+      }
+      const current = await db.call.findUniqueOrThrow({ where: { id: call.id } });
+      if (final) {
+        await db.note.create({
+          data: { leadId: current.leadId, author: "Leadline", body: outcomeNote(current, update.sipCode) },
+        });
+        later(priceDelays[0] ?? 5_000, () => lifecycle.fetchPrice(current.id, 0));
+      }
+      deps.tasks.run(() => deps.announcer.refresh(current.id));
+      return { moved: true, call: current };
+    },
+
+    async machineResult(callSid, answeredBy) {
+      const call = await db.call.findUnique({ where: { twilioSid: callSid } });
+      if (!call || FINAL.has(call.status)) return;
+      await db.call.update({ where: { id: call.id }, data: { answeredBy } });
+      if (answeredBy.startsWith("machine_end")) {
+        const settings = await deps.settings.get();
+        const message = settings.voicemailMessage ?? defaultVoicemail(settings.callMessage ?? "", call.fromNumber);
+        const client = await twilioClient();
+        if (client) {
+          await client.calls(callSid).update({ twiml: voicemailTwiml(message) });
+          await db.call.update({ where: { id: call.id }, data: { voicemailLeft: true } });
+          await db.note.create({
+            data: {
+              leadId: call.leadId,
+              author: "Leadline",
+              body: `[Voicemail] Left a voicemail - Call SID: ${callSid}`,
+            },
+          });
+        }
+      }
+      deps.tasks.run(() => deps.announcer.refresh(call.id));
+    },
+
+    async menuKey(callId, callSid, digits) {
+      const call = await db.call.findUnique({ where: { id: callId }, include: { lead: true } });
+      if (!call || call.twilioSid !== callSid) return rejectTwiml("Goodbye.");
+      if (digits === "1") {
+        const settings = await deps.settings.get();
+        const agent = (await deps.agentPhone(call.placedBy)) ?? settings.agentPhone;
+        await db.note.create({
+          data: {
+            leadId: call.leadId,
+            author: "Leadline",
+            body: `[Menu] Lead pressed 1 to talk to the agent - Call SID: ${callSid}`,
+          },
+        });
+        deps.tasks.run(() =>
+          deps.announcer.refresh(
+            call.id,
+            agent ? "lead pressed 1, connecting to the agent" : "lead pressed 1, no agent phone to connect",
+          ),
+        );
+        if (!agent)
+          return rejectTwiml("Sorry, your agent cannot be reached right now. They will call you back soon. Goodbye.");
+        return connectToAgentTwiml(agent, call.fromNumber);
+      }
+      if (digits === "9") {
+        await db.$transaction([
+          db.lead.update({ where: { id: call.leadId }, data: { doNotCall: true } }),
+          db.note.create({
+            data: {
+              leadId: call.leadId,
+              author: "Leadline",
+              body: `[Opt-out] Lead pressed 9: marked do-not-call - Call SID: ${callSid}`,
+            },
+          }),
+        ]);
+        await deps.audit.record("lead", "lead.opted_out", { leadId: call.leadId, callId: call.id });
+        deps.tasks.run(() => deps.announcer.refresh(call.id, "lead pressed 9, now on the do-not-call list"));
+        return optOutTwiml();
+      }
+      return rejectTwiml("Thank you for your time. Goodbye.");
+    },
+
+    async fetchPrice(callId, attempt = 0) {
+      const call = await db.call.findUnique({ where: { id: callId } });
+      if (!call?.twilioSid || call.price !== null) return;
+      const client = await twilioClient();
+      if (!client) return;
+      try {
+        const fetched = await client.calls(call.twilioSid).fetch();
+        if (fetched.price !== null && fetched.price !== undefined && fetched.price !== "") {
+          await db.call.update({
+            where: { id: callId },
+            data: { price: fetched.price, priceUnit: fetched.priceUnit, priceCheckedAt: deps.clock() },
+          });
+          return;
+        }
+      } catch (error) {
+        log.warn({ err: error, callId }, "price lookup failed");
+      }
+      await db.call.update({ where: { id: callId }, data: { priceCheckedAt: deps.clock() } });
+      const next = priceDelays[attempt + 1];
+      if (next !== undefined) later(next, () => lifecycle.fetchPrice(callId, attempt + 1));
+    },
+
+    async resumePriceChecks() {
+      const since = new Date(deps.clock().getTime() - 24 * 3600_000);
+      const calls = await db.call.findMany({
+        where: { price: null, twilioSid: { not: null }, endedAt: { gt: since }, status: { in: [...FINAL] } },
+        select: { id: true },
+      });
+      for (const call of calls) later(priceDelays[0] ?? 5_000, () => lifecycle.fetchPrice(call.id, 0));
+    },
+
+    stop() {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+  return lifecycle;
+}
