@@ -5,7 +5,7 @@ import { formatDuration } from "../lib/time.js";
 import type { AuditService } from "./audit.js";
 import type { CallAnnouncer } from "./call-announcer.js";
 import type { Db } from "./db.js";
-import { defaultVoicemail, type SettingsService } from "./settings.js";
+import { DEFAULT_CALL_MESSAGE, defaultVoicemail, type SettingsService } from "./settings.js";
 import type { TwilioFor } from "./twilio-client.js";
 import { connectToAgentTwiml, optOutTwiml, rejectTwiml, voicemailTwiml } from "./twiml.js";
 
@@ -160,7 +160,8 @@ export function createCallLifecycle(deps: {
       await db.call.update({ where: { id: call.id }, data: { answeredBy } });
       if (answeredBy.startsWith("machine_end")) {
         const settings = await deps.settings.get();
-        const message = settings.voicemailMessage ?? defaultVoicemail(settings.callMessage ?? "", call.fromNumber);
+        const message =
+          settings.voicemailMessage ?? defaultVoicemail(settings.callMessage ?? DEFAULT_CALL_MESSAGE, call.fromNumber);
         const client = await twilioClient();
         if (client) {
           await client.calls(callSid).update({ twiml: voicemailTwiml(message) });

@@ -7,6 +7,7 @@ import type { CallMode } from "../views/lead-card.js";
 import type { AuditService } from "./audit.js";
 import type { Db } from "./db.js";
 import {
+  DEFAULT_CALL_MESSAGE,
   DEFAULT_MENU_MESSAGE,
   missingLabels,
   REQUIRED_FOR,
@@ -247,7 +248,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
       }
       const to = await service.checkLead(lead, agent.id);
       const { accountSid, authToken, phoneNumber: from } = settings as Required<TwilioSettings>;
-      const message = fillMessage(settings.callMessage ?? "", lead);
+      const message = fillMessage(settings.callMessage ?? DEFAULT_CALL_MESSAGE, lead);
       const agentPhone = mode === "bridge" ? ((await service.agentPhone(agent.id)) ?? settings.agentPhone!) : undefined;
 
       // The row (and the guard) exist before Twilio is asked, so a crash leaves a trace, never a second call.

@@ -149,6 +149,10 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
         body: { calls: list, page: 0, page_size: 50, next_page_uri: null, uri: req.path },
       };
     }
+    const recording = /^Recordings\/(RE[0-9a-f]{32})\.mp3$/.exec(rest ?? "");
+    if (recording && req.method === "GET") {
+      return { op: "recording", status: 200, body: { __audio: `ID3 fake mp3 audio for ${recording[1]}` } };
+    }
     const callMatch = /^Calls\/(CA[0-9a-f]{32})\.json$/.exec(rest ?? "");
     if (callMatch) {
       const call = calls.get(callMatch[1]!);
@@ -238,6 +242,11 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     const result = route(request, auth);
     const delay = delays.get(result.op) ?? 0;
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (typeof result.body.__audio === "string") {
+      res.writeHead(200, { "content-type": "audio/mpeg" });
+      res.end(result.body.__audio);
+      return;
+    }
     res.writeHead(result.status, { "content-type": "application/json" });
     res.end(JSON.stringify(result.body));
   });
