@@ -12,7 +12,7 @@ export async function benchSearch(count = 100_000, rounds = 300) {
   const file = join(dir, "bench.db");
   applyMigrations(file);
   seedLeads(file, count);
-  const db = createDb(`file:${file}`);
+  const db = await createDb(`file:${file}`);
   const leads = createLeadService({ db, defaultCountry: "US" });
   const queries = ["jane", "maria garcia", "zoe", "okafor 4242", "(201) 550-0042", "#54321", "nobody-here", "smith"];
   for (const q of queries) await leads.search(q); // warm up

@@ -64,7 +64,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     dataDir: dirname(databaseFile),
     log,
   });
-  const db = createDb(config.DATABASE_URL);
+  const db = await createDb(config.DATABASE_URL);
   const tasks = createTaskTracker((error) => log.error({ err: error }, "background task failed"));
 
   const httpReceiver = config.SLACK_APP_TOKEN

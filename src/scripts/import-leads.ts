@@ -17,7 +17,7 @@ try {
   // Only the database settings matter here; Slack tokens are not needed to import.
   const config = loadConfig({ SLACK_BOT_TOKEN: "xoxb-import", SLACK_SIGNING_SECRET: "import", ...process.env });
   applyMigrations(sqlitePath(config.DATABASE_URL));
-  const db = createDb(config.DATABASE_URL);
+  const db = await createDb(config.DATABASE_URL);
   const report = await importLeadsCsv(
     readFileSync(file, "utf8"),
     createLeadService({ db, defaultCountry: config.DEFAULT_COUNTRY }),

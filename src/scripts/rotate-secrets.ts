@@ -26,7 +26,7 @@ try {
     dataDir: dirname(file),
     log,
   });
-  const db = createDb(config.DATABASE_URL);
+  const db = await createDb(config.DATABASE_URL);
   const result = await createSecretStore({ db, keyring }).rotate();
   await db.$disconnect();
   console.log(

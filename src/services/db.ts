@@ -78,7 +78,10 @@ export function applyMigrations(file: string, migrationsDir = MIGRATIONS_DIR): s
   }
 }
 
-export function createDb(databaseUrl: string): Db {
+export async function createDb(databaseUrl: string): Promise<Db> {
   const adapter = new PrismaBetterSQLite3({ url: `file:${sqlitePath(databaseUrl)}`, timeout: 5000 });
-  return new PrismaClient({ adapter });
+  const db = new PrismaClient({ adapter });
+  // WAL makes NORMAL safe against corruption; a power cut can lose only the last moments of writes.
+  await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+  return db;
 }

@@ -66,19 +66,37 @@ export interface SettingsService {
   clear(actor: string): Promise<number>;
 }
 
-export function createSettingsService({ db, secrets }: { db: Db; secrets: SecretStore }): SettingsService {
+/**
+ * Settings are read on every call and webhook, so a decrypted copy is kept for `cacheMs`: a change
+ * made here applies at once, one made by another instance within `cacheMs`.
+ */
+export function createSettingsService({
+  db,
+  secrets,
+  cacheMs = 2_000,
+}: {
+  db: Db;
+  secrets: SecretStore;
+  cacheMs?: number;
+}): SettingsService {
+  let cached: { value: TwilioSettings; at: number } | undefined;
+  const load = async (): Promise<TwilioSettings> => {
+    const stored = await secrets.getMany(SETTING_KEYS.map((key) => TWILIO_SETTINGS[key].name));
+    const settings: TwilioSettings = {};
+    for (const key of SETTING_KEYS) {
+      const value = stored[TWILIO_SETTINGS[key].name];
+      if (value !== undefined && value !== "") settings[key] = value;
+    }
+    return settings;
+  };
   return {
     async get() {
-      const stored = await secrets.getMany(SETTING_KEYS.map((key) => TWILIO_SETTINGS[key].name));
-      const settings: TwilioSettings = {};
-      for (const key of SETTING_KEYS) {
-        const value = stored[TWILIO_SETTINGS[key].name];
-        if (value !== undefined && value !== "") settings[key] = value;
-      }
-      return settings;
+      if (!cached || Date.now() - cached.at > cacheMs) cached = { value: Object.freeze(await load()), at: Date.now() };
+      return { ...cached.value };
     },
     async save(values, actor, remove = []) {
-      const current = await this.get();
+      cached = undefined;
+      const current = await load();
       const changed = SETTING_KEYS.filter(
         (key) =>
           (values[key] !== undefined && values[key] !== current[key]) ||
@@ -97,9 +115,11 @@ export function createSettingsService({ db, secrets }: { db: Db; secrets: Secret
           },
         });
       });
+      cached = undefined;
       return changed;
     },
     async clear(actor) {
+      cached = undefined;
       const names = SETTING_KEYS.map((key) => TWILIO_SETTINGS[key].name);
       const removed = await db.$transaction(async (tx) => {
         const result = await tx.secret.deleteMany({ where: { name: { in: names } } });
@@ -108,6 +128,7 @@ export function createSettingsService({ db, secrets }: { db: Db; secrets: Secret
         });
         return result.count;
       });
+      cached = undefined;
       return removed;
     },
   };

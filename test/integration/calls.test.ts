@@ -70,7 +70,7 @@ beforeEach(async () => {
   await t.app.deps.db.note.deleteMany();
   await t.app.deps.db.lead.deleteMany();
   await t.app.deps.db.agentSetting.deleteMany();
-  await t.app.deps.db.secret.deleteMany();
+  await t.app.deps.settings.clear("test");
   account = t.twilio.addAccount({ numbers: [FROM] });
 });
 

@@ -25,10 +25,10 @@ describe("parseCsv", () => {
 describe("importLeadsCsv", () => {
   let dir: string;
   let db: Db;
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "leadline-import-"));
     applyMigrations(join(dir, "l.db"));
-    db = createDb(`file:${join(dir, "l.db")}`);
+    db = await createDb(`file:${join(dir, "l.db")}`);
   });
   afterAll(async () => {
     await db.$disconnect();

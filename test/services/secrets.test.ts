@@ -12,11 +12,14 @@ const log = createLogger("silent");
 const dirs: string[] = [];
 const dbs: Db[] = [];
 
-function setup(keys: { current?: string; previous?: string }, dir = mkdtempSync(join(tmpdir(), "leadline-secrets-"))) {
+async function setup(
+  keys: { current?: string; previous?: string },
+  dir = mkdtempSync(join(tmpdir(), "leadline-secrets-")),
+) {
   if (!dirs.includes(dir)) dirs.push(dir);
   const file = join(dir, "leadline.db");
   applyMigrations(file);
-  const db = createDb(`file:${file}`);
+  const db = await createDb(`file:${file}`);
   dbs.push(db);
   const keyring = loadKeyring({
     currentKey: keys.current,
@@ -38,7 +41,7 @@ const keyB = randomBytes(32).toString("base64");
 
 describe("secret store", () => {
   it("stores values encrypted: the plaintext is in none of the SQLite files", async () => {
-    const { store, db, dir } = setup({ current: keyA });
+    const { store, db, dir } = await setup({ current: keyA });
     const plaintext = "AUTHTOKEN-plaintext-4f1c9e2b7a";
     await store.setMany({ "twilio.authToken": plaintext, "twilio.accountSid": "AC-visible-check" }, "U1");
     expect(await store.get("twilio.authToken")).toBe(plaintext);
@@ -53,7 +56,7 @@ describe("secret store", () => {
   });
 
   it("rejects a row whose stored bytes were altered", async () => {
-    const { store, db } = setup({ current: keyA });
+    const { store, db } = await setup({ current: keyA });
     await store.setMany({ "twilio.authToken": "value" }, "U1");
     const row = await db.secret.findUniqueOrThrow({ where: { name: "twilio.authToken" } });
     const tampered = Buffer.from(row.ciphertext);
@@ -63,31 +66,31 @@ describe("secret store", () => {
   });
 
   it("rotation keeps old rows readable, then re-encrypts them under the new key", async () => {
-    const first = setup({ current: keyA });
+    const first = await setup({ current: keyA });
     await first.store.setMany({ a: "alpha", b: "beta" }, "U1");
     const oldKeyId = first.keyring.current.id;
     await first.db.$disconnect();
 
-    const rotated = setup({ current: keyB, previous: keyA }, first.dir);
+    const rotated = await setup({ current: keyB, previous: keyA }, first.dir);
     expect(await rotated.store.get("a")).toBe("alpha");
     expect(await rotated.store.rotate()).toEqual({ reencrypted: 2, total: 2 });
     const rows = await rotated.db.secret.findMany();
     expect(rows.every((row) => row.keyId === rotated.keyring.current.id && row.keyId !== oldKeyId)).toBe(true);
     await rotated.db.$disconnect();
 
-    const newOnly = setup({ current: keyB }, first.dir);
+    const newOnly = await setup({ current: keyB }, first.dir);
     expect(await newOnly.store.getMany(["a", "b"])).toEqual({ a: "alpha", b: "beta" });
   });
 
   it("without the previous key, rows under the old key fail loudly", async () => {
-    const first = setup({ current: keyA });
+    const first = await setup({ current: keyA });
     await first.store.setMany({ a: "alpha" }, "U1");
-    const second = setup({ current: keyB }, first.dir);
+    const second = await setup({ current: keyB }, first.dir);
     await expect(second.store.get("a")).rejects.toThrow(/no encryption key/);
   });
 
-  it("generates a local key file (mode 0600) once when no key is set outside production", () => {
-    const { keyring, dir } = setup({});
+  it("generates a local key file (mode 0600) once when no key is set outside production", async () => {
+    const { keyring, dir } = await setup({});
     expect(keyring.generatedFile).toBe(join(dir, "encryption.key"));
     expect(statSync(keyring.generatedFile!).mode & 0o777).toBe(0o600);
     const again = loadKeyring({ production: false, dataDir: dir, log });
