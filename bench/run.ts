@@ -97,6 +97,7 @@ async function main() {
   const file = join(dir, "bench.db");
   applyMigrations(file);
   seedLeads(file, 10_000);
+  const encryptionKey = randomBytes(32).toString("base64");
   const baseEnv = {
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_BOT_TOKEN: "xoxb-bench",
@@ -118,12 +119,19 @@ async function main() {
   const bareLoaded = rssMb(bare.child.pid!);
   bare.child.kill("SIGTERM");
 
-  const leadlineEnv = {
-    ...baseEnv,
-    DATABASE_URL: `file:${file}`,
-    APP_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    PUBLIC_BASE_URL: PUBLIC,
-  };
+  // Twilio settings for the click and callback benchmarks, through Leadline's own encrypted store.
+  const { createSecretStore } = await import("../src/services/secrets.js");
+  const { loadKeyring } = await import("../src/services/keyring.js");
+  const { createDb } = await import("../src/services/db.js");
+  const { createLogger } = await import("../src/lib/log.js");
+  const db = await createDb(`file:${file}`);
+  const keyring = loadKeyring({ currentKey: encryptionKey, production: false, dataDir: dir, log: createLogger("silent") });
+  await createSecretStore({ db, keyring }).setMany(
+    { "twilio.accountSid": account.sid, "twilio.authToken": account.token, "twilio.phoneNumber": "+15005550006" },
+    "bench",
+  );
+
+  const leadlineEnv = { ...baseEnv, DATABASE_URL: `file:${file}`, APP_ENCRYPTION_KEY: encryptionKey, PUBLIC_BASE_URL: PUBLIC };
   const app = await spawn("bench/leadline-target.ts", leadlineEnv);
   const appUrl = `http://127.0.0.1:${app.port}`;
   await sleep(300);
@@ -136,23 +144,6 @@ async function main() {
     throughputRatio: ack.rps / bareAck.rps,
     p99Ratio: ack.p99 / Math.max(bareAck.p99, 1),
   };
-
-  // Configure Twilio for the next two benchmarks through the app's own encrypted store.
-  const { createSecretStore } = await import("../src/services/secrets.js");
-  const { loadKeyring } = await import("../src/services/keyring.js");
-  const { createDb } = await import("../src/services/db.js");
-  const { createLogger } = await import("../src/lib/log.js");
-  const db = await createDb(`file:${file}`);
-  const keyring = loadKeyring({
-    currentKey: leadlineEnv.APP_ENCRYPTION_KEY,
-    production: false,
-    dataDir: dir,
-    log: createLogger("silent"),
-  });
-  await createSecretStore({ db, keyring }).setMany(
-    { "twilio.accountSid": account.sid, "twilio.authToken": account.token, "twilio.phoneNumber": "+15005550006" },
-    "bench",
-  );
 
   // 2. Click → Twilio: from a signed Call click arriving to the Calls create reaching the fake.
   const leadIds = (
@@ -176,7 +167,6 @@ async function main() {
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     const ts = Math.floor(Date.now() / 1000);
     const before = twilio.creates().length;
-    const sent = Date.now() + (performance.now() % 1);
     const start = performance.now();
     await fetch(`${appUrl}/slack/events`, {
       method: "POST",
@@ -187,9 +177,12 @@ async function main() {
         "x-slack-signature": slackSignature(SECRET, ts, body),
       },
     });
-    while (twilio.creates().length === before) await sleep(0);
+    const deadline = performance.now() + 5_000;
+    while (twilio.creates().length === before) {
+      if (performance.now() > deadline) throw new Error(`click on lead ${leadId} never reached Twilio`);
+      await sleep(0);
+    }
     clickLatencies.push(performance.now() - start);
-    void sent;
   }
   results.clickToTwilio = summarize(clickLatencies);
   const afterClicks = rssMb(app.child.pid!);
