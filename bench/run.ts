@@ -125,13 +125,23 @@ async function main() {
   const { createDb } = await import("../src/services/db.js");
   const { createLogger } = await import("../src/lib/log.js");
   const db = await createDb(`file:${file}`);
-  const keyring = loadKeyring({ currentKey: encryptionKey, production: false, dataDir: dir, log: createLogger("silent") });
+  const keyring = loadKeyring({
+    currentKey: encryptionKey,
+    production: false,
+    dataDir: dir,
+    log: createLogger("silent"),
+  });
   await createSecretStore({ db, keyring }).setMany(
     { "twilio.accountSid": account.sid, "twilio.authToken": account.token, "twilio.phoneNumber": "+15005550006" },
     "bench",
   );
 
-  const leadlineEnv = { ...baseEnv, DATABASE_URL: `file:${file}`, APP_ENCRYPTION_KEY: encryptionKey, PUBLIC_BASE_URL: PUBLIC };
+  const leadlineEnv = {
+    ...baseEnv,
+    DATABASE_URL: `file:${file}`,
+    APP_ENCRYPTION_KEY: encryptionKey,
+    PUBLIC_BASE_URL: PUBLIC,
+  };
   const app = await spawn("bench/leadline-target.ts", leadlineEnv);
   const appUrl = `http://127.0.0.1:${app.port}`;
   await sleep(300);
