@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { applyMigrations, createDb } from "../src/services/db.js";
-import { createLeadService } from "../src/services/leads.js";
+import { applyMigrations, createDb, openReader } from "../src/services/db.js";
+import { createLeadService, createNameSearch } from "../src/services/leads.js";
 import { seedLeads, summarize } from "./lib.js";
 
 export async function benchSearch(count = 100_000, rounds = 300) {
@@ -13,7 +13,8 @@ export async function benchSearch(count = 100_000, rounds = 300) {
   applyMigrations(file);
   seedLeads(file, count);
   const db = await createDb(`file:${file}`);
-  const leads = createLeadService({ db, defaultCountry: "US" });
+  const reader = openReader(file);
+  const leads = createLeadService({ db, defaultCountry: "US", nameSearch: createNameSearch(reader) });
   const queries = ["jane", "maria garcia", "zoe", "okafor 4242", "(201) 550-0042", "#54321", "nobody-here", "smith"];
   for (const q of queries) await leads.search(q); // warm up
   const perQuery: Record<string, ReturnType<typeof summarize>> = {};
@@ -29,6 +30,7 @@ export async function benchSearch(count = 100_000, rounds = 300) {
     all.push(...samples);
   }
   await db.$disconnect();
+  reader.close();
   rmSync(dir, { recursive: true, force: true });
   return { leads: count, overall: summarize(all), perQuery };
 }

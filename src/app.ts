@@ -10,7 +10,7 @@ import { type Clock, systemClock } from "./lib/clock.js";
 import { createLogger, type Logger } from "./lib/log.js";
 import { createTaskTracker } from "./lib/tasks.js";
 import { registerSlackListeners } from "./listeners.js";
-import { applyMigrations, createDb, sqlitePath } from "./services/db.js";
+import { applyMigrations, createDb, openReader, sqlitePath } from "./services/db.js";
 import { createServices, type Deps } from "./services/index.js";
 import { loadKeyring } from "./services/keyring.js";
 
@@ -65,6 +65,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     log,
   });
   const db = await createDb(config.DATABASE_URL);
+  const reader = openReader(databaseFile);
   const tasks = createTaskTracker((error) => log.error({ err: error }, "background task failed"));
 
   const httpReceiver = config.SLACK_APP_TOKEN
@@ -91,6 +92,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     keyring,
     tasks,
     slack: bolt.client,
+    reader,
     twilioTimeoutMs: options.twilioTimeoutMs,
     pollDelaysMs: options.pollDelaysMs,
     priceDelaysMs: options.priceDelaysMs,
@@ -146,6 +148,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
         await closed;
         await tasks.drain(10_000);
         await db.$disconnect();
+        reader.close();
         log.info("stopped");
       })();
       return stopping;

@@ -85,3 +85,10 @@ export async function createDb(databaseUrl: string): Promise<Db> {
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
   return db;
 }
+
+/** A read-only connection for hot-path queries that skip the ORM (lead search). */
+export function openReader(file: string): Database.Database {
+  const reader = new Database(file, { readonly: true, fileMustExist: true });
+  reader.pragma("busy_timeout = 5000");
+  return reader;
+}

@@ -11,7 +11,7 @@ import { type CallLifecycle, createCallLifecycle } from "./call-lifecycle.js";
 import { type CallService, createCallService } from "./calls.js";
 import type { Db } from "./db.js";
 import type { Keyring } from "./keyring.js";
-import { createLeadService, type LeadService } from "./leads.js";
+import { createLeadService, createNameSearch, type LeadService } from "./leads.js";
 import { createRecordingService, type RecordingService } from "./recordings.js";
 import { createSecretStore, type SecretStore } from "./secrets.js";
 import { createSettingsService, type SettingsService } from "./settings.js";
@@ -56,6 +56,8 @@ interface ServiceInputs {
   twilioTimeoutMs?: number;
   pollDelaysMs?: number[];
   priceDelaysMs?: number[];
+  /** Read-only SQLite connection for lead search. */
+  reader?: import("better-sqlite3").Database;
 }
 
 export function createServices(inputs: ServiceInputs): Deps {
@@ -70,7 +72,11 @@ export function createServices(inputs: ServiceInputs): Deps {
     log,
   });
   const setup = createSetupFlow({ settings, admins, audit, twilioFor, defaultCountry: config.DEFAULT_COUNTRY });
-  const leads = createLeadService({ db, defaultCountry: config.DEFAULT_COUNTRY });
+  const leads = createLeadService({
+    db,
+    defaultCountry: config.DEFAULT_COUNTRY,
+    nameSearch: inputs.reader ? createNameSearch(inputs.reader) : undefined,
+  });
   const messenger = createSlackMessenger({ slack, log });
   const browserPhone = createBrowserPhoneService({
     db,

@@ -78,7 +78,59 @@ export interface LeadService {
   setPhone(leadId: number, rawPhone: string, author: string): Promise<Lead>;
 }
 
-export function createLeadService({ db, defaultCountry }: { db: Db; defaultCountry: string }): LeadService {
+/** Ids of leads whose name holds every word, newest first, and how many there are, straight from SQLite. */
+export type NameSearch = (words: string[], limit: number) => { ids: number[]; total: number };
+
+/**
+ * Name search on the hot path of /lead and /call-lead: the trigram index answers words of 3+ letters,
+ * LIKE the shorter ones; prepared once on a read-only connection, so no ORM round trip per query.
+ */
+export function createNameSearch(reader: import("better-sqlite3").Database): NameSearch {
+  const cache = new Map<
+    string,
+    { rows: import("better-sqlite3").Statement; count: import("better-sqlite3").Statement }
+  >();
+  const statements = (indexed: number, short: number) => {
+    const key = `${indexed}:${short}`;
+    let found = cache.get(key);
+    if (!found) {
+      const where = [
+        ...(indexed > 0 ? [`l."id" IN (SELECT rowid FROM "LeadSearch" WHERE "LeadSearch" MATCH ?)`] : []),
+        ...Array.from({ length: short }, () => `l."nameSearch" LIKE ? ESCAPE '\\'`),
+      ].join(" AND ");
+      found = {
+        rows: reader.prepare(
+          `SELECT l."id" AS id FROM "Lead" l WHERE ${where} ORDER BY l."updatedAt" DESC, l."id" DESC LIMIT ?`,
+        ),
+        count: reader.prepare(`SELECT count(*) AS n FROM "Lead" l WHERE ${where}`),
+      };
+      cache.set(key, found);
+    }
+    return found;
+  };
+  return (words, limit) => {
+    const indexed = words.filter((word) => word.length >= 3);
+    const short = words.filter((word) => word.length < 3);
+    const params = [
+      ...(indexed.length > 0 ? [indexed.map((word) => `"${word.replace(/"/g, '""')}"`).join(" AND ")] : []),
+      ...short.map((word) => `%${word.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`),
+    ];
+    const { rows, count } = statements(indexed.length > 0 ? 1 : 0, short.length);
+    const ids = (rows.all(...params, limit) as { id: number }[]).map((row) => row.id);
+    const total = (count.get(...params) as { n: number }).n;
+    return { ids, total };
+  };
+}
+
+export function createLeadService({
+  db,
+  defaultCountry,
+  nameSearch,
+}: {
+  db: Db;
+  defaultCountry: string;
+  nameSearch?: NameSearch;
+}): LeadService {
   const withLastNote = async (leads: Lead[]): Promise<LeadWithLastNote[]> => {
     if (leads.length === 0) return [];
     const notes = await db.note.findMany({
@@ -168,6 +220,13 @@ export function createLeadService({ db, defaultCountry }: { db: Db; defaultCount
         .filter((word) => word.length > 0)
         .slice(0, 8);
       if (words.length === 0) return { leads: [], total: 0 };
+      if (nameSearch) {
+        const { ids, total } = nameSearch(words, limit);
+        const rows = ids.length > 0 ? await db.lead.findMany({ where: { id: { in: ids } } }) : [];
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        const leads = ids.map((id) => byId.get(id)).filter((lead): lead is Lead => Boolean(lead));
+        return { leads: await withLastNote(leads), total };
+      }
       const where = { AND: words.map((word) => ({ nameSearch: { contains: word } })) };
       const [leads, total] = await Promise.all([
         db.lead.findMany({ where, orderBy: [{ updatedAt: "desc" }, { id: "desc" }], take: limit }),

@@ -105,6 +105,13 @@ describe("/lead <query>", () => {
     expect(JSON.stringify((await search("zoe angstrom")).blocks)).toContain("Zoë Ångström");
   });
 
+  it("matches short words and treats LIKE wildcards and quotes as plain text", async () => {
+    expect(JSON.stringify((await search("zo ång")).blocks)).toContain("Zoë Ångström");
+    expect((await search("%")).text).toContain("No lead matches");
+    expect((await search('"smith')).text).toContain("No lead matches");
+    expect((await search("smi fam")).text).toContain("14 leads found");
+  });
+
   it("finds by phone in any format that normalises to the stored number", async () => {
     for (const q of ["212-555-0182", "(212) 555 0182", "+12125550182", "1 212 555 0182"]) {
       expect(JSON.stringify((await search(q)).blocks)).toContain("*Jane Doe*");
