@@ -336,6 +336,7 @@ describe("recording", () => {
     const audio = await fetch(local);
     expect(audio.status).toBe(200);
     expect(await audio.text()).toContain(recordingSid);
-    expect((await fetch(local.replace(/sig=./, "sig=x"))).status).toBe(403);
+    expect((await fetch(local.replace(/sig=[^&]+/, "sig=forged-signature"))).status).toBe(403);
+    expect((await fetch(local.replace(/exp=\d+/, "exp=9999999999"))).status).toBe(403);
   });
 });
