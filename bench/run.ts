@@ -26,6 +26,11 @@ const rssMb = (pid: number) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const children: ChildProcess[] = [];
+process.on("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
+
 async function spawn(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const port = 4100 + Math.floor(Math.random() * 800);
   const child = fork(script, [], {
@@ -33,6 +38,7 @@ async function spawn(script: string, env: Record<string, string>): Promise<{ chi
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
+  children.push(child);
   const ready = await new Promise<{ port?: number }>((resolve, reject) => {
     child.once("message", (m) => resolve(m as { port?: number }));
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));

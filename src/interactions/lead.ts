@@ -75,15 +75,21 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
     }
   });
 
-  app.action<BlockAction>(ids.lead.noteAction, async ({ ack, body, client, respond }) => {
-    await ack();
-    const lead = await leadFromButton(body);
-    if (!lead) {
-      await respond({ response_type: "ephemeral", replace_original: false, text: "That lead no longer exists." });
-      return;
-    }
-    await client.views.open({ trigger_id: body.trigger_id, view: noteModal(lead) });
-  });
+  // Add note and Add phone both open a small modal about the lead on the clicked card.
+  for (const [actionId, modal] of [
+    [ids.lead.noteAction, noteModal],
+    [ids.lead.phoneAction, phoneModal],
+  ] as const) {
+    app.action<BlockAction>(actionId, async ({ ack, body, client, respond }) => {
+      await ack();
+      const lead = await leadFromButton(body);
+      if (!lead) {
+        await respond({ response_type: "ephemeral", replace_original: false, text: "That lead no longer exists." });
+        return;
+      }
+      await client.views.open({ trigger_id: body.trigger_id, view: modal(lead) });
+    });
+  }
 
   app.view(ids.lead.noteCallbackId, async ({ ack, body, view }) => {
     const leadId = Number(readMetadata(view.private_metadata).leadId);
@@ -93,16 +99,6 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
     } catch (error) {
       await ack({ response_action: "errors", errors: { [leadFields.note]: userMessage(error) } });
     }
-  });
-
-  app.action<BlockAction>(ids.lead.phoneAction, async ({ ack, body, client, respond }) => {
-    await ack();
-    const lead = await leadFromButton(body);
-    if (!lead) {
-      await respond({ response_type: "ephemeral", replace_original: false, text: "That lead no longer exists." });
-      return;
-    }
-    await client.views.open({ trigger_id: body.trigger_id, view: phoneModal(lead) });
   });
 
   app.view(ids.lead.phoneCallbackId, async ({ ack, body, view }) => {

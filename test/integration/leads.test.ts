@@ -185,6 +185,34 @@ describe("Add note", () => {
   });
 });
 
+describe("Add phone", () => {
+  it("sets a phone on a lead that has none, refusing an invalid number inline", async () => {
+    const lead = await t.app.deps.leads.create({ name: "No Phone Yet", author: "seed" });
+    await t.interact(
+      buttonClick({
+        userId: AGENT,
+        actionId: ids.lead.phoneAction,
+        value: String(lead.id),
+        channel: CHANNEL,
+        messageTs: "1.3",
+        responseUrl: t.slack.responseUrl(),
+      }),
+    );
+    await eventually(
+      () => [...t.slack.views.values()].some((v) => v.callback_id === ids.lead.phoneCallbackId),
+      "phone modal",
+    );
+    const view = [...t.slack.views.values()].filter((v) => v.callback_id === ids.lead.phoneCallbackId).at(-1)!;
+    const bad = await t.interact(viewSubmission(view, AGENT, { [leadFields.phone]: "12" }));
+    expect(((await bad.json()) as { errors: Record<string, string> }).errors[leadFields.phone]).toContain(
+      '"12" is not a callable number',
+    );
+    const good = await t.interact(viewSubmission(view, AGENT, { [leadFields.phone]: "(212) 555-0111" }));
+    expect(good.status).toBe(200);
+    expect((await t.app.deps.db.lead.findUniqueOrThrow({ where: { id: lead.id } })).phone).toBe("+12125550111");
+  });
+});
+
 describe("lead API", () => {
   it("creates a lead (201), posts its card with speed to lead at once, and returns it with notes and calls", async () => {
     const posts = t.slack.callsTo("chat.postMessage").length;
