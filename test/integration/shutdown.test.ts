@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { ids } from "../../src/lib/ids.js";
+import { CHANNEL, eventually, startTestApp } from "../helpers/app.js";
+import { buttonClick } from "../helpers/payloads.js";
+
+describe("graceful shutdown", () => {
+  it("stops taking requests but finishes the work in flight before closing the database", async () => {
+    const t = await startTestApp();
+    const account = t.twilio.addAccount({ numbers: ["+15005550006"] });
+    await t.app.deps.settings.save(
+      { accountSid: account.sid, authToken: account.token, phoneNumber: "+15005550006" },
+      "U0ADMIN01",
+    );
+    const lead = await t.app.deps.leads.create({ name: "Jane Doe", phone: "+12125550182", author: "seed" });
+    t.twilio.delays.set("createCall", 800);
+    const res = await t.interact(
+      buttonClick({
+        userId: "U0MARIA01",
+        actionId: ids.call.simpleAction,
+        value: String(lead.id),
+        channel: CHANNEL,
+        messageTs: "1.1",
+        responseUrl: t.slack.responseUrl(),
+      }),
+    );
+    expect(res.status).toBe(200);
+    await eventually(() => t.twilio.creates().length === 1, "create sent");
+    const url = t.url;
+    await t.app.stop();
+    // The call Twilio was asked for is still announced and recorded: nothing is cut in half.
+    expect(t.slack.callsTo("chat.postMessage")).toHaveLength(1);
+    expect(String(t.slack.callsTo("chat.postMessage")[0]!.args.text)).toContain("Call SID CA");
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    await t.stop();
+  });
+});
