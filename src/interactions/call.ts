@@ -92,7 +92,7 @@ export function registerCallInteractions(app: App, deps: Deps): void {
     });
   });
 
-  app.action<BlockAction>("browser_phone_link", async ({ ack }) => {
+  app.action<BlockAction>(ids.call.browserLinkAction, async ({ ack }) => {
     // The link button opens the page in the browser; Slack still tells us about the click.
     await ack();
   });

@@ -20,7 +20,8 @@ export const ids = {
     bridgeAction: "call_bridge",
     browserAction: "call_browser",
     settingsCallbackId: "call_settings",
-    settingsAction: "call_settings_open",
+    /** The link button to the browser phone: Slack opens the URL and still reports the click. */
+    browserLinkAction: "browser_phone_link",
   },
 } as const;
 

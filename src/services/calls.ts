@@ -17,8 +17,6 @@ import {
 import { isAmbiguousTwilioFailure, type TwilioClient, type TwilioFor, toTwilioError } from "./twilio-client.js";
 import { bridgeCallTwiml, browserCallTwiml, fillMessage, simpleCallTwiml } from "./twiml.js";
 
-/** Statuses after which a call can no longer change. */
-export const FINAL_STATUSES = new Set(["completed", "busy", "no-answer", "failed", "canceled"]);
 /** A guard left by a crash is released after this long, so a lead is never blocked for good. */
 const STALE_GUARD_MS = 2 * 60 * 60_000;
 
@@ -90,12 +88,6 @@ export interface CallService {
     status: string;
     twilioSid?: string;
   }): Promise<Call>;
-  recordSlackMessage(
-    callId: number,
-    channel: string | undefined,
-    ts: string | undefined,
-    threadTs?: string,
-  ): Promise<void>;
   /** A browser call Twilio is connecting: checks the link and the lead, records the call, returns the TwiML. */
   startBrowserCall(input: {
     linkId: string;
@@ -209,13 +201,6 @@ export function createCallService(deps: CallServiceDeps): CallService {
         }
       }
       throw new UserError(`Could not start a call to ${lead.name}; try again.`);
-    },
-
-    async recordSlackMessage(callId, channel, ts, threadTs) {
-      await db.call.update({
-        where: { id: callId },
-        data: { slackChannel: channel, slackTs: ts, slackThreadTs: threadTs },
-      });
     },
 
     async startBrowserCall({ linkId, identity, callSid }) {

@@ -37,7 +37,7 @@ export function browserLinkMessage(leadName: string, url: string): { text: strin
         elements: [
           {
             type: "button",
-            action_id: "browser_phone_link",
+            action_id: ids.call.browserLinkAction,
             text: plain("Open the browser phone"),
             url,
             style: "primary",
