@@ -5,6 +5,7 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
 import type { Logger as SlackLogger } from "@slack/logger";
 import type { Config } from "./config.js";
 import { registerRoutes } from "./http/index.js";
+import type { SoftphoneOverride } from "./http/phone.js";
 import { createRouter, HttpError, sendJson } from "./http/router.js";
 import { type Clock, systemClock } from "./lib/clock.js";
 import { createLogger, type Logger } from "./lib/log.js";
@@ -22,6 +23,8 @@ export interface LeadlineOptions {
   /** Backoff of the status poller and of the price lookups; tests shorten them. */
   pollDelaysMs?: number[];
   priceDelaysMs?: number[];
+  /** The sandbox's stand-in for the Twilio Voice SDK on the softphone page; never set by main.ts. */
+  softphone?: SoftphoneOverride;
 }
 
 export interface Leadline {
@@ -100,7 +103,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
   registerSlackListeners(bolt, deps);
 
   const router = createRouter();
-  registerRoutes(router, deps);
+  registerRoutes(router, deps, options.softphone);
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://localhost");

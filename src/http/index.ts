@@ -1,15 +1,15 @@
 import type { Deps } from "../services/index.js";
 import { registerHealth } from "./health.js";
 import { registerLeadsApi } from "./leads-api.js";
-import { registerPhone } from "./phone.js";
+import { registerPhone, type SoftphoneOverride } from "./phone.js";
 import type { Router } from "./router.js";
 import { registerTwilioStatus } from "./twilio-status.js";
 import { registerTwilioVoice } from "./twilio-voice.js";
 
-export function registerRoutes(router: Router, deps: Deps): void {
+export function registerRoutes(router: Router, deps: Deps, softphone?: SoftphoneOverride): void {
   registerHealth(router, deps);
   registerLeadsApi(router, deps);
-  registerPhone(router, deps);
+  registerPhone(router, deps, softphone);
   registerTwilioVoice(router, deps);
   registerTwilioStatus(router, deps);
 }

@@ -9,15 +9,24 @@ import { HttpError, type Router, readBody, sendJson, sendText } from "./router.j
 
 const HTML = "text/html; charset=utf-8";
 const JS = "application/javascript; charset=utf-8";
-const SECURITY_HEADERS = {
-  "content-security-policy":
-    "default-src 'self'; script-src 'self'; connect-src 'self' https://*.twilio.com wss://*.twilio.com; media-src 'self' https://*.twilio.com; style-src 'unsafe-inline'",
+const securityHeaders = (connectSrc: string) => ({
+  "content-security-policy": `default-src 'self'; script-src 'self'; connect-src 'self' ${connectSrc}; media-src 'self' https://*.twilio.com; style-src 'unsafe-inline'`,
   "referrer-policy": "no-referrer",
   "cache-control": "no-store",
   "x-content-type-options": "nosniff",
-};
+});
 
-export function registerPhone(router: Router, deps: Deps): void {
+/**
+ * A replacement for the Twilio Voice SDK on the softphone page, and the one origin it may talk to.
+ * Only the sandbox passes one (in code, never from the environment), to reach its simulated Twilio.
+ */
+export interface SoftphoneOverride {
+  sdkScript: string;
+  connectSrc: string;
+}
+
+export function registerPhone(router: Router, deps: Deps, override?: SoftphoneOverride): void {
+  const SECURITY_HEADERS = securityHeaders(override?.connectSrc ?? "https://*.twilio.com wss://*.twilio.com");
   // The package's exports hide dist/, so find it from the entry point it does export.
   const require = createRequire(import.meta.url);
   const entry = require.resolve("@twilio/voice-sdk");
@@ -60,8 +69,8 @@ export function registerPhone(router: Router, deps: Deps): void {
   });
 
   router.add("GET", "/phone/voice-sdk.js", ({ res }) => {
-    sdk ??= readFileSync(sdkPath, "utf8");
-    res.writeHead(200, { "content-type": JS, "cache-control": "public, max-age=86400" });
+    sdk ??= override?.sdkScript ?? readFileSync(sdkPath, "utf8");
+    res.writeHead(200, { "content-type": JS, "cache-control": override ? "no-store" : "public, max-age=86400" });
     res.end(sdk);
   });
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { blockKitProblems, viewProblems } from "./block-kit.js";
+import { blockKitProblems, viewProblems } from "../../src/sandbox/slack/block-kit-limits.js";
 
 type Json = Record<string, unknown>;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { LeadWithLastNote } from "../../src/services/leads.js";
 import { leadCard, leadCardText } from "../../src/views/lead-card.js";
 import { searchResults } from "../../src/views/lead-modals.js";
-import { blockKitProblems } from "../helpers/block-kit.js";
+import { blockKitProblems } from "../../src/sandbox/slack/block-kit-limits.js";
 
 const now = new Date("2026-11-24T12:00:00Z");
 

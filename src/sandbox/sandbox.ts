@@ -1,0 +1,182 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { createLeadline, type Leadline } from "../app.js";
+import { loadConfig } from "../config.js";
+import type { Logger } from "../lib/log.js";
+import { projectRoot } from "../lib/paths.js";
+import { formatPhone } from "../lib/phone.js";
+import { type ConsoleServer, startConsoleServer } from "./slack/console-server.js";
+import { Workspace } from "./slack/workspace.js";
+import { SCENARIOS } from "./twilio/scenarios.js";
+import { sidFrom, startTwilioSimulator, type TwilioSimulator } from "./twilio/simulator.js";
+
+export const SANDBOX_CHANNEL = "C0SANDBOX01";
+export const SANDBOX_USERS = {
+  admin: { id: "U0MARIA001", name: "maria", realName: "Maria Lopez", isAdmin: true },
+  agent: { id: "U0SAM00001", name: "sam", realName: "Sam Chen", isAdmin: false },
+} as const;
+
+/** The simulated Twilio account, the same on every run so the settings seeded in data/sandbox.db keep working. */
+export const SANDBOX_TWILIO = {
+  accountSid: sidFrom("AC", "leadline sandbox account"),
+  authToken: sidFrom("", "leadline sandbox auth token"),
+  phoneNumber: "+12015550100",
+  agentPhone: "+12015550199",
+  apiKeySid: sidFrom("SK", "leadline sandbox api key"),
+  apiKeySecret: sidFrom("", "leadline sandbox api key secret"),
+  twimlAppSid: sidFrom("AP", "leadline sandbox twiml app"),
+};
+
+const DEMO_LEADS = [
+  { name: "Jane Doe", phone: "+12015550101", source: "Zillow", note: "Wants a 3-bed near Maple Elementary." },
+  { name: "Bob Busy", phone: "+12015550102", source: "Open house" },
+  { name: "Nora Noanswer", phone: "+12015550103", source: "Website form" },
+  { name: "Victor Voicemail", phone: "+12015550104", source: "Referral" },
+  { name: "Olga Optout", phone: "+12015550105", source: "Facebook ad" },
+  { name: "Connie Connect", phone: "+12015550106", source: "Website form" },
+  { name: "Ian Invalid", phone: "+15005550001", source: "Old spreadsheet", note: "Twilio's test number for error 21217." },
+];
+
+export interface SandboxOptions {
+  log: Logger;
+  /** The console's port (the one a person opens); 0 picks a free one. */
+  port?: number;
+  /** Where data/sandbox.db lives. */
+  dataDir?: string;
+  /** Speed of simulated calls: 1 is about real time; tests use less. */
+  pace?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Sandbox {
+  consoleUrl: string;
+  appUrl: string;
+  leadline: Leadline;
+  twilio: TwilioSimulator;
+  workspace: Workspace;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Everything on one machine: the real Leadline app, a simulated Twilio and the Slack console.
+ * It refuses to run in production, and only this module (reached through `npm run sandbox`) starts it.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const env = options.env ?? process.env;
+  if (env.NODE_ENV === "production") {
+    throw new Error("The sandbox never runs with NODE_ENV=production: it simulates Slack and Twilio. Use npm start.");
+  }
+  const log = options.log;
+  const dataDir = resolve(options.dataDir ?? join(projectRoot(), "data"));
+  const appPort = await freePort();
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  const twilio = await startTwilioSimulator({ log, pace: options.pace });
+  twilio.addAccount({
+    sid: SANDBOX_TWILIO.accountSid,
+    authToken: SANDBOX_TWILIO.authToken,
+    numbers: new Set([SANDBOX_TWILIO.phoneNumber]),
+    apiKeys: new Map([[SANDBOX_TWILIO.apiKeySid, SANDBOX_TWILIO.apiKeySecret]]),
+    apps: new Map([
+      [SANDBOX_TWILIO.twimlAppSid, { voiceUrl: `${appUrl}/twilio/voice/browser`, statusCallback: `${appUrl}/twilio/status` }],
+    ]),
+  });
+
+  let consoleUrl = "";
+  const workspace = new Workspace(() => consoleUrl);
+  for (const user of Object.values(SANDBOX_USERS)) workspace.users.set(user.id, { ...user });
+  workspace.channels.set(SANDBOX_CHANNEL, { id: SANDBOX_CHANNEL, name: "leads" });
+  // Each run has its own signing secret: only this console can sign requests into this app.
+  const signingSecret = randomBytes(24).toString("hex");
+  let console_: ConsoleServer | undefined;
+  try {
+    console_ = await startConsoleServer({
+      workspace,
+      signingSecret,
+      appUrl: () => appUrl,
+      channel: SANDBOX_CHANNEL,
+      log,
+      port: options.port ?? 3000,
+      info: () => ({
+        twilio: { ...SANDBOX_TWILIO, phoneNumber: formatPhone(SANDBOX_TWILIO.phoneNumber) },
+        scenarios: Object.entries(SCENARIOS).map(([suffix, scenario]) => ({ suffix, describe: scenario.describe })),
+        events: twilio.events.slice(-40),
+        appUrl,
+      }),
+    });
+  } catch (error) {
+    await twilio.close();
+    throw error;
+  }
+  consoleUrl = console_.url;
+  twilio.onEvent(() => workspace.changed());
+
+  const config = loadConfig({
+    NODE_ENV: "development",
+    PORT: String(appPort),
+    SLACK_BOT_TOKEN: "xoxb-sandbox-not-a-real-token",
+    SLACK_SIGNING_SECRET: signingSecret,
+    DATABASE_URL: `file:${join(dataDir, "sandbox.db")}`,
+    PUBLIC_BASE_URL: appUrl,
+    ADMIN_SLACK_USER_IDS: SANDBOX_USERS.admin.id,
+    LEADS_CHANNEL_ID: SANDBOX_CHANNEL,
+    LEADS_API_TOKEN: randomBytes(24).toString("hex"),
+    LOG_LEVEL: env.LOG_LEVEL ?? "warn",
+    SLACK_API_URL: `${consoleUrl}/api/`,
+    TWILIO_API_URL: twilio.url,
+  });
+  const deviceScript = readFileSync(join(projectRoot(), "src", "sandbox", "static", "voice-device.js"), "utf8");
+  let leadline: Leadline;
+  try {
+    leadline = await createLeadline(config, {
+      log,
+      softphone: { sdkScript: deviceScript.replace("__SIMULATOR_URL__", twilio.url), connectSrc: twilio.url },
+    });
+    await leadline.start();
+    await seed(leadline);
+  } catch (error) {
+    await Promise.all([console_.close(), twilio.close()]);
+    throw error;
+  }
+
+  return {
+    consoleUrl,
+    appUrl,
+    leadline,
+    twilio,
+    workspace,
+    async stop() {
+      await leadline.stop();
+      await Promise.all([console_.close(), twilio.close()]);
+    },
+  };
+}
+
+/** Demo leads and the simulated Twilio account, only where the database has none of its own. */
+async function seed(leadline: Leadline): Promise<void> {
+  const { settings, leads } = leadline.deps;
+  const current = await settings.get();
+  if (!current.accountSid) {
+    const { accountSid, authToken, phoneNumber, agentPhone, apiKeySid, apiKeySecret, twimlAppSid } = SANDBOX_TWILIO;
+    await settings.save(
+      { accountSid, authToken, phoneNumber, agentPhone, apiKeySid, apiKeySecret, twimlAppSid },
+      "sandbox",
+    );
+  }
+  if ((await leads.recent(1)).length === 0) {
+    for (const lead of DEMO_LEADS) await leads.create({ ...lead, author: "sandbox" });
+  }
+}

@@ -1,0 +1,459 @@
+// The sandbox's Slack console: renders the channel and modals from the app's real Block Kit, and
+// turns typing and clicking into commands, block_actions and view_submissions (the console server
+// signs them and sends them to Leadline, as Slack does).
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const userSelect = $("user");
+  let current = null;
+  let renderedModal = "";
+  let me = new URLSearchParams(location.search).get("user") || localStorage.getItem("sandbox-user") || "";
+
+  const EMOJI = {
+    telephone_receiver: "📞", phone: "☎️", white_check_mark: "✅", x: "❌", warning: "⚠️", no_entry: "⛔",
+    no_entry_sign: "🚫", hourglass: "⌛", hourglass_flowing_sand: "⏳", mailbox_with_mail: "📬", speech_balloon: "💬",
+    bust_in_silhouette: "👤", memo: "📝", lock: "🔒", gear: "⚙️", mag: "🔍", heavy_plus_sign: "➕", studio_microphone: "🎙️",
+    computer: "💻", iphone: "📱", link: "🔗", clock3: "🕒", tada: "🎉", busts_in_silhouette: "👥", arrows_counterclockwise: "🔄",
+    information_source: "ℹ️", red_circle: "🔴", large_green_circle: "🟢", incoming_envelope: "📨", stopwatch: "⏱️",
+  };
+
+  const el = (tag, attrs = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children.flat()) {
+      if (child === undefined || child === null || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  };
+  const html = (markup) => {
+    const span = document.createElement("span");
+    span.innerHTML = markup;
+    return span;
+  };
+  const escapeHtml = (text) =>
+    text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  const decode = (text) => text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  const emoji = (text) => text.replace(/:([a-z0-9_+-]+):/g, (whole, name) => EMOJI[name] || whole);
+
+  function userName(id) {
+    const user = current?.users.find((u) => u.id === id);
+    return user ? user.name : id;
+  }
+
+  /** Slack mrkdwn to HTML: escaped text, <links|labels>, mentions, *bold*, _italic_, ~strike~, `code`. */
+  function mrkdwn(text) {
+    const parts = [];
+    let last = 0;
+    for (const match of text.matchAll(/<([^<>]+)>/g)) {
+      parts.push(inline(text.slice(last, match.index)));
+      const [target, label] = match[1].split("|");
+      if (target.startsWith("@")) parts.push(`<b class="mention">@${escapeHtml(label || userName(target.slice(1)))}</b>`);
+      else if (target.startsWith("#")) parts.push(`<b class="mention">#${escapeHtml(label || target.slice(1))}</b>`);
+      else if (target.startsWith("!")) parts.push(`<b class="mention">@${escapeHtml(target.slice(1).split("^")[0])}</b>`);
+      else if (/^(https?:|mailto:|tel:)/.test(target)) {
+        parts.push(`<a href="${escapeHtml(decode(target))}" target="_blank" rel="noopener">${inline(label || target)}</a>`);
+      } else parts.push(escapeHtml(decode(match[0])));
+      last = match.index + match[0].length;
+    }
+    parts.push(inline(text.slice(last)));
+    return parts.join("");
+  }
+
+  function inline(raw) {
+    let out = escapeHtml(decode(raw));
+    out = out.replace(/```([\s\S]*?)```/g, "<pre>$1</pre>");
+    out = out.replace(/`([^`\n]+)`/g, "<code>$1</code>");
+    // Slack needs the marker next to a word and a boundary outside it; a zero-width space breaks it.
+    const style = (marker, tag) => {
+      const m = marker.replace(/[*~]/g, "\\$&");
+      const re = new RegExp(`(^|[\\s(>"'])${m}(?![\\s\u200b])([^\\n]*?[^\\s\u200b])${m}(?=$|[\\s.,;:!?)<"'])`, "g");
+      out = out.replace(re, `$1<${tag}>$2</${tag}>`);
+    };
+    style("*", "b");
+    style("_", "i");
+    style("~", "s");
+    return emoji(out).replace(/\n/g, "<br>");
+  }
+
+  const textNode = (obj) => {
+    if (!obj) return el("span");
+    return obj.type === "mrkdwn" ? html(mrkdwn(obj.text)) : el("span", {}, obj.emoji === false ? obj.text : emoji(obj.text));
+  };
+  const richText = (node) =>
+    typeof node.text === "string" ? node.text : (node.elements || []).map(richText).join(node.type === "rich_text" ? "\n" : "");
+  const unknown = (what, type) => el("span", { class: "unknown", "data-unknown": type }, `Unsupported ${what}: ${type}`);
+
+  // ---- elements -------------------------------------------------------------------------------
+
+  function confirmed(element) {
+    const c = element.confirm;
+    if (!c) return true;
+    return window.confirm(`${c.title?.text || "Are you sure?"}\n\n${c.text?.text || ""}`);
+  }
+
+  function optionsOf(element) {
+    if (element.option_groups) return element.option_groups.flatMap((group) => group.options);
+    return element.options || [];
+  }
+
+  function renderElement(element, ctx, blockId, inInput) {
+    const actionId = element.action_id || `${blockId}-${element.type}`;
+    const send = (action) => ctx.act({ ...action, action_id: actionId, block_id: blockId });
+    const data = { "data-block": blockId, "data-action": actionId, "data-type": element.type };
+    switch (element.type) {
+      case "button": {
+        const attrs = {
+          class: `button ${element.style || ""}`.trim(),
+          "data-action-id": actionId,
+          onclick: (event) => {
+            if (!confirmed(element)) {
+              event.preventDefault();
+              return;
+            }
+            // A link button opens its URL and still tells the app, as Slack does.
+            send({ type: "button", value: element.value, text: element.text });
+          },
+        };
+        return element.url
+          ? el("a", { ...attrs, href: element.url, target: "_blank", rel: "noopener" }, textNode(element.text))
+          : el("button", { ...attrs, type: "button" }, textNode(element.text));
+      }
+      case "static_select":
+      case "overflow": {
+        const options = optionsOf(element);
+        const select = el(
+          "select",
+          { ...data, "aria-label": element.placeholder?.text || "Choose" },
+          el("option", { value: "" }, element.placeholder?.text || (element.type === "overflow" ? "⋯" : "Choose")),
+          options.map((option) =>
+            el("option", { value: option.value, selected: element.initial_option?.value === option.value }, option.text.text),
+          ),
+        );
+        if (!inInput) {
+          select.addEventListener("change", () => {
+            const option = options.find((o) => o.value === select.value);
+            if (!option || !confirmed(element)) return;
+            send(element.type === "overflow" ? { type: "overflow", selected_option: option } : { type: "static_select", selected_option: option });
+          });
+        }
+        return select;
+      }
+      case "plain_text_input": {
+        const attrs = {
+          ...data,
+          placeholder: element.placeholder?.text,
+          maxlength: element.max_length,
+          "aria-label": ctx.label || actionId,
+        };
+        if (element.multiline) return el("textarea", attrs, element.initial_value || "");
+        const input = el("input", { ...attrs, type: "text" });
+        input.value = element.initial_value || "";
+        return input;
+      }
+      case "email_text_input":
+      case "url_text_input":
+      case "number_input": {
+        const input = el("input", { ...data, type: "text", placeholder: element.placeholder?.text });
+        input.value = element.initial_value || "";
+        return input;
+      }
+      case "datepicker": {
+        const input = el("input", { ...data, type: "date" });
+        input.value = element.initial_date || "";
+        return input;
+      }
+      case "checkboxes":
+      case "radio_buttons": {
+        const initial = new Set(
+          (element.initial_options || (element.initial_option ? [element.initial_option] : [])).map((o) => o.value),
+        );
+        const name = `${blockId}-${actionId}`;
+        return el(
+          "div",
+          { ...data, class: "choices" },
+          (element.options || []).map((option) =>
+            el(
+              "label",
+              { class: "option" },
+              el("input", {
+                type: element.type === "checkboxes" ? "checkbox" : "radio",
+                name,
+                value: option.value,
+                checked: initial.has(option.value),
+                "data-text": option.text.text,
+              }),
+              " ",
+              textNode(option.text),
+              option.description ? el("div", { class: "hint" }, textNode(option.description)) : null,
+            ),
+          ),
+        );
+      }
+      case "image":
+        return el("img", { src: element.image_url, alt: element.alt_text, width: 16, height: 16 });
+      default:
+        return unknown("element", element.type);
+    }
+  }
+
+  /** The state.values Slack sends with a view: every input's current value by block and action id. */
+  function collectState(root) {
+    const values = {};
+    for (const node of root.querySelectorAll("[data-block][data-action]")) {
+      const { block, action, type } = node.dataset;
+      let value;
+      if (type === "plain_text_input" || type === "email_text_input" || type === "url_text_input" || type === "number_input") {
+        value = { type, value: node.value === "" ? null : node.value };
+      } else if (type === "datepicker") {
+        value = { type, selected_date: node.value || null };
+      } else if (type === "static_select") {
+        const option = node.value ? { text: { type: "plain_text", text: node.selectedOptions[0].textContent }, value: node.value } : null;
+        value = { type, selected_option: option };
+      } else if (type === "checkboxes" || type === "radio_buttons") {
+        const chosen = [...node.querySelectorAll("input:checked")].map((input) => ({
+          text: { type: "plain_text", text: input.dataset.text },
+          value: input.value,
+        }));
+        value = type === "checkboxes" ? { type, selected_options: chosen } : { type, selected_option: chosen[0] || null };
+      } else continue;
+      values[block] ||= {};
+      values[block][action] = value;
+    }
+    return values;
+  }
+
+  // ---- blocks ---------------------------------------------------------------------------------
+
+  function renderBlocks(blocks, ctx) {
+    return blocks.map((block, index) => {
+      const blockId = block.block_id || `b${index}`;
+      const wrap = (...children) => el("div", { class: `block ${block.type}`, "data-block-type": block.type }, ...children);
+      switch (block.type) {
+        case "section":
+          return wrap(
+            el(
+              "div",
+              { class: "section-row" },
+              el(
+                "div",
+                {},
+                block.text ? textNode(block.text) : null,
+                block.fields ? el("div", { class: "fields" }, block.fields.map((field) => el("div", {}, textNode(field)))) : null,
+              ),
+              block.accessory ? renderElement(block.accessory, ctx, blockId, false) : null,
+            ),
+          );
+        case "header":
+          return wrap(el("h3", { class: "header" }, textNode(block.text)));
+        case "divider":
+          return wrap(el("hr", { class: "divider" }));
+        case "context":
+          return wrap(
+            el(
+              "div",
+              { class: "context" },
+              block.elements.map((element) =>
+                element.type === "image" ? renderElement(element, ctx, blockId, false) : textNode(element),
+              ),
+            ),
+          );
+        case "actions":
+          return wrap(el("div", { class: "actions" }, block.elements.map((element) => renderElement(element, ctx, blockId, false))));
+        case "input": {
+          const error = ctx.errors?.[blockId];
+          return el(
+            "div",
+            { class: `input${error ? " invalid" : ""}`, "data-input-block": blockId },
+            el("label", { class: "label" }, textNode(block.label), block.optional ? el("span", { class: "optional" }, " (optional)") : null),
+            renderElement(block.element, { ...ctx, label: block.label.text }, blockId, true),
+            block.hint ? el("div", { class: "hint" }, textNode(block.hint)) : null,
+            error ? el("div", { class: "error", role: "alert" }, error) : null,
+          );
+        }
+        case "image":
+          return wrap(el("img", { src: block.image_url, alt: block.alt_text, style: "max-width:360px" }));
+        case "rich_text":
+          return wrap(el("div", {}, richText(block)));
+        default:
+          return wrap(unknown("block", block.type));
+      }
+    });
+  }
+
+  // ---- channel --------------------------------------------------------------------------------
+
+  function renderMessage(message, replies) {
+    const ctx = {
+      act: (action) => post("/sandbox/action", { user: me, channel: message.channel, ts: message.ts, action }),
+    };
+    const time = new Date(Number(message.ts.split(".")[0]) * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return el(
+      "li",
+      { class: `message${message.visibleTo ? " ephemeral" : ""}`, "data-ts": message.ts, "data-testid": "message" },
+      el(
+        "div",
+        { class: "meta" },
+        el("span", { class: "author" }, message.author),
+        message.bot ? el("span", { class: "badge" }, "APP") : null,
+        time,
+        message.edited ? " (edited)" : "",
+        message.visibleTo ? el("span", {}, " · Only visible to you") : null,
+      ),
+      message.blocks?.length ? renderBlocks(message.blocks, ctx) : el("div", { class: "text" }, html(mrkdwn(message.text || ""))),
+      (message.files || []).map((file) =>
+        el("div", {}, el("a", { class: "file", href: `/files/${file.id}`, target: "_blank" }, `📎 ${file.title} (${file.bytes} bytes)`)),
+      ),
+      replies.length ? el("ol", { class: "thread", "aria-label": "Thread" }, replies.map((reply) => renderMessage(reply, []))) : null,
+    );
+  }
+
+  function renderChannel(state) {
+    const list = $("messages");
+    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    const top = state.messages.filter((m) => !m.threadTs || !state.messages.some((p) => p.ts === m.threadTs));
+    list.replaceChildren(...top.map((m) => renderMessage(m, state.messages.filter((r) => r.threadTs === m.ts && r.ts !== m.ts))));
+    if (atBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  // ---- modal ----------------------------------------------------------------------------------
+
+  function renderModal(modal) {
+    const root = $("modal-root");
+    if (!modal) {
+      renderedModal = "";
+      root.replaceChildren();
+      return;
+    }
+    const key = `${modal.id}:${modal.hash}`;
+    if (key === renderedModal) {
+      // Same view: only the errors changed; keep what the person typed.
+      for (const block of root.querySelectorAll("[data-input-block]")) {
+        const id = block.dataset.inputBlock;
+        block.classList.toggle("invalid", Boolean(modal.errors[id]));
+        block.querySelector(".error")?.remove();
+        if (modal.errors[id]) block.append(el("div", { class: "error", role: "alert" }, modal.errors[id]));
+      }
+      const general = root.querySelector(".modal-error");
+      if (general) general.textContent = modal.errors._ || "";
+      return;
+    }
+    renderedModal = key;
+    const view = modal.view;
+    let form;
+    const ctx = {
+      errors: modal.errors,
+      act: (action) => post("/sandbox/action", { user: me, viewId: modal.id, action, state: collectState(form) }),
+    };
+    const submit = async (event) => {
+      event.preventDefault();
+      await post("/sandbox/submit", { user: me, viewId: modal.id, state: collectState(form) });
+    };
+    form = el(
+      "form",
+      { class: "modal", role: "dialog", "aria-label": view.title?.text, "data-callback-id": view.callback_id, onsubmit: submit },
+      el("header", {}, textNode(view.title)),
+      el("div", { class: "body" }, renderBlocks(view.blocks || [], ctx), el("div", { class: "modal-error" }, modal.errors._ || "")),
+      el(
+        "footer",
+        {},
+        el("button", { type: "button", onclick: () => post("/sandbox/close", { user: me, viewId: modal.id }) }, view.close?.text || "Cancel"),
+        view.submit ? el("button", { type: "submit", class: "primary" }, view.submit.text) : null,
+      ),
+    );
+    root.replaceChildren(el("div", { class: "overlay" }, form));
+  }
+
+  // ---- side panel -----------------------------------------------------------------------------
+
+  function renderInfo(info) {
+    const t = info.twilio;
+    const rows = [
+      ["Account SID", t.accountSid],
+      ["Auth Token", t.authToken],
+      ["Number", t.phoneNumber],
+      ["API Key SID", t.apiKeySid],
+      ["API Key Secret", t.apiKeySecret],
+      ["TwiML App SID", t.twimlAppSid],
+    ];
+    $("twilio-account").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
+    $("scenarios").replaceChildren(
+      ...info.scenarios.map((s) => el("li", {}, el("code", {}, `…${s.suffix}`), ` ${s.describe}`)),
+      el("li", {}, "any other number: a person answers and listens"),
+      el("li", {}, el("code", {}, "+1 500-555-0001…4"), " Twilio's test numbers: refused with their errors"),
+    );
+    $("twilio-events").replaceChildren(
+      ...info.events.map((e) => el("li", {}, el("span", { class: "sid" }, `…${e.callSid.slice(-6)} `), e.text)),
+    );
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------------
+
+  async function post(path, body) {
+    const res = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    if (!res.ok) {
+      const answer = await res.json().catch(() => ({}));
+      alert(answer.error || `The console could not do that (${res.status}).`);
+    }
+    await refresh();
+  }
+
+  let refreshing = null;
+  let again = false;
+  async function refresh() {
+    if (refreshing) {
+      again = true;
+      return refreshing;
+    }
+    refreshing = (async () => {
+      do {
+        again = false;
+        const res = await fetch(`/sandbox/state?user=${encodeURIComponent(me)}`);
+        const state = await res.json();
+        current = state;
+        renderChannel(state);
+        renderModal(state.modal);
+        renderInfo(state.info);
+        document.body.dataset.version = String(state.version);
+      } while (again);
+    })();
+    try {
+      await refreshing;
+    } finally {
+      refreshing = null;
+    }
+  }
+
+  async function boot() {
+    const res = await fetch("/sandbox/state");
+    const state = await res.json();
+    if (!state.users.some((u) => u.id === me)) me = state.users[0].id;
+    userSelect.replaceChildren(
+      ...state.users.map((u) => el("option", { value: u.id, selected: u.id === me }, `${u.realName} (@${u.name})${u.isAdmin ? " · admin" : ""}`)),
+    );
+    userSelect.addEventListener("change", () => {
+      me = userSelect.value;
+      localStorage.setItem("sandbox-user", me);
+      renderedModal = "";
+      refresh();
+    });
+    $("channel-name").textContent = `# ${state.channel.name}`;
+    $("composer").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const input = $("composer-input");
+      const text = input.value;
+      input.value = "";
+      await post("/sandbox/command", { user: me, text });
+    });
+    const events = new EventSource("/sandbox/events");
+    events.onmessage = () => refresh();
+    await refresh();
+    document.body.dataset.ready = "true";
+  }
+
+  boot();
+})();
