@@ -36,7 +36,12 @@ const DEMO_LEADS = [
   { name: "Victor Voicemail", phone: "+12015550104", source: "Referral" },
   { name: "Olga Optout", phone: "+12015550105", source: "Facebook ad" },
   { name: "Connie Connect", phone: "+12015550106", source: "Website form" },
-  { name: "Ian Invalid", phone: "+15005550001", source: "Old spreadsheet", note: "Twilio's test number for error 21217." },
+  {
+    name: "Ian Invalid",
+    phone: "+15005550001",
+    source: "Old spreadsheet",
+    note: "Twilio's test number for error 21217.",
+  },
 ];
 
 export interface SandboxOptions {
@@ -91,7 +96,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     numbers: new Set([SANDBOX_TWILIO.phoneNumber]),
     apiKeys: new Map([[SANDBOX_TWILIO.apiKeySid, SANDBOX_TWILIO.apiKeySecret]]),
     apps: new Map([
-      [SANDBOX_TWILIO.twimlAppSid, { voiceUrl: `${appUrl}/twilio/voice/browser`, statusCallback: `${appUrl}/twilio/status` }],
+      [
+        SANDBOX_TWILIO.twimlAppSid,
+        { voiceUrl: `${appUrl}/twilio/voice/browser`, statusCallback: `${appUrl}/twilio/status` },
+      ],
     ]),
   });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { blockKitProblems } from "../../src/sandbox/slack/block-kit-limits.js";
 import type { LeadWithLastNote } from "../../src/services/leads.js";
 import { leadCard, leadCardText } from "../../src/views/lead-card.js";
 import { searchResults } from "../../src/views/lead-modals.js";
-import { blockKitProblems } from "../../src/sandbox/slack/block-kit-limits.js";
 
 const now = new Date("2026-11-24T12:00:00Z");
 

@@ -242,8 +242,7 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
 
   function state(userId: string): Json {
     const visible = workspace.messages.filter(
-      (message) =>
-        message.channel === options.channel && (!message.visibleTo || message.visibleTo === userId),
+      (message) => message.channel === options.channel && (!message.visibleTo || message.visibleTo === userId),
     );
     const top = workspace.topView(userId);
     return {
@@ -280,7 +279,10 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
         return send(res, 200, answer);
       }
       if (path.startsWith("/response/") && req.method === "POST") {
-        const answer = workspace.respond(path.slice(10), parseArgs((await readRaw(req)).toString("utf8"), "application/json"));
+        const answer = workspace.respond(
+          path.slice(10),
+          parseArgs((await readRaw(req)).toString("utf8"), "application/json"),
+        );
         return send(res, answer.ok ? 200 : 404, answer.ok ? "ok" : answer.error, "text/plain");
       }
       if (path.startsWith("/upload/") && req.method === "POST") {
@@ -292,9 +294,14 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
         if (!file) return send(res, 404, { error: "file_not_found" });
         return send(res, 200, file.bytes, file.type || "application/octet-stream");
       }
-      if (path === "/sandbox/state" && req.method === "GET") return send(res, 200, state(url.searchParams.get("user") ?? ""));
+      if (path === "/sandbox/state" && req.method === "GET")
+        return send(res, 200, state(url.searchParams.get("user") ?? ""));
       if (path === "/sandbox/events" && req.method === "GET") {
-        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+        res.writeHead(200, {
+          "content-type": "text/event-stream",
+          "cache-control": "no-store",
+          connection: "keep-alive",
+        });
         res.write(`data: ${workspace.version}\n\n`);
         const stop = workspace.onChange(() => res.write(`data: ${workspace.version}\n\n`));
         req.on("close", stop);

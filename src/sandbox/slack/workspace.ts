@@ -21,6 +21,8 @@ export interface SandboxMessage {
   visibleTo?: string;
   files?: { id: string; name: string; title: string; bytes: number }[];
   edited?: boolean;
+  /** The texts an edited message had before, oldest first. */
+  history?: string[];
 }
 
 export interface SandboxView {
@@ -177,6 +179,7 @@ export class Workspace {
         if (message.user) return { ok: false, error: "cant_update_message" };
         const problems = blockKitProblems(args.blocks, "message");
         if (problems.length > 0) return { ok: false, error: "invalid_blocks", errors: problems };
+        message.history = [...(message.history ?? []), message.text];
         if (args.text !== undefined) message.text = String(args.text);
         if (args.blocks !== undefined) message.blocks = args.blocks as Json[];
         message.edited = true;
@@ -228,7 +231,12 @@ export class Workspace {
         if (!args.filename || !(length > 0)) return { ok: false, error: "invalid_arguments" };
         this.counter += 1;
         const id = `F${String(this.counter).padStart(9, "0")}`;
-        this.files.set(id, { name: String(args.filename), title: String(args.filename), bytes: Buffer.alloc(0), type: "" });
+        this.files.set(id, {
+          name: String(args.filename),
+          title: String(args.filename),
+          bytes: Buffer.alloc(0),
+          type: "",
+        });
         return { ok: true, upload_url: `${this.baseUrl()}/upload/${id}`, file_id: id };
       }
       case "files.completeUploadExternal":
@@ -272,7 +280,8 @@ export class Workspace {
     if (trigger.expires < Date.now()) return { ok: false, error: "expired_trigger_id" };
     const view = args.view as Json;
     const problems = viewProblems(view);
-    if (problems.length > 0) return { ok: false, error: "invalid_arguments", response_metadata: { messages: problems } };
+    if (problems.length > 0)
+      return { ok: false, error: "invalid_arguments", response_metadata: { messages: problems } };
     const stack = this.modals.get(trigger.user) ?? [];
     if (method === "views.push" && stack.length === 0) return { ok: false, error: "not_found" };
     if (method === "views.push" && stack.length >= 3) return { ok: false, error: "push_limit_reached" };
@@ -288,7 +297,8 @@ export class Workspace {
     if (args.hash && args.hash !== existing.hash) return { ok: false, error: "hash_conflict" };
     const view = args.view as Json;
     const problems = viewProblems(view);
-    if (problems.length > 0) return { ok: false, error: "invalid_arguments", response_metadata: { messages: problems } };
+    if (problems.length > 0)
+      return { ok: false, error: "invalid_arguments", response_metadata: { messages: problems } };
     this.replaceView(existing, view);
     return { ok: true, view: this.viewJson(existing) };
   }

@@ -9,11 +9,36 @@
   let me = new URLSearchParams(location.search).get("user") || localStorage.getItem("sandbox-user") || "";
 
   const EMOJI = {
-    telephone_receiver: "📞", phone: "☎️", white_check_mark: "✅", x: "❌", warning: "⚠️", no_entry: "⛔",
-    no_entry_sign: "🚫", hourglass: "⌛", hourglass_flowing_sand: "⏳", mailbox_with_mail: "📬", speech_balloon: "💬",
-    bust_in_silhouette: "👤", memo: "📝", lock: "🔒", gear: "⚙️", mag: "🔍", heavy_plus_sign: "➕", studio_microphone: "🎙️",
-    computer: "💻", iphone: "📱", link: "🔗", clock3: "🕒", tada: "🎉", busts_in_silhouette: "👥", arrows_counterclockwise: "🔄",
-    information_source: "ℹ️", red_circle: "🔴", large_green_circle: "🟢", incoming_envelope: "📨", stopwatch: "⏱️",
+    telephone_receiver: "📞",
+    phone: "☎️",
+    white_check_mark: "✅",
+    x: "❌",
+    warning: "⚠️",
+    no_entry: "⛔",
+    no_entry_sign: "🚫",
+    hourglass: "⌛",
+    hourglass_flowing_sand: "⏳",
+    mailbox_with_mail: "📬",
+    speech_balloon: "💬",
+    bust_in_silhouette: "👤",
+    memo: "📝",
+    lock: "🔒",
+    gear: "⚙️",
+    mag: "🔍",
+    heavy_plus_sign: "➕",
+    studio_microphone: "🎙️",
+    computer: "💻",
+    iphone: "📱",
+    link: "🔗",
+    clock3: "🕒",
+    tada: "🎉",
+    busts_in_silhouette: "👥",
+    arrows_counterclockwise: "🔄",
+    information_source: "ℹ️",
+    red_circle: "🔴",
+    large_green_circle: "🟢",
+    incoming_envelope: "📨",
+    stopwatch: "⏱️",
   };
 
   const el = (tag, attrs = {}, ...children) => {
@@ -52,11 +77,15 @@
     for (const match of text.matchAll(/<([^<>]+)>/g)) {
       parts.push(inline(text.slice(last, match.index)));
       const [target, label] = match[1].split("|");
-      if (target.startsWith("@")) parts.push(`<b class="mention">@${escapeHtml(label || userName(target.slice(1)))}</b>`);
+      if (target.startsWith("@"))
+        parts.push(`<b class="mention">@${escapeHtml(label || userName(target.slice(1)))}</b>`);
       else if (target.startsWith("#")) parts.push(`<b class="mention">#${escapeHtml(label || target.slice(1))}</b>`);
-      else if (target.startsWith("!")) parts.push(`<b class="mention">@${escapeHtml(target.slice(1).split("^")[0])}</b>`);
+      else if (target.startsWith("!"))
+        parts.push(`<b class="mention">@${escapeHtml(target.slice(1).split("^")[0])}</b>`);
       else if (/^(https?:|mailto:|tel:)/.test(target)) {
-        parts.push(`<a href="${escapeHtml(decode(target))}" target="_blank" rel="noopener">${inline(label || target)}</a>`);
+        parts.push(
+          `<a href="${escapeHtml(decode(target))}" target="_blank" rel="noopener">${inline(label || target)}</a>`,
+        );
       } else parts.push(escapeHtml(decode(match[0])));
       last = match.index + match[0].length;
     }
@@ -82,11 +111,16 @@
 
   const textNode = (obj) => {
     if (!obj) return el("span");
-    return obj.type === "mrkdwn" ? html(mrkdwn(obj.text)) : el("span", {}, obj.emoji === false ? obj.text : emoji(obj.text));
+    return obj.type === "mrkdwn"
+      ? html(mrkdwn(obj.text))
+      : el("span", {}, obj.emoji === false ? obj.text : emoji(obj.text));
   };
   const richText = (node) =>
-    typeof node.text === "string" ? node.text : (node.elements || []).map(richText).join(node.type === "rich_text" ? "\n" : "");
-  const unknown = (what, type) => el("span", { class: "unknown", "data-unknown": type }, `Unsupported ${what}: ${type}`);
+    typeof node.text === "string"
+      ? node.text
+      : (node.elements || []).map(richText).join(node.type === "rich_text" ? "\n" : "");
+  const unknown = (what, type) =>
+    el("span", { class: "unknown", "data-unknown": type }, `Unsupported ${what}: ${type}`);
 
   // ---- elements -------------------------------------------------------------------------------
 
@@ -131,14 +165,22 @@
           { ...data, "aria-label": element.placeholder?.text || "Choose" },
           el("option", { value: "" }, element.placeholder?.text || (element.type === "overflow" ? "⋯" : "Choose")),
           options.map((option) =>
-            el("option", { value: option.value, selected: element.initial_option?.value === option.value }, option.text.text),
+            el(
+              "option",
+              { value: option.value, selected: element.initial_option?.value === option.value },
+              option.text.text,
+            ),
           ),
         );
         if (!inInput) {
           select.addEventListener("change", () => {
             const option = options.find((o) => o.value === select.value);
             if (!option || !confirmed(element)) return;
-            send(element.type === "overflow" ? { type: "overflow", selected_option: option } : { type: "static_select", selected_option: option });
+            send(
+              element.type === "overflow"
+                ? { type: "overflow", selected_option: option }
+                : { type: "static_select", selected_option: option },
+            );
           });
         }
         return select;
@@ -207,19 +249,27 @@
     for (const node of root.querySelectorAll("[data-block][data-action]")) {
       const { block, action, type } = node.dataset;
       let value;
-      if (type === "plain_text_input" || type === "email_text_input" || type === "url_text_input" || type === "number_input") {
+      if (
+        type === "plain_text_input" ||
+        type === "email_text_input" ||
+        type === "url_text_input" ||
+        type === "number_input"
+      ) {
         value = { type, value: node.value === "" ? null : node.value };
       } else if (type === "datepicker") {
         value = { type, selected_date: node.value || null };
       } else if (type === "static_select") {
-        const option = node.value ? { text: { type: "plain_text", text: node.selectedOptions[0].textContent }, value: node.value } : null;
+        const option = node.value
+          ? { text: { type: "plain_text", text: node.selectedOptions[0].textContent }, value: node.value }
+          : null;
         value = { type, selected_option: option };
       } else if (type === "checkboxes" || type === "radio_buttons") {
         const chosen = [...node.querySelectorAll("input:checked")].map((input) => ({
           text: { type: "plain_text", text: input.dataset.text },
           value: input.value,
         }));
-        value = type === "checkboxes" ? { type, selected_options: chosen } : { type, selected_option: chosen[0] || null };
+        value =
+          type === "checkboxes" ? { type, selected_options: chosen } : { type, selected_option: chosen[0] || null };
       } else continue;
       values[block] ||= {};
       values[block][action] = value;
@@ -232,7 +282,8 @@
   function renderBlocks(blocks, ctx) {
     return blocks.map((block, index) => {
       const blockId = block.block_id || `b${index}`;
-      const wrap = (...children) => el("div", { class: `block ${block.type}`, "data-block-type": block.type }, ...children);
+      const wrap = (...children) =>
+        el("div", { class: `block ${block.type}`, "data-block-type": block.type }, ...children);
       switch (block.type) {
         case "section":
           return wrap(
@@ -243,7 +294,13 @@
                 "div",
                 {},
                 block.text ? textNode(block.text) : null,
-                block.fields ? el("div", { class: "fields" }, block.fields.map((field) => el("div", {}, textNode(field)))) : null,
+                block.fields
+                  ? el(
+                      "div",
+                      { class: "fields" },
+                      block.fields.map((field) => el("div", {}, textNode(field))),
+                    )
+                  : null,
               ),
               block.accessory ? renderElement(block.accessory, ctx, blockId, false) : null,
             ),
@@ -263,13 +320,24 @@
             ),
           );
         case "actions":
-          return wrap(el("div", { class: "actions" }, block.elements.map((element) => renderElement(element, ctx, blockId, false))));
+          return wrap(
+            el(
+              "div",
+              { class: "actions" },
+              block.elements.map((element) => renderElement(element, ctx, blockId, false)),
+            ),
+          );
         case "input": {
           const error = ctx.errors?.[blockId];
           return el(
             "div",
             { class: `input${error ? " invalid" : ""}`, "data-input-block": blockId },
-            el("label", { class: "label" }, textNode(block.label), block.optional ? el("span", { class: "optional" }, " (optional)") : null),
+            el(
+              "label",
+              { class: "label" },
+              textNode(block.label),
+              block.optional ? el("span", { class: "optional" }, " (optional)") : null,
+            ),
             renderElement(block.element, { ...ctx, label: block.label.text }, blockId, true),
             block.hint ? el("div", { class: "hint" }, textNode(block.hint)) : null,
             error ? el("div", { class: "error", role: "alert" }, error) : null,
@@ -291,7 +359,10 @@
     const ctx = {
       act: (action) => post("/sandbox/action", { user: me, channel: message.channel, ts: message.ts, action }),
     };
-    const time = new Date(Number(message.ts.split(".")[0]) * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    const time = new Date(Number(message.ts.split(".")[0]) * 1000).toLocaleTimeString([], {
+      hour: "2-digit",
+      minute: "2-digit",
+    });
     return el(
       "li",
       { class: `message${message.visibleTo ? " ephemeral" : ""}`, "data-ts": message.ts, "data-testid": "message" },
@@ -304,11 +375,27 @@
         message.edited ? " (edited)" : "",
         message.visibleTo ? el("span", {}, " · Only visible to you") : null,
       ),
-      message.blocks?.length ? renderBlocks(message.blocks, ctx) : el("div", { class: "text" }, html(mrkdwn(message.text || ""))),
+      message.blocks?.length
+        ? renderBlocks(message.blocks, ctx)
+        : el("div", { class: "text" }, html(mrkdwn(message.text || ""))),
       (message.files || []).map((file) =>
-        el("div", {}, el("a", { class: "file", href: `/files/${file.id}`, target: "_blank" }, `📎 ${file.title} (${file.bytes} bytes)`)),
+        el(
+          "div",
+          {},
+          el(
+            "a",
+            { class: "file", href: `/files/${file.id}`, target: "_blank" },
+            `📎 ${file.title} (${file.bytes} bytes)`,
+          ),
+        ),
       ),
-      replies.length ? el("ol", { class: "thread", "aria-label": "Thread" }, replies.map((reply) => renderMessage(reply, []))) : null,
+      replies.length
+        ? el(
+            "ol",
+            { class: "thread", "aria-label": "Thread" },
+            replies.map((reply) => renderMessage(reply, [])),
+          )
+        : null,
     );
   }
 
@@ -316,7 +403,14 @@
     const list = $("messages");
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     const top = state.messages.filter((m) => !m.threadTs || !state.messages.some((p) => p.ts === m.threadTs));
-    list.replaceChildren(...top.map((m) => renderMessage(m, state.messages.filter((r) => r.threadTs === m.ts && r.ts !== m.ts))));
+    list.replaceChildren(
+      ...top.map((m) =>
+        renderMessage(
+          m,
+          state.messages.filter((r) => r.threadTs === m.ts && r.ts !== m.ts),
+        ),
+      ),
+    );
     if (atBottom) list.scrollTop = list.scrollHeight;
   }
 
@@ -355,13 +449,28 @@
     };
     form = el(
       "form",
-      { class: "modal", role: "dialog", "aria-label": view.title?.text, "data-callback-id": view.callback_id, onsubmit: submit },
+      {
+        class: "modal",
+        role: "dialog",
+        "aria-label": view.title?.text,
+        "data-callback-id": view.callback_id,
+        onsubmit: submit,
+      },
       el("header", {}, textNode(view.title)),
-      el("div", { class: "body" }, renderBlocks(view.blocks || [], ctx), el("div", { class: "modal-error" }, modal.errors._ || "")),
+      el(
+        "div",
+        { class: "body" },
+        renderBlocks(view.blocks || [], ctx),
+        el("div", { class: "modal-error" }, modal.errors._ || ""),
+      ),
       el(
         "footer",
         {},
-        el("button", { type: "button", onclick: () => post("/sandbox/close", { user: me, viewId: modal.id }) }, view.close?.text || "Cancel"),
+        el(
+          "button",
+          { type: "button", onclick: () => post("/sandbox/close", { user: me, viewId: modal.id }) },
+          view.close?.text || "Cancel",
+        ),
         view.submit ? el("button", { type: "submit", class: "primary" }, view.submit.text) : null,
       ),
     );
@@ -394,7 +503,11 @@
   // ---- plumbing -------------------------------------------------------------------------------
 
   async function post(path, body) {
-    const res = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const res = await fetch(path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) {
       const answer = await res.json().catch(() => ({}));
       alert(answer.error || `The console could not do that (${res.status}).`);
@@ -433,7 +546,13 @@
     const state = await res.json();
     if (!state.users.some((u) => u.id === me)) me = state.users[0].id;
     userSelect.replaceChildren(
-      ...state.users.map((u) => el("option", { value: u.id, selected: u.id === me }, `${u.realName} (@${u.name})${u.isAdmin ? " · admin" : ""}`)),
+      ...state.users.map((u) =>
+        el(
+          "option",
+          { value: u.id, selected: u.id === me },
+          `${u.realName} (@${u.name})${u.isAdmin ? " · admin" : ""}`,
+        ),
+      ),
     );
     userSelect.addEventListener("change", () => {
       me = userSelect.value;

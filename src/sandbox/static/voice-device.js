@@ -10,7 +10,7 @@
       this.handlers = {};
     }
     on(event, handler) {
-      (this.handlers[event] ||= []).push(handler);
+      this.handlers[event] = [...(this.handlers[event] || []), handler];
       return this;
     }
     emit(event, ...args) {

@@ -63,13 +63,42 @@ export interface SimulatorOptions {
 
 // Parameters Calls create accepts (Twilio's OpenAPI spec, api_v2010 CreateCall).
 const CREATE_PARAMS = new Set([
-  "To", "From", "Method", "FallbackUrl", "FallbackMethod", "StatusCallback", "StatusCallbackEvent",
-  "StatusCallbackMethod", "SendDigits", "Timeout", "Record", "RecordingChannels", "RecordingStatusCallback",
-  "RecordingStatusCallbackMethod", "SipAuthUsername", "SipAuthPassword", "MachineDetection",
-  "MachineDetectionTimeout", "RecordingStatusCallbackEvent", "Trim", "CallerId", "MachineDetectionSpeechThreshold",
-  "MachineDetectionSpeechEndThreshold", "MachineDetectionSilenceTimeout", "AsyncAmd", "AsyncAmdStatusCallback",
-  "AsyncAmdStatusCallbackMethod", "Byoc", "CallReason", "CallToken", "RecordingTrack", "TimeLimit",
-  "ClientNotificationUrl", "Url", "Twiml", "ApplicationSid",
+  "To",
+  "From",
+  "Method",
+  "FallbackUrl",
+  "FallbackMethod",
+  "StatusCallback",
+  "StatusCallbackEvent",
+  "StatusCallbackMethod",
+  "SendDigits",
+  "Timeout",
+  "Record",
+  "RecordingChannels",
+  "RecordingStatusCallback",
+  "RecordingStatusCallbackMethod",
+  "SipAuthUsername",
+  "SipAuthPassword",
+  "MachineDetection",
+  "MachineDetectionTimeout",
+  "RecordingStatusCallbackEvent",
+  "Trim",
+  "CallerId",
+  "MachineDetectionSpeechThreshold",
+  "MachineDetectionSpeechEndThreshold",
+  "MachineDetectionSilenceTimeout",
+  "AsyncAmd",
+  "AsyncAmdStatusCallback",
+  "AsyncAmdStatusCallbackMethod",
+  "Byoc",
+  "CallReason",
+  "CallToken",
+  "RecordingTrack",
+  "TimeLimit",
+  "ClientNotificationUrl",
+  "Url",
+  "Twiml",
+  "ApplicationSid",
 ]);
 
 // Twilio's test numbers and the errors they give (Twilio's "test credentials" magic numbers).
@@ -441,7 +470,8 @@ export async function startTwilioSimulator(options: SimulatorOptions): Promise<T
       return restError(400, 21210, `The source phone number provided, ${from}, is not yet verified for your account.`);
     const magic = MAGIC_TO[to];
     if (magic) return restError(400, magic[0], magic[1]);
-    if (!/^\+[1-9]\d{6,14}$/.test(to)) return restError(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
+    if (!/^\+[1-9]\d{6,14}$/.test(to))
+      return restError(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
     const call: SimCall = {
       sid: randomSid("CA"),
       accountSid: account.sid,

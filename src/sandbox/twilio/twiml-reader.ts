@@ -23,7 +23,8 @@ function decode(text: string): string {
 export function readTwiml(xml: string): TwimlNode {
   const root: TwimlNode = { name: "#document", attrs: {}, text: "", children: [] };
   const stack: TwimlNode[] = [root];
-  const token = /<\?[^>]*\?>|<!--[\s\S]*?-->|<\/([A-Za-z]+)\s*>|<([A-Za-z]+)((?:\s+[A-Za-z:]+\s*=\s*"[^"]*")*)\s*(\/?)>|([^<]+)/g;
+  const token =
+    /<\?[^>]*\?>|<!--[\s\S]*?-->|<\/([A-Za-z]+)\s*>|<([A-Za-z]+)((?:\s+[A-Za-z:]+\s*=\s*"[^"]*")*)\s*(\/?)>|([^<]+)/g;
   let consumed = 0;
   for (let match = token.exec(xml); match !== null; match = token.exec(xml)) {
     if (match.index !== consumed) throw new Error(`malformed TwiML at ${consumed}`);
@@ -45,6 +46,6 @@ export function readTwiml(xml: string): TwimlNode {
   }
   if (consumed !== xml.length || stack.length !== 1) throw new Error("malformed TwiML: unclosed element");
   const response = root.children[0];
-  if (!response || response.name !== "Response") throw new Error("TwiML must have a <Response> root");
+  if (response?.name !== "Response" || !response) throw new Error("TwiML must have a <Response> root");
   return response;
 }

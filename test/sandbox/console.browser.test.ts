@@ -1,0 +1,171 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/lib/log.js";
+import { SANDBOX_CHANNEL, SANDBOX_TWILIO, type Sandbox, startSandbox } from "../../src/sandbox/sandbox.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
+// CI installs Debian chromium (.ci/run), so there these tests must run; elsewhere they need the package.
+const needsChromium = !existsSync(CHROMIUM) && !process.env.CI;
+
+let sandbox: Sandbox;
+let browser: Browser;
+let page: Page;
+let dir: string;
+const logs: string[] = [];
+
+beforeAll(async () => {
+  if (needsChromium) return;
+  dir = mkdtempSync(join(tmpdir(), "leadline-sandbox-"));
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      logs.push(String(chunk));
+      callback();
+    },
+  });
+  sandbox = await startSandbox({ log: createLogger("info", sink), port: 0, dataDir: dir, pace: 0.08, env: {} });
+  const { chromium } = await import("playwright-core");
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-background-networking"],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${sandbox.consoleUrl}/sandbox`);
+  await page.waitForSelector("body[data-ready=true]");
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function type(text: string) {
+  await page.fill("#composer-input", text);
+  await page.press("#composer-input", "Enter");
+}
+
+const modal = () => page.locator(".modal");
+const field = (blockId: string) =>
+  modal().locator(`[data-input-block="${blockId}"] input, [data-input-block="${blockId}"] textarea`);
+
+/** The call line for a mode inside the card's thread, once it reads `completed`. */
+async function callCompletes(card: Locator, mode: string): Promise<string> {
+  const line = card.locator(".thread li.message", { hasText: mode }).last();
+  await expect.poll(async () => line.textContent(), { timeout: 20_000 }).toContain("completed");
+  return (await line.textContent()) ?? "";
+}
+
+describe.skipIf(needsChromium)("sandbox console in a real browser", () => {
+  it("adds a lead, calls it in each mode and sees each call complete with its note", async () => {
+    await type("/lead add");
+    await modal().waitFor();
+    await field("lead_name").fill("Paula Prospect");
+    await field("lead_phone").fill("(201) 555-0110");
+    await field("lead_source").fill("Sandbox test");
+    await modal().locator("button[type=submit]").click();
+    await modal().waitFor({ state: "detached" });
+
+    const card = page.locator("#messages > li.message", { hasText: "Paula Prospect" }).first();
+    await card.waitFor();
+
+    // Outbound (simple): the lead hears the message, the 1/9 menu, then the call ends.
+    await card.locator('[data-action-id="call_simple"]').first().click();
+    const simple = await callCompletes(card, "Outbound (simple)");
+    expect(simple).toContain("is calling Paula Prospect");
+    expect(simple).toMatch(/Call SID CA[0-9a-f]{32}/);
+
+    // Voice bridge: the message, then the agent's phone is dialled.
+    await card.locator('[data-action-id="call_bridge"]').first().click();
+    const bridge = await callCompletes(card, "Voice bridge");
+    expect(bridge).toContain("completed");
+
+    // Browser call: the clicker gets a link; the softphone page places the call through the TwiML App.
+    await card.locator('[data-action-id="call_browser"]').first().click();
+    const link = page.locator("li.message.ephemeral a.button", { hasText: "Open the browser phone" }).last();
+    await link.waitFor();
+    const [phone] = await Promise.all([page.context().waitForEvent("page"), link.click()]);
+    await phone.waitForSelector("#call:not([disabled])");
+    await phone.click("#call");
+    await expect.poll(() => phone.textContent("#status"), { timeout: 20_000 }).toBe("Call ended");
+    await phone.close();
+    const browserLine = await callCompletes(card, "Browser call");
+    expect(browserLine).toContain("Paula Prospect");
+
+    // Every call went from its first status to completed, and each left its notes on the lead.
+    const lines = sandbox.workspace.messages.filter(
+      (message) => message.channel === SANDBOX_CHANNEL && /is calling/.test(message.text),
+    );
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      expect(line.history?.[0]).toMatch(/· (queued|initiated|ringing|in progress)/);
+      expect(line.text).toMatch(/· completed/);
+    }
+    const lead = (await sandbox.leadline.deps.leads.search("Paula")).leads[0]!;
+    const detail = await sandbox.leadline.deps.leads.detail(lead.id);
+    const notes = detail!.notes.map((note) => note.body);
+    expect(
+      notes.filter((body) => body.startsWith("[Outbound Call] Initiated from +12015550100 to +12015550110")),
+    ).toHaveLength(3);
+    expect(notes.filter((body) => body.startsWith("[Call Completed]"))).toHaveLength(3);
+
+    await type("/lead Paula");
+    const found = page.locator("li.message.ephemeral", { hasText: "1 lead found" }).last();
+    await found.waitFor();
+    await expect.poll(() => found.textContent()).toContain("[Call Completed]");
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, "sandbox-channel.png"), fullPage: true });
+  }, 90_000);
+
+  it("refuses a wrong Auth Token inline in /twilio-setup, then saves the fixed one", async () => {
+    await type("/twilio-setup");
+    await modal().waitFor();
+    await field("setup_account_sid").fill(SANDBOX_TWILIO.accountSid);
+    await field("setup_auth_token").fill("0".repeat(32));
+    await field("setup_phone_number").fill("+1 201 555 0100");
+    await modal().locator("button[type=submit]").click();
+    const error = modal().locator(`[data-input-block="setup_auth_token"] .error`);
+    await error.waitFor();
+    expect(await error.textContent()).toContain("Account SID or Auth Token is wrong");
+    // The typed values are still there to fix.
+    expect(await field("setup_phone_number").inputValue()).toBe("+1 201 555 0100");
+    const audit = logs.join("");
+    expect(audit).not.toContain(SANDBOX_TWILIO.authToken);
+
+    await field("setup_auth_token").fill(SANDBOX_TWILIO.authToken);
+    await modal().locator("button[type=submit]").click();
+    await expect.poll(async () => modal().textContent(), { timeout: 10_000 }).toMatch(/saved/i);
+    expect(await modal().locator(".error").count()).toBe(0);
+    const saved = await sandbox.leadline.deps.settings.get();
+    expect(saved.authToken).toBe(SANDBOX_TWILIO.authToken);
+    await page.screenshot({ path: join(ARTIFACTS, "sandbox-twilio-setup.png") });
+  }, 60_000);
+
+  it("shows Block Kit it does not know as a visible placeholder", async () => {
+    await page
+      .locator(".modal footer button", { hasText: /close|cancel|done/i })
+      .first()
+      .click()
+      .catch(() => {});
+    sandbox.workspace.post({
+      channel: SANDBOX_CHANNEL,
+      text: "future blocks",
+      blocks: [
+        { type: "section", text: { type: "mrkdwn", text: "*Known* block" } },
+        { type: "table", rows: [] },
+        { type: "actions", elements: [{ type: "users_select", action_id: "who" }] },
+      ],
+    });
+    const message = page.locator("li.message", { hasText: "Known block" });
+    await message.waitFor();
+    expect(await message.locator(".unknown").allTextContents()).toEqual([
+      "Unsupported block: table",
+      "Unsupported element: users_select",
+    ]);
+  });
+});
