@@ -1,0 +1,215 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { Writable } from "node:stream";
+import twilio from "twilio";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/lib/log.js";
+import {
+  SANDBOX_CHANNEL,
+  SANDBOX_TWILIO,
+  SANDBOX_USERS,
+  type Sandbox,
+  startSandbox,
+} from "../../src/sandbox/sandbox.js";
+import type { SandboxMessage } from "../../src/sandbox/slack/workspace.js";
+import { eventually } from "../helpers/app.js";
+
+const MARIA = SANDBOX_USERS.admin.id;
+let sandbox: Sandbox;
+let dir: string;
+const logs: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "leadline-sandbox-"));
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      logs.push(String(chunk));
+      callback();
+    },
+  });
+  sandbox = await startSandbox({ log: createLogger("info", sink), port: 0, dataDir: dir, pace: 0.05, env: {} });
+});
+afterAll(async () => {
+  await sandbox.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function consolePost(path: string, body: Record<string, unknown>) {
+  const res = await fetch(`${sandbox.consoleUrl}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(200);
+}
+
+const channelMessages = () => sandbox.workspace.messages.filter((m) => m.channel === SANDBOX_CHANNEL);
+
+/** Types `/call-lead <name>` as Maria and clicks Call on the card she gets; returns the call line once final. */
+async function callFromCard(
+  name: string,
+  final: RegExp,
+  until = (m: SandboxMessage) => m.text.includes(`*${name}*`) && final.test(m.text),
+): Promise<SandboxMessage> {
+  const before = channelMessages().length;
+  await consolePost("/sandbox/command", { user: MARIA, text: `/call-lead ${name}` });
+  const card = await eventually(
+    () =>
+      channelMessages()
+        .slice(before)
+        .find((m) => m.visibleTo === MARIA && m.text.startsWith("Call ")),
+    `the call card for ${name}`,
+  );
+  const actions = card.blocks!.find((block) => block.type === "actions") as {
+    block_id: string;
+    elements: { action_id: string; value: string }[];
+  };
+  const call = actions.elements.find((element) => element.action_id === "call_simple")!;
+  await consolePost("/sandbox/action", {
+    user: MARIA,
+    channel: card.channel,
+    ts: card.ts,
+    action: { type: "button", action_id: call.action_id, block_id: actions.block_id, value: call.value },
+  });
+  return eventually(
+    () => channelMessages().slice(before).find(until),
+    `the call to ${name} to end with ${final}`,
+    15_000,
+  );
+}
+
+describe("the sandbox", () => {
+  it("never starts with NODE_ENV=production", async () => {
+    await expect(
+      startSandbox({ log: createLogger("silent"), port: 0, dataDir: dir, env: { NODE_ENV: "production" } }),
+    ).rejects.toThrow(/never runs with NODE_ENV=production/);
+  });
+
+  it("is not reachable from npm start: nothing main.ts loads imports src/sandbox", () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = readFileSync(file, "utf8");
+      for (const match of source.matchAll(/(?:import|export)[^"']*?from\s+["'](\.[^"']+)["']/g)) {
+        visit(resolve(dirname(file), match[1]!.replace(/\.js$/, ".ts")));
+      }
+    };
+    visit(new URL("../../src/main.ts", import.meta.url).pathname);
+    expect(seen.size).toBeGreaterThan(20);
+    expect([...seen].filter((file) => file.includes("/sandbox/"))).toEqual([]);
+  });
+
+  it("seeds demo leads and a Twilio account that is stored encrypted", async () => {
+    const leads = await sandbox.leadline.deps.leads.recent(20);
+    expect(leads.map((lead) => lead.name)).toContain("Jane Doe");
+    const settings = await sandbox.leadline.deps.settings.get();
+    expect(settings.accountSid).toBe(SANDBOX_TWILIO.accountSid);
+    const db = readFileSync(join(dir, "sandbox.db"));
+    expect(db.includes(Buffer.from(SANDBOX_TWILIO.authToken))).toBe(false);
+  });
+
+  it("a busy line ends busy, with the outcome note", async () => {
+    const line = await callFromCard("Bob Busy", /· busy/);
+    expect(line.text).toContain("Outbound (simple)");
+    const lead = (await sandbox.leadline.deps.leads.search("Bob Busy")).leads[0]!;
+    await eventually(
+      async () =>
+        (await sandbox.leadline.deps.leads.detail(lead.id))!.notes.some((n) => n.body.startsWith("[Call Busy]")),
+      "the busy note",
+    );
+  });
+
+  it("an answering machine gets the voicemail, through the AMD callback and a call update", async () => {
+    const line = await callFromCard("Victor Voicemail", /· completed/);
+    expect(line.text).toMatch(/voicemail/);
+    const call = [...sandbox.twilio.calls.values()].find((c) => c.to === "+12015550104")!;
+    expect(call.transcript).toContain("TwiML replaced by a call update");
+  });
+
+  it("a person pressing 9 is marked do-not-call and the next call is refused before Twilio", async () => {
+    await callFromCard("Olga Optout", /· completed/);
+    const lead = (await sandbox.leadline.deps.leads.search("Olga")).leads[0]!;
+    await eventually(async () => (await sandbox.leadline.deps.leads.get(lead.id))?.doNotCall, "do-not-call");
+    const created = sandbox.twilio.calls.size;
+    const before = channelMessages().length;
+    // The card shown before the opt-out still has its Call button: the click is refused.
+    const oldCard = channelMessages().find((m) => m.visibleTo === MARIA && m.text === "Call Olga Optout?")!;
+    await consolePost("/sandbox/action", {
+      user: MARIA,
+      channel: oldCard.channel,
+      ts: oldCard.ts,
+      action: { type: "button", action_id: "call_simple", block_id: "b", value: String(lead.id) },
+    });
+    const refusal = await eventually(
+      () =>
+        channelMessages()
+          .slice(before)
+          .find((m) => /do not call|do-not-call/i.test(m.text)),
+      "the do-not-call refusal",
+    );
+    expect(refusal.visibleTo).toBe(MARIA);
+    // A fresh card says so and has no call buttons.
+    await consolePost("/sandbox/command", { user: MARIA, text: "/call-lead Olga" });
+    const card = await eventually(
+      () =>
+        channelMessages()
+          .slice(before)
+          .find((m) => m.visibleTo === MARIA && m.blocks !== undefined),
+      "the card for Olga",
+    );
+    expect(JSON.stringify(card.blocks)).toContain("do not call");
+    expect(JSON.stringify(card.blocks)).not.toContain("call_simple");
+    expect(sandbox.twilio.calls.size).toBe(created);
+  });
+
+  it("Twilio's test number 21217 is refused with Twilio's code, and the call is recorded as failed", async () => {
+    const refusal = await callFromCard("Ian Invalid", /21217/, (m) => m.text.includes("21217"));
+    expect(refusal.text).toContain("Twilio refused the call (21217)");
+    expect(refusal.visibleTo).toBe(MARIA);
+    const lead = (await sandbox.leadline.deps.leads.search("Ian Invalid")).leads[0]!;
+    const detail = await sandbox.leadline.deps.leads.detail(lead.id);
+    expect(detail!.calls.map((call) => [call.status, call.errorCode])).toEqual([["failed", 21217]]);
+  });
+
+  it("the simulated Twilio answers wrong credentials and unknown parameters with Twilio's errors", async () => {
+    const base = `${sandbox.twilio.url}/2010-04-01/Accounts/${SANDBOX_TWILIO.accountSid}`;
+    const auth = (token: string) => `Basic ${Buffer.from(`${SANDBOX_TWILIO.accountSid}:${token}`).toString("base64")}`;
+    const wrong = await fetch(`${base}.json`, { headers: { authorization: auth("0".repeat(32)) } });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ code: 20003, message: "Authenticate" });
+    const unknown = await fetch(`${base}/Calls.json`, {
+      method: "POST",
+      headers: { authorization: auth(SANDBOX_TWILIO.authToken), "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        To: "+12015550101",
+        From: SANDBOX_TWILIO.phoneNumber,
+        Twiml: "<Response/>",
+        Colour: "red",
+      }),
+    });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ code: 21205 });
+    const notOurs = await fetch(`${base}/Calls.json`, {
+      method: "POST",
+      headers: { authorization: auth(SANDBOX_TWILIO.authToken), "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ To: "+12015550101", From: "+12015550999", Twiml: "<Response/>" }),
+    });
+    expect(await notOurs.json()).toMatchObject({ code: 21210 });
+  });
+
+  it("signs its webhooks as Twilio does: the app rejects the same body with a wrong signature", async () => {
+    const params = { CallSid: `CA${"0".repeat(32)}`, CallStatus: "completed", AccountSid: SANDBOX_TWILIO.accountSid };
+    const url = `${sandbox.appUrl}/twilio/status`;
+    const good = twilio.getExpectedTwilioSignature(SANDBOX_TWILIO.authToken, url, params);
+    const post = (signature: string) =>
+      fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
+        body: new URLSearchParams(params),
+      });
+    expect((await post(`${good.slice(0, -2)}AA`)).status).toBe(403);
+    expect((await post(good)).status).toBeLessThan(300);
+  });
+});
