@@ -78,8 +78,53 @@ export interface LeadService {
   setPhone(leadId: number, rawPhone: string, author: string): Promise<Lead>;
 }
 
-/** Ids of leads whose name holds every word, newest first, and how many there are, straight from SQLite. */
-export type NameSearch = (words: string[], limit: number) => { ids: number[]; total: number };
+/** Leads whose name holds every word, newest first, each with its last note, and how many there are. */
+export type NameSearch = (words: string[], limit: number) => { leads: LeadWithLastNote[]; total: number };
+
+interface LeadRow {
+  id: number;
+  name: string;
+  nameSearch: string;
+  phone: string | null;
+  email: string | null;
+  source: string | null;
+  ownerSlackId: string | null;
+  doNotCall: number;
+  lastContactedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  noteId: number | null;
+  noteAuthor: string | null;
+  noteBody: string | null;
+  noteCreatedAt: string | null;
+}
+
+/** A row read straight from SQLite, in the shape Prisma gives (dates as Date, booleans as boolean). */
+function leadFromRow(row: LeadRow): LeadWithLastNote {
+  return {
+    id: row.id,
+    name: row.name,
+    nameSearch: row.nameSearch,
+    phone: row.phone,
+    email: row.email,
+    source: row.source,
+    ownerSlackId: row.ownerSlackId,
+    doNotCall: row.doNotCall === 1,
+    lastContactedAt: row.lastContactedAt ? new Date(row.lastContactedAt) : null,
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt),
+    lastNote:
+      row.noteId === null
+        ? undefined
+        : {
+            id: row.noteId,
+            leadId: row.id,
+            author: row.noteAuthor!,
+            body: row.noteBody!,
+            createdAt: new Date(row.noteCreatedAt!),
+          },
+  };
+}
 
 /**
  * Name search on the hot path of /lead and /call-lead: the trigram index answers words of 3+ letters,
@@ -100,7 +145,10 @@ export function createNameSearch(reader: import("better-sqlite3").Database): Nam
       ].join(" AND ");
       found = {
         rows: reader.prepare(
-          `SELECT l."id" AS id FROM "Lead" l WHERE ${where} ORDER BY l."updatedAt" DESC, l."id" DESC LIMIT ?`,
+          `SELECT l.*, n."id" AS noteId, n."author" AS noteAuthor, n."body" AS noteBody, n."createdAt" AS noteCreatedAt
+           FROM "Lead" l LEFT JOIN "Note" n ON n."id" = (
+             SELECT n2."id" FROM "Note" n2 WHERE n2."leadId" = l."id" ORDER BY n2."createdAt" DESC, n2."id" DESC LIMIT 1)
+           WHERE ${where} ORDER BY l."updatedAt" DESC, l."id" DESC LIMIT ?`,
         ),
         count: reader.prepare(`SELECT count(*) AS n FROM "Lead" l WHERE ${where}`),
       };
@@ -116,9 +164,10 @@ export function createNameSearch(reader: import("better-sqlite3").Database): Nam
       ...short.map((word) => `%${word.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`),
     ];
     const { rows, count } = statements(indexed.length > 0 ? 1 : 0, short.length);
-    const ids = (rows.all(...params, limit) as { id: number }[]).map((row) => row.id);
-    const total = (count.get(...params) as { n: number }).n;
-    return { ids, total };
+    const leads = (rows.all(...params, limit) as LeadRow[]).map(leadFromRow);
+    // A page that is not full is the whole result, so only a full one needs counting.
+    const total = leads.length < limit ? leads.length : (count.get(...params) as { n: number }).n;
+    return { leads, total };
   };
 }
 
@@ -220,13 +269,7 @@ export function createLeadService({
         .filter((word) => word.length > 0)
         .slice(0, 8);
       if (words.length === 0) return { leads: [], total: 0 };
-      if (nameSearch) {
-        const { ids, total } = nameSearch(words, limit);
-        const rows = ids.length > 0 ? await db.lead.findMany({ where: { id: { in: ids } } }) : [];
-        const byId = new Map(rows.map((row) => [row.id, row]));
-        const leads = ids.map((id) => byId.get(id)).filter((lead): lead is Lead => Boolean(lead));
-        return { leads: await withLastNote(leads), total };
-      }
+      if (nameSearch) return nameSearch(words, limit);
       const where = { AND: words.map((word) => ({ nameSearch: { contains: word } })) };
       const [leads, total] = await Promise.all([
         db.lead.findMany({ where, orderBy: [{ updatedAt: "desc" }, { id: "desc" }], take: limit }),

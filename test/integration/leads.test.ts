@@ -118,6 +118,18 @@ describe("/lead <query>", () => {
     }
   });
 
+  it("reads each found lead and its last note exactly as the ORM does", async () => {
+    const jane = await t.app.deps.db.lead.findUniqueOrThrow({ where: { phone: "+12125550182" } });
+    await t.app.deps.leads.addNote(jane.id, "U0AGENT01", "first");
+    await t.app.deps.leads.addNote(jane.id, "U0AGENT01", "second & last");
+    const found = await t.app.deps.leads.search("jane doe");
+    expect(found.leads).toEqual([await t.app.deps.leads.get(jane.id)]);
+    expect(found.leads[0]!.lastNote?.body).toBe("second & last");
+    const smiths = await t.app.deps.leads.search("smith");
+    expect(smiths.leads[0]!.lastNote).toBeUndefined();
+    expect(smiths.leads[0]).toEqual(await t.app.deps.leads.get(smiths.leads[0]!.id));
+  });
+
   it("finds by lead id", async () => {
     const jane = await t.app.deps.db.lead.findUniqueOrThrow({ where: { phone: "+12125550182" } });
     expect(JSON.stringify((await search(`#${jane.id}`)).blocks)).toContain("*Jane Doe*");
