@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { applyMigrations, createDb, openReader } from "../src/services/db.js";
-import { createLeadService, createNameSearch } from "../src/services/leads.js";
+import { createLeadReader, createLeadService } from "../src/services/leads.js";
 import { seedLeads, summarize } from "./lib.js";
 
 export async function benchSearch(count = 100_000, rounds = 300) {
@@ -14,7 +14,7 @@ export async function benchSearch(count = 100_000, rounds = 300) {
   seedLeads(file, count);
   const db = await createDb(`file:${file}`);
   const reader = openReader(file);
-  const leads = createLeadService({ db, defaultCountry: "US", nameSearch: createNameSearch(reader) });
+  const leads = createLeadService({ db, defaultCountry: "US", reads: createLeadReader(reader) });
   const queries = ["jane", "maria garcia", "zoe", "okafor 4242", "(201) 550-0042", "#54321", "nobody-here", "smith"];
   for (const q of queries) await leads.search(q); // warm up
   const perQuery: Record<string, ReturnType<typeof summarize>> = {};

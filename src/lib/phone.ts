@@ -90,12 +90,27 @@ export function parsePhone(input: unknown, defaultCountry: string): PhoneResult 
 }
 
 /** +15551234567 → "+1 555-123-4567" style, for people to read. */
+const formatted = new Map<string, string>();
+
+/**
+ * "+1 201 555 0101": libphonenumber's international format. Parsing costs tens of microseconds and a
+ * card shows several numbers, so North American numbers (formatted the same every time) skip it and
+ * others are remembered, up to a bound.
+ */
 export function formatPhone(e164: string): string {
-  try {
-    return parsePhoneNumberWithError(e164).formatInternational();
-  } catch {
-    return e164;
+  const nanp = /^\+1([2-9]\d{2})(\d{3})(\d{4})$/.exec(e164);
+  if (nanp) return `+1 ${nanp[1]} ${nanp[2]} ${nanp[3]}`;
+  let result = formatted.get(e164);
+  if (result === undefined) {
+    try {
+      result = parsePhoneNumberWithError(e164).formatInternational();
+    } catch {
+      result = e164;
+    }
+    if (formatted.size >= 10_000) formatted.clear();
+    formatted.set(e164, result);
   }
+  return result;
 }
 
 export function phoneCountry(e164: string): string | undefined {

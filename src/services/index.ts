@@ -11,7 +11,7 @@ import { type CallLifecycle, createCallLifecycle } from "./call-lifecycle.js";
 import { type CallService, createCallService } from "./calls.js";
 import type { Db } from "./db.js";
 import type { Keyring } from "./keyring.js";
-import { createLeadService, createNameSearch, type LeadService } from "./leads.js";
+import { createLeadReader, createLeadService, type LeadService } from "./leads.js";
 import { createRecordingService, type RecordingService } from "./recordings.js";
 import { createSecretStore, type SecretStore } from "./secrets.js";
 import { createSettingsService, type SettingsService } from "./settings.js";
@@ -75,7 +75,7 @@ export function createServices(inputs: ServiceInputs): Deps {
   const leads = createLeadService({
     db,
     defaultCountry: config.DEFAULT_COUNTRY,
-    nameSearch: inputs.reader ? createNameSearch(inputs.reader) : undefined,
+    reads: inputs.reader ? createLeadReader(inputs.reader) : undefined,
   });
   const messenger = createSlackMessenger({ slack, log });
   const browserPhone = createBrowserPhoneService({

@@ -125,6 +125,8 @@ describe("/lead <query>", () => {
     const found = await t.app.deps.leads.search("jane doe");
     expect(found.leads).toEqual([await t.app.deps.leads.get(jane.id)]);
     expect(found.leads[0]!.lastNote?.body).toBe("second & last");
+    expect((await t.app.deps.leads.search(`#${jane.id}`)).leads).toEqual(found.leads);
+    expect((await t.app.deps.leads.search("(212) 555-0182")).leads).toEqual(found.leads);
     const smiths = await t.app.deps.leads.search("smith");
     expect(smiths.leads[0]!.lastNote).toBeUndefined();
     expect(smiths.leads[0]).toEqual(await t.app.deps.leads.get(smiths.leads[0]!.id));

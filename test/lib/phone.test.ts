@@ -1,6 +1,7 @@
 import fc from "fast-check";
+import { parsePhoneNumberWithError } from "libphonenumber-js/max";
 import { describe, expect, it } from "vitest";
-import { parsePhone } from "../../src/lib/phone.js";
+import { formatPhone, parsePhone } from "../../src/lib/phone.js";
 
 describe("parsePhone", () => {
   it.each([
@@ -68,6 +69,25 @@ describe("parsePhone", () => {
         },
       ),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe("formatPhone", () => {
+  it("formats exactly as libphonenumber does, fast path or not (property)", () => {
+    const lib = (e164: string) => {
+      try {
+        return parsePhoneNumberWithError(e164).formatInternational();
+      } catch {
+        return e164;
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.stringMatching(/^\+1\d{10}$/), fc.stringMatching(/^\+(44|49|33|61|52)\d{6,11}$/), fc.string()),
+        (e164) => formatPhone(e164) === lib(e164) && formatPhone(e164) === lib(e164),
+      ),
+      { numRuns: 3_000 },
     );
   });
 });
