@@ -17,6 +17,8 @@ import { benchSearch } from "./search.js";
 const SECRET = "bench-signing-secret";
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const PUBLIC = "https://leadline.bench.example";
+// BENCH_PROFILE=1 writes a V8 CPU profile of the Leadline process to bench/results/profiles/.
+const PROFILE_DIR = process.env.BENCH_PROFILE ? join(process.cwd(), "bench", "results", "profiles") : undefined;
 
 const rssMb = (pid: number) => {
   const line = readFileSync(`/proc/${pid}/status`, "utf8")
@@ -31,11 +33,15 @@ process.on("exit", () => {
   for (const child of children) child.kill("SIGKILL");
 });
 
-async function spawn(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+async function spawn(
+  script: string,
+  env: Record<string, string>,
+  profile = false,
+): Promise<{ child: ChildProcess; port: number }> {
   const port = 4100 + Math.floor(Math.random() * 800);
   const child = fork(script, [], {
     env: { ...process.env, PORT: String(port), ...env },
-    execArgv: ["--import", "tsx"],
+    execArgv: ["--import", "tsx", ...(profile && PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   children.push(child);
@@ -148,7 +154,7 @@ async function main() {
     APP_ENCRYPTION_KEY: encryptionKey,
     PUBLIC_BASE_URL: PUBLIC,
   };
-  const app = await spawn("bench/leadline-target.ts", leadlineEnv);
+  const app = await spawn("bench/leadline-target.ts", leadlineEnv, true);
   const appUrl = `http://127.0.0.1:${app.port}`;
   await sleep(300);
   const leadlineIdle = rssMb(app.child.pid!);
@@ -229,7 +235,10 @@ async function main() {
   );
   results.statusCallbacks = await load(appUrl, callbackRequests);
   const afterCallbacks = rssMb(app.child.pid!);
+  const exited = new Promise((resolve) => app.child.once("exit", resolve));
   app.child.kill("SIGTERM");
+  // The profile is written as the process exits.
+  if (PROFILE_DIR) await exited;
   await db.$disconnect();
 
   // 4. Lead search over 100,000 leads, our own time.

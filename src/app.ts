@@ -11,7 +11,7 @@ import { type Clock, systemClock } from "./lib/clock.js";
 import { createLogger, type Logger } from "./lib/log.js";
 import { createTaskTracker } from "./lib/tasks.js";
 import { registerSlackListeners } from "./listeners.js";
-import { applyMigrations, createDb, openReader, sqlitePath } from "./services/db.js";
+import { applyMigrations, createDb, openReader, openWriter, sqlitePath } from "./services/db.js";
 import { createServices, type Deps } from "./services/index.js";
 import { loadKeyring } from "./services/keyring.js";
 
@@ -69,6 +69,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
   });
   const db = await createDb(config.DATABASE_URL);
   const reader = openReader(databaseFile);
+  const writer = openWriter(databaseFile);
   const tasks = createTaskTracker((error) => log.error({ err: error }, "background task failed"));
 
   const httpReceiver = config.SLACK_APP_TOKEN
@@ -96,6 +97,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     tasks,
     slack: bolt.client,
     reader,
+    writer,
     twilioTimeoutMs: options.twilioTimeoutMs,
     pollDelaysMs: options.pollDelaysMs,
     priceDelaysMs: options.priceDelaysMs,
@@ -152,6 +154,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
         await tasks.drain(10_000);
         await db.$disconnect();
         reader.close();
+        writer.close();
         log.info("stopped");
       })();
       return stopping;

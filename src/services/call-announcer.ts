@@ -37,6 +37,16 @@ export function createCallAnnouncer({
   messenger: SlackMessenger;
   log: Logger;
 }): CallAnnouncer {
+  const inFlight = new Map<number, { again: boolean; note?: string; done: Promise<void> }>();
+  const render = async (callId: number, note?: string) => {
+    const call = await db.call.findUnique({ where: { id: callId }, include: { lead: true } });
+    if (!call?.slackChannel || !call.slackTs) return;
+    try {
+      await messenger.update(call.slackChannel, call.slackTs, renderCall(call, call.lead, note));
+    } catch (error) {
+      log.warn({ err: error, callId }, "could not update the call message");
+    }
+  };
   return {
     async announce(call, lead, target) {
       const posted = await messenger.postToChannel(target, renderCall(call, lead));
@@ -49,14 +59,34 @@ export function createCallAnnouncer({
         },
       });
     },
-    async refresh(callId, note) {
-      const call = await db.call.findUnique({ where: { id: callId }, include: { lead: true } });
-      if (!call?.slackChannel || !call.slackTs) return;
-      try {
-        await messenger.update(call.slackChannel, call.slackTs, renderCall(call, call.lead, note));
-      } catch (error) {
-        log.warn({ err: error, callId }, "could not update the call message");
+    refresh(callId, note) {
+      // One edit at a time per call: a burst of callbacks becomes one edit now and one with the
+      // latest state after it, instead of one chat.update each (Slack rate-limits chat.update).
+      const running = inFlight.get(callId);
+      if (running) {
+        running.again = true;
+        running.note = note ?? running.note;
+        return running.done;
       }
+      const state: { again: boolean; note?: string; done: Promise<void> } = {
+        again: false,
+        note,
+        done: Promise.resolve(),
+      };
+      state.done = (async () => {
+        try {
+          do {
+            state.again = false;
+            const pending = state.note;
+            state.note = undefined;
+            await render(callId, pending);
+          } while (state.again);
+        } finally {
+          inFlight.delete(callId);
+        }
+      })();
+      inFlight.set(callId, state);
+      return state.done;
     },
   };
 }

@@ -4,6 +4,7 @@ import type { TaskTracker } from "../lib/tasks.js";
 import { formatDuration } from "../lib/time.js";
 import type { AuditService } from "./audit.js";
 import type { CallAnnouncer } from "./call-announcer.js";
+import type { CallStatusStore, StatusWrite, StatusWriteResult } from "./call-status-store.js";
 import type { Db } from "./db.js";
 import { DEFAULT_CALL_MESSAGE, defaultVoicemail, type SettingsService } from "./settings.js";
 import type { TwilioFor } from "./twilio-client.js";
@@ -39,7 +40,7 @@ export interface StatusUpdate {
 
 export interface CallLifecycle {
   /** Stores the event and moves the call forward if the status is newer; side effects happen once per move. */
-  applyStatus(update: StatusUpdate): Promise<{ moved: boolean; call?: Call }>;
+  applyStatus(update: StatusUpdate): Promise<{ moved: boolean }>;
   /** Answering-machine detection result; a machine gets the voicemail. */
   machineResult(callSid: string, answeredBy: string): Promise<void>;
   /** The lead pressed a key in the menu; returns the TwiML to play. */
@@ -85,6 +86,8 @@ export function createCallLifecycle(deps: {
   log: Logger;
   agentPhone: (agentId: string) => Promise<string | undefined>;
   priceDelaysMs?: number[];
+  /** The fast path for status writes; without it every write goes through the ORM. */
+  statusStore?: CallStatusStore;
 }): CallLifecycle {
   const { db, log } = deps;
   const priceDelays = deps.priceDelaysMs ?? [5_000, 30_000, 120_000, 600_000];
@@ -107,51 +110,62 @@ export function createCallLifecycle(deps: {
     return deps.twilioFor({ accountSid, authToken });
   };
 
+  /** The same write as the status store, through the ORM: used when that store is busy or absent. */
+  const applyWithOrm = async (write: StatusWrite): Promise<StatusWriteResult> => {
+    const call = await db.call.findUnique({ where: { twilioSid: write.callSid } });
+    if (!call) return { outcome: "unknown-call" };
+    await db.callEvent.create({
+      data: {
+        callId: call.id,
+        status: write.status,
+        sequenceNumber: write.sequence ?? null,
+        rawTimestamp: write.rawTimestamp ?? null,
+        createdAt: write.now,
+      },
+    });
+    if (!write.movesFrom) return { outcome: "recorded", callId: call.id };
+    // A conditional update: of many concurrent callbacks, only the one that moves the call forward wins.
+    const moved = await db.call.updateMany({
+      where: { id: call.id, status: { in: write.movesFrom } },
+      data: {
+        status: write.status,
+        ...(write.sequence !== undefined ? { lastSequence: write.sequence } : {}),
+        ...(write.answeredBy ? { answeredBy: write.answeredBy } : {}),
+        ...(write.final ? { endedAt: write.now, activeLeadId: null, durationSec: write.durationSec ?? 0 } : {}),
+      },
+    });
+    if (moved.count > 0) return { outcome: "moved", callId: call.id };
+    if (write.answeredBy && !call.answeredBy) {
+      await db.call.updateMany({ where: { id: call.id, answeredBy: null }, data: { answeredBy: write.answeredBy } });
+    }
+    return { outcome: "recorded", callId: call.id };
+  };
+
   const lifecycle: CallLifecycle = {
     async applyStatus(update) {
-      const call = await db.call.findUnique({ where: { twilioSid: update.callSid } });
-      if (!call) {
+      const final = FINAL.has(update.status);
+      const write = {
+        ...update,
+        movesFrom: RANK[update.status] === undefined ? undefined : lowerThan(update.status),
+        final,
+        now: deps.clock(),
+      };
+      const fast = deps.statusStore?.(write);
+      const result = !fast || fast.outcome === "busy" ? await applyWithOrm(write) : fast;
+      if (result.outcome === "unknown-call") {
         log.warn({ source: update.source }, "status for a call Leadline does not know; ignored");
         return { moved: false };
       }
-      await db.callEvent.create({
-        data: {
-          callId: call.id,
-          status: update.status,
-          sequenceNumber: update.sequence ?? null,
-          rawTimestamp: update.rawTimestamp ?? null,
-        },
-      });
-      if (RANK[update.status] === undefined) return { moved: false, call };
-      const final = FINAL.has(update.status);
-      const now = deps.clock();
-      // A conditional update: of many concurrent callbacks, only the one that moves the call forward wins.
-      const moved = await db.call.updateMany({
-        where: { id: call.id, status: { in: lowerThan(update.status) } },
-        data: {
-          status: update.status,
-          ...(update.sequence !== undefined ? { lastSequence: update.sequence } : {}),
-          ...(update.answeredBy ? { answeredBy: update.answeredBy } : {}),
-          ...(final ? { endedAt: now, activeLeadId: null, durationSec: update.durationSec ?? 0 } : {}),
-        },
-      });
-      if (moved.count === 0) {
-        if (update.answeredBy && !call.answeredBy)
-          await db.call.updateMany({
-            where: { id: call.id, answeredBy: null },
-            data: { answeredBy: update.answeredBy },
-          });
-        return { moved: false, call };
-      }
-      const current = await db.call.findUniqueOrThrow({ where: { id: call.id } });
+      if (result.outcome !== "moved") return { moved: false };
       if (final) {
+        const current = await db.call.findUniqueOrThrow({ where: { id: result.callId } });
         await db.note.create({
           data: { leadId: current.leadId, author: "Leadline", body: outcomeNote(current, update.sipCode) },
         });
         later(priceDelays[0] ?? 5_000, () => lifecycle.fetchPrice(current.id, 0));
       }
-      deps.tasks.run(() => deps.announcer.refresh(current.id));
-      return { moved: true, call: current };
+      deps.tasks.run(() => deps.announcer.refresh(result.callId));
+      return { moved: true };
     },
 
     async machineResult(callSid, answeredBy) {

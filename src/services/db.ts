@@ -87,6 +87,14 @@ export async function createDb(databaseUrl: string): Promise<Db> {
 }
 
 /** A read-only connection for hot-path queries that skip the ORM (lead search). */
+/** A second connection for the status-callback fast path; it never waits for a lock (see call-status-store). */
+export function openWriter(file: string): Database.Database {
+  const writer = new Database(file, { fileMustExist: true });
+  writer.pragma("busy_timeout = 0");
+  writer.pragma("synchronous = NORMAL");
+  return writer;
+}
+
 export function openReader(file: string): Database.Database {
   const reader = new Database(file, { readonly: true, fileMustExist: true });
   reader.pragma("busy_timeout = 5000");

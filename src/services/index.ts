@@ -8,6 +8,7 @@ import { type AuditService, createAuditService } from "./audit.js";
 import { type BrowserPhoneService, createBrowserPhoneService } from "./browser-phone.js";
 import { type CallAnnouncer, createCallAnnouncer } from "./call-announcer.js";
 import { type CallLifecycle, createCallLifecycle } from "./call-lifecycle.js";
+import { createCallStatusStore } from "./call-status-store.js";
 import { type CallService, createCallService } from "./calls.js";
 import type { Db } from "./db.js";
 import type { Keyring } from "./keyring.js";
@@ -58,6 +59,7 @@ interface ServiceInputs {
   priceDelaysMs?: number[];
   /** Read-only SQLite connection for lead search. */
   reader?: import("better-sqlite3").Database;
+  writer?: import("better-sqlite3").Database;
 }
 
 export function createServices(inputs: ServiceInputs): Deps {
@@ -114,6 +116,7 @@ export function createServices(inputs: ServiceInputs): Deps {
     log,
     agentPhone: (agentId) => calls.agentPhone(agentId),
     priceDelaysMs: inputs.priceDelaysMs,
+    statusStore: inputs.writer ? createCallStatusStore(inputs.writer) : undefined,
   });
   poller = createStatusPoller({ db, settings, twilioFor, lifecycle, tasks, clock, log, delaysMs: inputs.pollDelaysMs });
   const statusPoller = poller;

@@ -69,6 +69,30 @@ const notes = async (leadId: number) =>
   (await t.app.deps.db.note.findMany({ where: { leadId }, orderBy: { id: "asc" } })).map((n) => n.body);
 
 describe("status callbacks", () => {
+  it("wait their turn through the ORM when another instance holds the database, and are applied once", async () => {
+    const { call, ref } = await placeCall();
+    // Another instance (a separate process) holds the write lock for 400 ms.
+    const { spawn } = await import("node:child_process");
+    const holder = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const db = new (require("better-sqlite3"))(process.argv[1]); db.exec("BEGIN IMMEDIATE");
+         console.log("locked"); setTimeout(() => { db.exec("COMMIT"); db.close(); }, 400);`,
+        t.databaseFile,
+      ],
+      { cwd: process.cwd() },
+    );
+    await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
+    const started = Date.now();
+    const answer = await status(forCall(reference.initiated, ref, { CallStatus: "ringing", SequenceNumber: "1" }));
+    expect(answer.status).toBe(204);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect((await t.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } })).status).toBe("ringing");
+    expect(await t.app.deps.db.callEvent.count({ where: { callId: call.id } })).toBe(1);
+    await eventually(() => lastUpdate().endsWith("· ringing"), "the line to say ringing");
+  });
+
   it("drive the channel line and the outcome note through a real answered sequence, then fetch the price", async () => {
     const { lead, call, ref } = await placeCall();
     const steps = sequence(ref, "completed");
