@@ -86,6 +86,8 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     receiver,
     logger: boltLogger(log),
     clientOptions: { slackApiUrl: config.SLACK_API_URL },
+    // Leadline keeps its own state; Bolt's per-request conversation lookup would be wasted work.
+    convoStore: false,
   });
 
   const deps = createServices({
