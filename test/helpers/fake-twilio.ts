@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { MAGIC_TO } from "../../src/sandbox/twilio/simulator.js";
 
 type Json = Record<string, unknown>;
 
@@ -47,17 +48,6 @@ const CREATE_PARAMS = new Set(
     ]!.schema.properties,
   ),
 );
-
-// Twilio's test numbers (../shared/reference/twilio/test_credentials_magic_numbers.json).
-const MAGIC_TO: Record<string, [number, string]> = {
-  "+15005550001": [21217, "Phone number does not appear to be valid"],
-  "+15005550002": [21214, "'To' phone number cannot be reached"],
-  "+15005550003": [
-    21215,
-    "Account not authorized to call +15005550003. Perhaps you need to enable some international permissions",
-  ],
-  "+15005550004": [21216, "Call blocked by Twilio blocklist"],
-};
 
 const hex = (bytes: number) => randomBytes(bytes).toString("hex");
 export const fakeSid = (prefix: string) => `${prefix}${hex(16)}`;

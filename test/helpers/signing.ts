@@ -1,9 +1,7 @@
 import { createHmac } from "node:crypto";
 
-/** Slack v0 signing: HMAC-SHA256 over `v0:{timestamp}:{raw body}`. */
-export function slackSignature(secret: string, timestamp: number, body: string): string {
-  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
-}
+/** Slack v0 signing, the same the sandbox console uses. */
+export { slackSignature } from "../../src/sandbox/slack/console-server.js";
 
 /** Twilio signing: HMAC-SHA1 over the full URL plus each POST param (sorted by key) as key+value. */
 export function twilioSignature(authToken: string, url: string, params: Record<string, string | string[]>): string {

@@ -13,6 +13,7 @@ import {
   startSandbox,
 } from "../../src/sandbox/sandbox.js";
 import type { SandboxMessage } from "../../src/sandbox/slack/workspace.js";
+import { CREATE_PARAMS, MAGIC_TO } from "../../src/sandbox/twilio/simulator.js";
 import { eventually } from "../helpers/app.js";
 
 const MARIA = SANDBOX_USERS.admin.id;
@@ -211,5 +212,28 @@ describe("the sandbox", () => {
       });
     expect((await post(`${good.slice(0, -2)}AA`)).status).toBe(403);
     expect((await post(good)).status).toBeLessThan(300);
+  });
+});
+
+describe("the simulated Twilio follows Twilio's published specs", () => {
+  const reference = (name: string) =>
+    JSON.parse(readFileSync(new URL(`../../../shared/reference/twilio/${name}`, import.meta.url), "utf8"));
+
+  it("accepts exactly the Calls create parameters of Twilio's OpenAPI spec", () => {
+    const spec = reference("calls_create.json");
+    const params = Object.keys(
+      spec.operation.requestBody.content["application/x-www-form-urlencoded"].schema.properties,
+    );
+    expect([...CREATE_PARAMS].sort()).toEqual(params.sort());
+  });
+
+  it("gives the documented error code for each test number", () => {
+    const documented = reference("test_credentials_magic_numbers.json").calls["To (with From=+15005550006)"];
+    for (const [number, [code]] of Object.entries(MAGIC_TO)) expect(documented[number].code).toBe(code);
+    expect(Object.keys(MAGIC_TO).sort()).toEqual(
+      Object.keys(documented)
+        .filter((k) => k.startsWith("+"))
+        .sort(),
+    );
   });
 });

@@ -62,7 +62,7 @@ export interface SimulatorOptions {
 }
 
 // Parameters Calls create accepts (Twilio's OpenAPI spec, api_v2010 CreateCall).
-const CREATE_PARAMS = new Set([
+export const CREATE_PARAMS = new Set([
   "To",
   "From",
   "Method",
@@ -102,7 +102,7 @@ const CREATE_PARAMS = new Set([
 ]);
 
 // Twilio's test numbers and the errors they give (Twilio's "test credentials" magic numbers).
-const MAGIC_TO: Record<string, [number, string]> = {
+export const MAGIC_TO: Record<string, [number, string]> = {
   "+15005550001": [21217, "Phone number does not appear to be valid"],
   "+15005550002": [21214, "'To' phone number cannot be reached"],
   "+15005550003": [
