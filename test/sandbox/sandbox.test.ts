@@ -165,6 +165,23 @@ describe("the sandbox", () => {
     expect(sandbox.twilio.calls.size).toBe(created);
   });
 
+  it("with recording on, the simulated recording is uploaded into the call's thread once", async () => {
+    await sandbox.leadline.deps.settings.save({ recording: "on" }, MARIA);
+    try {
+      await callFromCard("Jane Doe", /· completed/);
+      const upload = await eventually(
+        () => channelMessages().find((m) => (m.files?.length ?? 0) > 0),
+        "the recording in the thread",
+        10_000,
+      );
+      expect(upload.files).toHaveLength(1);
+      expect(upload.files![0]!.bytes).toBeGreaterThan(1_000);
+      expect(channelMessages().filter((m) => (m.files?.length ?? 0) > 0)).toHaveLength(1);
+    } finally {
+      await sandbox.leadline.deps.settings.save({ recording: "off" }, MARIA);
+    }
+  });
+
   it("Twilio's test number 21217 is refused with Twilio's code, and the call is recorded as failed", async () => {
     const refusal = await callFromCard("Ian Invalid", /21217/, (m) => m.text.includes("21217"));
     expect(refusal.text).toContain("Twilio refused the call (21217)");
