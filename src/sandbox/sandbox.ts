@@ -131,6 +131,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   consoleUrl = console_.url;
   twilio.onEvent(() => workspace.changed());
+  workspace.post({
+    channel: SANDBOX_CHANNEL,
+    user: "USLACKBOT",
+    text:
+      "Welcome to the Leadline sandbox. Try `/call-lead Jane` and click *Call*, `/lead add` to add a lead, or " +
+      "`/twilio-setup` as Maria (an admin). The demo leads' numbers pick what happens on the call: see the panel on the right.",
+  });
 
   const config = loadConfig({
     NODE_ENV: "development",

@@ -118,6 +118,8 @@ describe.skipIf(needsChromium)("sandbox console in a real browser", () => {
     await found.waitFor();
     await expect.poll(() => found.textContent()).toContain("[Call Completed]");
 
+    // Every block and element the app sent was rendered, none shown as a placeholder.
+    expect(await page.locator(".unknown").count()).toBe(0);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, "sandbox-channel.png"), fullPage: true });
   }, 90_000);
@@ -125,6 +127,7 @@ describe.skipIf(needsChromium)("sandbox console in a real browser", () => {
   it("refuses a wrong Auth Token inline in /twilio-setup, then saves the fixed one", async () => {
     await type("/twilio-setup");
     await modal().waitFor();
+    expect(await modal().locator(".unknown").count()).toBe(0);
     await field("setup_account_sid").fill(SANDBOX_TWILIO.accountSid);
     await field("setup_auth_token").fill("0".repeat(32));
     await field("setup_phone_number").fill("+1 201 555 0100");
