@@ -1,15 +1,12 @@
 import type Database from "better-sqlite3";
+import type { StatusUpdate } from "./call-lifecycle.js";
 
 /** How Prisma stores a DateTime in SQLite, so rows written here read back the same through Prisma. */
 export const sqliteDate = (date: Date) => date.toISOString().replace("Z", "+00:00");
 
-export interface StatusWrite {
-  callSid: string;
-  status: string;
-  sequence?: number;
-  rawTimestamp?: string;
-  durationSec?: number;
-  answeredBy?: string;
+/** A status update as the store writes it: what Twilio said, and what the lifecycle decided about it. */
+export interface StatusWrite
+  extends Pick<StatusUpdate, "callSid" | "status" | "sequence" | "rawTimestamp" | "durationSec" | "answeredBy"> {
   /** The statuses this one moves a call forward from; undefined for a status that is only recorded. */
   movesFrom?: string[];
   final: boolean;

@@ -115,7 +115,7 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
       if (text) workspace.say(user.id, options.channel, text);
       return;
     }
-    const [name = "", ...rest] = text.split(/\s+/);
+    const name = text.split(/\s+/)[0] ?? "";
     const form = new URLSearchParams({
       token: "sandbox-verification-token",
       team_id: TEAM.id,
@@ -125,7 +125,7 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
       user_id: user.id,
       user_name: user.name,
       command: name,
-      text: text.slice(name.length).trim() || rest.join(" "),
+      text: text.slice(name.length).trim(),
       api_app_id: "A0LEADLINE",
       is_enterprise_install: "false",
       response_url: workspace.issueResponseUrl({ channel: options.channel, user: user.id }),
