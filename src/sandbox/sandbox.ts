@@ -7,6 +7,7 @@ import { loadConfig } from "../config.js";
 import type { Logger } from "../lib/log.js";
 import { projectRoot } from "../lib/paths.js";
 import { formatPhone } from "../lib/phone.js";
+import { DEFAULT_CALL_MESSAGE, DEFAULT_MENU_MESSAGE } from "../services/settings.js";
 import { type ConsoleServer, startConsoleServer } from "./slack/console-server.js";
 import { Workspace } from "./slack/workspace.js";
 import { SCENARIOS } from "./twilio/scenarios.js";
@@ -187,7 +188,19 @@ async function seed(leadline: Leadline): Promise<void> {
   if (!current.accountSid) {
     const { accountSid, authToken, phoneNumber, agentPhone, apiKeySid, apiKeySecret, twimlAppSid } = SANDBOX_TWILIO;
     await settings.save(
-      { accountSid, authToken, phoneNumber, agentPhone, apiKeySid, apiKeySecret, twimlAppSid },
+      {
+        accountSid,
+        authToken,
+        phoneNumber,
+        agentPhone,
+        apiKeySid,
+        apiKeySecret,
+        twimlAppSid,
+        // What the /twilio-setup modal fills in by default, so a first save there changes only what was typed.
+        callMessage: DEFAULT_CALL_MESSAGE,
+        menuMessage: DEFAULT_MENU_MESSAGE,
+        recording: "off",
+      },
       "sandbox",
     );
   }

@@ -495,8 +495,11 @@
       el("li", {}, "any other number: a person answers and listens"),
       el("li", {}, el("code", {}, "+1 500-555-0001…4"), " Twilio's test numbers: refused with their errors"),
     );
+    // Newest first, so the call in progress is at the top.
     $("twilio-events").replaceChildren(
-      ...info.events.map((e) => el("li", {}, el("span", { class: "sid" }, `…${e.callSid.slice(-6)} `), e.text)),
+      ...[...info.events]
+        .reverse()
+        .map((e) => el("li", {}, el("span", { class: "sid" }, `…${e.callSid.slice(-6)} `), e.text)),
     );
   }
 
