@@ -4,7 +4,7 @@ type Params = Record<string, string>;
 
 const load = (name: string): Params =>
   JSON.parse(
-    readFileSync(new URL(`../../../shared/reference/twilio/status_callbacks/${name}.json`, import.meta.url), "utf8"),
+    readFileSync(new URL(`../reference/twilio/status_callbacks/${name}.json`, import.meta.url), "utf8"),
   ).params;
 
 /** Real (sanitised) Twilio callback bodies, re-addressed to one of our calls. */

@@ -37,9 +37,9 @@ export interface FakeTwilio {
   close(): Promise<void>;
 }
 
-// Parameter names Twilio accepts on Calls create, from ../shared/reference/twilio/calls_create.json.
+// Parameter names Twilio accepts on Calls create, from test/reference/twilio/calls_create.json.
 const callsSpec = JSON.parse(
-  readFileSync(new URL("../../../shared/reference/twilio/calls_create.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../reference/twilio/calls_create.json", import.meta.url), "utf8"),
 ) as Json;
 const CREATE_PARAMS = new Set(
   Object.keys(

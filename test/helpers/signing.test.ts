@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import { slackSignature, twilioSignature } from "./signing.js";
 
 const slackRef = JSON.parse(
-  readFileSync(new URL("../../../shared/reference/slack/request_signing.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../reference/slack/request_signing.json", import.meta.url), "utf8"),
 );
 const twilioRef = JSON.parse(
-  readFileSync(new URL("../../../shared/reference/twilio/signature.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../reference/twilio/signature.json", import.meta.url), "utf8"),
 );
 
 describe("test signers match the published vectors", () => {

@@ -234,7 +234,7 @@ describe("the sandbox", () => {
 
 describe("the simulated Twilio follows Twilio's published specs", () => {
   const reference = (name: string) =>
-    JSON.parse(readFileSync(new URL(`../../../shared/reference/twilio/${name}`, import.meta.url), "utf8"));
+    JSON.parse(readFileSync(new URL(`../reference/twilio/${name}`, import.meta.url), "utf8"));
 
   it("accepts exactly the Calls create parameters of Twilio's OpenAPI spec", () => {
     const spec = reference("calls_create.json");

@@ -1,4 +1,4 @@
-// Block Kit limits (Slack's published limits, also in ../shared/reference/slack/block_kit_limits.json): the
+// Block Kit limits (Slack's published limits, also in test/reference/slack/block_kit_limits.json): the
 // sandbox's Slack and the test fake refuse anything outside them with `invalid_blocks`, as Slack does.
 type Json = Record<string, unknown>;
 
