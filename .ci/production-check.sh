@@ -28,7 +28,7 @@ slack_url=$(head -n1 "$work/slack.url")
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 
 start_app() {
-  (cd "$work" && env -i PATH="$PATH" HOME="$HOME" NODE_ENV=production PORT="$port" \
+  (cd "$work" && exec env -i PATH="$PATH" HOME="$HOME" NODE_ENV=production PORT="$port" \
     SLACK_BOT_TOKEN=xoxb-production-check SLACK_SIGNING_SECRET=production-check-secret \
     SLACK_API_URL="$slack_url" DATABASE_URL="file:./data/check.db" \
     APP_ENCRYPTION_KEY="$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')" \

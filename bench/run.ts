@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
-import { applyMigrations } from "../src/services/db.js";
+import { applyMigrations } from "../src/services/store/db.js";
 import { startFakeSlack } from "../test/helpers/fake-slack.js";
 import { startFakeTwilio } from "../test/helpers/fake-twilio.js";
 import { slackSignature, twilioSignature } from "../test/helpers/signing.js";
@@ -132,9 +132,9 @@ async function main() {
   bare.child.kill("SIGTERM");
 
   // Twilio settings for the click and callback benchmarks, through Leadline's own encrypted store.
-  const { createSecretStore } = await import("../src/services/secrets.js");
-  const { loadKeyring } = await import("../src/services/keyring.js");
-  const { createDb } = await import("../src/services/db.js");
+  const { createSecretStore } = await import("../src/services/store/secrets.js");
+  const { loadKeyring } = await import("../src/services/store/keyring.js");
+  const { createDb } = await import("../src/services/store/db.js");
   const { createLogger } = await import("../src/lib/log.js");
   const db = await createDb(`file:${file}`);
   const keyring = loadKeyring({

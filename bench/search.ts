@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { applyMigrations, createDb, openReader } from "../src/services/db.js";
-import { createLeadReader, createLeadService } from "../src/services/leads.js";
+import { createLeadReader, createLeadService } from "../src/services/leads/lead-service.js";
+import { applyMigrations, createDb, openReader } from "../src/services/store/db.js";
 import { seedLeads, summarize } from "./lib.js";
 
 export async function benchSearch(count = 100_000, rounds = 300) {

@@ -11,9 +11,9 @@ import { type Clock, systemClock } from "./lib/clock.js";
 import { createLogger, type Logger } from "./lib/log.js";
 import { createTaskTracker } from "./lib/tasks.js";
 import { registerSlackListeners } from "./listeners.js";
-import { applyMigrations, createDb, openReader, openWriter, sqlitePath } from "./services/db.js";
 import { createServices, type Deps } from "./services/index.js";
-import { loadKeyring } from "./services/keyring.js";
+import { applyMigrations, createDb, openReader, openWriter, sqlitePath } from "./services/store/db.js";
+import { loadKeyring } from "./services/store/keyring.js";
 
 export interface LeadlineOptions {
   clock?: Clock;

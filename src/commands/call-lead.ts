@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
 import { cardOptions } from "../interactions/card-options.js";
 import { userMessage } from "../lib/errors.js";
-import { missingSettingsMessage } from "../services/calls.js";
+import { missingSettingsMessage } from "../services/calls/call-service.js";
 import type { Deps } from "../services/index.js";
 import { agentSettingsModal, type CallMode, callCard, callHelp } from "../views/call-card.js";
 import { noMatch, searchResults } from "../views/lead-modals.js";

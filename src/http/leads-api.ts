@@ -5,7 +5,7 @@ import { z } from "zod";
 import { cardOptions } from "../interactions/card-options.js";
 import { ago } from "../lib/time.js";
 import type { Deps } from "../services/index.js";
-import { validateNewLead } from "../services/leads.js";
+import { validateNewLead } from "../services/leads/lead-service.js";
 import { leadCard, leadCardText } from "../views/lead-card.js";
 import { HttpError, type Router, readBody, sendJson } from "./router.js";
 

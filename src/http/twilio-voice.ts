@@ -1,6 +1,6 @@
 import { ExternalError, UserError } from "../lib/errors.js";
 import type { Deps } from "../services/index.js";
-import { rejectTwiml } from "../services/twiml.js";
+import { rejectTwiml } from "../services/twilio/twiml.js";
 import type { Router } from "./router.js";
 import { sendTwiml, verifiedTwilioParams } from "./twilio-webhooks.js";
 

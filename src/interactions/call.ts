@@ -2,7 +2,7 @@ import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { ExternalError, UserError, userMessage } from "../lib/errors.js";
 import { agentFields, ids } from "../lib/ids.js";
 import type { Deps } from "../services/index.js";
-import type { PostTarget } from "../services/slack-messages.js";
+import type { PostTarget } from "../services/slack/messenger.js";
 import { browserLinkMessage } from "../views/call-card.js";
 import { inputValue } from "./view-state.js";
 

@@ -1,5 +1,5 @@
 import type { Deps } from "../services/index.js";
-import { browserCallsReady } from "../services/settings.js";
+import { browserCallsReady } from "../services/setup/settings.js";
 import type { LeadCardOptions } from "../views/lead-card.js";
 
 /** What every lead card needs to know about now: the time, and whether browser calls are set up. */

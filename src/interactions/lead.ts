@@ -2,7 +2,7 @@ import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { userMessage } from "../lib/errors.js";
 import { ids, leadFields } from "../lib/ids.js";
 import type { Deps } from "../services/index.js";
-import { DuplicateLeadError, type LeadFieldErrors, LeadValidationError } from "../services/leads.js";
+import { DuplicateLeadError, type LeadFieldErrors, LeadValidationError } from "../services/leads/lead-service.js";
 import { leadCard, leadCardText } from "../views/lead-card.js";
 import { addLeadModal, noteModal, phoneModal } from "../views/lead-modals.js";
 import { cardOptions } from "./card-options.js";

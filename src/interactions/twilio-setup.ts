@@ -2,8 +2,8 @@ import type { App, BlockAction, ViewSubmitAction } from "@slack/bolt";
 import { TWILIO_SETUP_REFUSAL } from "../commands/twilio-setup.js";
 import { INPUT_ACTION, ids, setupFields } from "../lib/ids.js";
 import type { Deps } from "../services/index.js";
-import { SETTING_KEYS, type SettingKey } from "../services/settings.js";
-import type { FieldErrors, SetupInput, SetupOutcome } from "../services/twilio-setup.js";
+import { SETTING_KEYS, type SettingKey } from "../services/setup/settings.js";
+import type { FieldErrors, SetupInput, SetupOutcome } from "../services/setup/setup-flow.js";
 import { settingsSummary, twilioSetupChecking, twilioSetupDone, twilioSetupModal } from "../views/twilio-setup.js";
 
 type ViewState = ViewSubmitAction["view"]["state"];

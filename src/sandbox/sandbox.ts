@@ -7,7 +7,7 @@ import { loadConfig } from "../config.js";
 import type { Logger } from "../lib/log.js";
 import { projectRoot } from "../lib/paths.js";
 import { formatPhone } from "../lib/phone.js";
-import { DEFAULT_CALL_MESSAGE, DEFAULT_MENU_MESSAGE } from "../services/settings.js";
+import { DEFAULT_CALL_MESSAGE, DEFAULT_MENU_MESSAGE } from "../services/setup/settings.js";
 import { type ConsoleServer, startConsoleServer } from "./slack/console-server.js";
 import { Workspace } from "./slack/workspace.js";
 import { SCENARIOS } from "./twilio/scenarios.js";

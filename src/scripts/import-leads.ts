@@ -2,9 +2,9 @@
 import "dotenv/config";
 import { readFileSync } from "node:fs";
 import { loadConfig } from "../config.js";
-import { applyMigrations, createDb, sqlitePath } from "../services/db.js";
-import { formatImportReport, importLeadsCsv } from "../services/lead-import.js";
-import { createLeadService } from "../services/leads.js";
+import { formatImportReport, importLeadsCsv } from "../services/leads/lead-import.js";
+import { createLeadService } from "../services/leads/lead-service.js";
+import { applyMigrations, createDb, sqlitePath } from "../services/store/db.js";
 
 const file = process.argv[2];
 if (!file) {

@@ -4,9 +4,9 @@ import "dotenv/config";
 import { dirname } from "node:path";
 import { ConfigError, loadConfig } from "../config.js";
 import { createLogger } from "../lib/log.js";
-import { applyMigrations, createDb, sqlitePath } from "../services/db.js";
-import { loadKeyring } from "../services/keyring.js";
-import { createSecretStore } from "../services/secrets.js";
+import { applyMigrations, createDb, sqlitePath } from "../services/store/db.js";
+import { loadKeyring } from "../services/store/keyring.js";
+import { createSecretStore } from "../services/store/secrets.js";
 
 try {
   const config = loadConfig();

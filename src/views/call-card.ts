@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView } from "@slack/types";
 import { agentFields, INPUT_ACTION, ids } from "../lib/ids.js";
-import type { LeadWithLastNote } from "../services/leads.js";
+import type { LeadWithLastNote } from "../services/leads/lead-service.js";
 import { escapeTruncate, mrkdwnSection, plain } from "./common.js";
 import { type CallMode, type LeadCardOptions, leadCard } from "./lead-card.js";
 

@@ -2,7 +2,7 @@ import type { Button, KnownBlock } from "@slack/types";
 import { ids } from "../lib/ids.js";
 import { formatPhone } from "../lib/phone.js";
 import { ago } from "../lib/time.js";
-import type { LeadWithLastNote } from "../services/leads.js";
+import type { LeadWithLastNote } from "../services/leads/lead-service.js";
 import { context, escapeTruncate, plain } from "./common.js";
 
 export type CallMode = "simple" | "bridge" | "browser";

@@ -1,7 +1,7 @@
 import type { KnownBlock, ModalView } from "@slack/types";
 import { INPUT_ACTION, ids, leadFields } from "../lib/ids.js";
-import type { LeadWithLastNote } from "../services/leads.js";
-import { LIMITS } from "../services/leads.js";
+import type { LeadWithLastNote } from "../services/leads/lead-service.js";
+import { LIMITS } from "../services/leads/lead-service.js";
 import { context, escapeTruncate, mrkdwnSection, plain, truncate } from "./common.js";
 import { type LeadCardOptions, leadCard } from "./lead-card.js";
 

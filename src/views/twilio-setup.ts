@@ -10,7 +10,7 @@ import {
   type SettingKey,
   TWILIO_SETTINGS,
   type TwilioSettings,
-} from "../services/settings.js";
+} from "../services/setup/settings.js";
 import { context, escapeTruncate, mrkdwnSection, plain, truncate } from "./common.js";
 
 export interface SetupModalInput {

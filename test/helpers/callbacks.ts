@@ -3,9 +3,8 @@ import { readFileSync } from "node:fs";
 type Params = Record<string, string>;
 
 const load = (name: string): Params =>
-  JSON.parse(
-    readFileSync(new URL(`../reference/twilio/status_callbacks/${name}.json`, import.meta.url), "utf8"),
-  ).params;
+  JSON.parse(readFileSync(new URL(`../reference/twilio/status_callbacks/${name}.json`, import.meta.url), "utf8"))
+    .params;
 
 /** Real (sanitised) Twilio callback bodies, re-addressed to one of our calls. */
 export const reference = {

@@ -4,4 +4,5 @@ import { startFakeSlack } from "./fake-slack.js";
 
 const slack = await startFakeSlack();
 console.log(slack.apiUrl);
-for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void slack.close().then(() => process.exit(0)));
+for (const signal of ["SIGTERM", "SIGINT"] as const)
+  process.once(signal, () => void slack.close().then(() => process.exit(0)));

@@ -2,12 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { slackSignature, twilioSignature } from "./signing.js";
 
-const slackRef = JSON.parse(
-  readFileSync(new URL("../reference/slack/request_signing.json", import.meta.url), "utf8"),
-);
-const twilioRef = JSON.parse(
-  readFileSync(new URL("../reference/twilio/signature.json", import.meta.url), "utf8"),
-);
+const slackRef = JSON.parse(readFileSync(new URL("../reference/slack/request_signing.json", import.meta.url), "utf8"));
+const twilioRef = JSON.parse(readFileSync(new URL("../reference/twilio/signature.json", import.meta.url), "utf8"));
 
 describe("test signers match the published vectors", () => {
   it("Twilio", () => {

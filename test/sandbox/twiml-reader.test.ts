@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readTwiml } from "../../src/sandbox/twilio/twiml-reader.js";
-import { bridgeCallTwiml, simpleCallTwiml } from "../../src/services/twiml.js";
+import { bridgeCallTwiml, simpleCallTwiml } from "../../src/services/twilio/twiml.js";
 
 describe("readTwiml", () => {
   it("reads what Leadline sends: verbs, attributes, nested nouns and escaped text", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { blockKitProblems } from "../../src/sandbox/slack/block-kit-limits.js";
-import type { LeadWithLastNote } from "../../src/services/leads.js";
+import type { LeadWithLastNote } from "../../src/services/leads/lead-service.js";
 import { leadCard, leadCardText } from "../../src/views/lead-card.js";
 import { searchResults } from "../../src/views/lead-modals.js";
 

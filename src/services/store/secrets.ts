@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
-import { open, seal } from "../lib/crypto.js";
+import { open, seal } from "../../lib/crypto.js";
 import type { Keyring } from "./keyring.js";
 
 type Tx = Pick<PrismaClient, "secret">;

@@ -1,6 +1,6 @@
-import { formatPhone } from "../lib/phone.js";
-import type { Db } from "./db.js";
-import type { SecretStore } from "./secrets.js";
+import { formatPhone } from "../../lib/phone.js";
+import type { Db } from "../store/db.js";
+import type { SecretStore } from "../store/secrets.js";
 
 export const DEFAULT_CALL_MESSAGE = "Hello, this is a call from your real estate agent. They will be with you shortly.";
 export const DEFAULT_MENU_MESSAGE = "Press 1 to speak with your agent now. Press 9 if you do not want any more calls.";

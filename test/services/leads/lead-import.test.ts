@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseCsv } from "../../src/lib/csv.js";
-import { applyMigrations, createDb, type Db } from "../../src/services/db.js";
-import { formatImportReport, importLeadsCsv } from "../../src/services/lead-import.js";
-import { createLeadService } from "../../src/services/leads.js";
+import { parseCsv } from "../../../src/lib/csv.js";
+import { formatImportReport, importLeadsCsv } from "../../../src/services/leads/lead-import.js";
+import { createLeadService } from "../../../src/services/leads/lead-service.js";
+import { applyMigrations, createDb, type Db } from "../../../src/services/store/db.js";
 
 describe("parseCsv", () => {
   it("handles a BOM, quotes, escaped quotes, commas and newlines inside quotes, CRLF", () => {

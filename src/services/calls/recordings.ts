@@ -1,10 +1,10 @@
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
-import type { Logger } from "../lib/log.js";
-import type { Db } from "./db.js";
-import type { Deps } from "./index.js";
-import type { Keyring } from "./keyring.js";
-import type { SettingsService } from "./settings.js";
-import type { SlackMessenger } from "./slack-messages.js";
+import type { Logger } from "../../lib/log.js";
+import type { Deps } from "../index.js";
+import type { SettingsService } from "../setup/settings.js";
+import type { SlackMessenger } from "../slack/messenger.js";
+import type { Db } from "../store/db.js";
+import type { Keyring } from "../store/keyring.js";
 
 const LINK_TTL_S = 7 * 24 * 3600;
 

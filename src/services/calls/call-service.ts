@@ -1,11 +1,10 @@
 import type { Call, Lead } from "@prisma/client";
-import { ExternalError, UserError } from "../lib/errors.js";
-import type { Logger } from "../lib/log.js";
-import { formatPhone, parsePhone } from "../lib/phone.js";
-import { ago, isoSeconds } from "../lib/time.js";
-import type { CallMode } from "../views/lead-card.js";
-import type { AuditService } from "./audit.js";
-import type { Db } from "./db.js";
+import { ExternalError, UserError } from "../../lib/errors.js";
+import type { Logger } from "../../lib/log.js";
+import { formatPhone, parsePhone } from "../../lib/phone.js";
+import { ago, isoSeconds } from "../../lib/time.js";
+import type { CallMode } from "../../views/lead-card.js";
+import type { AuditService } from "../audit/audit.js";
 import {
   DEFAULT_CALL_MESSAGE,
   DEFAULT_MENU_MESSAGE,
@@ -13,9 +12,10 @@ import {
   REQUIRED_FOR,
   type SettingsService,
   type TwilioSettings,
-} from "./settings.js";
-import { isAmbiguousTwilioFailure, type TwilioClient, type TwilioFor, toTwilioError } from "./twilio-client.js";
-import { bridgeCallTwiml, browserCallTwiml, fillMessage, simpleCallTwiml } from "./twiml.js";
+} from "../setup/settings.js";
+import type { Db } from "../store/db.js";
+import { isAmbiguousTwilioFailure, type TwilioClient, type TwilioFor, toTwilioError } from "../twilio/client.js";
+import { bridgeCallTwiml, browserCallTwiml, fillMessage, simpleCallTwiml } from "../twilio/twiml.js";
 
 /** A guard left by a crash is released after this long, so a lead is never blocked for good. */
 const STALE_GUARD_MS = 2 * 60 * 60_000;

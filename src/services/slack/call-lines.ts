@@ -1,9 +1,9 @@
 import type { Call, Lead } from "@prisma/client";
-import type { Logger } from "../lib/log.js";
-import { callMessage } from "../views/call-message.js";
-import type { CallMode } from "../views/lead-card.js";
-import type { Db } from "./db.js";
-import type { PostTarget, SlackMessenger } from "./slack-messages.js";
+import type { Logger } from "../../lib/log.js";
+import { callMessage } from "../../views/call-message.js";
+import type { CallMode } from "../../views/lead-card.js";
+import type { Db } from "../store/db.js";
+import type { PostTarget, SlackMessenger } from "./messenger.js";
 
 export interface CallAnnouncer {
   /** Posts the call line for the channel (in the card's thread when there is one) and remembers where. */

@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "@prisma/client";
 import Database from "better-sqlite3";
-import { projectRoot } from "../lib/paths.js";
+import { projectRoot } from "../../lib/paths.js";
 
 export type Db = PrismaClient;
 

@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createLogger } from "../../src/lib/log.js";
-import { applyMigrations, createDb, type Db } from "../../src/services/db.js";
-import { loadKeyring } from "../../src/services/keyring.js";
-import { createSecretStore } from "../../src/services/secrets.js";
+import { createLogger } from "../../../src/lib/log.js";
+import { applyMigrations, createDb, type Db } from "../../../src/services/store/db.js";
+import { loadKeyring } from "../../../src/services/store/keyring.js";
+import { createSecretStore } from "../../../src/services/store/secrets.js";
 
 const log = createLogger("silent");
 const dirs: string[] = [];

@@ -1,9 +1,9 @@
-import { parsePhone } from "../lib/phone.js";
+import { parsePhone } from "../../lib/phone.js";
+import type { AuditService } from "../audit/audit.js";
+import { isAmbiguousTwilioFailure, type TwilioFor, toTwilioError } from "../twilio/client.js";
 import type { AdminService } from "./admins.js";
-import type { AuditService } from "./audit.js";
 import type { SettingKey, SettingsService, TwilioSettings } from "./settings.js";
 import { DEFAULT_CALL_MESSAGE, TWILIO_SETTINGS } from "./settings.js";
-import { isAmbiguousTwilioFailure, type TwilioFor, toTwilioError } from "./twilio-client.js";
 
 export type FieldErrors = Partial<Record<SettingKey, string>>;
 /** What the admin typed; blank means "keep what is stored". */

@@ -1,7 +1,7 @@
 import type { Call, Lead, Note } from "@prisma/client";
-import { UserError } from "../lib/errors.js";
-import { parsePhone } from "../lib/phone.js";
-import type { Db } from "./db.js";
+import { UserError } from "../../lib/errors.js";
+import { parsePhone } from "../../lib/phone.js";
+import type { Db } from "../store/db.js";
 
 export type LeadWithLastNote = Lead & { lastNote?: Note };
 export type LeadDetail = Lead & { notes: Note[]; calls: Call[] };

@@ -1,6 +1,6 @@
 import type { KnownBlock } from "@slack/types";
-import type { Logger } from "../lib/log.js";
-import type { Deps } from "./index.js";
+import type { Logger } from "../../lib/log.js";
+import type { Deps } from "../index.js";
 
 export interface SlackMessage {
   text: string;

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { Logger } from "../lib/log.js";
-import type { TaskTracker } from "../lib/tasks.js";
+import type { Logger } from "../../lib/log.js";
+import type { TaskTracker } from "../../lib/tasks.js";
+import type { SettingsService } from "../setup/settings.js";
+import type { Db } from "../store/db.js";
+import type { TwilioFor } from "../twilio/client.js";
 import { type CallLifecycle, FINAL } from "./call-lifecycle.js";
-import type { Db } from "./db.js";
-import type { SettingsService } from "./settings.js";
-import type { TwilioFor } from "./twilio-client.js";
 
 const MAX_AGE_MS = 15 * 60_000;
 const LEASE_MS = 60_000;

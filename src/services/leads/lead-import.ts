@@ -1,5 +1,5 @@
-import { parseCsv } from "../lib/csv.js";
-import { DuplicateLeadError, type LeadService, LeadValidationError } from "./leads.js";
+import { parseCsv } from "../../lib/csv.js";
+import { DuplicateLeadError, type LeadService, LeadValidationError } from "./lead-service.js";
 
 export interface ImportReport {
   created: { line: number; id: number; name: string }[];

@@ -1,4 +1,4 @@
-import type { Logger } from "../lib/log.js";
+import type { Logger } from "../../lib/log.js";
 
 export interface AdminService {
   isAdmin(userId: string): Promise<boolean>;

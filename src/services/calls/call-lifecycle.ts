@@ -1,14 +1,14 @@
 import type { Call } from "@prisma/client";
-import type { Logger } from "../lib/log.js";
-import type { TaskTracker } from "../lib/tasks.js";
-import { formatDuration } from "../lib/time.js";
-import type { AuditService } from "./audit.js";
-import type { CallAnnouncer } from "./call-announcer.js";
+import type { Logger } from "../../lib/log.js";
+import type { TaskTracker } from "../../lib/tasks.js";
+import { formatDuration } from "../../lib/time.js";
+import type { AuditService } from "../audit/audit.js";
+import { DEFAULT_CALL_MESSAGE, defaultVoicemail, type SettingsService } from "../setup/settings.js";
+import type { CallAnnouncer } from "../slack/call-lines.js";
+import type { Db } from "../store/db.js";
+import type { TwilioFor } from "../twilio/client.js";
+import { connectToAgentTwiml, optOutTwiml, rejectTwiml, voicemailTwiml } from "../twilio/twiml.js";
 import type { CallStatusStore, StatusWrite, StatusWriteResult } from "./call-status-store.js";
-import type { Db } from "./db.js";
-import { DEFAULT_CALL_MESSAGE, defaultVoicemail, type SettingsService } from "./settings.js";
-import type { TwilioFor } from "./twilio-client.js";
-import { connectToAgentTwiml, optOutTwiml, rejectTwiml, voicemailTwiml } from "./twiml.js";
 
 /** queued → initiated → ringing → in-progress → a final state; a call only ever moves forward. */
 const RANK: Record<string, number> = {

@@ -1,9 +1,9 @@
 import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
 import type { BrowserLink, Lead } from "@prisma/client";
 import twilio from "twilio";
-import { UserError } from "../lib/errors.js";
-import type { Db } from "./db.js";
-import type { SettingsService } from "./settings.js";
+import { UserError } from "../../lib/errors.js";
+import type { SettingsService } from "../setup/settings.js";
+import type { Db } from "../store/db.js";
 
 const LINK_TTL_MS = 10 * 60_000;
 const SESSION_TTL_MS = 60 * 60_000;

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { decodeKey } from "../config.js";
-import { type EncryptionKey, toEncryptionKey } from "../lib/crypto.js";
-import type { Logger } from "../lib/log.js";
+import { decodeKey } from "../../config.js";
+import { type EncryptionKey, toEncryptionKey } from "../../lib/crypto.js";
+import type { Logger } from "../../lib/log.js";
 
 export interface Keyring {
   current: EncryptionKey;

@@ -1,5 +1,5 @@
 import twilio from "twilio";
-import { ExternalError } from "../lib/errors.js";
+import { ExternalError } from "../../lib/errors.js";
 
 export type TwilioClient = ReturnType<typeof twilio>;
 type RequestOptions<TData> = Parameters<InstanceType<typeof twilio.RequestClient>["request"]>[0] & { data?: TData };
