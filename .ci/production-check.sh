@@ -24,7 +24,7 @@ fi
 npx tsx test/helpers/serve-slack.ts >"$work/slack.url" &
 slack_pid=$!
 for _ in $(seq 1 100); do [ -s "$work/slack.url" ] && break; sleep 0.1; done
-slack_url=$(head -n1 "$work/slack.url")
+slack_url=$(sed -n 1p "$work/slack.url")
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 
 start_app() {
@@ -50,9 +50,10 @@ wait_healthy() {
 # SIGTERM goes to the node process, as a process manager (systemd's control group, Kubernetes) sends
 # it to every process of the service: npm itself does not forward signals to the script it runs.
 stop_app() {
-  local node_pid
-  node_pid=$(pgrep -f "$work/scripts/start.mjs|node scripts/start.mjs" | while read -r pid; do
-    [ "$(readlink "/proc/$pid/cwd")" = "$work" ] && echo "$pid"; done | head -n1)
+  local node_pid="" pid
+  for pid in $(pgrep -f "scripts/start.mjs" || true); do
+    if [ "$(readlink "/proc/$pid/cwd")" = "$work" ]; then node_pid=$pid; break; fi
+  done
   if [ -z "$node_pid" ]; then echo "production check: no app process found" >&2; return 1; fi
   kill -TERM "$node_pid"
   for _ in $(seq 1 100); do kill -0 "$node_pid" 2>/dev/null || break; sleep 0.1; done
