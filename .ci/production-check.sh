@@ -51,8 +51,12 @@ wait_healthy() {
 # it to every process of the service: npm itself does not forward signals to the script it runs.
 stop_app() {
   local node_pid="" pid
-  for pid in $(pgrep -f "scripts/start.mjs" || true); do
-    if [ "$(readlink "/proc/$pid/cwd")" = "$work" ]; then node_pid=$pid; break; fi
+  # The node process itself (npm may run it through `sh -c`, which must not be the one signalled).
+  for pid in $(pgrep -x node || true); do
+    if [ "$(readlink "/proc/$pid/cwd")" = "$work" ] && grep -q "scripts/start.mjs" "/proc/$pid/cmdline"; then
+      node_pid=$pid
+      break
+    fi
   done
   if [ -z "$node_pid" ]; then echo "production check: no app process found" >&2; return 1; fi
   kill -TERM "$node_pid"
