@@ -1,17 +1,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname } from "node:path";
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
+import { App, LogLevel, SocketModeReceiver } from "@slack/bolt";
 import type { Logger as SlackLogger } from "@slack/logger";
+import { WebClient } from "@slack/web-api";
 import type { Config } from "./config.js";
 import { registerRoutes } from "./http/index.js";
 import type { SoftphoneOverride } from "./http/phone.js";
-import { createRouter, HttpError, sendJson } from "./http/router.js";
+import { createRouter, HttpError, handleRequest } from "./http/router.js";
+import { createSlackEventsReceiver } from "./http/slack-events.js";
 import { type Clock, systemClock } from "./lib/clock.js";
 import { createLogger, type Logger } from "./lib/log.js";
 import { createTaskTracker } from "./lib/tasks.js";
 import { registerSlackListeners } from "./listeners.js";
 import { createServices, type Deps } from "./services/index.js";
+import { createSlackHealth, type SlackTokenRejected } from "./services/slack/identity.js";
 import { applyMigrations, createDb, openReader, openWriter, sqlitePath } from "./services/store/db.js";
 import { loadKeyring } from "./services/store/keyring.js";
 
@@ -25,6 +28,10 @@ export interface LeadlineOptions {
   priceDelaysMs?: number[];
   /** The sandbox's stand-in for the Twilio Voice SDK on the softphone page; never set by main.ts. */
   softphone?: SoftphoneOverride;
+  /** The interface to listen on (default: all, as a server behind a proxy does; the sandbox uses 127.0.0.1). */
+  host?: string;
+  /** Called when something found after start means the app cannot go on (a Slack token rejected later). */
+  onFatal?: (error: SlackTokenRejected) => void;
 }
 
 export interface Leadline {
@@ -72,20 +79,40 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
   const writer = openWriter(databaseFile);
   const tasks = createTaskTracker((error) => log.error({ err: error }, "background task failed"));
 
-  const httpReceiver = config.SLACK_APP_TOKEN
+  const slackLog = boltLogger(log);
+  const eventsReceiver = config.SLACK_APP_TOKEN
     ? undefined
-    : new HTTPReceiver({
-        signingSecret: config.SLACK_SIGNING_SECRET,
-        endpoints: "/slack/events",
-        logger: boltLogger(log),
-      });
-  const receiver =
-    httpReceiver ?? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN!, logger: boltLogger(log) });
+    : createSlackEventsReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, log, now: () => clock().getTime() });
+  const receiver = eventsReceiver ?? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN!, logger: slackLog });
+  // Background work (call lines, recordings, lead cards) posts with this client; listeners get Bolt's.
+  const slackClient = new WebClient(config.SLACK_BOT_TOKEN, {
+    slackApiUrl: config.SLACK_API_URL,
+    logger: slackLog,
+    timeout: 10_000,
+    // Network failures are retried a little; a post whose answer was lost could otherwise repeat for minutes.
+    retryConfig: { retries: 2, factor: 2, minTimeout: 500 },
+  });
+  const slackHealth = createSlackHealth({
+    client: slackClient,
+    log,
+    variable: "SLACK_BOT_TOKEN",
+    apiUrl: config.SLACK_API_URL,
+  });
   const bolt = new App({
-    token: config.SLACK_BOT_TOKEN,
     receiver,
-    logger: boltLogger(log),
+    logger: slackLog,
     clientOptions: { slackApiUrl: config.SLACK_API_URL },
+    // No auth.test per request or at construction: the token is checked once at start (createSlackHealth),
+    // so an unreachable Slack never turns a signed request into an error.
+    authorize: async () => {
+      const identity = slackHealth.identity();
+      return {
+        botToken: config.SLACK_BOT_TOKEN,
+        teamId: identity?.teamId,
+        botUserId: identity?.botUserId,
+        botId: identity?.botId,
+      };
+    },
     // Leadline keeps its own state; Bolt's per-request conversation lookup would be wasted work.
     convoStore: false,
   });
@@ -97,7 +124,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     clock,
     keyring,
     tasks,
-    slack: bolt.client,
+    slackClient,
     reader,
     writer,
     twilioTimeoutMs: options.twilioTimeoutMs,
@@ -107,25 +134,11 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
   registerSlackListeners(bolt, deps);
 
   const router = createRouter();
-  registerRoutes(router, deps, options.softphone);
+  eventsReceiver?.register(router);
+  registerRoutes(router, deps, { slackReachable: () => slackHealth.reachable(), softphone: options.softphone });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    if (httpReceiver && url.pathname === "/slack/events") {
-      httpReceiver.requestListener(req, res);
-      return;
-    }
-    const found = router.match(req.method ?? "GET", url.pathname);
-    if (found === undefined) return sendJson(res, 404, { error: "not_found" });
-    if (found === "method") return sendJson(res, 405, { error: "method_not_allowed" });
-    Promise.resolve(found.handler({ req, res, params: found.params, url })).catch((error: unknown) => {
-      if (error instanceof HttpError) {
-        if (!res.headersSent) sendJson(res, error.status, error.body ?? { error: error.message });
-        return;
-      }
-      log.error({ err: error, path: url.pathname }, "route failed");
-      if (!res.headersSent) sendJson(res, 500, { error: "internal_error" });
-    });
+    handleRequest(router, log, req, res);
   });
   server.keepAliveTimeout = 5_000;
 
@@ -137,21 +150,28 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     async start() {
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
-        server.listen(config.PORT, () => resolve());
+        server.listen(config.PORT, options.host, () => resolve());
       });
-      if (!httpReceiver) await bolt.start();
+      try {
+        await slackHealth.start((error) => options.onFatal?.(error));
+      } catch (error) {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        throw error;
+      }
+      if (!eventsReceiver) await bolt.start();
       await deps.startBackgroundWork();
       const port = (server.address() as AddressInfo).port;
-      log.info({ port, mode: httpReceiver ? "http" : "socket" }, "Leadline is listening");
+      log.info({ port, mode: eventsReceiver ? "http" : "socket" }, "Leadline is listening");
       return port;
     },
     stop() {
       stopping ??= (async () => {
         log.info("shutting down: no new requests, finishing the ones in flight");
+        slackHealth.stop();
         await deps.stopBackgroundWork();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        if (!httpReceiver) await bolt.stop().catch(() => {});
+        if (!eventsReceiver) await bolt.stop().catch(() => {});
         await closed;
         await tasks.drain(10_000);
         await db.$disconnect();

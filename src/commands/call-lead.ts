@@ -1,9 +1,10 @@
 import type { App } from "@slack/bolt";
 import { cardOptions } from "../interactions/card-options.js";
-import { userMessage } from "../lib/errors.js";
-import { missingSettingsMessage } from "../services/calls/call-service.js";
+import { isExpected } from "../lib/errors.js";
+import type { CallMode } from "../services/calls/modes.js";
 import type { Deps } from "../services/index.js";
-import { agentSettingsModal, type CallMode, callCard, callHelp } from "../views/call-card.js";
+import { agentSettingsModal, callCard, callHelp, missingSettingsNotice } from "../views/call-card.js";
+import { errorMessage } from "../views/errors.js";
 import { noMatch, searchResults } from "../views/lead-modals.js";
 
 const MODES: Record<string, CallMode> = { simple: "simple", outbound: "simple", bridge: "bridge", browser: "browser" };
@@ -17,15 +18,18 @@ export function parseCallLeadText(text: string): { query: string; mode?: CallMod
 }
 
 export function registerCallLeadCommand(app: App, deps: Deps): void {
-  app.command("/call-lead", async ({ command, ack, respond, client }) => {
+  app.command("/call-lead", async ({ command, ack, respond }) => {
     const text = command.text.trim();
     try {
       if (text.toLowerCase() === "settings") {
         await ack();
-        await client.views.open({
-          trigger_id: command.trigger_id,
-          view: agentSettingsModal(await deps.calls.agentPhone(command.user_id)),
-        });
+        await deps.slack.openView(
+          command.trigger_id,
+          agentSettingsModal(
+            await deps.calls.agentPhone(command.user_id),
+            JSON.stringify({ channel: command.channel_id }),
+          ),
+        );
         return;
       }
       if (text === "" || text.toLowerCase() === "help") {
@@ -42,7 +46,7 @@ export function registerCallLeadCommand(app: App, deps: Deps): void {
       }
       const options = await cardOptions(deps, { firstMode: mode });
       const missing = await deps.calls.missingFor(mode ?? "simple", command.user_id);
-      const notice = missing.length > 0 ? `:warning: ${missingSettingsMessage(missing)}` : undefined;
+      const notice = missing.length > 0 ? missingSettingsNotice(missing) : undefined;
       if (found.leads.length === 1) {
         await ack({ response_type: "ephemeral", ...callCard(found.leads[0]!, { ...options, notice }) });
         return;
@@ -56,9 +60,9 @@ export function registerCallLeadCommand(app: App, deps: Deps): void {
           : results.blocks,
       });
     } catch (error) {
-      deps.log.error({ err: error }, "/call-lead failed");
+      if (!isExpected(error)) deps.log.error({ err: error }, "/call-lead failed");
       await ack().catch(() => {});
-      await respond({ response_type: "ephemeral", text: userMessage(error) });
+      await respond({ response_type: "ephemeral", ...errorMessage(error, { now: deps.clock() }) });
     }
   });
 }

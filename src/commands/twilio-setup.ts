@@ -1,13 +1,14 @@
 import type { App } from "@slack/bolt";
-import { userMessage } from "../lib/errors.js";
+import { isExpected } from "../lib/errors.js";
 import type { Deps } from "../services/index.js";
+import { errorMessage } from "../views/errors.js";
 import { clearConfirmBlocks, twilioSetupModal, twilioStatusBlocks } from "../views/twilio-setup.js";
 
 const REFUSAL =
   "Only Leadline admins can change the Twilio settings. Ask an admin, or run `/twilio-setup status` to see what is configured.";
 
 export function registerTwilioSetupCommand(app: App, deps: Deps): void {
-  app.command("/twilio-setup", async ({ command, ack, respond, client }) => {
+  app.command("/twilio-setup", async ({ command, ack, respond }) => {
     const text = command.text.trim().toLowerCase();
     if (text === "status") {
       const status = twilioStatusBlocks(await deps.settings.get());
@@ -36,16 +37,16 @@ export function registerTwilioSetupCommand(app: App, deps: Deps): void {
         });
         return;
       }
-      await client.views.open({
-        trigger_id: command.trigger_id,
-        view: twilioSetupModal({
+      await deps.slack.openView(
+        command.trigger_id,
+        twilioSetupModal({
           stored: await deps.settings.get(),
           privateMetadata: JSON.stringify({ channel: command.channel_id }),
         }),
-      });
+      );
     } catch (error) {
-      deps.log.error({ err: error }, "/twilio-setup failed");
-      await respond({ response_type: "ephemeral", text: userMessage(error) });
+      if (!isExpected(error)) deps.log.error({ err: error }, "/twilio-setup failed");
+      await respond({ response_type: "ephemeral", ...errorMessage(error, { now: deps.clock() }) });
     }
   });
 }

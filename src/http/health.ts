@@ -2,14 +2,22 @@ import type { Deps } from "../services/index.js";
 import type { Router } from "./router.js";
 import { sendJson } from "./router.js";
 
-export function registerHealth(router: Router, { db, log }: Pick<Deps, "db" | "log">): void {
+/** 200 only when the database answers and Slack takes the bot token; 503 (with what is wrong) otherwise. */
+export function registerHealth(
+  router: Router,
+  { db, log }: Pick<Deps, "db" | "log">,
+  slackReachable: () => Promise<boolean>,
+): void {
   router.add("GET", "/healthz", async ({ res }) => {
+    let database = "reachable";
     try {
       await db.$queryRawUnsafe("SELECT 1");
-      sendJson(res, 200, { ok: true, database: "reachable" });
     } catch (error) {
       log.error({ err: error }, "health check: database unreachable");
-      sendJson(res, 503, { ok: false, database: "unreachable" });
+      database = "unreachable";
     }
+    const slack = (await slackReachable().catch(() => false)) ? "reachable" : "unreachable";
+    const ok = database === "reachable" && slack === "reachable";
+    sendJson(res, ok ? 200 : 503, { ok, database, slack });
   });
 }

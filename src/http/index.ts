@@ -6,10 +6,14 @@ import type { Router } from "./router.js";
 import { registerTwilioStatus } from "./twilio-status.js";
 import { registerTwilioVoice } from "./twilio-voice.js";
 
-export function registerRoutes(router: Router, deps: Deps, softphone?: SoftphoneOverride): void {
-  registerHealth(router, deps);
+export function registerRoutes(
+  router: Router,
+  deps: Deps,
+  options: { slackReachable: () => Promise<boolean>; softphone?: SoftphoneOverride },
+): void {
+  registerHealth(router, deps, options.slackReachable);
   registerLeadsApi(router, deps);
-  registerPhone(router, deps, softphone);
+  registerPhone(router, deps, options.softphone);
   registerTwilioVoice(router, deps);
   registerTwilioStatus(router, deps);
 }

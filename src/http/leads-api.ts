@@ -139,7 +139,7 @@ export function registerLeadsApi(router: Router, deps: Deps): void {
         if (!full) return;
         const now = deps.clock();
         const banner = `:rotating_light: New lead${lead.source ? ` from ${lead.source}` : ""} · waited ${ago(arrived, now)} · speed to lead: call now`;
-        await deps.messenger.postToChannel(
+        await deps.slack.postToChannel(
           { channel },
           { text: `New lead: ${leadCardText(full)}`, blocks: leadCard(full, await cardOptions(deps, { banner })) },
         );

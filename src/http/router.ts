@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "../lib/log.js";
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -54,9 +55,15 @@ export function createRouter() {
         if (!found) continue;
         pathMatched = true;
         if (route.method !== method) continue;
-        const params = Object.fromEntries(
-          route.keys.map((key, index) => [key, decodeURIComponent(found[index + 1] ?? "")]),
-        );
+        const params: Record<string, string> = {};
+        for (const [index, key] of route.keys.entries()) {
+          try {
+            params[key] = decodeURIComponent(found[index + 1] ?? "");
+          } catch {
+            // A malformed percent-escape (%zz, %E0%A4%A) is the client's mistake, never a crash.
+            throw new HttpError(400, "bad path", { error: "bad_request", message: "The path is not valid." });
+          }
+        }
         return { handler: route.handler, params };
       }
       return pathMatched ? "method" : undefined;
@@ -96,4 +103,47 @@ export function sendText(
 ): void {
   res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(body) });
   res.end(body);
+}
+
+/**
+ * Every request, however malformed, gets an answer and never takes the process down: a URL that
+ * does not parse is a 400, a route's HttpError its status, anything else a logged 500.
+ */
+export function handleRequest(router: Router, log: Logger, req: IncomingMessage, res: ServerResponse): void {
+  const fail = (error: unknown, path: string) => {
+    if (error instanceof HttpError) {
+      if (!res.headersSent) sendJson(res, error.status, error.body ?? { error: error.message });
+      else res.destroy();
+      // Whatever of the body was not read is drained, so the connection is not left hanging.
+      req.resume();
+      return;
+    }
+    log.error({ err: error, path }, "route failed");
+    if (!res.headersSent) sendJson(res, 500, { error: "internal_error" });
+    else res.destroy();
+  };
+  let url: URL;
+  try {
+    url = new URL(req.url ?? "/", "http://localhost");
+    if (!(req.url ?? "").startsWith("/")) throw new Error("not an origin-form request target");
+  } catch {
+    fail(new HttpError(400, "bad url", { error: "bad_request", message: "The request URL is not valid." }), "?");
+    return;
+  }
+  try {
+    const found = router.match(req.method ?? "GET", url.pathname);
+    if (found === undefined) {
+      sendJson(res, 404, { error: "not_found" });
+      return;
+    }
+    if (found === "method") {
+      sendJson(res, 405, { error: "method_not_allowed" });
+      return;
+    }
+    Promise.resolve()
+      .then(() => found.handler({ req, res, params: found.params, url }))
+      .catch((error: unknown) => fail(error, url.pathname));
+  } catch (error) {
+    fail(error, url.pathname);
+  }
 }

@@ -1,21 +1,65 @@
+import { z } from "zod";
 import type { Deps } from "../services/index.js";
+import { rejectTwiml } from "../services/twilio/twiml.js";
 import { HttpError, type Router, sendJson, sendText } from "./router.js";
 import { sendTwiml, verifiedTwilioParams } from "./twilio-webhooks.js";
 
-const num = (value: string | undefined) =>
-  value !== undefined && value !== "" && Number.isFinite(Number(value)) ? Number(value) : undefined;
+const callSid = z.string().regex(/^CA[0-9a-f]{32}$/i);
+const count = z
+  .string()
+  .regex(/^\d{1,9}$/)
+  .transform(Number);
+
+/** Twilio's status callback parameters Leadline reads (ignoring the rest), as Twilio documents them. */
+const statusCallback = z.object({
+  CallSid: callSid,
+  CallStatus: z.enum([
+    "queued",
+    "initiated",
+    "ringing",
+    "in-progress",
+    "completed",
+    "busy",
+    "no-answer",
+    "failed",
+    "canceled",
+  ]),
+  SequenceNumber: count.optional(),
+  Timestamp: z.string().max(100).optional(),
+  CallDuration: count.optional(),
+  AnsweredBy: z.string().max(40).optional(),
+  SipResponseCode: z.string().max(10).optional(),
+});
+
+const amdCallback = z.object({ CallSid: callSid, AnsweredBy: z.string().min(1).max(40) });
+const menuCallback = z.object({ CallSid: callSid, Digits: z.string().max(20).default("") });
+const menuQuery = z.object({ call: count });
+const recordingCallback = z.object({
+  CallSid: callSid,
+  RecordingSid: z.string().regex(/^RE[0-9a-f]{32}$/i),
+  RecordingStatus: z.string().max(20),
+});
+
+function parsed<T extends z.ZodType>(schema: T, params: Record<string, string>): z.infer<T> {
+  const result = schema.safeParse(params);
+  if (!result.success) {
+    throw new HttpError(400, "bad callback", {
+      error: "invalid_callback",
+      fields: result.error.issues.map((issue) => issue.path.join(".")),
+    });
+  }
+  return result.data;
+}
 
 export function registerTwilioStatus(router: Router, deps: Deps): void {
   router.add("POST", "/twilio/status", async ({ req, res }) => {
-    const params = await verifiedTwilioParams(req, deps);
-    if (!params.CallSid || !params.CallStatus)
-      throw new HttpError(400, "bad callback", { error: "missing CallSid or CallStatus" });
-    await deps.lifecycle.applyStatus({
+    const params = parsed(statusCallback, await verifiedTwilioParams(req, deps));
+    await deps.status.applyStatus({
       callSid: params.CallSid,
       status: params.CallStatus,
-      sequence: num(params.SequenceNumber),
+      sequence: params.SequenceNumber,
       rawTimestamp: params.Timestamp,
-      durationSec: num(params.CallDuration),
+      durationSec: params.CallDuration,
       answeredBy: params.AnsweredBy || undefined,
       sipCode: params.SipResponseCode,
       source: "callback",
@@ -24,36 +68,35 @@ export function registerTwilioStatus(router: Router, deps: Deps): void {
   });
 
   router.add("POST", "/twilio/amd", async ({ req, res }) => {
-    const params = await verifiedTwilioParams(req, deps);
-    if (params.CallSid && params.AnsweredBy) await deps.lifecycle.machineResult(params.CallSid, params.AnsweredBy);
+    const params = parsed(amdCallback, await verifiedTwilioParams(req, deps));
+    await deps.voicemail.machineResult(params.CallSid, params.AnsweredBy);
     sendText(res, 204, "");
   });
 
   router.add("POST", "/twilio/voice/menu", async ({ req, res, url }) => {
-    const params = await verifiedTwilioParams(req, deps);
-    sendTwiml(
-      res,
-      await deps.lifecycle.menuKey(Number(url.searchParams.get("call")), params.CallSid ?? "", params.Digits ?? ""),
-    );
+    const raw = await verifiedTwilioParams(req, deps);
+    const query = menuQuery.safeParse(Object.fromEntries(url.searchParams));
+    const params = menuCallback.safeParse(raw);
+    // Twilio is mid-call here: whatever is wrong, the lead hears a polite goodbye, never an error.
+    if (!query.success || !params.success) return sendTwiml(res, rejectTwiml("Thank you for your time. Goodbye."));
+    sendTwiml(res, await deps.menu.menuKey(query.data.call, params.data.CallSid, params.data.Digits));
   });
 
   router.add("POST", "/twilio/recording", async ({ req, res }) => {
-    const params = await verifiedTwilioParams(req, deps);
-    if (
-      params.RecordingStatus === "completed" &&
-      params.CallSid &&
-      /^RE[0-9a-f]{32}$/i.test(params.RecordingSid ?? "")
-    ) {
-      const callId = await deps.recordings.claim(params.CallSid, params.RecordingSid!);
+    const params = parsed(recordingCallback, await verifiedTwilioParams(req, deps));
+    if (params.RecordingStatus === "completed") {
+      const callId = await deps.recordings.claim(params.CallSid, params.RecordingSid);
       if (callId !== undefined) deps.tasks.run(() => deps.recordings.deliver(callId));
     }
     sendText(res, 204, "");
   });
 
   router.add("GET", "/recordings/:id", async ({ res, params, url }) => {
+    const id = count.safeParse(params.id);
     try {
+      if (!id.success) throw new Error("bad recording id");
       const audio = await deps.recordings.download(
-        Number(params.id),
+        id.data,
         url.searchParams.get("exp") ?? "",
         url.searchParams.get("sig") ?? "",
       );

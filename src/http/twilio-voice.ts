@@ -16,7 +16,6 @@ export function registerTwilioVoice(router: Router, deps: Deps): void {
         callSid: params.CallSid ?? "",
       });
       sendTwiml(res, started.twiml);
-      deps.tasks.run(() => deps.announcer.announce(started.call, started.lead, started.target));
     } catch (error) {
       const message =
         error instanceof UserError || error instanceof ExternalError

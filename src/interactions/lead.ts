@@ -1,36 +1,102 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
-import { userMessage } from "../lib/errors.js";
+import type { App, BlockAction } from "@slack/bolt";
+import type { z } from "zod";
+import { isExpected } from "../lib/errors.js";
 import { ids, leadFields } from "../lib/ids.js";
 import type { Deps } from "../services/index.js";
 import { DuplicateLeadError, type LeadFieldErrors, LeadValidationError } from "../services/leads/lead-service.js";
+import { errorMessage, fieldError } from "../views/errors.js";
 import { leadCard, leadCardText } from "../views/lead-card.js";
-import { addLeadModal, noteModal, phoneModal } from "../views/lead-modals.js";
+import {
+  addLeadModal,
+  leadSavedModal,
+  noteModal,
+  phoneModal,
+  phoneSavedText,
+  savedCardMessage,
+} from "../views/lead-modals.js";
 import { cardOptions } from "./card-options.js";
-import { inputValue, readMetadata } from "./view-state.js";
+import { addLeadMeta, buttonOf, leadFormMeta, leadIdOf, type origin, readMetadata } from "./payloads.js";
+import { inputValue } from "./view-state.js";
+
+type Origin = z.infer<typeof origin>;
 
 const toBlockErrors = (errors: LeadFieldErrors) =>
   Object.fromEntries(
     Object.entries(errors).map(([field, message]) => [leadFields[field as keyof typeof leadFields], message]),
   );
 
+/** The card a button sits on: a card in a channel can be redrawn in place; an ephemeral one cannot. */
+function originOf(body: BlockAction, leadId: number): Origin {
+  const container = body.container as { channel_id?: string; is_ephemeral?: boolean; message_ts?: string };
+  const channel = body.channel?.id ?? container.channel_id;
+  if (container.is_ephemeral || !container.message_ts) return { channel };
+  const blocks = (body.message as { blocks?: { block_id?: string; text?: { text?: string } }[] } | undefined)?.blocks;
+  const title = blocks?.find((block) => block.block_id === `lead_${leadId}`)?.text?.text ?? "";
+  const banner = title.includes("\n") ? title.slice(0, title.indexOf("\n")).slice(0, 300) : undefined;
+  return { channel, cardTs: container.message_ts, banner };
+}
+
+/** Slack gives our own mrkdwn back escaped; undo that so the card escapes it exactly once again. */
+const unescapeMrkdwn = (text: string) =>
+  text
+    .replace(/\u200b/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+
 export function registerLeadInteractions(app: App, deps: Deps): void {
-  const leadFromButton = async (body: BlockAction) => {
-    const action = body.actions[0] as ButtonAction;
-    return deps.leads.get(Number(action.value));
+  /** After a save: the card in the channel is redrawn as the lead is now; an ephemeral card gets a fresh copy. */
+  const refreshCard = async (userId: string, from: Origin, leadId: number, confirmation: string) => {
+    const lead = await deps.leads.get(leadId);
+    if (!lead) return;
+    if (from.channel && from.cardTs) {
+      try {
+        const options = await cardOptions(deps, { banner: from.banner ? unescapeMrkdwn(from.banner) : undefined });
+        await deps.slack.update(from.channel, from.cardTs, {
+          text: leadCardText(lead),
+          blocks: leadCard(lead, options),
+        });
+        return;
+      } catch (error) {
+        deps.log.info({ err: error }, "could not redraw the lead card; sending a fresh copy");
+      }
+    }
+    await deps.slack.tell(
+      userId,
+      { channel: from.channel },
+      savedCardMessage(confirmation, lead, await cardOptions(deps)),
+    );
   };
 
-  app.action<BlockAction>(ids.lead.addAction, async ({ ack, body, client }) => {
+  app.action<BlockAction>(ids.lead.addAction, async ({ ack, body }) => {
     await ack();
-    const action = body.actions[0] as ButtonAction;
-    const prefill = readMetadata(action.value ?? "{}") as { name?: string; phone?: string };
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: addLeadModal({ name: prefill.name, phone: prefill.phone }, JSON.stringify({ channel: body.channel?.id })),
-    });
+    const prefill = (() => {
+      try {
+        const parsed = JSON.parse(buttonOf(body).value ?? "{}") as { name?: unknown; phone?: unknown };
+        return {
+          name: typeof parsed.name === "string" ? parsed.name : undefined,
+          phone: typeof parsed.phone === "string" ? parsed.phone : undefined,
+        };
+      } catch {
+        return {};
+      }
+    })();
+    await deps.slack.openView(
+      body.trigger_id,
+      addLeadModal(prefill, JSON.stringify({ channel: body.channel?.id } satisfies Origin)),
+    );
   });
 
   app.view(ids.lead.addCallbackId, async ({ ack, body, view }) => {
     const value = (field: keyof typeof leadFields) => inputValue(view.state, leadFields[field]);
+    let from: Origin;
+    try {
+      from = readMetadata(addLeadMeta, view.private_metadata);
+    } catch (error) {
+      await ack({ response_action: "errors", errors: { [leadFields.name]: fieldError(error) } });
+      return;
+    }
+    let leadId: number;
     try {
       const lead = await deps.leads.create({
         name: value("name") ?? "",
@@ -41,23 +107,7 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
         ownerSlackId: body.user.id,
         author: body.user.id,
       });
-      await ack();
-      const channel = readMetadata(view.private_metadata).channel;
-      const full = await deps.leads.get(lead.id);
-      if (!full) return;
-      const message = {
-        text: `New lead: ${leadCardText(full)}`,
-        blocks: leadCard(full, await cardOptions(deps, { banner: `New lead added by ${body.user.name}` })),
-      };
-      if (typeof channel === "string") {
-        try {
-          await deps.messenger.postToChannel({ channel }, message);
-          return;
-        } catch (error) {
-          deps.log.info({ err: error }, "could not post the new lead to the channel; telling the user");
-        }
-      }
-      await deps.messenger.tell(body.user.id, { channel: typeof channel === "string" ? channel : undefined }, message);
+      leadId = lead.id;
     } catch (error) {
       if (error instanceof LeadValidationError) {
         await ack({ response_action: "errors", errors: toBlockErrors(error.errors) });
@@ -69,49 +119,101 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
           },
         });
       } else {
-        deps.log.error({ err: error }, "adding a lead failed");
-        await ack({ response_action: "errors", errors: { [leadFields.name]: userMessage(error) } });
+        if (!isExpected(error)) deps.log.error({ err: error }, "adding a lead failed");
+        await ack({ response_action: "errors", errors: { [leadFields.name]: fieldError(error) } });
       }
+      return;
     }
+    await ack();
+    deps.tasks.run(async () => {
+      const full = await deps.leads.get(leadId);
+      if (!full) return;
+      const message = {
+        text: `New lead: ${leadCardText(full)}`,
+        blocks: leadCard(full, await cardOptions(deps, { banner: `New lead added by <@${body.user.id}>` })),
+      };
+      if (from.channel) {
+        try {
+          await deps.slack.postToChannel({ channel: from.channel }, message);
+          return;
+        } catch (error) {
+          deps.log.info({ err: error }, "could not post the new lead to the channel; telling the user");
+        }
+      }
+      await deps.slack.tell(body.user.id, { channel: from.channel }, message);
+    });
   });
 
-  // Add note and Add phone both open a small modal about the lead on the clicked card.
+  // Add note and Add phone open a small modal about the lead as it is now, not as the card shows it.
   for (const [actionId, modal] of [
     [ids.lead.noteAction, noteModal],
     [ids.lead.phoneAction, phoneModal],
   ] as const) {
-    app.action<BlockAction>(actionId, async ({ ack, body, client, respond }) => {
+    app.action<BlockAction>(actionId, async ({ ack, body }) => {
       await ack();
-      const lead = await leadFromButton(body);
-      if (!lead) {
-        await respond({ response_type: "ephemeral", replace_original: false, text: "That lead no longer exists." });
-        return;
+      try {
+        const leadId = leadIdOf(body);
+        const lead = await deps.leads.get(leadId);
+        if (!lead) {
+          await deps.slack.tell(
+            body.user.id,
+            { channel: body.channel?.id, responseUrl: body.response_url },
+            { text: "That lead no longer exists." },
+          );
+          return;
+        }
+        const meta = { ...originOf(body, leadId), leadId, shownPhone: lead.phone };
+        await deps.slack.openView(body.trigger_id, modal(lead, JSON.stringify(meta)));
+      } catch (error) {
+        if (!isExpected(error)) deps.log.error({ err: error }, "opening a lead form failed");
+        await deps.slack.tell(
+          body.user.id,
+          { channel: body.channel?.id, responseUrl: body.response_url },
+          errorMessage(error, { now: deps.clock() }),
+        );
       }
-      await client.views.open({ trigger_id: body.trigger_id, view: modal(lead) });
     });
   }
 
   app.view(ids.lead.noteCallbackId, async ({ ack, body, view }) => {
-    const leadId = Number(readMetadata(view.private_metadata).leadId);
+    let meta: z.infer<typeof leadFormMeta>;
     try {
-      await deps.leads.addNote(leadId, body.user.name || body.user.id, inputValue(view.state, leadFields.note) ?? "");
-      await ack();
+      meta = readMetadata(leadFormMeta, view.private_metadata);
+      await deps.leads.addNote(meta.leadId, body.user.id, inputValue(view.state, leadFields.note) ?? "");
     } catch (error) {
-      await ack({ response_action: "errors", errors: { [leadFields.note]: userMessage(error) } });
+      if (!isExpected(error)) deps.log.error({ err: error }, "saving a note failed");
+      await ack({ response_action: "errors", errors: { [leadFields.note]: fieldError(error) } });
+      return;
     }
+    const lead = await deps.leads.get(meta.leadId);
+    await ack({ response_action: "update", view: leadSavedModal(`Note saved on ${lead?.name ?? "the lead"}.`) });
+    deps.tasks.run(() => refreshCard(body.user.id, meta, meta.leadId, "Note saved."));
   });
 
   app.view(ids.lead.phoneCallbackId, async ({ ack, body, view }) => {
-    const leadId = Number(readMetadata(view.private_metadata).leadId);
+    let meta: z.infer<typeof leadFormMeta>;
+    let saved: Awaited<ReturnType<Deps["leads"]["setPhone"]>>;
     try {
-      await deps.leads.setPhone(leadId, inputValue(view.state, leadFields.phone) ?? "", body.user.name || body.user.id);
-      await ack();
+      meta = readMetadata(leadFormMeta, view.private_metadata);
+      saved = await deps.leads.setPhone(
+        meta.leadId,
+        inputValue(view.state, leadFields.phone) ?? "",
+        body.user.id,
+        meta.shownPhone ?? null,
+      );
     } catch (error) {
       const message =
         error instanceof DuplicateLeadError
           ? `This number already belongs to ${error.existing.name} (lead #${error.existing.id}).`
-          : userMessage(error);
+          : fieldError(error);
+      if (!isExpected(error) && !(error instanceof DuplicateLeadError))
+        deps.log.error({ err: error }, "saving a phone failed");
       await ack({ response_action: "errors", errors: { [leadFields.phone]: message } });
+      return;
     }
+    const { lead, previous } = saved;
+    const confirmation = phoneSavedText(lead, previous);
+    await ack({ response_action: "update", view: leadSavedModal(confirmation) });
+    deps.tasks.run(() => refreshCard(body.user.id, meta, meta.leadId, confirmation));
   });
 }

@@ -4,7 +4,8 @@ import { INPUT_ACTION, ids, setupFields } from "../lib/ids.js";
 import type { Deps } from "../services/index.js";
 import { SETTING_KEYS, type SettingKey } from "../services/setup/settings.js";
 import type { FieldErrors, SetupInput, SetupOutcome } from "../services/setup/setup-flow.js";
-import { settingsSummary, twilioSetupChecking, twilioSetupDone, twilioSetupModal } from "../views/twilio-setup.js";
+import { setupSavedMessage, twilioSetupChecking, twilioSetupDone, twilioSetupModal } from "../views/twilio-setup.js";
+import { metadataOr, origin } from "./payloads.js";
 
 type ViewState = ViewSubmitAction["view"]["state"];
 
@@ -26,15 +27,6 @@ function toBlockErrors(errors: FieldErrors): Record<string, string> {
   return Object.fromEntries(Object.entries(errors).map(([key, message]) => [setupFields[key as SettingKey], message]));
 }
 
-function channelOf(privateMetadata: string): string | undefined {
-  try {
-    const parsed = JSON.parse(privateMetadata) as { channel?: unknown };
-    return typeof parsed.channel === "string" ? parsed.channel : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function registerTwilioSetupInteractions(app: App, deps: Deps): void {
   /** Tells the admin what was saved (masked): ephemerally where they ran the command, else by DM. */
   const confirm = async (
@@ -42,17 +34,12 @@ export function registerTwilioSetupInteractions(app: App, deps: Deps): void {
     channel: string | undefined,
     outcome: Extract<SetupOutcome, { kind: "saved" }>,
   ) => {
-    const text = `:white_check_mark: Twilio settings saved${outcome.changed.length ? ` (changed: ${outcome.changed.join(", ")})` : ""}.\n${settingsSummary(outcome.settings)}`;
-    if (channel) {
-      const posted = await app.client.chat.postEphemeral({ channel, user: userId, text }).catch(() => undefined);
-      if (posted?.ok) return;
-    }
-    await app.client.chat.postMessage({ channel: userId, text });
+    await deps.slack.tell(userId, { channel }, setupSavedMessage(outcome.settings, outcome.changed));
   };
 
   app.view(ids.twilioSetup.callbackId, async ({ ack, body, view }) => {
     const userId = body.user.id;
-    const channel = channelOf(view.private_metadata);
+    const { channel } = metadataOr(origin, view.private_metadata, {});
     const result = await deps.setup.submit({ userId, viewId: view.id, input: readSetupInput(view.state) });
     if (result.kind === "forbidden") {
       await ack({ response_action: "errors", errors: { [setupFields.accountSid]: TWILIO_SETUP_REFUSAL } });
@@ -72,7 +59,7 @@ export function registerTwilioSetupInteractions(app: App, deps: Deps): void {
     deps.tasks.run(async () => {
       const outcome = await result.outcome;
       if (outcome.kind === "saved") {
-        await app.client.views.update({ view_id: view.id, view: twilioSetupDone(outcome.settings, outcome.changed) });
+        await deps.slack.updateView(view.id, twilioSetupDone(outcome.settings, outcome.changed));
         await confirm(userId, channel, outcome);
         return;
       }
@@ -82,16 +69,16 @@ export function registerTwilioSetupInteractions(app: App, deps: Deps): void {
           : `Nothing was saved. ${Object.entries(outcome.errors)
               .map(([, message]) => message)
               .join(" ")}`;
-      await app.client.views.update({
-        view_id: view.id,
-        view: twilioSetupModal({
+      await deps.slack.updateView(
+        view.id,
+        twilioSetupModal({
           stored: await deps.settings.get(),
           typed: outcome.kind === "errors" ? outcome.typed : undefined,
           heldSecrets: outcome.kind === "errors" ? outcome.heldSecrets : undefined,
           notice,
           privateMetadata: view.private_metadata,
         }),
-      });
+      );
     });
   });
 

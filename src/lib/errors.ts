@@ -1,11 +1,19 @@
-/** Something the user can fix; the message is shown to them as is. */
+/**
+ * Something the user can fix or should know. `message` is plain English (no Slack markup): the one
+ * place that maps errors to what a person sees (src/views/errors.ts) renders it, using `code` and
+ * `data` where a richer answer helps (a mention, a button, a command to run).
+ */
 export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly options: { field?: string; code?: string } = {},
-  ) {
+  readonly code?: string;
+  readonly field?: string;
+  readonly data: Record<string, unknown>;
+
+  constructor(message: string, options: { field?: string; code?: string; data?: Record<string, unknown> } = {}) {
     super(message);
     this.name = "UserError";
+    this.code = options.code;
+    this.field = options.field;
+    this.data = options.data ?? {};
   }
 }
 
@@ -23,14 +31,7 @@ export class ExternalError extends Error {
   }
 }
 
-/** The text a Slack user sees for any error; unexpected errors never leak internals. */
-export function userMessage(error: unknown, what = "the request"): string {
-  if (error instanceof UserError) return error.message;
-  if (error instanceof ExternalError) {
-    const service = error.service === "twilio" ? "Twilio" : "Slack";
-    const code = error.code !== undefined ? ` (${error.code})` : "";
-    const more = error.moreInfo ? ` ${error.moreInfo}` : "";
-    return `${service} refused ${what}${code}: ${error.message}${more}`;
-  }
-  return "Something went wrong on Leadline's side. The team has been told in the logs; please try again in a minute.";
+/** Errors a person is told about as they are; anything else is a fault of Leadline's, logged and apologised for. */
+export function isExpected(error: unknown): error is UserError | ExternalError {
+  return error instanceof UserError || error instanceof ExternalError;
 }

@@ -13,6 +13,7 @@ export const ids = {
     noteAction: "lead_note_open",
     phoneAction: "lead_phone_open",
     phoneCallbackId: "lead_phone",
+    savedCallbackId: "lead_saved",
   },
   call: {
     /** One action id per mode; the button value carries the lead id. */
@@ -20,6 +21,7 @@ export const ids = {
     bridgeAction: "call_bridge",
     browserAction: "call_browser",
     settingsCallbackId: "call_settings",
+    settingsSavedCallbackId: "call_settings_saved",
     /** The link button to the browser phone: Slack opens the URL and still reports the click. */
     browserLinkAction: "browser_phone_link",
   },

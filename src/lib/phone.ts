@@ -1,7 +1,15 @@
 import { type CountryCode, type NumberType, ParseError, parsePhoneNumberWithError } from "libphonenumber-js/max";
 
 export type PhoneResult =
-  | { ok: true; e164: string; country: string | undefined; type: NumberType | undefined; national: string }
+  | {
+      ok: true;
+      e164: string;
+      /** An extension typed after the number ("x45", "ext. 45"): kept and shown, never dialed. */
+      ext?: string;
+      country: string | undefined;
+      type: NumberType | undefined;
+      national: string;
+    }
   | { ok: false; input: string; reason: string };
 
 const LETTERS: Record<string, string> = {
@@ -33,7 +41,7 @@ const LETTERS: Record<string, string> = {
   Z: "9",
 };
 
-const EXTENSION = /\s*(?:ext\.?|extension|x|#)\s*\d+\s*$/i;
+const EXTENSION = /\s*[,;]?\s*(?:ext\.?|extension|x|#)\s*(\d{1,7})\s*$/i;
 
 /**
  * Parses what a person typed into E.164, reading national numbers in `defaultCountry`.
@@ -45,7 +53,11 @@ export function parsePhone(input: unknown, defaultCountry: string): PhoneResult 
   const fail = (reason: string): PhoneResult => ({ ok: false, input: raw, reason });
   if (text.length === 0) return fail("it is empty");
   if (text.length > 40) return fail("it is too long to be a phone number");
-  if (EXTENSION.test(text)) return fail("it has an extension, which Leadline cannot dial; remove the extension");
+  const extension = EXTENSION.exec(text);
+  if (extension) {
+    const main = parsePhone(text.slice(0, extension.index), defaultCountry);
+    return main.ok ? { ...main, ext: extension[1] } : { ...main, input: raw };
+  }
   if (!/\d/.test(text)) return fail("it has no digits");
   // Vanity numbers such as 1-800-FLOWERS dial as their keypad digits.
   const letters = text.replace(/[^A-Za-z]/g, "");
@@ -111,6 +123,61 @@ export function formatPhone(e164: string): string {
     formatted.set(e164, result);
   }
   return result;
+}
+
+/** "+1 212 555 0182 ext. 45" for people to read. */
+export function formatPhoneWithExt(e164: string, ext?: string | null): string {
+  return ext ? `${formatPhone(e164)} ext. ${ext}` : formatPhone(e164);
+}
+
+const countryNames = new Intl.DisplayNames(["en"], { type: "region" });
+
+/** "GB" → "the United Kingdom", for sentences such as "Calls to the United Kingdom are not enabled". */
+export function countryName(code: string): string {
+  let name = code;
+  try {
+    name = countryNames.of(code) ?? code;
+  } catch {
+    return code;
+  }
+  return /^(United|Netherlands|Philippines|Bahamas|Gambia|Czech|Dominican|Central African|Marshall|Solomon|Comoros|Maldives)/.test(
+    name,
+  )
+    ? `the ${name}`
+    : name;
+}
+
+export type DialCheck =
+  | { ok: true; country: string }
+  | { ok: false; reason: "country_not_allowed"; country: string | undefined }
+  | { ok: false; reason: "premium_rate"; country: string | undefined };
+
+/**
+ * The toll-fraud guard every number Leadline dials passes (lead, agent, team agent phone, Dial
+ * targets), when it is saved and again when it is dialed: an allowed country, never premium rate.
+ */
+export function dialCheck(e164: string, allowedCountries: readonly string[]): DialCheck {
+  let country: string | undefined;
+  let type: NumberType | undefined;
+  try {
+    const parsed = parsePhoneNumberWithError(e164);
+    country = parsed.country;
+    type = parsed.getType();
+  } catch {
+    return { ok: false, reason: "country_not_allowed", country: undefined };
+  }
+  if (!country || !allowedCountries.includes(country)) return { ok: false, reason: "country_not_allowed", country };
+  if (type === "PREMIUM_RATE" || type === "SHARED_COST") return { ok: false, reason: "premium_rate", country };
+  return { ok: true, country };
+}
+
+/** Why a number may not be dialed, in plain words for the person who typed or clicked it. */
+export function dialRefusal(check: Exclude<DialCheck, { ok: true }>, e164: string): string {
+  if (check.reason === "premium_rate")
+    return `${formatPhone(e164)} is a premium-rate number; Leadline never calls those (toll-fraud guard).`;
+  return check.country
+    ? `Calls to ${countryName(check.country)} are not enabled for this team.`
+    : `${formatPhone(e164)} is not in a country Leadline can call.`;
 }
 
 export function phoneCountry(e164: string): string | undefined {

@@ -1,20 +1,25 @@
-import type { App } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import type Database from "better-sqlite3";
 import type { Config } from "../config.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/log.js";
 import type { TaskTracker } from "../lib/tasks.js";
 import { type AuditService, createAuditService } from "./audit/audit.js";
 import { type BrowserPhoneService, createBrowserPhoneService } from "./calls/browser-phone.js";
-import { type CallLifecycle, createCallLifecycle } from "./calls/call-lifecycle.js";
+import type { CallNotifier } from "./calls/call-notifier.js";
+import { createCallPrices } from "./calls/call-prices.js";
 import { type CallService, createCallService } from "./calls/call-service.js";
-import { createCallStatusStore } from "./calls/call-status-store.js";
+import { type CallStatus, createCallStatus } from "./calls/call-status.js";
+import { type CallStore, createCallStore } from "./calls/call-store.js";
+import { createKeyMenu, type KeyMenu } from "./calls/key-menu.js";
 import { createRecordingService, type RecordingService } from "./calls/recordings.js";
 import { createStatusPoller, type StatusPoller } from "./calls/status-poller.js";
+import { createVoicemail, type Voicemail } from "./calls/voicemail.js";
 import { createLeadReader, createLeadService, type LeadService } from "./leads/lead-service.js";
 import { type AdminService, createAdminService } from "./setup/admins.js";
 import { createSettingsService, type SettingsService } from "./setup/settings.js";
 import { createSetupFlow, type SetupFlow } from "./setup/setup-flow.js";
-import { type CallAnnouncer, createCallAnnouncer } from "./slack/call-lines.js";
+import { createCallLines } from "./slack/call-lines.js";
 import { createSlackMessenger, type SlackMessenger } from "./slack/messenger.js";
 import type { Db } from "./store/db.js";
 import type { Keyring } from "./store/keyring.js";
@@ -27,7 +32,6 @@ export interface Deps {
   db: Db;
   clock: Clock;
   tasks: TaskTracker;
-  slack: App["client"];
   secrets: SecretStore;
   audit: AuditService;
   twilioFor: TwilioFor;
@@ -35,11 +39,14 @@ export interface Deps {
   admins: AdminService;
   setup: SetupFlow;
   leads: LeadService;
-  messenger: SlackMessenger;
+  slack: SlackMessenger;
+  callStore: CallStore;
   calls: CallService;
-  announcer: CallAnnouncer;
+  lines: CallNotifier;
+  status: CallStatus;
+  voicemail: Voicemail;
+  menu: KeyMenu;
   browserPhone: BrowserPhoneService;
-  lifecycle: CallLifecycle;
   poller: StatusPoller;
   recordings: RecordingService;
   startBackgroundWork(): Promise<void>;
@@ -53,33 +60,33 @@ interface ServiceInputs {
   clock: Clock;
   keyring: Keyring;
   tasks: TaskTracker;
-  slack: App["client"];
+  slackClient: WebClient;
   twilioTimeoutMs?: number;
   pollDelaysMs?: number[];
   priceDelaysMs?: number[];
   /** Read-only SQLite connection for lead search. */
-  reader?: import("better-sqlite3").Database;
-  writer?: import("better-sqlite3").Database;
+  reader?: Database.Database;
+  /** The status write's own connection (never waits for a lock). */
+  writer?: Database.Database;
 }
 
+/** Builds every service from its dependencies; nothing here talks to the outside world yet. */
 export function createServices(inputs: ServiceInputs): Deps {
-  const { config, log, db, clock, keyring, tasks, slack } = inputs;
+  const { config, log, db, clock, keyring, tasks } = inputs;
   const secrets = createSecretStore({ db, keyring });
   const audit = createAuditService({ db });
   const twilioFor = createTwilioClientFactory({ apiUrl: config.TWILIO_API_URL, timeoutMs: inputs.twilioTimeoutMs });
   const settings = createSettingsService({ db, secrets });
-  const admins = createAdminService({
-    adminIds: config.ADMIN_SLACK_USER_IDS,
-    usersInfo: (args) => slack.users.info(args),
-    log,
-  });
+  const slack = createSlackMessenger({ slack: inputs.slackClient, log });
+  const admins = createAdminService({ adminIds: config.ADMIN_SLACK_USER_IDS, slackUser: (id) => slack.user(id) });
   const setup = createSetupFlow({ settings, admins, audit, twilioFor, defaultCountry: config.DEFAULT_COUNTRY });
   const leads = createLeadService({
     db,
     defaultCountry: config.DEFAULT_COUNTRY,
     reads: inputs.reader ? createLeadReader(inputs.reader) : undefined,
   });
-  const messenger = createSlackMessenger({ slack, log });
+  const callStore = createCallStore({ db, writer: inputs.writer });
+  const lines = createCallLines({ calls: callStore, messenger: slack, clock, log });
   const browserPhone = createBrowserPhoneService({
     db,
     settings,
@@ -87,44 +94,58 @@ export function createServices(inputs: ServiceInputs): Deps {
     publicBaseUrl: config.PUBLIC_BASE_URL,
     secretKey: keyring.current.key,
   });
-  const announcer = createCallAnnouncer({ db, messenger, log });
-  // Filled in below: the poller needs the lifecycle, which needs the call service's agent phones.
-  let poller: StatusPoller | undefined;
+  const prices = createCallPrices({
+    calls: callStore,
+    settings,
+    twilioFor,
+    tasks,
+    clock,
+    log,
+    delaysMs: inputs.priceDelaysMs,
+  });
+  const status = createCallStatus({ calls: callStore, notifier: lines, prices, tasks, clock, log });
+  const poller = createStatusPoller({
+    calls: callStore,
+    settings,
+    twilioFor,
+    status,
+    tasks,
+    clock,
+    log,
+    delaysMs: inputs.pollDelaysMs,
+  });
   const calls = createCallService({
-    afterPlaced: (call) => {
-      if (!config.PUBLIC_BASE_URL) void poller?.watch(call.id);
-    },
-    browserLinks: browserPhone,
-    db,
+    calls: callStore,
+    leads,
     settings,
     audit,
     twilioFor,
+    notifier: lines,
+    browserLinks: browserPhone,
+    afterPlaced: (call) => {
+      if (!config.PUBLIC_BASE_URL) tasks.run(() => poller.watch(call.id));
+    },
     clock,
     log,
     allowedCountries: config.ALLOWED_COUNTRIES,
     defaultCountry: config.DEFAULT_COUNTRY,
     publicBaseUrl: config.PUBLIC_BASE_URL,
   });
-  const lifecycle = createCallLifecycle({
-    db,
+  const voicemail = createVoicemail({ calls: callStore, leads, settings, twilioFor, notifier: lines, tasks, log });
+  const menu = createKeyMenu({
+    calls: callStore,
+    leads,
     settings,
-    twilioFor,
-    announcer,
     audit,
+    notifier: lines,
     tasks,
-    clock,
-    log,
-    agentPhone: (agentId) => calls.agentPhone(agentId),
-    priceDelaysMs: inputs.priceDelaysMs,
-    statusStore: inputs.writer ? createCallStatusStore(inputs.writer) : undefined,
+    allowedCountries: config.ALLOWED_COUNTRIES,
   });
-  poller = createStatusPoller({ db, settings, twilioFor, lifecycle, tasks, clock, log, delaysMs: inputs.pollDelaysMs });
-  const statusPoller = poller;
   const recordings = createRecordingService({
-    db,
+    calls: callStore,
     settings,
-    slack,
-    messenger,
+    notifier: lines,
+    tasks,
     clock,
     log,
     keyring,
@@ -137,7 +158,6 @@ export function createServices(inputs: ServiceInputs): Deps {
     db,
     clock,
     tasks,
-    slack,
     secrets,
     audit,
     twilioFor,
@@ -145,23 +165,26 @@ export function createServices(inputs: ServiceInputs): Deps {
     admins,
     setup,
     leads,
-    messenger,
+    slack,
+    callStore,
     calls,
-    announcer,
+    lines,
+    status,
+    voicemail,
+    menu,
     browserPhone,
-    lifecycle,
-    poller: statusPoller,
+    poller,
     recordings,
     async startBackgroundWork() {
       if (!config.PUBLIC_BASE_URL) {
-        const resumed = await statusPoller.resume();
+        const resumed = await poller.resume();
         if (resumed > 0) log.info({ resumed }, "resumed polling calls still in progress");
       }
-      await lifecycle.resumePriceChecks();
+      await prices.resume();
     },
     async stopBackgroundWork() {
-      lifecycle.stop();
-      await statusPoller.stop();
+      prices.stop();
+      await poller.stop();
     },
   };
 }

@@ -1,11 +1,13 @@
 import type { KnownBlock, ModalView } from "@slack/types";
 import { agentFields, INPUT_ACTION, ids } from "../lib/ids.js";
+import { formatPhone } from "../lib/phone.js";
 import type { LeadWithLastNote } from "../services/leads/lead-service.js";
-import { escapeTruncate, mrkdwnSection, plain } from "./common.js";
-import { type CallMode, type LeadCardOptions, leadCard } from "./lead-card.js";
+import { context, escapeTruncate, mrkdwnSection, plain } from "./common.js";
+import { type LeadCardOptions, leadCard } from "./lead-card.js";
 
+// Angle brackets are escaped: Slack reads a raw <…> as a link, even inside `code`.
 export const CALL_LEAD_HELP =
-  "*/call-lead* `<name, phone or lead id> [simple|bridge|browser]` — e.g. `/call-lead jane`, `/call-lead (212) 555-0182 bridge`, `/call-lead #12`.\n" +
+  "*/call-lead* `&lt;name, phone or lead id&gt; [simple|bridge|browser]` — e.g. `/call-lead jane`, `/call-lead (212) 555-0182 bridge`, `/call-lead #12`.\n" +
   "Modes: *Call* (outbound, the lead hears the team's message), *Voice bridge* (then rings your phone), *Browser call* (you talk from your browser). " +
   "`/call-lead settings` sets your own phone for bridge calls.";
 
@@ -48,10 +50,11 @@ export function browserLinkMessage(leadName: string, url: string): { text: strin
   };
 }
 
-export function agentSettingsModal(currentPhone: string | undefined): ModalView {
+export function agentSettingsModal(currentPhone: string | undefined, privateMetadata = "{}"): ModalView {
   return {
     type: "modal",
     callback_id: ids.call.settingsCallbackId,
+    private_metadata: privateMetadata,
     title: plain("Your call settings"),
     submit: plain("Save"),
     close: plain("Cancel"),
@@ -75,4 +78,29 @@ export function agentSettingsModal(currentPhone: string | undefined): ModalView 
   };
 }
 
-export type { CallMode };
+/** Shown on a call card before anyone clicks when a mode still lacks settings. */
+export function missingSettingsNotice(labels: string[]): string {
+  // Labels are Leadline's own words (no user text): shown as they are.
+  return `:warning: Missing Twilio settings: ${labels.join(", ")}. An admin can run \`/twilio-setup\` to add them.`;
+}
+
+/** The agent's phone was saved: the modal turns into this confirmation. */
+export function agentSettingsSaved(phone: string): ModalView {
+  return {
+    type: "modal",
+    callback_id: ids.call.settingsSavedCallbackId,
+    title: plain("Your call settings"),
+    close: plain("Done"),
+    blocks: [
+      mrkdwnSection(`:white_check_mark: *Saved.* Voice-bridge calls you place now ring *${formatPhone(phone)}*.`),
+      context("Change it any time with `/call-lead settings`."),
+    ],
+  };
+}
+
+/** The call is placed, but its line could not be posted where it was clicked. */
+export function callPlacedUnposted(leadName: string, callSid: string | null): { text: string } {
+  return {
+    text: `:telephone_receiver: The call to *${escapeTruncate(leadName, 150)}* is placed${callSid ? ` (Call SID ${callSid})` : ""}, but Leadline could not post in this channel. Invite the app (\`/invite @Leadline\`) to see calls here.`,
+  };
+}

@@ -1,22 +1,9 @@
 import type { KnownBlock } from "@slack/types";
 import { formatPhone } from "../lib/phone.js";
 import { formatDuration } from "../lib/time.js";
+import type { CallLine } from "../services/calls/call-store.js";
+import { type CallFactKind, isFinal, MODE_LABELS } from "../services/calls/modes.js";
 import { context, escapeTruncate, mrkdwnSection } from "./common.js";
-import { type CallMode, MODE_LABELS } from "./lead-card.js";
-
-export interface CallMessageInput {
-  agentId: string;
-  leadName: string;
-  leadId: number;
-  to: string;
-  from: string;
-  mode: CallMode;
-  sid?: string | null;
-  status: string;
-  durationSec?: number | null;
-  answeredBy?: string | null;
-  note?: string;
-}
 
 const STATUS_LABELS: Record<string, string> = {
   dialing: "dialing",
@@ -32,6 +19,15 @@ const STATUS_LABELS: Record<string, string> = {
   unknown: "unconfirmed",
 };
 
+const FACT_TEXT: Record<CallFactKind, string> = {
+  voicemail_left: "left a voicemail",
+  pressed_1_connected: "pressed 1 → connected to the agent",
+  pressed_1_no_agent: "pressed 1, but no agent phone to connect",
+  pressed_9_opted_out: "pressed 9 → now on the do-not-call list",
+  recording_in_thread: "recording in thread",
+  recording_linked: "recording linked in thread",
+};
+
 function answeredByText(answeredBy: string | null | undefined): string | undefined {
   if (!answeredBy) return undefined;
   if (answeredBy === "human") return "answered by a person";
@@ -39,25 +35,32 @@ function answeredByText(answeredBy: string | null | undefined): string | undefin
   return undefined;
 }
 
-export function statusText(input: Pick<CallMessageInput, "status" | "durationSec" | "answeredBy" | "note">): string {
-  const label = STATUS_LABELS[input.status] ?? input.status;
+/** "completed (2m 13s, answered by a person, left a voicemail)": every fact learned stays in the line. */
+export function statusText(call: Pick<CallLine, "status" | "durationSec" | "answeredBy" | "voicemailLeft" | "facts">) {
+  const label = STATUS_LABELS[call.status] ?? call.status;
+  const facts = call.facts.filter((fact) => fact !== "voicemail_left" || !call.voicemailLeft);
   const details = [
-    input.status === "completed" && input.durationSec != null ? formatDuration(input.durationSec) : undefined,
-    answeredByText(input.answeredBy),
-    input.note,
+    call.status === "completed" && call.durationSec != null ? formatDuration(call.durationSec) : undefined,
+    answeredByText(call.answeredBy),
+    call.voicemailLeft ? FACT_TEXT.voicemail_left : undefined,
+    ...facts.map((fact) => FACT_TEXT[fact]),
   ].filter(Boolean);
   return details.length > 0 ? `${label} (${details.join(", ")})` : label;
 }
 
 /** The channel line for a call, edited as the call moves on. Lead text is escaped. */
-export function callMessage(input: CallMessageInput): { text: string; blocks: KnownBlock[] } {
+export function callLineMessage(call: CallLine): { text: string; blocks: KnownBlock[] } {
+  const verb = isFinal(call.status) ? "called" : "is calling";
   const line = [
-    `:telephone_receiver: <@${input.agentId}> is calling *${escapeTruncate(input.leadName, 150)}* (${formatPhone(input.to)}) from ${formatPhone(input.from)}`,
-    MODE_LABELS[input.mode],
-    input.sid ? `Call SID ${input.sid}` : undefined,
-    statusText(input),
-  ]
-    .filter(Boolean)
-    .join(" · ");
-  return { text: line, blocks: [mrkdwnSection(line), context(`lead #${input.leadId}`)] };
+    `:telephone_receiver: <@${call.placedBy}> ${verb} *${escapeTruncate(call.lead.name, 150)}* (${formatPhone(call.toNumber)}) from ${formatPhone(call.fromNumber)}`,
+    MODE_LABELS[call.mode as keyof typeof MODE_LABELS] ?? call.mode,
+    statusText(call),
+  ].join(" · ");
+  const sid = call.twilioSid ? `Call SID ${call.twilioSid} · ` : "";
+  return { text: line, blocks: [mrkdwnSection(line), context(`${sid}lead #${call.lead.id}`)] };
+}
+
+/** A recording that could not be uploaded: a signed Leadline link, valid for 7 days. */
+export function recordingLinkMessage(call: Pick<CallLine, "twilioSid">, url: string): { text: string } {
+  return { text: `:studio_microphone: Recording of call ${call.twilioSid}: <${url}|listen> (link valid for 7 days)` };
 }

@@ -40,3 +40,8 @@ export function escapeTruncate(text: string, max: number): string {
   if (escaped.length <= max) return escaped;
   return `${escaped.slice(0, max - 1).replace(/&[a-z]*$/, "")}…`;
 }
+
+/** Who wrote a note: a Slack user id is shown as the person (a mention), anything else as written. */
+export function authorLabel(author: string): string {
+  return /^[UW][A-Z0-9]{2,}$/.test(author) ? `<@${author}>` : escapeTruncate(author, 60);
+}

@@ -1,17 +1,10 @@
 import type { Button, KnownBlock } from "@slack/types";
 import { ids } from "../lib/ids.js";
-import { formatPhone } from "../lib/phone.js";
+import { formatPhoneWithExt } from "../lib/phone.js";
 import { ago } from "../lib/time.js";
+import type { CallMode } from "../services/calls/modes.js";
 import type { LeadWithLastNote } from "../services/leads/lead-service.js";
-import { context, escapeTruncate, plain } from "./common.js";
-
-export type CallMode = "simple" | "bridge" | "browser";
-
-export const MODE_LABELS: Record<CallMode, string> = {
-  simple: "Outbound (simple)",
-  bridge: "Voice bridge",
-  browser: "Browser call",
-};
+import { authorLabel, context, escapeTruncate, plain } from "./common.js";
 
 const MODE_BUTTONS: Record<CallMode, { actionId: string; text: string }> = {
   simple: { actionId: ids.call.simpleAction, text: "Call" },
@@ -36,7 +29,7 @@ export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): Know
   const name = escapeTruncate(lead.name, 150);
   const title = `${options.banner ? `${escapeTruncate(options.banner, 300)}\n` : ""}*${name}*  ·  lead #${lead.id}${lead.doNotCall ? "  ·  :no_entry: do not call" : ""}`;
   const fields = [
-    `*Phone*\n${lead.phone ? formatPhone(lead.phone) : "_no phone_"}`,
+    `*Phone*\n${lead.phone ? formatPhoneWithExt(lead.phone, lead.phoneExt) : "_no phone_"}`,
     `*Email*\n${lead.email ? escapeTruncate(lead.email, 254) : "—"}`,
     `*Source*\n${lead.source ? escapeTruncate(lead.source, 100) : "—"}`,
     `*Owner*\n${lead.ownerSlackId ? `<@${lead.ownerSlackId}>` : "—"}`,
@@ -57,7 +50,7 @@ export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): Know
   if (lead.lastNote) {
     blocks.push(
       context(
-        `:memo: ${escapeTruncate(lead.lastNote.body.replace(/\s+/g, " "), 300)} — ${escapeTruncate(lead.lastNote.author, 60)}, ${ago(lead.lastNote.createdAt, options.now)} ago`,
+        `:memo: ${escapeTruncate(lead.lastNote.body.replace(/\s+/g, " "), 300)} — ${authorLabel(lead.lastNote.author)}, ${ago(lead.lastNote.createdAt, options.now)} ago`,
       ),
     );
   }
@@ -92,5 +85,5 @@ export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): Know
 }
 
 export function leadCardText(lead: LeadWithLastNote): string {
-  return `${escapeTruncate(lead.name, 150)} (lead #${lead.id})${lead.phone ? ` ${formatPhone(lead.phone)}` : ""}`;
+  return `${escapeTruncate(lead.name, 150)} (lead #${lead.id})${lead.phone ? ` ${formatPhoneWithExt(lead.phone, lead.phoneExt)}` : ""}`;
 }

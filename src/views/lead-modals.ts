@@ -1,9 +1,10 @@
 import type { KnownBlock, ModalView } from "@slack/types";
 import { INPUT_ACTION, ids, leadFields } from "../lib/ids.js";
+import { formatPhoneWithExt } from "../lib/phone.js";
 import type { LeadWithLastNote } from "../services/leads/lead-service.js";
 import { LIMITS } from "../services/leads/lead-service.js";
 import { context, escapeTruncate, mrkdwnSection, plain, truncate } from "./common.js";
-import { type LeadCardOptions, leadCard } from "./lead-card.js";
+import { type LeadCardOptions, leadCard, leadCardText } from "./lead-card.js";
 
 type Prefill = Partial<Record<keyof typeof leadFields, string>>;
 
@@ -52,14 +53,14 @@ export function addLeadModal(prefill: Prefill, privateMetadata: string): ModalVi
   };
 }
 
-export function noteModal(lead: LeadWithLastNote): ModalView {
+export function noteModal(lead: LeadWithLastNote, privateMetadata: string): ModalView {
   return {
     type: "modal",
     callback_id: ids.lead.noteCallbackId,
     title: plain("Add a note"),
     submit: plain("Save note"),
     close: plain("Cancel"),
-    private_metadata: JSON.stringify({ leadId: lead.id }),
+    private_metadata: privateMetadata,
     blocks: [
       mrkdwnSection(`*${escapeTruncate(lead.name, 150)}* · lead #${lead.id}`),
       input(leadFields.note, "Note", { optional: false, multiline: true, max: 3000 }),
@@ -67,19 +68,65 @@ export function noteModal(lead: LeadWithLastNote): ModalView {
   };
 }
 
-export function phoneModal(lead: LeadWithLastNote): ModalView {
+/**
+ * Add phone, or Change phone when the lead has one by now (the card may be older than the number):
+ * the current number is shown, so nobody replaces a number they have not seen.
+ */
+export function phoneModal(lead: LeadWithLastNote, privateMetadata: string): ModalView {
+  const current = lead.phone ? formatPhoneWithExt(lead.phone, lead.phoneExt) : undefined;
   return {
     type: "modal",
     callback_id: ids.lead.phoneCallbackId,
-    title: plain("Add a phone"),
+    title: plain(current ? "Change phone" : "Add a phone"),
     submit: plain("Save phone"),
     close: plain("Cancel"),
-    private_metadata: JSON.stringify({ leadId: lead.id }),
+    private_metadata: privateMetadata,
     blocks: [
       mrkdwnSection(`*${escapeTruncate(lead.name, 150)}* · lead #${lead.id}`),
-      input(leadFields.phone, "Phone", { optional: false, max: 40, placeholder: "(212) 555-0100" }),
+      ...(current
+        ? [context(`Current number: *${current}*. Saving replaces it; the change is noted on the lead.`)]
+        : []),
+      input(leadFields.phone, current ? "New phone" : "Phone", {
+        optional: false,
+        max: 40,
+        placeholder: "(212) 555-0100, ext. 12 if any",
+      }),
     ],
   };
+}
+
+/** A saved form turns into this confirmation. */
+export function leadSavedModal(confirmation: string): ModalView {
+  return {
+    type: "modal",
+    callback_id: ids.lead.savedCallbackId,
+    title: plain("Saved"),
+    close: plain("Done"),
+    blocks: [mrkdwnSection(`:white_check_mark: ${escapeTruncate(confirmation, 2900)}`)],
+  };
+}
+
+/** A save from an ephemeral card: the confirmation and the card as the lead is now. */
+export function savedCardMessage(
+  confirmation: string,
+  lead: LeadWithLastNote,
+  options: LeadCardOptions,
+): { text: string; blocks: KnownBlock[] } {
+  return {
+    text: `${escapeTruncate(confirmation, 300)} ${leadCardText(lead)}`,
+    blocks: [mrkdwnSection(`:white_check_mark: ${escapeTruncate(confirmation, 2900)}`), ...leadCard(lead, options)],
+  };
+}
+
+/** "Jane Doe's phone changed from +1 212 555 0182 to +1 212 555 0199." */
+export function phoneSavedText(
+  lead: { name: string; phone: string | null; phoneExt?: string | null },
+  previous: string | null,
+): string {
+  const now = lead.phone ? formatPhoneWithExt(lead.phone, lead.phoneExt) : "none";
+  return previous
+    ? `${lead.name}'s phone changed from ${formatPhoneWithExt(previous)} to ${now}.`
+    : `${lead.name}'s phone is now ${now}.`;
 }
 
 /** Search results: at most 10 cards (Slack allows 50 blocks; a card uses up to 4). */

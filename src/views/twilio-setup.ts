@@ -68,7 +68,8 @@ export function twilioSetupModal(input: SetupModalInput): ModalView {
   for (const key of SETTING_KEYS) {
     const setting = TWILIO_SETTINGS[key];
     const typed = input.typed?.[key];
-    const label = plain(setting.label + (OPTIONAL_KEYS.has(key) ? " (optional)" : ""));
+    // Slack itself writes "(optional)" after the label of an optional input.
+    const label = plain(setting.label);
     const hint = plain(hintFor(key, input));
     if (key === "recording") {
       const on = (typed ?? input.stored.recording) === "on";
@@ -140,6 +141,17 @@ export function settingsSummary(settings: TwilioSettings): string {
     .join("\n");
 }
 
+/** The same words in the confirmation message and in the modal: changed fields, or that nothing changed. */
+function savedHeadline(changed: string[]): string {
+  return changed.length > 0
+    ? `Twilio settings saved. Changed: ${changed.join(", ")}.`
+    : "Twilio settings checked with Twilio; nothing changed.";
+}
+
+export function setupSavedMessage(settings: TwilioSettings, changed: string[]): { text: string } {
+  return { text: `:white_check_mark: ${savedHeadline(changed)}\n${settingsSummary(settings)}` };
+}
+
 export function twilioSetupDone(settings: TwilioSettings, changed: string[]): ModalView {
   return {
     type: "modal",
@@ -147,9 +159,7 @@ export function twilioSetupDone(settings: TwilioSettings, changed: string[]): Mo
     title: plain("Twilio connected"),
     close: plain("Done"),
     blocks: [
-      mrkdwnSection(
-        `:white_check_mark: *Twilio is connected.* ${changed.length > 0 ? `Changed: ${changed.join(", ")}.` : "Nothing changed."}`,
-      ),
+      mrkdwnSection(`:white_check_mark: *Twilio is connected.* ${savedHeadline(changed)}`),
       mrkdwnSection(settingsSummary(settings) || "No values saved."),
     ],
   };

@@ -141,7 +141,8 @@ describe("browser calls", () => {
       `<?xml version="1.0" encoding="UTF-8"?><Response><Dial callerId="${FROM}"><Number>+12125550182</Number></Dial></Response>`,
     );
     const post = await eventually(() => t.slack.callsTo("chat.postMessage").at(-1), "channel line");
-    expect(String(post.args.text)).toContain("· Browser call · Call SID CA");
+    expect(String(post.args.text)).toContain("· Browser call · in progress");
+    expect(JSON.stringify(post.args.blocks)).toContain("Call SID CA");
     expect(post.args.thread_ts).toBe("1.5");
     const note = await t.app.deps.db.note.findFirstOrThrow({
       where: { leadId, body: { startsWith: "[Outbound Call]" } },

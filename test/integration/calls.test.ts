@@ -98,8 +98,9 @@ describe("placing a call from a lead card", () => {
     expect(post.args.channel).toBe(CHANNEL);
     expect(post.args.thread_ts).toBe(CARD_TS);
     expect(String(post.args.text)).toBe(
-      `:telephone_receiver: <@${AGENT}> is calling *Jane Doe* (+1 212 555 0182) from +1 500 555 0006 · Outbound (simple) · Call SID ${call.twilioSid} · queued`,
+      `:telephone_receiver: <@${AGENT}> is calling *Jane Doe* (+1 212 555 0182) from +1 500 555 0006 · Outbound (simple) · queued`,
     );
+    expect(JSON.stringify(post.args.blocks)).toContain(`Call SID ${call.twilioSid} · lead #${jane.id}`);
     const note = await t.app.deps.db.note.findFirstOrThrow({ where: { leadId: jane.id } });
     expect(note.body).toMatch(
       new RegExp(
@@ -201,8 +202,13 @@ describe("refusals: a clear answer and no Twilio request", () => {
   });
 
   it.each([
-    ["no phone", undefined, {}, "Jane Doe has no phone number. Add one with the *Add phone* button"],
-    ["outside the allowed countries", "+44 20 7946 0958", {}, "is in GB; Leadline may only call US, CA"],
+    ["no phone", undefined, {}, "*Jane Doe* has no phone number. Add one to call them."],
+    [
+      "outside the allowed countries",
+      "+44 20 7946 0958",
+      {},
+      "Calls to the United Kingdom are not enabled for this team.",
+    ],
     ["premium-rate", "+1 900 555 0100", {}, "is a premium-rate number; Leadline never calls those"],
     ["do-not-call", "+12125550182", { doNotCall: true }, "Jane Doe is on the do-not-call list"],
   ])("%s", async (_name, phone, extra, expected) => {
@@ -210,6 +216,7 @@ describe("refusals: a clear answer and no Twilio request", () => {
     const jane = await lead("Jane Doe", phone, extra);
     await click(jane.id);
     await eventually(() => toldTexts().some((x) => x.includes(expected)), `refusal: ${expected}`);
+    expect(toldTexts().join("\n")).not.toMatch(/ALLOWED_COUNTRIES/);
     expect(t.twilio.creates()).toHaveLength(0);
     expect(await t.app.deps.db.call.count()).toBe(0);
     expect(await t.app.deps.db.auditLog.count({ where: { action: "call.refused" } })).toBeGreaterThan(0);
@@ -245,7 +252,7 @@ describe("exactly once", () => {
       Array.from({ length: 20 }, (_, i) => click(jane.id, ids.call.simpleAction, i % 2 === 0 ? AGENT : OTHER)),
     );
     await eventually(
-      () => toldTexts().filter((x) => x.includes("Already calling Jane Doe")).length === 19,
+      () => toldTexts().filter((x) => x.includes("Already calling *Jane Doe*")).length === 19,
       "19 refusals",
       10_000,
     );
@@ -253,7 +260,7 @@ describe("exactly once", () => {
     expect(await t.app.deps.db.call.count()).toBe(1);
     const call = await t.app.deps.db.call.findFirstOrThrow();
     expect(toldTexts().find((x) => x.includes("Already calling"))).toMatch(
-      new RegExp(`Already calling Jane Doe \\(started \\d+ s ago by <@${call.placedBy}>\\)`),
+      new RegExp(`Already calling \\*Jane Doe\\* \\(started \\d+ s ago by <@${call.placedBy}>\\)`),
     );
   });
 
@@ -270,7 +277,7 @@ describe("exactly once", () => {
     expect((await click(jane.id, ids.call.simpleAction, OTHER)).status).toBe(200);
     expect(Date.now() - search).toBeLessThan(3_000);
     await eventually(
-      () => toldTexts().some((x) => x.includes("Already calling Jane Doe")),
+      () => toldTexts().some((x) => x.includes("Already calling *Jane Doe*")),
       "second click refused while dialing",
     );
     const post = await eventually(
@@ -278,7 +285,7 @@ describe("exactly once", () => {
       "channel line after the delay",
       15_000,
     );
-    expect(String(post.args.text)).toContain("Call SID CA");
+    expect(JSON.stringify(post.args.blocks)).toContain("Call SID CA");
     expect(t.twilio.creates()).toHaveLength(1);
   }, 30_000);
 
@@ -295,7 +302,7 @@ describe("exactly once", () => {
     expect(listed[0]!.query.get("From")).toBe(FROM);
     const call = await t.app.deps.db.call.findFirstOrThrow();
     expect([...t.twilio.calls.keys()]).toContain(call.twilioSid);
-    expect(String(post.args.text)).toContain(`Call SID ${call.twilioSid}`);
+    expect(JSON.stringify(post.args.blocks)).toContain(`Call SID ${call.twilioSid}`);
   });
 
   it("a lost request that Twilio never placed is reported, not re-dialed", async () => {

@@ -14,7 +14,7 @@ describe("the running app", () => {
   it("answers /healthz with the database reachable", async () => {
     const res = await fetch(`${t.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, database: "reachable" });
+    expect(await res.json()).toEqual({ ok: true, database: "reachable", slack: "reachable" });
   });
 
   it("answers unknown paths with 404", async () => {

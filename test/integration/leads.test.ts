@@ -195,7 +195,7 @@ describe("Add note", () => {
     );
     expect(res.status).toBe(200);
     const notes = await t.app.deps.db.note.findMany({ where: { leadId: jane.id }, orderBy: { id: "asc" } });
-    expect(notes.at(-1)).toMatchObject({ author: "u0agent01", body: "Called back, wants Saturday showing" });
+    expect(notes.at(-1)).toMatchObject({ author: "U0AGENT01", body: "Called back, wants Saturday showing" });
   });
 });
 

@@ -274,7 +274,7 @@ describe("key-press menu", () => {
     expect((await notes(lead.id)).at(-1)).toBe(
       `[Opt-out] Lead pressed 9: marked do-not-call - Call SID: ${call.twilioSid}`,
     );
-    await eventually(() => lastUpdate().includes("lead pressed 9, now on the do-not-call list"), "channel told");
+    await eventually(() => lastUpdate().includes("pressed 9 → now on the do-not-call list"), "channel told");
     await status(
       forCall(reference.completedHuman, {
         sid: call.twilioSid!,
@@ -282,6 +282,11 @@ describe("key-press menu", () => {
         to: call.toNumber,
         from: call.fromNumber,
       }),
+    );
+    // The final edit keeps what was learned during the call.
+    await eventually(
+      () => /called .* · completed \(.*pressed 9 → now on the do-not-call list/.test(lastUpdate()),
+      "final line with the opt-out",
     );
     const creates = t.twilio.creates().length;
     await t.interact(

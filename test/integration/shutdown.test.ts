@@ -29,7 +29,7 @@ describe("graceful shutdown", () => {
     await t.app.stop();
     // The call Twilio was asked for is still announced and recorded: nothing is cut in half.
     expect(t.slack.callsTo("chat.postMessage")).toHaveLength(1);
-    expect(String(t.slack.callsTo("chat.postMessage")[0]!.args.text)).toContain("Call SID CA");
+    expect(JSON.stringify(t.slack.callsTo("chat.postMessage")[0]!.args.blocks)).toContain("Call SID CA");
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
     await t.stop();
   });

@@ -58,15 +58,21 @@ describe("/twilio-setup", () => {
       "Account SID",
       "Auth Token",
       "Twilio phone number",
-      "Agent phone number (optional)",
-      "API Key SID (optional)",
-      "API Key Secret (optional)",
-      "TwiML App SID (optional)",
+      "Agent phone number",
+      "API Key SID",
+      "API Key Secret",
+      "TwiML App SID",
       "Call message",
       "Key-press menu",
       "Voicemail message",
       "Record calls",
     ]);
+    // Slack writes "(optional)" after an optional input's label itself; a label of ours never does.
+    expect(blocks.map((b) => b.label?.text).filter((label) => label?.includes("optional"))).toEqual([]);
+    const optional = (blocks as { block_id?: string; optional?: boolean }[]).filter((b) => b.optional);
+    expect(optional.map((b) => b.block_id)).toEqual(
+      expect.arrayContaining([setupFields.agentPhone, setupFields.apiKeySid, setupFields.twimlAppSid]),
+    );
     const message = blocks.find((b) => b.block_id === setupFields.callMessage)!;
     expect(message.element?.initial_value).toContain("real estate agent");
     expect(message.element?.multiline).toBe(true);

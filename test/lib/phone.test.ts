@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { parsePhoneNumberWithError } from "libphonenumber-js/max";
 import { describe, expect, it } from "vitest";
-import { formatPhone, parsePhone } from "../../src/lib/phone.js";
+import { dialCheck, dialRefusal, formatPhone, formatPhoneWithExt, parsePhone } from "../../src/lib/phone.js";
 
 describe("parsePhone", () => {
   it.each([
@@ -27,8 +27,6 @@ describe("parsePhone", () => {
   });
 
   it.each([
-    ["212-555-0182 ext. 45", /extension/],
-    ["212-555-0182 x45", /extension/],
     ["555-0182", /wrong number of digits|too short|not a valid/],
     ["call me", /no digits/],
     ["", /empty/],
@@ -89,5 +87,56 @@ describe("formatPhone", () => {
       ),
       { numRuns: 3_000 },
     );
+  });
+});
+
+describe("extensions", () => {
+  it.each([
+    ["212-555-0182 ext. 45", "45"],
+    ["212-555-0182 x45", "45"],
+    ["(212) 555-0182 extension 1234", "1234"],
+    ["+1 212 555 0182 #9", "9"],
+    ["212-555-0182, ext 7", "7"],
+  ])("keeps the extension of %j and dials the main number", (input, ext) => {
+    expect(parsePhone(input, "US")).toMatchObject({ ok: true, e164: "+12125550182", ext });
+  });
+
+  it("still refuses a bad main number with an extension, naming the whole input", () => {
+    const result = parsePhone("555-0182 x45", "US");
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.input).toBe("555-0182 x45");
+  });
+
+  it("shows the extension after the number", () => {
+    expect(formatPhoneWithExt("+12125550182", "45")).toBe("+1 212 555 0182 ext. 45");
+    expect(formatPhoneWithExt("+12125550182", null)).toBe("+1 212 555 0182");
+  });
+});
+
+describe("dialCheck (the toll-fraud guard on every number dialled)", () => {
+  it("allows a number in an allowed country", () => {
+    expect(dialCheck("+12125550182", ["US", "CA"])).toEqual({ ok: true, country: "US" });
+  });
+
+  it.each([
+    ["+19005550182", "premium_rate"],
+    ["+442079460958", "country_not_allowed"],
+    ["+449091234567", "country_not_allowed"],
+  ])("refuses %s (%s)", (number, reason) => {
+    expect(dialCheck(number, ["US", "CA"])).toMatchObject({ ok: false, reason });
+  });
+
+  it("refuses a UK premium-rate number even when the UK is allowed", () => {
+    expect(dialCheck("+449091234567", ["US", "GB"])).toMatchObject({ ok: false, reason: "premium_rate" });
+  });
+
+  it("names the country in words, never a variable name", () => {
+    const check = dialCheck("+442079460958", ["US"]);
+    expect(check.ok).toBe(false);
+    if (!check.ok) {
+      const text = dialRefusal(check, "+442079460958");
+      expect(text).toBe("Calls to the United Kingdom are not enabled for this team.");
+      expect(text).not.toMatch(/ALLOWED_COUNTRIES/);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blockKitProblems } from "../../src/sandbox/slack/block-kit-limits.js";
+import { blockKitProblems } from "../../sandbox/slack/block-kit-limits.js";
 import type { LeadWithLastNote } from "../../src/services/leads/lead-service.js";
 import { leadCard, leadCardText } from "../../src/views/lead-card.js";
 import { searchResults } from "../../src/views/lead-modals.js";
@@ -11,7 +11,10 @@ function lead(overrides: Partial<LeadWithLastNote> = {}): LeadWithLastNote {
     id: 12,
     name: "Jane Doe",
     nameSearch: "jane doe",
+    searchText: "jane doe jane@example.com zillow",
     phone: "+12125550182",
+    phoneExt: null,
+    phoneLast4: "0182",
     email: "jane@example.com",
     source: "Zillow",
     ownerSlackId: "U0MARIA",

@@ -1,10 +1,10 @@
 import type { Call, Lead } from "@prisma/client";
-import { ExternalError, UserError } from "../../lib/errors.js";
+import { UserError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
-import { formatPhone, parsePhone } from "../../lib/phone.js";
-import { ago, isoSeconds } from "../../lib/time.js";
-import type { CallMode } from "../../views/lead-card.js";
+import { dialCheck, dialRefusal, parsePhone } from "../../lib/phone.js";
+import { isoSeconds } from "../../lib/time.js";
 import type { AuditService } from "../audit/audit.js";
+import type { LeadService } from "../leads/lead-service.js";
 import {
   DEFAULT_CALL_MESSAGE,
   DEFAULT_MENU_MESSAGE,
@@ -13,9 +13,11 @@ import {
   type SettingsService,
   type TwilioSettings,
 } from "../setup/settings.js";
-import type { Db } from "../store/db.js";
-import { isAmbiguousTwilioFailure, type TwilioClient, type TwilioFor, toTwilioError } from "../twilio/client.js";
+import { isTwilioRefusal, type TwilioClient, type TwilioFor, toTwilioError } from "../twilio/client.js";
 import { bridgeCallTwiml, browserCallTwiml, fillMessage, simpleCallTwiml } from "../twilio/twiml.js";
+import type { CallNotifier } from "./call-notifier.js";
+import type { CallStore, NewCall } from "./call-store.js";
+import type { CallMode } from "./modes.js";
 
 /** A guard left by a crash is released after this long, so a lead is never blocked for good. */
 const STALE_GUARD_MS = 2 * 60 * 60_000;
@@ -25,27 +27,47 @@ export interface Agent {
   name?: string;
 }
 
+/** Where the call's line goes: the card's thread for a card in a channel, else the channel. */
+export interface CallTarget {
+  channel: string;
+  threadTs?: string;
+}
+
 export interface PlaceCallInput {
   leadId: number;
   mode: Exclude<CallMode, "browser">;
   agent: Agent;
+  target: CallTarget;
+  /** The command's or click's response_url: how the line reaches a channel the bot is not in. */
+  responseUrl?: string;
+  /** The click (user and action time) or schedule behind the call: one call per origin, ever. */
+  originKey?: string;
 }
 
-export type PlaceCallResult = { call: Call; lead: Lead; reconciled?: boolean };
+export interface PlaceCallResult {
+  call: Call;
+  lead: Lead;
+  /** Twilio did not answer the create in time and Leadline found the call on Twilio's side. */
+  reconciled?: boolean;
+  /** Whether the call's line reached the channel. */
+  announced: boolean;
+}
 
 export interface CallServiceDeps {
-  /** Told about every call Twilio accepted (the status poller watches it when there is no public URL). */
-  afterPlaced?: (call: Call) => void;
+  calls: CallStore;
+  leads: LeadService;
+  settings: SettingsService;
+  audit: AuditService;
+  twilioFor: TwilioFor;
+  notifier: CallNotifier;
   browserLinks: {
     linkForCall(
       linkId: string,
       identity: string,
     ): Promise<{ leadId: number; channel: string | null; threadTs: string | null }>;
   };
-  db: Db;
-  settings: SettingsService;
-  audit: AuditService;
-  twilioFor: TwilioFor;
+  /** Told about every call Twilio accepted (the status poller watches it when there is no public URL). */
+  afterPlaced?: (call: Call) => void;
   clock: () => Date;
   log: Logger;
   allowedCountries: readonly string[];
@@ -53,24 +75,8 @@ export interface CallServiceDeps {
   publicBaseUrl?: string;
 }
 
-export class AlreadyCallingError extends UserError {
-  constructor(
-    readonly lead: Lead,
-    readonly active: Call,
-    now: Date,
-  ) {
-    super(`Already calling ${lead.name} (started ${ago(active.createdAt, now)} ago by <@${active.placedBy}>).`, {
-      code: "already_calling",
-    });
-  }
-}
-
-export function missingSettingsMessage(labels: string[]): string {
-  return `Missing Twilio settings: ${labels.join(", ")}. An admin can run \`/twilio-setup\` to add them.`;
-}
-
 export interface CallService {
-  /** Checks, guards, records, then asks Twilio once. Throws UserError / ExternalError with what to tell the clicker. */
+  /** One operation for a click, a command and the scheduler: checks, guards, records, dials, announces, notes. */
   placeCall(input: PlaceCallInput): Promise<PlaceCallResult>;
   /** Which settings a mode still lacks (labels), for the command to say before anyone clicks. */
   missingFor(mode: CallMode, agentId: string): Promise<string[]>;
@@ -78,46 +84,89 @@ export interface CallService {
   checkLead(lead: Lead, agentId: string): Promise<string>;
   agentPhone(agentId: string): Promise<string | undefined>;
   setAgentPhone(agentId: string, raw: string): Promise<string>;
-  /** Takes the per-lead guard by writing the Call row; throws AlreadyCallingError. */
-  openCall(data: {
-    lead: Lead;
-    mode: CallMode;
-    from: string;
-    to: string;
-    agentId: string;
-    status: string;
-    twilioSid?: string;
-  }): Promise<Call>;
-  /** A browser call Twilio is connecting: checks the link and the lead, records the call, returns the TwiML. */
+  /** A browser call Twilio is connecting: checks the link and the lead, records the call, announces it, returns the TwiML. */
   startBrowserCall(input: {
     linkId: string;
     identity: string;
     callSid: string;
-  }): Promise<{ twiml: string; call: Call; lead: Lead; target: { channel: string; threadTs?: string } }>;
+  }): Promise<{ twiml: string; call: Call }>;
 }
 
 export function createCallService(deps: CallServiceDeps): CallService {
-  const { db, log } = deps;
+  const { calls, log } = deps;
 
-  const refuse = async (agentId: string, lead: Lead, reason: string, message: string): Promise<never> => {
-    await deps.audit.record(agentId, "call.refused", { leadId: lead.id, reason });
-    throw new UserError(message, { code: reason });
+  const refuse = async (
+    agentId: string,
+    lead: Lead,
+    code: string,
+    message: string,
+    data: Record<string, unknown> = {},
+  ): Promise<never> => {
+    await deps.audit.record(agentId, "call.refused", { leadId: lead.id, reason: code });
+    throw new UserError(message, { code, data: { leadId: lead.id, leadName: lead.name, ...data } });
+  };
+
+  /** Writes the call row, which is the per-lead guard: a second click finds the first call. */
+  const openCall = async (data: NewCall, lead: Lead): Promise<Call> => {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const result = await calls.open(data);
+      if ("opened" in result) return result.opened;
+      if ("duplicateOrigin" in result) {
+        throw new UserError(`This click already placed a call to ${lead.name}; nothing was dialed again.`, {
+          code: "already_placed",
+          data: { leadName: lead.name, callSid: result.duplicateOrigin.twilioSid },
+        });
+      }
+      const now = deps.clock();
+      if (now.getTime() - result.active.updatedAt.getTime() > STALE_GUARD_MS) {
+        if (await calls.releaseGuard(result.active.id, lead.id))
+          log.warn({ callId: result.active.id }, "released a stale call guard");
+        continue;
+      }
+      throw new UserError(`Already calling ${lead.name}.`, {
+        code: "already_calling",
+        data: {
+          leadName: lead.name,
+          agentId: result.active.placedBy,
+          startedAt: result.active.createdAt.toISOString(),
+        },
+      });
+    }
+    throw new UserError(`Could not start a call to ${lead.name}; try again.`, { code: "retry" });
+  };
+
+  const placed = async (call: Call, lead: Lead, sid: string, status: string, agent: Agent): Promise<Call> => {
+    const now = deps.clock();
+    const updated = await calls.recordPlaced(
+      call.id,
+      sid,
+      status,
+      {
+        leadId: lead.id,
+        author: agent.id,
+        body: `[Outbound Call] Initiated from ${call.fromNumber} to ${call.toNumber} - Call SID: ${sid} - ${isoSeconds(now)}`,
+      },
+      now,
+    );
+    deps.afterPlaced?.(updated);
+    return updated;
   };
 
   const service: CallService = {
     async agentPhone(agentId) {
-      return (await db.agentSetting.findUnique({ where: { slackUserId: agentId } }))?.phone;
+      return calls.agentPhone(agentId);
     },
 
     async setAgentPhone(agentId, raw) {
       const parsed = parsePhone(raw, deps.defaultCountry);
       if (!parsed.ok)
         throw new UserError(`"${raw.trim()}" is not a callable number: ${parsed.reason}.`, { field: "phone" });
-      await db.agentSetting.upsert({
-        where: { slackUserId: agentId },
-        create: { slackUserId: agentId, phone: parsed.e164 },
-        update: { phone: parsed.e164 },
-      });
+      const check = dialCheck(parsed.e164, deps.allowedCountries);
+      if (!check.ok) {
+        await deps.audit.record(agentId, "agent.phone_refused", { reason: check.reason, country: check.country });
+        throw new UserError(dialRefusal(check, parsed.e164), { field: "phone", code: check.reason });
+      }
+      await calls.setAgentPhone(agentId, parsed.e164);
       await deps.audit.record(agentId, "agent.phone_set", {});
       return parsed.e164;
     },
@@ -126,7 +175,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
       const settings = await deps.settings.get();
       const missing = missingLabels(settings, mode === "browser" ? REQUIRED_FOR.browser : REQUIRED_FOR.any);
       if (mode === "bridge" && !settings.agentPhone && !(await service.agentPhone(agentId))) {
-        missing.push("Agent phone number (or set your own with `/call-lead settings`)");
+        missing.push("Agent phone number (or set your own with /call-lead settings)");
       }
       if (mode === "browser" && !deps.publicBaseUrl)
         missing.push("PUBLIC_BASE_URL (browser calls need an address Twilio can reach)");
@@ -134,14 +183,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
     },
 
     async checkLead(lead, agentId) {
-      if (!lead.phone) {
-        return refuse(
-          agentId,
-          lead,
-          "no_phone",
-          `${lead.name} has no phone number. Add one with the *Add phone* button on the lead's card (\`/lead #${lead.id}\`).`,
-        );
-      }
+      if (!lead.phone) return refuse(agentId, lead, "no_phone", `${lead.name} has no phone number.`);
       const parsed = parsePhone(lead.phone, deps.defaultCountry);
       if (!parsed.ok) {
         return refuse(
@@ -149,23 +191,16 @@ export function createCallService(deps: CallServiceDeps): CallService {
           lead,
           "invalid_phone",
           `${lead.name}'s number ${lead.phone} is not callable: ${parsed.reason}.`,
+          {
+            phone: lead.phone,
+          },
         );
       }
-      if (!parsed.country || !deps.allowedCountries.includes(parsed.country)) {
-        return refuse(
-          agentId,
-          lead,
-          "country_not_allowed",
-          `${formatPhone(parsed.e164)} is ${parsed.country ? `in ${parsed.country}` : "not in a known country"}; Leadline may only call ${deps.allowedCountries.join(", ")} (ALLOWED_COUNTRIES). Nothing was dialed.`,
-        );
-      }
-      if (parsed.type === "PREMIUM_RATE" || parsed.type === "SHARED_COST") {
-        return refuse(
-          agentId,
-          lead,
-          "premium_rate",
-          `${formatPhone(parsed.e164)} is a premium-rate number; Leadline never calls those (toll-fraud guard). Nothing was dialed.`,
-        );
+      const check = dialCheck(parsed.e164, deps.allowedCountries);
+      if (!check.ok) {
+        return refuse(agentId, lead, check.reason, `${dialRefusal(check, parsed.e164)} Nothing was dialed.`, {
+          country: check.country,
+        });
       }
       if (lead.doNotCall) {
         return refuse(agentId, lead, "do_not_call", `${lead.name} is on the do-not-call list. Nothing was dialed.`);
@@ -173,71 +208,73 @@ export function createCallService(deps: CallServiceDeps): CallService {
       return parsed.e164;
     },
 
-    async openCall({ lead, mode, from, to, agentId, status, twilioSid }) {
-      const data = {
-        leadId: lead.id,
-        activeLeadId: lead.id,
-        mode,
-        fromNumber: from,
-        toNumber: to,
-        status,
-        placedBy: agentId,
-        twilioSid,
-      };
-      for (let attempt = 0; attempt < 2; attempt += 1) {
-        try {
-          return await db.call.create({ data });
-        } catch (error) {
-          if ((error as { code?: string }).code !== "P2002") throw error;
-          const active = await db.call.findUnique({ where: { activeLeadId: lead.id } });
-          if (!active) continue;
-          const now = deps.clock();
-          if (now.getTime() - active.updatedAt.getTime() > STALE_GUARD_MS) {
-            await db.call.updateMany({ where: { id: active.id, activeLeadId: lead.id }, data: { activeLeadId: null } });
-            log.warn({ callId: active.id }, "released a stale call guard");
-            continue;
-          }
-          throw new AlreadyCallingError(lead, active, now);
-        }
-      }
-      throw new UserError(`Could not start a call to ${lead.name}; try again.`);
-    },
-
     async startBrowserCall({ linkId, identity, callSid }) {
       const link = await deps.browserLinks.linkForCall(linkId, identity);
       const settings = await deps.settings.get();
       const missing = await service.missingFor("browser", identity);
-      if (missing.length > 0) throw new UserError(missingSettingsMessage(missing));
-      const lead = await db.lead.findUnique({ where: { id: link.leadId } });
-      if (!lead) throw new UserError("That lead no longer exists.");
+      if (missing.length > 0) throw missingSettings(missing);
+      const lead = await deps.leads.get(link.leadId);
+      if (!lead) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
       const to = await service.checkLead(lead, identity);
       const from = settings.phoneNumber!;
-      const call = await service.openCall({ lead, mode: "browser", from, to, agentId: identity, status: "dialing" });
-      const recorded = await succeeded(call, lead, callSid, "in-progress", { id: identity });
-      return {
-        twiml: browserCallTwiml(to, from),
-        call: recorded,
+      const call = await openCall(
+        {
+          lead,
+          mode: "browser",
+          from,
+          to,
+          agentId: identity,
+          status: "dialing",
+          channel: link.channel ?? identity,
+          threadTs: link.threadTs ?? undefined,
+          originKey: `browser:${callSid}`,
+        },
         lead,
-        target: { channel: link.channel ?? identity, threadTs: link.threadTs ?? undefined },
-      };
+      );
+      const recorded = await placed(call, lead, callSid, "in-progress", { id: identity });
+      void deps.notifier.firstPost(recorded.id).catch((error) => log.warn({ err: error }, "browser call line failed"));
+      return { twiml: browserCallTwiml(to, from), call: recorded };
     },
 
-    async placeCall({ leadId, mode, agent }) {
+    async placeCall({ leadId, mode, agent, target, responseUrl, originKey }) {
       const settings = await deps.settings.get();
-      const lead = await db.lead.findUnique({ where: { id: leadId } });
-      if (!lead) throw new UserError(`Lead #${leadId} no longer exists.`);
+      const lead = await deps.leads.get(leadId);
+      if (!lead) throw new UserError(`Lead #${leadId} no longer exists.`, { code: "lead_missing", data: { leadId } });
       const missing = await service.missingFor(mode, agent.id);
       if (missing.length > 0) {
         await deps.audit.record(agent.id, "call.refused", { leadId, reason: "missing_settings", missing });
-        throw new UserError(missingSettingsMessage(missing), { code: "missing_settings" });
+        throw missingSettings(missing);
       }
       const to = await service.checkLead(lead, agent.id);
       const { accountSid, authToken, phoneNumber: from } = settings as Required<TwilioSettings>;
       const message = fillMessage(settings.callMessage ?? DEFAULT_CALL_MESSAGE, lead);
       const agentPhone = mode === "bridge" ? ((await service.agentPhone(agent.id)) ?? settings.agentPhone!) : undefined;
+      if (agentPhone) {
+        // The agent's phone is dialed too: it passes the same toll-fraud guard as the lead's.
+        const check = dialCheck(agentPhone, deps.allowedCountries);
+        if (!check.ok) {
+          await deps.audit.record(agent.id, "call.refused", { leadId, reason: `agent_${check.reason}` });
+          throw new UserError(`The agent phone for this call cannot be dialed: ${dialRefusal(check, agentPhone)}`, {
+            code: `agent_${check.reason}`,
+          });
+        }
+      }
 
       // The row (and the guard) exist before Twilio is asked, so a crash leaves a trace, never a second call.
-      const call = await service.openCall({ lead, mode, from, to, agentId: agent.id, status: "dialing" });
+      const call = await openCall(
+        {
+          lead,
+          mode,
+          from,
+          to,
+          agentId: agent.id,
+          status: "dialing",
+          channel: target.channel,
+          threadTs: target.threadTs,
+          originKey,
+        },
+        lead,
+      );
       const base = deps.publicBaseUrl;
       const recording = settings.recording === "on";
       const script = {
@@ -253,6 +290,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
       };
       const twiml = agentPhone ? bridgeCallTwiml(message, agentPhone, from, script) : simpleCallTwiml(message, script);
       const client = deps.twilioFor({ accountSid, authToken });
+      let outcome: { call: Call; reconciled?: boolean };
       try {
         const created = await client.calls.create({
           to,
@@ -278,113 +316,80 @@ export function createCallService(deps: CallServiceDeps): CallService {
               }
             : {}),
         });
-        return { call: await succeeded(call, lead, created.sid, created.status, agent), lead };
+        outcome = { call: await placed(call, lead, created.sid, created.status, agent) };
       } catch (error) {
-        const refusal = toTwilioError(error);
-        if (refusal) {
-          await db.call.update({
-            where: { id: call.id },
-            data: {
-              status: "failed",
-              activeLeadId: null,
-              errorCode: Number(refusal.code) || null,
-              errorMessage: refusal.message,
-              endedAt: deps.clock(),
-            },
-          });
+        if (isTwilioRefusal(error)) {
+          const refusal = toTwilioError(error)!;
+          await calls.recordFailed(
+            call.id,
+            { code: Number(refusal.code) || null, message: refusal.message },
+            deps.clock(),
+          );
           await deps.audit.record(agent.id, "call.twilio_refused", { leadId, callId: call.id, code: refusal.code });
-          throw new ExternalError("twilio", refusal.code, refusal.message, refusal.moreInfo, refusal.status);
+          throw refusal;
         }
-        if (!isAmbiguousTwilioFailure(error)) {
-          await db.call.update({
-            where: { id: call.id },
-            data: {
-              status: "failed",
-              activeLeadId: null,
-              errorMessage: String((error as Error).message).slice(0, 500),
-              endedAt: deps.clock(),
-            },
-          });
-          throw error;
-        }
-        log.warn(
-          { callId: call.id, err: error },
-          "Twilio did not answer the create; reconciling before telling anyone",
-        );
-        await db.call.update({ where: { id: call.id }, data: { status: "unknown" } });
-        return { ...(await reconcile(client, call, lead, agent)), lead };
+        // A timeout, a reset or a 5xx: Twilio may have placed the call. Ask before saying anything; never re-dial.
+        log.warn({ callId: call.id, err: error }, "Twilio did not answer the create clearly; reconciling");
+        await calls.markUnknown(call.id);
+        outcome = await reconcile(client, call, lead, agent);
       }
+      const announced = await deps.notifier.firstPost(outcome.call.id, { responseUrl });
+      return { ...outcome, lead, announced };
     },
   };
 
-  const succeeded = async (call: Call, lead: Lead, sid: string, status: string, agent: Agent): Promise<Call> => {
-    const now = deps.clock();
-    const updated = await db.$transaction(async (tx) => {
-      const updated = await tx.call.update({ where: { id: call.id }, data: { twilioSid: sid, status } });
-      await tx.note.create({
-        data: {
-          leadId: lead.id,
-          author: agent.name ?? agent.id,
-          body: `[Outbound Call] Initiated from ${call.fromNumber} to ${call.toNumber} - Call SID: ${sid} - ${isoSeconds(now)}`,
-        },
-      });
-      await tx.lead.update({ where: { id: lead.id }, data: { lastContactedAt: now } });
-      return updated;
-    });
-    deps.afterPlaced?.(updated);
-    return updated;
-  };
-
-  /** After a timeout: ask Twilio whether the call exists. Never dial again on our own. */
+  /** After an unclear answer: ask Twilio whether the call exists. Never dial again on our own. */
   const reconcile = async (
     client: TwilioClient,
     call: Call,
     lead: Lead,
     agent: Agent,
   ): Promise<{ call: Call; reconciled: true }> => {
+    let match: { sid: string; status: string } | undefined;
     try {
-      const since = new Date(call.createdAt.getTime() - 60_000);
-      const found = await client.calls.list({
-        to: call.toNumber,
-        from: call.fromNumber,
-        startTimeAfter: since,
-        limit: 20,
-      });
-      const known = new Set(
-        (
-          await db.call.findMany({ where: { twilioSid: { in: found.map((c) => c.sid) } }, select: { twilioSid: true } })
-        ).map((c) => c.twilioSid),
-      );
-      const match = found
-        .filter((c) => !known.has(c.sid) && c.dateCreated && c.dateCreated.getTime() >= since.getTime())
-        .sort((a, b) => (a.dateCreated?.getTime() ?? 0) - (b.dateCreated?.getTime() ?? 0))[0];
-      if (match) {
-        log.info({ callId: call.id }, "reconciled: Twilio had placed the call");
-        return { call: await succeeded(call, lead, match.sid, match.status, agent), reconciled: true };
-      }
-      await db.call.update({
-        where: { id: call.id },
-        data: {
-          status: "failed",
-          activeLeadId: null,
-          errorMessage: "Twilio did not answer and has no record of the call",
-          endedAt: deps.clock(),
-        },
-      });
-      throw new UserError(
-        `Twilio did not answer in time and has no record of a call to ${lead.name}, so nothing was dialed. You can try again.`,
-        { code: "not_placed" },
-      );
+      match = await findOnTwilio(client, call, calls);
     } catch (error) {
-      if (error instanceof UserError) throw error;
-      // We cannot tell: keep the guard so nobody re-dials blindly; the status poller settles it later.
-      log.warn({ callId: call.id, err: error }, "reconcile lookup failed; call stays unknown");
+      // We cannot tell: keep the guard so nobody re-dials blindly; the sweep settles it with Twilio.
+      log.warn({ callId: call.id, err: error }, "reconcile lookup failed; the call stays unconfirmed");
       throw new UserError(
-        `Twilio did not answer, and Leadline could not confirm whether the call to ${lead.name} was placed. It will not re-dial; the call's status will be settled with Twilio shortly.`,
-        { code: "unknown" },
+        `Twilio did not answer, and Leadline could not confirm whether the call to ${lead.name} was placed. It will not re-dial; Leadline keeps asking Twilio and the call's status will be settled within a few minutes.`,
+        { code: "unknown", data: { leadName: lead.name } },
       );
     }
+    if (match) {
+      log.info({ callId: call.id }, "reconciled: Twilio had placed the call");
+      return { call: await placed(call, lead, match.sid, match.status, agent), reconciled: true };
+    }
+    await calls.recordFailed(call.id, { message: "Twilio did not answer and has no record of the call" }, deps.clock());
+    throw new UserError(
+      `Twilio did not answer in time and has no record of a call to ${lead.name}, so nothing was dialed. You can try again.`,
+      { code: "not_placed", data: { leadName: lead.name } },
+    );
   };
 
   return service;
+}
+
+function missingSettings(labels: string[]): UserError {
+  return new UserError(`Missing Twilio settings: ${labels.join(", ")}. An admin can run /twilio-setup to add them.`, {
+    code: "missing_settings",
+    data: { labels },
+  });
+}
+
+/**
+ * The call on Twilio's side that a row without a SID stands for: to that number, from that number,
+ * created since the row (a minute's slack for clock skew), not owned by another row. Oldest first.
+ */
+export async function findOnTwilio(
+  client: TwilioClient,
+  call: Pick<Call, "toNumber" | "fromNumber" | "createdAt">,
+  calls: Pick<CallStore, "knownSids">,
+): Promise<{ sid: string; status: string } | undefined> {
+  const since = new Date(call.createdAt.getTime() - 60_000);
+  const found = await client.calls.list({ to: call.toNumber, from: call.fromNumber, startTimeAfter: since, limit: 20 });
+  const known = await calls.knownSids(found.map((c) => c.sid));
+  return found
+    .filter((c) => !known.has(c.sid) && c.dateCreated && c.dateCreated.getTime() >= since.getTime())
+    .sort((a, b) => (a.dateCreated?.getTime() ?? 0) - (b.dateCreated?.getTime() ?? 0))[0];
 }

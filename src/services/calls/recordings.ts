@@ -1,35 +1,35 @@
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import type { Logger } from "../../lib/log.js";
-import type { Deps } from "../index.js";
+import type { TaskTracker } from "../../lib/tasks.js";
 import type { SettingsService } from "../setup/settings.js";
-import type { SlackMessenger } from "../slack/messenger.js";
-import type { Db } from "../store/db.js";
 import type { Keyring } from "../store/keyring.js";
+import type { CallNotifier } from "./call-notifier.js";
+import type { CallStore } from "./call-store.js";
 
 const LINK_TTL_S = 7 * 24 * 3600;
 
 export interface RecordingService {
-  /** The first "completed" callback for a call claims it; duplicates do nothing. Returns whether this one claimed. */
+  /** The first "completed" callback for a call claims it; duplicates do nothing. Returns the call id when this one claimed. */
   claim(callSid: string, recordingSid: string): Promise<number | undefined>;
-  /** Downloads the recording with the account's credentials and uploads it into the call's thread (once). */
-  deliver(callId: number): Promise<"uploaded" | "linked">;
+  /** Downloads the recording with the account's credentials and puts it in the call's thread (once). */
+  deliver(callId: number): Promise<"uploaded" | "linked" | "none">;
   /** The audio for a signed, expiring Leadline link (never a raw Twilio URL). */
   download(callId: number, exp: string, sig: string): Promise<Buffer>;
   signedUrl(callId: number): string | undefined;
 }
 
 export function createRecordingService(deps: {
-  db: Db;
+  calls: CallStore;
   settings: SettingsService;
-  slack: Deps["slack"];
-  messenger: SlackMessenger;
+  notifier: CallNotifier;
+  tasks: TaskTracker;
   clock: () => Date;
   log: Logger;
   keyring: Keyring;
   twilioApiUrl: string;
   publicBaseUrl?: string;
 }): RecordingService {
-  const { db, log } = deps;
+  const { calls, log } = deps;
   const key = Buffer.from(
     hkdfSync("sha256", deps.keyring.current.key, Buffer.alloc(0), "leadline recording links", 32),
   );
@@ -37,7 +37,7 @@ export function createRecordingService(deps: {
     createHmac("sha256", key).update(`${callId}.${exp}`).digest("base64url");
 
   const fetchAudio = async (callId: number): Promise<{ audio: Buffer; recordingSid: string }> => {
-    const call = await db.call.findUnique({ where: { id: callId } });
+    const call = await calls.byId(callId);
     if (!call?.recordingSid) throw new Error("no recording for this call");
     const { accountSid, authToken } = await deps.settings.get();
     if (!accountSid || !authToken) throw new Error("Twilio is not configured");
@@ -51,42 +51,28 @@ export function createRecordingService(deps: {
   };
 
   const service: RecordingService = {
-    async claim(callSid, recordingSid) {
-      const call = await db.call.findUnique({ where: { twilioSid: callSid } });
-      if (!call) return undefined;
-      const claimed = await db.call.updateMany({ where: { id: call.id, recordingSid: null }, data: { recordingSid } });
-      return claimed.count === 1 ? call.id : undefined;
-    },
+    claim: (callSid, recordingSid) => calls.claimRecording(callSid, recordingSid),
 
     async deliver(callId) {
-      const call = await db.call.findUniqueOrThrow({ where: { id: callId }, include: { lead: true } });
-      const threadTs = call.slackTs ?? call.slackThreadTs ?? undefined;
+      let audio: Buffer | undefined;
+      let recordingSid: string | undefined;
       try {
-        if (!call.slackChannel) throw new Error("the call has no channel message");
-        const { audio, recordingSid } = await fetchAudio(callId);
-        if (!threadTs) throw new Error("the call has no message to thread under");
-        await deps.slack.files.uploadV2({
-          channel_id: call.slackChannel,
-          thread_ts: threadTs,
-          file: audio,
-          filename: `call-${call.twilioSid}.mp3`,
-          title: `Recording of the call to ${call.lead.name}`,
-          initial_comment: `:studio_microphone: Recording ${recordingSid} of call ${call.twilioSid}`,
-        });
-        return "uploaded";
+        ({ audio, recordingSid } = await fetchAudio(callId));
       } catch (error) {
-        log.warn({ err: error, callId }, "recording upload failed; posting a signed link instead");
-        const url = service.signedUrl(callId);
-        if (call.slackChannel && url) {
-          await deps.messenger.postToChannel(
-            { channel: call.slackChannel, threadTs },
-            {
-              text: `:studio_microphone: Recording of call ${call.twilioSid}: <${url}|listen> (link valid for 7 days)`,
-            },
-          );
-        }
-        return "linked";
+        log.warn({ err: error, callId }, "could not download the recording; posting a signed link instead");
+        recordingSid = (await calls.byId(callId))?.recordingSid ?? undefined;
       }
+      if (!recordingSid) return "none";
+      const delivered = await deps.notifier.recording(callId, {
+        sid: recordingSid,
+        audio,
+        link: service.signedUrl(callId),
+      });
+      if (delivered !== "none") {
+        await calls.addFact(callId, delivered === "uploaded" ? "recording_in_thread" : "recording_linked");
+        deps.tasks.run(() => deps.notifier.changed(callId));
+      }
+      return delivered;
     },
 
     signedUrl(callId) {

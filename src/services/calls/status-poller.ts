@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "../../lib/log.js";
 import type { TaskTracker } from "../../lib/tasks.js";
 import type { SettingsService } from "../setup/settings.js";
-import type { Db } from "../store/db.js";
 import type { TwilioFor } from "../twilio/client.js";
-import { type CallLifecycle, FINAL } from "./call-lifecycle.js";
+import type { CallStatus } from "./call-status.js";
+import type { CallStore } from "./call-store.js";
+import { isFinal } from "./modes.js";
 
 const MAX_AGE_MS = 15 * 60_000;
 const LEASE_MS = 60_000;
@@ -24,16 +25,16 @@ export interface StatusPoller {
  * a final state or after 15 minutes. One poller per call, even across instances, through a lease.
  */
 export function createStatusPoller(deps: {
-  db: Db;
+  calls: CallStore;
   settings: SettingsService;
   twilioFor: TwilioFor;
-  lifecycle: CallLifecycle;
+  status: CallStatus;
   tasks: TaskTracker;
   clock: () => Date;
   log: Logger;
   delaysMs?: number[];
 }): StatusPoller {
-  const { db, log } = deps;
+  const { calls, log } = deps;
   const delays = deps.delaysMs ?? DEFAULT_DELAYS_MS;
   const owner = randomUUID();
   const polling = new Map<number, NodeJS.Timeout | undefined>();
@@ -43,7 +44,7 @@ export function createStatusPoller(deps: {
 
   const release = async (callId: number) => {
     polling.delete(callId);
-    await db.call.updateMany({ where: { id: callId }, data: { pollLeaseUntil: null } });
+    await calls.releasePolls([callId]);
   };
 
   const schedule = (callId: number, attempt: number) => {
@@ -56,8 +57,8 @@ export function createStatusPoller(deps: {
 
   const tick = async (callId: number, attempt: number) => {
     if (stopped || !polling.has(callId)) return;
-    const call = await db.call.findUnique({ where: { id: callId } });
-    if (!call?.twilioSid || FINAL.has(call.status)) return release(callId);
+    const call = await calls.byId(callId);
+    if (!call?.twilioSid || isFinal(call.status)) return release(callId);
     if (deps.clock().getTime() - call.createdAt.getTime() > MAX_AGE_MS) {
       log.info({ callId }, "stopped polling a call after 15 minutes");
       return release(callId);
@@ -66,19 +67,19 @@ export function createStatusPoller(deps: {
       const { accountSid, authToken } = await deps.settings.get();
       if (!accountSid || !authToken) return release(callId);
       const fetched = await deps.twilioFor({ accountSid, authToken }).calls(call.twilioSid).fetch();
-      await deps.lifecycle.applyStatus({
+      await deps.status.applyStatus({
         callSid: call.twilioSid,
         status: fetched.status,
         durationSec: fetched.duration ? Number(fetched.duration) : undefined,
         answeredBy: fetched.answeredBy ?? undefined,
         source: "poll",
       });
-      if (FINAL.has(fetched.status)) return release(callId);
+      if (isFinal(fetched.status)) return release(callId);
     } catch (error) {
       log.warn({ err: error, callId }, "polling Twilio failed; will try again");
     }
     if (stopped) return;
-    await db.call.updateMany({ where: { id: callId }, data: { pollLeaseUntil: leaseUntil() } });
+    await calls.extendPoll(callId, leaseUntil());
     schedule(callId, attempt + 1);
   };
 
@@ -86,11 +87,7 @@ export function createStatusPoller(deps: {
     async watch(callId) {
       if (stopped || polling.has(callId)) return false;
       const now = deps.clock();
-      const claimed = await db.call.updateMany({
-        where: { id: callId, OR: [{ pollLeaseUntil: null }, { pollLeaseUntil: { lt: now } }] },
-        data: { pollLeaseUntil: leaseUntil() },
-      });
-      if (claimed.count !== 1 || polling.has(callId)) return false;
+      if (!(await calls.claimPoll(callId, now, leaseUntil())) || polling.has(callId)) return false;
       polling.set(callId, undefined);
       log.debug({ callId, owner }, "polling call status");
       schedule(callId, 0);
@@ -98,12 +95,8 @@ export function createStatusPoller(deps: {
     },
     async resume() {
       const since = new Date(deps.clock().getTime() - MAX_AGE_MS);
-      const open = await db.call.findMany({
-        where: { twilioSid: { not: null }, status: { notIn: [...FINAL] }, createdAt: { gt: since } },
-        select: { id: true },
-      });
       let started = 0;
-      for (const call of open) if (await this.watch(call.id)) started += 1;
+      for (const callId of await calls.openPollable(since)) if (await this.watch(callId)) started += 1;
       return started;
     },
     active: () => [...polling.keys()],
@@ -113,7 +106,7 @@ export function createStatusPoller(deps: {
       for (const timer of polling.values()) if (timer) clearTimeout(timer);
       polling.clear();
       // Hand the calls back at once, so a restarted instance can resume them without waiting for the lease.
-      if (ids.length > 0) await db.call.updateMany({ where: { id: { in: ids } }, data: { pollLeaseUntil: null } });
+      await calls.releasePolls(ids);
     },
   };
 }

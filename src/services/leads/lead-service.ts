@@ -26,21 +26,44 @@ export function searchForm(name: string): string {
   return name.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
 }
 
+/** What the full-text index holds for a lead: its name, email and source, folded like the query. */
+export function searchTextOf(lead: { name: string; email?: string | null; source?: string | null }): string {
+  return [lead.name, lead.email, lead.source]
+    .filter((part): part is string => Boolean(part?.trim()))
+    .map((part) => searchForm(part.trim()))
+    .join(" ");
+}
+
+/** Words of a search query: folded, without characters the full-text syntax or a NUL would choke on. */
+export function queryWords(text: string): string[] {
+  return (
+    searchForm(text)
+      // Control characters (a NUL ends the full-text query early) are not part of any word.
+      .replace(/\p{Cc}/gu, " ")
+      .split(/\s+/)
+      .filter((word) => word.length > 0)
+      .slice(0, 8)
+  );
+}
+
 export function validateNewLead(
   input: Partial<NewLead>,
   defaultCountry: string,
-): { errors: LeadFieldErrors; phone?: string } {
+): { errors: LeadFieldErrors; phone?: string; phoneExt?: string } {
   const errors: LeadFieldErrors = {};
   const name = (input.name ?? "").trim();
   if (!name) errors.name = "Enter the lead's name.";
   else if (name.length > LIMITS.name)
     errors.name = `Keep the name under ${LIMITS.name} characters (it has ${name.length}).`;
   let phone: string | undefined;
+  let phoneExt: string | undefined;
   const rawPhone = (input.phone ?? "").trim();
   if (rawPhone) {
     const parsed = parsePhone(rawPhone, defaultCountry);
-    if (parsed.ok) phone = parsed.e164;
-    else errors.phone = `"${rawPhone}" is not a callable number: ${parsed.reason}.`;
+    if (parsed.ok) {
+      phone = parsed.e164;
+      phoneExt = parsed.ext;
+    } else errors.phone = `"${rawPhone}" is not a callable number: ${parsed.reason}.`;
   }
   const email = (input.email ?? "").trim();
   if (email && (email.length > LIMITS.email || !EMAIL.test(email)))
@@ -48,7 +71,7 @@ export function validateNewLead(
   if ((input.source ?? "").trim().length > LIMITS.source)
     errors.source = `Keep the source under ${LIMITS.source} characters.`;
   if ((input.note ?? "").length > LIMITS.note) errors.note = `Keep the note under ${LIMITS.note} characters.`;
-  return { errors, phone };
+  return { errors, phone, phoneExt };
 }
 
 export class DuplicateLeadError extends UserError {
@@ -74,23 +97,37 @@ export interface LeadService {
   search(query: string, limit?: number): Promise<{ leads: LeadWithLastNote[]; total: number; phone?: string }>;
   recent(limit: number): Promise<LeadWithLastNote[]>;
   addNote(leadId: number, author: string, body: string): Promise<Note>;
-  /** Sets a lead's phone from what a person typed; refuses an invalid number or one another lead has. */
-  setPhone(leadId: number, rawPhone: string, author: string): Promise<Lead>;
+  /**
+   * Sets a lead's phone from what a person typed; refuses an invalid number, one another lead has,
+   * and a change to a number the person did not see (`expected` is the phone their form showed).
+   */
+  setPhone(
+    leadId: number,
+    rawPhone: string,
+    author: string,
+    expected: string | null,
+  ): Promise<{ lead: Lead; previous: string | null }>;
+  /** Puts the lead on the do-not-call list with a note, at once. */
+  markDoNotCall(leadId: number, author: string, note: string): Promise<void>;
 }
 
 /** The reads on the hot path of /lead and /call-lead, answered straight from SQLite, each lead with its last note. */
 export interface LeadReader {
-  /** Leads whose name holds every word, newest first, and how many there are. */
-  byName(words: string[], limit: number): { leads: LeadWithLastNote[]; total: number };
+  /** Leads whose name, email or source holds every word, newest first, and how many there are. */
+  byWords(words: string[], limit: number): { leads: LeadWithLastNote[]; total: number };
   byId(id: number): LeadWithLastNote | undefined;
   byPhone(e164: string): LeadWithLastNote | undefined;
+  byLast4(digits: string, limit: number): LeadWithLastNote[];
 }
 
 interface LeadRow {
   id: number;
   name: string;
   nameSearch: string;
+  searchText: string;
   phone: string | null;
+  phoneExt: string | null;
+  phoneLast4: string | null;
   email: string | null;
   source: string | null;
   ownerSlackId: string | null;
@@ -110,7 +147,10 @@ function leadFromRow(row: LeadRow): LeadWithLastNote {
     id: row.id,
     name: row.name,
     nameSearch: row.nameSearch,
+    searchText: row.searchText,
     phone: row.phone,
+    phoneExt: row.phoneExt,
+    phoneLast4: row.phoneLast4,
     email: row.email,
     source: row.source,
     ownerSlackId: row.ownerSlackId,
@@ -151,7 +191,7 @@ export function createLeadReader(reader: import("better-sqlite3").Database): Lea
     if (!found) {
       const where = [
         ...(indexed > 0 ? [`l."id" IN (SELECT rowid FROM "LeadSearch" WHERE "LeadSearch" MATCH ?)`] : []),
-        ...Array.from({ length: short }, () => `l."nameSearch" LIKE ? ESCAPE '\\'`),
+        ...Array.from({ length: short }, () => `l."searchText" LIKE ? ESCAPE '\\'`),
       ].join(" AND ");
       found = {
         rows: reader.prepare(
@@ -165,11 +205,15 @@ export function createLeadReader(reader: import("better-sqlite3").Database): Lea
   };
   const byId = reader.prepare(`${SELECT_WITH_LAST_NOTE} WHERE l."id" = ?`);
   const byPhone = reader.prepare(`${SELECT_WITH_LAST_NOTE} WHERE l."phone" = ?`);
+  const byLast4 = reader.prepare(
+    `${SELECT_WITH_LAST_NOTE} WHERE l."phoneLast4" = ? ORDER BY l."updatedAt" DESC, l."id" DESC LIMIT ?`,
+  );
   const one = (row: unknown) => (row ? leadFromRow(row as LeadRow) : undefined);
   return {
-    byName(words, limit) {
-      const indexed = words.filter((word) => word.length >= 3);
-      const short = words.filter((word) => word.length < 3);
+    byWords(words, limit) {
+      // The trigram index needs 3 characters (code points: an emoji is one, though two UTF-16 units).
+      const indexed = words.filter((word) => [...word].length >= 3);
+      const short = words.filter((word) => [...word].length < 3);
       const params = [
         ...(indexed.length > 0 ? [indexed.map((word) => `"${word.replace(/"/g, '""')}"`).join(" AND ")] : []),
         ...short.map((word) => `%${word.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`),
@@ -182,6 +226,7 @@ export function createLeadReader(reader: import("better-sqlite3").Database): Lea
     },
     byId: (id) => one(byId.get(id)),
     byPhone: (e164) => one(byPhone.get(e164)),
+    byLast4: (digits, limit) => (byLast4.all(digits, limit) as LeadRow[]).map(leadFromRow),
   };
 }
 
@@ -206,16 +251,21 @@ export function createLeadService({
     return leads.map((lead) => ({ ...lead, lastNote: last.get(lead.id) }));
   };
 
-  const insert = async (input: NewLead, phone: string | undefined): Promise<Lead> =>
+  const insert = async (input: NewLead, phone: string | undefined, phoneExt: string | undefined): Promise<Lead> =>
     db.$transaction(async (tx) => {
       const name = input.name.trim();
+      const email = input.email?.trim() || null;
+      const source = input.source?.trim() || null;
       const lead = await tx.lead.create({
         data: {
           name,
           nameSearch: searchForm(name),
+          searchText: searchTextOf({ name, email, source }),
           phone,
-          email: input.email?.trim() || null,
-          source: input.source?.trim() || null,
+          phoneExt: phone ? phoneExt : null,
+          phoneLast4: phone ? phone.slice(-4) : null,
+          email,
+          source,
           ownerSlackId: input.ownerSlackId,
         },
       });
@@ -228,14 +278,14 @@ export function createLeadService({
 
   const service: LeadService = {
     async create(input) {
-      const { errors, phone } = validateNewLead(input, defaultCountry);
+      const { errors, phone, phoneExt } = validateNewLead(input, defaultCountry);
       if (Object.keys(errors).length > 0) throw new LeadValidationError(errors);
       if (phone) {
         const existing = await service.findByPhone(phone);
         if (existing) throw new DuplicateLeadError(existing);
       }
       try {
-        return await insert(input, phone);
+        return await insert(input, phone, phoneExt);
       } catch (error) {
         // Two creates for one phone at once: the unique index decides, the loser names the winner.
         if (phone && isUniqueViolation(error)) {
@@ -269,25 +319,36 @@ export function createLeadService({
     },
     async search(query, limit = 10) {
       const text = query.trim();
+      // Exactly four digits are the end of a phone number (what people remember); #1234 is a lead id.
+      const last4 = /^\d{4}$/.exec(text);
+      if (last4) {
+        const leads = reads
+          ? reads.byLast4(text, limit)
+          : await withLastNote(
+              await db.lead.findMany({
+                where: { phoneLast4: text },
+                orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+                take: limit,
+              }),
+            );
+        if (leads.length > 0) return { leads, total: leads.length };
+      }
       const byId = /^#?(\d{1,9})$/.exec(text);
       if (byId) {
         const lead = reads ? reads.byId(Number(byId[1])) : await service.get(Number(byId[1]));
         if (lead) return { leads: [lead], total: 1 };
       }
-      const phone = /\d{3}/.test(text) ? parsePhone(text, defaultCountry) : undefined;
+      const phone = /\d{3}/.test(text) && !text.includes("@") ? parsePhone(text, defaultCountry) : undefined;
       if (phone?.ok) {
         const lead = reads
           ? reads.byPhone(phone.e164)
           : (await withLastNote(await db.lead.findMany({ where: { phone: phone.e164 } })))[0];
         return { leads: lead ? [lead] : [], total: lead ? 1 : 0, phone: phone.e164 };
       }
-      const words = searchForm(text)
-        .split(/\s+/)
-        .filter((word) => word.length > 0)
-        .slice(0, 8);
+      const words = queryWords(text);
       if (words.length === 0) return { leads: [], total: 0 };
-      if (reads) return reads.byName(words, limit);
-      const where = { AND: words.map((word) => ({ nameSearch: { contains: word } })) };
+      if (reads) return reads.byWords(words, limit);
+      const where = { AND: words.map((word) => ({ searchText: { contains: word } })) };
       const [leads, total] = await Promise.all([
         db.lead.findMany({ where, orderBy: [{ updatedAt: "desc" }, { id: "desc" }], take: limit }),
         db.lead.count({ where }),
@@ -308,7 +369,7 @@ export function createLeadService({
         return note;
       });
     },
-    async setPhone(leadId, rawPhone, author) {
+    async setPhone(leadId, rawPhone, author, expected) {
       const parsed = parsePhone(rawPhone, defaultCountry);
       if (!parsed.ok)
         throw new UserError(`"${rawPhone.trim()}" is not a callable number: ${parsed.reason}.`, { field: "phone" });
@@ -316,9 +377,34 @@ export function createLeadService({
       if (existing && existing.id !== leadId) throw new DuplicateLeadError(existing);
       try {
         return await db.$transaction(async (tx) => {
-          const lead = await tx.lead.update({ where: { id: leadId }, data: { phone: parsed.e164 } });
-          await tx.note.create({ data: { leadId, author, body: `[Phone] Set to ${parsed.e164}` } });
-          return lead;
+          const current = await tx.lead.findUnique({ where: { id: leadId } });
+          if (!current) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
+          // The form showed `expected`: a number changed since then is never overwritten unseen.
+          if (current.phone !== expected) {
+            throw new UserError(
+              `${current.name}'s number changed to ${current.phone ?? "none"} while this form was open. Close it and open it again to change it.`,
+              { field: "phone", code: "stale_phone", data: { current: current.phone } },
+            );
+          }
+          const lead = await tx.lead.update({
+            where: { id: leadId },
+            data: { phone: parsed.e164, phoneExt: parsed.ext ?? null, phoneLast4: parsed.e164.slice(-4) },
+          });
+          const shown = parsed.ext ? `${parsed.e164} ext. ${parsed.ext}` : parsed.e164;
+          const body = current.phone ? `[Phone] Changed from ${current.phone} to ${shown}` : `[Phone] Set to ${shown}`;
+          await tx.note.create({ data: { leadId, author, body } });
+          await tx.auditLog.create({
+            data: {
+              actor: author,
+              action: current.phone ? "lead.phone_changed" : "lead.phone_set",
+              detail: JSON.stringify({
+                leadId,
+                from: current.phone ? `***${current.phone.slice(-4)}` : null,
+                to: `***${parsed.e164.slice(-4)}`,
+              }),
+            },
+          });
+          return { lead, previous: current.phone };
         });
       } catch (error) {
         if (isUniqueViolation(error)) {
@@ -327,6 +413,12 @@ export function createLeadService({
         }
         throw error;
       }
+    },
+    async markDoNotCall(leadId, author, note) {
+      await db.$transaction([
+        db.lead.update({ where: { id: leadId }, data: { doNotCall: true } }),
+        db.note.create({ data: { leadId, author, body: note } }),
+      ]);
     },
   };
   return service;

@@ -1,92 +1,142 @@
-import type { Call, Lead } from "@prisma/client";
+import { randomUUID } from "node:crypto";
+import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/log.js";
-import { callMessage } from "../../views/call-message.js";
-import type { CallMode } from "../../views/lead-card.js";
-import type { Db } from "../store/db.js";
-import type { PostTarget, SlackMessenger } from "./messenger.js";
+import { callLineMessage, recordingLinkMessage } from "../../views/call-message.js";
+import type { CallNotifier } from "../calls/call-notifier.js";
+import type { CallStore } from "../calls/call-store.js";
+import type { SlackMessenger } from "./messenger.js";
 
-export interface CallAnnouncer {
-  /** Posts the call line for the channel (in the card's thread when there is one) and remembers where. */
-  announce(call: Call, lead: Lead, target: PostTarget): Promise<void>;
-  /** Edits the posted line to the call's current state. */
-  refresh(callId: number, note?: string): Promise<void>;
-}
+const LOCK_MS = 30_000;
+/** Enough rounds to catch up with any burst; each round shows the newest state there is. */
+const MAX_ROUNDS = 20;
 
-export function renderCall(call: Call, lead: Pick<Lead, "id" | "name">, note?: string) {
-  return callMessage({
-    agentId: call.placedBy,
-    leadName: lead.name,
-    leadId: lead.id,
-    to: call.toNumber,
-    from: call.fromNumber,
-    mode: call.mode as CallMode,
-    sid: call.twilioSid,
-    status: call.status,
-    durationSec: call.durationSec,
-    answeredBy: call.answeredBy,
-    note: [call.voicemailLeft ? "left a voicemail" : undefined, note].filter(Boolean).join(", ") || undefined,
-  });
-}
-
-export function createCallAnnouncer({
-  db,
+/**
+ * The call's line in the channel, kept equal to the call as stored. Every change bumps the call's
+ * line version; whoever holds the call's line lease (one editor across instances) posts or edits
+ * until the line shows the newest version, so a burst of callbacks becomes a few edits, the last
+ * edit always shows the final state, and a status that lands before the first post is never lost.
+ */
+export function createCallLines({
+  calls,
   messenger,
+  clock,
   log,
 }: {
-  db: Db;
+  calls: CallStore;
   messenger: SlackMessenger;
+  clock: Clock;
   log: Logger;
-}): CallAnnouncer {
-  const inFlight = new Map<number, { again: boolean; note?: string; done: Promise<void> }>();
-  const render = async (callId: number, note?: string) => {
-    const call = await db.call.findUnique({ where: { id: callId }, include: { lead: true } });
-    if (!call?.slackChannel || !call.slackTs) return;
+}): CallNotifier {
+  const instance = `lines-${randomUUID()}`;
+  let editors = 0;
+
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** Takes the call's line lease; the first post waits for it (another editor is about to leave). */
+  const lease = async (callId: number, owner: string, wait: boolean): Promise<boolean> => {
+    for (let tries = 0; tries < (wait ? 200 : 1); tries += 1) {
+      const now = clock();
+      if (await calls.takeLineLock(callId, owner, new Date(now.getTime() + LOCK_MS), now)) return true;
+      if (wait) await sleep(25);
+    }
+    return false;
+  };
+
+  /** Posts (only with `first`) or edits until the line shows the newest version. Returns whether the first post happened. */
+  const catchUp = async (callId: number, first?: { responseUrl?: string }): Promise<boolean> => {
+    let posted = false;
+    // Each editor holds its own lease token, also against editors in this same process.
+    editors += 1;
+    const owner = `${instance}-${editors}`;
+    for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      if (!(await lease(callId, owner, Boolean(first) && !posted))) return posted;
+      try {
+        for (;;) {
+          const call = await calls.line(callId);
+          if (!call || call.lineState === "none") return posted;
+          if (call.lineState === "pending") {
+            // Only the path that placed the call posts first; everyone else's change is picked up by it.
+            if (!first || posted) return posted;
+            posted = await postFirst(call, first.responseUrl);
+            if (!posted) return false;
+            continue;
+          }
+          if (call.lineShown >= call.lineVersion || !call.slackChannel || !call.slackTs) break;
+          try {
+            await messenger.update(call.slackChannel, call.slackTs, callLineMessage(call));
+          } catch (error) {
+            log.warn({ err: error, callId }, "could not update the call line");
+          }
+          await calls.lineShown(callId, call.lineVersion);
+        }
+      } finally {
+        await calls.releaseLineLock(callId, owner);
+      }
+      // A change that landed after the last read but before the release found the lease taken: look again.
+      const after = await calls.line(callId);
+      if (after?.lineState !== "posted" || after.lineShown >= after.lineVersion) return posted;
+    }
+    return posted;
+  };
+
+  const postFirst = async (call: NonNullable<Awaited<ReturnType<CallStore["line"]>>>, responseUrl?: string) => {
+    if (!call.slackChannel) {
+      await calls.linePosted(call.id, undefined, call.lineVersion);
+      return false;
+    }
     try {
-      await messenger.update(call.slackChannel, call.slackTs, renderCall(call, call.lead, note));
+      const result = await messenger.postToChannel(
+        { channel: call.slackChannel, threadTs: call.slackThreadTs ?? undefined, responseUrl },
+        callLineMessage(call),
+      );
+      // Posted through a response_url there is no message to edit: the line stays as posted.
+      if (result.ts) {
+        await calls.linePosted(
+          call.id,
+          { channel: result.channel ?? call.slackChannel, ts: result.ts },
+          call.lineVersion,
+        );
+      } else await calls.linePosted(call.id, undefined, call.lineVersion);
+      return true;
     } catch (error) {
-      log.warn({ err: error, callId }, "could not update the call message");
+      log.warn({ err: error, callId: call.id }, "could not post the call line");
+      await calls.linePosted(call.id, undefined, call.lineVersion);
+      return false;
     }
   };
+
   return {
-    async announce(call, lead, target) {
-      const posted = await messenger.postToChannel(target, renderCall(call, lead));
-      await db.call.update({
-        where: { id: call.id },
-        data: {
-          slackChannel: posted.channel ?? target.channel,
-          slackTs: posted.ts ?? null,
-          slackThreadTs: target.threadTs ?? null,
-        },
-      });
+    async firstPost(callId, via) {
+      return catchUp(callId, { responseUrl: via?.responseUrl });
     },
-    refresh(callId, note) {
-      // One edit at a time per call: a burst of callbacks becomes one edit now and one with the
-      // latest state after it, instead of one chat.update each (Slack rate-limits chat.update).
-      const running = inFlight.get(callId);
-      if (running) {
-        running.again = true;
-        running.note = note ?? running.note;
-        return running.done;
-      }
-      const state: { again: boolean; note?: string; done: Promise<void> } = {
-        again: false,
-        note,
-        done: Promise.resolve(),
-      };
-      state.done = (async () => {
+    async changed(callId) {
+      await catchUp(callId);
+    },
+    async recording(callId, recording) {
+      const call = await calls.line(callId);
+      const threadTs = call?.slackTs ?? call?.slackThreadTs ?? undefined;
+      if (!call?.slackChannel) return "none";
+      if (recording.audio && threadTs) {
         try {
-          do {
-            state.again = false;
-            const pending = state.note;
-            state.note = undefined;
-            await render(callId, pending);
-          } while (state.again);
-        } finally {
-          inFlight.delete(callId);
+          await messenger.upload({
+            channel: call.slackChannel,
+            threadTs,
+            bytes: recording.audio,
+            filename: `call-${call.twilioSid}.mp3`,
+            title: `Recording of the call to ${call.lead.name}`,
+            comment: `:studio_microphone: Recording ${recording.sid} of call ${call.twilioSid}`,
+          });
+          return "uploaded";
+        } catch (error) {
+          log.warn({ err: error, callId }, "recording upload failed; posting the signed link instead");
         }
-      })();
-      inFlight.set(callId, state);
-      return state.done;
+      }
+      if (!recording.link) return "none";
+      await messenger.postToChannel(
+        { channel: call.slackChannel, threadTs },
+        recordingLinkMessage(call, recording.link),
+      );
+      return "linked";
     },
   };
 }

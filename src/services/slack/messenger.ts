@@ -1,6 +1,6 @@
-import type { KnownBlock } from "@slack/types";
+import type { KnownBlock, View } from "@slack/types";
+import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../../lib/log.js";
-import type { Deps } from "../index.js";
 
 export interface SlackMessage {
   text: string;
@@ -20,16 +20,41 @@ export interface Posted {
   via: "chat.postMessage" | "response_url";
 }
 
-/** The Slack adapter the services use: post, update and answer, with Slack's fallbacks in one place. */
+export interface SlackUserInfo {
+  id: string;
+  name?: string;
+  isAdmin: boolean;
+  tz?: string;
+}
+
+/**
+ * The one module that sends anything to Slack: post, update, ephemeral, DM, respond, upload, views.
+ * Slack's fallbacks live here (not in the bot's channel → the response_url; no response_url → an
+ * ephemeral message; no channel → a DM).
+ */
 export interface SlackMessenger {
   /** Posts for the channel to see; when the bot is not a member, answers in_channel via response_url. */
   postToChannel(target: PostTarget, message: SlackMessage): Promise<Posted>;
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
   /** Tells one person, ephemerally: response_url when there is one, else chat.postEphemeral, else a DM. */
   tell(user: string, target: Partial<PostTarget>, message: SlackMessage): Promise<void>;
+  /** Replaces the message a response_url belongs to (an ephemeral card, say). */
+  replace(responseUrl: string, message: SlackMessage): Promise<void>;
+  upload(file: {
+    channel: string;
+    threadTs?: string;
+    bytes: Buffer;
+    filename: string;
+    title: string;
+    comment?: string;
+  }): Promise<void>;
+  openView(triggerId: string, view: View): Promise<void>;
+  updateView(viewId: string, view: View): Promise<void>;
+  publishHome(userId: string, view: View): Promise<void>;
+  user(userId: string): Promise<SlackUserInfo | undefined>;
 }
 
-export function createSlackMessenger({ slack, log }: { slack: Deps["slack"]; log: Logger }): SlackMessenger {
+export function createSlackMessenger({ slack, log }: { slack: WebClient; log: Logger }): SlackMessenger {
   const viaResponseUrl = async (url: string, body: Record<string, unknown>) => {
     const res = await fetch(url, {
       method: "POST",
@@ -91,6 +116,48 @@ export function createSlackMessenger({ slack, log }: { slack: Deps["slack"]; log
         }
       }
       await slack.chat.postMessage({ channel: user, text: message.text, blocks: message.blocks });
+    },
+    async replace(responseUrl, message) {
+      await viaResponseUrl(responseUrl, {
+        response_type: "ephemeral",
+        replace_original: true,
+        text: message.text,
+        blocks: message.blocks,
+      });
+    },
+    async upload({ channel, threadTs, bytes, filename, title, comment }) {
+      await slack.files.uploadV2({
+        channel_id: channel,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        file: bytes,
+        filename,
+        title,
+        ...(comment ? { initial_comment: comment } : {}),
+      } as Parameters<WebClient["files"]["uploadV2"]>[0]);
+    },
+    async openView(triggerId, view) {
+      await slack.views.open({ trigger_id: triggerId, view });
+    },
+    async updateView(viewId, view) {
+      await slack.views.update({ view_id: viewId, view });
+    },
+    async publishHome(userId, view) {
+      await slack.views.publish({ user_id: userId, view });
+    },
+    async user(userId) {
+      try {
+        const { user } = await slack.users.info({ user: userId });
+        if (!user?.id) return undefined;
+        return {
+          id: user.id,
+          name: user.profile?.display_name || user.real_name || user.name,
+          isAdmin: Boolean(user.is_admin || user.is_owner || user.is_primary_owner),
+          tz: user.tz,
+        };
+      } catch (error) {
+        log.warn({ err: error, code: slackError(error) }, "users.info failed");
+        return undefined;
+      }
     },
   };
 }

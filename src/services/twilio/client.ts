@@ -62,6 +62,14 @@ export function toTwilioError(error: unknown): ExternalError | undefined {
   return undefined;
 }
 
+/**
+ * Twilio looked at the request and said no: a 4xx with Twilio's error code. Nothing was placed.
+ * A 5xx, a timeout or a reset is not a refusal: Twilio may have acted, so the caller reconciles.
+ */
+export function isTwilioRefusal(error: unknown): boolean {
+  return error instanceof twilio.RestException && error.status >= 400 && error.status < 500 && Boolean(error.code);
+}
+
 /** A timeout or network failure: Twilio may or may not have acted on the request. */
 export function isAmbiguousTwilioFailure(error: unknown): boolean {
   if (error instanceof twilio.RestException) return false;

@@ -44,7 +44,7 @@ export function simpleCallTwiml(message: string, options: ScriptOptions = {}): s
   return response.toString();
 }
 
-/** Voice bridge: the message, then the lead is dialled through to the agent, showing the Twilio number. */
+/** Voice bridge: the message, then the lead is dialed through to the agent, showing the Twilio number. */
 export function bridgeCallTwiml(
   message: string,
   agentPhone: string,
@@ -83,7 +83,7 @@ export function optOutTwiml(): string {
   return response.toString();
 }
 
-/** Browser call: the agent's browser leg is dialled to the lead's number (looked up on the server). */
+/** Browser call: the agent's browser leg is dialed to the lead's number (looked up on the server). */
 export function browserCallTwiml(leadPhone: string, callerId: string): string {
   const response = new VoiceResponse();
   const dial = response.dial({ callerId });

@@ -1,0 +1,19 @@
+/**
+ * How the calls domain tells people about a call without knowing Slack: the Slack adapter
+ * implements it (src/services/slack/call-lines.ts) by rendering the call's line and posting it.
+ */
+export interface CallNotifier {
+  /**
+   * Posts the call's line for the first time. Only the path that placed the call does this: it may
+   * hold the command's response_url, the way to answer in a channel the bot is not in.
+   * Resolves false when the line could not be posted anywhere.
+   */
+  firstPost(callId: number, via?: { responseUrl?: string }): Promise<boolean>;
+  /** Something the line shows has changed: bring it up to date (coalesced; one editor across instances). */
+  changed(callId: number): Promise<void>;
+  /** Puts a call's recording in the line's thread: the audio as a file, else the link. Returns which, or "none". */
+  recording(
+    callId: number,
+    recording: { sid: string; audio?: Buffer; link?: string },
+  ): Promise<"uploaded" | "linked" | "none">;
+}

@@ -1,0 +1,73 @@
+import type { Logger } from "../../lib/log.js";
+import type { TaskTracker } from "../../lib/tasks.js";
+import type { SettingsService } from "../setup/settings.js";
+import type { TwilioFor } from "../twilio/client.js";
+import type { CallStore } from "./call-store.js";
+
+export interface CallPrices {
+  /** Starts looking up an ended call's price (Twilio has it some seconds to minutes after the end). */
+  check(callId: number): void;
+  /** One lookup now; schedules the next on a miss. */
+  fetch(callId: number, attempt?: number): Promise<void>;
+  /** Price checks lost to a restart. */
+  resume(): Promise<void>;
+  stop(): void;
+}
+
+export function createCallPrices(deps: {
+  calls: CallStore;
+  settings: SettingsService;
+  twilioFor: TwilioFor;
+  tasks: TaskTracker;
+  clock: () => Date;
+  log: Logger;
+  delaysMs?: number[];
+}): CallPrices {
+  const delays = deps.delaysMs ?? [5_000, 30_000, 120_000, 600_000];
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
+
+  const later = (ms: number, work: () => Promise<unknown>) => {
+    if (stopped) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      deps.tasks.run(work);
+    }, ms);
+    timer.unref();
+    timers.add(timer);
+  };
+
+  const prices: CallPrices = {
+    check(callId) {
+      later(delays[0] ?? 5_000, () => prices.fetch(callId, 0));
+    },
+    async fetch(callId, attempt = 0) {
+      const call = await deps.calls.byId(callId);
+      if (!call?.twilioSid || call.price !== null) return;
+      const { accountSid, authToken } = await deps.settings.get();
+      if (!accountSid || !authToken) return;
+      try {
+        const fetched = await deps.twilioFor({ accountSid, authToken }).calls(call.twilioSid).fetch();
+        if (fetched.price !== null && fetched.price !== undefined && fetched.price !== "") {
+          await deps.calls.setPrice(callId, { price: fetched.price, unit: fetched.priceUnit ?? null }, deps.clock());
+          return;
+        }
+      } catch (error) {
+        deps.log.warn({ err: error, callId }, "price lookup failed");
+      }
+      await deps.calls.setPrice(callId, undefined, deps.clock());
+      const next = delays[attempt + 1];
+      if (next !== undefined) later(next, () => prices.fetch(callId, attempt + 1));
+    },
+    async resume() {
+      const since = new Date(deps.clock().getTime() - 24 * 3600_000);
+      for (const callId of await deps.calls.endedWithoutPrice(since)) prices.check(callId);
+    },
+    stop() {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+  return prices;
+}

@@ -1,0 +1,397 @@
+import type { Call, Lead } from "@prisma/client";
+import type Database from "better-sqlite3";
+import type { Db } from "../store/db.js";
+import { type CallFactKind, type CallMode, FINAL_STATUSES } from "./modes.js";
+
+/** How Prisma stores a DateTime in SQLite, so rows written here read back the same through Prisma. */
+export const sqliteDate = (date: Date) => date.toISOString().replace("Z", "+00:00");
+
+/** A status change as the store writes it: what Twilio said, and what the lifecycle decided about it. */
+export interface StatusWrite {
+  callSid: string;
+  status: string;
+  sequence?: number;
+  rawTimestamp?: string;
+  durationSec?: number;
+  answeredBy?: string;
+  /** The statuses this one moves a call forward from; undefined for a status that is only recorded. */
+  movesFrom?: string[];
+  final: boolean;
+  now: Date;
+}
+
+export type StatusWriteResult =
+  | { outcome: "unknown-call" }
+  | { outcome: "recorded"; callId: number }
+  | { outcome: "moved"; callId: number };
+
+export interface NewCall {
+  lead: Pick<Lead, "id">;
+  mode: CallMode;
+  from: string;
+  to: string;
+  agentId: string;
+  status: string;
+  twilioSid?: string;
+  channel?: string;
+  threadTs?: string;
+  originKey?: string;
+}
+
+/** What a call's channel line is rendered from. */
+export type CallLine = Call & { lead: Pick<Lead, "id" | "name">; facts: CallFactKind[] };
+
+export type OpenResult =
+  | { opened: Call }
+  | { active: Call }
+  /** This click or schedule already placed a call (a replay). */
+  | { duplicateOrigin: Call };
+
+/**
+ * Every query of the calls domain. The status write has a fast path on SQLite (one synchronous
+ * transaction on a dedicated connection that never waits for a lock) and the same write through
+ * the ORM when that connection finds the database busy.
+ */
+export interface CallStore {
+  open(call: NewCall): Promise<OpenResult>;
+  /** Frees a guard left by a crash; true when this caller freed it. */
+  releaseGuard(callId: number, leadId: number): Promise<boolean>;
+  byId(id: number): Promise<Call | undefined>;
+  bySid(sid: string): Promise<Call | undefined>;
+  withLead(id: number): Promise<(Call & { lead: Lead }) | undefined>;
+  /** Twilio accepted the call: its SID and status, the "[Outbound Call]" note and the lead's last contact, at once. */
+  recordPlaced(
+    callId: number,
+    sid: string,
+    status: string,
+    note: { leadId: number; author: string; body: string },
+    now: Date,
+  ): Promise<Call>;
+  recordFailed(callId: number, failure: { code?: number | null; message: string }, now: Date): Promise<void>;
+  markUnknown(callId: number): Promise<void>;
+  /** Of these SIDs, the ones another call row already owns. */
+  knownSids(sids: string[]): Promise<Set<string>>;
+  applyStatus(write: StatusWrite): Promise<StatusWriteResult>;
+  /** Fills answeredBy if unset (AMD can arrive before or after the status that ends the call). */
+  setAnsweredBy(callId: number, answeredBy: string): Promise<void>;
+  /** Records a fact once; true the first time. Bumps the line version so the line shows it. */
+  addFact(callId: number, kind: CallFactKind): Promise<boolean>;
+  markVoicemailLeft(callId: number, note: { leadId: number; body: string }): Promise<void>;
+  addNote(leadId: number, author: string, body: string): Promise<void>;
+  /** Line editing: one editor per call across instances (a lease), and the version it showed. */
+  takeLineLock(callId: number, owner: string, until: Date, now: Date): Promise<boolean>;
+  releaseLineLock(callId: number, owner: string): Promise<void>;
+  line(callId: number): Promise<CallLine | undefined>;
+  linePosted(callId: number, where: { channel: string; ts: string } | undefined, version: number): Promise<void>;
+  lineShown(callId: number, version: number): Promise<void>;
+  /** Calls placed whose line was never posted (a crash between Twilio's answer and the post). */
+  unpostedLines(olderThan: Date): Promise<number[]>;
+  claimRecording(callSid: string, recordingSid: string): Promise<number | undefined>;
+  setPrice(callId: number, price: { price: string; unit: string | null } | undefined, now: Date): Promise<void>;
+  endedWithoutPrice(since: Date): Promise<number[]>;
+  agentPhone(agentId: string): Promise<string | undefined>;
+  setAgentPhone(agentId: string, phone: string): Promise<void>;
+  /** Poll leases: one poller per call across instances. */
+  claimPoll(callId: number, now: Date, until: Date): Promise<boolean>;
+  extendPoll(callId: number, until: Date): Promise<void>;
+  releasePolls(callIds: number[]): Promise<void>;
+  openPollable(since: Date): Promise<number[]>;
+}
+
+export function createCallStore({ db, writer }: { db: Db; writer?: Database.Database }): CallStore {
+  const fast = writer ? createFastStatusWrite(writer) : undefined;
+
+  const applyWithOrm = async (write: StatusWrite): Promise<StatusWriteResult> => {
+    const call = await db.call.findUnique({ where: { twilioSid: write.callSid } });
+    if (!call) return { outcome: "unknown-call" };
+    await db.callEvent.create({
+      data: {
+        callId: call.id,
+        status: write.status,
+        sequenceNumber: write.sequence ?? null,
+        rawTimestamp: write.rawTimestamp ?? null,
+        createdAt: write.now,
+      },
+    });
+    if (!write.movesFrom) return { outcome: "recorded", callId: call.id };
+    // A conditional update: of many concurrent callbacks, only the one that moves the call forward wins.
+    const moved = await db.call.updateMany({
+      where: { id: call.id, status: { in: write.movesFrom } },
+      data: {
+        status: write.status,
+        lineVersion: { increment: 1 },
+        ...(write.sequence !== undefined ? { lastSequence: write.sequence } : {}),
+        ...(write.answeredBy ? { answeredBy: write.answeredBy } : {}),
+        ...(write.final ? { endedAt: write.now, activeLeadId: null, durationSec: write.durationSec ?? 0 } : {}),
+      },
+    });
+    if (moved.count > 0) return { outcome: "moved", callId: call.id };
+    if (write.answeredBy && !call.answeredBy) {
+      await db.call.updateMany({
+        where: { id: call.id, answeredBy: null },
+        data: { answeredBy: write.answeredBy, lineVersion: { increment: 1 } },
+      });
+    }
+    return { outcome: "recorded", callId: call.id };
+  };
+
+  const store: CallStore = {
+    async open(call) {
+      const data = {
+        leadId: call.lead.id,
+        activeLeadId: call.lead.id,
+        mode: call.mode,
+        fromNumber: call.from,
+        toNumber: call.to,
+        status: call.status,
+        placedBy: call.agentId,
+        twilioSid: call.twilioSid,
+        slackChannel: call.channel,
+        slackThreadTs: call.threadTs,
+        originKey: call.originKey,
+      };
+      try {
+        return { opened: await db.call.create({ data }) };
+      } catch (error) {
+        if ((error as { code?: string }).code !== "P2002") throw error;
+        if (call.originKey) {
+          const same = await db.call.findUnique({ where: { originKey: call.originKey } });
+          if (same) return { duplicateOrigin: same };
+        }
+        const active = await db.call.findUnique({ where: { activeLeadId: call.lead.id } });
+        if (active) return { active };
+        // The guard was freed between the insert and the lookup: one more try decides.
+        return { opened: await db.call.create({ data }) };
+      }
+    },
+    async releaseGuard(callId, leadId) {
+      const freed = await db.call.updateMany({
+        where: { id: callId, activeLeadId: leadId },
+        data: { activeLeadId: null },
+      });
+      return freed.count === 1;
+    },
+    async byId(id) {
+      return (await db.call.findUnique({ where: { id } })) ?? undefined;
+    },
+    async bySid(sid) {
+      return (await db.call.findUnique({ where: { twilioSid: sid } })) ?? undefined;
+    },
+    async withLead(id) {
+      return (await db.call.findUnique({ where: { id }, include: { lead: true } })) ?? undefined;
+    },
+    async recordPlaced(callId, sid, status, note, now) {
+      return db.$transaction(async (tx) => {
+        const updated = await tx.call.update({
+          where: { id: callId },
+          data: { twilioSid: sid, status, lineVersion: { increment: 1 } },
+        });
+        await tx.note.create({ data: { leadId: note.leadId, author: note.author, body: note.body } });
+        await tx.lead.update({ where: { id: note.leadId }, data: { lastContactedAt: now } });
+        return updated;
+      });
+    },
+    async recordFailed(callId, failure, now) {
+      await db.call.update({
+        where: { id: callId },
+        data: {
+          status: "failed",
+          activeLeadId: null,
+          errorCode: failure.code ?? null,
+          errorMessage: failure.message.slice(0, 500),
+          endedAt: now,
+          lineVersion: { increment: 1 },
+        },
+      });
+    },
+    async markUnknown(callId) {
+      await db.call.update({ where: { id: callId }, data: { status: "unknown", lineVersion: { increment: 1 } } });
+    },
+    async knownSids(sids) {
+      if (sids.length === 0) return new Set();
+      const rows = await db.call.findMany({ where: { twilioSid: { in: sids } }, select: { twilioSid: true } });
+      return new Set(rows.map((row) => row.twilioSid!));
+    },
+    async applyStatus(write) {
+      const result = fast?.(write);
+      if (result && result !== "busy") return result;
+      return applyWithOrm(write);
+    },
+    async setAnsweredBy(callId, answeredBy) {
+      await db.call.updateMany({
+        where: { id: callId, status: { notIn: [...FINAL_STATUSES] } },
+        data: { answeredBy, lineVersion: { increment: 1 } },
+      });
+    },
+    async addFact(callId, kind) {
+      try {
+        await db.$transaction([
+          db.callFact.create({ data: { callId, kind } }),
+          db.call.update({ where: { id: callId }, data: { lineVersion: { increment: 1 } } }),
+        ]);
+        return true;
+      } catch (error) {
+        if ((error as { code?: string }).code === "P2002") return false;
+        throw error;
+      }
+    },
+    async markVoicemailLeft(callId, note) {
+      await db.$transaction([
+        db.call.update({ where: { id: callId }, data: { voicemailLeft: true, lineVersion: { increment: 1 } } }),
+        db.note.create({ data: { leadId: note.leadId, author: "Leadline", body: note.body } }),
+      ]);
+    },
+    async addNote(leadId, author, body) {
+      await db.note.create({ data: { leadId, author, body } });
+    },
+    async takeLineLock(callId, owner, until, now) {
+      const taken = await db.call.updateMany({
+        where: { id: callId, OR: [{ lineLock: null }, { lineLockUntil: { lt: now } }] },
+        data: { lineLock: owner, lineLockUntil: until },
+      });
+      return taken.count === 1;
+    },
+    async releaseLineLock(callId, owner) {
+      await db.call.updateMany({
+        where: { id: callId, lineLock: owner },
+        data: { lineLock: null, lineLockUntil: null },
+      });
+    },
+    async line(callId) {
+      const call = await db.call.findUnique({
+        where: { id: callId },
+        include: { lead: { select: { id: true, name: true } }, facts: { orderBy: { id: "asc" } } },
+      });
+      if (!call) return undefined;
+      return { ...call, facts: call.facts.map((fact) => fact.kind as CallFactKind) };
+    },
+    async linePosted(callId, where, version) {
+      await db.call.update({
+        where: { id: callId },
+        data: where
+          ? { slackChannel: where.channel, slackTs: where.ts, lineState: "posted", lineShown: version }
+          : { lineState: "none", lineShown: version },
+      });
+    },
+    async lineShown(callId, version) {
+      await db.call.updateMany({ where: { id: callId, lineShown: { lt: version } }, data: { lineShown: version } });
+    },
+    async unpostedLines(olderThan) {
+      const rows = await db.call.findMany({
+        where: { lineState: "pending", twilioSid: { not: null }, createdAt: { lt: olderThan } },
+        select: { id: true },
+        take: 100,
+      });
+      return rows.map((row) => row.id);
+    },
+    async claimRecording(callSid, recordingSid) {
+      const call = await db.call.findUnique({ where: { twilioSid: callSid } });
+      if (!call) return undefined;
+      const claimed = await db.call.updateMany({ where: { id: call.id, recordingSid: null }, data: { recordingSid } });
+      return claimed.count === 1 ? call.id : undefined;
+    },
+    async setPrice(callId, price, now) {
+      await db.call.update({
+        where: { id: callId },
+        data: price ? { price: price.price, priceUnit: price.unit, priceCheckedAt: now } : { priceCheckedAt: now },
+      });
+    },
+    async endedWithoutPrice(since) {
+      const rows = await db.call.findMany({
+        where: { price: null, twilioSid: { not: null }, endedAt: { gt: since }, status: { in: [...FINAL_STATUSES] } },
+        select: { id: true },
+      });
+      return rows.map((row) => row.id);
+    },
+    async agentPhone(agentId) {
+      return (await db.agentSetting.findUnique({ where: { slackUserId: agentId } }))?.phone;
+    },
+    async setAgentPhone(agentId, phone) {
+      await db.agentSetting.upsert({
+        where: { slackUserId: agentId },
+        create: { slackUserId: agentId, phone },
+        update: { phone },
+      });
+    },
+    async claimPoll(callId, now, until) {
+      const claimed = await db.call.updateMany({
+        where: { id: callId, OR: [{ pollLeaseUntil: null }, { pollLeaseUntil: { lt: now } }] },
+        data: { pollLeaseUntil: until },
+      });
+      return claimed.count === 1;
+    },
+    async extendPoll(callId, until) {
+      await db.call.updateMany({ where: { id: callId }, data: { pollLeaseUntil: until } });
+    },
+    async releasePolls(callIds) {
+      if (callIds.length > 0)
+        await db.call.updateMany({ where: { id: { in: callIds } }, data: { pollLeaseUntil: null } });
+    },
+    async openPollable(since) {
+      const rows = await db.call.findMany({
+        where: { twilioSid: { not: null }, status: { notIn: [...FINAL_STATUSES] }, createdAt: { gt: since } },
+        select: { id: true },
+      });
+      return rows.map((row) => row.id);
+    },
+  };
+  return store;
+}
+
+/**
+ * The status-callback write as one synchronous SQLite transaction: record the event and move the
+ * call forward only from a lower status, in tens of microseconds instead of four ORM round trips.
+ * The connection never waits for a lock (busy_timeout 0): waiting synchronously would block the
+ * event loop that an ORM transaction holding the lock needs to finish. "busy" sends the write to the ORM.
+ */
+function createFastStatusWrite(writer: Database.Database): (write: StatusWrite) => StatusWriteResult | "busy" {
+  const findCall = writer.prepare(`SELECT "id", "answeredBy" FROM "Call" WHERE "twilioSid" = ?`);
+  const insertEvent = writer.prepare(
+    `INSERT INTO "CallEvent" ("callId", "status", "sequenceNumber", "rawTimestamp", "createdAt") VALUES (?, ?, ?, ?, ?)`,
+  );
+  const move = writer.prepare(
+    `UPDATE "Call" SET "status" = @status,
+       "lastSequence" = COALESCE(@sequence, "lastSequence"),
+       "answeredBy" = COALESCE(@answeredBy, "answeredBy"),
+       "lineVersion" = "lineVersion" + 1,
+       "updatedAt" = @now,
+       "endedAt" = CASE WHEN @final THEN @now ELSE "endedAt" END,
+       "activeLeadId" = CASE WHEN @final THEN NULL ELSE "activeLeadId" END,
+       "durationSec" = CASE WHEN @final THEN @duration ELSE "durationSec" END
+     WHERE "id" = @id AND "status" IN (SELECT value FROM json_each(@from))`,
+  );
+  const fillAnsweredBy = writer.prepare(
+    `UPDATE "Call" SET "answeredBy" = ?, "lineVersion" = "lineVersion" + 1, "updatedAt" = ? WHERE "id" = ? AND "answeredBy" IS NULL`,
+  );
+
+  const apply = writer.transaction((write: StatusWrite): StatusWriteResult => {
+    const call = findCall.get(write.callSid) as { id: number; answeredBy: string | null } | undefined;
+    if (!call) return { outcome: "unknown-call" };
+    const now = sqliteDate(write.now);
+    insertEvent.run(call.id, write.status, write.sequence ?? null, write.rawTimestamp ?? null, now);
+    if (!write.movesFrom) return { outcome: "recorded", callId: call.id };
+    const moved = move.run({
+      id: call.id,
+      status: write.status,
+      sequence: write.sequence ?? null,
+      answeredBy: write.answeredBy ?? null,
+      now,
+      final: write.final ? 1 : 0,
+      duration: write.durationSec ?? 0,
+      from: JSON.stringify(write.movesFrom),
+    });
+    if (moved.changes > 0) return { outcome: "moved", callId: call.id };
+    if (write.answeredBy && !call.answeredBy) fillAnsweredBy.run(write.answeredBy, now, call.id);
+    return { outcome: "recorded", callId: call.id };
+  });
+
+  return (write) => {
+    try {
+      // IMMEDIATE takes the write lock up front, so a busy database is found before anything is written.
+      return apply.immediate(write);
+    } catch (error) {
+      if ((error as { code?: string }).code === "SQLITE_BUSY") return "busy";
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,59 @@
+import { dialCheck } from "../../lib/phone.js";
+import type { TaskTracker } from "../../lib/tasks.js";
+import type { AuditService } from "../audit/audit.js";
+import type { LeadService } from "../leads/lead-service.js";
+import type { SettingsService } from "../setup/settings.js";
+import { connectToAgentTwiml, optOutTwiml, rejectTwiml } from "../twilio/twiml.js";
+import type { CallNotifier } from "./call-notifier.js";
+import type { CallStore } from "./call-store.js";
+
+export interface KeyMenu {
+  /** The lead pressed a key in the menu of an outbound (simple) call; returns the TwiML to play. */
+  menuKey(callId: number, callSid: string, digits: string): Promise<string>;
+}
+
+export function createKeyMenu(deps: {
+  calls: CallStore;
+  leads: Pick<LeadService, "markDoNotCall">;
+  settings: SettingsService;
+  audit: AuditService;
+  notifier: CallNotifier;
+  tasks: TaskTracker;
+  allowedCountries: readonly string[];
+}): KeyMenu {
+  const changed = (callId: number) => deps.tasks.run(() => deps.notifier.changed(callId));
+  return {
+    async menuKey(callId, callSid, digits) {
+      const call = await deps.calls.byId(callId);
+      // Only a call that played the menu (outbound simple) takes key presses, and only from its own SID.
+      if (!call || call.twilioSid !== callSid || call.mode !== "simple") return rejectTwiml("Goodbye.");
+      if (digits === "1") {
+        const settings = await deps.settings.get();
+        const agent = (await deps.calls.agentPhone(call.placedBy)) ?? settings.agentPhone;
+        const dialable = agent && dialCheck(agent, deps.allowedCountries).ok ? agent : undefined;
+        await deps.calls.addNote(
+          call.leadId,
+          "Leadline",
+          `[Menu] Lead pressed 1 to talk to the agent - Call SID: ${callSid}`,
+        );
+        await deps.calls.addFact(call.id, dialable ? "pressed_1_connected" : "pressed_1_no_agent");
+        changed(call.id);
+        if (!dialable)
+          return rejectTwiml("Sorry, your agent cannot be reached right now. They will call you back soon. Goodbye.");
+        return connectToAgentTwiml(dialable, call.fromNumber);
+      }
+      if (digits === "9") {
+        await deps.leads.markDoNotCall(
+          call.leadId,
+          "Leadline",
+          `[Opt-out] Lead pressed 9: marked do-not-call - Call SID: ${callSid}`,
+        );
+        await deps.audit.record("lead", "lead.opted_out", { leadId: call.leadId, callId: call.id });
+        await deps.calls.addFact(call.id, "pressed_9_opted_out");
+        changed(call.id);
+        return optOutTwiml();
+      }
+      return rejectTwiml("Thank you for your time. Goodbye.");
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import type { KnownBlock } from "@slack/types";
+import { ExternalError, UserError } from "../lib/errors.js";
+import { ids } from "../lib/ids.js";
+import { ago } from "../lib/time.js";
+import { escapeMrkdwn, escapeTruncate, mrkdwnSection, plain } from "./common.js";
+
+export const SOMETHING_WENT_WRONG =
+  "Something went wrong on Leadline's side. The team has been told in the logs; please try again in a minute.";
+
+/**
+ * The one place that turns an error into what a Slack user reads. Services throw typed errors with
+ * plain-English messages and data; this adds mentions, commands and buttons where they help, and
+ * escapes everything that came from people or from Twilio.
+ */
+export function errorMessage(
+  error: unknown,
+  options: { now: Date; what?: string } = { now: new Date() },
+): { text: string; blocks?: KnownBlock[] } {
+  if (error instanceof ExternalError) {
+    const service = error.service === "twilio" ? "Twilio" : "Slack";
+    const code = error.code !== undefined ? ` (${error.code})` : "";
+    const more = error.moreInfo && /^https:\/\/[\w./-]+$/.test(error.moreInfo) ? ` ${error.moreInfo}` : "";
+    return {
+      text: `:x: ${service} refused ${options.what ?? "the request"}${code}: ${escapeMrkdwn(error.message)}${more}`,
+    };
+  }
+  if (!(error instanceof UserError)) return { text: `:x: ${SOMETHING_WENT_WRONG}` };
+  const data = error.data;
+  const name = typeof data.leadName === "string" ? `*${escapeTruncate(data.leadName, 150)}*` : "the lead";
+  switch (error.code) {
+    case "already_calling": {
+      const started = typeof data.startedAt === "string" ? new Date(data.startedAt) : undefined;
+      const since = started ? `started ${ago(started, options.now)} ago` : "started just now";
+      const by =
+        typeof data.agentId === "string" && /^[UW][A-Z0-9]+$/.test(data.agentId) ? ` by <@${data.agentId}>` : "";
+      return { text: `:hourglass_flowing_sand: Already calling ${name} (${since}${by}). Nothing was dialed again.` };
+    }
+    case "missing_settings": {
+      // Labels are Leadline's own words (no user text): shown as they are.
+      const labels = Array.isArray(data.labels) ? data.labels.map(String).join(", ") : "";
+      return { text: `:x: Missing Twilio settings: ${labels}. An admin can run \`/twilio-setup\` to add them.` };
+    }
+    case "no_phone": {
+      const text = `:x: ${name} has no phone number. Add one to call them.`;
+      if (typeof data.leadId !== "number") return { text };
+      return {
+        text,
+        blocks: [
+          mrkdwnSection(text),
+          {
+            type: "actions",
+            elements: [
+              {
+                type: "button",
+                action_id: ids.lead.phoneAction,
+                text: plain("Add phone"),
+                value: String(data.leadId),
+                style: "primary",
+              },
+            ],
+          },
+        ],
+      };
+    }
+    default:
+      return { text: `:x: ${escapeMrkdwn(error.message)}` };
+  }
+}
+
+/** The same answer as plain text, for a modal field error (Slack shows those as plain text). */
+export function fieldError(error: unknown): string {
+  if (error instanceof UserError || error instanceof ExternalError) return error.message;
+  return SOMETHING_WENT_WRONG;
+}
