@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createLeadReader, createLeadService } from "../src/services/leads/lead-service.js";
+import { createLeadService } from "../src/services/leads/lead-service.js";
+import { createLeadReader } from "../src/services/leads/lead-store.js";
 import { applyMigrations, createDb, openReader } from "../src/services/store/db.js";
 import { seedLeads, summarize } from "./lib.js";
 

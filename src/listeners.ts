@@ -2,10 +2,10 @@ import type { App } from "@slack/bolt";
 import { registerCallLeadCommand } from "./commands/call-lead.js";
 import { registerLeadCommand } from "./commands/lead.js";
 import { registerTwilioSetupCommand } from "./commands/twilio-setup.js";
+import type { Deps } from "./deps.js";
 import { registerCallInteractions } from "./interactions/call.js";
 import { registerLeadInteractions } from "./interactions/lead.js";
 import { registerTwilioSetupInteractions } from "./interactions/twilio-setup.js";
-import type { Deps } from "./services/index.js";
 
 /** Every Slack surface registers its listeners here; listeners only translate to services. */
 export function registerSlackListeners(app: App, deps: Deps): void {

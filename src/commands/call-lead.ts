@@ -1,8 +1,8 @@
 import type { App } from "@slack/bolt";
+import type { Deps } from "../deps.js";
 import { cardOptions } from "../interactions/card-options.js";
 import { isExpected } from "../lib/errors.js";
 import type { CallMode } from "../services/calls/modes.js";
-import type { Deps } from "../services/index.js";
 import { agentSettingsModal, callCard, callHelp, missingSettingsNotice } from "../views/call-card.js";
 import { errorMessage } from "../views/errors.js";
 import { noMatch, searchResults } from "../views/lead-modals.js";

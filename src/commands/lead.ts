@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
+import type { Deps } from "../deps.js";
 import { cardOptions } from "../interactions/card-options.js";
 import { isExpected } from "../lib/errors.js";
-import type { Deps } from "../services/index.js";
 import { mrkdwnSection } from "../views/common.js";
 import { errorMessage } from "../views/errors.js";
 import { leadCard } from "../views/lead-card.js";

@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
+import type { Deps } from "../deps.js";
 import { isExpected } from "../lib/errors.js";
-import type { Deps } from "../services/index.js";
 import { errorMessage } from "../views/errors.js";
 import { clearConfirmBlocks, twilioSetupModal, twilioStatusBlocks } from "../views/twilio-setup.js";
 

@@ -1,4 +1,5 @@
-import type { Deps } from "../services/index.js";
+import type { Deps } from "../deps.js";
+import { pingDatabase } from "../services/store/db.js";
 import type { Router } from "./router.js";
 import { sendJson } from "./router.js";
 
@@ -11,7 +12,7 @@ export function registerHealth(
   router.add("GET", "/healthz", async ({ res }) => {
     let database = "reachable";
     try {
-      await db.$queryRawUnsafe("SELECT 1");
+      await pingDatabase(db);
     } catch (error) {
       log.error({ err: error }, "health check: database unreachable");
       database = "unreachable";

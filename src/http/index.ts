@@ -1,4 +1,4 @@
-import type { Deps } from "../services/index.js";
+import type { Deps } from "../deps.js";
 import { registerHealth } from "./health.js";
 import { registerLeadsApi } from "./leads-api.js";
 import { registerPhone, type SoftphoneOverride } from "./phone.js";

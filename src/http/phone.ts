@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, sep } from "node:path";
+import type { Deps } from "../deps.js";
 import { UserError } from "../lib/errors.js";
 import { projectRoot } from "../lib/paths.js";
-import type { Deps } from "../services/index.js";
 import { phoneErrorPage, phonePage } from "../views/phone-page.js";
 import { HttpError, type Router, readBody, sendJson, sendText } from "./router.js";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Deps } from "../services/index.js";
+import type { Deps } from "../deps.js";
 import { rejectTwiml } from "../services/twilio/twiml.js";
 import { HttpError, type Router, sendJson, sendText } from "./router.js";
 import { sendTwiml, verifiedTwilioParams } from "./twilio-webhooks.js";

@@ -1,5 +1,5 @@
+import type { Deps } from "../deps.js";
 import { ExternalError, UserError } from "../lib/errors.js";
-import type { Deps } from "../services/index.js";
 import { rejectTwiml } from "../services/twilio/twiml.js";
 import type { Router } from "./router.js";
 import { sendTwiml, verifiedTwilioParams } from "./twilio-webhooks.js";

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import twilio from "twilio";
-import type { Deps } from "../services/index.js";
+import type { Deps } from "../deps.js";
 import { HttpError, readBody } from "./router.js";
 
 /**

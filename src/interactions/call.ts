@@ -1,8 +1,8 @@
 import type { App, BlockAction } from "@slack/bolt";
+import type { Deps } from "../deps.js";
 import { isExpected, UserError } from "../lib/errors.js";
 import { agentFields, ids } from "../lib/ids.js";
 import type { CallTarget } from "../services/calls/call-service.js";
-import type { Deps } from "../services/index.js";
 import { agentSettingsSaved, browserLinkMessage, callPlacedUnposted } from "../views/call-card.js";
 import { errorMessage, fieldError } from "../views/errors.js";
 import { clickKeyOf, leadIdOf } from "./payloads.js";

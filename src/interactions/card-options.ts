@@ -1,4 +1,4 @@
-import type { Deps } from "../services/index.js";
+import type { Deps } from "../deps.js";
 import { browserCallsReady } from "../services/setup/settings.js";
 import type { LeadCardOptions } from "../views/lead-card.js";
 

@@ -1,8 +1,8 @@
 import type { App, BlockAction } from "@slack/bolt";
 import type { z } from "zod";
+import type { Deps } from "../deps.js";
 import { isExpected } from "../lib/errors.js";
 import { ids, leadFields } from "../lib/ids.js";
-import type { Deps } from "../services/index.js";
 import { DuplicateLeadError, type LeadFieldErrors, LeadValidationError } from "../services/leads/lead-service.js";
 import { errorMessage, fieldError } from "../views/errors.js";
 import { leadCard, leadCardText } from "../views/lead-card.js";

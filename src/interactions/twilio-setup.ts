@@ -1,7 +1,7 @@
 import type { App, BlockAction, ViewSubmitAction } from "@slack/bolt";
 import { TWILIO_SETUP_REFUSAL } from "../commands/twilio-setup.js";
+import type { Deps } from "../deps.js";
 import { INPUT_ACTION, ids, setupFields } from "../lib/ids.js";
-import type { Deps } from "../services/index.js";
 import { SETTING_KEYS, type SettingKey } from "../services/setup/settings.js";
 import type { FieldErrors, SetupInput, SetupOutcome } from "../services/setup/setup-flow.js";
 import { setupSavedMessage, twilioSetupChecking, twilioSetupDone, twilioSetupModal } from "../views/twilio-setup.js";

@@ -1,19 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { request } from "node:http";
+import { type AddressInfo, connect } from "node:net";
+import { networkInterfaces, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Writable } from "node:stream";
 import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SANDBOX_CHANNEL, SANDBOX_TWILIO, SANDBOX_USERS, type Sandbox, startSandbox } from "../../sandbox/sandbox.js";
+import type { SandboxMessage } from "../../sandbox/slack/workspace.js";
+import { CREATE_PARAMS, MAGIC_TO } from "../../sandbox/twilio/simulator.js";
 import { createLogger } from "../../src/lib/log.js";
-import {
-  SANDBOX_CHANNEL,
-  SANDBOX_TWILIO,
-  SANDBOX_USERS,
-  type Sandbox,
-  startSandbox,
-} from "../../src/sandbox/sandbox.js";
-import type { SandboxMessage } from "../../src/sandbox/slack/workspace.js";
-import { CREATE_PARAMS, MAGIC_TO } from "../../src/sandbox/twilio/simulator.js";
 import { eventually } from "../helpers/app.js";
 
 const MARIA = SANDBOX_USERS.admin.id;
@@ -39,7 +35,7 @@ afterAll(async () => {
 async function consolePost(path: string, body: Record<string, unknown>) {
   const res = await fetch(`${sandbox.consoleUrl}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "x-sandbox-token": sandbox.consoleToken },
     body: JSON.stringify(body),
   });
   expect(res.status).toBe(200);
@@ -87,7 +83,7 @@ describe("the sandbox", () => {
     ).rejects.toThrow(/never runs with NODE_ENV=production/);
   });
 
-  it("is not reachable from npm start: nothing main.ts loads imports src/sandbox", () => {
+  it("is not reachable from npm start: nothing main.ts loads imports sandbox/", () => {
     const seen = new Set<string>();
     const visit = (file: string) => {
       if (seen.has(file)) return;
@@ -99,7 +95,8 @@ describe("the sandbox", () => {
     };
     visit(new URL("../../src/main.ts", import.meta.url).pathname);
     expect(seen.size).toBeGreaterThan(20);
-    expect([...seen].filter((file) => file.includes("/sandbox/"))).toEqual([]);
+    const sandboxDir = new URL("../../sandbox/", import.meta.url).pathname;
+    expect([...seen].filter((file) => file.startsWith(sandboxDir) || file.includes("/sandbox/"))).toEqual([]);
   });
 
   it("seeds demo leads and a Twilio account that is stored encrypted", async () => {
@@ -229,6 +226,106 @@ describe("the sandbox", () => {
       });
     expect((await post(`${good.slice(0, -2)}AA`)).status).toBe(403);
     expect((await post(good)).status).toBeLessThan(300);
+  });
+});
+
+describe("the sandbox serves only this machine", () => {
+  const ports = () => ({
+    console: Number(new URL(sandbox.consoleUrl).port),
+    app: Number(new URL(sandbox.appUrl).port),
+    twilio: Number(new URL(sandbox.twilio.url).port),
+  });
+
+  /** Whether a TCP connection to host:port is accepted. */
+  const accepts = (host: string, port: number) =>
+    new Promise<boolean>((resolveConnect) => {
+      const socket = connect({ host, port });
+      socket.setTimeout(1_000);
+      socket.once("connect", () => {
+        socket.destroy();
+        resolveConnect(true);
+      });
+      socket.once("error", () => resolveConnect(false));
+      socket.once("timeout", () => {
+        socket.destroy();
+        resolveConnect(false);
+      });
+    });
+
+  it("binds the console, Leadline and the simulated Twilio to 127.0.0.1, not to every interface", async () => {
+    expect((sandbox.leadline.server.address() as AddressInfo).address).toBe("127.0.0.1");
+    for (const url of [sandbox.consoleUrl, sandbox.appUrl, sandbox.twilio.url]) {
+      expect(new URL(url).hostname).toBe("127.0.0.1");
+    }
+    // This machine's other addresses (IPv6 loopback, network interfaces) reach none of them.
+    const others = [
+      "::1",
+      ...Object.values(networkInterfaces())
+        .flat()
+        .filter((info) => info && info.family === "IPv4" && info.address !== "127.0.0.1")
+        .map((info) => info!.address),
+    ];
+    for (const port of Object.values(ports())) {
+      expect(await accepts("127.0.0.1", port)).toBe(true);
+      for (const host of others) expect(await accepts(host, port), `${host}:${port}`).toBe(false);
+    }
+  });
+
+  it("refuses console POSTs without this run's token, with a wrong one, or from another origin", async () => {
+    const before = sandbox.workspace.messages.length;
+    const attempt = (headers: Record<string, string>) =>
+      fetch(`${sandbox.consoleUrl}/sandbox/command`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ user: MARIA, text: "a line typed by another site" }),
+      });
+    const own = new URL(sandbox.consoleUrl).origin;
+    const token = sandbox.consoleToken;
+    expect(token.length).toBeGreaterThanOrEqual(32);
+    expect((await attempt({})).status).toBe(403);
+    expect((await attempt({ "x-sandbox-token": `${token.slice(0, -1)}x` })).status).toBe(403);
+    expect((await attempt({ "x-sandbox-token": "" })).status).toBe(403);
+    expect((await attempt({ "x-sandbox-token": token, origin: "https://evil.example" })).status).toBe(403);
+    expect((await attempt({ "x-sandbox-token": token, origin: "null" })).status).toBe(403);
+    // A cross-site form post (no custom header possible) is refused like any other.
+    const form = await fetch(`${sandbox.consoleUrl}/sandbox/command`, {
+      method: "POST",
+      headers: { "content-type": "text/plain", origin: "https://evil.example" },
+      body: JSON.stringify({ user: MARIA, text: "/twilio-setup" }),
+    });
+    expect(form.status).toBe(403);
+    expect(sandbox.workspace.messages.length).toBe(before);
+
+    expect((await attempt({ "x-sandbox-token": token, origin: own })).status).toBe(200);
+    expect((await attempt({ "x-sandbox-token": token })).status).toBe(200);
+    expect(sandbox.workspace.messages.length).toBe(before + 2);
+  });
+
+  it("hands the token to the console page only, and answers only to this machine's host names", async () => {
+    const page = await (await fetch(`${sandbox.consoleUrl}/sandbox`)).text();
+    expect(page).toContain(`<meta name="sandbox-token" content="${sandbox.consoleToken}">`);
+    // A page on another site that rebinds its name to 127.0.0.1 is refused, so it cannot read the token.
+    const rebound = await new Promise<{ status: number; body: string }>((resolveGet, reject) => {
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port: ports().console,
+          path: "/sandbox",
+          headers: { host: `evil.example:${ports().console}` },
+        },
+        (res) => {
+          let body = "";
+          res.on("data", (chunk) => {
+            body += String(chunk);
+          });
+          res.on("end", () => resolveGet({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.once("error", reject);
+      req.end();
+    });
+    expect(rebound.status).toBe(421);
+    expect(rebound.body).not.toContain(sandbox.consoleToken);
   });
 });
 

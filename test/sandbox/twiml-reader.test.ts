@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readTwiml } from "../../src/sandbox/twilio/twiml-reader.js";
+import { readTwiml } from "../../sandbox/twilio/twiml-reader.js";
 import { bridgeCallTwiml, simpleCallTwiml } from "../../src/services/twilio/twiml.js";
 
 describe("readTwiml", () => {

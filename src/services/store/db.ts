@@ -100,3 +100,8 @@ export function openReader(file: string): Database.Database {
   reader.pragma("busy_timeout = 5000");
   return reader;
 }
+
+/** For /healthz: the database answers a query. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await db.$queryRawUnsafe("SELECT 1");
+}

@@ -1,4 +1,4 @@
-import { createLogger } from "../lib/log.js";
+import { createLogger } from "../src/lib/log.js";
 import { startSandbox } from "./sandbox.js";
 
 // `npm run sandbox`: Leadline with a simulated Slack and Twilio, for trying it and for development.

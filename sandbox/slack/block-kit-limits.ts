@@ -1,5 +1,5 @@
 // Block Kit limits (Slack's published limits, also in test/reference/slack/block_kit_limits.json): the
-// sandbox's Slack and the test fake refuse anything outside them with `invalid_blocks`, as Slack does.
+// simulated Slack (sandbox and tests) refuses anything outside them with `invalid_blocks`, as Slack does.
 type Json = Record<string, unknown>;
 
 function text(obj: unknown): string {

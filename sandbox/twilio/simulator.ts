@@ -1,12 +1,20 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import twilio from "twilio";
-import type { Logger } from "../../lib/log.js";
+import { createLogger, type Logger } from "../../src/lib/log.js";
+import { type OutageOptions, serveLocally } from "../lib/server.js";
 import { type Scenario, scenarioFor } from "./scenarios.js";
+import { twilioSignature } from "./signing.js";
 import { readTwiml, type TwimlNode } from "./twiml-reader.js";
 
 type Json = Record<string, unknown>;
+
+/**
+ * What happens to a call once Calls create accepted it. "play": the simulator plays it out (ringing,
+ * answer, TwiML, hang-up) and sends the signed webhooks the call asked for, as Twilio does.
+ * "hold": it stays `queued` and nothing is sent until `play(sid)`; tests drive the webhooks themselves.
+ */
+export type CallFlow = "play" | "hold";
 
 /** A simulated Twilio account: its credentials, numbers, API keys and TwiML Apps. */
 export interface SimAccount {
@@ -15,6 +23,8 @@ export interface SimAccount {
   numbers: Set<string>;
   apiKeys: Map<string, string>;
   apps: Map<string, { voiceUrl: string; statusCallback?: string }>;
+  /** Overrides the simulator's call flow for this account's calls. */
+  callFlow?: CallFlow;
 }
 
 export interface SimCall {
@@ -29,13 +39,20 @@ export interface SimCall {
   answeredAt?: number;
   endedAt?: Date;
   duration?: number;
+  /** Set by hand (Twilio prices a call a little after it ends); otherwise derived from the duration. */
+  price?: string | null;
   params: URLSearchParams;
+  /** The TwiML being played; empty until fetched from the call's Url or TwiML App. */
   twiml: string;
   /** Bumped by a call update; the TwiML being played stops and the new one starts. */
   generation: number;
   sequence: number;
   /** What happened on the line, in words, for the console's Twilio panel. */
   transcript: string[];
+  /** REST fields set by hand that the simulator does not model; shown over the computed ones. */
+  extra: Json;
+  /** Created under the "hold" flow and not played yet: only REST requests and tests change it. */
+  held?: boolean;
 }
 
 export interface SimEvent {
@@ -44,62 +61,73 @@ export interface SimEvent {
   text: string;
 }
 
+/** A REST request as it reached the simulator (recorded when `recordRequests` is on). */
+export interface TwilioRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  params: URLSearchParams;
+  accountSid?: string;
+  at: number;
+}
+
+/**
+ * Fault injection, changeable while the simulator runs. Operation names: account, numbers,
+ * createCall, listCalls, fetchCall, updateCall, recording, unknown.
+ */
+export interface TwilioFaults {
+  /** Milliseconds to wait before answering, per operation name; "*" applies to every operation. */
+  delays: Map<string, number>;
+  /** Destroy the socket instead of answering (a network failure) for the next N Calls creates. */
+  dropNextCreates: number;
+  /** Whether a dropped create was still placed on Twilio's side (the ambiguous case). */
+  dropPlacesCall: boolean;
+  /**
+   * Answer the next `count` Calls creates with `status` and Twilio's JSON error body (`code`, by
+   * default 20500, or 20429 / 20503 for 429 / 503). With `placesCall` the call is placed first.
+   */
+  failNextCreates?: { status: number; code?: number; count: number; placesCall?: boolean };
+}
+
 export interface TwilioSimulator {
   url: string;
   accounts: Map<string, SimAccount>;
   calls: Map<string, SimCall>;
   events: SimEvent[];
+  /** REST requests, oldest first, when `recordRequests` is on; may be emptied by the test. */
+  requests: TwilioRequest[];
+  faults: TwilioFaults;
   onEvent(listener: (event: SimEvent) => void): void;
   addAccount(account: Partial<SimAccount> & { sid: string; authToken: string }): SimAccount;
+  /** The call as Twilio's REST API shows it, live: setting a field changes the call (a test playing Twilio). */
+  resource(callSid: string): Json | undefined;
+  /** Plays out a held call from `queued`. */
+  play(callSid: string): void;
+  /** Connections are refused (or reset) until `reachable()` or for `forMs`. */
+  unreachable(options?: OutageOptions): Promise<void>;
+  reachable(): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface SimulatorOptions {
-  log: Logger;
+  log?: Logger;
   /** 1 plays calls at about real speed; tests use a fraction. Reported durations stay realistic. */
   pace?: number;
   port?: number;
+  /** "play" (the sandbox) or "hold" (integration tests); default "play". Accounts may override it. */
+  callFlow?: CallFlow;
+  /** Keep every REST request in `requests`. */
+  recordRequests?: boolean;
+  faults?: Partial<TwilioFaults>;
 }
 
-// Parameters Calls create accepts (Twilio's OpenAPI spec, api_v2010 CreateCall).
-export const CREATE_PARAMS = new Set([
-  "To",
-  "From",
-  "Method",
-  "FallbackUrl",
-  "FallbackMethod",
-  "StatusCallback",
-  "StatusCallbackEvent",
-  "StatusCallbackMethod",
-  "SendDigits",
-  "Timeout",
-  "Record",
-  "RecordingChannels",
-  "RecordingStatusCallback",
-  "RecordingStatusCallbackMethod",
-  "SipAuthUsername",
-  "SipAuthPassword",
-  "MachineDetection",
-  "MachineDetectionTimeout",
-  "RecordingStatusCallbackEvent",
-  "Trim",
-  "CallerId",
-  "MachineDetectionSpeechThreshold",
-  "MachineDetectionSpeechEndThreshold",
-  "MachineDetectionSilenceTimeout",
-  "AsyncAmd",
-  "AsyncAmdStatusCallback",
-  "AsyncAmdStatusCallbackMethod",
-  "Byoc",
-  "CallReason",
-  "CallToken",
-  "RecordingTrack",
-  "TimeLimit",
-  "ClientNotificationUrl",
-  "Url",
-  "Twiml",
-  "ApplicationSid",
-]);
+// Parameters Calls create accepts: Twilio's OpenAPI spec (api_v2010 CreateCall), read from the extract.
+const callsCreateSpec = JSON.parse(
+  readFileSync(new URL("../../test/reference/twilio/calls_create.json", import.meta.url), "utf8"),
+) as { operation: { requestBody: { content: Record<string, { schema: { properties: Json } }> } } };
+export const CREATE_PARAMS: ReadonlySet<string> = new Set(
+  Object.keys(callsCreateSpec.operation.requestBody.content["application/x-www-form-urlencoded"]!.schema.properties),
+);
 
 // Twilio's test numbers and the errors they give (Twilio's "test credentials" magic numbers).
 export const MAGIC_TO: Record<string, [number, string]> = {
@@ -116,12 +144,86 @@ const FINAL = new Set(["completed", "busy", "no-answer", "failed", "canceled"]);
 
 export const sidFrom = (prefix: string, seed: string) =>
   `${prefix}${createHash("sha256").update(seed).digest("hex").slice(0, 32)}`;
-const randomSid = (prefix: string) => `${prefix}${randomBytes(16).toString("hex")}`;
+export const randomSid = (prefix: string) => `${prefix}${randomBytes(16).toString("hex")}`;
 const rfc2822 = (date: Date) => date.toUTCString().replace("GMT", "+0000");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function restError(status: number, code: number, message: string): { status: number; body: Json } {
   return { status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } };
+}
+
+const SERVER_ERRORS: Record<number, string> = {
+  20429: "Too Many Requests",
+  20500: "Internal Server Error",
+  20503: "Service Unavailable",
+};
+
+function injectedError(status: number, code?: number): { status: number; body: Json } {
+  const chosen = code ?? (status === 429 ? 20429 : status === 503 ? 20503 : 20500);
+  return restError(status, chosen, SERVER_ERRORS[chosen] ?? "Injected failure");
+}
+
+/** The operation a REST request asks for; fault injection (delays) is keyed by it. */
+function operationOf(method: string, rest: string | undefined): string {
+  if (rest === undefined) return "account";
+  if (rest.startsWith("IncomingPhoneNumbers")) return "numbers";
+  if (rest === "Calls.json") return method === "POST" ? "createCall" : "listCalls";
+  if (/^Calls\/[^/]+\.json$/.test(rest)) return method === "POST" ? "updateCall" : "fetchCall";
+  if (rest.startsWith("Recordings/")) return "recording";
+  return "unknown";
+}
+
+/** The call as Twilio's REST API returns it. */
+function callJson(call: SimCall): Json {
+  return {
+    sid: call.sid,
+    account_sid: call.accountSid,
+    to: call.to,
+    from: call.from,
+    status: call.status,
+    direction: call.direction,
+    answered_by: call.answeredBy,
+    duration: call.duration === undefined ? null : String(call.duration),
+    price:
+      call.price !== undefined
+        ? call.price
+        : call.endedAt && call.duration
+          ? `-${(Math.ceil(call.duration / 60) * 0.014).toFixed(5)}`
+          : null,
+    price_unit: "USD",
+    start_time: call.answeredAt ? rfc2822(new Date(call.answeredAt)) : null,
+    end_time: call.endedAt ? rfc2822(call.endedAt) : null,
+    date_created: rfc2822(call.created),
+    date_updated: rfc2822(new Date()),
+    api_version: "2010-04-01",
+    uri: `/2010-04-01/Accounts/${call.accountSid}/Calls/${call.sid}.json`,
+    ...call.extra,
+  };
+}
+
+/** Writes one REST field into the call: the fields the simulator models change the call itself. */
+function setRestField(call: SimCall, key: string, value: unknown): void {
+  if (key === "status") call.status = String(value);
+  else if (key === "answered_by") call.answeredBy = value === null ? null : String(value);
+  else if (key === "duration") call.duration = value === null || value === undefined ? undefined : Number(value);
+  else if (key === "price") call.price = value === null || value === undefined ? null : String(value);
+  else call.extra[key] = value;
+}
+
+function liveResource(call: SimCall): Json {
+  return new Proxy({} as Json, {
+    get: (_target, key) => (typeof key === "string" ? callJson(call)[key] : undefined),
+    set: (_target, key, value) => {
+      if (typeof key === "string") setRestField(call, key, value);
+      return true;
+    },
+    has: (_target, key) => typeof key === "string" && key in callJson(call),
+    ownKeys: () => Object.keys(callJson(call)),
+    getOwnPropertyDescriptor: (_target, key) =>
+      typeof key === "string" && key in callJson(call)
+        ? { value: callJson(call)[key], enumerable: true, configurable: true, writable: true }
+        : undefined,
+  });
 }
 
 /** Verifies an access token minted with one of the account's API keys (HS256), as Twilio's edge does. */
@@ -154,16 +256,26 @@ function verifyAccessToken(
  * A stand-in for Twilio's REST API and voice network on 127.0.0.1: the account and number checks,
  * Calls create with Twilio's validation and error bodies, call fetch/list/update, recordings, and a
  * played-out lifecycle per call whose status, answering-machine, menu and voice webhooks are signed
- * with the account's Auth Token exactly as Twilio signs them.
+ * with the account's Auth Token exactly as Twilio signs them. The sandbox and the tests both use it.
  */
-export async function startTwilioSimulator(options: SimulatorOptions): Promise<TwilioSimulator> {
-  const log = options.log.child({ component: "twilio-simulator" });
+export async function startTwilioSimulator(options: SimulatorOptions = {}): Promise<TwilioSimulator> {
+  const log = (options.log ?? createLogger("silent")).child({ component: "twilio-simulator" });
   const pace = options.pace ?? 1;
+  const callFlow = options.callFlow ?? "play";
   const accounts = new Map<string, SimAccount>();
   const calls = new Map<string, SimCall>();
   const events: SimEvent[] = [];
+  const requests: TwilioRequest[] = [];
   const listeners: ((event: SimEvent) => void)[] = [];
+  const faults: TwilioFaults = {
+    delays: new Map(),
+    dropNextCreates: 0,
+    dropPlacesCall: true,
+    ...options.faults,
+  };
+  const resources = new WeakMap<SimCall, Json>();
   let closed = false;
+  let baseUrl = "";
 
   const note = (call: SimCall, text: string) => {
     call.transcript.push(text);
@@ -187,10 +299,12 @@ export async function startTwilioSimulator(options: SimulatorOptions): Promise<T
     call.answeredAt === undefined ? 0 : Math.max(1, Math.round((Date.now() - call.answeredAt) / pace / 1000));
 
   async function webhook(account: SimAccount, url: string, params: Record<string, string>): Promise<string> {
-    const signature = twilio.getExpectedTwilioSignature(account.authToken, url, params);
     const res = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-twilio-signature": twilioSignature(account.authToken, url, params),
+      },
       body: new URLSearchParams(params).toString(),
       signal: AbortSignal.timeout(15_000),
     });
@@ -264,7 +378,7 @@ export async function startTwilioSimulator(options: SimulatorOptions): Promise<T
       AccountSid: call.accountSid,
       CallSid: call.sid,
       RecordingSid: recordingSid,
-      RecordingUrl: `${simulator.url}/2010-04-01/Accounts/${call.accountSid}/Recordings/${recordingSid}`,
+      RecordingUrl: `${baseUrl}/2010-04-01/Accounts/${call.accountSid}/Recordings/${recordingSid}`,
       RecordingStatus: "completed",
       RecordingDuration: String(call.duration ?? 0),
       RecordingChannels: "1",
@@ -348,6 +462,16 @@ export async function startTwilioSimulator(options: SimulatorOptions): Promise<T
     }
   }
 
+  /** A call created with a Url or an ApplicationSid asks that URL for its TwiML once answered. */
+  async function fetchTwiml(call: SimCall): Promise<void> {
+    if (call.twiml) return;
+    const account = accounts.get(call.accountSid)!;
+    const appSid = call.params.get("ApplicationSid");
+    const url = call.params.get("Url") ?? (appSid ? account.apps.get(appSid)?.voiceUrl : undefined);
+    if (!url) throw new Error("the call has no TwiML, Url or TwiML App");
+    call.twiml = await webhook(account, url, callParams(call));
+  }
+
   /** An outbound-api call, from queued to its end. */
   async function runOutbound(call: SimCall) {
     const scenario = scenarioFor(call.to);
@@ -373,6 +497,7 @@ export async function startTwilioSimulator(options: SimulatorOptions): Promise<T
     if (call.params.get("MachineDetection")) void detectMachine(call, machine);
     else call.answeredBy = null;
     try {
+      await fetchTwiml(call);
       await play(call, scenario);
     } catch (error) {
       note(call, `application error: ${(error as Error).message}`);
@@ -431,25 +556,10 @@ export async function startTwilioSimulator(options: SimulatorOptions): Promise<T
     }
   }
 
-  const callJson = (call: SimCall): Json => ({
-    sid: call.sid,
-    account_sid: call.accountSid,
-    to: call.to,
-    from: call.from,
-    status: call.status,
-    direction: call.direction,
-    answered_by: call.answeredBy,
-    duration: call.duration === undefined ? null : String(call.duration),
-    price: call.endedAt && call.duration ? `-${(Math.ceil(call.duration / 60) * 0.014).toFixed(5)}` : null,
-    price_unit: "USD",
-    start_time: call.answeredAt ? rfc2822(new Date(call.answeredAt)) : null,
-    end_time: call.endedAt ? rfc2822(call.endedAt) : null,
-    date_created: rfc2822(call.created),
-    date_updated: rfc2822(new Date()),
-    api_version: "2010-04-01",
-    uri: `/2010-04-01/Accounts/${call.accountSid}/Calls/${call.sid}.json`,
-  });
+  const startPlaying = (call: SimCall) =>
+    void runOutbound(call).catch((error: unknown) => log.error({ err: error }, "simulated call failed"));
 
+  /** Calls create: Twilio's validation and error codes, then the call (played out or held). */
   function createCall(account: SimAccount, params: URLSearchParams): { status: number; body: Json } {
     for (const key of params.keys()) {
       if (!CREATE_PARAMS.has(key)) return restError(400, 21205, `Unknown parameter ${key}`);
@@ -458,14 +568,19 @@ export async function startTwilioSimulator(options: SimulatorOptions): Promise<T
     const from = params.get("From");
     if (!to) return restError(400, 21201, "No 'To' number is specified");
     if (!from) return restError(400, 21213, "No 'From' number is specified");
-    const twiml = params.get("Twiml");
-    if (!twiml) return restError(400, 21205, "Url, Twiml or ApplicationSid is required (the simulator plays Twiml)");
+    const twiml = params.get("Twiml") ?? "";
+    const appSid = params.get("ApplicationSid");
+    if (!twiml && !params.get("Url") && !appSid)
+      return restError(400, 21205, "Url, Twiml or ApplicationSid is required");
     if (twiml.length > 4000) return restError(400, 21230, "Twiml exceeds 4000 characters");
-    try {
-      readTwiml(twiml);
-    } catch (error) {
-      return restError(400, 12100, `Document parse failure: ${(error as Error).message}`);
+    if (twiml) {
+      try {
+        readTwiml(twiml);
+      } catch (error) {
+        return restError(400, 12100, `Document parse failure: ${(error as Error).message}`);
+      }
     }
+    if (appSid && !account.apps.has(appSid)) return restError(400, 21218, "Invalid ApplicationSid");
     if (!account.numbers.has(from))
       return restError(400, 21210, `The source phone number provided, ${from}, is not yet verified for your account.`);
     const magic = MAGIC_TO[to];
@@ -486,11 +601,41 @@ export async function startTwilioSimulator(options: SimulatorOptions): Promise<T
       generation: 0,
       sequence: 0,
       transcript: [],
+      extra: {},
     };
+    call.held = (account.callFlow ?? callFlow) === "hold";
     calls.set(call.sid, call);
-    note(call, `call created to ${to} (${scenarioFor(to).describe})`);
-    void runOutbound(call).catch((error: unknown) => log.error({ err: error }, "simulated call failed"));
+    note(call, `call created to ${to} (${call.held ? "held: it plays out when asked" : scenarioFor(to).describe})`);
+    if (!call.held) startPlaying(call);
     return { status: 201, body: callJson(call) };
+  }
+
+  function updateCall(call: SimCall, params: URLSearchParams): { status: number; body: Json } {
+    if (FINAL.has(call.status)) return restError(400, 21220, "Call is not in-progress. Cannot redirect.");
+    const twiml = params.get("Twiml");
+    if (twiml) {
+      try {
+        readTwiml(twiml);
+      } catch (error) {
+        return restError(400, 12100, `Document parse failure: ${(error as Error).message}`);
+      }
+      call.twiml = twiml;
+      call.generation += 1;
+    }
+    const status = params.get("Status");
+    if (status === "completed" || status === "canceled") {
+      call.generation += 1;
+      const ending = call.answeredAt ? "completed" : "canceled";
+      // A held call only changes state; a playing one ends with its final callback, as on Twilio.
+      if (call.held) {
+        call.status = ending;
+        call.endedAt = new Date();
+        note(call, `status: ${ending} (call update)`);
+      } else {
+        void finish(call, ending);
+      }
+    }
+    return { status: 200, body: callJson(call) };
   }
 
   function rest(
@@ -498,20 +643,16 @@ export async function startTwilioSimulator(options: SimulatorOptions): Promise<T
     path: string,
     query: URLSearchParams,
     params: URLSearchParams,
-    auth: { user: string; pass: string } | undefined,
+    account: SimAccount,
   ): { status: number; body: Json | Buffer } {
-    const match = /^\/2010-04-01\/Accounts\/([^/]+?)(?:\.json|\/(.+))$/.exec(path);
-    if (!match) return restError(404, 20404, "The requested resource was not found");
-    const [, sid, rest] = match as unknown as [string, string, string | undefined];
-    const account = accounts.get(sid);
-    if (!auth || !account || auth.user !== sid || auth.pass !== account.authToken)
-      return restError(401, 20003, "Authenticate");
+    const sid = account.sid;
+    const rest = /^\/2010-04-01\/Accounts\/[^/]+?(?:\.json|\/(.+))$/.exec(path)?.[1];
     if (!rest && method === "GET") {
       return {
         status: 200,
         body: {
           sid,
-          friendly_name: "Leadline sandbox account",
+          friendly_name: "Leadline simulated account",
           status: "active",
           type: "Full",
           date_created: rfc2822(new Date(0)),
@@ -553,31 +694,13 @@ export async function startTwilioSimulator(options: SimulatorOptions): Promise<T
       };
     }
     const recording = /^Recordings\/(RE[0-9a-f]{32})(\.mp3|\.wav)?$/.exec(rest ?? "");
-    if (recording && method === "GET") return { status: 200, body: silentMp3() };
+    if (recording && method === "GET") return { status: 200, body: simulatedRecording(recording[1]!) };
     const callMatch = /^Calls\/(CA[0-9a-f]{32})\.json$/.exec(rest ?? "");
     const call = callMatch ? calls.get(callMatch[1]!) : undefined;
     if (callMatch && (!call || call.accountSid !== sid))
       return restError(404, 20404, "The requested resource was not found");
     if (call && method === "GET") return { status: 200, body: callJson(call) };
-    if (call && method === "POST") {
-      if (FINAL.has(call.status)) return restError(400, 21220, "Call is not in-progress. Cannot redirect.");
-      const twiml = params.get("Twiml");
-      if (twiml) {
-        try {
-          readTwiml(twiml);
-        } catch (error) {
-          return restError(400, 12100, `Document parse failure: ${(error as Error).message}`);
-        }
-        call.twiml = twiml;
-        call.generation += 1;
-      }
-      const status = params.get("Status");
-      if (status === "completed" || status === "canceled") {
-        call.generation += 1;
-        void finish(call, call.answeredAt ? "completed" : "canceled");
-      }
-      return { status: 200, body: callJson(call) };
-    }
+    if (call && method === "POST") return updateCall(call, params);
     return restError(404, 20404, "The requested resource was not found");
   }
 
@@ -607,6 +730,7 @@ export async function startTwilioSimulator(options: SimulatorOptions): Promise<T
         generation: 0,
         sequence: 0,
         transcript: [],
+        extra: {},
       };
       calls.set(call.sid, call);
       note(call, `browser call from ${call.from}`);
@@ -633,12 +757,62 @@ export async function startTwilioSimulator(options: SimulatorOptions): Promise<T
     res.end(JSON.stringify(body));
   };
 
+  /** A REST request: authentication, injected faults, the operation, then any injected delay. */
+  async function handleRest(req: IncomingMessage, res: ServerResponse, url: URL, raw: string): Promise<void> {
+    const method = req.method ?? "GET";
+    const params = new URLSearchParams(raw);
+    const header = req.headers.authorization ?? "";
+    const decoded = header.startsWith("Basic ") ? Buffer.from(header.slice(6), "base64").toString("utf8") : "";
+    const colon = decoded.indexOf(":");
+    const auth = colon > 0 ? { user: decoded.slice(0, colon), pass: decoded.slice(colon + 1) } : undefined;
+    if (options.recordRequests) {
+      requests.push({
+        method,
+        path: url.pathname,
+        query: url.searchParams,
+        params,
+        accountSid: auth?.user,
+        at: Date.now(),
+      });
+    }
+    const match = /^\/2010-04-01\/Accounts\/([^/]+?)(?:\.json|\/(.+))$/.exec(url.pathname);
+    const operation = match ? operationOf(method, match[2]) : "unknown";
+    const delay = () => {
+      const ms = faults.delays.get(operation) ?? faults.delays.get("*") ?? 0;
+      return ms > 0 ? sleep(ms) : Promise.resolve();
+    };
+    const account = match ? accounts.get(match[1]!) : undefined;
+    let result: { status: number; body: Json | Buffer };
+    if (!match) {
+      result = restError(404, 20404, "The requested resource was not found");
+    } else if (!auth || !account || auth.user !== account.sid || auth.pass !== account.authToken) {
+      result = restError(401, 20003, "Authenticate");
+    } else if (operation === "createCall" && faults.dropNextCreates > 0) {
+      faults.dropNextCreates -= 1;
+      // Twilio got the request (and maybe placed the call), but the answer never arrives.
+      if (faults.dropPlacesCall) createCall(account, params);
+      await delay();
+      req.socket.destroy();
+      return;
+    } else if (operation === "createCall" && faults.failNextCreates && faults.failNextCreates.count > 0) {
+      const failure = faults.failNextCreates;
+      failure.count -= 1;
+      if (failure.count <= 0) faults.failNextCreates = undefined;
+      if (failure.placesCall) createCall(account, params);
+      result = injectedError(failure.status, failure.code);
+    } else {
+      result = rest(method, url.pathname, url.searchParams, params, account);
+    }
+    await delay();
+    send(res, result.status, result.body);
+  }
+
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString("utf8");
     try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const raw = Buffer.concat(chunks).toString("utf8");
       if (url.pathname.startsWith("/sandbox/voice/")) {
         // The softphone page is served by Leadline on another origin.
         const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "content-type" };
@@ -646,24 +820,22 @@ export async function startTwilioSimulator(options: SimulatorOptions): Promise<T
         const result = await voiceEdge(url.pathname, raw ? (JSON.parse(raw) as Json) : {});
         return send(res, result.status, result.body, cors);
       }
-      const header = req.headers.authorization ?? "";
-      const decoded = header.startsWith("Basic ") ? Buffer.from(header.slice(6), "base64").toString("utf8") : "";
-      const colon = decoded.indexOf(":");
-      const auth = colon > 0 ? { user: decoded.slice(0, colon), pass: decoded.slice(colon + 1) } : undefined;
-      const result = rest(req.method ?? "GET", url.pathname, url.searchParams, new URLSearchParams(raw), auth);
-      send(res, result.status, result.body);
+      await handleRest(req, res, url, raw);
     } catch (error) {
       log.error({ err: error, path: url.pathname }, "simulator request failed");
-      send(res, 500, { code: 20500, message: "Internal Server Error", status: 500 });
+      if (!res.headersSent) send(res, 500, { code: 20500, message: "Internal Server Error", status: 500 });
     }
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const listening = await serveLocally(server, options.port);
+  baseUrl = listening.url;
 
   const simulator: TwilioSimulator = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: baseUrl,
     accounts,
     calls,
     events,
+    requests,
+    faults,
     onEvent: (listener) => void listeners.push(listener),
     addAccount(partial) {
       const account: SimAccount = {
@@ -675,19 +847,58 @@ export async function startTwilioSimulator(options: SimulatorOptions): Promise<T
       accounts.set(account.sid, account);
       return account;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        closed = true;
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    resource(callSid) {
+      const call = calls.get(callSid);
+      if (!call) return undefined;
+      let resource = resources.get(call);
+      if (!resource) {
+        resource = liveResource(call);
+        resources.set(call, resource);
+      }
+      return resource;
+    },
+    play(callSid) {
+      const call = calls.get(callSid);
+      if (!call) throw new Error(`no simulated call ${callSid}`);
+      if (!call.held || call.status !== "queued") throw new Error(`call ${callSid} is not a queued, held call`);
+      call.held = false;
+      startPlaying(call);
+    },
+    unreachable: listening.unreachable,
+    reachable: listening.reachable,
+    close: () => {
+      closed = true;
+      return listening.close();
+    },
   };
   return simulator;
 }
 
-/** About a second of silent MPEG-1 Layer III frames (128 kbit/s, 44.1 kHz): a simulated recording. */
-function silentMp3(): Buffer {
+/**
+ * A simulated recording: an ID3 tag naming the recording, then about a second of silent MPEG-1
+ * Layer III frames (128 kbit/s, 44.1 kHz).
+ */
+function simulatedRecording(recordingSid: string): Buffer {
+  const title = Buffer.from(`\u0000Leadline simulated recording ${recordingSid}`, "latin1");
+  const frameHeader = Buffer.alloc(10);
+  frameHeader.write("TIT2", 0, "latin1");
+  frameHeader.writeUInt32BE(title.length, 4);
+  const tagBody = Buffer.concat([frameHeader, title]);
+  const size = tagBody.length;
+  // ID3v2.3 header; the tag size is "syncsafe": 7 bits per byte.
+  const tagHeader = Buffer.from([
+    0x49,
+    0x44,
+    0x33,
+    3,
+    0,
+    0,
+    (size >> 21) & 0x7f,
+    (size >> 14) & 0x7f,
+    (size >> 7) & 0x7f,
+    size & 0x7f,
+  ]);
   const frame = Buffer.alloc(417);
   frame.set([0xff, 0xfb, 0x90, 0x64]);
-  return Buffer.concat(Array.from({ length: 38 }, () => frame));
+  return Buffer.concat([tagHeader, tagBody, ...Array.from({ length: 38 }, () => frame)]);
 }

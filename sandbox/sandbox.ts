@@ -2,14 +2,14 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import { createLeadline, type Leadline } from "../app.js";
-import { loadConfig } from "../config.js";
-import type { Logger } from "../lib/log.js";
-import { projectRoot } from "../lib/paths.js";
-import { formatPhone } from "../lib/phone.js";
-import { DEFAULT_CALL_MESSAGE, DEFAULT_MENU_MESSAGE } from "../services/setup/settings.js";
-import { type ConsoleServer, startConsoleServer } from "./slack/console-server.js";
-import { Workspace } from "./slack/workspace.js";
+import { createLeadline, type Leadline } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import type { Logger } from "../src/lib/log.js";
+import { projectRoot } from "../src/lib/paths.js";
+import { formatPhone } from "../src/lib/phone.js";
+import { DEFAULT_CALL_MESSAGE, DEFAULT_MENU_MESSAGE } from "../src/services/setup/settings.js";
+import { type SlackSimulator, startSlackSimulator } from "./slack/simulator.js";
+import type { Workspace } from "./slack/workspace.js";
 import { SCENARIOS } from "./twilio/scenarios.js";
 import { sidFrom, startTwilioSimulator, type TwilioSimulator } from "./twilio/simulator.js";
 
@@ -58,9 +58,12 @@ export interface SandboxOptions {
 
 export interface Sandbox {
   consoleUrl: string;
+  /** The console page's per-run token: its POSTs carry it in `x-sandbox-token`. */
+  consoleToken: string;
   appUrl: string;
   leadline: Leadline;
   twilio: TwilioSimulator;
+  slack: SlackSimulator;
   workspace: Workspace;
   stop(): Promise<void>;
 }
@@ -104,33 +107,36 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     ]),
   });
 
-  let consoleUrl = "";
-  const workspace = new Workspace(() => consoleUrl);
-  for (const user of Object.values(SANDBOX_USERS)) workspace.users.set(user.id, { ...user });
-  workspace.channels.set(SANDBOX_CHANNEL, { id: SANDBOX_CHANNEL, name: "leads" });
   // Each run has its own signing secret: only this console can sign requests into this app.
   const signingSecret = randomBytes(24).toString("hex");
-  let console_: ConsoleServer | undefined;
+  let slack: SlackSimulator;
   try {
-    console_ = await startConsoleServer({
-      workspace,
-      signingSecret,
-      appUrl: () => appUrl,
-      channel: SANDBOX_CHANNEL,
+    slack = await startSlackSimulator({
       log,
       port: options.port ?? 3000,
-      info: () => ({
-        twilio: { ...SANDBOX_TWILIO, phoneNumber: formatPhone(SANDBOX_TWILIO.phoneNumber) },
-        scenarios: Object.entries(SCENARIOS).map(([suffix, scenario]) => ({ suffix, describe: scenario.describe })),
-        events: twilio.events.slice(-40),
-        appUrl,
-      }),
+      console: {
+        signingSecret,
+        appUrl: () => appUrl,
+        channel: SANDBOX_CHANNEL,
+        info: () => ({
+          twilio: { ...SANDBOX_TWILIO, phoneNumber: formatPhone(SANDBOX_TWILIO.phoneNumber) },
+          scenarios: Object.entries(SCENARIOS).map(([suffix, scenario]) => ({ suffix, describe: scenario.describe })),
+          events: twilio.events.slice(-40),
+          appUrl,
+        }),
+      },
     });
   } catch (error) {
     await twilio.close();
     throw error;
   }
-  consoleUrl = console_.url;
+  const consoleUrl = slack.url;
+  const { workspace } = slack;
+  for (const user of Object.values(SANDBOX_USERS)) {
+    workspace.users.set(user.id, { id: user.id, name: user.name, real_name: user.realName, is_admin: user.isAdmin });
+  }
+  workspace.channels.set(SANDBOX_CHANNEL, { id: SANDBOX_CHANNEL, name: "leads" });
+  workspace.botChannels.add(SANDBOX_CHANNEL);
   twilio.onEvent(() => workspace.changed());
   workspace.post({
     channel: SANDBOX_CHANNEL,
@@ -154,29 +160,33 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     SLACK_API_URL: `${consoleUrl}/api/`,
     TWILIO_API_URL: twilio.url,
   });
-  const deviceScript = readFileSync(join(projectRoot(), "src", "sandbox", "static", "voice-device.js"), "utf8");
+  const deviceScript = readFileSync(new URL("./static/voice-device.js", import.meta.url), "utf8");
   let leadline: Leadline;
   try {
     leadline = await createLeadline(config, {
       log,
+      // Leadline in production listens on every interface (behind a proxy); the sandbox's copy serves this machine only.
+      host: "127.0.0.1",
       softphone: { sdkScript: deviceScript.replace("__SIMULATOR_URL__", twilio.url), connectSrc: twilio.url },
     });
     await leadline.start();
     await seed(leadline);
   } catch (error) {
-    await Promise.all([console_.close(), twilio.close()]);
+    await Promise.all([slack.close(), twilio.close()]);
     throw error;
   }
 
   return {
     consoleUrl,
+    consoleToken: slack.consoleToken!,
     appUrl,
     leadline,
     twilio,
+    slack,
     workspace,
     async stop() {
       await leadline.stop();
-      await Promise.all([console_.close(), twilio.close()]);
+      await Promise.all([slack.close(), twilio.close()]);
     },
   };
 }

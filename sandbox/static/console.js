@@ -505,10 +505,13 @@
 
   // ---- plumbing -------------------------------------------------------------------------------
 
+  // This run's token, served with the page: the console refuses POSTs without it (cross-site requests).
+  const token = document.querySelector('meta[name="sandbox-token"]').content;
+
   async function post(path, body) {
     const res = await fetch(path, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", "x-sandbox-token": token },
       body: JSON.stringify(body),
     });
     if (!res.ok) {

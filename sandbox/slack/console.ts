@@ -1,87 +1,75 @@
-import { createHmac } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import type { Logger } from "../../lib/log.js";
-import { projectRoot } from "../../lib/paths.js";
-import { type SandboxMessage, TEAM, type Workspace } from "./workspace.js";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "../../src/lib/log.js";
+import { parseMaybeJson, readRaw, send } from "../lib/http.js";
+import { slackSignature } from "./signing.js";
+import type { SlackUser, Workspace } from "./workspace.js";
 
 type Json = Record<string, unknown>;
 
-/** Slack v0 request signing: HMAC-SHA256 of `v0:{timestamp}:{body}` with the app's signing secret. */
-export function slackSignature(secret: string, timestamp: number, body: string): string {
-  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
-}
-
-export interface ConsoleServer {
-  url: string;
-  close(): Promise<void>;
-}
-
 export interface ConsoleOptions {
-  workspace: Workspace;
   signingSecret: string;
   /** Leadline's own address, where Slack's signed requests go. */
   appUrl: () => string;
   channel: string;
-  log: Logger;
   /** Facts shown in the console's side panel (the simulated Twilio account, the demo numbers). */
   info: () => Json;
-  port?: number;
 }
 
+/** The console page's routes, mounted on the Slack simulator's server. */
+export interface Console {
+  /** Sent by the console page in `x-sandbox-token` with every POST; made for this run. */
+  token: string;
+  /** Answers a /sandbox request; false when the path is not the console's. */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL, origins: string[]): Promise<boolean>;
+}
+
+export const TOKEN_HEADER = "x-sandbox-token";
+
+const STATIC_DIR = new URL("../static/", import.meta.url);
 const STATIC: Record<string, [string, string]> = {
   "/sandbox": ["console.html", "text/html; charset=utf-8"],
   "/sandbox/console.js": ["console.js", "application/javascript; charset=utf-8"],
   "/sandbox/console.css": ["console.css", "text/css; charset=utf-8"],
 };
 
-async function readRaw(req: IncomingMessage, limit = 1_000_000): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Error("request body too large");
-    chunks.push(chunk as Buffer);
+class ConsoleError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
   }
-  return Buffer.concat(chunks);
 }
 
-/** The Web API reads form bodies (with JSON-encoded objects inside) or JSON bodies, as Slack does. */
-function parseArgs(raw: string, type: string): Json {
-  if (raw.length === 0) return {};
-  if (type.includes("application/json")) return JSON.parse(raw) as Json;
-  const args: Json = {};
-  for (const [key, value] of new URLSearchParams(raw)) {
-    try {
-      args[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
-    } catch {
-      args[key] = value;
-    }
-  }
-  return args;
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
-
-const send = (res: ServerResponse, status: number, body: unknown, type = "application/json") => {
-  res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
-  res.end(typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body));
-};
 
 /**
- * The sandbox's Slack: the Web API Leadline reaches through SLACK_API_URL, response_url and file
- * upload endpoints, and the console page at /sandbox that renders the channel and modals and
- * turns what a person types and clicks into requests signed with the signing secret.
+ * The console page at /sandbox: it renders the channel and modals and turns what a person types
+ * and clicks into requests signed with the signing secret. Its POSTs change the workspace and act
+ * as a user, so they need the per-run token the page was served with and, when the browser names
+ * one, this console's own Origin: another site open in the same browser cannot drive it.
  */
-export async function startConsoleServer(options: ConsoleOptions): Promise<ConsoleServer> {
-  const { workspace, log } = options;
-  const staticDir = join(projectRoot(), "src", "sandbox", "static");
+export function createConsole(options: ConsoleOptions, workspace: Workspace, log: Logger): Console {
+  const token = randomBytes(24).toString("base64url");
+  const { identity } = workspace;
 
-  const userFor = (id: unknown) => {
+  const userFor = (id: unknown): SlackUser => {
     const user = workspace.users.get(String(id ?? ""));
     if (!user) throw new ConsoleError(400, "Pick a user from the list.");
     return user;
   };
+  const payloadUser = (user: SlackUser) => ({
+    id: user.id,
+    username: user.name,
+    name: user.name,
+    team_id: identity.team.id,
+  });
 
   /** Sends a request into Leadline the way Slack does, signed; returns its status and body. */
   async function deliver(body: string): Promise<{ status: number; text: string }> {
@@ -118,15 +106,15 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
     const name = text.split(/\s+/)[0] ?? "";
     const form = new URLSearchParams({
       token: "sandbox-verification-token",
-      team_id: TEAM.id,
-      team_domain: TEAM.domain,
+      team_id: identity.team.id,
+      team_domain: identity.team.domain,
       channel_id: options.channel,
       channel_name: workspace.channels.get(options.channel)?.name ?? "leads",
       user_id: user.id,
       user_name: user.name,
       command: name,
       text: text.slice(name.length).trim(),
-      api_app_id: "A0LEADLINE",
+      api_app_id: identity.appId,
       is_enterprise_install: "false",
       response_url: workspace.issueResponseUrl({ channel: options.channel, user: user.id }),
       trigger_id: workspace.issueTrigger(user.id),
@@ -178,15 +166,15 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
           thread_ts: message.threadTs,
         },
         channel: { id: message.channel, name: workspace.channels.get(message.channel)?.name ?? "" },
-        ...(message.visibleTo ? {} : { message: messageJson(message) }),
+        ...(message.visibleTo ? {} : { message: workspace.messageJson(message) }),
         response_url: workspace.issueResponseUrl({ channel: message.channel, user: user.id, messageTs: message.ts }),
       };
     }
     const full = {
       ...payload,
-      team: { id: TEAM.id, domain: TEAM.domain },
-      user: { id: user.id, username: user.name, name: user.name, team_id: TEAM.id },
-      api_app_id: "A0LEADLINE",
+      team: { id: identity.team.id, domain: identity.team.domain },
+      user: payloadUser(user),
+      api_app_id: identity.appId,
       token: "sandbox-verification-token",
       trigger_id: workspace.issueTrigger(user.id),
       actions: [actionJson],
@@ -202,9 +190,9 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
     if (!stored || stored.user !== user.id) throw new ConsoleError(410, "That modal is closed.");
     const payload = {
       type: "view_submission",
-      team: { id: TEAM.id, domain: TEAM.domain },
-      user: { id: user.id, username: user.name, name: user.name, team_id: TEAM.id },
-      api_app_id: "A0LEADLINE",
+      team: { id: identity.team.id, domain: identity.team.domain },
+      user: payloadUser(user),
+      api_app_id: identity.appId,
       token: "sandbox-verification-token",
       trigger_id: workspace.issueTrigger(user.id),
       view: { ...workspace.viewJson(stored), state: { values: body.state ?? {} } },
@@ -240,62 +228,58 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
     }
   }
 
+  /** What the console page shows one user: the channel as they see it, their modal, the side panel. */
   function state(userId: string): Json {
     const visible = workspace.messages.filter(
       (message) => message.channel === options.channel && (!message.visibleTo || message.visibleTo === userId),
     );
+    const consoleUser = (user: SlackUser) => ({
+      id: user.id,
+      name: user.name,
+      realName: user.real_name ?? user.name,
+      isAdmin: user.is_admin ?? false,
+    });
+    const me = workspace.users.get(userId);
     const top = workspace.topView(userId);
     return {
       version: workspace.version,
-      team: TEAM,
+      team: identity.team,
       channel: workspace.channels.get(options.channel),
-      users: [...workspace.users.values()],
-      me: workspace.users.get(userId),
-      messages: visible.map((message) => ({
-        ...message,
-        author: message.user ? (workspace.users.get(message.user)?.realName ?? "Slackbot") : "Leadline",
-        bot: !message.user,
-      })),
+      users: [...workspace.users.values()].map(consoleUser),
+      me: me ? consoleUser(me) : undefined,
+      messages: visible.map((message) => {
+        const author = message.user ? workspace.users.get(message.user) : undefined;
+        return {
+          ...message,
+          author: message.user ? (author?.real_name ?? author?.name ?? "Slackbot") : "Leadline",
+          bot: !message.user,
+        };
+      }),
       modal: top ? { id: top.id, hash: top.hash, view: top.view, errors: top.errors } : null,
       info: options.info(),
     };
   }
 
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL, origins: string[]): Promise<boolean> {
     const path = url.pathname;
     try {
       const asset = req.method === "GET" ? STATIC[path === "/sandbox/" ? "/sandbox" : path] : undefined;
-      if (asset) return send(res, 200, readFileSync(join(staticDir, asset[0])), asset[1]);
+      if (asset) {
+        let content: string | Buffer = readFileSync(new URL(asset[0], STATIC_DIR));
+        // The page carries this run's token; its script sends it back with every POST.
+        if (asset[0] === "console.html") content = content.toString("utf8").replace("__SANDBOX_TOKEN__", token);
+        send(res, 200, content, asset[1]);
+        return true;
+      }
       if (path === "/" && req.method === "GET") {
         res.writeHead(302, { location: "/sandbox" });
-        return res.end();
+        res.end();
+        return true;
       }
-      if (path.startsWith("/api/")) {
-        const raw = (await readRaw(req)).toString("utf8");
-        const args = parseArgs(raw, req.headers["content-type"] ?? "");
-        const token = (req.headers.authorization ?? "").replace(/^Bearer /, "") || args.token;
-        const answer = token ? workspace.call(path.slice(5), args) : { ok: false, error: "not_authed" };
-        return send(res, 200, answer);
+      if (path === "/sandbox/state" && req.method === "GET") {
+        send(res, 200, state(url.searchParams.get("user") ?? ""));
+        return true;
       }
-      if (path.startsWith("/response/") && req.method === "POST") {
-        const answer = workspace.respond(
-          path.slice(10),
-          parseArgs((await readRaw(req)).toString("utf8"), "application/json"),
-        );
-        return send(res, answer.ok ? 200 : 404, answer.ok ? "ok" : answer.error, "text/plain");
-      }
-      if (path.startsWith("/upload/") && req.method === "POST") {
-        const ok = workspace.upload(path.slice(8), await readRaw(req, 50_000_000), req.headers["content-type"] ?? "");
-        return send(res, ok ? 200 : 404, ok ? "OK - uploaded" : "file not found", "text/plain");
-      }
-      if (path.startsWith("/files/") && req.method === "GET") {
-        const file = workspace.files.get(path.slice(7));
-        if (!file) return send(res, 404, { error: "file_not_found" });
-        return send(res, 200, file.bytes, file.type || "application/octet-stream");
-      }
-      if (path === "/sandbox/state" && req.method === "GET")
-        return send(res, 200, state(url.searchParams.get("user") ?? ""));
       if (path === "/sandbox/events" && req.method === "GET") {
         res.writeHead(200, {
           "content-type": "text/event-stream",
@@ -305,63 +289,38 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
         res.write(`data: ${workspace.version}\n\n`);
         const stop = workspace.onChange(() => res.write(`data: ${workspace.version}\n\n`));
         req.on("close", stop);
-        return;
+        return true;
       }
       if (req.method === "POST" && path.startsWith("/sandbox/")) {
+        const origin = req.headers.origin;
+        if (origin !== undefined && !origins.includes(origin)) {
+          throw new ConsoleError(403, "Only the sandbox console itself may do that (cross-site request refused).");
+        }
+        const given = req.headers[TOKEN_HEADER];
+        if (typeof given !== "string" || !sameToken(given, token)) {
+          throw new ConsoleError(403, "Only the sandbox console itself may do that: reload the page.");
+        }
         const body = JSON.parse((await readRaw(req, 200_000)).toString("utf8") || "{}") as Json;
         if (path === "/sandbox/command") await command(body.user, String(body.text ?? ""));
         else if (path === "/sandbox/action") await action(body);
         else if (path === "/sandbox/submit") await submit(body);
         else if (path === "/sandbox/close") workspace.closeView(userFor(body.user).id);
-        else return send(res, 404, { error: "not_found" });
-        return send(res, 200, { ok: true });
+        else {
+          send(res, 404, { ok: false, error: "not_found" });
+          return true;
+        }
+        send(res, 200, { ok: true });
+        return true;
       }
-      send(res, 404, { ok: false, error: "not_found" });
+      return false;
     } catch (error) {
-      if (error instanceof ConsoleError) return send(res, error.status, { ok: false, error: error.message });
-      log.error({ err: error, path }, "sandbox console request failed");
-      send(res, 500, { ok: false, error: "internal_error" });
+      if (error instanceof ConsoleError) {
+        send(res, error.status, { ok: false, error: error.message });
+        return true;
+      }
+      throw error;
     }
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-class ConsoleError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
   }
-}
 
-function parseMaybeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function messageJson(message: SandboxMessage): Json {
-  return {
-    type: "message",
-    ts: message.ts,
-    thread_ts: message.threadTs,
-    text: message.text,
-    blocks: message.blocks,
-    bot_id: message.user ? undefined : "B0LEADLINE",
-    user: message.user,
-  };
+  return { token, handle };
 }
