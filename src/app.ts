@@ -16,7 +16,7 @@ import { createTaskTracker } from "./lib/tasks.js";
 import { registerSlackListeners } from "./listeners.js";
 import { createSlackHealth, type SlackTokenRejected } from "./services/slack/identity.js";
 import { applyMigrations, createDb, openReader, openWriter, sqlitePath } from "./services/store/db.js";
-import { loadKeyring } from "./services/store/keyring.js";
+import { EncryptionKeyMissing, loadKeyring } from "./services/store/keyring.js";
 
 export interface LeadlineOptions {
   clock?: Clock;
@@ -26,6 +26,8 @@ export interface LeadlineOptions {
   /** Backoff of the status poller and of the price lookups; tests shorten them. */
   pollDelaysMs?: number[];
   priceDelaysMs?: number[];
+  /** How often the call sweep runs (settling calls a crash or a lost callback left open); tests shorten it. */
+  sweepIntervalMs?: number;
   /** The sandbox's stand-in for the Twilio Voice SDK on the softphone page; never set by main.ts. */
   softphone?: SoftphoneOverride;
   /** The interface to listen on (default: all, as a server behind a proxy does; the sandbox uses 127.0.0.1). */
@@ -130,8 +132,24 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     twilioTimeoutMs: options.twilioTimeoutMs,
     pollDelaysMs: options.pollDelaysMs,
     priceDelaysMs: options.priceDelaysMs,
+    sweepIntervalMs: options.sweepIntervalMs,
   });
   registerSlackListeners(bolt, deps);
+
+  // Every stored secret must open with the keys given; a wrong key stops here, not at the first call.
+  const secretsCheck = await deps.secrets.check();
+  if (secretsCheck.missingKeyIds.length > 0) {
+    await db.$disconnect();
+    reader.close();
+    writer.close();
+    throw new EncryptionKeyMissing(secretsCheck.missingKeyIds, keyring);
+  }
+  if (secretsCheck.unreadable.length > 0) {
+    log.error(
+      { secrets: secretsCheck.unreadable },
+      "stored secrets fail authentication (altered in the database?); they count as missing until an admin re-enters them in /twilio-setup",
+    );
+  }
 
   const router = createRouter();
   eventsReceiver?.register(router);

@@ -11,6 +11,7 @@ import { createCallPrices } from "./services/calls/call-prices.js";
 import { type CallService, createCallService } from "./services/calls/call-service.js";
 import { type CallStatus, createCallStatus } from "./services/calls/call-status.js";
 import { type CallStore, createCallStore } from "./services/calls/call-store.js";
+import { type CallSweeper, createCallSweeper } from "./services/calls/call-sweeper.js";
 import { createKeyMenu, type KeyMenu } from "./services/calls/key-menu.js";
 import { createRecordingService, type RecordingService } from "./services/calls/recordings.js";
 import { createStatusPoller, type StatusPoller } from "./services/calls/status-poller.js";
@@ -49,6 +50,7 @@ export interface Deps {
   menu: KeyMenu;
   browserPhone: BrowserPhoneService;
   poller: StatusPoller;
+  sweeper: CallSweeper;
   recordings: RecordingService;
   startBackgroundWork(): Promise<void>;
   stopBackgroundWork(): Promise<void>;
@@ -65,6 +67,7 @@ interface ServiceInputs {
   twilioTimeoutMs?: number;
   pollDelaysMs?: number[];
   priceDelaysMs?: number[];
+  sweepIntervalMs?: number;
   /** Read-only SQLite connection for lead search. */
   reader?: Database.Database;
   /** The status write's own connection (never waits for a lock). */
@@ -132,6 +135,18 @@ export function createServices(inputs: ServiceInputs): Deps {
     defaultCountry: config.DEFAULT_COUNTRY,
     publicBaseUrl: config.PUBLIC_BASE_URL,
   });
+  const sweeper = createCallSweeper({
+    calls: callStore,
+    service: calls,
+    status,
+    notifier: lines,
+    settings,
+    twilioFor,
+    tasks,
+    clock,
+    log,
+    intervalMs: inputs.sweepIntervalMs,
+  });
   const voicemail = createVoicemail({ calls: callStore, leads, settings, twilioFor, notifier: lines, tasks, log });
   const menu = createKeyMenu({
     calls: callStore,
@@ -175,6 +190,7 @@ export function createServices(inputs: ServiceInputs): Deps {
     menu,
     browserPhone,
     poller,
+    sweeper,
     recordings,
     async startBackgroundWork() {
       if (!config.PUBLIC_BASE_URL) {
@@ -182,8 +198,10 @@ export function createServices(inputs: ServiceInputs): Deps {
         if (resumed > 0) log.info({ resumed }, "resumed polling calls still in progress");
       }
       await prices.resume();
+      await sweeper.start();
     },
     async stopBackgroundWork() {
+      sweeper.stop();
       prices.stop();
       await poller.stop();
     },

@@ -3,6 +3,7 @@ import { createLeadline, type Leadline } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./lib/log.js";
 import { SlackTokenRejected } from "./services/slack/identity.js";
+import { EncryptionKeyMissing } from "./services/store/keyring.js";
 
 /** Exit code for "configured wrong" (sysexits EX_CONFIG): a process manager should not restart in a loop. */
 const EX_CONFIG = 78;
@@ -32,13 +33,21 @@ async function main() {
       },
     );
   };
-  leadline = await createLeadline(config, {
-    log,
-    onFatal: (error) => {
-      console.error(`Leadline stopped: ${error.message}`);
-      stopAndExit(EX_CONFIG);
-    },
-  });
+  try {
+    leadline = await createLeadline(config, {
+      log,
+      onFatal: (error) => {
+        console.error(`Leadline stopped: ${error.message}`);
+        stopAndExit(EX_CONFIG);
+      },
+    });
+  } catch (error) {
+    if (error instanceof EncryptionKeyMissing) {
+      console.error(`Leadline cannot start: ${error.message}`);
+      process.exit(EX_CONFIG);
+    }
+    throw error;
+  }
   try {
     await leadline.start();
   } catch (error) {

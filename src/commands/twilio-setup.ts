@@ -11,7 +11,7 @@ export function registerTwilioSetupCommand(app: App, deps: Deps): void {
   app.command("/twilio-setup", async ({ command, ack, respond }) => {
     const text = command.text.trim().toLowerCase();
     if (text === "status") {
-      const status = twilioStatusBlocks(await deps.settings.get());
+      const status = twilioStatusBlocks(await deps.settings.get(), await deps.settings.unreadable());
       await ack({ response_type: "ephemeral", ...status });
       return;
     }

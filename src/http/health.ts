@@ -10,13 +10,9 @@ export function registerHealth(
   slackReachable: () => Promise<boolean>,
 ): void {
   router.add("GET", "/healthz", async ({ res }) => {
-    let database = "reachable";
-    try {
-      await pingDatabase(db);
-    } catch (error) {
-      log.error({ err: error }, "health check: database unreachable");
-      database = "unreachable";
-    }
+    const state = await pingDatabase(db);
+    const database = state === "ok" ? "reachable" : state;
+    if (state !== "ok") log.error({ database: state }, "health check: the database is not healthy");
     const slack = (await slackReachable().catch(() => false)) ? "reachable" : "unreachable";
     const ok = database === "reachable" && slack === "reachable";
     sendJson(res, ok ? 200 : 503, { ok, database, slack });

@@ -94,15 +94,7 @@ export function registerLeadsApi(router: Router, deps: Deps): void {
         message: "Send the lead as JSON (Content-Type: application/json).",
       });
     }
-    const raw = await readBody(req, MAX_BODY).catch((error: unknown) => {
-      if (error instanceof HttpError && error.status === 413) {
-        throw new HttpError(413, "too large", {
-          error: "payload_too_large",
-          message: "The body is larger than 64 KB.",
-        });
-      }
-      throw error;
-    });
+    const raw = await readBody(req, MAX_BODY);
     let json: unknown;
     try {
       json = JSON.parse(raw.toString("utf8"));

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, sep } from "node:path";
+import { z } from "zod";
 import type { Deps } from "../deps.js";
 import { UserError } from "../lib/errors.js";
 import { projectRoot } from "../lib/paths.js";
@@ -8,6 +9,14 @@ import { phoneErrorPage, phonePage } from "../views/phone-page.js";
 import { HttpError, type Router, readBody, sendJson, sendText } from "./router.js";
 
 const HTML = "text/html; charset=utf-8";
+const tokenRequest = z.object({ session: z.string().min(1).max(200) });
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
 const JS = "application/javascript; charset=utf-8";
 const securityHeaders = (connectSrc: string) => ({
   "content-security-policy": `default-src 'self'; script-src 'self'; connect-src 'self' ${connectSrc}; media-src 'self' https://*.twilio.com; style-src 'unsafe-inline'`,
@@ -51,14 +60,12 @@ export function registerPhone(router: Router, deps: Deps, override?: SoftphoneOv
   });
 
   router.add("POST", "/phone/token", async ({ req, res }) => {
-    let session = "";
-    try {
-      session = String(
-        (JSON.parse((await readBody(req, 4096)).toString("utf8")) as { session?: unknown }).session ?? "",
-      );
-    } catch {
-      throw new HttpError(400, "bad body", { error: "invalid_body", message: 'Send {"session": …} as JSON.' });
+    const raw = await readBody(req, 4096);
+    const parsed = tokenRequest.safeParse(safeJson(raw.toString("utf8")));
+    if (!parsed.success) {
+      throw new HttpError(400, "bad body", { error: "invalid_body", message: 'Send {"session": "…"} as JSON.' });
     }
+    const { session } = parsed.data;
     try {
       sendJson(res, 200, await deps.browserPhone.accessToken(session));
     } catch (error) {

@@ -73,17 +73,53 @@ export function createRouter() {
 
 export type Router = ReturnType<typeof createRouter>;
 
-export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+/**
+ * Reads a request body up to `limitBytes`. Past the limit it stops reading at once (a declared
+ * Content-Length over the limit is refused before a byte is read) and answers 413; the connection
+ * is closed after the answer, so an endless body costs nothing.
+ */
+export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  const tooLarge = () => {
+    const error = new HttpError(413, `Request body is larger than ${Math.round(limitBytes / 1024)} KB`, {
+      error: "payload_too_large",
+      message: `The body is larger than ${Math.round(limitBytes / 1024)} KB.`,
+    });
+    (error as HttpError & { closeConnection?: boolean }).closeConnection = true;
+    return error;
+  };
   const declared = Number(req.headers["content-length"] ?? "0");
-  if (declared > limitBytes) throw new HttpError(413, `Request body is larger than ${limitBytes / 1024} KB`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limitBytes) throw new HttpError(413, `Request body is larger than ${limitBytes / 1024} KB`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  if (Number.isFinite(declared) && declared > limitBytes) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        cleanup();
+        req.pause();
+        chunks.length = 0;
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(new HttpError(400, "body read failed", { error: "bad_request", message: error.message }));
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+  });
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -112,10 +148,13 @@ export function sendText(
 export function handleRequest(router: Router, log: Logger, req: IncomingMessage, res: ServerResponse): void {
   const fail = (error: unknown, path: string) => {
     if (error instanceof HttpError) {
+      if ((error as HttpError & { closeConnection?: boolean }).closeConnection) {
+        // The rest of an oversized body is never read: answer, then close the connection.
+        res.setHeader("connection", "close");
+        res.once("finish", () => req.socket.destroy());
+      }
       if (!res.headersSent) sendJson(res, error.status, error.body ?? { error: error.message });
       else res.destroy();
-      // Whatever of the body was not read is drained, so the connection is not left hanging.
-      req.resume();
       return;
     }
     log.error({ err: error, path }, "route failed");

@@ -1,19 +1,30 @@
+import { z } from "zod";
 import type { Deps } from "../deps.js";
 import { ExternalError, UserError } from "../lib/errors.js";
 import { rejectTwiml } from "../services/twilio/twiml.js";
 import type { Router } from "./router.js";
 import { sendTwiml, verifiedTwilioParams } from "./twilio-webhooks.js";
 
+/** What Twilio posts to a TwiML App's voice URL for a browser call, with the page's own `link` parameter. */
+const browserCall = z.object({
+  CallSid: z.string().regex(/^CA[0-9a-f]{32}$/i),
+  From: z.string().max(200).optional(),
+  Caller: z.string().max(200).optional(),
+  link: z.string().regex(/^[\w-]{10,60}$/),
+});
+
 export function registerTwilioVoice(router: Router, deps: Deps): void {
   /** The TwiML App's voice URL: Twilio asks what to do with a browser call; we dial the lead by id. */
   router.add("POST", "/twilio/voice/browser", async ({ req, res }) => {
-    const params = await verifiedTwilioParams(req, deps);
-    const identity = (params.From ?? params.Caller ?? "").replace(/^client:/, "");
+    const parsed = browserCall.safeParse(await verifiedTwilioParams(req, deps));
+    // Twilio is mid-call: whatever is wrong, the caller hears why in words, never an error page.
+    if (!parsed.success) return sendTwiml(res, rejectTwiml("This call could not be connected. Goodbye."));
+    const params = parsed.data;
     try {
       const started = await deps.calls.startBrowserCall({
-        linkId: params.link ?? "",
-        identity,
-        callSid: params.CallSid ?? "",
+        linkId: params.link,
+        identity: (params.From ?? params.Caller ?? "").replace(/^client:/, ""),
+        callSid: params.CallSid,
       });
       sendTwiml(res, started.twiml);
     } catch (error) {

@@ -165,10 +165,17 @@ export function twilioSetupDone(settings: TwilioSettings, changed: string[]): Mo
   };
 }
 
-export function twilioStatusBlocks(settings: TwilioSettings): { text: string; blocks: KnownBlock[] } {
+export function twilioStatusBlocks(
+  settings: TwilioSettings,
+  unreadable: SettingKey[] = [],
+): { text: string; blocks: KnownBlock[] } {
   const missingCalls = REQUIRED_FOR.any.filter((key) => !settings[key]).map((key) => TWILIO_SETTINGS[key].label);
   const missingBrowser = REQUIRED_FOR.browser.filter((key) => !settings[key]).map((key) => TWILIO_SETTINGS[key].label);
   const lines = [
+    ...unreadable.map(
+      (key) =>
+        `:warning: The stored ${TWILIO_SETTINGS[key].label} cannot be read (it was altered, or encrypted with a key Leadline no longer has). An admin can enter it again with \`/twilio-setup\`.`,
+    ),
     missingCalls.length === 0
       ? ":white_check_mark: Calls are ready."
       : `:x: Calls cannot be placed. Missing Twilio settings: ${missingCalls.join(", ")}. An admin can run \`/twilio-setup\`.`,

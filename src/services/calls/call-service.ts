@@ -84,6 +84,12 @@ export interface CallService {
   checkLead(lead: Lead, agentId: string): Promise<string>;
   agentPhone(agentId: string): Promise<string | undefined>;
   setAgentPhone(agentId: string, raw: string): Promise<string>;
+  /**
+   * A row written before Twilio answered that never learned the answer (Leadline stopped, or both
+   * the create and the lookup timed out): asks Twilio whether the call exists, adopts it or marks it
+   * not placed (freeing the lead), and puts its line in the channel. Never dials.
+   */
+  settle(call: Call): Promise<"placed" | "not_placed" | "unknown">;
   /** A browser call Twilio is connecting: checks the link and the lead, records the call, announces it, returns the TwiML. */
   startBrowserCall(input: {
     linkId: string;
@@ -206,6 +212,32 @@ export function createCallService(deps: CallServiceDeps): CallService {
         return refuse(agentId, lead, "do_not_call", `${lead.name} is on the do-not-call list. Nothing was dialed.`);
       }
       return parsed.e164;
+    },
+
+    async settle(call) {
+      const { accountSid, authToken } = await deps.settings.get();
+      const lead = await deps.leads.get(call.leadId);
+      if (!accountSid || !authToken || !lead) return "unknown";
+      let match: { sid: string; status: string } | undefined;
+      try {
+        match = await findOnTwilio(deps.twilioFor({ accountSid, authToken }), call, calls);
+      } catch (error) {
+        log.warn({ callId: call.id, err: error }, "could not ask Twilio about an unsettled call; will ask again");
+        return "unknown";
+      }
+      if (match) {
+        await placed(call, lead, match.sid, match.status, { id: call.placedBy });
+        log.info({ callId: call.id }, "settled: Twilio had placed the call");
+      } else {
+        await calls.recordFailed(
+          call.id,
+          { message: "Leadline did not hear Twilio's answer, and Twilio has no record of the call" },
+          deps.clock(),
+        );
+        log.info({ callId: call.id }, "settled: Twilio never placed the call; the lead is free again");
+      }
+      await deps.notifier.firstPost(call.id);
+      return match ? "placed" : "not_placed";
     },
 
     async startBrowserCall({ linkId, identity, callSid }) {

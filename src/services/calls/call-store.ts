@@ -86,6 +86,12 @@ export interface CallStore {
   lineShown(callId: number, version: number): Promise<void>;
   /** Calls placed whose line was never posted (a crash between Twilio's answer and the post). */
   unpostedLines(olderThan: Date): Promise<number[]>;
+  /** Rows written before Twilio answered that never learned the answer (a crash, a double timeout). */
+  unsettled(olderThan: Date): Promise<Call[]>;
+  /** Calls Twilio accepted that have heard nothing for a while and that no poller holds. */
+  quiet(olderThan: Date, now: Date): Promise<Call[]>;
+  /** Marks a call as looked at now (its updatedAt), so the sweep asks about it again later, not at once. */
+  touch(callId: number): Promise<void>;
   claimRecording(callSid: string, recordingSid: string): Promise<number | undefined>;
   setPrice(callId: number, price: { price: string; unit: string | null } | undefined, now: Date): Promise<void>;
   endedWithoutPrice(since: Date): Promise<number[]>;
@@ -283,6 +289,28 @@ export function createCallStore({ db, writer }: { db: Db; writer?: Database.Data
         take: 100,
       });
       return rows.map((row) => row.id);
+    },
+    async unsettled(olderThan) {
+      return db.call.findMany({
+        where: { status: { in: ["dialing", "unknown"] }, twilioSid: null, createdAt: { lt: olderThan } },
+        orderBy: { id: "asc" },
+        take: 100,
+      });
+    },
+    async quiet(olderThan, now) {
+      return db.call.findMany({
+        where: {
+          twilioSid: { not: null },
+          status: { notIn: [...FINAL_STATUSES, "dialing", "unknown"] },
+          updatedAt: { lt: olderThan },
+          OR: [{ pollLeaseUntil: null }, { pollLeaseUntil: { lt: now } }],
+        },
+        orderBy: { updatedAt: "asc" },
+        take: 100,
+      });
+    },
+    async touch(callId) {
+      await db.call.update({ where: { id: callId }, data: { updatedAt: new Date() } });
     },
     async claimRecording(callSid, recordingSid) {
       const call = await db.call.findUnique({ where: { twilioSid: callSid } });

@@ -61,6 +61,8 @@ export function missingLabels(settings: TwilioSettings, keys: readonly SettingKe
 export interface SettingsService {
   /** Read at call time, so a change in /twilio-setup applies to the next call without a restart. */
   get(): Promise<TwilioSettings>;
+  /** Stored settings that cannot be decrypted (altered, or under a key no longer configured): treated as missing. */
+  unreadable(): Promise<SettingKey[]>;
   /** Saves changed values and removes `remove`, in one transaction with its audit row. */
   save(values: TwilioSettings, actor: string, remove?: SettingKey[]): Promise<SettingKey[]>;
   clear(actor: string): Promise<number>;
@@ -79,28 +81,38 @@ export function createSettingsService({
   secrets: SecretStore;
   cacheMs?: number;
 }): SettingsService {
-  let cached: { value: TwilioSettings; at: number } | undefined;
-  const load = async (): Promise<TwilioSettings> => {
+  let cached: { value: TwilioSettings; unreadable: SettingKey[]; at: number } | undefined;
+  const load = async (): Promise<{ value: TwilioSettings; unreadable: SettingKey[] }> => {
     const stored = await secrets.getMany(SETTING_KEYS.map((key) => TWILIO_SETTINGS[key].name));
     const settings: TwilioSettings = {};
     for (const key of SETTING_KEYS) {
-      const value = stored[TWILIO_SETTINGS[key].name];
+      const value = stored.values[TWILIO_SETTINGS[key].name];
       if (value !== undefined && value !== "") settings[key] = value;
     }
-    return settings;
+    const unreadable = SETTING_KEYS.filter((key) => stored.unreadable.includes(TWILIO_SETTINGS[key].name));
+    return { value: settings, unreadable };
+  };
+  const current = async () => {
+    if (!cached || Date.now() - cached.at > cacheMs) {
+      const loaded = await load();
+      cached = { value: Object.freeze(loaded.value), unreadable: loaded.unreadable, at: Date.now() };
+    }
+    return cached;
   };
   return {
     async get() {
-      if (!cached || Date.now() - cached.at > cacheMs) cached = { value: Object.freeze(await load()), at: Date.now() };
-      return { ...cached.value };
+      return { ...(await current()).value };
+    },
+    async unreadable() {
+      return [...(await current()).unreadable];
     },
     async save(values, actor, remove = []) {
       cached = undefined;
-      const current = await load();
+      const stored = await load();
       const changed = SETTING_KEYS.filter(
         (key) =>
-          (values[key] !== undefined && values[key] !== current[key]) ||
-          (remove.includes(key) && current[key] !== undefined),
+          (values[key] !== undefined && (values[key] !== stored.value[key] || stored.unreadable.includes(key))) ||
+          (remove.includes(key) && (stored.value[key] !== undefined || stored.unreadable.includes(key))),
       );
       const writes = Object.fromEntries(
         changed.map((key) => [TWILIO_SETTINGS[key].name, remove.includes(key) ? null : (values[key] ?? null)]),

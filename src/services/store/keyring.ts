@@ -48,3 +48,14 @@ export function loadKeyring(options: KeyringOptions): Keyring {
   const current = toEncryptionKey(decodeKey(readFileSync(file, "utf8")));
   return { current, all: [current, ...previous], generatedFile: file };
 }
+
+/** Stored secrets were encrypted with a key Leadline was not given: it says which, and stops. */
+export class EncryptionKeyMissing extends Error {
+  constructor(missingKeyIds: string[], keyring: Keyring) {
+    const have = keyring.all.map((key) => key.id).join(", ");
+    super(
+      `stored secrets are encrypted with key id ${missingKeyIds.join(", ")}, but APP_ENCRYPTION_KEY${keyring.all.length > 1 ? " and APP_ENCRYPTION_KEY_PREVIOUS are" : " is"} key id ${have}. Start Leadline with the key that encrypted them (as APP_ENCRYPTION_KEY, or as APP_ENCRYPTION_KEY_PREVIOUS while rotating), or have an admin clear and re-enter the Twilio settings.`,
+    );
+    this.name = "EncryptionKeyMissing";
+  }
+}

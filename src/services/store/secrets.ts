@@ -1,12 +1,15 @@
 import type { PrismaClient } from "@prisma/client";
-import { open, seal } from "../../lib/crypto.js";
+import { DecryptionError, open, seal } from "../../lib/crypto.js";
 import type { Keyring } from "./keyring.js";
 
 type Tx = Pick<PrismaClient, "secret">;
 
 export interface SecretStore {
   get(name: string): Promise<string | undefined>;
-  getMany<N extends string>(names: readonly N[]): Promise<Partial<Record<N, string>>>;
+  /** The values that decrypt; a row that fails authentication (altered, or another key's) is named in `unreadable`. */
+  getMany<N extends string>(names: readonly N[]): Promise<{ values: Partial<Record<N, string>>; unreadable: N[] }>;
+  /** At start: which stored rows no configured key can open (their key ids), and which fail authentication. */
+  check(): Promise<{ missingKeyIds: string[]; unreadable: string[]; total: number }>;
   /** Writes every value (null deletes) in one transaction. */
   setMany(values: Record<string, string | null>, actor: string, tx?: Tx): Promise<void>;
   /** Re-encrypts every row not under the current key; returns how many changed. */
@@ -45,9 +48,33 @@ export function createSecretStore({ db, keyring }: { db: PrismaClient; keyring: 
     },
     async getMany(names) {
       const rows = await db.secret.findMany({ where: { name: { in: [...names] } } });
-      const result: Partial<Record<string, string>> = {};
-      for (const row of rows) result[row.name] = decrypt(row);
-      return result as Partial<Record<(typeof names)[number], string>>;
+      const values: Partial<Record<string, string>> = {};
+      const unreadable: string[] = [];
+      for (const row of rows) {
+        try {
+          values[row.name] = decrypt(row);
+        } catch (error) {
+          if (!(error instanceof DecryptionError)) throw error;
+          unreadable.push(row.name);
+        }
+      }
+      return { values, unreadable } as never;
+    },
+    async check() {
+      const rows = await db.secret.findMany();
+      const known = new Set(keyring.all.map((key) => key.id));
+      const missingKeyIds = [...new Set(rows.filter((row) => !known.has(row.keyId)).map((row) => row.keyId))];
+      const unreadable: string[] = [];
+      for (const row of rows) {
+        if (!known.has(row.keyId)) continue;
+        try {
+          decrypt(row);
+        } catch (error) {
+          if (!(error instanceof DecryptionError)) throw error;
+          unreadable.push(row.name);
+        }
+      }
+      return { missingKeyIds, unreadable, total: rows.length };
     },
     async setMany(values, actor, tx) {
       const run = async (client: Tx) => {

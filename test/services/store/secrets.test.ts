@@ -79,7 +79,7 @@ describe("secret store", () => {
     await rotated.db.$disconnect();
 
     const newOnly = await setup({ current: keyB }, first.dir);
-    expect(await newOnly.store.getMany(["a", "b"])).toEqual({ a: "alpha", b: "beta" });
+    expect(await newOnly.store.getMany(["a", "b"])).toEqual({ values: { a: "alpha", b: "beta" }, unreadable: [] });
   });
 
   it("without the previous key, rows under the old key fail loudly", async () => {

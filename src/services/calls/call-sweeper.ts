@@ -1,0 +1,113 @@
+import type { Logger } from "../../lib/log.js";
+import type { TaskTracker } from "../../lib/tasks.js";
+import type { SettingsService } from "../setup/settings.js";
+import type { TwilioFor } from "../twilio/client.js";
+import type { CallNotifier } from "./call-notifier.js";
+import type { CallService } from "./call-service.js";
+import type { CallStatus } from "./call-status.js";
+import type { CallStore } from "./call-store.js";
+
+/** Longer than a create can take (the Twilio client's own timeout), so a call being placed is left alone. */
+const UNSETTLED_AFTER_MS = 45_000;
+/** A live call that heard nothing for this long is asked about (its callbacks may have been lost). */
+const QUIET_AFTER_MS = 3 * 60_000;
+const LINE_AFTER_MS = 60_000;
+const LEASE_MS = 60_000;
+
+export interface CallSweeper {
+  /** One pass; also what start() runs at once, so a restart settles what the last run left. */
+  sweep(): Promise<{ settled: number; checked: number; posted: number }>;
+  start(): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Every call reaches a final state, whatever was lost: rows left `dialing`/`unknown` by a crash or a
+ * double timeout are settled with Twilio (adopted or marked not placed, never re-dialled), live calls
+ * whose callbacks stopped are fetched from Twilio, and lines never posted are posted. Each call is
+ * leased while it is looked at, so several instances never work on the same one.
+ */
+export function createCallSweeper(deps: {
+  calls: CallStore;
+  service: Pick<CallService, "settle">;
+  status: CallStatus;
+  notifier: CallNotifier;
+  settings: SettingsService;
+  twilioFor: TwilioFor;
+  tasks: TaskTracker;
+  clock: () => Date;
+  log: Logger;
+  intervalMs?: number;
+}): CallSweeper {
+  const intervalMs = deps.intervalMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  let busy = false;
+
+  const lease = (callId: number) => {
+    const now = deps.clock();
+    return deps.calls.claimPoll(callId, now, new Date(now.getTime() + LEASE_MS));
+  };
+
+  const sweeper: CallSweeper = {
+    async sweep() {
+      const now = deps.clock().getTime();
+      let settled = 0;
+      let checked = 0;
+      let posted = 0;
+      for (const call of await deps.calls.unsettled(new Date(now - UNSETTLED_AFTER_MS))) {
+        if (!(await lease(call.id))) continue;
+        try {
+          if ((await deps.service.settle(call)) !== "unknown") settled += 1;
+        } finally {
+          await deps.calls.releasePolls([call.id]);
+        }
+      }
+      const { accountSid, authToken } = await deps.settings.get();
+      if (accountSid && authToken) {
+        const client = deps.twilioFor({ accountSid, authToken });
+        for (const call of await deps.calls.quiet(new Date(now - QUIET_AFTER_MS), deps.clock())) {
+          if (!(await lease(call.id))) continue;
+          try {
+            const fetched = await client.calls(call.twilioSid!).fetch();
+            await deps.status.applyStatus({
+              callSid: call.twilioSid!,
+              status: fetched.status,
+              durationSec: fetched.duration ? Number(fetched.duration) : undefined,
+              answeredBy: fetched.answeredBy ?? undefined,
+              source: "sweep",
+            });
+            await deps.calls.touch(call.id);
+            checked += 1;
+          } catch (error) {
+            deps.log.warn({ err: error, callId: call.id }, "could not check a quiet call with Twilio; will try again");
+          } finally {
+            await deps.calls.releasePolls([call.id]);
+          }
+        }
+      }
+      for (const callId of await deps.calls.unpostedLines(new Date(now - LINE_AFTER_MS))) {
+        if (await deps.notifier.firstPost(callId)) posted += 1;
+      }
+      if (settled + checked + posted > 0) deps.log.info({ settled, checked, posted }, "call sweep");
+      return { settled, checked, posted };
+    },
+    async start() {
+      await sweeper.sweep().catch((error) => deps.log.error({ err: error }, "call sweep failed"));
+      const tick = () => {
+        if (busy) return;
+        busy = true;
+        deps.tasks.run(() =>
+          sweeper.sweep().finally(() => {
+            busy = false;
+          }),
+        );
+      };
+      timer = setInterval(tick, intervalMs);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+    },
+  };
+  return sweeper;
+}
