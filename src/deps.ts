@@ -83,7 +83,14 @@ export function createServices(inputs: ServiceInputs): Deps {
   const settings = createSettingsService({ db, secrets });
   const slack = createSlackMessenger({ slack: inputs.slackClient, log });
   const admins = createAdminService({ adminIds: config.ADMIN_SLACK_USER_IDS, slackUser: (id) => slack.user(id) });
-  const setup = createSetupFlow({ settings, admins, audit, twilioFor, defaultCountry: config.DEFAULT_COUNTRY });
+  const setup = createSetupFlow({
+    settings,
+    admins,
+    audit,
+    twilioFor,
+    defaultCountry: config.DEFAULT_COUNTRY,
+    allowedCountries: config.ALLOWED_COUNTRIES,
+  });
   const leads = createLeadService({
     db,
     defaultCountry: config.DEFAULT_COUNTRY,

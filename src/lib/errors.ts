@@ -35,3 +35,9 @@ export class ExternalError extends Error {
 export function isExpected(error: unknown): error is UserError | ExternalError {
   return error instanceof UserError || error instanceof ExternalError;
 }
+
+/** The database was held by another writer for longer than Leadline waits (Prisma's P1008, SQLite's BUSY). */
+export function isDatabaseBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === "P1008" || code === "SQLITE_BUSY" || /database is locked/i.test(String((error as Error)?.message));
+}

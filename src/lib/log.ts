@@ -14,15 +14,33 @@ export function maskPhone(text: string): string {
   });
 }
 
+// Capabilities that must never reach a log: a URL's query (signed links: ?exp&sig, ?t=…), Slack's
+// response_url and webhook paths, Slack tokens, JWTs (browser-phone access tokens).
+const URL_QUERY = /(\bhttps?:\/\/[^\s"'<>|?#]+)\?[^\s"'<>|]*/gi;
+const SLACK_HOOK = /(\bhttps?:\/\/[^\s"'<>|/]+)\/(actions|commands|services|response)\/[^\s"'<>|]*/gi;
+const SLACK_TOKEN = /\bxox[abposer]-[\w-]+|\bxapp-[\w-]+/g;
+const JWT = /\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*/g;
+
+/** Removes signed links, response URLs and tokens from text bound for a log, and masks phone numbers. */
+export function maskForLog(text: string): string {
+  return maskPhone(
+    text
+      .replace(URL_QUERY, "$1?[redacted]")
+      .replace(SLACK_HOOK, "$1/$2/[redacted]")
+      .replace(SLACK_TOKEN, (token) => `${token.slice(0, 5)}[redacted]`)
+      .replace(JWT, "[redacted-jwt]"),
+  );
+}
+
 function maskDeep(value: unknown, depth = 0): unknown {
   if (depth > 6) return value;
-  if (typeof value === "string") return maskPhone(value);
+  if (typeof value === "string") return maskForLog(value);
   if (Array.isArray(value)) return value.map((item) => maskDeep(item, depth + 1));
   if (value instanceof Error) {
     return {
       type: value.name,
-      message: maskPhone(value.message),
-      stack: value.stack ? maskPhone(value.stack) : undefined,
+      message: maskForLog(value.message),
+      stack: value.stack ? maskForLog(value.stack) : undefined,
     };
   }
   if (value && typeof value === "object") {
@@ -41,6 +59,8 @@ const SECRET_KEYS = [
   "*.apiKeySecret",
   "*.token",
   "*.secret",
+  "response_url",
+  "*.response_url",
   "headers.authorization",
   "req.headers.authorization",
 ];
@@ -56,7 +76,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       },
       hooks: {
         logMethod(args, method) {
-          const masked = args.map((arg) => (typeof arg === "string" ? maskPhone(arg) : arg)) as typeof args;
+          const masked = args.map((arg) => (typeof arg === "string" ? maskForLog(arg) : arg)) as typeof args;
           method.apply(this, masked);
         },
       },

@@ -1,8 +1,11 @@
 import type { KnownBlock } from "@slack/types";
-import { ExternalError, UserError } from "../lib/errors.js";
+import { ExternalError, isDatabaseBusy, UserError } from "../lib/errors.js";
 import { ids } from "../lib/ids.js";
 import { ago } from "../lib/time.js";
 import { escapeMrkdwn, escapeTruncate, mrkdwnSection, plain } from "./common.js";
+
+export const DATABASE_BUSY =
+  "Leadline's database is busy (another Leadline instance or a script is writing to it), so nothing was saved. Try again in a moment.";
 
 export const SOMETHING_WENT_WRONG =
   "Something went wrong on Leadline's side. The team has been told in the logs; please try again in a minute.";
@@ -24,6 +27,7 @@ export function errorMessage(
       text: `:x: ${service} refused ${options.what ?? "the request"}${code}: ${escapeMrkdwn(error.message)}${more}`,
     };
   }
+  if (isDatabaseBusy(error)) return { text: `:hourglass_flowing_sand: ${DATABASE_BUSY}` };
   if (!(error instanceof UserError)) return { text: `:x: ${SOMETHING_WENT_WRONG}` };
   const data = error.data;
   const name = typeof data.leadName === "string" ? `*${escapeTruncate(data.leadName, 150)}*` : "the lead";
@@ -70,5 +74,6 @@ export function errorMessage(
 /** The same answer as plain text, for a modal field error (Slack shows those as plain text). */
 export function fieldError(error: unknown): string {
   if (error instanceof UserError || error instanceof ExternalError) return error.message;
+  if (isDatabaseBusy(error)) return DATABASE_BUSY;
   return SOMETHING_WENT_WRONG;
 }

@@ -135,6 +135,7 @@ export function searchResults(
   leads: LeadWithLastNote[],
   total: number,
   options: LeadCardOptions,
+  notice?: string,
 ): { text: string; blocks: KnownBlock[] } {
   const shown = leads.slice(0, 10);
   const more = total - shown.length;
@@ -146,7 +147,8 @@ export function searchResults(
     context(`${heading} for “${escapeTruncate(query, 100)}”.${more > 0 ? " Add words to narrow it down." : ""}`),
   ];
   for (const lead of shown) blocks.push(...leadCard(lead, options));
-  return { text: heading, blocks };
+  if (notice) blocks.unshift(mrkdwnSection(notice));
+  return { text: heading, blocks: blocks.slice(0, 50) };
 }
 
 export function noMatch(query: string, phone?: string): { text: string; blocks: KnownBlock[] } {
@@ -169,4 +171,11 @@ export function noMatch(query: string, phone?: string): { text: string; blocks: 
       },
     ],
   };
+}
+
+/** /call-lead found nobody: for a number, say so plainly; either way offer to add the lead. */
+export function noLeadToCall(query: string, phone?: string): { text: string; blocks: KnownBlock[] } {
+  const reply = noMatch(query, phone);
+  if (phone) reply.text = `No lead has ${formatPhoneWithExt(phone)}. Add it as a lead to call it.`;
+  return reply;
 }

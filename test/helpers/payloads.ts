@@ -42,6 +42,13 @@ export function viewSubmission(view: Json, userId: string, values: Record<string
   };
 }
 
+let clicks = 0;
+/** Slack's action_ts: the click's own time in microseconds, different for every click. */
+const actionTs = () => {
+  clicks += 1;
+  return `${Math.floor(Date.now() / 1000)}.${String((Date.now() % 1000) * 1000 + (clicks % 1000)).padStart(6, "0")}`;
+};
+
 /** A block_actions payload for a button click in a message (or an ephemeral message). */
 export function buttonClick(opts: {
   userId: string;
@@ -74,9 +81,7 @@ export function buttonClick(opts: {
       ? undefined
       : { type: "message", ts: opts.messageTs, thread_ts: opts.threadTs, text: "lead card" },
     response_url: opts.responseUrl,
-    actions: [
-      { type: "button", action_id: opts.actionId, block_id: "b", value: opts.value, action_ts: `${Date.now() / 1000}` },
-    ],
+    actions: [{ type: "button", action_id: opts.actionId, block_id: "b", value: opts.value, action_ts: actionTs() }],
     is_enterprise_install: false,
   };
 }

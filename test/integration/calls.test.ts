@@ -357,7 +357,7 @@ describe("/call-lead", () => {
       text: string;
       blocks: unknown[];
     };
-    expect(body.text).toBe("No lead has +12125550177. Add it as a lead to call it.");
+    expect(body.text).toBe("No lead has +1 212 555 0177. Add it as a lead to call it.");
     expect(JSON.stringify(body.blocks)).toContain(ids.lead.addAction);
   });
 

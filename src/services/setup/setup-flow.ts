@@ -1,4 +1,4 @@
-import { parsePhone } from "../../lib/phone.js";
+import { dialCheck, dialRefusal, parsePhone } from "../../lib/phone.js";
 import type { AuditService } from "../audit/audit.js";
 import { isAmbiguousTwilioFailure, type TwilioFor, toTwilioError } from "../twilio/client.js";
 import type { AdminService } from "./admins.js";
@@ -31,6 +31,7 @@ export function checkSetupInput(
   input: SetupInput,
   stored: TwilioSettings,
   defaultCountry: string,
+  allowedCountries: readonly string[] = [],
 ): { values: Partial<Record<SettingKey, string | null>>; merged: TwilioSettings; errors: FieldErrors } {
   const values: Partial<Record<SettingKey, string | null>> = {};
   const errors: FieldErrors = {};
@@ -43,8 +44,14 @@ export function checkSetupInput(
     }
     if (key === "phoneNumber" || key === "agentPhone") {
       const phone = parsePhone(raw, defaultCountry);
-      if (phone.ok) values[key] = phone.e164;
-      else errors[key] = `"${raw}" is not a callable number: ${phone.reason}.`;
+      if (!phone.ok) {
+        errors[key] = `"${raw}" is not a callable number: ${phone.reason}.`;
+        continue;
+      }
+      // The agent phone is dialled (bridge calls, key 1): it passes the same toll-fraud guard as a lead's.
+      const check = key === "agentPhone" ? dialCheck(phone.e164, allowedCountries) : undefined;
+      if (check && !check.ok) errors[key] = dialRefusal(check, phone.e164);
+      else values[key] = phone.e164;
       continue;
     }
     if (key === "recording") {
@@ -141,6 +148,7 @@ interface SetupFlowDeps {
   audit: AuditService;
   twilioFor: TwilioFor;
   defaultCountry: string;
+  allowedCountries: readonly string[];
   /** How long the Slack ack may wait for Twilio before switching the modal to "checking…". */
   answerWithinMs?: number;
   heldForMs?: number;
@@ -211,7 +219,7 @@ export function createSetupFlow(deps: SetupFlowDeps): SetupFlow {
         }
       }
       const stored = await deps.settings.get();
-      const checked = checkSetupInput(withHeld, stored, deps.defaultCountry);
+      const checked = checkSetupInput(withHeld, stored, deps.defaultCountry, deps.allowedCountries);
       if (Object.keys(checked.errors).length > 0) {
         return finish(userId, viewId, withHeld, checked.values, checked.merged, checked.errors);
       }

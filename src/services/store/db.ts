@@ -185,7 +185,8 @@ export function openWriter(file: string): Database.Database {
 
 export function openReader(file: string): Database.Database {
   const reader = new Database(file, { readonly: true, fileMustExist: true });
-  reader.pragma("busy_timeout = 5000");
+  // Under WAL a reader never waits for writers; this only bounds a rare recovery or checkpoint.
+  reader.pragma("busy_timeout = 1000");
   return reader;
 }
 
