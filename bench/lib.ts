@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { searchForm } from "../src/services/leads/lead-service.js";
+import { searchForm, searchTextOf } from "../src/services/leads/lead-service.js";
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -56,7 +56,7 @@ const LAST = [
 export function seedLeads(file: string, count: number): void {
   const db = new Database(file);
   const insert = db.prepare(
-    `INSERT INTO "Lead" (name, nameSearch, phone, source, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO "Lead" (workspaceId, name, nameSearch, searchText, phone, phoneLast4, source, createdAt, updatedAt) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const now = Date.now();
   db.transaction(() => {
@@ -64,7 +64,17 @@ export function seedLeads(file: string, count: number): void {
       const name = `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]} ${i}`;
       const area = 201 + (Math.floor(i / 10_000) % 700);
       const phone = `+1${area}55${String(i % 100_000).padStart(5, "0")}`;
-      insert.run(name, searchForm(name), phone, i % 3 === 0 ? "Zillow" : "website", now - i * 1000, now - i * 1000);
+      const source = i % 3 === 0 ? "Zillow" : "website";
+      insert.run(
+        name,
+        searchForm(name),
+        searchTextOf({ name, source }),
+        phone,
+        phone.slice(-4),
+        source,
+        now - i * 1000,
+        now - i * 1000,
+      );
     }
   })();
   db.close();

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
-import { applyMigrations } from "../src/services/store/db.js";
+import { openDatabase } from "../src/services/store/db.js";
 import { startFakeSlack } from "../test/helpers/fake-slack.js";
 import { startFakeTwilio } from "../test/helpers/fake-twilio.js";
 import { slackSignature, twilioSignature } from "../test/helpers/signing.js";
@@ -107,7 +107,7 @@ async function main() {
   const account = twilio.addAccount({ numbers: ["+15005550006"] });
   const dir = mkdtempSync(join(tmpdir(), "leadline-bench-"));
   const file = join(dir, "bench.db");
-  applyMigrations(file);
+  await (await openDatabase(`file:${file}`)).database.close();
   seedLeads(file, 10_000);
   const encryptionKey = randomBytes(32).toString("base64");
   const baseEnv = {
@@ -134,9 +134,9 @@ async function main() {
   // Twilio settings for the click and callback benchmarks, through Leadline's own encrypted store.
   const { createSecretStore } = await import("../src/services/store/secrets.js");
   const { loadKeyring } = await import("../src/services/store/keyring.js");
-  const { createDb } = await import("../src/services/store/db.js");
   const { createLogger } = await import("../src/lib/log.js");
-  const db = await createDb(`file:${file}`);
+  const { database } = await openDatabase(`file:${file}`);
+  const db = database.prisma;
   const keyring = loadKeyring({
     currentKey: encryptionKey,
     production: false,
@@ -144,6 +144,7 @@ async function main() {
     log: createLogger("silent"),
   });
   await createSecretStore({ db, keyring }).setMany(
+    1,
     { "twilio.accountSid": account.sid, "twilio.authToken": account.token, "twilio.phoneNumber": "+15005550006" },
     "bench",
   );

@@ -4,34 +4,32 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createLeadService } from "../src/services/leads/lead-service.js";
-import { createLeadReader } from "../src/services/leads/lead-store.js";
-import { applyMigrations, createDb, openReader } from "../src/services/store/db.js";
+import { createLeadStore } from "../src/services/leads/lead-store.js";
+import { openDatabase } from "../src/services/store/db.js";
 import { seedLeads, summarize } from "./lib.js";
 
 export async function benchSearch(count = 100_000, rounds = 300) {
   const dir = mkdtempSync(join(tmpdir(), "leadline-bench-search-"));
   const file = join(dir, "bench.db");
-  applyMigrations(file);
+  await (await openDatabase(`file:${file}`)).database.close();
   seedLeads(file, count);
-  const db = await createDb(`file:${file}`);
-  const reader = openReader(file);
-  const leads = createLeadService({ db, defaultCountry: "US", reads: createLeadReader(reader) });
+  const { database } = await openDatabase(`file:${file}`);
+  const leads = createLeadService({ store: createLeadStore(database), defaultCountry: "US" });
   const queries = ["jane", "maria garcia", "zoe", "okafor 4242", "(201) 550-0042", "#54321", "nobody-here", "smith"];
-  for (const q of queries) await leads.search(q); // warm up
+  for (const q of queries) await leads.search(1, q); // warm up
   const perQuery: Record<string, ReturnType<typeof summarize>> = {};
   const all: number[] = [];
   for (const q of queries) {
     const samples: number[] = [];
     for (let i = 0; i < rounds / queries.length; i += 1) {
       const start = performance.now();
-      await leads.search(q);
+      await leads.search(1, q);
       samples.push(performance.now() - start);
     }
     perQuery[q] = summarize(samples);
     all.push(...samples);
   }
-  await db.$disconnect();
-  reader.close();
+  await database.close();
   rmSync(dir, { recursive: true, force: true });
   return { leads: count, overall: summarize(all), perQuery };
 }

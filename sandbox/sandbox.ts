@@ -62,6 +62,8 @@ export interface Sandbox {
   consoleToken: string;
   appUrl: string;
   leadline: Leadline;
+  /** Leadline's workspace (tenant) id for the sandbox's Slack team. */
+  ws: number;
   twilio: TwilioSimulator;
   slack: SlackSimulator;
   workspace: Workspace;
@@ -162,6 +164,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   const deviceScript = readFileSync(new URL("./static/voice-device.js", import.meta.url), "utf8");
   let leadline: Leadline;
+  let ws: number;
   try {
     leadline = await createLeadline(config, {
       log,
@@ -170,7 +173,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       softphone: { sdkScript: deviceScript.replace("__SIMULATOR_URL__", twilio.url), connectSrc: twilio.url },
     });
     await leadline.start();
-    await seed(leadline);
+    ws = await seed(leadline);
   } catch (error) {
     await Promise.all([slack.close(), twilio.close()]);
     throw error;
@@ -181,6 +184,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     consoleToken: slack.consoleToken!,
     appUrl,
     leadline,
+    ws,
     twilio,
     slack,
     workspace,
@@ -192,12 +196,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 }
 
 /** Demo leads and the simulated Twilio account, only where the database has none of its own. */
-async function seed(leadline: Leadline): Promise<void> {
-  const { settings, leads } = leadline.deps;
-  const current = await settings.get();
+async function seed(leadline: Leadline): Promise<number> {
+  const { settings, leads, workspaces } = leadline.deps;
+  const ws = (await workspaces.resolve({}))?.id;
+  if (ws === undefined) throw new Error("the sandbox's Slack workspace did not answer");
+  const current = await settings.get(ws);
   if (!current.accountSid) {
     const { accountSid, authToken, phoneNumber, agentPhone, apiKeySid, apiKeySecret, twimlAppSid } = SANDBOX_TWILIO;
     await settings.save(
+      ws,
       {
         accountSid,
         authToken,
@@ -214,7 +221,8 @@ async function seed(leadline: Leadline): Promise<void> {
       "sandbox",
     );
   }
-  if ((await leads.recent(1)).length === 0) {
-    for (const lead of DEMO_LEADS) await leads.create({ ...lead, author: "sandbox" });
+  if ((await leads.recent(ws, 1)).length === 0) {
+    for (const lead of DEMO_LEADS) await leads.create(ws, { ...lead, author: "sandbox" });
   }
+  return ws;
 }

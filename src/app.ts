@@ -1,21 +1,22 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { App, LogLevel, SocketModeReceiver } from "@slack/bolt";
 import type { Logger as SlackLogger } from "@slack/logger";
-import { WebClient } from "@slack/web-api";
 import type { Config } from "./config.js";
 import { createServices, type Deps } from "./deps.js";
 import { registerRoutes } from "./http/index.js";
 import type { SoftphoneOverride } from "./http/phone.js";
 import { createRouter, HttpError, handleRequest } from "./http/router.js";
 import { createSlackEventsReceiver } from "./http/slack-events.js";
+import { registerSlackOAuth } from "./http/slack-oauth.js";
 import { type Clock, systemClock } from "./lib/clock.js";
 import { createLogger, type Logger } from "./lib/log.js";
 import { createTaskTracker } from "./lib/tasks.js";
 import { registerSlackListeners } from "./listeners.js";
 import { createSlackHealth, type SlackTokenRejected } from "./services/slack/identity.js";
-import { applyMigrations, createDb, openReader, openWriter, sqlitePath } from "./services/store/db.js";
+import { slackClient } from "./services/slack/messengers.js";
+import { openDatabase } from "./services/store/db.js";
 import { EncryptionKeyMissing, loadKeyring } from "./services/store/keyring.js";
 
 export interface LeadlineOptions {
@@ -66,82 +67,96 @@ function boltLogger(log: Logger): SlackLogger {
 export async function createLeadline(config: Config, options: LeadlineOptions = {}): Promise<Leadline> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
-  const databaseFile = sqlitePath(config.DATABASE_URL);
-  const applied = applyMigrations(databaseFile);
-  if (applied.length > 0) log.info({ migrations: applied }, "database migrated");
-  const keyring = loadKeyring({
-    currentKey: config.APP_ENCRYPTION_KEY,
-    previousKey: config.APP_ENCRYPTION_KEY_PREVIOUS,
-    production: config.NODE_ENV === "production",
-    dataDir: dirname(databaseFile),
-    log,
-  });
-  const db = await createDb(config.DATABASE_URL);
-  const reader = openReader(databaseFile);
-  const writer = openWriter(databaseFile);
+  const { database, migrated } = await openDatabase(config.DATABASE_URL);
+  if (migrated.length > 0) log.info({ migrations: migrated, database: database.where }, "database migrated");
+  let keyring: ReturnType<typeof loadKeyring>;
+  try {
+    keyring = loadKeyring({
+      currentKey: config.APP_ENCRYPTION_KEY,
+      previousKey: config.APP_ENCRYPTION_KEY_PREVIOUS,
+      production: config.NODE_ENV === "production",
+      dataDir: database.sqlite ? dirname(database.sqlite.file) : resolve(process.cwd(), "data"),
+      log,
+    });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const tasks = createTaskTracker((error) => log.error({ err: error }, "background task failed"));
+  const oauth = Boolean(config.SLACK_CLIENT_ID);
 
   const slackLog = boltLogger(log);
   const eventsReceiver = config.SLACK_APP_TOKEN
     ? undefined
     : createSlackEventsReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, log, now: () => clock().getTime() });
   const receiver = eventsReceiver ?? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN!, logger: slackLog });
-  // Background work (call lines, recordings, lead cards) posts with this client; listeners get Bolt's.
-  const slackClient = new WebClient(config.SLACK_BOT_TOKEN, {
-    slackApiUrl: config.SLACK_API_URL,
-    logger: slackLog,
-    timeout: 10_000,
-    // Network failures are retried a little; a post whose answer was lost could otherwise repeat for minutes.
-    retryConfig: { retries: 2, factor: 2, minTimeout: 500 },
-  });
-  const slackHealth = createSlackHealth({
-    client: slackClient,
-    log,
-    variable: "SLACK_BOT_TOKEN",
-    apiUrl: config.SLACK_API_URL,
-  });
-  const bolt = new App({
-    receiver,
-    logger: slackLog,
-    clientOptions: { slackApiUrl: config.SLACK_API_URL },
-    // No auth.test per request or at construction: the token is checked once at start (createSlackHealth),
-    // so an unreachable Slack never turns a signed request into an error.
-    authorize: async () => {
-      const identity = slackHealth.identity();
-      return {
-        botToken: config.SLACK_BOT_TOKEN,
-        teamId: identity?.teamId,
-        botUserId: identity?.botUserId,
-        botId: identity?.botId,
-      };
-    },
-    // Leadline keeps its own state; Bolt's per-request conversation lookup would be wasted work.
-    convoStore: false,
-  });
 
   const deps = createServices({
     config,
     log,
-    db,
+    slackLog,
+    database,
     clock,
     keyring,
     tasks,
-    slackClient,
-    reader,
-    writer,
     twilioTimeoutMs: options.twilioTimeoutMs,
     pollDelaysMs: options.pollDelaysMs,
     priceDelaysMs: options.priceDelaysMs,
     sweepIntervalMs: options.sweepIntervalMs,
+  });
+
+  // Single-workspace mode checks SLACK_BOT_TOKEN with auth.test; multi-workspace mode checks that
+  // Slack answers at all (api.test). The first answer also names the single workspace.
+  const slackHealth = createSlackHealth({
+    client: slackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, slackLog),
+    log,
+    variable: "SLACK_BOT_TOKEN",
+    apiUrl: config.SLACK_API_URL,
+    tokenless: oauth,
+    onIdentity: oauth
+      ? undefined
+      : (identity) =>
+          deps.workspaces
+            .startSingle(
+              { teamId: identity.teamId, enterpriseId: identity.enterpriseId ?? "" },
+              { name: identity.teamName, botUserId: identity.botUserId, botId: identity.botId },
+            )
+            .then(() => undefined),
+  });
+
+  const bolt = new App({
+    receiver,
+    logger: slackLog,
+    clientOptions: { slackApiUrl: config.SLACK_API_URL },
+    // Every request is authorized from Leadline's own records: the workspace it belongs to (a tenant)
+    // and its bot token. No auth.test per request: an unreachable Slack never turns a signed request
+    // into an error, and an uninstalled workspace is refused.
+    authorize: async (source) => {
+      if (!oauth && !(await deps.workspaces.resolve({}))) {
+        // Slack was unreachable at start: the first signed request names the workspace instead.
+        await deps.workspaces.startSingle({ teamId: source.teamId ?? "", enterpriseId: source.enterpriseId ?? "" }, {});
+      }
+      const workspace = await deps.workspaces.resolve(source);
+      if (!workspace)
+        throw new Error(`Leadline is not installed in ${source.enterpriseId ?? ""}/${source.teamId ?? ""}`);
+      return {
+        botToken: workspace.botToken,
+        botId: workspace.botId,
+        botUserId: workspace.botUserId,
+        teamId: source.teamId,
+        enterpriseId: source.enterpriseId,
+        workspaceId: workspace.id,
+      };
+    },
+    // Leadline keeps its own state; Bolt's per-request conversation lookup would be wasted work.
+    convoStore: false,
   });
   registerSlackListeners(bolt, deps);
 
   // Every stored secret must open with the keys given; a wrong key stops here, not at the first call.
   const secretsCheck = await deps.secrets.check();
   if (secretsCheck.missingKeyIds.length > 0) {
-    await db.$disconnect();
-    reader.close();
-    writer.close();
+    await database.close();
     throw new EncryptionKeyMissing(secretsCheck.missingKeyIds, keyring);
   }
   if (secretsCheck.unreadable.length > 0) {
@@ -153,6 +168,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
 
   const router = createRouter();
   eventsReceiver?.register(router);
+  if (oauth) registerSlackOAuth(router, deps, config);
   registerRoutes(router, deps, { slackReachable: () => slackHealth.reachable(), softphone: options.softphone });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -192,9 +208,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
         if (!eventsReceiver) await bolt.stop().catch(() => {});
         await closed;
         await tasks.drain(10_000);
-        await db.$disconnect();
-        reader.close();
-        writer.close();
+        await database.close();
         log.info("stopped");
       })();
       return stopping;

@@ -34,10 +34,28 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   SLACK_BOT_TOKEN: z
-    .string({ error: "is required: the Bot User OAuth Token (xoxb-…) from your Slack app" })
+    .string()
     .trim()
-    .min(1, "is required: the Bot User OAuth Token (xoxb-…) from your Slack app")
-    .regex(/^xox[bp]-/, "must be a Slack bot token starting with xoxb-"),
+    .regex(/^xox[bp]-/, "must be a Slack bot token starting with xoxb-")
+    .optional(),
+  SLACK_CLIENT_ID: z
+    .string()
+    .trim()
+    .regex(/^\d+\.\d+$/, "must be your Slack app's Client ID (Basic Information), digits.digits")
+    .optional(),
+  SLACK_CLIENT_SECRET: z
+    .string()
+    .trim()
+    .min(8, "must be your Slack app's Client Secret (Basic Information)")
+    .optional(),
+  SLACK_STATE_SECRET: z
+    .string()
+    .trim()
+    .min(16, "must be at least 16 random characters (it signs the OAuth state: openssl rand -hex 24)")
+    .optional(),
+  SLACK_AUTHORIZE_URL: httpUrl("an http(s) URL of Slack's OAuth authorize page").default(
+    "https://slack.com/oauth/v2/authorize",
+  ),
   SLACK_SIGNING_SECRET: z
     .string({ error: "is required: the Signing Secret from your Slack app's Basic Information page" })
     .trim()
@@ -50,7 +68,10 @@ const schema = z.object({
   DATABASE_URL: z
     .string()
     .trim()
-    .regex(/^file:.+/, "must be a SQLite URL such as file:./data/leadline.db")
+    .regex(
+      /^(file:.+|postgres(ql)?:\/\/.+)$/,
+      "must be a SQLite URL such as file:./data/leadline.db or a PostgreSQL URL such as postgresql://user:password@host:5432/leadline",
+    )
     .default("file:./data/leadline.db"),
   APP_ENCRYPTION_KEY: base64Key.optional(),
   APP_ENCRYPTION_KEY_PREVIOUS: base64Key.optional(),
@@ -97,18 +118,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Treat empty strings like unset, as .env files often carry `NAME=` lines.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
   const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = issue.path.join(".") || "environment";
-      const message = issue.message.startsWith("Invalid input") ? `is required` : issue.message;
-      return `${name} ${message}`;
-    });
-    throw new ConfigError(problems);
-  }
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = issue.path.join(".") || "environment";
+        const message = issue.message.startsWith("Invalid input") ? `is required` : issue.message;
+        return `${name} ${message}`;
+      });
+  problems.push(...modeProblems(cleaned));
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   if (parsed.data.NODE_ENV === "production" && !parsed.data.APP_ENCRYPTION_KEY) {
     throw new ConfigError([
       "APP_ENCRYPTION_KEY is required in production: 32 bytes encoded as base64 (openssl rand -base64 32)",
     ]);
   }
   return Object.freeze(parsed.data);
+}
+
+/** Single-workspace mode needs SLACK_BOT_TOKEN; multi-workspace mode needs all three OAuth variables. */
+function modeProblems(env: Record<string, string | undefined>): string[] {
+  const oauth = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"] as const;
+  const set = oauth.filter((name) => env[name]);
+  if (set.length > 0 && set.length < oauth.length) {
+    return [
+      `Multi-workspace mode needs all three of SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (missing: ${oauth
+        .filter((name) => !env[name])
+        .join(", ")})`,
+    ];
+  }
+  if (set.length === 0 && !env.SLACK_BOT_TOKEN) {
+    return [
+      "SLACK_BOT_TOKEN is required: the Bot User OAuth Token (xoxb-…) from your Slack app (or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to install into many workspaces)",
+    ];
+  }
+  if (set.length === oauth.length && env.SLACK_APP_TOKEN) {
+    return [
+      "SLACK_APP_TOKEN (Socket Mode) works with one workspace only: unset it to use multi-workspace mode (SLACK_CLIENT_ID…)",
+    ];
+  }
+  return [];
 }

@@ -1,5 +1,4 @@
-import type { WebClient } from "@slack/web-api";
-import type Database from "better-sqlite3";
+import type { Logger as SlackLogger } from "@slack/logger";
 import type { Config } from "./config.js";
 import type { Clock } from "./lib/clock.js";
 import type { Logger } from "./lib/log.js";
@@ -17,31 +16,38 @@ import { createRecordingService, type RecordingService } from "./services/calls/
 import { createStatusPoller, type StatusPoller } from "./services/calls/status-poller.js";
 import { createVoicemail, type Voicemail } from "./services/calls/voicemail.js";
 import { createLeadService, type LeadService } from "./services/leads/lead-service.js";
-import { createLeadReader } from "./services/leads/lead-store.js";
+import { createLeadStore } from "./services/leads/lead-store.js";
 import { type AdminService, createAdminService } from "./services/setup/admins.js";
 import { createSettingsService, type SettingsService } from "./services/setup/settings.js";
 import { createSetupFlow, type SetupFlow } from "./services/setup/setup-flow.js";
 import { createCallLines } from "./services/slack/call-lines.js";
-import { createSlackMessenger, type SlackMessenger } from "./services/slack/messenger.js";
-import type { Db } from "./services/store/db.js";
+import type { SlackMessenger } from "./services/slack/messenger.js";
+import { createSlackMessengers } from "./services/slack/messengers.js";
+import { refreshBotToken } from "./services/slack/oauth.js";
+import type { DatabaseHandle, Db } from "./services/store/db.js";
 import type { Keyring } from "./services/store/keyring.js";
 import { createSecretStore, type SecretStore } from "./services/store/secrets.js";
 import { createTwilioClientFactory, type TwilioFor } from "./services/twilio/client.js";
+import { createWorkspaces, type Workspaces } from "./services/workspaces/workspace-service.js";
+import { createWorkspaceStore } from "./services/workspaces/workspace-store.js";
 
 export interface Deps {
   config: Config;
   log: Logger;
+  database: DatabaseHandle;
   db: Db;
   clock: Clock;
   tasks: TaskTracker;
   secrets: SecretStore;
   audit: AuditService;
   twilioFor: TwilioFor;
+  workspaces: Workspaces;
+  /** The Slack adapter for a workspace (its own bot token). */
+  slackFor(ws: number): Promise<SlackMessenger>;
   settings: SettingsService;
   admins: AdminService;
   setup: SetupFlow;
   leads: LeadService;
-  slack: SlackMessenger;
   callStore: CallStore;
   calls: CallService;
   lines: CallNotifier;
@@ -59,47 +65,73 @@ export interface Deps {
 interface ServiceInputs {
   config: Config;
   log: Logger;
-  db: Db;
+  slackLog: SlackLogger;
+  database: DatabaseHandle;
   clock: Clock;
   keyring: Keyring;
   tasks: TaskTracker;
-  slackClient: WebClient;
   twilioTimeoutMs?: number;
   pollDelaysMs?: number[];
   priceDelaysMs?: number[];
   sweepIntervalMs?: number;
-  /** Read-only SQLite connection for lead search. */
-  reader?: Database.Database;
-  /** The status write's own connection (never waits for a lock). */
-  writer?: Database.Database;
 }
 
 /** Builds every service from its dependencies; nothing here talks to the outside world yet. */
 export function createServices(inputs: ServiceInputs): Deps {
-  const { config, log, db, clock, keyring, tasks } = inputs;
-  const secrets = createSecretStore({ db, keyring });
+  const { config, log, database, clock, keyring, tasks } = inputs;
+  const db = database.prisma;
+  const oauth = Boolean(config.SLACK_CLIENT_ID);
+  const secrets = createSecretStore({ db, keyring, clock });
   const audit = createAuditService({ db });
   const twilioFor = createTwilioClientFactory({ apiUrl: config.TWILIO_API_URL, timeoutMs: inputs.twilioTimeoutMs });
+  const workspaces = createWorkspaces({
+    store: createWorkspaceStore({ db, secrets }),
+    secrets,
+    mode: oauth ? "oauth" : "single",
+    singleToken: config.SLACK_BOT_TOKEN,
+    singleLeadsToken: config.LEADS_API_TOKEN,
+    refresh: oauth
+      ? (refreshToken) =>
+          refreshBotToken({
+            apiUrl: config.SLACK_API_URL,
+            clientId: config.SLACK_CLIENT_ID!,
+            clientSecret: config.SLACK_CLIENT_SECRET!,
+            refreshToken,
+            now: clock,
+          })
+      : undefined,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    clock,
+    log,
+  });
+  const messengers = createSlackMessengers({
+    workspaces,
+    apiUrl: config.SLACK_API_URL,
+    log,
+    slackLog: inputs.slackLog,
+  });
+  const slackFor = (ws: number) => messengers.for(ws);
   const settings = createSettingsService({ db, secrets });
-  const slack = createSlackMessenger({ slack: inputs.slackClient, log });
-  const admins = createAdminService({ adminIds: config.ADMIN_SLACK_USER_IDS, slackUser: (id) => slack.user(id) });
+  const admins = createAdminService({
+    // In OAuth mode every workspace has its own admins: Slack's admins and owners of each.
+    adminIds: oauth ? undefined : config.ADMIN_SLACK_USER_IDS,
+    slackUser: async (ws, userId) => (await slackFor(ws)).user(userId),
+  });
   const setup = createSetupFlow({
     settings,
+    secrets,
     admins,
     audit,
     twilioFor,
     defaultCountry: config.DEFAULT_COUNTRY,
     allowedCountries: config.ALLOWED_COUNTRIES,
   });
-  const leads = createLeadService({
-    db,
-    defaultCountry: config.DEFAULT_COUNTRY,
-    reads: inputs.reader ? createLeadReader(inputs.reader) : undefined,
-  });
-  const callStore = createCallStore({ db, writer: inputs.writer });
-  const lines = createCallLines({ calls: callStore, messenger: slack, clock, log });
+  const leads = createLeadService({ store: createLeadStore(database), defaultCountry: config.DEFAULT_COUNTRY });
+  const callStore = createCallStore(database);
+  const lines = createCallLines({ calls: callStore, messengers, clock, log });
   const browserPhone = createBrowserPhoneService({
-    db,
+    calls: callStore,
+    leads,
     settings,
     clock,
     publicBaseUrl: config.PUBLIC_BASE_URL,
@@ -178,17 +210,19 @@ export function createServices(inputs: ServiceInputs): Deps {
   return {
     config,
     log,
+    database,
     db,
     clock,
     tasks,
     secrets,
     audit,
     twilioFor,
+    workspaces,
+    slackFor,
     settings,
     admins,
     setup,
     leads,
-    slack,
     callStore,
     calls,
     lines,

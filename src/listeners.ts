@@ -6,6 +6,7 @@ import type { Deps } from "./deps.js";
 import { registerCallInteractions } from "./interactions/call.js";
 import { registerLeadInteractions } from "./interactions/lead.js";
 import { registerTwilioSetupInteractions } from "./interactions/twilio-setup.js";
+import { registerWorkspaceEvents } from "./interactions/workspace-events.js";
 
 /** Every Slack surface registers its listeners here; listeners only translate to services. */
 export function registerSlackListeners(app: App, deps: Deps): void {
@@ -15,6 +16,7 @@ export function registerSlackListeners(app: App, deps: Deps): void {
   registerLeadInteractions(app, deps);
   registerCallLeadCommand(app, deps);
   registerCallInteractions(app, deps);
+  registerWorkspaceEvents(app, deps);
   app.error(async (error) => {
     deps.log.error({ err: error }, "unhandled Slack listener error");
   });

@@ -25,6 +25,32 @@ describe("loadConfig", () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it("multi-workspace mode needs all three OAuth variables and no Socket Mode", () => {
+    const base = { SLACK_SIGNING_SECRET: "s" };
+    expect(problems({ ...base, SLACK_CLIENT_ID: "123.456" }).join()).toMatch(
+      /needs all three .* \(missing: SLACK_CLIENT_SECRET, SLACK_STATE_SECRET\)/,
+    );
+    const full = {
+      ...base,
+      SLACK_CLIENT_ID: "123.456",
+      SLACK_CLIENT_SECRET: "secret-123",
+      SLACK_STATE_SECRET: "x".repeat(16),
+    };
+    expect(loadConfig(full).SLACK_BOT_TOKEN).toBeUndefined();
+    expect(problems({ ...full, SLACK_APP_TOKEN: "xapp-1" }).join()).toMatch(
+      /Socket Mode\) works with one workspace only/,
+    );
+  });
+
+  it("takes a PostgreSQL DATABASE_URL", () => {
+    const config = loadConfig({
+      SLACK_SIGNING_SECRET: "s",
+      SLACK_BOT_TOKEN: "xoxb-1",
+      DATABASE_URL: "postgresql://u:p@db:5432/leadline",
+    });
+    expect(config.DATABASE_URL).toBe("postgresql://u:p@db:5432/leadline");
+  });
+
   it("names each missing required variable", () => {
     const found = problems({});
     expect(found.some((p) => p.startsWith("SLACK_BOT_TOKEN"))).toBe(true);
@@ -42,7 +68,7 @@ describe("loadConfig", () => {
     ["ADMIN_SLACK_USER_IDS", "maria", "Slack user ids"],
     ["LEADS_API_TOKEN", "short", "16 characters"],
     ["LOG_LEVEL", "loud", "LOG_LEVEL"],
-    ["DATABASE_URL", "postgres://x", "file:"],
+    ["DATABASE_URL", "mysql://x", "file:"],
   ])("refuses a malformed %s and says what is expected", (name, value, expected) => {
     const found = problems({ ...minimal, [name]: value });
     const line = found.find((p) => p.startsWith(name));

@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { Deps } from "../deps.js";
 import { cardOptions } from "../interactions/card-options.js";
+import { workspaceOf } from "../interactions/scope.js";
 import type { CallMode } from "../services/calls/modes.js";
 import { agentSettingsModal, callCard, callHelp, missingSettingsNotice } from "../views/call-card.js";
 import { noLeadToCall, searchResults } from "../views/lead-modals.js";
@@ -17,14 +18,15 @@ export function parseCallLeadText(text: string): { query: string; mode?: CallMod
 }
 
 export function registerCallLeadCommand(app: App, deps: Deps): void {
-  app.command("/call-lead", async ({ command, ack, respond }) => {
+  app.command("/call-lead", async ({ command, ack, respond, context }) => {
     const text = command.text.trim();
+    const ws = workspaceOf(context);
     if (text.toLowerCase() === "settings") {
       await ack();
-      await deps.slack.openView(
+      await (await deps.slackFor(ws)).openView(
         command.trigger_id,
         agentSettingsModal(
-          await deps.calls.agentPhone(command.user_id),
+          await deps.calls.agentPhone(ws, command.user_id),
           JSON.stringify({ channel: command.channel_id }),
         ),
       );
@@ -32,12 +34,12 @@ export function registerCallLeadCommand(app: App, deps: Deps): void {
     }
     await answerCommand(deps, { ack, respond, command }, async () => {
       if (text === "" || text.toLowerCase() === "help")
-        return callHelp(await deps.leads.recent(5), await cardOptions(deps));
+        return callHelp(await deps.leads.recent(ws, 5), await cardOptions(deps, ws));
       const { query, mode } = parseCallLeadText(text);
-      const found = await deps.leads.search(query);
+      const found = await deps.leads.search(ws, query);
       if (found.leads.length === 0) return noLeadToCall(query, found.phone);
-      const options = await cardOptions(deps, { firstMode: mode });
-      const missing = await deps.calls.missingFor(mode ?? "simple", command.user_id);
+      const options = await cardOptions(deps, ws, { firstMode: mode });
+      const missing = await deps.calls.missingFor(ws, mode ?? "simple", command.user_id);
       const notice = missing.length > 0 ? missingSettingsNotice(missing) : undefined;
       if (found.leads.length === 1) return callCard(found.leads[0]!, { ...options, notice });
       return searchResults(query, found.leads, found.total, options, notice);

@@ -1,31 +1,38 @@
 import type { App } from "@slack/bolt";
 import type { Deps } from "../deps.js";
+import { workspaceOf } from "../interactions/scope.js";
 import { isExpected } from "../lib/errors.js";
 import { errorMessage } from "../views/errors.js";
-import { clearConfirmBlocks, twilioSetupModal, twilioStatusBlocks } from "../views/twilio-setup.js";
+import {
+  clearConfirmBlocks,
+  leadsApiTokenMessage,
+  twilioSetupModal,
+  twilioStatusBlocks,
+} from "../views/twilio-setup.js";
 
 const REFUSAL =
   "Only Leadline admins can change the Twilio settings. Ask an admin, or run `/twilio-setup status` to see what is configured.";
 
+const USAGE =
+  "Usage: `/twilio-setup` to connect Twilio (admins), `/twilio-setup status` to see what is configured, `/twilio-setup clear` to remove the settings (admins), `/twilio-setup api-token` for a new lead API token (admins).";
+
 export function registerTwilioSetupCommand(app: App, deps: Deps): void {
-  app.command("/twilio-setup", async ({ command, ack, respond }) => {
+  app.command("/twilio-setup", async ({ command, ack, respond, context }) => {
     const text = command.text.trim().toLowerCase();
+    const ws = workspaceOf(context);
     if (text === "status") {
-      const status = twilioStatusBlocks(await deps.settings.get(), await deps.settings.unreadable());
+      const status = twilioStatusBlocks(await deps.settings.get(ws), await deps.settings.unreadable(ws));
       await ack({ response_type: "ephemeral", ...status });
       return;
     }
-    if (text !== "" && text !== "clear") {
-      await ack({
-        response_type: "ephemeral",
-        text: "Usage: `/twilio-setup` to connect Twilio (admins), `/twilio-setup status` to see what is configured, `/twilio-setup clear` to remove the settings (admins).",
-      });
+    if (text !== "" && text !== "clear" && text !== "api-token") {
+      await ack({ response_type: "ephemeral", text: USAGE });
       return;
     }
     await ack();
     try {
-      if (!(await deps.admins.isAdmin(command.user_id))) {
-        await deps.audit.record(command.user_id, "twilio_settings.forbidden", { at: text || "open" });
+      if (!(await deps.admins.isAdmin(ws, command.user_id))) {
+        await deps.audit.record(ws, command.user_id, "twilio_settings.forbidden", { at: text || "open" });
         await respond({ response_type: "ephemeral", text: REFUSAL });
         return;
       }
@@ -37,10 +44,24 @@ export function registerTwilioSetupCommand(app: App, deps: Deps): void {
         });
         return;
       }
-      await deps.slack.openView(
+      if (text === "api-token") {
+        if (deps.workspaces.mode === "single") {
+          await respond({
+            response_type: "ephemeral",
+            ...leadsApiTokenMessage(undefined, deps.config.PUBLIC_BASE_URL),
+          });
+          return;
+        }
+        // The token itself never goes into Slack: a single-use, 10-minute link to a Leadline page shows it once.
+        const link = await deps.workspaces.rotateLeadsApiToken(ws, command.user_id);
+        await deps.audit.record(ws, command.user_id, "leads_api.token_rotated", {});
+        await respond({ response_type: "ephemeral", ...leadsApiTokenMessage(link, deps.config.PUBLIC_BASE_URL) });
+        return;
+      }
+      await (await deps.slackFor(ws)).openView(
         command.trigger_id,
         twilioSetupModal({
-          stored: await deps.settings.get(),
+          stored: await deps.settings.get(ws),
           privateMetadata: JSON.stringify({ channel: command.channel_id }),
         }),
       );

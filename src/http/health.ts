@@ -6,15 +6,15 @@ import { sendJson } from "./router.js";
 /** 200 only when the database answers and Slack takes the bot token; 503 (with what is wrong) otherwise. */
 export function registerHealth(
   router: Router,
-  { db, log }: Pick<Deps, "db" | "log">,
+  { database, log }: Pick<Deps, "database" | "log">,
   slackReachable: () => Promise<boolean>,
 ): void {
   router.add("GET", "/healthz", async ({ res }) => {
-    const state = await pingDatabase(db);
-    const database = state === "ok" ? "reachable" : state;
+    const state = await pingDatabase(database);
+    const db = state === "ok" ? "reachable" : state;
     if (state !== "ok") log.error({ database: state }, "health check: the database is not healthy");
     const slack = (await slackReachable().catch(() => false)) ? "reachable" : "unreachable";
-    const ok = database === "reachable" && slack === "reachable";
-    sendJson(res, ok ? 200 : 503, { ok, database, slack });
+    const ok = db === "reachable" && slack === "reachable";
+    sendJson(res, ok ? 200 : 503, { ok, database: db, slack });
   });
 }

@@ -1,4 +1,5 @@
 import type { Deps } from "../deps.js";
+import { registerApiTokenPage } from "./api-token.js";
 import { registerHealth } from "./health.js";
 import { registerLeadsApi } from "./leads-api.js";
 import { registerPhone, type SoftphoneOverride } from "./phone.js";
@@ -12,6 +13,7 @@ export function registerRoutes(
   options: { slackReachable: () => Promise<boolean>; softphone?: SoftphoneOverride },
 ): void {
   registerHealth(router, deps, options.slackReachable);
+  registerApiTokenPage(router, deps);
   registerLeadsApi(router, deps);
   registerPhone(router, deps, options.softphone);
   registerTwilioVoice(router, deps);

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Call, Lead, Note } from "@prisma/client";
 import { z } from "zod";
@@ -68,26 +67,31 @@ export function serializeLead(lead: Lead & { notes?: Note[]; calls?: Call[] }) {
   };
 }
 
-function authorize(req: IncomingMessage, token: string | undefined): void {
-  if (!token)
+/** The workspace a bearer token belongs to: LEADS_API_TOKEN's in single-workspace mode, a workspace's own otherwise. */
+async function authorize(req: IncomingMessage, deps: Deps): Promise<number> {
+  if (deps.workspaces.mode === "single" && !deps.config.LEADS_API_TOKEN)
     throw new HttpError(503, "lead API disabled", {
       error: "lead_api_disabled",
       message: "Set LEADS_API_TOKEN to enable the lead API.",
     });
   const header = req.headers.authorization ?? "";
-  const given = Buffer.from(header.startsWith("Bearer ") ? header.slice(7).trim() : "");
-  const expected = Buffer.from(token);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  const token = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+  const ws = token ? await deps.workspaces.workspaceForLeadsToken(token) : undefined;
+  if (ws === undefined) {
     throw new HttpError(401, "unauthorized", {
       error: "unauthorized",
-      message: "Send Authorization: Bearer <LEADS_API_TOKEN>.",
+      message:
+        deps.workspaces.mode === "single"
+          ? "Send Authorization: Bearer <LEADS_API_TOKEN>."
+          : "Send Authorization: Bearer <token>; an admin gets one with /twilio-setup api-token.",
     });
   }
+  return ws;
 }
 
 export function registerLeadsApi(router: Router, deps: Deps): void {
   router.add("POST", "/api/leads", async ({ req, res }) => {
-    authorize(req, deps.config.LEADS_API_TOKEN);
+    const ws = await authorize(req, deps);
     if (!(req.headers["content-type"] ?? "").toLowerCase().startsWith("application/json")) {
       throw new HttpError(415, "json only", {
         error: "unsupported_media_type",
@@ -118,31 +122,31 @@ export function registerLeadsApi(router: Router, deps: Deps): void {
         fields: errors,
       });
     }
-    const { lead, created } = await deps.leads.createOrGet({
+    const { lead, created } = await deps.leads.createOrGet(ws, {
       ...body,
       author: body.source ? `api (${body.source})` : "api",
     });
     sendJson(res, created ? 201 : 200, { created, lead: serializeLead(lead) });
-    const channel = deps.config.LEADS_CHANNEL_ID;
+    const channel = (await deps.settings.get(ws)).leadsChannel ?? deps.config.LEADS_CHANNEL_ID;
     if (created && channel) {
       const arrived = body.submittedAt ? new Date(body.submittedAt) : lead.createdAt;
       deps.tasks.run(async () => {
-        const full = await deps.leads.get(lead.id);
+        const full = await deps.leads.get(ws, lead.id);
         if (!full) return;
         const now = deps.clock();
         const banner = `:rotating_light: New lead${lead.source ? ` from ${lead.source}` : ""} · waited ${ago(arrived, now)} · speed to lead: call now`;
-        await deps.slack.postToChannel(
+        await (await deps.slackFor(ws)).postToChannel(
           { channel },
-          { text: `New lead: ${leadCardText(full)}`, blocks: leadCard(full, await cardOptions(deps, { banner })) },
+          { text: `New lead: ${leadCardText(full)}`, blocks: leadCard(full, await cardOptions(deps, ws, { banner })) },
         );
       });
     }
   });
 
   router.add("GET", "/api/leads/:id", async ({ req, res, params }) => {
-    authorize(req, deps.config.LEADS_API_TOKEN);
+    const ws = await authorize(req, deps);
     const id = Number(params.id);
-    const lead = Number.isInteger(id) && id > 0 ? await deps.leads.detail(id) : undefined;
+    const lead = Number.isInteger(id) && id > 0 && id < 2_147_483_648 ? await deps.leads.detail(ws, id) : undefined;
     if (!lead) throw new HttpError(404, "no lead", { error: "not_found", message: `No lead with id ${params.id}.` });
     sendJson(res, 200, { lead: serializeLead(lead) });
   });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Deps } from "../deps.js";
 import { rejectTwiml } from "../services/twilio/twiml.js";
 import { HttpError, type Router, sendJson, sendText } from "./router.js";
-import { sendTwiml, verifiedTwilioParams } from "./twilio-webhooks.js";
+import { sendTwiml, verifiedTwilioWebhook, workspaceOfCall } from "./twilio-webhooks.js";
 
 const callSid = z.string().regex(/^CA[0-9a-f]{32}$/i);
 const count = z
@@ -52,8 +52,9 @@ function parsed<T extends z.ZodType>(schema: T, params: Record<string, string>):
 }
 
 export function registerTwilioStatus(router: Router, deps: Deps): void {
+  const ofCall = workspaceOfCall(deps);
   router.add("POST", "/twilio/status", async ({ req, res }) => {
-    const params = parsed(statusCallback, await verifiedTwilioParams(req, deps));
+    const params = parsed(statusCallback, (await verifiedTwilioWebhook(req, deps, ofCall)).params);
     await deps.status.applyStatus({
       callSid: params.CallSid,
       status: params.CallStatus,
@@ -68,13 +69,13 @@ export function registerTwilioStatus(router: Router, deps: Deps): void {
   });
 
   router.add("POST", "/twilio/amd", async ({ req, res }) => {
-    const params = parsed(amdCallback, await verifiedTwilioParams(req, deps));
+    const params = parsed(amdCallback, (await verifiedTwilioWebhook(req, deps, ofCall)).params);
     await deps.voicemail.machineResult(params.CallSid, params.AnsweredBy);
     sendText(res, 204, "");
   });
 
   router.add("POST", "/twilio/voice/menu", async ({ req, res, url }) => {
-    const raw = await verifiedTwilioParams(req, deps);
+    const raw = (await verifiedTwilioWebhook(req, deps, ofCall)).params;
     const query = menuQuery.safeParse(Object.fromEntries(url.searchParams));
     const params = menuCallback.safeParse(raw);
     // Twilio is mid-call here: whatever is wrong, the lead hears a polite goodbye, never an error.
@@ -83,7 +84,7 @@ export function registerTwilioStatus(router: Router, deps: Deps): void {
   });
 
   router.add("POST", "/twilio/recording", async ({ req, res }) => {
-    const params = parsed(recordingCallback, await verifiedTwilioParams(req, deps));
+    const params = parsed(recordingCallback, (await verifiedTwilioWebhook(req, deps, ofCall)).params);
     if (params.RecordingStatus === "completed") {
       const callId = await deps.recordings.claim(params.CallSid, params.RecordingSid);
       if (callId !== undefined) deps.tasks.run(() => deps.recordings.deliver(callId));

@@ -3,7 +3,7 @@ import type { Deps } from "../deps.js";
 import { ExternalError, UserError } from "../lib/errors.js";
 import { rejectTwiml } from "../services/twilio/twiml.js";
 import type { Router } from "./router.js";
-import { sendTwiml, verifiedTwilioParams } from "./twilio-webhooks.js";
+import { sendTwiml, verifiedTwilioWebhook } from "./twilio-webhooks.js";
 
 /** What Twilio posts to a TwiML App's voice URL for a browser call, with the page's own `link` parameter. */
 const browserCall = z.object({
@@ -16,7 +16,10 @@ const browserCall = z.object({
 export function registerTwilioVoice(router: Router, deps: Deps): void {
   /** The TwiML App's voice URL: Twilio asks what to do with a browser call; we dial the lead by id. */
   router.add("POST", "/twilio/voice/browser", async ({ req, res }) => {
-    const parsed = browserCall.safeParse(await verifiedTwilioParams(req, deps));
+    const { params: raw } = await verifiedTwilioWebhook(req, deps, async (params) =>
+      params.link ? (await deps.callStore.linkById(params.link))?.workspaceId : undefined,
+    );
+    const parsed = browserCall.safeParse(raw);
     // Twilio is mid-call: whatever is wrong, the caller hears why in words, never an error page.
     if (!parsed.success) return sendTwiml(res, rejectTwiml("This call could not be connected. Goodbye."));
     const params = parsed.data;

@@ -3,21 +3,38 @@ import twilio from "twilio";
 import type { Deps } from "../deps.js";
 import { HttpError, readBody } from "./router.js";
 
+/** Twilio's webhooks are small forms; 64 KB is far above any real one. */
+export const TWILIO_BODY_LIMIT = 64 * 1024;
+
+/** Which workspace a webhook is about, from what Twilio posted (the call's SID, the browser link…). */
+export type WorkspaceOfWebhook = (params: Record<string, string>, url: URL) => Promise<number | undefined>;
+
+/** The workspace of the call a webhook names (status, AMD, menu, recording callbacks). */
+export const workspaceOfCall =
+  (deps: Pick<Deps, "callStore">): WorkspaceOfWebhook =>
+  async (params) =>
+    params.CallSid ? (await deps.callStore.bySid(params.CallSid))?.workspaceId : undefined;
+
 /**
- * Reads a Twilio webhook and checks X-Twilio-Signature with the stored Auth Token against the URL
- * Twilio was given: PUBLIC_BASE_URL + the path and query. Host and X-Forwarded-* are never used.
+ * Reads a Twilio webhook, finds the workspace it belongs to (from the call or link it names), and
+ * checks X-Twilio-Signature with THAT workspace's Auth Token against the URL Twilio was given:
+ * PUBLIC_BASE_URL + the path and query. Host and X-Forwarded-* are never used. A webhook for an
+ * unknown call, or for an uninstalled workspace, is refused like a forged one.
  */
-export async function verifiedTwilioParams(
+export async function verifiedTwilioWebhook(
   req: IncomingMessage,
-  deps: Pick<Deps, "config" | "settings" | "log">,
-): Promise<Record<string, string>> {
-  const raw = await readBody(req, 64 * 1024);
+  deps: Pick<Deps, "config" | "settings" | "log" | "workspaces">,
+  workspaceOf: WorkspaceOfWebhook,
+): Promise<{ params: Record<string, string>; ws: number }> {
+  const raw = await readBody(req, TWILIO_BODY_LIMIT);
   const params: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(raw.toString("utf8"))) params[key] = value;
   const signature = req.headers["x-twilio-signature"];
   const base = deps.config.PUBLIC_BASE_URL;
-  const { authToken } = await deps.settings.get();
-  if (typeof signature !== "string" || !signature || !base || !authToken) {
+  const ws = await workspaceOf(params, new URL(req.url ?? "/", "http://localhost"));
+  const active = ws !== undefined && (await deps.workspaces.isActive(ws));
+  const { authToken } = active ? await deps.settings.get(ws) : { authToken: undefined };
+  if (typeof signature !== "string" || !signature || !base || !authToken || ws === undefined) {
     deps.log.warn(
       { path: req.url, hasSignature: Boolean(signature), hasBase: Boolean(base) },
       "refused an unsigned or unverifiable Twilio webhook",
@@ -29,7 +46,7 @@ export async function verifiedTwilioParams(
     deps.log.warn({ path: req.url }, "refused a Twilio webhook with a bad signature");
     throw new HttpError(403, "forbidden", { error: "invalid_signature" });
   }
-  return params;
+  return { params, ws: ws! };
 }
 
 export function sendTwiml(res: import("node:http").ServerResponse, twiml: string): void {

@@ -6,6 +6,7 @@ import type { CallTarget } from "../services/calls/call-service.js";
 import { agentSettingsSaved, browserLinkMessage, callPlacedUnposted } from "../views/call-card.js";
 import { errorMessage, fieldError } from "../views/errors.js";
 import { clickKeyOf, leadIdOf } from "./payloads.js";
+import { workspaceOf } from "./scope.js";
 import { inputValue } from "./view-state.js";
 
 /** Where the call line goes: the card's thread for a card in a channel, the channel for an ephemeral card. */
@@ -23,23 +24,33 @@ export function targetOf(body: BlockAction): CallTarget {
 }
 
 export function registerCallInteractions(app: App, deps: Deps): void {
-  const tellClicker = (body: BlockAction, message: { text: string; blocks?: import("@slack/types").KnownBlock[] }) =>
-    deps.slack.tell(body.user.id, { channel: targetOf(body).channel, responseUrl: body.response_url }, message);
+  const tellClicker = async (
+    ws: number,
+    body: BlockAction,
+    message: { text: string; blocks?: import("@slack/types").KnownBlock[] },
+  ) =>
+    (await deps.slackFor(ws)).tell(
+      body.user.id,
+      { channel: targetOf(body).channel, responseUrl: body.response_url },
+      message,
+    );
 
-  const failed = async (body: BlockAction, error: unknown, what: string) => {
+  const failed = async (ws: number, body: BlockAction, error: unknown, what: string) => {
     if (!isExpected(error)) deps.log.error({ err: error }, `${what} failed`);
-    await tellClicker(body, errorMessage(error, { now: deps.clock(), what: "the call" }));
+    await tellClicker(ws, body, errorMessage(error, { now: deps.clock(), what: "the call" }));
   };
 
   for (const [actionId, mode] of [
     [ids.call.simpleAction, "simple"],
     [ids.call.bridgeAction, "bridge"],
   ] as const) {
-    app.action<BlockAction>(actionId, async ({ ack, body }) => {
+    app.action<BlockAction>(actionId, async ({ ack, body, context }) => {
       await ack();
+      const ws = workspaceOf(context);
       deps.tasks.run(async () => {
         try {
           const placed = await deps.calls.placeCall({
+            workspaceId: ws,
             leadId: leadIdOf(body),
             mode,
             agent: { id: body.user.id, name: body.user.name },
@@ -47,37 +58,40 @@ export function registerCallInteractions(app: App, deps: Deps): void {
             responseUrl: body.response_url,
             originKey: clickKeyOf(body),
           });
-          if (!placed.announced) await tellClicker(body, callPlacedUnposted(placed.lead.name, placed.call.twilioSid));
+          if (!placed.announced)
+            await tellClicker(ws, body, callPlacedUnposted(placed.lead.name, placed.call.twilioSid));
         } catch (error) {
-          await failed(body, error, "placing a call");
+          await failed(ws, body, error, "placing a call");
         }
       });
     });
   }
 
-  app.action<BlockAction>(ids.call.browserAction, async ({ ack, body }) => {
+  app.action<BlockAction>(ids.call.browserAction, async ({ ack, body, context }) => {
     await ack();
+    const ws = workspaceOf(context);
     deps.tasks.run(async () => {
       try {
         const leadId = leadIdOf(body);
-        const missing = await deps.calls.missingFor("browser", body.user.id);
+        const missing = await deps.calls.missingFor(ws, "browser", body.user.id);
         if (missing.length > 0)
           throw new UserError(
             `Browser calls are not set up. Missing: ${missing.join(", ")}. An admin can run /twilio-setup.`,
           );
-        const lead = await deps.leads.get(leadId);
+        const lead = await deps.leads.get(ws, leadId);
         if (!lead) throw new UserError(`Lead #${leadId} no longer exists.`);
         await deps.calls.checkLead(lead, body.user.id);
         const target = targetOf(body);
         const url = await deps.browserPhone.createLink({
+          ws,
           userId: body.user.id,
           leadId,
           channel: target.channel,
           threadTs: target.threadTs,
         });
-        await tellClicker(body, browserLinkMessage(lead.name, url));
+        await tellClicker(ws, body, browserLinkMessage(lead.name, url));
       } catch (error) {
-        await failed(body, error, "a browser call link");
+        await failed(ws, body, error, "a browser call link");
       }
     });
   });
@@ -87,10 +101,14 @@ export function registerCallInteractions(app: App, deps: Deps): void {
     await ack();
   });
 
-  app.view(ids.call.settingsCallbackId, async ({ ack, body, view }) => {
+  app.view(ids.call.settingsCallbackId, async ({ ack, body, view, context }) => {
     let phone: string;
     try {
-      phone = await deps.calls.setAgentPhone(body.user.id, inputValue(view.state, agentFields.phone) ?? "");
+      phone = await deps.calls.setAgentPhone(
+        workspaceOf(context),
+        body.user.id,
+        inputValue(view.state, agentFields.phone) ?? "",
+      );
     } catch (error) {
       await ack({ response_action: "errors", errors: { [agentFields.phone]: fieldError(error) } });
       return;

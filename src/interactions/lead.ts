@@ -16,6 +16,7 @@ import {
 } from "../views/lead-modals.js";
 import { cardOptions } from "./card-options.js";
 import { addLeadMeta, buttonOf, leadFormMeta, leadIdOf, type origin, readMetadata } from "./payloads.js";
+import { workspaceOf } from "./scope.js";
 import { inputValue } from "./view-state.js";
 
 type Origin = z.infer<typeof origin>;
@@ -46,13 +47,14 @@ const unescapeMrkdwn = (text: string) =>
 
 export function registerLeadInteractions(app: App, deps: Deps): void {
   /** After a save: the card in the channel is redrawn as the lead is now; an ephemeral card gets a fresh copy. */
-  const refreshCard = async (userId: string, from: Origin, leadId: number, confirmation: string) => {
-    const lead = await deps.leads.get(leadId);
+  const refreshCard = async (ws: number, userId: string, from: Origin, leadId: number, confirmation: string) => {
+    const lead = await deps.leads.get(ws, leadId);
     if (!lead) return;
+    const slack = await deps.slackFor(ws);
     if (from.channel && from.cardTs) {
       try {
-        const options = await cardOptions(deps, { banner: from.banner ? unescapeMrkdwn(from.banner) : undefined });
-        await deps.slack.update(from.channel, from.cardTs, {
+        const options = await cardOptions(deps, ws, { banner: from.banner ? unescapeMrkdwn(from.banner) : undefined });
+        await slack.update(from.channel, from.cardTs, {
           text: leadCardText(lead),
           blocks: leadCard(lead, options),
         });
@@ -61,15 +63,16 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
         deps.log.info({ err: error }, "could not redraw the lead card; sending a fresh copy");
       }
     }
-    await deps.slack.tell(
+    await slack.tell(
       userId,
       { channel: from.channel },
-      savedCardMessage(confirmation, lead, await cardOptions(deps)),
+      savedCardMessage(confirmation, lead, await cardOptions(deps, ws)),
     );
   };
 
-  app.action<BlockAction>(ids.lead.addAction, async ({ ack, body }) => {
+  app.action<BlockAction>(ids.lead.addAction, async ({ ack, body, context }) => {
     await ack();
+    const ws = workspaceOf(context);
     const prefill = (() => {
       try {
         const parsed = JSON.parse(buttonOf(body).value ?? "{}") as { name?: unknown; phone?: unknown };
@@ -81,13 +84,14 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
         return {};
       }
     })();
-    await deps.slack.openView(
+    await (await deps.slackFor(ws)).openView(
       body.trigger_id,
       addLeadModal(prefill, JSON.stringify({ channel: body.channel?.id } satisfies Origin)),
     );
   });
 
-  app.view(ids.lead.addCallbackId, async ({ ack, body, view }) => {
+  app.view(ids.lead.addCallbackId, async ({ ack, body, view, context }) => {
+    const ws = workspaceOf(context);
     const value = (field: keyof typeof leadFields) => inputValue(view.state, leadFields[field]);
     let from: Origin;
     try {
@@ -98,7 +102,7 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
     }
     let leadId: number;
     try {
-      const lead = await deps.leads.create({
+      const lead = await deps.leads.create(ws, {
         name: value("name") ?? "",
         phone: value("phone"),
         email: value("email"),
@@ -126,21 +130,22 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
     }
     await ack();
     deps.tasks.run(async () => {
-      const full = await deps.leads.get(leadId);
+      const full = await deps.leads.get(ws, leadId);
       if (!full) return;
+      const slack = await deps.slackFor(ws);
       const message = {
         text: `New lead: ${leadCardText(full)}`,
-        blocks: leadCard(full, await cardOptions(deps, { banner: `New lead added by <@${body.user.id}>` })),
+        blocks: leadCard(full, await cardOptions(deps, ws, { banner: `New lead added by <@${body.user.id}>` })),
       };
       if (from.channel) {
         try {
-          await deps.slack.postToChannel({ channel: from.channel }, message);
+          await slack.postToChannel({ channel: from.channel }, message);
           return;
         } catch (error) {
           deps.log.info({ err: error }, "could not post the new lead to the channel; telling the user");
         }
       }
-      await deps.slack.tell(body.user.id, { channel: from.channel }, message);
+      await slack.tell(body.user.id, { channel: from.channel }, message);
     });
   });
 
@@ -149,13 +154,15 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
     [ids.lead.noteAction, noteModal],
     [ids.lead.phoneAction, phoneModal],
   ] as const) {
-    app.action<BlockAction>(actionId, async ({ ack, body }) => {
+    app.action<BlockAction>(actionId, async ({ ack, body, context }) => {
       await ack();
+      const ws = workspaceOf(context);
+      const slack = await deps.slackFor(ws);
       try {
         const leadId = leadIdOf(body);
-        const lead = await deps.leads.get(leadId);
+        const lead = await deps.leads.get(ws, leadId);
         if (!lead) {
-          await deps.slack.tell(
+          await slack.tell(
             body.user.id,
             { channel: body.channel?.id, responseUrl: body.response_url },
             { text: "That lead no longer exists." },
@@ -163,10 +170,10 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
           return;
         }
         const meta = { ...originOf(body, leadId), leadId, shownPhone: lead.phone };
-        await deps.slack.openView(body.trigger_id, modal(lead, JSON.stringify(meta)));
+        await slack.openView(body.trigger_id, modal(lead, JSON.stringify(meta)));
       } catch (error) {
         if (!isExpected(error)) deps.log.error({ err: error }, "opening a lead form failed");
-        await deps.slack.tell(
+        await slack.tell(
           body.user.id,
           { channel: body.channel?.id, responseUrl: body.response_url },
           errorMessage(error, { now: deps.clock() }),
@@ -175,27 +182,30 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
     });
   }
 
-  app.view(ids.lead.noteCallbackId, async ({ ack, body, view }) => {
+  app.view(ids.lead.noteCallbackId, async ({ ack, body, view, context }) => {
+    const ws = workspaceOf(context);
     let meta: z.infer<typeof leadFormMeta>;
     try {
       meta = readMetadata(leadFormMeta, view.private_metadata);
-      await deps.leads.addNote(meta.leadId, body.user.id, inputValue(view.state, leadFields.note) ?? "");
+      await deps.leads.addNote(ws, meta.leadId, body.user.id, inputValue(view.state, leadFields.note) ?? "");
     } catch (error) {
       if (!isExpected(error)) deps.log.error({ err: error }, "saving a note failed");
       await ack({ response_action: "errors", errors: { [leadFields.note]: fieldError(error) } });
       return;
     }
-    const lead = await deps.leads.get(meta.leadId);
+    const lead = await deps.leads.get(ws, meta.leadId);
     await ack({ response_action: "update", view: leadSavedModal(`Note saved on ${lead?.name ?? "the lead"}.`) });
-    deps.tasks.run(() => refreshCard(body.user.id, meta, meta.leadId, "Note saved."));
+    deps.tasks.run(() => refreshCard(ws, body.user.id, meta, meta.leadId, "Note saved."));
   });
 
-  app.view(ids.lead.phoneCallbackId, async ({ ack, body, view }) => {
+  app.view(ids.lead.phoneCallbackId, async ({ ack, body, view, context }) => {
+    const ws = workspaceOf(context);
     let meta: z.infer<typeof leadFormMeta>;
     let saved: Awaited<ReturnType<Deps["leads"]["setPhone"]>>;
     try {
       meta = readMetadata(leadFormMeta, view.private_metadata);
       saved = await deps.leads.setPhone(
+        ws,
         meta.leadId,
         inputValue(view.state, leadFields.phone) ?? "",
         body.user.id,
@@ -214,6 +224,6 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
     const { lead, previous } = saved;
     const confirmation = phoneSavedText(lead, previous);
     await ack({ response_action: "update", view: leadSavedModal(confirmation) });
-    deps.tasks.run(() => refreshCard(body.user.id, meta, meta.leadId, confirmation));
+    deps.tasks.run(() => refreshCard(ws, body.user.id, meta, meta.leadId, confirmation));
   });
 }

@@ -6,6 +6,7 @@ import { SETTING_KEYS, type SettingKey } from "../services/setup/settings.js";
 import type { FieldErrors, SetupInput, SetupOutcome } from "../services/setup/setup-flow.js";
 import { setupSavedMessage, twilioSetupChecking, twilioSetupDone, twilioSetupModal } from "../views/twilio-setup.js";
 import { metadataOr, origin } from "./payloads.js";
+import { workspaceOf } from "./scope.js";
 
 type ViewState = ViewSubmitAction["view"]["state"];
 
@@ -30,17 +31,19 @@ function toBlockErrors(errors: FieldErrors): Record<string, string> {
 export function registerTwilioSetupInteractions(app: App, deps: Deps): void {
   /** Tells the admin what was saved (masked): ephemerally where they ran the command, else by DM. */
   const confirm = async (
+    ws: number,
     userId: string,
     channel: string | undefined,
     outcome: Extract<SetupOutcome, { kind: "saved" }>,
   ) => {
-    await deps.slack.tell(userId, { channel }, setupSavedMessage(outcome.settings, outcome.changed));
+    await (await deps.slackFor(ws)).tell(userId, { channel }, setupSavedMessage(outcome.settings, outcome.changed));
   };
 
-  app.view(ids.twilioSetup.callbackId, async ({ ack, body, view }) => {
+  app.view(ids.twilioSetup.callbackId, async ({ ack, body, view, context }) => {
+    const ws = workspaceOf(context);
     const userId = body.user.id;
     const { channel } = metadataOr(origin, view.private_metadata, {});
-    const result = await deps.setup.submit({ userId, viewId: view.id, input: readSetupInput(view.state) });
+    const result = await deps.setup.submit({ ws, userId, viewId: view.id, input: readSetupInput(view.state) });
     if (result.kind === "forbidden") {
       await ack({ response_action: "errors", errors: { [setupFields.accountSid]: TWILIO_SETUP_REFUSAL } });
       return;
@@ -51,16 +54,17 @@ export function registerTwilioSetupInteractions(app: App, deps: Deps): void {
     }
     if (result.kind === "saved") {
       await ack({ response_action: "update", view: twilioSetupDone(result.settings, result.changed) });
-      await confirm(userId, channel, result);
+      await confirm(ws, userId, channel, result);
       return;
     }
     // Twilio is slow: keep the modal open as "checking…", then show the outcome in the same modal.
     await ack({ response_action: "update", view: twilioSetupChecking(view.private_metadata) });
     deps.tasks.run(async () => {
       const outcome = await result.outcome;
+      const slack = await deps.slackFor(ws);
       if (outcome.kind === "saved") {
-        await deps.slack.updateView(view.id, twilioSetupDone(outcome.settings, outcome.changed));
-        await confirm(userId, channel, outcome);
+        await slack.updateView(view.id, twilioSetupDone(outcome.settings, outcome.changed));
+        await confirm(ws, userId, channel, outcome);
         return;
       }
       const notice =
@@ -69,10 +73,10 @@ export function registerTwilioSetupInteractions(app: App, deps: Deps): void {
           : `Nothing was saved. ${Object.entries(outcome.errors)
               .map(([, message]) => message)
               .join(" ")}`;
-      await deps.slack.updateView(
+      await slack.updateView(
         view.id,
         twilioSetupModal({
-          stored: await deps.settings.get(),
+          stored: await deps.settings.get(ws),
           typed: outcome.kind === "errors" ? outcome.typed : undefined,
           heldSecrets: outcome.kind === "errors" ? outcome.heldSecrets : undefined,
           notice,
@@ -82,15 +86,16 @@ export function registerTwilioSetupInteractions(app: App, deps: Deps): void {
     });
   });
 
-  app.action<BlockAction>(ids.twilioSetup.clearAction, async ({ ack, body, respond }) => {
+  app.action<BlockAction>(ids.twilioSetup.clearAction, async ({ ack, body, respond, context }) => {
     await ack();
+    const ws = workspaceOf(context);
     const userId = body.user.id;
-    if (!(await deps.admins.isAdmin(userId))) {
-      await deps.audit.record(userId, "twilio_settings.forbidden", { at: "clear" });
+    if (!(await deps.admins.isAdmin(ws, userId))) {
+      await deps.audit.record(ws, userId, "twilio_settings.forbidden", { at: "clear" });
       await respond({ response_type: "ephemeral", replace_original: false, text: TWILIO_SETUP_REFUSAL });
       return;
     }
-    const removed = await deps.settings.clear(userId);
+    const removed = await deps.settings.clear(ws, userId);
     await respond({
       response_type: "ephemeral",
       replace_original: true,

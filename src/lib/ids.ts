@@ -5,6 +5,8 @@ export const ids = {
     checkingCallbackId: "twilio_setup_checking",
     doneCallbackId: "twilio_setup_done",
     clearAction: "twilio_setup_clear_confirm",
+    /** The link button to the page that shows a new lead API token once. */
+    apiTokenLinkAction: "twilio_setup_api_token_link",
   },
   lead: {
     addCallbackId: "lead_add",
@@ -40,6 +42,7 @@ export const setupFields = {
   menuMessage: "setup_menu_message",
   voicemailMessage: "setup_voicemail_message",
   recording: "setup_recording",
+  leadsChannel: "setup_leads_channel",
 } as const;
 
 export const agentFields = { phone: "agent_phone" } as const;

@@ -1,29 +1,28 @@
-// npm run leads:import -- leads.csv — columns name, phone, email, source (header required).
+// npm run leads:import -- leads.csv [--workspace T012345] — columns name, phone, email, source (header required).
 import "dotenv/config";
 import { readFileSync } from "node:fs";
-import { loadConfig } from "../config.js";
 import { formatImportReport, importLeadsCsv } from "../services/leads/lead-import.js";
 import { createLeadService } from "../services/leads/lead-service.js";
-import { applyMigrations, createDb, sqlitePath } from "../services/store/db.js";
+import { createLeadStore } from "../services/leads/lead-store.js";
+import { pickWorkspace, scriptContext } from "./script-context.js";
 
 const file = process.argv[2];
-if (!file) {
+if (!file || file.startsWith("--")) {
   console.error(
-    "Usage: npm run leads:import -- <file.csv>   (columns: name, phone, email, source; header row required)",
+    "Usage: npm run leads:import -- <file.csv> [--workspace <Slack team id>]   (columns: name, phone, email, source; header row required)",
   );
   process.exit(2);
 }
 try {
-  // Only the database settings matter here; Slack tokens are not needed to import.
-  const config = loadConfig({ SLACK_BOT_TOKEN: "xoxb-import", SLACK_SIGNING_SECRET: "import", ...process.env });
-  applyMigrations(sqlitePath(config.DATABASE_URL));
-  const db = await createDb(config.DATABASE_URL);
+  const { config, database } = await scriptContext();
+  const workspace = await pickWorkspace(database, process.argv.slice(3));
   const report = await importLeadsCsv(
+    workspace.id,
     readFileSync(file, "utf8"),
-    createLeadService({ db, defaultCountry: config.DEFAULT_COUNTRY }),
+    createLeadService({ store: createLeadStore(database), defaultCountry: config.DEFAULT_COUNTRY }),
     "csv import",
   );
-  await db.$disconnect();
+  await database.close();
   console.log(formatImportReport(report));
   process.exit(report.rejected.length > 0 ? 1 : 0);
 } catch (error) {

@@ -38,6 +38,8 @@ const HELP: Record<SettingKey, string> = {
     "Heard after “Please hold.” on outbound calls when Leadline has a public URL: 1 connects the lead to the agent, 9 adds them to the do-not-call list.",
   voicemailMessage: "Left when an answering machine picks up. Blank: the call message and a call-back number.",
   recording: "Off by default. Check the laws where your leads live before turning it on.",
+  leadsChannel:
+    "Where leads from the lead API are posted: the channel's ID (in Slack: the channel's name → About → at the bottom). Invite @Leadline there. Type none to remove.",
 };
 
 const TEXT_DEFAULTS: Partial<Record<SettingKey, string>> = {
@@ -45,7 +47,7 @@ const TEXT_DEFAULTS: Partial<Record<SettingKey, string>> = {
   menuMessage: DEFAULT_MENU_MESSAGE,
 };
 
-const OPTIONAL_KEYS = new Set<SettingKey>(["agentPhone", "apiKeySid", "apiKeySecret", "twimlAppSid"]);
+const OPTIONAL_KEYS = new Set<SettingKey>(["agentPhone", "apiKeySid", "apiKeySecret", "twimlAppSid", "leadsChannel"]);
 
 function hintFor(key: SettingKey, input: SetupModalInput): string {
   const held = input.heldSecrets?.includes(key);
@@ -215,4 +217,44 @@ export function clearConfirmBlocks(): KnownBlock[] {
       ],
     },
   ];
+}
+
+/**
+ * The lead API token. Multi-workspace mode: a new token for this workspace behind a single-use,
+ * 10-minute link (the token never goes into a Slack message; Leadline keeps only its hash). Single
+ * mode: LEADS_API_TOKEN.
+ */
+export function leadsApiTokenMessage(
+  link: string | undefined,
+  publicBaseUrl: string | undefined,
+): { text: string; blocks?: KnownBlock[] } {
+  const endpoint = `${publicBaseUrl ?? "https://&lt;your Leadline address&gt;"}/api/leads`;
+  if (!link) {
+    return {
+      text: `The lead API (\`POST ${endpoint}\`) takes the token set as LEADS_API_TOKEN where Leadline runs; ask whoever runs Leadline for it.`,
+    };
+  }
+  const text =
+    `:key: A new lead API token for this workspace is ready; the previous one no longer works. The link shows it once, for 10 minutes. Send leads with \`POST ${endpoint}\` and \`Authorization: Bearer <token>\`.`.replace(
+      "<token>",
+      "&lt;token&gt;",
+    );
+  return {
+    text,
+    blocks: [
+      mrkdwnSection(text),
+      {
+        type: "actions",
+        elements: [
+          {
+            type: "button",
+            action_id: ids.twilioSetup.apiTokenLinkAction,
+            text: plain("Show the token"),
+            url: link,
+            style: "primary",
+          },
+        ],
+      },
+    ],
+  };
 }

@@ -17,7 +17,12 @@ export const CHANNEL = "C0LEADS001";
 export interface TestApp {
   url: string;
   dir: string;
+  /** SQLite: the database file. PostgreSQL runs use a schema of their own instead (`databaseUrl`). */
   databaseFile: string;
+  databaseUrl: string;
+  engine: "sqlite" | "postgresql";
+  /** The workspace (tenant) of the test's Slack team, as Leadline named it at start. */
+  ws: number;
   app: Leadline;
   slack: FakeSlack;
   twilio: FakeTwilio;
@@ -48,13 +53,18 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
   const twilio = options.twilio ?? (await startFakeTwilio());
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "leadline-test-"));
   const databaseFile = join(dir, "leadline.db");
+  const engine = testEngine();
+  // PostgreSQL: a schema per test app (in the database of TEST_DATABASE_URL), dropped at stop.
+  const schema = `t_${randomBytes(6).toString("hex")}`;
+  const databaseUrl =
+    engine === "postgresql" ? withSchema(process.env.TEST_DATABASE_URL!, schema) : `file:${databaseFile}`;
   slack.botChannels.add(CHANNEL);
   const env: Record<string, string> = {
     NODE_ENV: "test",
     PORT: "0",
     SLACK_BOT_TOKEN: "xoxb-test-token",
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    DATABASE_URL: `file:${databaseFile}`,
+    DATABASE_URL: databaseUrl,
     APP_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     SLACK_API_URL: slack.apiUrl,
     TWILIO_API_URL: twilio.url,
@@ -75,11 +85,13 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
   });
   let app!: Leadline;
   let url = "";
+  let ws = 0;
   const boot = async () => {
     const config = loadConfig(env);
     app = await createLeadline(config, { ...options, log: createLogger(config.LOG_LEVEL, sink) });
     const port = await app.start();
     url = `http://127.0.0.1:${port}`;
+    ws = (await app.deps.workspaces.resolve({ teamId: TEAM_ID }))?.id ?? 0;
   };
   await boot();
 
@@ -101,6 +113,11 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     },
     dir,
     databaseFile,
+    databaseUrl,
+    engine,
+    get ws() {
+      return ws;
+    },
     get app() {
       return app;
     },
@@ -149,6 +166,7 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
       if (!options.slack) await slack.close();
       if (!options.twilio) await twilio.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
+      if (engine === "postgresql" && env.DATABASE_URL === databaseUrl) await dropSchema(databaseUrl);
     },
   };
   return testApp;
@@ -167,4 +185,62 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Which engine the suite runs on: PostgreSQL when the test script asks for it (TEST_DATABASE_URL set). */
+export function testEngine(): "sqlite" | "postgresql" {
+  return process.env.LEADLINE_TEST_ENGINE === "postgresql" && process.env.TEST_DATABASE_URL ? "postgresql" : "sqlite";
+}
+
+export function withSchema(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set("schema", schema);
+  return parsed.toString();
+}
+
+export async function dropSchema(databaseUrl: string): Promise<void> {
+  const { default: pg } = await import("pg");
+  const url = new URL(databaseUrl);
+  const schema = url.searchParams.get("schema");
+  url.searchParams.delete("schema");
+  if (!schema) return;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema.replace(/"/g, '""')}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A migrated database on the suite's engine, outside any app: a SQLite file in `dir`, or a fresh
+ * PostgreSQL schema. With a workspace to scope rows to (`ws`). `close()` disconnects and drops the schema.
+ */
+export async function openTestDatabase(dir: string): Promise<{
+  database: import("../../src/services/store/db.js").DatabaseHandle;
+  ws: number;
+  url: string;
+  close(): Promise<void>;
+}> {
+  const { openDatabase } = await import("../../src/services/store/db.js");
+  const url =
+    testEngine() === "postgresql"
+      ? withSchema(process.env.TEST_DATABASE_URL!, `t_${randomBytes(6).toString("hex")}`)
+      : `file:${join(dir, "leadline.db")}`;
+  const { database } = await openDatabase(url);
+  const workspace = await database.prisma.workspace.upsert({
+    where: { enterpriseId_teamId: { enterpriseId: "", teamId: TEAM_ID } },
+    create: { teamId: TEAM_ID, enterpriseId: "" },
+    update: {},
+  });
+  return {
+    database,
+    ws: workspace.id,
+    url,
+    async close() {
+      await database.close();
+      if (url.startsWith("postgres")) await dropSchema(url);
+    },
+  };
 }

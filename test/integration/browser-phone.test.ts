@@ -18,6 +18,7 @@ beforeAll(async () => {
   t = await startTestApp({ env: { PUBLIC_BASE_URL: PUBLIC } });
   account = t.twilio.addAccount({ numbers: [FROM] });
   await t.app.deps.settings.save(
+    t.ws,
     {
       accountSid: account.sid,
       authToken: account.token,
@@ -28,7 +29,7 @@ beforeAll(async () => {
     },
     "U0ADMIN01",
   );
-  leadId = (await t.app.deps.leads.create({ name: "Jane <b>Doe</b>", phone: "+12125550182", author: "seed" })).id;
+  leadId = (await t.app.deps.leads.create(t.ws, { name: "Jane <b>Doe</b>", phone: "+12125550182", author: "seed" })).id;
 });
 afterAll(async () => {
   await t.stop();

@@ -14,6 +14,7 @@ let account: FakeAccount;
 
 async function configureTwilio(extra: Record<string, string> = {}) {
   await t.app.deps.settings.save(
+    t.ws,
     {
       accountSid: account.sid,
       authToken: account.token,
@@ -27,7 +28,7 @@ async function configureTwilio(extra: Record<string, string> = {}) {
 }
 
 async function lead(name: string, phone: string | undefined, extra: { doNotCall?: boolean } = {}) {
-  const created = await t.app.deps.leads.create({ name, phone, author: "seed" });
+  const created = await t.app.deps.leads.create(t.ws, { name, phone, author: "seed" });
   if (extra.doNotCall) await t.app.deps.db.lead.update({ where: { id: created.id }, data: { doNotCall: true } });
   return created;
 }
@@ -70,7 +71,7 @@ beforeEach(async () => {
   await t.app.deps.db.note.deleteMany();
   await t.app.deps.db.lead.deleteMany();
   await t.app.deps.db.agentSetting.deleteMany();
-  await t.app.deps.settings.clear("test");
+  await t.app.deps.settings.clear(t.ws, "test");
   account = t.twilio.addAccount({ numbers: [FROM] });
 });
 
@@ -114,7 +115,7 @@ describe("placing a call from a lead card", () => {
 
   it("voice bridge: the message, then Dial to the agent's own phone with the Twilio number as caller ID", async () => {
     await configureTwilio();
-    await t.app.deps.calls.setAgentPhone(AGENT, "646 555 0111");
+    await t.app.deps.calls.setAgentPhone(t.ws, AGENT, "646 555 0111");
     const jane = await lead("Jane Doe", "+12125550182");
     await click(jane.id, ids.call.bridgeAction);
     await eventually(() => t.slack.callsTo("chat.postMessage").at(-1), "channel line");
@@ -136,10 +137,15 @@ describe("placing a call from a lead card", () => {
     const withUrl = await startTestApp({ env: { PUBLIC_BASE_URL: "https://leadline.example.com" }, twilio: t.twilio });
     try {
       await withUrl.app.deps.settings.save(
+        withUrl.ws,
         { accountSid: account.sid, authToken: account.token, phoneNumber: FROM },
         "U0ADMIN01",
       );
-      const jane = await withUrl.app.deps.leads.create({ name: "Jane Doe", phone: "+12125550182", author: "seed" });
+      const jane = await withUrl.app.deps.leads.create(withUrl.ws, {
+        name: "Jane Doe",
+        phone: "+12125550182",
+        author: "seed",
+      });
       await withUrl.interact(
         buttonClick({
           userId: AGENT,
@@ -191,7 +197,7 @@ describe("refusals: a clear answer and no Twilio request", () => {
     expect(toldTexts().join()).toContain(
       "Missing Twilio settings: Account SID, Auth Token, Twilio phone number. An admin can run `/twilio-setup`",
     );
-    await t.app.deps.settings.save({ accountSid: account.sid }, "U0ADMIN01");
+    await t.app.deps.settings.save(t.ws, { accountSid: account.sid }, "U0ADMIN01");
     await click(jane.id);
     await eventually(
       () => toldTexts().some((x) => x.includes("Missing Twilio settings: Auth Token, Twilio phone number.")),

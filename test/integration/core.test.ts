@@ -120,8 +120,9 @@ describe("the call line and what a user saves", () => {
     await t.app.deps.db.lead.deleteMany();
     await t.app.deps.db.agentSetting.deleteMany();
     account = t.twilio.addAccount({ numbers: [FROM] });
-    await t.app.deps.settings.clear("test");
+    await t.app.deps.settings.clear(t.ws, "test");
     await t.app.deps.settings.save(
+      t.ws,
       { accountSid: account.sid, authToken: account.token, phoneNumber: FROM, agentPhone: "+12125550199" },
       "U0ADMIN01",
     );
@@ -141,7 +142,7 @@ describe("the call line and what a user saves", () => {
     );
 
   it("a final status that arrives before the line is posted still ends in the line", async () => {
-    const lead = await t.app.deps.leads.create({ name: "Jane Doe", phone: "+12125550182", author: "seed" });
+    const lead = await t.app.deps.leads.create(t.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" });
     t.slack.delays.set("chat.postMessage", 800);
     await click(lead.id);
     const create = await eventually(() => t.twilio.creates()[0], "Calls create");
@@ -166,13 +167,14 @@ describe("the call line and what a user saves", () => {
   it("a voicemail fills {{firstName}} like the live message, with the default and a custom voicemail", async () => {
     for (const voicemail of [undefined, "Hi {{firstName}}, sorry we missed you. Call {{name}}'s agent back."]) {
       await t.app.deps.settings.save(
+        t.ws,
         { callMessage: "Hello {{firstName}}, this is Acme Realty. They will be with you shortly." },
         "U0ADMIN01",
         voicemail ? [] : ["voicemailMessage"],
       );
-      if (voicemail) await t.app.deps.settings.save({ voicemailMessage: voicemail }, "U0ADMIN01");
+      if (voicemail) await t.app.deps.settings.save(t.ws, { voicemailMessage: voicemail }, "U0ADMIN01");
       await t.app.deps.db.lead.deleteMany();
-      const lead = await t.app.deps.leads.create({ name: "Jane Doe", phone: "+12125550182", author: "seed" });
+      const lead = await t.app.deps.leads.create(t.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" });
       await click(lead.id);
       const call = await eventually(async () => {
         const row = await t.app.deps.db.call.findFirst({ where: { leadId: lead.id } });
@@ -192,10 +194,10 @@ describe("the call line and what a user saves", () => {
   });
 
   it("Add phone on a card older than the number shows the number and never overwrites it unseen", async () => {
-    const lead = await t.app.deps.leads.create({ name: "Jane Doe", author: "seed" });
-    const before = await t.app.deps.leads.get(lead.id);
+    const lead = await t.app.deps.leads.create(t.ws, { name: "Jane Doe", author: "seed" });
+    const before = await t.app.deps.leads.get(t.ws, lead.id);
     // The card in the channel was posted while Jane had no phone; it offers Add phone.
-    const posted = await t.app.deps.slack.postToChannel(
+    const posted = await (await t.app.deps.slackFor(t.ws)).postToChannel(
       { channel: CHANNEL },
       {
         text: "card",
@@ -219,7 +221,7 @@ describe("the call line and what a user saves", () => {
     const samsForm = await eventually(() => t.slack.callsTo("views.open").at(-1), "Sam's form");
     expect(JSON.stringify(samsForm.args.view)).toContain("Add a phone");
     // …meanwhile Maria adds the number from her own form.
-    await t.app.deps.leads.setPhone(lead.id, "212 555 0182", AGENT, null);
+    await t.app.deps.leads.setPhone(t.ws, lead.id, "212 555 0182", AGENT, null);
     const samsSubmit = await t.interact(
       viewSubmission(samsForm.args.view as Record<string, unknown>, "U0SAM0001", {
         [leadFields.phone]: "646 555 0111",
@@ -228,7 +230,7 @@ describe("the call line and what a user saves", () => {
     const refused = (await samsSubmit.json()) as { response_action: string; errors: Record<string, string> };
     expect(refused.response_action).toBe("errors");
     expect(refused.errors[leadFields.phone]).toMatch(/number changed to \+12125550182 while this form was open/);
-    expect((await t.app.deps.leads.get(lead.id))!.phone).toBe("+12125550182");
+    expect((await t.app.deps.leads.get(t.ws, lead.id))!.phone).toBe("+12125550182");
 
     // Clicked again, the same old card opens "Change phone" showing the current number.
     await t.interact(
@@ -256,7 +258,7 @@ describe("the call line and what a user saves", () => {
     const answer = (await saved.json()) as { response_action: string; view: { blocks: unknown[] } };
     expect(answer.response_action).toBe("update");
     expect(JSON.stringify(answer.view)).toContain("phone changed from +1 212 555 0182 to +1 646 555 0111 ext. 12");
-    const after = (await t.app.deps.leads.get(lead.id))!;
+    const after = (await t.app.deps.leads.get(t.ws, lead.id))!;
     expect(after).toMatchObject({ phone: "+16465550111", phoneExt: "12" });
     const notes = await t.app.deps.db.note.findMany({ where: { leadId: lead.id }, orderBy: { id: "asc" } });
     expect(notes.at(-1)).toMatchObject({
@@ -283,7 +285,7 @@ describe("the call line and what a user saves", () => {
   });
 
   it("Add note and /call-lead settings confirm the save; the note shows who wrote it", async () => {
-    const lead = await t.app.deps.leads.create({ name: "Jane Doe", phone: "+12125550182", author: "seed" });
+    const lead = await t.app.deps.leads.create(t.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" });
     await t.interact(
       buttonClick({
         userId: AGENT,
@@ -337,7 +339,7 @@ describe("the call line and what a user saves", () => {
       const body = (await res.json()) as { response_action: string; errors: Record<string, string> };
       expect(body.response_action).toBe("errors");
       expect(body.errors.agent_phone).toMatch(expected);
-      expect(await t.app.deps.calls.agentPhone(AGENT)).toBeUndefined();
+      expect(await t.app.deps.calls.agentPhone(t.ws, AGENT)).toBeUndefined();
     }
   });
 
@@ -346,14 +348,19 @@ describe("the call line and what a user saves", () => {
     expect(JSON.stringify(help.blocks)).toContain("&lt;name, phone or lead id&gt;");
     const leadHelp = (await (await t.command("/lead", "")).json()) as { blocks: unknown[] };
     expect(JSON.stringify(leadHelp.blocks)).toMatch(/&lt;name, phone.*&gt;/);
-    await t.app.deps.leads.create({
+    await t.app.deps.leads.create(t.ws, {
       name: "Jane Doe",
       phone: "+12125550182",
       email: "jane@example.com",
       source: "Zillow",
       author: "seed",
     });
-    await t.app.deps.leads.create({ name: "Bob Stone", phone: "+13125550199", source: "Open house", author: "seed" });
+    await t.app.deps.leads.create(t.ws, {
+      name: "Bob Stone",
+      phone: "+13125550199",
+      source: "Open house",
+      author: "seed",
+    });
     const find = async (q: string) =>
       JSON.stringify(((await (await t.command("/lead", q)).json()) as { blocks: unknown[] }).blocks);
     expect(await find("0182")).toContain("*Jane Doe*");

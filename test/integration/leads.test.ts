@@ -57,7 +57,7 @@ describe("/lead add", () => {
       [leadFields.note]: "Wants a 3-bed near the park",
     });
     expect(result).toEqual({});
-    const lead = await t.app.deps.db.lead.findUniqueOrThrow({
+    const lead = await t.app.deps.db.lead.findFirstOrThrow({
       where: { phone: "+12125550182" },
       include: { notes: true },
     });
@@ -90,13 +90,13 @@ describe("/lead add", () => {
 describe("/lead <query>", () => {
   beforeAll(async () => {
     for (let i = 0; i < 14; i += 1) {
-      await t.app.deps.leads.create({
+      await t.app.deps.leads.create(t.ws, {
         name: `Smith Family ${i}`,
         phone: `+1212555${String(1000 + i)}`,
         author: "seed",
       });
     }
-    await t.app.deps.leads.create({ name: "Zoë Ångström", phone: "+14165550123", author: "seed" });
+    await t.app.deps.leads.create(t.ws, { name: "Zoë Ångström", phone: "+14165550123", author: "seed" });
   });
 
   it("finds by any word of the name, case-insensitively and without accents", async () => {
@@ -119,21 +119,21 @@ describe("/lead <query>", () => {
   });
 
   it("reads each found lead and its last note exactly as the ORM does", async () => {
-    const jane = await t.app.deps.db.lead.findUniqueOrThrow({ where: { phone: "+12125550182" } });
-    await t.app.deps.leads.addNote(jane.id, "U0AGENT01", "first");
-    await t.app.deps.leads.addNote(jane.id, "U0AGENT01", "second & last");
-    const found = await t.app.deps.leads.search("jane doe");
-    expect(found.leads).toEqual([await t.app.deps.leads.get(jane.id)]);
+    const jane = await t.app.deps.db.lead.findFirstOrThrow({ where: { phone: "+12125550182" } });
+    await t.app.deps.leads.addNote(t.ws, jane.id, "U0AGENT01", "first");
+    await t.app.deps.leads.addNote(t.ws, jane.id, "U0AGENT01", "second & last");
+    const found = await t.app.deps.leads.search(t.ws, "jane doe");
+    expect(found.leads).toEqual([await t.app.deps.leads.get(t.ws, jane.id)]);
     expect(found.leads[0]!.lastNote?.body).toBe("second & last");
-    expect((await t.app.deps.leads.search(`#${jane.id}`)).leads).toEqual(found.leads);
-    expect((await t.app.deps.leads.search("(212) 555-0182")).leads).toEqual(found.leads);
-    const smiths = await t.app.deps.leads.search("smith");
+    expect((await t.app.deps.leads.search(t.ws, `#${jane.id}`)).leads).toEqual(found.leads);
+    expect((await t.app.deps.leads.search(t.ws, "(212) 555-0182")).leads).toEqual(found.leads);
+    const smiths = await t.app.deps.leads.search(t.ws, "smith");
     expect(smiths.leads[0]!.lastNote).toBeUndefined();
-    expect(smiths.leads[0]).toEqual(await t.app.deps.leads.get(smiths.leads[0]!.id));
+    expect(smiths.leads[0]).toEqual(await t.app.deps.leads.get(t.ws, smiths.leads[0]!.id));
   });
 
   it("finds by lead id", async () => {
-    const jane = await t.app.deps.db.lead.findUniqueOrThrow({ where: { phone: "+12125550182" } });
+    const jane = await t.app.deps.db.lead.findFirstOrThrow({ where: { phone: "+12125550182" } });
     expect(JSON.stringify((await search(`#${jane.id}`)).blocks)).toContain("*Jane Doe*");
   });
 
@@ -170,7 +170,7 @@ describe("/lead <query>", () => {
 
 describe("Add note", () => {
   it("opens a modal and appends the note with author and time", async () => {
-    const jane = await t.app.deps.db.lead.findUniqueOrThrow({ where: { phone: "+12125550182" } });
+    const jane = await t.app.deps.db.lead.findFirstOrThrow({ where: { phone: "+12125550182" } });
     await t.interact(
       buttonClick({
         userId: AGENT,
@@ -201,7 +201,7 @@ describe("Add note", () => {
 
 describe("Add phone", () => {
   it("sets a phone on a lead that has none, refusing an invalid number inline", async () => {
-    const lead = await t.app.deps.leads.create({ name: "No Phone Yet", author: "seed" });
+    const lead = await t.app.deps.leads.create(t.ws, { name: "No Phone Yet", author: "seed" });
     await t.interact(
       buttonClick({
         userId: AGENT,

@@ -28,6 +28,7 @@ beforeEach(async () => {
   await t.app.deps.db.lead.deleteMany();
   account = t.twilio.addAccount({ numbers: [FROM] });
   await t.app.deps.settings.save(
+    t.ws,
     {
       accountSid: account.sid,
       authToken: account.token,
@@ -40,7 +41,7 @@ beforeEach(async () => {
 });
 
 async function placeCall(mode: "simple" | "bridge" = "simple") {
-  const lead = await t.app.deps.leads.create({ name: "Jane Doe", phone: "+12125550182", author: "seed" });
+  const lead = await t.app.deps.leads.create(t.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" });
   await t.interact(
     buttonClick({
       userId: AGENT,
@@ -309,7 +310,7 @@ describe("key-press menu", () => {
 
 describe("recording", () => {
   beforeEach(async () => {
-    await t.app.deps.settings.save({ recording: "on" }, "U0ADMIN01");
+    await t.app.deps.settings.save(t.ws, { recording: "on" }, "U0ADMIN01");
   });
 
   it("discloses, records, and uploads the recording into the call's thread exactly once", async () => {

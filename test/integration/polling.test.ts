@@ -27,6 +27,7 @@ describe("status polling without a public URL", () => {
     account = fakes.twilio.addAccount({ numbers: [FROM] });
     a = await startTestApp({ ...fakes, dir, env: shared, ...POLL });
     await a.app.deps.settings.save(
+      a.ws,
       { accountSid: account.sid, authToken: account.token, phoneNumber: FROM },
       "U0ADMIN01",
     );
@@ -42,7 +43,7 @@ describe("status polling without a public URL", () => {
     fakes.twilio.requests.filter((r) => r.method === "GET" && r.path.endsWith(`/Calls/${sid}.json`)).length;
 
   it("reaches the same final state from polling, survives a restart with one poller, and never two at once", async () => {
-    const lead = await a.app.deps.leads.create({ name: "Jane Doe", phone: "+12125550182", author: "seed" });
+    const lead = await a.app.deps.leads.create(a.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" });
     await a.interact(
       buttonClick({
         userId: AGENT,

@@ -8,10 +8,11 @@ describe("graceful shutdown", () => {
     const t = await startTestApp();
     const account = t.twilio.addAccount({ numbers: ["+15005550006"] });
     await t.app.deps.settings.save(
+      t.ws,
       { accountSid: account.sid, authToken: account.token, phoneNumber: "+15005550006" },
       "U0ADMIN01",
     );
-    const lead = await t.app.deps.leads.create({ name: "Jane Doe", phone: "+12125550182", author: "seed" });
+    const lead = await t.app.deps.leads.create(t.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" });
     t.twilio.delays.set("createCall", 800);
     const res = await t.interact(
       buttonClick({

@@ -66,6 +66,7 @@ describe("/twilio-setup", () => {
       "Key-press menu",
       "Voicemail message",
       "Record calls",
+      "Leads channel",
     ]);
     // Slack writes "(optional)" after an optional input's label itself; a label of ours never does.
     expect(blocks.map((b) => b.label?.text).filter((label) => label?.includes("optional"))).toEqual([]);
@@ -90,7 +91,7 @@ describe("/twilio-setup", () => {
     ]);
     expect(checks[1]!.query.get("PhoneNumber")).toBe("+12125550100");
 
-    const settings = await t.app.deps.settings.get();
+    const settings = await t.app.deps.settings.get(t.ws);
     expect(settings).toMatchObject({
       accountSid: account.sid,
       authToken: account.token,
@@ -129,7 +130,7 @@ describe("/twilio-setup", () => {
     expect((body.errors as Record<string, string>)[setupFields.authToken]).toMatch(
       /Account SID or Auth Token is wrong \(Twilio 20003/,
     );
-    expect(await t.app.deps.db.secret.count()).toBe(0);
+    expect(await t.app.deps.db.secret.count({ where: { NOT: { name: { startsWith: "held:" } } } })).toBe(0);
   });
 
   it("refuses a number that is not on the account, inline", async () => {
@@ -139,7 +140,7 @@ describe("/twilio-setup", () => {
     expect((body.errors as Record<string, string>)[setupFields.phoneNumber]).toContain(
       "not a phone number on this Twilio account",
     );
-    expect(await t.app.deps.db.secret.count()).toBe(0);
+    expect(await t.app.deps.db.secret.count({ where: { NOT: { name: { startsWith: "held:" } } } })).toBe(0);
   });
 
   it("checks formats before asking Twilio", async () => {
@@ -157,7 +158,7 @@ describe("/twilio-setup", () => {
     expect(errors[setupFields.phoneNumber]).toContain('"call me" is not a callable number');
     expect(errors[setupFields.apiKeySid]).toContain("SK followed by 32");
     expect(twilioChecks()).toHaveLength(0);
-    expect(await t.app.deps.db.secret.count()).toBe(0);
+    expect(await t.app.deps.db.secret.count({ where: { NOT: { name: { startsWith: "held:" } } } })).toBe(0);
   });
 
   it("refuses a non-admin when opening and when submitting (forged, validly signed), storing nothing", async () => {
@@ -171,7 +172,7 @@ describe("/twilio-setup", () => {
     expect(body.response_action).toBe("errors");
     expect(JSON.stringify(body.errors)).toContain("Only Leadline admins");
     expect(twilioChecks()).toHaveLength(0);
-    expect(await t.app.deps.db.secret.count()).toBe(0);
+    expect(await t.app.deps.db.secret.count({ where: { NOT: { name: { startsWith: "held:" } } } })).toBe(0);
     expect(await t.app.deps.db.auditLog.count({ where: { action: "twilio_settings.forbidden", actor: AGENT } })).toBe(
       2,
     );
@@ -185,7 +186,7 @@ describe("/twilio-setup", () => {
     expect(hint).not.toContain(account.token);
     const { body } = await submit(view, { [setupFields.callMessage]: "New message" });
     expect(body.response_action).toBe("update");
-    const settings = await t.app.deps.settings.get();
+    const settings = await t.app.deps.settings.get(t.ws);
     expect(settings.authToken).toBe(account.token);
     expect(settings.accountSid).toBe(account.sid);
     expect(settings.callMessage).toBe("New message");
@@ -203,7 +204,7 @@ describe("/twilio-setup", () => {
       }),
     );
     expect(body.response_action).toBe("update");
-    expect(await t.app.deps.settings.get()).toMatchObject({
+    expect(await t.app.deps.settings.get(t.ws)).toMatchObject({
       recording: "on",
       menuMessage: "Press 1 for Maria.",
       voicemailMessage: "Call Maria back.",
@@ -217,7 +218,7 @@ describe("/twilio-setup", () => {
     const res = await t.command("/twilio-setup", "status", AGENT);
     const body = (await res.json()) as { text: string };
     expect(body.text).toContain("Missing Twilio settings: Account SID, Auth Token, Twilio phone number.");
-    await t.app.deps.settings.save({ accountSid: account.sid }, ADMIN);
+    await t.app.deps.settings.save(t.ws, { accountSid: account.sid }, ADMIN);
     const again = (await (await t.command("/twilio-setup", "status", AGENT)).json()) as {
       text: string;
       blocks: unknown;
@@ -274,14 +275,14 @@ describe("/twilio-setup", () => {
     expect(form).toContain(account.sid);
     expect(form).toContain("Leave blank to use the value you just entered");
     expect(form).not.toContain("f".repeat(32));
-    expect(await t.app.deps.db.secret.count()).toBe(0);
+    expect(await t.app.deps.db.secret.count({ where: { NOT: { name: { startsWith: "held:" } } } })).toBe(0);
 
     // Fixing only the token, with Twilio fast again, saves everything typed before.
     t.twilio.delays.delete("account");
     const reopened = t.slack.views.get(update.args.view_id as string)!;
     const { body: second } = await submit(reopened, { ...validValues(), [setupFields.authToken]: account.token });
     expect(second.response_action).toBe("update");
-    expect((await t.app.deps.settings.get()).agentPhone).toBe("+12125550199");
+    expect((await t.app.deps.settings.get(t.ws)).agentPhone).toBe("+12125550199");
   });
 
   it("after a slow but successful check, the modal shows the saved result", async () => {
@@ -291,6 +292,6 @@ describe("/twilio-setup", () => {
     expect(body.response_action).toBe("update");
     const update = await eventually(() => t.slack.callsTo("views.update").at(-1), "views.update", 10_000);
     expect(JSON.stringify(update.args.view)).toContain("Twilio is connected");
-    expect((await t.app.deps.settings.get()).phoneNumber).toBe("+12125550100");
+    expect((await t.app.deps.settings.get(t.ws)).phoneNumber).toBe("+12125550100");
   });
 });

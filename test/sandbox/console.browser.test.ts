@@ -106,8 +106,8 @@ describe.skipIf(needsChromium)("sandbox console in a real browser", () => {
       expect(line.history?.[0]).toMatch(/· (queued|initiated|ringing|in progress)/);
       expect(line.text).toMatch(/· completed/);
     }
-    const lead = (await sandbox.leadline.deps.leads.search("Paula")).leads[0]!;
-    const detail = await sandbox.leadline.deps.leads.detail(lead.id);
+    const lead = (await sandbox.leadline.deps.leads.search(sandbox.ws, "Paula")).leads[0]!;
+    const detail = await sandbox.leadline.deps.leads.detail(sandbox.ws, lead.id);
     const notes = detail!.notes.map((note) => note.body);
     expect(
       notes.filter((body) => body.startsWith("[Outbound Call] Initiated from +12015550100 to +12015550110")),
@@ -145,7 +145,7 @@ describe.skipIf(needsChromium)("sandbox console in a real browser", () => {
     await modal().locator("button[type=submit]").click();
     await expect.poll(async () => modal().textContent(), { timeout: 10_000 }).toContain("Twilio is connected");
     expect(await modal().locator(".error").count()).toBe(0);
-    const saved = await sandbox.leadline.deps.settings.get();
+    const saved = await sandbox.leadline.deps.settings.get(sandbox.ws);
     expect(saved.authToken).toBe(SANDBOX_TWILIO.authToken);
     await page.screenshot({ path: join(ARTIFACTS, "sandbox-twilio-setup.png") });
   }, 60_000);

@@ -100,9 +100,9 @@ describe("the sandbox", () => {
   });
 
   it("seeds demo leads and a Twilio account that is stored encrypted", async () => {
-    const leads = await sandbox.leadline.deps.leads.recent(20);
+    const leads = await sandbox.leadline.deps.leads.recent(sandbox.ws, 20);
     expect(leads.map((lead) => lead.name)).toContain("Jane Doe");
-    const settings = await sandbox.leadline.deps.settings.get();
+    const settings = await sandbox.leadline.deps.settings.get(sandbox.ws);
     expect(settings.accountSid).toBe(SANDBOX_TWILIO.accountSid);
     const db = readFileSync(join(dir, "sandbox.db"));
     expect(db.includes(Buffer.from(SANDBOX_TWILIO.authToken))).toBe(false);
@@ -111,10 +111,10 @@ describe("the sandbox", () => {
   it("a busy line ends busy, with the outcome note", async () => {
     const line = await callFromCard("Bob Busy", /· busy/);
     expect(line.text).toContain("Outbound (simple)");
-    const lead = (await sandbox.leadline.deps.leads.search("Bob Busy")).leads[0]!;
+    const lead = (await sandbox.leadline.deps.leads.search(sandbox.ws, "Bob Busy")).leads[0]!;
     await eventually(
       async () =>
-        (await sandbox.leadline.deps.leads.detail(lead.id))!.notes.some((n) => n.body.startsWith("[Call Busy]")),
+        (await sandbox.leadline.deps.leads.detail(sandbox.ws, lead.id))!.notes.some((n) => n.body.startsWith("[Call Busy]")),
       "the busy note",
     );
   });
@@ -128,8 +128,8 @@ describe("the sandbox", () => {
 
   it("a person pressing 9 is marked do-not-call and the next call is refused before Twilio", async () => {
     await callFromCard("Olga Optout", /· completed/);
-    const lead = (await sandbox.leadline.deps.leads.search("Olga")).leads[0]!;
-    await eventually(async () => (await sandbox.leadline.deps.leads.get(lead.id))?.doNotCall, "do-not-call");
+    const lead = (await sandbox.leadline.deps.leads.search(sandbox.ws, "Olga")).leads[0]!;
+    await eventually(async () => (await sandbox.leadline.deps.leads.get(sandbox.ws, lead.id))?.doNotCall, "do-not-call");
     const created = sandbox.twilio.calls.size;
     const before = channelMessages().length;
     // The card shown before the opt-out still has its Call button: the click is refused.
@@ -163,7 +163,7 @@ describe("the sandbox", () => {
   });
 
   it("with recording on, the simulated recording is uploaded into the call's thread once", async () => {
-    await sandbox.leadline.deps.settings.save({ recording: "on" }, MARIA);
+    await sandbox.leadline.deps.settings.save(sandbox.ws, { recording: "on" }, MARIA);
     try {
       await callFromCard("Jane Doe", /· completed/);
       const upload = await eventually(
@@ -175,7 +175,7 @@ describe("the sandbox", () => {
       expect(upload.files![0]!.bytes).toBeGreaterThan(1_000);
       expect(channelMessages().filter((m) => (m.files?.length ?? 0) > 0)).toHaveLength(1);
     } finally {
-      await sandbox.leadline.deps.settings.save({ recording: "off" }, MARIA);
+      await sandbox.leadline.deps.settings.save(sandbox.ws, { recording: "off" }, MARIA);
     }
   });
 
@@ -183,8 +183,8 @@ describe("the sandbox", () => {
     const refusal = await callFromCard("Ian Invalid", /21217/, (m) => m.text.includes("21217"));
     expect(refusal.text).toContain("Twilio refused the call (21217)");
     expect(refusal.visibleTo).toBe(MARIA);
-    const lead = (await sandbox.leadline.deps.leads.search("Ian Invalid")).leads[0]!;
-    const detail = await sandbox.leadline.deps.leads.detail(lead.id);
+    const lead = (await sandbox.leadline.deps.leads.search(sandbox.ws, "Ian Invalid")).leads[0]!;
+    const detail = await sandbox.leadline.deps.leads.detail(sandbox.ws, lead.id);
     expect(detail!.calls.map((call) => [call.status, call.errorCode])).toEqual([["failed", 21217]]);
   });
 
@@ -215,7 +215,23 @@ describe("the sandbox", () => {
   });
 
   it("signs its webhooks as Twilio does: the app rejects the same body with a wrong signature", async () => {
-    const params = { CallSid: `CA${"0".repeat(32)}`, CallStatus: "completed", AccountSid: SANDBOX_TWILIO.accountSid };
+    const sid = `CA${"0".repeat(32)}`;
+    // A call the app knows (webhooks for unknown calls are refused whatever their signature).
+    const { db } = sandbox.leadline.deps;
+    const lead = (await sandbox.leadline.deps.leads.recent(sandbox.ws, 1))[0]!;
+    await db.call.create({
+      data: {
+        workspaceId: sandbox.ws,
+        leadId: lead.id,
+        mode: "simple",
+        fromNumber: SANDBOX_TWILIO.phoneNumber,
+        toNumber: lead.phone!,
+        status: "in-progress",
+        placedBy: "U0SIGNING",
+        twilioSid: sid,
+      },
+    });
+    const params = { CallSid: sid, CallStatus: "completed", AccountSid: SANDBOX_TWILIO.accountSid };
     const url = `${sandbox.appUrl}/twilio/status`;
     const good = twilio.getExpectedTwilioSignature(SANDBOX_TWILIO.authToken, url, params);
     const post = (signature: string) =>

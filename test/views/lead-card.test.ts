@@ -9,6 +9,7 @@ const now = new Date("2026-11-24T12:00:00Z");
 function lead(overrides: Partial<LeadWithLastNote> = {}): LeadWithLastNote {
   return {
     id: 12,
+    workspaceId: 1,
     name: "Jane Doe",
     nameSearch: "jane doe",
     searchText: "jane doe jane@example.com zillow",

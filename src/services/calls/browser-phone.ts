@@ -2,8 +2,9 @@ import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "
 import type { BrowserLink, Lead } from "@prisma/client";
 import twilio from "twilio";
 import { UserError } from "../../lib/errors.js";
+import type { LeadService } from "../leads/lead-service.js";
 import type { SettingsService } from "../setup/settings.js";
-import type { Db } from "../store/db.js";
+import type { CallStore } from "./call-store.js";
 
 const LINK_TTL_MS = 10 * 60_000;
 const SESSION_TTL_MS = 60 * 60_000;
@@ -11,7 +12,13 @@ const TOKEN_TTL_S = 600;
 
 export interface BrowserPhoneService {
   /** A signed, single-use, 10-minute link bound to this Slack user and lead. */
-  createLink(input: { userId: string; leadId: number; channel?: string; threadTs?: string }): Promise<string>;
+  createLink(input: {
+    ws: number;
+    userId: string;
+    leadId: number;
+    channel?: string;
+    threadTs?: string;
+  }): Promise<string>;
   /** Uses the link (once) and starts a page session; the session secret lives only in the page. */
   openLink(token: string): Promise<{ session: string; lead: Lead; link: BrowserLink }>;
   /** A short-lived Twilio Voice access token for the page session (identity = the Slack user). */
@@ -21,7 +28,8 @@ export interface BrowserPhoneService {
 }
 
 export function createBrowserPhoneService(deps: {
-  db: Db;
+  calls: CallStore;
+  leads: Pick<LeadService, "get">;
   settings: SettingsService;
   clock: () => Date;
   publicBaseUrl?: string;
@@ -37,18 +45,17 @@ export function createBrowserPhoneService(deps: {
     );
 
   return {
-    async createLink({ userId, leadId, channel, threadTs }) {
+    async createLink({ ws, userId, leadId, channel, threadTs }) {
       if (!deps.publicBaseUrl) throw new UserError("Browser calls need PUBLIC_BASE_URL to be set.");
       const id = randomBytes(18).toString("base64url");
-      await deps.db.browserLink.create({
-        data: {
-          id,
-          slackUserId: userId,
-          leadId,
-          channel,
-          threadTs,
-          expiresAt: new Date(deps.clock().getTime() + LINK_TTL_MS),
-        },
+      await deps.calls.createLink({
+        id,
+        workspaceId: ws,
+        slackUserId: userId,
+        leadId,
+        channel: channel ?? null,
+        threadTs: threadTs ?? null,
+        expiresAt: new Date(deps.clock().getTime() + LINK_TTL_MS),
       });
       return `${deps.publicBaseUrl}/phone?t=${id}.${sign(id)}`;
     },
@@ -62,21 +69,17 @@ export function createBrowserPhoneService(deps: {
       const now = deps.clock();
       const session = randomBytes(24).toString("base64url");
       // Single use, race-safe: only one request can flip usedAt from null.
-      const claimed = await deps.db.browserLink.updateMany({
-        where: { id, usedAt: null, expiresAt: { gt: now } },
-        data: { usedAt: now, sessionHash: hash(session), sessionExpiresAt: new Date(now.getTime() + SESSION_TTL_MS) },
-      });
-      if (claimed.count !== 1) throw invalid();
-      const link = await deps.db.browserLink.findUniqueOrThrow({ where: { id } });
-      const lead = await deps.db.lead.findUnique({ where: { id: link.leadId } });
+      const link = await deps.calls.claimLink(id, now, hash(session), new Date(now.getTime() + SESSION_TTL_MS));
+      if (!link) throw invalid();
+      const lead = await deps.leads.get(link.workspaceId, link.leadId);
       if (!lead) throw new UserError("That lead no longer exists.");
       return { session, lead, link };
     },
 
     async accessToken(session) {
-      const link = await deps.db.browserLink.findUnique({ where: { sessionHash: hash(session) } });
+      const link = await deps.calls.linkBySession(hash(session));
       if (!link?.sessionExpiresAt || link.sessionExpiresAt <= deps.clock()) throw invalid();
-      const settings = await deps.settings.get();
+      const settings = await deps.settings.get(link.workspaceId);
       if (!settings.accountSid || !settings.apiKeySid || !settings.apiKeySecret || !settings.twimlAppSid) {
         throw new UserError(
           "Browser calls are not configured: an admin needs to add the API key, its secret and the TwiML App SID in /twilio-setup.",
@@ -90,12 +93,12 @@ export function createBrowserPhoneService(deps: {
       token.addGrant(
         new AccessToken.VoiceGrant({ outgoingApplicationSid: settings.twimlAppSid, incomingAllow: false }),
       );
-      const lead = await deps.db.lead.findUnique({ where: { id: link.leadId } });
+      const lead = await deps.leads.get(link.workspaceId, link.leadId);
       return { token: token.toJwt(), identity: link.slackUserId, linkId: link.id, leadName: lead?.name ?? "" };
     },
 
     async linkForCall(linkId, identity) {
-      const link = await deps.db.browserLink.findUnique({ where: { id: linkId } });
+      const link = await deps.calls.linkById(linkId);
       if (
         !link ||
         link.slackUserId !== identity ||

@@ -44,7 +44,7 @@ export function createCallPrices(deps: {
     async fetch(callId, attempt = 0) {
       const call = await deps.calls.byId(callId);
       if (!call?.twilioSid || call.price !== null) return;
-      const { accountSid, authToken } = await deps.settings.get();
+      const { accountSid, authToken } = await deps.settings.get(call.workspaceId);
       if (!accountSid || !authToken) return;
       try {
         const fetched = await deps.twilioFor({ accountSid, authToken }).calls(call.twilioSid).fetch();

@@ -34,6 +34,7 @@ export interface CallTarget {
 }
 
 export interface PlaceCallInput {
+  workspaceId: number;
   leadId: number;
   mode: Exclude<CallMode, "browser">;
   agent: Agent;
@@ -64,7 +65,7 @@ export interface CallServiceDeps {
     linkForCall(
       linkId: string,
       identity: string,
-    ): Promise<{ leadId: number; channel: string | null; threadTs: string | null }>;
+    ): Promise<{ workspaceId: number; leadId: number; channel: string | null; threadTs: string | null }>;
   };
   /** Told about every call Twilio accepted (the status poller watches it when there is no public URL). */
   afterPlaced?: (call: Call) => void;
@@ -79,11 +80,11 @@ export interface CallService {
   /** One operation for a click, a command and the scheduler: checks, guards, records, dials, announces, notes. */
   placeCall(input: PlaceCallInput): Promise<PlaceCallResult>;
   /** Which settings a mode still lacks (labels), for the command to say before anyone clicks. */
-  missingFor(mode: CallMode, agentId: string): Promise<string[]>;
+  missingFor(ws: number, mode: CallMode, agentId: string): Promise<string[]>;
   /** The checks every call passes before Twilio is asked; returns the callable number. */
   checkLead(lead: Lead, agentId: string): Promise<string>;
-  agentPhone(agentId: string): Promise<string | undefined>;
-  setAgentPhone(agentId: string, raw: string): Promise<string>;
+  agentPhone(ws: number, agentId: string): Promise<string | undefined>;
+  setAgentPhone(ws: number, agentId: string, raw: string): Promise<string>;
   /**
    * A row written before Twilio answered that never learned the answer (Leadline stopped, or both
    * the create and the lookup timed out): asks Twilio whether the call exists, adopts it or marks it
@@ -108,7 +109,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
     message: string,
     data: Record<string, unknown> = {},
   ): Promise<never> => {
-    await deps.audit.record(agentId, "call.refused", { leadId: lead.id, reason: code });
+    await deps.audit.record(lead.workspaceId, agentId, "call.refused", { leadId: lead.id, reason: code });
     throw new UserError(message, { code, data: { leadId: lead.id, leadName: lead.name, ...data } });
   };
 
@@ -159,28 +160,28 @@ export function createCallService(deps: CallServiceDeps): CallService {
   };
 
   const service: CallService = {
-    async agentPhone(agentId) {
-      return calls.agentPhone(agentId);
+    async agentPhone(ws, agentId) {
+      return calls.agentPhone(ws, agentId);
     },
 
-    async setAgentPhone(agentId, raw) {
+    async setAgentPhone(ws, agentId, raw) {
       const parsed = parsePhone(raw, deps.defaultCountry);
       if (!parsed.ok)
         throw new UserError(`"${raw.trim()}" is not a callable number: ${parsed.reason}.`, { field: "phone" });
       const check = dialCheck(parsed.e164, deps.allowedCountries);
       if (!check.ok) {
-        await deps.audit.record(agentId, "agent.phone_refused", { reason: check.reason, country: check.country });
+        await deps.audit.record(ws, agentId, "agent.phone_refused", { reason: check.reason, country: check.country });
         throw new UserError(dialRefusal(check, parsed.e164), { field: "phone", code: check.reason });
       }
-      await calls.setAgentPhone(agentId, parsed.e164);
-      await deps.audit.record(agentId, "agent.phone_set", {});
+      await calls.setAgentPhone(ws, agentId, parsed.e164);
+      await deps.audit.record(ws, agentId, "agent.phone_set", {});
       return parsed.e164;
     },
 
-    async missingFor(mode, agentId) {
-      const settings = await deps.settings.get();
+    async missingFor(ws, mode, agentId) {
+      const settings = await deps.settings.get(ws);
       const missing = missingLabels(settings, mode === "browser" ? REQUIRED_FOR.browser : REQUIRED_FOR.any);
-      if (mode === "bridge" && !settings.agentPhone && !(await service.agentPhone(agentId))) {
+      if (mode === "bridge" && !settings.agentPhone && !(await service.agentPhone(ws, agentId))) {
         missing.push("Agent phone number (or set your own with /call-lead settings)");
       }
       if (mode === "browser" && !deps.publicBaseUrl)
@@ -215,8 +216,8 @@ export function createCallService(deps: CallServiceDeps): CallService {
     },
 
     async settle(call) {
-      const { accountSid, authToken } = await deps.settings.get();
-      const lead = await deps.leads.get(call.leadId);
+      const { accountSid, authToken } = await deps.settings.get(call.workspaceId);
+      const lead = await deps.leads.get(call.workspaceId, call.leadId);
       if (!accountSid || !authToken || !lead) return "unknown";
       let match: { sid: string; status: string } | undefined;
       try {
@@ -242,15 +243,17 @@ export function createCallService(deps: CallServiceDeps): CallService {
 
     async startBrowserCall({ linkId, identity, callSid }) {
       const link = await deps.browserLinks.linkForCall(linkId, identity);
-      const settings = await deps.settings.get();
-      const missing = await service.missingFor("browser", identity);
+      const ws = link.workspaceId;
+      const settings = await deps.settings.get(ws);
+      const missing = await service.missingFor(ws, "browser", identity);
       if (missing.length > 0) throw missingSettings(missing);
-      const lead = await deps.leads.get(link.leadId);
+      const lead = await deps.leads.get(ws, link.leadId);
       if (!lead) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
       const to = await service.checkLead(lead, identity);
       const from = settings.phoneNumber!;
       const call = await openCall(
         {
+          workspaceId: ws,
           lead,
           mode: "browser",
           from,
@@ -268,24 +271,25 @@ export function createCallService(deps: CallServiceDeps): CallService {
       return { twiml: browserCallTwiml(to, from), call: recorded };
     },
 
-    async placeCall({ leadId, mode, agent, target, responseUrl, originKey }) {
-      const settings = await deps.settings.get();
-      const lead = await deps.leads.get(leadId);
+    async placeCall({ workspaceId: ws, leadId, mode, agent, target, responseUrl, originKey }) {
+      const settings = await deps.settings.get(ws);
+      const lead = await deps.leads.get(ws, leadId);
       if (!lead) throw new UserError(`Lead #${leadId} no longer exists.`, { code: "lead_missing", data: { leadId } });
-      const missing = await service.missingFor(mode, agent.id);
+      const missing = await service.missingFor(ws, mode, agent.id);
       if (missing.length > 0) {
-        await deps.audit.record(agent.id, "call.refused", { leadId, reason: "missing_settings", missing });
+        await deps.audit.record(ws, agent.id, "call.refused", { leadId, reason: "missing_settings", missing });
         throw missingSettings(missing);
       }
       const to = await service.checkLead(lead, agent.id);
       const { accountSid, authToken, phoneNumber: from } = settings as Required<TwilioSettings>;
       const message = fillMessage(settings.callMessage ?? DEFAULT_CALL_MESSAGE, lead);
-      const agentPhone = mode === "bridge" ? ((await service.agentPhone(agent.id)) ?? settings.agentPhone!) : undefined;
+      const agentPhone =
+        mode === "bridge" ? ((await service.agentPhone(ws, agent.id)) ?? settings.agentPhone!) : undefined;
       if (agentPhone) {
         // The agent's phone is dialed too: it passes the same toll-fraud guard as the lead's.
         const check = dialCheck(agentPhone, deps.allowedCountries);
         if (!check.ok) {
-          await deps.audit.record(agent.id, "call.refused", { leadId, reason: `agent_${check.reason}` });
+          await deps.audit.record(ws, agent.id, "call.refused", { leadId, reason: `agent_${check.reason}` });
           throw new UserError(`The agent phone for this call cannot be dialed: ${dialRefusal(check, agentPhone)}`, {
             code: `agent_${check.reason}`,
           });
@@ -295,6 +299,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
       // The row (and the guard) exist before Twilio is asked, so a crash leaves a trace, never a second call.
       const call = await openCall(
         {
+          workspaceId: ws,
           lead,
           mode,
           from,
@@ -357,7 +362,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
             { code: Number(refusal.code) || null, message: refusal.message },
             deps.clock(),
           );
-          await deps.audit.record(agent.id, "call.twilio_refused", { leadId, callId: call.id, code: refusal.code });
+          await deps.audit.record(ws, agent.id, "call.twilio_refused", { leadId, callId: call.id, code: refusal.code });
           throw refusal;
         }
         // A timeout, a reset or a 5xx: Twilio may have placed the call. Ask before saying anything; never re-dial.

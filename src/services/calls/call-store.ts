@@ -1,6 +1,6 @@
-import type { Call, Lead } from "@prisma/client";
+import type { BrowserLink, Call, Lead } from "@prisma/client";
 import type Database from "better-sqlite3";
-import type { Db } from "../store/db.js";
+import type { DatabaseHandle, Db } from "../store/db.js";
 import { type CallFactKind, type CallMode, FINAL_STATUSES } from "./modes.js";
 
 /** How Prisma stores a DateTime in SQLite, so rows written here read back the same through Prisma. */
@@ -26,6 +26,7 @@ export type StatusWriteResult =
   | { outcome: "moved"; callId: number };
 
 export interface NewCall {
+  workspaceId: number;
   lead: Pick<Lead, "id">;
   mode: CallMode;
   from: string;
@@ -95,8 +96,14 @@ export interface CallStore {
   claimRecording(callSid: string, recordingSid: string): Promise<number | undefined>;
   setPrice(callId: number, price: { price: string; unit: string | null } | undefined, now: Date): Promise<void>;
   endedWithoutPrice(since: Date): Promise<number[]>;
-  agentPhone(agentId: string): Promise<string | undefined>;
-  setAgentPhone(agentId: string, phone: string): Promise<void>;
+  agentPhone(ws: number, agentId: string): Promise<string | undefined>;
+  setAgentPhone(ws: number, agentId: string, phone: string): Promise<void>;
+  /** Browser-phone links: single use, bound to one user and lead of one workspace. */
+  createLink(link: Omit<BrowserLink, "createdAt" | "usedAt" | "sessionHash" | "sessionExpiresAt">): Promise<void>;
+  /** Uses a link once (race-safe: only one request flips usedAt); undefined when used, expired or unknown. */
+  claimLink(id: string, now: Date, sessionHash: string, sessionExpiresAt: Date): Promise<BrowserLink | undefined>;
+  linkById(id: string): Promise<BrowserLink | undefined>;
+  linkBySession(sessionHash: string): Promise<BrowserLink | undefined>;
   /** Poll leases: one poller per call across instances. */
   claimPoll(callId: number, now: Date, until: Date): Promise<boolean>;
   extendPoll(callId: number, until: Date): Promise<void>;
@@ -104,8 +111,11 @@ export interface CallStore {
   openPollable(since: Date): Promise<number[]>;
 }
 
-export function createCallStore({ db, writer }: { db: Db; writer?: Database.Database }): CallStore {
-  const fast = writer ? createFastStatusWrite(writer) : undefined;
+export function createCallStore(database: DatabaseHandle): CallStore {
+  const db = database.prisma;
+  const fast = database.sqlite
+    ? createSqliteStatusWrite(database.sqlite.writer)
+    : createPostgresStatusWrite(database.prisma);
 
   const applyWithOrm = async (write: StatusWrite): Promise<StatusWriteResult> => {
     const call = await db.call.findUnique({ where: { twilioSid: write.callSid } });
@@ -144,6 +154,7 @@ export function createCallStore({ db, writer }: { db: Db; writer?: Database.Data
   const store: CallStore = {
     async open(call) {
       const data = {
+        workspaceId: call.workspaceId,
         leadId: call.lead.id,
         activeLeadId: call.lead.id,
         mode: call.mode,
@@ -219,8 +230,8 @@ export function createCallStore({ db, writer }: { db: Db; writer?: Database.Data
       return new Set(rows.map((row) => row.twilioSid!));
     },
     async applyStatus(write) {
-      const result = fast?.(write);
-      if (result && result !== "busy") return result;
+      const result = await fast(write);
+      if (result !== "busy") return result;
       return applyWithOrm(write);
     },
     async setAnsweredBy(callId, answeredBy) {
@@ -331,15 +342,36 @@ export function createCallStore({ db, writer }: { db: Db; writer?: Database.Data
       });
       return rows.map((row) => row.id);
     },
-    async agentPhone(agentId) {
-      return (await db.agentSetting.findUnique({ where: { slackUserId: agentId } }))?.phone;
+    async agentPhone(ws, agentId) {
+      return (
+        await db.agentSetting.findUnique({
+          where: { workspaceId_slackUserId: { workspaceId: ws, slackUserId: agentId } },
+        })
+      )?.phone;
     },
-    async setAgentPhone(agentId, phone) {
+    async setAgentPhone(ws, agentId, phone) {
       await db.agentSetting.upsert({
-        where: { slackUserId: agentId },
-        create: { slackUserId: agentId, phone },
+        where: { workspaceId_slackUserId: { workspaceId: ws, slackUserId: agentId } },
+        create: { workspaceId: ws, slackUserId: agentId, phone },
         update: { phone },
       });
+    },
+    async createLink(link) {
+      await db.browserLink.create({ data: link });
+    },
+    async claimLink(id, now, sessionHash, sessionExpiresAt) {
+      const claimed = await db.browserLink.updateMany({
+        where: { id, usedAt: null, expiresAt: { gt: now } },
+        data: { usedAt: now, sessionHash, sessionExpiresAt },
+      });
+      if (claimed.count !== 1) return undefined;
+      return (await db.browserLink.findUnique({ where: { id } })) ?? undefined;
+    },
+    async linkById(id) {
+      return (await db.browserLink.findUnique({ where: { id } })) ?? undefined;
+    },
+    async linkBySession(sessionHash) {
+      return (await db.browserLink.findUnique({ where: { sessionHash } })) ?? undefined;
     },
     async claimPoll(callId, now, until) {
       const claimed = await db.call.updateMany({
@@ -372,7 +404,7 @@ export function createCallStore({ db, writer }: { db: Db; writer?: Database.Data
  * The connection never waits for a lock (busy_timeout 0): waiting synchronously would block the
  * event loop that an ORM transaction holding the lock needs to finish. "busy" sends the write to the ORM.
  */
-function createFastStatusWrite(writer: Database.Database): (write: StatusWrite) => StatusWriteResult | "busy" {
+function createSqliteStatusWrite(writer: Database.Database): (write: StatusWrite) => StatusWriteResult | "busy" {
   const findCall = writer.prepare(`SELECT "id", "answeredBy" FROM "Call" WHERE "twilioSid" = ?`);
   const insertEvent = writer.prepare(
     `INSERT INTO "CallEvent" ("callId", "status", "sequenceNumber", "rawTimestamp", "createdAt") VALUES (?, ?, ?, ?, ?)`,
@@ -421,5 +453,57 @@ function createFastStatusWrite(writer: Database.Database): (write: StatusWrite) 
       if ((error as { code?: string }).code === "SQLITE_BUSY") return "busy";
       throw error;
     }
+  };
+}
+
+/**
+ * The same write on PostgreSQL in one round trip: find the call, record the event and move the call
+ * forward only from a lower status. Concurrent callbacks for one call queue on its row lock, and the
+ * second re-checks the status it would move from (READ COMMITTED), so a call never moves backwards.
+ */
+function createPostgresStatusWrite(db: Db): (write: StatusWrite) => Promise<StatusWriteResult> {
+  const sql = `WITH c AS (SELECT "id", "answeredBy" FROM "Call" WHERE "twilioSid" = $1),
+    ev AS (
+      INSERT INTO "CallEvent" ("callId", "status", "sequenceNumber", "rawTimestamp", "createdAt")
+      SELECT c."id", $2, $3::int, $4::text, $5::timestamp(3) FROM c RETURNING 1),
+    mv AS (
+      UPDATE "Call" SET "status" = $2,
+        "lastSequence" = COALESCE($3::int, "lastSequence"),
+        "answeredBy" = COALESCE($6::text, "answeredBy"),
+        "lineVersion" = "lineVersion" + 1,
+        "updatedAt" = $5::timestamp(3),
+        "endedAt" = CASE WHEN $7::boolean THEN $5::timestamp(3) ELSE "endedAt" END,
+        "activeLeadId" = CASE WHEN $7::boolean THEN NULL ELSE "activeLeadId" END,
+        "durationSec" = CASE WHEN $7::boolean THEN $8::int ELSE "durationSec" END
+      WHERE "id" = (SELECT "id" FROM c) AND $9::text <> '' AND "status" = ANY(string_to_array($9::text, ','))
+      RETURNING "id")
+    SELECT (SELECT "id" FROM c) AS "callId", (SELECT "answeredBy" FROM c) AS "answeredBy",
+      (SELECT "id" FROM mv) AS "moved", (SELECT count(*) FROM ev) AS "events"`;
+  return async (write) => {
+    const now = write.now.toISOString();
+    const [row] = await db.$queryRawUnsafe<
+      { callId: number | null; answeredBy: string | null; moved: number | null; events: bigint | number }[]
+    >(
+      sql,
+      write.callSid,
+      write.status,
+      write.sequence ?? null,
+      write.rawTimestamp ?? null,
+      now,
+      write.answeredBy ?? null,
+      write.final,
+      write.durationSec ?? 0,
+      write.movesFrom?.join(",") ?? "",
+    );
+    if (!row || row.callId === null) return { outcome: "unknown-call" };
+    const callId = Number(row.callId);
+    if (row.moved !== null) return { outcome: "moved", callId };
+    if (write.movesFrom && write.answeredBy && !row.answeredBy) {
+      await db.call.updateMany({
+        where: { id: callId, answeredBy: null },
+        data: { answeredBy: write.answeredBy, lineVersion: { increment: 1 } },
+      });
+    }
+    return { outcome: "recorded", callId };
   };
 }

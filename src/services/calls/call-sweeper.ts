@@ -62,27 +62,24 @@ export function createCallSweeper(deps: {
           await deps.calls.releasePolls([call.id]);
         }
       }
-      const { accountSid, authToken } = await deps.settings.get();
-      if (accountSid && authToken) {
-        const client = deps.twilioFor({ accountSid, authToken });
-        for (const call of await deps.calls.quiet(new Date(now - QUIET_AFTER_MS), deps.clock())) {
-          if (!(await lease(call.id))) continue;
-          try {
-            const fetched = await client.calls(call.twilioSid!).fetch();
-            await deps.status.applyStatus({
-              callSid: call.twilioSid!,
-              status: fetched.status,
-              durationSec: fetched.duration ? Number(fetched.duration) : undefined,
-              answeredBy: fetched.answeredBy ?? undefined,
-              source: "sweep",
-            });
-            await deps.calls.touch(call.id);
-            checked += 1;
-          } catch (error) {
-            deps.log.warn({ err: error, callId: call.id }, "could not check a quiet call with Twilio; will try again");
-          } finally {
-            await deps.calls.releasePolls([call.id]);
-          }
+      for (const call of await deps.calls.quiet(new Date(now - QUIET_AFTER_MS), deps.clock())) {
+        const { accountSid, authToken } = await deps.settings.get(call.workspaceId);
+        if (!accountSid || !authToken || !(await lease(call.id))) continue;
+        try {
+          const fetched = await deps.twilioFor({ accountSid, authToken }).calls(call.twilioSid!).fetch();
+          await deps.status.applyStatus({
+            callSid: call.twilioSid!,
+            status: fetched.status,
+            durationSec: fetched.duration ? Number(fetched.duration) : undefined,
+            answeredBy: fetched.answeredBy ?? undefined,
+            source: "sweep",
+          });
+          await deps.calls.touch(call.id);
+          checked += 1;
+        } catch (error) {
+          deps.log.warn({ err: error, callId: call.id }, "could not check a quiet call with Twilio; will try again");
+        } finally {
+          await deps.calls.releasePolls([call.id]);
         }
       }
       for (const callId of await deps.calls.unpostedLines(new Date(now - LINE_AFTER_MS))) {

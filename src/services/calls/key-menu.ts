@@ -28,8 +28,8 @@ export function createKeyMenu(deps: {
       // Only a call that played the menu (outbound simple) takes key presses, and only from its own SID.
       if (!call || call.twilioSid !== callSid || call.mode !== "simple") return rejectTwiml("Goodbye.");
       if (digits === "1") {
-        const settings = await deps.settings.get();
-        const agent = (await deps.calls.agentPhone(call.placedBy)) ?? settings.agentPhone;
+        const settings = await deps.settings.get(call.workspaceId);
+        const agent = (await deps.calls.agentPhone(call.workspaceId, call.placedBy)) ?? settings.agentPhone;
         const dialable = agent && dialCheck(agent, deps.allowedCountries).ok ? agent : undefined;
         await deps.calls.addNote(
           call.leadId,
@@ -44,11 +44,12 @@ export function createKeyMenu(deps: {
       }
       if (digits === "9") {
         await deps.leads.markDoNotCall(
+          call.workspaceId,
           call.leadId,
           "Leadline",
           `[Opt-out] Lead pressed 9: marked do-not-call - Call SID: ${callSid}`,
         );
-        await deps.audit.record("lead", "lead.opted_out", { leadId: call.leadId, callId: call.id });
+        await deps.audit.record(call.workspaceId, "lead", "lead.opted_out", { leadId: call.leadId, callId: call.id });
         await deps.calls.addFact(call.id, "pressed_9_opted_out");
         changed(call.id);
         return optOutTwiml();

@@ -39,7 +39,7 @@ export function createRecordingService(deps: {
   const fetchAudio = async (callId: number): Promise<{ audio: Buffer; recordingSid: string }> => {
     const call = await calls.byId(callId);
     if (!call?.recordingSid) throw new Error("no recording for this call");
-    const { accountSid, authToken } = await deps.settings.get();
+    const { accountSid, authToken } = await deps.settings.get(call.workspaceId);
     if (!accountSid || !authToken) throw new Error("Twilio is not configured");
     // Built from our own account and the recording id: credentials never go to a URL from a request.
     const url = `${deps.twilioApiUrl}/2010-04-01/Accounts/${accountSid}/Recordings/${call.recordingSid}.mp3`;

@@ -64,7 +64,7 @@ export function createStatusPoller(deps: {
       return release(callId);
     }
     try {
-      const { accountSid, authToken } = await deps.settings.get();
+      const { accountSid, authToken } = await deps.settings.get(call.workspaceId);
       if (!accountSid || !authToken) return release(callId);
       const fetched = await deps.twilioFor({ accountSid, authToken }).calls(call.twilioSid).fetch();
       await deps.status.applyStatus({

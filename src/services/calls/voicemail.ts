@@ -28,8 +28,8 @@ export function createVoicemail(deps: {
       if (!call || isFinal(call.status)) return;
       await deps.calls.setAnsweredBy(call.id, answeredBy);
       if (answeredBy.startsWith("machine_end") && !call.voicemailLeft) {
-        const settings = await deps.settings.get();
-        const lead = await deps.leads.get(call.leadId);
+        const settings = await deps.settings.get(call.workspaceId);
+        const lead = await deps.leads.get(call.workspaceId, call.leadId);
         const template =
           settings.voicemailMessage ?? defaultVoicemail(settings.callMessage ?? DEFAULT_CALL_MESSAGE, call.fromNumber);
         // The same placeholders as the live message: {{firstName}} never reaches a voicemail literally.

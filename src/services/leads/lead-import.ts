@@ -10,7 +10,12 @@ export interface ImportReport {
 const COLUMNS = ["name", "phone", "email", "source"] as const;
 
 /** Imports a CSV with a header (name, phone, email, source); each row is created whole or not at all. */
-export async function importLeadsCsv(text: string, leads: LeadService, author: string): Promise<ImportReport> {
+export async function importLeadsCsv(
+  ws: number,
+  text: string,
+  leads: LeadService,
+  author: string,
+): Promise<ImportReport> {
   const report: ImportReport = { created: [], duplicates: [], rejected: [] };
   const rows = parseCsv(text);
   const header = rows.shift();
@@ -34,7 +39,7 @@ export async function importLeadsCsv(text: string, leads: LeadService, author: s
       continue;
     }
     try {
-      const lead = await leads.create({
+      const lead = await leads.create(ws, {
         name: get("name"),
         phone: get("phone"),
         email: get("email") || undefined,

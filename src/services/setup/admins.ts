@@ -1,5 +1,5 @@
 export interface AdminService {
-  isAdmin(userId: string): Promise<boolean>;
+  isAdmin(ws: number, userId: string): Promise<boolean>;
 }
 
 /**
@@ -11,13 +11,14 @@ export function createAdminService({
   adminIds,
   slackUser,
 }: {
+  /** ADMIN_SLACK_USER_IDS: in single-workspace mode, the admins of that workspace. */
   adminIds?: readonly string[];
-  slackUser: (userId: string) => Promise<{ isAdmin: boolean } | undefined>;
+  slackUser: (ws: number, userId: string) => Promise<{ isAdmin: boolean } | undefined>;
 }): AdminService {
   return {
-    async isAdmin(userId) {
+    async isAdmin(ws, userId) {
       if (adminIds && adminIds.length > 0) return adminIds.includes(userId);
-      return Boolean((await slackUser(userId))?.isAdmin);
+      return Boolean((await slackUser(ws, userId))?.isAdmin);
     },
   };
 }

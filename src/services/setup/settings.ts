@@ -24,6 +24,7 @@ export const TWILIO_SETTINGS = {
   menuMessage: { name: "twilio.menuMessage", label: "Key-press menu", secret: false },
   voicemailMessage: { name: "twilio.voicemailMessage", label: "Voicemail message", secret: false },
   recording: { name: "twilio.recording", label: "Record calls", secret: false },
+  leadsChannel: { name: "twilio.leadsChannel", label: "Leads channel", secret: false },
 } as const;
 
 export type SettingKey = keyof typeof TWILIO_SETTINGS;
@@ -60,30 +61,27 @@ export function missingLabels(settings: TwilioSettings, keys: readonly SettingKe
 
 export interface SettingsService {
   /** Read at call time, so a change in /twilio-setup applies to the next call without a restart. */
-  get(): Promise<TwilioSettings>;
+  get(ws: number): Promise<TwilioSettings>;
   /** Stored settings that cannot be decrypted (altered, or under a key no longer configured): treated as missing. */
-  unreadable(): Promise<SettingKey[]>;
+  unreadable(ws: number): Promise<SettingKey[]>;
   /** Saves changed values and removes `remove`, in one transaction with its audit row. */
-  save(values: TwilioSettings, actor: string, remove?: SettingKey[]): Promise<SettingKey[]>;
-  clear(actor: string): Promise<number>;
+  save(ws: number, values: TwilioSettings, actor: string, remove?: SettingKey[]): Promise<SettingKey[]>;
+  clear(ws: number, actor: string): Promise<number>;
 }
 
 /**
- * Settings are read on every call and webhook, so a decrypted copy is kept for `cacheMs`: a change
- * made here applies at once, one made by another instance within `cacheMs`.
+ * Settings are read on every call and webhook, so each instance keeps a decrypted copy per
+ * workspace. Every save bumps the workspace's settings version in the same transaction, and a read
+ * checks that version (one small query): a change made on any instance is used by the next call
+ * everywhere.
  */
-export function createSettingsService({
-  db,
-  secrets,
-  cacheMs = 2_000,
-}: {
-  db: Db;
-  secrets: SecretStore;
-  cacheMs?: number;
-}): SettingsService {
-  let cached: { value: TwilioSettings; unreadable: SettingKey[]; at: number } | undefined;
-  const load = async (): Promise<{ value: TwilioSettings; unreadable: SettingKey[] }> => {
-    const stored = await secrets.getMany(SETTING_KEYS.map((key) => TWILIO_SETTINGS[key].name));
+export function createSettingsService({ db, secrets }: { db: Db; secrets: SecretStore }): SettingsService {
+  const cached = new Map<number, { version: number; value: TwilioSettings; unreadable: SettingKey[] }>();
+  const load = async (ws: number): Promise<{ value: TwilioSettings; unreadable: SettingKey[] }> => {
+    const stored = await secrets.getMany(
+      ws,
+      SETTING_KEYS.map((key) => TWILIO_SETTINGS[key].name),
+    );
     const settings: TwilioSettings = {};
     for (const key of SETTING_KEYS) {
       const value = stored.values[TWILIO_SETTINGS[key].name];
@@ -92,23 +90,40 @@ export function createSettingsService({
     const unreadable = SETTING_KEYS.filter((key) => stored.unreadable.includes(TWILIO_SETTINGS[key].name));
     return { value: settings, unreadable };
   };
-  const current = async () => {
-    if (!cached || Date.now() - cached.at > cacheMs) {
-      const loaded = await load();
-      cached = { value: Object.freeze(loaded.value), unreadable: loaded.unreadable, at: Date.now() };
-    }
-    return cached;
+  const current = async (ws: number) => {
+    const version = (await db.workspace.findUnique({ where: { id: ws }, select: { settingsVersion: true } }))
+      ?.settingsVersion;
+    const known = cached.get(ws);
+    if (known && version !== undefined && known.version === version) return known;
+    const loaded = await load(ws);
+    const entry = { version: version ?? -1, value: Object.freeze(loaded.value), unreadable: loaded.unreadable };
+    if (version !== undefined) cached.set(ws, entry);
+    return entry;
+  };
+  const changedTogether = async (
+    ws: number,
+    actor: string,
+    audit: { action: string; detail: Record<string, unknown> },
+    work: (tx: Parameters<Parameters<Db["$transaction"]>[0]>[0]) => Promise<void>,
+  ) => {
+    await db.$transaction(async (tx) => {
+      await work(tx);
+      await tx.workspace.update({ where: { id: ws }, data: { settingsVersion: { increment: 1 } } });
+      await tx.auditLog.create({
+        data: { workspaceId: ws, actor, action: audit.action, detail: JSON.stringify(audit.detail) },
+      });
+    });
+    cached.delete(ws);
   };
   return {
-    async get() {
-      return { ...(await current()).value };
+    async get(ws) {
+      return { ...(await current(ws)).value };
     },
-    async unreadable() {
-      return [...(await current()).unreadable];
+    async unreadable(ws) {
+      return [...(await current(ws)).unreadable];
     },
-    async save(values, actor, remove = []) {
-      cached = undefined;
-      const stored = await load();
+    async save(ws, values, actor, remove = []) {
+      const stored = await load(ws);
       const changed = SETTING_KEYS.filter(
         (key) =>
           (values[key] !== undefined && (values[key] !== stored.value[key] || stored.unreadable.includes(key))) ||
@@ -117,30 +132,19 @@ export function createSettingsService({
       const writes = Object.fromEntries(
         changed.map((key) => [TWILIO_SETTINGS[key].name, remove.includes(key) ? null : (values[key] ?? null)]),
       );
-      await db.$transaction(async (tx) => {
-        await secrets.setMany(writes, actor, tx);
-        await tx.auditLog.create({
-          data: {
-            actor,
-            action: "twilio_settings.saved",
-            detail: JSON.stringify({ changed: changed.map((key) => TWILIO_SETTINGS[key].label) }),
-          },
-        });
-      });
-      cached = undefined;
+      await changedTogether(
+        ws,
+        actor,
+        { action: "twilio_settings.saved", detail: { changed: changed.map((key) => TWILIO_SETTINGS[key].label) } },
+        (tx) => secrets.setMany(ws, writes, actor, { tx }),
+      );
       return changed;
     },
-    async clear(actor) {
-      cached = undefined;
-      const names = SETTING_KEYS.map((key) => TWILIO_SETTINGS[key].name);
-      const removed = await db.$transaction(async (tx) => {
-        const result = await tx.secret.deleteMany({ where: { name: { in: names } } });
-        await tx.auditLog.create({
-          data: { actor, action: "twilio_settings.cleared", detail: JSON.stringify({ removed: result.count }) },
-        });
-        return result.count;
+    async clear(ws, actor) {
+      let removed = 0;
+      await changedTogether(ws, actor, { action: "twilio_settings.cleared", detail: {} }, async (tx) => {
+        removed = await secrets.deletePrefix(ws, "twilio.", tx);
       });
-      cached = undefined;
       return removed;
     },
   };

@@ -1,5 +1,6 @@
 import { dialCheck, dialRefusal, parsePhone } from "../../lib/phone.js";
 import type { AuditService } from "../audit/audit.js";
+import type { SecretStore } from "../store/secrets.js";
 import { isAmbiguousTwilioFailure, type TwilioFor, toTwilioError } from "../twilio/client.js";
 import type { AdminService } from "./admins.js";
 import type { SettingKey, SettingsService, TwilioSettings } from "./settings.js";
@@ -9,10 +10,18 @@ export type FieldErrors = Partial<Record<SettingKey, string>>;
 /** What the admin typed; blank means "keep what is stored". */
 export type SetupInput = Partial<Record<SettingKey, string | undefined>>;
 
-const CLEARABLE: SettingKey[] = ["agentPhone", "apiKeySid", "apiKeySecret", "twimlAppSid", "voicemailMessage"];
+const CLEARABLE: SettingKey[] = [
+  "agentPhone",
+  "apiKeySid",
+  "apiKeySecret",
+  "twimlAppSid",
+  "voicemailMessage",
+  "leadsChannel",
+];
 const MAX_MESSAGE = 1000;
 
 const FORMATS: Partial<Record<SettingKey, [RegExp, string]>> = {
+  leadsChannel: [/^[CG][A-Z0-9]{6,}$/, "A channel ID is C or G followed by letters and digits, e.g. C012AB3CD"],
   accountSid: [
     /^AC[0-9a-f]{32}$/i,
     "An Account SID is AC followed by 32 characters 0-9 and a-f (Twilio Console → Account Info)",
@@ -139,11 +148,12 @@ export type SetupOutcome =
 export type SubmitResult = SetupOutcome | { kind: "pending"; outcome: Promise<SetupOutcome> };
 
 export interface SetupFlow {
-  submit(args: { userId: string; viewId: string; input: SetupInput }): Promise<SubmitResult>;
+  submit(args: { ws: number; userId: string; viewId: string; input: SetupInput }): Promise<SubmitResult>;
 }
 
 interface SetupFlowDeps {
   settings: SettingsService;
+  secrets: SecretStore;
   admins: AdminService;
   audit: AuditService;
   twilioFor: TwilioFor;
@@ -155,18 +165,22 @@ interface SetupFlowDeps {
   now?: () => number;
 }
 
+const SECRET_KEYS = (Object.keys(TWILIO_SETTINGS) as SettingKey[]).filter((key) => TWILIO_SETTINGS[key].secret);
+
 /**
  * The /twilio-setup submission: admin check, formats, Twilio's word, then one transaction.
- * Secrets typed in an attempt that Twilio refused after the ack are held in memory (never in
- * private_metadata) for the next submission of the same modal, so the admin need not type them again.
+ * Secrets typed in an attempt that Twilio refused are held for the next submission of the same
+ * modal by the same admin, so they need not type them again: encrypted in the database with an
+ * expiry (any instance may take the next submission), never in private_metadata.
  */
 export function createSetupFlow(deps: SetupFlowDeps): SetupFlow {
   const answerWithinMs = deps.answerWithinMs ?? 2_000;
   const heldForMs = deps.heldForMs ?? 15 * 60_000;
   const now = deps.now ?? Date.now;
-  const held = new Map<string, { userId: string; values: SetupInput; expires: number }>();
+  const heldName = (viewId: string, userId: string, key: SettingKey) => `held:${viewId}:${userId}:${key}`;
 
   const finish = async (
+    ws: number,
     userId: string,
     viewId: string,
     input: SetupInput,
@@ -175,22 +189,21 @@ export function createSetupFlow(deps: SetupFlowDeps): SetupFlow {
     errors: FieldErrors,
   ): Promise<SetupOutcome> => {
     if (Object.keys(errors).length > 0) {
-      const secrets = (Object.keys(TWILIO_SETTINGS) as SettingKey[]).filter(
-        (key) => TWILIO_SETTINGS[key].secret && (input[key] ?? "").trim() !== "",
-      );
+      const secrets = SECRET_KEYS.filter((key) => (input[key] ?? "").trim() !== "");
       if (secrets.length > 0) {
-        held.set(viewId, {
+        await deps.secrets.setMany(
+          ws,
+          Object.fromEntries(secrets.map((key) => [heldName(viewId, userId, key), String(input[key])])),
           userId,
-          values: Object.fromEntries(secrets.map((key) => [key, input[key]])),
-          expires: now() + heldForMs,
-        });
+          { expiresAt: new Date(now() + heldForMs) },
+        );
       }
       const typed = Object.fromEntries(
         (Object.keys(TWILIO_SETTINGS) as SettingKey[])
           .filter((key) => !TWILIO_SETTINGS[key].secret && (input[key] ?? "").trim() !== "")
           .map((key) => [key, (input[key] ?? "").trim()]),
       );
-      await deps.audit.record(userId, "twilio_settings.refused", { fields: Object.keys(errors) });
+      await deps.audit.record(ws, userId, "twilio_settings.refused", { fields: Object.keys(errors) });
       return { kind: "errors", errors, typed, heldSecrets: secrets };
     }
     const toSave = Object.fromEntries(
@@ -199,32 +212,37 @@ export function createSetupFlow(deps: SetupFlowDeps): SetupFlow {
     const removals = Object.entries(values)
       .filter(([, value]) => value === null)
       .map(([key]) => key as SettingKey);
-    const changedKeys = await deps.settings.save({ ...toSave, callMessage: merged.callMessage }, userId, removals);
-    held.delete(viewId);
+    const changedKeys = await deps.settings.save(ws, { ...toSave, callMessage: merged.callMessage }, userId, removals);
+    await deps.secrets.setMany(
+      ws,
+      Object.fromEntries(SECRET_KEYS.map((key) => [heldName(viewId, userId, key), null])),
+      userId,
+    );
     return { kind: "saved", settings: merged, changed: changedKeys.map((key) => TWILIO_SETTINGS[key].label) };
   };
 
   return {
-    async submit({ userId, viewId, input }) {
-      if (!(await deps.admins.isAdmin(userId))) {
-        await deps.audit.record(userId, "twilio_settings.forbidden", {});
+    async submit({ ws, userId, viewId, input }) {
+      if (!(await deps.admins.isAdmin(ws, userId))) {
+        await deps.audit.record(ws, userId, "twilio_settings.forbidden", {});
         return { kind: "forbidden" };
       }
-      for (const [key, entry] of held) if (entry.expires < now()) held.delete(key);
-      const kept = held.get(viewId);
+      const kept = await deps.secrets.getMany(
+        ws,
+        SECRET_KEYS.map((key) => heldName(viewId, userId, key)),
+      );
       const withHeld: SetupInput = { ...input };
-      if (kept && kept.userId === userId) {
-        for (const [key, value] of Object.entries(kept.values) as [SettingKey, string][]) {
-          if ((withHeld[key] ?? "").trim() === "") withHeld[key] = value;
-        }
+      for (const key of SECRET_KEYS) {
+        const value = kept.values[heldName(viewId, userId, key)];
+        if (value && (withHeld[key] ?? "").trim() === "") withHeld[key] = value;
       }
-      const stored = await deps.settings.get();
+      const stored = await deps.settings.get(ws);
       const checked = checkSetupInput(withHeld, stored, deps.defaultCountry, deps.allowedCountries);
       if (Object.keys(checked.errors).length > 0) {
-        return finish(userId, viewId, withHeld, checked.values, checked.merged, checked.errors);
+        return finish(ws, userId, viewId, withHeld, checked.values, checked.merged, checked.errors);
       }
       const verification = verifyTwilioCredentials(deps.twilioFor, checked.merged).then((errors) =>
-        finish(userId, viewId, withHeld, checked.values, checked.merged, errors),
+        finish(ws, userId, viewId, withHeld, checked.values, checked.merged, errors),
       );
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<"timeout">((resolve) => {

@@ -4,7 +4,7 @@ import type { Logger } from "../../lib/log.js";
 import { callLineMessage, recordingLinkMessage } from "../../views/call-message.js";
 import type { CallNotifier } from "../calls/call-notifier.js";
 import type { CallStore } from "../calls/call-store.js";
-import type { SlackMessenger } from "./messenger.js";
+import type { SlackMessengers } from "./messengers.js";
 
 const LOCK_MS = 30_000;
 /** Enough rounds to catch up with any burst; each round shows the newest state there is. */
@@ -18,12 +18,12 @@ const MAX_ROUNDS = 20;
  */
 export function createCallLines({
   calls,
-  messenger,
+  messengers,
   clock,
   log,
 }: {
   calls: CallStore;
-  messenger: SlackMessenger;
+  messengers: SlackMessengers;
   clock: Clock;
   log: Logger;
 }): CallNotifier {
@@ -63,7 +63,11 @@ export function createCallLines({
           }
           if (call.lineShown >= call.lineVersion || !call.slackChannel || !call.slackTs) break;
           try {
-            await messenger.update(call.slackChannel, call.slackTs, callLineMessage(call));
+            await (await messengers.for(call.workspaceId)).update(
+              call.slackChannel,
+              call.slackTs,
+              callLineMessage(call),
+            );
           } catch (error) {
             log.warn({ err: error, callId }, "could not update the call line");
           }
@@ -85,6 +89,7 @@ export function createCallLines({
       return false;
     }
     try {
+      const messenger = await messengers.for(call.workspaceId);
       const result = await messenger.postToChannel(
         { channel: call.slackChannel, threadTs: call.slackThreadTs ?? undefined, responseUrl },
         callLineMessage(call),
@@ -116,6 +121,7 @@ export function createCallLines({
       const call = await calls.line(callId);
       const threadTs = call?.slackTs ?? call?.slackThreadTs ?? undefined;
       if (!call?.slackChannel) return "none";
+      const messenger = await messengers.for(call.workspaceId);
       if (recording.audio && threadTs) {
         try {
           await messenger.upload({

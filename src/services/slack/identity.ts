@@ -16,6 +16,8 @@ const REJECTED = new Set([
 
 export interface BotIdentity {
   teamId: string;
+  enterpriseId?: string;
+  teamName?: string;
   botUserId?: string;
   botId?: string;
 }
@@ -46,12 +48,22 @@ export interface SlackHealth {
   stop(): void;
 }
 
-export async function checkSlack(client: WebClient): Promise<SlackCheck> {
+export async function checkSlack(client: WebClient, tokenless = false): Promise<SlackCheck> {
   try {
+    if (tokenless) {
+      await client.api.test();
+      return { ok: true, identity: { teamId: "" } };
+    }
     const result = await client.auth.test();
     return {
       ok: true,
-      identity: { teamId: String(result.team_id ?? ""), botUserId: result.user_id, botId: result.bot_id },
+      identity: {
+        teamId: String(result.team_id ?? ""),
+        enterpriseId: result.enterprise_id || undefined,
+        teamName: result.team,
+        botUserId: result.user_id,
+        botId: result.bot_id,
+      },
     };
   } catch (error) {
     const code = (error as { data?: { error?: string } }).data?.error;
@@ -73,6 +85,10 @@ export function createSlackHealth(options: {
   apiUrl: string;
   retryMs?: number[];
   recheckMs?: number;
+  /** Multi-workspace mode has no token of its own: only whether Slack answers (api.test). */
+  tokenless?: boolean;
+  /** Told the bot's identity the first time Slack answers. */
+  onIdentity?: (identity: BotIdentity) => Promise<void>;
 }): SlackHealth {
   const retries = options.retryMs ?? [1_000, 2_000, 5_000, 10_000, 30_000];
   const recheckMs = options.recheckMs ?? 30_000;
@@ -83,12 +99,18 @@ export function createSlackHealth(options: {
   let stopped = false;
   let checking: Promise<boolean> | undefined;
 
+  const learned = async (identity: BotIdentity) => {
+    const first = !known;
+    known = identity;
+    if (first) await options.onIdentity?.(identity);
+  };
+
   const check = async (onRejected?: (error: SlackTokenRejected) => void): Promise<boolean> => {
     lastCheck = Date.now();
-    const result = await checkSlack(options.client);
+    const result = await checkSlack(options.client, options.tokenless);
     if (result.ok) {
-      if (!lastOk) options.log.info({ team: result.identity.teamId }, "Slack accepted the bot token");
-      known = result.identity;
+      if (!lastOk) options.log.info({ team: result.identity.teamId }, "Slack answers");
+      await learned(result.identity);
       lastOk = Date.now();
       return true;
     }
@@ -118,10 +140,10 @@ export function createSlackHealth(options: {
 
   return {
     async start(onRejected) {
-      const result = await checkSlack(options.client);
+      const result = await checkSlack(options.client, options.tokenless);
       lastCheck = Date.now();
       if (result.ok) {
-        known = result.identity;
+        await learned(result.identity);
         lastOk = Date.now();
         return;
       }

@@ -1,81 +1,27 @@
-import { createHash, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
+import { PrismaClient as PostgresClient } from "@leadline/prisma-postgresql";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import Database from "better-sqlite3";
-import { projectRoot } from "../../lib/paths.js";
+import { applyPostgresMigrations, applySqliteMigrations, quoteIdent } from "./migrations.js";
 
+/**
+ * The ORM client. Typed as the SQLite client: the PostgreSQL client, generated from the same model,
+ * has the same API for everything Leadline uses (engine-specific SQL lives in the store modules).
+ */
 export type Db = PrismaClient;
 
-const MIGRATIONS_DIR = join(projectRoot(), "prisma", "migrations");
+export type Engine = "sqlite" | "postgresql";
+
+export function engineOf(databaseUrl: string): Engine {
+  return /^postgres(ql)?:\/\//.test(databaseUrl) ? "postgresql" : "sqlite";
+}
 
 /** `file:./data/leadline.db` → absolute path (relative to the working directory, like the CLI). */
 export function sqlitePath(databaseUrl: string): string {
   const raw = databaseUrl.replace(/^file:/, "").split("?")[0] ?? "";
   return isAbsolute(raw) ? raw : resolve(process.cwd(), raw);
-}
-
-/**
- * Applies committed migrations the way `prisma migrate deploy` does, recording them in Prisma's own
- * `_prisma_migrations` table (same checksum), so the CLI and the app agree on what is applied.
- */
-export function applyMigrations(file: string, migrationsDir = MIGRATIONS_DIR): string[] {
-  mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new Database(file);
-  try {
-    sqlite.pragma("journal_mode = WAL");
-    sqlite.pragma("busy_timeout = 5000");
-    sqlite.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
-      "id" TEXT PRIMARY KEY NOT NULL,
-      "checksum" TEXT NOT NULL,
-      "finished_at" DATETIME,
-      "migration_name" TEXT NOT NULL,
-      "logs" TEXT,
-      "rolled_back_at" DATETIME,
-      "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
-      "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
-    )`);
-    const applied = new Map(
-      (
-        sqlite
-          .prepare(
-            `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE rolled_back_at IS NULL AND finished_at IS NOT NULL`,
-          )
-          .all() as { migration_name: string; checksum: string }[]
-      ).map((row) => [row.migration_name, row.checksum]),
-    );
-    const names = existsSync(migrationsDir)
-      ? readdirSync(migrationsDir, { withFileTypes: true })
-          .filter((entry) => entry.isDirectory())
-          .map((entry) => entry.name)
-          .sort()
-      : [];
-    const ran: string[] = [];
-    for (const name of names) {
-      const sql = readFileSync(join(migrationsDir, name, "migration.sql"), "utf8");
-      const checksum = createHash("sha256").update(sql).digest("hex");
-      const known = applied.get(name);
-      if (known !== undefined) {
-        if (known !== checksum) throw new Error(`migration ${name} was changed after it was applied`);
-        continue;
-      }
-      const apply = sqlite.transaction(() => {
-        sqlite.exec(sql);
-        sqlite
-          .prepare(
-            `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count, started_at)
-             VALUES (?, ?, ?, ?, 1, ?)`,
-          )
-          .run(randomUUID(), checksum, Date.now(), name, Date.now());
-      });
-      apply();
-      ran.push(name);
-    }
-    return ran;
-  } finally {
-    sqlite.close();
-  }
 }
 
 /** How long a write waits for another writer (another instance, a script) before giving up clearly. */
@@ -161,7 +107,7 @@ function createWriteHealth(): WriteHealth {
 
 const writeHealth = new WeakMap<Db, WriteHealth>();
 
-export async function createDb(databaseUrl: string): Promise<Db> {
+async function createSqliteDb(databaseUrl: string): Promise<Db> {
   const health = createWriteHealth();
   const adapter = recoveringAdapter(
     new PrismaBetterSQLite3({ url: `file:${sqlitePath(databaseUrl)}`, timeout: BUSY_TIMEOUT_MS }),
@@ -174,16 +120,16 @@ export async function createDb(databaseUrl: string): Promise<Db> {
   return db;
 }
 
-/** A read-only connection for hot-path queries that skip the ORM (lead search). */
-/** A second connection for the status-callback fast path; it never waits for a lock (see call-status-store). */
-export function openWriter(file: string): Database.Database {
+/** A second connection for the status-callback fast path; it never waits for a lock (see call-store). */
+function openWriter(file: string): Database.Database {
   const writer = new Database(file, { fileMustExist: true });
   writer.pragma("busy_timeout = 0");
   writer.pragma("synchronous = NORMAL");
   return writer;
 }
 
-export function openReader(file: string): Database.Database {
+/** A read-only connection for hot-path queries that skip the ORM (lead search). */
+function openReader(file: string): Database.Database {
   const reader = new Database(file, { readonly: true, fileMustExist: true });
   // Under WAL a reader never waits for writers; this only bounds a rare recovery or checkpoint.
   reader.pragma("busy_timeout = 1000");
@@ -194,7 +140,7 @@ export function openReader(file: string): Database.Database {
  * For /healthz: the database answers and takes a write (a one-row heartbeat). A disk error on any
  * write in the last minute counts as "cannot write" until a write succeeds again.
  */
-export async function pingDatabase(db: Db): Promise<"ok" | "unreachable" | "cannot-write"> {
+export async function pingDatabase({ prisma: db }: DatabaseHandle): Promise<"ok" | "unreachable" | "cannot-write"> {
   try {
     await db.$queryRawUnsafe("SELECT 1");
   } catch {
@@ -211,4 +157,71 @@ export async function pingDatabase(db: Db): Promise<"ok" | "unreachable" | "cann
   if (last && Date.now() - last.at < 60_000) return "cannot-write";
   health?.clear();
   return "ok";
+}
+
+/** An open database: the ORM client for either engine, and what each engine's stores use besides. */
+export interface DatabaseHandle {
+  engine: Engine;
+  prisma: Db;
+  /** SQLite: the file, a read-only connection for hot reads and the status write's own connection. */
+  sqlite?: { file: string; reader: Database.Database; writer: Database.Database };
+  /** PostgreSQL: the schema Leadline's tables live in (`?schema=` in DATABASE_URL, default public). */
+  postgres?: { schema: string };
+  /** Where, for logs: the file, or host/database/schema (never the password). */
+  where: string;
+  close(): Promise<void>;
+}
+
+/** Applies the engine's migrations, then connects. `DATABASE_URL=postgresql://…` selects PostgreSQL. */
+export async function openDatabase(databaseUrl: string): Promise<{ database: DatabaseHandle; migrated: string[] }> {
+  if (engineOf(databaseUrl) === "sqlite") {
+    const file = sqlitePath(databaseUrl);
+    const migrated = applySqliteMigrations(file);
+    const prisma = await createSqliteDb(databaseUrl);
+    const reader = openReader(file);
+    const writer = openWriter(file);
+    return {
+      migrated,
+      database: {
+        engine: "sqlite",
+        prisma,
+        sqlite: { file, reader, writer },
+        where: file,
+        async close() {
+          await prisma.$disconnect();
+          reader.close();
+          writer.close();
+        },
+      },
+    };
+  }
+  const { connectionString, schema } = postgresTarget(databaseUrl);
+  const migrated = await applyPostgresMigrations(connectionString, schema);
+  // The ORM names the schema in every query; raw SQL (search, the status write) finds it on the search path.
+  const adapter = new PrismaPg(
+    { connectionString, max: 10, connectionTimeoutMillis: 5_000, options: `-c search_path=${quoteIdent(schema)}` },
+    { schema },
+  );
+  const prisma = new PostgresClient({ adapter }) as unknown as Db;
+  const url = new URL(connectionString);
+  return {
+    migrated,
+    database: {
+      engine: "postgresql",
+      prisma,
+      postgres: { schema },
+      where: `${url.hostname}:${url.port || 5432}${url.pathname} (schema ${schema})`,
+      async close() {
+        await prisma.$disconnect();
+      },
+    },
+  };
+}
+
+/** `postgresql://…/db?schema=x` → the connection string node-postgres takes, and the schema. */
+export function postgresTarget(databaseUrl: string): { connectionString: string; schema: string } {
+  const url = new URL(databaseUrl);
+  const schema = url.searchParams.get("schema") || "public";
+  url.searchParams.delete("schema");
+  return { connectionString: url.toString(), schema };
 }

@@ -4,20 +4,56 @@ import type { Keyring } from "./keyring.js";
 
 type Tx = Pick<PrismaClient, "secret">;
 
+interface SecretRow {
+  workspaceId: number;
+  name: string;
+  ciphertext: Uint8Array;
+  iv: Uint8Array;
+  authTag: Uint8Array;
+  keyId: string;
+  updatedBy: string;
+}
+
+/**
+ * Secrets at rest (Twilio credentials, Slack tokens of installed workspaces, values held for a
+ * moment): AES-256-GCM with a random IV, an auth tag and the key's id; the associated data binds the
+ * ciphertext to its name and workspace, so a row copied to another name or workspace does not open.
+ */
 export interface SecretStore {
-  get(name: string): Promise<string | undefined>;
+  get(ws: number, name: string): Promise<string | undefined>;
   /** The values that decrypt; a row that fails authentication (altered, or another key's) is named in `unreadable`. */
-  getMany<N extends string>(names: readonly N[]): Promise<{ values: Partial<Record<N, string>>; unreadable: N[] }>;
+  getMany<N extends string>(
+    ws: number,
+    names: readonly N[],
+  ): Promise<{ values: Partial<Record<N, string>>; unreadable: N[] }>;
   /** At start: which stored rows no configured key can open (their key ids), and which fail authentication. */
   check(): Promise<{ missingKeyIds: string[]; unreadable: string[]; total: number }>;
-  /** Writes every value (null deletes) in one transaction. */
-  setMany(values: Record<string, string | null>, actor: string, tx?: Tx): Promise<void>;
+  /** Writes every value (null deletes) in one transaction; `expiresAt` for values held only for a while. */
+  setMany(
+    ws: number,
+    values: Record<string, string | null>,
+    actor: string,
+    options?: { tx?: Tx; expiresAt?: Date },
+  ): Promise<void>;
+  /** Deletes every secret of a workspace whose name starts with `prefix`; returns how many. */
+  deletePrefix(ws: number, prefix: string, tx?: Tx): Promise<number>;
   /** Re-encrypts every row not under the current key; returns how many changed. */
   rotate(): Promise<{ reencrypted: number; total: number }>;
 }
 
-export function createSecretStore({ db, keyring }: { db: PrismaClient; keyring: Keyring }): SecretStore {
-  const decrypt = (row: { name: string; ciphertext: Uint8Array; iv: Uint8Array; authTag: Uint8Array; keyId: string }) =>
+/** Associated data of a secret: its name, and its workspace for every workspace but the first. */
+const aad = (ws: number, name: string) => (ws === 1 ? name : `${ws}:${name}`);
+
+export function createSecretStore({
+  db,
+  keyring,
+  clock = () => new Date(),
+}: {
+  db: PrismaClient;
+  keyring: Keyring;
+  clock?: () => Date;
+}): SecretStore {
+  const decrypt = (row: SecretRow) =>
     open(
       {
         ciphertext: Buffer.from(row.ciphertext),
@@ -25,29 +61,40 @@ export function createSecretStore({ db, keyring }: { db: PrismaClient; keyring: 
         authTag: Buffer.from(row.authTag),
         keyId: row.keyId,
       },
-      row.name,
+      aad(row.workspaceId, row.name),
       keyring.all,
     );
 
-  const write = async (tx: Tx, name: string, value: string, actor: string) => {
-    const sealed = seal(value, name, keyring.current);
+  const write = async (tx: Tx, ws: number, name: string, value: string, actor: string, expiresAt?: Date) => {
+    const sealed = seal(value, aad(ws, name), keyring.current);
     const data = {
       ciphertext: new Uint8Array(sealed.ciphertext),
       iv: new Uint8Array(sealed.iv),
       authTag: new Uint8Array(sealed.authTag),
       keyId: sealed.keyId,
       updatedBy: actor,
+      expiresAt: expiresAt ?? null,
     };
-    await tx.secret.upsert({ where: { name }, create: { name, ...data }, update: data });
+    await tx.secret.upsert({
+      where: { workspaceId_name: { workspaceId: ws, name } },
+      create: { workspaceId: ws, name, ...data },
+      update: data,
+    });
   };
 
+  const live = (ws: number, names: string[]) => ({
+    workspaceId: ws,
+    name: { in: names },
+    OR: [{ expiresAt: null }, { expiresAt: { gt: clock() } }],
+  });
+
   return {
-    async get(name) {
-      const row = await db.secret.findUnique({ where: { name } });
+    async get(ws, name) {
+      const row = await db.secret.findFirst({ where: live(ws, [name]) });
       return row ? decrypt(row) : undefined;
     },
-    async getMany(names) {
-      const rows = await db.secret.findMany({ where: { name: { in: [...names] } } });
+    async getMany(ws, names) {
+      const rows = await db.secret.findMany({ where: live(ws, [...names]) });
       const values: Partial<Record<string, string>> = {};
       const unreadable: string[] = [];
       for (const row of rows) {
@@ -61,6 +108,8 @@ export function createSecretStore({ db, keyring }: { db: PrismaClient; keyring: 
       return { values, unreadable } as never;
     },
     async check() {
+      // Expired rows are leftovers, not secrets anyone needs: they go, whatever key they were under.
+      await db.secret.deleteMany({ where: { expiresAt: { lte: clock() } } });
       const rows = await db.secret.findMany();
       const known = new Set(keyring.all.map((key) => key.id));
       const missingKeyIds = [...new Set(rows.filter((row) => !known.has(row.keyId)).map((row) => row.keyId))];
@@ -71,20 +120,24 @@ export function createSecretStore({ db, keyring }: { db: PrismaClient; keyring: 
           decrypt(row);
         } catch (error) {
           if (!(error instanceof DecryptionError)) throw error;
-          unreadable.push(row.name);
+          unreadable.push(row.workspaceId === 1 ? row.name : `${row.name} (workspace ${row.workspaceId})`);
         }
       }
       return { missingKeyIds, unreadable, total: rows.length };
     },
-    async setMany(values, actor, tx) {
+    async setMany(ws, values, actor, options = {}) {
       const run = async (client: Tx) => {
         for (const [name, value] of Object.entries(values)) {
-          if (value === null) await client.secret.deleteMany({ where: { name } });
-          else await write(client, name, value, actor);
+          if (value === null) await client.secret.deleteMany({ where: { workspaceId: ws, name } });
+          else await write(client, ws, name, value, actor, options.expiresAt);
         }
       };
-      if (tx) await run(tx);
+      if (options.tx) await run(options.tx);
       else await db.$transaction(async (client) => run(client));
+    },
+    async deletePrefix(ws, prefix, tx) {
+      const result = await (tx ?? db).secret.deleteMany({ where: { workspaceId: ws, name: { startsWith: prefix } } });
+      return result.count;
     },
     async rotate() {
       return db.$transaction(async (tx) => {
@@ -92,7 +145,7 @@ export function createSecretStore({ db, keyring }: { db: PrismaClient; keyring: 
         let reencrypted = 0;
         for (const row of rows) {
           if (row.keyId === keyring.current.id) continue;
-          await write(tx, row.name, decrypt(row), row.updatedBy);
+          await write(tx, row.workspaceId, row.name, decrypt(row), row.updatedBy, row.expiresAt ?? undefined);
           reencrypted += 1;
         }
         return { reencrypted, total: rows.length };

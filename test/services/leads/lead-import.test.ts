@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCsv } from "../../../src/lib/csv.js";
 import { formatImportReport, importLeadsCsv } from "../../../src/services/leads/lead-import.js";
 import { createLeadService } from "../../../src/services/leads/lead-service.js";
-import { applyMigrations, createDb, type Db } from "../../../src/services/store/db.js";
+import { createLeadStore } from "../../../src/services/leads/lead-store.js";
+import { openTestDatabase } from "../../helpers/app.js";
 
 describe("parseCsv", () => {
   it("handles a BOM, quotes, escaped quotes, commas and newlines inside quotes, CRLF", () => {
@@ -24,19 +25,19 @@ describe("parseCsv", () => {
 
 describe("importLeadsCsv", () => {
   let dir: string;
-  let db: Db;
+  let handle: Awaited<ReturnType<typeof openTestDatabase>>;
+  const service = () => createLeadService({ store: createLeadStore(handle.database), defaultCountry: "US" });
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "leadline-import-"));
-    applyMigrations(join(dir, "l.db"));
-    db = await createDb(`file:${join(dir, "l.db")}`);
+    handle = await openTestDatabase(dir);
   });
   afterAll(async () => {
-    await db.$disconnect();
+    await handle.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it("reports created, duplicate and rejected rows, each all-or-nothing", async () => {
-    const leads = createLeadService({ db, defaultCountry: "US" });
+    const leads = service();
     const csv = [
       "\uFEFFName,Phone,Email,Source",
       '"Doe, Jane",(212) 555-0182,jane@example.com,Zillow',
@@ -47,7 +48,7 @@ describe("importLeadsCsv", () => {
       "Bad Email,212 555 0184,not-an-email,",
       ",212 555 0185,,",
     ].join("\n");
-    const report = await importLeadsCsv(csv, leads, "csv import");
+    const report = await importLeadsCsv(handle.ws, csv, leads, "csv import");
     expect(report.created.map((c) => c.name)).toEqual(["Doe, Jane", "John Roe"]);
     expect(report.duplicates).toEqual([
       { line: 4, name: "Jane Again", existingId: report.created[0]!.id, existingName: "Doe, Jane" },
@@ -56,13 +57,12 @@ describe("importLeadsCsv", () => {
     expect(report.rejected[1]!.reason).toContain('"call me" is not a callable number');
     expect(report.rejected[2]!.reason).toContain("not an email");
     expect(report.rejected[3]!.reason).toContain("Enter the lead's name");
-    expect(await db.lead.count()).toBe(2);
+    expect(await handle.database.prisma.lead.count()).toBe(2);
     expect(formatImportReport(report)).toContain("Created 2, duplicates 1, rejected 4.");
   });
 
   it("requires a header with name and phone", async () => {
-    const leads = createLeadService({ db, defaultCountry: "US" });
-    await expect(importLeadsCsv("Jane,2125550182\n", leads, "x")).rejects.toThrow(
+    await expect(importLeadsCsv(handle.ws, "Jane,2125550182\n", service(), "x")).rejects.toThrow(
       /header must name the columns name and phone/,
     );
   });

@@ -1,0 +1,27 @@
+// npm run workspace:remove -- <Slack team id> --yes — deletes a workspace and everything Leadline keeps
+// for it (leads, notes, calls, settings, agent settings, audit rows). Uninstalling keeps the data;
+// this removes it for good.
+import "dotenv/config";
+import { pickWorkspace, scriptContext } from "./script-context.js";
+
+const team = process.argv[2];
+if (!team || !process.argv.includes("--yes")) {
+  console.error("Usage: npm run workspace:remove -- <Slack team id> --yes   (deletes all of that workspace's data)");
+  process.exit(2);
+}
+try {
+  const { database } = await scriptContext();
+  const workspace = await pickWorkspace(database, ["--workspace", team]);
+  const counts = {
+    leads: await database.prisma.lead.count({ where: { workspaceId: workspace.id } }),
+    calls: await database.prisma.call.count({ where: { workspaceId: workspace.id } }),
+  };
+  await database.prisma.workspace.delete({ where: { id: workspace.id } });
+  await database.close();
+  console.log(
+    `Removed workspace ${team}: ${counts.leads} leads and ${counts.calls} calls with their notes, settings and audit rows.`,
+  );
+} catch (error) {
+  console.error(`Removal failed: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,138 @@
+import type { Workspace } from "@prisma/client";
+import type { Db } from "../store/db.js";
+import type { SecretStore } from "../store/secrets.js";
+
+export const BOT_TOKEN = "slack.botToken";
+export const REFRESH_TOKEN = "slack.refreshToken";
+export const LEADS_API_TOKEN_HASH = "leads.apiTokenHash";
+
+export interface WorkspaceKey {
+  teamId: string;
+  enterpriseId: string;
+}
+
+export interface WorkspaceFacts {
+  name?: string | null;
+  botUserId?: string | null;
+  botId?: string | null;
+  appId?: string | null;
+  installerUserId?: string | null;
+  isEnterpriseInstall?: boolean;
+}
+
+export interface BotTokens {
+  botToken: string;
+  refreshToken?: string;
+  expiresAt?: Date;
+}
+
+/** Every query about workspaces (tenants); their Slack tokens live encrypted in the secret store. */
+export interface WorkspaceStore {
+  byId(id: number): Promise<Workspace | undefined>;
+  byKey(key: WorkspaceKey): Promise<Workspace | undefined>;
+  /**
+   * Single-workspace mode: the workspace of SLACK_BOT_TOKEN. Rows written before workspaces existed
+   * belong to a workspace with no team yet; the first start claims it for the token's team.
+   */
+  claimSingle(key: WorkspaceKey, facts: WorkspaceFacts): Promise<Workspace>;
+  /** An OAuth install: the workspace (new, or the same one again) and its tokens, in one transaction. */
+  install(key: WorkspaceKey, facts: WorkspaceFacts, tokens: BotTokens, actor: string): Promise<Workspace>;
+  /** Uninstalled or tokens revoked: tokens deleted at once, requests refused from now on. Data stays. */
+  uninstall(id: number, at: Date, reason: string): Promise<void>;
+  /** Deletes a workspace and everything in it (leads, notes, calls, settings, audit rows). */
+  remove(id: number): Promise<void>;
+  /** Takes the refresh lease when the token still has `version`; false when another instance holds it or wrote a newer one. */
+  leaseRefresh(id: number, version: number, now: Date, until: Date): Promise<boolean>;
+  /** Writes refreshed tokens only over `version` (a conditional write): a racing instance never loses the newer token. */
+  writeTokens(id: number, version: number, tokens: BotTokens): Promise<boolean>;
+}
+
+export function createWorkspaceStore({ db, secrets }: { db: Db; secrets: SecretStore }): WorkspaceStore {
+  const tokenSecrets = (tokens: BotTokens) => ({
+    [BOT_TOKEN]: tokens.botToken,
+    [REFRESH_TOKEN]: tokens.refreshToken ?? null,
+  });
+  const facts = (f: WorkspaceFacts) =>
+    Object.fromEntries(Object.entries(f).filter(([, value]) => value !== undefined)) as WorkspaceFacts;
+
+  return {
+    async byId(id) {
+      return (await db.workspace.findUnique({ where: { id } })) ?? undefined;
+    },
+    async byKey(key) {
+      return (await db.workspace.findUnique({ where: { enterpriseId_teamId: key } })) ?? undefined;
+    },
+    async claimSingle(key, f) {
+      return db.$transaction(async (tx) => {
+        const existing = await tx.workspace.findUnique({ where: { enterpriseId_teamId: key } });
+        if (existing)
+          return tx.workspace.update({ where: { id: existing.id }, data: { ...facts(f), uninstalledAt: null } });
+        const unclaimed = await tx.workspace.findFirst({
+          where: { teamId: "", enterpriseId: "" },
+          orderBy: { id: "asc" },
+        });
+        if (unclaimed) return tx.workspace.update({ where: { id: unclaimed.id }, data: { ...key, ...facts(f) } });
+        return tx.workspace.create({ data: { ...key, ...facts(f) } });
+      });
+    },
+    async install(key, f, tokens, actor) {
+      return db.$transaction(async (tx) => {
+        const workspace = await tx.workspace.upsert({
+          where: { enterpriseId_teamId: key },
+          create: { ...key, ...facts(f), tokenExpiresAt: tokens.expiresAt ?? null },
+          update: {
+            ...facts(f),
+            uninstalledAt: null,
+            tokenExpiresAt: tokens.expiresAt ?? null,
+            tokenVersion: { increment: 1 },
+          },
+        });
+        await secrets.setMany(workspace.id, tokenSecrets(tokens), actor, { tx });
+        await tx.auditLog.create({
+          data: { workspaceId: workspace.id, actor, action: "workspace.installed", detail: JSON.stringify(key) },
+        });
+        return workspace;
+      });
+    },
+    async uninstall(id, at, reason) {
+      await db.$transaction(async (tx) => {
+        await tx.workspace.update({ where: { id }, data: { uninstalledAt: at, tokenVersion: { increment: 1 } } });
+        await secrets.deletePrefix(id, "slack.", tx);
+        await secrets.deletePrefix(id, "leads.", tx);
+        await tx.auditLog.create({
+          data: {
+            workspaceId: id,
+            actor: "slack",
+            action: "workspace.uninstalled",
+            detail: JSON.stringify({ reason }),
+          },
+        });
+      });
+    },
+    async remove(id) {
+      await db.workspace.delete({ where: { id } });
+    },
+    async leaseRefresh(id, version, now, until) {
+      const taken = await db.workspace.updateMany({
+        where: {
+          id,
+          tokenVersion: version,
+          OR: [{ tokenRefreshUntil: null }, { tokenRefreshUntil: { lt: now } }],
+        },
+        data: { tokenRefreshUntil: until },
+      });
+      return taken.count === 1;
+    },
+    async writeTokens(id, version, tokens) {
+      return db.$transaction(async (tx) => {
+        const written = await tx.workspace.updateMany({
+          where: { id, tokenVersion: version },
+          data: { tokenVersion: { increment: 1 }, tokenExpiresAt: tokens.expiresAt ?? null, tokenRefreshUntil: null },
+        });
+        if (written.count !== 1) return false;
+        await secrets.setMany(id, tokenSecrets(tokens), "token-rotation", { tx });
+        return true;
+      });
+    },
+  };
+}
