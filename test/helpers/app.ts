@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -54,8 +54,9 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "leadline-test-"));
   const databaseFile = join(dir, "leadline.db");
   const engine = testEngine();
-  // PostgreSQL: a schema per test app (in the database of TEST_DATABASE_URL), dropped at stop.
-  const schema = `t_${randomBytes(6).toString("hex")}`;
+  // PostgreSQL: a schema per test app (in the database of TEST_DATABASE_URL), dropped at stop. Apps
+  // given the same `dir` share one (two instances on one database); the caller drops it (dropSharedDatabase).
+  const schema = options.dir ? sharedSchema(options.dir) : `t_${randomBytes(6).toString("hex")}`;
   const databaseUrl =
     engine === "postgresql" ? withSchema(process.env.TEST_DATABASE_URL!, schema) : `file:${databaseFile}`;
   slack.botChannels.add(CHANNEL);
@@ -166,7 +167,7 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
       if (!options.slack) await slack.close();
       if (!options.twilio) await twilio.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
-      if (engine === "postgresql" && env.DATABASE_URL === databaseUrl) await dropSchema(databaseUrl);
+      if (engine === "postgresql" && !options.dir) await dropSchema(databaseUrl);
     },
   };
   return testApp;
@@ -190,6 +191,13 @@ export async function eventually<T>(
 /** Which engine the suite runs on: PostgreSQL when the test script asks for it (TEST_DATABASE_URL set). */
 export function testEngine(): "sqlite" | "postgresql" {
   return process.env.LEADLINE_TEST_ENGINE === "postgresql" && process.env.TEST_DATABASE_URL ? "postgresql" : "sqlite";
+}
+
+const sharedSchema = (dir: string) => `t_${createHash("sha256").update(dir).digest("hex").slice(0, 16)}`;
+
+/** Drops the PostgreSQL schema apps started with `dir` shared (nothing to do on SQLite: the dir goes). */
+export async function dropSharedDatabase(dir: string): Promise<void> {
+  if (testEngine() === "postgresql") await dropSchema(withSchema(process.env.TEST_DATABASE_URL!, sharedSchema(dir)));
 }
 
 export function withSchema(url: string, schema: string): string {
@@ -243,4 +251,86 @@ export async function openTestDatabase(dir: string): Promise<{
       if (url.startsWith("postgres")) await dropSchema(url);
     },
   };
+}
+
+/**
+ * Another process holding the database's write lock for `ms` (another instance mid-transaction):
+ * SQLite's BEGIN IMMEDIATE on the file; PostgreSQL's exclusive lock on the calls table. Resolves
+ * once the lock is held; `released` resolves when it is let go.
+ */
+export async function holdWriteLock(t: TestApp, ms: number): Promise<{ released: Promise<void> }> {
+  if (t.engine === "sqlite") {
+    const { spawn } = await import("node:child_process");
+    const holder = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const db = new (require("better-sqlite3"))(process.argv[1]); db.exec("BEGIN IMMEDIATE");
+         console.log("locked"); setTimeout(() => { db.exec("COMMIT"); db.close(); }, Number(process.argv[2]));`,
+        t.databaseFile,
+        String(ms),
+      ],
+      { cwd: process.cwd() },
+    );
+    await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
+    return { released: new Promise((resolve) => holder.once("exit", () => resolve())) };
+  }
+  const { default: pg } = await import("pg");
+  const url = new URL(t.databaseUrl);
+  const schema = url.searchParams.get("schema") ?? "public";
+  url.searchParams.delete("schema");
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  await client.query("BEGIN");
+  await client.query(`LOCK TABLE "${schema}"."Call" IN EXCLUSIVE MODE`);
+  const released = new Promise<void>((resolve) =>
+    setTimeout(async () => {
+      await client.query("COMMIT");
+      await client.end();
+      resolve();
+    }, ms),
+  );
+  return { released };
+}
+
+/**
+ * The plaintext of a secret is nowhere in the stored database: on SQLite not in the file, its WAL or
+ * journal (after a checkpoint); on PostgreSQL not in any text or bytes column of any table of the app's schema.
+ */
+export async function expectNowhereInDatabase(t: TestApp, plaintexts: string[]): Promise<void> {
+  const { expect } = await import("vitest");
+  if (t.engine === "sqlite") {
+    const { existsSync, readFileSync } = await import("node:fs");
+    await t.app.deps.db.$executeRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
+    for (const suffix of ["", "-wal", "-journal"]) {
+      const path = `${t.databaseFile}${suffix}`;
+      if (!existsSync(path)) continue;
+      const bytes = readFileSync(path);
+      for (const text of plaintexts) expect(bytes.includes(Buffer.from(text)), `${text} in ${path}`).toBe(false);
+    }
+    return;
+  }
+  const { default: pg } = await import("pg");
+  const url = new URL(t.databaseUrl);
+  const schema = url.searchParams.get("schema") ?? "public";
+  url.searchParams.delete("schema");
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const { rows: tables } = await client.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = $1",
+      [schema],
+    );
+    for (const { table_name } of tables) {
+      const { rows } = await client.query(`SELECT * FROM "${schema}"."${table_name}"`);
+      const dump = JSON.stringify(rows, (_key, value) =>
+        value && value.type === "Buffer" && Array.isArray(value.data)
+          ? Buffer.from(value.data).toString("latin1")
+          : value,
+      );
+      for (const text of plaintexts) expect(dump.includes(text), `${text} in ${table_name}`).toBe(false);
+    }
+  } finally {
+    await client.end();
+  }
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
-import { CHANNEL, eventually, startTestApp, type TestApp } from "../helpers/app.js";
+import { CHANNEL, eventually, holdWriteLock, startTestApp, type TestApp } from "../helpers/app.js";
 import { forCall, reference, sequence } from "../helpers/callbacks.js";
 import type { FakeAccount } from "../helpers/fake-twilio.js";
 import { buttonClick } from "../helpers/payloads.js";
@@ -73,18 +73,7 @@ describe("status callbacks", () => {
   it("wait their turn through the ORM when another instance holds the database, and are applied once", async () => {
     const { call, ref } = await placeCall();
     // Another instance (a separate process) holds the write lock for 400 ms.
-    const { spawn } = await import("node:child_process");
-    const holder = spawn(
-      process.execPath,
-      [
-        "-e",
-        `const db = new (require("better-sqlite3"))(process.argv[1]); db.exec("BEGIN IMMEDIATE");
-         console.log("locked"); setTimeout(() => { db.exec("COMMIT"); db.close(); }, 400);`,
-        t.databaseFile,
-      ],
-      { cwd: process.cwd() },
-    );
-    await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
+    await holdWriteLock(t, 400);
     const started = Date.now();
     const answer = await status(forCall(reference.initiated, ref, { CallStatus: "ringing", SequenceNumber: "1" }));
     expect(answer.status).toBe(204);

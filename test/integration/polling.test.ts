@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
-import { CHANNEL, eventually, startTestApp, type TestApp } from "../helpers/app.js";
+import { CHANNEL, dropSharedDatabase, eventually, startTestApp, type TestApp } from "../helpers/app.js";
 import { startFakeSlack } from "../helpers/fake-slack.js";
 import { type FakeAccount, startFakeTwilio } from "../helpers/fake-twilio.js";
 import { buttonClick } from "../helpers/payloads.js";
@@ -37,6 +37,7 @@ describe("status polling without a public URL", () => {
     await fakes.slack.close();
     await fakes.twilio.close();
     rmSync(dir, { recursive: true, force: true });
+    await dropSharedDatabase(dir);
   });
 
   const fetchesOf = (sid: string) =>
@@ -97,8 +98,12 @@ describe("status polling without a public URL", () => {
       remote.status = "completed";
       remote.duration = "133";
       await eventually(
-        async () => (await b.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } })).status === "completed",
-        "completed",
+        async () => {
+          const row = await b.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } });
+          // The poller lets go of the call right after it records the end.
+          return row.status === "completed" && row.pollLeaseUntil === null;
+        },
+        "completed and let go",
         5_000,
       );
       const done = await b.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } });

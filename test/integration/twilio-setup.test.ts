@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setupFields } from "../../src/lib/ids.js";
-import { eventually, startTestApp, type TestApp } from "../helpers/app.js";
+import { eventually, expectNowhereInDatabase, startTestApp, type TestApp } from "../helpers/app.js";
 import type { FakeAccount } from "../helpers/fake-twilio.js";
 import { viewSubmission } from "../helpers/payloads.js";
 
@@ -100,15 +100,7 @@ describe("/twilio-setup", () => {
     });
     const rows = await t.app.deps.db.secret.findMany();
     expect(rows.map((r) => r.name).sort()).toContain("twilio.authToken");
-    await t.app.deps.db.$executeRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
-    for (const suffix of ["", "-wal", "-journal"]) {
-      const path = `${t.databaseFile}${suffix}`;
-      if (existsSync(path)) {
-        const bytes = readFileSync(path);
-        expect(bytes.includes(Buffer.from(account.token))).toBe(false);
-        expect(bytes.includes(Buffer.from(account.sid))).toBe(false);
-      }
-    }
+    await expectNowhereInDatabase(t, [account.token, account.sid]);
     const audit = await t.app.deps.db.auditLog.findFirstOrThrow({ where: { action: "twilio_settings.saved" } });
     expect(audit.actor).toBe(ADMIN);
     expect(JSON.parse(audit.detail).changed).toContain("Auth Token");

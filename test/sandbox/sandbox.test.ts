@@ -114,7 +114,9 @@ describe("the sandbox", () => {
     const lead = (await sandbox.leadline.deps.leads.search(sandbox.ws, "Bob Busy")).leads[0]!;
     await eventually(
       async () =>
-        (await sandbox.leadline.deps.leads.detail(sandbox.ws, lead.id))!.notes.some((n) => n.body.startsWith("[Call Busy]")),
+        (await sandbox.leadline.deps.leads.detail(sandbox.ws, lead.id))!.notes.some((n) =>
+          n.body.startsWith("[Call Busy]"),
+        ),
       "the busy note",
     );
   });
@@ -129,7 +131,10 @@ describe("the sandbox", () => {
   it("a person pressing 9 is marked do-not-call and the next call is refused before Twilio", async () => {
     await callFromCard("Olga Optout", /· completed/);
     const lead = (await sandbox.leadline.deps.leads.search(sandbox.ws, "Olga")).leads[0]!;
-    await eventually(async () => (await sandbox.leadline.deps.leads.get(sandbox.ws, lead.id))?.doNotCall, "do-not-call");
+    await eventually(
+      async () => (await sandbox.leadline.deps.leads.get(sandbox.ws, lead.id))?.doNotCall,
+      "do-not-call",
+    );
     const created = sandbox.twilio.calls.size;
     const before = channelMessages().length;
     // The card shown before the opt-out still has its Call button: the click is refused.
