@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setupFields } from "../../src/lib/ids.js";
 import { eventually, expectNowhereInDatabase, startTestApp, type TestApp } from "../helpers/app.js";
