@@ -21,6 +21,8 @@ import { EncryptionKeyMissing, loadKeyring } from "./services/store/keyring.js";
 
 export interface LeadlineOptions {
   clock?: Clock;
+  /** The clock calling hours are judged by: the sandbox's "pretend it is" control, a fixed time in tests. */
+  callingClock?: Clock;
   log?: Logger;
   /** Twilio SDK request timeout; tests shorten it to exercise the reconcile path. */
   twilioTimeoutMs?: number;
@@ -103,6 +105,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     pollDelaysMs: options.pollDelaysMs,
     priceDelaysMs: options.priceDelaysMs,
     sweepIntervalMs: options.sweepIntervalMs,
+    callingClock: options.callingClock,
   });
 
   // Single-workspace mode checks SLACK_BOT_TOKEN with auth.test; multi-workspace mode checks that

@@ -15,6 +15,10 @@ import { createKeyMenu, type KeyMenu } from "./services/calls/key-menu.js";
 import { createRecordingService, type RecordingService } from "./services/calls/recordings.js";
 import { createStatusPoller, type StatusPoller } from "./services/calls/status-poller.js";
 import { createVoicemail, type Voicemail } from "./services/calls/voicemail.js";
+import { type CallingLaw, createCallingLaw } from "./services/compliance/calling-law.js";
+import { createComplianceStore } from "./services/compliance/compliance-store.js";
+import { type ConsentService, createConsentService } from "./services/compliance/consent-service.js";
+import { createDncService, type DncService } from "./services/compliance/dnc-service.js";
 import { createLeadService, type LeadService } from "./services/leads/lead-service.js";
 import { createLeadStore } from "./services/leads/lead-store.js";
 import { type AdminService, createAdminService } from "./services/setup/admins.js";
@@ -48,6 +52,10 @@ export interface Deps {
   admins: AdminService;
   setup: SetupFlow;
   leads: LeadService;
+  /** The calling-law verdict, the do-not-call list and consent records. */
+  law: CallingLaw;
+  dnc: DncService;
+  consents: ConsentService;
   callStore: CallStore;
   calls: CallService;
   lines: CallNotifier;
@@ -74,6 +82,8 @@ interface ServiceInputs {
   pollDelaysMs?: number[];
   priceDelaysMs?: number[];
   sweepIntervalMs?: number;
+  /** The clock calling hours are judged by (see CallingLaw.now); the app clock by default. */
+  callingClock?: Clock;
 }
 
 /** Builds every service from its dependencies; nothing here talks to the outside world yet. */
@@ -127,6 +137,10 @@ export function createServices(inputs: ServiceInputs): Deps {
     allowedCountries: config.ALLOWED_COUNTRIES,
   });
   const leads = createLeadService({ store: createLeadStore(database), defaultCountry: config.DEFAULT_COUNTRY });
+  const compliance = createComplianceStore(database);
+  const law = createCallingLaw({ store: compliance, settings, reader: db, clock: inputs.callingClock ?? clock });
+  const dnc = createDncService({ store: compliance, admins, defaultCountry: config.DEFAULT_COUNTRY, clock });
+  const consents = createConsentService({ store: compliance, clock });
   const callStore = createCallStore(database);
   const lines = createCallLines({ calls: callStore, messengers, clock, log });
   const browserPhone = createBrowserPhoneService({
@@ -165,6 +179,8 @@ export function createServices(inputs: ServiceInputs): Deps {
     twilioFor,
     notifier: lines,
     browserLinks: browserPhone,
+    law,
+    compliance,
     afterPlaced: (call) => {
       if (!config.PUBLIC_BASE_URL) tasks.run(() => poller.watch(call.id));
     },
@@ -189,7 +205,7 @@ export function createServices(inputs: ServiceInputs): Deps {
   const voicemail = createVoicemail({ calls: callStore, leads, settings, twilioFor, notifier: lines, tasks, log });
   const menu = createKeyMenu({
     calls: callStore,
-    leads,
+    dnc,
     settings,
     audit,
     notifier: lines,
@@ -223,6 +239,9 @@ export function createServices(inputs: ServiceInputs): Deps {
     admins,
     setup,
     leads,
+    law,
+    dnc,
+    consents,
     callStore,
     calls,
     lines,

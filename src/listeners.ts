@@ -1,5 +1,6 @@
 import type { App } from "@slack/bolt";
 import { registerCallLeadCommand } from "./commands/call-lead.js";
+import { registerDncCommand } from "./commands/dnc.js";
 import { registerLeadCommand } from "./commands/lead.js";
 import { registerTwilioSetupCommand } from "./commands/twilio-setup.js";
 import type { Deps } from "./deps.js";
@@ -13,6 +14,7 @@ export function registerSlackListeners(app: App, deps: Deps): void {
   registerTwilioSetupCommand(app, deps);
   registerTwilioSetupInteractions(app, deps);
   registerLeadCommand(app, deps);
+  registerDncCommand(app, deps);
   registerLeadInteractions(app, deps);
   registerCallLeadCommand(app, deps);
   registerCallInteractions(app, deps);

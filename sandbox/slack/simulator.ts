@@ -3,7 +3,7 @@ import { createLogger, type Logger } from "../../src/lib/log.js";
 import { parseMaybeJson, readRaw, send } from "../lib/http.js";
 import { type OutageOptions, serveLocally } from "../lib/server.js";
 import { type ConsoleOptions, createConsole } from "./console.js";
-import { Workspace, type WorkspaceOptions } from "./workspace.js";
+import { SlackOAuth, type SlackOAuthApp, Workspace, type WorkspaceOptions } from "./workspace.js";
 
 type Json = Record<string, unknown>;
 
@@ -12,6 +12,8 @@ export interface SlackCall {
   method: string;
   args: Json;
   token?: string;
+  /** The team the token was issued for through OAuth (none for a token the simulator did not issue). */
+  team?: string;
   at: number;
 }
 
@@ -42,6 +44,8 @@ export interface SlackSimulatorOptions {
   /** Keep every Web API call in `requests` and every response_url / upload POST in `responses`. */
   recordRequests?: boolean;
   faults?: Partial<SlackFaults>;
+  /** The app's OAuth credentials and settings (also settable later with `oauth.configure`). */
+  oauth?: Partial<SlackOAuthApp> & Pick<SlackOAuthApp, "clientId" | "clientSecret">;
   /** Serve the console page at /sandbox (the sandbox does; tests do not). */
   console?: ConsoleOptions;
 }
@@ -51,6 +55,8 @@ export interface SlackSimulator {
   /** What SLACK_API_URL points at. */
   apiUrl: string;
   workspace: Workspace;
+  /** Slack's OAuth: the authorize page at /oauth/v2/authorize, oauth.v2.access, the teams and the tokens issued. */
+  oauth: SlackOAuth;
   requests: SlackCall[];
   responses: SlackResponse[];
   faults: SlackFaults;
@@ -75,6 +81,21 @@ function parseArgs(raw: string, type: string): Json {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Methods Slack answers without a token: api.test, and oauth.v2.access (authenticated by the app's client id and secret). */
+const TOKENLESS = new Set(["api.test", "oauth.v2.access"]);
+
+/** client_id and client_secret sent the way Slack prefers: HTTP Basic authentication. */
+function basicCredentials(header: string): { client_id: string; client_secret: string } | undefined {
+  if (!header.startsWith("Basic ")) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return undefined;
+  return { client_id: decoded.slice(0, colon), client_secret: decoded.slice(colon + 1) };
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
+
 /**
  * A simulated Slack on 127.0.0.1: the Web API Leadline reaches through SLACK_API_URL, response_url
  * and file upload endpoints, fault injection, and (for the sandbox) the console page. The sandbox
@@ -84,6 +105,19 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
   const log = (options.log ?? createLogger("silent")).child({ component: "slack-simulator" });
   let baseUrl = "";
   const workspace = new Workspace({ ...options.workspace, baseUrl: () => baseUrl });
+  const { identity } = workspace;
+  const oauth = new SlackOAuth({
+    appId: identity.appId,
+    defaultTeam: {
+      id: identity.team.id,
+      name: identity.team.name,
+      domain: identity.team.domain,
+      botUserId: identity.botUserId,
+      botId: identity.botId,
+    },
+    openWorld: workspace.openWorld,
+  });
+  if (options.oauth) oauth.configure(options.oauth);
   const requests: SlackCall[] = [];
   const responses: SlackResponse[] = [];
   const faults: SlackFaults = { delays: new Map(), failNext: new Map(), ...options.faults };
@@ -93,17 +127,28 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
   const hosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
 
   async function webApi(method: string, args: Json, token: string | undefined): Promise<Json> {
-    if (options.recordRequests) requests.push({ method, args, token, at: Date.now() });
+    const team = token ? oauth.tokens.get(token)?.team.id : undefined;
+    if (options.recordRequests) requests.push({ method, args, token, ...(team ? { team } : {}), at: Date.now() });
     const delay = faults.delays.get(method) ?? faults.delays.get("*") ?? 0;
     if (delay > 0) await sleep(delay);
-    if (!token) return { ok: false, error: "not_authed" };
-    if (faults.authError) return { ok: false, error: faults.authError };
+    const tokenless = TOKENLESS.has(method);
+    if (!tokenless && !token) return { ok: false, error: "not_authed" };
+    if (!tokenless && faults.authError) return { ok: false, error: faults.authError };
     const forced = faults.failNext.get(method);
     if (forced) {
       faults.failNext.delete(method);
       return { ok: false, error: forced };
     }
-    return workspace.call(method, args);
+    if (method === "api.test") {
+      // Slack echoes the arguments; an `error` argument makes it answer with that error.
+      return typeof args.error === "string" ? { ok: false, error: args.error, args } : { ok: true, args };
+    }
+    if (method === "oauth.v2.access") return oauth.access(args);
+    // A token OAuth issued answers for its own team, until it is revoked or expires; any other
+    // token is the workspace's own (single-workspace tests and the sandbox).
+    const known = oauth.check(token!);
+    if (known && "error" in known) return { ok: false, error: known.error };
+    return workspace.call(method, args, known?.issued.team);
   }
 
   const server = createServer(async (req, res) => {
@@ -114,9 +159,25 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
       if (path.startsWith("/api/")) {
         const raw = (await readRaw(req)).toString("utf8");
         const args = parseArgs(raw, req.headers["content-type"] ?? "");
-        const header = (req.headers.authorization ?? "").replace(/^Bearer /, "");
+        const authorization = req.headers.authorization ?? "";
+        const client = basicCredentials(authorization);
+        const header = client ? "" : authorization.replace(/^Bearer /, "");
         const token = header || (typeof args.token === "string" ? args.token : undefined);
-        return send(res, 200, await webApi(path.slice(5), args, token));
+        return send(res, 200, await webApi(path.slice(5), client ? { ...args, ...client } : args, token));
+      }
+      if (path === "/oauth/v2/authorize" && req.method === "GET") {
+        const answer = oauth.authorize(url.searchParams);
+        if ("redirect" in answer) {
+          res.writeHead(302, { location: answer.redirect, "cache-control": "no-store" });
+          res.end();
+          return;
+        }
+        return send(
+          res,
+          answer.status,
+          `<!doctype html><title>Slack</title><h1>This install link does not work</h1><p>${escapeHtml(answer.error)}</p>`,
+          "text/html; charset=utf-8",
+        );
       }
       if (path.startsWith("/response/") && req.method === "POST") {
         const body = (parseMaybeJson((await readRaw(req)).toString("utf8")) ?? {}) as Json;
@@ -151,6 +212,7 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
     url: baseUrl,
     apiUrl: `${baseUrl}/api/`,
     workspace,
+    oauth,
     requests,
     responses,
     faults,

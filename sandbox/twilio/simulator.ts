@@ -32,7 +32,9 @@ export interface SimCall {
   accountSid: string;
   to: string;
   from: string;
-  direction: "outbound-api" | "inbound";
+  direction: "outbound-api" | "outbound-dial" | "inbound";
+  /** A <Dial>'s leg: the call that dialed it. */
+  parentSid?: string;
   status: string;
   answeredBy: string | null;
   created: Date;
@@ -182,6 +184,7 @@ function callJson(call: SimCall): Json {
     from: call.from,
     status: call.status,
     direction: call.direction,
+    parent_call_sid: call.parentSid ?? null,
     answered_by: call.answeredBy,
     duration: call.duration === undefined ? null : String(call.duration),
     price:
@@ -323,6 +326,7 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
     Direction: call.direction,
     From: call.from,
     To: call.to,
+    ...(call.parentSid ? { ParentCallSid: call.parentSid } : {}),
   });
 
   /** Sends a status callback if the call asked for this event, as Twilio does. */
@@ -387,19 +391,105 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
     }).catch((error: unknown) => log.warn({ err: error }, "recording callback was not accepted"));
   }
 
-  /** The person at the other end of a <Dial>: an agent answers; a lead follows their scenario. */
-  async function dial(call: SimCall, verb: TwimlNode, scenario: Scenario): Promise<boolean> {
+  /**
+   * A <Dial>: a child leg (its own SID, ParentCallSid = this call) rings the number and follows that
+   * number's scenario, sending the <Number>'s status callbacks and playing its `url` TwiML to the callee
+   * once answered, as Twilio does. Undefined when the parent's TwiML was replaced meanwhile.
+   */
+  async function dial(
+    call: SimCall,
+    verb: TwimlNode,
+    scenario: Scenario,
+  ): Promise<{ status: string; sid?: string; duration: number } | undefined> {
     const target = verb.children.find((child) => child.name === "Number" || child.name === "Client");
     const number = target?.text.trim() || verb.text.trim();
     const callee = scenarioFor(number);
     note(call, `dialing ${number}`);
-    if (!(await wait(call, 2_000))) return false;
-    if (callee.outcome !== "human") {
-      note(call, `${number}: ${callee.describe}`);
-      return true;
+    if (target?.name === "Client") {
+      if (!(await wait(call, 2_000))) return undefined;
+      return (await wait(call, scenario.talkSec * 1_000))
+        ? { status: "completed", duration: scenario.talkSec }
+        : undefined;
     }
-    note(call, `${number} answered; talking`);
-    return wait(call, Math.max(callee.talkSec, scenario.talkSec) * 1_000);
+    const attrs = target?.attrs ?? {};
+    const params = new URLSearchParams();
+    if (attrs.statusCallback) params.set("StatusCallback", attrs.statusCallback);
+    for (const event of (attrs.statusCallbackEvent ?? "completed").split(/\s+/).filter(Boolean))
+      params.append("StatusCallbackEvent", event);
+    const leg: SimCall = {
+      sid: randomSid("CA"),
+      accountSid: call.accountSid,
+      to: number,
+      from: verb.attrs.callerId ?? call.from,
+      direction: "outbound-dial",
+      parentSid: call.sid,
+      status: "queued",
+      answeredBy: null,
+      created: new Date(),
+      params,
+      twiml: "",
+      generation: 0,
+      sequence: 0,
+      transcript: [],
+      extra: {},
+    };
+    calls.set(leg.sid, leg);
+    const generation = call.generation;
+    const ended = async (status: string, sip?: string) => {
+      await finish(leg, status, sip ? { SipResponseCode: sip } : {});
+      return { status, sid: leg.sid, duration: leg.duration ?? 0 };
+    };
+    await setStatus(leg, "initiated");
+    if (!(await wait(call, 1_000, generation))) return undefined;
+    await setStatus(leg, "ringing");
+    if (callee.outcome === "busy") {
+      await wait(call, 2_000, generation);
+      return ended("busy", "486");
+    }
+    if (callee.outcome === "failed") {
+      await wait(call, 1_000, generation);
+      return ended("failed", "404");
+    }
+    if (callee.outcome === "no-answer") {
+      await wait(call, Math.min(Number(verb.attrs.timeout ?? 30), 8) * 1_000, generation);
+      return ended("no-answer", "487");
+    }
+    if (!(await wait(call, 2_000, generation))) return ended("canceled");
+    leg.answeredAt = Date.now();
+    await setStatus(leg, "in-progress");
+    if (attrs.url) {
+      // The callee hears this document before the parties are connected (e.g. a recording notice).
+      try {
+        leg.twiml = await webhook(accounts.get(call.accountSid)!, attrs.url, callParams(leg));
+        for (const node of readTwiml(leg.twiml).children)
+          if (node.name === "Say") {
+            note(leg, `says: "${node.text.trim()}"`);
+            await wait(call, 400 + node.text.split(/\s+/).length * 250, generation);
+          }
+      } catch (error) {
+        note(leg, `application error: ${(error as Error).message}`);
+        return ended("completed");
+      }
+    }
+    note(call, callee.outcome === "machine" ? `${number}: voicemail greeting plays` : `${number} answered; talking`);
+    const talked = await wait(call, Math.max(callee.talkSec, scenario.talkSec) * 1_000, generation);
+    const result = await ended("completed");
+    if (verb.attrs.record?.startsWith("record-from") && verb.attrs.recordingStatusCallback) {
+      // A <Dial record> recording belongs to the parent call: its callback names the parent's SID.
+      const recordingSid = sidFrom("RE", leg.sid);
+      note(call, "recording completed");
+      await webhook(accounts.get(call.accountSid)!, verb.attrs.recordingStatusCallback, {
+        AccountSid: call.accountSid,
+        CallSid: call.sid,
+        RecordingSid: recordingSid,
+        RecordingUrl: `${baseUrl}/2010-04-01/Accounts/${call.accountSid}/Recordings/${recordingSid}`,
+        RecordingStatus: "completed",
+        RecordingDuration: String(result.duration),
+        RecordingChannels: "2",
+        RecordingSource: "DialVerb",
+      }).catch((error: unknown) => log.warn({ err: error }, "recording callback was not accepted"));
+    }
+    return talked ? result : undefined;
   }
 
   /** Plays the call's TwiML verb by verb; a call update replaces it mid-way, as on Twilio. */
@@ -452,7 +542,24 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
         verbs = readTwiml(twiml).children;
         index = 0;
       } else if (verb.name === "Dial") {
-        if (!(await dial(call, verb, scenario))) continue;
+        const result = await dial(call, verb, scenario);
+        if (!result) continue;
+        const action = verb.attrs.action;
+        if (!action) continue;
+        // With an action, the call goes on with the TwiML the action returns; verbs after <Dial> never run.
+        const twiml = await webhook(account, action, {
+          ...callParams(call),
+          DialCallStatus: result.status,
+          ...(result.sid ? { DialCallSid: result.sid } : {}),
+          DialCallDuration: String(result.duration),
+          DialBridged: String(result.status === "completed"),
+        }).catch((error: unknown) => {
+          log.warn({ err: error }, "dial action failed");
+          return "";
+        });
+        if (!twiml) return;
+        verbs = readTwiml(twiml).children;
+        index = 0;
       } else if (verb.name === "Redirect") {
         call.twiml = await webhook(account, verb.text.trim(), callParams(call));
         call.generation += 1;
@@ -686,6 +793,7 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
           call.accountSid === sid &&
           (!query.get("To") || call.to === query.get("To")) &&
           (!query.get("From") || call.from === query.get("From")) &&
+          (!query.get("ParentCallSid") || call.parentSid === query.get("ParentCallSid")) &&
           (!after || call.created.getTime() >= new Date(after).getTime() - 86_400_000),
       );
       return {

@@ -7,7 +7,15 @@ import { agentSettingsModal, callCard, callHelp, missingSettingsNotice } from ".
 import { noLeadToCall, searchResults } from "../views/lead-modals.js";
 import { answerCommand } from "./answer.js";
 
-const MODES: Record<string, CallMode> = { simple: "simple", outbound: "simple", bridge: "bridge", browser: "browser" };
+const MODES: Record<string, CallMode> = {
+  live: "live",
+  message: "message",
+  // Release 1's words for a message call still work.
+  simple: "message",
+  outbound: "message",
+  bridge: "bridge",
+  browser: "browser",
+};
 
 /** "jane doe bridge" → { query: "jane doe", mode: "bridge" }; the mode is an optional last word. */
 export function parseCallLeadText(text: string): { query: string; mode?: CallMode } {
@@ -33,13 +41,16 @@ export function registerCallLeadCommand(app: App, deps: Deps): void {
       return;
     }
     await answerCommand(deps, { ack, respond, command }, async () => {
-      if (text === "" || text.toLowerCase() === "help")
-        return callHelp(await deps.leads.recent(ws, 5), await cardOptions(deps, ws));
+      if (text === "" || text.toLowerCase() === "help") {
+        const recent = await deps.leads.recent(ws, 5);
+        return callHelp(recent, await cardOptions(deps, ws, recent));
+      }
       const { query, mode } = parseCallLeadText(text);
       const found = await deps.leads.search(ws, query);
       if (found.leads.length === 0) return noLeadToCall(query, found.phone);
-      const options = await cardOptions(deps, ws, { firstMode: mode });
-      const missing = await deps.calls.missingFor(ws, mode ?? "simple", command.user_id);
+      // The card shows the calling-law verdict for the mode asked for (a live call by default) before anyone clicks.
+      const options = await cardOptions(deps, ws, found.leads, { firstMode: mode, verdictFor: mode ?? "live" });
+      const missing = await deps.calls.missingFor(ws, mode ?? "live", command.user_id);
       const notice = missing.length > 0 ? missingSettingsNotice(missing) : undefined;
       if (found.leads.length === 1) return callCard(found.leads[0]!, { ...options, notice });
       return searchResults(query, found.leads, found.total, options, notice);

@@ -26,7 +26,7 @@ export function registerLeadCommand(app: App, deps: Deps): void {
     await answerCommand(deps, { ack, respond, command }, async () => {
       if (text === "" || text.toLowerCase() === "help") {
         const recent = await deps.leads.recent(ws, 3);
-        const options = await cardOptions(deps, ws);
+        const options = await cardOptions(deps, ws, recent);
         return {
           text: "How to use /lead",
           blocks: [mrkdwnSection(HELP), ...recent.flatMap((lead) => leadCard(lead, options))],
@@ -34,7 +34,7 @@ export function registerLeadCommand(app: App, deps: Deps): void {
       }
       const found = await deps.leads.search(ws, text);
       if (found.leads.length === 0) return noMatch(text, found.phone);
-      return searchResults(text, found.leads, found.total, await cardOptions(deps, ws));
+      return searchResults(text, found.leads, found.total, await cardOptions(deps, ws, found.leads));
     });
   });
 }

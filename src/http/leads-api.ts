@@ -1,9 +1,10 @@
 import type { IncomingMessage } from "node:http";
-import type { Call, Lead, Note } from "@prisma/client";
+import type { Call, Consent, Lead, Note } from "@prisma/client";
 import { z } from "zod";
 import type { Deps } from "../deps.js";
 import { cardOptions } from "../interactions/card-options.js";
 import { ago } from "../lib/time.js";
+import { validateConsent } from "../services/compliance/consent-service.js";
 import { validateNewLead } from "../services/leads/lead-service.js";
 import { leadCard, leadCardText } from "../views/lead-card.js";
 import { HttpError, type Router, readBody, sendJson } from "./router.js";
@@ -16,12 +17,30 @@ const leadBody = z.object({
   email: z.string({ error: "email must be a string" }).optional(),
   source: z.string({ error: "source must be a string" }).optional(),
   note: z.string({ error: "note must be a string" }).optional(),
+  state: z.string({ error: 'state must be a string such as "FL"' }).optional(),
+  zip: z.string({ error: 'zip must be a string such as "33101"' }).optional(),
+  doNotCall: z.boolean({ error: "doNotCall must be true or false" }).optional(),
+  consent: z
+    .object(
+      {
+        scope: z.unknown(),
+        method: z.unknown(),
+        text: z.unknown(),
+        at: z.unknown().optional(),
+        sourceUrl: z.unknown().optional(),
+      },
+      { error: "consent must be an object with scope, method and text" },
+    )
+    .optional(),
   submittedAt: z.iso
     .datetime({ error: "submittedAt must be an ISO 8601 time such as 2026-10-14T19:03:04Z", offset: true })
     .optional(),
 });
 
-export function serializeLead(lead: Lead & { notes?: Note[]; calls?: Call[] }) {
+export function serializeLead(
+  lead: Lead & { notes?: Note[]; calls?: Call[] },
+  compliance: { doNotCall: boolean; consents: Consent[] },
+) {
   return {
     id: lead.id,
     name: lead.name,
@@ -29,7 +48,21 @@ export function serializeLead(lead: Lead & { notes?: Note[]; calls?: Call[] }) {
     email: lead.email,
     source: lead.source,
     owner: lead.ownerSlackId,
-    doNotCall: lead.doNotCall,
+    state: lead.state,
+    zip: lead.zip,
+    // The do-not-call list is kept by number: true when this lead's number is on it.
+    doNotCall: compliance.doNotCall,
+    consents: compliance.consents.map((consent) => ({
+      id: consent.id,
+      scope: consent.scope,
+      method: consent.method,
+      text: consent.text,
+      at: consent.at.toISOString(),
+      sourceUrl: consent.sourceUrl,
+      recordedBy: consent.recordedBy,
+      revokedAt: consent.revokedAt?.toISOString() ?? null,
+      revokedHow: consent.revokedHow,
+    })),
     lastContactedAt: lead.lastContactedAt?.toISOString() ?? null,
     createdAt: lead.createdAt.toISOString(),
     updatedAt: lead.updatedAt.toISOString(),
@@ -90,6 +123,15 @@ async function authorize(req: IncomingMessage, deps: Deps): Promise<number> {
 }
 
 export function registerLeadsApi(router: Router, deps: Deps): void {
+  const serialized = async (lead: Lead & { notes?: Note[]; calls?: Call[] }) => {
+    const ws = lead.workspaceId;
+    const [listed, consents] = await Promise.all([
+      lead.phone ? deps.dnc.listedAmong(ws, [lead.phone]) : Promise.resolve(new Set<string>()),
+      deps.consents.list(ws, lead.id),
+    ]);
+    return serializeLead(lead, { doNotCall: Boolean(lead.phone && listed.has(lead.phone)), consents });
+  };
+
   router.add("POST", "/api/leads", async ({ req, res }) => {
     const ws = await authorize(req, deps);
     if (!(req.headers["content-type"] ?? "").toLowerCase().startsWith("application/json")) {
@@ -115,18 +157,27 @@ export function registerLeadsApi(router: Router, deps: Deps): void {
     const body = parsed.data;
     const { errors } = validateNewLead(body, deps.config.DEFAULT_COUNTRY);
     if (!body.phone.trim()) errors.phone = "Give the lead's phone number.";
-    if (Object.keys(errors).length > 0) {
+    const fields: Record<string, string> = { ...errors };
+    if (body.consent) {
+      try {
+        validateConsent(body.consent, deps.clock());
+      } catch (error) {
+        fields.consent = (error as Error).message;
+      }
+      if (body.doNotCall) fields.doNotCall = "A lead cannot both consent to calls and ask not to be called: send one.";
+    }
+    if (Object.keys(fields).length > 0) {
       throw new HttpError(422, "invalid lead", {
         error: "validation_failed",
         message: "Fix the fields listed.",
-        fields: errors,
+        fields,
       });
     }
-    const { lead, created } = await deps.leads.createOrGet(ws, {
-      ...body,
-      author: body.source ? `api (${body.source})` : "api",
-    });
-    sendJson(res, created ? 201 : 200, { created, lead: serializeLead(lead) });
+    const author = body.source ? `api (${body.source})` : "api";
+    const { lead, created } = await deps.leads.createOrGet(ws, { ...body, author });
+    if (lead.phone && body.doNotCall) await deps.dnc.add(ws, lead.phone, "api", author, "doNotCall in the lead API");
+    if (body.consent) await deps.consents.record(ws, lead, body.consent, author);
+    sendJson(res, created ? 201 : 200, { created, lead: await serialized(lead) });
     const channel = (await deps.settings.get(ws)).leadsChannel ?? deps.config.LEADS_CHANNEL_ID;
     if (created && channel) {
       const arrived = body.submittedAt ? new Date(body.submittedAt) : lead.createdAt;
@@ -137,7 +188,10 @@ export function registerLeadsApi(router: Router, deps: Deps): void {
         const banner = `:rotating_light: New lead${lead.source ? ` from ${lead.source}` : ""} · waited ${ago(arrived, now)} · speed to lead: call now`;
         await (await deps.slackFor(ws)).postToChannel(
           { channel },
-          { text: `New lead: ${leadCardText(full)}`, blocks: leadCard(full, await cardOptions(deps, ws, { banner })) },
+          {
+            text: `New lead: ${leadCardText(full)}`,
+            blocks: leadCard(full, await cardOptions(deps, ws, [full], { banner })),
+          },
         );
       });
     }
@@ -148,6 +202,6 @@ export function registerLeadsApi(router: Router, deps: Deps): void {
     const id = Number(params.id);
     const lead = Number.isInteger(id) && id > 0 && id < 2_147_483_648 ? await deps.leads.detail(ws, id) : undefined;
     if (!lead) throw new HttpError(404, "no lead", { error: "not_found", message: `No lead with id ${params.id}.` });
-    sendJson(res, 200, { lead: serializeLead(lead) });
+    sendJson(res, 200, { lead: await serialized(lead) });
   });
 }

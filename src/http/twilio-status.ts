@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Deps } from "../deps.js";
-import { rejectTwiml } from "../services/twilio/twiml.js";
+import { dialDoneTwiml, disclosureTwiml, rejectTwiml } from "../services/twilio/twiml.js";
 import { HttpError, type Router, sendJson, sendText } from "./router.js";
 import { sendTwiml, verifiedTwilioWebhook, workspaceOfCall } from "./twilio-webhooks.js";
 
@@ -39,6 +39,17 @@ const recordingCallback = z.object({
   RecordingSid: z.string().regex(/^RE[0-9a-f]{32}$/i),
   RecordingStatus: z.string().max(20),
 });
+
+/** A live call's lead leg: `<Number statusCallback>` posts the child leg's SID and its parent's. */
+const leadLegCallback = statusCallback.extend({ ParentCallSid: callSid });
+/** A live call's `<Dial action>`: the parent (agent) call and how the Dial ended. */
+const dialDoneCallback = z.object({
+  CallSid: callSid,
+  DialCallSid: callSid.optional(),
+  DialCallStatus: z.enum(["completed", "answered", "busy", "no-answer", "failed", "canceled"]),
+  DialCallDuration: count.optional(),
+});
+const callQuery = z.object({ call: count });
 
 function parsed<T extends z.ZodType>(schema: T, params: Record<string, string>): z.infer<T> {
   const result = schema.safeParse(params);
@@ -81,6 +92,60 @@ export function registerTwilioStatus(router: Router, deps: Deps): void {
     // Twilio is mid-call here: whatever is wrong, the lead hears a polite goodbye, never an error.
     if (!query.success || !params.success) return sendTwiml(res, rejectTwiml("Thank you for your time. Goodbye."));
     sendTwiml(res, await deps.menu.menuKey(query.data.call, params.data.CallSid, params.data.Digits));
+  });
+
+  // A live call's callbacks name the call by id in the URL Twilio was given (signed with it); the
+  // workspace is that call's, and the posted parent SID must be the call's own.
+  const ofCallId: import("./twilio-webhooks.js").WorkspaceOfWebhook = async (_params, url) => {
+    const query = callQuery.safeParse(Object.fromEntries(url.searchParams));
+    return query.success ? (await deps.callStore.byId(query.data.call))?.workspaceId : undefined;
+  };
+  const liveCall = async (url: URL, parentSid: string) => {
+    const call = await deps.callStore.byId(callQuery.parse(Object.fromEntries(url.searchParams)).call);
+    if (!call || call.mode !== "live" || call.twilioSid !== parentSid)
+      throw new HttpError(404, "not this call", { error: "unknown_call" });
+    return call;
+  };
+
+  router.add("POST", "/twilio/status/lead", async ({ req, res, url }) => {
+    const params = parsed(leadLegCallback, (await verifiedTwilioWebhook(req, deps, ofCallId)).params);
+    const call = await liveCall(url, params.ParentCallSid);
+    await deps.status.applyLeadLeg(call.id, params.CallSid, {
+      status: params.CallStatus,
+      sequence: params.SequenceNumber,
+      rawTimestamp: params.Timestamp,
+      durationSec: params.CallDuration,
+      sipCode: params.SipResponseCode,
+      source: "callback",
+    });
+    sendText(res, 204, "");
+  });
+
+  router.add("POST", "/twilio/voice/dial-done", async ({ req, res, url }) => {
+    const raw = (await verifiedTwilioWebhook(req, deps, ofCallId)).params;
+    const params = dialDoneCallback.safeParse(raw);
+    // The agent is still on the line: whatever is wrong here, they hear a goodbye, never an error.
+    if (!params.success) return sendTwiml(res, rejectTwiml("Goodbye."));
+    const call = await liveCall(url, params.data.CallSid);
+    const status = params.data.DialCallStatus === "answered" ? "completed" : params.data.DialCallStatus;
+    if (params.data.DialCallSid) {
+      await deps.status.applyLeadLeg(call.id, params.data.DialCallSid, {
+        status,
+        durationSec: params.data.DialCallDuration,
+        source: "callback",
+      });
+    }
+    const lead = await deps.leads.get(call.workspaceId, call.leadId);
+    sendTwiml(res, dialDoneTwiml(lead?.name ?? "The lead", status));
+  });
+
+  router.add("POST", "/twilio/voice/disclosure", async ({ req, res, url }) => {
+    const params = parsed(
+      z.object({ CallSid: callSid, ParentCallSid: callSid }),
+      (await verifiedTwilioWebhook(req, deps, ofCallId)).params,
+    );
+    await liveCall(url, params.ParentCallSid);
+    sendTwiml(res, disclosureTwiml());
   });
 
   router.add("POST", "/twilio/recording", async ({ req, res }) => {

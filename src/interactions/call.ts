@@ -1,6 +1,6 @@
 import type { App, BlockAction } from "@slack/bolt";
 import type { Deps } from "../deps.js";
-import { isExpected, UserError } from "../lib/errors.js";
+import { ComplianceBlock, isExpected, UserError } from "../lib/errors.js";
 import { agentFields, ids } from "../lib/ids.js";
 import type { CallTarget } from "../services/calls/call-service.js";
 import { agentSettingsSaved, browserLinkMessage, callPlacedUnposted } from "../views/call-card.js";
@@ -37,11 +37,21 @@ export function registerCallInteractions(app: App, deps: Deps): void {
 
   const failed = async (ws: number, body: BlockAction, error: unknown, what: string) => {
     if (!isExpected(error)) deps.log.error({ err: error }, `${what} failed`);
-    await tellClicker(ws, body, errorMessage(error, { now: deps.clock(), what: "the call" }));
+    // A calling-law block says its next allowed time in the agent's own zone too (Slack knows it).
+    const agentZone =
+      error instanceof ComplianceBlock ? (await (await deps.slackFor(ws)).user(body.user.id))?.tz : undefined;
+    await tellClicker(
+      ws,
+      body,
+      errorMessage(error, { now: deps.clock(), lawNow: deps.law.now(), agentZone, what: "the call" }),
+    );
   };
 
   for (const [actionId, mode] of [
-    [ids.call.simpleAction, "simple"],
+    [ids.call.liveAction, "live"],
+    [ids.call.messageAction, "message"],
+    // A card posted before release 2: its "Call" was a message call, and still is (consent is checked).
+    [ids.call.legacySimpleAction, "message"],
     [ids.call.bridgeAction, "bridge"],
   ] as const) {
     app.action<BlockAction>(actionId, async ({ ack, body, context }) => {

@@ -3,11 +3,14 @@ import type { z } from "zod";
 import type { Deps } from "../deps.js";
 import { isExpected } from "../lib/errors.js";
 import { ids, leadFields } from "../lib/ids.js";
+import { validateConsent } from "../services/compliance/consent-service.js";
 import { DuplicateLeadError, type LeadFieldErrors, LeadValidationError } from "../services/leads/lead-service.js";
+import { dncAdded } from "../views/dnc.js";
 import { errorMessage, fieldError } from "../views/errors.js";
 import { leadCard, leadCardText } from "../views/lead-card.js";
 import {
   addLeadModal,
+  addressModal,
   leadSavedModal,
   noteModal,
   phoneModal,
@@ -17,7 +20,7 @@ import {
 import { cardOptions } from "./card-options.js";
 import { addLeadMeta, buttonOf, leadFormMeta, leadIdOf, type origin, readMetadata } from "./payloads.js";
 import { workspaceOf } from "./scope.js";
-import { inputValue } from "./view-state.js";
+import { inputValue, selectedValue } from "./view-state.js";
 
 type Origin = z.infer<typeof origin>;
 
@@ -53,7 +56,9 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
     const slack = await deps.slackFor(ws);
     if (from.channel && from.cardTs) {
       try {
-        const options = await cardOptions(deps, ws, { banner: from.banner ? unescapeMrkdwn(from.banner) : undefined });
+        const options = await cardOptions(deps, ws, [lead], {
+          banner: from.banner ? unescapeMrkdwn(from.banner) : undefined,
+        });
         await slack.update(from.channel, from.cardTs, {
           text: leadCardText(lead),
           blocks: leadCard(lead, options),
@@ -66,7 +71,7 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
     await slack.tell(
       userId,
       { channel: from.channel },
-      savedCardMessage(confirmation, lead, await cardOptions(deps, ws)),
+      savedCardMessage(confirmation, lead, await cardOptions(deps, ws, [lead])),
     );
   };
 
@@ -101,6 +106,30 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
       return;
     }
     let leadId: number;
+    // Consent is checked before anything is saved: a bad consent never leaves a lead half-added.
+    const consentMethod = selectedValue(view.state, leadFields.consent);
+    const consentText = value("consentText")?.trim();
+    const consent =
+      consentMethod || consentText
+        ? { scope: "prerecorded", method: consentMethod ?? "", text: consentText ?? "" }
+        : undefined;
+    if (consent) {
+      const errors: Record<string, string> = {};
+      if (!consent.method) errors[leadFields.consent] = "Pick how the lead agreed to recorded calls.";
+      else if (!value("phone")?.trim())
+        errors[leadFields.phone] = "Consent covers a phone number: add the lead's phone.";
+      else {
+        try {
+          validateConsent(consent, deps.clock());
+        } catch (error) {
+          errors[leadFields.consentText] = fieldError(error).replace(/^consent\.text /, "This ");
+        }
+      }
+      if (Object.keys(errors).length > 0) {
+        await ack({ response_action: "errors", errors });
+        return;
+      }
+    }
     try {
       const lead = await deps.leads.create(ws, {
         name: value("name") ?? "",
@@ -108,10 +137,13 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
         email: value("email"),
         source: value("source"),
         note: value("note"),
+        state: value("state"),
+        zip: value("zip"),
         ownerSlackId: body.user.id,
         author: body.user.id,
       });
       leadId = lead.id;
+      if (consent) await deps.consents.record(ws, lead, consent, body.user.id, leadFields.consentText);
     } catch (error) {
       if (error instanceof LeadValidationError) {
         await ack({ response_action: "errors", errors: toBlockErrors(error.errors) });
@@ -135,7 +167,7 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
       const slack = await deps.slackFor(ws);
       const message = {
         text: `New lead: ${leadCardText(full)}`,
-        blocks: leadCard(full, await cardOptions(deps, ws, { banner: `New lead added by <@${body.user.id}>` })),
+        blocks: leadCard(full, await cardOptions(deps, ws, [full], { banner: `New lead added by <@${body.user.id}>` })),
       };
       if (from.channel) {
         try {
@@ -153,6 +185,7 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
   for (const [actionId, modal] of [
     [ids.lead.noteAction, noteModal],
     [ids.lead.phoneAction, phoneModal],
+    [ids.lead.addressAction, addressModal],
   ] as const) {
     app.action<BlockAction>(actionId, async ({ ack, body, context }) => {
       await ack();
@@ -182,6 +215,42 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
     });
   }
 
+  app.action<BlockAction>(ids.lead.dncAction, async ({ ack, body, context }) => {
+    await ack();
+    const ws = workspaceOf(context);
+    deps.tasks.run(async () => {
+      const slack = await deps.slackFor(ws);
+      const where = { channel: body.channel?.id, responseUrl: body.response_url };
+      try {
+        const leadId = leadIdOf(body);
+        const lead = await deps.leads.get(ws, leadId);
+        if (!lead?.phone) {
+          await slack.tell(body.user.id, where, {
+            text: lead ? `${lead.name} has no phone number to list.` : "That lead no longer exists.",
+          });
+          return;
+        }
+        const { entry, added } = await deps.dnc.add(
+          ws,
+          lead.phone,
+          "card",
+          body.user.id,
+          `Do not call on lead #${lead.id}`,
+        );
+        await refreshCard(
+          ws,
+          body.user.id,
+          originOf(body, leadId),
+          leadId,
+          dncAdded(lead.phone, entry, added, deps.clock()).text,
+        );
+      } catch (error) {
+        if (!isExpected(error)) deps.log.error({ err: error }, "listing a number as do-not-call failed");
+        await slack.tell(body.user.id, where, errorMessage(error, { now: deps.clock() }));
+      }
+    });
+  });
+
   app.view(ids.lead.noteCallbackId, async ({ ack, body, view, context }) => {
     const ws = workspaceOf(context);
     let meta: z.infer<typeof leadFormMeta>;
@@ -196,6 +265,32 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
     const lead = await deps.leads.get(ws, meta.leadId);
     await ack({ response_action: "update", view: leadSavedModal(`Note saved on ${lead?.name ?? "the lead"}.`) });
     deps.tasks.run(() => refreshCard(ws, body.user.id, meta, meta.leadId, "Note saved."));
+  });
+
+  app.view(ids.lead.addressCallbackId, async ({ ack, body, view, context }) => {
+    const ws = workspaceOf(context);
+    let meta: z.infer<typeof leadFormMeta>;
+    let saved: Awaited<ReturnType<Deps["leads"]["setAddress"]>>;
+    try {
+      meta = readMetadata(leadFormMeta, view.private_metadata);
+      saved = await deps.leads.setAddress(
+        ws,
+        meta.leadId,
+        { state: inputValue(view.state, leadFields.state), zip: inputValue(view.state, leadFields.zip) },
+        body.user.id,
+      );
+    } catch (error) {
+      if (error instanceof LeadValidationError) {
+        await ack({ response_action: "errors", errors: toBlockErrors(error.errors) });
+        return;
+      }
+      if (!isExpected(error)) deps.log.error({ err: error }, "saving an address failed");
+      await ack({ response_action: "errors", errors: { [leadFields.state]: fieldError(error) } });
+      return;
+    }
+    const confirmation = `Address saved on ${saved.name}: ${[saved.state, saved.zip].filter(Boolean).join(" ") || "cleared"}.`;
+    await ack({ response_action: "update", view: leadSavedModal(confirmation) });
+    deps.tasks.run(() => refreshCard(ws, body.user.id, meta, meta.leadId, confirmation));
   });
 
   app.view(ids.lead.phoneCallbackId, async ({ ack, body, view, context }) => {

@@ -9,6 +9,13 @@ export function inputValue(state: ViewState, blockId: string): string | undefine
   return typeof value === "string" ? value : undefined;
 }
 
+/** The option picked in a select input block. */
+export function selectedValue(state: ViewState, blockId: string): string | undefined {
+  const value = (state.values[blockId]?.[INPUT_ACTION] as { selected_option?: { value?: string } | null } | undefined)
+    ?.selected_option?.value;
+  return typeof value === "string" ? value : undefined;
+}
+
 /** private_metadata is JSON of non-secret ids only; anything unreadable is treated as empty. */
 export function readMetadata(privateMetadata: string): Record<string, unknown> {
   try {

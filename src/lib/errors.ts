@@ -41,3 +41,24 @@ export function isDatabaseBusy(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   return code === "P1008" || code === "SQLITE_BUSY" || /database is locked/i.test(String((error as Error)?.message));
 }
+
+/**
+ * The calling law forbids this call now: every reason, and the next time all of them pass (when
+ * they are all about time). Rendered as a compliance card with a "Schedule for …" button.
+ */
+export class ComplianceBlock extends UserError {
+  constructor(
+    readonly verdict: {
+      allowed: false;
+      reasons: readonly { kind: string }[];
+      nextAllowedAt?: Date;
+      zones: readonly string[];
+      states: readonly string[];
+    },
+    readonly lead: { id: number; name: string; phone: string | null },
+    readonly mode: string,
+  ) {
+    super(`Calling law blocks this call to ${lead.name} now.`, { code: "compliance_block" });
+    this.name = "ComplianceBlock";
+  }
+}

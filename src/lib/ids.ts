@@ -15,17 +15,29 @@ export const ids = {
     noteAction: "lead_note_open",
     phoneAction: "lead_phone_open",
     phoneCallbackId: "lead_phone",
+    /** "Do not call" on a card: puts the lead's number on the do-not-call list. */
+    dncAction: "lead_dnc",
+    /** "Add ZIP or state" on a compliance card: the lead's address decides its time zone. */
+    addressAction: "lead_address_open",
+    addressCallbackId: "lead_address",
     savedCallbackId: "lead_saved",
   },
   call: {
     /** One action id per mode; the button value carries the lead id. */
-    simpleAction: "call_simple",
+    liveAction: "call_live",
+    messageAction: "call_message",
+    /** Cards posted before release 2 carry this id for what is now a message call. */
+    legacySimpleAction: "call_simple",
     bridgeAction: "call_bridge",
     browserAction: "call_browser",
     settingsCallbackId: "call_settings",
     settingsSavedCallbackId: "call_settings_saved",
     /** The link button to the browser phone: Slack opens the URL and still reports the click. */
     browserLinkAction: "browser_phone_link",
+  },
+  schedule: {
+    /** "Schedule for <next allowed time>" on a compliance card. */
+    fromBlockAction: "schedule_from_block",
   },
 } as const;
 
@@ -43,6 +55,9 @@ export const setupFields = {
   voicemailMessage: "setup_voicemail_message",
   recording: "setup_recording",
   leadsChannel: "setup_leads_channel",
+  callingWindow: "setup_calling_window",
+  callingDays: "setup_calling_days",
+  teamCountries: "setup_team_countries",
 } as const;
 
 export const agentFields = { phone: "agent_phone" } as const;
@@ -52,6 +67,10 @@ export const leadFields = {
   phone: "lead_phone",
   email: "lead_email",
   source: "lead_source",
+  state: "lead_state",
+  zip: "lead_zip",
+  consent: "lead_consent",
+  consentText: "lead_consent_text",
   note: "lead_note",
 } as const;
 

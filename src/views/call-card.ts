@@ -7,9 +7,11 @@ import { type LeadCardOptions, leadCard } from "./lead-card.js";
 
 // Angle brackets are escaped: Slack reads a raw <…> as a link, even inside `code`.
 export const CALL_LEAD_HELP =
-  "*/call-lead* `&lt;name, phone or lead id&gt; [simple|bridge|browser]` — e.g. `/call-lead jane`, `/call-lead (212) 555-0182 bridge`, `/call-lead #12`.\n" +
-  "Modes: *Call* (outbound, the lead hears the team's message), *Voice bridge* (then rings your phone), *Browser call* (you talk from your browser). " +
-  "`/call-lead settings` sets your own phone for bridge calls.";
+  "*/call-lead* `&lt;name, phone or lead id&gt; [live|message|bridge|browser]` — e.g. `/call-lead jane`, `/call-lead (212) 555-0182`, `/call-lead #12 message`.\n" +
+  "Modes: *Call* (live, the default: your phone rings first, then Leadline dials the lead and you talk), " +
+  "*Message call* (the lead hears the team's recorded message) and *Voice bridge* (the message, then your phone), both only for leads who consented to recorded calls, " +
+  "*Browser call* (you talk from your browser). Leadline checks calling hours, the do-not-call list and consent before every dial. " +
+  "`/call-lead settings` sets your own phone for live calls and bridges.";
 
 /** The ephemeral call card: the lead, one button per mode, the asked mode first. */
 export function callCard(

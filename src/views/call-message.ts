@@ -20,6 +20,8 @@ const STATUS_LABELS: Record<string, string> = {
 };
 
 const FACT_TEXT: Record<CallFactKind, string> = {
+  agent_no_answer: "your phone did not answer: the lead was not dialed",
+  agent_hung_up: "you hung up before the lead was dialed",
   voicemail_left: "left a voicemail",
   pressed_1_connected: "pressed 1 → connected to the agent",
   pressed_1_no_agent: "pressed 1, but no agent phone to connect",

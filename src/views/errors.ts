@@ -1,8 +1,9 @@
 import type { KnownBlock } from "@slack/types";
-import { ExternalError, isDatabaseBusy, UserError } from "../lib/errors.js";
+import { ComplianceBlock, ExternalError, isDatabaseBusy, UserError } from "../lib/errors.js";
 import { ids } from "../lib/ids.js";
 import { ago } from "../lib/time.js";
 import { escapeMrkdwn, escapeTruncate, mrkdwnSection, plain } from "./common.js";
+import { type ComplianceCardOptions, complianceCard } from "./compliance.js";
 
 export const DATABASE_BUSY =
   "Leadline's database is busy (another Leadline instance or a script is writing to it), so nothing was saved. Try again in a moment.";
@@ -17,8 +18,15 @@ export const SOMETHING_WENT_WRONG =
  */
 export function errorMessage(
   error: unknown,
-  options: { now: Date; what?: string } = { now: new Date() },
+  options: {
+    now: Date;
+    what?: string;
+    /** Calling law's now, when it differs from the app clock (the sandbox's pretend time). */
+    lawNow?: Date;
+  } & Omit<Partial<ComplianceCardOptions>, "now"> = { now: new Date() },
 ): { text: string; blocks?: KnownBlock[] } {
+  if (error instanceof ComplianceBlock)
+    return complianceCard(error, { ...options, now: options.lawNow ?? options.now });
   if (error instanceof ExternalError) {
     const service = error.service === "twilio" ? "Twilio" : "Slack";
     const code = error.code !== undefined ? ` (${error.code})` : "";

@@ -7,7 +7,8 @@ import type { LeadWithLastNote } from "../services/leads/lead-service.js";
 import { authorLabel, context, escapeTruncate, plain } from "./common.js";
 
 const MODE_BUTTONS: Record<CallMode, { actionId: string; text: string }> = {
-  simple: { actionId: ids.call.simpleAction, text: "Call" },
+  live: { actionId: ids.call.liveAction, text: "Call" },
+  message: { actionId: ids.call.messageAction, text: "Message call" },
   bridge: { actionId: ids.call.bridgeAction, text: "Voice bridge" },
   browser: { actionId: ids.call.browserAction, text: "Browser call" },
 };
@@ -22,12 +23,19 @@ export interface LeadCardOptions {
   banner?: string;
   /** Link for the browser button (a signed, single-use URL) instead of an action. */
   browserUrl?: string;
+  /** Numbers (E.164) on the team's do-not-call list: their cards offer no call. */
+  listed?: ReadonlySet<string>;
+  /** Numbers whose consent covers prerecorded calls: only their cards offer message calls and voice bridges. */
+  consented?: ReadonlySet<string>;
+  /** The calling-law verdict per lead id, in plain sentences (empty when a call is allowed now). */
+  verdicts?: ReadonlyMap<number, string[]>;
 }
 
 /** Text from leads (names, notes, sources) is escaped: it can never mention @channel or inject markup. */
 export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): KnownBlock[] {
   const name = escapeTruncate(lead.name, 150);
-  const title = `${options.banner ? `${escapeTruncate(options.banner, 300)}\n` : ""}*${name}*  ·  lead #${lead.id}${lead.doNotCall ? "  ·  :no_entry: do not call" : ""}`;
+  const listed = Boolean(lead.phone && options.listed?.has(lead.phone));
+  const title = `${options.banner ? `${escapeTruncate(options.banner, 300)}\n` : ""}*${name}*  ·  lead #${lead.id}${listed ? "  ·  :no_entry: on the do-not-call list" : ""}`;
   const fields = [
     `*Phone*\n${lead.phone ? formatPhoneWithExt(lead.phone, lead.phoneExt) : "_no phone_"}`,
     `*Email*\n${lead.email ? escapeTruncate(lead.email, 254) : "—"}`,
@@ -54,11 +62,20 @@ export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): Know
       ),
     );
   }
+  const verdict = options.verdicts?.get(lead.id);
+  if (verdict && verdict.length > 0) {
+    blocks.push(context(`:no_entry_sign: *Not now:* ${verdict.map((line) => escapeTruncate(line, 600)).join(" ")}`));
+  }
   const value = String(lead.id);
   const buttons: Button[] = [];
-  if (lead.phone && !lead.doNotCall) {
-    const modes: CallMode[] = ["simple", "bridge", ...(options.browserEnabled ? (["browser"] as const) : [])];
-    const first = options.firstMode && modes.includes(options.firstMode) ? options.firstMode : "simple";
+  if (lead.phone && !listed) {
+    const consented = options.consented?.has(lead.phone) ?? false;
+    const modes: CallMode[] = [
+      "live",
+      ...(consented ? (["message", "bridge"] as const) : []),
+      ...(options.browserEnabled ? (["browser"] as const) : []),
+    ];
+    const first = options.firstMode && modes.includes(options.firstMode) ? options.firstMode : "live";
     for (const mode of [first, ...modes.filter((m) => m !== first)]) {
       const button: Button = {
         type: "button",
@@ -80,6 +97,24 @@ export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): Know
     });
   }
   buttons.push({ type: "button", action_id: ids.lead.noteAction, text: plain("Add note"), value });
+  if (lead.phone && !listed) {
+    const number = formatPhoneWithExt(lead.phone, null);
+    buttons.push({
+      type: "button",
+      action_id: ids.lead.dncAction,
+      text: plain("Do not call"),
+      value,
+      confirm: {
+        title: plain("Do not call?"),
+        text: plain(
+          `${number} goes on the team's do-not-call list: no lead with this number can be called, in any mode, and its consent ends. Only an admin can take it off.`,
+        ),
+        confirm: plain("Do not call"),
+        deny: plain("Cancel"),
+        style: "danger",
+      },
+    });
+  }
   blocks.push({ type: "actions", block_id: `lead_actions_${lead.id}`, elements: buttons });
   return blocks;
 }

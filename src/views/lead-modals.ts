@@ -1,6 +1,7 @@
 import type { KnownBlock, ModalView } from "@slack/types";
 import { INPUT_ACTION, ids, leadFields } from "../lib/ids.js";
 import { formatPhoneWithExt } from "../lib/phone.js";
+import { CONSENT_METHODS } from "../services/compliance/consent-service.js";
 import type { LeadWithLastNote } from "../services/leads/lead-service.js";
 import { LIMITS } from "../services/leads/lead-service.js";
 import { context, escapeTruncate, mrkdwnSection, plain, truncate } from "./common.js";
@@ -49,6 +50,66 @@ export function addLeadModal(prefill: Prefill, privateMetadata: string): ModalVi
         placeholder: "Zillow, open house, referral…",
       }),
       input(leadFields.note, "First note", { multiline: true, max: 3000, initial: prefill.note }),
+      ...addressInputs(prefill),
+      context(
+        "*Consent to recorded calls* — only for a lead who agreed to prerecorded or artificial-voice calls (message calls and voice bridges). Live calls need none.",
+      ),
+      {
+        type: "input",
+        block_id: leadFields.consent,
+        optional: true,
+        label: plain("How they agreed"),
+        element: {
+          type: "static_select",
+          action_id: INPUT_ACTION,
+          placeholder: plain("No consent on record"),
+          options: CONSENT_METHODS.map((method) => ({ text: plain(CONSENT_METHOD_LABELS[method]), value: method })),
+        },
+      },
+      input(leadFields.consentText, "The words they agreed to", {
+        multiline: true,
+        max: 4000,
+        placeholder: 'e.g. "I agree to receive prerecorded calls from Acme Realty at this number."',
+      }),
+    ],
+  };
+}
+
+const CONSENT_METHOD_LABELS: Record<(typeof CONSENT_METHODS)[number], string> = {
+  "web form": "A web form",
+  signed: "A signed agreement",
+  verbal: "Verbally (recorded)",
+  other: "Other",
+};
+
+const addressInputs = (prefill: { state?: string | null; zip?: string | null }): KnownBlock[] => [
+  input(leadFields.state, "State or province", {
+    max: 40,
+    initial: prefill.state ?? undefined,
+    placeholder: "FL — decides which calling-hours rules apply",
+  }),
+  input(leadFields.zip, "ZIP or postal code", {
+    max: 12,
+    initial: prefill.zip ?? undefined,
+    placeholder: "33101 — decides the lead's time zone",
+  }),
+];
+
+/** The lead's state and ZIP: where the number alone cannot tell Leadline the lead's time zone. */
+export function addressModal(lead: LeadWithLastNote, privateMetadata: string): ModalView {
+  return {
+    type: "modal",
+    callback_id: ids.lead.addressCallbackId,
+    title: plain("Lead's address"),
+    submit: plain("Save"),
+    close: plain("Cancel"),
+    private_metadata: privateMetadata,
+    blocks: [
+      mrkdwnSection(`*${escapeTruncate(lead.name, 150)}* · lead #${lead.id}`),
+      context(
+        "Calling hours are the lead's local time: the ZIP code says which zone they are in, the state which rules apply.",
+      ),
+      ...addressInputs(lead),
     ],
   };
 }

@@ -38,6 +38,12 @@ const HELP: Record<SettingKey, string> = {
     "Heard after “Please hold.” on outbound calls when Leadline has a public URL: 1 connects the lead to the agent, 9 adds them to the do-not-call list.",
   voicemailMessage: "Left when an answering machine picks up. Blank: the call message and a call-back number.",
   recording: "Off by default. Check the laws where your leads live before turning it on.",
+  callingWindow:
+    "The team's own calling hours in the lead's local time, e.g. 09:00-19:00. Calls also follow the law (federal and state hours), whichever is narrower. Type none to remove.",
+  callingDays:
+    "The days the team calls, e.g. mon-fri or mon-sat. Blank: every day the law allows. Type none to remove.",
+  teamCountries:
+    "Countries the team calls, e.g. US,CA (only countries this Leadline allows). Blank: all of them. Type none to remove.",
   leadsChannel:
     "Where leads from the lead API are posted: the channel's ID (in Slack: the channel's name → About → at the bottom). Invite @Leadline there. Type none to remove.",
 };
@@ -47,7 +53,16 @@ const TEXT_DEFAULTS: Partial<Record<SettingKey, string>> = {
   menuMessage: DEFAULT_MENU_MESSAGE,
 };
 
-const OPTIONAL_KEYS = new Set<SettingKey>(["agentPhone", "apiKeySid", "apiKeySecret", "twimlAppSid", "leadsChannel"]);
+const OPTIONAL_KEYS = new Set<SettingKey>([
+  "agentPhone",
+  "apiKeySid",
+  "apiKeySecret",
+  "twimlAppSid",
+  "leadsChannel",
+  "callingWindow",
+  "callingDays",
+  "teamCountries",
+]);
 
 function hintFor(key: SettingKey, input: SetupModalInput): string {
   const held = input.heldSecrets?.includes(key);

@@ -10,6 +10,12 @@ import { type FakeSlack, startFakeSlack } from "./fake-slack.js";
 import { type FakeTwilio, startFakeTwilio } from "./fake-twilio.js";
 import { slackSignature, twilioSignature } from "./signing.js";
 
+/**
+ * Calling hours in tests are judged at a fixed weekday afternoon (Tuesday 24 November 2026, 14:00 in
+ * New York, 09:00 in Honolulu), so a suite run at 3 am still places calls; compliance tests set their own.
+ */
+export const CALLING_TIME = new Date("2026-11-24T19:00:00Z");
+
 export const SIGNING_SECRET = "test-signing-secret-0123456789abcdef";
 export const TEAM_ID = "T0LEADLINE";
 export const CHANNEL = "C0LEADS001";
@@ -89,7 +95,11 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
   let ws = 0;
   const boot = async () => {
     const config = loadConfig(env);
-    app = await createLeadline(config, { ...options, log: createLogger(config.LOG_LEVEL, sink) });
+    app = await createLeadline(config, {
+      callingClock: () => CALLING_TIME,
+      ...options,
+      log: createLogger(config.LOG_LEVEL, sink),
+    });
     const port = await app.start();
     url = `http://127.0.0.1:${port}`;
     ws = (await app.deps.workspaces.resolve({ teamId: TEAM_ID }))?.id ?? 0;
@@ -333,4 +343,19 @@ export async function expectNowhereInDatabase(t: TestApp, plaintexts: string[]):
   } finally {
     await client.end();
   }
+}
+
+/** Records the lead's consent to prerecorded calls, which message calls and voice bridges need. */
+export async function withConsent<T extends { id: number; phone: string | null }>(
+  app: Leadline,
+  ws: number,
+  lead: T,
+): Promise<T> {
+  await app.deps.consents.record(
+    ws,
+    lead,
+    { scope: "prerecorded", method: "web form", text: "I agree to receive recorded calls from the team." },
+    "seed",
+  );
+  return lead;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
-import { CHANNEL, eventually, startTestApp, type TestApp } from "../helpers/app.js";
+import { CHANNEL, eventually, startTestApp, type TestApp, withConsent } from "../helpers/app.js";
 import type { FakeAccount } from "../helpers/fake-twilio.js";
 import { buttonClick } from "../helpers/payloads.js";
 
@@ -27,15 +27,16 @@ async function configureTwilio(extra: Record<string, string> = {}) {
   );
 }
 
-async function lead(name: string, phone: string | undefined, extra: { doNotCall?: boolean } = {}) {
-  const created = await t.app.deps.leads.create(t.ws, { name, phone, author: "seed" });
-  if (extra.doNotCall) await t.app.deps.db.lead.update({ where: { id: created.id }, data: { doNotCall: true } });
+async function lead(name: string, phone: string | undefined, extra: { doNotCall?: boolean; state?: string } = {}) {
+  const created = await t.app.deps.leads.create(t.ws, { name, phone, state: extra.state, author: "seed" });
+  if (phone) await withConsent(t.app, t.ws, created);
+  if (extra.doNotCall && created.phone) await t.app.deps.dnc.add(t.ws, created.phone, "command", "seed");
   return created;
 }
 
 function click(
   leadId: number,
-  action: string = ids.call.simpleAction,
+  action: string = ids.call.messageAction,
   user = AGENT,
   opts: { channel?: string; ephemeral?: boolean } = {},
 ) {
@@ -71,6 +72,7 @@ beforeEach(async () => {
   await t.app.deps.db.note.deleteMany();
   await t.app.deps.db.lead.deleteMany();
   await t.app.deps.db.agentSetting.deleteMany();
+  await t.app.deps.db.dncEntry.deleteMany();
   await t.app.deps.settings.clear(t.ws, "test");
   account = t.twilio.addAccount({ numbers: [FROM] });
 });
@@ -99,7 +101,7 @@ describe("placing a call from a lead card", () => {
     expect(post.args.channel).toBe(CHANNEL);
     expect(post.args.thread_ts).toBe(CARD_TS);
     expect(String(post.args.text)).toBe(
-      `:telephone_receiver: <@${AGENT}> is calling *Jane Doe* (+1 212 555 0182) from +1 500 555 0006 · Outbound (simple) · queued`,
+      `:telephone_receiver: <@${AGENT}> is calling *Jane Doe* (+1 212 555 0182) from +1 500 555 0006 · Message call · queued`,
     );
     expect(JSON.stringify(post.args.blocks)).toContain(`Call SID ${call.twilioSid} · lead #${jane.id}`);
     const note = await t.app.deps.db.note.findFirstOrThrow({ where: { leadId: jane.id } });
@@ -141,15 +143,15 @@ describe("placing a call from a lead card", () => {
         { accountSid: account.sid, authToken: account.token, phoneNumber: FROM },
         "U0ADMIN01",
       );
-      const jane = await withUrl.app.deps.leads.create(withUrl.ws, {
-        name: "Jane Doe",
-        phone: "+12125550182",
-        author: "seed",
-      });
+      const jane = await withConsent(
+        withUrl.app,
+        withUrl.ws,
+        await withUrl.app.deps.leads.create(withUrl.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" }),
+      );
       await withUrl.interact(
         buttonClick({
           userId: AGENT,
-          actionId: ids.call.simpleAction,
+          actionId: ids.call.messageAction,
           value: String(jane.id),
           channel: CHANNEL,
           messageTs: CARD_TS,
@@ -169,7 +171,7 @@ describe("placing a call from a lead card", () => {
   it("answers through response_url (in_channel) when the bot is not in the channel", async () => {
     await configureTwilio();
     const jane = await lead("Jane Doe", "+12125550182");
-    await click(jane.id, ids.call.simpleAction, AGENT, { channel: "C0NOTMEMBER" });
+    await click(jane.id, ids.call.messageAction, AGENT, { channel: "C0NOTMEMBER" });
     const answer = await eventually(
       () => t.slack.responses.find((r) => r.body.response_type === "in_channel"),
       "in_channel answer",
@@ -216,7 +218,7 @@ describe("refusals: a clear answer and no Twilio request", () => {
       "Calls to the United Kingdom are not enabled for this team.",
     ],
     ["premium-rate", "+1 900 555 0100", {}, "is a premium-rate number; Leadline never calls those"],
-    ["do-not-call", "+12125550182", { doNotCall: true }, "Jane Doe is on the do-not-call list"],
+    ["do-not-call", "+12125550182", { doNotCall: true }, "+1 212 555 0182 is on the team's do-not-call list."],
   ])("%s", async (_name, phone, extra, expected) => {
     await configureTwilio();
     const jane = await lead("Jane Doe", phone, extra);
@@ -225,7 +227,9 @@ describe("refusals: a clear answer and no Twilio request", () => {
     expect(toldTexts().join("\n")).not.toMatch(/ALLOWED_COUNTRIES/);
     expect(t.twilio.creates()).toHaveLength(0);
     expect(await t.app.deps.db.call.count()).toBe(0);
-    expect(await t.app.deps.db.auditLog.count({ where: { action: "call.refused" } })).toBeGreaterThan(0);
+    expect(
+      await t.app.deps.db.auditLog.count({ where: { action: { in: ["call.refused", "call.blocked"] } } }),
+    ).toBeGreaterThan(0);
   });
 
   it.each([
@@ -235,7 +239,8 @@ describe("refusals: a clear answer and no Twilio request", () => {
     ["+15005550004", 21216],
   ])("Twilio's test number %s gives its documented error %i, recorded as failed", async (phone, code) => {
     await configureTwilio();
-    const victim = await lead("Test Number", phone);
+    // Twilio's 500 test numbers belong to no time zone: the lead's state says where it is.
+    const victim = await lead("Test Number", phone, { state: "NY" });
     await click(victim.id);
     const told = await eventually(
       () => toldTexts().find((x) => x.includes("Twilio refused the call")),
@@ -255,7 +260,7 @@ describe("exactly once", () => {
     await configureTwilio();
     const jane = await lead("Jane Doe", "+12125550182");
     await Promise.all(
-      Array.from({ length: 20 }, (_, i) => click(jane.id, ids.call.simpleAction, i % 2 === 0 ? AGENT : OTHER)),
+      Array.from({ length: 20 }, (_, i) => click(jane.id, ids.call.messageAction, i % 2 === 0 ? AGENT : OTHER)),
     );
     await eventually(
       () => toldTexts().filter((x) => x.includes("Already calling *Jane Doe*")).length === 19,
@@ -280,7 +285,7 @@ describe("exactly once", () => {
     expect(Date.now() - started).toBeLessThan(3_000);
     const search = Date.now();
     expect((await t.command("/lead", "jane", OTHER)).status).toBe(200);
-    expect((await click(jane.id, ids.call.simpleAction, OTHER)).status).toBe(200);
+    expect((await click(jane.id, ids.call.messageAction, OTHER)).status).toBe(200);
     expect(Date.now() - search).toBeLessThan(3_000);
     await eventually(
       () => toldTexts().some((x) => x.includes("Already calling *Jane Doe*")),
@@ -343,8 +348,10 @@ describe("/call-lead", () => {
     const actions = body.blocks.find((b) => b.type === "actions")!;
     expect(actions.elements!.map((e) => e.action_id)).toEqual([
       ids.call.bridgeAction,
-      ids.call.simpleAction,
+      ids.call.liveAction,
+      ids.call.messageAction,
       ids.lead.noteAction,
+      ids.lead.dncAction,
     ]);
   });
 

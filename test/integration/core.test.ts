@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ids, leadFields } from "../../src/lib/ids.js";
 import { SlackTokenRejected } from "../../src/services/slack/identity.js";
-import { CHANNEL, eventually, startTestApp, type TestApp } from "../helpers/app.js";
+import { CHANNEL, eventually, startTestApp, type TestApp, withConsent } from "../helpers/app.js";
 import { forCall, reference } from "../helpers/callbacks.js";
 import { startFakeSlack } from "../helpers/fake-slack.js";
 import type { FakeAccount } from "../helpers/fake-twilio.js";
@@ -119,6 +119,7 @@ describe("the call line and what a user saves", () => {
     await t.app.deps.db.call.deleteMany();
     await t.app.deps.db.lead.deleteMany();
     await t.app.deps.db.agentSetting.deleteMany();
+    await t.app.deps.db.dncEntry.deleteMany();
     account = t.twilio.addAccount({ numbers: [FROM] });
     await t.app.deps.settings.clear(t.ws, "test");
     await t.app.deps.settings.save(
@@ -132,7 +133,7 @@ describe("the call line and what a user saves", () => {
     t.interact(
       buttonClick({
         userId: AGENT,
-        actionId: ids.call.simpleAction,
+        actionId: ids.call.messageAction,
         value: String(leadId),
         channel: CHANNEL,
         messageTs: opts.messageTs ?? CARD_TS,
@@ -142,7 +143,11 @@ describe("the call line and what a user saves", () => {
     );
 
   it("a final status that arrives before the line is posted still ends in the line", async () => {
-    const lead = await t.app.deps.leads.create(t.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" });
+    const lead = await withConsent(
+      t.app,
+      t.ws,
+      await t.app.deps.leads.create(t.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" }),
+    );
     t.slack.delays.set("chat.postMessage", 800);
     await click(lead.id);
     const create = await eventually(() => t.twilio.creates()[0], "Calls create");
@@ -174,7 +179,11 @@ describe("the call line and what a user saves", () => {
       );
       if (voicemail) await t.app.deps.settings.save(t.ws, { voicemailMessage: voicemail }, "U0ADMIN01");
       await t.app.deps.db.lead.deleteMany();
-      const lead = await t.app.deps.leads.create(t.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" });
+      const lead = await withConsent(
+        t.app,
+        t.ws,
+        await t.app.deps.leads.create(t.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" }),
+      );
       await click(lead.id);
       const call = await eventually(async () => {
         const row = await t.app.deps.db.call.findFirst({ where: { leadId: lead.id } });
@@ -276,16 +285,21 @@ describe("the call line and what a user saves", () => {
       const message = t.slack.messages.get(`${CHANNEL}:${posted.ts}`);
       return JSON.stringify(message?.blocks ?? "").includes("+1 646 555 0111 ext. 12") ? message : undefined;
     }, "card redrawn");
-    expect(JSON.stringify(card.blocks)).toContain(ids.call.simpleAction);
+    expect(JSON.stringify(card.blocks)).toContain(ids.call.liveAction);
     expect(JSON.stringify(card.blocks)).not.toContain(ids.lead.phoneAction);
-    // A call dials the main number, never the extension.
+    // A call dials the main number, never the extension (consent covers a number: the new one needs its own).
+    await withConsent(t.app, t.ws, after);
     await click(lead.id, { messageTs: posted.ts });
     const create = await eventually(() => t.twilio.creates()[0], "create");
     expect(create.params.get("To")).toBe("+16465550111");
   });
 
   it("Add note and /call-lead settings confirm the save; the note shows who wrote it", async () => {
-    const lead = await t.app.deps.leads.create(t.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" });
+    const lead = await withConsent(
+      t.app,
+      t.ws,
+      await t.app.deps.leads.create(t.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" }),
+    );
     await t.interact(
       buttonClick({
         userId: AGENT,

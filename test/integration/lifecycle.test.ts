@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
-import { CHANNEL, eventually, holdWriteLock, startTestApp, type TestApp } from "../helpers/app.js";
+import { CHANNEL, eventually, holdWriteLock, startTestApp, type TestApp, withConsent } from "../helpers/app.js";
 import { forCall, reference, sequence } from "../helpers/callbacks.js";
 import type { FakeAccount } from "../helpers/fake-twilio.js";
 import { buttonClick } from "../helpers/payloads.js";
@@ -26,6 +26,7 @@ beforeEach(async () => {
   t.slack.responses.length = 0;
   await t.app.deps.db.call.deleteMany();
   await t.app.deps.db.lead.deleteMany();
+  await t.app.deps.db.dncEntry.deleteMany();
   account = t.twilio.addAccount({ numbers: [FROM] });
   await t.app.deps.settings.save(
     t.ws,
@@ -40,12 +41,16 @@ beforeEach(async () => {
   );
 });
 
-async function placeCall(mode: "simple" | "bridge" = "simple") {
-  const lead = await t.app.deps.leads.create(t.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" });
+async function placeCall(mode: "message" | "bridge" = "message") {
+  const lead = await withConsent(
+    t.app,
+    t.ws,
+    await t.app.deps.leads.create(t.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" }),
+  );
   await t.interact(
     buttonClick({
       userId: AGENT,
-      actionId: mode === "simple" ? ids.call.simpleAction : ids.call.bridgeAction,
+      actionId: mode === "message" ? ids.call.messageAction : ids.call.bridgeAction,
       value: String(lead.id),
       channel: CHANNEL,
       messageTs: CARD_TS,
@@ -260,9 +265,10 @@ describe("key-press menu", () => {
     expect(await res.text()).toBe(
       '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Thank you. You will not receive any more calls from us. Goodbye.</Say><Hangup/></Response>',
     );
-    expect((await t.app.deps.db.lead.findUniqueOrThrow({ where: { id: lead.id } })).doNotCall).toBe(true);
+    expect((await t.app.deps.dnc.check(t.ws, lead.phone!)).entry?.source).toBe("keypress");
+    expect((await t.app.deps.consents.list(t.ws, lead.id)).every((consent) => consent.revokedAt)).toBe(true);
     expect((await notes(lead.id)).at(-1)).toBe(
-      `[Opt-out] Lead pressed 9: marked do-not-call - Call SID: ${call.twilioSid}`,
+      `[Opt-out] Lead pressed 9: added to the do-not-call list - Call SID: ${call.twilioSid}`,
     );
     await eventually(() => lastUpdate().includes("pressed 9 → now on the do-not-call list"), "channel told");
     await status(
@@ -282,7 +288,7 @@ describe("key-press menu", () => {
     await t.interact(
       buttonClick({
         userId: AGENT,
-        actionId: ids.call.simpleAction,
+        actionId: ids.call.messageAction,
         value: String(lead.id),
         channel: CHANNEL,
         messageTs: CARD_TS,
@@ -290,7 +296,10 @@ describe("key-press menu", () => {
       }),
     );
     await eventually(
-      () => t.slack.responses.some((r) => String(r.body.text).includes("Jane Doe is on the do-not-call list")),
+      () =>
+        t.slack.responses.some((r) =>
+          String(r.body.text).includes("+1 212 555 0182 is on the team's do-not-call list."),
+        ),
       "refusal",
     );
     expect(t.twilio.creates().length).toBe(creates);

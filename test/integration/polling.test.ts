@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
-import { CHANNEL, dropSharedDatabase, eventually, startTestApp, type TestApp } from "../helpers/app.js";
+import { CHANNEL, dropSharedDatabase, eventually, startTestApp, type TestApp, withConsent } from "../helpers/app.js";
 import { startFakeSlack } from "../helpers/fake-slack.js";
 import { type FakeAccount, startFakeTwilio } from "../helpers/fake-twilio.js";
 import { buttonClick } from "../helpers/payloads.js";
@@ -44,11 +44,15 @@ describe("status polling without a public URL", () => {
     fakes.twilio.requests.filter((r) => r.method === "GET" && r.path.endsWith(`/Calls/${sid}.json`)).length;
 
   it("reaches the same final state from polling, survives a restart with one poller, and never two at once", async () => {
-    const lead = await a.app.deps.leads.create(a.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" });
+    const lead = await withConsent(
+      a.app,
+      a.ws,
+      await a.app.deps.leads.create(a.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" }),
+    );
     await a.interact(
       buttonClick({
         userId: AGENT,
-        actionId: ids.call.simpleAction,
+        actionId: ids.call.messageAction,
         value: String(lead.id),
         channel: CHANNEL,
         messageTs: "1.1",

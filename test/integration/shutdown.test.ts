@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
-import { CHANNEL, eventually, startTestApp } from "../helpers/app.js";
+import { CHANNEL, eventually, startTestApp, withConsent } from "../helpers/app.js";
 import { buttonClick } from "../helpers/payloads.js";
 
 describe("graceful shutdown", () => {
@@ -12,12 +12,16 @@ describe("graceful shutdown", () => {
       { accountSid: account.sid, authToken: account.token, phoneNumber: "+15005550006" },
       "U0ADMIN01",
     );
-    const lead = await t.app.deps.leads.create(t.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" });
+    const lead = await withConsent(
+      t.app,
+      t.ws,
+      await t.app.deps.leads.create(t.ws, { name: "Jane Doe", phone: "+12125550182", author: "seed" }),
+    );
     t.twilio.delays.set("createCall", 800);
     const res = await t.interact(
       buttonClick({
         userId: "U0MARIA01",
-        actionId: ids.call.simpleAction,
+        actionId: ids.call.messageAction,
         value: String(lead.id),
         channel: CHANNEL,
         messageTs: "1.1",

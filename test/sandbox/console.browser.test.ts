@@ -73,9 +73,9 @@ describe.skipIf(needsChromium)("sandbox console in a real browser", () => {
     const card = page.locator("#messages > li.message", { hasText: "Paula Prospect" }).first();
     await card.waitFor();
 
-    // Outbound (simple): the lead hears the message, the 1/9 menu, then the call ends.
+    // Message call: the lead hears the message, the 1/9 menu, then the call ends.
     await card.locator('[data-action-id="call_simple"]').first().click();
-    const simple = await callCompletes(card, "Outbound (simple)");
+    const simple = await callCompletes(card, "Message call");
     // The line says "is calling" while the call is live and "called" once it ended.
     expect(simple).toMatch(/(is calling|called) Paula Prospect/);
     expect(simple).toMatch(/Call SID CA[0-9a-f]{32}/);

@@ -110,7 +110,7 @@ describe("the sandbox", () => {
 
   it("a busy line ends busy, with the outcome note", async () => {
     const line = await callFromCard("Bob Busy", /· busy/);
-    expect(line.text).toContain("Outbound (simple)");
+    expect(line.text).toContain("Message call");
     const lead = (await sandbox.leadline.deps.leads.search(sandbox.ws, "Bob Busy")).leads[0]!;
     await eventually(
       async () =>
@@ -131,10 +131,7 @@ describe("the sandbox", () => {
   it("a person pressing 9 is marked do-not-call and the next call is refused before Twilio", async () => {
     await callFromCard("Olga Optout", /· completed/);
     const lead = (await sandbox.leadline.deps.leads.search(sandbox.ws, "Olga")).leads[0]!;
-    await eventually(
-      async () => (await sandbox.leadline.deps.leads.get(sandbox.ws, lead.id))?.doNotCall,
-      "do-not-call",
-    );
+    await eventually(async () => (await sandbox.leadline.deps.dnc.check(sandbox.ws, lead.phone!)).entry, "do-not-call");
     const created = sandbox.twilio.calls.size;
     const before = channelMessages().length;
     // The card shown before the opt-out still has its Call button: the click is refused.
@@ -143,7 +140,7 @@ describe("the sandbox", () => {
       user: MARIA,
       channel: oldCard.channel,
       ts: oldCard.ts,
-      action: { type: "button", action_id: "call_simple", block_id: "b", value: String(lead.id) },
+      action: { type: "button", action_id: "call_message", block_id: "b", value: String(lead.id) },
     });
     const refusal = await eventually(
       () =>

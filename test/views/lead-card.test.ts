@@ -19,7 +19,8 @@ function lead(overrides: Partial<LeadWithLastNote> = {}): LeadWithLastNote {
     email: "jane@example.com",
     source: "Zillow",
     ownerSlackId: "U0MARIA",
-    doNotCall: false,
+    state: null,
+    zip: null,
     lastContactedAt: null,
     createdAt: new Date("2026-11-24T11:55:00Z"),
     updatedAt: new Date("2026-11-24T11:55:00Z"),
@@ -30,26 +31,63 @@ function lead(overrides: Partial<LeadWithLastNote> = {}): LeadWithLastNote {
 const options = { now, browserEnabled: false };
 
 describe("leadCard", () => {
-  it("shows the lead and one button per call mode plus Add note", () => {
+  it("offers a live call first, Add note and Do not call; recorded-voice modes need consent", () => {
     const blocks = leadCard(lead(), options);
     const text = JSON.stringify(blocks);
     expect(text).toContain("*Jane Doe*");
     expect(text).toContain("+1 212 555 0182");
     expect(text).toContain("Arrived 5 min ago");
-    const actions = blocks.at(-1) as { elements: { action_id: string; value: string }[] };
-    expect(actions.elements.map((e) => e.action_id)).toEqual(["call_simple", "call_bridge", "lead_note_open"]);
+    const actions = blocks.at(-1) as { elements: { action_id: string; value: string; style?: string }[] };
+    expect(actions.elements.map((e) => e.action_id)).toEqual(["call_live", "lead_note_open", "lead_dnc"]);
+    expect(actions.elements[0]!.style).toBe("primary");
     expect(actions.elements.every((e) => e.value === "12")).toBe(true);
     expect(blockKitProblems(blocks, "message")).toEqual([]);
   });
 
+  it("offers message calls and voice bridges only for a number with consent", () => {
+    const blocks = leadCard(lead(), { ...options, consented: new Set(["+12125550182"]) });
+    const actions = blocks.at(-1) as { elements: { action_id: string }[] };
+    expect(actions.elements.map((e) => e.action_id)).toEqual([
+      "call_live",
+      "call_message",
+      "call_bridge",
+      "lead_note_open",
+      "lead_dnc",
+    ]);
+  });
+
+  it("a number on the do-not-call list gets no call buttons and says so", () => {
+    const blocks = leadCard(lead(), {
+      ...options,
+      listed: new Set(["+12125550182"]),
+      consented: new Set(["+12125550182"]),
+    });
+    const actions = blocks.at(-1) as { elements: { action_id: string }[] };
+    expect(actions.elements.map((e) => e.action_id)).toEqual(["lead_note_open"]);
+    expect(JSON.stringify(blocks)).toContain("on the do-not-call list");
+  });
+
+  it("shows the calling-law verdict when given one", () => {
+    const blocks = leadCard(lead(), { ...options, verdicts: new Map([[12, ["It is 7:40 AM in New York."]]]) });
+    expect(JSON.stringify(blocks)).toContain("Not now:* It is 7:40 AM in New York.");
+    expect(blockKitProblems(blocks, "message")).toEqual([]);
+  });
+
   it("shows Browser call only when browser calls are configured, and puts the asked mode first", () => {
-    const blocks = leadCard(lead(), { now, browserEnabled: true, firstMode: "bridge" });
+    const blocks = leadCard(lead(), {
+      now,
+      browserEnabled: true,
+      firstMode: "bridge",
+      consented: new Set(["+12125550182"]),
+    });
     const actions = blocks.at(-1) as { elements: { action_id: string; style?: string }[] };
     expect(actions.elements.map((e) => e.action_id)).toEqual([
       "call_bridge",
-      "call_simple",
+      "call_live",
+      "call_message",
       "call_browser",
       "lead_note_open",
+      "lead_dnc",
     ]);
     expect(actions.elements[0]!.style).toBe("primary");
   });

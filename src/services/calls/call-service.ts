@@ -1,9 +1,11 @@
 import type { Call, Lead } from "@prisma/client";
-import { UserError } from "../../lib/errors.js";
+import { ComplianceBlock, UserError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
 import { dialCheck, dialRefusal, parsePhone } from "../../lib/phone.js";
 import { isoSeconds } from "../../lib/time.js";
 import type { AuditService } from "../audit/audit.js";
+import type { CallingLaw } from "../compliance/calling-law.js";
+import type { ComplianceStore } from "../compliance/compliance-store.js";
 import type { LeadService } from "../leads/lead-service.js";
 import {
   DEFAULT_CALL_MESSAGE,
@@ -14,10 +16,10 @@ import {
   type TwilioSettings,
 } from "../setup/settings.js";
 import { isTwilioRefusal, type TwilioClient, type TwilioFor, toTwilioError } from "../twilio/client.js";
-import { bridgeCallTwiml, browserCallTwiml, fillMessage, simpleCallTwiml } from "../twilio/twiml.js";
+import { bridgeCallTwiml, browserCallTwiml, fillMessage, liveCallTwiml, simpleCallTwiml } from "../twilio/twiml.js";
 import type { CallNotifier } from "./call-notifier.js";
 import type { CallStore, NewCall } from "./call-store.js";
-import type { CallMode } from "./modes.js";
+import { AGENT_PHONE_MODES, type CallMode } from "./modes.js";
 
 /** A guard left by a crash is released after this long, so a lead is never blocked for good. */
 const STALE_GUARD_MS = 2 * 60 * 60_000;
@@ -57,6 +59,8 @@ export interface PlaceCallResult {
 export interface CallServiceDeps {
   calls: CallStore;
   leads: LeadService;
+  law: CallingLaw;
+  compliance: Pick<ComplianceStore, "facts">;
   settings: SettingsService;
   audit: AuditService;
   twilioFor: TwilioFor;
@@ -102,6 +106,14 @@ export interface CallService {
 export function createCallService(deps: CallServiceDeps): CallService {
   const { calls, log } = deps;
 
+  /** The countries this team calls: its own list in /twilio-setup, within the instance's ALLOWED_COUNTRIES. */
+  const countriesFor = async (ws: number): Promise<readonly string[]> => {
+    const team = (await deps.settings.get(ws)).teamCountries;
+    if (!team) return deps.allowedCountries;
+    const wanted = team.split(",").map((code) => code.trim().toUpperCase());
+    return deps.allowedCountries.filter((code) => wanted.includes(code));
+  };
+
   const refuse = async (
     agentId: string,
     lead: Lead,
@@ -114,9 +126,36 @@ export function createCallService(deps: CallServiceDeps): CallService {
   };
 
   /** Writes the call row, which is the per-lead guard: a second click finds the first call. */
-  const openCall = async (data: NewCall, lead: Lead): Promise<Call> => {
+  /**
+   * Writes the call row (the per-lead guard) with the calling-law check in the same transaction:
+   * blocked → ComplianceBlock with every reason (and an audit row); allowed → the row.
+   */
+  const openCall = async (data: NewCall, lead: Lead, mode: CallMode, agentId: string): Promise<Call> => {
+    const now = deps.law.now();
+    const team = await deps.law.teamWindow(data.workspaceId);
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const result = await calls.open(data);
+      const result = await calls.open(data, async (tx) => {
+        const facts = await deps.compliance.facts(
+          tx,
+          data.workspaceId,
+          { id: lead.id, phone: data.to },
+          new Date(now.getTime() - 24 * 3600_000),
+        );
+        const verdict = deps.law.verdictFrom({ ...lead, phone: data.to }, mode, now, facts, team);
+        return verdict.allowed ? undefined : verdict;
+      });
+      if ("blocked" in result) {
+        await deps.audit.record(data.workspaceId, agentId, "call.blocked", {
+          leadId: lead.id,
+          mode,
+          reasons: result.blocked.reasons.map((reason) => reason.kind),
+          zones: result.blocked.zones,
+          states: result.blocked.states,
+          next: result.blocked.nextAllowedAt?.toISOString(),
+        });
+        throw new ComplianceBlock(result.blocked, lead, mode);
+      }
+      if ("raced" in result) continue;
       if ("opened" in result) return result.opened;
       if ("duplicateOrigin" in result) {
         throw new UserError(`This click already placed a call to ${lead.name}; nothing was dialed again.`, {
@@ -124,8 +163,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
           data: { leadName: lead.name, callSid: result.duplicateOrigin.twilioSid },
         });
       }
-      const now = deps.clock();
-      if (now.getTime() - result.active.updatedAt.getTime() > STALE_GUARD_MS) {
+      if (deps.clock().getTime() - result.active.updatedAt.getTime() > STALE_GUARD_MS) {
         if (await calls.releaseGuard(result.active.id, lead.id))
           log.warn({ callId: result.active.id }, "released a stale call guard");
         continue;
@@ -181,7 +219,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
     async missingFor(ws, mode, agentId) {
       const settings = await deps.settings.get(ws);
       const missing = missingLabels(settings, mode === "browser" ? REQUIRED_FOR.browser : REQUIRED_FOR.any);
-      if (mode === "bridge" && !settings.agentPhone && !(await service.agentPhone(ws, agentId))) {
+      if (AGENT_PHONE_MODES.has(mode) && !settings.agentPhone && !(await service.agentPhone(ws, agentId))) {
         missing.push("Agent phone number (or set your own with /call-lead settings)");
       }
       if (mode === "browser" && !deps.publicBaseUrl)
@@ -203,14 +241,11 @@ export function createCallService(deps: CallServiceDeps): CallService {
           },
         );
       }
-      const check = dialCheck(parsed.e164, deps.allowedCountries);
+      const check = dialCheck(parsed.e164, await countriesFor(lead.workspaceId));
       if (!check.ok) {
         return refuse(agentId, lead, check.reason, `${dialRefusal(check, parsed.e164)} Nothing was dialed.`, {
           country: check.country,
         });
-      }
-      if (lead.doNotCall) {
-        return refuse(agentId, lead, "do_not_call", `${lead.name} is on the do-not-call list. Nothing was dialed.`);
       }
       return parsed.e164;
     },
@@ -265,6 +300,8 @@ export function createCallService(deps: CallServiceDeps): CallService {
           originKey: `browser:${callSid}`,
         },
         lead,
+        "browser",
+        identity,
       );
       const recorded = await placed(call, lead, callSid, "in-progress", { id: identity });
       void deps.notifier.firstPost(recorded.id).catch((error) => log.warn({ err: error }, "browser call line failed"));
@@ -282,12 +319,12 @@ export function createCallService(deps: CallServiceDeps): CallService {
       }
       const to = await service.checkLead(lead, agent.id);
       const { accountSid, authToken, phoneNumber: from } = settings as Required<TwilioSettings>;
-      const message = fillMessage(settings.callMessage ?? DEFAULT_CALL_MESSAGE, lead);
-      const agentPhone =
-        mode === "bridge" ? ((await service.agentPhone(ws, agent.id)) ?? settings.agentPhone!) : undefined;
+      const agentPhone = AGENT_PHONE_MODES.has(mode)
+        ? ((await service.agentPhone(ws, agent.id)) ?? settings.agentPhone!)
+        : undefined;
       if (agentPhone) {
         // The agent's phone is dialed too: it passes the same toll-fraud guard as the lead's.
-        const check = dialCheck(agentPhone, deps.allowedCountries);
+        const check = dialCheck(agentPhone, await countriesFor(ws));
         if (!check.ok) {
           await deps.audit.record(ws, agent.id, "call.refused", { leadId, reason: `agent_${check.reason}` });
           throw new UserError(`The agent phone for this call cannot be dialed: ${dialRefusal(check, agentPhone)}`, {
@@ -296,7 +333,8 @@ export function createCallService(deps: CallServiceDeps): CallService {
         }
       }
 
-      // The row (and the guard) exist before Twilio is asked, so a crash leaves a trace, never a second call.
+      // The row (and the guard) exist before Twilio is asked, so a crash leaves a trace, never a second
+      // call; the calling-law check runs in the same transaction.
       const call = await openCall(
         {
           workspaceId: ws,
@@ -304,6 +342,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
           mode,
           from,
           to,
+          agentNumber: mode === "live" ? agentPhone : undefined,
           agentId: agent.id,
           status: "dialing",
           channel: target.channel,
@@ -311,48 +350,77 @@ export function createCallService(deps: CallServiceDeps): CallService {
           originKey,
         },
         lead,
+        mode,
+        agent.id,
       );
       const base = deps.publicBaseUrl;
       const recording = settings.recording === "on";
-      const script = {
-        disclosure: recording,
-        // The 1/9 menu needs an address Twilio can post the key press to.
-        menu:
-          base && mode === "simple"
-            ? {
-                prompt: settings.menuMessage ?? DEFAULT_MENU_MESSAGE,
-                action: `${base}/twilio/voice/menu?call=${call.id}`,
-              }
-            : undefined,
+      const recordingCallbacks = {
+        recordingStatusCallback: `${base}/twilio/recording`,
+        recordingStatusCallbackEvent: ["completed"],
+        recordingStatusCallbackMethod: "POST",
       };
-      const twiml = agentPhone ? bridgeCallTwiml(message, agentPhone, from, script) : simpleCallTwiml(message, script);
-      const client = deps.twilioFor({ accountSid, authToken });
-      let outcome: { call: Call; reconciled?: boolean };
-      try {
-        const created = await client.calls.create({
+      const statusCallbacks = base
+        ? {
+            statusCallback: `${base}/twilio/status`,
+            statusCallbackEvent: ["initiated", "ringing", "answered", "completed"],
+            statusCallbackMethod: "POST",
+          }
+        : {};
+      let request: Parameters<TwilioClient["calls"]["create"]>[0];
+      if (mode === "live") {
+        // The agent's phone rings first; the lead is dialed only once the agent answers.
+        request = {
+          to: agentPhone!,
+          from,
+          twiml: liveCallTwiml({
+            leadName: lead.name,
+            leadPhone: to,
+            callerId: from,
+            callbacks: base
+              ? {
+                  dialAction: `${base}/twilio/voice/dial-done?call=${call.id}`,
+                  leadStatus: `${base}/twilio/status/lead?call=${call.id}`,
+                  disclosure: recording ? `${base}/twilio/voice/disclosure?call=${call.id}` : undefined,
+                  recording: recording ? `${base}/twilio/recording` : undefined,
+                }
+              : undefined,
+          }),
+          ...statusCallbacks,
+        };
+      } else {
+        const message = fillMessage(settings.callMessage ?? DEFAULT_CALL_MESSAGE, lead);
+        const script = {
+          disclosure: recording,
+          // The 1/9 menu needs an address Twilio can post the key press to.
+          menu:
+            base && mode === "message"
+              ? {
+                  prompt: settings.menuMessage ?? DEFAULT_MENU_MESSAGE,
+                  action: `${base}/twilio/voice/menu?call=${call.id}`,
+                }
+              : undefined,
+        };
+        request = {
           to,
           from,
-          twiml,
+          twiml: agentPhone ? bridgeCallTwiml(message, agentPhone, from, script) : simpleCallTwiml(message, script),
           ...(base
             ? {
-                statusCallback: `${base}/twilio/status`,
-                statusCallbackEvent: ["initiated", "ringing", "answered", "completed"],
-                statusCallbackMethod: "POST",
+                ...statusCallbacks,
                 machineDetection: "DetectMessageEnd",
                 asyncAmd: "true",
                 asyncAmdStatusCallback: `${base}/twilio/amd`,
                 asyncAmdStatusCallbackMethod: "POST",
-                ...(recording
-                  ? {
-                      record: true,
-                      recordingStatusCallback: `${base}/twilio/recording`,
-                      recordingStatusCallbackEvent: ["completed"],
-                      recordingStatusCallbackMethod: "POST",
-                    }
-                  : {}),
+                ...(recording ? { record: true, ...recordingCallbacks } : {}),
               }
             : {}),
-        });
+        };
+      }
+      const client = deps.twilioFor({ accountSid, authToken });
+      let outcome: { call: Call; reconciled?: boolean };
+      try {
+        const created = await client.calls.create(request);
         outcome = { call: await placed(call, lead, created.sid, created.status, agent) };
       } catch (error) {
         if (isTwilioRefusal(error)) {
@@ -420,11 +488,13 @@ function missingSettings(labels: string[]): UserError {
  */
 export async function findOnTwilio(
   client: TwilioClient,
-  call: Pick<Call, "toNumber" | "fromNumber" | "createdAt">,
+  call: Pick<Call, "toNumber" | "fromNumber" | "createdAt" | "agentNumber">,
   calls: Pick<CallStore, "knownSids">,
 ): Promise<{ sid: string; status: string } | undefined> {
   const since = new Date(call.createdAt.getTime() - 60_000);
-  const found = await client.calls.list({ to: call.toNumber, from: call.fromNumber, startTimeAfter: since, limit: 20 });
+  // A live call is placed to the agent's phone first: that is the call Twilio knows.
+  const to = call.agentNumber ?? call.toNumber;
+  const found = await client.calls.list({ to, from: call.fromNumber, startTimeAfter: since, limit: 20 });
   const known = await calls.knownSids(found.map((c) => c.sid));
   return found
     .filter((c) => !known.has(c.sid) && c.dateCreated && c.dateCreated.getTime() >= since.getTime())

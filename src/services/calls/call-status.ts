@@ -21,13 +21,20 @@ export interface StatusUpdate {
 export interface CallStatus {
   /** Stores the event and moves the call forward if the status is newer; side effects happen once per move. */
   applyStatus(update: StatusUpdate): Promise<{ moved: boolean }>;
+  /** A live call's lead leg (the Dial's Number, or the Dial's end): moves the call by its id. */
+  applyLeadLeg(callId: number, legSid: string, update: Omit<StatusUpdate, "callSid">): Promise<{ moved: boolean }>;
 }
 
 export function outcomeNote(
-  call: Pick<Call, "status" | "durationSec" | "answeredBy" | "twilioSid" | "voicemailLeft">,
+  call: Pick<Call, "status" | "durationSec" | "answeredBy" | "twilioSid" | "voicemailLeft" | "mode" | "agentLegStatus">,
   sipCode?: string,
 ): string {
   const sid = `Call SID: ${call.twilioSid}`;
+  if (call.mode === "live" && call.status === "canceled" && call.agentLegStatus) {
+    return call.agentLegStatus === "completed"
+      ? `[Call Not Connected] The agent hung up before the lead was dialed - ${sid}`
+      : `[Call Not Connected] The agent's phone did not answer (${call.agentLegStatus}); the lead was not dialed - ${sid}`;
+  }
   switch (call.status) {
     case "completed": {
       const who = call.answeredBy
@@ -55,26 +62,63 @@ export function createCallStatus(deps: {
   clock: () => Date;
   log: Logger;
 }): CallStatus {
+  const ended = async (callId: number, sipCode?: string) => {
+    const current = (await deps.calls.byId(callId))!;
+    await deps.calls.addNote(current.leadId, "Leadline", outcomeNote(current, sipCode));
+    deps.prices.check(current.id);
+  };
+
+  /**
+   * A live call's agent leg. The lead is dialed only once the agent answers, so an agent leg that
+   * ends before the lead's leg began means nothing was dialed to the lead: the call ends "canceled".
+   */
+  const agentLeg = async (callId: number, update: StatusUpdate) => {
+    if (STATUS_RANK[update.status] === undefined) return false;
+    const { moved, call } = await deps.calls.applyAgentLeg(
+      callId,
+      update.status,
+      lowerThan(update.status),
+      deps.clock(),
+    );
+    if (moved && isFinal(update.status) && (await deps.calls.endUndialed(callId, deps.clock()))) {
+      await deps.calls.addFact(callId, update.status === "completed" ? "agent_hung_up" : "agent_no_answer");
+      await ended(callId);
+    }
+    deps.tasks.run(() => deps.notifier.changed(call.id));
+    return moved;
+  };
+
+  const write = (update: Omit<StatusUpdate, "callSid">) => {
+    const final = isFinal(update.status);
+    return {
+      ...update,
+      movesFrom: STATUS_RANK[update.status] === undefined ? undefined : lowerThan(update.status),
+      final,
+      now: deps.clock(),
+    };
+  };
+
   return {
     async applyStatus(update) {
-      const final = isFinal(update.status);
-      const result = await deps.calls.applyStatus({
-        ...update,
-        movesFrom: STATUS_RANK[update.status] === undefined ? undefined : lowerThan(update.status),
-        final,
-        now: deps.clock(),
-      });
+      const result = await deps.calls.applyStatus({ ...write(update), callSid: update.callSid });
       if (result.outcome === "unknown-call") {
         deps.log.warn({ source: update.source }, "status for a call Leadline does not know; ignored");
         return { moved: false };
       }
-      if (result.outcome === "moved" && final) {
-        const current = (await deps.calls.byId(result.callId))!;
-        await deps.calls.addNote(current.leadId, "Leadline", outcomeNote(current, update.sipCode));
-        deps.prices.check(current.id);
-      }
+      if (result.outcome === "agent-leg") return { moved: await agentLeg(result.callId, update) };
+      if (result.outcome === "moved" && isFinal(update.status)) await ended(result.callId, update.sipCode);
       // Also when only answeredBy was filled in: the line shows who answered.
       deps.tasks.run(() => deps.notifier.changed(result.callId));
+      return { moved: result.outcome === "moved" };
+    },
+    async applyLeadLeg(callId, legSid, update) {
+      const result = await deps.calls.applyLeadLeg(callId, legSid, write(update));
+      if (result.outcome === "unknown-call") {
+        deps.log.warn({ source: update.source, callId }, "a lead-leg status that belongs to no call of ours; ignored");
+        return { moved: false };
+      }
+      if (result.outcome === "moved" && isFinal(update.status)) await ended(callId, update.sipCode);
+      deps.tasks.run(() => deps.notifier.changed(callId));
       return { moved: result.outcome === "moved" };
     },
   };

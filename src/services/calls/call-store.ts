@@ -1,5 +1,6 @@
 import type { BrowserLink, Call, Lead } from "@prisma/client";
 import type Database from "better-sqlite3";
+import type { Reader } from "../compliance/compliance-store.js";
 import type { DatabaseHandle, Db } from "../store/db.js";
 import { type CallFactKind, type CallMode, FINAL_STATUSES } from "./modes.js";
 
@@ -23,7 +24,9 @@ export interface StatusWrite {
 export type StatusWriteResult =
   | { outcome: "unknown-call" }
   | { outcome: "recorded"; callId: number }
-  | { outcome: "moved"; callId: number };
+  | { outcome: "moved"; callId: number }
+  /** A live call's SID is the agent's leg: its event is recorded, and the lifecycle moves the agent leg. */
+  | { outcome: "agent-leg"; callId: number };
 
 export interface NewCall {
   workspaceId: number;
@@ -31,6 +34,8 @@ export interface NewCall {
   mode: CallMode;
   from: string;
   to: string;
+  /** Live calls: the agent's phone, which Twilio rings first. */
+  agentNumber?: string;
   agentId: string;
   status: string;
   twilioSid?: string;
@@ -46,7 +51,9 @@ export type OpenResult =
   | { opened: Call }
   | { active: Call }
   /** This click or schedule already placed a call (a replay). */
-  | { duplicateOrigin: Call };
+  | { duplicateOrigin: Call }
+  /** The lead's guard was freed between the insert and the lookup: try again. */
+  | { raced: true };
 
 /**
  * Every query of the calls domain. The status write has a fast path on SQLite (one synchronous
@@ -54,7 +61,12 @@ export type OpenResult =
  * the ORM when that connection finds the database busy.
  */
 export interface CallStore {
-  open(call: NewCall): Promise<OpenResult>;
+  /**
+   * Writes the call row, which is the per-lead guard, in one transaction with `gate`: the calling-law
+   * check reads its facts (do-not-call list, consent, the last day's attempts) in the same
+   * transaction, so what it saw is what the call is placed on. A gate that returns a value blocks.
+   */
+  open<B>(call: NewCall, gate?: (tx: Reader) => Promise<B | undefined>): Promise<OpenResult | { blocked: B }>;
   /** Frees a guard left by a crash; true when this caller freed it. */
   releaseGuard(callId: number, leadId: number): Promise<boolean>;
   byId(id: number): Promise<Call | undefined>;
@@ -73,6 +85,20 @@ export interface CallStore {
   /** Of these SIDs, the ones another call row already owns. */
   knownSids(sids: string[]): Promise<Set<string>>;
   applyStatus(write: StatusWrite): Promise<StatusWriteResult>;
+  /** A live call's agent leg moves forward (its own status); returns the call after the write. */
+  applyAgentLeg(
+    callId: number,
+    status: string,
+    movesFrom: string[],
+    now: Date,
+  ): Promise<{ moved: boolean; call: Call }>;
+  /**
+   * A live call's lead leg (the Dial's Number): its status moves the call forward, by the call's id;
+   * the first callback records the leg's SID and no other leg may move the call.
+   */
+  applyLeadLeg(callId: number, legSid: string, write: Omit<StatusWrite, "callSid">): Promise<StatusWriteResult>;
+  /** A live call ended before the lead was dialed (the agent never answered, or hung up first). */
+  endUndialed(callId: number, now: Date): Promise<boolean>;
   /** Fills answeredBy if unset (AMD can arrive before or after the status that ends the call). */
   setAnsweredBy(callId: number, answeredBy: string): Promise<void>;
   /** Records a fact once; true the first time. Bumps the line version so the line shows it. */
@@ -129,6 +155,7 @@ export function createCallStore(database: DatabaseHandle): CallStore {
         createdAt: write.now,
       },
     });
+    if (call.mode === "live") return { outcome: "agent-leg", callId: call.id };
     if (!write.movesFrom) return { outcome: "recorded", callId: call.id };
     // A conditional update: of many concurrent callbacks, only the one that moves the call forward wins.
     const moved = await db.call.updateMany({
@@ -152,7 +179,7 @@ export function createCallStore(database: DatabaseHandle): CallStore {
   };
 
   const store: CallStore = {
-    async open(call) {
+    async open(call, gate) {
       const data = {
         workspaceId: call.workspaceId,
         leadId: call.lead.id,
@@ -160,6 +187,7 @@ export function createCallStore(database: DatabaseHandle): CallStore {
         mode: call.mode,
         fromNumber: call.from,
         toNumber: call.to,
+        agentNumber: call.agentNumber,
         status: call.status,
         placedBy: call.agentId,
         twilioSid: call.twilioSid,
@@ -168,7 +196,12 @@ export function createCallStore(database: DatabaseHandle): CallStore {
         originKey: call.originKey,
       };
       try {
-        return { opened: await db.call.create({ data }) };
+        if (!gate) return { opened: await db.call.create({ data }) };
+        return await db.$transaction(async (tx) => {
+          const blocked = await gate(tx);
+          if (blocked !== undefined) return { blocked };
+          return { opened: await tx.call.create({ data }) };
+        });
       } catch (error) {
         if ((error as { code?: string }).code !== "P2002") throw error;
         if (call.originKey) {
@@ -177,8 +210,8 @@ export function createCallStore(database: DatabaseHandle): CallStore {
         }
         const active = await db.call.findUnique({ where: { activeLeadId: call.lead.id } });
         if (active) return { active };
-        // The guard was freed between the insert and the lookup: one more try decides.
-        return { opened: await db.call.create({ data }) };
+        // The guard was freed between the insert and the lookup: the caller tries again.
+        return { raced: true };
       }
     },
     async releaseGuard(callId, leadId) {
@@ -233,6 +266,55 @@ export function createCallStore(database: DatabaseHandle): CallStore {
       const result = await fast(write);
       if (result !== "busy") return result;
       return applyWithOrm(write);
+    },
+    async applyAgentLeg(callId, status, movesFrom, now) {
+      const moved = await db.call.updateMany({
+        where: {
+          id: callId,
+          OR: [{ agentLegStatus: null }, { agentLegStatus: { in: movesFrom } }],
+        },
+        data: { agentLegStatus: status, lineVersion: { increment: 1 }, updatedAt: now },
+      });
+      return { moved: moved.count > 0, call: await db.call.findUniqueOrThrow({ where: { id: callId } }) };
+    },
+    async applyLeadLeg(callId, legSid, write) {
+      const call = await db.call.findUnique({ where: { id: callId } });
+      if (!call || (call.leadLegSid && call.leadLegSid !== legSid)) return { outcome: "unknown-call" };
+      await db.callEvent.create({
+        data: {
+          callId,
+          status: `lead:${write.status}`,
+          sequenceNumber: write.sequence ?? null,
+          rawTimestamp: write.rawTimestamp ?? null,
+          createdAt: write.now,
+        },
+      });
+      if (!write.movesFrom) return { outcome: "recorded", callId };
+      const moved = await db.call.updateMany({
+        where: {
+          id: callId,
+          status: { in: write.movesFrom },
+          OR: [{ leadLegSid: null }, { leadLegSid: legSid }],
+        },
+        data: {
+          status: write.status,
+          leadLegSid: legSid,
+          lineVersion: { increment: 1 },
+          ...(write.answeredBy ? { answeredBy: write.answeredBy } : {}),
+          ...(write.final ? { endedAt: write.now, activeLeadId: null, durationSec: write.durationSec ?? 0 } : {}),
+        },
+      });
+      if (moved.count === 0 && !call.leadLegSid) {
+        await db.call.updateMany({ where: { id: callId, leadLegSid: null }, data: { leadLegSid: legSid } });
+      }
+      return moved.count > 0 ? { outcome: "moved", callId } : { outcome: "recorded", callId };
+    },
+    async endUndialed(callId, now) {
+      const ended = await db.call.updateMany({
+        where: { id: callId, status: { in: ["dialing", "unknown", "queued"] } },
+        data: { status: "canceled", endedAt: now, activeLeadId: null, durationSec: 0, lineVersion: { increment: 1 } },
+      });
+      return ended.count > 0;
     },
     async setAnsweredBy(callId, answeredBy) {
       await db.call.updateMany({
@@ -405,7 +487,7 @@ export function createCallStore(database: DatabaseHandle): CallStore {
  * event loop that an ORM transaction holding the lock needs to finish. "busy" sends the write to the ORM.
  */
 function createSqliteStatusWrite(writer: Database.Database): (write: StatusWrite) => StatusWriteResult | "busy" {
-  const findCall = writer.prepare(`SELECT "id", "answeredBy" FROM "Call" WHERE "twilioSid" = ?`);
+  const findCall = writer.prepare(`SELECT "id", "answeredBy", "mode" FROM "Call" WHERE "twilioSid" = ?`);
   const insertEvent = writer.prepare(
     `INSERT INTO "CallEvent" ("callId", "status", "sequenceNumber", "rawTimestamp", "createdAt") VALUES (?, ?, ?, ?, ?)`,
   );
@@ -425,10 +507,11 @@ function createSqliteStatusWrite(writer: Database.Database): (write: StatusWrite
   );
 
   const apply = writer.transaction((write: StatusWrite): StatusWriteResult => {
-    const call = findCall.get(write.callSid) as { id: number; answeredBy: string | null } | undefined;
+    const call = findCall.get(write.callSid) as { id: number; answeredBy: string | null; mode: string } | undefined;
     if (!call) return { outcome: "unknown-call" };
     const now = sqliteDate(write.now);
     insertEvent.run(call.id, write.status, write.sequence ?? null, write.rawTimestamp ?? null, now);
+    if (call.mode === "live") return { outcome: "agent-leg", callId: call.id };
     if (!write.movesFrom) return { outcome: "recorded", callId: call.id };
     const moved = move.run({
       id: call.id,
@@ -462,7 +545,7 @@ function createSqliteStatusWrite(writer: Database.Database): (write: StatusWrite
  * second re-checks the status it would move from (READ COMMITTED), so a call never moves backwards.
  */
 function createPostgresStatusWrite(db: Db): (write: StatusWrite) => Promise<StatusWriteResult> {
-  const sql = `WITH c AS (SELECT "id", "answeredBy" FROM "Call" WHERE "twilioSid" = $1),
+  const sql = `WITH c AS (SELECT "id", "answeredBy", "mode" FROM "Call" WHERE "twilioSid" = $1),
     ev AS (
       INSERT INTO "CallEvent" ("callId", "status", "sequenceNumber", "rawTimestamp", "createdAt")
       SELECT c."id", $2, $3::int, $4::text, $5::timestamp(3) FROM c RETURNING 1),
@@ -475,14 +558,21 @@ function createPostgresStatusWrite(db: Db): (write: StatusWrite) => Promise<Stat
         "endedAt" = CASE WHEN $7::boolean THEN $5::timestamp(3) ELSE "endedAt" END,
         "activeLeadId" = CASE WHEN $7::boolean THEN NULL ELSE "activeLeadId" END,
         "durationSec" = CASE WHEN $7::boolean THEN $8::int ELSE "durationSec" END
-      WHERE "id" = (SELECT "id" FROM c) AND $9::text <> '' AND "status" = ANY(string_to_array($9::text, ','))
+      WHERE "id" = (SELECT "id" FROM c) AND "mode" <> 'live' AND $9::text <> ''
+        AND "status" = ANY(string_to_array($9::text, ','))
       RETURNING "id")
-    SELECT (SELECT "id" FROM c) AS "callId", (SELECT "answeredBy" FROM c) AS "answeredBy",
+    SELECT (SELECT "id" FROM c) AS "callId", (SELECT "answeredBy" FROM c) AS "answeredBy", (SELECT "mode" FROM c) AS "mode",
       (SELECT "id" FROM mv) AS "moved", (SELECT count(*) FROM ev) AS "events"`;
   return async (write) => {
     const now = write.now.toISOString();
     const [row] = await db.$queryRawUnsafe<
-      { callId: number | null; answeredBy: string | null; moved: number | null; events: bigint | number }[]
+      {
+        callId: number | null;
+        answeredBy: string | null;
+        mode: string | null;
+        moved: number | null;
+        events: bigint | number;
+      }[]
     >(
       sql,
       write.callSid,
@@ -497,6 +587,7 @@ function createPostgresStatusWrite(db: Db): (write: StatusWrite) => Promise<Stat
     );
     if (!row || row.callId === null) return { outcome: "unknown-call" };
     const callId = Number(row.callId);
+    if (row.mode === "live") return { outcome: "agent-leg", callId };
     if (row.moved !== null) return { outcome: "moved", callId };
     if (write.movesFrom && write.answeredBy && !row.answeredBy) {
       await db.call.updateMany({

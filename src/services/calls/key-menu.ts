@@ -1,7 +1,7 @@
 import { dialCheck } from "../../lib/phone.js";
 import type { TaskTracker } from "../../lib/tasks.js";
 import type { AuditService } from "../audit/audit.js";
-import type { LeadService } from "../leads/lead-service.js";
+import type { DncService } from "../compliance/dnc-service.js";
 import type { SettingsService } from "../setup/settings.js";
 import { connectToAgentTwiml, optOutTwiml, rejectTwiml } from "../twilio/twiml.js";
 import type { CallNotifier } from "./call-notifier.js";
@@ -14,7 +14,7 @@ export interface KeyMenu {
 
 export function createKeyMenu(deps: {
   calls: CallStore;
-  leads: Pick<LeadService, "markDoNotCall">;
+  dnc: Pick<DncService, "add">;
   settings: SettingsService;
   audit: AuditService;
   notifier: CallNotifier;
@@ -25,8 +25,9 @@ export function createKeyMenu(deps: {
   return {
     async menuKey(callId, callSid, digits) {
       const call = await deps.calls.byId(callId);
-      // Only a call that played the menu (outbound simple) takes key presses, and only from its own SID.
-      if (!call || call.twilioSid !== callSid || call.mode !== "simple") return rejectTwiml("Goodbye.");
+      // Only a call that played the menu (a message call) takes key presses, and only from its own SID.
+      if (!call || call.twilioSid !== callSid || (call.mode !== "message" && call.mode !== "simple"))
+        return rejectTwiml("Goodbye.");
       if (digits === "1") {
         const settings = await deps.settings.get(call.workspaceId);
         const agent = (await deps.calls.agentPhone(call.workspaceId, call.placedBy)) ?? settings.agentPhone;
@@ -43,11 +44,12 @@ export function createKeyMenu(deps: {
         return connectToAgentTwiml(dialable, call.fromNumber);
       }
       if (digits === "9") {
-        await deps.leads.markDoNotCall(
-          call.workspaceId,
+        // The number goes on the list at once: every lead with it, every mode, scheduled calls too.
+        await deps.dnc.add(call.workspaceId, call.toNumber, "keypress", "lead", `pressed 9 on call ${callSid}`);
+        await deps.calls.addNote(
           call.leadId,
           "Leadline",
-          `[Opt-out] Lead pressed 9: marked do-not-call - Call SID: ${callSid}`,
+          `[Opt-out] Lead pressed 9: added to the do-not-call list - Call SID: ${callSid}`,
         );
         await deps.audit.record(call.workspaceId, "lead", "lead.opted_out", { leadId: call.leadId, callId: call.id });
         await deps.calls.addFact(call.id, "pressed_9_opted_out");

@@ -1,13 +1,28 @@
-/** How a call reaches the lead. The domain's own type: views and listeners import it from here. */
-export type CallMode = "simple" | "bridge" | "browser";
+/**
+ * How a call reaches the lead. The domain's own type: views and listeners import it from here.
+ * - live (the default): the agent's phone rings first; once they answer, the lead is dialled and hears a person.
+ * - message: the lead hears the team's recorded message, then the 1/9 menu (needs prerecorded-voice consent).
+ * - bridge: the message, then the lead is put through to the agent (needs prerecorded-voice consent).
+ * - browser: the agent talks from the browser softphone.
+ */
+export type CallMode = "live" | "message" | "bridge" | "browser";
 
-export const CALL_MODES: readonly CallMode[] = ["simple", "bridge", "browser"];
+export const CALL_MODES: readonly CallMode[] = ["live", "message", "bridge", "browser"];
 
-export const MODE_LABELS: Record<CallMode, string> = {
-  simple: "Outbound (simple)",
+/** Calls stored before release 2 say "simple" for what is now a message call. */
+export const MODE_LABELS: Record<string, string> = {
+  live: "Live call",
+  message: "Message call",
+  simple: "Message call",
   bridge: "Voice bridge",
   browser: "Browser call",
 };
+
+/** The modes that play an artificial or prerecorded voice to the lead: they need the lead's consent. */
+export const PRERECORDED_MODES: ReadonlySet<CallMode> = new Set(["message", "bridge"]);
+
+/** The modes that ring the agent's own phone (theirs from /call-lead settings, else the team's agent phone). */
+export const AGENT_PHONE_MODES: ReadonlySet<CallMode> = new Set(["live", "bridge"]);
 
 /** queued → initiated → ringing → in-progress → a final state; a call only ever moves forward. */
 export const STATUS_RANK: Record<string, number> = {
@@ -37,6 +52,8 @@ export const lowerThan = (status: string): string[] =>
  * the call, so the final edit never drops one.
  */
 export type CallFactKind =
+  | "agent_no_answer"
+  | "agent_hung_up"
   | "voicemail_left"
   | "pressed_1_connected"
   | "pressed_1_no_agent"

@@ -66,7 +66,20 @@ export function createStatusPoller(deps: {
     try {
       const { accountSid, authToken } = await deps.settings.get(call.workspaceId);
       if (!accountSid || !authToken) return release(callId);
-      const fetched = await deps.twilioFor({ accountSid, authToken }).calls(call.twilioSid).fetch();
+      const client = deps.twilioFor({ accountSid, authToken });
+      if (call.mode === "live") {
+        // A live call's lead leg is the parent's child on Twilio; it is read first, so the lead's side is
+        // recorded before the agent's leg ends the call.
+        const [leg] = await client.calls.list({ parentCallSid: call.twilioSid, limit: 1 });
+        if (leg) {
+          await deps.status.applyLeadLeg(call.id, leg.sid, {
+            status: leg.status,
+            durationSec: leg.duration ? Number(leg.duration) : undefined,
+            source: "poll",
+          });
+        }
+      }
+      const fetched = await client.calls(call.twilioSid).fetch();
       await deps.status.applyStatus({
         callSid: call.twilioSid,
         status: fetched.status,

@@ -19,7 +19,9 @@ import { type Address, type Candidates, candidateZones } from "./zones.js";
 
 export type { RuleRef } from "./rules.js";
 
-export type CallMode = "live" | "message" | "bridge" | "browser";
+import type { CallMode } from "../calls/modes.js";
+
+export type { CallMode };
 
 /** Set by an admin; applied in each candidate zone's local time on top of the law. */
 export interface TeamWindow {

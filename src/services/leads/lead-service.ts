@@ -1,6 +1,7 @@
 import type { Lead, Note } from "@prisma/client";
 import { UserError } from "../../lib/errors.js";
 import { parsePhone } from "../../lib/phone.js";
+import { normalizeRegion } from "../compliance/zones.js";
 import type { LeadDetail, LeadStore, LeadWithLastNote } from "./lead-store.js";
 
 export type { LeadDetail, LeadWithLastNote };
@@ -11,11 +12,42 @@ export interface NewLead {
   email?: string;
   source?: string;
   note?: string;
+  /** US state or Canadian province, as a code or a name ("FL", "Florida"): the calling-hours rules of the lead's address. */
+  state?: string;
+  /** US ZIP code or Canadian postal code: the lead's time zone when its number alone cannot tell. */
+  zip?: string;
   ownerSlackId?: string;
   author: string;
 }
 
-export type LeadFieldErrors = Partial<Record<"name" | "phone" | "email" | "source" | "note", string>>;
+export type LeadFieldErrors = Partial<Record<"name" | "phone" | "email" | "source" | "note" | "state" | "zip", string>>;
+
+/** "fl" / "Florida" → "FL"; "33101-1234" → "33101"; "m5v 2t6" → "M5V 2T6". Errors say what to fix. */
+export function validateAddress(input: { state?: string | null; zip?: string | null }): {
+  errors: LeadFieldErrors;
+  state: string | null;
+  zip: string | null;
+} {
+  const errors: LeadFieldErrors = {};
+  let state: string | null = null;
+  let zip: string | null = null;
+  const rawState = (input.state ?? "").trim();
+  if (rawState) {
+    state = normalizeRegion(rawState) ?? null;
+    if (!state)
+      errors.state = `"${rawState.slice(0, 40)}" is not a US state or Canadian province; use its two-letter code, e.g. FL.`;
+  }
+  const rawZip = (input.zip ?? "").trim();
+  if (rawZip) {
+    const us = /^(\d{5})(?:-\d{4})?$/.exec(rawZip);
+    const ca = /^([A-Za-z]\d[A-Za-z])\s?(\d[A-Za-z]\d)$/.exec(rawZip);
+    if (us) zip = us[1]!;
+    else if (ca) zip = `${ca[1]!.toUpperCase()} ${ca[2]!.toUpperCase()}`;
+    else
+      errors.zip = `"${rawZip.slice(0, 20)}" is not a ZIP code (12345 or 12345-6789) or Canadian postal code (A1A 1A1).`;
+  }
+  return { errors, state, zip };
+}
 
 export const LIMITS = { name: 200, email: 254, source: 100, note: 5000 } as const;
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
@@ -48,7 +80,7 @@ export function queryWords(text: string): string[] {
 export function validateNewLead(
   input: Partial<NewLead>,
   defaultCountry: string,
-): { errors: LeadFieldErrors; phone?: string; phoneExt?: string } {
+): { errors: LeadFieldErrors; phone?: string; phoneExt?: string; state: string | null; zip: string | null } {
   const errors: LeadFieldErrors = {};
   const name = (input.name ?? "").trim();
   if (!name) errors.name = "Enter the lead's name.";
@@ -70,7 +102,9 @@ export function validateNewLead(
   if ((input.source ?? "").trim().length > LIMITS.source)
     errors.source = `Keep the source under ${LIMITS.source} characters.`;
   if ((input.note ?? "").length > LIMITS.note) errors.note = `Keep the note under ${LIMITS.note} characters.`;
-  return { errors, phone, phoneExt };
+  const address = validateAddress(input);
+  Object.assign(errors, address.errors);
+  return { errors, phone, phoneExt, state: address.state, zip: address.zip };
 }
 
 export class DuplicateLeadError extends UserError {
@@ -101,6 +135,8 @@ export interface LeadService {
   ): Promise<{ leads: LeadWithLastNote[]; total: number; phone?: string }>;
   recent(ws: number, limit: number): Promise<LeadWithLastNote[]>;
   addNote(ws: number, leadId: number, author: string, body: string): Promise<Note>;
+  /** Sets the lead's state and ZIP (either may be cleared); errors name the field to fix. */
+  setAddress(ws: number, leadId: number, input: { state?: string; zip?: string }, author: string): Promise<Lead>;
   /**
    * Sets a lead's phone from what a person typed; refuses an invalid number, one another lead has,
    * and a change to a number the person did not see (`expected` is the phone their form showed).
@@ -112,8 +148,6 @@ export interface LeadService {
     author: string,
     expected: string | null,
   ): Promise<{ lead: Lead; previous: string | null }>;
-  /** Puts the lead on the do-not-call list with a note, at once. */
-  markDoNotCall(ws: number, leadId: number, author: string, note: string): Promise<void>;
 }
 
 export function createLeadService({
@@ -125,7 +159,7 @@ export function createLeadService({
 }): LeadService {
   const service: LeadService = {
     async create(ws, input) {
-      const { errors, phone, phoneExt } = validateNewLead(input, defaultCountry);
+      const { errors, phone, phoneExt, state, zip } = validateNewLead(input, defaultCountry);
       if (Object.keys(errors).length > 0) throw new LeadValidationError(errors);
       if (phone) {
         const existing = await store.byPhone(ws, phone);
@@ -146,6 +180,8 @@ export function createLeadService({
           phoneLast4: phone ? phone.slice(-4) : null,
           email,
           source,
+          state,
+          zip,
           ownerSlackId: input.ownerSlackId ?? null,
         },
         note ? { author: input.author, body: note } : undefined,
@@ -195,6 +231,14 @@ export function createLeadService({
       if (!note) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
       return note;
     },
+    async setAddress(ws, leadId, input, author) {
+      const { errors, state, zip } = validateAddress(input);
+      if (Object.keys(errors).length > 0) throw new LeadValidationError(errors);
+      const where = [state, zip].filter(Boolean).join(" ") || "none";
+      const lead = await store.setAddress(ws, leadId, { state, zip }, { author, body: `Address set: ${where}.` });
+      if (!lead) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
+      return lead;
+    },
     async setPhone(ws, leadId, rawPhone, author, expected) {
       const parsed = parsePhone(rawPhone, defaultCountry);
       if (!parsed.ok)
@@ -227,9 +271,6 @@ export function createLeadService({
         );
       }
       return result;
-    },
-    async markDoNotCall(ws, leadId, author, note) {
-      await store.markDoNotCall(ws, leadId, { author, body: note });
     },
   };
   return service;

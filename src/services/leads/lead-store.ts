@@ -15,6 +15,8 @@ export interface LeadRow {
   email: string | null;
   source: string | null;
   ownerSlackId?: string | null;
+  state?: string | null;
+  zip?: string | null;
 }
 
 /** The outcome of a write that a unique phone can refuse: the lead that already has it. */
@@ -34,6 +36,13 @@ export interface LeadStore {
   recent(ws: number, limit: number): Promise<LeadWithLastNote[]>;
   detail(ws: number, id: number): Promise<LeadDetail | undefined>;
   addNote(ws: number, leadId: number, author: string, body: string): Promise<Note | undefined>;
+  /** Sets the lead's state and ZIP, with a note, in one transaction; undefined when the lead is gone. */
+  setAddress(
+    ws: number,
+    leadId: number,
+    address: { state: string | null; zip: string | null },
+    note: { author: string; body: string },
+  ): Promise<Lead | undefined>;
   /** Sets the phone if it is still `expected`; a note and an audit row in the same transaction. */
   setPhone(
     ws: number,
@@ -45,7 +54,6 @@ export interface LeadStore {
       audit: { actor: string; action: string; detail: string };
     },
   ): Promise<{ lead: Lead; previous: string | null } | { stale: Lead } | { missing: true } | PhoneTaken>;
-  markDoNotCall(ws: number, leadId: number, note: { author: string; body: string }): Promise<void>;
 }
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === "P2002";
@@ -101,6 +109,19 @@ function ormLeadStore(db: Db, withLastNote: (leads: Lead[]) => Promise<LeadWithL
         return tx.note.create({ data: { leadId, author, body } });
       });
     },
+    async setAddress(
+      ws: number,
+      leadId: number,
+      address: { state: string | null; zip: string | null },
+      note: { author: string; body: string },
+    ) {
+      return db.$transaction(async (tx) => {
+        const changed = await tx.lead.updateMany({ where: { id: leadId, workspaceId: ws }, data: address });
+        if (changed.count === 0) return undefined;
+        await tx.note.create({ data: { leadId, author: note.author, body: note.body } });
+        return tx.lead.findUniqueOrThrow({ where: { id: leadId } });
+      });
+    },
     async setPhone(
       ws: number,
       leadId: number,
@@ -131,12 +152,6 @@ function ormLeadStore(db: Db, withLastNote: (leads: Lead[]) => Promise<LeadWithL
         }
         throw error;
       }
-    },
-    async markDoNotCall(ws: number, leadId: number, note: { author: string; body: string }) {
-      await db.$transaction(async (tx) => {
-        const marked = await tx.lead.updateMany({ where: { id: leadId, workspaceId: ws }, data: { doNotCall: true } });
-        if (marked.count > 0) await tx.note.create({ data: { leadId, author: note.author, body: note.body } });
-      });
     },
   };
 }
@@ -175,7 +190,8 @@ interface SqliteLeadRow {
   email: string | null;
   source: string | null;
   ownerSlackId: string | null;
-  doNotCall: number;
+  state: string | null;
+  zip: string | null;
   lastContactedAt: string | null;
   createdAt: string;
   updatedAt: string;
@@ -199,7 +215,8 @@ function leadFromSqlite(row: SqliteLeadRow): LeadWithLastNote {
     email: row.email,
     source: row.source,
     ownerSlackId: row.ownerSlackId,
-    doNotCall: row.doNotCall === 1,
+    state: row.state,
+    zip: row.zip,
     lastContactedAt: row.lastContactedAt ? new Date(row.lastContactedAt) : null,
     createdAt: new Date(row.createdAt),
     updatedAt: new Date(row.updatedAt),

@@ -25,6 +25,9 @@ export const TWILIO_SETTINGS = {
   voicemailMessage: { name: "twilio.voicemailMessage", label: "Voicemail message", secret: false },
   recording: { name: "twilio.recording", label: "Record calls", secret: false },
   leadsChannel: { name: "twilio.leadsChannel", label: "Leads channel", secret: false },
+  callingWindow: { name: "rules.callingWindow", label: "Team calling window", secret: false },
+  callingDays: { name: "rules.callingDays", label: "Team calling days", secret: false },
+  teamCountries: { name: "rules.countries", label: "Countries the team calls", secret: false },
 } as const;
 
 export type SettingKey = keyof typeof TWILIO_SETTINGS;

@@ -1,5 +1,7 @@
 import { dialCheck, dialRefusal, parsePhone } from "../../lib/phone.js";
 import type { AuditService } from "../audit/audit.js";
+import { parseDays, parseTeamWindow } from "../compliance/calling-law.js";
+import { minutesOf as minutes } from "../compliance/rules.js";
 import type { SecretStore } from "../store/secrets.js";
 import { isAmbiguousTwilioFailure, type TwilioFor, toTwilioError } from "../twilio/client.js";
 import type { AdminService } from "./admins.js";
@@ -17,6 +19,9 @@ const CLEARABLE: SettingKey[] = [
   "twimlAppSid",
   "voicemailMessage",
   "leadsChannel",
+  "callingWindow",
+  "callingDays",
+  "teamCountries",
 ];
 const MAX_MESSAGE = 1000;
 
@@ -71,6 +76,31 @@ export function checkSetupInput(
       if (raw.length > MAX_MESSAGE)
         errors[key] = `Keep the message under ${MAX_MESSAGE} characters (it has ${raw.length}).`;
       else values[key] = raw;
+      continue;
+    }
+    if (key === "callingWindow") {
+      const window = parseTeamWindow(raw, undefined);
+      const ok = window && minutes(window.start) < minutes(window.end);
+      if (ok) values[key] = `${window.start}-${window.end}`;
+      else errors[key] = "Write the window as HH:MM-HH:MM in 24-hour time, start before end, e.g. 09:00-19:00.";
+      continue;
+    }
+    if (key === "callingDays") {
+      const days = parseDays(raw);
+      if (days) values[key] = raw.toLowerCase().replace(/\s+/g, "");
+      else errors[key] = "Write the days as mon-fri, or a list such as mon,tue,thu.";
+      continue;
+    }
+    if (key === "teamCountries") {
+      const codes = raw
+        .split(",")
+        .map((code) => code.trim().toUpperCase())
+        .filter(Boolean);
+      const unknown = codes.filter((code) => !allowedCountries.includes(code));
+      if (codes.length === 0 || unknown.length > 0)
+        errors[key] =
+          `Use two-letter codes this Leadline may call: ${allowedCountries.join(", ")}${unknown.length ? ` (not ${unknown.join(", ")})` : ""}.`;
+      else values[key] = codes.join(",");
       continue;
     }
     const format = FORMATS[key];

@@ -27,7 +27,7 @@ export interface ScriptOptions {
   menu?: { prompt: string; action: string };
 }
 
-/** Outbound (simple): the team's message, a 2 s pause, "Please hold.", then the optional 1/9 menu. */
+/** Message call: the team's message, a 2 s pause, "Please hold.", then the optional 1/9 menu. */
 export function simpleCallTwiml(message: string, options: ScriptOptions = {}): string {
   const response = new VoiceResponse();
   if (options.disclosure) response.say(VOICE, RECORDING_DISCLOSURE);
@@ -56,6 +56,69 @@ export function bridgeCallTwiml(
   response.say(VOICE, message);
   const dial = response.dial({ callerId, timeout: 30 });
   dial.number(agentPhone);
+  return response.toString();
+}
+
+/**
+ * Live call (agent first): this plays to the agent once they answer their phone — "Connecting you
+ * to Jane Doe" — then dials the lead with the team number as caller ID. The lead hears a person.
+ * With callbacks (a public URL), the lead's leg reports its own status and the Dial's end; with
+ * recording on, the lead hears the disclosure before being connected.
+ */
+export function liveCallTwiml(input: {
+  leadName: string;
+  leadPhone: string;
+  callerId: string;
+  callbacks?: { dialAction: string; leadStatus: string; disclosure?: string; recording?: string };
+}): string {
+  const response = new VoiceResponse();
+  response.say(VOICE, `Connecting you to ${input.leadName.trim() || "your lead"}.`);
+  const callbacks = input.callbacks;
+  const dial = response.dial({
+    callerId: input.callerId,
+    timeout: 30,
+    ...(callbacks ? { action: callbacks.dialAction, method: "POST" } : {}),
+    ...(callbacks?.recording
+      ? {
+          record: "record-from-answer-dual",
+          recordingStatusCallback: callbacks.recording,
+          recordingStatusCallbackEvent: ["completed"],
+          recordingStatusCallbackMethod: "POST",
+        }
+      : {}),
+  } as Parameters<InstanceType<typeof VoiceResponse>["dial"]>[0]);
+  dial.number(
+    callbacks
+      ? {
+          statusCallback: callbacks.leadStatus,
+          statusCallbackEvent: ["initiated", "ringing", "answered", "completed"],
+          statusCallbackMethod: "POST",
+          ...(callbacks.disclosure ? { url: callbacks.disclosure, method: "POST" } : {}),
+        }
+      : {},
+    input.leadPhone,
+  );
+  return response.toString();
+}
+
+/** Played to the lead (a live call's <Number url>) before the agent is connected, when calls are recorded. */
+export function disclosureTwiml(): string {
+  const response = new VoiceResponse();
+  response.say(VOICE, RECORDING_DISCLOSURE);
+  return response.toString();
+}
+
+/** The end of a live call's Dial: the agent hears how it ended when the lead did not pick up. */
+export function dialDoneTwiml(leadName: string, dialStatus: string): string {
+  const response = new VoiceResponse();
+  const spoken: Record<string, string> = {
+    busy: `${leadName} is busy. Goodbye.`,
+    "no-answer": `${leadName} did not answer. Goodbye.`,
+    failed: `The call to ${leadName} could not be connected. Goodbye.`,
+  };
+  const text = spoken[dialStatus];
+  if (text) response.say(VOICE, text);
+  response.hangup();
   return response.toString();
 }
 

@@ -1,0 +1,44 @@
+import type { App } from "@slack/bolt";
+import type { Deps } from "../deps.js";
+import { workspaceOf } from "../interactions/scope.js";
+import { UserError } from "../lib/errors.js";
+import { DNC_HELP, dncAdded, dncChecked, dncRemoved } from "../views/dnc.js";
+import { answerCommand } from "./answer.js";
+
+/** "add (212) 555-0182 asked us to stop" → { verb: "add", phone: "(212) 555-0182", reason: "asked us to stop" }. */
+export function parseDncText(text: string): { verb: string; phone: string; reason: string } {
+  const [verb = "", ...rest] = text.trim().split(/\s+/).filter(Boolean);
+  const phoneWords: string[] = [];
+  let index = 0;
+  while (index < rest.length && /^[+()\d.-]+$/.test(rest[index]!)) phoneWords.push(rest[index++]!);
+  return { verb: verb.toLowerCase(), phone: phoneWords.join(" "), reason: rest.slice(index).join(" ") };
+}
+
+export function registerDncCommand(app: App, deps: Deps): void {
+  app.command("/dnc", async ({ command, ack, respond, context }) => {
+    const ws = workspaceOf(context);
+    await answerCommand(deps, { ack, respond, command }, async () => {
+      const { verb, phone, reason } = parseDncText(command.text ?? "");
+      if (verb === "" || verb === "help") return { text: DNC_HELP };
+      if (!["add", "remove", "check"].includes(verb))
+        throw new UserError(
+          `/dnc ${verb} is not a /dnc command. Use add, remove or check, e.g. \`/dnc check (212) 555-0182\`.`,
+        );
+      if (!phone)
+        throw new UserError(
+          `Say which number, e.g. \`/dnc ${verb} (212) 555-0182${verb === "remove" ? " added by mistake" : ""}\`.`,
+        );
+      const now = deps.clock();
+      if (verb === "add") {
+        const { entry, added } = await deps.dnc.add(ws, phone, "command", command.user_id, reason || undefined);
+        return dncAdded(entry.phone, entry, added, now);
+      }
+      if (verb === "remove") {
+        const removed = await deps.dnc.remove(ws, phone, command.user_id, reason);
+        return dncRemoved(removed.phone);
+      }
+      const checked = await deps.dnc.check(ws, phone);
+      return dncChecked(checked.phone, checked.entry, now);
+    });
+  });
+}

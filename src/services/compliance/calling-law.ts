@@ -1,0 +1,105 @@
+import type { Lead } from "@prisma/client";
+import type { CallMode } from "../calls/modes.js";
+import type { SettingsService } from "../setup/settings.js";
+import type { CallFacts, ComplianceStore, Reader } from "./compliance-store.js";
+import { callingVerdict, type TeamWindow, type Verdict } from "./verdict.js";
+
+const DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+/** "09:00-19:00" → { start, end }; "mon-fri" or "mon,wed,fri" → [1, 2, 3, 4, 5]. Undefined when unset or unreadable. */
+export function parseTeamWindow(window: string | undefined, days: string | undefined): TeamWindow | undefined {
+  const hours = /^\s*([01]\d|2[0-3]):([0-5]\d)\s*[-–]\s*([01]\d|2[0-4]):([0-5]\d)\s*$/.exec(window ?? "");
+  const parsedDays = parseDays(days);
+  if (!hours && !parsedDays) return undefined;
+  return {
+    start: hours ? `${hours[1]}:${hours[2]}` : "00:00",
+    end: hours ? `${hours[3]}:${hours[4]}` : "24:00",
+    ...(parsedDays ? { days: parsedDays } : {}),
+  };
+}
+
+export function parseDays(text: string | undefined): number[] | undefined {
+  const value = (text ?? "").trim().toLowerCase();
+  if (!value) return undefined;
+  const days = new Set<number>();
+  for (const part of value.split(/\s*,\s*/)) {
+    const range = /^([a-z]{3})[a-z]*(?:\s*-\s*([a-z]{3})[a-z]*)?$/.exec(part);
+    if (!range) return undefined;
+    const from = DAY_NAMES.indexOf(range[1]!);
+    const to = range[2] ? DAY_NAMES.indexOf(range[2]) : from;
+    if (from < 0 || to < 0) return undefined;
+    for (let day = from; ; day = (day + 1) % 7) {
+      days.add(day);
+      if (day === to) break;
+    }
+  }
+  return [...days].sort();
+}
+
+export interface CallingLaw {
+  /**
+   * The instant calling hours are judged at: real time, except in the sandbox (its console can pretend
+   * it is another day and time) and in tests (a fixed weekday afternoon). Signatures, leases and stored
+   * times always use real time.
+   */
+  now(): Date;
+  /** The team's own rules on top of the law: its calling window and the countries it calls. */
+  teamWindow(ws: number): Promise<TeamWindow | undefined>;
+  /** The verdict for a lead now, read from the database (or, placing a call, from its transaction). */
+  verdict(
+    ws: number,
+    lead: Pick<Lead, "id" | "phone" | "state" | "zip">,
+    mode: CallMode,
+    now: Date,
+    reader?: Reader,
+  ): Promise<Verdict>;
+  /** The same verdict from facts already read (inside the call guard's transaction). */
+  verdictFrom(
+    lead: Pick<Lead, "phone" | "state" | "zip">,
+    mode: CallMode,
+    now: Date,
+    facts: CallFacts,
+    team?: TeamWindow,
+  ): Verdict;
+}
+
+/**
+ * The law's side of every call: the pure verdict (verdict.ts) over the facts Leadline keeps about a
+ * lead (the do-not-call list, consent, the last 24 hours' attempts) and the team's own window.
+ */
+export function createCallingLaw(deps: {
+  store: ComplianceStore;
+  settings: SettingsService;
+  reader: Reader;
+  clock: () => Date;
+}): CallingLaw {
+  const law: CallingLaw = {
+    now: deps.clock,
+    async teamWindow(ws) {
+      const settings = await deps.settings.get(ws);
+      return parseTeamWindow(settings.callingWindow, settings.callingDays);
+    },
+    verdictFrom(lead, mode, now, facts, team) {
+      return callingVerdict({
+        phone: lead.phone!,
+        address: { state: lead.state, zip: lead.zip },
+        now,
+        mode,
+        teamWindow: team,
+        attempts: facts.attempts,
+        onDoNotCallList: facts.onDoNotCallList,
+        consent: facts.consent,
+      });
+    },
+    async verdict(ws, lead, mode, now, reader = deps.reader) {
+      const facts = await deps.store.facts(
+        reader,
+        ws,
+        { id: lead.id, phone: lead.phone! },
+        new Date(now.getTime() - 24 * 3600_000),
+      );
+      return law.verdictFrom(lead, mode, now, facts, await law.teamWindow(ws));
+    },
+  };
+  return law;
+}

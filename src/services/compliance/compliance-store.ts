@@ -1,0 +1,212 @@
+import type { Consent, DncEntry, RegistryImport } from "@prisma/client";
+import type Database from "better-sqlite3";
+import type { DatabaseHandle, Db } from "../store/db.js";
+
+/** A Prisma client or the client of an interactive transaction: the facts a call is checked on are read in its own transaction. */
+export type Reader = Pick<Db, "dncEntry" | "consent" | "call">;
+
+export interface CallFacts {
+  onDoNotCallList: boolean;
+  consent: { scope: "prerecorded" | "calls" } | null;
+  /** This lead's call attempts in the 24 hours before `now`. */
+  attempts: Date[];
+}
+
+export type DncSource = "keypress" | "card" | "command" | "api" | "outcome" | "registry";
+
+export interface NewConsent {
+  leadId: number;
+  phone: string;
+  scope: "prerecorded" | "calls";
+  method: string;
+  text: string;
+  at: Date;
+  sourceUrl?: string | null;
+  recordedBy: string;
+}
+
+/**
+ * Every query of the calling-law domain: the do-not-call list (keyed by phone), registry imports,
+ * consent records, and the facts a call is checked on. The registry import is engine-specific
+ * (batched inserts that skip numbers already listed).
+ */
+export interface ComplianceStore {
+  facts(tx: Reader, ws: number, lead: { id: number; phone: string }, since: Date): Promise<CallFacts>;
+  listed(ws: number, phone: string): Promise<DncEntry | undefined>;
+  /** Of these numbers, the ones on the list (for cards). */
+  listedAmong(ws: number, phones: string[]): Promise<Set<string>>;
+  /** Adds a number; the existing entry when it was already listed. Revokes every consent for it. */
+  add(
+    ws: number,
+    entry: { phone: string; source: DncSource; reason?: string | null; addedBy: string },
+    now: Date,
+    audit: { actor: string; action: string; detail: string },
+  ): Promise<{ entry: DncEntry; added: boolean }>;
+  remove(
+    ws: number,
+    phone: string,
+    audit: { actor: string; action: string; detail: string },
+  ): Promise<DncEntry | undefined>;
+  startImport(ws: number, file: string, fetchedAt: Date): Promise<RegistryImport>;
+  /** Adds a batch of registry numbers (E.164); returns how many were new. */
+  importBatch(ws: number, importId: number, phones: string[], now: Date): Promise<number>;
+  finishImport(importId: number, numbers: number): Promise<void>;
+  latestImport(ws: number): Promise<RegistryImport | undefined>;
+  addConsent(ws: number, consent: NewConsent, audit: { actor: string; detail: string }): Promise<Consent>;
+  consents(ws: number, leadId: number): Promise<Consent[]>;
+  /** Of these numbers, the ones with active consent to prerecorded calls (for cards). */
+  consentedAmong(ws: number, phones: string[]): Promise<Set<string>>;
+  revokeConsents(ws: number, phone: string, how: string, now: Date): Promise<number>;
+}
+
+export function createComplianceStore(database: DatabaseHandle): ComplianceStore {
+  const db = database.prisma;
+  const bulk = database.sqlite ? sqliteBulkInsert(database.sqlite.writer) : postgresBulkInsert(db);
+
+  const revoke = async (tx: Pick<Db, "consent">, ws: number, phone: string, how: string, now: Date) =>
+    (
+      await tx.consent.updateMany({
+        where: { workspaceId: ws, phone, revokedAt: null },
+        data: { revokedAt: now, revokedHow: how },
+      })
+    ).count;
+
+  return {
+    async facts(tx, ws, lead, since) {
+      const [dnc, consents, calls] = await Promise.all([
+        tx.dncEntry.findUnique({
+          where: { workspaceId_phone: { workspaceId: ws, phone: lead.phone } },
+          select: { id: true },
+        }),
+        tx.consent.findMany({
+          where: { workspaceId: ws, phone: lead.phone, revokedAt: null },
+          select: { scope: true },
+        }),
+        tx.call.findMany({
+          // Attempts are calls that rang or were meant to: a call refused before Twilio is not one.
+          where: { leadId: lead.id, createdAt: { gt: since }, NOT: { twilioSid: null, status: "failed" } },
+          select: { createdAt: true },
+        }),
+      ]);
+      const scopes = new Set(consents.map((consent) => consent.scope));
+      return {
+        onDoNotCallList: Boolean(dnc),
+        consent: scopes.has("prerecorded") ? { scope: "prerecorded" } : scopes.has("calls") ? { scope: "calls" } : null,
+        attempts: calls.map((call) => call.createdAt),
+      };
+    },
+    async listed(ws, phone) {
+      return (await db.dncEntry.findUnique({ where: { workspaceId_phone: { workspaceId: ws, phone } } })) ?? undefined;
+    },
+    async listedAmong(ws, phones) {
+      if (phones.length === 0) return new Set();
+      const rows = await db.dncEntry.findMany({
+        where: { workspaceId: ws, phone: { in: phones } },
+        select: { phone: true },
+      });
+      return new Set(rows.map((row) => row.phone));
+    },
+    async add(ws, entry, now, audit) {
+      return db.$transaction(async (tx) => {
+        const existing = await tx.dncEntry.findUnique({
+          where: { workspaceId_phone: { workspaceId: ws, phone: entry.phone } },
+        });
+        // Revocation by any reasonable means ends consent (FCC 24-24): at once, for every lead with the number.
+        await revoke(tx, ws, entry.phone, `do-not-call (${entry.source})`, now);
+        if (existing) return { entry: existing, added: false };
+        const created = await tx.dncEntry.create({
+          data: {
+            workspaceId: ws,
+            phone: entry.phone,
+            source: entry.source,
+            reason: entry.reason ?? null,
+            addedBy: entry.addedBy,
+          },
+        });
+        await tx.auditLog.create({ data: { workspaceId: ws, ...audit } });
+        return { entry: created, added: true };
+      });
+    },
+    async remove(ws, phone, audit) {
+      return db.$transaction(async (tx) => {
+        const existing = await tx.dncEntry.findUnique({ where: { workspaceId_phone: { workspaceId: ws, phone } } });
+        if (!existing) return undefined;
+        await tx.dncEntry.delete({ where: { id: existing.id } });
+        await tx.auditLog.create({ data: { workspaceId: ws, ...audit } });
+        return existing;
+      });
+    },
+    async startImport(ws, file, fetchedAt) {
+      return db.registryImport.create({ data: { workspaceId: ws, file, numbers: 0, fetchedAt } });
+    },
+    importBatch: (ws, importId, phones, now) => bulk(ws, importId, phones, now),
+    async finishImport(importId, numbers) {
+      await db.registryImport.update({ where: { id: importId }, data: { numbers } });
+    },
+    async latestImport(ws) {
+      return (
+        (await db.registryImport.findFirst({ where: { workspaceId: ws }, orderBy: { fetchedAt: "desc" } })) ?? undefined
+      );
+    },
+    async addConsent(ws, consent, audit) {
+      return db.$transaction(async (tx) => {
+        const created = await tx.consent.create({
+          data: { workspaceId: ws, ...consent, sourceUrl: consent.sourceUrl ?? null },
+        });
+        await tx.auditLog.create({
+          data: { workspaceId: ws, actor: audit.actor, action: "consent.recorded", detail: audit.detail },
+        });
+        return created;
+      });
+    },
+    async consents(ws, leadId) {
+      return db.consent.findMany({ where: { workspaceId: ws, leadId }, orderBy: { at: "desc" } });
+    },
+    async consentedAmong(ws, phones) {
+      if (phones.length === 0) return new Set();
+      const rows = await db.consent.findMany({
+        where: { workspaceId: ws, phone: { in: phones }, scope: "prerecorded", revokedAt: null },
+        select: { phone: true },
+      });
+      return new Set(rows.map((row) => row.phone));
+    },
+    revokeConsents: (ws, phone, how, now) => revoke(db, ws, phone, how, now),
+  };
+}
+
+/** SQLite: one prepared INSERT OR IGNORE per number inside one transaction per batch. */
+function sqliteBulkInsert(writer: Database.Database) {
+  const insert = writer.prepare(
+    `INSERT OR IGNORE INTO "DncEntry" ("workspaceId", "phone", "source", "addedBy", "importId", "createdAt") VALUES (?, ?, 'registry', 'registry import', ?, ?)`,
+  );
+  const many = writer.transaction((ws: number, importId: number, phones: string[], now: string) => {
+    let added = 0;
+    for (const phone of phones) added += insert.run(ws, phone, importId, now).changes;
+    return added;
+  });
+  return async (ws: number, importId: number, phones: string[], now: Date) => {
+    // The fast-path connection never waits for a lock; an import is not in a hurry, so it waits its turn.
+    writer.pragma("busy_timeout = 10000");
+    try {
+      return many(ws, importId, phones, now.toISOString().replace("Z", "+00:00"));
+    } finally {
+      writer.pragma("busy_timeout = 0");
+    }
+  };
+}
+
+/** PostgreSQL: one INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING per batch. */
+function postgresBulkInsert(db: Db) {
+  return async (ws: number, importId: number, phones: string[], now: Date) => {
+    if (phones.length === 0) return 0;
+    return db.$executeRawUnsafe(
+      `INSERT INTO "DncEntry" ("workspaceId", "phone", "source", "addedBy", "importId", "createdAt")
+       SELECT $1, phone, 'registry', 'registry import', $2, $3::timestamp(3) FROM unnest(string_to_array($4, ',')) AS phone
+       ON CONFLICT ("workspaceId", "phone") DO NOTHING`,
+      ws,
+      importId,
+      now.toISOString(),
+      phones.join(","),
+    );
+  };
+}

@@ -1,0 +1,82 @@
+import type { DncEntry, RegistryImport } from "@prisma/client";
+import { UserError } from "../../lib/errors.js";
+import { parsePhone } from "../../lib/phone.js";
+import type { AdminService } from "../setup/admins.js";
+import type { ComplianceStore, DncSource } from "./compliance-store.js";
+
+/** The national registry copy used must be no older than this (16 CFR 310.4(b)(3)(iv)). */
+export const REGISTRY_MAX_AGE_DAYS = 31;
+
+export interface DncService {
+  /** Puts a number on the list at once (every lead with it, every mode, scheduled calls too). */
+  add(
+    ws: number,
+    rawPhone: string,
+    source: DncSource,
+    by: string,
+    reason?: string,
+  ): Promise<{ entry: DncEntry; added: boolean }>;
+  /** Admins only, with a reason; audited. */
+  remove(ws: number, rawPhone: string, by: string, reason: string): Promise<DncEntry>;
+  check(ws: number, rawPhone: string): Promise<{ phone: string; entry?: DncEntry }>;
+  listedAmong(ws: number, phones: string[]): Promise<Set<string>>;
+  /** The newest registry import, and whether it is too old to call on. */
+  registryAge(ws: number, now: Date): Promise<{ latest?: RegistryImport; days?: number; stale: boolean }>;
+}
+
+export function createDncService(deps: {
+  store: ComplianceStore;
+  admins: AdminService;
+  defaultCountry: string;
+  clock: () => Date;
+}): DncService {
+  const e164 = (raw: string) => {
+    const parsed = parsePhone(raw, deps.defaultCountry);
+    if (!parsed.ok) throw new UserError(`"${raw.trim()}" is not a phone number: ${parsed.reason}.`, { field: "phone" });
+    return parsed.e164;
+  };
+  const masked = (phone: string) => `***${phone.slice(-4)}`;
+  return {
+    async add(ws, rawPhone, source, by, reason) {
+      const phone = e164(rawPhone);
+      return deps.store.add(ws, { phone, source, reason: reason?.trim() || null, addedBy: by }, deps.clock(), {
+        actor: by,
+        action: "dnc.added",
+        detail: JSON.stringify({ phone: masked(phone), source, reason: reason?.trim() || undefined }),
+      });
+    },
+    async remove(ws, rawPhone, by, reason) {
+      if (!(await deps.admins.isAdmin(ws, by))) {
+        throw new UserError("Only Leadline admins can take a number off the do-not-call list.", { code: "forbidden" });
+      }
+      const why = reason.trim();
+      if (why.length < 3) {
+        throw new UserError(
+          "Say why the number comes off the list, e.g. `/dnc remove (212) 555-0182 added by mistake`.",
+          {
+            code: "reason_required",
+          },
+        );
+      }
+      const phone = e164(rawPhone);
+      const removed = await deps.store.remove(ws, phone, {
+        actor: by,
+        action: "dnc.removed",
+        detail: JSON.stringify({ phone: masked(phone), reason: why }),
+      });
+      if (!removed) throw new UserError(`${phone} is not on the do-not-call list.`, { code: "not_listed" });
+      return removed;
+    },
+    async check(ws, rawPhone) {
+      const phone = e164(rawPhone);
+      return { phone, entry: await deps.store.listed(ws, phone) };
+    },
+    listedAmong: (ws, phones) => deps.store.listedAmong(ws, phones),
+    async registryAge(ws, now) {
+      const latest = await deps.store.latestImport(ws);
+      if (!latest) return { stale: false };
+      const days = Math.floor((now.getTime() - latest.fetchedAt.getTime()) / 86_400_000);
+      return { latest, days, stale: days > REGISTRY_MAX_AGE_DAYS };
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// The real Leadline in a process of its own, for tests that run several instances on one database
+// (test/integration/instances.test.ts). Configured like `npm start` (environment variables) but
+// without .env; test timings come as JSON in LEADLINE_TEST_OPTIONS (createLeadline's options:
+// pollDelaysMs, priceDelaysMs, sweepIntervalMs, twilioTimeoutMs…, and callingTime for calling hours). Prints `LEADLINE_PORT=<port>` on
+// stdout once it listens; logs go to stderr. SIGTERM stops it gracefully (exit 0), as main.ts does.
+import { createLeadline, type LeadlineOptions } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/lib/log.js";
+
+const config = loadConfig(process.env);
+const log = createLogger(config.LOG_LEVEL, process.stderr);
+process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled promise rejection (recovered)"));
+
+// Everything JSON can carry passes through as is; `callingTime` (ISO) becomes the calling-hours clock.
+const { callingTime, ...options } = JSON.parse(process.env.LEADLINE_TEST_OPTIONS ?? "{}") as LeadlineOptions & {
+  callingTime?: string;
+};
+const leadline = await createLeadline(config, {
+  ...options,
+  ...(callingTime ? { callingClock: () => new Date(callingTime) } : {}),
+  log,
+  host: "127.0.0.1",
+});
+const port = await leadline.start();
+process.stdout.write(`LEADLINE_PORT=${port}\n`);
+
+process.once("SIGTERM", () => {
+  leadline.stop().then(
+    () => process.exit(0),
+    (error) => {
+      log.error({ err: error }, "shutdown failed");
+      process.exit(1);
+    },
+  );
+});

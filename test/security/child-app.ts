@@ -1,0 +1,283 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHmac, randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startTestApp, type TestApp } from "../helpers/app.js";
+import type { FakeSlack } from "../helpers/fake-slack.js";
+import type { FakeTwilio } from "../helpers/fake-twilio.js";
+
+// Leadline as production runs it: `node --import tsx src/main.ts` in its own process, so a crash is
+// a dead process (an exit code), not a failed promise inside the test runner.
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const CHILD_SIGNING_SECRET = "child-signing-secret-0123456789abcdef";
+export const CHILD_LEADS_TOKEN = "child-leads-api-token-0123456789";
+export const CHILD_PUBLIC = "https://leadline.example.com";
+
+export interface ChildApp {
+  child: ChildProcess;
+  port: number;
+  url: string;
+  dir: string;
+  databaseFile: string;
+  env: Record<string, string>;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** What the process wrote to stderr alone. */
+  stderr(): string;
+  alive(): boolean;
+  /** Fails with the process's output when it is no longer running. */
+  assertAlive(what: string): void;
+  healthz(timeoutMs?: number): Promise<number>;
+  /** Resident memory of the process, from /proc/<pid>/status (VmRSS), in MB. */
+  rssMb(): number;
+  /** Sends a signal and waits for the exit; returns the exit code (null when killed by a signal). */
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Kills the process (if still running) and removes the temporary folder unless it was given. */
+  stop(): Promise<void>;
+}
+
+export interface ChildOptions {
+  slack: FakeSlack;
+  twilioUrl?: string;
+  env?: Record<string, string | undefined>;
+  /** Extra modules preloaded with --import (after tsx). */
+  imports?: string[];
+  /** Reuse a folder (and its database) instead of a new temporary one. */
+  dir?: string;
+  /** APP_ENCRYPTION_KEY (base64); random when not given. */
+  key?: string;
+  /** Wait for /healthz to answer 200 before returning (default true). */
+  waitHealthy?: boolean;
+}
+
+/** A port nobody listens on right now (the child binds it a moment later). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export function childEnv(options: {
+  slack: FakeSlack;
+  twilioUrl?: string;
+  port: number;
+  databaseFile: string;
+  key?: string;
+  extra?: Record<string, string | undefined>;
+}): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    NODE_ENV: "test",
+    PORT: String(options.port),
+    SLACK_BOT_TOKEN: "xoxb-child-token",
+    SLACK_SIGNING_SECRET: CHILD_SIGNING_SECRET,
+    SLACK_API_URL: options.slack.apiUrl,
+    DATABASE_URL: `file:${options.databaseFile}`,
+    APP_ENCRYPTION_KEY: options.key ?? randomBytes(32).toString("base64"),
+    PUBLIC_BASE_URL: CHILD_PUBLIC,
+    LEADS_API_TOKEN: CHILD_LEADS_TOKEN,
+    LOG_LEVEL: "info",
+  };
+  if (options.twilioUrl) env.TWILIO_API_URL = options.twilioUrl;
+  if (process.env.TMPDIR) env.TMPDIR = process.env.TMPDIR;
+  for (const [name, value] of Object.entries(options.extra ?? {})) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return env;
+}
+
+export async function startChildApp(options: ChildOptions): Promise<ChildApp> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "leadline-security-"));
+  const databaseFile = join(dir, "leadline.db");
+  const port = await freePort();
+  const env = childEnv({
+    slack: options.slack,
+    twilioUrl: options.twilioUrl,
+    port,
+    databaseFile,
+    key: options.key,
+    extra: options.env,
+  });
+  const args = ["--import", "tsx", ...(options.imports ?? []).flatMap((m) => ["--import", m]), "src/main.ts"];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk) => {
+    output += String(chunk);
+  });
+  child.stderr!.on("data", (chunk) => {
+    output += String(chunk);
+    stderr += String(chunk);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const alive = () => child.exitCode === null && child.signalCode === null;
+
+  const app: ChildApp = {
+    child,
+    port,
+    url,
+    dir,
+    databaseFile,
+    env,
+    output: () => output,
+    stderr: () => stderr,
+    alive,
+    assertAlive(what) {
+      if (!alive()) {
+        throw new Error(
+          `Leadline died (exit ${child.exitCode}, signal ${child.signalCode}) after: ${what}\n--- its output ---\n${output.slice(-8000)}`,
+        );
+      }
+    },
+    async healthz(timeoutMs = 5_000) {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+      await res.arrayBuffer();
+      return res.status;
+    },
+    rssMb() {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
+      return kb / 1024;
+    },
+    async kill(signal = "SIGTERM") {
+      if (!alive()) return child.exitCode;
+      child.kill(signal);
+      return (await exited).code;
+    },
+    exited,
+    async stop() {
+      if (alive()) {
+        child.kill("SIGKILL");
+        await exited;
+      }
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+
+  if (options.waitHealthy ?? true) {
+    const deadline = Date.now() + 25_000;
+    for (;;) {
+      if (!alive()) {
+        await app.stop();
+        app.assertAlive("start-up");
+      }
+      const status = await app.healthz(1_000).catch(() => 0);
+      if (status === 200) break;
+      if (Date.now() > deadline) {
+        await app.stop();
+        throw new Error(`Leadline did not become healthy in 25 s; /healthz ${status}\n${output.slice(-4000)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return app;
+}
+
+export interface RawAnswer {
+  /** The status code of the first response, or undefined when the server closed without one. */
+  status?: number;
+  /** Everything the server sent. */
+  text: string;
+  /** Whether the server closed the connection (rather than the wait running out). */
+  closed: boolean;
+}
+
+/** The first final (non-1xx) response in what a server sent: its status and whether it is complete. */
+function finalResponse(text: string): { status?: number; complete: boolean } {
+  let rest = text;
+  for (;;) {
+    const head = rest.indexOf("\r\n\r\n");
+    const status = /^HTTP\/1\.[01] (\d{3})/.exec(rest)?.[1];
+    if (!status || head < 0) return { status: status ? Number(status) : undefined, complete: false };
+    if (status.startsWith("1")) {
+      rest = rest.slice(head + 4);
+      continue;
+    }
+    const length = /\r\ncontent-length: *(\d+)/i.exec(rest.slice(0, head))?.[1];
+    return {
+      status: Number(status),
+      complete: length === undefined ? /^HTTP\/1\.[01] (204|304)/.test(rest) : rest.length >= head + 4 + Number(length),
+    };
+  }
+}
+
+/**
+ * Sends bytes as they are over a fresh TCP connection, half-closes it (unless `end` is false) and
+ * reads what comes back until the server closes, the answer is complete, or `waitMs` passes.
+ */
+export function rawRequest(
+  port: number,
+  bytes: Buffer | string,
+  { waitMs = 2_000, end = true }: { waitMs?: number; end?: boolean } = {},
+): Promise<RawAnswer> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const chunks: Buffer[] = [];
+    let done = false;
+    let settle: NodeJS.Timeout | undefined;
+    const finish = (closed: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      clearTimeout(settle);
+      socket.destroy();
+      const text = Buffer.concat(chunks).toString("latin1");
+      resolve({ status: finalResponse(text).status, text, closed });
+    };
+    const timer = setTimeout(() => finish(false), waitMs);
+    socket.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      const answer = finalResponse(Buffer.concat(chunks).toString("latin1"));
+      if (answer.complete) finish(false);
+      // A head without a length we can count (an answer to HEAD): give its body a moment, then stop.
+      else if (answer.status !== undefined) {
+        clearTimeout(settle);
+        settle = setTimeout(() => finish(false), 150);
+      }
+    });
+    socket.on("error", () => finish(true));
+    socket.on("close", () => finish(true));
+    socket.connect(port, "127.0.0.1", () => {
+      // Half-closed, so a server waiting for more of a body finds out there is none; or left open.
+      if (end) socket.end(bytes);
+      else socket.write(bytes);
+    });
+  });
+}
+
+/**
+ * Writes what a child needs into `dir`'s database before it starts (Twilio settings, leads), through
+ * the app's own services in this process, under the key the child will be given.
+ */
+export async function seedDatabase(
+  options: { dir: string; key: string; slack: FakeSlack; twilio: FakeTwilio },
+  seed: (t: TestApp) => Promise<void>,
+): Promise<void> {
+  const t = await startTestApp({
+    dir: options.dir,
+    slack: options.slack,
+    twilio: options.twilio,
+    env: { APP_ENCRYPTION_KEY: options.key, LOG_LEVEL: "silent" },
+  });
+  try {
+    await seed(t);
+  } finally {
+    await t.stop();
+  }
+}
+
+/** Slack's v0 signature over any timestamp text (the helpers' signer takes a number). */
+export function signSlack(secret: string, timestamp: string, body: string | Buffer): string {
+  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:`).update(body).digest("hex")}`;
+}

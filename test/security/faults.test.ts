@@ -1,0 +1,494 @@
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ids, leadFields } from "../../src/lib/ids.js";
+import { CHANNEL, eventually, startTestApp, type TestApp } from "../helpers/app.js";
+import { forCall, reference } from "../helpers/callbacks.js";
+import type { FakeAccount } from "../helpers/fake-twilio.js";
+import { buttonClick, viewSubmission } from "../helpers/payloads.js";
+import { addLead, backgroundWorkDone, saveTwilioSettings, writeCallRow, writeNoteInTransaction } from "./seams.js";
+
+// Issue item 6: faults must not lose, block or double a call. A full disk, Twilio answering 5xx,
+// a crash between writing the call and Twilio's answer, a lost final callback, a double timeout,
+// and another process holding the database.
+
+const PUBLIC = "https://leadline.example.com";
+const AGENT = "U0MARIA01";
+const OTHER = "U0SAM0001";
+const FROM = "+15005550006";
+const JANE = "+12125550182";
+const CARD_TS = "1760000000.000100";
+
+/** Rejects when `work` takes longer than `ms`: a hang is a failure with a name, not a test timeout. */
+async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What one app needs for calls: a Twilio account with our number, the settings, and Jane. */
+async function prepare(t: TestApp): Promise<{ account: FakeAccount; leadId: number }> {
+  const account = t.twilio.addAccount({ numbers: [FROM] });
+  await saveTwilioSettings(t, {
+    accountSid: account.sid,
+    authToken: account.token,
+    phoneNumber: FROM,
+    agentPhone: "+12125550199",
+  });
+  const lead = await addLead(t, "Jane Doe", JANE);
+  return { account, leadId: lead.id };
+}
+
+const clickOf = (t: TestApp, leadId: number, user = AGENT, action: string = ids.call.simpleAction) =>
+  t.interact(
+    buttonClick({
+      userId: user,
+      actionId: action,
+      value: String(leadId),
+      channel: CHANNEL,
+      messageTs: CARD_TS,
+      responseUrl: t.slack.responseUrl(),
+    }),
+  );
+const toldOf = (t: TestApp) => t.slack.responses.map((r) => String(r.body.text ?? ""));
+const simCallsTo = (t: TestApp, to: string) => [...t.twilio.sim.calls.values()].filter((c) => c.to === to);
+
+/** A clock the test moves forward (the sweep only looks at calls old or quiet enough). */
+function movableClock() {
+  let offset = 0;
+  return {
+    clock: () => new Date(Date.now() + offset),
+    forward(ms: number) {
+      offset += ms;
+    },
+  };
+}
+
+describe("a full disk", () => {
+  let mountDir = "";
+  let mountError: string | undefined;
+
+  beforeAll(() => {
+    mountDir = mkdtempSync(join(tmpdir(), "leadline-full-"));
+    try {
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=3m", "tmpfs", mountDir], { stdio: "pipe" });
+    } catch (error) {
+      mountError = String((error as { stderr?: Buffer }).stderr ?? error).trim();
+    }
+  });
+  afterAll(() => {
+    if (!mountError) execFileSync("umount", [mountDir], { stdio: "pipe" });
+    rmSync(mountDir, { recursive: true, force: true });
+  });
+
+  it("fails writes clearly, keeps answering, reports cannot-write, and writes again once there is room", async (ctx) => {
+    if (mountError) {
+      ctx.skip(`needs a 3 MB tmpfs to fill, and mount failed here: ${mountError}`);
+      return;
+    }
+    // Room we can give back later: a file on the same small disk, written before the database.
+    const filler = join(mountDir, "filler.bin");
+    writeFileSync(filler, Buffer.alloc(512 * 1024, 1));
+    const t = await startTestApp({ dir: mountDir, env: { PUBLIC_BASE_URL: PUBLIC } });
+    try {
+      const { leadId } = await prepare(t);
+      // Big notes until one does not fit, then smaller ones, until not even a one-page write fits.
+      let failure: unknown;
+      for (const size of [256 * 1024, 32 * 1024, 4 * 1024, 100]) {
+        failure = undefined;
+        for (let i = 0; i < 60 && failure === undefined; i += 1) {
+          await within(
+            5_000,
+            `filling write of ${size} bytes`,
+            writeNoteInTransaction(t, leadId, "filler", "n".repeat(size)),
+          ).catch((error: unknown) => {
+            failure = error;
+          });
+        }
+      }
+      expect(failure, "no write failed on a full 3 MB disk").toBeDefined();
+      expect(String((failure as Error).message)).not.toMatch(/did not finish/);
+      expect(`${(failure as Error).message} ${JSON.stringify(failure)}`).toMatch(/full|SQLITE_FULL/i);
+
+      // While the disk is full every request answers: health says so, reads work, a click dials nothing.
+      const health = await within(5_000, "/healthz on a full disk", fetch(`${t.url}/healthz`));
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ ok: false, database: "cannot-write" });
+      const started = Date.now();
+      const search = await within(3_000, "/lead on a full disk", t.command("/lead", "jane"));
+      expect(JSON.stringify(await search.json())).toContain("Jane Doe");
+      expect(Date.now() - started).toBeLessThan(3_000);
+      const clickStarted = Date.now();
+      expect((await within(3_000, "a click on a full disk", clickOf(t, leadId))).status).toBe(200);
+      expect(Date.now() - clickStarted).toBeLessThan(3_000);
+      const told = await eventually(() => toldOf(t)[0], "the clicker told", 5_000);
+      expect(told).toMatch(/Something went wrong on Leadline's side|database/);
+      expect(t.twilio.creates()).toHaveLength(0);
+
+      // Room again: the next transaction completes (it does not wait for a lock the failed one kept).
+      rmSync(filler);
+      const freed = Date.now();
+      const note = await within(
+        5_000,
+        "the first transaction after freeing space",
+        writeNoteInTransaction(t, leadId, "after", "room again"),
+      );
+      expect(note.body).toBe("room again");
+      expect(Date.now() - freed).toBeLessThan(5_000);
+      // The app's own writes work again too: a call is placed, and /healthz answers.
+      await within(5_000, "a click after freeing space", clickOf(t, leadId));
+      await eventually(() => t.twilio.creates().length === 1, "the call placed", 5_000);
+      const after = await within(5_000, "/healthz after freeing space", fetch(`${t.url}/healthz`));
+      expect([200, 503]).toContain(after.status);
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe("Twilio answering Calls create with a 5xx", () => {
+  let t: TestApp;
+  let leadId: number;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { PUBLIC_BASE_URL: PUBLIC } });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+  const reset = async () => {
+    await backgroundWorkDone(t);
+    t.twilio.requests.length = 0;
+    t.slack.responses.length = 0;
+    t.slack.calls.length = 0;
+    t.twilio.sim.calls.clear();
+    await t.app.deps.db.call.deleteMany();
+    await t.app.deps.db.lead.deleteMany();
+    ({ leadId } = await prepare(t));
+  };
+
+  it.each([500, 502])(
+    "%s that placed the call: one call, adopted, and the next click hears Already calling",
+    async (status) => {
+      await reset();
+      t.twilio.sim.faults.failNextCreates = { status, count: 1, placesCall: true };
+      await clickOf(t, leadId);
+      const row = await eventually(async () => {
+        const call = await t.app.deps.db.call.findFirst({ where: { leadId } });
+        return call?.twilioSid ? call : undefined;
+      }, "the call adopted");
+      const onTwilio = simCallsTo(t, JANE);
+      expect(onTwilio).toHaveLength(1);
+      expect(row).toMatchObject({ twilioSid: onTwilio[0]!.sid, activeLeadId: leadId, status: "queued" });
+      const line = await eventually(
+        () => t.slack.callsTo("chat.postMessage").find((c) => JSON.stringify(c.args.blocks).includes(row.twilioSid!)),
+        "the line with the SID",
+      );
+      expect(String(line.args.text)).toContain("is calling *Jane Doe*");
+      await clickOf(t, leadId, OTHER);
+      await eventually(() => toldOf(t).some((x) => x.includes("Already calling *Jane Doe*")), "Already calling");
+      expect(t.twilio.creates()).toHaveLength(1);
+      expect(simCallsTo(t, JANE)).toHaveLength(1);
+    },
+  );
+
+  it.each([500, 502])(
+    "%s that placed nothing: the row is failed, the clicker told nothing was dialled, never re-dialled",
+    async (status) => {
+      await reset();
+      t.twilio.sim.faults.failNextCreates = { status, count: 1, placesCall: false };
+      await clickOf(t, leadId);
+      const told = await eventually(
+        () => toldOf(t).find((x) => x.includes("nothing was dialed")),
+        "the clicker told nothing was dialled",
+      );
+      expect(told).toContain("has no record of a call to Jane Doe");
+      const row = await t.app.deps.db.call.findFirstOrThrow({ where: { leadId } });
+      expect(row).toMatchObject({ status: "failed", twilioSid: null, activeLeadId: null });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(t.twilio.creates()).toHaveLength(1);
+      expect(simCallsTo(t, JANE)).toHaveLength(0);
+      // The lead is free: a new click places exactly one call.
+      await clickOf(t, leadId);
+      await eventually(() => simCallsTo(t, JANE).length === 1, "a new call");
+      expect(t.twilio.creates()).toHaveLength(2);
+    },
+  );
+});
+
+describe("a row left dialing by a crash", () => {
+  let t: TestApp;
+  let account: FakeAccount;
+  let leadId: number;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { PUBLIC_BASE_URL: PUBLIC } });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+  const reset = async () => {
+    await backgroundWorkDone(t);
+    t.twilio.requests.length = 0;
+    t.slack.responses.length = 0;
+    t.slack.calls.length = 0;
+    t.twilio.sim.calls.clear();
+    await t.app.deps.db.call.deleteMany();
+    await t.app.deps.db.lead.deleteMany();
+    ({ account, leadId } = await prepare(t));
+  };
+  /** What Leadline wrote before asking Twilio, a minute before it was killed. */
+  const crashedRow = () =>
+    writeCallRow(t, {
+      leadId,
+      activeLeadId: leadId,
+      mode: "simple",
+      fromNumber: FROM,
+      toNumber: JANE,
+      status: "dialing",
+      placedBy: AGENT,
+      slackChannel: CHANNEL,
+      slackThreadTs: CARD_TS,
+      createdAt: new Date(Date.now() - 60_000),
+    });
+
+  it("with the call on Twilio's side: the restart adopts its SID, holds the lead until it ends, posts the line", async () => {
+    await reset();
+    const row = await crashedRow();
+    // The call Twilio did place, created through Twilio's REST API with the account's credentials.
+    const created = await fetch(`${t.twilio.url}/2010-04-01/Accounts/${account.sid}/Calls.json`, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${Buffer.from(`${account.sid}:${account.token}`).toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({ To: JANE, From: FROM, Twiml: "<Response><Say>Hello</Say></Response>" }).toString(),
+    });
+    expect(created.status).toBe(201);
+    const sid = ((await created.json()) as { sid: string }).sid;
+    t.twilio.requests.length = 0;
+
+    await t.restart();
+    const adopted = await eventually(async () => {
+      const call = await t.app.deps.db.call.findUniqueOrThrow({ where: { id: row.id } });
+      return call.twilioSid ? call : undefined;
+    }, "the row adopted");
+    expect(adopted).toMatchObject({ twilioSid: sid, status: "queued", activeLeadId: leadId });
+    const line = await eventually(
+      () => t.slack.callsTo("chat.postMessage").find((c) => JSON.stringify(c.args.blocks).includes(sid)),
+      "the line in the channel",
+    );
+    expect(String(line.args.text)).toMatch(/^:telephone_receiver: <@U0MARIA01> is calling \*Jane Doe\*/);
+    expect(line.args.channel).toBe(CHANNEL);
+    expect(t.twilio.creates()).toHaveLength(0);
+
+    // The lead stays guarded while the call lives…
+    await clickOf(t, leadId, OTHER);
+    await eventually(() => toldOf(t).some((x) => x.includes("Already calling *Jane Doe*")), "Already calling");
+    expect(t.twilio.creates()).toHaveLength(0);
+    // …and is free once it ends.
+    const ref = { sid, accountSid: account.sid, to: JANE, from: FROM };
+    expect((await t.signedTwilio("/twilio/status", forCall(reference.completedHuman, ref), account.token)).status).toBe(
+      204,
+    );
+    await eventually(
+      async () => (await t.app.deps.db.call.findUniqueOrThrow({ where: { id: row.id } })).activeLeadId === null,
+      "the guard released",
+    );
+    await clickOf(t, leadId, OTHER);
+    await eventually(() => t.twilio.creates().length === 1, "a new call after the end");
+  });
+
+  it("with no call on Twilio's side: the restart marks it failed and the lead can be called again", async () => {
+    await reset();
+    const row = await crashedRow();
+    await t.restart();
+    const settled = await eventually(async () => {
+      const call = await t.app.deps.db.call.findUniqueOrThrow({ where: { id: row.id } });
+      return call.status === "failed" ? call : undefined;
+    }, "the row settled");
+    expect(settled).toMatchObject({ twilioSid: null, activeLeadId: null });
+    expect(settled.errorMessage).toMatch(/no record of the call/);
+    expect(t.twilio.creates()).toHaveLength(0);
+    await clickOf(t, leadId);
+    await eventually(() => t.twilio.creates().length === 1, "the lead called again");
+    expect(simCallsTo(t, JANE)).toHaveLength(1);
+  });
+});
+
+describe("a lost final callback", () => {
+  it("the sweep asks Twilio about a quiet call and ends it with its outcome note", async () => {
+    const time = movableClock();
+    const t = await startTestApp({ env: { PUBLIC_BASE_URL: PUBLIC }, clock: time.clock, sweepIntervalMs: 200 });
+    try {
+      const { account, leadId } = await prepare(t);
+      await clickOf(t, leadId);
+      const call = await eventually(async () => {
+        const row = await t.app.deps.db.call.findFirst({ where: { leadId } });
+        return row?.twilioSid && row.slackTs ? row : undefined;
+      }, "the call placed");
+      const ref = { sid: call.twilioSid!, accountSid: account.sid, to: JANE, from: FROM };
+      const answered = forCall(reference.initiated, ref, {
+        CallStatus: "in-progress",
+        SequenceNumber: "2",
+        AnsweredBy: "human",
+      });
+      expect((await t.signedTwilio("/twilio/status", answered, account.token)).status).toBe(204);
+      // Twilio's call ends; its completed callback never arrives.
+      const onTwilio = t.twilio.sim.resource(call.twilioSid!)!;
+      onTwilio.status = "completed";
+      onTwilio.duration = "42";
+      onTwilio.answered_by = "human";
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect((await t.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } })).status).toBe("in-progress");
+      // Three quiet minutes later, the sweep asks.
+      time.forward(4 * 60_000);
+      const ended = await eventually(async () => {
+        const row = await t.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } });
+        return row.status === "completed" ? row : undefined;
+      }, "the sweep to end the call");
+      expect(ended).toMatchObject({ durationSec: 42, answeredBy: "human", activeLeadId: null });
+      const fetched = t.twilio.requests.filter(
+        (r) => r.method === "GET" && r.path.endsWith(`/Calls/${call.twilioSid}.json`),
+      );
+      expect(fetched.length).toBeGreaterThanOrEqual(1);
+      const notes = await t.app.deps.db.note.findMany({ where: { leadId }, orderBy: { id: "asc" } });
+      expect(notes.map((n) => n.body).filter((b) => b.startsWith("[Call Completed]"))).toEqual([
+        `[Call Completed] 42s, answered by human - Call SID: ${call.twilioSid}`,
+      ]);
+      await eventually(
+        () =>
+          String(t.slack.callsTo("chat.update").at(-1)?.args.text ?? "").endsWith(
+            "· completed (42s, answered by a person)",
+          ),
+        "the line edited to completed",
+      );
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe("Calls create and the lookup both timing out", () => {
+  it("the clicker is told it will be settled; the sweep settles it once Twilio answers lookups again", async () => {
+    const time = movableClock();
+    const t = await startTestApp({
+      env: { PUBLIC_BASE_URL: PUBLIC },
+      clock: time.clock,
+      sweepIntervalMs: 200,
+      twilioTimeoutMs: 300,
+    });
+    try {
+      const { leadId } = await prepare(t);
+      t.twilio.delays.set("createCall", 1_500);
+      t.twilio.delays.set("listCalls", 1_500);
+      await clickOf(t, leadId);
+      const told = await eventually(
+        () => toldOf(t).find((x) => x.includes("could not confirm")),
+        "the clicker told",
+        10_000,
+      );
+      expect(told).toContain(
+        "Twilio did not answer, and Leadline could not confirm whether the call to Jane Doe was placed. It will not re-dial; Leadline keeps asking Twilio and the call's status will be settled within a few minutes.",
+      );
+      const unsure = await t.app.deps.db.call.findFirstOrThrow({ where: { leadId } });
+      expect(unsure).toMatchObject({ status: "unknown", twilioSid: null, activeLeadId: leadId });
+      // Nobody re-dials blindly meanwhile.
+      await clickOf(t, leadId, OTHER);
+      await eventually(() => toldOf(t).some((x) => x.includes("Already calling *Jane Doe*")), "Already calling");
+      expect(t.twilio.creates()).toHaveLength(1);
+
+      // Twilio answers lookups again; a minute on, the sweep settles the row with the call Twilio placed.
+      t.twilio.delays.clear();
+      time.forward(60_000);
+      const settled = await eventually(async () => {
+        const row = await t.app.deps.db.call.findUniqueOrThrow({ where: { id: unsure.id } });
+        return row.twilioSid ? row : undefined;
+      }, "the sweep to settle the call");
+      const onTwilio = simCallsTo(t, JANE);
+      expect(onTwilio).toHaveLength(1);
+      expect(settled).toMatchObject({ twilioSid: onTwilio[0]!.sid, status: "queued", activeLeadId: leadId });
+      await eventually(
+        () =>
+          t.slack.callsTo("chat.postMessage").find((c) => JSON.stringify(c.args.blocks).includes(settled.twilioSid!)),
+        "the line posted",
+      );
+      expect(t.twilio.creates()).toHaveLength(1);
+    } finally {
+      await t.stop();
+    }
+  }, 30_000);
+});
+
+describe("another process holding the database for 8 s", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it("/lead answers with the result within 3 s, and Add note says the database is busy and saves nothing", async () => {
+    const { leadId } = await prepare(t);
+    // The note form, opened before the lock.
+    await t.interact(
+      buttonClick({
+        userId: AGENT,
+        actionId: ids.lead.noteAction,
+        value: String(leadId),
+        channel: CHANNEL,
+        responseUrl: t.slack.responseUrl(),
+        ephemeral: true,
+      }),
+    );
+    const form = await eventually(() => t.slack.callsTo("views.open").at(-1), "the note form");
+    const notesBefore = await t.app.deps.db.note.count({ where: { leadId } });
+
+    const holder = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const db = new (require("better-sqlite3"))(process.argv[1]); db.exec("BEGIN IMMEDIATE");
+         console.log("locked"); setTimeout(() => { db.exec("COMMIT"); db.close(); }, 8000);`,
+        t.databaseFile,
+      ],
+      { cwd: process.cwd() },
+    );
+    const released = new Promise((resolve) => holder.once("exit", resolve));
+    try {
+      await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
+      const searchStarted = Date.now();
+      const search = await t.command("/lead", "jane");
+      expect(Date.now() - searchStarted).toBeLessThan(3_000);
+      const found = JSON.stringify(await search.json());
+      expect(found).toContain("Jane Doe");
+      expect(found).not.toContain("Working on it");
+
+      const submitStarted = Date.now();
+      const saved = await t.interact(
+        viewSubmission(form.args.view as Record<string, unknown>, AGENT, {
+          [leadFields.note]: "Wants a Saturday showing",
+        }),
+      );
+      expect(Date.now() - submitStarted).toBeLessThan(3_000);
+      const answer = (await saved.json()) as { response_action: string; errors: Record<string, string> };
+      expect(answer.response_action).toBe("errors");
+      expect(answer.errors[leadFields.note]).toMatch(/database is busy.*nothing was saved/);
+    } finally {
+      holder.kill("SIGKILL");
+      await released;
+    }
+    // Released: the note was not saved late either.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await t.app.deps.db.note.count({ where: { leadId } })).toBe(notesBefore);
+    const notes = await t.app.deps.db.note.findMany({ where: { leadId } });
+    expect(notes.map((n) => n.body)).not.toContain("Wants a Saturday showing");
+  }, 20_000);
+});
