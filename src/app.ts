@@ -171,7 +171,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
 
   const router = createRouter();
   eventsReceiver?.register(router);
-  if (oauth) registerSlackOAuth(router, deps, config);
+  if (oauth) registerSlackOAuth(router, deps, config, slackLog);
   registerRoutes(router, deps, { slackReachable: () => slackHealth.reachable(), softphone: options.softphone });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

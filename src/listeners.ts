@@ -1,4 +1,5 @@
 import type { App } from "@slack/bolt";
+import { ErrorCode } from "@slack/bolt";
 import { registerCallLeadCommand } from "./commands/call-lead.js";
 import { registerDncCommand } from "./commands/dnc.js";
 import { registerLeadCommand } from "./commands/lead.js";
@@ -20,6 +21,11 @@ export function registerSlackListeners(app: App, deps: Deps): void {
   registerCallInteractions(app, deps);
   registerWorkspaceEvents(app, deps);
   app.error(async (error) => {
+    // A request from a workspace that is not (or no longer) installed: expected, and refused.
+    if ((error as { code?: string }).code === ErrorCode.AuthorizationError) {
+      deps.log.info({ err: error }, "refused a Slack request from a workspace that is not installed");
+      return;
+    }
     deps.log.error({ err: error }, "unhandled Slack listener error");
   });
 }

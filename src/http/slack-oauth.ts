@@ -1,3 +1,4 @@
+import type { Logger } from "@slack/logger";
 import { type Installation, type InstallationQuery, InstallProvider } from "@slack/oauth";
 import type { Config } from "../config.js";
 import type { Deps } from "../deps.js";
@@ -12,8 +13,10 @@ export const BOT_SCOPES = ["commands", "chat:write", "users:read", "files:write"
  * in a cookie (no server memory, so any instance can finish an install another one started); the
  * installation goes into Leadline's own database, its tokens encrypted.
  */
-export function registerSlackOAuth(router: Router, deps: Deps, config: Config): void {
+export function registerSlackOAuth(router: Router, deps: Deps, config: Config, logger: Logger): void {
   const installer = new InstallProvider({
+    // Its errors go to Leadline's JSON logs, at LOG_LEVEL.
+    logger,
     clientId: config.SLACK_CLIENT_ID!,
     clientSecret: config.SLACK_CLIENT_SECRET!,
     stateSecret: config.SLACK_STATE_SECRET!,

@@ -1,6 +1,5 @@
-import type { App } from "@slack/bolt";
+import type { App, Context } from "@slack/bolt";
 import type { Deps } from "../deps.js";
-import { workspaceOf } from "./scope.js";
 
 /**
  * Slack says the app was uninstalled, or its tokens were revoked: the workspace's tokens are
@@ -8,12 +7,22 @@ import { workspaceOf } from "./scope.js";
  * stays until an admin removes it (npm run workspace:remove) or the app is installed again.
  */
 export function registerWorkspaceEvents(app: App, deps: Deps): void {
+  // Bolt skips authorize() for exactly these two events (the token is gone already), so the workspace
+  // is found from the team and enterprise the event names; an unknown team is ignored.
+  const workspaceNamed = (context: Context) =>
+    deps.workspaces.idFor({
+      teamId: context.teamId,
+      enterpriseId: context.enterpriseId,
+      isEnterpriseInstall: context.isEnterpriseInstall,
+    });
   app.event("app_uninstalled", async ({ context }) => {
-    await deps.workspaces.uninstall(workspaceOf(context), "app_uninstalled");
+    const ws = await workspaceNamed(context);
+    if (ws !== undefined) await deps.workspaces.uninstall(ws, "app_uninstalled");
   });
   app.event("tokens_revoked", async ({ event, context }) => {
     // Only the bot token matters to Leadline; a user token revoked alone changes nothing.
     const bots = (event as { tokens?: { bot?: string[] } }).tokens?.bot ?? [];
-    if (bots.length > 0) await deps.workspaces.uninstall(workspaceOf(context), "tokens_revoked");
+    const ws = bots.length > 0 ? await workspaceNamed(context) : undefined;
+    if (ws !== undefined) await deps.workspaces.uninstall(ws, "tokens_revoked");
   });
 }

@@ -66,6 +66,9 @@ describe("/twilio-setup", () => {
       "Voicemail message",
       "Record calls",
       "Leads channel",
+      "Team calling window",
+      "Team calling days",
+      "Countries the team calls",
     ]);
     // Slack writes "(optional)" after an optional input's label itself; a label of ours never does.
     expect(blocks.map((b) => b.label?.text).filter((label) => label?.includes("optional"))).toEqual([]);

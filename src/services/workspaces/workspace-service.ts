@@ -41,6 +41,11 @@ export interface Workspaces {
     enterpriseId?: string;
     isEnterpriseInstall?: boolean;
   }): Promise<ActiveWorkspace | undefined>;
+  /**
+   * The workspace for a team/enterprise, installed or not, without touching its token: for the events
+   * Slack sends without authorization (app_uninstalled, tokens_revoked).
+   */
+  idFor(key: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean }): Promise<number | undefined>;
   /** The workspace's bot token for background work (refreshed first when it is about to expire). */
   botToken(ws: number): Promise<string | undefined>;
   /** Uninstalled workspaces get nothing: no webhooks, no lead API, no Slack requests. */
@@ -93,14 +98,23 @@ export function createWorkspaces(deps: {
 
   const refreshOnce = async (workspace: Workspace, refreshToken: string): Promise<string | undefined> => {
     const now = deps.clock();
-    if (
-      await deps.store.leaseRefresh(
+    let leased: boolean;
+    try {
+      leased = await deps.store.leaseRefresh(
         workspace.id,
         workspace.tokenVersion,
         now,
         new Date(now.getTime() + REFRESH_LEASE_MS),
-      )
-    ) {
+      );
+    } catch (error) {
+      // The current token is still valid for a while: a database hiccup here must not fail the request.
+      deps.log.warn(
+        { err: error, workspace: workspace.id },
+        "could not take the token refresh lease; using the current token",
+      );
+      return undefined;
+    }
+    if (leased) {
       try {
         const tokens = await deps.refresh!(refreshToken);
         if (await deps.store.writeTokens(workspace.id, workspace.tokenVersion, tokens)) {
@@ -131,6 +145,16 @@ export function createWorkspaces(deps: {
     async startSingle(key, facts) {
       single = await deps.store.claimSingle(key, facts);
       return single;
+    },
+    async idFor({ teamId, enterpriseId, isEnterpriseInstall }) {
+      if (deps.mode === "single") return single?.id;
+      const key = isEnterpriseInstall
+        ? { enterpriseId: enterpriseId ?? "", teamId: "" }
+        : { enterpriseId: enterpriseId ?? "", teamId: teamId ?? "" };
+      return (
+        (await deps.store.byKey(key)) ??
+        (enterpriseId && !isEnterpriseInstall ? await deps.store.byKey({ enterpriseId, teamId: "" }) : undefined)
+      )?.id;
     },
     async resolve({ teamId, enterpriseId, isEnterpriseInstall }) {
       if (deps.mode === "single") {
