@@ -23,6 +23,9 @@ export interface LeadlineOptions {
   clock?: Clock;
   /** The clock calling hours are judged by: the sandbox's "pretend it is" control, a fixed time in tests. */
   callingClock?: Clock;
+  /** Lease lengths for a call's poller and its line editor (tests shorten them). */
+  pollLeaseMs?: number;
+  lineLeaseMs?: number;
   log?: Logger;
   /** Twilio SDK request timeout; tests shorten it to exercise the reconcile path. */
   twilioTimeoutMs?: number;
@@ -106,6 +109,8 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     priceDelaysMs: options.priceDelaysMs,
     sweepIntervalMs: options.sweepIntervalMs,
     callingClock: options.callingClock,
+    pollLeaseMs: options.pollLeaseMs,
+    lineLeaseMs: options.lineLeaseMs,
   });
 
   // Single-workspace mode checks SLACK_BOT_TOKEN with auth.test; multi-workspace mode checks that

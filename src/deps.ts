@@ -82,6 +82,9 @@ interface ServiceInputs {
   pollDelaysMs?: number[];
   priceDelaysMs?: number[];
   sweepIntervalMs?: number;
+  /** Lease lengths (tests shorten them to watch an instance take over from a dead one). */
+  pollLeaseMs?: number;
+  lineLeaseMs?: number;
   /** The clock calling hours are judged by (see CallingLaw.now); the app clock by default. */
   callingClock?: Clock;
 }
@@ -142,7 +145,7 @@ export function createServices(inputs: ServiceInputs): Deps {
   const dnc = createDncService({ store: compliance, admins, defaultCountry: config.DEFAULT_COUNTRY, clock });
   const consents = createConsentService({ store: compliance, clock });
   const callStore = createCallStore(database);
-  const lines = createCallLines({ calls: callStore, messengers, clock, log });
+  const lines = createCallLines({ calls: callStore, messengers, clock, log, lockMs: inputs.lineLeaseMs });
   const browserPhone = createBrowserPhoneService({
     calls: callStore,
     leads,
@@ -170,6 +173,7 @@ export function createServices(inputs: ServiceInputs): Deps {
     clock,
     log,
     delaysMs: inputs.pollDelaysMs,
+    leaseMs: inputs.pollLeaseMs,
   });
   const calls = createCallService({
     calls: callStore,
@@ -201,6 +205,8 @@ export function createServices(inputs: ServiceInputs): Deps {
     clock,
     log,
     intervalMs: inputs.sweepIntervalMs,
+    leaseMs: inputs.pollLeaseMs,
+    resumePolling: config.PUBLIC_BASE_URL ? undefined : () => poller.resume(),
   });
   const voicemail = createVoicemail({ calls: callStore, leads, settings, twilioFor, notifier: lines, tasks, log });
   const menu = createKeyMenu({

@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import type { Deps } from "../deps.js";
 import { workspaceOf } from "../interactions/scope.js";
 import { isExpected } from "../lib/errors.js";
+import { REGISTRY_MAX_AGE_DAYS } from "../services/compliance/dnc-service.js";
 import { errorMessage } from "../views/errors.js";
 import {
   clearConfirmBlocks,
@@ -21,7 +22,11 @@ export function registerTwilioSetupCommand(app: App, deps: Deps): void {
     const text = command.text.trim().toLowerCase();
     const ws = workspaceOf(context);
     if (text === "status") {
-      const status = twilioStatusBlocks(await deps.settings.get(ws), await deps.settings.unreadable(ws));
+      const registry = await deps.dnc.registryAge(ws, deps.clock());
+      const status = twilioStatusBlocks(await deps.settings.get(ws), await deps.settings.unreadable(ws), {
+        ...registry,
+        maxDays: REGISTRY_MAX_AGE_DAYS,
+      });
       await ack({ response_type: "ephemeral", ...status });
       return;
     }

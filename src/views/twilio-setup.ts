@@ -182,9 +182,28 @@ export function twilioSetupDone(settings: TwilioSettings, changed: string[]): Mo
   };
 }
 
+/** The do-not-call registry's state for the status: the newest import, and whether it is too old. */
+export interface RegistryStatus {
+  latest?: { fetchedAt: Date; numbers: number };
+  days?: number;
+  stale: boolean;
+  maxDays: number;
+}
+
+function registryLine(registry: RegistryStatus | undefined): string {
+  if (!registry) return "";
+  if (!registry.latest)
+    return ":information_source: No national do-not-call registry import yet. US teams must scrub against the registry: `npm run dnc:import -- <file>` where Leadline runs.";
+  const when = `${registry.latest.fetchedAt.toISOString().slice(0, 10)} (${registry.days} days ago, ${registry.latest.numbers.toLocaleString("en-US")} numbers)`;
+  return registry.stale
+    ? `:warning: The do-not-call registry copy is from ${when}: older than ${registry.maxDays} days, which US law does not allow calling on. Download a fresh copy from the FTC and run \`npm run dnc:import -- <file>\`.`
+    : `:white_check_mark: Do-not-call registry copy from ${when}.`;
+}
+
 export function twilioStatusBlocks(
   settings: TwilioSettings,
   unreadable: SettingKey[] = [],
+  registry?: RegistryStatus,
 ): { text: string; blocks: KnownBlock[] } {
   const missingCalls = REQUIRED_FOR.any.filter((key) => !settings[key]).map((key) => TWILIO_SETTINGS[key].label);
   const missingBrowser = REQUIRED_FOR.browser.filter((key) => !settings[key]).map((key) => TWILIO_SETTINGS[key].label);
@@ -201,7 +220,8 @@ export function twilioStatusBlocks(
       : `:information_source: Browser calls are off. Missing: ${missingBrowser.join(", ")}.`,
     settings.agentPhone
       ? ""
-      : ":information_source: No agent phone: voice-bridge calls use each agent's own phone (`/call-lead settings`).",
+      : ":information_source: No team agent phone: live calls and voice bridges ring each agent's own phone (`/call-lead settings`).",
+    registryLine(registry),
   ].filter(Boolean);
   const summary = settingsSummary(settings);
   return {

@@ -1,8 +1,9 @@
 // The real Leadline in a process of its own, for tests that run several instances on one database
 // (test/integration/instances.test.ts). Configured like `npm start` (environment variables) but
 // without .env; test timings come as JSON in LEADLINE_TEST_OPTIONS (createLeadline's options:
-// pollDelaysMs, priceDelaysMs, sweepIntervalMs, twilioTimeoutMs…, and callingTime for calling hours). Prints `LEADLINE_PORT=<port>` on
-// stdout once it listens; logs go to stderr. SIGTERM stops it gracefully (exit 0), as main.ts does.
+// pollDelaysMs, priceDelaysMs, sweepIntervalMs, twilioTimeoutMs…, and callingTime for calling hours).
+// Prints `LEADLINE_PORT=<port>` on stdout once it listens; logs go to stderr. SIGTERM stops it
+// gracefully (exit 0), as main.ts does.
 import { createLeadline, type LeadlineOptions } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/lib/log.js";

@@ -528,9 +528,14 @@ describe.runIf(testEngine() === "postgresql")("two instances on one database, po
   let pair: Pair;
   let a: Instance;
   let b: Instance;
-  // Short timings for the poller and the sweep. The poll lease is fixed at 60 s in src/services/calls/
-  // status-poller.ts (and call-sweeper.ts); `pollLeaseMs` is the option these tests need for it.
-  const options = { pollDelaysMs: [100], priceDelaysMs: [100, 200], sweepIntervalMs: 250, pollLeaseMs: 1_000 };
+  // Short timings for the poller, the sweep and the leases, so a dead instance's claims run out in test time.
+  const options = {
+    pollDelaysMs: [100],
+    priceDelaysMs: [100, 200],
+    sweepIntervalMs: 250,
+    pollLeaseMs: 1_000,
+    lineLeaseMs: 2_000,
+  };
 
   beforeAll(async () => {
     pair = await startPair("poll", {}, options);

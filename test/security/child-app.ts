@@ -1,16 +1,20 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startTestApp, type TestApp } from "../helpers/app.js";
+import Database from "better-sqlite3";
+import { dropSchema, startTestApp, type TestApp, testEngine, withSchema } from "../helpers/app.js";
+import { sqliteDate } from "../../src/services/calls/call-store.js";
 import type { FakeSlack } from "../helpers/fake-slack.js";
 import type { FakeTwilio } from "../helpers/fake-twilio.js";
 
 // Leadline as production runs it: `node --import tsx src/main.ts` in its own process, so a crash is
-// a dead process (an exit code), not a failed promise inside the test runner.
+// a dead process (an exit code), not a failed promise inside the test runner. On the suite's engine:
+// a SQLite file in the child's folder, or (LEADLINE_TEST_ENGINE=postgresql) the PostgreSQL schema that
+// startTestApp gives apps started with the same folder, so seedDatabase and the child share one database.
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CHILD_SIGNING_SECRET = "child-signing-secret-0123456789abcdef";
@@ -22,7 +26,10 @@ export interface ChildApp {
   port: number;
   url: string;
   dir: string;
+  /** SQLite: the database file (PostgreSQL runs use `databaseUrl`'s schema instead). */
   databaseFile: string;
+  databaseUrl: string;
+  engine: "sqlite" | "postgresql";
   env: Record<string, string>;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
@@ -53,6 +60,12 @@ export interface ChildOptions {
   key?: string;
   /** Wait for /healthz to answer 200 before returning (default true). */
   waitHealthy?: boolean;
+  /**
+   * Judge calling hours at this instant instead of the real time (tests that place calls: a weekday
+   * afternoon, CALLING_TIME). main.ts takes no clock, so the child is then test/helpers/child-app.ts:
+   * the same createLeadline, configured from the same environment, with the calling clock set.
+   */
+  callingTime?: Date;
 }
 
 /** A port nobody listens on right now (the child binds it a moment later). */
@@ -64,11 +77,61 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** The schema startTestApp gives apps started with `dir` (test/helpers/app.ts, sharedSchema). */
+const sharedSchema = (dir: string) => `t_${createHash("sha256").update(dir).digest("hex").slice(0, 16)}`;
+
+/** The database of the child started in `dir`: its SQLite file, or the folder's PostgreSQL schema. */
+export function childDatabaseUrl(dir: string): string {
+  return testEngine() === "postgresql"
+    ? withSchema(process.env.TEST_DATABASE_URL!, sharedSchema(dir))
+    : `file:${join(dir, "leadline.db")}`;
+}
+
+/**
+ * Runs SQL on a child's database over a connection of our own (`?` placeholders on both engines):
+ * what the process wrote, read without going through it.
+ */
+export async function childSql<T = Record<string, unknown>>(
+  app: Pick<ChildApp, "databaseUrl">,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  if (app.databaseUrl.startsWith("file:")) {
+    const db = new Database(app.databaseUrl.slice("file:".length), { fileMustExist: true });
+    try {
+      const statement = db.prepare(sql);
+      return (statement.reader ? statement.all(...params) : (statement.run(...params), [])) as T[];
+    } finally {
+      db.close();
+    }
+  }
+  const { default: pg } = await import("pg");
+  const url = new URL(app.databaseUrl);
+  const schema = url.searchParams.get("schema") ?? "public";
+  url.searchParams.delete("schema");
+  const client = new pg.Client({
+    connectionString: url.toString(),
+    options: `-c search_path="${schema.replace(/"/g, '""')}"`,
+  });
+  await client.connect();
+  try {
+    let n = 0;
+    return (await client.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** A date as the child's engine stores it, for childSql parameters. */
+export function childDate(app: Pick<ChildApp, "databaseUrl">, date: Date): unknown {
+  return app.databaseUrl.startsWith("file:") ? sqliteDate(date) : date;
+}
+
 export function childEnv(options: {
   slack: FakeSlack;
   twilioUrl?: string;
   port: number;
-  databaseFile: string;
+  databaseUrl: string;
   key?: string;
   extra?: Record<string, string | undefined>;
 }): Record<string, string> {
@@ -79,7 +142,7 @@ export function childEnv(options: {
     SLACK_BOT_TOKEN: "xoxb-child-token",
     SLACK_SIGNING_SECRET: CHILD_SIGNING_SECRET,
     SLACK_API_URL: options.slack.apiUrl,
-    DATABASE_URL: `file:${options.databaseFile}`,
+    DATABASE_URL: options.databaseUrl,
     APP_ENCRYPTION_KEY: options.key ?? randomBytes(32).toString("base64"),
     PUBLIC_BASE_URL: CHILD_PUBLIC,
     LEADS_API_TOKEN: CHILD_LEADS_TOKEN,
@@ -97,16 +160,24 @@ export function childEnv(options: {
 export async function startChildApp(options: ChildOptions): Promise<ChildApp> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "leadline-security-"));
   const databaseFile = join(dir, "leadline.db");
+  const databaseUrl = childDatabaseUrl(dir);
+  const engine = testEngine();
   const port = await freePort();
   const env = childEnv({
     slack: options.slack,
     twilioUrl: options.twilioUrl,
     port,
-    databaseFile,
+    databaseUrl,
     key: options.key,
-    extra: options.env,
+    extra: {
+      ...(options.callingTime
+        ? { LEADLINE_TEST_OPTIONS: JSON.stringify({ callingTime: options.callingTime.toISOString() }) }
+        : {}),
+      ...options.env,
+    },
   });
-  const args = ["--import", "tsx", ...(options.imports ?? []).flatMap((m) => ["--import", m]), "src/main.ts"];
+  const entry = options.callingTime ? "test/helpers/child-app.ts" : "src/main.ts";
+  const args = ["--import", "tsx", ...(options.imports ?? []).flatMap((m) => ["--import", m]), entry];
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   let stderr = "";
@@ -129,6 +200,8 @@ export async function startChildApp(options: ChildOptions): Promise<ChildApp> {
     url,
     dir,
     databaseFile,
+    databaseUrl,
+    engine,
     env,
     output: () => output,
     stderr: () => stderr,
@@ -161,7 +234,10 @@ export async function startChildApp(options: ChildOptions): Promise<ChildApp> {
         child.kill("SIGKILL");
         await exited;
       }
-      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+      if (!options.dir) {
+        rmSync(dir, { recursive: true, force: true });
+        if (engine === "postgresql") await dropSchema(databaseUrl);
+      }
     },
   };
 

@@ -2,15 +2,21 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
-import { sqliteDate } from "../../src/services/calls/call-store.js";
-import { CHANNEL, eventually } from "../helpers/app.js";
+import { CALLING_TIME, CHANNEL, dropSharedDatabase, eventually } from "../helpers/app.js";
 import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack.js";
 import { type FakeAccount, type FakeTwilio, startFakeTwilio } from "../helpers/fake-twilio.js";
 import { buttonClick } from "../helpers/payloads.js";
-import { CHILD_SIGNING_SECRET, type ChildApp, seedDatabase, signSlack, startChildApp } from "./child-app.js";
+import {
+  CHILD_SIGNING_SECRET,
+  type ChildApp,
+  childDate,
+  childSql,
+  seedDatabase,
+  signSlack,
+  startChildApp,
+} from "./child-app.js";
 import { addLead, saveTwilioSettings } from "./seams.js";
 
 // Issue item 6c with a real kill -9: Leadline (its own process) is killed while Twilio has the
@@ -45,28 +51,27 @@ afterAll(async () => {
   for (const child of children) await child.stop();
   await slack?.close();
   await twilio?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (dir) {
+    rmSync(dir, { recursive: true, force: true });
+    await dropSharedDatabase(dir);
+  }
 });
 
-function calls(file: string) {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(`SELECT * FROM "Call" ORDER BY "id"`).all() as {
-      id: number;
-      leadId: number;
-      status: string;
-      twilioSid: string | null;
-      activeLeadId: number | null;
-    }[];
-  } finally {
-    db.close();
-  }
+/** The call rows in the child's database, read over a connection of our own. */
+function calls(app: ChildApp) {
+  return childSql<{
+    id: number;
+    leadId: number;
+    status: string;
+    twilioSid: string | null;
+    activeLeadId: number | null;
+  }>(app, `SELECT * FROM "Call" ORDER BY "id"`);
 }
 
 async function click(app: ChildApp, user: string) {
   const payload = buttonClick({
     userId: user,
-    actionId: ids.call.simpleAction,
+    actionId: ids.call.messageAction,
     value: String(leadId),
     channel: CHANNEL,
     messageTs: "1760000000.000100",
@@ -90,11 +95,11 @@ describe("kill -9 while Twilio holds the Calls create", () => {
   it("the restarted process adopts the call Twilio placed: one create in all, the row settled", async () => {
     // Twilio places the call at once but answers only after a minute: the process dies before.
     twilio.delays.set("createCall", 60_000);
-    const first = await startChildApp({ slack, twilioUrl: twilio.url, dir, key });
+    const first = await startChildApp({ slack, twilioUrl: twilio.url, dir, key, callingTime: CALLING_TIME });
     children.push(first);
     await click(first, AGENT);
     await eventually(() => twilio.creates().length === 1, "the create to reach Twilio", 10_000);
-    expect(calls(first.databaseFile)).toMatchObject([{ status: "dialing", twilioSid: null, activeLeadId: leadId }]);
+    expect(await calls(first)).toMatchObject([{ status: "dialing", twilioSid: null, activeLeadId: leadId }]);
 
     first.child.kill("SIGKILL");
     const { signal } = await first.exited;
@@ -104,19 +109,17 @@ describe("kill -9 while Twilio holds the Calls create", () => {
     expect(placed).toHaveLength(1);
 
     // A process manager brings Leadline back a minute later: by then the row is a minute old.
-    const db = new Database(first.databaseFile);
-    db.prepare(`UPDATE "Call" SET "createdAt" = ?`).run(sqliteDate(new Date(Date.now() - 60_000)));
-    db.close();
-    const second = await startChildApp({ slack, twilioUrl: twilio.url, dir, key });
+    await childSql(first, `UPDATE "Call" SET "createdAt" = ?`, [childDate(first, new Date(Date.now() - 60_000))]);
+    const second = await startChildApp({ slack, twilioUrl: twilio.url, dir, key, callingTime: CALLING_TIME });
     children.push(second);
 
     const settled = await eventually(
-      () => calls(second.databaseFile).find((c) => c.twilioSid !== null),
+      async () => (await calls(second)).find((c) => c.twilioSid !== null),
       "the row adopted after the restart",
       10_000,
     );
     expect(settled).toMatchObject({ twilioSid: placed[0]!.sid, status: "queued", activeLeadId: leadId });
-    expect(calls(second.databaseFile)).toHaveLength(1);
+    expect(await calls(second)).toHaveLength(1);
     await eventually(
       () => slack.callsTo("chat.postMessage").find((c) => JSON.stringify(c.args.blocks).includes(placed[0]!.sid)),
       "the line in the channel",

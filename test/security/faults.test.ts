@@ -47,7 +47,7 @@ async function prepare(t: TestApp): Promise<{ account: FakeAccount; leadId: numb
   return { account, leadId: lead.id };
 }
 
-const clickOf = (t: TestApp, leadId: number, user = AGENT, action: string = ids.call.simpleAction) =>
+const clickOf = (t: TestApp, leadId: number, user = AGENT, action: string = ids.call.messageAction) =>
   t.interact(
     buttonClick({
       userId: user,

@@ -3,11 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
-import { eventually } from "../helpers/app.js";
+import { dropSharedDatabase, eventually } from "../helpers/app.js";
 import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack.js";
 import { type FakeAccount, type FakeTwilio, startFakeTwilio } from "../helpers/fake-twilio.js";
 import { twilioSignature } from "../helpers/signing.js";
@@ -16,6 +15,7 @@ import {
   CHILD_PUBLIC,
   CHILD_SIGNING_SECRET,
   type ChildApp,
+  childSql,
   type RawAnswer,
   rawRequest,
   seedDatabase,
@@ -53,13 +53,18 @@ const ROUTES = [
 const BAD_ESCAPES = ["%", "%zz", "%E0%A4%A", "%C0%80", "%ED%A0%80", "%FF", "%%", "%u0041", "%0", "%00", "%2e%2e%2f"];
 
 const OUR_ACTIONS = [
-  ids.call.simpleAction,
+  ids.call.liveAction,
+  ids.call.messageAction,
+  ids.call.legacySimpleAction,
   ids.call.bridgeAction,
   ids.call.browserAction,
   ids.call.browserLinkAction,
   ids.lead.noteAction,
   ids.lead.phoneAction,
   ids.lead.addAction,
+  ids.lead.dncAction,
+  ids.lead.addressAction,
+  ids.schedule.fromBlockAction,
   ids.twilioSetup.clearAction,
 ];
 const OUR_VIEWS = [
@@ -67,6 +72,7 @@ const OUR_VIEWS = [
   ids.lead.addCallbackId,
   ids.lead.noteCallbackId,
   ids.lead.phoneCallbackId,
+  ids.lead.addressCallbackId,
   ids.call.settingsCallbackId,
 ];
 
@@ -95,7 +101,10 @@ afterAll(async () => {
   await app?.stop();
   await slack?.close();
   await twilio?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (dir) {
+    rmSync(dir, { recursive: true, force: true });
+    await dropSharedDatabase(dir);
+  }
 });
 
 async function expectHealthy(after: string) {
@@ -396,7 +405,7 @@ describe("malformed requests never stop the process", () => {
           .slice(0, 60_000),
       ],
     ];
-    const leadsBefore = leadCount();
+    const leadsBefore = await leadCount();
     const now = () => String(Math.floor(Date.now() / 1000));
     for (const [name, body] of bodies) {
       const raw = Buffer.from(body);
@@ -459,7 +468,7 @@ describe("malformed requests never stop the process", () => {
         } else expectRefused(what, answer);
       }
     }
-    expect(leadCount()).toBe(leadsBefore);
+    expect(await leadCount()).toBe(leadsBefore);
     await expectHealthy("malformed bodies");
   });
 
@@ -677,14 +686,10 @@ describe("malformed requests never stop the process", () => {
   }, 60_000);
 });
 
-/** Leads in the child's database, read over a read-only connection of our own. */
-function leadCount(): number {
-  const db = new Database(app.databaseFile, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare(`SELECT count(*) AS n FROM "Lead"`).get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
+/** Leads in the child's database, read over a connection of our own. */
+async function leadCount(): Promise<number> {
+  const [row] = await childSql<{ n: number | string }>(app, `SELECT count(*) AS n FROM "Lead"`);
+  return Number(row!.n);
 }
 
 describe("an unhandled promise rejection", () => {

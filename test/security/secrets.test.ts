@@ -7,7 +7,7 @@ import { decodeKey } from "../../src/config.js";
 import { keyIdFor } from "../../src/lib/crypto.js";
 import { ids, setupFields } from "../../src/lib/ids.js";
 import { EncryptionKeyMissing } from "../../src/services/store/keyring.js";
-import { CHANNEL, eventually, startTestApp, type TestApp } from "../helpers/app.js";
+import { CHANNEL, dropSharedDatabase, eventually, startTestApp, type TestApp } from "../helpers/app.js";
 import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack.js";
 import { type FakeTwilio, fakeSid, startFakeTwilio } from "../helpers/fake-twilio.js";
 import { buttonClick, viewSubmission } from "../helpers/payloads.js";
@@ -47,10 +47,16 @@ async function databaseSavedWith(key: string): Promise<{ dir: string; token: str
     await saveTwilioSettings(t, { accountSid: account.sid, authToken: account.token, phoneNumber: FROM });
     await t.stop();
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    await removeDatabase(dir);
     throw error;
   }
   return { dir, token: account.token };
+}
+
+/** The folder and, on PostgreSQL, the schema the apps started with it shared. */
+async function removeDatabase(dir: string): Promise<void> {
+  rmSync(dir, { recursive: true, force: true });
+  await dropSharedDatabase(dir);
 }
 
 describe("the wrong APP_ENCRYPTION_KEY", () => {
@@ -82,7 +88,7 @@ describe("the wrong APP_ENCRYPTION_KEY", () => {
       expect((await twilioSettings(rotating)).phoneNumber).toBe(FROM);
       await rotating.stop();
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await removeDatabase(dir);
     }
   });
 
@@ -116,7 +122,7 @@ describe("the wrong APP_ENCRYPTION_KEY", () => {
       expect(child.output()).not.toContain(saved);
     } finally {
       await child.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await removeDatabase(dir);
     }
   }, 30_000);
 });
@@ -147,7 +153,7 @@ describe("one tampered secret row", () => {
         t.interact(
           buttonClick({
             userId: AGENT,
-            actionId: ids.call.simpleAction,
+            actionId: ids.call.messageAction,
             value: String(jane.id),
             channel: CHANNEL,
             messageTs: CARD_TS,
@@ -237,7 +243,7 @@ describe("debug logs", () => {
 
     // A command and a call, each with its response_url.
     await t.command("/lead", "jane", AGENT, { response_url: responseUrl() });
-    await click(ids.call.simpleAction);
+    await click(ids.call.messageAction);
     const call = await eventually(async () => {
       const row = await t.app.deps.db.call.findFirst({ where: { leadId: jane.id } });
       return row?.twilioSid && row.slackTs ? row : undefined;

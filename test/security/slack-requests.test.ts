@@ -58,7 +58,7 @@ function signedPost(body: string, contentType: string, timestamp = String(now())
   });
 }
 
-const clickPayload = (leadId: number, action: string = ids.call.simpleAction) =>
+const clickPayload = (leadId: number, action: string = ids.call.messageAction) =>
   buttonClick({
     userId: AGENT,
     actionId: action,

@@ -190,7 +190,7 @@ describe("a voice-bridge click", () => {
     await t.interact(
       buttonClick({
         userId: AGENT,
-        actionId: ids.call.simpleAction,
+        actionId: ids.call.messageAction,
         value: String(jane.id),
         channel: CHANNEL,
         messageTs: CARD_TS,

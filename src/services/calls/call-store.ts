@@ -113,6 +113,8 @@ export interface CallStore {
   lineShown(callId: number, version: number): Promise<void>;
   /** Calls placed whose line was never posted (a crash between Twilio's answer and the post). */
   unpostedLines(olderThan: Date): Promise<number[]>;
+  /** Posted lines showing an older version than the call's, with no live editor (one died mid-edit). */
+  behindLines(since: Date, now: Date): Promise<number[]>;
   /** Rows written before Twilio answered that never learned the answer (a crash, a double timeout). */
   unsettled(olderThan: Date): Promise<Call[]>;
   /** Calls Twilio accepted that have heard nothing for a while and that no poller holds. */
@@ -378,6 +380,19 @@ export function createCallStore(database: DatabaseHandle): CallStore {
     async unpostedLines(olderThan) {
       const rows = await db.call.findMany({
         where: { lineState: "pending", twilioSid: { not: null }, createdAt: { lt: olderThan } },
+        select: { id: true },
+        take: 100,
+      });
+      return rows.map((row) => row.id);
+    },
+    async behindLines(since, now) {
+      const rows = await db.call.findMany({
+        where: {
+          updatedAt: { gt: since },
+          slackTs: { not: null },
+          lineShown: { lt: db.call.fields.lineVersion },
+          OR: [{ lineLock: null }, { lineLockUntil: { lt: now } }],
+        },
         select: { id: true },
         take: 100,
       });

@@ -12,11 +12,13 @@ const UNSETTLED_AFTER_MS = 45_000;
 /** A live call that heard nothing for this long is asked about (its callbacks may have been lost). */
 const QUIET_AFTER_MS = 3 * 60_000;
 const LINE_AFTER_MS = 60_000;
-const LEASE_MS = 60_000;
+const DEFAULT_LEASE_MS = 60_000;
+/** Lines changed within this window are checked for an editor that stopped mid-way. */
+const BEHIND_WINDOW_MS = 60 * 60_000;
 
 export interface CallSweeper {
   /** One pass; also what start() runs at once, so a restart settles what the last run left. */
-  sweep(): Promise<{ settled: number; checked: number; posted: number }>;
+  sweep(): Promise<{ settled: number; checked: number; posted: number; caughtUp: number; resumed: number }>;
   start(): Promise<void>;
   stop(): void;
 }
@@ -38,7 +40,15 @@ export function createCallSweeper(deps: {
   clock: () => Date;
   log: Logger;
   intervalMs?: number;
+  /** How long a call stays leased while it is looked at. */
+  leaseMs?: number;
+  /**
+   * Without callbacks (no PUBLIC_BASE_URL): picks up calls whose poller's lease ran out or was
+   * released (an instance stopped or died), so another instance finishes them within a sweep.
+   */
+  resumePolling?: () => Promise<number>;
 }): CallSweeper {
+  const LEASE_MS = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const intervalMs = deps.intervalMs ?? 60_000;
   let timer: NodeJS.Timeout | undefined;
   let busy = false;
@@ -85,8 +95,14 @@ export function createCallSweeper(deps: {
       for (const callId of await deps.calls.unpostedLines(new Date(now - LINE_AFTER_MS))) {
         if (await deps.notifier.firstPost(callId)) posted += 1;
       }
-      if (settled + checked + posted > 0) deps.log.info({ settled, checked, posted }, "call sweep");
-      return { settled, checked, posted };
+      // A line whose editor died mid-edit (its lease ran out) shows an old state: bring it up to date.
+      const behind = await deps.calls.behindLines(new Date(now - BEHIND_WINDOW_MS), deps.clock());
+      for (const callId of behind) await deps.notifier.changed(callId);
+      const resumed = deps.resumePolling ? await deps.resumePolling() : 0;
+      const caughtUp = behind.length;
+      if (settled + checked + posted + caughtUp + resumed > 0)
+        deps.log.info({ settled, checked, posted, caughtUp, resumed }, "call sweep");
+      return { settled, checked, posted, caughtUp, resumed };
     },
     async start() {
       await sweeper.sweep().catch((error) => deps.log.error({ err: error }, "call sweep failed"));

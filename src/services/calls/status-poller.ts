@@ -8,7 +8,7 @@ import type { CallStore } from "./call-store.js";
 import { isFinal } from "./modes.js";
 
 const MAX_AGE_MS = 15 * 60_000;
-const LEASE_MS = 60_000;
+const DEFAULT_LEASE_MS = 60_000;
 const DEFAULT_DELAYS_MS = [1_000, 2_000, 3_000, 5_000, 8_000, 13_000, 20_000, 30_000];
 
 export interface StatusPoller {
@@ -33,7 +33,10 @@ export function createStatusPoller(deps: {
   clock: () => Date;
   log: Logger;
   delaysMs?: number[];
+  /** How long a poller's claim on a call lasts without renewal (each poll renews it). */
+  leaseMs?: number;
 }): StatusPoller {
+  const LEASE_MS = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const { calls, log } = deps;
   const delays = deps.delaysMs ?? DEFAULT_DELAYS_MS;
   const owner = randomUUID();

@@ -145,7 +145,11 @@ export function createComplianceStore(database: DatabaseHandle): ComplianceStore
     },
     async latestImport(ws) {
       return (
-        (await db.registryImport.findFirst({ where: { workspaceId: ws }, orderBy: { fetchedAt: "desc" } })) ?? undefined
+        // Only a finished import counts (its count is written last): a run killed midway is not a fresh copy.
+        (await db.registryImport.findFirst({
+          where: { workspaceId: ws, numbers: { gt: 0 } },
+          orderBy: { fetchedAt: "desc" },
+        })) ?? undefined
       );
     },
     async addConsent(ws, consent, audit) {

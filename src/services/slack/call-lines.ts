@@ -6,7 +6,7 @@ import type { CallNotifier } from "../calls/call-notifier.js";
 import type { CallStore } from "../calls/call-store.js";
 import type { SlackMessengers } from "./messengers.js";
 
-const LOCK_MS = 30_000;
+const DEFAULT_LOCK_MS = 30_000;
 /** Enough rounds to catch up with any burst; each round shows the newest state there is. */
 const MAX_ROUNDS = 20;
 
@@ -21,12 +21,16 @@ export function createCallLines({
   messengers,
   clock,
   log,
+  lockMs,
 }: {
   calls: CallStore;
   messengers: SlackMessengers;
   clock: Clock;
   log: Logger;
+  /** How long an editor's lease on a line lasts; renewed each round. An editor that dies holds it this long. */
+  lockMs?: number;
 }): CallNotifier {
+  const LOCK_MS = lockMs ?? DEFAULT_LOCK_MS;
   const instance = `lines-${randomUUID()}`;
   let editors = 0;
 

@@ -63,17 +63,25 @@ export function createWorkspaceStore({ db, secrets }: { db: Db; secrets: SecretS
       return (await db.workspace.findUnique({ where: { enterpriseId_teamId: key } })) ?? undefined;
     },
     async claimSingle(key, f) {
-      return db.$transaction(async (tx) => {
-        const existing = await tx.workspace.findUnique({ where: { enterpriseId_teamId: key } });
-        if (existing)
-          return tx.workspace.update({ where: { id: existing.id }, data: { ...facts(f), uninstalledAt: null } });
-        const unclaimed = await tx.workspace.findFirst({
-          where: { teamId: "", enterpriseId: "" },
-          orderBy: { id: "asc" },
+      const claim = () =>
+        db.$transaction(async (tx) => {
+          const existing = await tx.workspace.findUnique({ where: { enterpriseId_teamId: key } });
+          if (existing)
+            return tx.workspace.update({ where: { id: existing.id }, data: { ...facts(f), uninstalledAt: null } });
+          const unclaimed = await tx.workspace.findFirst({
+            where: { teamId: "", enterpriseId: "" },
+            orderBy: { id: "asc" },
+          });
+          if (unclaimed) return tx.workspace.update({ where: { id: unclaimed.id }, data: { ...key, ...facts(f) } });
+          return tx.workspace.create({ data: { ...key, ...facts(f) } });
         });
-        if (unclaimed) return tx.workspace.update({ where: { id: unclaimed.id }, data: { ...key, ...facts(f) } });
-        return tx.workspace.create({ data: { ...key, ...facts(f) } });
-      });
+      try {
+        return await claim();
+      } catch (error) {
+        // Two instances starting at once on a fresh database: the other one created the row first.
+        if ((error as { code?: string })?.code !== "P2002") throw error;
+        return claim();
+      }
     },
     async install(key, f, tokens, actor) {
       return db.$transaction(async (tx) => {
