@@ -10,6 +10,7 @@ async function main() {
   }
   const log = createLogger(process.env.LOG_LEVEL ?? "warn");
   const sandbox = await startSandbox({ log, port });
+  const clock = sandbox.clock.view();
   console.log(
     [
       "",
@@ -17,6 +18,9 @@ async function main() {
       `  Open ${sandbox.consoleUrl}/sandbox`,
       "  Type /call-lead Jane, /lead add or /twilio-setup there. Ctrl+C stops it.",
       `  (Leadline itself listens on ${sandbox.appUrl}; data is kept in data/sandbox.db.)`,
+      clock.mode === "real"
+        ? "  Calling hours are checked at real time; the console's calling clock can pretend another time."
+        : `  Calling clock: pretending it is ${clock.label}. ${clock.note ?? ""}`,
       "",
     ].join("\n"),
   );

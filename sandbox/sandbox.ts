@@ -8,6 +8,7 @@ import type { Logger } from "../src/lib/log.js";
 import { projectRoot } from "../src/lib/paths.js";
 import { formatPhone } from "../src/lib/phone.js";
 import { DEFAULT_CALL_MESSAGE, DEFAULT_MENU_MESSAGE } from "../src/services/setup/settings.js";
+import { type CallingClock, createCallingClock, defaultClockSetting } from "./calling-clock.js";
 import { type SlackSimulator, startSlackSimulator } from "./slack/simulator.js";
 import type { Workspace } from "./slack/workspace.js";
 import { SCENARIOS } from "./twilio/scenarios.js";
@@ -30,18 +31,48 @@ export const SANDBOX_TWILIO = {
   twimlAppSid: sidFrom("AP", "leadline sandbox twiml app"),
 };
 
-const DEMO_LEADS = [
-  { name: "Jane Doe", phone: "+12015550101", source: "Zillow", note: "Wants a 3-bed near Maple Elementary." },
+/** The words a demo lead agreed to on the (fictional) web form: message calls and voice bridges need them. */
+export const DEMO_CONSENT_TEXT =
+  "I agree that Leadline Realty may call me at this number, including with prerecorded or artificial-voice messages.";
+
+interface DemoLead {
+  name: string;
+  phone: string;
+  source: string;
+  note?: string;
+  state?: string;
+  zip?: string;
+  /** Consent to prerecorded calls: the lead's scenario is heard on a message call (voicemail, the 1/9 menu). */
+  consent?: boolean;
+}
+
+/**
+ * The demo leads: their numbers' last four digits pick what happens on a call (twilio/scenarios.ts).
+ * Those whose scenario shows on a message call carry consent; Bob and Nora have none, so their cards
+ * offer live calls only. A number that names no time zone (Twilio's 500 test numbers) has an address.
+ */
+export const DEMO_LEADS: readonly DemoLead[] = [
+  {
+    name: "Jane Doe",
+    phone: "+12015550101",
+    source: "Zillow",
+    note: "Wants a 3-bed near Maple Elementary.",
+    consent: true,
+  },
   { name: "Bob Busy", phone: "+12015550102", source: "Open house" },
   { name: "Nora Noanswer", phone: "+12015550103", source: "Website form" },
-  { name: "Victor Voicemail", phone: "+12015550104", source: "Referral" },
-  { name: "Olga Optout", phone: "+12015550105", source: "Facebook ad" },
-  { name: "Connie Connect", phone: "+12015550106", source: "Website form" },
+  { name: "Victor Voicemail", phone: "+12015550104", source: "Referral", consent: true },
+  { name: "Olga Optout", phone: "+12015550105", source: "Facebook ad", consent: true },
+  { name: "Connie Connect", phone: "+12015550106", source: "Website form", consent: true },
   {
     name: "Ian Invalid",
     phone: "+15005550001",
     source: "Old spreadsheet",
     note: "Twilio's test number for error 21217.",
+    // A 500 number could be in any US zone: the address says where calling hours are judged.
+    state: "NJ",
+    zip: "07030",
+    consent: true,
   },
 ];
 
@@ -54,6 +85,8 @@ export interface SandboxOptions {
   /** Speed of simulated calls: 1 is about real time; tests use less. */
   pace?: number;
   env?: NodeJS.ProcessEnv;
+  /** Real time, for the calling clock's default (tests pin it). */
+  realNow?: () => Date;
 }
 
 export interface Sandbox {
@@ -67,6 +100,8 @@ export interface Sandbox {
   twilio: TwilioSimulator;
   slack: SlackSimulator;
   workspace: Workspace;
+  /** The calling clock the console sets (GET/POST /sandbox/clock): the time calling hours are judged at. */
+  clock: CallingClock;
   stop(): Promise<void>;
 }
 
@@ -109,6 +144,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     ]),
   });
 
+  // Calling hours are judged by the console's clock: a newcomer at midnight can still place calls.
+  const realNow = options.realNow ?? (() => new Date());
+  const start = defaultClockSetting(realNow(), DEMO_LEADS);
+  const clock = createCallingClock({ initial: start.setting, note: start.note, real: realNow });
+
   // Each run has its own signing secret: only this console can sign requests into this app.
   const signingSecret = randomBytes(24).toString("hex");
   let slack: SlackSimulator;
@@ -122,10 +162,27 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         channel: SANDBOX_CHANNEL,
         info: () => ({
           twilio: { ...SANDBOX_TWILIO, phoneNumber: formatPhone(SANDBOX_TWILIO.phoneNumber) },
-          scenarios: Object.entries(SCENARIOS).map(([suffix, scenario]) => ({ suffix, describe: scenario.describe })),
+          scenarios: Object.entries(SCENARIOS).map(([suffix, scenario]) => ({
+            suffix,
+            describe: scenario.describe,
+            leads: DEMO_LEADS.filter((lead) => lead.phone.endsWith(suffix)).map((lead) => lead.name),
+          })),
+          demoLeads: DEMO_LEADS.map((lead) => ({
+            name: lead.name,
+            phone: formatPhone(lead.phone),
+            consent: Boolean(lead.consent),
+            address: [lead.state, lead.zip].filter(Boolean).join(" ") || undefined,
+          })),
           events: twilio.events.slice(-40),
+          clock: clock.view(),
           appUrl,
         }),
+        routes: {
+          "/sandbox/clock": {
+            get: () => clock.view() as unknown as Record<string, unknown>,
+            post: (body) => clock.set(body),
+          },
+        },
       },
     });
   } catch (error) {
@@ -145,8 +202,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     user: "USLACKBOT",
     text:
       "Welcome to the Leadline sandbox. Try `/call-lead Jane` and click *Call*, `/lead add` to add a lead, or " +
-      "`/twilio-setup` as Maria (an admin). The demo leads' numbers pick what happens on the call: see the panel on the right.",
+      "`/twilio-setup` as Maria (an admin). The demo leads' numbers pick what happens on the call: see the panel on the right. " +
+      "*Call* is a live call: the agent's phone rings first, then Leadline dials the lead. *Message call* and *Voice bridge* play a " +
+      "recorded voice, so they appear only for leads who consented to that (all demo leads but Bob and Nora).",
   });
+  if (start.note) {
+    workspace.post({
+      channel: SANDBOX_CHANNEL,
+      user: "USLACKBOT",
+      text: `:clock3: Calling hours are checked against the *calling clock* on the right. ${start.note}`,
+    });
+  }
 
   const config = loadConfig({
     NODE_ENV: "development",
@@ -171,6 +237,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       // Leadline in production listens on every interface (behind a proxy); the sandbox's copy serves this machine only.
       host: "127.0.0.1",
       softphone: { sdkScript: deviceScript.replace("__SIMULATOR_URL__", twilio.url), connectSrc: twilio.url },
+      // Only calling hours follow the console's clock; signatures, leases and stored times stay real.
+      callingClock: clock.now,
     });
     await leadline.start();
     ws = await seed(leadline);
@@ -188,6 +256,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     twilio,
     slack,
     workspace,
+    clock,
     async stop() {
       await leadline.stop();
       await Promise.all([slack.close(), twilio.close()]);
@@ -222,7 +291,27 @@ async function seed(leadline: Leadline): Promise<number> {
     );
   }
   if ((await leads.recent(ws, 1)).length === 0) {
-    for (const lead of DEMO_LEADS) await leads.create(ws, { ...lead, author: "sandbox" });
+    for (const { consent: _consent, ...lead } of DEMO_LEADS) await leads.create(ws, { ...lead, author: "sandbox" });
   }
+  await seedCompliance(leadline, ws);
   return ws;
+}
+
+/**
+ * The demo leads' addresses and consent records, also for a data/sandbox.db seeded before calling law:
+ * an address only where the lead has none, consent only for a lead with no consent record at all (one
+ * revoked by a key-press 9 stays revoked) whose number is not on the do-not-call list.
+ */
+async function seedCompliance(leadline: Leadline, ws: number): Promise<void> {
+  const { leads, consents, dnc } = leadline.deps;
+  for (const demo of DEMO_LEADS) {
+    const lead = await leads.findByPhone(ws, demo.phone);
+    if (!lead || lead.name !== demo.name) continue;
+    if ((demo.state || demo.zip) && !lead.state && !lead.zip) {
+      await leads.setAddress(ws, lead.id, { state: demo.state, zip: demo.zip }, "sandbox");
+    }
+    if (!demo.consent || (await consents.list(ws, lead.id)).length > 0) continue;
+    if ((await dnc.check(ws, demo.phone)).entry) continue;
+    await consents.record(ws, lead, { scope: "prerecorded", method: "web form", text: DEMO_CONSENT_TEXT }, "sandbox");
+  }
 }

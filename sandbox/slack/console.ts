@@ -15,6 +15,16 @@ export interface ConsoleOptions {
   channel: string;
   /** Facts shown in the console's side panel (the simulated Twilio account, the demo numbers). */
   info: () => Json;
+  /**
+   * More of the console's own endpoints, by path (e.g. /sandbox/clock): GET answers with `get()`; POST
+   * passes the same token and origin checks as every console POST, then `post(body)`; a refusal is a 400.
+   */
+  routes?: Record<string, ConsoleRoute>;
+}
+
+export interface ConsoleRoute {
+  get(): Json;
+  post(body: Json): { ok: true; [key: string]: unknown } | { ok: false; error: string };
 }
 
 /** The console page's routes, mounted on the Slack simulator's server. */
@@ -276,6 +286,11 @@ export function createConsole(options: ConsoleOptions, workspace: Workspace, log
         res.end();
         return true;
       }
+      const route = options.routes?.[path];
+      if (route && req.method === "GET") {
+        send(res, 200, route.get());
+        return true;
+      }
       if (path === "/sandbox/state" && req.method === "GET") {
         send(res, 200, state(url.searchParams.get("user") ?? ""));
         return true;
@@ -305,7 +320,14 @@ export function createConsole(options: ConsoleOptions, workspace: Workspace, log
         else if (path === "/sandbox/action") await action(body);
         else if (path === "/sandbox/submit") await submit(body);
         else if (path === "/sandbox/close") workspace.closeView(userFor(body.user).id);
-        else {
+        else if (route) {
+          const answer = route.post(body);
+          if (!answer.ok) throw new ConsoleError(400, answer.error);
+          // The page redraws from /sandbox/state: tell it something changed.
+          workspace.changed();
+          send(res, 200, answer);
+          return true;
+        } else {
           send(res, 404, { ok: false, error: "not_found" });
           return true;
         }

@@ -491,16 +491,127 @@
     ];
     $("twilio-account").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
     $("scenarios").replaceChildren(
-      ...info.scenarios.map((s) => el("li", {}, el("code", {}, `…${s.suffix}`), ` ${s.describe}`)),
+      ...info.scenarios.map((s) =>
+        el(
+          "li",
+          {},
+          el("code", {}, `…${s.suffix}`),
+          ` ${s.describe}`,
+          s.leads?.length ? el("span", { class: "muted" }, ` (${s.leads.join(", ")})`) : null,
+        ),
+      ),
       el("li", {}, "any other number: a person answers and listens"),
       el("li", {}, el("code", {}, "+1 500-555-0001…4"), " Twilio's test numbers: refused with their errors"),
     );
+    $("demo-leads").replaceChildren(
+      ...(info.demoLeads || []).map((lead) =>
+        el(
+          "li",
+          { "data-lead": lead.name },
+          el("b", {}, lead.name),
+          ` ${lead.phone}`,
+          lead.address ? ` · ${lead.address}` : "",
+          lead.consent
+            ? el(
+                "span",
+                { class: "consent yes", title: "Message call and Voice bridge offered" },
+                " · consent to recorded calls",
+              )
+            : el(
+                "span",
+                { class: "consent no", title: "Live and browser calls only" },
+                " · no consent: live calls only",
+              ),
+        ),
+      ),
+    );
+    renderClock(info.clock);
     // Newest first, so the call in progress is at the top.
     $("twilio-events").replaceChildren(
       ...[...info.events]
         .reverse()
         .map((e) => el("li", {}, el("span", { class: "sid" }, `…${e.callSid.slice(-6)} `), e.text)),
     );
+  }
+
+  // ---- calling clock --------------------------------------------------------------------------
+
+  // The clock the console sets for calling hours: the server says how far it is from real time, and
+  // the page keeps the time shown moving from its own clock.
+  let clock = null;
+  let clockFormVersion = -1;
+  const clockFormats = new Map();
+  const clockFormat = (zone) => {
+    if (!clockFormats.has(zone)) {
+      clockFormats.set(
+        zone,
+        new Intl.DateTimeFormat("en-US", {
+          timeZone: zone,
+          weekday: "short",
+          month: "short",
+          day: "numeric",
+          hour: "numeric",
+          minute: "2-digit",
+          second: "2-digit",
+          timeZoneName: "short",
+        }),
+      );
+    }
+    return clockFormats.get(zone);
+  };
+
+  function showClockTime() {
+    if (!clock) return;
+    const city = (clock.zones.find((z) => z.id === clock.zone)?.label || clock.zone).replace(/ \(.*\)$/, "");
+    const text = `${clockFormat(clock.zone).format(new Date(Date.now() + clock.offsetMs))} in ${city}`;
+    $("clock-time").textContent = text;
+    $("topbar-clock-time").textContent = `${clock.mode === "pretend" ? "Pretend: " : "Real time: "}${text}`;
+  }
+  setInterval(showClockTime, 1000);
+
+  function pretendChosen() {
+    return document.querySelector('input[name="clock-mode"]:checked')?.value === "pretend";
+  }
+
+  function renderClock(view) {
+    if (!view) return;
+    clock = view;
+    const mode = $("clock-mode");
+    mode.textContent = view.mode === "pretend" ? "Pretend" : "Real time";
+    mode.className = `clock-mode ${view.mode}`;
+    document.body.dataset.clock = view.mode;
+    $("topbar-clock").className = `calling-time ${view.mode}`;
+    const note = $("clock-note");
+    note.hidden = !view.note;
+    note.textContent = view.note || "";
+    // The form is refilled only when the clock was set, never while someone is typing into it.
+    if (view.version !== clockFormVersion) {
+      clockFormVersion = view.version;
+      $("clock-zone").replaceChildren(
+        ...view.zones.map((zone) => el("option", { value: zone.id, selected: zone.id === view.zone }, zone.label)),
+      );
+      $("clock-local").value = view.local;
+      for (const radio of document.querySelectorAll('input[name="clock-mode"]'))
+        radio.checked = radio.value === view.mode;
+    }
+    showClockTime();
+  }
+
+  function setupClockForm() {
+    const pretend = document.querySelector('input[name="clock-mode"][value="pretend"]');
+    // Touching the date, time or zone means "pretend".
+    for (const id of ["clock-local", "clock-zone"]) {
+      $(id).addEventListener("input", () => {
+        pretend.checked = true;
+      });
+    }
+    $("clock-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = pretendChosen()
+        ? { mode: "pretend", local: $("clock-local").value, zone: $("clock-zone").value }
+        : { mode: "real" };
+      await post("/sandbox/clock", body);
+    });
   }
 
   // ---- plumbing -------------------------------------------------------------------------------
@@ -567,6 +678,7 @@
       refresh();
     });
     $("channel-name").textContent = `# ${state.channel.name}`;
+    setupClockForm();
     $("composer").addEventListener("submit", async (event) => {
       event.preventDefault();
       const input = $("composer-input");

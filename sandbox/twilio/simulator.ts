@@ -713,8 +713,10 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
     call.held = (account.callFlow ?? callFlow) === "hold";
     calls.set(call.sid, call);
     note(call, `call created to ${to} (${call.held ? "held: it plays out when asked" : scenarioFor(to).describe})`);
+    // Twilio answers a create with the call still `queued`; the call moves on only after the answer.
+    const body = callJson(call);
     if (!call.held) startPlaying(call);
-    return { status: 201, body: callJson(call) };
+    return { status: 201, body };
   }
 
   function updateCall(call: SimCall, params: URLSearchParams): { status: number; body: Json } {

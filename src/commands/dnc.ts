@@ -11,6 +11,8 @@ export function parseDncText(text: string): { verb: string; phone: string; reaso
   const phoneWords: string[] = [];
   let index = 0;
   while (index < rest.length && /^[+()\d.-]+$/.test(rest[index]!)) phoneWords.push(rest[index++]!);
+  // No digits up front: the first word is what they meant as the number (its error says why not).
+  if (phoneWords.length === 0 && rest.length > 0) phoneWords.push(rest[index++]!);
   return { verb: verb.toLowerCase(), phone: phoneWords.join(" "), reason: rest.slice(index).join(" ") };
 }
 

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
+import { z } from "zod";
 import type { Logger } from "../lib/log.js";
 import { HttpError, type Router, readBody, sendJson, sendText } from "./router.js";
 
@@ -45,8 +46,77 @@ function parseSlackBody(raw: Buffer, contentType: string): Record<string, unknow
   } catch {
     return undefined;
   }
-  if (!body || typeof body !== "object" || Array.isArray(body)) return undefined;
-  return body as Record<string, unknown>;
+  if (!isRecord(body)) return undefined;
+  return body;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const someId = z.string().min(1);
+/**
+ * Who clicked or submitted, and in which team: every interactive payload Slack sends carries both.
+ * `team` is null only for an org-wide (Enterprise Grid) install, where the user's team_id or the
+ * enterprise says whose it is.
+ */
+const interactive = z
+  .object({
+    user: z.object({ id: someId, team_id: z.string().optional() }),
+    team: z.object({ id: someId }).nullable(),
+    enterprise: z.object({ id: someId }).nullish(),
+  })
+  .refine((body) => body.team !== null || Boolean(body.user.team_id) || Boolean(body.enterprise?.id), {
+    message: "team is null, and neither user.team_id nor enterprise.id says whose it is",
+    path: ["team"],
+  });
+/** An Events API envelope: the event an object with its type; where Bolt looks for a channel, something it can read. */
+const eventEnvelope = z.object({
+  event: z.object({
+    type: z.string(),
+    channel: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+    item: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+const slashCommand = z.object({ command: z.string(), user_id: z.string(), team_id: z.string() });
+const blockActions = z.object({
+  actions: z.array(z.object({ action_id: z.string() })).min(1),
+});
+const otherActions = z.object({ actions: z.array(z.record(z.string(), z.unknown())).optional() });
+const viewPayload = z.object({ view: z.object({ callback_id: z.string() }) });
+
+/**
+ * The shape Bolt relies on for each kind of body, in the order Bolt tells them apart (an `event`
+ * makes an event whatever its `type`; then `command`; then options, actions, shortcuts, views):
+ * a signed body Slack would never send is refused here with a 400 naming what is missing, not
+ * failed deep inside Bolt (reading `team_id` of an absent user) as a 500. Undefined when it fits;
+ * bodies Bolt does not dispatch (types Leadline does not use) pass, and are acknowledged.
+ */
+function slackBodyProblem(body: Record<string, unknown>): string | undefined {
+  const check = (what: string, schemas: z.ZodType[]): string | undefined => {
+    for (const schema of schemas) {
+      const result = schema.safeParse(body);
+      if (!result.success) {
+        const fields = [...new Set(result.error.issues.map((issue) => issue.path.join(".") || "(body)"))];
+        return `${what} needs ${fields.join(", ")} as Slack sends them.`;
+      }
+    }
+    return undefined;
+  };
+  const type = typeof body.type === "string" ? body.type : undefined;
+  if (body.event !== undefined) return check(`An ${type ?? "event"} payload`, [eventEnvelope]);
+  if (body.command !== undefined) return check("A slash command", [slashCommand]);
+  if (body.name !== undefined || type === "block_suggestion")
+    return check(`A ${type ?? "options"} payload`, [interactive]);
+  if (body.actions !== undefined || type === "dialog_submission")
+    return check(`A ${type ?? "actions"} payload`, [
+      interactive,
+      type === "block_actions" ? blockActions : otherActions,
+    ]);
+  if (type === "shortcut" || type === "message_action") return check(`A ${type} payload`, [interactive]);
+  if (type === "view_submission" || type === "view_closed") return check(`A ${type} payload`, [interactive, viewPayload]);
+  // block_actions without any actions is not dispatched by Bolt; refused like its other missing fields.
+  if (type === "block_actions") return check("A block_actions payload", [interactive, blockActions]);
+  return undefined;
 }
 
 /**
@@ -92,6 +162,11 @@ export function createSlackEventsReceiver(options: {
         if (!body) throw new HttpError(400, "bad body", { error: "invalid_body" });
         if (body.type === "url_verification" && typeof body.challenge === "string") {
           return sendJson(res, 200, { challenge: body.challenge });
+        }
+        const problem = slackBodyProblem(body);
+        if (problem) {
+          options.log.warn({ path: "/slack/events", type: body.type, problem }, "refused a malformed Slack payload");
+          throw new HttpError(400, "malformed payload", { error: "invalid_body", message: problem });
         }
         if (!app) throw new HttpError(503, "not ready", { error: "not_ready" });
 

@@ -1,4 +1,4 @@
-// npm run leads:import -- leads.csv [--workspace T012345] — columns name, phone, email, source (header required).
+// npm run leads:import -- leads.csv [--workspace T012345] — columns name, phone, email, source, state, zip (header required).
 import "dotenv/config";
 import { readFileSync } from "node:fs";
 import { formatImportReport, importLeadsCsv } from "../services/leads/lead-import.js";
@@ -9,7 +9,7 @@ import { pickWorkspace, scriptContext } from "./script-context.js";
 const file = process.argv[2];
 if (!file || file.startsWith("--")) {
   console.error(
-    "Usage: npm run leads:import -- <file.csv> [--workspace <Slack team id>]   (columns: name, phone, email, source; header row required)",
+    "Usage: npm run leads:import -- <file.csv> [--workspace <Slack team id>]   (columns: name, phone, email, source, state, zip; header row required)",
   );
   process.exit(2);
 }

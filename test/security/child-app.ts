@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { dropSchema, startTestApp, type TestApp, testEngine, withSchema } from "../helpers/app.js";
 import { sqliteDate } from "../../src/services/calls/call-store.js";
+import { dropSchema, startTestApp, type TestApp, testEngine, withSchema } from "../helpers/app.js";
 import type { FakeSlack } from "../helpers/fake-slack.js";
 import type { FakeTwilio } from "../helpers/fake-twilio.js";
 
@@ -100,7 +100,9 @@ export async function childSql<T = Record<string, unknown>>(
     const db = new Database(app.databaseUrl.slice("file:".length), { fileMustExist: true });
     try {
       const statement = db.prepare(sql);
-      return (statement.reader ? statement.all(...params) : (statement.run(...params), [])) as T[];
+      if (statement.reader) return statement.all(...params) as T[];
+      statement.run(...params);
+      return [];
     } finally {
       db.close();
     }
@@ -116,7 +118,12 @@ export async function childSql<T = Record<string, unknown>>(
   await client.connect();
   try {
     let n = 0;
-    return (await client.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+    return (
+      await client.query(
+        sql.replace(/\?/g, () => `$${++n}`),
+        params,
+      )
+    ).rows as T[];
   } finally {
     await client.end();
   }

@@ -35,6 +35,7 @@ beforeEach(async () => {
   await t.app.deps.db.lead.deleteMany();
   await t.app.deps.db.auditLog.deleteMany();
   await t.app.deps.db.agentSetting.deleteMany();
+  await t.app.deps.db.dncEntry.deleteMany();
   account = t.twilio.addAccount({ numbers: [FROM] });
   await saveTwilioSettings(t, {
     accountSid: account.sid,

@@ -7,9 +7,10 @@ export interface ImportReport {
   rejected: { line: number; reason: string }[];
 }
 
-const COLUMNS = ["name", "phone", "email", "source"] as const;
+/** state and zip (optional) place the lead for calling hours. */
+const COLUMNS = ["name", "phone", "email", "source", "state", "zip"] as const;
 
-/** Imports a CSV with a header (name, phone, email, source); each row is created whole or not at all. */
+/** Imports a CSV with a header (name, phone, email, source, state, zip); each row is created whole or not at all. */
 export async function importLeadsCsv(
   ws: number,
   text: string,
@@ -44,6 +45,8 @@ export async function importLeadsCsv(
         phone: get("phone"),
         email: get("email") || undefined,
         source: get("source") || undefined,
+        state: get("state") || undefined,
+        zip: get("zip") || undefined,
         author,
       });
       report.created.push({ line: row.line, id: lead.id, name: lead.name });
