@@ -439,6 +439,12 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
       await finish(leg, status, sip ? { SipResponseCode: sip } : {});
       return { status, sid: leg.sid, duration: leg.duration ?? 0 };
     };
+    // A number Twilio cannot dial fails the leg at once: the parent hears the Dial end `failed`.
+    const refusal = MAGIC_TO[number] ?? (/^\+[1-9]\d{6,14}$/.test(number) ? undefined : [21211, "Invalid 'To' number"]);
+    if (refusal) {
+      note(leg, `Twilio cannot dial ${number}: ${refusal[1]} (${refusal[0]})`);
+      return ended("failed");
+    }
     await setStatus(leg, "initiated");
     if (!(await wait(call, 1_000, generation))) return undefined;
     await setStatus(leg, "ringing");

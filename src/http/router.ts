@@ -122,11 +122,26 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
   });
 }
 
+/**
+ * A request that declared a body (a Content-Length above 0, or Transfer-Encoding) which has not all
+ * arrived yet: answered now, the rest is never read (see handleRequest).
+ */
+function bodyLeftUnread(req: IncomingMessage | undefined): boolean {
+  if (!req || req.complete) return false;
+  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? "0") > 0;
+}
+
+/** `Connection: close` for an answer that leaves a body unread, so the client knows not to send more on it. */
+function closingIfUnread(res: ServerResponse): Record<string, string> {
+  return bodyLeftUnread(res.req) ? { connection: "close" } : {};
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(text),
+    ...closingIfUnread(res),
   });
   res.end(text);
 }
@@ -137,15 +152,27 @@ export function sendText(
   body: string,
   contentType = "text/plain; charset=utf-8",
 ): void {
-  res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(body) });
+  res.writeHead(status, {
+    "content-type": contentType,
+    "content-length": Buffer.byteLength(body),
+    ...closingIfUnread(res),
+  });
   res.end(body);
 }
 
 /**
  * Every request, however malformed, gets an answer and never takes the process down: a URL that
  * does not parse is a 400, a route's HttpError its status, anything else a logged 500.
+ *
+ * An answer given before the request's body has all arrived (404, 405, a 401 or 415 refused before
+ * reading) closes the connection once sent: otherwise Node would read and discard the rest of the
+ * body, for as long as it is sent, to keep the connection alive, and whatever followed it would be
+ * taken as the next request.
  */
 export function handleRequest(router: Router, log: Logger, req: IncomingMessage, res: ServerResponse): void {
+  res.once("finish", () => {
+    if (bodyLeftUnread(req)) req.socket.destroy();
+  });
   const fail = (error: unknown, path: string) => {
     if (error instanceof HttpError) {
       if ((error as HttpError & { closeConnection?: boolean }).closeConnection) {

@@ -113,7 +113,8 @@ function slackBodyProblem(body: Record<string, unknown>): string | undefined {
       type === "block_actions" ? blockActions : otherActions,
     ]);
   if (type === "shortcut" || type === "message_action") return check(`A ${type} payload`, [interactive]);
-  if (type === "view_submission" || type === "view_closed") return check(`A ${type} payload`, [interactive, viewPayload]);
+  if (type === "view_submission" || type === "view_closed")
+    return check(`A ${type} payload`, [interactive, viewPayload]);
   // block_actions without any actions is not dispatched by Bolt; refused like its other missing fields.
   if (type === "block_actions") return check("A block_actions payload", [interactive, blockActions]);
   return undefined;

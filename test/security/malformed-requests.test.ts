@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
 import { dropSharedDatabase, eventually } from "../helpers/app.js";
 import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack.js";
-import { type FakeAccount, type FakeTwilio, startFakeTwilio } from "../helpers/fake-twilio.js";
+import { type FakeAccount, type FakeTwilio, fakeSid, startFakeTwilio } from "../helpers/fake-twilio.js";
 import { twilioSignature } from "../helpers/signing.js";
 import {
   CHILD_LEADS_TOKEN,
@@ -22,7 +22,7 @@ import {
   signSlack,
   startChildApp,
 } from "./child-app.js";
-import { addLead, saveTwilioSettings } from "./seams.js";
+import { addLead, saveTwilioSettings, writeBrowserLinkRow, writeCallRow } from "./seams.js";
 
 // Issue item 1 (anyone can stop the process) and item 3 (an unhandled rejection is logged, never
 // fatal), against Leadline running as production runs it: its own process, reached over raw TCP.
@@ -36,7 +36,11 @@ const ROUTES = [
   "/twilio/amd",
   "/twilio/voice/menu",
   "/twilio/voice/browser",
+  "/twilio/voice/dial-done",
+  "/twilio/voice/disclosure",
+  "/twilio/status/lead",
   "/twilio/recording",
+  "/api-token",
   "/api/leads",
   "/api/leads/1",
   "/recordings",
@@ -82,6 +86,11 @@ let account: FakeAccount;
 let app: ChildApp;
 let dir: string;
 let sent = 0;
+/**
+ * What signed Twilio webhooks name. Each is verified with the token of the workspace of the call (or
+ * browser link) it names, so a webhook naming nothing Leadline knows is refused before its body is read.
+ */
+const seeded = { messageCallId: 0, messageCallSid: fakeSid("CA"), liveCallId: 0, linkId: "seeded-browser-link-0001" };
 
 beforeAll(async () => {
   slack = await startFakeSlack();
@@ -92,7 +101,27 @@ beforeAll(async () => {
   // Twilio settings are stored, so signed webhooks get past the signature to the parsing behind it.
   await seedDatabase({ dir, key, slack, twilio }, async (t) => {
     await saveTwilioSettings(t, { accountSid: account.sid, authToken: account.token, phoneNumber: FROM });
-    await addLead(t, "Jane Doe", "+12125550182");
+    const jane = await addLead(t, "Jane Doe", "+12125550182");
+    // Calls that ended (a message call and a live call) and a browser link, for webhooks to name.
+    const ended = {
+      leadId: jane.id,
+      activeLeadId: null,
+      fromNumber: FROM,
+      toNumber: jane.phone!,
+      placedBy: "U0MARIA01",
+    };
+    seeded.messageCallId = (
+      await writeCallRow(t, { ...ended, mode: "message", status: "completed", twilioSid: seeded.messageCallSid })
+    ).id;
+    seeded.liveCallId = (
+      await writeCallRow(t, { ...ended, mode: "live", status: "completed", twilioSid: fakeSid("CA") })
+    ).id;
+    await writeBrowserLinkRow(t, {
+      id: seeded.linkId,
+      leadId: jane.id,
+      slackUserId: "U0MARIA01",
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
   });
   app = await startChildApp({ slack, twilioUrl: twilio.url, dir, key });
 }, 60_000);
@@ -419,6 +448,9 @@ describe("malformed requests never stop the process", () => {
         ["/twilio/amd", [form]],
         ["/twilio/voice/menu?call=1", [form]],
         ["/twilio/voice/browser", [form]],
+        ["/twilio/voice/dial-done?call=1", [form]],
+        ["/twilio/voice/disclosure?call=1", [form]],
+        ["/twilio/status/lead?call=1", [form]],
         ["/twilio/recording", [form]],
         ["/api/leads", [json]],
         ["/phone/token", [json]],
@@ -451,21 +483,33 @@ describe("malformed requests never stop the process", () => {
           expect(answer.status, what).toBe(400);
       }
       // Signed by Twilio: past the signature, the parameters are checked and refused (or politely hung up).
-      const params = Object.fromEntries(new URLSearchParams(raw.toString("utf8")));
-      for (const route of [
-        "/twilio/status",
-        "/twilio/amd",
-        "/twilio/recording",
-        "/twilio/voice/menu?call=1",
-        "/twilio/voice/browser",
-      ]) {
+      // The body also names a call (or link) of the workspace, as every webhook Twilio sends does: the
+      // signature is checked with that workspace's token; what the garbage says is checked after it.
+      const ofCall = { CallSid: seeded.messageCallSid };
+      for (const [route, names, voice] of [
+        ["/twilio/status", ofCall, false],
+        ["/twilio/amd", ofCall, false],
+        ["/twilio/recording", ofCall, false],
+        [`/twilio/voice/menu?call=${seeded.messageCallId}`, ofCall, true],
+        ["/twilio/voice/browser", { link: seeded.linkId }, true],
+        // A live call's webhooks name the call by id in the URL Twilio was given.
+        [`/twilio/status/lead?call=${seeded.liveCallId}`, {}, false],
+        [`/twilio/voice/dial-done?call=${seeded.liveCallId}`, {}, true],
+        [`/twilio/voice/disclosure?call=${seeded.liveCallId}`, {}, false],
+      ] as [string, Record<string, string>, boolean][]) {
         const what = `${name} to ${route} (signed by Twilio)`;
+        const extra = new URLSearchParams(names).toString();
+        const sent = extra ? Buffer.concat([raw, Buffer.from(`&${extra}`)]) : raw;
+        const params = Object.fromEntries(new URLSearchParams(sent.toString("utf8")));
         const signature = twilioSignature(account.token, `${CHILD_PUBLIC}${route}`, params);
-        const answer = await send(what, request("POST", route, [form, ["X-Twilio-Signature", signature]], raw));
-        if (route.startsWith("/twilio/voice/")) {
+        const answer = await send(what, request("POST", route, [form, ["X-Twilio-Signature", signature]], sent));
+        if (voice) {
           expect(answer.status, what).toBe(200);
           expect(answer.text, what).toContain("<Hangup/>");
-        } else expectRefused(what, answer);
+        } else {
+          expectRefused(what, answer);
+          expect(answer.status, `${what}: refused past the signature`).not.toBe(403);
+        }
       }
     }
     expect(await leadCount()).toBe(leadsBefore);

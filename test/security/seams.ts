@@ -43,13 +43,21 @@ export function writeAgentPhoneRow(t: App, userId: string, phone: string): Promi
   return t.app.deps.db.agentSetting.create({ data: { workspaceId: t.ws, slackUserId: userId, phone } });
 }
 
-/** A call row written straight into the table (what Leadline writes before it asks Twilio). */
+/** A call row written straight into the table (what Leadline writes before it asks Twilio, or after). */
 export function writeCallRow(
   t: App,
   row: Pick<Call, "leadId" | "activeLeadId" | "mode" | "fromNumber" | "toNumber" | "status" | "placedBy"> &
-    Partial<Pick<Call, "slackChannel" | "slackThreadTs" | "createdAt">>,
+    Partial<Pick<Call, "twilioSid" | "slackChannel" | "slackThreadTs" | "createdAt">>,
 ): Promise<Call> {
   return t.app.deps.db.call.create({ data: { workspaceId: t.ws, ...row } });
+}
+
+/** A browser-phone link row (what a Browser click hands out), written straight into the table. */
+export function writeBrowserLinkRow(
+  t: App,
+  row: { id: string; leadId: number; slackUserId: string; expiresAt: Date },
+): Promise<unknown> {
+  return t.app.deps.db.browserLink.create({ data: { workspaceId: t.ws, ...row } });
 }
 
 /** Waits for the work a test's clicks left running (posting lines, notes) before the next test wipes tables. */

@@ -238,22 +238,44 @@ describe("the key-press menu webhook", () => {
   });
 
   it("digit 9 with another call's SID does not mark do-not-call either", async () => {
+    // Webhooks are verified with the token of the workspace of the call they name, so the other SID
+    // is a real call's (one Leadline knows), just not the call in the URL.
     const jane = await lead("Jane Doe", "+12125550182");
+    const bob = await lead("Bob Roe", "+12125550183");
     await click(jane.id);
+    await click(bob.id);
     const call = await placed(jane.id);
-    const res = await menu(`call=${call.id}`, { CallSid: `CA${"0".repeat(32)}`, Digits: "9" });
+    const other = await placed(bob.id);
+    const res = await menu(`call=${call.id}`, { CallSid: other.twilioSid!, Digits: "9" });
+    expect(res.status).toBe(200);
     expect(await res.text()).toContain("<Hangup/>");
+    await settle();
     expect(await isDoNotCall(t, jane.id)).toBe(false);
+    expect(await isDoNotCall(t, bob.id)).toBe(false);
+    expect(await t.app.deps.db.dncEntry.count()).toBe(0);
+  });
+
+  it("a menu press naming a call Leadline does not know is refused like a forged one, not an error", async () => {
+    const res = await menu(`call=1`, { CallSid: `CA${"0".repeat(32)}`, Digits: "9" });
+    expect(res.status).toBe(403);
+    expect(await t.app.deps.db.dncEntry.count()).toBe(0);
+    expect(t.logs.join("")).not.toMatch(/"level":50/);
   });
 
   it.each(["call=abc", "call=", "call=-1", "call=1e3", "call=99999999999", "call=%zz", "", "call=1&call=2"])(
     "?%s (signed) gets a polite TwiML goodbye, not an error",
     async (query) => {
-      const res = await menu(query, { CallSid: `CA${"1".repeat(32)}`, Digits: "9" });
+      // Signed for a real call (a voice bridge, whose calls take no key presses), so the webhook is
+      // verified and only the query is wrong.
+      const jane = await lead("Jane Doe", "+12125550182");
+      await click(jane.id, ids.call.bridgeAction);
+      const call = await placed(jane.id);
+      const res = await menu(query, { CallSid: call.twilioSid!, Digits: "9" });
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toMatch(/^text\/xml/);
       const twiml = await res.text();
       expect(twiml).toMatch(/^<\?xml[^>]*><Response><Say>[^<]*Goodbye\.<\/Say><Hangup\/><\/Response>$/);
+      expect(await isDoNotCall(t, jane.id)).toBe(false);
       expect(t.logs.join("")).not.toMatch(/"level":50/);
     },
   );

@@ -115,7 +115,9 @@ describe("/twilio-setup", () => {
       expect(answer.response_action).toBe("errors");
       expect(answer.errors?.[setupFields.agentPhone]).toMatch(refusal);
       expect(Object.keys(answer.errors ?? {})).toEqual([setupFields.agentPhone]);
-      expect(await t.app.deps.db.secret.count()).toBe(0);
+      // No setting is stored; only the typed Auth Token is held (encrypted, expiring) for the next try.
+      expect(await twilioSettings(t)).toEqual({});
+      expect(await t.app.deps.db.secret.count({ where: { expiresAt: null } })).toBe(0);
       expect(t.twilio.requests).toHaveLength(0);
     },
   );

@@ -112,7 +112,21 @@ export function createComplianceStore(database: DatabaseHandle): ComplianceStore
           where: { workspaceId_phone: { workspaceId: ws, phone: entry.phone } },
         });
         // Revocation by any reasonable means ends consent (FCC 24-24): at once, for every lead with the number.
-        await revoke(tx, ws, entry.phone, `do-not-call (${entry.source})`, now);
+        const revoked = await revoke(tx, ws, entry.phone, `do-not-call (${entry.source})`, now);
+        if (revoked > 0) {
+          await tx.auditLog.create({
+            data: {
+              workspaceId: ws,
+              actor: audit.actor,
+              action: "consent.revoked",
+              detail: JSON.stringify({
+                phone: `***${entry.phone.slice(-4)}`,
+                how: `do-not-call (${entry.source})`,
+                records: revoked,
+              }),
+            },
+          });
+        }
         if (existing) return { entry: existing, added: false };
         const created = await tx.dncEntry.create({
           data: {
