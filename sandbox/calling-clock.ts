@@ -39,7 +39,7 @@ export interface ClockView {
   mode: "real" | "pretend";
   /** The instant calling hours are judged at, when this view was made. */
   now: string;
-  /** Calling time minus real time: the page adds it to its own clock to keep the time shown moving. */
+  /** Calling time minus this machine's clock: the page adds it to its own clock to keep the time shown moving. */
   offsetMs: number;
   /** The zone the time is shown in: the pretend zone, or New York for real time. */
   zone: ClockZone;
@@ -93,11 +93,12 @@ export function createCallingClock(options: { initial: ClockSetting; note?: stri
   const clock: CallingClock = {
     now: () => new Date(real().getTime() + state.offsetMs),
     view() {
-      const now = DateTime.fromJSDate(clock.now());
+      const at = clock.now();
+      const now = DateTime.fromJSDate(at);
       return {
         mode: state.mode,
         now: now.toUTC().toISO()!,
-        offsetMs: state.offsetMs,
+        offsetMs: at.getTime() - Date.now(),
         zone: state.zone,
         local: now.setZone(state.zone).toFormat("yyyy-LL-dd'T'HH:mm"),
         label: describe(now, state.zone),

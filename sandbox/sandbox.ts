@@ -179,7 +179,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         }),
         routes: {
           "/sandbox/clock": {
-            get: () => clock.view() as unknown as Record<string, unknown>,
+            get: () => clock.view(),
             post: (body) => clock.set(body),
           },
         },

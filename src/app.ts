@@ -26,6 +26,11 @@ export interface LeadlineOptions {
   /** Lease lengths for a call's poller and its line editor (tests shorten them). */
   pollLeaseMs?: number;
   lineLeaseMs?: number;
+  /** The scheduler's claim lease and node-cron expression (tests shorten them). */
+  scheduleLeaseMs?: number;
+  scheduleEvery?: string;
+  /** Test-only: called at named points of placing a call (the kill -9 tests stop the process there). */
+  crashPoint?: (point: string) => void;
   log?: Logger;
   /** Twilio SDK request timeout; tests shorten it to exercise the reconcile path. */
   twilioTimeoutMs?: number;
@@ -111,6 +116,9 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     callingClock: options.callingClock,
     pollLeaseMs: options.pollLeaseMs,
     lineLeaseMs: options.lineLeaseMs,
+    scheduleLeaseMs: options.scheduleLeaseMs,
+    scheduleEvery: options.scheduleEvery,
+    crashPoint: options.crashPoint,
   });
 
   // Single-workspace mode checks SLACK_BOT_TOKEN with auth.test; multi-workspace mode checks that

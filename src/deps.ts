@@ -21,6 +21,8 @@ import { type ConsentService, createConsentService } from "./services/compliance
 import { createDncService, type DncService } from "./services/compliance/dnc-service.js";
 import { createLeadService, type LeadService } from "./services/leads/lead-service.js";
 import { createLeadStore } from "./services/leads/lead-store.js";
+import { createScheduleStore } from "./services/scheduling/schedule-store.js";
+import { createScheduler, type Scheduler } from "./services/scheduling/scheduler.js";
 import { type AdminService, createAdminService } from "./services/setup/admins.js";
 import { createSettingsService, type SettingsService } from "./services/setup/settings.js";
 import { createSetupFlow, type SetupFlow } from "./services/setup/setup-flow.js";
@@ -34,6 +36,10 @@ import { createSecretStore, type SecretStore } from "./services/store/secrets.js
 import { createTwilioClientFactory, type TwilioFor } from "./services/twilio/client.js";
 import { createWorkspaces, type Workspaces } from "./services/workspaces/workspace-service.js";
 import { createWorkspaceStore } from "./services/workspaces/workspace-store.js";
+import { scheduleEventMessage } from "./views/schedule.js";
+
+/** When Slack does not say the agent's zone (users.info failed): times are read and shown in UTC. */
+const FALLBACK_ZONE = "UTC";
 
 export interface Deps {
   config: Config;
@@ -66,6 +72,9 @@ export interface Deps {
   poller: StatusPoller;
   sweeper: CallSweeper;
   recordings: RecordingService;
+  scheduler: Scheduler;
+  /** The agent's IANA time zone from Slack (users.info), for reading and showing times. */
+  agentZone(ws: number, userId: string): Promise<string>;
   startBackgroundWork(): Promise<void>;
   stopBackgroundWork(): Promise<void>;
 }
@@ -85,6 +94,11 @@ interface ServiceInputs {
   /** Lease lengths (tests shorten them to watch an instance take over from a dead one). */
   pollLeaseMs?: number;
   lineLeaseMs?: number;
+  /** The scheduler's claim lease and cron expression (tests shorten them). */
+  scheduleLeaseMs?: number;
+  scheduleEvery?: string;
+  /** Test-only: called at named points of placing a call; the kill -9 tests stop the process there. */
+  crashPoint?: (point: string) => void;
   /** The clock calling hours are judged by (see CallingLaw.now); the app clock by default. */
   callingClock?: Clock;
 }
@@ -193,6 +207,7 @@ export function createServices(inputs: ServiceInputs): Deps {
     allowedCountries: config.ALLOWED_COUNTRIES,
     defaultCountry: config.DEFAULT_COUNTRY,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    crashPoint: inputs.crashPoint,
   });
   const sweeper = createCallSweeper({
     calls: callStore,
@@ -229,6 +244,30 @@ export function createServices(inputs: ServiceInputs): Deps {
     twilioApiUrl: config.TWILIO_API_URL,
     publicBaseUrl: config.PUBLIC_BASE_URL,
   });
+  const agentZone = async (ws: number, userId: string) => {
+    try {
+      return (await (await slackFor(ws)).user(userId))?.tz ?? FALLBACK_ZONE;
+    } catch {
+      return FALLBACK_ZONE;
+    }
+  };
+  const scheduler = createScheduler({
+    store: createScheduleStore(database),
+    calls,
+    leads,
+    law,
+    audit,
+    admins,
+    announce: async (ws, event) => {
+      const message = scheduleEventMessage(event, { agentZone: await agentZone(ws, event.row.agentId), now: clock() });
+      await (await slackFor(ws)).tell(event.row.agentId, { channel: event.row.channel }, message);
+    },
+    clock,
+    log,
+    leaseMs: inputs.scheduleLeaseMs,
+    every: inputs.scheduleEvery,
+    crashPoint: inputs.crashPoint,
+  });
   return {
     config,
     log,
@@ -258,6 +297,8 @@ export function createServices(inputs: ServiceInputs): Deps {
     poller,
     sweeper,
     recordings,
+    scheduler,
+    agentZone,
     async startBackgroundWork() {
       if (!config.PUBLIC_BASE_URL) {
         const resumed = await poller.resume();
@@ -265,8 +306,12 @@ export function createServices(inputs: ServiceInputs): Deps {
       }
       await prices.resume();
       await sweeper.start();
+      // Calls that came due while Leadline was down are looked at once, now, then every tick.
+      await scheduler.tick().catch((error) => log.error({ err: error }, "scheduled calls tick failed"));
+      scheduler.start();
     },
     async stopBackgroundWork() {
+      await scheduler.stop();
       sweeper.stop();
       prices.stop();
       await poller.stop();

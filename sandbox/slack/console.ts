@@ -23,7 +23,7 @@ export interface ConsoleOptions {
 }
 
 export interface ConsoleRoute {
-  get(): Json;
+  get(): object;
   post(body: Json): { ok: true; [key: string]: unknown } | { ok: false; error: string };
 }
 

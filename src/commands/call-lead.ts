@@ -2,10 +2,17 @@ import type { App } from "@slack/bolt";
 import type { Deps } from "../deps.js";
 import { cardOptions } from "../interactions/card-options.js";
 import { workspaceOf } from "../interactions/scope.js";
+import { UserError } from "../lib/errors.js";
+import { parseScheduleText, SCHEDULE_HELP } from "../lib/when.js";
 import type { CallMode } from "../services/calls/modes.js";
 import { agentSettingsModal, callCard, callHelp, missingSettingsNotice } from "../views/call-card.js";
+import { context as contextBlock, escapeMrkdwn } from "../views/common.js";
 import { noLeadToCall, searchResults } from "../views/lead-modals.js";
+import { scheduledConfirmation, scheduledList } from "../views/schedule.js";
 import { answerCommand } from "./answer.js";
+
+const SEVERAL_TO_SCHEDULE =
+  "Several leads match: to schedule, name one exactly, e.g. `/call-lead #12 at 3pm`. Or use **Schedule** on a card below.";
 
 const MODES: Record<string, CallMode> = {
   live: "live",
@@ -41,6 +48,38 @@ export function registerCallLeadCommand(app: App, deps: Deps): void {
       return;
     }
     await answerCommand(deps, { ack, respond, command }, async () => {
+      if (text.toLowerCase() === "scheduled") {
+        const zone = await deps.agentZone(ws, command.user_id);
+        return scheduledList(await deps.scheduler.upcoming(ws, command.user_id, 20), {
+          agentZone: zone,
+          now: deps.clock(),
+        });
+      }
+      // "jane at 3pm", "#12 tomorrow 10am", "(212) 555-0182 in 2h": a live call booked for later.
+      if (parseScheduleText(text, deps.clock(), "UTC").kind !== "none") {
+        const zone = await deps.agentZone(ws, command.user_id);
+        const parsed = parseScheduleText(text, deps.clock(), zone);
+        if (parsed.kind === "error") throw new UserError(`${parsed.message}\n${SCHEDULE_HELP}`);
+        if (parsed.kind === "schedule") {
+          const found = await deps.leads.search(ws, parsed.value.query);
+          if (found.leads.length === 0) return noLeadToCall(parsed.value.query, found.phone);
+          if (found.leads.length > 1) {
+            const options = await cardOptions(deps, ws, found.leads);
+            return searchResults(parsed.value.query, found.leads, found.total, options, SEVERAL_TO_SCHEDULE);
+          }
+          const result = await deps.scheduler.book({
+            ws,
+            leadId: found.leads[0]!.id,
+            agentId: command.user_id,
+            channel: command.channel_id,
+            at: parsed.value.at,
+            bookedBy: command.user_id,
+          });
+          const message = scheduledConfirmation(result, { agentZone: zone, now: deps.clock() });
+          const reading = `Read "${parsed.value.reading}"${parsed.value.adjusted ? `; ${parsed.value.adjusted}` : ""}.`;
+          return { text: message.text, blocks: [...message.blocks, contextBlock(escapeMrkdwn(reading))] };
+        }
+      }
       if (text === "" || text.toLowerCase() === "help") {
         const recent = await deps.leads.recent(ws, 5);
         return callHelp(recent, await cardOptions(deps, ws, recent));

@@ -122,26 +122,11 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
   });
 }
 
-/**
- * A request that declared a body (a Content-Length above 0, or Transfer-Encoding) which has not all
- * arrived yet: answered now, the rest is never read (see handleRequest).
- */
-function bodyLeftUnread(req: IncomingMessage | undefined): boolean {
-  if (!req || req.complete) return false;
-  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? "0") > 0;
-}
-
-/** `Connection: close` for an answer that leaves a body unread, so the client knows not to send more on it. */
-function closingIfUnread(res: ServerResponse): Record<string, string> {
-  return bodyLeftUnread(res.req) ? { connection: "close" } : {};
-}
-
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(text),
-    ...closingIfUnread(res),
   });
   res.end(text);
 }
@@ -152,12 +137,45 @@ export function sendText(
   body: string,
   contentType = "text/plain; charset=utf-8",
 ): void {
-  res.writeHead(status, {
-    "content-type": contentType,
-    "content-length": Buffer.byteLength(body),
-    ...closingIfUnread(res),
-  });
+  res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(body) });
   res.end(body);
+}
+
+/** After answering a request whose body is left unread: how long, and how many more bytes, before the connection is cut. */
+const LINGER_MS = 1_000;
+const LINGER_BYTES = 1024 * 1024;
+
+/**
+ * A request that declared a body (a Content-Length above 0, or Transfer-Encoding) which has not all
+ * arrived yet.
+ */
+function bodyLeftUnread(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? "0") > 0;
+}
+
+/**
+ * Ends a connection whose request body was left unread, once the answer is sent: a FIN right after
+ * the answer, so the client reads the answer and stops sending; the connection is cut when the client
+ * closes, or after LINGER_MS or LINGER_BYTES more, whichever comes first. Not at once: closing a
+ * socket with unread bytes sends a reset, and a reset can reach the client before it has read the
+ * answer. Nor with a `Connection: close` header, for the same reason: Node then destroys the socket
+ * as soon as the answer is written.
+ */
+function closeAfterAnswer(req: IncomingMessage): void {
+  const socket = req.socket;
+  if (socket.destroyed || socket.writableEnded) return;
+  socket.end();
+  const cut = () => socket.destroy();
+  const timer = setTimeout(cut, LINGER_MS);
+  timer.unref();
+  socket.once("close", () => clearTimeout(timer));
+  // What the client still sends is read (and dropped) by Node only until the bound.
+  let more = 0;
+  req.on("data", (chunk: Buffer) => {
+    more += chunk.length;
+    if (more > LINGER_BYTES) cut();
+  });
 }
 
 /**
@@ -165,13 +183,18 @@ export function sendText(
  * does not parse is a 400, a route's HttpError its status, anything else a logged 500.
  *
  * An answer given before the request's body has all arrived (404, 405, a 401 or 415 refused before
- * reading) closes the connection once sent: otherwise Node would read and discard the rest of the
+ * reading) ends the connection (closeAfterAnswer): otherwise Node would read and drop the rest of the
  * body, for as long as it is sent, to keep the connection alive, and whatever followed it would be
  * taken as the next request.
  */
 export function handleRequest(router: Router, log: Logger, req: IncomingMessage, res: ServerResponse): void {
+  // A request that arrives on a connection already being ended (bytes after a body left unread).
+  if (req.socket.writableEnded) {
+    req.socket.destroy();
+    return;
+  }
   res.once("finish", () => {
-    if (bodyLeftUnread(req)) req.socket.destroy();
+    if (bodyLeftUnread(req)) closeAfterAnswer(req);
   });
   const fail = (error: unknown, path: string) => {
     if (error instanceof HttpError) {

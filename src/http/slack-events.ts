@@ -77,7 +77,14 @@ const eventEnvelope = z.object({
     item: z.record(z.string(), z.unknown()).optional(),
   }),
 });
-const slashCommand = z.object({ command: z.string(), user_id: z.string(), team_id: z.string() });
+/** A slash command: who, where, and the URL its answer goes to (Leadline's commands answer through it). */
+const slashCommand = z.object({
+  command: z.string(),
+  text: z.string(),
+  user_id: z.string(),
+  team_id: z.string(),
+  response_url: z.string().regex(/^https?:\/\/\S+$/),
+});
 const blockActions = z.object({
   actions: z.array(z.object({ action_id: z.string() })).min(1),
 });
@@ -92,31 +99,26 @@ const viewPayload = z.object({ view: z.object({ callback_id: z.string() }) });
  * bodies Bolt does not dispatch (types Leadline does not use) pass, and are acknowledged.
  */
 function slackBodyProblem(body: Record<string, unknown>): string | undefined {
-  const check = (what: string, schemas: z.ZodType[]): string | undefined => {
+  const type = typeof body.type === "string" && /^[a-z_]{1,40}$/.test(body.type) ? body.type : undefined;
+  const check = (kind: string, schemas: z.ZodType[]): string | undefined => {
     for (const schema of schemas) {
       const result = schema.safeParse(body);
       if (!result.success) {
         const fields = [...new Set(result.error.issues.map((issue) => issue.path.join(".") || "(body)"))];
-        return `${what} needs ${fields.join(", ")} as Slack sends them.`;
+        return `Not a payload Slack sends: a ${type ?? kind} payload needs ${fields.join(", ")}.`;
       }
     }
     return undefined;
   };
-  const type = typeof body.type === "string" ? body.type : undefined;
-  if (body.event !== undefined) return check(`An ${type ?? "event"} payload`, [eventEnvelope]);
-  if (body.command !== undefined) return check("A slash command", [slashCommand]);
-  if (body.name !== undefined || type === "block_suggestion")
-    return check(`A ${type ?? "options"} payload`, [interactive]);
+  if (body.event !== undefined) return check("event", [eventEnvelope]);
+  if (body.command !== undefined) return check("slash command", [slashCommand]);
+  if (body.name !== undefined || type === "block_suggestion") return check("options", [interactive]);
   if (body.actions !== undefined || type === "dialog_submission")
-    return check(`A ${type ?? "actions"} payload`, [
-      interactive,
-      type === "block_actions" ? blockActions : otherActions,
-    ]);
-  if (type === "shortcut" || type === "message_action") return check(`A ${type} payload`, [interactive]);
-  if (type === "view_submission" || type === "view_closed")
-    return check(`A ${type} payload`, [interactive, viewPayload]);
-  // block_actions without any actions is not dispatched by Bolt; refused like its other missing fields.
-  if (type === "block_actions") return check("A block_actions payload", [interactive, blockActions]);
+    return check("actions", [interactive, type === "block_actions" ? blockActions : otherActions]);
+  if (type === "shortcut" || type === "message_action") return check(type, [interactive]);
+  if (type === "view_submission" || type === "view_closed") return check(type, [interactive, viewPayload]);
+  // Without any actions Bolt would not even dispatch it; refused like its other missing fields.
+  if (type === "block_actions") return check(type, [interactive, blockActions]);
   return undefined;
 }
 
@@ -166,7 +168,7 @@ export function createSlackEventsReceiver(options: {
         }
         const problem = slackBodyProblem(body);
         if (problem) {
-          options.log.warn({ path: "/slack/events", type: body.type, problem }, "refused a malformed Slack payload");
+          options.log.warn({ path: "/slack/events", problem }, "refused a malformed Slack payload");
           throw new HttpError(400, "malformed payload", { error: "invalid_body", message: problem });
         }
         if (!app) throw new HttpError(503, "not ready", { error: "not_ready" });

@@ -43,7 +43,13 @@ export function registerCallInteractions(app: App, deps: Deps): void {
     await tellClicker(
       ws,
       body,
-      errorMessage(error, { now: deps.clock(), lawNow: deps.law.now(), agentZone, what: "the call" }),
+      errorMessage(error, {
+        now: deps.clock(),
+        lawNow: deps.law.now(),
+        agentZone,
+        canSchedule: true,
+        what: "the call",
+      }),
     );
   };
 

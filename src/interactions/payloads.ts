@@ -67,3 +67,34 @@ export const leadFormMeta = origin.extend({
 
 export const addLeadMeta = origin;
 export const settingsMeta = origin;
+
+/** A scheduled call id as a button carries it. */
+export function scheduledIdOf(body: BlockAction): number {
+  const parsed = leadId.safeParse(buttonOf(body)?.value);
+  if (!parsed.success)
+    throw new UserError("That button does not name a scheduled call. List them with `/call-lead scheduled`.");
+  return parsed.data;
+}
+
+/** A button that carries a JSON value (a time to book or move to), checked against its schema. */
+export function jsonValueOf<T extends z.ZodType>(body: BlockAction, schema: T): z.infer<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(buttonOf(body)?.value ?? "");
+  } catch {
+    json = undefined;
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new UserError("That button is out of date. Find the lead again with /lead.");
+  return parsed.data;
+}
+
+/** The schedule modal: a new booking for a lead, or moving a booked call; where to answer. */
+export const scheduleMeta = z.object({
+  leadId,
+  scheduledId: leadId.optional(),
+  channel: channelId.optional(),
+  threadTs: ts.optional(),
+});
+
+export const isoTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value));

@@ -38,6 +38,16 @@ export const ids = {
   schedule: {
     /** "Schedule for <next allowed time>" on a compliance card. */
     fromBlockAction: "schedule_from_block",
+    /** "Schedule" on a lead card: the date and time modal. */
+    openAction: "schedule_open",
+    callbackId: "schedule_modal",
+    doneCallbackId: "schedule_done",
+    cancelAction: "schedule_cancel",
+    moveAction: "schedule_move",
+    /** "Move to <next allowed time>" on a booking outside calling hours. */
+    moveToAction: "schedule_move_to",
+    /** "Retry in 15 min" on the line of a live call the agent did not answer. */
+    retryAction: "schedule_retry",
   },
 } as const;
 
@@ -61,6 +71,8 @@ export const setupFields = {
 } as const;
 
 export const agentFields = { phone: "agent_phone" } as const;
+
+export const scheduleFields = { date: "schedule_date", time: "schedule_time" } as const;
 
 export const leadFields = {
   name: "lead_name",

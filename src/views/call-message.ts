@@ -1,9 +1,10 @@
 import type { KnownBlock } from "@slack/types";
+import { ids } from "../lib/ids.js";
 import { formatPhone } from "../lib/phone.js";
 import { formatDuration } from "../lib/time.js";
 import type { CallLine } from "../services/calls/call-store.js";
 import { type CallFactKind, isFinal, MODE_LABELS } from "../services/calls/modes.js";
-import { context, escapeTruncate, mrkdwnSection } from "./common.js";
+import { context, escapeTruncate, mrkdwnSection, plain } from "./common.js";
 
 const STATUS_LABELS: Record<string, string> = {
   dialing: "dialing",
@@ -20,8 +21,8 @@ const STATUS_LABELS: Record<string, string> = {
 };
 
 const FACT_TEXT: Record<CallFactKind, string> = {
-  agent_no_answer: "your phone did not answer: the lead was not dialed",
-  agent_hung_up: "you hung up before the lead was dialed",
+  agent_no_answer: "the agent's phone did not answer: the lead was not dialed",
+  agent_hung_up: "the agent hung up before the lead was dialed",
   voicemail_left: "left a voicemail",
   pressed_1_connected: "pressed 1 → connected to the agent",
   pressed_1_no_agent: "pressed 1, but no agent phone to connect",
@@ -59,7 +60,23 @@ export function callLineMessage(call: CallLine): { text: string; blocks: KnownBl
     statusText(call),
   ].join(" · ");
   const sid = call.twilioSid ? `Call SID ${call.twilioSid} · ` : "";
-  return { text: line, blocks: [mrkdwnSection(line), context(`${sid}lead #${call.lead.id}`)] };
+  const blocks: KnownBlock[] = [mrkdwnSection(line), context(`${sid}lead #${call.lead.id}`)];
+  if (call.facts.includes("agent_no_answer") || call.facts.includes("agent_hung_up")) {
+    // Nobody was dialed: one tap books the same live call a quarter of an hour from now.
+    blocks.push({
+      type: "actions",
+      block_id: `call_retry_${call.id}`,
+      elements: [
+        {
+          type: "button",
+          action_id: ids.schedule.retryAction,
+          text: plain("Retry in 15 min"),
+          value: String(call.lead.id),
+        },
+      ],
+    });
+  }
+  return { text: line, blocks };
 }
 
 /** A recording that could not be uploaded: a signed Leadline link, valid for 7 days. */

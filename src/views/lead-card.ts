@@ -96,6 +96,9 @@ export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): Know
       style: "primary",
     });
   }
+  if (lead.phone && !listed) {
+    buttons.push({ type: "button", action_id: ids.schedule.openAction, text: plain("Schedule"), value });
+  }
   buttons.push({ type: "button", action_id: ids.lead.noteAction, text: plain("Add note"), value });
   if (lead.phone && !listed) {
     const number = formatPhoneWithExt(lead.phone, null);

@@ -13,12 +13,25 @@ const log = createLogger(config.LOG_LEVEL, process.stderr);
 process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled promise rejection (recovered)"));
 
 // Everything JSON can carry passes through as is; `callingTime` (ISO) becomes the calling-hours clock.
-const { callingTime, ...options } = JSON.parse(process.env.LEADLINE_TEST_OPTIONS ?? "{}") as LeadlineOptions & {
+// `crashAt` ({ point, nth }) kills the process (SIGKILL, no cleanup) the nth time that crash point is reached.
+const { callingTime, crashAt, ...options } = JSON.parse(process.env.LEADLINE_TEST_OPTIONS ?? "{}") as LeadlineOptions & {
   callingTime?: string;
+  crashAt?: { point: string; nth: number };
 };
+let reached = 0;
 const leadline = await createLeadline(config, {
   ...options,
   ...(callingTime ? { callingClock: () => new Date(callingTime) } : {}),
+  ...(crashAt
+    ? {
+        crashPoint: (point: string) => {
+          if (point === crashAt.point && ++reached === crashAt.nth) {
+            process.stderr.write(`crashing at ${point} #${reached}\n`);
+            process.kill(process.pid, "SIGKILL");
+          }
+        },
+      }
+    : {}),
   log,
   host: "127.0.0.1",
 });

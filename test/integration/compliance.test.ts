@@ -241,7 +241,7 @@ describe("live call (agent first)", () => {
       () =>
         t.slack
           .callsTo("chat.update")
-          .some((c) => String(c.args.text).includes("your phone did not answer: the lead was not dialed")),
+          .some((c) => String(c.args.text).includes("the agent's phone did not answer: the lead was not dialed")),
       "line says the agent did not answer",
     );
     // Not an attempt on the lead: the 24-hour cap does not count it.

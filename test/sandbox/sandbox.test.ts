@@ -4,9 +4,18 @@ import { type AddressInfo, connect } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Writable } from "node:stream";
+import { DateTime } from "luxon";
 import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SANDBOX_CHANNEL, SANDBOX_TWILIO, SANDBOX_USERS, type Sandbox, startSandbox } from "../../sandbox/sandbox.js";
+import { CLOCK_ZONES, createCallingClock, defaultClockSetting } from "../../sandbox/calling-clock.js";
+import {
+  DEMO_LEADS,
+  SANDBOX_CHANNEL,
+  SANDBOX_TWILIO,
+  SANDBOX_USERS,
+  type Sandbox,
+  startSandbox,
+} from "../../sandbox/sandbox.js";
 import type { SandboxMessage } from "../../sandbox/slack/workspace.js";
 import { CREATE_PARAMS, MAGIC_TO } from "../../sandbox/twilio/simulator.js";
 import { createLogger } from "../../src/lib/log.js";
@@ -38,43 +47,71 @@ async function consolePost(path: string, body: Record<string, unknown>) {
     headers: { "content-type": "application/json", "x-sandbox-token": sandbox.consoleToken },
     body: JSON.stringify(body),
   });
-  expect(res.status).toBe(200);
+  expect(res.status, await res.clone().text()).toBe(200);
+  return res.json() as Promise<Record<string, unknown>>;
 }
+
+/** Sets the console's calling clock, as its form does: "pretend it is <local> in <zone>", or real time. */
+const setClock = (setting: { mode: "real" } | { mode: "pretend"; local: string; zone: string }) =>
+  consolePost("/sandbox/clock", setting);
+
+/** A weekday morning in New York, inside every demo lead's calling hours. */
+const WEEKDAY_MORNING = { mode: "pretend", local: "2026-12-01T11:00", zone: "America/New_York" } as const;
 
 const channelMessages = () => sandbox.workspace.messages.filter((m) => m.channel === SANDBOX_CHANNEL);
 
-/** Types `/call-lead <name>` as Maria and clicks Call on the card she gets; returns the call line once final. */
-async function callFromCard(
-  name: string,
-  final: RegExp,
-  until = (m: SandboxMessage) => m.text.includes(`*${name}*`) && final.test(m.text),
-): Promise<SandboxMessage> {
+type Actions = { block_id: string; elements: { action_id: string; value: string }[] };
+const actionsOf = (card: SandboxMessage) =>
+  card.blocks!.find((block) => block.type === "actions" && String(block.block_id).startsWith("lead_actions_")) as
+    | Actions
+    | undefined;
+
+/** Types `/call-lead <name>` as Maria; returns the card she gets. */
+async function callCard(name: string): Promise<SandboxMessage> {
   const before = channelMessages().length;
   await consolePost("/sandbox/command", { user: MARIA, text: `/call-lead ${name}` });
-  const card = await eventually(
+  return eventually(
     () =>
       channelMessages()
         .slice(before)
         .find((m) => m.visibleTo === MARIA && m.text.startsWith("Call ")),
     `the call card for ${name}`,
   );
-  const actions = card.blocks!.find((block) => block.type === "actions") as {
-    block_id: string;
-    elements: { action_id: string; value: string }[];
-  };
-  const call = actions.elements.find((element) => element.action_id === "call_simple")!;
+}
+
+/** Clicks one of a card's buttons as Maria. */
+async function click(card: SandboxMessage, actionId: string) {
+  const actions = actionsOf(card)!;
+  const button = actions.elements.find((element) => element.action_id === actionId);
+  expect(button, `${actionId} on the card`).toBeDefined();
   await consolePost("/sandbox/action", {
     user: MARIA,
     channel: card.channel,
     ts: card.ts,
-    action: { type: "button", action_id: call.action_id, block_id: actions.block_id, value: call.value },
+    action: { type: "button", action_id: actionId, block_id: actions.block_id, value: button!.value },
   });
+}
+
+/** `/call-lead <name>`, then a click on the mode's button; returns the call line once `final` matches. */
+async function callFromCard(
+  name: string,
+  final: RegExp,
+  mode = "call_live",
+  until = (m: SandboxMessage) => m.text.includes(`*${name}*`) && final.test(m.text),
+): Promise<SandboxMessage> {
+  const before = channelMessages().length;
+  await click(await callCard(name), mode);
   return eventually(
     () => channelMessages().slice(before).find(until),
     `the call to ${name} to end with ${final}`,
     15_000,
   );
 }
+
+const leadNamed = async (name: string) => (await sandbox.leadline.deps.leads.search(sandbox.ws, name)).leads[0]!;
+const notesOf = async (name: string) =>
+  (await sandbox.leadline.deps.leads.detail(sandbox.ws, (await leadNamed(name)).id))!.notes.map((n) => n.body);
+const callsTo = (number: string) => [...sandbox.twilio.calls.values()].filter((call) => call.to === number);
 
 describe("the sandbox", () => {
   it("never starts with NODE_ENV=production", async () => {
@@ -108,66 +145,194 @@ describe("the sandbox", () => {
     expect(db.includes(Buffer.from(SANDBOX_TWILIO.authToken))).toBe(false);
   });
 
+  it("demo leads carry consent where their mode needs one, and an address where the number names no zone", async () => {
+    const { consents, leads } = sandbox.leadline.deps;
+    for (const demo of DEMO_LEADS) {
+      const lead = (await leads.findByPhone(sandbox.ws, demo.phone))!;
+      expect(lead.name).toBe(demo.name);
+      const records = await consents.list(sandbox.ws, lead.id);
+      expect(
+        records.map((record) => record.scope),
+        demo.name,
+      ).toEqual(demo.consent ? ["prerecorded"] : []);
+    }
+    // The message-call scenarios (voicemail, the 1/9 menu, Twilio's test number) have consent; busy and no-answer not.
+    expect(DEMO_LEADS.filter((lead) => !lead.consent).map((lead) => lead.name)).toEqual(["Bob Busy", "Nora Noanswer"]);
+    const ian = (await leads.findByPhone(sandbox.ws, "+15005550001"))!;
+    expect([ian.state, ian.zip]).toEqual(["NJ", "07030"]);
+    const verdict = await sandbox.leadline.deps.law.verdict(sandbox.ws, ian, "message", sandbox.clock.now());
+    expect(verdict.allowed).toBe(true);
+  });
+
+  it("on a sandbox.db seeded before calling law, adds the demo leads' address and consent, but never after an opt-out", async () => {
+    const oldDir = mkdtempSync(join(tmpdir(), "leadline-sandbox-old-"));
+    try {
+      const first = await startSandbox({ log: createLogger("silent"), port: 0, dataDir: oldDir, pace: 0.05, env: {} });
+      const { db, leads, dnc } = first.leadline.deps;
+      const victor = (await leads.findByPhone(first.ws, "+12015550104"))!;
+      // As release 1 left it: no addresses, no consent; Victor's consent was revoked, Olga opted out.
+      await db.consent.deleteMany({ where: { leadId: { not: victor.id } } });
+      await db.consent.updateMany({ where: { leadId: victor.id }, data: { revokedAt: new Date() } });
+      await db.lead.updateMany({ data: { state: null, zip: null } });
+      await dnc.add(first.ws, "+12015550105", "keypress", "test");
+      await first.stop();
+
+      const again = await startSandbox({ log: createLogger("silent"), port: 0, dataDir: oldDir, pace: 0.05, env: {} });
+      try {
+        const active = new Map<string, number>();
+        for (const demo of DEMO_LEADS) {
+          const lead = (await again.leadline.deps.leads.findByPhone(again.ws, demo.phone))!;
+          const records = await again.leadline.deps.consents.list(again.ws, lead.id);
+          active.set(demo.name, records.filter((record) => !record.revokedAt).length);
+          if (demo.name === "Victor Voicemail") expect(records).toHaveLength(1);
+        }
+        expect(Object.fromEntries(active)).toEqual({
+          "Jane Doe": 1,
+          "Bob Busy": 0,
+          "Nora Noanswer": 0,
+          "Victor Voicemail": 0,
+          "Olga Optout": 0,
+          "Connie Connect": 1,
+          "Ian Invalid": 1,
+        });
+        const ian = (await again.leadline.deps.leads.findByPhone(again.ws, "+15005550001"))!;
+        expect([ian.state, ian.zip]).toEqual(["NJ", "07030"]);
+        expect(await again.leadline.deps.leads.recent(again.ws, 20)).toHaveLength(DEMO_LEADS.length);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      rmSync(oldDir, { recursive: true, force: true });
+    }
+  });
+
+  it("a live call rings the agent's phone first, then dials the lead and ends with the lead's leg", async () => {
+    const line = await callFromCard("Connie Connect", /· completed/);
+    expect(line.text).toContain("Live call");
+    expect(line.text).toMatch(/completed \(\d+s\)/);
+    // Twilio's call is to the agent; the lead is a <Dial> child leg of it, from the team's number.
+    const [agentCall] = callsTo(SANDBOX_TWILIO.agentPhone);
+    expect(agentCall).toBeDefined();
+    expect(agentCall!.direction).toBe("outbound-api");
+    expect(agentCall!.transcript).toContain('says: "Connecting you to Connie Connect."');
+    const [leadLeg] = callsTo("+12015550106");
+    expect(leadLeg).toMatchObject({
+      direction: "outbound-dial",
+      parentSid: agentCall!.sid,
+      from: SANDBOX_TWILIO.phoneNumber,
+      status: "completed",
+    });
+    expect(leadLeg!.created.getTime()).toBeGreaterThan(agentCall!.answeredAt!);
+    expect(line.text).toContain(`completed (${leadLeg!.duration}s)`);
+    expect(JSON.stringify(line.blocks)).toContain(`Call SID ${agentCall!.sid}`);
+    await eventually(
+      async () => (await notesOf("Connie Connect")).some((n) => n.startsWith("[Call Completed]")),
+      "note",
+    );
+    const notes = await notesOf("Connie Connect");
+    expect(
+      notes.filter((n) => n.startsWith("[Outbound Call] Initiated from +12015550100 to +12015550106")),
+    ).toHaveLength(1);
+    expect(notes.find((n) => n.startsWith("[Call Completed]"))).toContain(`${leadLeg!.duration}s`);
+  });
+
   it("a busy line ends busy, with the outcome note", async () => {
     const line = await callFromCard("Bob Busy", /· busy/);
-    expect(line.text).toContain("Message call");
-    const lead = (await sandbox.leadline.deps.leads.search(sandbox.ws, "Bob Busy")).leads[0]!;
+    expect(line.text).toContain("Live call");
+    const [leadLeg] = callsTo("+12015550102");
+    expect(leadLeg!.status).toBe("busy");
+    await eventually(async () => (await notesOf("Bob Busy")).some((n) => n.startsWith("[Call Busy]")), "the busy note");
+  });
+
+  it("a lead that never answers ends no-answer, with the outcome note", async () => {
+    const line = await callFromCard("Nora Noanswer", /· no answer/);
+    expect(line.text).toContain("Live call");
     await eventually(
-      async () =>
-        (await sandbox.leadline.deps.leads.detail(sandbox.ws, lead.id))!.notes.some((n) =>
-          n.body.startsWith("[Call Busy]"),
-        ),
-      "the busy note",
+      async () => (await notesOf("Nora Noanswer")).some((n) => n.startsWith("[Call No Answer]")),
+      "the no-answer note",
     );
   });
 
-  it("an answering machine gets the voicemail, through the AMD callback and a call update", async () => {
-    const line = await callFromCard("Victor Voicemail", /· completed/);
-    expect(line.text).toMatch(/voicemail/);
-    const call = [...sandbox.twilio.calls.values()].find((c) => c.to === "+12015550104")!;
-    expect(call.transcript).toContain("TwiML replaced by a call update");
-  });
-
-  it("a person pressing 9 is marked do-not-call and the next call is refused before Twilio", async () => {
-    await callFromCard("Olga Optout", /· completed/);
-    const lead = (await sandbox.leadline.deps.leads.search(sandbox.ws, "Olga")).leads[0]!;
-    await eventually(async () => (await sandbox.leadline.deps.dnc.check(sandbox.ws, lead.phone!)).entry, "do-not-call");
+  it("a lead without consent is offered no Message call, and a click from an old card is refused before Twilio", async () => {
+    const card = await callCard("Bob Busy");
+    const buttons = actionsOf(card)!.elements.map((element) => element.action_id);
+    expect(buttons).toContain("call_live");
+    expect(buttons).not.toContain("call_message");
+    expect(buttons).not.toContain("call_bridge");
+    expect(JSON.stringify(card.blocks)).not.toContain("Message call");
     const created = sandbox.twilio.calls.size;
     const before = channelMessages().length;
-    // The card shown before the opt-out still has its Call button: the click is refused.
-    const oldCard = channelMessages().find((m) => m.visibleTo === MARIA && m.text === "Call Olga Optout?")!;
+    const lead = await leadNamed("Bob Busy");
     await consolePost("/sandbox/action", {
       user: MARIA,
-      channel: oldCard.channel,
-      ts: oldCard.ts,
+      channel: card.channel,
+      ts: card.ts,
       action: { type: "button", action_id: "call_message", block_id: "b", value: String(lead.id) },
     });
     const refusal = await eventually(
       () =>
         channelMessages()
           .slice(before)
-          .find((m) => /do not call|do-not-call/i.test(m.text)),
-      "the do-not-call refusal",
+          .find((m) => m.visibleTo === MARIA && m.text.startsWith("Not calling Bob Busy")),
+      "the consent refusal",
     );
-    expect(refusal.visibleTo).toBe(MARIA);
-    // A fresh card says so and has no call buttons.
-    await consolePost("/sandbox/command", { user: MARIA, text: "/call-lead Olga" });
-    const card = await eventually(
-      () =>
-        channelMessages()
-          .slice(before)
-          .find((m) => m.visibleTo === MARIA && m.blocks !== undefined),
-      "the card for Olga",
-    );
-    expect(JSON.stringify(card.blocks)).toContain("do not call");
-    expect(JSON.stringify(card.blocks)).not.toContain("call_simple");
+    expect(refusal.text).toContain("needs the lead's prior express consent to prerecorded calls");
+    expect(JSON.stringify(refusal.blocks)).toContain("Call live instead");
     expect(sandbox.twilio.calls.size).toBe(created);
   });
 
-  it("with recording on, the simulated recording is uploaded into the call's thread once", async () => {
+  it("an answering machine on a message call gets the voicemail, through the AMD callback and a call update", async () => {
+    const line = await callFromCard("Victor Voicemail", /· completed/, "call_message");
+    expect(line.text).toContain("Message call");
+    expect(line.text).toMatch(/answered by a machine, left a voicemail/);
+    const call = callsTo("+12015550104").find((c) => c.direction === "outbound-api")!;
+    expect(call.transcript).toContain("TwiML replaced by a call update");
+  });
+
+  it("each consented mode places a call that completes with its note", async () => {
+    const bridge = await callFromCard("Jane Doe", /· completed/, "call_bridge");
+    expect(bridge.text).toContain("Voice bridge");
+    const message = await callFromCard("Jane Doe", /Message call · completed/, "call_message");
+    expect(message.text).toContain("answered by a person");
+    await eventually(
+      async () => (await notesOf("Jane Doe")).filter((n) => n.startsWith("[Call Completed]")).length >= 2,
+      "both calls' notes",
+    );
+  });
+
+  it("a person pressing 9 goes on the do-not-call list, and the next call in any mode is refused before Twilio", async () => {
+    const line = await callFromCard("Olga Optout", /· completed/, "call_message");
+    expect(line.text).toContain("pressed 9 → now on the do-not-call list");
+    const lead = await leadNamed("Olga");
+    await eventually(async () => (await sandbox.leadline.deps.dnc.check(sandbox.ws, lead.phone!)).entry, "do-not-call");
+    const created = sandbox.twilio.calls.size;
+    // The card shown before the opt-out still has its call buttons: each click is refused.
+    const oldCard = channelMessages().find((m) => m.visibleTo === MARIA && m.text === "Call Olga Optout?")!;
+    for (const mode of ["call_live", "call_message", "call_bridge"]) {
+      const before = channelMessages().length;
+      await click(oldCard, mode);
+      const refusal = await eventually(
+        () =>
+          channelMessages()
+            .slice(before)
+            .find((m) => m.visibleTo === MARIA && m.text.startsWith("Not calling Olga Optout")),
+        `the do-not-call refusal of ${mode}`,
+      );
+      expect(refusal.text).toContain("+1 201 555 0105 is on the team's do-not-call list");
+      expect(refusal.text).toContain("Nothing was dialed");
+    }
+    // A fresh card says so and has no call buttons.
+    const card = await callCard("Olga");
+    expect(JSON.stringify(card.blocks)).toContain("on the do-not-call list");
+    expect(actionsOf(card)!.elements.map((element) => element.action_id)).not.toContain("call_live");
+    expect(JSON.stringify(card.blocks)).not.toMatch(/call_(live|message|bridge|simple)/);
+    expect(sandbox.twilio.calls.size).toBe(created);
+  });
+
+  it("with recording on, the simulated recording of a live call is uploaded into the call's thread once", async () => {
     await sandbox.leadline.deps.settings.save(sandbox.ws, { recording: "on" }, MARIA);
     try {
-      await callFromCard("Jane Doe", /· completed/);
+      const line = await callFromCard("Jane Doe", /Live call · completed/);
       const upload = await eventually(
         () => channelMessages().find((m) => (m.files?.length ?? 0) > 0),
         "the recording in the thread",
@@ -175,19 +340,45 @@ describe("the sandbox", () => {
       );
       expect(upload.files).toHaveLength(1);
       expect(upload.files![0]!.bytes).toBeGreaterThan(1_000);
+      expect(upload.threadTs).toBe(line.ts);
       expect(channelMessages().filter((m) => (m.files?.length ?? 0) > 0)).toHaveLength(1);
+      // The lead heard the recording notice on their leg before the agent was connected.
+      const leadLeg = callsTo("+12015550101").find((c) => c.direction === "outbound-dial" && c.twiml)!;
+      expect(leadLeg.transcript).toContain('says: "This call may be recorded."');
     } finally {
       await sandbox.leadline.deps.settings.save(sandbox.ws, { recording: "off" }, MARIA);
     }
   });
 
   it("Twilio's test number 21217 is refused with Twilio's code, and the call is recorded as failed", async () => {
-    const refusal = await callFromCard("Ian Invalid", /21217/, (m) => m.text.includes("21217"));
+    // A message call is created to the lead's number itself, so Twilio's answer to the create is the refusal.
+    const refusal = await callFromCard("Ian Invalid", /21217/, "call_message", (m) => m.text.includes("21217"));
     expect(refusal.text).toContain("Twilio refused the call (21217)");
     expect(refusal.visibleTo).toBe(MARIA);
-    const lead = (await sandbox.leadline.deps.leads.search(sandbox.ws, "Ian Invalid")).leads[0]!;
-    const detail = await sandbox.leadline.deps.leads.detail(sandbox.ws, lead.id);
+    const lead = await leadNamed("Ian Invalid");
+    let detail = await sandbox.leadline.deps.leads.detail(sandbox.ws, lead.id);
     expect(detail!.calls.map((call) => [call.status, call.errorCode])).toEqual([["failed", 21217]]);
+    // A live call reaches the agent; the <Dial> to the test number fails, and the line says so.
+    const line = await callFromCard("Ian Invalid", /Live call · failed/);
+    expect(line.text).toContain("+1 500 555 0001");
+    detail = await sandbox.leadline.deps.leads.detail(sandbox.ws, lead.id);
+    expect(detail!.calls.map((call) => call.status).sort()).toEqual(["failed", "failed"]);
+  });
+
+  it("an agent phone that does not answer ends the live call without dialing the lead", async () => {
+    await sandbox.leadline.deps.settings.save(sandbox.ws, { agentPhone: "+12015550103" }, MARIA);
+    try {
+      const created = callsTo("+12015550101").length;
+      const line = await callFromCard("Jane Doe", /Live call · canceled/);
+      expect(line.text).toMatch(/phone did not answer: the lead was not dialed/);
+      expect(callsTo("+12015550101")).toHaveLength(created);
+      await eventually(
+        async () => (await notesOf("Jane Doe")).some((n) => n.startsWith("[Call Not Connected]")),
+        "the not-connected note",
+      );
+    } finally {
+      await sandbox.leadline.deps.settings.save(sandbox.ws, { agentPhone: SANDBOX_TWILIO.agentPhone }, MARIA);
+    }
   });
 
   it("the simulated Twilio answers wrong credentials and unknown parameters with Twilio's errors", async () => {
@@ -244,6 +435,200 @@ describe("the sandbox", () => {
       });
     expect((await post(`${good.slice(0, -2)}AA`)).status).toBe(403);
     expect((await post(good)).status).toBeLessThan(300);
+  });
+});
+
+describe("the console's calling clock", () => {
+  afterAll(async () => {
+    await setClock(WEEKDAY_MORNING);
+  });
+
+  it("at 6 AM in New York blocks a call to a 212 lead with the reasons and no Twilio call; at 11 AM it calls", async () => {
+    const { leads } = sandbox.leadline.deps;
+    await leads.create(sandbox.ws, {
+      name: "Nate Newyork",
+      phone: "+12125550111",
+      source: "Sandbox test",
+      author: MARIA,
+    });
+    const set = await setClock({ mode: "pretend", local: "2026-12-01T06:00", zone: "America/New_York" });
+    expect(set.clock).toMatchObject({ mode: "pretend", zone: "America/New_York", local: "2026-12-01T06:00" });
+    expect(String((set.clock as { label: string }).label)).toContain("Tuesday, December 1, 6:00 AM EST in New York");
+    // Leadline's calling clock is the console's; real time is not.
+    expect(Math.abs(sandbox.leadline.deps.law.now().getTime() - Date.parse("2026-12-01T11:00:00Z"))).toBeLessThan(
+      60_000,
+    );
+
+    // The card says so before anyone clicks.
+    const card = await callCard("Nate Newyork");
+    expect(JSON.stringify(card.blocks)).toContain("Not now:");
+    const created = sandbox.twilio.calls.size;
+    const before = channelMessages().length;
+    await click(card, "call_live");
+    const refusal = await eventually(
+      () =>
+        channelMessages()
+          .slice(before)
+          .find((m) => m.visibleTo === MARIA && m.text.startsWith("Not calling Nate Newyork")),
+      "the compliance card",
+    );
+    expect(refusal.text).toContain("calling law blocks it. Nothing was dialed.");
+    expect(refusal.text).toMatch(/It is 6:0\d AM in New York/);
+    expect(refusal.text).toContain("+1 212 555 0111");
+    expect(refusal.text).toContain("8:00 AM – 9:00 PM");
+    expect(refusal.text).toMatch(/Next allowed: 8:00 AM/);
+    expect(sandbox.twilio.calls.size).toBe(created);
+    const audit = await sandbox.leadline.deps.db.auditLog.findMany({ where: { action: "call.blocked" } });
+    expect(audit.length).toBeGreaterThan(0);
+
+    // Set back to a weekday morning: the same card's Call goes through.
+    await setClock(WEEKDAY_MORNING);
+    await click(card, "call_live");
+    const line = await eventually(
+      () =>
+        channelMessages()
+          .slice(before)
+          .find((m) => m.text.includes("*Nate Newyork*") && /Live call · completed/.test(m.text)),
+      "the call to Nate",
+      15_000,
+    );
+    expect(line.visibleTo).toBeUndefined();
+    expect(callsTo("+12125550111")).toHaveLength(1);
+  });
+
+  it("switches back to real time and shows the calling time on the console's state", async () => {
+    const answer = await setClock({ mode: "real" });
+    expect(answer.clock).toMatchObject({ mode: "real", zone: "America/New_York" });
+    expect(Math.abs((answer.clock as { offsetMs: number }).offsetMs)).toBeLessThan(50);
+    expect(Math.abs(sandbox.leadline.deps.law.now().getTime() - Date.now())).toBeLessThan(1_000);
+    const state = (await (await fetch(`${sandbox.consoleUrl}/sandbox/state?user=${MARIA}`)).json()) as {
+      info: { clock: { mode: string; label: string; zones: { id: string }[] } };
+    };
+    expect(state.info.clock.mode).toBe("real");
+    expect(state.info.clock.zones.map((zone) => zone.id)).toEqual(Object.keys(CLOCK_ZONES));
+    const page = await (await fetch(`${sandbox.consoleUrl}/sandbox`)).text();
+    expect(page).toContain('id="clock-form"');
+    expect(page).toContain('type="datetime-local"');
+  });
+
+  it("a pretend time keeps running from when it was set", async () => {
+    await setClock({ mode: "pretend", local: "2026-12-01T06:00", zone: "Pacific/Honolulu" });
+    const first = sandbox.clock.now().getTime();
+    expect(first - Date.parse("2026-12-01T16:00:00Z")).toBeLessThan(2_000);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(sandbox.clock.now().getTime() - first).toBeGreaterThanOrEqual(100);
+  });
+
+  it("refuses a zone it does not offer, a time that is not one, and a request without the console's token", async () => {
+    const post = (body: unknown, headers: Record<string, string> = { "x-sandbox-token": sandbox.consoleToken }) =>
+      fetch(`${sandbox.consoleUrl}/sandbox/clock`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      });
+    const before = sandbox.clock.view();
+    const zone = await post({ mode: "pretend", local: "2026-12-01T06:00", zone: "Europe/London" });
+    expect(zone.status).toBe(400);
+    expect(((await zone.json()) as { error: string }).error).toContain("zone should be one of America/New_York");
+    const local = await post({ mode: "pretend", local: "2026-13-45T06:00", zone: "America/Chicago" });
+    expect(local.status).toBe(400);
+    expect(((await local.json()) as { error: string }).error).toContain("is not a time in Chicago");
+    expect((await post({ mode: "sometime" })).status).toBe(400);
+    expect((await post({ mode: "real" }, {})).status).toBe(403);
+    expect(
+      (await post({ mode: "real" }, { "x-sandbox-token": sandbox.consoleToken, origin: "https://evil.example" }))
+        .status,
+    ).toBe(403);
+    expect(sandbox.clock.view()).toMatchObject({ mode: before.mode, zone: before.zone, version: before.version });
+  });
+
+  it("defaults to real time in New York's daytime, and otherwise to the next weekday at 11 AM there, saying so", () => {
+    const at = (iso: string) => defaultClockSetting(new Date(iso), DEMO_LEADS);
+    // Tuesday 1 December 2026, 2 PM in New York: real time.
+    expect(at("2026-12-01T19:00:00Z")).toEqual({ setting: { mode: "real" } });
+    // The same Tuesday at 00:30 and at 6:00 AM: pretend that day at 11 AM.
+    const night = at("2026-12-01T05:30:00Z");
+    expect(night.setting).toEqual({ mode: "pretend", local: "2026-12-01T11:00", zone: "America/New_York" });
+    expect(night.note).toContain("For real it is Tuesday 12:30 AM in New York");
+    expect(night.note).toContain('Choose "Real time" to watch calling law block a call.');
+    expect(at("2026-12-01T11:00:00Z").setting).toMatchObject({ local: "2026-12-01T11:00" });
+    // Tuesday 9 PM: Wednesday 11 AM. Friday 11 PM: Monday 11 AM (a pretend day is a weekday).
+    expect(at("2026-12-02T02:00:00Z").setting).toMatchObject({ local: "2026-12-02T11:00" });
+    expect(at("2026-12-05T04:00:00Z").setting).toMatchObject({ local: "2026-12-07T11:00" });
+    // Saturday noon: the demo leads (New Jersey) may be called on Saturdays, so real time.
+    expect(at("2026-12-05T17:00:00Z")).toEqual({ setting: { mode: "real" } });
+    // Summer time (EDT) too: 7 AM on Wednesday 1 July 2026.
+    expect(at("2026-07-01T11:00:00Z").setting).toMatchObject({ local: "2026-07-01T11:00" });
+  });
+
+  it("started at half past midnight in New York, says it pretends and still places a newcomer's live call", async () => {
+    const nightDir = mkdtempSync(join(tmpdir(), "leadline-sandbox-night-"));
+    // This machine's real clock, moved to the next 00:30 in New York.
+    const target = DateTime.now().setZone("America/New_York").plus({ days: 1 }).set({ hour: 0, minute: 30 });
+    const shift = target.toMillis() - Date.now();
+    const night = await startSandbox({
+      log: createLogger("silent"),
+      port: 0,
+      dataDir: nightDir,
+      pace: 0.05,
+      env: {},
+      realNow: () => new Date(Date.now() + shift),
+    });
+    try {
+      const view = night.clock.view();
+      expect(view.mode).toBe("pretend");
+      expect(view.local).toMatch(/T11:0\d$/);
+      expect(view.note).toContain("For real it is");
+      const notice = night.workspace.messages.find((m) => m.text.includes("calling clock"));
+      expect(notice?.text).toContain("so the sandbox pretends it is");
+      const post = (path: string, body: unknown) =>
+        fetch(`${night.consoleUrl}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-sandbox-token": night.consoleToken },
+          body: JSON.stringify(body),
+        });
+      await post("/sandbox/command", { user: MARIA, text: "/call-lead Jane" });
+      const card = await eventually(
+        () => night.workspace.messages.find((m) => m.visibleTo === MARIA && m.text === "Call Jane Doe?"),
+        "Jane's card",
+      );
+      expect(JSON.stringify(card.blocks)).not.toContain("Not now:");
+      const actions = actionsOf(card)!;
+      await post("/sandbox/action", {
+        user: MARIA,
+        channel: card.channel,
+        ts: card.ts,
+        action: {
+          type: "button",
+          action_id: "call_live",
+          block_id: actions.block_id,
+          value: actions.elements[0]!.value,
+        },
+      });
+      await eventually(
+        () => night.workspace.messages.find((m) => /\*Jane Doe\*.*Live call · completed/.test(m.text)),
+        "the live call to complete",
+        15_000,
+      );
+    } finally {
+      await night.stop();
+      rmSync(nightDir, { recursive: true, force: true });
+    }
+  });
+
+  it("the default a newcomer gets at midnight lets them call every demo lead live", async () => {
+    const night = defaultClockSetting(new Date("2026-12-01T05:00:00Z"), DEMO_LEADS);
+    expect(night.setting.mode).toBe("pretend");
+    const clock = createCallingClock({ initial: night.setting });
+    for (const demo of DEMO_LEADS) {
+      const lead = (await sandbox.leadline.deps.leads.findByPhone(sandbox.ws, demo.phone))!;
+      const verdict = sandbox.leadline.deps.law.verdictFrom(lead, "live", clock.now(), {
+        attempts: [],
+        onDoNotCallList: false,
+        consent: null,
+      });
+      expect(verdict.allowed, demo.name).toBe(true);
+    }
   });
 });
 

@@ -499,10 +499,10 @@ describe("malformed requests never stop the process", () => {
       ] as [string, Record<string, string>, boolean][]) {
         const what = `${name} to ${route} (signed by Twilio)`;
         const extra = new URLSearchParams(names).toString();
-        const sent = extra ? Buffer.concat([raw, Buffer.from(`&${extra}`)]) : raw;
-        const params = Object.fromEntries(new URLSearchParams(sent.toString("utf8")));
+        const named = extra ? Buffer.concat([raw, Buffer.from(`&${extra}`)]) : raw;
+        const params = Object.fromEntries(new URLSearchParams(named.toString("utf8")));
         const signature = twilioSignature(account.token, `${CHILD_PUBLIC}${route}`, params);
-        const answer = await send(what, request("POST", route, [form, ["X-Twilio-Signature", signature]], sent));
+        const answer = await send(what, request("POST", route, [form, ["X-Twilio-Signature", signature]], named));
         if (voice) {
           expect(answer.status, what).toBe(200);
           expect(answer.text, what).toContain("<Hangup/>");

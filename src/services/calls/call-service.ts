@@ -45,6 +45,8 @@ export interface PlaceCallInput {
   responseUrl?: string;
   /** The click (user and action time) or schedule behind the call: one call per origin, ever. */
   originKey?: string;
+  /** The instant calling hours are judged at (a scheduled call's tick); calling law's now by default. */
+  lawNow?: Date;
 }
 
 export interface PlaceCallResult {
@@ -78,6 +80,11 @@ export interface CallServiceDeps {
   allowedCountries: readonly string[];
   defaultCountry: string;
   publicBaseUrl?: string;
+  /**
+   * Named points where the kill -9 tests stop the process (call-row, twilio-answered, announced); a
+   * no-op unless a test sets it.
+   */
+  crashPoint?: (point: string) => void;
 }
 
 export interface CallService {
@@ -130,8 +137,8 @@ export function createCallService(deps: CallServiceDeps): CallService {
    * Writes the call row (the per-lead guard) with the calling-law check in the same transaction:
    * blocked → ComplianceBlock with every reason (and an audit row); allowed → the row.
    */
-  const openCall = async (data: NewCall, lead: Lead, mode: CallMode, agentId: string): Promise<Call> => {
-    const now = deps.law.now();
+  const openCall = async (data: NewCall, lead: Lead, mode: CallMode, agentId: string, lawNow?: Date): Promise<Call> => {
+    const now = lawNow ?? deps.law.now();
     const team = await deps.law.teamWindow(data.workspaceId);
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const result = await calls.open(data, async (tx) => {
@@ -308,7 +315,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
       return { twiml: browserCallTwiml(to, from), call: recorded };
     },
 
-    async placeCall({ workspaceId: ws, leadId, mode, agent, target, responseUrl, originKey }) {
+    async placeCall({ workspaceId: ws, leadId, mode, agent, target, responseUrl, originKey, lawNow }) {
       const settings = await deps.settings.get(ws);
       const lead = await deps.leads.get(ws, leadId);
       if (!lead) throw new UserError(`Lead #${leadId} no longer exists.`, { code: "lead_missing", data: { leadId } });
@@ -352,6 +359,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
         lead,
         mode,
         agent.id,
+        lawNow,
       );
       const base = deps.publicBaseUrl;
       const recording = settings.recording === "on";
@@ -420,7 +428,9 @@ export function createCallService(deps: CallServiceDeps): CallService {
       const client = deps.twilioFor({ accountSid, authToken });
       let outcome: { call: Call; reconciled?: boolean };
       try {
+        deps.crashPoint?.("call-row");
         const created = await client.calls.create(request);
+        deps.crashPoint?.("twilio-answered");
         outcome = { call: await placed(call, lead, created.sid, created.status, agent) };
       } catch (error) {
         if (isTwilioRefusal(error)) {
@@ -439,6 +449,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
         outcome = await reconcile(client, call, lead, agent);
       }
       const announced = await deps.notifier.firstPost(outcome.call.id, { responseUrl });
+      deps.crashPoint?.("announced");
       return { ...outcome, lead, announced };
     },
   };

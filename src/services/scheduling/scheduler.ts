@@ -1,0 +1,331 @@
+import { randomUUID } from "node:crypto";
+import type { Lead, ScheduledCall } from "@prisma/client";
+import cron, { type ScheduledTask } from "node-cron";
+import { ComplianceBlock, UserError } from "../../lib/errors.js";
+import type { Logger } from "../../lib/log.js";
+import type { CallService } from "../calls/call-service.js";
+import type { CallingLaw } from "../compliance/calling-law.js";
+import type { Verdict } from "../compliance/verdict.js";
+import type { LeadService } from "../leads/lead-service.js";
+import { type Claim, originKeyOf, type ScheduleStore } from "./schedule-store.js";
+
+/** How often the tick runs (node-cron, six fields: seconds first). */
+export const TICK_EVERY = "*/15 * * * * *";
+/** A claim's lease: long enough to place one call (Twilio's create times out well before). */
+export const CLAIM_LEASE_MS = 2 * 60_000;
+/** A call overdue by more than this when Leadline comes back (it was down) is reported, not dialled. */
+export const MISSED_AFTER_MS = 30 * 60_000;
+/** Rows claimed per tick. */
+const CLAIM_BATCH = 100;
+/** Bookings at most this far ahead. */
+export const MAX_AHEAD_DAYS = 90;
+
+/** What the agent is told when a scheduled call does something other than ring their phone. */
+export type ScheduleEvent =
+  | { kind: "moved"; row: ScheduledCall; lead: Lead; verdict: Extract<Verdict, { allowed: false }>; to: Date }
+  | {
+      kind: "cancelled";
+      row: ScheduledCall;
+      lead?: Lead;
+      why: "dnc" | "lead_gone" | "no_phone" | "blocked" | "busy";
+      detail?: string;
+      verdict?: Verdict;
+    }
+  | { kind: "missed"; row: ScheduledCall; lead: Lead; overdueMs: number }
+  | { kind: "failed"; row: ScheduledCall; lead: Lead; error: unknown };
+
+export interface BookResult {
+  row: ScheduledCall;
+  lead: Lead;
+  /** The verdict at the booked time: blocked → the agent is warned and offered the next allowed time. */
+  verdict: Verdict;
+}
+
+export interface Scheduler {
+  /** Books a live call for `at`; the verdict at that time comes back so the agent can be warned. */
+  book(input: {
+    ws: number;
+    leadId: number;
+    agentId: string;
+    channel: string;
+    threadTs?: string;
+    at: Date;
+    bookedBy: string;
+  }): Promise<BookResult>;
+  /** One pass: claims due rows and fires each. `at` is the instant to judge by (tests inject it). */
+  tick(
+    at?: Date,
+  ): Promise<{ claimed: number; placed: number; moved: number; cancelled: number; missed: number; pending: number }>;
+  upcoming(ws: number, agentId?: string, limit?: number): Promise<(ScheduledCall & { lead?: Lead })[]>;
+  cancel(ws: number, id: number, by: string): Promise<ScheduledCall>;
+  move(ws: number, id: number, at: Date, by: string): Promise<BookResult>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createScheduler(deps: {
+  store: ScheduleStore;
+  calls: Pick<CallService, "placeCall" | "settle">;
+  leads: Pick<LeadService, "get">;
+  law: CallingLaw;
+  audit: { record(ws: number, actor: string, action: string, detail: Record<string, unknown>): Promise<void> };
+  announce: (ws: number, event: ScheduleEvent) => Promise<void>;
+  /** Only the agent a call is booked for, or an admin, may cancel or move it. */
+  admins: { isAdmin(ws: number, userId: string): Promise<boolean> };
+  clock: () => Date;
+  log: Logger;
+  leaseMs?: number;
+  /** The cron expression of the tick; tests use a faster one or call tick() themselves. */
+  every?: string;
+  /** See CallServiceDeps.crashPoint ("claimed"). */
+  crashPoint?: (point: string) => void;
+}): Scheduler {
+  const owner = `scheduler-${randomUUID()}`;
+  const leaseMs = deps.leaseMs ?? CLAIM_LEASE_MS;
+  const log = deps.log.child({ component: "scheduler" });
+  let task: ScheduledTask | undefined;
+  let running = false;
+  let idle: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  const lead = async (ws: number, leadId: number) => {
+    const found = await deps.leads.get(ws, leadId);
+    if (!found) throw new UserError(`Lead #${leadId} no longer exists.`, { code: "lead_missing" });
+    return found;
+  };
+
+  const owned = async (ws: number, id: number, by: string) => {
+    const row = await deps.store.byId(ws, id);
+    if (!row) throw new UserError("That scheduled call no longer exists.", { code: "schedule_missing" });
+    if (row.agentId !== by && !(await deps.admins.isAdmin(ws, by)))
+      throw new UserError(`That call is booked for <@${row.agentId}>: only they or an admin can change it.`, {
+        code: "forbidden",
+      });
+    return row;
+  };
+
+  const validTime = (at: Date, now: Date) => {
+    if (Number.isNaN(at.getTime())) throw new UserError("That is not a time Leadline can read.");
+    if (at.getTime() <= now.getTime() + 30_000)
+      throw new UserError("Pick a time in the future (at least a minute from now).");
+    if (at.getTime() > now.getTime() + MAX_AHEAD_DAYS * 86_400_000)
+      throw new UserError(`Pick a time within ${MAX_AHEAD_DAYS} days.`);
+  };
+
+  const verdictAt = (found: Lead, at: Date) =>
+    found.phone
+      ? deps.law.verdict(found.workspaceId, found, "live", at)
+      : Promise.resolve<Verdict>({ allowed: false, reasons: [], zones: [], states: [] });
+
+  /** Places one claimed row (or settles what an earlier claim of it left), and ends the claim. */
+  const fire = async (
+    row: ScheduledCall,
+    at: Date,
+    lawNow: Date,
+  ): Promise<"placed" | "moved" | "cancelled" | "missed" | "pending"> => {
+    const claim: Claim = { id: row.id, owner, attempt: row.attempt };
+    const ws = row.workspaceId;
+    const found = await deps.leads.get(ws, row.leadId);
+    if (!found) {
+      await deps.store.finish(claim, "cancelled", { reason: "the lead was deleted" });
+      await deps.announce(ws, { kind: "cancelled", row, why: "lead_gone" });
+      return "cancelled";
+    }
+    // An earlier claim of this row may have got as far as a call: never dial twice.
+    for (const earlier of await deps.store.callsOf(row.id)) {
+      if (!earlier.twilioSid && (earlier.status === "dialing" || earlier.status === "unknown")) {
+        // Its Twilio answer was never heard: ask Twilio whether that call exists before anything else.
+        const settled = await deps.calls.settle(earlier);
+        // Twilio cannot be asked now: keep the claim; its lease runs out and a later tick asks again.
+        if (settled === "unknown") return "pending";
+        if (settled === "not_placed") continue;
+      } else if (!earlier.twilioSid && earlier.errorCode === null) {
+        continue; // settled earlier as never placed: this row may still dial
+      }
+      // Twilio has (or refused, with a code) that call: this row is done.
+      await deps.store.finish(claim, "placed", { callId: earlier.id });
+      return "placed";
+    }
+    if (at.getTime() - row.dueAt.getTime() > MISSED_AFTER_MS) {
+      await deps.store.finish(claim, "missed", { reason: "Leadline was not running when it was due" });
+      await deps.announce(ws, { kind: "missed", row, lead: found, overdueMs: at.getTime() - row.dueAt.getTime() });
+      return "missed";
+    }
+    if (!found.phone) {
+      await deps.store.finish(claim, "cancelled", { reason: "the lead has no phone number" });
+      await deps.announce(ws, { kind: "cancelled", row, lead: found, why: "no_phone" });
+      return "cancelled";
+    }
+    const verdict = await deps.law.verdict(ws, found, "live", lawNow);
+    if (!verdict.allowed) return blocked(claim, row, found, verdict);
+    try {
+      const placed = await deps.calls.placeCall({
+        workspaceId: ws,
+        leadId: row.leadId,
+        mode: "live",
+        agent: { id: row.agentId },
+        target: { channel: row.channel, threadTs: row.threadTs ?? undefined },
+        originKey: originKeyOf(row.id, row.attempt),
+        lawNow,
+      });
+      await deps.store.finish(claim, "placed", { callId: placed.call.id });
+      return "placed";
+    } catch (error) {
+      if (error instanceof ComplianceBlock)
+        return blocked(claim, row, found, error.verdict as Extract<Verdict, { allowed: false }>);
+      if (error instanceof UserError && error.code === "already_calling") {
+        // A click on the same lead got there first: one call, never two.
+        await deps.store.finish(claim, "cancelled", { reason: "the lead was already being called" });
+        await deps.announce(ws, { kind: "cancelled", row, lead: found, why: "busy", detail: error.message });
+        return "cancelled";
+      }
+      if (error instanceof UserError && error.code === "already_placed") {
+        await deps.store.finish(claim, "placed", {});
+        return "placed";
+      }
+      // Twilio refused, settings missing…: the attempt happened (a refused call is recorded on its own).
+      await deps.store.finish(claim, "placed", {
+        reason: error instanceof Error ? error.message.slice(0, 300) : "failed",
+      });
+      await deps.announce(ws, { kind: "failed", row, lead: found, error });
+      return "placed";
+    }
+  };
+
+  const blocked = async (
+    claim: Claim,
+    row: ScheduledCall,
+    found: Lead,
+    verdict: Extract<Verdict, { allowed: false }>,
+  ): Promise<"moved" | "cancelled"> => {
+    const dnc = verdict.reasons.some((reason) => reason.kind === "dnc");
+    if (!dnc && verdict.nextAllowedAt) {
+      await deps.store.reschedule(claim, verdict.nextAllowedAt, "moved to the next time calling law allows");
+      await deps.audit.record(row.workspaceId, "scheduler", "schedule.moved", {
+        scheduledCallId: row.id,
+        leadId: row.leadId,
+        from: row.dueAt.toISOString(),
+        to: verdict.nextAllowedAt.toISOString(),
+        reasons: verdict.reasons.map((reason) => reason.kind),
+      });
+      await deps.announce(row.workspaceId, { kind: "moved", row, lead: found, verdict, to: verdict.nextAllowedAt });
+      return "moved";
+    }
+    await deps.store.finish(claim, "cancelled", {
+      reason: dnc ? "the number is on the do-not-call list" : "calling law blocks it",
+    });
+    await deps.audit.record(row.workspaceId, "scheduler", "schedule.cancelled", {
+      scheduledCallId: row.id,
+      leadId: row.leadId,
+      reasons: verdict.reasons.map((reason) => reason.kind),
+    });
+    await deps.announce(row.workspaceId, {
+      kind: "cancelled",
+      row,
+      lead: found,
+      why: dnc ? "dnc" : "blocked",
+      verdict,
+    });
+    return "cancelled";
+  };
+
+  const scheduler: Scheduler = {
+    async book({ ws, leadId, agentId, channel, threadTs, at, bookedBy }) {
+      validTime(at, deps.clock());
+      const found = await lead(ws, leadId);
+      if (!found.phone)
+        throw new UserError(`${found.name} has no phone number. Add one to call them.`, {
+          code: "no_phone",
+          data: { leadId, leadName: found.name },
+        });
+      const row = await deps.store.book({ workspaceId: ws, leadId, agentId, channel, threadTs, dueAt: at, bookedBy });
+      await deps.audit.record(ws, bookedBy, "schedule.booked", {
+        scheduledCallId: row.id,
+        leadId,
+        at: at.toISOString(),
+      });
+      return { row, lead: found, verdict: await verdictAt(found, at) };
+    },
+
+    async tick(at) {
+      const now = at ?? deps.clock();
+      const lawNow = at ?? deps.law.now();
+      const counts = { claimed: 0, placed: 0, moved: 0, cancelled: 0, missed: 0, pending: 0 };
+      for (;;) {
+        const rows = await deps.store.claimDue(now, owner, new Date(now.getTime() + leaseMs), CLAIM_BATCH);
+        counts.claimed += rows.length;
+        if (rows.length > 0) deps.crashPoint?.("claimed");
+        // Placed one after another: each is a phone ringing, and a lead's guard keeps it to one call.
+        for (const row of rows) {
+          try {
+            counts[await fire(row, now, lawNow)] += 1;
+          } catch (error) {
+            // The claim stays; its lease runs out and a later tick tries again.
+            log.error({ err: error, scheduledCallId: row.id }, "a scheduled call could not be fired; will try again");
+          }
+        }
+        if (rows.length < CLAIM_BATCH || stopped) break;
+      }
+      if (counts.claimed > 0) log.info(counts, "scheduled calls tick");
+      return counts;
+    },
+
+    async upcoming(ws, agentId, limit = 20) {
+      const rows = await deps.store.upcoming(ws, agentId, limit);
+      return Promise.all(rows.map(async (row) => ({ ...row, lead: await deps.leads.get(ws, row.leadId) })));
+    },
+
+    async cancel(ws, id, by) {
+      const row = await owned(ws, id, by);
+      if (!(await deps.store.cancel(ws, id, `cancelled by ${by}`)))
+        throw new UserError(
+          row.status === "scheduled"
+            ? "That scheduled call could not be cancelled; try again."
+            : `That scheduled call was already ${row.status === "claimed" ? "being placed" : row.status}.`,
+          { code: "schedule_done" },
+        );
+      await deps.audit.record(ws, by, "schedule.cancelled", { scheduledCallId: id, leadId: row.leadId });
+      return { ...row, status: "cancelled" };
+    },
+
+    async move(ws, id, at, by) {
+      validTime(at, deps.clock());
+      const row = await owned(ws, id, by);
+      if (!(await deps.store.move(ws, id, at, null)))
+        throw new UserError(
+          `That scheduled call was already ${row.status === "claimed" ? "being placed" : row.status}.`,
+          {
+            code: "schedule_done",
+          },
+        );
+      await deps.audit.record(ws, by, "schedule.moved", {
+        scheduledCallId: id,
+        leadId: row.leadId,
+        to: at.toISOString(),
+      });
+      const found = await lead(ws, row.leadId);
+      return { row: { ...row, dueAt: at }, lead: found, verdict: await verdictAt(found, at) };
+    },
+
+    start() {
+      task = cron.schedule(deps.every ?? TICK_EVERY, () => {
+        if (running || stopped) return; // a slow tick is never doubled up in one process
+        running = true;
+        idle = scheduler
+          .tick()
+          .then(() => undefined)
+          .catch((error: unknown) => log.error({ err: error }, "scheduled calls tick failed"))
+          .finally(() => {
+            running = false;
+          });
+      });
+    },
+
+    async stop() {
+      stopped = true;
+      await task?.stop();
+      await idle;
+    },
+  };
+  return scheduler;
+}
