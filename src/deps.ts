@@ -259,7 +259,10 @@ export function createServices(inputs: ServiceInputs): Deps {
     audit,
     admins,
     announce: async (ws, event) => {
-      const message = scheduleEventMessage(event, { agentZone: await agentZone(ws, event.row.agentId), now: clock() });
+      const message = scheduleEventMessage(event, {
+        agentZone: await agentZone(ws, event.row.agentId),
+        now: law.now(),
+      });
       await (await slackFor(ws)).tell(event.row.agentId, { channel: event.row.channel }, message);
     },
     clock,

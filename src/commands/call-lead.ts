@@ -56,9 +56,9 @@ export function registerCallLeadCommand(app: App, deps: Deps): void {
         });
       }
       // "jane at 3pm", "#12 tomorrow 10am", "(212) 555-0182 in 2h": a live call booked for later.
-      if (parseScheduleText(text, deps.clock(), "UTC").kind !== "none") {
+      if (parseScheduleText(text, deps.law.now(), "UTC").kind !== "none") {
         const zone = await deps.agentZone(ws, command.user_id);
-        const parsed = parseScheduleText(text, deps.clock(), zone);
+        const parsed = parseScheduleText(text, deps.law.now(), zone);
         if (parsed.kind === "error") throw new UserError(`${parsed.message}\n${SCHEDULE_HELP}`);
         if (parsed.kind === "schedule") {
           const found = await deps.leads.search(ws, parsed.value.query);
@@ -75,7 +75,7 @@ export function registerCallLeadCommand(app: App, deps: Deps): void {
             at: parsed.value.at,
             bookedBy: command.user_id,
           });
-          const message = scheduledConfirmation(result, { agentZone: zone, now: deps.clock() });
+          const message = scheduledConfirmation(result, { agentZone: zone, now: deps.law.now() });
           const reading = `Read "${parsed.value.reading}"${parsed.value.adjusted ? `; ${parsed.value.adjusted}` : ""}.`;
           return { text: message.text, blocks: [...message.blocks, contextBlock(escapeMrkdwn(reading))] };
         }

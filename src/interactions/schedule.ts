@@ -62,7 +62,7 @@ export function registerScheduleInteractions(app: App, deps: Deps): void {
     await tell(
       ws,
       body,
-      scheduledConfirmation(result, { agentZone: await deps.agentZone(ws, body.user.id), now: deps.clock() }),
+      scheduledConfirmation(result, { agentZone: await deps.agentZone(ws, body.user.id), now: deps.law.now() }),
     );
   };
 
@@ -74,7 +74,7 @@ export function registerScheduleInteractions(app: App, deps: Deps): void {
 
   // The line of a live call the agent did not answer.
   button(ids.schedule.retryAction, async (ws, body) => {
-    await book(ws, body, leadIdOf(body), new Date(deps.clock().getTime() + RETRY_AFTER_MS));
+    await book(ws, body, leadIdOf(body), new Date(deps.law.now().getTime() + RETRY_AFTER_MS));
   });
 
   button(ids.schedule.cancelAction, async (ws, body) => {
@@ -91,7 +91,7 @@ export function registerScheduleInteractions(app: App, deps: Deps): void {
     await tell(
       ws,
       body,
-      scheduledConfirmation(result, { agentZone: await deps.agentZone(ws, body.user.id), now: deps.clock() }),
+      scheduledConfirmation(result, { agentZone: await deps.agentZone(ws, body.user.id), now: deps.law.now() }),
     );
   });
 
@@ -111,7 +111,7 @@ export function registerScheduleInteractions(app: App, deps: Deps): void {
         if (!lead) throw new UserError("That lead no longer exists.");
         const target = targetOf(body);
         const zone = await deps.agentZone(ws, body.user.id);
-        const initial = scheduled?.dueAt ?? new Date(deps.clock().getTime() + 60 * 60_000);
+        const initial = scheduled?.dueAt ?? new Date(deps.law.now().getTime() + 60 * 60_000);
         const meta = {
           leadId,
           scheduledId: scheduled?.id,
@@ -157,7 +157,7 @@ export function registerScheduleInteractions(app: App, deps: Deps): void {
             at,
             bookedBy: body.user.id,
           });
-      const message = scheduledConfirmation(result, { agentZone: zone, now: deps.clock() });
+      const message = scheduledConfirmation(result, { agentZone: zone, now: deps.law.now() });
       await ack({ response_action: "update", view: scheduledModal(message) });
       // The confirmation (with Move and Cancel) also lands where the call will be announced.
       deps.tasks.run(async () => (await deps.slackFor(ws)).tell(body.user.id, { channel: meta.channel }, message));

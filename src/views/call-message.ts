@@ -20,6 +20,13 @@ const STATUS_LABELS: Record<string, string> = {
   unknown: "unconfirmed",
 };
 
+const AGENT_LEG_LABELS: Record<string, string> = {
+  queued: "calling the agent's phone",
+  initiated: "calling the agent's phone",
+  ringing: "ringing the agent's phone",
+  "in-progress": "agent answered · dialing the lead",
+};
+
 const FACT_TEXT: Record<CallFactKind, string> = {
   agent_no_answer: "the agent's phone did not answer: the lead was not dialed",
   agent_hung_up: "the agent hung up before the lead was dialed",
@@ -39,8 +46,16 @@ function answeredByText(answeredBy: string | null | undefined): string | undefin
 }
 
 /** "completed (2m 13s, answered by a person, left a voicemail)": every fact learned stays in the line. */
-export function statusText(call: Pick<CallLine, "status" | "durationSec" | "answeredBy" | "voicemailLeft" | "facts">) {
-  const label = STATUS_LABELS[call.status] ?? call.status;
+export function statusText(
+  call: Pick<CallLine, "status" | "durationSec" | "answeredBy" | "voicemailLeft" | "facts"> &
+    Partial<Pick<CallLine, "mode" | "agentLegStatus" | "leadLegSid">>,
+) {
+  // A live call before the lead's leg exists: what the agent's phone is doing.
+  const agentStage =
+    call.mode === "live" && !call.leadLegSid && !isFinal(call.status)
+      ? AGENT_LEG_LABELS[call.agentLegStatus ?? ""]
+      : undefined;
+  const label = agentStage ?? STATUS_LABELS[call.status] ?? call.status;
   const facts = call.facts.filter((fact) => fact !== "voicemail_left" || !call.voicemailLeft);
   const details = [
     call.status === "completed" && call.durationSec != null ? formatDuration(call.durationSec) : undefined,

@@ -35,7 +35,11 @@ export interface LeadCardOptions {
 export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): KnownBlock[] {
   const name = escapeTruncate(lead.name, 150);
   const listed = Boolean(lead.phone && options.listed?.has(lead.phone));
-  const title = `${options.banner ? `${escapeTruncate(options.banner, 300)}\n` : ""}*${name}*  ·  lead #${lead.id}${listed ? "  ·  :no_entry: on the do-not-call list" : ""}`;
+  // The banner is escaped like lead text; only a user mention Leadline itself wrote stays a mention.
+  const banner = options.banner
+    ? escapeTruncate(options.banner, 300).replace(/&lt;@([UW][A-Z0-9]{2,20})&gt;/g, "<@$1>")
+    : undefined;
+  const title = `${banner ? `${banner}\n` : ""}*${name}*  ·  lead #${lead.id}${listed ? "  ·  :no_entry: on the do-not-call list" : ""}`;
   const fields = [
     `*Phone*\n${lead.phone ? formatPhoneWithExt(lead.phone, lead.phoneExt) : "_no phone_"}`,
     `*Email*\n${lead.email ? escapeTruncate(lead.email, 254) : "—"}`,

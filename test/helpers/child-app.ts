@@ -14,7 +14,9 @@ process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandl
 
 // Everything JSON can carry passes through as is; `callingTime` (ISO) becomes the calling-hours clock.
 // `crashAt` ({ point, nth }) kills the process (SIGKILL, no cleanup) the nth time that crash point is reached.
-const { callingTime, crashAt, ...options } = JSON.parse(process.env.LEADLINE_TEST_OPTIONS ?? "{}") as LeadlineOptions & {
+const { callingTime, crashAt, ...options } = JSON.parse(
+  process.env.LEADLINE_TEST_OPTIONS ?? "{}",
+) as LeadlineOptions & {
   callingTime?: string;
   crashAt?: { point: string; nth: number };
 };

@@ -30,8 +30,8 @@ const book = (leadId: number, at: Date) =>
 beforeAll(async () => {
   t = await startTestApp({ env: { PUBLIC_BASE_URL: PUBLIC }, callingClock: () => callingTime });
   t.slack.users.set(AGENT, { id: AGENT, name: "maria", tz: "America/New_York" });
-  // The node-cron tick runs too, on real time; these tests drive the tick themselves with times far
-  // from now, so the two never meet: bookings are made "now + days" and fired by tick(at).
+  // The node-cron tick runs too, but judges due times by the calling clock, fixed at CALLING_TIME: the
+  // bookings here are days after it, so only the tick(at) these tests call fires them.
 });
 afterAll(async () => {
   await t.stop();
@@ -54,9 +54,9 @@ beforeEach(async () => {
   );
 });
 
-/** A weekday afternoon in New York, some days from now (always in the future, always in calling hours). */
+/** A weekday afternoon in New York, some days after the suite's calling time (always in calling hours). */
 function weekdayAfternoon(daysAhead: number, hourUtc = 19): Date {
-  const at = new Date(Date.now() + daysAhead * 86_400_000);
+  const at = new Date(CALLING_TIME.getTime() + daysAhead * 86_400_000);
   at.setUTCHours(hourUtc, 0, 0, 0);
   while (at.getUTCDay() === 0 || at.getUTCDay() === 6) at.setUTCDate(at.getUTCDate() + 1);
   return at;

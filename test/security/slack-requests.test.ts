@@ -117,6 +117,11 @@ describe("signed objects without the fields Slack always sends", () => {
   ])("%s gets a 400, not a 500, and changes nothing", async (payload) => {
     const res = await signedPost(new URLSearchParams({ payload }).toString(), "application/x-www-form-urlencoded");
     expect(res.status).toBe(400);
+    // Saying what is missing, so whoever sent it can tell.
+    expect(await res.json()).toMatchObject({
+      error: "invalid_body",
+      message: expect.stringMatching(/^Not a payload Slack sends: a \w+ payload needs (user|view|event)/),
+    });
     await settle();
     expect(slackCallsBesidesAuth()).toEqual([]);
     expect(await t.app.deps.db.call.count()).toBe(0);

@@ -313,7 +313,8 @@ export function createCallStore(database: DatabaseHandle): CallStore {
     },
     async endUndialed(callId, now) {
       const ended = await db.call.updateMany({
-        where: { id: callId, status: { in: ["dialing", "unknown", "queued"] } },
+        // Whatever the row says (a reconcile may have stored the agent leg's status), no lead leg = nobody dialled.
+        where: { id: callId, leadLegSid: null, status: { notIn: [...FINAL_STATUSES] } },
         data: { status: "canceled", endedAt: now, activeLeadId: null, durationSec: 0, lineVersion: { increment: 1 } },
       });
       return ended.count > 0;

@@ -192,6 +192,7 @@ interface SqliteLeadRow {
   ownerSlackId: string | null;
   state: string | null;
   zip: string | null;
+  phoneWrongAt: string | null;
   lastContactedAt: string | null;
   createdAt: string;
   updatedAt: string;
@@ -217,6 +218,7 @@ function leadFromSqlite(row: SqliteLeadRow): LeadWithLastNote {
     ownerSlackId: row.ownerSlackId,
     state: row.state,
     zip: row.zip,
+    phoneWrongAt: row.phoneWrongAt ? new Date(row.phoneWrongAt) : null,
     lastContactedAt: row.lastContactedAt ? new Date(row.lastContactedAt) : null,
     createdAt: new Date(row.createdAt),
     updatedAt: new Date(row.updatedAt),

@@ -33,7 +33,11 @@ export interface Claim {
 export interface ScheduleStore {
   book(row: NewScheduledCall): Promise<ScheduledCall>;
   byId(ws: number, id: number): Promise<ScheduledCall | undefined>;
-  claimDue(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<ScheduledCall[]>;
+  /**
+   * Claims rows due by `dueBy` (calling law's clock: the sandbox may pretend another time) and rows whose
+   * lease ran out before `now` (real time, as leases are).
+   */
+  claimDue(dueBy: Date, now: Date, owner: string, leaseUntil: Date, limit: number): Promise<ScheduledCall[]>;
   /** Ends a claim: placed (with the call), cancelled or missed; false when the claim was lost. */
   finish(
     claim: Claim,
@@ -73,8 +77,8 @@ export function createScheduleStore(database: DatabaseHandle): ScheduleStore {
     async byId(ws, id) {
       return (await db.scheduledCall.findFirst({ where: { id, workspaceId: ws } })) ?? undefined;
     },
-    async claimDue(now, owner, leaseUntil, limit) {
-      const ids = await claimIds(now, owner, leaseUntil, limit);
+    async claimDue(dueBy, now, owner, leaseUntil, limit) {
+      const ids = await claimIds(dueBy, now, owner, leaseUntil, limit);
       if (ids.length === 0) return [];
       return db.scheduledCall.findMany({ where: { id: { in: ids }, claimedBy: owner }, orderBy: { dueAt: "asc" } });
     },
@@ -138,12 +142,14 @@ function sqliteClaim(writer: Database.Database) {
          ORDER BY "dueAt" LIMIT ?)
       RETURNING "id"`,
   );
-  return async (now: Date, owner: string, leaseUntil: Date, limit: number): Promise<number[]> => {
+  return async (dueBy: Date, now: Date, owner: string, leaseUntil: Date, limit: number): Promise<number[]> => {
     // Another instance may be writing: wait for it a little rather than skip the tick.
     writer.pragma("busy_timeout = 2000");
     try {
       const at = sqliteTime(now);
-      return (claim.all(owner, sqliteTime(leaseUntil), at, at, at, limit) as { id: number }[]).map((row) => row.id);
+      return (claim.all(owner, sqliteTime(leaseUntil), at, sqliteTime(dueBy), at, limit) as { id: number }[]).map(
+        (row) => row.id,
+      );
     } finally {
       writer.pragma("busy_timeout = 0");
     }
@@ -151,13 +157,13 @@ function sqliteClaim(writer: Database.Database) {
 }
 
 function postgresClaim(db: Db) {
-  return async (now: Date, owner: string, leaseUntil: Date, limit: number): Promise<number[]> => {
+  return async (dueBy: Date, now: Date, owner: string, leaseUntil: Date, limit: number): Promise<number[]> => {
     const rows = await db.$queryRawUnsafe<{ id: number }[]>(
       `UPDATE "ScheduledCall" AS s
           SET "status" = 'claimed', "claimedBy" = $1, "leaseUntil" = $2::timestamp(3), "attempt" = s."attempt" + 1,
               "updatedAt" = $3::timestamp(3)
          FROM (SELECT "id" FROM "ScheduledCall"
-                WHERE ("status" = 'scheduled' AND "dueAt" <= $3::timestamp(3))
+                WHERE ("status" = 'scheduled' AND "dueAt" <= $5::timestamp(3))
                    OR ("status" = 'claimed' AND "leaseUntil" < $3::timestamp(3))
                 ORDER BY "dueAt" LIMIT $4
                 FOR UPDATE SKIP LOCKED) AS due
@@ -167,6 +173,7 @@ function postgresClaim(db: Db) {
       leaseUntil.toISOString(),
       now.toISOString(),
       limit,
+      dueBy.toISOString(),
     );
     return rows.map((row) => Number(row.id));
   };

@@ -120,7 +120,6 @@ export function createScheduler(deps: {
   /** Places one claimed row (or settles what an earlier claim of it left), and ends the claim. */
   const fire = async (
     row: ScheduledCall,
-    at: Date,
     lawNow: Date,
   ): Promise<"placed" | "moved" | "cancelled" | "missed" | "pending"> => {
     const claim: Claim = { id: row.id, owner, attempt: row.attempt };
@@ -146,9 +145,9 @@ export function createScheduler(deps: {
       await deps.store.finish(claim, "placed", { callId: earlier.id });
       return "placed";
     }
-    if (at.getTime() - row.dueAt.getTime() > MISSED_AFTER_MS) {
+    if (lawNow.getTime() - row.dueAt.getTime() > MISSED_AFTER_MS) {
       await deps.store.finish(claim, "missed", { reason: "Leadline was not running when it was due" });
-      await deps.announce(ws, { kind: "missed", row, lead: found, overdueMs: at.getTime() - row.dueAt.getTime() });
+      await deps.announce(ws, { kind: "missed", row, lead: found, overdueMs: lawNow.getTime() - row.dueAt.getTime() });
       return "missed";
     }
     if (!found.phone) {
@@ -231,7 +230,7 @@ export function createScheduler(deps: {
 
   const scheduler: Scheduler = {
     async book({ ws, leadId, agentId, channel, threadTs, at, bookedBy }) {
-      validTime(at, deps.clock());
+      validTime(at, deps.law.now());
       const found = await lead(ws, leadId);
       if (!found.phone)
         throw new UserError(`${found.name} has no phone number. Add one to call them.`, {
@@ -248,17 +247,18 @@ export function createScheduler(deps: {
     },
 
     async tick(at) {
+      // Due times are on calling law's clock (the sandbox can pretend another time); leases on real time.
       const now = at ?? deps.clock();
       const lawNow = at ?? deps.law.now();
       const counts = { claimed: 0, placed: 0, moved: 0, cancelled: 0, missed: 0, pending: 0 };
       for (;;) {
-        const rows = await deps.store.claimDue(now, owner, new Date(now.getTime() + leaseMs), CLAIM_BATCH);
+        const rows = await deps.store.claimDue(lawNow, now, owner, new Date(now.getTime() + leaseMs), CLAIM_BATCH);
         counts.claimed += rows.length;
         if (rows.length > 0) deps.crashPoint?.("claimed");
         // Placed one after another: each is a phone ringing, and a lead's guard keeps it to one call.
         for (const row of rows) {
           try {
-            counts[await fire(row, now, lawNow)] += 1;
+            counts[await fire(row, lawNow)] += 1;
           } catch (error) {
             // The claim stays; its lease runs out and a later tick tries again.
             log.error({ err: error, scheduledCallId: row.id }, "a scheduled call could not be fired; will try again");
@@ -289,7 +289,7 @@ export function createScheduler(deps: {
     },
 
     async move(ws, id, at, by) {
-      validTime(at, deps.clock());
+      validTime(at, deps.law.now());
       const row = await owned(ws, id, by);
       if (!(await deps.store.move(ws, id, at, null)))
         throw new UserError(
