@@ -56,7 +56,7 @@ export function registerCallLeadCommand(app: App, deps: Deps): void {
         });
       }
       // "jane at 3pm", "#12 tomorrow 10am", "(212) 555-0182 in 2h": a live call booked for later.
-      if (parseScheduleText(text, deps.law.now(), "UTC").kind !== "none") {
+      if (text !== "" && parseScheduleText(text, deps.law.now(), "UTC").kind !== "none") {
         const zone = await deps.agentZone(ws, command.user_id);
         const parsed = parseScheduleText(text, deps.law.now(), zone);
         if (parsed.kind === "error") throw new UserError(`${parsed.message}\n${SCHEDULE_HELP}`);

@@ -87,7 +87,7 @@ export function serializeLead(
             status: call.status,
             answeredBy: call.answeredBy,
             durationSeconds: call.durationSec,
-            price: call.price,
+            price: call.price === null ? null : Number(call.price),
             priceUnit: call.priceUnit,
             placedBy: call.placedBy,
             errorCode: call.errorCode,

@@ -350,6 +350,7 @@ describe("/call-lead", () => {
       ids.call.bridgeAction,
       ids.call.liveAction,
       ids.call.messageAction,
+      ids.schedule.openAction,
       ids.lead.noteAction,
       ids.lead.dncAction,
     ]);

@@ -21,6 +21,7 @@ function lead(overrides: Partial<LeadWithLastNote> = {}): LeadWithLastNote {
     ownerSlackId: "U0MARIA",
     state: null,
     zip: null,
+    phoneWrongAt: null,
     lastContactedAt: null,
     createdAt: new Date("2026-11-24T11:55:00Z"),
     updatedAt: new Date("2026-11-24T11:55:00Z"),
@@ -38,7 +39,12 @@ describe("leadCard", () => {
     expect(text).toContain("+1 212 555 0182");
     expect(text).toContain("Arrived 5 min ago");
     const actions = blocks.at(-1) as { elements: { action_id: string; value: string; style?: string }[] };
-    expect(actions.elements.map((e) => e.action_id)).toEqual(["call_live", "lead_note_open", "lead_dnc"]);
+    expect(actions.elements.map((e) => e.action_id)).toEqual([
+      "call_live",
+      "schedule_open",
+      "lead_note_open",
+      "lead_dnc",
+    ]);
     expect(actions.elements[0]!.style).toBe("primary");
     expect(actions.elements.every((e) => e.value === "12")).toBe(true);
     expect(blockKitProblems(blocks, "message")).toEqual([]);
@@ -51,6 +57,7 @@ describe("leadCard", () => {
       "call_live",
       "call_message",
       "call_bridge",
+      "schedule_open",
       "lead_note_open",
       "lead_dnc",
     ]);
@@ -86,6 +93,7 @@ describe("leadCard", () => {
       "call_live",
       "call_message",
       "call_browser",
+      "schedule_open",
       "lead_note_open",
       "lead_dnc",
     ]);

@@ -48,7 +48,12 @@ export function createCallPrices(deps: {
       if (!accountSid || !authToken) return;
       try {
         const fetched = await deps.twilioFor({ accountSid, authToken }).calls(call.twilioSid).fetch();
-        if (fetched.price !== null && fetched.price !== undefined && fetched.price !== "") {
+        // Twilio's price is text ("-0.01300"); only a number is stored.
+        if (
+          fetched.price !== null &&
+          fetched.price !== undefined &&
+          /^[+-]?\d*\.?\d+$/.test(String(fetched.price).trim())
+        ) {
           await deps.calls.setPrice(callId, { price: fetched.price, unit: fetched.priceUnit ?? null }, deps.clock());
           return;
         }
