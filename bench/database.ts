@@ -74,7 +74,8 @@ export async function createBenchDb(engine: Engine, tag: string): Promise<BenchD
 
 /** Drops whatever is left (a failed run): schemas and temporary directories. */
 export async function dropAllBenchDbs(): Promise<void> {
-  for (const bench of [...live]) await bench.drop().catch((error) => console.error(`could not drop ${bench.url}`, error));
+  for (const bench of [...live])
+    await bench.drop().catch((error) => console.error(`could not drop ${bench.url}`, error));
 }
 
 /** A node-postgres client on the benchmark schema (its tables found on the search path). */
@@ -106,7 +107,12 @@ export async function saveTwilioSettings(
   encryptionKey: string,
   values: Record<string, string>,
 ): Promise<void> {
-  const keyring = loadKeyring({ currentKey: encryptionKey, production: false, dataDir: ".", log: createLogger("silent") });
+  const keyring = loadKeyring({
+    currentKey: encryptionKey,
+    production: false,
+    dataDir: ".",
+    log: createLogger("silent"),
+  });
   await createSecretStore({ db: database.prisma, keyring }).setMany(ws, values, "bench");
 }
 
@@ -166,15 +172,15 @@ export async function seedLeads(
           const at = sqliteDate(row.at);
           made.push(
             insert.get(
-            ws,
-            row.name,
-            searchForm(row.name),
-            row.searchText,
-            row.phone,
-            row.phone.slice(-4),
-            row.source ?? null,
-            row.state ?? null,
-            row.zip ?? null,
+              ws,
+              row.name,
+              searchForm(row.name),
+              row.searchText,
+              row.phone,
+              row.phone.slice(-4),
+              row.source ?? null,
+              row.state ?? null,
+              row.zip ?? null,
               at,
               at,
             ) as { id: number; phone: string },

@@ -310,7 +310,10 @@ export function signedCallClick(leadId: number, responseUrl: string, user = AGEN
     ],
     is_enterprise_install: false,
   };
-  return slackSigned(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded");
+  return slackSigned(
+    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    "application/x-www-form-urlencoded",
+  );
 }
 
 /** A Slack event (App Home opened…) as the Events API posts it. */

@@ -1,328 +1,319 @@
-// npm run bench — Leadline's own latency beside its baselines, on this machine, against local fakes.
-import { type ChildProcess, fork } from "node:child_process";
+// npm run bench — Leadline's own latency beside its baselines, on this machine, against local fakes,
+// on SQLite and PostgreSQL in turn (BENCH_ENGINE=sqlite|postgresql for one). Every figure is printed
+// as soon as it is measured, with its goal; a table of all of them and a JSON file follow.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { performance } from "node:perf_hooks";
-import autocannon from "autocannon";
-import Database from "better-sqlite3";
-import { openDatabase } from "../src/services/store/db.js";
-import { startFakeSlack } from "../test/helpers/fake-slack.js";
-import { startFakeTwilio } from "../test/helpers/fake-twilio.js";
-import { slackSignature, twilioSignature } from "../test/helpers/signing.js";
-import { seedLeads, summarize, writeResults } from "./lib.js";
+import { cpus, loadavg } from "node:os";
+import {
+  createBenchDb,
+  createWorkspace,
+  dropAllBenchDbs,
+  type Engine,
+  enginesToRun,
+  saveTwilioSettings,
+  seedLeads,
+} from "./database.js";
+import {
+  AGENT_PHONE,
+  clickToTwilio,
+  type Fakes,
+  FROM,
+  heldCalls,
+  type LoadResult,
+  load,
+  PROFILE_DIR,
+  SECRET,
+  signedCommand,
+  spawnInstance,
+  startFakes,
+  startLeadline,
+  statusCallbacks,
+  TEAM_ID,
+} from "./harness.js";
+import { benchInstances } from "./instances.js";
+import { DURATION_S, ms, printTable, report, rows, summarize, writeResults } from "./lib.js";
+import { benchTick } from "./scheduler.js";
 import { benchSearch } from "./search.js";
+import { benchStats, seedCalls } from "./stats.js";
+import { benchVerdict } from "./verdict.js";
 
-const SECRET = "bench-signing-secret";
-const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
-const PUBLIC = "https://leadline.bench.example";
-// BENCH_PROFILE=1 writes a V8 CPU profile of the Leadline process to bench/results/profiles/.
-const PROFILE_DIR = process.env.BENCH_PROFILE ? join(process.cwd(), "bench", "results", "profiles") : undefined;
+const LEADS = 10_000;
+const CLICKS = 500;
+const SCHEDULED = 1_000;
+/** Leads by use, so that no measure finds a lead another left with a live call. */
+const CLICK_LEADS = [0, CLICKS];
+const TICK_LEADS = [2_000, 2_000 + SCHEDULED];
+const INSTANCE_LEADS = [4_000, 4_800];
+const ROUNDS = Math.max(50, DURATION_S * 10);
 
-const rssMb = (pid: number) => {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8")
-    .split("\n")
-    .find((l) => l.startsWith("VmRSS:"))!;
-  return Number(line.replace(/\D/g, "")) / 1024;
+const busy = () => {
+  const [one] = loadavg();
+  return one! > cpus().length * 0.5 ? ` (load average ${one!.toFixed(1)} on ${cpus().length} cores: busy machine)` : "";
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const children: ChildProcess[] = [];
-process.on("exit", () => {
-  for (const child of children) child.kill("SIGKILL");
-});
-
-async function spawn(
-  script: string,
-  env: Record<string, string>,
-  profile = false,
-): Promise<{ child: ChildProcess; port: number }> {
-  const port = 4100 + Math.floor(Math.random() * 800);
-  const child = fork(script, [], {
-    env: { ...process.env, PORT: String(port), ...env },
-    execArgv: ["--import", "tsx", ...(profile && PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
-  });
-  children.push(child);
-  const ready = await new Promise<{ port?: number }>((resolve, reject) => {
-    child.once("message", (m) => resolve(m as { port?: number }));
-    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-  return { child, port: ready.port ?? port };
+interface Baseline {
+  ack: LoadResult;
+  idleMb: number;
+  loadedMb: number;
 }
 
-function signedCommand(text: string) {
-  const body = new URLSearchParams({
-    command: "/call-lead",
-    text,
-    user_id: "U0BENCH01",
-    user_name: "bench",
-    channel_id: "C0BENCH01",
-    team_id: "T0BENCH",
-    trigger_id: "1.2.3",
-    response_url: "http://127.0.0.1:9/r",
-  }).toString();
-  const ts = Math.floor(Date.now() / 1000);
-  return {
-    body,
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-slack-request-timestamp": String(ts),
-      "x-slack-signature": slackSignature(SECRET, ts, body),
-    },
-  };
+async function bareBolt(fakes: Fakes): Promise<Baseline> {
+  const bare = await spawnInstance("bench/bare-bolt.ts", {
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_BOT_TOKEN: "xoxb-bench",
+    SLACK_API_URL: fakes.slack.apiUrl,
+  });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const idleMb = bare.rss();
+  const ack = await load(bare.url, [signedCommand("/call-lead", "jane", fakes.slack.responseUrl())]);
+  const loadedMb = bare.rss();
+  await bare.stop();
+  report({
+    engine: "baseline",
+    measure: "slash ack: bare Bolt",
+    result: `${ack.rps.toFixed(0)} req/s, p50 ${ack.p50} ms, p99 ${ack.p99} ms`,
+    goal: "baseline",
+  });
+  return { ack, idleMb, loadedMb };
 }
 
-async function load(
-  url: string,
-  requests: { body: string; headers: Record<string, string>; path?: string }[],
-  connections = 20,
-) {
-  const result = await autocannon({
-    url,
-    connections,
-    duration: DURATION_S,
-    method: "POST",
-    requests: requests.map((r) => ({
-      method: "POST",
-      path: r.path ?? "/slack/events",
-      body: r.body,
-      headers: r.headers,
-    })),
+async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
+  const out: Record<string, unknown> = {};
+  const encryptionKey = randomBytes(32).toString("base64");
+  const bench = await createBenchDb(engine, "main");
+  const setup = await bench.open();
+  const ws = await createWorkspace(setup, TEAM_ID);
+  await saveTwilioSettings(setup, ws, encryptionKey, {
+    "twilio.accountSid": fakes.account.sid,
+    "twilio.authToken": fakes.account.token,
+    "twilio.phoneNumber": FROM,
+    "twilio.agentPhone": AGENT_PHONE,
   });
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
-    total: result.requests.total,
+  await setup.close();
+  const leads = await seedLeads(bench, ws, LEADS);
+  const slice = ([from, to]: number[]) => leads.slice(from, to);
+
+  // 1. Slash-command ack: /call-lead <name> over 10,000 leads, beside bare Bolt.
+  const app = await startLeadline(fakes, bench.url, encryptionKey, Boolean(PROFILE_DIR));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const idleMb = app.rss();
+  const responseUrl = fakes.slack.responseUrl();
+  const ack = await load(app.url, [
+    signedCommand("/call-lead", "jane", responseUrl),
+    signedCommand("/call-lead", "maria garcia", responseUrl),
+    signedCommand("/call-lead", "#4242", responseUrl),
+  ]);
+  const afterAckMb = app.rss();
+  const throughput = ack.rps / baseline.ack.rps;
+  const p99Ratio = ack.p99 / Math.max(baseline.ack.p99, 1);
+  out.slashCommandAck = { leadline: ack, throughputRatio: throughput, p99Ratio };
+  report({
+    engine,
+    measure: "slash ack: Leadline /call-lead",
+    result: `${ack.rps.toFixed(0)} req/s (${(throughput * 100).toFixed(0)}%), p99 ${ack.p99} ms (${p99Ratio.toFixed(2)}×), errors ${ack.errors}`,
+    goal: "≥70% rps, p99 ≤1.5× Bolt",
+    met: throughput >= 0.7 && p99Ratio <= 1.5 && ack.errors === 0,
+  });
+
+  // 2. Click → Twilio: a signed Call click (live call) until the Calls create reaches the fake.
+  const clicks = await clickToTwilio(fakes, [app.url], slice(CLICK_LEADS));
+  const click = summarize(clicks.latencies);
+  out.clickToTwilio = { ...click, failures: clicks.failures };
+  const afterClicksMb = app.rss();
+  report({
+    engine,
+    measure: "click → Twilio create",
+    result: `${ms(click)}${clicks.failures ? `, ${clicks.failures} never reached Twilio` : ""}`,
+    goal: "p99 < 50 ms",
+    met: click.p99 < 50 && clicks.failures === 0,
+  });
+
+  // 3. Status callbacks for the calls just placed, through their lifecycle.
+  const callbacks = await load(app.url, statusCallbacks(heldCalls(fakes, 250), fakes.account));
+  out.statusCallbacks = callbacks;
+  const afterCallbacksMb = app.rss();
+  report({
+    engine,
+    measure: "status callbacks",
+    result: `${callbacks.rps.toFixed(0)}/s, p99 ${callbacks.p99} ms, errors ${callbacks.errors}`,
+    goal: "≥ 1,000/s",
+    met: callbacks.rps >= 1000 && callbacks.errors === 0,
+  });
+
+  out.memoryMb = {
+    bareBoltIdle: baseline.idleMb,
+    bareBoltAfterLoad: baseline.loadedMb,
+    leadlineIdle: idleMb,
+    leadlineAfterAck: afterAckMb,
+    leadlineAfterClicks: afterClicksMb,
+    leadlineAfterCallbacks: afterCallbacksMb,
+    idleRatio: idleMb / baseline.idleMb,
   };
+  report({
+    engine,
+    measure: "idle RSS",
+    result: `${idleMb.toFixed(0)} MB vs bare Bolt's ${baseline.idleMb.toFixed(0)} MB (${(idleMb / baseline.idleMb).toFixed(2)}×)`,
+    goal: "≤ 1.3×",
+    met: idleMb / baseline.idleMb <= 1.3,
+  });
+  report({
+    engine,
+    measure: "RSS after loads",
+    result: `ack ${afterAckMb.toFixed(0)}, clicks ${afterClicksMb.toFixed(0)}, callbacks ${afterCallbacksMb.toFixed(0)} MB`,
+    goal: "",
+  });
+
+  // 4. Issue 17: one scheduler tick over 1,000 due scheduled calls, placing them all.
+  const tick = await benchTick(bench, app, ws, slice(TICK_LEADS));
+  out.schedulerTick = tick;
+  report({
+    engine,
+    measure: "scheduler tick, 1,000 due calls",
+    result: `${(tick.ms / 1000).toFixed(2)} s (${((tick.rows / tick.ms) * 1000).toFixed(0)}/s), placed ${tick.counts.placed}, dialled ${tick.dialled}`,
+    goal: `< ${tick.intervalMs / 1000} s (one tick), all placed`,
+    met: tick.ms < tick.intervalMs && tick.dialled === tick.rows,
+  });
+  await app.stop();
+
+  // 5. Issue 16: what the calling-law verdict adds to click → Twilio.
+  const verdict = await benchVerdict(bench, encryptionKey);
+  out.callingVerdict = verdict;
+  report({
+    engine,
+    measure: "verdict added to click → Twilio",
+    result: ms(verdict.addedToClick),
+    goal: "p99 < 1 ms",
+    met: verdict.addedToClick.p99 < 1,
+  });
+  report({
+    engine,
+    measure: "  facts + verdict inside the transaction",
+    result: ms(verdict.factsAndVerdictInTransaction),
+    goal: "",
+  });
+  report({ engine, measure: "  verdict from facts (law.verdictFrom)", result: ms(verdict.verdictFromFacts), goal: "" });
+  report({
+    engine,
+    measure: "  callingVerdict alone: allowed / blocked",
+    result: `p99 ${verdict.pureVerdict.allowed.p99.toFixed(3)} / ${verdict.pureVerdict.blocked.p99.toFixed(3)} ms`,
+    goal: "",
+  });
+
+  // 6. Lead search over 100,000 leads, our own time.
+  const search = await benchSearch(engine, 100_000, 400);
+  out.leadSearch = search;
+  report({
+    engine,
+    measure: "lead search, 100,000 leads",
+    result: ms(search.overall),
+    goal: "p99 < 20 ms",
+    met: search.overall.p99 < 20,
+  });
+
+  // 7. Issue 14: two instances against one, on PostgreSQL.
+  if (engine === "postgresql") {
+    const pair = await benchInstances(fakes, bench, encryptionKey, slice(INSTANCE_LEADS));
+    out.instances = pair;
+    for (const side of [pair.one, pair.two]) {
+      const c = side.clickToTwilio;
+      report({
+        engine,
+        measure: `${side.instances} instance${side.instances > 1 ? "s" : ""}: click → Twilio, 4 in flight`,
+        result: `${c.perSecond.toFixed(0)} clicks/s, ${ms(c)}${c.failures ? `, ${c.failures} lost` : ""}`,
+        goal: side.instances > 1 ? "reported (2 cores)" : "",
+        met: c.failures === 0 ? undefined : false,
+      });
+      const s = side.statusCallbacks;
+      report({
+        engine,
+        measure: `${side.instances} instance${side.instances > 1 ? "s" : ""}: status callbacks`,
+        result: `${s.rps.toFixed(0)}/s, p99 ${s.p99} ms, errors ${s.errors}`,
+        goal: "≥ 1,000/s",
+        met: s.rps >= 1000 && s.errors === 0,
+      });
+    }
+    report({
+      engine,
+      measure: "two instances / one",
+      result: `clicks/s ${(pair.two.clickToTwilio.perSecond / pair.one.clickToTwilio.perSecond).toFixed(2)}×, callbacks/s ${(pair.two.statusCallbacks.rps / pair.one.statusCallbacks.rps).toFixed(2)}×`,
+      goal: "reported as measured",
+    });
+  }
+
+  // 8. Issue 18: /call-stats month and App Home over 1,000,000 calls.
+  console.log(`[${engine}] seeding 1,000,000 calls…`);
+  const seed = await seedCalls(bench, ws, leads);
+  console.log(`[${engine}] seeded in ${seed.seconds.toFixed(1)} s`);
+  const statsApp = await startLeadline(fakes, bench.url, encryptionKey);
+  try {
+    const stats = await benchStats(fakes, statsApp, ROUNDS);
+    out.stats = { seed, ...stats };
+    for (const [measure, answer] of [
+      ["/call-stats month, 1M calls", stats.callStats],
+      ["App Home publish, 1M calls", stats.appHome],
+    ] as const) {
+      report(
+        answer.available
+          ? {
+              engine,
+              measure,
+              result: `complete ${ms(answer.complete)}; first ${answer.first.p99.toFixed(0)} ms p99`,
+              goal: "p99 < 300 ms",
+              met: answer.complete.p99 < 300,
+            }
+          : { engine, measure, result: answer.why, goal: "p99 < 300 ms", met: null },
+      );
+    }
+  } finally {
+    await statsApp.stop();
+  }
+
+  await bench.drop();
+  return out;
 }
 
 async function main() {
-  const slack = await startFakeSlack();
-  const twilio = await startFakeTwilio();
-  slack.botChannels.add("C0BENCH01");
-  const account = twilio.addAccount({ numbers: ["+15005550006"] });
-  const dir = mkdtempSync(join(tmpdir(), "leadline-bench-"));
-  const file = join(dir, "bench.db");
-  await (await openDatabase(`file:${file}`)).database.close();
-  seedLeads(file, 10_000);
-  const encryptionKey = randomBytes(32).toString("base64");
-  const baseEnv = {
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_BOT_TOKEN: "xoxb-bench",
-    SLACK_API_URL: slack.apiUrl,
-    TWILIO_API_URL: twilio.url,
-    LOG_LEVEL: "error",
-    NODE_ENV: "test",
-  };
+  const engines = enginesToRun();
+  const started = new Date();
+  console.log(`Leadline benchmarks: ${engines.join(" then ")}, ${DURATION_S} s per load${busy()}\n`);
+  const fakes = await startFakes();
   const results: Record<string, unknown> = {
-    machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+    at: started.toISOString(),
+    machine: { cpus: cpus().length, node: process.version, loadAverageAtStart: loadavg() },
     durationSeconds: DURATION_S,
   };
-
-  // 1. Slash-command ack: bare Bolt vs Leadline answering /call-lead <name> over 10,000 leads.
-  const bare = await spawn("bench/bare-bolt.ts", baseEnv);
-  await sleep(300);
-  const bareIdle = rssMb(bare.child.pid!);
-  const bareAck = await load(`http://127.0.0.1:${bare.port}`, [signedCommand("jane")]);
-  const bareLoaded = rssMb(bare.child.pid!);
-  bare.child.kill("SIGTERM");
-
-  // Twilio settings for the click and callback benchmarks, through Leadline's own encrypted store.
-  const { createSecretStore } = await import("../src/services/store/secrets.js");
-  const { loadKeyring } = await import("../src/services/store/keyring.js");
-  const { createLogger } = await import("../src/lib/log.js");
-  const { database } = await openDatabase(`file:${file}`);
-  const db = database.prisma;
-  const keyring = loadKeyring({
-    currentKey: encryptionKey,
-    production: false,
-    dataDir: dir,
-    log: createLogger("silent"),
-  });
-  await createSecretStore({ db, keyring }).setMany(
-    1,
-    { "twilio.accountSid": account.sid, "twilio.authToken": account.token, "twilio.phoneNumber": "+15005550006" },
-    "bench",
-  );
-
-  const leadlineEnv = {
-    ...baseEnv,
-    DATABASE_URL: `file:${file}`,
-    APP_ENCRYPTION_KEY: encryptionKey,
-    PUBLIC_BASE_URL: PUBLIC,
-  };
-  const app = await spawn("bench/leadline-target.ts", leadlineEnv, true);
-  const appUrl = `http://127.0.0.1:${app.port}`;
-  await sleep(300);
-  const leadlineIdle = rssMb(app.child.pid!);
-  const ack = await load(appUrl, [signedCommand("jane"), signedCommand("maria garcia"), signedCommand("#4242")]);
-  const afterAck = rssMb(app.child.pid!);
-  results.slashCommandAck = {
-    bareBolt: bareAck,
-    leadline: ack,
-    throughputRatio: ack.rps / bareAck.rps,
-    p99Ratio: ack.p99 / Math.max(bareAck.p99, 1),
-  };
-
-  // 2. Click → Twilio: from a signed Call click arriving to the Calls create reaching the fake.
-  const leadIds = (
-    new Database(file).prepare("SELECT id FROM Lead ORDER BY id LIMIT 500").all() as { id: number }[]
-  ).map((r) => r.id);
-  const clickLatencies: number[] = [];
-  for (const leadId of leadIds) {
-    const payload = {
-      type: "block_actions",
-      team: { id: "T0BENCH" },
-      user: { id: "U0BENCH01", name: "bench" },
-      api_app_id: "A0",
-      token: "x",
-      trigger_id: "1.2.3",
-      container: { type: "message", message_ts: "1.1", channel_id: "C0BENCH01", is_ephemeral: false },
-      channel: { id: "C0BENCH01" },
-      message: { ts: "1.1" },
-      response_url: "http://127.0.0.1:9/r",
-      actions: [{ type: "button", action_id: "call_simple", block_id: "b", value: String(leadId), action_ts: "1" }],
-    };
-    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-    const ts = Math.floor(Date.now() / 1000);
-    const before = twilio.creates().length;
-    const start = performance.now();
-    await fetch(`${appUrl}/slack/events`, {
-      method: "POST",
-      body,
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        "x-slack-request-timestamp": String(ts),
-        "x-slack-signature": slackSignature(SECRET, ts, body),
-      },
-    });
-    const deadline = performance.now() + 5_000;
-    while (twilio.creates().length === before) {
-      if (performance.now() > deadline) throw new Error(`click on lead ${leadId} never reached Twilio`);
-      await sleep(0);
+  try {
+    const baseline = await bareBolt(fakes);
+    results.bareBolt = baseline;
+    const byEngine: Partial<Record<Engine, Awaited<ReturnType<typeof runEngine>>>> = {};
+    for (const engine of engines) {
+      byEngine[engine] = await runEngine(engine, fakes, baseline);
+      results[engine] = byEngine[engine];
     }
-    clickLatencies.push(performance.now() - start);
+    const sqliteClick = byEngine.sqlite?.clickToTwilio as { p99: number } | undefined;
+    const pgClick = byEngine.postgresql?.clickToTwilio as { p99: number } | undefined;
+    if (sqliteClick && pgClick) {
+      const ratio = pgClick.p99 / sqliteClick.p99;
+      results.postgresClickP99VsSqlite = ratio;
+      report({
+        engine: "postgresql",
+        measure: "click → Twilio p99 vs SQLite's",
+        result: `${ratio.toFixed(2)}×`,
+        goal: "≤ 1.5×",
+        met: ratio <= 1.5,
+      });
+    }
+  } finally {
+    await fakes.close();
+    await dropAllBenchDbs();
   }
-  results.clickToTwilio = summarize(clickLatencies);
-  const afterClicks = rssMb(app.child.pid!);
-
-  // 3. Status callbacks: signed callbacks for the calls just placed, cycling through their lifecycle.
-  const calls = [...twilio.calls.values()].slice(0, 250);
-  const statuses = ["initiated", "ringing", "in-progress", "completed"];
-  const callbackRequests = calls.flatMap((call) =>
-    statuses.map((status, seq) => {
-      const params = {
-        CallSid: String(call.sid),
-        AccountSid: account.sid,
-        CallStatus: status,
-        SequenceNumber: String(seq),
-        CallDuration: status === "completed" ? "42" : "",
-        To: String(call.to),
-        From: String(call.from),
-      };
-      return {
-        path: "/twilio/status",
-        body: new URLSearchParams(params).toString(),
-        headers: {
-          "content-type": "application/x-www-form-urlencoded",
-          "x-twilio-signature": twilioSignature(account.token, `${PUBLIC}/twilio/status`, params),
-        },
-      };
-    }),
-  );
-  results.statusCallbacks = await load(appUrl, callbackRequests);
-  const afterCallbacks = rssMb(app.child.pid!);
-  const exited = new Promise((resolve) => app.child.once("exit", resolve));
-  app.child.kill("SIGTERM");
-  // The profile is written as the process exits.
-  if (PROFILE_DIR) await exited;
-  await db.$disconnect();
-
-  // 4. Lead search over 100,000 leads, our own time.
-  results.leadSearch = await benchSearch(100_000, 400);
-
-  results.memoryMb = {
-    bareBoltIdle: bareIdle,
-    bareBoltAfterLoad: bareLoaded,
-    leadlineIdle,
-    leadlineAfterAck: afterAck,
-    leadlineAfterClicks: afterClicks,
-    leadlineAfterCallbacks: afterCallbacks,
-    idleRatio: leadlineIdle / bareIdle,
-  };
-  await slack.close();
-  await twilio.close();
-  rmSync(dir, { recursive: true, force: true });
-  const out = writeResults("bench", results);
-
-  const ackR = results.slashCommandAck as {
-    bareBolt: { rps: number; p50: number; p99: number };
-    leadline: { rps: number; p50: number; p99: number; errors: number };
-    throughputRatio: number;
-    p99Ratio: number;
-  };
-  const click = results.clickToTwilio as ReturnType<typeof summarize>;
-  const cb = results.statusCallbacks as { rps: number; p50: number; p99: number; errors: number };
-  const search = results.leadSearch as { overall: ReturnType<typeof summarize> };
-  const mem = results.memoryMb as Record<string, number>;
-  const row = (name: string, value: string, goal: string, ok: boolean | undefined) =>
-    console.log(
-      `${name.padEnd(34)} ${value.padEnd(40)} ${goal.padEnd(26)} ${ok === undefined ? "" : ok ? "met" : "MISSED"}`,
-    );
-  console.log(`${"measure".padEnd(34)} ${"result".padEnd(40)} ${"goal".padEnd(26)} status`);
-  row(
-    "slash ack: bare Bolt",
-    `${ackR.bareBolt.rps.toFixed(0)} req/s, p50 ${ackR.bareBolt.p50} ms, p99 ${ackR.bareBolt.p99} ms`,
-    "baseline",
-    undefined,
-  );
-  row(
-    "slash ack: Leadline /call-lead",
-    `${ackR.leadline.rps.toFixed(0)} req/s, p50 ${ackR.leadline.p50} ms, p99 ${ackR.leadline.p99} ms`,
-    "≥70% rps, p99 ≤1.5×",
-    ackR.throughputRatio >= 0.7 && ackR.p99Ratio <= 1.5,
-  );
-  row(
-    "  ratio",
-    `${(ackR.throughputRatio * 100).toFixed(0)}% throughput, p99 ${ackR.p99Ratio.toFixed(2)}×`,
-    "",
-    undefined,
-  );
-  row(
-    "click → Twilio create",
-    `p50 ${click.p50.toFixed(1)} ms, p99 ${click.p99.toFixed(1)} ms (n=${click.n})`,
-    "p99 < 50 ms",
-    click.p99 < 50,
-  );
-  row(
-    "status callbacks",
-    `${cb.rps.toFixed(0)}/s, p99 ${cb.p99} ms, errors ${cb.errors}`,
-    "≥ 1,000/s",
-    cb.rps >= 1000 && cb.errors === 0,
-  );
-  row(
-    "lead search (100k leads)",
-    `p50 ${search.overall.p50.toFixed(2)} ms, p99 ${search.overall.p99.toFixed(2)} ms`,
-    "p99 < 20 ms",
-    search.overall.p99 < 20,
-  );
-  row(
-    "idle RSS",
-    `Leadline ${mem.leadlineIdle!.toFixed(0)} MB vs Bolt ${mem.bareBoltIdle!.toFixed(0)} MB (${mem.idleRatio!.toFixed(2)}×)`,
-    "≤ 1.3×",
-    mem.idleRatio! <= 1.3,
-  );
-  row(
-    "RSS after load",
-    `ack ${mem.leadlineAfterAck!.toFixed(0)}, clicks ${mem.leadlineAfterClicks!.toFixed(0)}, callbacks ${mem.leadlineAfterCallbacks!.toFixed(0)} MB`,
-    "",
-    undefined,
-  );
-  console.log(`\nJSON: ${out}`);
+  results.machine = { ...(results.machine as object), loadAverageAtEnd: loadavg() };
+  results.rows = rows;
+  printTable();
+  console.log(`\nJSON: ${writeResults("bench", results)}`);
 }
 
+process.once("SIGINT", () => {
+  void dropAllBenchDbs().then(() => process.exit(130));
+});
 await main();
+process.exit(0);

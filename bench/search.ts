@@ -16,7 +16,16 @@ export async function benchSearch(engine: Engine, count = 100_000, rounds = 400)
     try {
       if (engine === "postgresql") await database.prisma.$executeRawUnsafe(`ANALYZE "Lead"`);
       const leads = createLeadService({ store: createLeadStore(database), defaultCountry: "US" });
-      const queries = ["jane", "maria garcia", "zoe", "okafor 4242", "(201) 550-0042", "#54321", "nobody-here", "smith"];
+      const queries = [
+        "jane",
+        "maria garcia",
+        "zoe",
+        "okafor 4242",
+        "(201) 550-0042",
+        "#54321",
+        "nobody-here",
+        "smith",
+      ];
       for (const q of queries) await leads.search(ws, q); // warm up
       const perQuery: Record<string, ReturnType<typeof summarize>> = {};
       const all: number[] = [];

@@ -12,6 +12,7 @@ import { type CallStatus, createCallStatus } from "./services/calls/call-status.
 import { type CallStore, createCallStore } from "./services/calls/call-store.js";
 import { type CallSweeper, createCallSweeper } from "./services/calls/call-sweeper.js";
 import { createKeyMenu, type KeyMenu } from "./services/calls/key-menu.js";
+import { createOutcomeService, type OutcomeService } from "./services/calls/outcomes.js";
 import { createRecordingService, type RecordingService } from "./services/calls/recordings.js";
 import { createStatusPoller, type StatusPoller } from "./services/calls/status-poller.js";
 import { createVoicemail, type Voicemail } from "./services/calls/voicemail.js";
@@ -73,6 +74,7 @@ export interface Deps {
   sweeper: CallSweeper;
   recordings: RecordingService;
   scheduler: Scheduler;
+  outcomes: OutcomeService;
   /** The agent's IANA time zone from Slack (users.info), for reading and showing times. */
   agentZone(ws: number, userId: string): Promise<string>;
   startBackgroundWork(): Promise<void>;
@@ -301,6 +303,7 @@ export function createServices(inputs: ServiceInputs): Deps {
     sweeper,
     recordings,
     scheduler,
+    outcomes: createOutcomeService({ calls: callStore, leads, dnc, notifier: lines, admins, clock }),
     agentZone,
     async startBackgroundWork() {
       if (!config.PUBLIC_BASE_URL) {

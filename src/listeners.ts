@@ -7,6 +7,7 @@ import { registerTwilioSetupCommand } from "./commands/twilio-setup.js";
 import type { Deps } from "./deps.js";
 import { registerCallInteractions } from "./interactions/call.js";
 import { registerLeadInteractions } from "./interactions/lead.js";
+import { registerOutcomeInteractions } from "./interactions/outcome.js";
 import { registerScheduleInteractions } from "./interactions/schedule.js";
 import { registerTwilioSetupInteractions } from "./interactions/twilio-setup.js";
 import { registerWorkspaceEvents } from "./interactions/workspace-events.js";
@@ -21,6 +22,7 @@ export function registerSlackListeners(app: App, deps: Deps): void {
   registerCallLeadCommand(app, deps);
   registerCallInteractions(app, deps);
   registerScheduleInteractions(app, deps);
+  registerOutcomeInteractions(app, deps);
   registerWorkspaceEvents(app, deps);
   app.error(async (error) => {
     // A request from a workspace that is not (or no longer) installed: expected, and refused.

@@ -54,28 +54,35 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 const someId = z.string().min(1);
+/** An object: not null, not a list (Bolt reads fields of these without asking). */
+const record = z.record(z.string(), z.unknown());
 /**
  * Who clicked or submitted, and in which team: every interactive payload Slack sends carries both.
  * `team` is null only for an org-wide (Enterprise Grid) install, where the user's team_id or the
- * enterprise says whose it is.
+ * enterprise says whose it is. Where Bolt reads `channel.id` or `response_urls[0]`, objects.
  */
 const interactive = z
   .object({
     user: z.object({ id: someId, team_id: z.string().optional() }),
     team: z.object({ id: someId }).nullable(),
     enterprise: z.object({ id: someId }).nullish(),
+    channel: record.optional(),
+    response_urls: z.array(record).optional(),
   })
   .refine((body) => body.team !== null || Boolean(body.user.team_id) || Boolean(body.enterprise?.id), {
     message: "team is null, and neither user.team_id nor enterprise.id says whose it is",
     path: ["team"],
   });
-/** An Events API envelope: the event an object with its type; where Bolt looks for a channel, something it can read. */
+/** An Events API envelope: the event an object with its type; the fields Bolt reads, of a type it can read. */
 const eventEnvelope = z.object({
   event: z.object({
     type: z.string(),
-    channel: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
-    item: z.record(z.string(), z.unknown()).optional(),
+    user: z.union([z.string(), record]).optional(),
+    channel: z.union([z.string(), record]).optional(),
+    item: record.optional(),
+    subteam: record.optional(),
   }),
+  authorizations: z.array(record).optional(),
 });
 /** A slash command: who, where, and the URL its answer goes to (Leadline's commands answer through it). */
 const slashCommand = z.object({
@@ -85,10 +92,10 @@ const slashCommand = z.object({
   team_id: z.string(),
   response_url: z.string().regex(/^https?:\/\/\S+$/),
 });
-const blockActions = z.object({
-  actions: z.array(z.object({ action_id: z.string() })).min(1),
-});
-const otherActions = z.object({ actions: z.array(z.record(z.string(), z.unknown())).optional() });
+/** Bolt hands the first action to the listeners: there is one, and it is an object. */
+const actions = z.object({ actions: z.array(record).min(1) });
+/** A block_actions payload: its actions by id, and the message or view they were in (where answers go). */
+const blockActions = z.object({ actions: z.array(z.object({ action_id: z.string() })).min(1), container: record });
 const viewPayload = z.object({ view: z.object({ callback_id: z.string() }) });
 
 /**
@@ -113,8 +120,13 @@ function slackBodyProblem(body: Record<string, unknown>): string | undefined {
   if (body.event !== undefined) return check("event", [eventEnvelope]);
   if (body.command !== undefined) return check("slash command", [slashCommand]);
   if (body.name !== undefined || type === "block_suggestion") return check("options", [interactive]);
-  if (body.actions !== undefined || type === "dialog_submission")
-    return check("actions", [interactive, type === "block_actions" ? blockActions : otherActions]);
+  if (body.actions !== undefined) {
+    // Bolt's action listeners match a first action with an action_id, whatever the type: a block action.
+    const first = Array.isArray(body.actions) ? body.actions[0] : undefined;
+    const blockAction = type === "block_actions" || (isRecord(first) && "action_id" in first);
+    return check("actions", [interactive, blockAction ? blockActions : actions]);
+  }
+  if (type === "dialog_submission") return check(type, [interactive]);
   if (type === "shortcut" || type === "message_action") return check(type, [interactive]);
   if (type === "view_submission" || type === "view_closed") return check(type, [interactive, viewPayload]);
   // Without any actions Bolt would not even dispatch it; refused like its other missing fields.

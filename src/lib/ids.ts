@@ -35,6 +35,12 @@ export const ids = {
     /** The link button to the browser phone: Slack opens the URL and still reports the click. */
     browserLinkAction: "browser_phone_link",
   },
+  outcome: {
+    /** One tap on a finished call's line; the value is the call id. The kind is the action id's tail. */
+    actionPrefix: "outcome_",
+    /** The overflow menu that changes a recorded outcome; option values are "<callId>:<kind>". */
+    changeAction: "outcome_change",
+  },
   schedule: {
     /** "Schedule for <next allowed time>" on a compliance card. */
     fromBlockAction: "schedule_from_block",

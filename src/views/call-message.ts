@@ -4,6 +4,7 @@ import { formatPhone } from "../lib/phone.js";
 import { formatDuration } from "../lib/time.js";
 import type { CallLine } from "../services/calls/call-store.js";
 import { type CallFactKind, isFinal, MODE_LABELS } from "../services/calls/modes.js";
+import { OUTCOMES, type Outcome } from "../services/calls/outcomes.js";
 import { context, escapeTruncate, mrkdwnSection, plain } from "./common.js";
 
 const STATUS_LABELS: Record<string, string> = {
@@ -76,7 +77,9 @@ export function callLineMessage(call: CallLine): { text: string; blocks: KnownBl
   ].join(" · ");
   const sid = call.twilioSid ? `Call SID ${call.twilioSid} · ` : "";
   const blocks: KnownBlock[] = [mrkdwnSection(line), context(`${sid}lead #${call.lead.id}`)];
-  if (call.facts.includes("agent_no_answer") || call.facts.includes("agent_hung_up")) {
+  const undialed = call.facts.includes("agent_no_answer") || call.facts.includes("agent_hung_up");
+  if (isFinal(call.status) && !undialed) blocks.push(...outcomeBlocks(call));
+  if (undialed) {
     // Nobody was dialed: one tap books the same live call a quarter of an hour from now.
     blocks.push({
       type: "actions",
@@ -92,6 +95,52 @@ export function callLineMessage(call: CallLine): { text: string; blocks: KnownBl
     });
   }
   return { text: line, blocks };
+}
+
+/** A finished call's outcome buttons, or the recorded outcome with a menu to change it. */
+function outcomeBlocks(call: CallLine): KnownBlock[] {
+  const kinds = Object.keys(OUTCOMES) as Outcome[];
+  if (!call.outcome) {
+    return [
+      {
+        type: "actions",
+        block_id: `call_outcome_${call.id}`,
+        elements: kinds.map((kind) => ({
+          type: "button" as const,
+          action_id: `${ids.outcome.actionPrefix}${kind}`,
+          text: plain(kind === "callback" ? "Call back…" : OUTCOMES[kind]),
+          value: String(call.id),
+          ...(kind === "appointment" || kind === "interested" ? { style: "primary" as const } : {}),
+          ...(kind === "do_not_call" ? { style: "danger" as const } : {}),
+        })),
+      },
+    ];
+  }
+  const label = OUTCOMES[call.outcome as Outcome] ?? call.outcome;
+  return [
+    {
+      type: "context",
+      block_id: `call_outcome_${call.id}`,
+      elements: [
+        {
+          type: "mrkdwn",
+          text: `:white_check_mark: Outcome: *${escapeTruncate(label, 60)}*${call.outcomeBy ? ` · by <@${call.outcomeBy}>` : ""}`,
+        },
+      ],
+    },
+    {
+      type: "actions",
+      elements: [
+        {
+          type: "overflow",
+          action_id: ids.outcome.changeAction,
+          options: kinds
+            .filter((kind) => kind !== call.outcome)
+            .map((kind) => ({ text: plain(`Change to: ${OUTCOMES[kind]}`), value: `${call.id}:${kind}` })),
+        },
+      ],
+    },
+  ];
 }
 
 /** A recording that could not be uploaded: a signed Leadline link, valid for 7 days. */

@@ -52,8 +52,12 @@ export function errorMessage(
       const labels = Array.isArray(data.labels) ? data.labels.map(String).join(", ") : "";
       return { text: `:x: Missing Twilio settings: ${labels}. An admin can run \`/twilio-setup\` to add them.` };
     }
-    case "no_phone": {
-      const text = `:x: ${name} has no phone number. Add one to call them.`;
+    case "no_phone":
+    case "phone_wrong": {
+      const text =
+        error.code === "phone_wrong"
+          ? `:x: ${name}'s number was marked as a wrong number. Add the right one to call them.`
+          : `:x: ${name} has no phone number. Add one to call them.`;
       if (typeof data.leadId !== "number") return { text };
       return {
         text,

@@ -41,7 +41,7 @@ export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): Know
     : undefined;
   const title = `${banner ? `${banner}\n` : ""}*${name}*  ·  lead #${lead.id}${listed ? "  ·  :no_entry: on the do-not-call list" : ""}`;
   const fields = [
-    `*Phone*\n${lead.phone ? formatPhoneWithExt(lead.phone, lead.phoneExt) : "_no phone_"}`,
+    `*Phone*\n${lead.phone ? (lead.phoneWrongAt ? `~${formatPhoneWithExt(lead.phone, lead.phoneExt)}~ wrong number` : formatPhoneWithExt(lead.phone, lead.phoneExt)) : "_no phone_"}`,
     `*Email*\n${lead.email ? escapeTruncate(lead.email, 254) : "—"}`,
     `*Source*\n${lead.source ? escapeTruncate(lead.source, 100) : "—"}`,
     `*Owner*\n${lead.ownerSlackId ? `<@${lead.ownerSlackId}>` : "—"}`,
@@ -72,7 +72,8 @@ export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): Know
   }
   const value = String(lead.id);
   const buttons: Button[] = [];
-  if (lead.phone && !listed) {
+  const wrong = Boolean(lead.phoneWrongAt);
+  if (lead.phone && !listed && !wrong) {
     const consented = options.consented?.has(lead.phone) ?? false;
     const modes: CallMode[] = [
       "live",
@@ -91,16 +92,16 @@ export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): Know
       if (mode === "browser" && options.browserUrl) button.url = options.browserUrl;
       buttons.push(button);
     }
-  } else if (!lead.phone) {
+  } else if (!lead.phone || wrong) {
     buttons.push({
       type: "button",
       action_id: ids.lead.phoneAction,
-      text: plain("Add phone"),
+      text: plain(wrong ? "Change phone" : "Add phone"),
       value,
       style: "primary",
     });
   }
-  if (lead.phone && !listed) {
+  if (lead.phone && !listed && !wrong) {
     buttons.push({ type: "button", action_id: ids.schedule.openAction, text: plain("Schedule"), value });
   }
   buttons.push({ type: "button", action_id: ids.lead.noteAction, text: plain("Add note"), value });

@@ -236,6 +236,13 @@ export function createCallService(deps: CallServiceDeps): CallService {
 
     async checkLead(lead, agentId) {
       if (!lead.phone) return refuse(agentId, lead, "no_phone", `${lead.name} has no phone number.`);
+      if (lead.phoneWrongAt)
+        return refuse(
+          agentId,
+          lead,
+          "phone_wrong",
+          `${lead.name}'s number was marked as a wrong number. Add the right one to call them.`,
+        );
       const parsed = parsePhone(lead.phone, deps.defaultCountry);
       if (!parsed.ok) {
         return refuse(

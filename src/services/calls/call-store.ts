@@ -105,6 +105,16 @@ export interface CallStore {
   addFact(callId: number, kind: CallFactKind): Promise<boolean>;
   markVoicemailLeft(callId: number, note: { leadId: number; body: string }): Promise<void>;
   addNote(leadId: number, author: string, body: string): Promise<void>;
+  /**
+   * Stores a call's outcome with its note and audit row, in one transaction, only over `expected` (the
+   * outcome the tapper saw: null for the first tap), so two taps at once record one outcome.
+   */
+  setOutcome(
+    callId: number,
+    change: { outcome: string; by: string; at: Date; expected: string | null },
+    note: { leadId: number; author: string; body: string },
+    audit: { workspaceId: number; actor: string; action: string; detail: string },
+  ): Promise<boolean>;
   /** Line editing: one editor per call across instances (a lease), and the version it showed. */
   takeLineLock(callId: number, owner: string, until: Date, now: Date): Promise<boolean>;
   releaseLineLock(callId: number, owner: string): Promise<void>;
@@ -345,6 +355,18 @@ export function createCallStore(database: DatabaseHandle): CallStore {
     },
     async addNote(leadId, author, body) {
       await db.note.create({ data: { leadId, author, body } });
+    },
+    async setOutcome(callId, change, note, audit) {
+      return db.$transaction(async (tx) => {
+        const done = await tx.call.updateMany({
+          where: { id: callId, outcome: change.expected },
+          data: { outcome: change.outcome, outcomeBy: change.by, outcomeAt: change.at, lineVersion: { increment: 1 } },
+        });
+        if (done.count === 0) return false;
+        await tx.note.create({ data: note });
+        await tx.auditLog.create({ data: audit });
+        return true;
+      });
     },
     async takeLineLock(callId, owner, until, now) {
       const taken = await db.call.updateMany({

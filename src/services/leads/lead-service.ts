@@ -135,6 +135,8 @@ export interface LeadService {
   ): Promise<{ leads: LeadWithLastNote[]; total: number; phone?: string }>;
   recent(ws: number, limit: number): Promise<LeadWithLastNote[]>;
   addNote(ws: number, leadId: number, author: string, body: string): Promise<Note>;
+  /** "Wrong number": the lead's phone (if it is still `phone`) is marked wrong until a new one is saved. */
+  markPhoneWrong(ws: number, leadId: number, phone: string, by: string): Promise<boolean>;
   /** Sets the lead's state and ZIP (either may be cleared); errors name the field to fix. */
   setAddress(ws: number, leadId: number, input: { state?: string; zip?: string }, author: string): Promise<Lead>;
   /**
@@ -231,6 +233,11 @@ export function createLeadService({
       if (!note) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
       return note;
     },
+    markPhoneWrong: (ws, leadId, phone, by) =>
+      store.markPhoneWrong(ws, leadId, phone, new Date(), {
+        author: by,
+        body: `[Phone] ${phone} marked as a wrong number; the next call asks for a new one.`,
+      }),
     async setAddress(ws, leadId, input, author) {
       const { errors, state, zip } = validateAddress(input);
       if (Object.keys(errors).length > 0) throw new LeadValidationError(errors);

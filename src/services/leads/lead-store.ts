@@ -36,6 +36,14 @@ export interface LeadStore {
   recent(ws: number, limit: number): Promise<LeadWithLastNote[]>;
   detail(ws: number, id: number): Promise<LeadDetail | undefined>;
   addNote(ws: number, leadId: number, author: string, body: string): Promise<Note | undefined>;
+  /** Marks the lead's phone wrong if it is still `phone`, with a note. */
+  markPhoneWrong(
+    ws: number,
+    leadId: number,
+    phone: string,
+    at: Date,
+    note: { author: string; body: string },
+  ): Promise<boolean>;
   /** Sets the lead's state and ZIP, with a note, in one transaction; undefined when the lead is gone. */
   setAddress(
     ws: number,
@@ -109,6 +117,17 @@ function ormLeadStore(db: Db, withLastNote: (leads: Lead[]) => Promise<LeadWithL
         return tx.note.create({ data: { leadId, author, body } });
       });
     },
+    async markPhoneWrong(ws: number, leadId: number, phone: string, at: Date, note: { author: string; body: string }) {
+      return db.$transaction(async (tx) => {
+        const changed = await tx.lead.updateMany({
+          where: { id: leadId, workspaceId: ws, phone },
+          data: { phoneWrongAt: at },
+        });
+        if (changed.count === 0) return false;
+        await tx.note.create({ data: { leadId, author: note.author, body: note.body } });
+        return true;
+      });
+    },
     async setAddress(
       ws: number,
       leadId: number,
@@ -137,7 +156,13 @@ function ormLeadStore(db: Db, withLastNote: (leads: Lead[]) => Promise<LeadWithL
           // Only if the phone is still what the form showed: a concurrent change makes this update miss.
           const changed = await tx.lead.updateMany({
             where: { id: leadId, workspaceId: ws, phone: expected },
-            data: { phone: phone.e164, phoneExt: phone.ext ?? null, phoneLast4: phone.e164.slice(-4) },
+            // A new number is a fresh start: a "wrong number" mark was about the old one.
+            data: {
+              phone: phone.e164,
+              phoneExt: phone.ext ?? null,
+              phoneLast4: phone.e164.slice(-4),
+              phoneWrongAt: null,
+            },
           });
           if (changed.count === 0) return { stale: (await tx.lead.findFirst({ where: { id: leadId } }))! };
           const { note, audit } = record(current);

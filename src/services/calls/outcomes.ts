@@ -1,0 +1,92 @@
+import type { Call } from "@prisma/client";
+import { UserError } from "../../lib/errors.js";
+import type { DncService } from "../compliance/dnc-service.js";
+import type { LeadService } from "../leads/lead-service.js";
+import type { CallNotifier } from "./call-notifier.js";
+import type { CallStore } from "./call-store.js";
+import { isFinal } from "./modes.js";
+
+export const OUTCOMES = {
+  interested: "Interested",
+  appointment: "Appointment set",
+  callback: "Call back",
+  not_interested: "Not interested",
+  wrong_number: "Wrong number",
+  do_not_call: "Do not call",
+} as const;
+
+export type Outcome = keyof typeof OUTCOMES;
+
+export const isOutcome = (value: string): value is Outcome => Object.hasOwn(OUTCOMES, value);
+
+export interface OutcomeService {
+  /**
+   * Records how a call went, in one tap: stored on the call, noted on the lead, shown on the call's
+   * line (its buttons go). The first tap by anyone who can see the line records it; changing it later
+   * is for the agent who called or an admin, and is audited. Do not call lists the number; Wrong number
+   * marks the lead's phone so the next call asks for a new one.
+   */
+  record(input: { ws: number; callId: number; outcome: string; by: string; byName?: string }): Promise<{
+    call: Call;
+    changed: boolean;
+    previous: Outcome | null;
+  }>;
+}
+
+export function createOutcomeService(deps: {
+  calls: CallStore;
+  leads: Pick<LeadService, "markPhoneWrong">;
+  dnc: Pick<DncService, "add">;
+  notifier: CallNotifier;
+  admins: { isAdmin(ws: number, userId: string): Promise<boolean> };
+  clock: () => Date;
+}): OutcomeService {
+  return {
+    async record({ ws, callId, outcome, by, byName }) {
+      if (!isOutcome(outcome)) throw new UserError(`"${outcome}" is not an outcome Leadline knows.`);
+      const call = await deps.calls.byId(callId);
+      if (!call || call.workspaceId !== ws) throw new UserError("That call is not one of this workspace's.");
+      if (!isFinal(call.status)) throw new UserError("The call is still going: record how it went once it ends.");
+      const previous = (call.outcome as Outcome | null) ?? null;
+      if (previous === outcome) return { call, changed: false, previous };
+      if (previous && call.placedBy !== by && !(await deps.admins.isAdmin(ws, by))) {
+        throw new UserError(
+          `<@${call.outcomeBy}> already recorded "${OUTCOMES[previous]}". Only <@${call.placedBy}>, who made the call, or an admin can change it.`,
+          { code: "outcome_taken" },
+        );
+      }
+      const who = byName ? `@${byName}` : by;
+      const body = `[Outcome] ${OUTCOMES[outcome]}${previous ? ` (was ${OUTCOMES[previous]})` : ""} - by ${who} - Call SID: ${call.twilioSid ?? `call #${call.id}`}`;
+      const now = deps.clock();
+      const changed = await deps.calls.setOutcome(
+        call.id,
+        { outcome, by, at: now, expected: previous },
+        { leadId: call.leadId, author: by, body },
+        {
+          workspaceId: ws,
+          actor: by,
+          action: previous ? "call.outcome_changed" : "call.outcome",
+          detail: JSON.stringify({ callId: call.id, leadId: call.leadId, outcome, previous }),
+        },
+      );
+      if (!changed) {
+        const now2 = await deps.calls.byId(callId);
+        throw new UserError(
+          `<@${now2?.outcomeBy}> recorded "${OUTCOMES[(now2?.outcome as Outcome) ?? outcome]}" a moment before you; nothing was recorded twice.`,
+          { code: "outcome_taken" },
+        );
+      }
+      if (outcome === "do_not_call")
+        await deps.dnc.add(
+          ws,
+          call.toNumber,
+          "outcome",
+          by,
+          `Do not call outcome on call ${call.twilioSid ?? call.id}`,
+        );
+      if (outcome === "wrong_number") await deps.leads.markPhoneWrong(ws, call.leadId, call.toNumber, by);
+      await deps.notifier.changed(call.id);
+      return { call: (await deps.calls.byId(callId)) ?? call, changed: true, previous };
+    },
+  };
+}
