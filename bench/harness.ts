@@ -340,12 +340,13 @@ export function statusCallbacks(
   const statuses = ["initiated", "ringing", "in-progress", "completed"];
   return calls.flatMap((call) =>
     statuses.map((status, seq) => {
-      const params = {
+      // Twilio sends CallDuration only once the call has ended.
+      const params: Record<string, string> = {
         CallSid: call.sid,
         AccountSid: account.sid,
         CallStatus: status,
         SequenceNumber: String(seq),
-        CallDuration: status === "completed" ? "42" : "",
+        ...(status === "completed" ? { CallDuration: "42" } : {}),
         To: call.to,
         From: call.from,
       };
@@ -374,6 +375,8 @@ export interface LoadResult {
   p99: number;
   errors: number;
   total: number;
+  /** How many answers had each HTTP status. */
+  statusCodes: Record<string, number>;
 }
 
 /** autocannon for DURATION_S over `requests` (cycled), `connections` at a time. */
@@ -391,6 +394,9 @@ export async function load(url: string, requests: SignedRequest[], connections =
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,
     total: result.requests.total,
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, (stats as { count: number }).count]),
+    ),
   };
 }
 

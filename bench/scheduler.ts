@@ -33,11 +33,10 @@ export async function benchTick(bench: BenchDb, instance: Instance, ws: number, 
     });
     const { ms, counts } = await instance.tick(CALLING_TIME);
     const ids = leads.map((lead) => lead.id);
-    const placedRows = await db.scheduledCall.count({
-      where: { leadId: { in: ids }, status: "placed", callId: { not: null } },
-    });
+    const leadId = { gte: Math.min(...ids), lte: Math.max(...ids) };
+    const placedRows = await db.scheduledCall.count({ where: { leadId, status: "placed", callId: { not: null } } });
     const dialled = await db.call.count({
-      where: { leadId: { in: ids }, originKey: { startsWith: "scheduled:" }, twilioSid: { not: null } },
+      where: { leadId, originKey: { startsWith: "scheduled:" }, twilioSid: { not: null } },
     });
     return { rows: leads.length, ms, counts, placedRows, dialled, intervalMs: tickIntervalMs() };
   } finally {

@@ -31,6 +31,9 @@ import { createCallLines } from "./services/slack/call-lines.js";
 import type { SlackMessenger } from "./services/slack/messenger.js";
 import { createSlackMessengers } from "./services/slack/messengers.js";
 import { refreshBotToken } from "./services/slack/oauth.js";
+import { createHomeService, type HomeService } from "./services/stats/home.js";
+import { createStatsService, type StatsService } from "./services/stats/stats-service.js";
+import { createStatsStore } from "./services/stats/stats-store.js";
 import type { DatabaseHandle, Db } from "./services/store/db.js";
 import type { Keyring } from "./services/store/keyring.js";
 import { createSecretStore, type SecretStore } from "./services/store/secrets.js";
@@ -75,6 +78,8 @@ export interface Deps {
   recordings: RecordingService;
   scheduler: Scheduler;
   outcomes: OutcomeService;
+  stats: StatsService;
+  home: HomeService;
   /** The agent's IANA time zone from Slack (users.info), for reading and showing times. */
   agentZone(ws: number, userId: string): Promise<string>;
   startBackgroundWork(): Promise<void>;
@@ -246,6 +251,8 @@ export function createServices(inputs: ServiceInputs): Deps {
     twilioApiUrl: config.TWILIO_API_URL,
     publicBaseUrl: config.PUBLIC_BASE_URL,
   });
+  const statsStore = createStatsStore(database);
+  const stats = createStatsService({ store: statsStore });
   const agentZone = async (ws: number, userId: string) => {
     try {
       return (await (await slackFor(ws)).user(userId))?.tz ?? FALLBACK_ZONE;
@@ -303,6 +310,16 @@ export function createServices(inputs: ServiceInputs): Deps {
     sweeper,
     recordings,
     scheduler,
+    stats,
+    home: createHomeService({
+      stats,
+      store: statsStore,
+      scheduler,
+      dnc,
+      waitingCallbacks: (ws, agentId, since) => statsStore.waiting(ws, agentId, since),
+      keyring,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+    }),
     outcomes: createOutcomeService({ calls: callStore, leads, dnc, notifier: lines, admins, clock }),
     agentZone,
     async startBackgroundWork() {

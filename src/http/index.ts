@@ -1,5 +1,6 @@
 import type { Deps } from "../deps.js";
 import { registerApiTokenPage } from "./api-token.js";
+import { registerCharts } from "./charts.js";
 import { registerHealth } from "./health.js";
 import { registerLeadsApi } from "./leads-api.js";
 import { registerPhone, type SoftphoneOverride } from "./phone.js";
@@ -18,4 +19,5 @@ export function registerRoutes(
   registerPhone(router, deps, options.softphone);
   registerTwilioVoice(router, deps);
   registerTwilioStatus(router, deps);
+  registerCharts(router, deps);
 }

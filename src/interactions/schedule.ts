@@ -21,6 +21,37 @@ export function pickedTime(date: string | undefined, time: string | undefined, z
   return local.toJSDate();
 }
 
+/** Opens the date and time modal: a new booking for a lead, or moving one of the clicker's booked calls. */
+export async function openScheduleForm(
+  deps: Deps,
+  ws: number,
+  body: BlockAction,
+  what: { leadId: number } | { scheduledId: number },
+): Promise<void> {
+  const scheduled =
+    "scheduledId" in what
+      ? (await deps.scheduler.upcoming(ws, body.user.id, 100)).find((row) => row.id === what.scheduledId)
+      : undefined;
+  if ("scheduledId" in what && !scheduled) throw new UserError("That scheduled call was already placed or cancelled.");
+  const leadId = scheduled ? scheduled.leadId : (what as { leadId: number }).leadId;
+  const lead = await deps.leads.get(ws, leadId);
+  if (!lead) throw new UserError("That lead no longer exists.");
+  const target = targetOf(body);
+  const zone = await deps.agentZone(ws, body.user.id);
+  const initial = scheduled?.dueAt ?? new Date(deps.law.now().getTime() + 60 * 60_000);
+  const meta = {
+    leadId,
+    scheduledId: scheduled?.id,
+    // From the Home tab or a DM there is no channel: the call is announced in the agent's DM.
+    channel: /^[CG]/.test(target.channel) ? target.channel : undefined,
+    threadTs: target.threadTs,
+  };
+  await (await deps.slackFor(ws)).openView(
+    body.trigger_id,
+    scheduleModal(lead, JSON.stringify(meta), { agentZone: zone, initial, moving: Boolean(scheduled) }),
+  );
+}
+
 export function registerScheduleInteractions(app: App, deps: Deps): void {
   const tell = async (
     ws: number,
@@ -100,27 +131,13 @@ export function registerScheduleInteractions(app: App, deps: Deps): void {
     app.action<BlockAction>(actionId, async ({ ack, body, context }) => {
       await ack();
       const ws = workspaceOf(context);
-      const slack = await deps.slackFor(ws);
       try {
         const moving = actionId === ids.schedule.moveAction;
-        const row = moving ? await deps.scheduler.upcoming(ws, body.user.id, 100) : undefined;
-        const scheduled = moving ? row?.find((r) => r.id === scheduledIdOf(body)) : undefined;
-        if (moving && !scheduled) throw new UserError("That scheduled call was already placed or cancelled.");
-        const leadId = scheduled ? scheduled.leadId : leadIdOf(body);
-        const lead = await deps.leads.get(ws, leadId);
-        if (!lead) throw new UserError("That lead no longer exists.");
-        const target = targetOf(body);
-        const zone = await deps.agentZone(ws, body.user.id);
-        const initial = scheduled?.dueAt ?? new Date(deps.law.now().getTime() + 60 * 60_000);
-        const meta = {
-          leadId,
-          scheduledId: scheduled?.id,
-          channel: target.channel.startsWith("U") ? undefined : target.channel,
-          threadTs: target.threadTs,
-        };
-        await slack.openView(
-          body.trigger_id,
-          scheduleModal(lead, JSON.stringify(meta), { agentZone: zone, initial, moving }),
+        await openScheduleForm(
+          deps,
+          ws,
+          body,
+          moving ? { scheduledId: scheduledIdOf(body) } : { leadId: leadIdOf(body) },
         );
       } catch (error) {
         if (!isExpected(error)) deps.log.error({ err: error }, "opening the schedule form failed");

@@ -41,6 +41,10 @@ export const ids = {
     /** The overflow menu that changes a recorded outcome; option values are "<callId>:<kind>". */
     changeAction: "outcome_change",
   },
+  home: {
+    /** Move / Cancel on a scheduled call in the Home tab; option values are "move:<id>" or "cancel:<id>". */
+    scheduledMenuAction: "home_scheduled_menu",
+  },
   schedule: {
     /** "Schedule for <next allowed time>" on a compliance card. */
     fromBlockAction: "schedule_from_block",

@@ -1,0 +1,24 @@
+import type { Deps } from "../deps.js";
+import type { Router } from "./router.js";
+import { sendJson } from "./router.js";
+
+/** The Home tab's 14-day chart, behind a signed, expiring link (Slack fetches it to draw the tab). */
+export function registerCharts(router: Router, deps: Deps): void {
+  router.add("GET", "/charts/home.png", async ({ res, url }) => {
+    const q = (name: string) => (url.searchParams.get(name) ?? "").slice(0, 200);
+    const chart = await deps.home.chart(
+      { ws: q("ws"), user: q("user"), team: q("team"), zone: q("zone"), exp: q("exp"), sig: q("sig") },
+      deps.clock(),
+    );
+    if (!chart) {
+      sendJson(res, 403, { error: "forbidden", message: "This chart link is not valid or has expired." });
+      return;
+    }
+    res.writeHead(200, {
+      "content-type": "image/png",
+      "content-length": chart.png.length,
+      "cache-control": "private, max-age=300",
+    });
+    res.end(chart.png);
+  });
+}

@@ -1,0 +1,115 @@
+import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import type { Lead, ScheduledCall } from "@prisma/client";
+import { DateTime } from "luxon";
+import type { DncService } from "../compliance/dnc-service.js";
+import type { Scheduler } from "../scheduling/scheduler.js";
+import type { Keyring } from "../store/keyring.js";
+import type { ChartImage } from "./chart.js";
+import type { CallStats, StatsService } from "./stats-service.js";
+import { parseStatsRange } from "./stats-service.js";
+import type { StatsStore } from "./stats-store.js";
+
+/** How long a Home chart link works (Slack fetches the image when the Home tab is drawn). */
+const CHART_LINK_TTL_S = 24 * 3600;
+export const HOME_CHART_DAYS = 14;
+
+export interface HomeData {
+  userId: string;
+  admin: boolean;
+  zone: string;
+  now: Date;
+  mine: { today: CallStats; week: CallStats };
+  scheduled: (ScheduledCall & { lead?: Lead })[];
+  waiting: { lead: Lead; lastCallAt: Date; why: "no_answer" | "busy" | "callback" }[];
+  team?: { today: CallStats; week: CallStats; blocked: { at: Date; actor: string; detail: string }[] };
+  registry?: { latestAt?: Date; days?: number; stale: boolean };
+  /** A signed link to the 14-day chart (needs PUBLIC_BASE_URL). */
+  chartUrl?: string;
+}
+
+export interface HomeService {
+  data(ws: number, userId: string, options: { admin: boolean; zone: string; now: Date }): Promise<HomeData>;
+  /** The 14-day chart behind a signed link; undefined when the link is not valid. */
+  chart(
+    query: { ws: string; user: string; team: string; zone: string; exp: string; sig: string },
+    now: Date,
+  ): Promise<ChartImage | undefined>;
+}
+
+export function createHomeService(deps: {
+  stats: StatsService;
+  store: StatsStore;
+  scheduler: Pick<Scheduler, "upcoming">;
+  dnc: Pick<DncService, "registryAge">;
+  waitingCallbacks: (ws: number, agentId: string, since: Date) => Promise<HomeData["waiting"]>;
+  keyring: Keyring;
+  publicBaseUrl?: string;
+}): HomeService {
+  const key = Buffer.from(hkdfSync("sha256", deps.keyring.current.key, Buffer.alloc(0), "leadline home charts", 32));
+  const sign = (payload: string) => createHmac("sha256", key).update(payload).digest("base64url");
+  const payloadOf = (ws: string, user: string, team: string, zone: string, exp: string) =>
+    `${ws}.${user}.${team}.${zone}.${exp}`;
+
+  return {
+    async data(ws, userId, { admin, zone, now }) {
+      const today = parseStatsRange("today", now, zone);
+      const week = parseStatsRange("week", now, zone);
+      const [mineToday, mineWeek, scheduled, waiting] = await Promise.all([
+        deps.stats.stats(ws, today, userId),
+        deps.stats.stats(ws, week, userId),
+        deps.scheduler.upcoming(ws, userId, 10),
+        deps.waitingCallbacks(ws, userId, new Date(now.getTime() - 14 * 86_400_000)),
+      ]);
+      let team: HomeData["team"];
+      let registry: HomeData["registry"];
+      if (admin) {
+        const [teamToday, teamWeek, blocked, age] = await Promise.all([
+          deps.stats.stats(ws, today),
+          deps.stats.stats(ws, week),
+          deps.stats.blockedToday(ws, now, zone),
+          deps.dnc.registryAge(ws, now),
+        ]);
+        team = { today: teamToday, week: teamWeek, blocked };
+        registry = { latestAt: age.latest?.fetchedAt, days: age.days, stale: age.stale };
+      }
+      let chartUrl: string | undefined;
+      if (deps.publicBaseUrl) {
+        const exp = String(Math.floor(now.getTime() / 1000) + CHART_LINK_TTL_S);
+        const teamFlag = admin ? "1" : "0";
+        const sig = sign(payloadOf(String(ws), userId, teamFlag, zone, exp));
+        const query = new URLSearchParams({ ws: String(ws), user: userId, team: teamFlag, zone, exp, sig });
+        chartUrl = `${deps.publicBaseUrl}/charts/home.png?${query}`;
+      }
+      return {
+        userId,
+        admin,
+        zone,
+        now,
+        mine: { today: mineToday, week: mineWeek },
+        scheduled,
+        waiting,
+        team,
+        registry,
+        chartUrl,
+      };
+    },
+    async chart(query, now) {
+      const expected = Buffer.from(sign(payloadOf(query.ws, query.user, query.team, query.zone, query.exp)));
+      const given = Buffer.from(query.sig);
+      if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+      if (Number(query.exp) * 1000 < now.getTime()) return undefined;
+      const zone = DateTime.local().setZone(query.zone).isValid ? query.zone : "UTC";
+      const end = DateTime.fromJSDate(now, { zone }).toFormat("yyyy-LL-dd");
+      const start = DateTime.fromJSDate(now, { zone })
+        .minus({ days: HOME_CHART_DAYS - 1 })
+        .toFormat("yyyy-LL-dd");
+      const range = parseStatsRange(`${start}..${end}`, now, zone);
+      const stats = await deps.stats.stats(
+        Number(query.ws),
+        { ...range, label: `last ${HOME_CHART_DAYS} days` },
+        query.team === "1" ? undefined : query.user,
+      );
+      return deps.stats.chart(stats, (id) => id);
+    },
+  };
+}

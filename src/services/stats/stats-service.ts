@@ -1,0 +1,141 @@
+import { DateTime } from "luxon";
+import { UserError } from "../../lib/errors.js";
+import { type ChartImage, MAX_AGENTS, renderAgentChart, renderDailyChart } from "./chart.js";
+import type { ExportRow, StatsRows, StatsStore } from "./stats-store.js";
+
+export interface StatsRange {
+  from: Date;
+  to: Date;
+  /** "today", "this week", "this month", "2026-11-01 – 2026-11-15" */
+  label: string;
+  /** Local days in the range, in order (YYYY-MM-DD). */
+  days: string[];
+  zone: string;
+}
+
+export interface CallStats extends StatsRows {
+  range: StatsRange;
+  agentId?: string;
+}
+
+/** The longest range /call-stats reads, in days. */
+export const MAX_RANGE_DAYS = 366;
+
+/**
+ * "today" | "week" | "month" | "YYYY-MM-DD..YYYY-MM-DD" (or one day), read in the asker's zone:
+ * week is Monday to now, month the calendar month to now. Anything else says what is accepted.
+ */
+export function parseStatsRange(text: string, now: Date, zone: string): StatsRange {
+  const here = DateTime.fromJSDate(now, { zone });
+  const value = text.trim().toLowerCase() || "today";
+  let start: DateTime;
+  let end: DateTime;
+  let label: string;
+  if (value === "today") {
+    start = here.startOf("day");
+    end = start.plus({ days: 1 });
+    label = "today";
+  } else if (value === "week") {
+    start = here.startOf("week");
+    end = here.startOf("day").plus({ days: 1 });
+    label = "this week";
+  } else if (value === "month") {
+    start = here.startOf("month");
+    end = here.startOf("day").plus({ days: 1 });
+    label = "this month";
+  } else {
+    const match = /^(\d{4}-\d{2}-\d{2})(?:\s*(?:\.\.|–|to)\s*(\d{4}-\d{2}-\d{2}))?$/.exec(value);
+    const first = match ? DateTime.fromISO(match[1]!, { zone }) : undefined;
+    const last = match ? DateTime.fromISO(match[2] ?? match[1]!, { zone }) : undefined;
+    if (!first?.isValid || !last?.isValid)
+      throw new UserError(
+        `"${text.trim().slice(0, 40)}" is not a range /call-stats reads. Use today, week, month, a day (2026-11-03) or days (2026-11-01..2026-11-15), optionally with @agent and export.`,
+      );
+    if (last < first) throw new UserError("The range ends before it starts: put the earlier day first.");
+    start = first.startOf("day");
+    end = last.startOf("day").plus({ days: 1 });
+    if (end.diff(start, "days").days > MAX_RANGE_DAYS)
+      throw new UserError(`Ask for at most ${MAX_RANGE_DAYS} days at a time.`);
+    label = match?.[2] ? `${match[1]} – ${match[2]}` : match![1]!;
+  }
+  const days: string[] = [];
+  for (let day = start; day < end; day = day.plus({ days: 1 })) days.push(day.toFormat("yyyy-LL-dd"));
+  return { from: start.toJSDate(), to: end.toJSDate(), label, days, zone };
+}
+
+export interface StatsService {
+  stats(ws: number, range: StatsRange, agentId?: string): Promise<CallStats>;
+  /** Calls and connects per day (every day of the range, zeros included), or per agent for one day. */
+  chart(stats: CallStats, agentName: (id: string) => string): Promise<ChartImage>;
+  /** The range's calls as CSV (RFC 4180), at most `limit` rows. */
+  exportCsv(ws: number, range: StatsRange, agentId?: string, limit?: number): Promise<{ csv: string; rows: number }>;
+  blockedToday(ws: number, now: Date, zone: string): Promise<{ at: Date; actor: string; detail: string }[]>;
+}
+
+export const EXPORT_LIMIT = 50_000;
+
+const csvField = (value: unknown, freeText = false) => {
+  const text = value === null || value === undefined ? "" : value instanceof Date ? value.toISOString() : String(value);
+  // Text people typed (a lead's name) starting with =, +, - or @ would run as a spreadsheet formula.
+  const safe = freeText && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+export const EXPORT_COLUMNS: (keyof ExportRow)[] = [
+  "id",
+  "createdAt",
+  "agentId",
+  "leadId",
+  "leadName",
+  "mode",
+  "fromNumber",
+  "toNumber",
+  "status",
+  "durationSec",
+  "outcome",
+  "price",
+  "priceUnit",
+  "callSid",
+];
+
+export function createStatsService(deps: { store: StatsStore }): StatsService {
+  return {
+    async stats(ws, range, agentId) {
+      const offsetMinutes = DateTime.fromJSDate(range.from, { zone: range.zone }).offset;
+      const rows = await deps.store.stats({ ws, from: range.from, to: range.to, agentId, offsetMinutes });
+      return { ...rows, range, agentId };
+    },
+    async chart(stats, agentName) {
+      if (stats.range.days.length === 1 && !stats.agentId) {
+        return renderAgentChart({
+          title: `Calls and connects per agent, ${stats.range.label}`,
+          agents: stats.perAgent
+            .slice(0, MAX_AGENTS)
+            .map((row) => ({ agent: agentName(row.agentId), calls: row.placed, connected: row.connected })),
+        });
+      }
+      const byDay = new Map(stats.perDay.map((row) => [row.day, row]));
+      return renderDailyChart({
+        title: `Calls and connects per day, ${stats.range.label}`,
+        days: stats.range.days.map((day) => ({
+          day,
+          calls: byDay.get(day)?.placed ?? 0,
+          connected: byDay.get(day)?.connected ?? 0,
+        })),
+      });
+    },
+    async exportCsv(ws, range, agentId, limit = EXPORT_LIMIT) {
+      const offsetMinutes = DateTime.fromJSDate(range.from, { zone: range.zone }).offset;
+      const rows = await deps.store.exportRows({ ws, from: range.from, to: range.to, agentId, offsetMinutes }, limit);
+      const lines = [
+        EXPORT_COLUMNS.join(","),
+        ...rows.map((row) => EXPORT_COLUMNS.map((key) => csvField(row[key], key === "leadName")).join(",")),
+      ];
+      return { csv: `${lines.join("\r\n")}\r\n`, rows: rows.length };
+    },
+    blockedToday(ws, now, zone) {
+      const start = DateTime.fromJSDate(now, { zone }).startOf("day");
+      return deps.store.blocked(ws, start.toJSDate(), start.plus({ days: 1 }).toJSDate(), 20);
+    },
+  };
+}

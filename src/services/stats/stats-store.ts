@@ -1,0 +1,200 @@
+import type { Lead } from "@prisma/client";
+import type { DatabaseHandle, Db } from "../store/db.js";
+
+export interface StatsQuery {
+  ws: number;
+  from: Date;
+  to: Date;
+  agentId?: string;
+  /** Minutes east of UTC of the asker's zone at the range's start: calls are counted per local day. */
+  offsetMinutes: number;
+}
+
+export interface Totals {
+  placed: number;
+  connected: number;
+  talkSec: number;
+}
+
+export interface StatsRows {
+  totals: Totals;
+  perAgent: (Totals & { agentId: string })[];
+  perDay: (Totals & { day: string })[];
+  outcomes: { outcome: string; count: number }[];
+  /** Sum of Twilio's prices (negative: money spent), per currency. */
+  cost: { unit: string; amount: number }[];
+}
+
+export interface ExportRow {
+  id: number;
+  createdAt: Date;
+  agentId: string;
+  leadId: number;
+  leadName: string;
+  mode: string;
+  fromNumber: string;
+  toNumber: string;
+  status: string;
+  durationSec: number | null;
+  outcome: string | null;
+  price: number | null;
+  priceUnit: string | null;
+  callSid: string | null;
+}
+
+/**
+ * The numbers behind /call-stats and App Home, aggregated in the database over an indexed range of
+ * (workspaceId, createdAt): one query per grouping, engine-specific for the local day. A call counts
+ * as connected when it completed and no machine answered it; talk time is over connected calls.
+ */
+export interface StatsStore {
+  stats(query: StatsQuery): Promise<StatsRows>;
+  /** Calls blocked by calling law in the range (audit rows), with their reasons. */
+  blocked(ws: number, from: Date, to: Date, limit: number): Promise<{ at: Date; actor: string; detail: string }[]>;
+  exportRows(query: StatsQuery, limit: number): Promise<ExportRow[]>;
+  /**
+   * Leads this agent called since `since` whose latest call (by anyone) went unanswered, was busy, or
+   * ended with "Call back" — and nobody called again since.
+   */
+  waiting(
+    ws: number,
+    agentId: string,
+    since: Date,
+  ): Promise<{ lead: Lead; lastCallAt: Date; why: "no_answer" | "busy" | "callback" }[]>;
+}
+
+const CONNECTED = `("status" = 'completed' AND ("answeredBy" IS NULL OR "answeredBy" NOT LIKE 'machine%') AND COALESCE("durationSec", 0) > 0)`;
+
+export function createStatsStore(database: DatabaseHandle): StatsStore {
+  const db = database.prisma;
+  const sqlite = Boolean(database.sqlite);
+  // Both engines take positional parameters; SQLite's are "?" in order, PostgreSQL's "$n".
+  const p = (n: number) => (sqlite ? "?" : `$${n}`);
+  const time = (date: Date) => (sqlite ? date.toISOString().replace("Z", "+00:00") : date);
+  const ts = (n: number) => (sqlite ? p(n) : `${p(n)}::timestamp(3)`);
+
+  const run = <T>(sql: string, params: unknown[]) => db.$queryRawUnsafe<T[]>(sql, ...params);
+
+  const where = (query: StatsQuery) => {
+    const params: unknown[] = [query.ws, time(query.from), time(query.to)];
+    let sql = `"workspaceId" = ${p(1)} AND "createdAt" >= ${ts(2)} AND "createdAt" < ${ts(3)}`;
+    if (query.agentId) {
+      params.push(query.agentId);
+      sql += ` AND "placedBy" = ${p(params.length)}`;
+    }
+    return { sql, params };
+  };
+
+  const totalsSql = `count(*) AS placed, sum(CASE WHEN ${CONNECTED} THEN 1 ELSE 0 END) AS connected,
+    sum(CASE WHEN ${CONNECTED} THEN COALESCE("durationSec", 0) ELSE 0 END) AS talk`;
+  const totals = (row: { placed: unknown; connected: unknown; talk: unknown } | undefined): Totals => ({
+    placed: Number(row?.placed ?? 0),
+    connected: Number(row?.connected ?? 0),
+    talkSec: Number(row?.talk ?? 0),
+  });
+
+  return {
+    async stats(query) {
+      const { sql, params } = where(query);
+      const offset = Math.trunc(query.offsetMinutes);
+      const day = sqlite
+        ? `date("createdAt", '${offset >= 0 ? "+" : ""}${offset} minutes')`
+        : `to_char("createdAt" + interval '${offset} minutes', 'YYYY-MM-DD')`;
+      const [all, agents, days, outcomes, cost] = await Promise.all([
+        run<{ placed: unknown; connected: unknown; talk: unknown }>(
+          `SELECT ${totalsSql} FROM "Call" WHERE ${sql}`,
+          params,
+        ),
+        run<{ agent: string; placed: unknown; connected: unknown; talk: unknown }>(
+          `SELECT "placedBy" AS agent, ${totalsSql} FROM "Call" WHERE ${sql} GROUP BY "placedBy" ORDER BY placed DESC`,
+          params,
+        ),
+        run<{ day: string; placed: unknown; connected: unknown; talk: unknown }>(
+          `SELECT ${day} AS day, ${totalsSql} FROM "Call" WHERE ${sql} GROUP BY 1 ORDER BY 1`,
+          params,
+        ),
+        run<{ outcome: string; n: unknown }>(
+          `SELECT "outcome" AS outcome, count(*) AS n FROM "Call" WHERE ${sql} AND "outcome" IS NOT NULL GROUP BY "outcome"`,
+          params,
+        ),
+        run<{ unit: string | null; amount: unknown }>(
+          `SELECT "priceUnit" AS unit, sum("price") AS amount FROM "Call" WHERE ${sql} AND "price" IS NOT NULL GROUP BY "priceUnit"`,
+          params,
+        ),
+      ]);
+      return {
+        totals: totals(all[0]),
+        perAgent: agents.map((row) => ({ agentId: row.agent, ...totals(row) })),
+        perDay: days.map((row) => ({ day: String(row.day), ...totals(row) })),
+        outcomes: outcomes.map((row) => ({ outcome: row.outcome, count: Number(row.n) })),
+        cost: cost.map((row) => ({ unit: row.unit ?? "USD", amount: Number(row.amount ?? 0) })),
+      };
+    },
+    async blocked(ws, from, to, limit) {
+      return db.auditLog
+        .findMany({
+          where: { workspaceId: ws, action: "call.blocked", createdAt: { gte: from, lt: to } },
+          orderBy: { createdAt: "desc" },
+          take: limit,
+          select: { createdAt: true, actor: true, detail: true },
+        })
+        .then((rows) => rows.map((row) => ({ at: row.createdAt, actor: row.actor, detail: row.detail })));
+    },
+    async waiting(ws, agentId, since) {
+      const called = await db.call.findMany({
+        where: { workspaceId: ws, placedBy: agentId, createdAt: { gte: since } },
+        select: { leadId: true },
+        distinct: ["leadId"],
+        take: 500,
+      });
+      if (called.length === 0) return [];
+      const latest = await db.call.findMany({
+        where: { workspaceId: ws, leadId: { in: called.map((row) => row.leadId) } },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        distinct: ["leadId"],
+        include: { lead: true },
+      });
+      const result: { lead: Lead; lastCallAt: Date; why: "no_answer" | "busy" | "callback" }[] = [];
+      for (const call of latest) {
+        const why =
+          call.outcome === "callback"
+            ? "callback"
+            : call.outcome === null && call.status === "no-answer"
+              ? "no_answer"
+              : call.outcome === null && call.status === "busy"
+                ? "busy"
+                : undefined;
+        if (why) result.push({ lead: call.lead, lastCallAt: call.createdAt, why });
+      }
+      return result.slice(0, 20);
+    },
+    async exportRows(query, limit) {
+      const rows = await (db as Db).call.findMany({
+        where: {
+          workspaceId: query.ws,
+          createdAt: { gte: query.from, lt: query.to },
+          ...(query.agentId ? { placedBy: query.agentId } : {}),
+        },
+        orderBy: { createdAt: "asc" },
+        take: limit,
+        include: { lead: { select: { name: true } } },
+      });
+      return rows.map((row) => ({
+        id: row.id,
+        createdAt: row.createdAt,
+        agentId: row.placedBy,
+        leadId: row.leadId,
+        leadName: row.lead.name,
+        mode: row.mode,
+        fromNumber: row.fromNumber,
+        toNumber: row.toNumber,
+        status: row.status,
+        durationSec: row.durationSec,
+        outcome: row.outcome,
+        price: row.price === null ? null : Number(row.price),
+        priceUnit: row.priceUnit,
+        callSid: row.twilioSid,
+      }));
+    },
+  };
+}

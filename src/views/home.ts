@@ -1,0 +1,116 @@
+import type { HomeView, KnownBlock } from "@slack/types";
+import { ids } from "../lib/ids.js";
+import { formatPhone } from "../lib/phone.js";
+import { ago } from "../lib/time.js";
+import type { HomeData } from "../services/stats/home.js";
+import type { CallStats } from "../services/stats/stats-service.js";
+import { context, escapeMrkdwn, escapeTruncate, mrkdwnSection, plain } from "./common.js";
+import { whenText } from "./schedule.js";
+import { costText, talkTime } from "./stats.js";
+
+const rate = (stats: CallStats) =>
+  stats.totals.placed === 0 ? "—" : `${Math.round((stats.totals.connected / stats.totals.placed) * 100)}%`;
+
+function numbers(label: string, today: CallStats, week: CallStats, withCost: boolean): KnownBlock {
+  const line = (name: string, s: CallStats) =>
+    `*${name}*\n${s.totals.placed} calls · ${s.totals.connected} connected (${rate(s)}) · ${talkTime(s.totals.talkSec)} talk${withCost ? ` · ${costText(s.cost)}` : ""}`;
+  return {
+    type: "section",
+    text: { type: "mrkdwn", text: `*${label}*` },
+    fields: [
+      { type: "mrkdwn", text: line("Today", today) },
+      { type: "mrkdwn", text: line("This week", week) },
+    ],
+  };
+}
+
+const WHY: Record<HomeData["waiting"][number]["why"], string> = {
+  no_answer: "no answer",
+  busy: "busy",
+  callback: "asked to be called back",
+};
+
+/** The Home tab: the viewer's numbers, scheduled calls, leads waiting; for admins, the team's. */
+export function homeView(data: HomeData): HomeView {
+  const blocks: KnownBlock[] = [
+    { type: "header", text: plain("Leadline") },
+    numbers("Your calls", data.mine.today, data.mine.week, false),
+  ];
+  if (data.chartUrl) {
+    blocks.push({
+      type: "image",
+      image_url: data.chartUrl,
+      alt_text: `Calls and connects per day, last 14 days${data.admin ? " (team)" : ""}`,
+    });
+  }
+  blocks.push({ type: "divider" }, mrkdwnSection(`*Your scheduled calls* (${data.scheduled.length})`));
+  if (data.scheduled.length === 0)
+    blocks.push(context("None. Book one with `/call-lead Jane tomorrow 10am` or **Schedule** on a card."));
+  for (const row of data.scheduled.slice(0, 10)) {
+    const name = row.lead ? escapeTruncate(row.lead.name, 100) : `lead #${row.leadId}`;
+    const when = row.lead ? whenText(row.dueAt, data.zone, row.lead, data.now) : row.dueAt.toISOString();
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: `:alarm_clock: *${name}* · ${escapeMrkdwn(when)}` },
+      ...(row.status === "scheduled"
+        ? {
+            accessory: {
+              type: "overflow" as const,
+              action_id: ids.home.scheduledMenuAction,
+              options: [
+                { text: plain("Move"), value: `move:${row.id}` },
+                { text: plain("Cancel"), value: `cancel:${row.id}` },
+              ],
+            },
+          }
+        : {}),
+    });
+  }
+  blocks.push({ type: "divider" }, mrkdwnSection(`*Leads waiting for a callback* (${data.waiting.length})`));
+  if (data.waiting.length === 0) blocks.push(context("Nobody is waiting on you."));
+  for (const item of data.waiting.slice(0, 10)) {
+    blocks.push({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: `*${escapeTruncate(item.lead.name, 100)}*${item.lead.phone ? ` · ${formatPhone(item.lead.phone)}` : ""} · ${WHY[item.why]} ${ago(item.lastCallAt, data.now)} ago`,
+      },
+      accessory: {
+        type: "button",
+        action_id: ids.schedule.openAction,
+        text: plain("Schedule"),
+        value: String(item.lead.id),
+      },
+    });
+  }
+  if (data.team) {
+    blocks.push({ type: "divider" }, numbers("The team (admins)", data.team.today, data.team.week, true));
+    const perAgent = data.team.week.perAgent
+      .slice(0, 10)
+      .map((row) => `<@${row.agentId}> ${row.placed} · ${row.connected} connected · ${talkTime(row.talkSec)}`);
+    if (perAgent.length > 0) blocks.push(context(`This week · ${perAgent.join(" · ")}`));
+    const blocked = data.team.blocked.map((row) => {
+      let reasons = "";
+      try {
+        reasons = (JSON.parse(row.detail) as { reasons?: string[] }).reasons?.join(", ") ?? "";
+      } catch {}
+      return `<@${row.actor}> ${ago(row.at, data.now)} ago: ${escapeMrkdwn(reasons.replaceAll("_", " "))}`;
+    });
+    blocks.push(
+      mrkdwnSection(
+        `*Calls blocked by calling law today* (${blocked.length})${blocked.length > 0 ? `\n${blocked.slice(0, 10).join("\n")}` : ""}`,
+      ),
+    );
+    const registry = data.registry;
+    blocks.push(
+      context(
+        !registry?.latestAt
+          ? ":information_source: No national do-not-call registry import yet (`npm run dnc:import`)."
+          : registry.stale
+            ? `:warning: The do-not-call registry copy is ${registry.days} days old: import a fresh one (older than 31 days is not allowed).`
+            : `:white_check_mark: Do-not-call registry copy is ${registry.days} days old.`,
+      ),
+    );
+  }
+  return { type: "home", blocks: blocks.slice(0, 100) };
+}

@@ -1,0 +1,76 @@
+import type { KnownBlock } from "@slack/types";
+import { OUTCOMES, type Outcome } from "../services/calls/outcomes.js";
+import type { CallStats } from "../services/stats/stats-service.js";
+import { context, mrkdwnSection } from "./common.js";
+
+/** "1h 02m", "3m 05s", "0s". */
+export function talkTime(seconds: number): string {
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = s % 60;
+  if (h > 0) return `${h}h ${String(m).padStart(2, "0")}m`;
+  if (m > 0) return `${m}m ${String(rest).padStart(2, "0")}s`;
+  return `${rest}s`;
+}
+
+const percent = (part: number, whole: number) => (whole === 0 ? "—" : `${Math.round((part / whole) * 100)}%`);
+
+/** "$12.34 (USD)"; Twilio reports money spent as negative prices. */
+export function costText(cost: CallStats["cost"]): string {
+  if (cost.length === 0) return "—";
+  return cost
+    .map(({ unit, amount }) => {
+      const spent = Math.abs(amount);
+      return unit === "USD" ? `$${spent.toFixed(2)}` : `${spent.toFixed(2)} ${unit}`;
+    })
+    .join(" + ");
+}
+
+/** The /call-stats answer: the numbers for the range (and agent), per agent, outcomes. */
+export function statsMessage(
+  stats: CallStats,
+  options: { scopeNote?: string; chartComing: boolean; exportComing?: boolean },
+): { text: string; blocks: KnownBlock[] } {
+  const t = stats.totals;
+  const who = stats.agentId ? ` for <@${stats.agentId}>` : "";
+  const head = `*Call stats, ${stats.range.label}${who}*`;
+  const summary = [
+    `*Calls placed*\n${t.placed}`,
+    `*Connected*\n${t.connected} (${percent(t.connected, t.placed)})`,
+    `*Talk time*\n${talkTime(t.talkSec)}${t.connected > 0 ? ` · avg ${talkTime(t.talkSec / t.connected)}` : ""}`,
+    `*Cost*\n${costText(stats.cost)}`,
+  ];
+  const blocks: KnownBlock[] = [
+    mrkdwnSection(head),
+    { type: "section", fields: summary.map((text) => ({ type: "mrkdwn" as const, text })) },
+  ];
+  if (stats.outcomes.length > 0) {
+    const order = Object.keys(OUTCOMES) as Outcome[];
+    const outcomes = [...stats.outcomes]
+      .sort((a, b) => order.indexOf(a.outcome as Outcome) - order.indexOf(b.outcome as Outcome))
+      .map((row) => `${OUTCOMES[row.outcome as Outcome] ?? row.outcome}: ${row.count}`);
+    blocks.push(context(`Outcomes · ${outcomes.join(" · ")}`));
+  }
+  if (!stats.agentId && stats.perAgent.length > 0) {
+    const lines = stats.perAgent
+      .slice(0, 15)
+      .map(
+        (row) =>
+          `<@${row.agentId}> · ${row.placed} calls · ${row.connected} connected (${percent(row.connected, row.placed)}) · ${talkTime(row.talkSec)}`,
+      );
+    blocks.push(mrkdwnSection(`*Per agent*\n${lines.join("\n")}`));
+    if (stats.perAgent.length > 15) blocks.push(context(`…and ${stats.perAgent.length - 15} more agents.`));
+  }
+  const notes = [
+    options.scopeNote,
+    options.chartComing ? "The chart follows in this channel." : undefined,
+    options.exportComing ? "The CSV of the calls follows in this channel (it holds phone numbers)." : undefined,
+    "Connected: the call completed and a person answered. Cost: Twilio's prices as known so far.",
+  ].filter(Boolean);
+  blocks.push(context(notes.join(" ")));
+  return {
+    text: `Call stats, ${stats.range.label}: ${t.placed} calls, ${t.connected} connected (${percent(t.connected, t.placed)}), talk time ${talkTime(t.talkSec)}, cost ${costText(stats.cost)}.`,
+    blocks,
+  };
+}
