@@ -1,16 +1,18 @@
 import type { App, BlockAction } from "@slack/bolt";
 import type { z } from "zod";
 import type { Deps } from "../deps.js";
-import { isExpected } from "../lib/errors.js";
+import { isExpected, UserError } from "../lib/errors.js";
 import { ids, leadFields } from "../lib/ids.js";
 import { validateConsent } from "../services/compliance/consent-service.js";
 import { DuplicateLeadError, type LeadFieldErrors, LeadValidationError } from "../services/leads/lead-service.js";
 import { dncAdded } from "../views/dnc.js";
 import { errorMessage, fieldError } from "../views/errors.js";
+import { historyItems, historyModal } from "../views/history.js";
 import { leadCard, leadCardText } from "../views/lead-card.js";
 import {
   addLeadModal,
   addressModal,
+  editLeadModal,
   leadSavedModal,
   noteModal,
   phoneModal,
@@ -18,9 +20,9 @@ import {
   savedCardMessage,
 } from "../views/lead-modals.js";
 import { cardOptions } from "./card-options.js";
-import { addLeadMeta, buttonOf, leadFormMeta, leadIdOf, type origin, readMetadata } from "./payloads.js";
+import { addLeadMeta, buttonOf, historyMeta, leadFormMeta, leadIdOf, type origin, readMetadata } from "./payloads.js";
 import { workspaceOf } from "./scope.js";
-import { inputValue, selectedValue } from "./view-state.js";
+import { inputValue, selectedUser, selectedValue } from "./view-state.js";
 
 type Origin = z.infer<typeof origin>;
 
@@ -186,6 +188,7 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
     [ids.lead.noteAction, noteModal],
     [ids.lead.phoneAction, phoneModal],
     [ids.lead.addressAction, addressModal],
+    [ids.lead.editAction, editLeadModal],
   ] as const) {
     app.action<BlockAction>(actionId, async ({ ack, body, context }) => {
       await ack();
@@ -265,6 +268,117 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
     const lead = await deps.leads.get(ws, meta.leadId);
     await ack({ response_action: "update", view: leadSavedModal(`Note saved on ${lead?.name ?? "the lead"}.`) });
     deps.tasks.run(() => refreshCard(ws, body.user.id, meta, meta.leadId, "Note saved."));
+  });
+
+  app.action<BlockAction>(ids.lead.historyAction, async ({ ack, body, context }) => {
+    await ack();
+    const ws = workspaceOf(context);
+    const slack = await deps.slackFor(ws);
+    try {
+      const leadId = leadIdOf(body);
+      const lead = await deps.leads.detail(ws, leadId);
+      if (!lead) throw new UserError("That lead no longer exists.");
+      await slack.openView(
+        body.trigger_id,
+        historyModal(lead, historyItems(lead.notes, lead.calls), 0, {
+          recordingUrl: (call) => deps.recordings.signedUrl(call.id),
+          privateMetadata: JSON.stringify({ leadId }),
+        }),
+      );
+    } catch (error) {
+      if (!isExpected(error)) deps.log.error({ err: error }, "opening a lead's history failed");
+      await slack.tell(
+        body.user.id,
+        { channel: body.channel?.id, responseUrl: body.response_url },
+        errorMessage(error, { now: deps.clock() }),
+      );
+    }
+  });
+
+  app.action<BlockAction>(ids.lead.historyPageAction, async ({ ack, body, context }) => {
+    await ack();
+    const ws = workspaceOf(context);
+    const view = body.view;
+    if (!view) return;
+    try {
+      const { leadId } = readMetadata(historyMeta, view.private_metadata);
+      const page = Number(buttonOf(body).value);
+      const lead = await deps.leads.detail(ws, leadId);
+      if (!lead || !Number.isInteger(page) || page < 0) return;
+      await (await deps.slackFor(ws)).updateView(
+        view.id,
+        historyModal(lead, historyItems(lead.notes, lead.calls), page, {
+          recordingUrl: (call) => deps.recordings.signedUrl(call.id),
+          privateMetadata: view.private_metadata,
+        }),
+      );
+    } catch (error) {
+      deps.log.warn({ err: error }, "could not page a lead's history");
+    }
+  });
+
+  app.view(ids.lead.editCallbackId, async ({ ack, body, view, context }) => {
+    const ws = workspaceOf(context);
+    const value = (field: keyof typeof leadFields) => inputValue(view.state, leadFields[field]);
+    let meta: z.infer<typeof leadFormMeta>;
+    let saved: Awaited<ReturnType<Deps["leads"]["edit"]>>;
+    const consentMethod = selectedValue(view.state, leadFields.consent);
+    const consentText = value("consentText")?.trim();
+    try {
+      meta = readMetadata(leadFormMeta, view.private_metadata);
+      const consent =
+        consentMethod || consentText
+          ? { scope: "prerecorded", method: consentMethod ?? "", text: consentText ?? "" }
+          : undefined;
+      if (consent) {
+        if (!consent.method)
+          throw new UserError("Pick how the lead agreed to recorded calls.", { field: leadFields.consent });
+        try {
+          validateConsent(consent, deps.clock());
+        } catch (error) {
+          throw new UserError(fieldError(error), { field: leadFields.consentText });
+        }
+      }
+      saved = await deps.leads.edit(
+        ws,
+        meta.leadId,
+        {
+          name: value("name") ?? "",
+          phone: value("phone"),
+          email: value("email"),
+          source: value("source"),
+          ownerSlackId: selectedUser(view.state, leadFields.owner),
+          state: value("state"),
+          zip: value("zip"),
+        },
+        body.user.id,
+        meta.shownPhone ?? null,
+      );
+      if (consent) await deps.consents.record(ws, saved.lead, consent, body.user.id, leadFields.consentText);
+    } catch (error) {
+      if (error instanceof LeadValidationError) {
+        await ack({ response_action: "errors", errors: toBlockErrors(error.errors) });
+        return;
+      }
+      const message =
+        error instanceof DuplicateLeadError
+          ? `This number already belongs to ${error.existing.name} (lead #${error.existing.id}).`
+          : fieldError(error);
+      if (!isExpected(error) && !(error instanceof DuplicateLeadError))
+        deps.log.error({ err: error }, "editing a lead failed");
+      const field = error instanceof UserError && error.field ? error.field : leadFields.name;
+      const block = (Object.values(leadFields) as string[]).includes(field)
+        ? field
+        : (leadFields[field as keyof typeof leadFields] ?? leadFields.name);
+      await ack({ response_action: "errors", errors: { [block]: message } });
+      return;
+    }
+    const confirmation =
+      saved.changed.length > 0 || consentMethod
+        ? `Saved ${saved.lead.name}: ${[...saved.changed, ...(consentMethod ? ["consent"] : [])].join(", ")} updated.`
+        : `Nothing changed on ${saved.lead.name}.`;
+    await ack({ response_action: "update", view: leadSavedModal(confirmation) });
+    deps.tasks.run(() => refreshCard(ws, body.user.id, meta, meta.leadId, confirmation));
   });
 
   app.view(ids.lead.addressCallbackId, async ({ ack, body, view, context }) => {

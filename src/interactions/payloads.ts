@@ -66,6 +66,7 @@ export const leadFormMeta = origin.extend({
 });
 
 export const addLeadMeta = origin;
+export const historyMeta = z.object({ leadId });
 export const settingsMeta = origin;
 
 /** A scheduled call id as a button carries it. */

@@ -16,6 +16,12 @@ export function selectedValue(state: ViewState, blockId: string): string | undef
   return typeof value === "string" ? value : undefined;
 }
 
+/** The user picked in a users_select input block. */
+export function selectedUser(state: ViewState, blockId: string): string | undefined {
+  const value = (state.values[blockId]?.[INPUT_ACTION] as { selected_user?: string | null } | undefined)?.selected_user;
+  return typeof value === "string" && /^[UW][A-Z0-9]+$/.test(value) ? value : undefined;
+}
+
 /** private_metadata is JSON of non-secret ids only; anything unreadable is treated as empty. */
 export function readMetadata(privateMetadata: string): Record<string, unknown> {
   try {

@@ -17,6 +17,12 @@ export const ids = {
     phoneCallbackId: "lead_phone",
     /** "Do not call" on a card: puts the lead's number on the do-not-call list. */
     dncAction: "lead_dnc",
+    editAction: "lead_edit_open",
+    editCallbackId: "lead_edit",
+    historyAction: "lead_history_open",
+    historyCallbackId: "lead_history",
+    /** Older / Newer in the History modal; the value is the page to show. */
+    historyPageAction: "lead_history_page",
     /** "Add ZIP or state" on a compliance card: the lead's address decides its time zone. */
     addressAction: "lead_address_open",
     addressCallbackId: "lead_address",
@@ -93,6 +99,7 @@ export const leadFields = {
   zip: "lead_zip",
   consent: "lead_consent",
   consentText: "lead_consent_text",
+  owner: "lead_owner",
   note: "lead_note",
 } as const;
 

@@ -105,6 +105,8 @@ export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): Know
     buttons.push({ type: "button", action_id: ids.schedule.openAction, text: plain("Schedule"), value });
   }
   buttons.push({ type: "button", action_id: ids.lead.noteAction, text: plain("Add note"), value });
+  buttons.push({ type: "button", action_id: ids.lead.historyAction, text: plain("History"), value });
+  buttons.push({ type: "button", action_id: ids.lead.editAction, text: plain("Edit"), value });
   if (lead.phone && !listed) {
     const number = formatPhoneWithExt(lead.phone, null);
     buttons.push({

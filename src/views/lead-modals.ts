@@ -54,23 +54,65 @@ export function addLeadModal(prefill: Prefill, privateMetadata: string): ModalVi
       context(
         "*Consent to recorded calls* — only for a lead who agreed to prerecorded or artificial-voice calls (message calls and voice bridges). Live calls need none.",
       ),
+      consentMethodInput(),
+      consentTextInput(),
+    ],
+  };
+}
+
+const consentMethodInput = (): KnownBlock => ({
+  type: "input",
+  block_id: leadFields.consent,
+  optional: true,
+  label: plain("How they agreed"),
+  element: {
+    type: "static_select",
+    action_id: INPUT_ACTION,
+    placeholder: plain("No consent on record"),
+    options: CONSENT_METHODS.map((method) => ({ text: plain(CONSENT_METHOD_LABELS[method]), value: method })),
+  },
+});
+
+const consentTextInput = (): KnownBlock =>
+  input(leadFields.consentText, "The words they agreed to", {
+    multiline: true,
+    max: 4000,
+    placeholder: 'e.g. "I agree to receive prerecorded calls from Acme Realty at this number."',
+  });
+
+/** Edit: the lead's details prefilled; the phone is the one shown (a save never overwrites a newer one). */
+export function editLeadModal(lead: LeadWithLastNote, privateMetadata: string): ModalView {
+  return {
+    type: "modal",
+    callback_id: ids.lead.editCallbackId,
+    title: plain("Edit lead"),
+    submit: plain("Save"),
+    close: plain("Cancel"),
+    private_metadata: privateMetadata,
+    blocks: [
+      input(leadFields.name, "Name", { optional: false, max: LIMITS.name, initial: lead.name }),
+      input(leadFields.phone, "Phone", {
+        optional: !lead.phone,
+        max: 40,
+        initial: lead.phone ? formatPhoneWithExt(lead.phone, lead.phoneExt) : undefined,
+      }),
+      input(leadFields.email, "Email", { max: LIMITS.email, initial: lead.email ?? undefined }),
+      input(leadFields.source, "Source", { max: LIMITS.source, initial: lead.source ?? undefined }),
       {
         type: "input",
-        block_id: leadFields.consent,
+        block_id: leadFields.owner,
         optional: true,
-        label: plain("How they agreed"),
+        label: plain("Owner"),
         element: {
-          type: "static_select",
+          type: "users_select",
           action_id: INPUT_ACTION,
-          placeholder: plain("No consent on record"),
-          options: CONSENT_METHODS.map((method) => ({ text: plain(CONSENT_METHOD_LABELS[method]), value: method })),
+          ...(lead.ownerSlackId ? { initial_user: lead.ownerSlackId } : {}),
         },
       },
-      input(leadFields.consentText, "The words they agreed to", {
-        multiline: true,
-        max: 4000,
-        placeholder: 'e.g. "I agree to receive prerecorded calls from Acme Realty at this number."',
-      }),
+      ...addressInputs(lead),
+      context("Consent to recorded calls (optional): add a new record; earlier ones stay as evidence."),
+      consentMethodInput(),
+      consentTextInput(),
     ],
   };
 }

@@ -352,6 +352,8 @@ describe("/call-lead", () => {
       ids.call.messageAction,
       ids.schedule.openAction,
       ids.lead.noteAction,
+      ids.lead.historyAction,
+      ids.lead.editAction,
       ids.lead.dncAction,
     ]);
   });

@@ -43,6 +43,8 @@ describe("leadCard", () => {
       "call_live",
       "schedule_open",
       "lead_note_open",
+      "lead_history_open",
+      "lead_edit_open",
       "lead_dnc",
     ]);
     expect(actions.elements[0]!.style).toBe("primary");
@@ -59,6 +61,8 @@ describe("leadCard", () => {
       "call_bridge",
       "schedule_open",
       "lead_note_open",
+      "lead_history_open",
+      "lead_edit_open",
       "lead_dnc",
     ]);
   });
@@ -70,7 +74,7 @@ describe("leadCard", () => {
       consented: new Set(["+12125550182"]),
     });
     const actions = blocks.at(-1) as { elements: { action_id: string }[] };
-    expect(actions.elements.map((e) => e.action_id)).toEqual(["lead_note_open"]);
+    expect(actions.elements.map((e) => e.action_id)).toEqual(["lead_note_open", "lead_history_open", "lead_edit_open"]);
     expect(JSON.stringify(blocks)).toContain("on the do-not-call list");
   });
 
@@ -95,6 +99,8 @@ describe("leadCard", () => {
       "call_browser",
       "schedule_open",
       "lead_note_open",
+      "lead_history_open",
+      "lead_edit_open",
       "lead_dnc",
     ]);
     expect(actions.elements[0]!.style).toBe("primary");
@@ -102,7 +108,12 @@ describe("leadCard", () => {
 
   it("offers Add phone instead of call buttons when the lead has no phone", () => {
     const actions = leadCard(lead({ phone: null }), options).at(-1) as { elements: { action_id: string }[] };
-    expect(actions.elements.map((e) => e.action_id)).toEqual(["lead_phone_open", "lead_note_open"]);
+    expect(actions.elements.map((e) => e.action_id)).toEqual([
+      "lead_phone_open",
+      "lead_note_open",
+      "lead_history_open",
+      "lead_edit_open",
+    ]);
   });
 
   it("stays within Block Kit limits for a 5,000-character name and note", () => {

@@ -135,6 +135,17 @@ export interface LeadService {
   ): Promise<{ leads: LeadWithLastNote[]; total: number; phone?: string }>;
   recent(ws: number, limit: number): Promise<LeadWithLastNote[]>;
   addNote(ws: number, leadId: number, author: string, body: string): Promise<Note>;
+  /**
+   * Edit: the lead's details as the form submitted them, validated like Add. The phone changes only
+   * over the number the form showed (`shownPhone`); every change is noted and audited.
+   */
+  edit(
+    ws: number,
+    leadId: number,
+    input: Omit<NewLead, "author" | "note">,
+    author: string,
+    shownPhone: string | null,
+  ): Promise<{ lead: Lead; changed: string[] }>;
   /** "Wrong number": the lead's phone (if it is still `phone`) is marked wrong until a new one is saved. */
   markPhoneWrong(ws: number, leadId: number, phone: string, by: string): Promise<boolean>;
   /** Sets the lead's state and ZIP (either may be cleared); errors name the field to fix. */
@@ -232,6 +243,44 @@ export function createLeadService({
       const note = await store.addNote(ws, leadId, author, text);
       if (!note) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
       return note;
+    },
+    async edit(ws, leadId, input, author, shownPhone) {
+      const current = await store.byId(ws, leadId);
+      if (!current) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
+      const { errors, phone, phoneExt, state, zip } = validateNewLead(input, defaultCountry);
+      if (current.phone && !input.phone?.trim())
+        errors.phone = "A lead keeps its number: type the right one, or use Wrong number on its last call.";
+      if (Object.keys(errors).length > 0) throw new LeadValidationError(errors);
+      const changed: string[] = [];
+      let lead: Lead = current;
+      if (phone && (phone !== current.phone || (phoneExt ?? null) !== current.phoneExt)) {
+        lead = (await service.setPhone(ws, leadId, input.phone!, author, shownPhone)).lead;
+        changed.push("phone");
+      }
+      const name = input.name.trim();
+      const email = input.email?.trim() || null;
+      const source = input.source?.trim() || null;
+      const owner = input.ownerSlackId?.trim() || null;
+      const next = { name, email, source, ownerSlackId: owner, state, zip };
+      const fields = (Object.keys(next) as (keyof typeof next)[]).filter((key) => (current[key] ?? null) !== next[key]);
+      if (fields.length > 0) {
+        const updated = await store.update(
+          ws,
+          leadId,
+          { ...next, nameSearch: searchForm(name), searchText: searchTextOf({ name, email, source }) },
+          {
+            author,
+            body: `[Edit] ${fields
+              .map((key) => `${key === "ownerSlackId" ? "owner" : key}: ${current[key] ?? "—"} → ${next[key] ?? "—"}`)
+              .join("; ")}`,
+          },
+          { actor: author, action: "lead.edited", detail: JSON.stringify({ leadId, fields }) },
+        );
+        if (!updated) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
+        lead = updated;
+        changed.push(...fields.map((key) => (key === "ownerSlackId" ? "owner" : key)));
+      }
+      return { lead, changed };
     },
     markPhoneWrong: (ws, leadId, phone, by) =>
       store.markPhoneWrong(ws, leadId, phone, new Date(), {

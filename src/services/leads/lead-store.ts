@@ -36,6 +36,16 @@ export interface LeadStore {
   recent(ws: number, limit: number): Promise<LeadWithLastNote[]>;
   detail(ws: number, id: number): Promise<LeadDetail | undefined>;
   addNote(ws: number, leadId: number, author: string, body: string): Promise<Note | undefined>;
+  /** Updates a lead's details with a note and an audit row, in one transaction; undefined when it is gone. */
+  update(
+    ws: number,
+    leadId: number,
+    data: Partial<
+      Pick<Lead, "name" | "nameSearch" | "searchText" | "email" | "source" | "ownerSlackId" | "state" | "zip">
+    >,
+    note: { author: string; body: string },
+    audit: { actor: string; action: string; detail: string },
+  ): Promise<Lead | undefined>;
   /** Marks the lead's phone wrong if it is still `phone`, with a note. */
   markPhoneWrong(
     ws: number,
@@ -115,6 +125,21 @@ function ormLeadStore(db: Db, withLastNote: (leads: Lead[]) => Promise<LeadWithL
         });
         if (touched.count === 0) return undefined;
         return tx.note.create({ data: { leadId, author, body } });
+      });
+    },
+    async update(
+      ws: number,
+      leadId: number,
+      data: Parameters<LeadStore["update"]>[2],
+      note: { author: string; body: string },
+      audit: { actor: string; action: string; detail: string },
+    ) {
+      return db.$transaction(async (tx) => {
+        const changed = await tx.lead.updateMany({ where: { id: leadId, workspaceId: ws }, data });
+        if (changed.count === 0) return undefined;
+        await tx.note.create({ data: { leadId, author: note.author, body: note.body } });
+        await tx.auditLog.create({ data: { workspaceId: ws, ...audit } });
+        return tx.lead.findUniqueOrThrow({ where: { id: leadId } });
       });
     },
     async markPhoneWrong(ws: number, leadId: number, phone: string, at: Date, note: { author: string; body: string }) {
