@@ -362,5 +362,5 @@ describe("kill -9 while firing scheduled calls, then restart", () => {
     ).toEqual([]);
     expect(killed).toHaveLength(RUNS);
     for (const o of outcomes) expect(o.creates, `run ${o.plan.run}, seed ${SEED}`).toEqual(o.creates.map(() => 1));
-  }, 300_000);
+  }, 600_000);
 });

@@ -51,16 +51,15 @@ afterEach(async () => {
 });
 
 /**
- * claimDue with one clock for both due times and leases (they differ only in the sandbox, which may
- * pretend another time for calling law); `dueBy` sets calling law's clock apart.
+ * claimDue with one clock for both due times and leases; `dueBy` sets calling law's clock apart (as the
+ * sandbox's "pretend it is" and the tests' callingTime do).
  */
 const claimAt = (on: ScheduleStore, now: Date, owner: string, leaseUntil: Date, limit: number, dueBy = now) =>
   on.claimDue(dueBy, now, owner, leaseUntil, limit);
 
 /** `count` rows due at `dueAt`, written in one statement. */
 async function due(count: number, dueAt = T): Promise<number[]> {
-  const before = await database.prisma.scheduledCall.count();
-  await database.prisma.scheduledCall.createMany({
+  const rows = await database.prisma.scheduledCall.createManyAndReturn({
     data: Array.from({ length: count }, () => ({
       workspaceId: ws,
       leadId,
@@ -71,9 +70,8 @@ async function due(count: number, dueAt = T): Promise<number[]> {
       status: "scheduled",
     })),
   });
-  const rows = await database.prisma.scheduledCall.findMany({ orderBy: { id: "asc" }, skip: before });
   expect(rows).toHaveLength(count);
-  return rows.map((row) => row.id);
+  return rows.map((row) => row.id).sort((a, b) => a - b);
 }
 
 interface Claimer {
