@@ -190,7 +190,10 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     handleRequest(router, log, req, res);
   });
-  server.keepAliveTimeout = 5_000;
+  // Longer than the 60 s idle timeout of common load balancers: a proxy never reuses a connection
+  // Leadline has just closed (the client sees ECONNRESET when that happens).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   let stopping: Promise<void> | undefined;
   return {

@@ -186,7 +186,8 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
         return send(res, answer.ok ? 200 : 404, answer.ok ? "ok" : answer.error, "text/plain");
       }
       if (path.startsWith("/upload/") && req.method === "POST") {
-        const bytes = await readRaw(req, 50_000_000);
+        // Slack takes the file as the raw body or as multipart form data (what @slack/web-api sends).
+        const bytes = fileFromUpload(await readRaw(req, 50_000_000), String(req.headers["content-type"] ?? ""));
         if (options.recordRequests) responses.push({ path, body: { bytes: bytes.length }, at: Date.now() });
         const ok = workspace.upload(path.slice(8), bytes, req.headers["content-type"] ?? "");
         return send(res, ok ? 200 : 404, ok ? "OK - uploaded" : "file not found", "text/plain");
@@ -221,4 +222,24 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
     reachable: listening.reachable,
     close: listening.close,
   };
+}
+
+/** The file in an upload request: the body itself, or the part with a filename of a multipart body. */
+export function fileFromUpload(body: Buffer, contentType: string): Buffer {
+  const boundary = /^multipart\/form-data;.*boundary="?([^";]+)"?/i.exec(contentType)?.[1];
+  if (!boundary) return body;
+  const delimiter = Buffer.from(`--${boundary}`);
+  let start = body.indexOf(delimiter);
+  while (start >= 0) {
+    const next = body.indexOf(delimiter, start + delimiter.length);
+    if (next < 0) break;
+    const part = body.subarray(start + delimiter.length, next);
+    const headerEnd = part.indexOf("\r\n\r\n");
+    if (headerEnd >= 0 && /filename=/i.test(part.subarray(0, headerEnd).toString("latin1"))) {
+      // The part's content ends with the CRLF before the next delimiter.
+      return part.subarray(headerEnd + 4, part.length - 2);
+    }
+    start = next;
+  }
+  return body;
 }

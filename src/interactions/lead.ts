@@ -295,7 +295,8 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
     }
   });
 
-  app.action<BlockAction>(ids.lead.historyPageAction, async ({ ack, body, context }) => {
+  const historyPages = new RegExp(`^(${ids.lead.historyNewerAction}|${ids.lead.historyOlderAction})$`);
+  app.action<BlockAction>(historyPages, async ({ ack, body, context }) => {
     await ack();
     const ws = workspaceOf(context);
     const view = body.view;

@@ -14,7 +14,9 @@ const OUTCOME_ACTION = new RegExp(`^${ids.outcome.actionPrefix}(${Object.keys(OU
 export function registerOutcomeInteractions(app: App, deps: Deps): void {
   const record = async (ws: number, body: BlockAction, callId: number, outcome: string) => {
     try {
-      await deps.outcomes.record({ ws, callId, outcome, by: body.user.id, byName: body.user.name });
+      // The note names the person as Slack shows them (their display name), not by id.
+      const byName = (await (await deps.slackFor(ws)).user(body.user.id))?.name ?? body.user.name;
+      await deps.outcomes.record({ ws, callId, outcome, by: body.user.id, byName });
     } catch (error) {
       if (!isExpected(error)) deps.log.error({ err: error }, "recording an outcome failed");
       await (await deps.slackFor(ws)).tell(

@@ -21,8 +21,9 @@ export const ids = {
     editCallbackId: "lead_edit",
     historyAction: "lead_history_open",
     historyCallbackId: "lead_history",
-    /** Older / Newer in the History modal; the value is the page to show. */
-    historyPageAction: "lead_history_page",
+    /** Newer / Older in the History modal; the value is the page to show. */
+    historyNewerAction: "lead_history_newer",
+    historyOlderAction: "lead_history_older",
     /** "Add ZIP or state" on a compliance card: the lead's address decides its time zone. */
     addressAction: "lead_address_open",
     addressCallbackId: "lead_address",

@@ -61,14 +61,14 @@ export function historyModal(
   if (current > 0)
     buttons.push({
       type: "button" as const,
-      action_id: ids.lead.historyPageAction,
+      action_id: ids.lead.historyNewerAction,
       text: plain("Newer"),
       value: String(current - 1),
     });
   if (current < pages - 1)
     buttons.push({
       type: "button" as const,
-      action_id: ids.lead.historyPageAction,
+      action_id: ids.lead.historyOlderAction,
       text: plain("Older"),
       value: String(current + 1),
     });
