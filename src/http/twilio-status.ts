@@ -126,7 +126,8 @@ export function registerTwilioStatus(router: Router, deps: Deps): void {
     const params = dialDoneCallback.safeParse(raw);
     // The agent is still on the line: whatever is wrong here, they hear a goodbye, never an error.
     if (!params.success) return sendTwiml(res, rejectTwiml("Goodbye."));
-    const call = await liveCall(url, params.data.CallSid);
+    const call = await liveCall(url, params.data.CallSid).catch(() => undefined);
+    if (!call) return sendTwiml(res, rejectTwiml("Goodbye."));
     const status = params.data.DialCallStatus === "answered" ? "completed" : params.data.DialCallStatus;
     if (params.data.DialCallSid) {
       await deps.status.applyLeadLeg(call.id, params.data.DialCallSid, {
@@ -144,7 +145,9 @@ export function registerTwilioStatus(router: Router, deps: Deps): void {
       z.object({ CallSid: callSid, ParentCallSid: callSid }),
       (await verifiedTwilioWebhook(req, deps, ofCallId)).params,
     );
-    await liveCall(url, params.ParentCallSid);
+    // Mid-call: a call Leadline does not know gets a polite end, never an error page.
+    if (!(await liveCall(url, params.ParentCallSid).catch(() => undefined)))
+      return sendTwiml(res, rejectTwiml("Goodbye."));
     sendTwiml(res, disclosureTwiml());
   });
 

@@ -36,10 +36,20 @@ export function isExpected(error: unknown): error is UserError | ExternalError {
   return error instanceof UserError || error instanceof ExternalError;
 }
 
-/** The database was held by another writer for longer than Leadline waits (Prisma's P1008, SQLite's BUSY). */
+/**
+ * The database was held by another writer for longer than Leadline waits: Prisma's P1008 and P2028
+ * (transaction timeout), SQLite's BUSY, PostgreSQL's lock_timeout (55P03).
+ */
 export function isDatabaseBusy(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
-  return code === "P1008" || code === "SQLITE_BUSY" || /database is locked/i.test(String((error as Error)?.message));
+  const message = String((error as Error)?.message);
+  return (
+    code === "P1008" ||
+    code === "P2028" ||
+    code === "SQLITE_BUSY" ||
+    code === "55P03" ||
+    /database is locked|lock timeout|canceling statement due to lock timeout/i.test(message)
+  );
 }
 
 /**

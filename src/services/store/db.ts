@@ -199,7 +199,13 @@ export async function openDatabase(databaseUrl: string): Promise<{ database: Dat
   const migrated = await applyPostgresMigrations(connectionString, schema);
   // The ORM names the schema in every query; raw SQL (search, the status write) finds it on the search path.
   const adapter = new PrismaPg(
-    { connectionString, max: 10, connectionTimeoutMillis: 5_000, options: `-c search_path=${quoteIdent(schema)}` },
+    {
+      connectionString,
+      max: 10,
+      connectionTimeoutMillis: 5_000, // A row lock held elsewhere fails a statement after 1.5 s ("database busy", told to the user in time
+      // for Slack's 3 s), instead of waiting past Slack's deadline.
+      options: `-c search_path=${quoteIdent(schema)} -c lock_timeout=1500`,
+    },
     { schema },
   );
   const prisma = new PostgresClient({ adapter }) as unknown as Db;
