@@ -20,11 +20,14 @@ import { type CallingLaw, createCallingLaw } from "./services/compliance/calling
 import { createComplianceStore } from "./services/compliance/compliance-store.js";
 import { type ConsentService, createConsentService } from "./services/compliance/consent-service.js";
 import { createDncService, type DncService } from "./services/compliance/dnc-service.js";
+import { createInboundService, type InboundService } from "./services/inbound/inbound-service.js";
+import { createInboundStore } from "./services/inbound/inbound-store.js";
 import { createLeadService, type LeadService } from "./services/leads/lead-service.js";
 import { createLeadStore } from "./services/leads/lead-store.js";
 import { createScheduleStore } from "./services/scheduling/schedule-store.js";
 import { createScheduler, type Scheduler } from "./services/scheduling/scheduler.js";
 import { type AdminService, createAdminService } from "./services/setup/admins.js";
+import { createInboundNumber, type InboundNumber } from "./services/setup/inbound-number.js";
 import { createSettingsService, type SettingsService } from "./services/setup/settings.js";
 import { createSetupFlow, type SetupFlow } from "./services/setup/setup-flow.js";
 import { createCallLines } from "./services/slack/call-lines.js";
@@ -40,6 +43,7 @@ import { createSecretStore, type SecretStore } from "./services/store/secrets.js
 import { createTwilioClientFactory, type TwilioFor } from "./services/twilio/client.js";
 import { createWorkspaces, type Workspaces } from "./services/workspaces/workspace-service.js";
 import { createWorkspaceStore } from "./services/workspaces/workspace-store.js";
+import { inboundLine, transcriptMessage, voicemailMessage } from "./views/inbound.js";
 import { scheduleEventMessage } from "./views/schedule.js";
 
 /** When Slack does not say the agent's zone (users.info failed): times are read and shown in UTC. */
@@ -80,6 +84,8 @@ export interface Deps {
   outcomes: OutcomeService;
   stats: StatsService;
   home: HomeService;
+  inbound: InboundService;
+  inboundNumber: InboundNumber;
   /** The agent's IANA time zone from Slack (users.info), for reading and showing times. */
   agentZone(ws: number, userId: string): Promise<string>;
   startBackgroundWork(): Promise<void>;
@@ -280,6 +286,78 @@ export function createServices(inputs: ServiceInputs): Deps {
     every: inputs.scheduleEvery,
     crashPoint: inputs.crashPoint,
   });
+  const inbound = createInboundService({
+    store: createInboundStore({ db }),
+    leads,
+    calls: callStore,
+    settings,
+    announcer: {
+      async post(call, where) {
+        const channel =
+          where?.channel ?? (await settings.get(call.workspaceId)).leadsChannel ?? config.LEADS_CHANNEL_ID;
+        if (!channel) {
+          log.info({ inboundCallId: call.id }, "an inbound call has no channel to be shown in (set a leads channel)");
+          return undefined;
+        }
+        const posted = await (await slackFor(call.workspaceId)).postToChannel(
+          { channel, threadTs: where?.threadTs },
+          inboundLine(call),
+        );
+        return posted.channel && posted.ts ? { channel: posted.channel, ts: posted.ts } : undefined;
+      },
+      async update(call) {
+        if (call.slackChannel && call.slackTs)
+          await (await slackFor(call.workspaceId)).update(call.slackChannel, call.slackTs, inboundLine(call));
+      },
+      async voicemail(call, audio) {
+        if (!call.slackChannel) return;
+        const slack = await slackFor(call.workspaceId);
+        const threadTs = call.slackThreadTs ?? call.slackTs ?? undefined;
+        if (audio) {
+          try {
+            await slack.upload({
+              channel: call.slackChannel,
+              threadTs,
+              bytes: audio,
+              filename: `voicemail-${call.twilioSid}.mp3`,
+              title: voicemailMessage(call, true).text,
+            });
+            return;
+          } catch (error) {
+            log.warn({ err: error }, "could not upload the voicemail");
+          }
+        }
+        await slack.postToChannel({ channel: call.slackChannel, threadTs }, voicemailMessage(call, false));
+      },
+      async transcript(call) {
+        if (!call.slackChannel) return;
+        await (await slackFor(call.workspaceId)).postToChannel(
+          { channel: call.slackChannel, threadTs: call.slackThreadTs ?? call.slackTs ?? undefined },
+          transcriptMessage(call),
+        );
+      },
+    },
+    async fetchRecording(ws, recordingSid) {
+      const { accountSid, authToken } = await settings.get(ws);
+      if (!accountSid || !authToken) throw new Error("Twilio is not configured");
+      // Built from our own account and the recording's id: credentials never go to a URL from a request.
+      const res = await fetch(
+        `${config.TWILIO_API_URL}/2010-04-01/Accounts/${accountSid}/Recordings/${recordingSid}.mp3`,
+        {
+          headers: { authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}` },
+          signal: AbortSignal.timeout(15_000),
+        },
+      );
+      if (!res.ok) throw new Error(`Twilio answered ${res.status} for the recording`);
+      return Buffer.from(await res.arrayBuffer());
+    },
+    nameOf: async (ws, userId) => (await (await slackFor(ws)).user(userId))?.name,
+    tasks,
+    clock,
+    log,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    defaultCountry: config.DEFAULT_COUNTRY,
+  });
   return {
     config,
     log,
@@ -311,6 +389,8 @@ export function createServices(inputs: ServiceInputs): Deps {
     recordings,
     scheduler,
     stats,
+    inbound,
+    inboundNumber: createInboundNumber({ settings, twilioFor, audit, voiceUrl: (ws) => inbound.voiceUrl(ws) }),
     home: createHomeService({
       stats,
       store: statsStore,

@@ -21,6 +21,8 @@ export interface SimAccount {
   sid: string;
   authToken: string;
   numbers: Set<string>;
+  /** Each number's Voice URL (IncomingPhoneNumbers update): where a call to it is sent. */
+  voiceUrls?: Map<string, string>;
   apiKeys: Map<string, string>;
   apps: Map<string, { voiceUrl: string; statusCallback?: string }>;
   /** Overrides the simulator's call flow for this account's calls. */
@@ -784,12 +786,38 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
             sid: sidFrom("PN", number),
             phone_number: number,
             account_sid: sid,
+            voice_url: account.voiceUrls?.get(number) ?? null,
+            voice_method: "POST",
             capabilities: { voice: true, sms: true, mms: false, fax: false },
           })),
           page: 0,
           page_size: 50,
           next_page_uri: null,
           uri: `/2010-04-01/Accounts/${sid}/IncomingPhoneNumbers.json`,
+        },
+      };
+    }
+    const numberMatch = /^IncomingPhoneNumbers\/(PN[0-9a-f]{32})\.json$/.exec(rest ?? "");
+    if (numberMatch) {
+      const number = [...account.numbers].find((n) => sidFrom("PN", n) === numberMatch[1]);
+      if (!number) return restError(404, 20404, "The requested resource was not found");
+      if (method === "POST") {
+        const voiceUrl = params.get("VoiceUrl");
+        if (voiceUrl !== null) {
+          if (voiceUrl && !/^https?:\/\//.test(voiceUrl)) return restError(400, 21502, "VoiceUrl is not valid");
+          account.voiceUrls ??= new Map();
+          account.voiceUrls.set(number, voiceUrl);
+        }
+      }
+      return {
+        status: 200,
+        body: {
+          sid: numberMatch[1],
+          phone_number: number,
+          account_sid: sid,
+          voice_url: account.voiceUrls?.get(number) ?? null,
+          voice_method: "POST",
+          capabilities: { voice: true, sms: true, mms: false, fax: false },
         },
       };
     }

@@ -6,6 +6,7 @@ import { REGISTRY_MAX_AGE_DAYS } from "../services/compliance/dnc-service.js";
 import { errorMessage } from "../views/errors.js";
 import {
   clearConfirmBlocks,
+  inboundConnectedMessage,
   leadsApiTokenMessage,
   twilioSetupModal,
   twilioStatusBlocks,
@@ -15,22 +16,32 @@ const REFUSAL =
   "Only Leadline admins can change the Twilio settings. Ask an admin, or run `/twilio-setup status` to see what is configured.";
 
 const USAGE =
-  "Usage: `/twilio-setup` to connect Twilio (admins), `/twilio-setup status` to see what is configured, `/twilio-setup clear` to remove the settings (admins), `/twilio-setup api-token` for a new lead API token (admins).";
+  "Usage: `/twilio-setup` to connect Twilio (admins), `/twilio-setup status` to see what is configured, `/twilio-setup clear` to remove the settings (admins), `/twilio-setup api-token` for a new lead API token (admins), `/twilio-setup inbound` to answer calls to the team's number with Leadline (admins).";
 
 export function registerTwilioSetupCommand(app: App, deps: Deps): void {
   app.command("/twilio-setup", async ({ command, ack, respond, context }) => {
     const text = command.text.trim().toLowerCase();
     const ws = workspaceOf(context);
     if (text === "status") {
+      const settings = await deps.settings.get(ws);
       const registry = await deps.dnc.registryAge(ws, deps.clock());
-      const status = twilioStatusBlocks(await deps.settings.get(ws), await deps.settings.unreadable(ws), {
-        ...registry,
-        maxDays: REGISTRY_MAX_AGE_DAYS,
-      });
+      // Asking Twilio about the number takes a moment: at most 1.5 s, then the status says it could not tell.
+      const inbound = settings.accountSid
+        ? await Promise.race([
+            deps.inboundNumber.state(ws),
+            new Promise<undefined>((resolve) => setTimeout(resolve, 1_500)),
+          ])
+        : undefined;
+      const status = twilioStatusBlocks(
+        settings,
+        await deps.settings.unreadable(ws),
+        { ...registry, maxDays: REGISTRY_MAX_AGE_DAYS },
+        settings.accountSid ? (inbound ?? { kind: "unknown", why: "Twilio did not answer in time" }) : undefined,
+      );
       await ack({ response_type: "ephemeral", ...status });
       return;
     }
-    if (text !== "" && text !== "clear" && text !== "api-token") {
+    if (text !== "" && text !== "clear" && text !== "api-token" && text !== "inbound") {
       await ack({ response_type: "ephemeral", text: USAGE });
       return;
     }
@@ -47,6 +58,11 @@ export function registerTwilioSetupCommand(app: App, deps: Deps): void {
           text: "Remove every Twilio setting?",
           blocks: clearConfirmBlocks(),
         });
+        return;
+      }
+      if (text === "inbound") {
+        const connected = await deps.inboundNumber.connect(ws, command.user_id);
+        await respond({ response_type: "ephemeral", ...inboundConnectedMessage(connected) });
         return;
       }
       if (text === "api-token") {

@@ -5,6 +5,7 @@ import { registerHealth } from "./health.js";
 import { registerLeadsApi } from "./leads-api.js";
 import { registerPhone, type SoftphoneOverride } from "./phone.js";
 import type { Router } from "./router.js";
+import { registerTwilioInbound } from "./twilio-inbound.js";
 import { registerTwilioStatus } from "./twilio-status.js";
 import { registerTwilioVoice } from "./twilio-voice.js";
 
@@ -20,4 +21,5 @@ export function registerRoutes(
   registerTwilioVoice(router, deps);
   registerTwilioStatus(router, deps);
   registerCharts(router, deps);
+  registerTwilioInbound(router, deps);
 }

@@ -28,6 +28,7 @@ const WHY: Record<HomeData["waiting"][number]["why"], string> = {
   no_answer: "no answer",
   busy: "busy",
   callback: "asked to be called back",
+  missed_inbound: "called you, nobody answered",
 };
 
 /** The Home tab: the viewer's numbers, scheduled calls, leads waiting; for admins, the team's. */

@@ -45,6 +45,9 @@ export function statsMessage(
     mrkdwnSection(head),
     { type: "section", fields: summary.map((text) => ({ type: "mrkdwn" as const, text })) },
   ];
+  if (stats.inbound.answered + stats.inbound.missed > 0) {
+    blocks.push(context(`Inbound · ${stats.inbound.answered} answered · ${stats.inbound.missed} missed`));
+  }
   if (stats.outcomes.length > 0) {
     const order = Object.keys(OUTCOMES) as Outcome[];
     const outcomes = [...stats.outcomes]

@@ -1,5 +1,7 @@
 import type { KnownBlock, ModalView } from "@slack/types";
 import { INPUT_ACTION, ids, setupFields } from "../lib/ids.js";
+import { formatPhone } from "../lib/phone.js";
+import type { InboundNumberState } from "../services/setup/inbound-number.js";
 import {
   DEFAULT_CALL_MESSAGE,
   DEFAULT_MENU_MESSAGE,
@@ -200,10 +202,27 @@ function registryLine(registry: RegistryStatus | undefined): string {
     : `:white_check_mark: Do-not-call registry copy from ${when}.`;
 }
 
+function inboundLine(inbound: InboundNumberState | undefined): string {
+  if (!inbound) return "";
+  if (inbound.kind === "leadline")
+    return ":white_check_mark: Calls to the team's number reach Leadline (leads calling back ring an agent).";
+  if (inbound.kind === "elsewhere")
+    return `:information_source: Calls to the team's number do not reach Leadline${inbound.voiceUrl ? " (its Voice URL points elsewhere)" : ""}: a lead who calls back is not answered by Leadline. An admin can run \`/twilio-setup inbound\`.`;
+  return `:grey_question: Could not tell whether calls to the team's number reach Leadline: ${inbound.why}.`;
+}
+
+/** After `/twilio-setup inbound`. */
+export function inboundConnectedMessage(result: { number: string; previous: string | null }): { text: string } {
+  return {
+    text: `:white_check_mark: Calls to ${formatPhone(result.number)} now reach Leadline: a lead who calls back rings their owner (or the agent who last called them, or the team's agent phone) for 20 s, then can leave a voicemail, and the channel sees it.${result.previous ? " The number's previous Voice URL was replaced." : ""}`,
+  };
+}
+
 export function twilioStatusBlocks(
   settings: TwilioSettings,
   unreadable: SettingKey[] = [],
   registry?: RegistryStatus,
+  inbound?: InboundNumberState,
 ): { text: string; blocks: KnownBlock[] } {
   const missingCalls = REQUIRED_FOR.any.filter((key) => !settings[key]).map((key) => TWILIO_SETTINGS[key].label);
   const missingBrowser = REQUIRED_FOR.browser.filter((key) => !settings[key]).map((key) => TWILIO_SETTINGS[key].label);
@@ -222,6 +241,7 @@ export function twilioStatusBlocks(
       ? ""
       : ":information_source: No team agent phone: live calls and voice bridges ring each agent's own phone (`/call-lead settings`).",
     registryLine(registry),
+    inboundLine(inbound),
   ].filter(Boolean);
   const summary = settingsSummary(settings);
   return {

@@ -210,7 +210,8 @@ async function runOnce(lane: Lane, plan: Plan): Promise<Outcome> {
     const dying = first;
     let next = 0;
     for (const size of plan.bookings) {
-      // The booking before is claimed (or the app is dead) before the next one is made.
+      // The booking before is claimed (or the app is dead) before the next one is made, while the app
+      // fires it: an agent booking while the scheduler dials, as in real use.
       if (ids.length > 0)
         await eventually(
           async () => !dying.alive() || (await rowsOf(lane, ids)).every((row) => row.status !== "scheduled"),

@@ -20,7 +20,7 @@ export interface HomeData {
   now: Date;
   mine: { today: CallStats; week: CallStats };
   scheduled: (ScheduledCall & { lead?: Lead })[];
-  waiting: { lead: Lead; lastCallAt: Date; why: "no_answer" | "busy" | "callback" }[];
+  waiting: { lead: Lead; lastCallAt: Date; why: "no_answer" | "busy" | "callback" | "missed_inbound" }[];
   team?: { today: CallStats; week: CallStats; blocked: { at: Date; actor: string; detail: string }[] };
   registry?: { latestAt?: Date; days?: number; stale: boolean };
   /** A signed link to the 14-day chart (needs PUBLIC_BASE_URL). */

@@ -115,12 +115,14 @@ export function createStatsService(deps: { store: StatsStore }): StatsService {
         });
       }
       const byDay = new Map(stats.perDay.map((row) => [row.day, row]));
+      const inboundByDay = new Map(stats.inbound.perDay.map((row) => [row.day, row.answered + row.missed]));
       return renderDailyChart({
         title: `Calls and connects per day, ${stats.range.label}`,
         days: stats.range.days.map((day) => ({
           day,
           calls: byDay.get(day)?.placed ?? 0,
           connected: byDay.get(day)?.connected ?? 0,
+          inbound: inboundByDay.get(day) ?? 0,
         })),
       });
     },

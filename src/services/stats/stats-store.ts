@@ -23,6 +23,8 @@ export interface StatsRows {
   outcomes: { outcome: string; count: number }[];
   /** Sum of Twilio's prices (negative: money spent), per currency. */
   cost: { unit: string; amount: number }[];
+  /** Calls to the team's number: answered by an agent, or missed (voicemail or not). */
+  inbound: { answered: number; missed: number; perDay: { day: string; answered: number; missed: number }[] };
 }
 
 export interface ExportRow {
@@ -60,7 +62,7 @@ export interface StatsStore {
     ws: number,
     agentId: string,
     since: Date,
-  ): Promise<{ lead: Lead; lastCallAt: Date; why: "no_answer" | "busy" | "callback" }[]>;
+  ): Promise<{ lead: Lead; lastCallAt: Date; why: "no_answer" | "busy" | "callback" | "missed_inbound" }[]>;
 }
 
 const CONNECTED = `("status" = 'completed' AND ("answeredBy" IS NULL OR "answeredBy" NOT LIKE 'machine%') AND COALESCE("durationSec", 0) > 0)`;
@@ -100,7 +102,11 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
       const day = sqlite
         ? `date("createdAt", '${offset >= 0 ? "+" : ""}${offset} minutes')`
         : `to_char("createdAt" + interval '${offset} minutes', 'YYYY-MM-DD')`;
-      const [all, agents, days, outcomes, cost] = await Promise.all([
+      const inboundWhere = where({ ...query, agentId: undefined });
+      const inboundAgent = query.agentId ? ` AND "answeredBy" = ${p(inboundWhere.params.length + 1)}` : "";
+      const inboundParams = query.agentId ? [...inboundWhere.params, query.agentId] : inboundWhere.params;
+      const inboundSql = inboundWhere.sql.replace(/"placedBy"/g, '"answeredBy"');
+      const [all, agents, days, outcomes, cost, inbound] = await Promise.all([
         run<{ placed: unknown; connected: unknown; talk: unknown }>(
           `SELECT ${totalsSql} FROM "Call" WHERE ${sql}`,
           params,
@@ -121,13 +127,30 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
           `SELECT "priceUnit" AS unit, sum("price") AS amount FROM "Call" WHERE ${sql} AND "price" IS NOT NULL GROUP BY "priceUnit"`,
           params,
         ),
+        run<{ day: string; answered: unknown; missed: unknown }>(
+          `SELECT ${day} AS day,
+                  sum(CASE WHEN "status" IN ('answered', 'completed') THEN 1 ELSE 0 END) AS answered,
+                  sum(CASE WHEN "status" IN ('missed', 'voicemail') THEN 1 ELSE 0 END) AS missed
+             FROM "InboundCall" WHERE ${inboundSql}${inboundAgent} GROUP BY 1 ORDER BY 1`,
+          inboundParams,
+        ),
       ]);
+      const inboundDays = inbound.map((row) => ({
+        day: String(row.day),
+        answered: Number(row.answered ?? 0),
+        missed: Number(row.missed ?? 0),
+      }));
       return {
         totals: totals(all[0]),
         perAgent: agents.map((row) => ({ agentId: row.agent, ...totals(row) })),
         perDay: days.map((row) => ({ day: String(row.day), ...totals(row) })),
         outcomes: outcomes.map((row) => ({ outcome: row.outcome, count: Number(row.n) })),
         cost: cost.map((row) => ({ unit: row.unit ?? "USD", amount: Number(row.amount ?? 0) })),
+        inbound: {
+          answered: inboundDays.reduce((sum, row) => sum + row.answered, 0),
+          missed: inboundDays.reduce((sum, row) => sum + row.missed, 0),
+          perDay: inboundDays,
+        },
       };
     },
     async blocked(ws, from, to, limit) {
@@ -141,6 +164,19 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
         .then((rows) => rows.map((row) => ({ at: row.createdAt, actor: row.actor, detail: row.detail })));
     },
     async waiting(ws, agentId, since) {
+      // A lead whose call to the team went unanswered, with no call to them since, waits on whoever it rang.
+      const missedInbound = await db.inboundCall.findMany({
+        where: {
+          workspaceId: ws,
+          ringAgentId: agentId,
+          status: { in: ["missed", "voicemail"] },
+          createdAt: { gte: since },
+          leadId: { not: null },
+        },
+        orderBy: { createdAt: "desc" },
+        include: { lead: true },
+        take: 50,
+      });
       const called = await db.call.findMany({
         where: { workspaceId: ws, placedBy: agentId, createdAt: { gte: since } },
         select: { leadId: true },
@@ -154,7 +190,7 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
         distinct: ["leadId"],
         include: { lead: true },
       });
-      const result: { lead: Lead; lastCallAt: Date; why: "no_answer" | "busy" | "callback" }[] = [];
+      const result: { lead: Lead; lastCallAt: Date; why: "no_answer" | "busy" | "callback" | "missed_inbound" }[] = [];
       for (const call of latest) {
         const why =
           call.outcome === "callback"
@@ -166,7 +202,15 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
                 : undefined;
         if (why) result.push({ lead: call.lead, lastCallAt: call.createdAt, why });
       }
-      return result.slice(0, 20);
+      for (const missed of missedInbound) {
+        if (!missed.lead || result.some((item) => item.lead.id === missed.lead!.id)) continue;
+        const later = await db.call.findFirst({
+          where: { leadId: missed.lead.id, createdAt: { gt: missed.createdAt } },
+          select: { id: true },
+        });
+        if (!later) result.push({ lead: missed.lead, lastCallAt: missed.createdAt, why: "missed_inbound" });
+      }
+      return result.sort((a, b) => b.lastCallAt.getTime() - a.lastCallAt.getTime()).slice(0, 20);
     },
     async exportRows(query, limit) {
       const rows = await (db as Db).call.findMany({

@@ -160,3 +160,74 @@ export function rejectTwiml(message: string): string {
   response.hangup();
   return response.toString();
 }
+
+/** Seconds an inbound call rings the agent before the caller is offered voicemail. */
+export const INBOUND_RING_SECONDS = 20;
+
+/**
+ * A call to the team's number: ring the agent (their phone shows the lead's number) for
+ * INBOUND_RING_SECONDS; the agent first hears who is calling and presses 1 to take it (a voicemail
+ * box that picks up the agent's phone presses nothing, so the caller is never connected to it).
+ */
+export function inboundRingTwiml(input: {
+  agentNumber: string;
+  callerId: string;
+  whisperUrl: string;
+  dialDoneUrl: string;
+}): string {
+  const response = new VoiceResponse();
+  const dial = response.dial({
+    callerId: input.callerId,
+    timeout: INBOUND_RING_SECONDS,
+    action: input.dialDoneUrl,
+    method: "POST",
+  });
+  dial.number({ url: input.whisperUrl, method: "POST" }, input.agentNumber);
+  return response.toString();
+}
+
+/** Played to the agent who picks up: who is calling, and press 1 to answer. */
+export function inboundWhisperTwiml(who: string, acceptUrl: string): string {
+  const response = new VoiceResponse();
+  const gather = response.gather({ numDigits: 1, timeout: 6, action: acceptUrl, method: "POST" });
+  gather.say(VOICE, `Call from ${who}. Press 1 to answer.`);
+  response.hangup();
+  return response.toString();
+}
+
+/** The agent pressed 1: an empty answer connects the two. Anything else hangs up the agent's leg. */
+export function inboundAcceptTwiml(accepted: boolean): string {
+  const response = new VoiceResponse();
+  if (!accepted) response.hangup();
+  return response.toString();
+}
+
+/** Nobody took the call: the caller can leave a message, recorded and transcribed by Twilio. */
+export function inboundVoicemailTwiml(input: { recordingUrl: string; transcriptUrl: string; doneUrl: string }): string {
+  const response = new VoiceResponse();
+  response.say(
+    VOICE,
+    "Sorry, nobody could take your call right now. Please leave a message after the tone, and we will call you back.",
+  );
+  response.record({
+    maxLength: 120,
+    playBeep: true,
+    timeout: 5,
+    transcribe: true,
+    transcribeCallback: input.transcriptUrl,
+    recordingStatusCallback: input.recordingUrl,
+    recordingStatusCallbackEvent: ["completed"],
+    recordingStatusCallbackMethod: "POST",
+    action: input.doneUrl,
+    method: "POST",
+  } as Parameters<InstanceType<typeof VoiceResponse>["record"]>[0]);
+  return response.toString();
+}
+
+/** The end of an inbound call (after the talk, or after the message). */
+export function goodbyeTwiml(text = "Thank you. Goodbye."): string {
+  const response = new VoiceResponse();
+  response.say(VOICE, text);
+  response.hangup();
+  return response.toString();
+}

@@ -1,0 +1,220 @@
+import type { Logger } from "../../lib/log.js";
+import { parsePhone } from "../../lib/phone.js";
+import type { TaskTracker } from "../../lib/tasks.js";
+import { formatDuration } from "../../lib/time.js";
+import type { CallStore } from "../calls/call-store.js";
+import type { LeadService } from "../leads/lead-service.js";
+import type { SettingsService } from "../setup/settings.js";
+import {
+  goodbyeTwiml,
+  inboundAcceptTwiml,
+  inboundRingTwiml,
+  inboundVoicemailTwiml,
+  inboundWhisperTwiml,
+} from "../twilio/twiml.js";
+import type { InboundStore, InboundWithLead } from "./inbound-store.js";
+
+/** Where an inbound call's line and its voicemail go; implemented with the Slack adapter and views. */
+export interface InboundAnnouncer {
+  /** Posts the call's first line (in the lead's last thread, else the leads channel); where it went. */
+  post(
+    call: InboundWithLead,
+    where?: { channel: string; threadTs?: string },
+  ): Promise<{ channel: string; ts: string } | undefined>;
+  /** Edits the posted line to show the call as it is now. */
+  update(call: InboundWithLead): Promise<void>;
+  /** The voicemail audio (or a note that it could not be fetched) and its transcript, in the line's thread. */
+  voicemail(call: InboundWithLead, audio: Buffer | undefined): Promise<void>;
+  transcript(call: InboundWithLead): Promise<void>;
+}
+
+export interface InboundService {
+  /** A call to the team's number: TwiML that rings the right agent (or straight to voicemail). */
+  answer(ws: number, input: { callSid: string; from: string; to: string }): Promise<string>;
+  whisper(ws: number, id: number): Promise<string>;
+  accept(ws: number, id: number, digits: string): Promise<string>;
+  dialDone(ws: number, id: number, input: { dialStatus: string; durationSec?: number }): Promise<string>;
+  recorded(ws: number, id: number, input: { recordingSid: string; durationSec: number }): Promise<void>;
+  transcribed(ws: number, id: number, text: string): Promise<void>;
+  /** The TwiML App-free Voice URL for the team's number: Twilio calls it for every inbound call. */
+  voiceUrl(ws: number): string | undefined;
+}
+
+export function createInboundService(deps: {
+  store: InboundStore;
+  leads: Pick<LeadService, "findByPhone">;
+  calls: Pick<CallStore, "agentPhone">;
+  settings: SettingsService;
+  announcer: InboundAnnouncer;
+  /** The voicemail audio, fetched from our own Twilio account by recording id. */
+  fetchRecording: (ws: number, recordingSid: string) => Promise<Buffer>;
+  /** A Slack user's display name, for notes ("answered by @maria"). */
+  nameOf: (ws: number, userId: string) => Promise<string | undefined>;
+  tasks: TaskTracker;
+  clock: () => Date;
+  log: Logger;
+  publicBaseUrl?: string;
+  defaultCountry: string;
+}): InboundService {
+  const base = deps.publicBaseUrl;
+  const url = (path: string, ws: number, id?: number) =>
+    `${base}/twilio/voice/inbound${path}?ws=${ws}${id !== undefined ? `&call=${id}` : ""}`;
+  const who = (call: InboundWithLead) =>
+    call.lead ? `lead ${call.lead.name.trim() || "without a name"}` : "an unknown caller";
+  // Only a posted line is edited; one not posted yet shows the newest state when it is (see answer).
+  const refresh = (call: InboundWithLead) =>
+    deps.tasks.run(async () => {
+      const fresh = await deps.store.get(call.workspaceId, call.id);
+      if (fresh?.slackTs) await deps.announcer.update(fresh);
+    });
+  const note = async (call: InboundWithLead, text: string) => {
+    if (call.lead)
+      await deps.store.addNote(
+        call.lead.id,
+        "Leadline",
+        `[Inbound Call] from ${call.fromNumber} - ${text} - Call SID: ${call.twilioSid}`,
+      );
+  };
+  const voicemail = (ws: number, id: number) =>
+    inboundVoicemailTwiml({
+      recordingUrl: url("/recording", ws, id),
+      transcriptUrl: url("/transcript", ws, id),
+      doneUrl: url("/voicemail-done", ws, id),
+    });
+
+  return {
+    voiceUrl: (ws) => (base ? url("", ws) : undefined),
+
+    async answer(ws, { callSid, from, to }) {
+      const parsed = parsePhone(from, deps.defaultCountry);
+      const caller = parsed.ok ? parsed.e164 : from;
+      // Any lead with the number, on the do-not-call list or not: calling in is always allowed.
+      const lead = parsed.ok ? await deps.leads.findByPhone(ws, parsed.e164) : undefined;
+      // Ring the lead's owner, else whoever called them last, else the team's agent phone.
+      const candidates = [lead?.ownerSlackId, lead ? await deps.store.lastCaller(ws, lead.id) : undefined].filter(
+        (id): id is string => Boolean(id),
+      );
+      let ringAgentId: string | null = null;
+      let ringNumber: string | null = null;
+      for (const agentId of candidates) {
+        const phone = await deps.calls.agentPhone(ws, agentId);
+        if (phone) {
+          ringAgentId = agentId;
+          ringNumber = phone;
+          break;
+        }
+      }
+      const settings = await deps.settings.get(ws);
+      if (!ringNumber && settings.agentPhone) {
+        ringAgentId = candidates[0] ?? null;
+        ringNumber = settings.agentPhone;
+      }
+      const { call, created } = await deps.store.open({
+        workspaceId: ws,
+        leadId: lead?.id ?? null,
+        fromNumber: caller,
+        toNumber: to,
+        twilioSid: callSid,
+        ringAgentId,
+        ringNumber,
+      });
+      const full = (await deps.store.get(ws, call.id))!;
+      if (created) {
+        deps.tasks.run(async () => {
+          const last = lead ? await deps.store.lastLine(ws, lead.id) : undefined;
+          const where = last?.slackChannel
+            ? { channel: last.slackChannel, threadTs: last.slackThreadTs ?? last.slackTs ?? undefined }
+            : undefined;
+          const posted = await deps.announcer.post(full, where);
+          if (!posted) return;
+          await deps.store.setLine(call.id, {
+            channel: posted.channel,
+            ts: posted.ts,
+            threadTs: where?.threadTs ?? null,
+          });
+          // Whatever happened while it was being posted is shown at once.
+          const now = await deps.store.get(ws, call.id);
+          if (now && now.status !== full.status) await deps.announcer.update(now);
+        });
+      }
+      if (!ringNumber) {
+        await deps.store.move(call.id, ["ringing"], { status: "missed", endedAt: deps.clock() });
+        await note(full, "nobody to ring (no agent phone set) - sent to voicemail");
+        refresh(full);
+        return voicemail(ws, call.id);
+      }
+      return inboundRingTwiml({
+        agentNumber: ringNumber,
+        // The agent's phone shows the lead's own number.
+        callerId: parsed.ok ? parsed.e164 : to,
+        whisperUrl: url("/whisper", ws, call.id),
+        dialDoneUrl: url("/dial-done", ws, call.id),
+      });
+    },
+
+    async whisper(ws, id) {
+      const call = await deps.store.get(ws, id);
+      if (!call || call.status !== "ringing") return inboundAcceptTwiml(false);
+      return inboundWhisperTwiml(who(call), url("/accept", ws, id));
+    },
+
+    async accept(ws, id, digits) {
+      const call = await deps.store.get(ws, id);
+      if (!call || digits !== "1") return inboundAcceptTwiml(false);
+      if (await deps.store.move(id, ["ringing"], { status: "answered", answeredBy: call.ringAgentId ?? "team" }))
+        refresh(call);
+      return inboundAcceptTwiml(true);
+    },
+
+    async dialDone(ws, id, { dialStatus, durationSec }) {
+      const call = await deps.store.get(ws, id);
+      if (!call) return goodbyeTwiml();
+      const talked = call.status === "answered" && (dialStatus === "completed" || dialStatus === "answered");
+      if (talked) {
+        if (
+          await deps.store.move(id, ["answered"], {
+            status: "completed",
+            durationSec: durationSec ?? 0,
+            endedAt: deps.clock(),
+          })
+        ) {
+          const name =
+            call.answeredBy && call.answeredBy !== "team" ? await deps.nameOf(ws, call.answeredBy) : undefined;
+          await note(
+            call,
+            `answered by ${name ? `@${name}` : call.answeredBy && call.answeredBy !== "team" ? call.answeredBy : "the team's phone"} - ${formatDuration(durationSec ?? 0)}`,
+          );
+          refresh(call);
+        }
+        return goodbyeTwiml();
+      }
+      if (await deps.store.move(id, ["ringing", "answered"], { status: "missed", endedAt: deps.clock() })) {
+        await note(call, "missed");
+        refresh(call);
+      }
+      return voicemail(ws, id);
+    },
+
+    async recorded(ws, id, { recordingSid, durationSec }) {
+      const call = await deps.store.get(ws, id);
+      if (!call || !(await deps.store.setRecording(id, recordingSid, durationSec))) return;
+      await note(call, `voicemail left (${formatDuration(durationSec)})`);
+      let audio: Buffer | undefined;
+      try {
+        audio = await deps.fetchRecording(ws, recordingSid);
+      } catch (error) {
+        deps.log.warn({ err: error, inboundCallId: id }, "could not download the voicemail");
+      }
+      const fresh = (await deps.store.get(ws, id))!;
+      await deps.announcer.voicemail(fresh, audio);
+      if (fresh.slackTs) await deps.announcer.update(fresh);
+    },
+
+    async transcribed(ws, id, text) {
+      const call = await deps.store.get(ws, id);
+      const clean = text.trim().slice(0, 3000);
+      if (!call || !clean || !(await deps.store.setTranscript(id, clean))) return;
+      await deps.announcer.transcript((await deps.store.get(ws, id))!);
+    },
+  };
+}
