@@ -1,0 +1,231 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ids } from "../../src/lib/ids.js";
+import { CHANNEL, eventually, startTestApp, type TestApp } from "../helpers/app.js";
+import type { FakeAccount } from "../helpers/fake-twilio.js";
+
+// A lead calling the team's number, driven by hand with Twilio's signed webhooks.
+
+const PUBLIC = "https://leadline.example.com";
+const MARIA = "U0MARIA01";
+const ADMIN = "U0ADMIN01";
+const FROM = "+15005550006";
+const TEAM_AGENT = "+12125550199";
+const MARIA_PHONE = "+12125550142";
+
+let t: TestApp;
+let account: FakeAccount;
+let sidCounter = 0;
+const nextSid = () => `CA${String(++sidCounter).padStart(32, "a")}`;
+
+const inboundPath = (path = "", call?: number) =>
+  `/twilio/voice/inbound${path}?ws=${t.ws}${call !== undefined ? `&call=${call}` : ""}`;
+const post = (path: string, params: Record<string, string>) =>
+  t.signedTwilio(path, { AccountSid: account.sid, ...params }, account.token);
+const lines = () => [...t.slack.callsTo("chat.postMessage"), ...t.slack.callsTo("chat.update")].map((c) => c.args);
+const notesOf = async (leadId: number) =>
+  (await t.app.deps.db.note.findMany({ where: { leadId }, orderBy: { id: "asc" } })).map((n) => n.body);
+
+beforeAll(async () => {
+  t = await startTestApp({
+    env: { PUBLIC_BASE_URL: PUBLIC, ADMIN_SLACK_USER_IDS: ADMIN },
+    scheduleEvery: "0 0 0 1 1 *",
+  });
+  t.slack.users.set(MARIA, { id: MARIA, name: "maria", tz: "America/New_York" });
+});
+afterAll(async () => {
+  await t.stop();
+});
+beforeEach(async () => {
+  t.slack.calls.length = 0;
+  t.slack.responses.length = 0;
+  t.twilio.requests.length = 0;
+  await t.app.deps.db.inboundCall.deleteMany();
+  await t.app.deps.db.call.deleteMany();
+  await t.app.deps.db.note.deleteMany();
+  await t.app.deps.db.lead.deleteMany();
+  await t.app.deps.db.dncEntry.deleteMany();
+  await t.app.deps.settings.clear(t.ws, "test");
+  account = t.twilio.addAccount({ numbers: [FROM] });
+  await t.app.deps.settings.save(
+    t.ws,
+    { accountSid: account.sid, authToken: account.token, phoneNumber: FROM, agentPhone: TEAM_AGENT },
+    ADMIN,
+  );
+  await t.app.deps.calls.setAgentPhone(t.ws, MARIA, MARIA_PHONE);
+});
+
+async function janeOwnedByMaria() {
+  const jane = await t.app.deps.leads.create(t.ws, {
+    name: "Jane Doe",
+    phone: "+13125550182",
+    author: "seed",
+    ownerSlackId: MARIA,
+  });
+  return jane;
+}
+
+describe("a lead calls back", () => {
+  it("rings the owner with a whisper; the line goes ringing → answered → completed; the note is stored", async () => {
+    const jane = await janeOwnedByMaria();
+    const sid = nextSid();
+    const answer = await post(inboundPath(), { CallSid: sid, From: "+13125550182", To: FROM, Direction: "inbound" });
+    expect(answer.status).toBe(200);
+    const call = await t.app.deps.db.inboundCall.findFirstOrThrow();
+    expect(await answer.text()).toBe(
+      `<?xml version="1.0" encoding="UTF-8"?><Response><Dial callerId="+13125550182" timeout="20" action="${PUBLIC}${inboundPath("/dial-done", call.id).replace(/&/g, "&amp;")}" method="POST"><Number url="${PUBLIC}${inboundPath("/whisper", call.id).replace(/&/g, "&amp;")}" method="POST">${MARIA_PHONE}</Number></Dial></Response>`,
+    );
+    const first = await eventually(
+      () => lines().find((l) => String(l.text).includes("is calling back")),
+      "line posted",
+    );
+    expect(first.text).toBe(`:calling: Jane Doe is calling back (+1 312 555 0182) · ringing <@${MARIA}>`);
+    expect(first.channel).toBe(CHANNEL);
+    expect(JSON.stringify(first.blocks)).toContain(ids.call.liveAction);
+
+    const whisper = await post(inboundPath("/whisper", call.id), { CallSid: nextSid(), ParentCallSid: sid });
+    expect(await whisper.text()).toContain("<Say>Call from lead Jane Doe. Press 1 to answer.</Say>");
+    const accept = await post(inboundPath("/accept", call.id), { CallSid: nextSid(), Digits: "1" });
+    expect(await accept.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+    await eventually(() => lines().find((l) => String(l.text).includes(`answered by <@${MARIA}>`)), "answered");
+    const done = await post(inboundPath("/dial-done", call.id), {
+      CallSid: sid,
+      DialCallStatus: "completed",
+      DialCallDuration: "182",
+    });
+    expect(await done.text()).toContain("<Hangup/>");
+    await eventually(() => lines().find((l) => String(l.text).includes(`answered by <@${MARIA}>, 3m 2s`)), "completed");
+    expect((await notesOf(jane.id)).at(-1)).toBe(
+      `[Inbound Call] from +13125550182 - answered by @maria - 3m 2s - Call SID: ${sid}`,
+    );
+    // A repeated callback changes nothing.
+    await post(inboundPath("/dial-done", call.id), {
+      CallSid: sid,
+      DialCallStatus: "completed",
+      DialCallDuration: "182",
+    });
+    expect((await notesOf(jane.id)).filter((n) => n.startsWith("[Inbound Call]"))).toHaveLength(1);
+  });
+
+  it("nobody answers: voicemail with Twilio's transcription; recording and text land in the thread once", async () => {
+    const jane = await janeOwnedByMaria();
+    const sid = nextSid();
+    await post(inboundPath(), { CallSid: sid, From: "+13125550182", To: FROM });
+    const call = await t.app.deps.db.inboundCall.findFirstOrThrow();
+    await eventually(async () => (await t.app.deps.db.inboundCall.findFirstOrThrow()).slackTs, "line posted");
+    const done = await post(inboundPath("/dial-done", call.id), { CallSid: sid, DialCallStatus: "no-answer" });
+    const twiml = await done.text();
+    expect(twiml).toContain("<Record");
+    expect(twiml).toContain('transcribe="true"');
+    await eventually(() => lines().find((l) => String(l.text).endsWith("· missed")), "missed");
+    const recordingSid = `RE${"b".repeat(32)}`;
+    // The fake Twilio serves the recording's audio for the download.
+    for (let i = 0; i < 2; i += 1) {
+      expect(
+        (
+          await post(inboundPath("/recording", call.id), {
+            CallSid: sid,
+            RecordingSid: recordingSid,
+            RecordingStatus: "completed",
+            RecordingDuration: "24",
+          })
+        ).status,
+      ).toBe(204);
+    }
+    await eventually(
+      () => lines().find((l) => String(l.text).includes("voicemail left (24s)")),
+      "voicemail on the line",
+    );
+    const uploads = await eventually(() => {
+      const done2 = t.slack.callsTo("files.completeUploadExternal");
+      const fallbacks = t.slack
+        .callsTo("chat.postMessage")
+        .filter((c) => String(c.args.text).includes("left a voicemail"));
+      return done2.length + fallbacks.length > 0 ? [...done2, ...fallbacks] : undefined;
+    }, "voicemail in the thread");
+    expect(uploads).toHaveLength(1);
+    for (let i = 0; i < 2; i += 1) {
+      await post(inboundPath("/transcript", call.id), {
+        CallSid: sid,
+        TranscriptionText: "Hi, it's Jane, please call me back about the house.",
+        TranscriptionStatus: "completed",
+      });
+    }
+    const transcript = await eventually(
+      () => t.slack.callsTo("chat.postMessage").filter((c) => String(c.args.text).includes("Voicemail transcript")),
+      "transcript",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(
+      t.slack.callsTo("chat.postMessage").filter((c) => String(c.args.text).includes("Voicemail transcript")),
+    ).toHaveLength(1);
+    expect(transcript[0]!.args.thread_ts).toBe((await t.app.deps.db.inboundCall.findFirstOrThrow()).slackTs);
+    expect((await notesOf(jane.id)).join("\n")).toContain("voicemail left (24s)");
+    // It waits on Maria in App Home.
+    const waiting = await t.app.deps.db.inboundCall.findFirstOrThrow();
+    expect(waiting).toMatchObject({ status: "voicemail", ringAgentId: MARIA });
+  });
+
+  it("an unknown caller gets Add as lead; a do-not-call number may still call in", async () => {
+    await post(inboundPath(), { CallSid: nextSid(), From: "+13125550999", To: FROM });
+    const line = await eventually(() => lines().find((l) => String(l.text).includes("An unknown caller")), "line");
+    expect(JSON.stringify(line.blocks)).toContain(ids.lead.addAction);
+    expect(JSON.stringify(line.blocks)).toContain("+13125550999");
+    const jane = await janeOwnedByMaria();
+    await t.app.deps.dnc.add(t.ws, jane.phone!, "command", ADMIN);
+    const res = await post(inboundPath(), { CallSid: nextSid(), From: jane.phone!, To: FROM });
+    expect(await res.text()).toContain(`<Number url=`);
+  });
+
+  it("a forged or unsigned inbound request gets 403 and changes nothing", async () => {
+    const unsigned = await t.post(
+      inboundPath(),
+      new URLSearchParams({ CallSid: nextSid(), From: "+13125550182", To: FROM }).toString(),
+      { "content-type": "application/x-www-form-urlencoded" },
+    );
+    expect(unsigned.status).toBe(403);
+    const wrongToken = await t.signedTwilio(
+      inboundPath(),
+      { CallSid: nextSid(), From: "+13125550182", To: FROM },
+      "f".repeat(32),
+    );
+    expect(wrongToken.status).toBe(403);
+    const otherWorkspace = await t.signedTwilio(
+      `/twilio/voice/inbound?ws=${t.ws + 1000}`,
+      { CallSid: nextSid(), From: "+13125550182", To: FROM },
+      account.token,
+    );
+    expect(otherWorkspace.status).toBe(403);
+    expect(await t.app.deps.db.inboundCall.count()).toBe(0);
+  });
+
+  it("/twilio-setup inbound points the number's Voice URL at Leadline through Twilio's API; status says so", async () => {
+    const before = (await (await t.command("/twilio-setup", "status", ADMIN)).json()) as { text: string };
+    expect(before.text).toContain("Calls to the team's number do not reach Leadline");
+    await t.command("/twilio-setup", "inbound", ADMIN);
+    const told = await eventually(
+      () => t.slack.responses.find((r) => String(r.body.text).includes("now reach Leadline")),
+      "told",
+    );
+    expect(told.body.text).toContain("+1 500 555 0006");
+    const update = t.twilio.requests.find((r) => r.method === "POST" && r.path.includes("/IncomingPhoneNumbers/PN"));
+    expect(update?.params.get("VoiceUrl")).toBe(`${PUBLIC}/twilio/voice/inbound?ws=${t.ws}`);
+    const after = (await (await t.command("/twilio-setup", "status", ADMIN)).json()) as { text: string };
+    expect(after.text).toContain("Calls to the team's number reach Leadline");
+    // Not for agents.
+    await t.command("/twilio-setup", "inbound", MARIA);
+    await eventually(
+      () => t.slack.responses.find((r) => String(r.body.text).includes("Only Leadline admins")),
+      "refused",
+    );
+  });
+
+  it("inbound calls count in /call-stats", async () => {
+    await janeOwnedByMaria();
+    const sid = nextSid();
+    await post(inboundPath(), { CallSid: sid, From: "+13125550182", To: FROM });
+    const call = await t.app.deps.db.inboundCall.findFirstOrThrow();
+    await post(inboundPath("/dial-done", call.id), { CallSid: sid, DialCallStatus: "no-answer" });
+    const stats = (await (await t.command("/call-stats", "today", ADMIN)).json()) as { blocks: unknown[] };
+    expect(JSON.stringify(stats.blocks)).toContain("Inbound · 0 answered · 1 missed");
+  });
+});
