@@ -150,10 +150,12 @@ describe("a lead calls back", () => {
         TranscriptionStatus: "completed",
       });
     }
-    const transcript = await eventually(
-      () => t.slack.callsTo("chat.postMessage").filter((c) => String(c.args.text).includes("Voicemail transcript")),
-      "transcript",
-    );
+    const transcript = await eventually(() => {
+      const posted = t.slack
+        .callsTo("chat.postMessage")
+        .filter((c) => String(c.args.text).includes("Voicemail transcript"));
+      return posted.length > 0 ? posted : undefined;
+    }, "transcript");
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(
       t.slack.callsTo("chat.postMessage").filter((c) => String(c.args.text).includes("Voicemail transcript")),
