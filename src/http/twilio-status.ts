@@ -102,7 +102,7 @@ export function registerTwilioStatus(router: Router, deps: Deps): void {
   };
   const liveCall = async (url: URL, parentSid: string) => {
     const call = await deps.callStore.byId(callQuery.parse(Object.fromEntries(url.searchParams)).call);
-    if (!call || call.mode !== "live" || call.twilioSid !== parentSid)
+    if (call?.mode !== "live" || call.twilioSid !== parentSid)
       throw new HttpError(404, "not this call", { error: "unknown_call" });
     return call;
   };

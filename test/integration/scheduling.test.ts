@@ -18,7 +18,6 @@ let account: FakeAccount;
 let callingTime = CALLING_TIME;
 
 const minutes = (n: number) => n * 60_000;
-const told = () => t.slack.responses.map((r) => String((r.body as { text?: string }).text ?? ""));
 /** What reached the agent outside a response_url (ephemeral messages, DMs). */
 const notices = () =>
   [...t.slack.callsTo("chat.postEphemeral"), ...t.slack.callsTo("chat.postMessage")].map((c) => String(c.args.text));

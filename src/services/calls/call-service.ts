@@ -512,7 +512,15 @@ export async function findOnTwilio(
   const since = new Date(call.createdAt.getTime() - 60_000);
   // A live call is placed to the agent's phone first: that is the call Twilio knows.
   const to = call.agentNumber ?? call.toNumber;
-  const found = await client.calls.list({ to, from: call.fromNumber, startTimeAfter: since, limit: 20 });
+  // Twilio's StartTime filter works by day: the whole day's calls between these numbers come back (on a
+  // team's shared agent phone, many). Every page is read, then narrowed to the window here.
+  const found = await client.calls.list({
+    to,
+    from: call.fromNumber,
+    startTimeAfter: since,
+    pageSize: 200,
+    limit: 2_000,
+  });
   const known = await calls.knownSids(found.map((c) => c.sid));
   return found
     .filter((c) => !known.has(c.sid) && c.dateCreated && c.dateCreated.getTime() >= since.getTime())

@@ -154,7 +154,7 @@ export function createInboundService(deps: {
 
     async whisper(ws, id) {
       const call = await deps.store.get(ws, id);
-      if (!call || call.status !== "ringing") return inboundAcceptTwiml(false);
+      if (call?.status !== "ringing") return inboundAcceptTwiml(false);
       return inboundWhisperTwiml(who(call), url("/accept", ws, id));
     },
 

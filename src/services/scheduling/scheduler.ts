@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Lead, ScheduledCall } from "@prisma/client";
 import cron, { type ScheduledTask } from "node-cron";
-import { ComplianceBlock, UserError } from "../../lib/errors.js";
+import { ComplianceBlock, ExternalError, UserError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
 import type { CallService } from "../calls/call-service.js";
 import type { CallingLaw } from "../compliance/calling-law.js";
@@ -182,10 +182,11 @@ export function createScheduler(deps: {
         await deps.store.finish(claim, "placed", {});
         return "placed";
       }
+      // A fault of Leadline's (the database busy, a crash in the middle): the claim stays, its lease runs
+      // out and a later tick reconciles with Twilio before dialling anything.
+      if (!(error instanceof UserError) && !(error instanceof ExternalError)) throw error;
       // Twilio refused, settings missing…: the attempt happened (a refused call is recorded on its own).
-      await deps.store.finish(claim, "placed", {
-        reason: error instanceof Error ? error.message.slice(0, 300) : "failed",
-      });
+      await deps.store.finish(claim, "placed", { reason: error.message.slice(0, 300) });
       await deps.announce(ws, { kind: "failed", row, lead: found, error });
       return "placed";
     }
