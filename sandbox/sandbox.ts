@@ -9,6 +9,7 @@ import { projectRoot } from "../src/lib/paths.js";
 import { formatPhone } from "../src/lib/phone.js";
 import { DEFAULT_CALL_MESSAGE, DEFAULT_MENU_MESSAGE } from "../src/services/setup/settings.js";
 import { type CallingClock, createCallingClock, defaultClockSetting } from "./calling-clock.js";
+import { createInboundControl, type InboundControl } from "./inbound-calls.js";
 import { type SlackSimulator, startSlackSimulator } from "./slack/simulator.js";
 import type { Workspace } from "./slack/workspace.js";
 import { SCENARIOS } from "./twilio/scenarios.js";
@@ -151,6 +152,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   // Each run has its own signing secret: only this console can sign requests into this app.
   const signingSecret = randomBytes(24).toString("hex");
+  // Calls to the team's number, once Leadline runs.
+  let inbound: InboundControl | undefined;
   let slack: SlackSimulator;
   try {
     slack = await startSlackSimulator({
@@ -175,12 +178,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           })),
           events: twilio.events.slice(-40),
           clock: clock.view(),
+          inbound: inbound?.view(),
           appUrl,
         }),
         routes: {
           "/sandbox/clock": {
             get: () => clock.view(),
             post: (body) => clock.set(body),
+          },
+          "/sandbox/inbound": {
+            get: () => inbound?.view() ?? {},
+            post: (body) => inbound?.play(body) ?? { ok: false, error: "Leadline is still starting." },
           },
         },
       },
@@ -204,7 +212,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       "Welcome to the Leadline sandbox. Try `/call-lead Jane` and click *Call*, `/lead add` to add a lead, or " +
       "`/twilio-setup` as Maria (an admin). The demo leads' numbers pick what happens on the call: see the panel on the right. " +
       "*Call* is a live call: the agent's phone rings first, then Leadline dials the lead. *Message call* and *Voice bridge* play a " +
-      "recorded voice, so they appear only for leads who consented to that (all demo leads but Bob and Nora).",
+      "recorded voice, so they appear only for leads who consented to that (all demo leads but Bob and Nora). " +
+      "Leads call back too: *Lead calls back* under a call's line, or the number box on the right, rings the agent's phone " +
+      "(or sends the caller to voicemail).",
   });
   if (start.note) {
     workspace.post({
@@ -242,6 +252,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     });
     await leadline.start();
     ws = await seed(leadline);
+    await connectInbound(leadline, ws, log);
+    inbound = createInboundControl({
+      twilio,
+      leadline,
+      ws,
+      accountSid: SANDBOX_TWILIO.accountSid,
+      teamNumber: SANDBOX_TWILIO.phoneNumber,
+    });
   } catch (error) {
     await Promise.all([slack.close(), twilio.close()]);
     throw error;
@@ -295,6 +313,22 @@ async function seed(leadline: Leadline): Promise<number> {
   }
   await seedCompliance(leadline, ws);
   return ws;
+}
+
+/**
+ * Points the team's number's Voice URL at this run's Leadline, through the app's own path (what
+ * `/twilio-setup inbound` does), so a lead who calls back rings the agent's phone. The simulated
+ * Twilio starts empty every run and Leadline's port changes, so this runs at every start. Skipped
+ * when the stored settings name another account (someone connected their own in /twilio-setup).
+ */
+async function connectInbound(leadline: Leadline, ws: number, log: Logger): Promise<void> {
+  const { accountSid, phoneNumber } = await leadline.deps.settings.get(ws);
+  if (accountSid !== SANDBOX_TWILIO.accountSid || phoneNumber !== SANDBOX_TWILIO.phoneNumber) return;
+  try {
+    await leadline.deps.inboundNumber.connect(ws, "sandbox");
+  } catch (error) {
+    log.warn({ err: error }, "could not point the team's number at Leadline; run /twilio-setup inbound");
+  }
 }
 
 /**

@@ -22,9 +22,11 @@ export interface ConsoleOptions {
   routes?: Record<string, ConsoleRoute>;
 }
 
+type RouteAnswer = { ok: true; [key: string]: unknown } | { ok: false; error: string };
+
 export interface ConsoleRoute {
   get(): object;
-  post(body: Json): { ok: true; [key: string]: unknown } | { ok: false; error: string };
+  post(body: Json): RouteAnswer | Promise<RouteAnswer>;
 }
 
 /** The console page's routes, mounted on the Slack simulator's server. */
@@ -321,7 +323,7 @@ export function createConsole(options: ConsoleOptions, workspace: Workspace, log
         else if (path === "/sandbox/submit") await submit(body);
         else if (path === "/sandbox/close") workspace.closeView(userFor(body.user).id);
         else if (route) {
-          const answer = route.post(body);
+          const answer = await route.post(body);
           if (!answer.ok) throw new ConsoleError(400, answer.error);
           // The page redraws from /sandbox/state: tell it something changed.
           workspace.changed();

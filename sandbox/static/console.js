@@ -39,6 +39,8 @@
     large_green_circle: "🟢",
     incoming_envelope: "📨",
     stopwatch: "⏱️",
+    calling: "📲",
+    grey_question: "❔",
   };
 
   const el = (tag, attrs = {}, ...children) => {
@@ -355,6 +357,56 @@
 
   // ---- channel --------------------------------------------------------------------------------
 
+  const AGENT_CHOICES = { answers: "Agent answers", "no-answer": "Nobody answers → voicemail" };
+
+  /** Who can call back from a call's line: its lead, or (an unknown caller's line) the number on Add as lead. */
+  function callbackFrom(message) {
+    const blocks = message.blocks || [];
+    const contexts = blocks
+      .filter((block) => block.type === "context")
+      .flatMap((block) => block.elements.map((element) => element.text || ""));
+    const line = contexts.find((text) => /Call SID CA[0-9a-f]{32}|Inbound call/.test(text));
+    if (!line) return null;
+    const lead = /lead #(\d+)/.exec(line);
+    if (lead) return { target: { leadId: Number(lead[1]) }, label: "Lead calls back" };
+    for (const block of blocks) {
+      if (block.type !== "actions") continue;
+      for (const element of block.elements) {
+        if (element.action_id !== "lead_add_open") continue;
+        try {
+          const phone = JSON.parse(element.value || "{}").phone;
+          if (phone) return { target: { from: phone }, label: "Caller calls again" };
+        } catch {}
+      }
+    }
+    return null;
+  }
+
+  /** The sandbox's own control under a call's line: play an inbound call from that lead's number. */
+  function callbackStrip(message) {
+    const from = callbackFrom(message);
+    if (!from) return null;
+    const choices = current?.info?.inbound?.choices || AGENT_CHOICES;
+    return el(
+      "div",
+      { class: "sandbox-strip", "data-testid": "callback" },
+      el("span", { class: "sandbox-tag", title: "Not part of Slack: the sandbox's Twilio" }, "Sandbox"),
+      ` ${from.label}:`,
+      Object.entries(choices).map(([agent, text]) =>
+        el(
+          "button",
+          {
+            type: "button",
+            class: "button",
+            "data-callback": agent,
+            onclick: () => post("/sandbox/inbound", { ...from.target, agent }),
+          },
+          text,
+        ),
+      ),
+    );
+  }
+
   function renderMessage(message, replies) {
     const ctx = {
       act: (action) => post("/sandbox/action", { user: me, channel: message.channel, ts: message.ts, action }),
@@ -389,6 +441,7 @@
           ),
         ),
       ),
+      message.visibleTo ? null : callbackStrip(message),
       replies.length
         ? el(
             "ol",
@@ -526,11 +579,60 @@
       ),
     );
     renderClock(info.clock);
+    renderInbound(info.inbound);
     // Newest first, so the call in progress is at the top.
     $("twilio-events").replaceChildren(
       ...[...info.events]
         .reverse()
         .map((e) => el("li", {}, el("span", { class: "sid" }, `…${e.callSid.slice(-6)} `), e.text)),
+    );
+  }
+
+  // ---- calls to the team's number ---------------------------------------------------------------
+
+  let inboundChoicesShown = false;
+
+  function renderInbound(view) {
+    if (!view) return;
+    const state = $("inbound-state");
+    state.className = `inbound-state${view.connected ? "" : " off"}`;
+    state.replaceChildren(
+      view.connected
+        ? el("span", {}, el("b", {}, view.number), " → Leadline (its Voice URL points at Leadline's inbound route).")
+        : el(
+            "span",
+            {},
+            el("b", {}, view.number),
+            view.voiceUrl
+              ? " has a Voice URL that is not Leadline's: calls to it do not reach Leadline."
+              : " has no Voice URL: calls to it reach nobody.",
+            " An admin runs /twilio-setup inbound to connect it.",
+          ),
+    );
+    $("inbound-connect").hidden = view.connected;
+    if (!inboundChoicesShown) {
+      inboundChoicesShown = true;
+      $("inbound-agent").replaceChildren(
+        ...Object.entries(view.choices).map(([value, text], index) =>
+          el(
+            "label",
+            { class: "option" },
+            el("input", { type: "radio", name: "inbound-agent", value, checked: index === 0 }),
+            ` ${text}`,
+          ),
+        ),
+      );
+    }
+  }
+
+  function setupInboundForm() {
+    $("inbound-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const agent = document.querySelector('input[name="inbound-agent"]:checked')?.value || "answers";
+      await post("/sandbox/inbound", { from: $("inbound-from").value, agent });
+    });
+    $("inbound-connect").addEventListener("click", () =>
+      post("/sandbox/command", { user: me, text: "/twilio-setup inbound" }),
     );
   }
 
@@ -679,6 +781,7 @@
     });
     $("channel-name").textContent = `# ${state.channel.name}`;
     setupClockForm();
+    setupInboundForm();
     $("composer").addEventListener("submit", async (event) => {
       event.preventDefault();
       const input = $("composer-input");

@@ -57,7 +57,40 @@ export interface SimCall {
   extra: Json;
   /** Created under the "hold" flow and not played yet: only REST requests and tests change it. */
   held?: boolean;
+  /** How the phones this call's <Dial> rings answer, over their numbers' scenarios (an inbound call's choice). */
+  dialAnswer?: Scenario;
+  /** What the caller says when a <Record> listens: the voicemail Twilio's transcription returns. */
+  says?: string;
 }
+
+/** A call to one of the account's numbers, as a person dialing it from `from` makes one. */
+export interface InboundCallInput {
+  accountSid: string;
+  from: string;
+  /** One of the account's numbers: Twilio asks its Voice URL what to do with the call. */
+  to: string;
+  /**
+   * How the phone the call's <Dial> rings answers: "scenario" (the default) follows that number's
+   * scenario (scenarios.ts); "answers" picks up and presses 1 at a whisper; "no-answer" rings out.
+   */
+  agent?: "scenario" | "answers" | "no-answer";
+  /** What the caller says if asked to leave a message (<Record>); Twilio's transcription returns it. */
+  says?: string;
+}
+
+/** Why Twilio would never send a call to the app: the account, the number or its Voice URL. */
+export class InboundRefused extends Error {
+  constructor(
+    readonly reason: "unknown-account" | "not-a-number" | "not-our-number" | "no-voice-url",
+    message: string,
+  ) {
+    super(message);
+    this.name = "InboundRefused";
+  }
+}
+
+/** The message a caller leaves when the simulation is not told what they say. */
+export const DEFAULT_VOICEMAIL = "Hi, I am returning your call about the house. Please call me back when you can.";
 
 export interface SimEvent {
   at: Date;
@@ -107,6 +140,13 @@ export interface TwilioSimulator {
   resource(callSid: string): Json | undefined;
   /** Plays out a held call from `queued`. */
   play(callSid: string): void;
+  /**
+   * A person calls one of the account's numbers: an inbound call is created, the number's Voice URL
+   * is asked for TwiML (signed with the account's Auth Token) and what it answers is played, <Dial>
+   * with its whisper, <Record> with its recording and transcription callbacks included. Throws
+   * InboundRefused when Twilio would not reach the app (no Voice URL set, a number not on the account).
+   */
+  inbound(input: InboundCallInput): SimCall;
   /** Connections are refused (or reset) until `reachable()` or for `forMs`. */
   unreachable(options?: OutageOptions): Promise<void>;
   reachable(): Promise<void>;
@@ -402,10 +442,10 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
     call: SimCall,
     verb: TwimlNode,
     scenario: Scenario,
-  ): Promise<{ status: string; sid?: string; duration: number } | undefined> {
+  ): Promise<{ status: string; sid?: string; duration: number; bridged?: boolean } | undefined> {
     const target = verb.children.find((child) => child.name === "Number" || child.name === "Client");
     const number = target?.text.trim() || verb.text.trim();
-    const callee = scenarioFor(number);
+    const callee = call.dialAnswer ?? scenarioFor(number);
     note(call, `dialing ${number}`);
     if (target?.name === "Client") {
       if (!(await wait(call, 2_000))) return undefined;
@@ -466,17 +506,16 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
     leg.answeredAt = Date.now();
     await setStatus(leg, "in-progress");
     if (attrs.url) {
-      // The callee hears this document before the parties are connected (e.g. a recording notice).
-      try {
-        leg.twiml = await webhook(accounts.get(call.accountSid)!, attrs.url, callParams(leg));
-        for (const node of readTwiml(leg.twiml).children)
-          if (node.name === "Say") {
-            note(leg, `says: "${node.text.trim()}"`);
-            await wait(call, 400 + node.text.split(/\s+/).length * 250, generation);
-          }
-      } catch (error) {
-        note(leg, `application error: ${(error as Error).message}`);
-        return ended("completed");
+      // The callee hears this document before the parties are connected (a recording notice, a whisper).
+      const screened = await screen(call, leg, attrs.url, callee, generation);
+      if (screened === "gone") {
+        await ended("completed");
+        return undefined;
+      }
+      if (screened === "declined") {
+        // The caller only ever heard ringing: the Dial ends without a bridge.
+        note(call, `${number} did not take the call`);
+        return { ...(await ended("completed")), bridged: false };
       }
     }
     note(call, callee.outcome === "machine" ? `${number}: voicemail greeting plays` : `${number} answered; talking`);
@@ -498,6 +537,157 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
       }).catch((error: unknown) => log.warn({ err: error }, "recording callback was not accepted"));
     }
     return talked ? result : undefined;
+  }
+
+  /**
+   * A <Number url> document, played to the callee before the parties are connected, as Twilio does:
+   * a person answers its <Gather> with their scenario's key, else 1 (an agent taking a whispered call);
+   * a machine presses nothing. A <Hangup> there declines the call; the end of the document connects it.
+   * "gone": the parent's TwiML was replaced meanwhile.
+   */
+  async function screen(
+    call: SimCall,
+    leg: SimCall,
+    url: string,
+    callee: Scenario,
+    generation: number,
+  ): Promise<"connect" | "declined" | "gone"> {
+    const account = accounts.get(call.accountSid)!;
+    let verbs: TwimlNode[] = [];
+    const fetchDocument = async (target: string, extra: Record<string, string> = {}) => {
+      try {
+        leg.twiml = await webhook(account, target, { ...callParams(leg), ...extra });
+        verbs = readTwiml(leg.twiml).children;
+        return true;
+      } catch (error) {
+        note(leg, `application error: ${(error as Error).message}`);
+        return false;
+      }
+    };
+    const heard = async (node: TwimlNode) => {
+      if (node.name === "Say") {
+        note(leg, `says: "${node.text.trim()}"`);
+        return wait(call, 400 + node.text.split(/\s+/).length * 250, generation);
+      }
+      if (node.name === "Pause") return wait(call, Number(node.attrs.length ?? 1) * 1_000, generation);
+      if (node.name === "Play") return wait(call, 3_000, generation);
+      return true;
+    };
+    if (!(await fetchDocument(url))) return "declined";
+    for (let index = 0; index < verbs.length; ) {
+      const verb = verbs[index++]!;
+      if (verb.name === "Hangup" || verb.name === "Reject") {
+        note(leg, "hangs up before being connected");
+        return "declined";
+      }
+      if (verb.name !== "Gather") {
+        if (!(await heard(verb))) return "gone";
+        continue;
+      }
+      for (const child of verb.children) if (!(await heard(child))) return "gone";
+      const digits = callee.outcome === "human" ? (callee.presses ?? "1") : undefined;
+      if (!digits) {
+        if (!(await wait(call, Number(verb.attrs.timeout ?? 5) * 1_000, generation))) return "gone";
+        continue;
+      }
+      note(leg, `presses ${digits}`);
+      if (!verb.attrs.action) continue;
+      if (!(await fetchDocument(verb.attrs.action, { Digits: digits }))) return "declined";
+      index = 0;
+    }
+    return "connect";
+  }
+
+  /**
+   * A <Record>: the beep, the caller speaking, then the silence that ends the recording. The action
+   * is asked for what comes next at once; the recording and its transcription are ready a little
+   * later, and their callbacks follow, as on Twilio. Undefined when the call's TwiML was replaced or
+   * the Record has no action; "" when the action failed.
+   */
+  async function record(call: SimCall, verb: TwimlNode, generation: number): Promise<string | undefined> {
+    const account = accounts.get(call.accountSid)!;
+    const text = call.says?.trim() || DEFAULT_VOICEMAIL;
+    const maxLength = Number(verb.attrs.maxLength ?? 3600);
+    // About two and a half words a second, as people leave messages.
+    const seconds = Math.min(maxLength, Math.max(2, Math.round(text.split(/\s+/).length / 2.5)));
+    if (verb.attrs.playBeep !== "false") note(call, "beep: recording");
+    note(call, `the caller speaks for ${seconds}s: "${text}"`);
+    const startedAt = new Date();
+    if (!(await wait(call, seconds * 1_000, generation))) return undefined;
+    // Silence for `timeout` seconds ends the recording (trimmed from the audio, Twilio's default).
+    const silence = Number(verb.attrs.timeout ?? 5);
+    if (silence > 0 && !(await wait(call, silence * 1_000, generation))) return undefined;
+    const recordingSid = randomSid("RE");
+    const recording = {
+      sid: recordingSid,
+      url: `${baseUrl}/2010-04-01/Accounts/${call.accountSid}/Recordings/${recordingSid}`,
+      seconds,
+      startedAt,
+      text,
+    };
+    note(call, `recorded ${seconds}s (${recordingSid})`);
+    void afterRecording(call, verb, recording).catch((error: unknown) =>
+      log.warn({ err: error }, "recording callbacks failed"),
+    );
+    const action = verb.attrs.action;
+    if (!action) return undefined;
+    return webhook(account, action, {
+      ...callParams(call),
+      RecordingSid: recording.sid,
+      RecordingUrl: recording.url,
+      RecordingDuration: String(seconds),
+    }).catch((error: unknown) => {
+      log.warn({ err: error }, "record action failed");
+      return "";
+    });
+  }
+
+  /** A <Record>'s recording status callback once the audio is stored, then its transcription's callback. */
+  async function afterRecording(
+    call: SimCall,
+    verb: TwimlNode,
+    recording: { sid: string; url: string; seconds: number; startedAt: Date; text: string },
+  ): Promise<void> {
+    const account = accounts.get(call.accountSid)!;
+    const later = async (simMs: number) => {
+      await sleep(simMs * pace);
+      return !closed;
+    };
+    const events = (verb.attrs.recordingStatusCallbackEvent ?? "completed").split(/[\s,]+/);
+    if (!(await later(1_000))) return;
+    note(call, "recording completed");
+    if (verb.attrs.recordingStatusCallback && events.includes("completed")) {
+      await webhook(account, verb.attrs.recordingStatusCallback, {
+        AccountSid: call.accountSid,
+        CallSid: call.sid,
+        RecordingSid: recording.sid,
+        RecordingUrl: recording.url,
+        RecordingStatus: "completed",
+        RecordingDuration: String(recording.seconds),
+        RecordingChannels: "1",
+        RecordingSource: "RecordVerb",
+        RecordingStartTime: rfc2822(recording.startedAt),
+        ErrorCode: "0",
+      }).catch((error: unknown) => log.warn({ err: error }, "recording callback was not accepted"));
+    }
+    const transcribeUrl = verb.attrs.transcribeCallback;
+    if (verb.attrs.transcribe !== "true" && !transcribeUrl) return;
+    // Twilio transcribes recordings of 2 to 120 seconds, some time after the call.
+    if (!(await later(4_000))) return;
+    const transcriptionSid = randomSid("TR");
+    const transcribed = recording.seconds >= 2 && recording.seconds <= 120;
+    note(call, transcribed ? `transcription completed: "${recording.text}"` : "transcription failed (length)");
+    if (!transcribeUrl) return;
+    await webhook(account, transcribeUrl, {
+      ...callParams(call),
+      TranscriptionSid: transcriptionSid,
+      TranscriptionText: transcribed ? recording.text : "",
+      TranscriptionStatus: transcribed ? "completed" : "failed",
+      TranscriptionUrl: `${baseUrl}/2010-04-01/Accounts/${call.accountSid}/Transcriptions/${transcriptionSid}`,
+      TranscriptionType: "fast",
+      RecordingSid: recording.sid,
+      RecordingUrl: recording.url,
+    }).catch((error: unknown) => log.warn({ err: error }, "transcription callback was not accepted"));
   }
 
   /** Plays the call's TwiML verb by verb; a call update replaces it mid-way, as on Twilio. */
@@ -560,11 +750,17 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
           DialCallStatus: result.status,
           ...(result.sid ? { DialCallSid: result.sid } : {}),
           DialCallDuration: String(result.duration),
-          DialBridged: String(result.status === "completed"),
+          DialBridged: String(result.bridged ?? result.status === "completed"),
         }).catch((error: unknown) => {
           log.warn({ err: error }, "dial action failed");
           return "";
         });
+        if (!twiml) return;
+        verbs = readTwiml(twiml).children;
+        index = 0;
+      } else if (verb.name === "Record") {
+        const twiml = await record(call, verb, generation);
+        if (twiml === undefined) continue;
         if (!twiml) return;
         verbs = readTwiml(twiml).children;
         index = 0;
@@ -669,6 +865,73 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
         Duration: String(Math.ceil(call.duration / 60)),
       }).catch((error: unknown) => log.warn({ err: error }, "browser status callback was not accepted"));
     }
+  }
+
+  /** An inbound call: Twilio asks the number's Voice URL what to do while the caller hears ringing, then plays it. */
+  async function runInbound(call: SimCall, account: SimAccount, voiceUrl: string) {
+    try {
+      call.twiml = await webhook(account, voiceUrl, callParams(call));
+      readTwiml(call.twiml);
+    } catch (error) {
+      // The caller hears Twilio's "an application error has occurred" and the call ends.
+      note(call, `application error: ${(error as Error).message}`);
+      call.answeredAt = Date.now();
+      return finish(call, "completed");
+    }
+    call.answeredAt = Date.now();
+    await setStatus(call, "in-progress");
+    try {
+      // The caller's own number picks how long they talk and what they press at a menu.
+      await play(call, scenarioFor(call.from));
+    } catch (error) {
+      note(call, `application error: ${(error as Error).message}`);
+    }
+    await finish(call, "completed");
+  }
+
+  function inbound(input: InboundCallInput): SimCall {
+    const account = accounts.get(input.accountSid);
+    if (!account) throw new InboundRefused("unknown-account", `No simulated Twilio account ${input.accountSid}.`);
+    if (!/^\+[1-9]\d{6,14}$/.test(input.from))
+      throw new InboundRefused("not-a-number", `${input.from} is not a phone number in E.164 form (+12015550142).`);
+    if (!account.numbers.has(input.to))
+      throw new InboundRefused("not-our-number", `${input.to} is not a number on this Twilio account.`);
+    const voiceUrl = account.voiceUrls?.get(input.to);
+    if (!voiceUrl)
+      throw new InboundRefused(
+        "no-voice-url",
+        `${input.to} has no Voice URL: Twilio has nowhere to send a call to it (callers hear Twilio's default message).`,
+      );
+    const call: SimCall = {
+      sid: randomSid("CA"),
+      accountSid: account.sid,
+      to: input.to,
+      from: input.from,
+      direction: "inbound",
+      status: "ringing",
+      answeredBy: null,
+      created: new Date(),
+      params: new URLSearchParams(),
+      twiml: "",
+      generation: 0,
+      sequence: 0,
+      transcript: [],
+      extra: {},
+      says: input.says,
+      dialAnswer:
+        input.agent === "answers"
+          ? { outcome: "human", talkSec: 8, describe: "the agent answers and presses 1" }
+          : input.agent === "no-answer"
+            ? { outcome: "no-answer", talkSec: 0, describe: "nobody answers" }
+            : undefined,
+    };
+    calls.set(call.sid, call);
+    const agent = call.dialAnswer ? call.dialAnswer.describe : "each phone it rings follows its number's scenario";
+    note(call, `inbound call from ${input.from} to ${input.to}, ringing while Twilio asks its Voice URL (${agent})`);
+    void runInbound(call, account, voiceUrl).catch((error: unknown) =>
+      log.error({ err: error }, "simulated inbound call failed"),
+    );
+    return call;
   }
 
   const startPlaying = (call: SimCall) =>
@@ -832,9 +1095,24 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
           (!query.get("ParentCallSid") || call.parentSid === query.get("ParentCallSid")) &&
           (!after || call.created.getTime() >= new Date(after).getTime() - 86_400_000),
       );
+      // Newest first, a page at a time, as Twilio lists calls.
+      list.sort((a, b) => b.created.getTime() - a.created.getTime());
+      const pageSize = Math.min(1000, Math.max(1, Number(query.get("PageSize") ?? 50) || 50));
+      const page = Math.max(0, Number(query.get("Page") ?? 0) || 0);
+      const slice = list.slice(page * pageSize, (page + 1) * pageSize);
+      const more = (page + 1) * pageSize < list.length;
+      const next = new URLSearchParams(query);
+      next.set("Page", String(page + 1));
+      next.set("PageSize", String(pageSize));
       return {
         status: 200,
-        body: { calls: list.map(callJson), page: 0, page_size: 50, next_page_uri: null, uri: path },
+        body: {
+          calls: slice.map(callJson),
+          page,
+          page_size: pageSize,
+          next_page_uri: more ? `${path}?${next}` : null,
+          uri: path,
+        },
       };
     }
     const recording = /^Recordings\/(RE[0-9a-f]{32})(\.mp3|\.wav)?$/.exec(rest ?? "");
@@ -1008,6 +1286,7 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
       call.held = false;
       startPlaying(call);
     },
+    inbound,
     unreachable: listening.unreachable,
     reachable: listening.reachable,
     close: () => {
