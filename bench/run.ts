@@ -44,6 +44,9 @@ const CLICK_LEADS = [0, CLICKS];
 const TICK_LEADS = [2_000, 2_000 + SCHEDULED];
 const INSTANCE_LEADS = [4_000, 4_800];
 const ROUNDS = Math.max(50, DURATION_S * 10);
+/** BENCH_ONLY=ack,click,callbacks,tick,verdict,search,instances,stats runs only those (callbacks needs click). */
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : undefined;
+const runs = (...measures: string[]) => !ONLY || measures.some((measure) => ONLY.has(measure));
 
 const busy = () => {
   const [one] = loadavg();
@@ -96,56 +99,61 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
   const app = await startLeadline(fakes, bench.url, encryptionKey, Boolean(PROFILE_DIR));
   await new Promise((resolve) => setTimeout(resolve, 300));
   const idleMb = app.rss();
-  const responseUrl = fakes.slack.responseUrl();
-  const ack = await load(app.url, [
-    signedCommand("/call-lead", "jane", responseUrl),
-    signedCommand("/call-lead", "maria garcia", responseUrl),
-    signedCommand("/call-lead", "#4242", responseUrl),
-  ]);
-  const afterAckMb = app.rss();
-  const throughput = ack.rps / baseline.ack.rps;
-  const p99Ratio = ack.p99 / Math.max(baseline.ack.p99, 1);
-  out.slashCommandAck = { leadline: ack, throughputRatio: throughput, p99Ratio };
-  report({
-    engine,
-    measure: "slash ack: Leadline /call-lead",
-    result: `${ack.rps.toFixed(0)} req/s (${(throughput * 100).toFixed(0)}%), p99 ${ack.p99} ms (${p99Ratio.toFixed(2)}×), errors ${ack.errors}`,
-    goal: "≥70% rps, p99 ≤1.5× Bolt",
-    met: throughput >= 0.7 && p99Ratio <= 1.5 && ack.errors === 0,
-  });
+  const rss: Record<string, number> = {};
+  if (runs("ack")) {
+    const responseUrl = fakes.slack.responseUrl();
+    const ack = await load(app.url, [
+      signedCommand("/call-lead", "jane", responseUrl),
+      signedCommand("/call-lead", "maria garcia", responseUrl),
+      signedCommand("/call-lead", "#4242", responseUrl),
+    ]);
+    rss.ack = app.rss();
+    const throughput = ack.rps / baseline.ack.rps;
+    const p99Ratio = ack.p99 / Math.max(baseline.ack.p99, 1);
+    out.slashCommandAck = { leadline: ack, throughputRatio: throughput, p99Ratio };
+    report({
+      engine,
+      measure: "slash ack: Leadline /call-lead",
+      result: `${ack.rps.toFixed(0)} req/s (${(throughput * 100).toFixed(0)}%), p99 ${ack.p99} ms (${p99Ratio.toFixed(2)}×), errors ${ack.errors}`,
+      goal: "≥70% rps, p99 ≤1.5× Bolt",
+      met: throughput >= 0.7 && p99Ratio <= 1.5 && ack.errors === 0,
+    });
+  }
 
   // 2. Click → Twilio: a signed Call click (live call) until the Calls create reaches the fake.
-  const clicks = await clickToTwilio(fakes, [app.url], slice(CLICK_LEADS));
-  const click = summarize(clicks.latencies);
-  out.clickToTwilio = { ...click, failures: clicks.failures };
-  const afterClicksMb = app.rss();
-  report({
-    engine,
-    measure: "click → Twilio create",
-    result: `${ms(click)}${clicks.failures ? `, ${clicks.failures} never reached Twilio` : ""}`,
-    goal: "p99 < 50 ms",
-    met: click.p99 < 50 && clicks.failures === 0,
-  });
+  if (runs("click", "callbacks")) {
+    const clicks = await clickToTwilio(fakes, [app.url], slice(CLICK_LEADS));
+    const click = summarize(clicks.latencies);
+    out.clickToTwilio = { ...click, failures: clicks.failures };
+    rss.clicks = app.rss();
+    report({
+      engine,
+      measure: "click → Twilio create",
+      result: `${ms(click)}${clicks.failures ? `, ${clicks.failures} never reached Twilio` : ""}`,
+      goal: "p99 < 50 ms",
+      met: click.p99 < 50 && clicks.failures === 0,
+    });
+  }
 
   // 3. Status callbacks for the calls just placed, through their lifecycle.
-  const callbacks = await load(app.url, statusCallbacks(heldCalls(fakes, 250), fakes.account));
-  out.statusCallbacks = callbacks;
-  const afterCallbacksMb = app.rss();
-  report({
-    engine,
-    measure: "status callbacks",
-    result: `${callbacks.rps.toFixed(0)}/s, p99 ${callbacks.p99} ms, errors ${callbacks.errors}`,
-    goal: "≥ 1,000/s",
-    met: callbacks.rps >= 1000 && callbacks.errors === 0,
-  });
+  if (runs("callbacks")) {
+    const callbacks = await load(app.url, statusCallbacks(heldCalls(fakes, 250), fakes.account));
+    out.statusCallbacks = callbacks;
+    rss.callbacks = app.rss();
+    report({
+      engine,
+      measure: "status callbacks",
+      result: `${callbacks.rps.toFixed(0)}/s, p99 ${callbacks.p99} ms, errors ${callbacks.errors}`,
+      goal: "≥ 1,000/s",
+      met: callbacks.rps >= 1000 && callbacks.errors === 0,
+    });
+  }
 
   out.memoryMb = {
     bareBoltIdle: baseline.idleMb,
     bareBoltAfterLoad: baseline.loadedMb,
     leadlineIdle: idleMb,
-    leadlineAfterAck: afterAckMb,
-    leadlineAfterClicks: afterClicksMb,
-    leadlineAfterCallbacks: afterCallbacksMb,
+    leadlineAfterLoads: rss,
     idleRatio: idleMb / baseline.idleMb,
   };
   report({
@@ -155,120 +163,134 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
     goal: "≤ 1.3×",
     met: idleMb / baseline.idleMb <= 1.3,
   });
-  report({
-    engine,
-    measure: "RSS after loads",
-    result: `ack ${afterAckMb.toFixed(0)}, clicks ${afterClicksMb.toFixed(0)}, callbacks ${afterCallbacksMb.toFixed(0)} MB`,
-    goal: "",
-  });
+  if (Object.keys(rss).length > 0)
+    report({
+      engine,
+      measure: "RSS after loads",
+      result: Object.entries(rss)
+        .map(([after, mb]) => `${after} ${mb.toFixed(0)} MB`)
+        .join(", "),
+      goal: "",
+    });
 
   // 4. Issue 17: one scheduler tick over 1,000 due scheduled calls, placing them all.
-  const tick = await benchTick(bench, app, ws, slice(TICK_LEADS));
-  out.schedulerTick = tick;
-  report({
-    engine,
-    measure: "scheduler tick, 1,000 due calls",
-    result: `${(tick.ms / 1000).toFixed(2)} s (${((tick.rows / tick.ms) * 1000).toFixed(0)}/s), placed ${tick.counts.placed}, dialled ${tick.dialled}`,
-    goal: `< ${tick.intervalMs / 1000} s (one tick), all placed`,
-    met: tick.ms < tick.intervalMs && tick.dialled === tick.rows,
-  });
+  if (runs("tick")) {
+    const tick = await benchTick(bench, app, ws, slice(TICK_LEADS));
+    out.schedulerTick = tick;
+    report({
+      engine,
+      measure: "scheduler tick, 1,000 due calls",
+      result: `${(tick.ms / 1000).toFixed(2)} s (${((tick.rows / tick.ms) * 1000).toFixed(0)}/s), placed ${tick.counts.placed}, dialled ${tick.dialled}`,
+      goal: `< ${tick.intervalMs / 1000} s (one tick), all placed`,
+      met: tick.ms < tick.intervalMs && tick.dialled === tick.rows,
+    });
+  }
   await app.stop();
 
   // 5. Issue 16: what the calling-law verdict adds to click → Twilio.
-  const verdict = await benchVerdict(bench, encryptionKey);
-  out.callingVerdict = verdict;
-  report({
-    engine,
-    measure: "verdict added to click → Twilio",
-    result: ms(verdict.addedToClick),
-    goal: "p99 < 1 ms",
-    met: verdict.addedToClick.p99 < 1,
-  });
-  report({
-    engine,
-    measure: "  facts + verdict inside the transaction",
-    result: ms(verdict.factsAndVerdictInTransaction),
-    goal: "",
-  });
-  report({ engine, measure: "  verdict from facts (law.verdictFrom)", result: ms(verdict.verdictFromFacts), goal: "" });
-  report({
-    engine,
-    measure: "  callingVerdict alone: allowed / blocked",
-    result: `p99 ${verdict.pureVerdict.allowed.p99.toFixed(3)} / ${verdict.pureVerdict.blocked.p99.toFixed(3)} ms`,
-    goal: "",
-  });
-
-  // 6. Lead search over 100,000 leads, our own time.
-  const search = await benchSearch(engine, 100_000, 400);
-  out.leadSearch = search;
-  report({
-    engine,
-    measure: "lead search, 100,000 leads",
-    result: ms(search.overall),
-    goal: "p99 < 20 ms",
-    met: search.overall.p99 < 20,
-  });
-
-  // 7. Issue 14: two instances against one, on PostgreSQL.
-  if (engine === "postgresql") {
-    const pair = await benchInstances(fakes, bench, encryptionKey, slice(INSTANCE_LEADS));
-    out.instances = pair;
-    for (const side of [pair.one, pair.two]) {
-      const c = side.clickToTwilio;
-      report({
-        engine,
-        measure: `${side.instances} instance${side.instances > 1 ? "s" : ""}: click → Twilio, 4 in flight`,
-        result: `${c.perSecond.toFixed(0)} clicks/s, ${ms(c)}${c.failures ? `, ${c.failures} lost` : ""}`,
-        goal: side.instances > 1 ? "reported (2 cores)" : "",
-        met: c.failures === 0 ? undefined : false,
-      });
-      const s = side.statusCallbacks;
-      report({
-        engine,
-        measure: `${side.instances} instance${side.instances > 1 ? "s" : ""}: status callbacks`,
-        result: `${s.rps.toFixed(0)}/s, p99 ${s.p99} ms, errors ${s.errors}`,
-        goal: "≥ 1,000/s",
-        met: s.rps >= 1000 && s.errors === 0,
-      });
-    }
+  if (runs("verdict")) {
+    const verdict = await benchVerdict(bench, encryptionKey);
+    out.callingVerdict = verdict;
     report({
       engine,
-      measure: "two instances / one",
-      result: `clicks/s ${(pair.two.clickToTwilio.perSecond / pair.one.clickToTwilio.perSecond).toFixed(2)}×, callbacks/s ${(pair.two.statusCallbacks.rps / pair.one.statusCallbacks.rps).toFixed(2)}×`,
-      goal: "reported as measured",
+      measure: "verdict added to click → Twilio",
+      result: ms(verdict.addedToClick),
+      goal: "p99 < 1 ms",
+      met: verdict.addedToClick.p99 < 1,
+    });
+    report({
+      engine,
+      measure: "  facts + verdict inside the transaction",
+      result: ms(verdict.factsAndVerdictInTransaction),
+      goal: "",
+    });
+    report({
+      engine,
+      measure: "  verdict from facts (law.verdictFrom)",
+      result: ms(verdict.verdictFromFacts),
+      goal: "",
+    });
+    report({
+      engine,
+      measure: "  callingVerdict alone: allowed / blocked",
+      result: `p99 ${verdict.pureVerdict.allowed.p99.toFixed(3)} / ${verdict.pureVerdict.blocked.p99.toFixed(3)} ms`,
+      goal: "",
     });
   }
-
-  // 8. Issue 18: /call-stats month and App Home over 1,000,000 calls.
-  console.log(`[${engine}] seeding 1,000,000 calls…`);
-  const seed = await seedCalls(bench, ws, leads);
-  console.log(`[${engine}] seeded in ${seed.seconds.toFixed(1)} s`);
-  const statsApp = await startLeadline(fakes, bench.url, encryptionKey);
-  try {
-    const stats = await benchStats(fakes, statsApp, ROUNDS);
-    out.stats = { seed, ...stats };
-    for (const [measure, answer] of [
-      ["/call-stats month, 1M calls", stats.callStats],
-      ["App Home publish, 1M calls", stats.appHome],
-    ] as const) {
-      if (!answer.available) {
-        report({ engine, measure, result: answer.why, goal: "p99 < 300 ms", met: null });
-        continue;
-      }
-      // The answer is what the user first sees (the numbers); a chart may follow as an upload.
-      report({ engine, measure, result: ms(answer.first), goal: "p99 < 300 ms", met: answer.first.p99 < 300 });
-      if (answer.answers.length > 1)
+  // 6. Lead search over 100,000 leads, our own time.
+  if (runs("search")) {
+    const search = await benchSearch(engine, 100_000, 400);
+    out.leadSearch = search;
+    report({
+      engine,
+      measure: "lead search, 100,000 leads",
+      result: ms(search.overall),
+      goal: "p99 < 20 ms",
+      met: search.overall.p99 < 20,
+    });
+  }
+  // 7. Issue 14: two instances against one, on PostgreSQL.
+  if (runs("instances")) {
+    if (engine === "postgresql") {
+      const pair = await benchInstances(fakes, bench, encryptionKey, slice(INSTANCE_LEADS));
+      out.instances = pair;
+      for (const side of [pair.one, pair.two]) {
+        const c = side.clickToTwilio;
         report({
           engine,
-          measure: `  all of it (${answer.answers.join(" + ")})`,
-          result: ms(answer.complete),
-          goal: "",
+          measure: `${side.instances} instance${side.instances > 1 ? "s" : ""}: click → Twilio, 4 in flight`,
+          result: `${c.perSecond.toFixed(0)} clicks/s, ${ms(c)}${c.failures ? `, ${c.failures} lost` : ""}`,
+          goal: side.instances > 1 ? "reported (2 cores)" : "",
+          met: c.failures === 0 ? undefined : false,
         });
+        const s = side.statusCallbacks;
+        report({
+          engine,
+          measure: `${side.instances} instance${side.instances > 1 ? "s" : ""}: status callbacks`,
+          result: `${s.rps.toFixed(0)}/s, p99 ${s.p99} ms, errors ${s.errors}`,
+          goal: "≥ 1,000/s",
+          met: s.rps >= 1000 && s.errors === 0,
+        });
+      }
+      report({
+        engine,
+        measure: "two instances / one",
+        result: `clicks/s ${(pair.two.clickToTwilio.perSecond / pair.one.clickToTwilio.perSecond).toFixed(2)}×, callbacks/s ${(pair.two.statusCallbacks.rps / pair.one.statusCallbacks.rps).toFixed(2)}×`,
+        goal: "reported as measured",
+      });
     }
-  } finally {
-    await statsApp.stop();
   }
-
+  // 8. Issue 18: /call-stats month and App Home over 1,000,000 calls.
+  if (runs("stats")) {
+    console.log(`[${engine}] seeding 1,000,000 calls…`);
+    const seed = await seedCalls(bench, ws, leads);
+    console.log(`[${engine}] seeded in ${seed.seconds.toFixed(1)} s`);
+    const statsApp = await startLeadline(fakes, bench.url, encryptionKey);
+    try {
+      const stats = await benchStats(fakes, statsApp, ROUNDS);
+      out.stats = { seed, ...stats };
+      for (const [measure, answer] of [
+        ["/call-stats month, 1M calls", stats.callStats],
+        ["App Home publish, 1M calls", stats.appHome],
+      ] as const) {
+        if (!answer.available) {
+          report({ engine, measure, result: answer.why, goal: "p99 < 300 ms", met: null });
+          continue;
+        }
+        // The answer is what the user first sees (the numbers); a chart may follow as an upload.
+        report({ engine, measure, result: ms(answer.first), goal: "p99 < 300 ms", met: answer.first.p99 < 300 });
+        if (answer.answers.length > 1)
+          report({
+            engine,
+            measure: `  all of it (${answer.answers.join(" + ")})`,
+            result: ms(answer.complete),
+            goal: "",
+          });
+      }
+    } finally {
+      await statsApp.stop();
+    }
+  }
   await bench.drop();
   return out;
 }
