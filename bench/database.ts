@@ -7,9 +7,14 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { createLogger } from "../src/lib/log.js";
-import { sqliteDate } from "../src/services/calls/call-store.js";
 import { searchForm, searchTextOf } from "../src/services/leads/lead-service.js";
-import { type DatabaseHandle, type Engine, openDatabase, postgresTarget } from "../src/services/store/db.js";
+import {
+  type DatabaseHandle,
+  type Engine,
+  openDatabase,
+  postgresTarget,
+  sqliteDate,
+} from "../src/services/store/db.js";
 import { loadKeyring } from "../src/services/store/keyring.js";
 import { createSecretStore } from "../src/services/store/secrets.js";
 

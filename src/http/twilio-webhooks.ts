@@ -13,7 +13,7 @@ export type WorkspaceOfWebhook = (params: Record<string, string>, url: URL) => P
 export const workspaceOfCall =
   (deps: Pick<Deps, "callStore">): WorkspaceOfWebhook =>
   async (params) =>
-    params.CallSid ? (await deps.callStore.bySid(params.CallSid))?.workspaceId : undefined;
+    params.CallSid ? await deps.callStore.workspaceOfSid(params.CallSid) : undefined;
 
 /**
  * Reads a Twilio webhook, finds the workspace it belongs to (from the call or link it names), and

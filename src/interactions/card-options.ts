@@ -26,17 +26,15 @@ export async function cardOptions(
   ]);
   let verdicts: Map<number, string[]> | undefined;
   if (verdictFor && verdictFor !== "browser") {
-    verdicts = new Map();
-    for (const lead of leads) {
-      if (!lead.phone || listed.has(lead.phone)) continue;
-      const verdict = await deps.law.verdict(
-        ws,
-        { id: lead.id, phone: lead.phone, state: lead.state ?? null, zip: lead.zip ?? null },
-        verdictFor,
-        lawNow,
-      );
-      verdicts.set(lead.id, describeVerdict(verdict, { phone: lead.phone, now: lawNow }));
-    }
+    const judged = leads.flatMap((lead) =>
+      lead.phone && !listed.has(lead.phone)
+        ? [{ id: lead.id, phone: lead.phone, state: lead.state ?? null, zip: lead.zip ?? null }]
+        : [],
+    );
+    const found = await deps.law.verdicts(ws, judged, verdictFor, lawNow);
+    verdicts = new Map(
+      judged.map((lead) => [lead.id, describeVerdict(found.get(lead.id)!, { phone: lead.phone, now: lawNow })]),
+    );
   }
   return {
     now,

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { sqliteDate } from "../../src/services/calls/call-store.js";
+import { sqliteDate } from "../../src/services/store/db.js";
 import { dropSchema, startTestApp, type TestApp, testEngine, withSchema } from "../helpers/app.js";
 import type { FakeSlack } from "../helpers/fake-slack.js";
 import type { FakeTwilio } from "../helpers/fake-twilio.js";

@@ -72,20 +72,19 @@ export function createCallStatus(deps: {
    * A live call's agent leg. The lead is dialed only once the agent answers, so an agent leg that
    * ends before the lead's leg began means nothing was dialed to the lead: the call ends "canceled".
    */
-  const agentLeg = async (callId: number, update: StatusUpdate) => {
+  const agentLeg = async (callId: number, update: StatusUpdate, movedInWrite: boolean | undefined) => {
     if (STATUS_RANK[update.status] === undefined) return false;
-    const { moved, call } = await deps.calls.applyAgentLeg(
-      callId,
-      update.status,
-      lowerThan(update.status),
-      deps.clock(),
-    );
-    if (moved && isFinal(update.status) && (await deps.calls.endUndialed(callId, deps.clock()))) {
+    // The fast status write moves the agent leg itself; the fallback write only records the event.
+    const moved =
+      movedInWrite ??
+      (await deps.calls.applyAgentLeg(callId, update.status, lowerThan(update.status), deps.clock())).moved;
+    if (!moved) return false;
+    if (isFinal(update.status) && (await deps.calls.endUndialed(callId, deps.clock()))) {
       await deps.calls.addFact(callId, update.status === "completed" ? "agent_hung_up" : "agent_no_answer");
       await ended(callId);
     }
-    deps.tasks.run(() => deps.notifier.changed(call.id));
-    return moved;
+    deps.tasks.run(() => deps.notifier.changed(callId));
+    return true;
   };
 
   const write = (update: Omit<StatusUpdate, "callSid">) => {
@@ -105,10 +104,10 @@ export function createCallStatus(deps: {
         deps.log.warn({ source: update.source }, "status for a call Leadline does not know; ignored");
         return { moved: false };
       }
-      if (result.outcome === "agent-leg") return { moved: await agentLeg(result.callId, update) };
+      if (result.outcome === "agent-leg") return { moved: await agentLeg(result.callId, update, result.moved) };
       if (result.outcome === "moved" && isFinal(update.status)) await ended(result.callId, update.sipCode);
-      // Also when only answeredBy was filled in: the line shows who answered.
-      deps.tasks.run(() => deps.notifier.changed(result.callId));
+      // A repeated or late callback changes nothing to show; one that filled in answeredBy does (who answered).
+      if (result.outcome === "moved" || update.answeredBy) deps.tasks.run(() => deps.notifier.changed(result.callId));
       return { moved: result.outcome === "moved" };
     },
     async applyLeadLeg(callId, legSid, update) {

@@ -1,11 +1,10 @@
 import type { BrowserLink, Call, Lead } from "@prisma/client";
 import type Database from "better-sqlite3";
 import type { Reader } from "../compliance/compliance-store.js";
-import type { DatabaseHandle, Db } from "../store/db.js";
+import { type DatabaseHandle, type Db, sqliteDate } from "../store/db.js";
 import { type CallFactKind, type CallMode, FINAL_STATUSES } from "./modes.js";
 
 /** How Prisma stores a DateTime in SQLite, so rows written here read back the same through Prisma. */
-export const sqliteDate = (date: Date) => date.toISOString().replace("Z", "+00:00");
 
 /** A status change as the store writes it: what Twilio said, and what the lifecycle decided about it. */
 export interface StatusWrite {
@@ -25,8 +24,11 @@ export type StatusWriteResult =
   | { outcome: "unknown-call" }
   | { outcome: "recorded"; callId: number }
   | { outcome: "moved"; callId: number }
-  /** A live call's SID is the agent's leg: its event is recorded, and the lifecycle moves the agent leg. */
-  | { outcome: "agent-leg"; callId: number };
+  /**
+   * A live call's SID is the agent's leg: its event is recorded and the agent leg moved forward in the
+   * same write (`moved`); undefined `moved` when only the event was recorded (the lifecycle moves it).
+   */
+  | { outcome: "agent-leg"; callId: number; moved?: boolean };
 
 export interface NewCall {
   workspaceId: number;
@@ -71,6 +73,8 @@ export interface CallStore {
   releaseGuard(callId: number, leadId: number): Promise<boolean>;
   byId(id: number): Promise<Call | undefined>;
   bySid(sid: string): Promise<Call | undefined>;
+  /** The workspace of the call with this SID (a fact that never changes, so it is remembered). */
+  workspaceOfSid(sid: string): Promise<number | undefined>;
   withLead(id: number): Promise<(Call & { lead: Lead }) | undefined>;
   /** Twilio accepted the call: its SID and status, the "[Outbound Call]" note and the lead's last contact, at once. */
   recordPlaced(
@@ -155,6 +159,9 @@ export function createCallStore(database: DatabaseHandle): CallStore {
     ? createSqliteStatusWrite(database.sqlite.writer)
     : createPostgresStatusWrite(database.prisma);
 
+  // Twilio posts several callbacks per call: the workspace each belongs to is looked up once.
+  const workspaceBySid = new Map<string, number>();
+
   const applyWithOrm = async (write: StatusWrite): Promise<StatusWriteResult> => {
     const call = await db.call.findUnique({ where: { twilioSid: write.callSid } });
     if (!call) return { outcome: "unknown-call" };
@@ -238,6 +245,15 @@ export function createCallStore(database: DatabaseHandle): CallStore {
     },
     async bySid(sid) {
       return (await db.call.findUnique({ where: { twilioSid: sid } })) ?? undefined;
+    },
+    async workspaceOfSid(sid) {
+      const known = workspaceBySid.get(sid);
+      if (known !== undefined) return known;
+      const found = await db.call.findUnique({ where: { twilioSid: sid }, select: { workspaceId: true } });
+      if (!found) return undefined;
+      if (workspaceBySid.size >= 10_000) workspaceBySid.delete(workspaceBySid.keys().next().value!);
+      workspaceBySid.set(sid, found.workspaceId);
+      return found.workspaceId;
     },
     async withLead(id) {
       return (await db.call.findUnique({ where: { id }, include: { lead: true } })) ?? undefined;
@@ -543,13 +559,21 @@ function createSqliteStatusWrite(writer: Database.Database): (write: StatusWrite
   const fillAnsweredBy = writer.prepare(
     `UPDATE "Call" SET "answeredBy" = ?, "lineVersion" = "lineVersion" + 1, "updatedAt" = ? WHERE "id" = ? AND "answeredBy" IS NULL`,
   );
+  const moveAgentLeg = writer.prepare(
+    `UPDATE "Call" SET "agentLegStatus" = @status, "lineVersion" = "lineVersion" + 1, "updatedAt" = @now
+     WHERE "id" = @id AND ("agentLegStatus" IS NULL OR "agentLegStatus" IN (SELECT value FROM json_each(@from)))`,
+  );
 
   const apply = writer.transaction((write: StatusWrite): StatusWriteResult => {
     const call = findCall.get(write.callSid) as { id: number; answeredBy: string | null; mode: string } | undefined;
     if (!call) return { outcome: "unknown-call" };
     const now = sqliteDate(write.now);
     insertEvent.run(call.id, write.status, write.sequence ?? null, write.rawTimestamp ?? null, now);
-    if (call.mode === "live") return { outcome: "agent-leg", callId: call.id };
+    if (call.mode === "live") {
+      if (!write.movesFrom) return { outcome: "agent-leg", callId: call.id, moved: false };
+      const leg = moveAgentLeg.run({ id: call.id, status: write.status, now, from: JSON.stringify(write.movesFrom) });
+      return { outcome: "agent-leg", callId: call.id, moved: leg.changes > 0 };
+    }
     if (!write.movesFrom) return { outcome: "recorded", callId: call.id };
     const moved = move.run({
       id: call.id,
@@ -598,9 +622,14 @@ function createPostgresStatusWrite(db: Db): (write: StatusWrite) => Promise<Stat
         "durationSec" = CASE WHEN $7::boolean THEN $8::int ELSE "durationSec" END
       WHERE "id" = (SELECT "id" FROM c) AND "mode" <> 'live' AND $9::text <> ''
         AND "status" = ANY(string_to_array($9::text, ','))
+      RETURNING "id"),
+    ag AS (
+      UPDATE "Call" SET "agentLegStatus" = $2, "lineVersion" = "lineVersion" + 1, "updatedAt" = $5::timestamp(3)
+      WHERE "id" = (SELECT "id" FROM c) AND "mode" = 'live' AND $9::text <> ''
+        AND ("agentLegStatus" IS NULL OR "agentLegStatus" = ANY(string_to_array($9::text, ',')))
       RETURNING "id")
     SELECT (SELECT "id" FROM c) AS "callId", (SELECT "answeredBy" FROM c) AS "answeredBy", (SELECT "mode" FROM c) AS "mode",
-      (SELECT "id" FROM mv) AS "moved", (SELECT count(*) FROM ev) AS "events"`;
+      (SELECT "id" FROM mv) AS "moved", (SELECT "id" FROM ag) AS "legMoved", (SELECT count(*) FROM ev) AS "events"`;
   return async (write) => {
     const now = write.now.toISOString();
     const [row] = await db.$queryRawUnsafe<
@@ -609,6 +638,7 @@ function createPostgresStatusWrite(db: Db): (write: StatusWrite) => Promise<Stat
         answeredBy: string | null;
         mode: string | null;
         moved: number | null;
+        legMoved: number | null;
         events: bigint | number;
       }[]
     >(
@@ -625,7 +655,7 @@ function createPostgresStatusWrite(db: Db): (write: StatusWrite) => Promise<Stat
     );
     if (!row || row.callId === null) return { outcome: "unknown-call" };
     const callId = Number(row.callId);
-    if (row.mode === "live") return { outcome: "agent-leg", callId };
+    if (row.mode === "live") return { outcome: "agent-leg", callId, moved: row.legMoved !== null };
     if (row.moved !== null) return { outcome: "moved", callId };
     if (write.movesFrom && write.answeredBy && !row.answeredBy) {
       await db.call.updateMany({

@@ -53,6 +53,13 @@ export interface CallingLaw {
     now: Date,
     reader?: Reader,
   ): Promise<Verdict>;
+  /** Verdicts for many leads at once (the cards of a search): the facts read in one go, by lead id. */
+  verdicts(
+    ws: number,
+    leads: readonly (Pick<Lead, "id" | "state" | "zip"> & { phone: string })[],
+    mode: CallMode,
+    now: Date,
+  ): Promise<Map<number, Verdict>>;
   /** The same verdict from facts already read (inside the call guard's transaction). */
   verdictFrom(
     lead: Pick<Lead, "phone" | "state" | "zip">,
@@ -99,6 +106,14 @@ export function createCallingLaw(deps: {
         new Date(now.getTime() - 24 * 3600_000),
       );
       return law.verdictFrom(lead, mode, now, facts, await law.teamWindow(ws));
+    },
+    async verdicts(ws, leads, mode, now) {
+      if (leads.length === 0) return new Map();
+      const [facts, team] = await Promise.all([
+        deps.store.factsAmong(ws, [...leads], new Date(now.getTime() - 24 * 3600_000)),
+        law.teamWindow(ws),
+      ]);
+      return new Map(leads.map((lead) => [lead.id, law.verdictFrom(lead, mode, now, facts.get(lead.id)!, team)]));
     },
   };
   return law;

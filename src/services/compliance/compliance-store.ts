@@ -1,9 +1,9 @@
 import type { Consent, DncEntry, RegistryImport } from "@prisma/client";
 import type Database from "better-sqlite3";
-import type { DatabaseHandle, Db } from "../store/db.js";
+import { type DatabaseHandle, type Db, sqliteDate } from "../store/db.js";
 
 /** A Prisma client or the client of an interactive transaction: the facts a call is checked on are read in its own transaction. */
-export type Reader = Pick<Db, "dncEntry" | "consent" | "call">;
+export type Reader = Pick<Db, "dncEntry" | "consent" | "call" | "$queryRawUnsafe">;
 
 export interface CallFacts {
   onDoNotCallList: boolean;
@@ -32,6 +32,8 @@ export interface NewConsent {
  */
 export interface ComplianceStore {
   facts(tx: Reader, ws: number, lead: { id: number; phone: string }, since: Date): Promise<CallFacts>;
+  /** The same facts for many leads at once (the cards of a search), by lead id. */
+  factsAmong(ws: number, leads: { id: number; phone: string }[], since: Date): Promise<Map<number, CallFacts>>;
   listed(ws: number, phone: string): Promise<DncEntry | undefined>;
   /** Of these numbers, the ones on the list (for cards). */
   listedAmong(ws: number, phones: string[]): Promise<Set<string>>;
@@ -59,8 +61,30 @@ export interface ComplianceStore {
   revokeConsents(ws: number, phone: string, how: string, now: Date): Promise<number>;
 }
 
+const consentOf = (scopes: Set<string>): CallFacts["consent"] =>
+  scopes.has("prerecorded") ? { scope: "prerecorded" } : scopes.has("calls") ? { scope: "calls" } : null;
+
+/**
+ * The facts a call is checked on, in one statement per engine. Attempts are calls that rang or were
+ * meant to: a call refused before Twilio is not one. SQLite keeps Prisma's DateTime as ISO text, so the
+ * times come back as that text; PostgreSQL's are formatted the same way.
+ */
+const FACTS_SQL = {
+  sqlite: `SELECT
+      (SELECT 1 FROM "DncEntry" WHERE "workspaceId" = ? AND "phone" = ?) AS "dnc",
+      (SELECT group_concat("scope") FROM "Consent" WHERE "workspaceId" = ? AND "phone" = ? AND "revokedAt" IS NULL) AS "scopes",
+      (SELECT group_concat("createdAt") FROM "Call" WHERE "leadId" = ? AND "createdAt" > ?
+        AND NOT ("twilioSid" IS NULL AND "status" = 'failed')) AS "attempts"`,
+  postgresql: `SELECT
+      EXISTS (SELECT 1 FROM "DncEntry" WHERE "workspaceId" = $1 AND "phone" = $2) AS "dnc",
+      (SELECT string_agg("scope", ',') FROM "Consent" WHERE "workspaceId" = $1 AND "phone" = $2 AND "revokedAt" IS NULL) AS "scopes",
+      (SELECT string_agg(to_char("createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), ',') FROM "Call"
+        WHERE "leadId" = $3 AND "createdAt" > $4::timestamp(3) AND NOT ("twilioSid" IS NULL AND "status" = 'failed')) AS "attempts"`,
+};
+
 export function createComplianceStore(database: DatabaseHandle): ComplianceStore {
   const db = database.prisma;
+  const factsSql = FACTS_SQL[database.engine];
   const bulk = database.sqlite ? sqliteBulkInsert(database.sqlite.writer) : postgresBulkInsert(db);
 
   const revoke = async (tx: Pick<Db, "consent">, ws: number, phone: string, how: string, now: Date) =>
@@ -73,27 +97,56 @@ export function createComplianceStore(database: DatabaseHandle): ComplianceStore
 
   return {
     async facts(tx, ws, lead, since) {
+      // One round trip inside the call guard's transaction: the list, consent and the last 24 hours' attempts.
+      const [row] = await tx.$queryRawUnsafe<{ dnc: unknown; scopes: string | null; attempts: string | null }[]>(
+        factsSql,
+        // SQLite's statement takes each value where it is used; PostgreSQL's numbers them.
+        ...(database.engine === "sqlite"
+          ? [ws, lead.phone, ws, lead.phone, lead.id, sqliteDate(since)]
+          : [ws, lead.phone, lead.id, since.toISOString()]),
+      );
+      const scopes = new Set((row?.scopes ?? "").split(",").filter(Boolean));
+      return {
+        onDoNotCallList: Boolean(row?.dnc) && Number(row?.dnc) !== 0,
+        consent: consentOf(scopes),
+        attempts: (row?.attempts ?? "")
+          .split(",")
+          .filter(Boolean)
+          .map((at) => new Date(at)),
+      };
+    },
+    async factsAmong(ws, leads, since) {
+      const phones = [...new Set(leads.map((lead) => lead.phone))];
       const [dnc, consents, calls] = await Promise.all([
-        tx.dncEntry.findUnique({
-          where: { workspaceId_phone: { workspaceId: ws, phone: lead.phone } },
-          select: { id: true },
+        db.dncEntry.findMany({ where: { workspaceId: ws, phone: { in: phones } }, select: { phone: true } }),
+        db.consent.findMany({
+          where: { workspaceId: ws, phone: { in: phones }, revokedAt: null },
+          select: { phone: true, scope: true },
         }),
-        tx.consent.findMany({
-          where: { workspaceId: ws, phone: lead.phone, revokedAt: null },
-          select: { scope: true },
-        }),
-        tx.call.findMany({
-          // Attempts are calls that rang or were meant to: a call refused before Twilio is not one.
-          where: { leadId: lead.id, createdAt: { gt: since }, NOT: { twilioSid: null, status: "failed" } },
-          select: { createdAt: true },
+        db.call.findMany({
+          where: {
+            leadId: { in: leads.map((lead) => lead.id) },
+            createdAt: { gt: since },
+            NOT: { twilioSid: null, status: "failed" },
+          },
+          select: { leadId: true, createdAt: true },
         }),
       ]);
-      const scopes = new Set(consents.map((consent) => consent.scope));
-      return {
-        onDoNotCallList: Boolean(dnc),
-        consent: scopes.has("prerecorded") ? { scope: "prerecorded" } : scopes.has("calls") ? { scope: "calls" } : null,
-        attempts: calls.map((call) => call.createdAt),
-      };
+      const listed = new Set(dnc.map((row) => row.phone));
+      const scopes = new Map<string, Set<string>>();
+      for (const row of consents) scopes.set(row.phone, (scopes.get(row.phone) ?? new Set()).add(row.scope));
+      const attempts = new Map<number, Date[]>();
+      for (const row of calls) attempts.set(row.leadId, [...(attempts.get(row.leadId) ?? []), row.createdAt]);
+      return new Map(
+        leads.map((lead) => [
+          lead.id,
+          {
+            onDoNotCallList: listed.has(lead.phone),
+            consent: consentOf(scopes.get(lead.phone) ?? new Set()),
+            attempts: attempts.get(lead.id) ?? [],
+          },
+        ]),
+      );
     },
     async listed(ws, phone) {
       return (await db.dncEntry.findUnique({ where: { workspaceId_phone: { workspaceId: ws, phone } } })) ?? undefined;

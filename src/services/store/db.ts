@@ -14,6 +14,9 @@ export type Db = PrismaClient;
 
 export type Engine = "sqlite" | "postgresql";
 
+/** How Prisma keeps a DateTime in SQLite (ISO text): for hand-written statements that compare or write one. */
+export const sqliteDate = (date: Date) => date.toISOString().replace("Z", "+00:00");
+
 export function engineOf(databaseUrl: string): Engine {
   return /^postgres(ql)?:\/\//.test(databaseUrl) ? "postgresql" : "sqlite";
 }
