@@ -14,6 +14,7 @@ import { callingVerdict } from "../src/services/compliance/verdict.js";
 import { createSettingsService } from "../src/services/setup/settings.js";
 import { loadKeyring } from "../src/services/store/keyring.js";
 import { createSecretStore } from "../src/services/store/secrets.js";
+import { settingsVersionReader } from "../src/services/workspaces/workspace-store.js";
 import { type BenchDb, createWorkspace, seedLeads } from "./database.js";
 import { CALLING_TIME } from "./harness.js";
 import { summarize } from "./lib.js";
@@ -112,7 +113,7 @@ export async function benchVerdict(bench: BenchDb, encryptionKey: string, leadCo
     const compliance = createComplianceStore(database);
     const law = createCallingLaw({
       store: compliance,
-      settings: createSettingsService({ db, secrets }),
+      settings: createSettingsService({ db, secrets, readVersion: settingsVersionReader(database) }),
       reader: db,
       clock: () => CALLING_TIME,
     });

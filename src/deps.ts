@@ -42,7 +42,7 @@ import type { Keyring } from "./services/store/keyring.js";
 import { createSecretStore, type SecretStore } from "./services/store/secrets.js";
 import { createTwilioClientFactory, type TwilioFor } from "./services/twilio/client.js";
 import { createWorkspaces, type Workspaces } from "./services/workspaces/workspace-service.js";
-import { createWorkspaceStore } from "./services/workspaces/workspace-store.js";
+import { createWorkspaceStore, settingsVersionReader } from "./services/workspaces/workspace-store.js";
 import { inboundLine, transcriptMessage, voicemailMessage } from "./views/inbound.js";
 import { scheduleEventMessage } from "./views/schedule.js";
 
@@ -151,7 +151,7 @@ export function createServices(inputs: ServiceInputs): Deps {
     slackLog: inputs.slackLog,
   });
   const slackFor = (ws: number) => messengers.for(ws);
-  const settings = createSettingsService({ db, secrets });
+  const settings = createSettingsService({ db, secrets, readVersion: settingsVersionReader(database) });
   const admins = createAdminService({
     // In OAuth mode every workspace has its own admins: Slack's admins and owners of each.
     adminIds: oauth ? undefined : config.ADMIN_SLACK_USER_IDS,

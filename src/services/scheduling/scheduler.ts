@@ -17,6 +17,8 @@ export const CLAIM_LEASE_MS = 2 * 60_000;
 export const MISSED_AFTER_MS = 30 * 60_000;
 /** Rows claimed per tick. */
 const CLAIM_BATCH = 100;
+/** Scheduled calls placed at once by one tick (each mostly waits on Twilio's answer). */
+const FIRE_CONCURRENCY = 8;
 /** Bookings at most this far ahead. */
 export const MAX_AHEAD_DAYS = 90;
 
@@ -256,15 +258,27 @@ export function createScheduler(deps: {
         const rows = await deps.store.claimDue(lawNow, now, owner, new Date(now.getTime() + leaseMs), CLAIM_BATCH);
         counts.claimed += rows.length;
         if (rows.length > 0) deps.crashPoint?.("claimed");
-        // Placed one after another: each is a phone ringing, and a lead's guard keeps it to one call.
-        for (const row of rows) {
-          try {
-            counts[await fire(row, lawNow)] += 1;
-          } catch (error) {
-            // The claim stays; its lease runs out and a later tick tries again.
-            log.error({ err: error, scheduledCallId: row.id }, "a scheduled call could not be fired; will try again");
+        // Several leads at once (each call waits on Twilio's answer), one lead's calls one after another:
+        // a lead's guard keeps it to one call at a time, so its second booking meets the first one ringing.
+        const byLead = new Map<number, ScheduledCall[]>();
+        for (const row of rows) byLead.set(row.leadId, [...(byLead.get(row.leadId) ?? []), row]);
+        const queues = [...byLead.values()];
+        const worker = async () => {
+          for (let queue = queues.shift(); queue; queue = queues.shift()) {
+            for (const row of queue) {
+              try {
+                counts[await fire(row, lawNow)] += 1;
+              } catch (error) {
+                // The claim stays; its lease runs out and a later tick tries again.
+                log.error(
+                  { err: error, scheduledCallId: row.id },
+                  "a scheduled call could not be fired; will try again",
+                );
+              }
+            }
           }
-        }
+        };
+        await Promise.all(Array.from({ length: Math.min(FIRE_CONCURRENCY, queues.length) }, worker));
         if (rows.length < CLAIM_BATCH || stopped) break;
       }
       if (counts.claimed > 0) log.info(counts, "scheduled calls tick");

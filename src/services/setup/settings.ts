@@ -78,7 +78,17 @@ export interface SettingsService {
  * checks that version (one small query): a change made on any instance is used by the next call
  * everywhere.
  */
-export function createSettingsService({ db, secrets }: { db: Db; secrets: SecretStore }): SettingsService {
+export function createSettingsService({
+  db,
+  secrets,
+  readVersion = async (ws) =>
+    (await db.workspace.findUnique({ where: { id: ws }, select: { settingsVersion: true } }))?.settingsVersion,
+}: {
+  db: Db;
+  secrets: SecretStore;
+  /** The workspace's settings version (the workspace store's fast read); undefined when there is none. */
+  readVersion?: (ws: number) => Promise<number | undefined>;
+}): SettingsService {
   const cached = new Map<number, { version: number; value: TwilioSettings; unreadable: SettingKey[] }>();
   const load = async (ws: number): Promise<{ value: TwilioSettings; unreadable: SettingKey[] }> => {
     const stored = await secrets.getMany(
@@ -94,8 +104,7 @@ export function createSettingsService({ db, secrets }: { db: Db; secrets: Secret
     return { value: settings, unreadable };
   };
   const current = async (ws: number) => {
-    const version = (await db.workspace.findUnique({ where: { id: ws }, select: { settingsVersion: true } }))
-      ?.settingsVersion;
+    const version = await readVersion(ws);
     const known = cached.get(ws);
     if (known && version !== undefined && known.version === version) return known;
     const loaded = await load(ws);

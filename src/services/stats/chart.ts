@@ -17,9 +17,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { renderAsync } from "@resvg/resvg-js";
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 
 export interface DayPoint {
   /** YYYY-MM-DD (a calendar day; no time zone is applied to it) */
@@ -260,7 +258,7 @@ interface TextItem {
  * canvas Vega guesses 0.8 em per character, which leaves wide gaps and truncates labels early. Its
  * typings leave the member out, hence the cast.
  */
-function installTextMetrics(loaded: LoadedFonts): void {
+function installTextMetrics(loaded: LoadedFonts, vega: Engines["vega"]): void {
   const metrics = (vega as unknown as { textMetrics?: { width: (item: TextItem, text: unknown) => number } })
     .textMetrics;
   if (!metrics) return;
@@ -281,13 +279,26 @@ function installTextMetrics(loaded: LoadedFonts): void {
 
 let textMetricsInstalled = false;
 
-function setup(): LoadedFonts {
+/** Vega, Vega-Lite and resvg, loaded at the first chart: most processes never draw one (tens of MB). */
+interface Engines {
+  vega: typeof import("vega");
+  compile: typeof import("vega-lite").compile;
+  renderAsync: typeof import("@resvg/resvg-js").renderAsync;
+}
+let engines: Promise<Engines> | undefined;
+const loadEngines = () =>
+  (engines ??= Promise.all([import("vega"), import("vega-lite"), import("@resvg/resvg-js")]).then(
+    ([vega, vegaLite, resvg]) => ({ vega, compile: vegaLite.compile, renderAsync: resvg.renderAsync }),
+  ));
+
+async function setup(): Promise<{ loaded: LoadedFonts; engines: Engines }> {
   const loaded = loadFonts();
+  const found = await loadEngines();
   if (!textMetricsInstalled) {
-    installTextMetrics(loaded);
+    installTextMetrics(loaded, found.vega);
     textMetricsInstalled = true;
   }
-  return loaded;
+  return { loaded, engines: found };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,7 +355,10 @@ function beyondFont(loaded: LoadedFonts, texts: string[]): boolean {
 
 /** `texts`: the caller's strings drawn in the chart (title, names), checked against the font's glyphs. */
 async function renderSpec(spec: TopLevelSpec, texts: string[]): Promise<ChartImage> {
-  const loaded = setup();
+  const {
+    loaded,
+    engines: { vega, compile, renderAsync },
+  } = await setup();
   const { spec: vgSpec } = compile(spec);
   const view = new vega.View(vega.parse(vgSpec), { renderer: "none", logLevel: vega.Error });
   let svg: string;
@@ -419,7 +433,7 @@ function dayNumber(day: string): number {
  * ends show too. All counts zero (or no days) gives the "No calls in this period" image.
  */
 export async function renderDailyChart(input: { title: string; days: DayPoint[] }): Promise<ChartImage> {
-  const { family } = setup();
+  const { family } = loadFonts();
   const byDay = new Map<number, { calls: number; connected: number; inbound: number }>();
   for (const point of input.days) {
     const key = dayNumber(point.day);
@@ -497,7 +511,7 @@ export async function renderDailyChart(input: { title: string; days: DayPoint[] 
  * the subtitle counts the rest). No agent with a call gives the "No calls in this period" image.
  */
 export async function renderAgentChart(input: { title: string; agents: AgentPoint[] }): Promise<ChartImage> {
-  const { family } = setup();
+  const { family } = loadFonts();
   const agents = input.agents
     .map((a) => ({ agent: a.agent.trim() || "(no name)", calls: count(a.calls), connected: count(a.connected) }))
     .filter((a) => a.calls + a.connected > 0)

@@ -106,25 +106,23 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
       const inboundAgent = query.agentId ? ` AND "answeredBy" = ${p(inboundWhere.params.length + 1)}` : "";
       const inboundParams = query.agentId ? [...inboundWhere.params, query.agentId] : inboundWhere.params;
       const inboundSql = inboundWhere.sql.replace(/"placedBy"/g, '"answeredBy"');
-      const [all, agents, days, outcomes, cost, inbound] = await Promise.all([
-        run<{ placed: unknown; connected: unknown; talk: unknown }>(
-          `SELECT ${totalsSql} FROM "Call" WHERE ${sql}`,
-          params,
-        ),
-        run<{ agent: string; placed: unknown; connected: unknown; talk: unknown }>(
-          `SELECT "placedBy" AS agent, ${totalsSql} FROM "Call" WHERE ${sql} GROUP BY "placedBy" ORDER BY placed DESC`,
-          params,
-        ),
-        run<{ day: string; placed: unknown; connected: unknown; talk: unknown }>(
-          `SELECT ${day} AS day, ${totalsSql} FROM "Call" WHERE ${sql} GROUP BY 1 ORDER BY 1`,
-          params,
-        ),
-        run<{ outcome: string; n: unknown }>(
-          `SELECT "outcome" AS outcome, count(*) AS n FROM "Call" WHERE ${sql} AND "outcome" IS NOT NULL GROUP BY "outcome"`,
-          params,
-        ),
-        run<{ unit: string | null; amount: unknown }>(
-          `SELECT "priceUnit" AS unit, sum("price") AS amount FROM "Call" WHERE ${sql} AND "price" IS NOT NULL GROUP BY "priceUnit"`,
+      // One pass over the range, grouped finely enough to add up every view of it (totals, per agent, per
+      // day, outcomes, cost) here: one scan instead of one per view.
+      const [groups, inbound] = await Promise.all([
+        run<{
+          day: string;
+          agent: string;
+          outcome: string | null;
+          unit: string | null;
+          placed: unknown;
+          connected: unknown;
+          talk: unknown;
+          priced: unknown;
+          amount: unknown;
+        }>(
+          `SELECT ${day} AS day, "placedBy" AS agent, "outcome" AS outcome, "priceUnit" AS unit, ${totalsSql},
+                  count("price") AS priced, sum("price") AS amount
+             FROM "Call" WHERE ${sql} GROUP BY 1, 2, 3, 4`,
           params,
         ),
         run<{ day: string; answered: unknown; missed: unknown }>(
@@ -135,17 +133,45 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
           inboundParams,
         ),
       ]);
+      const all: Totals = { placed: 0, connected: 0, talkSec: 0 };
+      const agents = new Map<string, Totals>();
+      const days = new Map<string, Totals>();
+      const outcomeCounts = new Map<string, number>();
+      const cost = new Map<string, number>();
+      const add = (into: Map<string, Totals>, key: string, row: Totals) => {
+        const sum = into.get(key) ?? { placed: 0, connected: 0, talkSec: 0 };
+        sum.placed += row.placed;
+        sum.connected += row.connected;
+        sum.talkSec += row.talkSec;
+        into.set(key, sum);
+      };
+      for (const group of groups) {
+        const row = totals(group);
+        all.placed += row.placed;
+        all.connected += row.connected;
+        all.talkSec += row.talkSec;
+        add(agents, group.agent, row);
+        add(days, String(group.day), row);
+        if (group.outcome !== null)
+          outcomeCounts.set(group.outcome, (outcomeCounts.get(group.outcome) ?? 0) + row.placed);
+        if (Number(group.priced ?? 0) > 0) {
+          const unit = group.unit ?? "USD";
+          cost.set(unit, (cost.get(unit) ?? 0) + Number(group.amount ?? 0));
+        }
+      }
       const inboundDays = inbound.map((row) => ({
         day: String(row.day),
         answered: Number(row.answered ?? 0),
         missed: Number(row.missed ?? 0),
       }));
       return {
-        totals: totals(all[0]),
-        perAgent: agents.map((row) => ({ agentId: row.agent, ...totals(row) })),
-        perDay: days.map((row) => ({ day: String(row.day), ...totals(row) })),
-        outcomes: outcomes.map((row) => ({ outcome: row.outcome, count: Number(row.n) })),
-        cost: cost.map((row) => ({ unit: row.unit ?? "USD", amount: Number(row.amount ?? 0) })),
+        totals: all,
+        perAgent: [...agents]
+          .map(([agentId, sum]) => ({ agentId, ...sum }))
+          .sort((a, b) => b.placed - a.placed || a.agentId.localeCompare(b.agentId)),
+        perDay: [...days].map(([day, sum]) => ({ day, ...sum })).sort((a, b) => a.day.localeCompare(b.day)),
+        outcomes: [...outcomeCounts].map(([outcome, count]) => ({ outcome, count })),
+        cost: [...cost].map(([unit, amount]) => ({ unit, amount })),
         inbound: {
           answered: inboundDays.reduce((sum, row) => sum + row.answered, 0),
           missed: inboundDays.reduce((sum, row) => sum + row.missed, 0),

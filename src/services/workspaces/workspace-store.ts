@@ -1,5 +1,5 @@
 import type { Workspace } from "@prisma/client";
-import type { Db } from "../store/db.js";
+import type { DatabaseHandle, Db } from "../store/db.js";
 import type { SecretStore } from "../store/secrets.js";
 
 export const BOT_TOKEN = "slack.botToken";
@@ -142,5 +142,27 @@ export function createWorkspaceStore({ db, secrets }: { db: Db; secrets: SecretS
         return true;
       });
     },
+  };
+}
+
+/**
+ * The workspace's settings version, read on every call and webhook to know whether the cached settings
+ * are current: a prepared statement on SQLite's read connection (never waits on writers), one plain
+ * query on PostgreSQL. Undefined when the workspace does not exist.
+ */
+export function settingsVersionReader(database: DatabaseHandle): (ws: number) => Promise<number | undefined> {
+  if (database.sqlite) {
+    const read = database.sqlite.reader.prepare(
+      `SELECT "settingsVersion" AS "version" FROM "Workspace" WHERE "id" = ?`,
+    );
+    return async (ws) => (read.get(ws) as { version: number } | undefined)?.version;
+  }
+  const db = database.prisma;
+  return async (ws) => {
+    const [row] = await db.$queryRawUnsafe<{ version: number }[]>(
+      `SELECT "settingsVersion" AS "version" FROM "Workspace" WHERE "id" = $1`,
+      ws,
+    );
+    return row === undefined ? undefined : Number(row.version);
   };
 }
