@@ -17,7 +17,7 @@ export const CLAIM_LEASE_MS = 2 * 60_000;
 export const MISSED_AFTER_MS = 30 * 60_000;
 /** Rows claimed per tick. */
 const CLAIM_BATCH = 100;
-/** Scheduled calls placed at once by one tick (each mostly waits on Twilio's answer). */
+/** Agents' phones rung at once by one tick (each call mostly waits on Twilio's answer). */
 const FIRE_CONCURRENCY = 8;
 /** Bookings at most this far ahead. */
 export const MAX_AHEAD_DAYS = 90;
@@ -67,7 +67,7 @@ export interface Scheduler {
 
 export function createScheduler(deps: {
   store: ScheduleStore;
-  calls: Pick<CallService, "placeCall" | "settle">;
+  calls: Pick<CallService, "placeCall" | "settle" | "agentPhone">;
   leads: Pick<LeadService, "get">;
   law: CallingLaw;
   audit: { record(ws: number, actor: string, action: string, detail: Record<string, unknown>): Promise<void> };
@@ -258,11 +258,16 @@ export function createScheduler(deps: {
         const rows = await deps.store.claimDue(lawNow, now, owner, new Date(now.getTime() + leaseMs), CLAIM_BATCH);
         counts.claimed += rows.length;
         if (rows.length > 0) deps.crashPoint?.("claimed");
-        // Several leads at once (each call waits on Twilio's answer), one lead's calls one after another:
-        // a lead's guard keeps it to one call at a time, so its second booking meets the first one ringing.
-        const byLead = new Map<number, ScheduledCall[]>();
-        for (const row of rows) byLead.set(row.leadId, [...(byLead.get(row.leadId) ?? []), row]);
-        const queues = [...byLead.values()];
+        // Several agents' calls at once (each waits on Twilio's answer), one phone's calls one after
+        // another: a live call rings the agent's phone first, and after a crash a call is found on Twilio
+        // by that phone, the team number and the time, which must point at one call being placed.
+        const byPhone = new Map<string, ScheduledCall[]>();
+        for (const row of rows) {
+          const own = await deps.calls.agentPhone(row.workspaceId, row.agentId);
+          const phone = `${row.workspaceId}:${own ?? "team"}`;
+          byPhone.set(phone, [...(byPhone.get(phone) ?? []), row]);
+        }
+        const queues = [...byPhone.values()];
         const worker = async () => {
           for (let queue = queues.shift(); queue; queue = queues.shift()) {
             for (const row of queue) {
