@@ -19,22 +19,37 @@ export async function cardOptions(
   const now = deps.clock();
   const lawNow = deps.law.now();
   const phones = [...new Set(leads.flatMap((lead) => (lead.phone ? [lead.phone] : [])))];
-  const [settings, listed, consented] = await Promise.all([
+  if (!verdictFor || verdictFor === "browser") {
+    const [settings, listed, consented] = await Promise.all([
+      deps.settings.get(ws),
+      deps.dnc.listedAmong(ws, phones),
+      deps.consents.consentedAmong(ws, phones),
+    ]);
+    return {
+      now,
+      browserEnabled: browserCallsReady(settings, deps.config.PUBLIC_BASE_URL),
+      listed,
+      consented,
+      ...rest,
+    };
+  }
+  // The verdict reads the do-not-call list and consent for every card anyway: the buttons use the same facts.
+  const judged = leads.flatMap((lead) =>
+    lead.phone ? [{ id: lead.id, phone: lead.phone, state: lead.state ?? null, zip: lead.zip ?? null }] : [],
+  );
+  const [settings, found] = await Promise.all([
     deps.settings.get(ws),
-    deps.dnc.listedAmong(ws, phones),
-    deps.consents.consentedAmong(ws, phones),
+    deps.law.verdicts(ws, judged, verdictFor, lawNow),
   ]);
-  let verdicts: Map<number, string[]> | undefined;
-  if (verdictFor && verdictFor !== "browser") {
-    const judged = leads.flatMap((lead) =>
-      lead.phone && !listed.has(lead.phone)
-        ? [{ id: lead.id, phone: lead.phone, state: lead.state ?? null, zip: lead.zip ?? null }]
-        : [],
-    );
-    const found = await deps.law.verdicts(ws, judged, verdictFor, lawNow);
-    verdicts = new Map(
-      judged.map((lead) => [lead.id, describeVerdict(found.get(lead.id)!, { phone: lead.phone, now: lawNow })]),
-    );
+  const listed = new Set<string>();
+  const consented = new Set<string>();
+  const verdicts = new Map<number, string[]>();
+  for (const lead of judged) {
+    const { verdict, facts } = found.get(lead.id)!;
+    if (facts.consent?.scope === "prerecorded") consented.add(lead.phone);
+    // A listed number's card says so instead (its Call buttons are gone).
+    if (facts.onDoNotCallList) listed.add(lead.phone);
+    else verdicts.set(lead.id, describeVerdict(verdict, { phone: lead.phone, now: lawNow }));
   }
   return {
     now,

@@ -53,13 +53,13 @@ export interface CallingLaw {
     now: Date,
     reader?: Reader,
   ): Promise<Verdict>;
-  /** Verdicts for many leads at once (the cards of a search): the facts read in one go, by lead id. */
+  /** Verdicts for many leads at once (the cards of a search), with the facts read in one go, by lead id. */
   verdicts(
     ws: number,
     leads: readonly (Pick<Lead, "id" | "state" | "zip"> & { phone: string })[],
     mode: CallMode,
     now: Date,
-  ): Promise<Map<number, Verdict>>;
+  ): Promise<Map<number, { verdict: Verdict; facts: CallFacts }>>;
   /** The same verdict from facts already read (inside the call guard's transaction). */
   verdictFrom(
     lead: Pick<Lead, "phone" | "state" | "zip">,
@@ -113,7 +113,12 @@ export function createCallingLaw(deps: {
         deps.store.factsAmong(ws, [...leads], new Date(now.getTime() - 24 * 3600_000)),
         law.teamWindow(ws),
       ]);
-      return new Map(leads.map((lead) => [lead.id, law.verdictFrom(lead, mode, now, facts.get(lead.id)!, team)]));
+      return new Map(
+        leads.map((lead) => {
+          const known = facts.get(lead.id)!;
+          return [lead.id, { verdict: law.verdictFrom(lead, mode, now, known, team), facts: known }];
+        }),
+      );
     },
   };
   return law;
