@@ -123,6 +123,8 @@ export interface CallStore {
   takeLineLock(callId: number, owner: string, until: Date, now: Date): Promise<boolean>;
   releaseLineLock(callId: number, owner: string): Promise<void>;
   line(callId: number): Promise<CallLine | undefined>;
+  /** Whether the call's line needs an editor, without reading the line itself (the call row alone). */
+  lineNeeds(callId: number): Promise<"nothing" | "post" | "edit">;
   linePosted(callId: number, where: { channel: string; ts: string } | undefined, version: number): Promise<void>;
   lineShown(callId: number, version: number): Promise<void>;
   /** Calls placed whose line was never posted (a crash between Twilio's answer and the post). */
@@ -404,6 +406,15 @@ export function createCallStore(database: DatabaseHandle): CallStore {
       });
       if (!call) return undefined;
       return { ...call, facts: call.facts.map((fact) => fact.kind as CallFactKind) };
+    },
+    async lineNeeds(callId) {
+      const call = await db.call.findUnique({
+        where: { id: callId },
+        select: { lineState: true, lineShown: true, lineVersion: true, slackChannel: true, slackTs: true },
+      });
+      if (!call || call.lineState === "none") return "nothing";
+      if (call.lineState === "pending") return "post";
+      return call.lineShown < call.lineVersion && call.slackChannel && call.slackTs ? "edit" : "nothing";
     },
     async linePosted(callId, where, version) {
       await db.call.update({

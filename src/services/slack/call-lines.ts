@@ -55,34 +55,36 @@ export function createCallLines({
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
       if (!(await lease(callId, owner, Boolean(first) && !posted))) return posted;
       try {
+        let call = await calls.line(callId);
         for (;;) {
-          const call = await calls.line(callId);
           if (!call || call.lineState === "none") return posted;
           if (call.lineState === "pending") {
             // Only the path that placed the call posts first; everyone else's change is picked up by it.
             if (!first || posted) return posted;
             posted = await postFirst(call, first.responseUrl);
             if (!posted) return false;
-            continue;
+          } else {
+            if (call.lineShown >= call.lineVersion || !call.slackChannel || !call.slackTs) break;
+            try {
+              await (await messengers.for(call.workspaceId)).update(
+                call.slackChannel,
+                call.slackTs,
+                callLineMessage(call),
+              );
+            } catch (error) {
+              log.warn({ err: error, callId }, "could not update the call line");
+            }
+            await calls.lineShown(callId, call.lineVersion);
           }
-          if (call.lineShown >= call.lineVersion || !call.slackChannel || !call.slackTs) break;
-          try {
-            await (await messengers.for(call.workspaceId)).update(
-              call.slackChannel,
-              call.slackTs,
-              callLineMessage(call),
-            );
-          } catch (error) {
-            log.warn({ err: error, callId }, "could not update the call line");
-          }
-          await calls.lineShown(callId, call.lineVersion);
+          // The whole line is read again only when something changed while it was being shown.
+          if ((await calls.lineNeeds(callId)) === "nothing") break;
+          call = await calls.line(callId);
         }
       } finally {
         await calls.releaseLineLock(callId, owner);
       }
       // A change that landed after the last read but before the release found the lease taken: look again.
-      const after = await calls.line(callId);
-      if (after?.lineState !== "posted" || after.lineShown >= after.lineVersion) return posted;
+      if ((await calls.lineNeeds(callId)) !== "edit") return posted;
     }
     return posted;
   };
