@@ -1,7 +1,7 @@
 import type { BrowserLink, Call, Lead } from "@prisma/client";
 import type Database from "better-sqlite3";
 import type { Reader } from "../compliance/compliance-store.js";
-import { type DatabaseHandle, type Db, sqliteDate } from "../store/db.js";
+import { type DatabaseHandle, type Db, sqliteDate, statementWriter } from "../store/db.js";
 import { type CallFactKind, type CallMode, FINAL_STATUSES } from "./modes.js";
 
 /** How Prisma stores a DateTime in SQLite, so rows written here read back the same through Prisma. */
@@ -157,6 +157,7 @@ export interface CallStore {
 
 export function createCallStore(database: DatabaseHandle): CallStore {
   const db = database.prisma;
+  const write = statementWriter(database);
   const fast = database.sqlite
     ? createSqliteStatusWrite(database.sqlite.writer)
     : createPostgresStatusWrite(database.prisma);
@@ -387,17 +388,22 @@ export function createCallStore(database: DatabaseHandle): CallStore {
       });
     },
     async takeLineLock(callId, owner, until, now) {
-      const taken = await db.call.updateMany({
-        where: { id: callId, OR: [{ lineLock: null }, { lineLockUntil: { lt: now } }] },
-        data: { lineLock: owner, lineLockUntil: until },
-      });
-      return taken.count === 1;
+      const taken = await write(
+        `UPDATE "Call" SET "lineLock" = ?, "lineLockUntil" = ?::timestamp(3)
+          WHERE "id" = ? AND ("lineLock" IS NULL OR "lineLockUntil" < ?::timestamp(3))`,
+        owner,
+        until,
+        callId,
+        now,
+      );
+      return taken === 1;
     },
     async releaseLineLock(callId, owner) {
-      await db.call.updateMany({
-        where: { id: callId, lineLock: owner },
-        data: { lineLock: null, lineLockUntil: null },
-      });
+      await write(
+        `UPDATE "Call" SET "lineLock" = NULL, "lineLockUntil" = NULL WHERE "id" = ? AND "lineLock" = ?`,
+        callId,
+        owner,
+      );
     },
     async line(callId) {
       const call = await db.call.findUnique({
@@ -425,7 +431,7 @@ export function createCallStore(database: DatabaseHandle): CallStore {
       });
     },
     async lineShown(callId, version) {
-      await db.call.updateMany({ where: { id: callId, lineShown: { lt: version } }, data: { lineShown: version } });
+      await write(`UPDATE "Call" SET "lineShown" = ? WHERE "id" = ? AND "lineShown" < ?`, version, callId, version);
     },
     async unpostedLines(olderThan) {
       const rows = await db.call.findMany({

@@ -1,6 +1,6 @@
 import type { Call, ScheduledCall } from "@prisma/client";
 import type Database from "better-sqlite3";
-import type { DatabaseHandle, Db } from "../store/db.js";
+import { type DatabaseHandle, type Db, statementWriter } from "../store/db.js";
 
 export type ScheduleStatus = "scheduled" | "claimed" | "placed" | "cancelled" | "missed";
 
@@ -61,6 +61,7 @@ export const originKeyOf = (id: number, attempt: number) => `scheduled:${id}:${a
 
 export function createScheduleStore(database: DatabaseHandle): ScheduleStore {
   const db = database.prisma;
+  const write = statementWriter(database);
   const claimIds = database.sqlite ? sqliteClaim(database.sqlite.writer) : postgresClaim(db);
   const claimed = (claim: Claim) => ({
     id: claim.id,
@@ -83,11 +84,20 @@ export function createScheduleStore(database: DatabaseHandle): ScheduleStore {
       return db.scheduledCall.findMany({ where: { id: { in: ids }, claimedBy: owner }, orderBy: { dueAt: "asc" } });
     },
     async finish(claim, status, data) {
-      const done = await db.scheduledCall.updateMany({
-        where: claimed(claim),
-        data: { status, callId: data.callId ?? undefined, reason: data.reason ?? undefined, leaseUntil: null },
-      });
-      return done.count === 1;
+      // One statement (not the ORM's transaction around it): every fired call ends here.
+      const done = await write(
+        `UPDATE "ScheduledCall" SET "status" = ?, "callId" = COALESCE(?, "callId"), "reason" = COALESCE(?, "reason"),
+                "leaseUntil" = NULL, "updatedAt" = ?::timestamp(3)
+          WHERE "id" = ? AND "status" = 'claimed' AND "claimedBy" = ? AND "attempt" = ?`,
+        status,
+        data.callId ?? null,
+        data.reason ?? null,
+        new Date(),
+        claim.id,
+        claim.owner,
+        claim.attempt,
+      );
+      return done === 1;
     },
     async reschedule(claim, dueAt, reason) {
       const done = await db.scheduledCall.updateMany({

@@ -17,6 +17,35 @@ export type Engine = "sqlite" | "postgresql";
 /** How Prisma keeps a DateTime in SQLite (ISO text): for hand-written statements that compare or write one. */
 export const sqliteDate = (date: Date) => date.toISOString().replace("Z", "+00:00");
 
+/**
+ * One write statement for the store modules, written once with `?` placeholders: PostgreSQL's are
+ * numbered and its dates passed as timestamps, SQLite's dates as Prisma's text. Without the ORM's
+ * transaction around a conditional update (three statements), for the small writes made on every call.
+ * Returns the rows changed.
+ */
+export function statementWriter(database: Pick<DatabaseHandle, "engine" | "prisma">) {
+  const sqlite = database.engine === "sqlite";
+  const numbered = new Map<string, string>();
+  return (sql: string, ...params: unknown[]): Promise<number> => {
+    let text = sql;
+    if (!sqlite) {
+      text = numbered.get(sql) ?? "";
+      if (!text) {
+        let n = 0;
+        text = sql.replace(
+          /\?(::[a-z0-9]+(?:\(\d+\))?)?/g,
+          (_match, cast: string | undefined) => `$${++n}${cast ?? ""}`,
+        );
+        numbered.set(sql, text);
+      }
+    }
+    const values = params.map((value) =>
+      value instanceof Date ? (sqlite ? sqliteDate(value) : value.toISOString()) : value,
+    );
+    return database.prisma.$executeRawUnsafe(sqlite ? text.replace(/::[a-z0-9]+(?:\(\d+\))?/g, "") : text, ...values);
+  };
+}
+
 export function engineOf(databaseUrl: string): Engine {
   return /^postgres(ql)?:\/\//.test(databaseUrl) ? "postgresql" : "sqlite";
 }
