@@ -1,7 +1,7 @@
 import type { BrowserLink, Call, Lead } from "@prisma/client";
 import type Database from "better-sqlite3";
 import type { Reader } from "../compliance/compliance-store.js";
-import { type DatabaseHandle, type Db, sqliteDate, statementWriter } from "../store/db.js";
+import { type DatabaseHandle, type Db, sqliteDate, statements } from "../store/db.js";
 import { type CallFactKind, type CallMode, FINAL_STATUSES } from "./modes.js";
 
 /** How Prisma stores a DateTime in SQLite, so rows written here read back the same through Prisma. */
@@ -157,7 +157,7 @@ export interface CallStore {
 
 export function createCallStore(database: DatabaseHandle): CallStore {
   const db = database.prisma;
-  const write = statementWriter(database);
+  const { write, rows, on } = statements(database);
   const fast = database.sqlite
     ? createSqliteStatusWrite(database.sqlite.writer)
     : createPostgresStatusWrite(database.prisma);
@@ -267,8 +267,20 @@ export function createCallStore(database: DatabaseHandle): CallStore {
           where: { id: callId },
           data: { twilioSid: sid, status, lineVersion: { increment: 1 } },
         });
-        await tx.note.create({ data: { leadId: note.leadId, author: note.author, body: note.body } });
-        await tx.lead.update({ where: { id: note.leadId }, data: { lastContactedAt: now } });
+        const inTx = on(tx);
+        await inTx.write(
+          `INSERT INTO "Note" ("leadId", "author", "body", "createdAt") VALUES (?, ?, ?, ?::timestamp(3))`,
+          note.leadId,
+          note.author,
+          note.body,
+          now,
+        );
+        await inTx.write(
+          `UPDATE "Lead" SET "lastContactedAt" = ?::timestamp(3), "updatedAt" = ?::timestamp(3) WHERE "id" = ?`,
+          now,
+          now,
+          note.leadId,
+        );
         return updated;
       });
     },
@@ -414,21 +426,32 @@ export function createCallStore(database: DatabaseHandle): CallStore {
       return { ...call, facts: call.facts.map((fact) => fact.kind as CallFactKind) };
     },
     async lineNeeds(callId) {
-      const call = await db.call.findUnique({
-        where: { id: callId },
-        select: { lineState: true, lineShown: true, lineVersion: true, slackChannel: true, slackTs: true },
-      });
+      const [call] = await rows<{
+        lineState: string;
+        lineShown: unknown;
+        lineVersion: unknown;
+        slackChannel: string | null;
+        slackTs: string | null;
+      }>(
+        `SELECT "lineState", "lineShown", "lineVersion", "slackChannel", "slackTs" FROM "Call" WHERE "id" = ?`,
+        callId,
+      );
       if (!call || call.lineState === "none") return "nothing";
       if (call.lineState === "pending") return "post";
-      return call.lineShown < call.lineVersion && call.slackChannel && call.slackTs ? "edit" : "nothing";
+      return Number(call.lineShown) < Number(call.lineVersion) && call.slackChannel && call.slackTs
+        ? "edit"
+        : "nothing";
     },
     async linePosted(callId, where, version) {
-      await db.call.update({
-        where: { id: callId },
-        data: where
-          ? { slackChannel: where.channel, slackTs: where.ts, lineState: "posted", lineShown: version }
-          : { lineState: "none", lineShown: version },
-      });
+      if (where)
+        await write(
+          `UPDATE "Call" SET "slackChannel" = ?, "slackTs" = ?, "lineState" = 'posted', "lineShown" = ? WHERE "id" = ?`,
+          where.channel,
+          where.ts,
+          version,
+          callId,
+        );
+      else await write(`UPDATE "Call" SET "lineState" = 'none', "lineShown" = ? WHERE "id" = ?`, version, callId);
     },
     async lineShown(callId, version) {
       await write(`UPDATE "Call" SET "lineShown" = ? WHERE "id" = ? AND "lineShown" < ?`, version, callId, version);
@@ -496,11 +519,12 @@ export function createCallStore(database: DatabaseHandle): CallStore {
       return rows.map((row) => row.id);
     },
     async agentPhone(ws, agentId) {
-      return (
-        await db.agentSetting.findUnique({
-          where: { workspaceId_slackUserId: { workspaceId: ws, slackUserId: agentId } },
-        })
-      )?.phone;
+      const [found] = await rows<{ phone: string }>(
+        `SELECT "phone" FROM "AgentSetting" WHERE "workspaceId" = ? AND "slackUserId" = ?`,
+        ws,
+        agentId,
+      );
+      return found?.phone;
     },
     async setAgentPhone(ws, agentId, phone) {
       await db.agentSetting.upsert({

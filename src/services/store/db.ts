@@ -18,33 +18,41 @@ export type Engine = "sqlite" | "postgresql";
 export const sqliteDate = (date: Date) => date.toISOString().replace("Z", "+00:00");
 
 /**
- * One write statement for the store modules, written once with `?` placeholders: PostgreSQL's are
- * numbered and its dates passed as timestamps, SQLite's dates as Prisma's text. Without the ORM's
- * transaction around a conditional update (three statements), for the small writes made on every call.
- * Returns the rows changed.
+ * Hand-written statements for the store modules' hot paths, written once with `?` placeholders (and
+ * `?::type` where PostgreSQL needs a cast): PostgreSQL's are numbered and its dates passed as
+ * timestamps, SQLite's dates as Prisma's text. They skip the ORM's query compiler (most of a small
+ * query's cost) and the transaction it puts around a conditional update. `write` returns the rows
+ * changed; `rows` the rows read (scalar columns only: no dates come back through it).
  */
-export function statementWriter(database: Pick<DatabaseHandle, "engine" | "prisma">) {
+export function statements(database: Pick<DatabaseHandle, "engine" | "prisma">) {
   const sqlite = database.engine === "sqlite";
-  const numbered = new Map<string, string>();
-  return (sql: string, ...params: unknown[]): Promise<number> => {
-    let text = sql;
-    if (!sqlite) {
-      text = numbered.get(sql) ?? "";
-      if (!text) {
-        let n = 0;
-        text = sql.replace(
-          /\?(::[a-z0-9]+(?:\(\d+\))?)?/g,
-          (_match, cast: string | undefined) => `$${++n}${cast ?? ""}`,
-        );
-        numbered.set(sql, text);
-      }
+  const texts = new Map<string, string>();
+  const prepare = (sql: string) => {
+    let text = texts.get(sql);
+    if (text === undefined) {
+      let n = 0;
+      text = sqlite
+        ? sql.replace(/::[a-z0-9]+(?:\(\d+\))?/g, "")
+        : sql.replace(/\?(::[a-z0-9]+(?:\(\d+\))?)?/g, (_match, cast: string | undefined) => `$${++n}${cast ?? ""}`);
+      texts.set(sql, text);
     }
-    const values = params.map((value) =>
-      value instanceof Date ? (sqlite ? sqliteDate(value) : value.toISOString()) : value,
-    );
-    return database.prisma.$executeRawUnsafe(sqlite ? text.replace(/::[a-z0-9]+(?:\(\d+\))?/g, "") : text, ...values);
+    return text;
   };
+  const values = (params: unknown[]) =>
+    params.map((value) => (value instanceof Date ? (sqlite ? sqliteDate(value) : value.toISOString()) : value));
+  type Client = Pick<Db, "$executeRawUnsafe" | "$queryRawUnsafe">;
+  const on = (client: Client) => ({
+    write: (sql: string, ...params: unknown[]): Promise<number> =>
+      client.$executeRawUnsafe(prepare(sql), ...values(params)),
+    rows: <T>(sql: string, ...params: unknown[]): Promise<T[]> =>
+      client.$queryRawUnsafe<T[]>(prepare(sql), ...values(params)),
+  });
+  /** The same statements inside an interactive transaction (`tx`). */
+  return { ...on(database.prisma), on };
 }
+
+/** `statements(database).write`, for the stores that only write through it. */
+export const statementWriter = (database: Pick<DatabaseHandle, "engine" | "prisma">) => statements(database).write;
 
 export function engineOf(databaseUrl: string): Engine {
   return /^postgres(ql)?:\/\//.test(databaseUrl) ? "postgresql" : "sqlite";
