@@ -51,9 +51,6 @@ export function statements(database: Pick<DatabaseHandle, "engine" | "prisma">) 
   return { ...on(database.prisma), on };
 }
 
-/** `statements(database).write`, for the stores that only write through it. */
-export const statementWriter = (database: Pick<DatabaseHandle, "engine" | "prisma">) => statements(database).write;
-
 export function engineOf(databaseUrl: string): Engine {
   return /^postgres(ql)?:\/\//.test(databaseUrl) ? "postgresql" : "sqlite";
 }
