@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { blockKitProblems } from "../../sandbox/slack/block-kit-limits.js";
 import { ids, leadFields } from "../../src/lib/ids.js";
 import { CHART_SIZE } from "../../src/services/stats/chart.js";
-import { EXPORT_COLUMNS } from "../../src/services/stats/stats-service.js";
+import { EXPORT_COLUMNS, parseStatsRange } from "../../src/services/stats/stats-service.js";
 import { editLeadModal } from "../../src/views/lead-modals.js";
 import { CALLING_TIME, CHANNEL, eventually, SIGNING_SECRET, startTestApp, type TestApp } from "../helpers/app.js";
 import type { FakeAccount } from "../helpers/fake-twilio.js";
@@ -400,6 +400,39 @@ describe("stats, App Home and the chart", () => {
     expect(adminText).toContain("The team (admins)");
     expect(adminText).toContain("Calls blocked by calling law today");
     expect(adminText).toContain("/charts/home.png?");
+  });
+
+  it("App Home's numbers: waiting leads by their latest call, and an admin's own numbers inside the team's", async () => {
+    const now = new Date(Date.UTC(2026, 10, 26, 18, 0, 0));
+    const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * 3_600_000);
+    const noAnswer = await lead("No Answer", "+13125550110");
+    const answeredLater = await lead("Answered Later", "+13125550111");
+    const callBack = await lead("Call Back", "+13125550112");
+    const busyByOther = await lead("Busy By Other", "+13125550113");
+    const longAgo = await lead("Long Ago", "+13125550114");
+    const machine = await lead("Machine", "+13125550115");
+    await endedCall(noAnswer.id, { placedBy: SAM, status: "no-answer", durationSec: 0, createdAt: at(5) });
+    await endedCall(answeredLater.id, { placedBy: SAM, status: "no-answer", durationSec: 0, createdAt: at(30) });
+    await endedCall(answeredLater.id, { placedBy: MARIA, createdAt: at(2) });
+    await endedCall(callBack.id, { placedBy: SAM, createdAt: at(3), outcome: "callback" });
+    await endedCall(busyByOther.id, { placedBy: SAM, createdAt: at(50) });
+    await endedCall(busyByOther.id, { placedBy: MARIA, status: "busy", durationSec: 0, createdAt: at(1) });
+    await endedCall(longAgo.id, { placedBy: SAM, status: "no-answer", durationSec: 0, createdAt: at(24 * 20) });
+    await endedCall(machine.id, { placedBy: SAM, createdAt: at(4), answeredBy: "machine_start" });
+    const sam = await t.app.deps.home.data(t.ws, SAM, { admin: false, zone: "UTC", now });
+    // Newest latest call first; answered later, called only long ago, or answered by a machine: not waiting.
+    expect(sam.waiting.map((w) => [w.lead.name, w.why])).toEqual([
+      ["Busy By Other", "busy"],
+      ["Call Back", "callback"],
+      ["No Answer", "no_answer"],
+    ]);
+    expect(sam.mine.today.totals).toEqual({ placed: 3, connected: 1, talkSec: 60 });
+    // An admin who also calls: their own numbers are their share of the team's, counted once.
+    const maria = await t.app.deps.home.data(t.ws, MARIA, { admin: true, zone: "UTC", now });
+    expect(maria.mine.today.totals).toEqual({ placed: 2, connected: 1, talkSec: 60 });
+    expect(maria.team?.today.totals).toEqual({ placed: 5, connected: 2, talkSec: 120 });
+    const week = await t.app.deps.stats.stats(t.ws, parseStatsRange("week", now, "UTC"), MARIA);
+    expect(maria.mine.week.totals).toEqual(week.totals);
   });
 
   it("the chart renders with non-blank pixels (saved under test/artifacts/)", async () => {

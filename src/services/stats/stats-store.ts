@@ -203,17 +203,22 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
         include: { lead: true },
         take: 50,
       });
-      const called = await db.call.findMany({
-        where: { workspaceId: ws, placedBy: agentId, createdAt: { gte: since } },
-        select: { leadId: true },
-        distinct: ["leadId"],
-        take: 500,
-      });
-      if (called.length === 0) return [];
+      // Each lead this agent called in the window, by its latest call (anyone's): waiting when that call
+      // went unanswered or busy with no outcome, or ended with "Call back". The newest 20 by that call.
+      const sinceValue = sqlite ? time(since) : since;
+      const waitingIds = await run<{ id: unknown }>(
+        `SELECT c."id" FROM "Call" c
+          WHERE c."workspaceId" = ${p(1)}
+            AND c."leadId" IN (SELECT DISTINCT "leadId" FROM "Call"
+                                WHERE "workspaceId" = ${p(2)} AND "placedBy" = ${p(3)} AND "createdAt" >= ${ts(4)})
+            AND NOT EXISTS (SELECT 1 FROM "Call" n WHERE n."leadId" = c."leadId"
+                              AND (n."createdAt" > c."createdAt" OR (n."createdAt" = c."createdAt" AND n."id" > c."id")))
+            AND (c."outcome" = 'callback' OR (c."outcome" IS NULL AND c."status" IN ('no-answer', 'busy')))
+          ORDER BY c."createdAt" DESC, c."id" DESC LIMIT 20`,
+        [ws, ws, agentId, sinceValue],
+      );
       const latest = await db.call.findMany({
-        where: { workspaceId: ws, leadId: { in: called.map((row) => row.leadId) } },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-        distinct: ["leadId"],
+        where: { id: { in: waitingIds.map((row) => Number(row.id)) } },
         include: { lead: true },
       });
       const result: { lead: Lead; lastCallAt: Date; why: "no_answer" | "busy" | "callback" | "missed_inbound" }[] = [];
