@@ -62,9 +62,19 @@ export function missingLabels(settings: TwilioSettings, keys: readonly SettingKe
   return keys.filter((key) => !settings[key]).map((key) => TWILIO_SETTINGS[key].label);
 }
 
+/** How long a confirmed copy of the Auth Token verifies webhooks without asking the database again. */
+const WEBHOOK_TOKEN_FRESH_MS = 1_000;
+
 export interface SettingsService {
   /** Read at call time, so a change in /twilio-setup applies to the next call without a restart. */
   get(ws: number): Promise<TwilioSettings>;
+  /**
+   * The Auth Token to check a Twilio webhook's signature with: this instance's copy when its version was
+   * confirmed within the last second, else read as `get` does. Twilio posts many webhooks per call, and
+   * a token that no longer verifies is read again by the caller (`fresh`), so a rotated token is never
+   * refused for long and an old one is accepted for at most a second after a change on another instance.
+   */
+  webhookToken(ws: number, fresh?: boolean): Promise<{ authToken?: string; recent: boolean }>;
   /** Stored settings that cannot be decrypted (altered, or under a key no longer configured): treated as missing. */
   unreadable(ws: number): Promise<SettingKey[]>;
   /** Saves changed values and removes `remove`, in one transaction with its audit row. */
@@ -89,7 +99,10 @@ export function createSettingsService({
   /** The workspace's settings version (the workspace store's fast read); undefined when there is none. */
   readVersion?: (ws: number) => Promise<number | undefined>;
 }): SettingsService {
-  const cached = new Map<number, { version: number; value: TwilioSettings; unreadable: SettingKey[] }>();
+  const cached = new Map<
+    number,
+    { version: number; value: TwilioSettings; unreadable: SettingKey[]; checkedAt: number }
+  >();
   const load = async (ws: number): Promise<{ value: TwilioSettings; unreadable: SettingKey[] }> => {
     const stored = await secrets.getMany(
       ws,
@@ -106,9 +119,17 @@ export function createSettingsService({
   const current = async (ws: number) => {
     const version = await readVersion(ws);
     const known = cached.get(ws);
-    if (known && version !== undefined && known.version === version) return known;
+    if (known && version !== undefined && known.version === version) {
+      known.checkedAt = Date.now();
+      return known;
+    }
     const loaded = await load(ws);
-    const entry = { version: version ?? -1, value: Object.freeze(loaded.value), unreadable: loaded.unreadable };
+    const entry = {
+      version: version ?? -1,
+      value: Object.freeze(loaded.value),
+      unreadable: loaded.unreadable,
+      checkedAt: Date.now(),
+    };
     if (version !== undefined) cached.set(ws, entry);
     return entry;
   };
@@ -130,6 +151,12 @@ export function createSettingsService({
   return {
     async get(ws) {
       return { ...(await current(ws)).value };
+    },
+    async webhookToken(ws, fresh = false) {
+      const known = cached.get(ws);
+      if (!fresh && known && Date.now() - known.checkedAt < WEBHOOK_TOKEN_FRESH_MS)
+        return { authToken: known.value.authToken, recent: true };
+      return { authToken: (await current(ws)).value.authToken, recent: false };
     },
     async unreadable(ws) {
       return [...(await current(ws)).unreadable];
