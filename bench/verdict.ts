@@ -1,14 +1,15 @@
-// Issue 16: what the calling-law verdict adds to click → Twilio. placeCall's openCall reads the team's
-// window, then, inside the transaction that writes the call row (the per-lead guard), reads the lead's
-// facts (do-not-call entry, consent, the last 24 hours' attempts) and judges them. Without the verdict
-// the row would be one plain INSERT; with it, that INSERT runs in a transaction after those reads. So
-// the added cost is measured as: the team window, plus a transaction (begin → facts → verdict → commit)
-// without the INSERT both paths share. Measured in-process over 2,000 leads on numbers across the US and
+// Issue 16: what the calling-law verdict adds to click → Twilio. placeCall's openCall takes the team's
+// window from the settings the click has already read, then, inside the transaction that writes the call
+// row (the per-lead guard), reads the lead's facts (do-not-call entry, consent, the last 24 hours'
+// attempts: one statement) and judges them. Without the verdict the row would be one plain INSERT; with
+// it, that INSERT runs in a transaction after those reads. So the added cost is measured as: the team
+// window from those settings, plus a transaction (begin → facts → verdict → commit) without the INSERT
+// both paths share. Measured in-process over 2,000 leads on numbers across the US and
 // Canada at eight instants (allowed afternoons, nights, a Sunday, Thanksgiving), in live and message modes.
 import { performance } from "node:perf_hooks";
 import { createLogger } from "../src/lib/log.js";
 import type { CallMode } from "../src/services/calls/modes.js";
-import { createCallingLaw } from "../src/services/compliance/calling-law.js";
+import { createCallingLaw, parseTeamWindow } from "../src/services/compliance/calling-law.js";
 import { type CallFacts, createComplianceStore } from "../src/services/compliance/compliance-store.js";
 import { callingVerdict } from "../src/services/compliance/verdict.js";
 import { createSettingsService } from "../src/services/setup/settings.js";
@@ -117,6 +118,8 @@ export async function benchVerdict(bench: BenchDb, encryptionKey: string, leadCo
       reader: db,
       clock: () => CALLING_TIME,
     });
+    // Read once, as the click reads them before it opens the call.
+    const settings = await createSettingsService({ db, secrets }).get(ws);
     const full = await db.lead.findMany({ where: { workspaceId: ws }, orderBy: { id: "asc" } });
 
     const added: number[] = [];
@@ -128,7 +131,7 @@ export async function benchVerdict(bench: BenchDb, encryptionKey: string, leadCo
       const now = INSTANTS[(i * 7 + Math.floor(i / full.length)) % INSTANTS.length]!;
       const mode: CallMode = i % 5 === 0 ? "message" : "live";
       const t0 = performance.now();
-      const team = await law.teamWindow(ws);
+      const team = parseTeamWindow(settings.callingWindow, settings.callingDays);
       let inside = 0;
       let judged = 0;
       await db.$transaction(async (tx) => {

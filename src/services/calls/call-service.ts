@@ -4,7 +4,7 @@ import type { Logger } from "../../lib/log.js";
 import { dialCheck, dialRefusal, parsePhone } from "../../lib/phone.js";
 import { isoSeconds } from "../../lib/time.js";
 import type { AuditService } from "../audit/audit.js";
-import type { CallingLaw } from "../compliance/calling-law.js";
+import { type CallingLaw, parseTeamWindow } from "../compliance/calling-law.js";
 import type { ComplianceStore } from "../compliance/compliance-store.js";
 import type { LeadService } from "../leads/lead-service.js";
 import {
@@ -137,9 +137,17 @@ export function createCallService(deps: CallServiceDeps): CallService {
    * Writes the call row (the per-lead guard) with the calling-law check in the same transaction:
    * blocked → ComplianceBlock with every reason (and an audit row); allowed → the row.
    */
-  const openCall = async (data: NewCall, lead: Lead, mode: CallMode, agentId: string, lawNow?: Date): Promise<Call> => {
+  const openCall = async (
+    data: NewCall,
+    lead: Lead,
+    mode: CallMode,
+    agentId: string,
+    settings: TwilioSettings,
+    lawNow?: Date,
+  ): Promise<Call> => {
     const now = lawNow ?? deps.law.now();
-    const team = await deps.law.teamWindow(data.workspaceId);
+    // The team's window from the settings this call already read (no second read of them).
+    const team = parseTeamWindow(settings.callingWindow, settings.callingDays);
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const result = await calls.open(data, async (tx) => {
         const facts = await deps.compliance.facts(
@@ -316,6 +324,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
         lead,
         "browser",
         identity,
+        settings,
       );
       const recorded = await placed(call, lead, callSid, "in-progress", { id: identity });
       void deps.notifier.firstPost(recorded.id).catch((error) => log.warn({ err: error }, "browser call line failed"));
@@ -366,6 +375,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
         lead,
         mode,
         agent.id,
+        settings,
         lawNow,
       );
       const base = deps.publicBaseUrl;
