@@ -17,7 +17,7 @@ import { createRecordingService, type RecordingService } from "./services/calls/
 import { createStatusPoller, type StatusPoller } from "./services/calls/status-poller.js";
 import { createVoicemail, type Voicemail } from "./services/calls/voicemail.js";
 import { type CallingLaw, createCallingLaw } from "./services/compliance/calling-law.js";
-import { createComplianceStore } from "./services/compliance/compliance-store.js";
+import { type ComplianceStore, createComplianceStore } from "./services/compliance/compliance-store.js";
 import { type ConsentService, createConsentService } from "./services/compliance/consent-service.js";
 import { createDncService, type DncService } from "./services/compliance/dnc-service.js";
 import { createInboundService, type InboundService } from "./services/inbound/inbound-service.js";
@@ -68,6 +68,8 @@ export interface Deps {
   leads: LeadService;
   /** The calling-law verdict, the do-not-call list and consent records. */
   law: CallingLaw;
+  /** The calling-law domain's queries (facts a call is judged on, the list, consent records). */
+  compliance: ComplianceStore;
   dnc: DncService;
   consents: ConsentService;
   callStore: CallStore;
@@ -375,6 +377,7 @@ export function createServices(inputs: ServiceInputs): Deps {
     setup,
     leads,
     law,
+    compliance,
     dnc,
     consents,
     callStore,

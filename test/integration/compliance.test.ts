@@ -152,6 +152,63 @@ describe("a block reaches the agent with its reasons, and nothing reaches Twilio
     const answer = await eventually(() => told().find((r) => /Not calling/.test(r.text ?? "")), "cap block");
     expect(answer.text).toMatch(/3 call attempts in the last 24 hours/);
     expect(t.twilio.creates()).toHaveLength(3);
+    // The card says so too, before anyone clicks: the cards' facts are read in one go.
+    const res = await t.command("/call-lead", "Jane Doe", AGENT);
+    expect(JSON.stringify(await res.json())).toMatch(/3 call attempts in the last 24 hours/);
+  });
+
+  it("the cards' facts, read for many leads at once, equal each lead's own (list, consent, attempts)", async () => {
+    const listed = await lead("Listed", "+12125550170");
+    const consented = await lead("Consented", "+12125550171");
+    const called = await lead("Called", "+12125550172");
+    const plain = await lead("Plain", "+12125550173");
+    const db = t.app.deps.db;
+    await db.dncEntry.create({ data: { workspaceId: t.ws, phone: listed.phone!, source: "command", addedBy: ADMIN } });
+    await db.consent.create({
+      data: {
+        workspaceId: t.ws,
+        leadId: consented.id,
+        phone: consented.phone!,
+        scope: "prerecorded",
+        method: "web form",
+        text: "I agree.",
+        at: new Date(callingTime.getTime() - 86_400_000),
+        recordedBy: ADMIN,
+      },
+    });
+    const base = { workspaceId: t.ws, mode: "live", fromNumber: FROM, placedBy: AGENT, status: "completed" };
+    for (const [hoursAgo, sid] of [
+      [2, "CA00000000000000000000000000000a01"],
+      [5, "CA00000000000000000000000000000a02"],
+      [30, "CA00000000000000000000000000000a03"],
+    ] as const)
+      await db.call.create({
+        data: {
+          ...base,
+          leadId: called.id,
+          toNumber: called.phone!,
+          twilioSid: sid,
+          createdAt: new Date(callingTime.getTime() - hoursAgo * 3_600_000),
+        },
+      });
+    // A call refused before Twilio is not an attempt.
+    await db.call.create({
+      data: { ...base, leadId: called.id, toNumber: called.phone!, status: "failed", createdAt: callingTime },
+    });
+    const leads = [listed, consented, called, plain].map((l) => ({ id: l.id, phone: l.phone! }));
+    const since = new Date(callingTime.getTime() - 24 * 3_600_000);
+    const store = t.app.deps.compliance;
+    const together = await store.factsAmong(t.ws, leads, since);
+    for (const one of leads) expect(together.get(one.id)).toEqual(await store.facts(db, t.ws, one, since));
+    expect(together.get(listed.id)?.onDoNotCallList).toBe(true);
+    expect(together.get(consented.id)?.consent).toEqual({ scope: "prerecorded" });
+    expect(
+      together
+        .get(called.id)
+        ?.attempts.map((d) => d.getTime())
+        .sort(),
+    ).toEqual([5, 2].map((h) => callingTime.getTime() - h * 3_600_000));
+    expect(together.get(plain.id)).toEqual({ onDoNotCallList: false, consent: null, attempts: [] });
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Consent, DncEntry, RegistryImport } from "@prisma/client";
 import type Database from "better-sqlite3";
-import { type DatabaseHandle, type Db, sqliteDate } from "../store/db.js";
+import { type DatabaseHandle, type Db, sqliteDate, statements } from "../store/db.js";
 
 /** A Prisma client or the client of an interactive transaction: the facts a call is checked on are read in its own transaction. */
 export type Reader = Pick<Db, "dncEntry" | "consent" | "call" | "$queryRawUnsafe">;
@@ -85,6 +85,7 @@ const FACTS_SQL = {
 export function createComplianceStore(database: DatabaseHandle): ComplianceStore {
   const db = database.prisma;
   const factsSql = FACTS_SQL[database.engine];
+  const { rows } = statements(database);
   const bulk = database.sqlite ? sqliteBulkInsert(database.sqlite.writer) : postgresBulkInsert(db);
 
   const revoke = async (tx: Pick<Db, "consent">, ws: number, phone: string, how: string, now: Date) =>
@@ -112,38 +113,49 @@ export function createComplianceStore(database: DatabaseHandle): ComplianceStore
         attempts: (row?.attempts ?? "")
           .split(",")
           .filter(Boolean)
-          .map((at) => new Date(at)),
+          .map((at) => new Date(at))
+          .sort((a, b) => a.getTime() - b.getTime()),
       };
     },
     async factsAmong(ws, leads, since) {
+      if (leads.length === 0) return new Map();
       const phones = [...new Set(leads.map((lead) => lead.phone))];
-      const [dnc, consents, calls] = await Promise.all([
-        db.dncEntry.findMany({ where: { workspaceId: ws, phone: { in: phones } }, select: { phone: true } }),
-        db.consent.findMany({
-          where: { workspaceId: ws, phone: { in: phones }, revokedAt: null },
-          select: { phone: true, scope: true },
-        }),
-        db.call.findMany({
-          where: {
-            leadId: { in: leads.map((lead) => lead.id) },
-            createdAt: { gt: since },
-            NOT: { twilioSid: null, status: "failed" },
-          },
-          select: { leadId: true, createdAt: true },
-        }),
-      ]);
-      const listed = new Set(dnc.map((row) => row.phone));
+      const ids = [...new Set(leads.map((lead) => lead.id))];
+      const list = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+      const at = database.engine === "sqlite" ? `"createdAt"` : `to_char("createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+      // One statement for every card: the listed numbers, the consent scopes and each lead's attempts.
+      const found = await rows<{ kind: string; k: string; v: string | null }>(
+        `SELECT 'dnc' AS "kind", "phone" AS "k", NULL AS "v" FROM "DncEntry"
+          WHERE "workspaceId" = ? AND "phone" IN (${list(phones.length)})
+         UNION ALL
+         SELECT 'consent', "phone", "scope" FROM "Consent"
+          WHERE "workspaceId" = ? AND "revokedAt" IS NULL AND "phone" IN (${list(phones.length)})
+         UNION ALL
+         SELECT 'call', CAST("leadId" AS TEXT), ${at} FROM "Call"
+          WHERE "leadId" IN (${list(ids.length)}) AND "createdAt" > ?::timestamp(3)
+            AND NOT ("twilioSid" IS NULL AND "status" = 'failed')`,
+        ws,
+        ...phones,
+        ws,
+        ...phones,
+        ...ids,
+        since,
+      );
+      const listed = new Set<string>();
       const scopes = new Map<string, Set<string>>();
-      for (const row of consents) scopes.set(row.phone, (scopes.get(row.phone) ?? new Set()).add(row.scope));
       const attempts = new Map<number, Date[]>();
-      for (const row of calls) attempts.set(row.leadId, [...(attempts.get(row.leadId) ?? []), row.createdAt]);
+      for (const row of found) {
+        if (row.kind === "dnc") listed.add(row.k);
+        else if (row.kind === "consent") scopes.set(row.k, (scopes.get(row.k) ?? new Set()).add(String(row.v)));
+        else attempts.set(Number(row.k), [...(attempts.get(Number(row.k)) ?? []), new Date(String(row.v))]);
+      }
       return new Map(
         leads.map((lead) => [
           lead.id,
           {
             onDoNotCallList: listed.has(lead.phone),
             consent: consentOf(scopes.get(lead.phone) ?? new Set()),
-            attempts: attempts.get(lead.id) ?? [],
+            attempts: (attempts.get(lead.id) ?? []).sort((a, b) => a.getTime() - b.getTime()),
           },
         ]),
       );
