@@ -95,6 +95,8 @@ export interface CallService {
   /** The checks every call passes before Twilio is asked; returns the callable number. */
   checkLead(lead: Lead, agentId: string): Promise<string>;
   agentPhone(ws: number, agentId: string): Promise<string | undefined>;
+  /** The phone a live call placed for this agent rings first: their own, else the team's agent phone. */
+  phoneThatRings(ws: number, agentId: string): Promise<string | undefined>;
   setAgentPhone(ws: number, agentId: string, raw: string): Promise<string>;
   /**
    * A row written before Twilio answered that never learned the answer (Leadline stopped, or both
@@ -215,6 +217,9 @@ export function createCallService(deps: CallServiceDeps): CallService {
   const service: CallService = {
     async agentPhone(ws, agentId) {
       return calls.agentPhone(ws, agentId);
+    },
+    async phoneThatRings(ws, agentId) {
+      return (await calls.agentPhone(ws, agentId)) ?? (await deps.settings.get(ws)).agentPhone;
     },
 
     async setAgentPhone(ws, agentId, raw) {

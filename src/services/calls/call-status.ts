@@ -107,7 +107,8 @@ export function createCallStatus(deps: {
       if (result.outcome === "agent-leg") return { moved: await agentLeg(result.callId, update, result.moved) };
       if (result.outcome === "moved" && isFinal(update.status)) await ended(result.callId, update.sipCode);
       // A repeated or late callback changes nothing to show; one that filled in answeredBy does (who answered).
-      if (result.outcome === "moved" || update.answeredBy) deps.tasks.run(() => deps.notifier.changed(result.callId));
+      if (result.outcome === "moved" || (result.outcome === "recorded" && result.filled))
+        deps.tasks.run(() => deps.notifier.changed(result.callId));
       return { moved: result.outcome === "moved" };
     },
     async applyLeadLeg(callId, legSid, update) {

@@ -22,7 +22,8 @@ export interface StatusWrite {
 
 export type StatusWriteResult =
   | { outcome: "unknown-call" }
-  | { outcome: "recorded"; callId: number }
+  /** The event was recorded; `filled` when it also filled in who answered (the line shows that). */
+  | { outcome: "recorded"; callId: number; filled?: boolean }
   | { outcome: "moved"; callId: number }
   /**
    * A live call's SID is the agent's leg: its event is recorded and the agent leg moved forward in the
@@ -192,10 +193,11 @@ export function createCallStore(database: DatabaseHandle): CallStore {
     });
     if (moved.count > 0) return { outcome: "moved", callId: call.id };
     if (write.answeredBy && !call.answeredBy) {
-      await db.call.updateMany({
+      const filled = await db.call.updateMany({
         where: { id: call.id, answeredBy: null },
         data: { answeredBy: write.answeredBy, lineVersion: { increment: 1 } },
       });
+      return { outcome: "recorded", callId: call.id, filled: filled.count > 0 };
     }
     return { outcome: "recorded", callId: call.id };
   };
@@ -627,7 +629,10 @@ function createSqliteStatusWrite(writer: Database.Database): (write: StatusWrite
       from: JSON.stringify(write.movesFrom),
     });
     if (moved.changes > 0) return { outcome: "moved", callId: call.id };
-    if (write.answeredBy && !call.answeredBy) fillAnsweredBy.run(write.answeredBy, now, call.id);
+    if (write.answeredBy && !call.answeredBy) {
+      const filled = fillAnsweredBy.run(write.answeredBy, now, call.id);
+      return { outcome: "recorded", callId: call.id, filled: filled.changes > 0 };
+    }
     return { outcome: "recorded", callId: call.id };
   });
 
@@ -699,10 +704,11 @@ function createPostgresStatusWrite(db: Db): (write: StatusWrite) => Promise<Stat
     if (row.mode === "live") return { outcome: "agent-leg", callId, moved: row.legMoved !== null };
     if (row.moved !== null) return { outcome: "moved", callId };
     if (write.movesFrom && write.answeredBy && !row.answeredBy) {
-      await db.call.updateMany({
+      const filled = await db.call.updateMany({
         where: { id: callId, answeredBy: null },
         data: { answeredBy: write.answeredBy, lineVersion: { increment: 1 } },
       });
+      return { outcome: "recorded", callId, filled: filled.count > 0 };
     }
     return { outcome: "recorded", callId };
   };

@@ -49,7 +49,7 @@ export interface ScheduleStore {
   /** Extends a claim's lease while it is being worked on. */
   extend(claim: Claim, leaseUntil: Date): Promise<boolean>;
   /** The calls an earlier claim of this row placed or started (origin key "scheduled:<id>:…"). */
-  callsOf(id: number): Promise<Call[]>;
+  callsOf(id: number, upToAttempt: number): Promise<Call[]>;
   upcoming(ws: number, agentId: string | undefined, limit: number): Promise<ScheduledCall[]>;
   forLead(ws: number, leadId: number): Promise<ScheduledCall[]>;
   /** Cancels or moves a row that is still waiting (not claimed); false when it is not. */
@@ -109,14 +109,17 @@ export function createScheduleStore(database: DatabaseHandle): ScheduleStore {
     async extend(claim, leaseUntil) {
       return (await db.scheduledCall.updateMany({ where: claimed(claim), data: { leaseUntil } })).count === 1;
     },
-    async callsOf(id) {
-      // Nearly always none (the first claim of the row): a plain statement says so before the ORM is asked.
+    async callsOf(id, upToAttempt) {
+      // Every claim's call carries its attempt in its key: ask for each key exactly (the unique index on
+      // both engines, under any collation), first with a plain statement — nearly always there is none.
+      const keys = Array.from({ length: Math.min(upToAttempt, 1_000) }, (_, i) => originKeyOf(id, upToAttempt - i));
+      if (keys.length === 0) return [];
       const any = await rows<{ id: unknown }>(
-        `SELECT "id" FROM "Call" WHERE "originKey" LIKE ? LIMIT 1`,
-        `scheduled:${id}:%`,
+        `SELECT "id" FROM "Call" WHERE "originKey" IN (${keys.map(() => "?").join(", ")}) LIMIT 1`,
+        ...keys,
       );
       if (any.length === 0) return [];
-      return db.call.findMany({ where: { originKey: { startsWith: `scheduled:${id}:` } }, orderBy: { id: "asc" } });
+      return db.call.findMany({ where: { originKey: { in: keys } }, orderBy: { id: "asc" } });
     },
     upcoming: (ws, agentId, limit) =>
       db.scheduledCall.findMany({

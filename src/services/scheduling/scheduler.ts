@@ -67,7 +67,7 @@ export interface Scheduler {
 
 export function createScheduler(deps: {
   store: ScheduleStore;
-  calls: Pick<CallService, "placeCall" | "settle" | "agentPhone">;
+  calls: Pick<CallService, "placeCall" | "settle" | "phoneThatRings">;
   leads: Pick<LeadService, "get">;
   law: CallingLaw;
   audit: { record(ws: number, actor: string, action: string, detail: Record<string, unknown>): Promise<void> };
@@ -133,7 +133,7 @@ export function createScheduler(deps: {
       return "cancelled";
     }
     // An earlier claim of this row may have got as far as a call: never dial twice.
-    for (const earlier of await deps.store.callsOf(row.id)) {
+    for (const earlier of await deps.store.callsOf(row.id, row.attempt)) {
       if (!earlier.twilioSid && (earlier.status === "dialing" || earlier.status === "unknown")) {
         // Its Twilio answer was never heard: ask Twilio whether that call exists before anything else.
         const settled = await deps.calls.settle(earlier);
@@ -263,8 +263,8 @@ export function createScheduler(deps: {
         // by that phone, the team number and the time, which must point at one call being placed.
         const byPhone = new Map<string, ScheduledCall[]>();
         for (const row of rows) {
-          const own = await deps.calls.agentPhone(row.workspaceId, row.agentId);
-          const phone = `${row.workspaceId}:${own ?? "team"}`;
+          const rings = await deps.calls.phoneThatRings(row.workspaceId, row.agentId);
+          const phone = `${row.workspaceId}:${rings ?? "none"}`;
           byPhone.set(phone, [...(byPhone.get(phone) ?? []), row]);
         }
         const queues = [...byPhone.values()];

@@ -289,6 +289,11 @@ let engines: Promise<Engines> | undefined;
 const loadEngines = () =>
   (engines ??= Promise.all([import("vega"), import("vega-lite"), import("@resvg/resvg-js")]).then(
     ([vega, vegaLite, resvg]) => ({ vega, compile: vegaLite.compile, renderAsync: resvg.renderAsync }),
+    (error: unknown) => {
+      // Not remembered: the next chart tries to load them again.
+      engines = undefined;
+      throw error;
+    },
   ));
 
 async function setup(): Promise<{ loaded: LoadedFonts; engines: Engines }> {

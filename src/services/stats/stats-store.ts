@@ -156,7 +156,8 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
           outcomeCounts.set(group.outcome, (outcomeCounts.get(group.outcome) ?? 0) + row.placed);
         if (Number(group.priced ?? 0) > 0) {
           const unit = group.unit ?? "USD";
-          cost.set(unit, (cost.get(unit) ?? 0) + Number(group.amount ?? 0));
+          // Added up in millionths (Twilio prices have at most five decimals), so no float drift across groups.
+          cost.set(unit, (cost.get(unit) ?? 0) + Math.round(Number(group.amount ?? 0) * 1e6));
         }
       }
       const inboundDays = inbound.map((row) => ({
@@ -171,7 +172,7 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
           .sort((a, b) => b.placed - a.placed || a.agentId.localeCompare(b.agentId)),
         perDay: [...days].map(([day, sum]) => ({ day, ...sum })).sort((a, b) => a.day.localeCompare(b.day)),
         outcomes: [...outcomeCounts].map(([outcome, count]) => ({ outcome, count })),
-        cost: [...cost].map(([unit, amount]) => ({ unit, amount })),
+        cost: [...cost].map(([unit, millionths]) => ({ unit, amount: millionths / 1e6 })),
         inbound: {
           answered: inboundDays.reduce((sum, row) => sum + row.answered, 0),
           missed: inboundDays.reduce((sum, row) => sum + row.missed, 0),
