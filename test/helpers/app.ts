@@ -7,7 +7,7 @@ import { createLeadline, type Leadline, type LeadlineOptions } from "../../src/a
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/lib/log.js";
 import { type FakeSlack, startFakeSlack } from "./fake-slack.js";
-import { type FakeTwilio, startFakeTwilio } from "./fake-twilio.js";
+import { type FakeAccount, type FakeTwilio, startFakeTwilio } from "./fake-twilio.js";
 import { slackSignature, twilioSignature } from "./signing.js";
 
 /**
@@ -358,4 +358,44 @@ export async function withConsent<T extends { id: number; phone: string | null }
     "seed",
   );
   return lead;
+}
+
+/** Tables a test file empties before each test, children before parents. */
+type Table =
+  | "inboundCall"
+  | "scheduledCall"
+  | "call"
+  | "note"
+  | "consent"
+  | "lead"
+  | "dncEntry"
+  | "registryImport"
+  | "auditLog";
+
+/**
+ * Between the tests of one app: forgets what the fakes saw, empties `tables` (in the order given), and
+ * connects a new fake Twilio account as the team's (number `from`, team agent phone `agentPhone`).
+ */
+export async function freshStart(
+  t: TestApp,
+  options: { tables: Table[]; from: string; agentPhone: string; admin: string },
+): Promise<FakeAccount> {
+  t.twilio.requests.length = 0;
+  t.slack.responses.length = 0;
+  t.slack.calls.length = 0;
+  const db = t.app.deps.db as unknown as Record<Table, { deleteMany(): Promise<unknown> }>;
+  for (const table of options.tables) await db[table].deleteMany();
+  await t.app.deps.settings.clear(t.ws, "test");
+  const account = t.twilio.addAccount({ numbers: [options.from] });
+  await t.app.deps.settings.save(
+    t.ws,
+    {
+      accountSid: account.sid,
+      authToken: account.token,
+      phoneNumber: options.from,
+      agentPhone: options.agentPhone,
+    },
+    options.admin,
+  );
+  return account;
 }

@@ -5,8 +5,15 @@ import { ids, leadFields } from "../../src/lib/ids.js";
 import { CHART_SIZE } from "../../src/services/stats/chart.js";
 import { EXPORT_COLUMNS, parseStatsRange } from "../../src/services/stats/stats-service.js";
 import { editLeadModal } from "../../src/views/lead-modals.js";
-import { CALLING_TIME, CHANNEL, eventually, SIGNING_SECRET, startTestApp, type TestApp } from "../helpers/app.js";
-import type { FakeAccount } from "../helpers/fake-twilio.js";
+import {
+  CALLING_TIME,
+  CHANNEL,
+  eventually,
+  freshStart,
+  SIGNING_SECRET,
+  startTestApp,
+  type TestApp,
+} from "../helpers/app.js";
 import { buttonClick, viewSubmission } from "../helpers/payloads.js";
 import { decodePng } from "../helpers/png.js";
 import { slackSignature } from "../helpers/signing.js";
@@ -21,7 +28,6 @@ const FROM = "+15005550006";
 const AGENT_PHONE = "+12125550199";
 
 let t: TestApp;
-let account: FakeAccount;
 let seq = 0;
 
 const lead = (name: string, phone: string) => t.app.deps.leads.create(t.ws, { name, phone, author: "seed" });
@@ -96,21 +102,12 @@ afterAll(async () => {
   await t.stop();
 });
 beforeEach(async () => {
-  t.twilio.requests.length = 0;
-  t.slack.responses.length = 0;
-  t.slack.calls.length = 0;
-  await t.app.deps.db.call.deleteMany();
-  await t.app.deps.db.note.deleteMany();
-  await t.app.deps.db.lead.deleteMany();
-  await t.app.deps.db.dncEntry.deleteMany();
-  await t.app.deps.db.auditLog.deleteMany();
-  await t.app.deps.settings.clear(t.ws, "test");
-  account = t.twilio.addAccount({ numbers: [FROM] });
-  await t.app.deps.settings.save(
-    t.ws,
-    { accountSid: account.sid, authToken: account.token, phoneNumber: FROM, agentPhone: AGENT_PHONE },
-    ADMIN,
-  );
+  await freshStart(t, {
+    tables: ["call", "note", "lead", "dncEntry", "auditLog"],
+    from: FROM,
+    agentPhone: AGENT_PHONE,
+    admin: ADMIN,
+  });
 });
 
 describe("outcomes", () => {

@@ -5,7 +5,15 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
-import { CALLING_TIME, CHANNEL, eventually, startTestApp, type TestApp, withConsent } from "../helpers/app.js";
+import {
+  CALLING_TIME,
+  CHANNEL,
+  eventually,
+  freshStart,
+  startTestApp,
+  type TestApp,
+  withConsent,
+} from "../helpers/app.js";
 import { sequence } from "../helpers/callbacks.js";
 import type { FakeAccount } from "../helpers/fake-twilio.js";
 import { buttonClick } from "../helpers/payloads.js";
@@ -59,22 +67,12 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   callingTime = CALLING_TIME;
-  t.twilio.requests.length = 0;
-  t.slack.responses.length = 0;
-  t.slack.calls.length = 0;
-  await t.app.deps.db.call.deleteMany();
-  await t.app.deps.db.consent.deleteMany();
-  await t.app.deps.db.lead.deleteMany();
-  await t.app.deps.db.dncEntry.deleteMany();
-  await t.app.deps.db.registryImport.deleteMany();
-  await t.app.deps.db.auditLog.deleteMany();
-  await t.app.deps.settings.clear(t.ws, "test");
-  account = t.twilio.addAccount({ numbers: [FROM] });
-  await t.app.deps.settings.save(
-    t.ws,
-    { accountSid: account.sid, authToken: account.token, phoneNumber: FROM, agentPhone: AGENT_PHONE },
-    ADMIN,
-  );
+  account = await freshStart(t, {
+    tables: ["call", "consent", "lead", "dncEntry", "registryImport", "auditLog"],
+    from: FROM,
+    agentPhone: AGENT_PHONE,
+    admin: ADMIN,
+  });
 });
 
 describe("a block reaches the agent with its reasons, and nothing reaches Twilio", () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
-import { CHANNEL, eventually, startTestApp, type TestApp } from "../helpers/app.js";
+import { CHANNEL, eventually, freshStart, startTestApp, type TestApp } from "../helpers/app.js";
 import type { FakeAccount } from "../helpers/fake-twilio.js";
 
 // A lead calling the team's number, driven by hand with Twilio's signed webhooks.
@@ -36,21 +36,12 @@ afterAll(async () => {
   await t.stop();
 });
 beforeEach(async () => {
-  t.slack.calls.length = 0;
-  t.slack.responses.length = 0;
-  t.twilio.requests.length = 0;
-  await t.app.deps.db.inboundCall.deleteMany();
-  await t.app.deps.db.call.deleteMany();
-  await t.app.deps.db.note.deleteMany();
-  await t.app.deps.db.lead.deleteMany();
-  await t.app.deps.db.dncEntry.deleteMany();
-  await t.app.deps.settings.clear(t.ws, "test");
-  account = t.twilio.addAccount({ numbers: [FROM] });
-  await t.app.deps.settings.save(
-    t.ws,
-    { accountSid: account.sid, authToken: account.token, phoneNumber: FROM, agentPhone: TEAM_AGENT },
-    ADMIN,
-  );
+  account = await freshStart(t, {
+    tables: ["inboundCall", "call", "note", "lead", "dncEntry"],
+    from: FROM,
+    agentPhone: TEAM_AGENT,
+    admin: ADMIN,
+  });
   await t.app.deps.calls.setAgentPhone(t.ws, MARIA, MARIA_PHONE);
 });
 

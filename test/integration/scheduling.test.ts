@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
 import { originKeyOf } from "../../src/services/scheduling/schedule-store.js";
-import { CALLING_TIME, CHANNEL, eventually, startTestApp, type TestApp } from "../helpers/app.js";
-import type { FakeAccount } from "../helpers/fake-twilio.js";
+import { CALLING_TIME, CHANNEL, eventually, freshStart, startTestApp, type TestApp } from "../helpers/app.js";
 import { buttonClick } from "../helpers/payloads.js";
 
 // Scheduled calls with an injected clock: the test calls the scheduler's tick at chosen instants
@@ -14,7 +13,6 @@ const FROM = "+15005550006";
 const AGENT_PHONE = "+12125550199";
 
 let t: TestApp;
-let account: FakeAccount;
 let callingTime = CALLING_TIME;
 
 const minutes = (n: number) => n * 60_000;
@@ -40,20 +38,12 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   callingTime = CALLING_TIME;
-  t.twilio.requests.length = 0;
-  t.slack.responses.length = 0;
-  t.slack.calls.length = 0;
-  await t.app.deps.db.scheduledCall.deleteMany();
-  await t.app.deps.db.call.deleteMany();
-  await t.app.deps.db.lead.deleteMany();
-  await t.app.deps.db.dncEntry.deleteMany();
-  await t.app.deps.settings.clear(t.ws, "test");
-  account = t.twilio.addAccount({ numbers: [FROM] });
-  await t.app.deps.settings.save(
-    t.ws,
-    { accountSid: account.sid, authToken: account.token, phoneNumber: FROM, agentPhone: AGENT_PHONE },
-    "U0ADMIN01",
-  );
+  await freshStart(t, {
+    tables: ["scheduledCall", "call", "lead", "dncEntry"],
+    from: FROM,
+    agentPhone: AGENT_PHONE,
+    admin: "U0ADMIN01",
+  });
 });
 
 /** A weekday afternoon in New York, some days after the suite's calling time (always in calling hours). */
