@@ -206,7 +206,6 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
       });
       // Each lead this agent called in the window, by its latest call (anyone's): waiting when that call
       // went unanswered or busy with no outcome, or ended with "Call back". The newest 20 by that call.
-      const sinceValue = sqlite ? time(since) : since;
       const waitingIds = await run<{ id: unknown }>(
         `SELECT c."id" FROM "Call" c
           WHERE c."workspaceId" = ${p(1)}
@@ -216,7 +215,7 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
                               AND (n."createdAt" > c."createdAt" OR (n."createdAt" = c."createdAt" AND n."id" > c."id")))
             AND (c."outcome" = 'callback' OR (c."outcome" IS NULL AND c."status" IN ('no-answer', 'busy')))
           ORDER BY c."createdAt" DESC, c."id" DESC LIMIT 20`,
-        [ws, ws, agentId, sinceValue],
+        [ws, ws, agentId, time(since)],
       );
       const latest = await db.call.findMany({
         where: { id: { in: waitingIds.map((row) => Number(row.id)) } },
