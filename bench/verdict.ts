@@ -116,7 +116,6 @@ export async function benchVerdict(bench: BenchDb, encryptionKey: string, leadCo
       store: compliance,
       settings: createSettingsService({ db, secrets, readVersion: settingsVersionReader(database) }),
       reader: db,
-      clock: () => CALLING_TIME,
     });
     // Read once, as the click reads them before it opens the call.
     const settings = await createSettingsService({ db, secrets }).get(ws);

@@ -10,7 +10,7 @@ import type { SoftphoneOverride } from "./http/phone.js";
 import { createRouter, HttpError, handleRequest } from "./http/router.js";
 import { createSlackEventsReceiver } from "./http/slack-events.js";
 import { registerSlackOAuth } from "./http/slack-oauth.js";
-import { type Clock, systemClock } from "./lib/clock.js";
+import { clockOf, systemClock } from "./lib/clock.js";
 import { createLogger, type Logger } from "./lib/log.js";
 import { createTaskTracker } from "./lib/tasks.js";
 import { registerSlackListeners } from "./listeners.js";
@@ -20,9 +20,10 @@ import { openDatabase } from "./services/store/db.js";
 import { EncryptionKeyMissing, loadKeyring } from "./services/store/keyring.js";
 
 export interface LeadlineOptions {
-  clock?: Clock;
-  /** The clock calling hours are judged by: the sandbox's "pretend it is" control, a fixed time in tests. */
-  callingClock?: Clock;
+  /** Real time (leases, timeouts, stored times); the system's by default. */
+  clock?: () => Date;
+  /** The time calling hours are judged at: the sandbox's "pretend it is" control, a fixed time in tests. */
+  callingClock?: () => Date;
   /** Lease lengths for a call's poller and its line editor (tests shorten them). */
   pollLeaseMs?: number;
   lineLeaseMs?: number;
@@ -76,7 +77,10 @@ function boltLogger(log: Logger): SlackLogger {
 /** Composition root: config → deps → Bolt → listeners → routes. Starting the process is main.ts's job. */
 export async function createLeadline(config: Config, options: LeadlineOptions = {}): Promise<Leadline> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
-  const clock = options.clock ?? systemClock;
+  const clock =
+    options.clock || options.callingClock
+      ? clockOf(options.clock ?? (() => new Date()), options.callingClock ?? options.clock)
+      : systemClock;
   const { database, migrated } = await openDatabase(config.DATABASE_URL);
   if (migrated.length > 0) log.info({ migrations: migrated, database: database.where }, "database migrated");
   let keyring: ReturnType<typeof loadKeyring>;
@@ -98,7 +102,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
   const slackLog = boltLogger(log);
   const eventsReceiver = config.SLACK_APP_TOKEN
     ? undefined
-    : createSlackEventsReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, log, now: () => clock().getTime() });
+    : createSlackEventsReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, log, now: () => clock.now().getTime() });
   const receiver = eventsReceiver ?? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN!, logger: slackLog });
 
   const deps = createServices({
@@ -113,7 +117,6 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     pollDelaysMs: options.pollDelaysMs,
     priceDelaysMs: options.priceDelaysMs,
     sweepIntervalMs: options.sweepIntervalMs,
-    callingClock: options.callingClock,
     pollLeaseMs: options.pollLeaseMs,
     lineLeaseMs: options.lineLeaseMs,
     scheduleLeaseMs: options.scheduleLeaseMs,

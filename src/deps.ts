@@ -114,8 +114,6 @@ interface ServiceInputs {
   scheduleEvery?: string;
   /** Test-only: called at named points of placing a call; the kill -9 tests stop the process there. */
   crashPoint?: (point: string) => void;
-  /** The clock calling hours are judged by (see CallingLaw.now); the app clock by default. */
-  callingClock?: Clock;
 }
 
 /** Builds every service from its dependencies; nothing here talks to the outside world yet. */
@@ -139,7 +137,7 @@ export function createServices(inputs: ServiceInputs): Deps {
             clientId: config.SLACK_CLIENT_ID!,
             clientSecret: config.SLACK_CLIENT_SECRET!,
             refreshToken,
-            now: clock,
+            now: clock.now,
           })
       : undefined,
     publicBaseUrl: config.PUBLIC_BASE_URL,
@@ -170,7 +168,7 @@ export function createServices(inputs: ServiceInputs): Deps {
   });
   const leads = createLeadService({ store: createLeadStore(database), defaultCountry: config.DEFAULT_COUNTRY });
   const compliance = createComplianceStore(database);
-  const law = createCallingLaw({ store: compliance, settings, reader: db, clock: inputs.callingClock ?? clock });
+  const law = createCallingLaw({ store: compliance, settings, reader: db });
   const dnc = createDncService({ store: compliance, admins, defaultCountry: config.DEFAULT_COUNTRY, clock });
   const consents = createConsentService({ store: compliance, clock });
   const callStore = createCallStore(database);
@@ -278,7 +276,7 @@ export function createServices(inputs: ServiceInputs): Deps {
     announce: async (ws, event) => {
       const message = scheduleEventMessage(event, {
         agentZone: await agentZone(ws, event.row.agentId),
-        now: law.now(),
+        now: clock.callingNow(),
       });
       await (await slackFor(ws)).tell(event.row.agentId, { channel: event.row.channel }, message);
     },

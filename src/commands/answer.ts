@@ -21,7 +21,7 @@ export async function answerCommand(
 ): Promise<void> {
   const failed = (error: unknown): CommandAnswer => {
     if (!isExpected(error)) deps.log.error({ err: error, command: command.command }, "a command failed");
-    return errorMessage(error, { now: deps.clock() });
+    return errorMessage(error, { now: deps.clock.now() });
   };
   const answer = produce().catch(failed);
   let timer: NodeJS.Timeout | undefined;

@@ -52,13 +52,13 @@ export function registerCallLeadCommand(app: App, deps: Deps): void {
         const zone = await deps.agentZone(ws, command.user_id);
         return scheduledList(await deps.scheduler.upcoming(ws, command.user_id, 20), {
           agentZone: zone,
-          now: deps.clock(),
+          now: deps.clock.now(),
         });
       }
       // "jane at 3pm", "#12 tomorrow 10am", "(212) 555-0182 in 2h": a live call booked for later.
-      if (text !== "" && parseScheduleText(text, deps.law.now(), "UTC").kind !== "none") {
+      if (text !== "" && parseScheduleText(text, deps.clock.callingNow(), "UTC").kind !== "none") {
         const zone = await deps.agentZone(ws, command.user_id);
-        const parsed = parseScheduleText(text, deps.law.now(), zone);
+        const parsed = parseScheduleText(text, deps.clock.callingNow(), zone);
         if (parsed.kind === "error") throw new UserError(`${parsed.message}\n${SCHEDULE_HELP}`);
         if (parsed.kind === "schedule") {
           const found = await deps.leads.search(ws, parsed.value.query);
@@ -75,7 +75,7 @@ export function registerCallLeadCommand(app: App, deps: Deps): void {
             at: parsed.value.at,
             bookedBy: command.user_id,
           });
-          const message = scheduledConfirmation(result, { agentZone: zone, now: deps.law.now() });
+          const message = scheduledConfirmation(result, { agentZone: zone, now: deps.clock.callingNow() });
           const reading = `Read "${parsed.value.reading}"${parsed.value.adjusted ? `; ${parsed.value.adjusted}` : ""}.`;
           return { text: message.text, blocks: [...message.blocks, contextBlock(escapeMrkdwn(reading))] };
         }

@@ -34,7 +34,7 @@ export function registerCallStatsCommand(app: App, deps: Deps): void {
           text: `Mention the agent so Slack fills in who they are: type @ and pick them (Leadline read "@${parsed.unknownMention}").`,
         };
       const zone = await deps.agentZone(ws, command.user_id);
-      const range = parseStatsRange(parsed.range, deps.clock(), zone);
+      const range = parseStatsRange(parsed.range, deps.clock.now(), zone);
       // Agents see their own numbers; the team's, and other agents', are for admins.
       const admin = await deps.admins.isAdmin(ws, command.user_id);
       const agentId = admin ? parsed.agentId : command.user_id;

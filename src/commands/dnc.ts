@@ -30,7 +30,7 @@ export function registerDncCommand(app: App, deps: Deps): void {
         throw new UserError(
           `Say which number, e.g. \`/dnc ${verb} (212) 555-0182${verb === "remove" ? " added by mistake" : ""}\`.`,
         );
-      const now = deps.clock();
+      const now = deps.clock.now();
       if (verb === "add") {
         const { entry, added } = await deps.dnc.add(ws, phone, "command", command.user_id, reason || undefined);
         return dncAdded(entry.phone, entry, added, now);

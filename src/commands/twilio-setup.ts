@@ -24,7 +24,7 @@ export function registerTwilioSetupCommand(app: App, deps: Deps): void {
     const ws = workspaceOf(context);
     if (text === "status") {
       const settings = await deps.settings.get(ws);
-      const registry = await deps.dnc.registryAge(ws, deps.clock());
+      const registry = await deps.dnc.registryAge(ws, deps.clock.now());
       // Asking Twilio about the number takes a moment: at most 1.5 s, then the status says it could not tell.
       const inbound = settings.accountSid
         ? await Promise.race([
@@ -88,7 +88,7 @@ export function registerTwilioSetupCommand(app: App, deps: Deps): void {
       );
     } catch (error) {
       if (!isExpected(error)) deps.log.error({ err: error }, "/twilio-setup failed");
-      await respond({ response_type: "ephemeral", ...errorMessage(error, { now: deps.clock() }) });
+      await respond({ response_type: "ephemeral", ...errorMessage(error, { now: deps.clock.now() }) });
     }
   });
 }

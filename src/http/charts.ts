@@ -8,7 +8,7 @@ export function registerCharts(router: Router, deps: Deps): void {
     const q = (name: string) => (url.searchParams.get(name) ?? "").slice(0, 200);
     const chart = await deps.home.chart(
       { ws: q("ws"), user: q("user"), team: q("team"), zone: q("zone"), exp: q("exp"), sig: q("sig") },
-      deps.clock(),
+      deps.clock.now(),
     );
     if (!chart) {
       sendJson(res, 403, { error: "forbidden", message: "This chart link is not valid or has expired." });

@@ -160,7 +160,7 @@ export function registerLeadsApi(router: Router, deps: Deps): void {
     const fields: Record<string, string> = { ...errors };
     if (body.consent) {
       try {
-        validateConsent(body.consent, deps.clock());
+        validateConsent(body.consent, deps.clock.now());
       } catch (error) {
         fields.consent = (error as Error).message;
       }
@@ -184,7 +184,7 @@ export function registerLeadsApi(router: Router, deps: Deps): void {
       deps.tasks.run(async () => {
         const full = await deps.leads.get(ws, lead.id);
         if (!full) return;
-        const now = deps.clock();
+        const now = deps.clock.now();
         const banner = `:rotating_light: New lead${lead.source ? ` from ${lead.source}` : ""} · waited ${ago(arrived, now)} · speed to lead: call now`;
         await (await deps.slackFor(ws)).postToChannel(
           { channel },

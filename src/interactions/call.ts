@@ -44,8 +44,8 @@ export function registerCallInteractions(app: App, deps: Deps): void {
       ws,
       body,
       errorMessage(error, {
-        now: deps.clock(),
-        lawNow: deps.law.now(),
+        now: deps.clock.now(),
+        lawNow: deps.clock.callingNow(),
         agentZone,
         canSchedule: true,
         what: "the call",

@@ -16,8 +16,8 @@ export async function cardOptions(
   extra: Partial<LeadCardOptions> & { verdictFor?: CallMode } = {},
 ): Promise<LeadCardOptions> {
   const { verdictFor, ...rest } = extra;
-  const now = deps.clock();
-  const lawNow = deps.law.now();
+  const now = deps.clock.now();
+  const lawNow = deps.clock.callingNow();
   const phones = [...new Set(leads.flatMap((lead) => (lead.phone ? [lead.phone] : [])))];
   if (!verdictFor || verdictFor === "browser") {
     const [settings, listed, consented] = await Promise.all([

@@ -10,7 +10,7 @@ import { workspaceOf } from "./scope.js";
 /** Draws the Home tab for a user, as things are now. */
 export async function publishHome(deps: Deps, ws: number, userId: string): Promise<void> {
   const [admin, zone] = await Promise.all([deps.admins.isAdmin(ws, userId), deps.agentZone(ws, userId)]);
-  const data = await deps.home.data(ws, userId, { admin, zone, now: deps.law.now() });
+  const data = await deps.home.data(ws, userId, { admin, zone, now: deps.clock.callingNow() });
   await (await deps.slackFor(ws)).publishHome(userId, homeView(data));
 }
 
@@ -37,7 +37,7 @@ export function registerHomeInteractions(app: App, deps: Deps): void {
       await publishHome(deps, ws, body.user.id);
     } catch (error) {
       if (!isExpected(error)) deps.log.error({ err: error }, "a Home tab action failed");
-      await (await deps.slackFor(ws)).tell(body.user.id, {}, errorMessage(error, { now: deps.clock() }));
+      await (await deps.slackFor(ws)).tell(body.user.id, {}, errorMessage(error, { now: deps.clock.now() }));
     }
   });
 }

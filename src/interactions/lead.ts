@@ -122,7 +122,7 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
         errors[leadFields.phone] = "Consent covers a phone number: add the lead's phone.";
       else {
         try {
-          validateConsent(consent, deps.clock());
+          validateConsent(consent, deps.clock.now());
         } catch (error) {
           errors[leadFields.consentText] = fieldError(error).replace(/^consent\.text /, "This ");
         }
@@ -212,7 +212,7 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
         await slack.tell(
           body.user.id,
           { channel: body.channel?.id, responseUrl: body.response_url },
-          errorMessage(error, { now: deps.clock() }),
+          errorMessage(error, { now: deps.clock.now() }),
         );
       }
     });
@@ -245,11 +245,11 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
           body.user.id,
           originOf(body, leadId),
           leadId,
-          dncAdded(lead.phone, entry, added, deps.clock()).text,
+          dncAdded(lead.phone, entry, added, deps.clock.now()).text,
         );
       } catch (error) {
         if (!isExpected(error)) deps.log.error({ err: error }, "listing a number as do-not-call failed");
-        await slack.tell(body.user.id, where, errorMessage(error, { now: deps.clock() }));
+        await slack.tell(body.user.id, where, errorMessage(error, { now: deps.clock.now() }));
       }
     });
   });
@@ -290,7 +290,7 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
       await slack.tell(
         body.user.id,
         { channel: body.channel?.id, responseUrl: body.response_url },
-        errorMessage(error, { now: deps.clock() }),
+        errorMessage(error, { now: deps.clock.now() }),
       );
     }
   });
@@ -335,7 +335,7 @@ export function registerLeadInteractions(app: App, deps: Deps): void {
         if (!consent.method)
           throw new UserError("Pick how the lead agreed to recorded calls.", { field: leadFields.consent });
         try {
-          validateConsent(consent, deps.clock());
+          validateConsent(consent, deps.clock.now());
         } catch (error) {
           throw new UserError(fieldError(error), { field: leadFields.consentText });
         }

@@ -22,7 +22,7 @@ export function registerOutcomeInteractions(app: App, deps: Deps): void {
       await (await deps.slackFor(ws)).tell(
         body.user.id,
         { channel: targetOf(body).channel, responseUrl: body.response_url },
-        errorMessage(error, { now: deps.clock() }),
+        errorMessage(error, { now: deps.clock.now() }),
       );
     }
   };
@@ -45,7 +45,7 @@ export function registerOutcomeInteractions(app: App, deps: Deps): void {
           body.trigger_id,
           scheduleModal(lead, JSON.stringify({ leadId: lead.id, channel: target.channel, threadTs: target.threadTs }), {
             agentZone: await deps.agentZone(ws, body.user.id),
-            initial: new Date(deps.law.now().getTime() + 24 * 3600_000),
+            initial: new Date(deps.clock.callingNow().getTime() + 24 * 3600_000),
           }),
         );
       } catch (error) {

@@ -38,7 +38,7 @@ export async function openScheduleForm(
   if (!lead) throw new UserError("That lead no longer exists.");
   const target = targetOf(body);
   const zone = await deps.agentZone(ws, body.user.id);
-  const initial = scheduled?.dueAt ?? new Date(deps.law.now().getTime() + 60 * 60_000);
+  const initial = scheduled?.dueAt ?? new Date(deps.clock.callingNow().getTime() + 60 * 60_000);
   const meta = {
     leadId,
     scheduledId: scheduled?.id,
@@ -74,7 +74,7 @@ export function registerScheduleInteractions(app: App, deps: Deps): void {
           await work(ws, body);
         } catch (error) {
           if (!isExpected(error)) deps.log.error({ err: error, actionId }, "a schedule button failed");
-          await tell(ws, body, errorMessage(error, { now: deps.clock() }));
+          await tell(ws, body, errorMessage(error, { now: deps.clock.now() }));
         }
       });
     });
@@ -93,7 +93,10 @@ export function registerScheduleInteractions(app: App, deps: Deps): void {
     await tell(
       ws,
       body,
-      scheduledConfirmation(result, { agentZone: await deps.agentZone(ws, body.user.id), now: deps.law.now() }),
+      scheduledConfirmation(result, {
+        agentZone: await deps.agentZone(ws, body.user.id),
+        now: deps.clock.callingNow(),
+      }),
     );
   };
 
@@ -105,7 +108,7 @@ export function registerScheduleInteractions(app: App, deps: Deps): void {
 
   // The line of a live call the agent did not answer.
   button(ids.schedule.retryAction, async (ws, body) => {
-    await book(ws, body, leadIdOf(body), new Date(deps.law.now().getTime() + RETRY_AFTER_MS));
+    await book(ws, body, leadIdOf(body), new Date(deps.clock.callingNow().getTime() + RETRY_AFTER_MS));
   });
 
   button(ids.schedule.cancelAction, async (ws, body) => {
@@ -122,7 +125,10 @@ export function registerScheduleInteractions(app: App, deps: Deps): void {
     await tell(
       ws,
       body,
-      scheduledConfirmation(result, { agentZone: await deps.agentZone(ws, body.user.id), now: deps.law.now() }),
+      scheduledConfirmation(result, {
+        agentZone: await deps.agentZone(ws, body.user.id),
+        now: deps.clock.callingNow(),
+      }),
     );
   });
 
@@ -141,7 +147,7 @@ export function registerScheduleInteractions(app: App, deps: Deps): void {
         );
       } catch (error) {
         if (!isExpected(error)) deps.log.error({ err: error }, "opening the schedule form failed");
-        await tell(ws, body, errorMessage(error, { now: deps.clock() }));
+        await tell(ws, body, errorMessage(error, { now: deps.clock.now() }));
       }
     });
   }
@@ -174,7 +180,7 @@ export function registerScheduleInteractions(app: App, deps: Deps): void {
             at,
             bookedBy: body.user.id,
           });
-      const message = scheduledConfirmation(result, { agentZone: zone, now: deps.law.now() });
+      const message = scheduledConfirmation(result, { agentZone: zone, now: deps.clock.callingNow() });
       await ack({ response_action: "update", view: scheduledModal(message) });
       // The confirmation (with Move and Cancel) also lands where the call will be announced.
       deps.tasks.run(async () => (await deps.slackFor(ws)).tell(body.user.id, { channel: meta.channel }, message));

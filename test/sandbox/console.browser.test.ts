@@ -192,7 +192,7 @@ describe.skipIf(needsChromium)("sandbox console in a real browser", () => {
     await page.click("#clock-set");
     await expect.poll(() => page.textContent("#clock-mode")).toBe("Real time");
     expect(await page.isHidden("#clock-note")).toBe(true);
-    expect(Math.abs(sandbox.leadline.deps.law.now().getTime() - (Date.now() + realShift))).toBeLessThan(1_000);
+    expect(Math.abs(sandbox.leadline.deps.clock.callingNow().getTime() - (Date.now() + realShift))).toBeLessThan(1_000);
     await card.locator('[data-action-id="call_live"]').first().click();
     await expect.poll(() => refusals.count()).toBe(1);
     expect(await refusals.last().textContent()).toMatch(/It is 12:3\d AM in New York/);

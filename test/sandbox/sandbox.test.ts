@@ -455,9 +455,9 @@ describe("the console's calling clock", () => {
     expect(set.clock).toMatchObject({ mode: "pretend", zone: "America/New_York", local: "2026-12-01T06:00" });
     expect(String((set.clock as { label: string }).label)).toContain("Tuesday, December 1, 6:00 AM EST in New York");
     // Leadline's calling clock is the console's; real time is not.
-    expect(Math.abs(sandbox.leadline.deps.law.now().getTime() - Date.parse("2026-12-01T11:00:00Z"))).toBeLessThan(
-      60_000,
-    );
+    expect(
+      Math.abs(sandbox.leadline.deps.clock.callingNow().getTime() - Date.parse("2026-12-01T11:00:00Z")),
+    ).toBeLessThan(60_000);
 
     // The card says so before anyone clicks.
     const card = await callCard("Nate Newyork");
@@ -500,7 +500,7 @@ describe("the console's calling clock", () => {
     const answer = await setClock({ mode: "real" });
     expect(answer.clock).toMatchObject({ mode: "real", zone: "America/New_York" });
     expect(Math.abs((answer.clock as { offsetMs: number }).offsetMs)).toBeLessThan(50);
-    expect(Math.abs(sandbox.leadline.deps.law.now().getTime() - Date.now())).toBeLessThan(1_000);
+    expect(Math.abs(sandbox.leadline.deps.clock.callingNow().getTime() - Date.now())).toBeLessThan(1_000);
     const state = (await (await fetch(`${sandbox.consoleUrl}/sandbox/state?user=${MARIA}`)).json()) as {
       info: { clock: { mode: string; label: string; zones: { id: string }[] } };
     };

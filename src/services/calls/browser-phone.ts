@@ -1,6 +1,7 @@
 import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
 import type { BrowserLink, Lead } from "@prisma/client";
 import twilio from "twilio";
+import type { Clock } from "../../lib/clock.js";
 import { UserError } from "../../lib/errors.js";
 import type { LeadService } from "../leads/lead-service.js";
 import type { SettingsService } from "../setup/settings.js";
@@ -31,7 +32,7 @@ export function createBrowserPhoneService(deps: {
   calls: CallStore;
   leads: Pick<LeadService, "get">;
   settings: SettingsService;
-  clock: () => Date;
+  clock: Clock;
   publicBaseUrl?: string;
   /** Key material for signing links (derived, never the encryption key itself). */
   secretKey: Buffer;
@@ -55,7 +56,7 @@ export function createBrowserPhoneService(deps: {
         leadId,
         channel: channel ?? null,
         threadTs: threadTs ?? null,
-        expiresAt: new Date(deps.clock().getTime() + LINK_TTL_MS),
+        expiresAt: new Date(deps.clock.now().getTime() + LINK_TTL_MS),
       });
       return `${deps.publicBaseUrl}/phone?t=${id}.${sign(id)}`;
     },
@@ -66,7 +67,7 @@ export function createBrowserPhoneService(deps: {
       const expected = Buffer.from(sign(id));
       const given = Buffer.from(signature);
       if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid();
-      const now = deps.clock();
+      const now = deps.clock.now();
       const session = randomBytes(24).toString("base64url");
       // Single use, race-safe: only one request can flip usedAt from null.
       const link = await deps.calls.claimLink(id, now, hash(session), new Date(now.getTime() + SESSION_TTL_MS));
@@ -78,7 +79,7 @@ export function createBrowserPhoneService(deps: {
 
     async accessToken(session) {
       const link = await deps.calls.linkBySession(hash(session));
-      if (!link?.sessionExpiresAt || link.sessionExpiresAt <= deps.clock()) throw invalid();
+      if (!link?.sessionExpiresAt || link.sessionExpiresAt <= deps.clock.now()) throw invalid();
       const settings = await deps.settings.get(link.workspaceId);
       if (!settings.accountSid || !settings.apiKeySid || !settings.apiKeySecret || !settings.twimlAppSid) {
         throw new UserError(
@@ -104,7 +105,7 @@ export function createBrowserPhoneService(deps: {
         link.slackUserId !== identity ||
         !link.usedAt ||
         !link.sessionExpiresAt ||
-        link.sessionExpiresAt <= deps.clock()
+        link.sessionExpiresAt <= deps.clock.now()
       )
         throw invalid();
       return link;

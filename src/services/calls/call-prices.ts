@@ -1,3 +1,4 @@
+import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/log.js";
 import type { TaskTracker } from "../../lib/tasks.js";
 import type { SettingsService } from "../setup/settings.js";
@@ -19,7 +20,7 @@ export function createCallPrices(deps: {
   settings: SettingsService;
   twilioFor: TwilioFor;
   tasks: TaskTracker;
-  clock: () => Date;
+  clock: Clock;
   log: Logger;
   delaysMs?: number[];
 }): CallPrices {
@@ -54,18 +55,22 @@ export function createCallPrices(deps: {
           fetched.price !== undefined &&
           /^[+-]?\d*\.?\d+$/.test(String(fetched.price).trim())
         ) {
-          await deps.calls.setPrice(callId, { price: fetched.price, unit: fetched.priceUnit ?? null }, deps.clock());
+          await deps.calls.setPrice(
+            callId,
+            { price: fetched.price, unit: fetched.priceUnit ?? null },
+            deps.clock.now(),
+          );
           return;
         }
       } catch (error) {
         deps.log.warn({ err: error, callId }, "price lookup failed");
       }
-      await deps.calls.setPrice(callId, undefined, deps.clock());
+      await deps.calls.setPrice(callId, undefined, deps.clock.now());
       const next = delays[attempt + 1];
       if (next !== undefined) later(next, () => prices.fetch(callId, attempt + 1));
     },
     async resume() {
-      const since = new Date(deps.clock().getTime() - 24 * 3600_000);
+      const since = new Date(deps.clock.now().getTime() - 24 * 3600_000);
       for (const callId of await deps.calls.endedWithoutPrice(since)) prices.check(callId);
     },
     stop() {

@@ -1,4 +1,5 @@
 import type { Call, Lead } from "@prisma/client";
+import type { Clock } from "../../lib/clock.js";
 import { ComplianceBlock, UserError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
 import { dialCheck, dialRefusal, parsePhone } from "../../lib/phone.js";
@@ -75,7 +76,7 @@ export interface CallServiceDeps {
   };
   /** Told about every call Twilio accepted (the status poller watches it when there is no public URL). */
   afterPlaced?: (call: Call) => void;
-  clock: () => Date;
+  clock: Clock;
   log: Logger;
   allowedCountries: readonly string[];
   defaultCountry: string;
@@ -147,7 +148,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
     settings: TwilioSettings,
     lawNow?: Date,
   ): Promise<Call> => {
-    const now = lawNow ?? deps.law.now();
+    const now = lawNow ?? deps.clock.callingNow();
     // The team's window from the settings this call already read (no second read of them).
     const team = parseTeamWindow(settings.callingWindow, settings.callingDays);
     for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -180,7 +181,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
           data: { leadName: lead.name, callSid: result.duplicateOrigin.twilioSid },
         });
       }
-      if (deps.clock().getTime() - result.active.updatedAt.getTime() > STALE_GUARD_MS) {
+      if (deps.clock.now().getTime() - result.active.updatedAt.getTime() > STALE_GUARD_MS) {
         if (await calls.releaseGuard(result.active.id, lead.id))
           log.warn({ callId: result.active.id }, "released a stale call guard");
         continue;
@@ -198,7 +199,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
   };
 
   const placed = async (call: Call, lead: Lead, sid: string, status: string, agent: Agent): Promise<Call> => {
-    const now = deps.clock();
+    const now = deps.clock.now();
     const updated = await calls.recordPlaced(
       call.id,
       sid,
@@ -295,7 +296,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
         await calls.recordFailed(
           call.id,
           { message: "Leadline did not hear Twilio's answer, and Twilio has no record of the call" },
-          deps.clock(),
+          deps.clock.now(),
         );
         log.info({ callId: call.id }, "settled: Twilio never placed the call; the lead is free again");
       }
@@ -460,7 +461,7 @@ export function createCallService(deps: CallServiceDeps): CallService {
           await calls.recordFailed(
             call.id,
             { code: Number(refusal.code) || null, message: refusal.message },
-            deps.clock(),
+            deps.clock.now(),
           );
           await deps.audit.record(ws, agent.id, "call.twilio_refused", { leadId, callId: call.id, code: refusal.code });
           throw refusal;
@@ -498,7 +499,11 @@ export function createCallService(deps: CallServiceDeps): CallService {
       log.info({ callId: call.id }, "reconciled: Twilio had placed the call");
       return { call: await placed(call, lead, match.sid, match.status, agent), reconciled: true };
     }
-    await calls.recordFailed(call.id, { message: "Twilio did not answer and has no record of the call" }, deps.clock());
+    await calls.recordFailed(
+      call.id,
+      { message: "Twilio did not answer and has no record of the call" },
+      deps.clock.now(),
+    );
     throw new UserError(
       `Twilio did not answer in time and has no record of a call to ${lead.name}, so nothing was dialed. You can try again.`,
       { code: "not_placed", data: { leadName: lead.name } },

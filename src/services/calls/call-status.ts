@@ -1,4 +1,5 @@
 import type { Call } from "@prisma/client";
+import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/log.js";
 import type { TaskTracker } from "../../lib/tasks.js";
 import { formatDuration } from "../../lib/time.js";
@@ -59,7 +60,7 @@ export function createCallStatus(deps: {
   notifier: CallNotifier;
   prices: CallPrices;
   tasks: TaskTracker;
-  clock: () => Date;
+  clock: Clock;
   log: Logger;
 }): CallStatus {
   const ended = async (callId: number, sipCode?: string) => {
@@ -77,9 +78,9 @@ export function createCallStatus(deps: {
     // The fast status write moves the agent leg itself; the fallback write only records the event.
     const moved =
       movedInWrite ??
-      (await deps.calls.applyAgentLeg(callId, update.status, lowerThan(update.status), deps.clock())).moved;
+      (await deps.calls.applyAgentLeg(callId, update.status, lowerThan(update.status), deps.clock.now())).moved;
     if (!moved) return false;
-    if (isFinal(update.status) && (await deps.calls.endUndialed(callId, deps.clock()))) {
+    if (isFinal(update.status) && (await deps.calls.endUndialed(callId, deps.clock.now()))) {
       await deps.calls.addFact(callId, update.status === "completed" ? "agent_hung_up" : "agent_no_answer");
       await ended(callId);
     }
@@ -93,7 +94,7 @@ export function createCallStatus(deps: {
       ...update,
       movesFrom: STATUS_RANK[update.status] === undefined ? undefined : lowerThan(update.status),
       final,
-      now: deps.clock(),
+      now: deps.clock.now(),
     };
   };
 

@@ -1,3 +1,4 @@
+import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/log.js";
 import type { TaskTracker } from "../../lib/tasks.js";
 import type { SettingsService } from "../setup/settings.js";
@@ -37,7 +38,7 @@ export function createCallSweeper(deps: {
   settings: SettingsService;
   twilioFor: TwilioFor;
   tasks: TaskTracker;
-  clock: () => Date;
+  clock: Clock;
   log: Logger;
   intervalMs?: number;
   /** How long a call stays leased while it is looked at. */
@@ -54,13 +55,13 @@ export function createCallSweeper(deps: {
   let busy = false;
 
   const lease = (callId: number) => {
-    const now = deps.clock();
+    const now = deps.clock.now();
     return deps.calls.claimPoll(callId, now, new Date(now.getTime() + LEASE_MS));
   };
 
   const sweeper: CallSweeper = {
     async sweep() {
-      const now = deps.clock().getTime();
+      const now = deps.clock.now().getTime();
       let settled = 0;
       let checked = 0;
       let posted = 0;
@@ -72,7 +73,7 @@ export function createCallSweeper(deps: {
           await deps.calls.releasePolls([call.id]);
         }
       }
-      for (const call of await deps.calls.quiet(new Date(now - QUIET_AFTER_MS), deps.clock())) {
+      for (const call of await deps.calls.quiet(new Date(now - QUIET_AFTER_MS), deps.clock.now())) {
         const { accountSid, authToken } = await deps.settings.get(call.workspaceId);
         if (!accountSid || !authToken || !(await lease(call.id))) continue;
         try {
@@ -96,7 +97,7 @@ export function createCallSweeper(deps: {
         if (await deps.notifier.firstPost(callId)) posted += 1;
       }
       // A line whose editor died mid-edit (its lease ran out) shows an old state: bring it up to date.
-      const behind = await deps.calls.behindLines(new Date(now - BEHIND_WINDOW_MS), deps.clock());
+      const behind = await deps.calls.behindLines(new Date(now - BEHIND_WINDOW_MS), deps.clock.now());
       for (const callId of behind) await deps.notifier.changed(callId);
       const resumed = deps.resumePolling ? await deps.resumePolling() : 0;
       const caughtUp = behind.length;

@@ -1,4 +1,5 @@
 import type { Call } from "@prisma/client";
+import type { Clock } from "../../lib/clock.js";
 import { UserError } from "../../lib/errors.js";
 import type { DncService } from "../compliance/dnc-service.js";
 import type { LeadService } from "../leads/lead-service.js";
@@ -39,7 +40,7 @@ export function createOutcomeService(deps: {
   dnc: Pick<DncService, "add">;
   notifier: CallNotifier;
   admins: { isAdmin(ws: number, userId: string): Promise<boolean> };
-  clock: () => Date;
+  clock: Clock;
 }): OutcomeService {
   return {
     async record({ ws, callId, outcome, by, byName }) {
@@ -57,7 +58,7 @@ export function createOutcomeService(deps: {
       }
       const who = byName ? `@${byName}` : by;
       const body = `[Outcome] ${OUTCOMES[outcome]}${previous ? ` (was ${OUTCOMES[previous]})` : ""} - by ${who} - Call SID: ${call.twilioSid ?? `call #${call.id}`}`;
-      const now = deps.clock();
+      const now = deps.clock.now();
       const changed = await deps.calls.setOutcome(
         call.id,
         { outcome, by, at: now, expected: previous },

@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/log.js";
 import type { TaskTracker } from "../../lib/tasks.js";
 import type { SettingsService } from "../setup/settings.js";
@@ -23,7 +24,7 @@ export function createRecordingService(deps: {
   settings: SettingsService;
   notifier: CallNotifier;
   tasks: TaskTracker;
-  clock: () => Date;
+  clock: Clock;
   log: Logger;
   keyring: Keyring;
   twilioApiUrl: string;
@@ -77,7 +78,7 @@ export function createRecordingService(deps: {
 
     signedUrl(callId) {
       if (!deps.publicBaseUrl) return undefined;
-      const exp = Math.floor(deps.clock().getTime() / 1000) + LINK_TTL_S;
+      const exp = Math.floor(deps.clock.now().getTime() / 1000) + LINK_TTL_S;
       return `${deps.publicBaseUrl}/recordings/${callId}?exp=${exp}&sig=${sign(callId, exp)}`;
     },
 
@@ -87,7 +88,7 @@ export function createRecordingService(deps: {
       const given = Buffer.from(sig);
       if (!Number.isFinite(expires) || expected.length !== given.length || !timingSafeEqual(expected, given))
         throw new Error("bad signature");
-      if (expires * 1000 < deps.clock().getTime()) throw new Error("link expired");
+      if (expires * 1000 < deps.clock.now().getTime()) throw new Error("link expired");
       return (await fetchAudio(callId)).audio;
     },
   };

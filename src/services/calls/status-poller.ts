@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/log.js";
 import type { TaskTracker } from "../../lib/tasks.js";
 import type { SettingsService } from "../setup/settings.js";
@@ -30,7 +31,7 @@ export function createStatusPoller(deps: {
   twilioFor: TwilioFor;
   status: CallStatus;
   tasks: TaskTracker;
-  clock: () => Date;
+  clock: Clock;
   log: Logger;
   delaysMs?: number[];
   /** How long a poller's claim on a call lasts without renewal (each poll renews it). */
@@ -43,7 +44,7 @@ export function createStatusPoller(deps: {
   const polling = new Map<number, NodeJS.Timeout | undefined>();
   let stopped = false;
 
-  const leaseUntil = () => new Date(deps.clock().getTime() + LEASE_MS);
+  const leaseUntil = () => new Date(deps.clock.now().getTime() + LEASE_MS);
 
   const release = async (callId: number) => {
     polling.delete(callId);
@@ -62,7 +63,7 @@ export function createStatusPoller(deps: {
     if (stopped || !polling.has(callId)) return;
     const call = await calls.byId(callId);
     if (!call?.twilioSid || isFinal(call.status)) return release(callId);
-    if (deps.clock().getTime() - call.createdAt.getTime() > MAX_AGE_MS) {
+    if (deps.clock.now().getTime() - call.createdAt.getTime() > MAX_AGE_MS) {
       log.info({ callId }, "stopped polling a call after 15 minutes");
       return release(callId);
     }
@@ -102,7 +103,7 @@ export function createStatusPoller(deps: {
   return {
     async watch(callId) {
       if (stopped || polling.has(callId)) return false;
-      const now = deps.clock();
+      const now = deps.clock.now();
       if (!(await calls.claimPoll(callId, now, leaseUntil())) || polling.has(callId)) return false;
       polling.set(callId, undefined);
       log.debug({ callId, owner }, "polling call status");
@@ -110,7 +111,7 @@ export function createStatusPoller(deps: {
       return true;
     },
     async resume() {
-      const since = new Date(deps.clock().getTime() - MAX_AGE_MS);
+      const since = new Date(deps.clock.now().getTime() - MAX_AGE_MS);
       let started = 0;
       for (const callId of await calls.openPollable(since)) if (await this.watch(callId)) started += 1;
       return started;

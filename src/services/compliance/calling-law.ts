@@ -37,12 +37,6 @@ export function parseDays(text: string | undefined): number[] | undefined {
 }
 
 export interface CallingLaw {
-  /**
-   * The instant calling hours are judged at: real time, except in the sandbox (its console can pretend
-   * it is another day and time) and in tests (a fixed weekday afternoon). Signatures, leases and stored
-   * times always use real time.
-   */
-  now(): Date;
   /** The team's own rules on top of the law: its calling window and the countries it calls. */
   teamWindow(ws: number): Promise<TeamWindow | undefined>;
   /** The verdict for a lead now, read from the database (or, placing a call, from its transaction). */
@@ -78,10 +72,8 @@ export function createCallingLaw(deps: {
   store: ComplianceStore;
   settings: SettingsService;
   reader: Reader;
-  clock: () => Date;
 }): CallingLaw {
   const law: CallingLaw = {
-    now: deps.clock,
     async teamWindow(ws) {
       const settings = await deps.settings.get(ws);
       return parseTeamWindow(settings.callingWindow, settings.callingDays);

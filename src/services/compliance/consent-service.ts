@@ -1,4 +1,5 @@
 import type { Consent } from "@prisma/client";
+import type { Clock } from "../../lib/clock.js";
 import { UserError } from "../../lib/errors.js";
 import type { ComplianceStore } from "./compliance-store.js";
 
@@ -75,10 +76,10 @@ export function validateConsent(
   return { scope: scope as ConsentScope, method, text, at, sourceUrl };
 }
 
-export function createConsentService(deps: { store: ComplianceStore; clock: () => Date }): ConsentService {
+export function createConsentService(deps: { store: ComplianceStore; clock: Clock }): ConsentService {
   return {
     async record(ws, lead, input, by, field) {
-      const consent = validateConsent(input, deps.clock(), field);
+      const consent = validateConsent(input, deps.clock.now(), field);
       if (!lead.phone) throw new UserError("Consent covers a phone number: add the lead's phone first.", { field });
       if (await deps.store.listed(ws, lead.phone)) {
         throw new UserError(

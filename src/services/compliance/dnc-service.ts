@@ -1,4 +1,5 @@
 import type { DncEntry, RegistryImport } from "@prisma/client";
+import type { Clock } from "../../lib/clock.js";
 import { UserError } from "../../lib/errors.js";
 import { parsePhone } from "../../lib/phone.js";
 import type { AdminService } from "../setup/admins.js";
@@ -28,7 +29,7 @@ export function createDncService(deps: {
   store: ComplianceStore;
   admins: AdminService;
   defaultCountry: string;
-  clock: () => Date;
+  clock: Clock;
 }): DncService {
   const e164 = (raw: string) => {
     const parsed = parsePhone(raw, deps.defaultCountry);
@@ -39,7 +40,7 @@ export function createDncService(deps: {
   return {
     async add(ws, rawPhone, source, by, reason) {
       const phone = e164(rawPhone);
-      return deps.store.add(ws, { phone, source, reason: reason?.trim() || null, addedBy: by }, deps.clock(), {
+      return deps.store.add(ws, { phone, source, reason: reason?.trim() || null, addedBy: by }, deps.clock.now(), {
         actor: by,
         action: "dnc.added",
         detail: JSON.stringify({ phone: masked(phone), source, reason: reason?.trim() || undefined }),

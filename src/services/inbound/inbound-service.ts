@@ -1,3 +1,4 @@
+import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/log.js";
 import { parsePhone } from "../../lib/phone.js";
 import type { TaskTracker } from "../../lib/tasks.js";
@@ -51,7 +52,7 @@ export function createInboundService(deps: {
   /** A Slack user's display name, for notes ("answered by @maria"). */
   nameOf: (ws: number, userId: string) => Promise<string | undefined>;
   tasks: TaskTracker;
-  clock: () => Date;
+  clock: Clock;
   log: Logger;
   publicBaseUrl?: string;
   defaultCountry: string;
@@ -138,7 +139,7 @@ export function createInboundService(deps: {
         });
       }
       if (!ringNumber) {
-        await deps.store.move(call.id, ["ringing"], { status: "missed", endedAt: deps.clock() });
+        await deps.store.move(call.id, ["ringing"], { status: "missed", endedAt: deps.clock.now() });
         await note(full, "nobody to ring (no agent phone set) - sent to voicemail");
         refresh(full);
         return voicemail(ws, call.id);
@@ -175,7 +176,7 @@ export function createInboundService(deps: {
           await deps.store.move(id, ["answered"], {
             status: "completed",
             durationSec: durationSec ?? 0,
-            endedAt: deps.clock(),
+            endedAt: deps.clock.now(),
           })
         ) {
           const name =
@@ -188,7 +189,7 @@ export function createInboundService(deps: {
         }
         return goodbyeTwiml();
       }
-      if (await deps.store.move(id, ["ringing", "answered"], { status: "missed", endedAt: deps.clock() })) {
+      if (await deps.store.move(id, ["ringing", "answered"], { status: "missed", endedAt: deps.clock.now() })) {
         await note(call, "missed");
         refresh(call);
       }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Lead, ScheduledCall } from "@prisma/client";
 import cron, { type ScheduledTask } from "node-cron";
+import type { Clock } from "../../lib/clock.js";
 import { ComplianceBlock, ExternalError, UserError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
 import type { CallService } from "../calls/call-service.js";
@@ -74,7 +75,7 @@ export function createScheduler(deps: {
   announce: (ws: number, event: ScheduleEvent) => Promise<void>;
   /** Only the agent a call is booked for, or an admin, may cancel or move it. */
   admins: { isAdmin(ws: number, userId: string): Promise<boolean> };
-  clock: () => Date;
+  clock: Clock;
   log: Logger;
   leaseMs?: number;
   /** The cron expression of the tick; tests use a faster one or call tick() themselves. */
@@ -233,7 +234,7 @@ export function createScheduler(deps: {
 
   const scheduler: Scheduler = {
     async book({ ws, leadId, agentId, channel, threadTs, at, bookedBy }) {
-      validTime(at, deps.law.now());
+      validTime(at, deps.clock.callingNow());
       const found = await lead(ws, leadId);
       if (!found.phone)
         throw new UserError(`${found.name} has no phone number. Add one to call them.`, {
@@ -251,8 +252,8 @@ export function createScheduler(deps: {
 
     async tick(at) {
       // Due times are on calling law's clock (the sandbox can pretend another time); leases on real time.
-      const now = at ?? deps.clock();
-      const lawNow = at ?? deps.law.now();
+      const now = at ?? deps.clock.now();
+      const lawNow = at ?? deps.clock.callingNow();
       const counts = { claimed: 0, placed: 0, moved: 0, cancelled: 0, missed: 0, pending: 0 };
       for (;;) {
         const rows = await deps.store.claimDue(lawNow, now, owner, new Date(now.getTime() + leaseMs), CLAIM_BATCH);
@@ -309,7 +310,7 @@ export function createScheduler(deps: {
     },
 
     async move(ws, id, at, by) {
-      validTime(at, deps.law.now());
+      validTime(at, deps.clock.callingNow());
       const row = await owned(ws, id, by);
       if (!(await deps.store.move(ws, id, at, null)))
         throw new UserError(

@@ -39,7 +39,7 @@ export function createCallLines({
   /** Takes the call's line lease; the first post waits for it (another editor is about to leave). */
   const lease = async (callId: number, owner: string, wait: boolean): Promise<boolean> => {
     for (let tries = 0; tries < (wait ? 200 : 1); tries += 1) {
-      const now = clock();
+      const now = clock.now();
       if (await calls.takeLineLock(callId, owner, new Date(now.getTime() + LOCK_MS), now)) return true;
       if (wait) await sleep(25);
     }

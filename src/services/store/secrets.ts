@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import { type Clock, systemClock } from "../../lib/clock.js";
 import { DecryptionError, open, seal } from "../../lib/crypto.js";
 import type { Keyring } from "./keyring.js";
 
@@ -47,11 +48,11 @@ const aad = (ws: number, name: string) => (ws === 1 ? name : `${ws}:${name}`);
 export function createSecretStore({
   db,
   keyring,
-  clock = () => new Date(),
+  clock = systemClock,
 }: {
   db: PrismaClient;
   keyring: Keyring;
-  clock?: () => Date;
+  clock?: Clock;
 }): SecretStore {
   const decrypt = (row: SecretRow) =>
     open(
@@ -85,7 +86,7 @@ export function createSecretStore({
   const live = (ws: number, names: string[]) => ({
     workspaceId: ws,
     name: { in: names },
-    OR: [{ expiresAt: null }, { expiresAt: { gt: clock() } }],
+    OR: [{ expiresAt: null }, { expiresAt: { gt: clock.now() } }],
   });
 
   return {
@@ -109,7 +110,7 @@ export function createSecretStore({
     },
     async check() {
       // Expired rows are leftovers, not secrets anyone needs: they go, whatever key they were under.
-      await db.secret.deleteMany({ where: { expiresAt: { lte: clock() } } });
+      await db.secret.deleteMany({ where: { expiresAt: { lte: clock.now() } } });
       const rows = await db.secret.findMany();
       const known = new Set(keyring.all.map((key) => key.id));
       const missingKeyIds = [...new Set(rows.filter((row) => !known.has(row.keyId)).map((row) => row.keyId))];

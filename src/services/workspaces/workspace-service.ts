@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Workspace } from "@prisma/client";
+import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/log.js";
 import type { SecretStore } from "../store/secrets.js";
 import {
@@ -74,7 +75,7 @@ export function createWorkspaces(deps: {
   singleLeadsToken?: string;
   refresh?: TokenRefresher;
   publicBaseUrl?: string;
-  clock: () => Date;
+  clock: Clock;
   log: Logger;
 }): Workspaces {
   let single: Workspace | undefined;
@@ -86,7 +87,7 @@ export function createWorkspaces(deps: {
     const expires = workspace.tokenExpiresAt?.getTime();
     const refreshToken = stored.values[REFRESH_TOKEN];
     if (!token || !expires || !refreshToken || !deps.refresh) return token;
-    if (expires - deps.clock().getTime() > REFRESH_BEFORE_MS) return token;
+    if (expires - deps.clock.now().getTime() > REFRESH_BEFORE_MS) return token;
     // One refresh per workspace in this process; across instances the lease decides who asks Slack.
     let pending = refreshing.get(workspace.id);
     if (!pending) {
@@ -97,7 +98,7 @@ export function createWorkspaces(deps: {
   };
 
   const refreshOnce = async (workspace: Workspace, refreshToken: string): Promise<string | undefined> => {
-    const now = deps.clock();
+    const now = deps.clock.now();
     let leased: boolean;
     try {
       leased = await deps.store.leaseRefresh(
@@ -200,7 +201,7 @@ export function createWorkspaces(deps: {
     },
     install: (key, facts, tokens, actor) => deps.store.install(key, facts, tokens, actor),
     async uninstall(ws, reason) {
-      await deps.store.uninstall(ws, deps.clock(), reason);
+      await deps.store.uninstall(ws, deps.clock.now(), reason);
       deps.log.warn(
         { workspace: ws, reason },
         "workspace uninstalled: its tokens are deleted and its requests refused",
@@ -211,7 +212,7 @@ export function createWorkspaces(deps: {
       const linkId = randomBytes(18).toString("base64url");
       await deps.secrets.setMany(ws, { [LEADS_API_TOKEN_HASH]: sha256(token) }, actor);
       await deps.secrets.setMany(ws, { [`reveal:${linkId}`]: token }, actor, {
-        expiresAt: new Date(deps.clock().getTime() + 10 * 60_000),
+        expiresAt: new Date(deps.clock.now().getTime() + 10 * 60_000),
       });
       return `${deps.publicBaseUrl ?? ""}/api-token?ws=${ws}&t=${linkId}`;
     },
