@@ -64,8 +64,8 @@ export async function seedCalls(
       CASE WHEN k < 11 AND i % 6 < 5 THEN ${sql.time("t + dur + 30")} END,
       agent, 'posted', 1, 1, ${sql.time("t")}, ${sql.time("t + dur + 5")}, ${sql.time("t + dur + 5")}`;
   const insert = `INSERT INTO "Call" ("workspaceId", "leadId", "mode", "fromNumber", "toNumber", "twilioSid", "status",
-      "durationSec", "price", "priceUnit", "outcome", "outcomeBy", "outcomeAt", "placedBy", "lineState", "lineShown",
-      "lineVersion", "createdAt", "updatedAt", "endedAt")`;
+      "durationSec", "price", "priceUnit", "outcome", "outcomeBy", "outcomeAt", "placedBy", "postState", "postShown",
+      "postVersion", "createdAt", "updatedAt", "endedAt")`;
   const shape = (series: string, agent: string) => `
     SELECT i, k, CASE WHEN k < 11 THEN 15 + (i * 7919) % 900 ELSE 0 END AS dur, ${agent} AS agent,
       CASE WHEN i < ${p.inMonth} THEN ${p.nowSec} - (i * ${p.inSpan}) / ${p.inMonth}

@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import { App, LogLevel, SocketModeReceiver } from "@slack/bolt";
 import type { Logger as SlackLogger } from "@slack/logger";
 import type { Config } from "./config.js";
-import { createServices, type Deps } from "./deps.js";
+import { type Container, createContainer } from "./container/index.js";
 import { registerRoutes } from "./http/index.js";
 import type { SoftphoneOverride } from "./http/phone.js";
 import { createRouter, HttpError, handleRequest } from "./http/router.js";
@@ -13,7 +13,7 @@ import { registerSlackOAuth } from "./http/slack-oauth.js";
 import { clockOf, systemClock } from "./lib/clock.js";
 import { createLogger, type Logger } from "./lib/log.js";
 import { createTaskTracker } from "./lib/tasks.js";
-import { registerSlackListeners } from "./listeners.js";
+import { registerSlackListeners } from "./listeners/index.js";
 import { createSlackHealth, type SlackTokenRejected } from "./services/slack/identity.js";
 import { slackClient } from "./services/slack/messengers.js";
 import { openDatabase } from "./services/store/db.js";
@@ -24,9 +24,9 @@ export interface LeadlineOptions {
   clock?: () => Date;
   /** The time calling hours are judged at: the sandbox's "pretend it is" control, a fixed time in tests. */
   callingClock?: () => Date;
-  /** Lease lengths for a call's poller and its line editor (tests shorten them). */
+  /** Lease lengths for a call's poller and its post's editor (tests shorten them). */
   pollLeaseMs?: number;
-  lineLeaseMs?: number;
+  postLeaseMs?: number;
   /** The scheduler's claim lease and node-cron expression (tests shorten them). */
   scheduleLeaseMs?: number;
   scheduleEvery?: string;
@@ -49,7 +49,8 @@ export interface LeadlineOptions {
 }
 
 export interface Leadline {
-  deps: Deps;
+  /** Every service; tests read stored state through it (`deps.db`). */
+  deps: Container;
   bolt: App;
   server: Server;
   start(): Promise<number>;
@@ -105,7 +106,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     : createSlackEventsReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, log, now: () => clock.now().getTime() });
   const receiver = eventsReceiver ?? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN!, logger: slackLog });
 
-  const deps = createServices({
+  const deps = createContainer({
     config,
     log,
     slackLog,
@@ -118,7 +119,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     priceDelaysMs: options.priceDelaysMs,
     sweepIntervalMs: options.sweepIntervalMs,
     pollLeaseMs: options.pollLeaseMs,
-    lineLeaseMs: options.lineLeaseMs,
+    postLeaseMs: options.postLeaseMs,
     scheduleLeaseMs: options.scheduleLeaseMs,
     scheduleEvery: options.scheduleEvery,
     crashPoint: options.crashPoint,

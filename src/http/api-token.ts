@@ -1,4 +1,4 @@
-import type { Deps } from "../deps.js";
+import type { Workspaces } from "../services/workspaces/workspace-service.js";
 import type { Router } from "./router.js";
 
 const escapeHtml = (text: string) =>
@@ -9,7 +9,10 @@ const page = (title: string, body: string) =>
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1d1c1d}code{display:block;padding:.8rem;background:#f4f4f4;border-radius:6px;word-break:break-all;font-size:1rem}</style></head><body>${body}</body></html>`;
 
 /** The page behind /twilio-setup api-token's link: the new lead API token, once, for 10 minutes. */
-export function registerApiTokenPage(router: Router, deps: Deps): void {
+export function registerApiTokenPage(
+  router: Router,
+  deps: { workspaces: Pick<Workspaces, "revealLeadsApiToken"> },
+): void {
   router.add("GET", "/api-token", async ({ res, url }) => {
     const ws = Number(url.searchParams.get("ws"));
     const token =

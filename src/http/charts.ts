@@ -1,19 +1,22 @@
-import type { Deps } from "../deps.js";
+import type { Clock } from "../lib/clock.js";
+import type { HomeService } from "../services/stats/home.js";
+import { statsChart } from "../views/charts/stats-chart.js";
 import type { Router } from "./router.js";
 import { sendJson } from "./router.js";
 
 /** The Home tab's 14-day chart, behind a signed, expiring link (Slack fetches it to draw the tab). */
-export function registerCharts(router: Router, deps: Deps): void {
+export function registerCharts(router: Router, deps: { home: Pick<HomeService, "chartStats">; clock: Clock }): void {
   router.add("GET", "/charts/home.png", async ({ res, url }) => {
     const q = (name: string) => (url.searchParams.get(name) ?? "").slice(0, 200);
-    const chart = await deps.home.chart(
+    const stats = await deps.home.chartStats(
       { ws: q("ws"), user: q("user"), team: q("team"), zone: q("zone"), exp: q("exp"), sig: q("sig") },
       deps.clock.now(),
     );
-    if (!chart) {
+    if (!stats) {
       sendJson(res, 403, { error: "forbidden", message: "This chart link is not valid or has expired." });
       return;
     }
+    const chart = await statsChart(stats, (id) => id);
     res.writeHead(200, {
       "content-type": "image/png",
       "content-length": chart.png.length,

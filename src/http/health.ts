@@ -1,12 +1,12 @@
-import type { Deps } from "../deps.js";
-import { pingDatabase } from "../services/store/db.js";
+import type { Logger } from "../lib/log.js";
+import { type DatabaseHandle, pingDatabase } from "../services/store/db.js";
 import type { Router } from "./router.js";
 import { sendJson } from "./router.js";
 
 /** 200 only when the database answers and Slack takes the bot token; 503 (with what is wrong) otherwise. */
 export function registerHealth(
   router: Router,
-  { database, log }: Pick<Deps, "database" | "log">,
+  { database, log }: { database: DatabaseHandle; log: Logger },
   slackReachable: () => Promise<boolean>,
 ): void {
   router.add("GET", "/healthz", async ({ res }) => {

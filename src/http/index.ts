@@ -1,4 +1,5 @@
-import type { Deps } from "../deps.js";
+import type { Container } from "../container/index.js";
+import { pick } from "../listeners/shared/pick.js";
 import { registerApiTokenPage } from "./api-token.js";
 import { registerCharts } from "./charts.js";
 import { registerHealth } from "./health.js";
@@ -8,18 +9,33 @@ import type { Router } from "./router.js";
 import { registerTwilioInbound } from "./twilio-inbound.js";
 import { registerTwilioStatus } from "./twilio-status.js";
 import { registerTwilioVoice } from "./twilio-voice.js";
+import { createTwilioWebhookVerifier } from "./twilio-webhooks.js";
 
+/** Every non-Slack route; each gets only the services it uses. */
 export function registerRoutes(
   router: Router,
-  deps: Deps,
+  c: Container,
   options: { slackReachable: () => Promise<boolean>; softphone?: SoftphoneOverride },
 ): void {
-  registerHealth(router, deps, options.slackReachable);
-  registerApiTokenPage(router, deps);
-  registerLeadsApi(router, deps);
-  registerPhone(router, deps, options.softphone);
-  registerTwilioVoice(router, deps);
-  registerTwilioStatus(router, deps);
-  registerCharts(router, deps);
-  registerTwilioInbound(router, deps);
+  const verify = createTwilioWebhookVerifier({
+    publicBaseUrl: c.config.PUBLIC_BASE_URL,
+    settings: c.settings,
+    workspaces: c.workspaces,
+    log: c.log,
+  });
+  registerHealth(router, pick(c, "database", "log"), options.slackReachable);
+  registerApiTokenPage(router, pick(c, "workspaces"));
+  registerLeadsApi(router, {
+    ...pick(c, "workspaces", "leadIntake", "leads", "dnc", "consents"),
+    leadsApiToken: c.config.LEADS_API_TOKEN,
+  });
+  registerPhone(router, pick(c, "browserPhone"), options.softphone);
+  registerTwilioVoice(router, { verify, ...pick(c, "browserPhone", "calls", "log") });
+  registerTwilioStatus(router, {
+    verify,
+    lookup: c.callLookup,
+    ...pick(c, "status", "voicemail", "menu", "recordings", "tasks", "log"),
+  });
+  registerCharts(router, pick(c, "home", "clock"));
+  registerTwilioInbound(router, { verify, ...pick(c, "inbound", "tasks") });
 }

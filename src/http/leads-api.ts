@@ -1,12 +1,11 @@
 import type { IncomingMessage } from "node:http";
 import type { Call, Consent, Lead, Note } from "@prisma/client";
 import { z } from "zod";
-import type { Deps } from "../deps.js";
-import { cardOptions } from "../interactions/card-options.js";
-import { ago } from "../lib/time.js";
-import { validateConsent } from "../services/compliance/consent-service.js";
-import { validateNewLead } from "../services/leads/lead-service.js";
-import { leadCard, leadCardText } from "../views/lead-card.js";
+import type { ConsentService } from "../services/compliance/consent-service.js";
+import type { DncService } from "../services/compliance/dnc-service.js";
+import { IntakeRefused, type LeadIntake } from "../services/leads/lead-intake.js";
+import type { LeadService } from "../services/leads/lead-service.js";
+import type { Workspaces } from "../services/workspaces/workspace-service.js";
 import { HttpError, type Router, readBody, sendJson } from "./router.js";
 
 const MAX_BODY = 64 * 1024;
@@ -100,9 +99,19 @@ export function serializeLead(
   };
 }
 
+export interface LeadsApiDeps {
+  workspaces: Pick<Workspaces, "mode" | "workspaceForLeadsToken">;
+  /** LEADS_API_TOKEN (single-workspace mode). */
+  leadsApiToken?: string;
+  leadIntake: Pick<LeadIntake, "intake">;
+  leads: Pick<LeadService, "detail">;
+  dnc: Pick<DncService, "listedAmong">;
+  consents: Pick<ConsentService, "list">;
+}
+
 /** The workspace a bearer token belongs to: LEADS_API_TOKEN's in single-workspace mode, a workspace's own otherwise. */
-async function authorize(req: IncomingMessage, deps: Deps): Promise<number> {
-  if (deps.workspaces.mode === "single" && !deps.config.LEADS_API_TOKEN)
+async function authorize(req: IncomingMessage, deps: LeadsApiDeps): Promise<number> {
+  if (deps.workspaces.mode === "single" && !deps.leadsApiToken)
     throw new HttpError(503, "lead API disabled", {
       error: "lead_api_disabled",
       message: "Set LEADS_API_TOKEN to enable the lead API.",
@@ -122,7 +131,33 @@ async function authorize(req: IncomingMessage, deps: Deps): Promise<number> {
   return ws;
 }
 
-export function registerLeadsApi(router: Router, deps: Deps): void {
+/** The lead's JSON body, checked against its schema; the answer names every field to fix. */
+async function leadOf(req: IncomingMessage) {
+  if (!(req.headers["content-type"] ?? "").toLowerCase().startsWith("application/json")) {
+    throw new HttpError(415, "json only", {
+      error: "unsupported_media_type",
+      message: "Send the lead as JSON (Content-Type: application/json).",
+    });
+  }
+  const raw = await readBody(req, MAX_BODY);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw new HttpError(400, "invalid json", { error: "invalid_json", message: "The body is not valid JSON." });
+  }
+  const parsed = leadBody.safeParse(json);
+  if (!parsed.success) {
+    const fields = Object.fromEntries(
+      parsed.error.issues.map((issue) => [issue.path.join(".") || "body", issue.message]),
+    );
+    throw new HttpError(400, "bad body", { error: "invalid_body", message: "Fix the fields listed.", fields });
+  }
+  return parsed.data;
+}
+
+/** The lead API: POST adds a lead (or answers with the one that has the phone), GET reads one with its history. */
+export function registerLeadsApi(router: Router, deps: LeadsApiDeps): void {
   const serialized = async (lead: Lead & { notes?: Note[]; calls?: Call[] }) => {
     const ws = lead.workspaceId;
     const [listed, consents] = await Promise.all([
@@ -134,67 +169,27 @@ export function registerLeadsApi(router: Router, deps: Deps): void {
 
   router.add("POST", "/api/leads", async ({ req, res }) => {
     const ws = await authorize(req, deps);
-    if (!(req.headers["content-type"] ?? "").toLowerCase().startsWith("application/json")) {
-      throw new HttpError(415, "json only", {
-        error: "unsupported_media_type",
-        message: "Send the lead as JSON (Content-Type: application/json).",
-      });
-    }
-    const raw = await readBody(req, MAX_BODY);
-    let json: unknown;
+    const { submittedAt, ...body } = await leadOf(req);
+    const author = body.source ? `api (${body.source})` : "api";
+    let result: Awaited<ReturnType<LeadIntake["intake"]>>;
     try {
-      json = JSON.parse(raw.toString("utf8"));
-    } catch {
-      throw new HttpError(400, "invalid json", { error: "invalid_json", message: "The body is not valid JSON." });
-    }
-    const parsed = leadBody.safeParse(json);
-    if (!parsed.success) {
-      const fields = Object.fromEntries(
-        parsed.error.issues.map((issue) => [issue.path.join(".") || "body", issue.message]),
-      );
-      throw new HttpError(400, "bad body", { error: "invalid_body", message: "Fix the fields listed.", fields });
-    }
-    const body = parsed.data;
-    const { errors } = validateNewLead(body, deps.config.DEFAULT_COUNTRY);
-    if (!body.phone.trim()) errors.phone = "Give the lead's phone number.";
-    const fields: Record<string, string> = { ...errors };
-    if (body.consent) {
-      try {
-        validateConsent(body.consent, deps.clock.now());
-      } catch (error) {
-        fields.consent = (error as Error).message;
-      }
-      if (body.doNotCall) fields.doNotCall = "A lead cannot both consent to calls and ask not to be called: send one.";
-    }
-    if (Object.keys(fields).length > 0) {
+      result = await deps.leadIntake.intake(ws, body, {
+        origin: { kind: "api", source: body.source, submittedAt: submittedAt ? new Date(submittedAt) : undefined },
+        author,
+        ifExists: "return",
+        requirePhone: true,
+      });
+    } catch (error) {
+      if (!(error instanceof IntakeRefused)) throw error;
+      const { consentText, ...fields } = error.fields;
       throw new HttpError(422, "invalid lead", {
         error: "validation_failed",
         message: "Fix the fields listed.",
-        fields,
+        fields: consentText && !fields.consent ? { ...fields, consent: consentText } : fields,
       });
     }
-    const author = body.source ? `api (${body.source})` : "api";
-    const { lead, created } = await deps.leads.createOrGet(ws, { ...body, author });
-    if (lead.phone && body.doNotCall) await deps.dnc.add(ws, lead.phone, "api", author, "doNotCall in the lead API");
-    if (body.consent) await deps.consents.record(ws, lead, body.consent, author);
-    sendJson(res, created ? 201 : 200, { created, lead: await serialized(lead) });
-    const channel = (await deps.settings.get(ws)).leadsChannel ?? deps.config.LEADS_CHANNEL_ID;
-    if (created && channel) {
-      const arrived = body.submittedAt ? new Date(body.submittedAt) : lead.createdAt;
-      deps.tasks.run(async () => {
-        const full = await deps.leads.get(ws, lead.id);
-        if (!full) return;
-        const now = deps.clock.now();
-        const banner = `:rotating_light: New lead${lead.source ? ` from ${lead.source}` : ""} · waited ${ago(arrived, now)} · speed to lead: call now`;
-        await (await deps.slackFor(ws)).postToChannel(
-          { channel },
-          {
-            text: `New lead: ${leadCardText(full)}`,
-            blocks: leadCard(full, await cardOptions(deps, ws, [full], { banner })),
-          },
-        );
-      });
-    }
+    // The card is posted to the leads channel by the lead.created presenter (speed to lead).
+    sendJson(res, result.created ? 201 : 200, { created: result.created, lead: await serialized(result.lead) });
   });
 
   router.add("GET", "/api/leads/:id", async ({ req, res, params }) => {

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, sep } from "node:path";
 import { z } from "zod";
-import type { Deps } from "../deps.js";
 import { UserError } from "../lib/errors.js";
 import { projectRoot } from "../lib/paths.js";
+import type { BrowserPhoneService } from "../services/calls/browser-phone.js";
 import { phoneErrorPage, phonePage } from "../views/phone-page.js";
 import { HttpError, type Router, readBody, sendJson, sendText } from "./router.js";
 
@@ -34,7 +34,11 @@ export interface SoftphoneOverride {
   connectSrc: string;
 }
 
-export function registerPhone(router: Router, deps: Deps, override?: SoftphoneOverride): void {
+export function registerPhone(
+  router: Router,
+  deps: { browserPhone: Pick<BrowserPhoneService, "openLink" | "accessToken"> },
+  override?: SoftphoneOverride,
+): void {
   const SECURITY_HEADERS = securityHeaders(override?.connectSrc ?? "https://*.twilio.com wss://*.twilio.com");
   // The package's exports hide dist/, so find it from the entry point it does export.
   const require = createRequire(import.meta.url);

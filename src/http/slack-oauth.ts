@@ -1,7 +1,8 @@
 import type { Logger } from "@slack/logger";
 import { type Installation, type InstallationQuery, InstallProvider } from "@slack/oauth";
 import type { Config } from "../config.js";
-import type { Deps } from "../deps.js";
+import type { Logger as AppLogger } from "../lib/log.js";
+import type { Workspaces } from "../services/workspaces/workspace-service.js";
 import type { Router } from "./router.js";
 
 /** The bot scopes Leadline asks for (the same as manifest.yml). */
@@ -13,7 +14,12 @@ export const BOT_SCOPES = ["commands", "chat:write", "users:read", "files:write"
  * in a cookie (no server memory, so any instance can finish an install another one started); the
  * installation goes into Leadline's own database, its tokens encrypted.
  */
-export function registerSlackOAuth(router: Router, deps: Deps, config: Config, logger: Logger): void {
+export function registerSlackOAuth(
+  router: Router,
+  deps: { workspaces: Workspaces; log: AppLogger },
+  config: Config,
+  logger: Logger,
+): void {
   const installer = new InstallProvider({
     // Its errors go to Leadline's JSON logs, at LOG_LEVEL.
     logger,

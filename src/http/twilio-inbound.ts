@@ -1,8 +1,9 @@
 import { z } from "zod";
-import type { Deps } from "../deps.js";
-import { goodbyeTwiml } from "../services/twilio/twiml.js";
+import type { TaskTracker } from "../lib/tasks.js";
+import type { InboundService } from "../services/inbound/inbound-service.js";
+import { sayAndHangUpTwiml } from "../services/twilio/twiml.js";
 import { type Router, sendText } from "./router.js";
-import { sendTwiml, verifiedTwilioWebhook, type WorkspaceOfWebhook } from "./twilio-webhooks.js";
+import { sendTwiml, type VerifyTwilioWebhook, type WorkspaceOfWebhook } from "./twilio-webhooks.js";
 
 const id = z
   .string()
@@ -39,13 +40,19 @@ const transcript = z.object({
  * is checked with that workspace's Auth Token. Mid-call, anything wrong gets a polite goodbye, never
  * an error page.
  */
-export function registerTwilioInbound(router: Router, deps: Deps): void {
+export interface TwilioInboundDeps {
+  verify: VerifyTwilioWebhook;
+  inbound: InboundService;
+  tasks: Pick<TaskTracker, "run">;
+}
+
+export function registerTwilioInbound(router: Router, deps: TwilioInboundDeps): void {
   const ofQuery: WorkspaceOfWebhook = async (_params, url) => {
     const query = inboundQuery.safeParse(Object.fromEntries(url.searchParams));
     return query.success ? query.data.ws : undefined;
   };
-  const read = async (req: Parameters<typeof verifiedTwilioWebhook>[0], url: URL) => {
-    const { params, ws } = await verifiedTwilioWebhook(req, deps, ofQuery);
+  const read = async (req: Parameters<VerifyTwilioWebhook>[0], url: URL) => {
+    const { params, ws } = await deps.verify(req, ofQuery);
     const query = inboundQuery.parse(Object.fromEntries(url.searchParams));
     return { params, ws, call: query.call };
   };
@@ -53,7 +60,7 @@ export function registerTwilioInbound(router: Router, deps: Deps): void {
   router.add("POST", "/twilio/voice/inbound", async ({ req, res, url }) => {
     const { params, ws } = await read(req, url);
     const body = incoming.safeParse(params);
-    if (!body.success) return sendTwiml(res, goodbyeTwiml("Sorry, this call cannot be taken. Goodbye."));
+    if (!body.success) return sendTwiml(res, sayAndHangUpTwiml("Sorry, this call cannot be taken. Goodbye."));
     sendTwiml(
       res,
       await deps.inbound.answer(ws, { callSid: body.data.CallSid, from: body.data.From, to: body.data.To }),
@@ -62,21 +69,21 @@ export function registerTwilioInbound(router: Router, deps: Deps): void {
 
   router.add("POST", "/twilio/voice/inbound/whisper", async ({ req, res, url }) => {
     const { ws, call } = await read(req, url);
-    sendTwiml(res, call === undefined ? goodbyeTwiml() : await deps.inbound.whisper(ws, call));
+    sendTwiml(res, call === undefined ? sayAndHangUpTwiml() : await deps.inbound.whisper(ws, call));
   });
 
   router.add("POST", "/twilio/voice/inbound/accept", async ({ req, res, url }) => {
     const { ws, call, params } = await read(req, url);
     sendTwiml(
       res,
-      call === undefined ? goodbyeTwiml() : await deps.inbound.accept(ws, call, String(params.Digits ?? "")),
+      call === undefined ? sayAndHangUpTwiml() : await deps.inbound.accept(ws, call, String(params.Digits ?? "")),
     );
   });
 
   router.add("POST", "/twilio/voice/inbound/dial-done", async ({ req, res, url }) => {
     const { ws, call, params } = await read(req, url);
     const body = dialDone.safeParse(params);
-    if (call === undefined || !body.success) return sendTwiml(res, goodbyeTwiml());
+    if (call === undefined || !body.success) return sendTwiml(res, sayAndHangUpTwiml());
     sendTwiml(
       res,
       await deps.inbound.dialDone(ws, call, {
@@ -88,7 +95,7 @@ export function registerTwilioInbound(router: Router, deps: Deps): void {
 
   router.add("POST", "/twilio/voice/inbound/voicemail-done", async ({ req, res, url }) => {
     await read(req, url);
-    sendTwiml(res, goodbyeTwiml());
+    sendTwiml(res, sayAndHangUpTwiml());
   });
 
   router.add("POST", "/twilio/voice/inbound/recording", async ({ req, res, url }) => {

@@ -1,8 +1,14 @@
 import { z } from "zod";
-import type { Deps } from "../deps.js";
-import { dialDoneTwiml, disclosureTwiml, rejectTwiml } from "../services/twilio/twiml.js";
+import type { Logger } from "../lib/log.js";
+import type { TaskTracker } from "../lib/tasks.js";
+import type { CallLookup } from "../services/calls/call-lookup.js";
+import type { CallStatus } from "../services/calls/call-status.js";
+import type { KeyMenu } from "../services/calls/key-menu.js";
+import type { RecordingService } from "../services/calls/recordings.js";
+import type { Voicemail } from "../services/calls/voicemail.js";
+import { dialDoneTwiml, disclosureTwiml, sayAndHangUpTwiml } from "../services/twilio/twiml.js";
 import { HttpError, type Router, sendJson, sendText } from "./router.js";
-import { sendTwiml, verifiedTwilioWebhook, workspaceOfCall } from "./twilio-webhooks.js";
+import { sendTwiml, type VerifyTwilioWebhook, type WorkspaceOfWebhook } from "./twilio-webhooks.js";
 
 const callSid = z.string().regex(/^CA[0-9a-f]{32}$/i);
 const count = z
@@ -33,7 +39,6 @@ const statusCallback = z.object({
 
 const amdCallback = z.object({ CallSid: callSid, AnsweredBy: z.string().min(1).max(40) });
 const menuCallback = z.object({ CallSid: callSid, Digits: z.string().max(20).default("") });
-const menuQuery = z.object({ call: count });
 const recordingCallback = z.object({
   CallSid: callSid,
   RecordingSid: z.string().regex(/^RE[0-9a-f]{32}$/i),
@@ -49,7 +54,8 @@ const dialDoneCallback = z.object({
   DialCallStatus: z.enum(["completed", "answered", "busy", "no-answer", "failed", "canceled"]),
   DialCallDuration: count.optional(),
 });
-const callQuery = z.object({ call: count });
+/** Every callback URL Leadline gives Twilio for an outbound call names the call and its workspace. */
+const callQuery = z.object({ call: count, ws: count.optional() });
 
 function parsed<T extends z.ZodType>(schema: T, params: Record<string, string>): z.infer<T> {
   const result = schema.safeParse(params);
@@ -62,53 +68,96 @@ function parsed<T extends z.ZodType>(schema: T, params: Record<string, string>):
   return result.data;
 }
 
-export function registerTwilioStatus(router: Router, deps: Deps): void {
-  const ofCall = workspaceOfCall(deps);
-  router.add("POST", "/twilio/status", async ({ req, res }) => {
-    const params = parsed(statusCallback, (await verifiedTwilioWebhook(req, deps, ofCall)).params);
-    await deps.status.applyStatus({
-      callSid: params.CallSid,
-      status: params.CallStatus,
-      sequence: params.SequenceNumber,
-      rawTimestamp: params.Timestamp,
-      durationSec: params.CallDuration,
-      answeredBy: params.AnsweredBy || undefined,
-      sipCode: params.SipResponseCode,
-      source: "callback",
-    });
+export interface TwilioStatusDeps {
+  verify: VerifyTwilioWebhook;
+  lookup: CallLookup;
+  status: CallStatus;
+  voicemail: Pick<Voicemail, "machineResult">;
+  menu: KeyMenu;
+  recordings: Pick<RecordingService, "claim" | "deliver" | "download">;
+  tasks: Pick<TaskTracker, "run">;
+  log: Logger;
+}
+
+/**
+ * Status, AMD, menu and recording callbacks of outbound calls. Their URLs name the call and its
+ * workspace (signed with them), so a callback is verified with the workspace's Auth Token even when it
+ * arrives before Twilio's answer to the create was stored (Twilio sends `initiated` that early); a
+ * callback whose call is another workspace's is refused.
+ */
+export function registerTwilioStatus(router: Router, deps: TwilioStatusDeps): void {
+  const queryOf = (url: URL) => callQuery.safeParse(Object.fromEntries(url.searchParams));
+  const ofCallback: WorkspaceOfWebhook = async (params, url) => {
+    const query = queryOf(url);
+    if (query.success && query.data.ws !== undefined) return query.data.ws;
+    return params.CallSid ? await deps.lookup.workspaceOfSid(params.CallSid) : undefined;
+  };
+  /** The SID's call must be the workspace's; undefined when no call has the SID yet (an early callback). */
+  const ownedBy = async (ws: number, sid: string, url: URL): Promise<boolean> => {
+    const owner = await deps.lookup.workspaceOfSid(sid);
+    if (owner === undefined) {
+      const query = queryOf(url);
+      if (!query.success || (await deps.lookup.workspaceOfCall(query.data.call)) !== ws)
+        throw new HttpError(404, "unknown call", { error: "unknown_call" });
+      deps.log.debug(
+        { callId: query.data.call },
+        "a callback before Twilio's answer was stored; the answer carries it",
+      );
+      return false;
+    }
+    if (owner !== ws) throw new HttpError(403, "forbidden", { error: "invalid_signature" });
+    return true;
+  };
+
+  router.add("POST", "/twilio/status", async ({ req, res, url }) => {
+    const { params: raw, ws } = await deps.verify(req, ofCallback);
+    const params = parsed(statusCallback, raw);
+    if (await ownedBy(ws, params.CallSid, url))
+      await deps.status.applyStatus({
+        callSid: params.CallSid,
+        status: params.CallStatus,
+        sequence: params.SequenceNumber,
+        rawTimestamp: params.Timestamp,
+        durationSec: params.CallDuration,
+        answeredBy: params.AnsweredBy || undefined,
+        sipCode: params.SipResponseCode,
+        source: "callback",
+      });
     sendText(res, 204, "");
   });
 
-  router.add("POST", "/twilio/amd", async ({ req, res }) => {
-    const params = parsed(amdCallback, (await verifiedTwilioWebhook(req, deps, ofCall)).params);
-    await deps.voicemail.machineResult(params.CallSid, params.AnsweredBy);
+  router.add("POST", "/twilio/amd", async ({ req, res, url }) => {
+    const { params: raw, ws } = await deps.verify(req, ofCallback);
+    const params = parsed(amdCallback, raw);
+    if (await ownedBy(ws, params.CallSid, url)) await deps.voicemail.machineResult(params.CallSid, params.AnsweredBy);
     sendText(res, 204, "");
   });
 
   router.add("POST", "/twilio/voice/menu", async ({ req, res, url }) => {
-    const raw = (await verifiedTwilioWebhook(req, deps, ofCall)).params;
-    const query = menuQuery.safeParse(Object.fromEntries(url.searchParams));
+    const raw = (await deps.verify(req, ofCallback)).params;
+    const query = queryOf(url);
     const params = menuCallback.safeParse(raw);
     // Twilio is mid-call here: whatever is wrong, the lead hears a polite goodbye, never an error.
-    if (!query.success || !params.success) return sendTwiml(res, rejectTwiml("Thank you for your time. Goodbye."));
+    if (!query.success || !params.success)
+      return sendTwiml(res, sayAndHangUpTwiml("Thank you for your time. Goodbye."));
     sendTwiml(res, await deps.menu.menuKey(query.data.call, params.data.CallSid, params.data.Digits));
   });
 
   // A live call's callbacks name the call by id in the URL Twilio was given (signed with it); the
   // workspace is that call's, and the posted parent SID must be the call's own.
-  const ofCallId: import("./twilio-webhooks.js").WorkspaceOfWebhook = async (_params, url) => {
-    const query = callQuery.safeParse(Object.fromEntries(url.searchParams));
-    return query.success ? (await deps.callStore.byId(query.data.call))?.workspaceId : undefined;
+  const ofCallId: WorkspaceOfWebhook = async (_params, url) => {
+    const query = queryOf(url);
+    return query.success ? deps.lookup.workspaceOfCall(query.data.call) : undefined;
   };
   const liveCall = async (url: URL, parentSid: string) => {
-    const call = await deps.callStore.byId(callQuery.parse(Object.fromEntries(url.searchParams)).call);
-    if (call?.mode !== "live" || call.twilioSid !== parentSid)
-      throw new HttpError(404, "not this call", { error: "unknown_call" });
+    const query = queryOf(url);
+    const call = query.success ? await deps.lookup.liveCall(query.data.call, parentSid) : undefined;
+    if (!call) throw new HttpError(404, "not this call", { error: "unknown_call" });
     return call;
   };
 
   router.add("POST", "/twilio/status/lead", async ({ req, res, url }) => {
-    const params = parsed(leadLegCallback, (await verifiedTwilioWebhook(req, deps, ofCallId)).params);
+    const params = parsed(leadLegCallback, (await deps.verify(req, ofCallId)).params);
     const call = await liveCall(url, params.ParentCallSid);
     await deps.status.applyLeadLeg(call.id, params.CallSid, {
       status: params.CallStatus,
@@ -122,12 +171,12 @@ export function registerTwilioStatus(router: Router, deps: Deps): void {
   });
 
   router.add("POST", "/twilio/voice/dial-done", async ({ req, res, url }) => {
-    const raw = (await verifiedTwilioWebhook(req, deps, ofCallId)).params;
+    const raw = (await deps.verify(req, ofCallId)).params;
     const params = dialDoneCallback.safeParse(raw);
     // The agent is still on the line: whatever is wrong here, they hear a goodbye, never an error.
-    if (!params.success) return sendTwiml(res, rejectTwiml("Goodbye."));
+    if (!params.success) return sendTwiml(res, sayAndHangUpTwiml("Goodbye."));
     const call = await liveCall(url, params.data.CallSid).catch(() => undefined);
-    if (!call) return sendTwiml(res, rejectTwiml("Goodbye."));
+    if (!call) return sendTwiml(res, sayAndHangUpTwiml("Goodbye."));
     const status = params.data.DialCallStatus === "answered" ? "completed" : params.data.DialCallStatus;
     if (params.data.DialCallSid) {
       await deps.status.applyLeadLeg(call.id, params.data.DialCallSid, {
@@ -136,24 +185,24 @@ export function registerTwilioStatus(router: Router, deps: Deps): void {
         source: "callback",
       });
     }
-    const lead = await deps.leads.get(call.workspaceId, call.leadId);
-    sendTwiml(res, dialDoneTwiml(lead?.name ?? "The lead", status));
+    sendTwiml(res, dialDoneTwiml((await deps.lookup.leadName(call)) ?? "The lead", status));
   });
 
   router.add("POST", "/twilio/voice/disclosure", async ({ req, res, url }) => {
     const params = parsed(
       z.object({ CallSid: callSid, ParentCallSid: callSid }),
-      (await verifiedTwilioWebhook(req, deps, ofCallId)).params,
+      (await deps.verify(req, ofCallId)).params,
     );
     // Mid-call: a call Leadline does not know gets a polite end, never an error page.
     if (!(await liveCall(url, params.ParentCallSid).catch(() => undefined)))
-      return sendTwiml(res, rejectTwiml("Goodbye."));
+      return sendTwiml(res, sayAndHangUpTwiml("Goodbye."));
     sendTwiml(res, disclosureTwiml());
   });
 
-  router.add("POST", "/twilio/recording", async ({ req, res }) => {
-    const params = parsed(recordingCallback, (await verifiedTwilioWebhook(req, deps, ofCall)).params);
-    if (params.RecordingStatus === "completed") {
+  router.add("POST", "/twilio/recording", async ({ req, res, url }) => {
+    const { params: raw, ws } = await deps.verify(req, ofCallback);
+    const params = parsed(recordingCallback, raw);
+    if (params.RecordingStatus === "completed" && (await ownedBy(ws, params.CallSid, url))) {
       const callId = await deps.recordings.claim(params.CallSid, params.RecordingSid);
       if (callId !== undefined) deps.tasks.run(() => deps.recordings.deliver(callId));
     }

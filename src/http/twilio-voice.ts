@@ -1,9 +1,11 @@
 import { z } from "zod";
-import type { Deps } from "../deps.js";
 import { ExternalError, UserError } from "../lib/errors.js";
-import { rejectTwiml } from "../services/twilio/twiml.js";
+import type { Logger } from "../lib/log.js";
+import type { BrowserPhoneService } from "../services/calls/browser-phone.js";
+import type { CallService } from "../services/calls/call-service.js";
+import { sayAndHangUpTwiml } from "../services/twilio/twiml.js";
 import type { Router } from "./router.js";
-import { sendTwiml, verifiedTwilioWebhook } from "./twilio-webhooks.js";
+import { sendTwiml, type VerifyTwilioWebhook } from "./twilio-webhooks.js";
 
 /** What Twilio posts to a TwiML App's voice URL for a browser call, with the page's own `link` parameter. */
 const browserCall = z.object({
@@ -13,15 +15,22 @@ const browserCall = z.object({
   link: z.string().regex(/^[\w-]{10,60}$/),
 });
 
-export function registerTwilioVoice(router: Router, deps: Deps): void {
+export interface TwilioVoiceDeps {
+  verify: VerifyTwilioWebhook;
+  browserPhone: Pick<BrowserPhoneService, "workspaceOfLink">;
+  calls: Pick<CallService, "startBrowserCall">;
+  log: Logger;
+}
+
+export function registerTwilioVoice(router: Router, deps: TwilioVoiceDeps): void {
   /** The TwiML App's voice URL: Twilio asks what to do with a browser call; we dial the lead by id. */
   router.add("POST", "/twilio/voice/browser", async ({ req, res }) => {
-    const { params: raw } = await verifiedTwilioWebhook(req, deps, async (params) =>
-      params.link ? (await deps.callStore.linkById(params.link))?.workspaceId : undefined,
+    const { params: raw } = await deps.verify(req, async (params) =>
+      params.link ? deps.browserPhone.workspaceOfLink(params.link) : undefined,
     );
     const parsed = browserCall.safeParse(raw);
     // Twilio is mid-call: whatever is wrong, the caller hears why in words, never an error page.
-    if (!parsed.success) return sendTwiml(res, rejectTwiml("This call could not be connected. Goodbye."));
+    if (!parsed.success) return sendTwiml(res, sayAndHangUpTwiml("This call could not be connected. Goodbye."));
     const params = parsed.data;
     try {
       const started = await deps.calls.startBrowserCall({
@@ -36,7 +45,7 @@ export function registerTwilioVoice(router: Router, deps: Deps): void {
           ? error.message
           : "The call could not be connected.";
       if (!(error instanceof UserError)) deps.log.error({ err: error }, "browser call failed");
-      sendTwiml(res, rejectTwiml(message.replace(/[`*<>@]/g, "")));
+      sendTwiml(res, sayAndHangUpTwiml(message.replace(/[`*<>@]/g, "")));
     }
   });
 }

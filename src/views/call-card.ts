@@ -62,11 +62,13 @@ export function agentSettingsModal(currentPhone: string | undefined, privateMeta
     close: plain("Cancel"),
     blocks: [
       mrkdwnSection(
-        "Voice-bridge calls ring this phone once the lead has heard the message. Without it, the team's agent phone is used.",
+        "Your calls ring this phone first: a live call (the *Call* button) rings it before the lead is dialled, and a voice bridge puts the lead through to it. Without it, the team's agent phone is used.",
       ),
       {
         type: "input",
         block_id: agentFields.phone,
+        optional: true,
+        hint: plain("Leave it empty (or type none) to use the team's agent phone."),
         label: plain("Your phone number"),
         element: {
           type: "plain_text_input",
@@ -87,16 +89,16 @@ export function missingSettingsNotice(labels: string[]): string {
 }
 
 /** The agent's phone was saved: the modal turns into this confirmation. */
-export function agentSettingsSaved(phone: string): ModalView {
+export function agentSettingsSaved(phone: string | undefined): ModalView {
+  const saved = phone
+    ? `:white_check_mark: *Saved.* Your calls now ring *${formatPhone(phone)}* first: a live call when you press Call, and a voice bridge when the lead presses 1.`
+    : ":white_check_mark: *Cleared.* Your calls now ring the team's agent phone (set by an admin in `/twilio-setup`), if there is one.";
   return {
     type: "modal",
     callback_id: ids.call.settingsSavedCallbackId,
     title: plain("Your call settings"),
     close: plain("Done"),
-    blocks: [
-      mrkdwnSection(`:white_check_mark: *Saved.* Voice-bridge calls you place now ring *${formatPhone(phone)}*.`),
-      context("Change it any time with `/call-lead settings`."),
-    ],
+    blocks: [mrkdwnSection(saved), context("Change it any time with `/call-lead settings`.")],
   };
 }
 

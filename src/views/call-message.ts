@@ -2,9 +2,9 @@ import type { KnownBlock } from "@slack/types";
 import { ids } from "../lib/ids.js";
 import { formatPhone } from "../lib/phone.js";
 import { formatDuration } from "../lib/time.js";
-import type { CallLine } from "../services/calls/call-store.js";
 import { type CallFactKind, isFinal, MODE_LABELS } from "../services/calls/modes.js";
 import { OUTCOMES, type Outcome } from "../services/calls/outcomes.js";
+import type { CallPost } from "../services/calls/post-store.js";
 import { context, escapeTruncate, mrkdwnSection, plain } from "./common.js";
 
 const STATUS_LABELS: Record<string, string> = {
@@ -48,8 +48,8 @@ function answeredByText(answeredBy: string | null | undefined): string | undefin
 
 /** "completed (2m 13s, answered by a person, left a voicemail)": every fact learned stays in the line. */
 export function statusText(
-  call: Pick<CallLine, "status" | "durationSec" | "answeredBy" | "voicemailLeft" | "facts"> &
-    Partial<Pick<CallLine, "mode" | "agentLegStatus" | "leadLegSid">>,
+  call: Pick<CallPost, "status" | "durationSec" | "answeredBy" | "voicemailLeft" | "facts"> &
+    Partial<Pick<CallPost, "mode" | "agentLegStatus" | "leadLegSid">>,
 ) {
   // A live call before the lead's leg exists: what the agent's phone is doing.
   const agentStage =
@@ -68,7 +68,7 @@ export function statusText(
 }
 
 /** The channel line for a call, edited as the call moves on. Lead text is escaped. */
-export function callLineMessage(call: CallLine): { text: string; blocks: KnownBlock[] } {
+export function callPostMessage(call: CallPost): { text: string; blocks: KnownBlock[] } {
   const verb = isFinal(call.status) ? "called" : "is calling";
   const line = [
     `:telephone_receiver: <@${call.placedBy}> ${verb} *${escapeTruncate(call.lead.name, 150)}* (${formatPhone(call.toNumber)}) from ${formatPhone(call.fromNumber)}`,
@@ -98,7 +98,7 @@ export function callLineMessage(call: CallLine): { text: string; blocks: KnownBl
 }
 
 /** A finished call's outcome buttons, or the recorded outcome with a menu to change it. */
-function outcomeBlocks(call: CallLine): KnownBlock[] {
+function outcomeBlocks(call: CallPost): KnownBlock[] {
   const kinds = Object.keys(OUTCOMES) as Outcome[];
   if (!call.outcome) {
     return [
@@ -144,6 +144,6 @@ function outcomeBlocks(call: CallLine): KnownBlock[] {
 }
 
 /** A recording that could not be uploaded: a signed Leadline link, valid for 7 days. */
-export function recordingLinkMessage(call: Pick<CallLine, "twilioSid">, url: string): { text: string } {
+export function recordingLinkMessage(call: Pick<CallPost, "twilioSid">, url: string): { text: string } {
   return { text: `:studio_microphone: Recording of call ${call.twilioSid}: <${url}|listen> (link valid for 7 days)` };
 }

@@ -45,3 +45,11 @@ export function escapeTruncate(text: string, max: number): string {
 export function authorLabel(author: string): string {
   return /^[UW][A-Z0-9]{2,}$/.test(author) ? `<@${author}>` : escapeTruncate(author, 60);
 }
+
+/** Slack gives our own mrkdwn back escaped (a card's banner); undo that so it is escaped exactly once again. */
+export const unescapeMrkdwn = (text: string) =>
+  text
+    .replace(/\u200b/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");

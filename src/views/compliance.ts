@@ -1,9 +1,9 @@
 import type { KnownBlock } from "@slack/types";
 import type { ComplianceBlock } from "../lib/errors.js";
 import { ids } from "../lib/ids.js";
-import { describeNextAllowed, describeVerdict } from "../services/compliance/describe.js";
 import type { Verdict } from "../services/compliance/verdict.js";
 import { context, escapeMrkdwn, escapeTruncate, mrkdwnSection, plain } from "./common.js";
+import { describeNextAllowed, describeVerdict } from "./verdict-words.js";
 
 export interface ComplianceCardOptions {
   /** The instant calling hours were judged at. */

@@ -8,6 +8,20 @@ import { type ComplianceCardOptions, complianceCard } from "./compliance.js";
 export const DATABASE_BUSY =
   "Leadline's database is busy (another Leadline instance or a script is writing to it), so nothing was saved. Try again in a moment.";
 
+/** What only admins may do, in the words a refused person reads. */
+const ADMIN_ONLY: Record<string, string> = {
+  twilio_settings:
+    "Only Leadline admins can change the Twilio settings. Ask an admin, or run `/twilio-setup status` to see what is configured.",
+  dnc_remove: "Only Leadline admins can take a number off the do-not-call list.",
+  lead_import: "Only Leadline admins can import leads.",
+  queues: "Only Leadline admins can create, change or delete call queues.",
+  crm_settings: "Only Leadline admins can connect or change the CRM.",
+  supervise: "Only Leadline admins can listen to, coach or join agents' calls.",
+};
+
+/** A Slack user id Leadline itself stored, shown as a mention; anything else is left out. */
+const mention = (id: unknown) => (typeof id === "string" && /^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : "someone");
+
 export const SOMETHING_WENT_WRONG =
   "Something went wrong on Leadline's side. The team has been told in the logs; please try again in a minute.";
 
@@ -47,6 +61,28 @@ export function errorMessage(
         typeof data.agentId === "string" && /^[UW][A-Z0-9]+$/.test(data.agentId) ? ` by <@${data.agentId}>` : "";
       return { text: `:hourglass_flowing_sand: Already calling ${name} (${since}${by}). Nothing was dialed again.` };
     }
+    case "admin_only":
+      return { text: `:no_entry: ${ADMIN_ONLY[String(data.area)] ?? "Only Leadline admins can do this."}` };
+    case "reason_required":
+      return {
+        text: ":x: Say why the number comes off the list, e.g. `/dnc remove (212) 555-0182 added by mistake`.",
+      };
+    case "booked_for_other":
+      return { text: `:x: That call is booked for ${mention(data.agentId)}: only they or an admin can change it.` };
+    case "outcome_taken":
+      return {
+        text: `:information_source: ${mention(data.by)} ${data.moment ? "recorded" : "already recorded"} *${escapeMrkdwn(String(data.outcome))}* ${data.moment ? "a moment before you" : "for this call"}; nothing was changed.${data.canChange ? " To change it, use *Change to…* on the call." : ""}`,
+      };
+    case "outcome_locked":
+      return {
+        text: `:x: ${mention(data.by)} recorded *${escapeMrkdwn(String(data.outcome))}*. Only ${mention(data.placedBy)}, who made the call, or an admin can change it.`,
+      };
+    case "twilio_missing":
+      return { text: ":x: Twilio is not connected for this workspace. An admin can connect it with `/twilio-setup`." };
+    case "placed_unsaved":
+      return {
+        text: `:warning: The call to ${name} was placed${typeof data.callSid === "string" ? ` (${escapeMrkdwn(data.callSid)})` : ""}, but Leadline could not save it yet${data.busy ? " (its database is busy)" : ""}. Do not call again: its post will appear here within a minute.`,
+      };
     case "missing_settings": {
       // Labels are Leadline's own words (no user text): shown as they are.
       const labels = Array.isArray(data.labels) ? data.labels.map(String).join(", ") : "";
@@ -85,6 +121,8 @@ export function errorMessage(
 
 /** The same answer as plain text, for a modal field error (Slack shows those as plain text). */
 export function fieldError(error: unknown): string {
+  if (error instanceof UserError && error.code === "admin_only")
+    return (ADMIN_ONLY[String(error.data.area)] ?? "Only Leadline admins can do this.").replace(/`/g, "");
   if (error instanceof UserError || error instanceof ExternalError) return error.message;
   if (isDatabaseBusy(error)) return DATABASE_BUSY;
   return SOMETHING_WENT_WRONG;

@@ -3,8 +3,10 @@ import { ids } from "../lib/ids.js";
 import { formatPhoneWithExt } from "../lib/phone.js";
 import { ago } from "../lib/time.js";
 import type { CallMode } from "../services/calls/modes.js";
+import type { CardFacts } from "../services/leads/card-facts.js";
 import type { LeadWithLastNote } from "../services/leads/lead-service.js";
 import { authorLabel, context, escapeTruncate, plain } from "./common.js";
+import { describeVerdict } from "./verdict-words.js";
 
 const MODE_BUTTONS: Record<CallMode, { actionId: string; text: string }> = {
   live: { actionId: ids.call.liveAction, text: "Call" },
@@ -29,6 +31,26 @@ export interface LeadCardOptions {
   consented?: ReadonlySet<string>;
   /** The calling-law verdict per lead id, in plain sentences (empty when a call is allowed now). */
   verdicts?: ReadonlyMap<number, string[]>;
+}
+
+/** The cards' options from the facts of now: each verdict in plain sentences, plus what the caller adds. */
+export function cardOptions(facts: CardFacts, extra: Partial<LeadCardOptions> = {}): LeadCardOptions {
+  const verdicts = facts.verdicts
+    ? new Map(
+        [...facts.verdicts].map(([id, { verdict, phone }]) => [
+          id,
+          describeVerdict(verdict, { phone, now: facts.callingNow }),
+        ]),
+      )
+    : undefined;
+  return {
+    now: facts.now,
+    browserEnabled: facts.browserEnabled,
+    listed: facts.listed,
+    consented: facts.consented,
+    verdicts,
+    ...extra,
+  };
 }
 
 /** Text from leads (names, notes, sources) is escaped: it can never mention @channel or inject markup. */

@@ -282,3 +282,22 @@ export function noLeadToCall(query: string, phone?: string): { text: string; blo
   if (phone) reply.text = `No lead has ${formatPhoneWithExt(phone)}. Add it as a lead to call it.`;
   return reply;
 }
+
+// Angle brackets are escaped: Slack reads a raw <…> as a link, even inside `code`.
+export const LEAD_HELP =
+  "*/lead* — `/lead add` adds a lead in a form. `/lead &lt;name, phone, last 4 digits, email, source or #id&gt;` finds leads, e.g. `/lead jane`, `/lead (212) 555-0100`, `/lead 0100`, `/lead zillow`, `/lead #12`.";
+
+/** After Edit: what changed, or that nothing did. */
+export function leadEditedText(name: string, changed: string[]): string {
+  return changed.length > 0 ? `Saved ${name}: ${changed.join(", ")} updated.` : `Nothing changed on ${name}.`;
+}
+
+/** After Add note. */
+export function noteSavedText(leadName: string | undefined): string {
+  return `Note saved on ${leadName ?? "the lead"}.`;
+}
+
+/** After Add ZIP or state. */
+export function addressSavedText(lead: { name: string; state: string | null; zip: string | null }): string {
+  return `Address saved on ${lead.name}: ${[lead.state, lead.zip].filter(Boolean).join(" ") || "cleared"}.`;
+}

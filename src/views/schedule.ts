@@ -3,10 +3,10 @@ import type { KnownBlock, ModalView } from "@slack/types";
 import { DateTime } from "luxon";
 import { ExternalError, UserError } from "../lib/errors.js";
 import { INPUT_ACTION, ids, scheduleFields } from "../lib/ids.js";
-import { describeNextAllowed, describeVerdict, untilText, zoneAbbreviation } from "../services/compliance/describe.js";
 import { candidateZones } from "../services/compliance/verdict.js";
 import type { BookResult, ScheduleEvent } from "../services/scheduling/scheduler.js";
 import { context, escapeMrkdwn, escapeTruncate, mrkdwnSection, plain } from "./common.js";
+import { describeNextAllowed, describeVerdict, untilText, zoneAbbreviation } from "./verdict-words.js";
 
 type Message = { text: string; blocks: KnownBlock[] };
 
@@ -210,4 +210,15 @@ export function scheduleEventMessage(event: ScheduleEvent, options: { agentZone:
     }
   }
   return { text: text.replace(/\*/g, ""), blocks: [mrkdwnSection(text)] };
+}
+
+/** /call-lead "<words> at <time>" that matched several leads: which one to book is the agent's to say. */
+export const SEVERAL_TO_SCHEDULE =
+  "Several leads match: to schedule, name one exactly, e.g. `/call-lead #12 at 3pm`. Or use *Schedule* on a card below.";
+
+/** A scheduled call the agent cancelled. */
+export function scheduleCancelledMessage(leadName: string | undefined, leadId: number): { text: string } {
+  return {
+    text: `:white_check_mark: Cancelled the scheduled call to ${leadName ? escapeTruncate(leadName, 150) : `lead #${leadId}`}. Nothing will be dialed.`,
+  };
 }

@@ -77,3 +77,20 @@ export function statsMessage(
     blocks,
   };
 }
+
+/** An agent asked for the team's (or another agent's) numbers: they get their own. */
+export function statsScopeNote(): string {
+  return "Your own calls: the team's numbers are for Leadline admins.";
+}
+
+/** "@maria" typed as plain text: Slack did not turn it into a mention, so Leadline cannot tell who. */
+export function unknownMentionHelp(raw: string): { text: string } {
+  return {
+    text: `Mention the agent so Slack fills in who they are: type @ and pick them (Leadline read "@${raw.replace(/[<>&]/g, "")}").`,
+  };
+}
+
+/** The chart (or export) could not be delivered where the command ran. */
+export function chartNotDelivered(): { text: string } {
+  return { text: "The chart could not be posted here (is Leadline in this channel? `/invite @Leadline`)." };
+}

@@ -313,3 +313,21 @@ export function leadsApiTokenMessage(
     ],
   };
 }
+
+export const TWILIO_SETUP_REFUSAL =
+  "Only Leadline admins can change the Twilio settings. Ask an admin, or run `/twilio-setup status` to see what is configured.";
+
+export const TWILIO_SETUP_USAGE =
+  "Usage: `/twilio-setup` to connect Twilio (admins), `/twilio-setup status` to see what is configured, `/twilio-setup clear` to remove the settings (admins), `/twilio-setup api-token` for a new lead API token (admins), `/twilio-setup inbound` to answer calls to the team's number with Leadline (admins).";
+
+/** After /twilio-setup clear: what was removed, and what that means. */
+export function settingsClearedMessage(removed: number): { text: string } {
+  return {
+    text: `:wastebasket: Removed ${removed} Twilio setting${removed === 1 ? "" : "s"}. Calls are off until an admin runs \`/twilio-setup\`.`,
+  };
+}
+
+/** Twilio refused what was typed after the modal said "checking…": nothing was saved, and why. */
+export function setupNotSavedNotice(errors: Record<string, string>): string {
+  return `Nothing was saved. ${Object.values(errors).join(" ")}`;
+}

@@ -2,8 +2,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { blockKitProblems } from "../../sandbox/slack/block-kit-limits.js";
 import { ids, leadFields } from "../../src/lib/ids.js";
-import { CHART_SIZE } from "../../src/services/stats/chart.js";
+import { createCallPostStore } from "../../src/services/calls/post-store.js";
 import { EXPORT_COLUMNS, parseStatsRange } from "../../src/services/stats/stats-service.js";
+import { CHART_SIZE } from "../../src/views/charts/render.js";
 import { editLeadModal } from "../../src/views/lead-modals.js";
 import {
   CALLING_TIME,
@@ -66,7 +67,7 @@ async function endedCall(
       endedAt: new Date(),
       slackChannel: CHANNEL,
       slackTs: `1760000${String(seq).padStart(3, "0")}.000100`,
-      lineState: "posted",
+      postState: "posted",
     },
   });
   return call;
@@ -83,6 +84,26 @@ const tap = (callId: number, outcome: string, user = MARIA) =>
       responseUrl: t.slack.responseUrl(),
     }),
   );
+/** "Change to…" on a call with an outcome: the overflow menu, a deliberate change. */
+const change = (callId: number, outcome: string, user = MARIA) => {
+  const click = buttonClick({
+    userId: user,
+    actionId: ids.outcome.changeAction,
+    value: "",
+    channel: CHANNEL,
+    messageTs: "1760000000.000100",
+    responseUrl: t.slack.responseUrl(),
+  });
+  click.actions = [
+    {
+      type: "overflow",
+      action_id: ids.outcome.changeAction,
+      block_id: "b",
+      selected_option: { value: `${callId}:${outcome}` },
+    },
+  ];
+  return t.interact(click);
+};
 const notesOf = async (leadId: number) =>
   (await t.app.deps.db.note.findMany({ where: { leadId }, orderBy: { id: "asc" } })).map((n) => n.body);
 
@@ -114,9 +135,9 @@ describe("outcomes", () => {
   it("a finished call's line offers the six outcomes; one tap stores, notes, updates the line and removes them", async () => {
     const jane = await lead("Jane Doe", "+13125550100");
     const call = await endedCall(jane.id);
-    const line = (await t.app.deps.callStore.line(call.id))!;
-    const { callLineMessage } = await import("../../src/views/call-message.js");
-    const before = JSON.stringify(callLineMessage(line).blocks);
+    const line = (await createCallPostStore(t.app.deps.database).post(call.id))!;
+    const { callPostMessage } = await import("../../src/views/call-message.js");
+    const before = JSON.stringify(callPostMessage(line).blocks);
     for (const kind of ["interested", "appointment", "callback", "not_interested", "wrong_number", "do_not_call"])
       expect(before).toContain(`${ids.outcome.actionPrefix}${kind}`);
 
@@ -145,8 +166,17 @@ describe("outcomes", () => {
     expect((await t.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } })).outcome).toBe("appointment");
     expect((await notesOf(jane.id)).filter((n) => n.startsWith("[Outcome]"))).toHaveLength(1);
 
-    // The caller changes it: audited.
+    // The caller's own stale tap does not replace it either (the first tap wins), and says so.
+    const told = t.slack.responses.length;
     await tap(call.id, "interested");
+    await eventually(
+      () => t.slack.responses.slice(told).some((r) => String(r.body.text).includes("already recorded")),
+      "told the caller",
+    );
+    expect((await t.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } })).outcome).toBe("appointment");
+
+    // The caller changes it on purpose (Change to…): audited.
+    await change(call.id, "interested");
     await eventually(
       async () => (await t.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } })).outcome === "interested",
       "changed",
@@ -433,7 +463,7 @@ describe("stats, App Home and the chart", () => {
   });
 
   it("the chart renders with non-blank pixels (saved under test/artifacts/)", async () => {
-    const { renderDailyChart } = await import("../../src/services/stats/chart.js");
+    const { renderDailyChart } = await import("../../src/views/charts/specs.js");
     const chart = await renderDailyChart({
       title: "Calls and connects per day, test",
       days: Array.from({ length: 14 }, (_, i) => ({

@@ -117,7 +117,7 @@ describe("placing a call from a lead card", () => {
 
   it("voice bridge: the message, then Dial to the agent's own phone with the Twilio number as caller ID", async () => {
     await configureTwilio();
-    await t.app.deps.calls.setAgentPhone(t.ws, AGENT, "646 555 0111");
+    await t.app.deps.agentPhones.set(t.ws, AGENT, "646 555 0111");
     const jane = await lead("Jane Doe", "+12125550182");
     await click(jane.id, ids.call.bridgeAction);
     await eventually(() => t.slack.callsTo("chat.postMessage").at(-1), "channel line");
@@ -160,7 +160,10 @@ describe("placing a call from a lead card", () => {
       );
       await eventually(() => withUrl.slack.callsTo("chat.postMessage").at(-1), "channel line");
       const params = t.twilio.creates().at(-1)!.params;
-      expect(params.get("StatusCallback")).toBe("https://leadline.example.com/twilio/status");
+      // The callback URL names the call and its workspace (signed with them): an early callback verifies.
+      expect(params.get("StatusCallback")).toMatch(
+        /^https:\/\/leadline\.example\.com\/twilio\/status\?call=\d+&ws=\d+$/,
+      );
       expect(params.getAll("StatusCallbackEvent")).toEqual(["initiated", "ringing", "answered", "completed"]);
       expect(params.get("StatusCallbackMethod")).toBe("POST");
     } finally {

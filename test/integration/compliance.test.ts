@@ -220,9 +220,9 @@ describe("live call (agent first)", () => {
     expect(params.From).toBe(FROM);
     const call = await t.app.deps.db.call.findFirstOrThrow();
     expect(params.Twiml).toBe(
-      `<?xml version="1.0" encoding="UTF-8"?><Response><Say>Connecting you to Jane Doe.</Say><Dial callerId="${FROM}" timeout="30" action="${PUBLIC}/twilio/voice/dial-done?call=${call.id}" method="POST"><Number statusCallback="${PUBLIC}/twilio/status/lead?call=${call.id}" statusCallbackEvent="initiated ringing answered completed" statusCallbackMethod="POST">+12125550182</Number></Dial></Response>`,
+      `<?xml version="1.0" encoding="UTF-8"?><Response><Say>Connecting you to Jane Doe.</Say><Dial callerId="${FROM}" timeout="30" action="${PUBLIC}/twilio/voice/dial-done?call=${call.id}&amp;ws=${t.ws}" method="POST"><Number statusCallback="${PUBLIC}/twilio/status/lead?call=${call.id}&amp;ws=${t.ws}" statusCallbackEvent="initiated ringing answered completed" statusCallbackMethod="POST">+12125550182</Number></Dial></Response>`,
     );
-    expect(params.StatusCallback).toBe(`${PUBLIC}/twilio/status`);
+    expect(params.StatusCallback).toBe(`${PUBLIC}/twilio/status?call=${call.id}&ws=${t.ws}`);
     // A live call plays no recorded voice: no answering-machine detection on the agent's phone.
     expect(params.MachineDetection).toBeUndefined();
     expect(call).toMatchObject({ mode: "live", toNumber: "+12125550182", agentNumber: AGENT_PHONE });

@@ -336,7 +336,7 @@ describe("the call line and what a user saves", () => {
     );
     const confirmation = (await done.json()) as { response_action: string; view: unknown };
     expect(confirmation.response_action).toBe("update");
-    expect(JSON.stringify(confirmation.view)).toContain("Voice-bridge calls you place now ring *+1 646 555 0111*");
+    expect(JSON.stringify(confirmation.view)).toContain("Your calls now ring *+1 646 555 0111* first");
   });
 
   it("an agent's own phone passes the toll-fraud guard when saved", async () => {
@@ -353,7 +353,7 @@ describe("the call line and what a user saves", () => {
       const body = (await res.json()) as { response_action: string; errors: Record<string, string> };
       expect(body.response_action).toBe("errors");
       expect(body.errors.agent_phone).toMatch(expected);
-      expect(await t.app.deps.calls.agentPhone(t.ws, AGENT)).toBeUndefined();
+      expect(await t.app.deps.agentPhones.own(t.ws, AGENT)).toBeUndefined();
     }
   });
 

@@ -42,7 +42,7 @@ beforeEach(async () => {
     agentPhone: TEAM_AGENT,
     admin: ADMIN,
   });
-  await t.app.deps.calls.setAgentPhone(t.ws, MARIA, MARIA_PHONE);
+  await t.app.deps.agentPhones.set(t.ws, MARIA, MARIA_PHONE);
 });
 
 async function janeOwnedByMaria() {

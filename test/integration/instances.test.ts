@@ -621,7 +621,7 @@ describe.runIf(testEngine() === "postgresql")("two instances on one database, po
       // A died holding the call's poll lease and its line's edit lease.
       const row = await pair.db.prisma.call.findUniqueOrThrow({ where: { id: answered.call.id } });
       expect(row.pollLeaseUntil).not.toBeNull();
-      expect(row.lineLock).not.toBeNull();
+      expect(row.postLock).not.toBeNull();
       // The edit A had sent still lands (Slack got it); only then may anything newer be shown.
       await sleep(LINE_EDIT_MS);
     } finally {

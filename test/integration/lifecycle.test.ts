@@ -75,7 +75,7 @@ const notes = async (leadId: number) =>
   (await t.app.deps.db.note.findMany({ where: { leadId }, orderBy: { id: "asc" } })).map((n) => n.body);
 
 describe("status callbacks", () => {
-  it("wait their turn through the ORM when another instance holds the database, and are applied once", async () => {
+  it("wait their turn when another instance holds the database, and are applied once", async () => {
     const { call, ref } = await placeCall();
     // Another instance (a separate process) holds the write lock for 400 ms.
     await holdWriteLock(t, 400);
@@ -140,7 +140,7 @@ describe("status callbacks", () => {
     const params = t.twilio.creates().at(-1)!.params;
     expect(params.get("MachineDetection")).toBe("DetectMessageEnd");
     expect(params.get("AsyncAmd")).toBe("true");
-    expect(params.get("AsyncAmdStatusCallback")).toBe(`${PUBLIC}/twilio/amd`);
+    expect(params.get("AsyncAmdStatusCallback")).toBe(`${PUBLIC}/twilio/amd?call=${call.id}&ws=${t.ws}`);
     await status(forCall(reference.initiated, ref, { CallStatus: "in-progress", SequenceNumber: "2" }));
     const amd = await t.signedTwilio(
       "/twilio/amd",
@@ -234,7 +234,7 @@ describe("key-press menu", () => {
   it("simple calls end with a 1/9 menu posting back to Leadline", async () => {
     const { call } = await placeCall();
     expect(t.twilio.creates().at(-1)!.params.get("Twiml")).toBe(
-      `<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hello, this is a call from your real estate agent. They will be with you shortly.</Say><Pause length="2"/><Gather numDigits="1" action="${PUBLIC}/twilio/voice/menu?call=${call.id}" method="POST" timeout="6"><Say>Please hold.</Say><Say>Press 1 to speak with your agent now. Press 9 if you do not want any more calls.</Say></Gather><Say>Thank you for your time. Goodbye.</Say></Response>`,
+      `<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hello, this is a call from your real estate agent. They will be with you shortly.</Say><Pause length="2"/><Gather numDigits="1" action="${PUBLIC}/twilio/voice/menu?call=${call.id}&amp;ws=${t.ws}" method="POST" timeout="6"><Say>Please hold.</Say><Say>Press 1 to speak with your agent now. Press 9 if you do not want any more calls.</Say></Gather><Say>Thank you for your time. Goodbye.</Say></Response>`,
     );
   });
 
@@ -317,7 +317,7 @@ describe("recording", () => {
     const params = t.twilio.creates().at(-1)!.params;
     expect(params.get("Twiml")).toMatch(/^<\?xml[^>]*><Response><Say>This call may be recorded\.<\/Say><Say>Hello/);
     expect(params.get("Record")).toBe("true");
-    expect(params.get("RecordingStatusCallback")).toBe(`${PUBLIC}/twilio/recording`);
+    expect(params.get("RecordingStatusCallback")).toBe(`${PUBLIC}/twilio/recording?call=${call.id}&ws=${t.ws}`);
     const recordingSid = `RE${"a1".repeat(16)}`;
     const body = {
       AccountSid: account.sid,

@@ -596,7 +596,7 @@ describe("two workspaces in one Leadline", () => {
     for (const action of [ids.lead.noteAction, ids.lead.phoneAction]) {
       const url = slack.responseUrl();
       await click(t, TEAM_A, AGENT_A, action, String(leadB), url);
-      expect(String((await toldOn(t, url, `the answer to ${action}`)).text)).toBe("That lead no longer exists.");
+      expect(String((await toldOn(t, url, `the answer to ${action}`)).text)).toBe(":x: That lead no longer exists.");
     }
     expect(slack.callsTo("views.open")).toHaveLength(opened);
 

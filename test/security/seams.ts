@@ -35,7 +35,7 @@ export async function addLead(t: App, name: string, phone?: string): Promise<Lea
 }
 
 export function agentPhoneOf(t: App, userId: string): Promise<string | undefined> {
-  return t.app.deps.calls.agentPhone(t.ws, userId);
+  return t.app.deps.agentPhones.own(t.ws, userId);
 }
 
 /** An agent's phone written straight into its row, past the checks a save makes. */

@@ -2,16 +2,31 @@ import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "
 import type { BrowserLink, Lead } from "@prisma/client";
 import twilio from "twilio";
 import type { Clock } from "../../lib/clock.js";
-import { UserError } from "../../lib/errors.js";
+import { ComplianceBlock, UserError } from "../../lib/errors.js";
+import type { AuditService } from "../audit/audit-store.js";
+import type { CallingLaw } from "../compliance/calling-law.js";
 import type { LeadService } from "../leads/lead-service.js";
 import type { SettingsService } from "../setup/settings.js";
-import type { CallStore } from "./call-store.js";
+import type { CallContexts } from "./call-context.js";
+import type { BrowserLinkStore } from "./link-store.js";
+import type { CallReadiness } from "./readiness.js";
 
 const LINK_TTL_MS = 10 * 60_000;
 const SESSION_TTL_MS = 60 * 60_000;
 const TOKEN_TTL_S = 600;
 
 export interface BrowserPhoneService {
+  /**
+   * Browser call on a card: the same checks as a call (settings, the lead's number, calling law now),
+   * then a link. A lead calling law blocks gets the compliance block, never a link.
+   */
+  linkFor(input: {
+    ws: number;
+    userId: string;
+    leadId: number;
+    channel?: string;
+    threadTs?: string;
+  }): Promise<{ url: string; leadName: string }>;
   /** A signed, single-use, 10-minute link bound to this Slack user and lead. */
   createLink(input: {
     ws: number;
@@ -24,14 +39,20 @@ export interface BrowserPhoneService {
   openLink(token: string): Promise<{ session: string; lead: Lead; link: BrowserLink }>;
   /** A short-lived Twilio Voice access token for the page session (identity = the Slack user). */
   accessToken(session: string): Promise<{ token: string; identity: string; linkId: string; leadName: string }>;
+  /** The workspace of a link (a browser call's webhook names the link it came from). */
+  workspaceOfLink(linkId: string): Promise<number | undefined>;
   /** The link behind a browser call Twilio is connecting: it must belong to the caller's identity. */
   linkForCall(linkId: string, identity: string): Promise<BrowserLink>;
 }
 
 export function createBrowserPhoneService(deps: {
-  calls: CallStore;
+  links: BrowserLinkStore;
   leads: Pick<LeadService, "get">;
-  settings: SettingsService;
+  settings: Pick<SettingsService, "get">;
+  contexts: CallContexts;
+  readiness: CallReadiness;
+  law: Pick<CallingLaw, "verdict">;
+  audit: AuditService;
   clock: Clock;
   publicBaseUrl?: string;
   /** Key material for signing links (derived, never the encryption key itself). */
@@ -45,11 +66,29 @@ export function createBrowserPhoneService(deps: {
       "This browser-phone link is not valid, already used or expired. Click Browser call in Slack again for a new one.",
     );
 
-  return {
+  const service: BrowserPhoneService = {
+    async linkFor({ ws, userId, leadId, channel, threadTs }) {
+      const lead = await deps.leads.get(ws, leadId);
+      if (!lead) throw new UserError(`Lead #${leadId} no longer exists.`, { code: "lead_missing", data: { leadId } });
+      const context = await deps.contexts.read(ws, userId);
+      await deps.readiness.requireReady(ws, lead, "browser", userId, context);
+      const phone = await deps.readiness.checkLead(lead, userId, context.countries);
+      const verdict = await deps.law.verdict(ws, { ...lead, phone }, "browser", deps.clock.callingNow());
+      if (!verdict.allowed) {
+        await deps.audit.record(ws, userId, "call.blocked", {
+          leadId: lead.id,
+          mode: "browser",
+          reasons: verdict.reasons.map((reason) => reason.kind),
+          next: verdict.nextAllowedAt?.toISOString(),
+        });
+        throw new ComplianceBlock(verdict, lead, "browser");
+      }
+      return { url: await service.createLink({ ws, userId, leadId, channel, threadTs }), leadName: lead.name };
+    },
     async createLink({ ws, userId, leadId, channel, threadTs }) {
       if (!deps.publicBaseUrl) throw new UserError("Browser calls need PUBLIC_BASE_URL to be set.");
       const id = randomBytes(18).toString("base64url");
-      await deps.calls.createLink({
+      await deps.links.create({
         id,
         workspaceId: ws,
         slackUserId: userId,
@@ -70,7 +109,7 @@ export function createBrowserPhoneService(deps: {
       const now = deps.clock.now();
       const session = randomBytes(24).toString("base64url");
       // Single use, race-safe: only one request can flip usedAt from null.
-      const link = await deps.calls.claimLink(id, now, hash(session), new Date(now.getTime() + SESSION_TTL_MS));
+      const link = await deps.links.claim(id, now, hash(session), new Date(now.getTime() + SESSION_TTL_MS));
       if (!link) throw invalid();
       const lead = await deps.leads.get(link.workspaceId, link.leadId);
       if (!lead) throw new UserError("That lead no longer exists.");
@@ -78,7 +117,7 @@ export function createBrowserPhoneService(deps: {
     },
 
     async accessToken(session) {
-      const link = await deps.calls.linkBySession(hash(session));
+      const link = await deps.links.bySession(hash(session));
       if (!link?.sessionExpiresAt || link.sessionExpiresAt <= deps.clock.now()) throw invalid();
       const settings = await deps.settings.get(link.workspaceId);
       if (!settings.accountSid || !settings.apiKeySid || !settings.apiKeySecret || !settings.twimlAppSid) {
@@ -98,8 +137,11 @@ export function createBrowserPhoneService(deps: {
       return { token: token.toJwt(), identity: link.slackUserId, linkId: link.id, leadName: lead?.name ?? "" };
     },
 
+    async workspaceOfLink(linkId) {
+      return (await deps.links.byId(linkId))?.workspaceId;
+    },
     async linkForCall(linkId, identity) {
-      const link = await deps.calls.linkById(linkId);
+      const link = await deps.links.byId(linkId);
       if (
         !link ||
         link.slackUserId !== identity ||
@@ -111,4 +153,5 @@ export function createBrowserPhoneService(deps: {
       return link;
     },
   };
+  return service;
 }

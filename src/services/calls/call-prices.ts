@@ -1,8 +1,8 @@
 import type { Clock } from "../../lib/clock.js";
+import type { EventBus } from "../../lib/events.js";
 import type { Logger } from "../../lib/log.js";
 import type { TaskTracker } from "../../lib/tasks.js";
-import type { SettingsService } from "../setup/settings.js";
-import type { TwilioFor } from "../twilio/client.js";
+import type { TwilioFor } from "../twilio/workspace-twilio.js";
 import type { CallStore } from "./call-store.js";
 
 export interface CallPrices {
@@ -12,12 +12,13 @@ export interface CallPrices {
   fetch(callId: number, attempt?: number): Promise<void>;
   /** Price checks lost to a restart. */
   resume(): Promise<void>;
+  /** Every call that ends gets its price looked up. */
+  subscribe(events: EventBus): void;
   stop(): void;
 }
 
 export function createCallPrices(deps: {
-  calls: CallStore;
-  settings: SettingsService;
+  calls: Pick<CallStore, "byId" | "setPrice" | "endedWithoutPrice">;
   twilioFor: TwilioFor;
   tasks: TaskTracker;
   clock: Clock;
@@ -45,10 +46,10 @@ export function createCallPrices(deps: {
     async fetch(callId, attempt = 0) {
       const call = await deps.calls.byId(callId);
       if (!call?.twilioSid || call.price !== null) return;
-      const { accountSid, authToken } = await deps.settings.get(call.workspaceId);
-      if (!accountSid || !authToken) return;
+      const twilio = await deps.twilioFor(call.workspaceId).catch(() => undefined);
+      if (!twilio) return;
       try {
-        const fetched = await deps.twilioFor({ accountSid, authToken }).calls(call.twilioSid).fetch();
+        const fetched = await twilio.client.calls(call.twilioSid).fetch();
         // Twilio's price is text ("-0.01300"); only a number is stored.
         if (
           fetched.price !== null &&
@@ -72,6 +73,9 @@ export function createCallPrices(deps: {
     async resume() {
       const since = new Date(deps.clock.now().getTime() - 24 * 3600_000);
       for (const callId of await deps.calls.endedWithoutPrice(since)) prices.check(callId);
+    },
+    subscribe(events) {
+      events.on("call.ended", ({ callId }) => prices.check(callId));
     },
     stop() {
       stopped = true;

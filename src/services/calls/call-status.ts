@@ -1,12 +1,11 @@
 import type { Call } from "@prisma/client";
 import type { Clock } from "../../lib/clock.js";
+import type { EventBus } from "../../lib/events.js";
 import type { Logger } from "../../lib/log.js";
-import type { TaskTracker } from "../../lib/tasks.js";
 import { formatDuration } from "../../lib/time.js";
-import type { CallNotifier } from "./call-notifier.js";
-import type { CallPrices } from "./call-prices.js";
 import type { CallStore } from "./call-store.js";
 import { isFinal, lowerThan, STATUS_RANK } from "./modes.js";
+import type { StatusStore } from "./status-store.js";
 
 export interface StatusUpdate {
   callSid: string;
@@ -54,72 +53,70 @@ export function outcomeNote(
   }
 }
 
-/** Status callbacks, polls and sweeps all land here: a call only moves forward, and its end is noted once. */
+/**
+ * Status callbacks, polls and sweeps all land here: a call only moves forward, and its end is noted
+ * once. What shows the call (its post) and what follows its end (price, CRM, summaries) subscribe to
+ * `call.moved` and `call.ended`.
+ */
 export function createCallStatus(deps: {
-  calls: CallStore;
-  notifier: CallNotifier;
-  prices: CallPrices;
-  tasks: TaskTracker;
+  calls: Pick<CallStore, "byId" | "addNote" | "addFact">;
+  status: StatusStore;
+  events: EventBus;
   clock: Clock;
   log: Logger;
 }): CallStatus {
   const ended = async (callId: number, sipCode?: string) => {
     const current = (await deps.calls.byId(callId))!;
     await deps.calls.addNote(current.leadId, "Leadline", outcomeNote(current, sipCode));
-    deps.prices.check(current.id);
+    deps.events.emit("call.ended", { ws: current.workspaceId, callId, status: current.status });
   };
+  const moved = (ws: number, callId: number) => deps.events.emit("call.moved", { ws, callId });
 
   /**
-   * A live call's agent leg. The lead is dialed only once the agent answers, so an agent leg that
-   * ends before the lead's leg began means nothing was dialed to the lead: the call ends "canceled".
+   * A live call's agent leg (moved in the status write). The lead is dialed only once the agent takes
+   * the call, so an agent leg that ends before the lead's leg began means nothing was dialed to the
+   * lead: the call ends "canceled".
    */
-  const agentLeg = async (callId: number, update: StatusUpdate, movedInWrite: boolean | undefined) => {
-    if (STATUS_RANK[update.status] === undefined) return false;
-    // The fast status write moves the agent leg itself; the fallback write only records the event.
-    const moved =
-      movedInWrite ??
-      (await deps.calls.applyAgentLeg(callId, update.status, lowerThan(update.status), deps.clock.now())).moved;
-    if (!moved) return false;
-    if (isFinal(update.status) && (await deps.calls.endUndialed(callId, deps.clock.now()))) {
+  const agentLeg = async (ws: number, callId: number, update: StatusUpdate, legMoved: boolean) => {
+    if (STATUS_RANK[update.status] === undefined || !legMoved) return false;
+    if (isFinal(update.status) && (await deps.status.endUndialed(callId, deps.clock.now()))) {
       await deps.calls.addFact(callId, update.status === "completed" ? "agent_hung_up" : "agent_no_answer");
       await ended(callId);
     }
-    deps.tasks.run(() => deps.notifier.changed(callId));
+    moved(ws, callId);
     return true;
   };
 
-  const write = (update: Omit<StatusUpdate, "callSid">) => {
-    const final = isFinal(update.status);
-    return {
-      ...update,
-      movesFrom: STATUS_RANK[update.status] === undefined ? undefined : lowerThan(update.status),
-      final,
-      now: deps.clock.now(),
-    };
-  };
+  const write = (update: Omit<StatusUpdate, "callSid">) => ({
+    ...update,
+    movesFrom: STATUS_RANK[update.status] === undefined ? undefined : lowerThan(update.status),
+    final: isFinal(update.status),
+    now: deps.clock.now(),
+  });
 
   return {
     async applyStatus(update) {
-      const result = await deps.calls.applyStatus({ ...write(update), callSid: update.callSid });
+      const result = await deps.status.applyStatus({ ...write(update), callSid: update.callSid });
       if (result.outcome === "unknown-call") {
         deps.log.warn({ source: update.source }, "status for a call Leadline does not know; ignored");
         return { moved: false };
       }
-      if (result.outcome === "agent-leg") return { moved: await agentLeg(result.callId, update, result.moved) };
+      if (result.outcome === "agent-leg")
+        return { moved: await agentLeg(result.ws, result.callId, update, result.moved) };
       if (result.outcome === "moved" && isFinal(update.status)) await ended(result.callId, update.sipCode);
       // A repeated or late callback changes nothing to show; one that filled in answeredBy does (who answered).
       if (result.outcome === "moved" || (result.outcome === "recorded" && result.filled))
-        deps.tasks.run(() => deps.notifier.changed(result.callId));
+        moved(result.ws, result.callId);
       return { moved: result.outcome === "moved" };
     },
     async applyLeadLeg(callId, legSid, update) {
-      const result = await deps.calls.applyLeadLeg(callId, legSid, write(update));
+      const result = await deps.status.applyLeadLeg(callId, legSid, write(update));
       if (result.outcome === "unknown-call") {
         deps.log.warn({ source: update.source, callId }, "a lead-leg status that belongs to no call of ours; ignored");
         return { moved: false };
       }
       if (result.outcome === "moved" && isFinal(update.status)) await ended(callId, update.sipCode);
-      deps.tasks.run(() => deps.notifier.changed(callId));
+      moved(result.ws, callId);
       return { moved: result.outcome === "moved" };
     },
   };

@@ -1,12 +1,13 @@
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/log.js";
 import type { TaskTracker } from "../../lib/tasks.js";
-import type { SettingsService } from "../setup/settings.js";
-import type { TwilioFor } from "../twilio/client.js";
+import type { TwilioFor } from "../twilio/workspace-twilio.js";
 import type { CallNotifier } from "./call-notifier.js";
-import type { CallService } from "./call-service.js";
 import type { CallStatus } from "./call-status.js";
 import type { CallStore } from "./call-store.js";
+import type { PollLeaseStore } from "./poll-store.js";
+import type { CallPostStore } from "./post-store.js";
+import type { Reconciler } from "./reconcile.js";
 
 /** Longer than a create can take (the Twilio client's own timeout), so a call being placed is left alone. */
 const UNSETTLED_AFTER_MS = 45_000;
@@ -31,11 +32,12 @@ export interface CallSweeper {
  * leased while it is looked at, so several instances never work on the same one.
  */
 export function createCallSweeper(deps: {
-  calls: CallStore;
-  service: Pick<CallService, "settle">;
+  calls: Pick<CallStore, "unsettled" | "quiet" | "touch">;
+  leases: Pick<PollLeaseStore, "claim" | "release">;
+  posts: Pick<CallPostStore, "unposted" | "behind">;
+  reconciler: Pick<Reconciler, "settle">;
   status: CallStatus;
-  notifier: CallNotifier;
-  settings: SettingsService;
+  notifier: Pick<CallNotifier, "firstPost" | "changed">;
   twilioFor: TwilioFor;
   tasks: TaskTracker;
   clock: Clock;
@@ -56,7 +58,7 @@ export function createCallSweeper(deps: {
 
   const lease = (callId: number) => {
     const now = deps.clock.now();
-    return deps.calls.claimPoll(callId, now, new Date(now.getTime() + LEASE_MS));
+    return deps.leases.claim(callId, now, new Date(now.getTime() + LEASE_MS));
   };
 
   const sweeper: CallSweeper = {
@@ -68,16 +70,16 @@ export function createCallSweeper(deps: {
       for (const call of await deps.calls.unsettled(new Date(now - UNSETTLED_AFTER_MS))) {
         if (!(await lease(call.id))) continue;
         try {
-          if ((await deps.service.settle(call)) !== "unknown") settled += 1;
+          if ((await deps.reconciler.settle(call)) !== "unknown") settled += 1;
         } finally {
-          await deps.calls.releasePolls([call.id]);
+          await deps.leases.release([call.id]);
         }
       }
       for (const call of await deps.calls.quiet(new Date(now - QUIET_AFTER_MS), deps.clock.now())) {
-        const { accountSid, authToken } = await deps.settings.get(call.workspaceId);
-        if (!accountSid || !authToken || !(await lease(call.id))) continue;
+        const twilio = await deps.twilioFor(call.workspaceId).catch(() => undefined);
+        if (!twilio || !(await lease(call.id))) continue;
         try {
-          const fetched = await deps.twilioFor({ accountSid, authToken }).calls(call.twilioSid!).fetch();
+          const fetched = await twilio.client.calls(call.twilioSid!).fetch();
           await deps.status.applyStatus({
             callSid: call.twilioSid!,
             status: fetched.status,
@@ -90,14 +92,14 @@ export function createCallSweeper(deps: {
         } catch (error) {
           deps.log.warn({ err: error, callId: call.id }, "could not check a quiet call with Twilio; will try again");
         } finally {
-          await deps.calls.releasePolls([call.id]);
+          await deps.leases.release([call.id]);
         }
       }
-      for (const callId of await deps.calls.unpostedLines(new Date(now - LINE_AFTER_MS))) {
+      for (const callId of await deps.posts.unposted(new Date(now - LINE_AFTER_MS))) {
         if (await deps.notifier.firstPost(callId)) posted += 1;
       }
       // A line whose editor died mid-edit (its lease ran out) shows an old state: bring it up to date.
-      const behind = await deps.calls.behindLines(new Date(now - BEHIND_WINDOW_MS), deps.clock.now());
+      const behind = await deps.posts.behind(new Date(now - BEHIND_WINDOW_MS), deps.clock.now());
       for (const callId of behind) await deps.notifier.changed(callId);
       const resumed = deps.resumePolling ? await deps.resumePolling() : 0;
       const caughtUp = behind.length;

@@ -1,10 +1,9 @@
+import type { EventBus } from "../../lib/events.js";
 import { dialCheck } from "../../lib/phone.js";
-import type { TaskTracker } from "../../lib/tasks.js";
-import type { AuditService } from "../audit/audit.js";
+import type { AuditService } from "../audit/audit-store.js";
 import type { DncService } from "../compliance/dnc-service.js";
-import type { SettingsService } from "../setup/settings.js";
-import { connectToAgentTwiml, optOutTwiml, rejectTwiml } from "../twilio/twiml.js";
-import type { CallNotifier } from "./call-notifier.js";
+import { connectToAgentTwiml, optOutTwiml, sayAndHangUpTwiml } from "../twilio/twiml.js";
+import type { AgentPhones } from "./agent-phones.js";
 import type { CallStore } from "./call-store.js";
 
 export interface KeyMenu {
@@ -13,24 +12,22 @@ export interface KeyMenu {
 }
 
 export function createKeyMenu(deps: {
-  calls: CallStore;
+  calls: Pick<CallStore, "byId" | "addNote" | "addFact">;
   dnc: Pick<DncService, "add">;
-  settings: SettingsService;
+  agentPhones: Pick<AgentPhones, "ringing">;
   audit: AuditService;
-  notifier: CallNotifier;
-  tasks: TaskTracker;
+  events: EventBus;
   allowedCountries: readonly string[];
 }): KeyMenu {
-  const changed = (callId: number) => deps.tasks.run(() => deps.notifier.changed(callId));
+  const changed = (ws: number, callId: number) => deps.events.emit("call.moved", { ws, callId });
   return {
     async menuKey(callId, callSid, digits) {
       const call = await deps.calls.byId(callId);
       // Only a call that played the menu (a message call) takes key presses, and only from its own SID.
       if (!call || call.twilioSid !== callSid || (call.mode !== "message" && call.mode !== "simple"))
-        return rejectTwiml("Goodbye.");
+        return sayAndHangUpTwiml("Goodbye.");
       if (digits === "1") {
-        const settings = await deps.settings.get(call.workspaceId);
-        const agent = (await deps.calls.agentPhone(call.workspaceId, call.placedBy)) ?? settings.agentPhone;
+        const agent = await deps.agentPhones.ringing(call.workspaceId, call.placedBy);
         const dialable = agent && dialCheck(agent, deps.allowedCountries).ok ? agent : undefined;
         await deps.calls.addNote(
           call.leadId,
@@ -38,9 +35,11 @@ export function createKeyMenu(deps: {
           `[Menu] Lead pressed 1 to talk to the agent - Call SID: ${callSid}`,
         );
         await deps.calls.addFact(call.id, dialable ? "pressed_1_connected" : "pressed_1_no_agent");
-        changed(call.id);
+        changed(call.workspaceId, call.id);
         if (!dialable)
-          return rejectTwiml("Sorry, your agent cannot be reached right now. They will call you back soon. Goodbye.");
+          return sayAndHangUpTwiml(
+            "Sorry, your agent cannot be reached right now. They will call you back soon. Goodbye.",
+          );
         return connectToAgentTwiml(dialable, call.fromNumber);
       }
       if (digits === "9") {
@@ -53,10 +52,10 @@ export function createKeyMenu(deps: {
         );
         await deps.audit.record(call.workspaceId, "lead", "lead.opted_out", { leadId: call.leadId, callId: call.id });
         await deps.calls.addFact(call.id, "pressed_9_opted_out");
-        changed(call.id);
+        changed(call.workspaceId, call.id);
         return optOutTwiml();
       }
-      return rejectTwiml("Thank you for your time. Goodbye.");
+      return sayAndHangUpTwiml("Thank you for your time. Goodbye.");
     },
   };
 }

@@ -1,9 +1,9 @@
-import type { Call } from "@prisma/client";
+import type { Call, Lead } from "@prisma/client";
 import type { Clock } from "../../lib/clock.js";
 import { UserError } from "../../lib/errors.js";
+import type { EventBus } from "../../lib/events.js";
 import type { DncService } from "../compliance/dnc-service.js";
 import type { LeadService } from "../leads/lead-service.js";
-import type { CallNotifier } from "./call-notifier.js";
 import type { CallStore } from "./call-store.js";
 import { isFinal } from "./modes.js";
 
@@ -27,33 +27,56 @@ export interface OutcomeService {
    * is for the agent who called or an admin, and is audited. Do not call lists the number; Wrong number
    * marks the lead's phone so the next call asks for a new one.
    */
-  record(input: { ws: number; callId: number; outcome: string; by: string; byName?: string }): Promise<{
+  record(input: {
+    ws: number;
+    callId: number;
+    outcome: string;
+    by: string;
+    byName?: string;
+    /** From the "Change to…" menu: replaces a recorded outcome. A plain tap never does (the first tap wins). */
+    deliberate?: boolean;
+  }): Promise<{
     call: Call;
     changed: boolean;
     previous: Outcome | null;
   }>;
+  /** The lead of a call of this workspace (Call back… opens scheduling on it). */
+  leadOf(ws: number, callId: number): Promise<Lead | undefined>;
 }
 
 export function createOutcomeService(deps: {
-  calls: CallStore;
-  leads: Pick<LeadService, "markPhoneWrong">;
+  calls: Pick<CallStore, "byId" | "setOutcome">;
+  leads: Pick<LeadService, "markPhoneWrong" | "get">;
   dnc: Pick<DncService, "add">;
-  notifier: CallNotifier;
+  events: EventBus;
   admins: { isAdmin(ws: number, userId: string): Promise<boolean> };
   clock: Clock;
 }): OutcomeService {
   return {
-    async record({ ws, callId, outcome, by, byName }) {
+    async leadOf(ws, callId) {
+      const call = await deps.calls.byId(callId);
+      return call && call.workspaceId === ws ? deps.leads.get(ws, call.leadId) : undefined;
+    },
+    async record({ ws, callId, outcome, by, byName, deliberate }) {
       if (!isOutcome(outcome)) throw new UserError(`"${outcome}" is not an outcome Leadline knows.`);
       const call = await deps.calls.byId(callId);
       if (!call || call.workspaceId !== ws) throw new UserError("That call is not one of this workspace's.");
       if (!isFinal(call.status)) throw new UserError("The call is still going: record how it went once it ends.");
       const previous = (call.outcome as Outcome | null) ?? null;
       if (previous === outcome) return { call, changed: false, previous };
+      // A tap on buttons that showed no outcome yet loses to the tap that got there first: say so, change nothing.
+      if (previous && !deliberate)
+        throw new UserError(`Someone already recorded "${OUTCOMES[previous]}" for this call; nothing was changed.`, {
+          code: "outcome_taken",
+          data: { by: call.outcomeBy, outcome: OUTCOMES[previous], canChange: true },
+        });
       if (previous && call.placedBy !== by && !(await deps.admins.isAdmin(ws, by))) {
         throw new UserError(
-          `<@${call.outcomeBy}> already recorded "${OUTCOMES[previous]}". Only <@${call.placedBy}>, who made the call, or an admin can change it.`,
-          { code: "outcome_taken" },
+          `Only the agent who made the call or an admin can change the recorded "${OUTCOMES[previous]}".`,
+          {
+            code: "outcome_locked",
+            data: { by: call.outcomeBy, outcome: OUTCOMES[previous], placedBy: call.placedBy },
+          },
         );
       }
       const who = byName ? `@${byName}` : by;
@@ -72,10 +95,11 @@ export function createOutcomeService(deps: {
       );
       if (!changed) {
         const now2 = await deps.calls.byId(callId);
-        throw new UserError(
-          `<@${now2?.outcomeBy}> recorded "${OUTCOMES[(now2?.outcome as Outcome) ?? outcome]}" a moment before you; nothing was recorded twice.`,
-          { code: "outcome_taken" },
-        );
+        const taken = OUTCOMES[(now2?.outcome as Outcome) ?? outcome];
+        throw new UserError(`Someone recorded "${taken}" a moment before you; nothing was recorded twice.`, {
+          code: "outcome_taken",
+          data: { by: now2?.outcomeBy, outcome: taken, moment: true },
+        });
       }
       if (outcome === "do_not_call")
         await deps.dnc.add(
@@ -86,7 +110,7 @@ export function createOutcomeService(deps: {
           `Do not call outcome on call ${call.twilioSid ?? call.id}`,
         );
       if (outcome === "wrong_number") await deps.leads.markPhoneWrong(ws, call.leadId, call.toNumber, by);
-      await deps.notifier.changed(call.id);
+      deps.events.emit("call.moved", { ws, callId: call.id });
       return { call: (await deps.calls.byId(callId)) ?? call, changed: true, previous };
     },
   };

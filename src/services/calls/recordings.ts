@@ -1,9 +1,9 @@
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import type { Clock } from "../../lib/clock.js";
+import type { EventBus } from "../../lib/events.js";
 import type { Logger } from "../../lib/log.js";
-import type { TaskTracker } from "../../lib/tasks.js";
-import type { SettingsService } from "../setup/settings.js";
 import type { Keyring } from "../store/keyring.js";
+import type { RecordingDownload } from "../twilio/recording-audio.js";
 import type { CallNotifier } from "./call-notifier.js";
 import type { CallStore } from "./call-store.js";
 
@@ -20,14 +20,13 @@ export interface RecordingService {
 }
 
 export function createRecordingService(deps: {
-  calls: CallStore;
-  settings: SettingsService;
-  notifier: CallNotifier;
-  tasks: TaskTracker;
+  calls: Pick<CallStore, "byId" | "claimRecording" | "addFact">;
+  download: RecordingDownload;
+  notifier: Pick<CallNotifier, "recording">;
+  events: EventBus;
   clock: Clock;
   log: Logger;
   keyring: Keyring;
-  twilioApiUrl: string;
   publicBaseUrl?: string;
 }): RecordingService {
   const { calls, log } = deps;
@@ -40,15 +39,7 @@ export function createRecordingService(deps: {
   const fetchAudio = async (callId: number): Promise<{ audio: Buffer; recordingSid: string }> => {
     const call = await calls.byId(callId);
     if (!call?.recordingSid) throw new Error("no recording for this call");
-    const { accountSid, authToken } = await deps.settings.get(call.workspaceId);
-    if (!accountSid || !authToken) throw new Error("Twilio is not configured");
-    // Built from our own account and the recording id: credentials never go to a URL from a request.
-    const url = `${deps.twilioApiUrl}/2010-04-01/Accounts/${accountSid}/Recordings/${call.recordingSid}.mp3`;
-    const res = await fetch(url, {
-      headers: { authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}` },
-    });
-    if (!res.ok) throw new Error(`Twilio answered ${res.status} for the recording`);
-    return { audio: Buffer.from(await res.arrayBuffer()), recordingSid: call.recordingSid };
+    return { audio: await deps.download(call.workspaceId, call.recordingSid), recordingSid: call.recordingSid };
   };
 
   const service: RecordingService = {
@@ -71,7 +62,7 @@ export function createRecordingService(deps: {
       });
       if (delivered !== "none") {
         await calls.addFact(callId, delivered === "uploaded" ? "recording_in_thread" : "recording_linked");
-        deps.tasks.run(() => deps.notifier.changed(callId));
+        deps.events.emit("call.moved", { ws: (await calls.byId(callId))?.workspaceId ?? 0, callId });
       }
       return delivered;
     },

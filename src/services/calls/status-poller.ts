@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/log.js";
 import type { TaskTracker } from "../../lib/tasks.js";
-import type { SettingsService } from "../setup/settings.js";
-import type { TwilioFor } from "../twilio/client.js";
+import type { TwilioFor } from "../twilio/workspace-twilio.js";
 import type { CallStatus } from "./call-status.js";
 import type { CallStore } from "./call-store.js";
 import { isFinal } from "./modes.js";
+import type { PollLeaseStore } from "./poll-store.js";
 
 const MAX_AGE_MS = 15 * 60_000;
 const DEFAULT_LEASE_MS = 60_000;
@@ -26,8 +26,8 @@ export interface StatusPoller {
  * a final state or after 15 minutes. One poller per call, even across instances, through a lease.
  */
 export function createStatusPoller(deps: {
-  calls: CallStore;
-  settings: SettingsService;
+  calls: Pick<CallStore, "byId">;
+  leases: PollLeaseStore;
   twilioFor: TwilioFor;
   status: CallStatus;
   tasks: TaskTracker;
@@ -48,7 +48,7 @@ export function createStatusPoller(deps: {
 
   const release = async (callId: number) => {
     polling.delete(callId);
-    await calls.releasePolls([callId]);
+    await deps.leases.release([callId]);
   };
 
   const schedule = (callId: number, attempt: number) => {
@@ -68,9 +68,8 @@ export function createStatusPoller(deps: {
       return release(callId);
     }
     try {
-      const { accountSid, authToken } = await deps.settings.get(call.workspaceId);
-      if (!accountSid || !authToken) return release(callId);
-      const client = deps.twilioFor({ accountSid, authToken });
+      const { client } = await deps.twilioFor(call.workspaceId).catch(() => ({ client: undefined }));
+      if (!client) return release(callId);
       if (call.mode === "live") {
         // A live call's lead leg is the parent's child on Twilio; it is read first, so the lead's side is
         // recorded before the agent's leg ends the call.
@@ -96,7 +95,7 @@ export function createStatusPoller(deps: {
       log.warn({ err: error, callId }, "polling Twilio failed; will try again");
     }
     if (stopped) return;
-    await calls.extendPoll(callId, leaseUntil());
+    await deps.leases.extend(callId, leaseUntil());
     schedule(callId, attempt + 1);
   };
 
@@ -104,7 +103,7 @@ export function createStatusPoller(deps: {
     async watch(callId) {
       if (stopped || polling.has(callId)) return false;
       const now = deps.clock.now();
-      if (!(await calls.claimPoll(callId, now, leaseUntil())) || polling.has(callId)) return false;
+      if (!(await deps.leases.claim(callId, now, leaseUntil())) || polling.has(callId)) return false;
       polling.set(callId, undefined);
       log.debug({ callId, owner }, "polling call status");
       schedule(callId, 0);
@@ -113,7 +112,7 @@ export function createStatusPoller(deps: {
     async resume() {
       const since = new Date(deps.clock.now().getTime() - MAX_AGE_MS);
       let started = 0;
-      for (const callId of await calls.openPollable(since)) if (await this.watch(callId)) started += 1;
+      for (const callId of await deps.leases.open(since)) if (await this.watch(callId)) started += 1;
       return started;
     },
     active: () => [...polling.keys()],
@@ -123,7 +122,7 @@ export function createStatusPoller(deps: {
       for (const timer of polling.values()) if (timer) clearTimeout(timer);
       polling.clear();
       // Hand the calls back at once, so a restarted instance can resume them without waiting for the lease.
-      await calls.releasePolls(ids);
+      await deps.leases.release(ids);
     },
   };
 }

@@ -1,10 +1,9 @@
+import type { EventBus } from "../../lib/events.js";
 import type { Logger } from "../../lib/log.js";
-import type { TaskTracker } from "../../lib/tasks.js";
 import type { LeadService } from "../leads/lead-service.js";
 import { DEFAULT_CALL_MESSAGE, defaultVoicemail, type SettingsService } from "../setup/settings.js";
-import type { TwilioFor } from "../twilio/client.js";
-import { fillMessage, voicemailTwiml } from "../twilio/twiml.js";
-import type { CallNotifier } from "./call-notifier.js";
+import { fillMessage, sayAndHangUpTwiml } from "../twilio/twiml.js";
+import type { TwilioFor } from "../twilio/workspace-twilio.js";
 import type { CallStore } from "./call-store.js";
 import { isFinal } from "./modes.js";
 
@@ -14,12 +13,11 @@ export interface Voicemail {
 }
 
 export function createVoicemail(deps: {
-  calls: CallStore;
+  calls: Pick<CallStore, "bySid" | "setAnsweredBy" | "markVoicemailLeft">;
   leads: Pick<LeadService, "get">;
-  settings: SettingsService;
+  settings: Pick<SettingsService, "get">;
   twilioFor: TwilioFor;
-  notifier: CallNotifier;
-  tasks: TaskTracker;
+  events: EventBus;
   log: Logger;
 }): Voicemail {
   return {
@@ -34,19 +32,16 @@ export function createVoicemail(deps: {
           settings.voicemailMessage ?? defaultVoicemail(settings.callMessage ?? DEFAULT_CALL_MESSAGE, call.fromNumber);
         // The same placeholders as the live message: {{firstName}} never reaches a voicemail literally.
         const message = fillMessage(template, { name: lead?.name ?? "" });
-        const { accountSid, authToken } = settings;
-        if (accountSid && authToken) {
-          await deps
-            .twilioFor({ accountSid, authToken })
-            .calls(callSid)
-            .update({ twiml: voicemailTwiml(message) });
+        const twilio = await deps.twilioFor(call.workspaceId, settings).catch(() => undefined);
+        if (twilio) {
+          await twilio.client.calls(callSid).update({ twiml: sayAndHangUpTwiml(message) });
           await deps.calls.markVoicemailLeft(call.id, {
             leadId: call.leadId,
             body: `[Voicemail] Left a voicemail - Call SID: ${callSid}`,
           });
         } else deps.log.warn({ callId: call.id }, "a machine answered but Twilio is no longer configured");
       }
-      deps.tasks.run(() => deps.notifier.changed(call.id));
+      deps.events.emit("call.moved", { ws: call.workspaceId, callId: call.id });
     },
   };
 }

@@ -83,7 +83,7 @@ export function createConsentService(deps: { store: ComplianceStore; clock: Cloc
       if (!lead.phone) throw new UserError("Consent covers a phone number: add the lead's phone first.", { field });
       if (await deps.store.listed(ws, lead.phone)) {
         throw new UserError(
-          "This number is on the team's do-not-call list, so consent cannot be recorded for it. An admin can take it off with `/dnc remove` if the lead asked to be called again.",
+          "This number is on the team's do-not-call list, so consent cannot be recorded for it. An admin can take it off the list if the lead asked to be called again.",
           { field, code: "dnc_listed" },
         );
       }

@@ -2,7 +2,7 @@ import type { DncEntry, RegistryImport } from "@prisma/client";
 import type { Clock } from "../../lib/clock.js";
 import { UserError } from "../../lib/errors.js";
 import { parsePhone } from "../../lib/phone.js";
-import type { AdminService } from "../setup/admins.js";
+import type { AdminGate } from "../setup/admin-gate.js";
 import type { ComplianceStore, DncSource } from "./compliance-store.js";
 
 /** The national registry copy used must be no older than this (16 CFR 310.4(b)(3)(iv)). */
@@ -27,7 +27,7 @@ export interface DncService {
 
 export function createDncService(deps: {
   store: ComplianceStore;
-  admins: AdminService;
+  admins: Pick<AdminGate, "require">;
   defaultCountry: string;
   clock: Clock;
 }): DncService {
@@ -47,17 +47,10 @@ export function createDncService(deps: {
       });
     },
     async remove(ws, rawPhone, by, reason) {
-      if (!(await deps.admins.isAdmin(ws, by))) {
-        throw new UserError("Only Leadline admins can take a number off the do-not-call list.", { code: "forbidden" });
-      }
+      await deps.admins.require(ws, by, "dnc_remove");
       const why = reason.trim();
       if (why.length < 3) {
-        throw new UserError(
-          "Say why the number comes off the list, e.g. `/dnc remove (212) 555-0182 added by mistake`.",
-          {
-            code: "reason_required",
-          },
-        );
+        throw new UserError("Say why the number comes off the list.", { code: "reason_required" });
       }
       const phone = e164(rawPhone);
       const removed = await deps.store.remove(ws, phone, {

@@ -3,15 +3,15 @@ import type { Logger } from "../../lib/log.js";
 import { parsePhone } from "../../lib/phone.js";
 import type { TaskTracker } from "../../lib/tasks.js";
 import { formatDuration } from "../../lib/time.js";
-import type { CallStore } from "../calls/call-store.js";
+import type { AgentPhones } from "../calls/agent-phones.js";
 import type { LeadService } from "../leads/lead-service.js";
 import type { SettingsService } from "../setup/settings.js";
 import {
-  goodbyeTwiml,
   inboundAcceptTwiml,
   inboundRingTwiml,
   inboundVoicemailTwiml,
   inboundWhisperTwiml,
+  sayAndHangUpTwiml,
 } from "../twilio/twiml.js";
 import type { InboundStore, InboundWithLead } from "./inbound-store.js";
 
@@ -44,7 +44,7 @@ export interface InboundService {
 export function createInboundService(deps: {
   store: InboundStore;
   leads: Pick<LeadService, "findByPhone">;
-  calls: Pick<CallStore, "agentPhone">;
+  agentPhones: Pick<AgentPhones, "own">;
   settings: SettingsService;
   announcer: InboundAnnouncer;
   /** The voicemail audio, fetched from our own Twilio account by recording id. */
@@ -98,7 +98,7 @@ export function createInboundService(deps: {
       let ringAgentId: string | null = null;
       let ringNumber: string | null = null;
       for (const agentId of candidates) {
-        const phone = await deps.calls.agentPhone(ws, agentId);
+        const phone = await deps.agentPhones.own(ws, agentId);
         if (phone) {
           ringAgentId = agentId;
           ringNumber = phone;
@@ -169,7 +169,7 @@ export function createInboundService(deps: {
 
     async dialDone(ws, id, { dialStatus, durationSec }) {
       const call = await deps.store.get(ws, id);
-      if (!call) return goodbyeTwiml();
+      if (!call) return sayAndHangUpTwiml();
       const talked = call.status === "answered" && (dialStatus === "completed" || dialStatus === "answered");
       if (talked) {
         if (
@@ -187,7 +187,7 @@ export function createInboundService(deps: {
           );
           refresh(call);
         }
-        return goodbyeTwiml();
+        return sayAndHangUpTwiml();
       }
       if (await deps.store.move(id, ["ringing", "answered"], { status: "missed", endedAt: deps.clock.now() })) {
         await note(call, "missed");

@@ -4,7 +4,9 @@ import cron, { type ScheduledTask } from "node-cron";
 import type { Clock } from "../../lib/clock.js";
 import { ComplianceBlock, ExternalError, UserError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
+import type { AgentPhones } from "../calls/agent-phones.js";
 import type { CallService } from "../calls/call-service.js";
+import type { Reconciler } from "../calls/reconcile.js";
 import type { CallingLaw } from "../compliance/calling-law.js";
 import type { Verdict } from "../compliance/verdict.js";
 import type { LeadService } from "../leads/lead-service.js";
@@ -68,7 +70,9 @@ export interface Scheduler {
 
 export function createScheduler(deps: {
   store: ScheduleStore;
-  calls: Pick<CallService, "placeCall" | "settle" | "phoneThatRings">;
+  calls: Pick<CallService, "placeCall">;
+  reconciler: Pick<Reconciler, "settle">;
+  agentPhones: Pick<AgentPhones, "ringing">;
   leads: Pick<LeadService, "get">;
   law: CallingLaw;
   audit: { record(ws: number, actor: string, action: string, detail: Record<string, unknown>): Promise<void> };
@@ -101,8 +105,9 @@ export function createScheduler(deps: {
     const row = await deps.store.byId(ws, id);
     if (!row) throw new UserError("That scheduled call no longer exists.", { code: "schedule_missing" });
     if (row.agentId !== by && !(await deps.admins.isAdmin(ws, by)))
-      throw new UserError(`That call is booked for <@${row.agentId}>: only they or an admin can change it.`, {
-        code: "forbidden",
+      throw new UserError("That call is booked for another agent: only they or an admin can change it.", {
+        code: "booked_for_other",
+        data: { agentId: row.agentId },
       });
     return row;
   };
@@ -137,7 +142,7 @@ export function createScheduler(deps: {
     for (const earlier of await deps.store.callsOf(row.id, row.attempt)) {
       if (!earlier.twilioSid && (earlier.status === "dialing" || earlier.status === "unknown")) {
         // Its Twilio answer was never heard: ask Twilio whether that call exists before anything else.
-        const settled = await deps.calls.settle(earlier);
+        const settled = await deps.reconciler.settle(earlier);
         // Twilio cannot be asked now: keep the claim; its lease runs out and a later tick asks again.
         if (settled === "unknown") return "pending";
         if (settled === "not_placed") continue;
@@ -264,7 +269,7 @@ export function createScheduler(deps: {
         // by that phone, the team number and the time, which must point at one call being placed.
         const byPhone = new Map<string, ScheduledCall[]>();
         for (const row of rows) {
-          const rings = await deps.calls.phoneThatRings(row.workspaceId, row.agentId);
+          const rings = await deps.agentPhones.ringing(row.workspaceId, row.agentId);
           const phone = `${row.workspaceId}:${rings ?? "none"}`;
           byPhone.set(phone, [...(byPhone.get(phone) ?? []), row]);
         }

@@ -1,7 +1,7 @@
 import { UserError } from "../../lib/errors.js";
-import type { AuditService } from "../audit/audit.js";
-import { type TwilioFor, toTwilioError } from "../twilio/client.js";
-import type { SettingsService } from "./settings.js";
+import type { AuditService } from "../audit/audit-store.js";
+import { toTwilioError } from "../twilio/client.js";
+import { type TwilioFor, TwilioNotConfigured } from "../twilio/workspace-twilio.js";
 
 export type InboundNumberState =
   | { kind: "leadline" }
@@ -16,17 +16,20 @@ export interface InboundNumber {
 }
 
 export function createInboundNumber(deps: {
-  settings: SettingsService;
   twilioFor: TwilioFor;
   audit: AuditService;
   voiceUrl: (ws: number) => string | undefined;
 }): InboundNumber {
   const numberOf = async (ws: number) => {
-    const { accountSid, authToken, phoneNumber } = await deps.settings.get(ws);
-    if (!accountSid || !authToken || !phoneNumber) throw new UserError("Connect Twilio first with `/twilio-setup`.");
-    const client = deps.twilioFor({ accountSid, authToken });
+    const { client, accountSid, settings } = await deps.twilioFor(ws);
+    const phoneNumber = settings.phoneNumber;
+    if (!phoneNumber) throw new TwilioNotConfigured();
     const [number] = await client.api.v2010.accounts(accountSid).incomingPhoneNumbers.list({ phoneNumber, limit: 1 });
-    if (!number) throw new UserError(`${phoneNumber} is no longer a number on this Twilio account.`);
+    if (!number)
+      throw new UserError(`${phoneNumber} is no longer a number on this Twilio account.`, {
+        code: "number_gone",
+        data: { number: phoneNumber },
+      });
     return { client, accountSid, number };
   };
   return {

@@ -1,10 +1,10 @@
 import { dialCheck, dialRefusal, parsePhone } from "../../lib/phone.js";
-import type { AuditService } from "../audit/audit.js";
+import type { AuditService } from "../audit/audit-store.js";
 import { parseDays, parseTeamWindow } from "../compliance/calling-law.js";
 import { minutesOf as minutes } from "../compliance/rules.js";
 import type { SecretStore } from "../store/secrets.js";
-import { isAmbiguousTwilioFailure, type TwilioFor, toTwilioError } from "../twilio/client.js";
-import type { AdminService } from "./admins.js";
+import { isAmbiguousTwilioFailure, type TwilioClientFactory, toTwilioError } from "../twilio/client.js";
+import { type AdminGate, AdminOnly } from "./admin-gate.js";
 import type { SettingKey, SettingsService, TwilioSettings } from "./settings.js";
 import { DEFAULT_CALL_MESSAGE, TWILIO_SETTINGS } from "./settings.js";
 
@@ -133,10 +133,13 @@ export function checkSetupInput(
  * Asks Twilio whether the account and token work and whether the number belongs to the account:
  * GET /Accounts/{Sid}.json, then GET /Accounts/{Sid}/IncomingPhoneNumbers.json?PhoneNumber=…
  */
-export async function verifyTwilioCredentials(twilioFor: TwilioFor, settings: TwilioSettings): Promise<FieldErrors> {
+export async function verifyTwilioCredentials(
+  clients: TwilioClientFactory,
+  settings: TwilioSettings,
+): Promise<FieldErrors> {
   const { accountSid, authToken, phoneNumber } = settings;
   if (!accountSid || !authToken || !phoneNumber) return {};
-  const client = twilioFor({ accountSid, authToken });
+  const client = clients({ accountSid, authToken });
   try {
     await client.api.v2010.accounts(accountSid).fetch();
   } catch (error) {
@@ -184,9 +187,9 @@ export interface SetupFlow {
 interface SetupFlowDeps {
   settings: SettingsService;
   secrets: SecretStore;
-  admins: AdminService;
+  admins: Pick<AdminGate, "require">;
   audit: AuditService;
-  twilioFor: TwilioFor;
+  clients: TwilioClientFactory;
   defaultCountry: string;
   allowedCountries: readonly string[];
   /** How long the Slack ack may wait for Twilio before switching the modal to "checking…". */
@@ -253,9 +256,11 @@ export function createSetupFlow(deps: SetupFlowDeps): SetupFlow {
 
   return {
     async submit({ ws, userId, viewId, input }) {
-      if (!(await deps.admins.isAdmin(ws, userId))) {
-        await deps.audit.record(ws, userId, "twilio_settings.forbidden", {});
-        return { kind: "forbidden" };
+      try {
+        await deps.admins.require(ws, userId, "twilio_settings", { at: "submit" });
+      } catch (error) {
+        if (error instanceof AdminOnly) return { kind: "forbidden" };
+        throw error;
       }
       const kept = await deps.secrets.getMany(
         ws,
@@ -271,7 +276,7 @@ export function createSetupFlow(deps: SetupFlowDeps): SetupFlow {
       if (Object.keys(checked.errors).length > 0) {
         return finish(ws, userId, viewId, withHeld, checked.values, checked.merged, checked.errors);
       }
-      const verification = verifyTwilioCredentials(deps.twilioFor, checked.merged).then((errors) =>
+      const verification = verifyTwilioCredentials(deps.clients, checked.merged).then((errors) =>
         finish(ws, userId, viewId, withHeld, checked.values, checked.merged, errors),
       );
       let timer: NodeJS.Timeout | undefined;

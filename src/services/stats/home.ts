@@ -4,7 +4,6 @@ import { DateTime } from "luxon";
 import type { DncService } from "../compliance/dnc-service.js";
 import type { Scheduler } from "../scheduling/scheduler.js";
 import type { Keyring } from "../store/keyring.js";
-import type { ChartImage } from "./chart.js";
 import type { CallStats, StatsService } from "./stats-service.js";
 import { parseStatsRange } from "./stats-service.js";
 import type { StatsStore } from "./stats-store.js";
@@ -29,11 +28,11 @@ export interface HomeData {
 
 export interface HomeService {
   data(ws: number, userId: string, options: { admin: boolean; zone: string; now: Date }): Promise<HomeData>;
-  /** The 14-day chart behind a signed link; undefined when the link is not valid. */
-  chart(
+  /** The numbers of the 14-day chart behind a signed link; undefined when the link is not valid. */
+  chartStats(
     query: { ws: string; user: string; team: string; zone: string; exp: string; sig: string },
     now: Date,
-  ): Promise<ChartImage | undefined>;
+  ): Promise<CallStats | undefined>;
 }
 
 /** One agent's numbers out of the team's (their totals; the breakdowns are theirs alone or empty). */
@@ -118,7 +117,7 @@ export function createHomeService(deps: {
         chartUrl,
       };
     },
-    async chart(query, now) {
+    async chartStats(query, now) {
       const expected = Buffer.from(sign(payloadOf(query.ws, query.user, query.team, query.zone, query.exp)));
       const given = Buffer.from(query.sig);
       if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
@@ -129,12 +128,11 @@ export function createHomeService(deps: {
         .minus({ days: HOME_CHART_DAYS - 1 })
         .toFormat("yyyy-LL-dd");
       const range = parseStatsRange(`${start}..${end}`, now, zone);
-      const stats = await deps.stats.stats(
+      return deps.stats.stats(
         Number(query.ws),
         { ...range, label: `last ${HOME_CHART_DAYS} days` },
         query.team === "1" ? undefined : query.user,
       );
-      return deps.stats.chart(stats, (id) => id);
     },
   };
 }

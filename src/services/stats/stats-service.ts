@@ -1,6 +1,5 @@
 import { DateTime } from "luxon";
 import { UserError } from "../../lib/errors.js";
-import { type ChartImage, MAX_AGENTS, renderAgentChart, renderDailyChart } from "./chart.js";
 import type { ExportRow, StatsRows, StatsStore } from "./stats-store.js";
 
 export interface StatsRange {
@@ -65,8 +64,6 @@ export function parseStatsRange(text: string, now: Date, zone: string): StatsRan
 
 export interface StatsService {
   stats(ws: number, range: StatsRange, agentId?: string): Promise<CallStats>;
-  /** Calls and connects per day (every day of the range, zeros included), or per agent for one day. */
-  chart(stats: CallStats, agentName: (id: string) => string): Promise<ChartImage>;
   /** The range's calls as CSV (RFC 4180), at most `limit` rows. */
   exportCsv(ws: number, range: StatsRange, agentId?: string, limit?: number): Promise<{ csv: string; rows: number }>;
   blockedToday(ws: number, now: Date, zone: string): Promise<{ at: Date; actor: string; detail: string }[]>;
@@ -104,27 +101,6 @@ export function createStatsService(deps: { store: StatsStore }): StatsService {
       const offsetMinutes = DateTime.fromJSDate(range.from, { zone: range.zone }).offset;
       const rows = await deps.store.stats({ ws, from: range.from, to: range.to, agentId, offsetMinutes });
       return { ...rows, range, agentId };
-    },
-    async chart(stats, agentName) {
-      if (stats.range.days.length === 1 && !stats.agentId) {
-        return renderAgentChart({
-          title: `Calls and connects per agent, ${stats.range.label}`,
-          agents: stats.perAgent
-            .slice(0, MAX_AGENTS)
-            .map((row) => ({ agent: agentName(row.agentId), calls: row.placed, connected: row.connected })),
-        });
-      }
-      const byDay = new Map(stats.perDay.map((row) => [row.day, row]));
-      const inboundByDay = new Map(stats.inbound.perDay.map((row) => [row.day, row.answered + row.missed]));
-      return renderDailyChart({
-        title: `Calls and connects per day, ${stats.range.label}`,
-        days: stats.range.days.map((day) => ({
-          day,
-          calls: byDay.get(day)?.placed ?? 0,
-          connected: byDay.get(day)?.connected ?? 0,
-          inbound: inboundByDay.get(day) ?? 0,
-        })),
-      });
     },
     async exportCsv(ws, range, agentId, limit = EXPORT_LIMIT) {
       const offsetMinutes = DateTime.fromJSDate(range.from, { zone: range.zone }).offset;

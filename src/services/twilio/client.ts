@@ -39,12 +39,13 @@ export interface TwilioClientFactoryOptions {
   timeoutMs?: number;
 }
 
-export type TwilioFor = (credentials: TwilioCredentials) => TwilioClient;
+/** A Twilio client for given credentials (the setup check); everything else goes through workspace-twilio.ts. */
+export type TwilioClientFactory = (credentials: TwilioCredentials) => TwilioClient;
 
 export function createTwilioClientFactory({
   apiUrl = DEFAULT_API_URL,
   timeoutMs = 15_000,
-}: TwilioClientFactoryOptions): TwilioFor {
+}: TwilioClientFactoryOptions): TwilioClientFactory {
   const redirect = apiUrl.replace(/\/+$/, "") !== DEFAULT_API_URL;
   return ({ accountSid, authToken }) => {
     const httpClient = redirect

@@ -122,10 +122,13 @@ export function dialDoneTwiml(leadName: string, dialStatus: string): string {
   return response.toString();
 }
 
-/** Left on an answering machine once its greeting ends. */
-export function voicemailTwiml(message: string): string {
+/**
+ * Says one thing and hangs up: the voicemail left on an answering machine once its greeting ends, a
+ * polite end to a call Leadline cannot go on with, the goodbye after an inbound call.
+ */
+export function sayAndHangUpTwiml(text = "Thank you. Goodbye."): string {
   const response = new VoiceResponse();
-  response.say(VOICE, message);
+  response.say(VOICE, text);
   response.hangup();
   return response.toString();
 }
@@ -151,13 +154,6 @@ export function browserCallTwiml(leadPhone: string, callerId: string): string {
   const response = new VoiceResponse();
   const dial = response.dial({ callerId });
   dial.number(leadPhone);
-  return response.toString();
-}
-
-export function rejectTwiml(message: string): string {
-  const response = new VoiceResponse();
-  response.say(VOICE, message);
-  response.hangup();
   return response.toString();
 }
 
@@ -221,13 +217,5 @@ export function inboundVoicemailTwiml(input: { recordingUrl: string; transcriptU
     action: input.doneUrl,
     method: "POST",
   } as Parameters<InstanceType<typeof VoiceResponse>["record"]>[0]);
-  return response.toString();
-}
-
-/** The end of an inbound call (after the talk, or after the message). */
-export function goodbyeTwiml(text = "Thank you. Goodbye."): string {
-  const response = new VoiceResponse();
-  response.say(VOICE, text);
-  response.hangup();
   return response.toString();
 }

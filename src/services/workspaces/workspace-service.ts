@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Workspace } from "@prisma/client";
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/log.js";
+import type { AuditService } from "../audit/audit-store.js";
 import type { SecretStore } from "../store/secrets.js";
 import {
   BOT_TOKEN,
@@ -77,6 +78,7 @@ export function createWorkspaces(deps: {
   publicBaseUrl?: string;
   clock: Clock;
   log: Logger;
+  audit?: AuditService;
 }): Workspaces {
   let single: Workspace | undefined;
   const refreshing = new Map<number, Promise<string | undefined>>();
@@ -214,6 +216,7 @@ export function createWorkspaces(deps: {
       await deps.secrets.setMany(ws, { [`reveal:${linkId}`]: token }, actor, {
         expiresAt: new Date(deps.clock.now().getTime() + 10 * 60_000),
       });
+      await deps.audit?.record(ws, actor, "leads_api.token_rotated", {});
       return `${deps.publicBaseUrl ?? ""}/api-token?ws=${ws}&t=${linkId}`;
     },
     async revealLeadsApiToken(ws, linkId) {

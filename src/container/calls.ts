@@ -1,0 +1,199 @@
+import { createCallPosts } from "../presenters/call-posts.js";
+import { createAgentPhoneStore } from "../services/calls/agent-phone-store.js";
+import { type AgentPhones, createAgentPhones } from "../services/calls/agent-phones.js";
+import { type BrowserPhoneService, createBrowserPhoneService } from "../services/calls/browser-phone.js";
+import { createCallContexts } from "../services/calls/call-context.js";
+import { type CallLookup, createCallLookup } from "../services/calls/call-lookup.js";
+import type { CallNotifier } from "../services/calls/call-notifier.js";
+import { type CallPrices, createCallPrices } from "../services/calls/call-prices.js";
+import { type CallService, createCallService } from "../services/calls/call-service.js";
+import { type CallStatus, createCallStatus } from "../services/calls/call-status.js";
+import { type CallStore, createCallStore } from "../services/calls/call-store.js";
+import { type CallSweeper, createCallSweeper } from "../services/calls/call-sweeper.js";
+import { createKeyMenu, type KeyMenu } from "../services/calls/key-menu.js";
+import { createBrowserLinkStore } from "../services/calls/link-store.js";
+import { createOpenCall } from "../services/calls/open-call.js";
+import { createOutcomeService, type OutcomeService } from "../services/calls/outcomes.js";
+import { createPollLeaseStore } from "../services/calls/poll-store.js";
+import { createCallPostStore } from "../services/calls/post-store.js";
+import { type CallReadiness, createCallReadiness } from "../services/calls/readiness.js";
+import { createReconciler, createRecordPlaced, type Reconciler } from "../services/calls/reconcile.js";
+import { createRecordingService, type RecordingService } from "../services/calls/recordings.js";
+import { createStatusPoller, type StatusPoller } from "../services/calls/status-poller.js";
+import { createStatusStore } from "../services/calls/status-store.js";
+import { createVoicemail, type Voicemail } from "../services/calls/voicemail.js";
+import type { ContainerInputs, Core } from "./core.js";
+import type { LeadsDomain } from "./leads.js";
+
+/** The calls domain: placing, following, settling and showing calls. */
+export interface CallsDomain {
+  /** The call rows (the per-lead guard): a store, for the few services beside the calls domain that read a call. */
+  callRows: CallStore;
+  /** What Twilio's webhooks read about a call (its workspace, a live call by id). */
+  callLookup: CallLookup;
+  agentPhones: AgentPhones;
+  readiness: CallReadiness;
+  calls: CallService;
+  reconciler: Reconciler;
+  posts: CallNotifier;
+  status: CallStatus;
+  voicemail: Voicemail;
+  menu: KeyMenu;
+  browserPhone: BrowserPhoneService;
+  poller: StatusPoller;
+  sweeper: CallSweeper;
+  prices: CallPrices;
+  recordings: RecordingService;
+  outcomes: OutcomeService;
+}
+
+export function createCallsDomain(core: Core, leads: LeadsDomain, inputs: ContainerInputs): CallsDomain {
+  const { config, database, clock, log, tasks, events, audit, twilioFor } = core;
+  const callRows = createCallStore(database);
+  const leases = createPollLeaseStore(database);
+  const postStore = createCallPostStore(database);
+  const agentPhones = createAgentPhones({
+    store: createAgentPhoneStore(database),
+    settings: core.settings,
+    audit,
+    defaultCountry: config.DEFAULT_COUNTRY,
+    allowedCountries: config.ALLOWED_COUNTRIES,
+  });
+  const contexts = createCallContexts({
+    settings: core.settings,
+    agentPhones,
+    allowedCountries: config.ALLOWED_COUNTRIES,
+  });
+  const readiness = createCallReadiness({
+    contexts,
+    audit,
+    defaultCountry: config.DEFAULT_COUNTRY,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+  });
+  const posts = createCallPosts({
+    posts: postStore,
+    messengers: core.messengers,
+    clock,
+    log,
+    lockMs: inputs.postLeaseMs,
+  });
+  posts.subscribe(events);
+  const recordPlaced = createRecordPlaced({ calls: callRows, events, clock });
+  const reconciler = createReconciler({
+    calls: callRows,
+    leads: leads.leads,
+    twilioFor,
+    notifier: posts,
+    recordPlaced,
+    clock,
+    log,
+  });
+  const browserPhone = createBrowserPhoneService({
+    links: createBrowserLinkStore(database),
+    leads: leads.leads,
+    settings: core.settings,
+    contexts,
+    readiness,
+    law: leads.law,
+    audit,
+    clock,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    secretKey: core.keyring.current.key,
+  });
+  const status = createCallStatus({ calls: callRows, status: createStatusStore(database), events, clock, log });
+  const prices = createCallPrices({ calls: callRows, twilioFor, tasks, clock, log, delaysMs: inputs.priceDelaysMs });
+  prices.subscribe(events);
+  const poller = createStatusPoller({
+    calls: callRows,
+    leases,
+    twilioFor,
+    status,
+    tasks,
+    clock,
+    log,
+    delaysMs: inputs.pollDelaysMs,
+    leaseMs: inputs.pollLeaseMs,
+  });
+  // Without a public URL Twilio cannot call back: every placed call is polled instead.
+  if (!config.PUBLIC_BASE_URL) events.on("call.placed", ({ callId }) => poller.watch(callId).then(() => undefined));
+  const calls = createCallService({
+    calls: callRows,
+    leads: leads.leads,
+    contexts,
+    readiness,
+    openCall: createOpenCall({ calls: callRows, law: leads.law, compliance: leads.compliance, audit, clock, log }),
+    recordPlaced,
+    reconciler,
+    audit,
+    twilioFor,
+    notifier: posts,
+    browserLinks: browserPhone,
+    clock,
+    log,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    crashPoint: inputs.crashPoint,
+  });
+  const sweeper = createCallSweeper({
+    calls: callRows,
+    leases,
+    posts: postStore,
+    reconciler,
+    status,
+    notifier: posts,
+    twilioFor,
+    tasks,
+    clock,
+    log,
+    intervalMs: inputs.sweepIntervalMs,
+    leaseMs: inputs.pollLeaseMs,
+    resumePolling: config.PUBLIC_BASE_URL ? undefined : () => poller.resume(),
+  });
+  return {
+    callRows,
+    callLookup: createCallLookup({ calls: callRows, leads: leads.leads }),
+    agentPhones,
+    readiness,
+    calls,
+    reconciler,
+    posts,
+    status,
+    voicemail: createVoicemail({
+      calls: callRows,
+      leads: leads.leads,
+      settings: core.settings,
+      twilioFor,
+      events,
+      log,
+    }),
+    menu: createKeyMenu({
+      calls: callRows,
+      dnc: leads.dnc,
+      agentPhones,
+      audit,
+      events,
+      allowedCountries: config.ALLOWED_COUNTRIES,
+    }),
+    browserPhone,
+    poller,
+    sweeper,
+    prices,
+    recordings: createRecordingService({
+      calls: callRows,
+      download: core.recordingDownload,
+      notifier: posts,
+      events,
+      clock,
+      log,
+      keyring: core.keyring,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+    }),
+    outcomes: createOutcomeService({
+      calls: callRows,
+      leads: leads.leads,
+      dnc: leads.dnc,
+      events,
+      admins: core.admins,
+      clock,
+    }),
+  };
+}

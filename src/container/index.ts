@@ -1,0 +1,136 @@
+import { createHomeTab, type HomeTab } from "../presenters/home-tab.js";
+import { createInboundPosts } from "../presenters/inbound-posts.js";
+import { createScheduleAnnouncer } from "../presenters/schedule-announcer.js";
+import { createStatsDelivery, type StatsDelivery } from "../presenters/stats-delivery.js";
+import { createInboundService, type InboundService } from "../services/inbound/inbound-service.js";
+import { createInboundStore } from "../services/inbound/inbound-store.js";
+import { createScheduleStore } from "../services/scheduling/schedule-store.js";
+import { createScheduler, type Scheduler } from "../services/scheduling/scheduler.js";
+import { createInboundNumber, type InboundNumber } from "../services/setup/inbound-number.js";
+import { createSetupFlow, type SetupFlow } from "../services/setup/setup-flow.js";
+import { createSetupStatus, type SetupStatus } from "../services/setup/setup-status.js";
+import { nameOf } from "../services/slack/people.js";
+import { createHomeService, type HomeService } from "../services/stats/home.js";
+import { createStatsService, type StatsService } from "../services/stats/stats-service.js";
+import { createStatsStore } from "../services/stats/stats-store.js";
+import { type CallsDomain, createCallsDomain } from "./calls.js";
+import { type ContainerInputs, type Core, createCore } from "./core.js";
+import { createLeadsDomain, type LeadsDomain } from "./leads.js";
+
+export type { ContainerInputs };
+
+/**
+ * Every service, built once per process from its dependencies (nothing here talks to the outside
+ * world yet). Listeners and routes are each handed the slice they use (listeners/*\/index.ts,
+ * http/index.ts), never this whole object.
+ */
+export interface Container extends Core, LeadsDomain, CallsDomain {
+  setup: SetupFlow;
+  setupStatus: SetupStatus;
+  inboundNumber: InboundNumber;
+  inbound: InboundService;
+  scheduler: Scheduler;
+  stats: StatsService;
+  home: HomeService;
+  homeTab: HomeTab;
+  statsDelivery: StatsDelivery;
+  startBackgroundWork(): Promise<void>;
+  stopBackgroundWork(): Promise<void>;
+}
+
+export function createContainer(inputs: ContainerInputs): Container {
+  const core = createCore(inputs);
+  const { config, database, clock, log, tasks, audit } = core;
+  const leads = createLeadsDomain(core);
+  const calls = createCallsDomain(core, leads, inputs);
+  const inbound = createInboundService({
+    store: createInboundStore({ db: core.db }),
+    leads: leads.leads,
+    agentPhones: calls.agentPhones,
+    settings: core.settings,
+    announcer: createInboundPosts({
+      settings: core.settings,
+      slackFor: core.slackFor,
+      leadsChannel: config.LEADS_CHANNEL_ID,
+      log,
+    }),
+    fetchRecording: core.recordingDownload,
+    nameOf: async (ws, userId) => nameOf(await core.slackFor(ws), userId),
+    tasks,
+    clock,
+    log,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    defaultCountry: config.DEFAULT_COUNTRY,
+  });
+  const inboundNumber = createInboundNumber({
+    twilioFor: core.twilioFor,
+    audit,
+    voiceUrl: (ws) => inbound.voiceUrl(ws),
+  });
+  const scheduler = createScheduler({
+    store: createScheduleStore(database),
+    calls: calls.calls,
+    reconciler: calls.reconciler,
+    agentPhones: calls.agentPhones,
+    leads: leads.leads,
+    law: leads.law,
+    audit,
+    admins: core.admins,
+    announce: createScheduleAnnouncer({ slackFor: core.slackFor, clock }),
+    clock,
+    log,
+    leaseMs: inputs.scheduleLeaseMs,
+    every: inputs.scheduleEvery,
+    crashPoint: inputs.crashPoint,
+  });
+  const statsStore = createStatsStore(database);
+  const stats = createStatsService({ store: statsStore });
+  const home = createHomeService({
+    stats,
+    store: statsStore,
+    scheduler,
+    dnc: leads.dnc,
+    waitingCallbacks: (ws, agentId, since) => statsStore.waiting(ws, agentId, since),
+    keyring: core.keyring,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+  });
+  return {
+    ...core,
+    ...leads,
+    ...calls,
+    setup: createSetupFlow({
+      settings: core.settings,
+      secrets: core.secrets,
+      admins: core.admins,
+      audit,
+      clients: core.twilioClients,
+      defaultCountry: config.DEFAULT_COUNTRY,
+      allowedCountries: config.ALLOWED_COUNTRIES,
+    }),
+    setupStatus: createSetupStatus({ settings: core.settings, dnc: leads.dnc, inboundNumber, clock }),
+    inboundNumber,
+    inbound,
+    scheduler,
+    stats,
+    home,
+    homeTab: createHomeTab({ home, admins: core.admins, slackFor: core.slackFor, clock }),
+    statsDelivery: createStatsDelivery({ stats, slackFor: core.slackFor, log }),
+    async startBackgroundWork() {
+      if (!config.PUBLIC_BASE_URL) {
+        const resumed = await calls.poller.resume();
+        if (resumed > 0) log.info({ resumed }, "resumed polling calls still in progress");
+      }
+      await calls.prices.resume();
+      await calls.sweeper.start();
+      // Calls that came due while Leadline was down are looked at once, now, then every tick.
+      await scheduler.tick().catch((error) => log.error({ err: error }, "scheduled calls tick failed"));
+      scheduler.start();
+    },
+    async stopBackgroundWork() {
+      await scheduler.stop();
+      calls.sweeper.stop();
+      calls.prices.stop();
+      await calls.poller.stop();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import type { TaskTracker } from "./tasks.js";
+
+/** Where a new lead came from (see services/leads/lead-intake.ts). */
+export type LeadOriginEvent =
+  | { kind: "slack"; userId: string; channel?: string }
+  | { kind: "api"; source?: string; submittedAt?: Date }
+  | { kind: "crm"; system: string; submittedAt?: Date };
+
+/**
+ * What happened in the domain, told after it is stored (the emitter emits once its write returned,
+ * i.e. after commit). Subscribers run later, each as its own tracked task: a slow or failing
+ * subscriber never delays or fails the operation that emitted, and shutdown waits for them.
+ *
+ * Events are in-process notifications, not a durable log: work that must survive a crash between the
+ * commit and the subscriber (an outbox row, a scheduled retry) is written in the emitter's own
+ * transaction, and the subscriber only hurries it along.
+ */
+export interface LeadlineEvents {
+  /** Twilio accepted an outbound call (its SID is stored). */
+  "call.placed": { ws: number; callId: number };
+  /** A call's stored state moved (status, a leg, who answered, a fact): what shows it should catch up. */
+  "call.moved": { ws: number; callId: number };
+  /** A call reached a final status (completed, busy, no-answer, failed, canceled), once per call. */
+  "call.ended": { ws: number; callId: number; status: string };
+  /** An inbound call (a lead calling back) ended: answered by an agent or missed. */
+  "inbound.ended": { ws: number; inboundCallId: number; answered: boolean };
+  /** A new lead was stored (not one the lead API already had). */
+  "lead.created": { ws: number; leadId: number; origin: LeadOriginEvent };
+  /** A lead's details changed (names the fields). */
+  "lead.changed": { ws: number; leadId: number; fields: string[]; by: string };
+}
+
+export type EventName = keyof LeadlineEvents;
+export type EventHandler<K extends EventName> = (payload: LeadlineEvents[K]) => Promise<void> | void;
+
+export interface EventBus {
+  on<K extends EventName>(name: K, handler: EventHandler<K>): () => void;
+  emit<K extends EventName>(name: K, payload: LeadlineEvents[K]): void;
+}
+
+export function createEventBus(tasks: Pick<TaskTracker, "run">): EventBus {
+  const handlers = new Map<EventName, Set<EventHandler<EventName>>>();
+  return {
+    on(name, handler) {
+      const set = handlers.get(name) ?? new Set();
+      set.add(handler as EventHandler<EventName>);
+      handlers.set(name, set);
+      return () => set.delete(handler as EventHandler<EventName>);
+    },
+    emit(name, payload) {
+      for (const handler of handlers.get(name) ?? []) tasks.run(async () => handler(payload));
+    },
+  };
+}

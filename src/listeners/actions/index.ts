@@ -1,0 +1,30 @@
+import type { App } from "@slack/bolt";
+import type { Container } from "../../container/index.js";
+import { pick } from "../shared/pick.js";
+import { registerBrowserCall } from "./browser-call.js";
+import { registerCallButtons } from "./call-buttons.js";
+import { registerHomeMenu } from "./home-menu.js";
+import { registerLeadAddOpen } from "./lead-add-open.js";
+import { registerLeadDnc } from "./lead-dnc.js";
+import { registerLeadFormOpen } from "./lead-form-open.js";
+import { registerLeadHistory } from "./lead-history.js";
+import { registerOutcomeActions } from "./outcome.js";
+import { registerScheduleButtons } from "./schedule-buttons.js";
+import { registerScheduleOpen } from "./schedule-open.js";
+import { registerSetupClear } from "./setup-clear.js";
+
+/** Buttons and menus (block_actions): each handler gets only the services it uses. */
+export function registerActions(app: App, c: Container): void {
+  const base = pick(c, "log", "clock", "tasks", "slackFor");
+  registerCallButtons(app, { ...base, ...pick(c, "calls") });
+  registerBrowserCall(app, { ...base, ...pick(c, "browserPhone") });
+  registerLeadAddOpen(app, base);
+  registerLeadFormOpen(app, { ...base, ...pick(c, "leads") });
+  registerLeadDnc(app, { ...base, ...pick(c, "leads", "dnc", "leadCards") });
+  registerLeadHistory(app, { ...base, ...pick(c, "leads", "recordings") });
+  registerOutcomeActions(app, { ...base, ...pick(c, "outcomes") });
+  registerScheduleButtons(app, { ...base, ...pick(c, "leads", "scheduler") });
+  registerScheduleOpen(app, { ...base, ...pick(c, "leads", "scheduler") });
+  registerHomeMenu(app, { ...base, ...pick(c, "leads", "scheduler", "homeTab") });
+  registerSetupClear(app, { ...base, ...pick(c, "admins", "settings") });
+}

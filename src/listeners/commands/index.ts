@@ -1,0 +1,22 @@
+import type { App } from "@slack/bolt";
+import type { Container } from "../../container/index.js";
+import { pick } from "../shared/pick.js";
+import { registerCallLeadCommand } from "./call-lead.js";
+import { registerCallStatsCommand } from "./call-stats.js";
+import { registerDncCommand } from "./dnc.js";
+import { registerLeadCommand } from "./lead.js";
+import { registerTwilioSetupCommand } from "./twilio-setup.js";
+
+/** Slash commands: each handler gets only the services it uses. */
+export function registerCommands(app: App, c: Container): void {
+  const base = pick(c, "log", "clock", "tasks", "slackFor");
+  registerCallLeadCommand(app, { ...base, ...pick(c, "leads", "cardFacts", "readiness", "agentPhones", "scheduler") });
+  registerCallStatsCommand(app, { ...base, ...pick(c, "stats", "admins", "statsDelivery") });
+  registerDncCommand(app, { ...pick(c, "log", "clock", "dnc") });
+  registerLeadCommand(app, { ...base, ...pick(c, "leads", "cardFacts") });
+  registerTwilioSetupCommand(app, {
+    ...base,
+    ...pick(c, "settings", "setupStatus", "admins", "inboundNumber", "workspaces"),
+    publicBaseUrl: c.config.PUBLIC_BASE_URL,
+  });
+}

@@ -1,0 +1,74 @@
+import type { App } from "@slack/bolt";
+import { isExpected } from "../../lib/errors.js";
+import type { AdminGate } from "../../services/setup/admin-gate.js";
+import type { InboundNumber } from "../../services/setup/inbound-number.js";
+import type { SettingsService } from "../../services/setup/settings.js";
+import type { SetupStatus } from "../../services/setup/setup-status.js";
+import type { Workspaces } from "../../services/workspaces/workspace-service.js";
+import { errorMessage } from "../../views/errors.js";
+import {
+  clearConfirmBlocks,
+  inboundConnectedMessage,
+  leadsApiTokenMessage,
+  TWILIO_SETUP_USAGE,
+  twilioSetupModal,
+  twilioStatusBlocks,
+} from "../../views/twilio-setup.js";
+import type { ListenerBase } from "../shared/base.js";
+import { workspaceOf } from "../shared/workspace.js";
+
+export interface TwilioSetupCommandDeps extends ListenerBase {
+  settings: Pick<SettingsService, "get">;
+  setupStatus: SetupStatus;
+  admins: Pick<AdminGate, "require">;
+  inboundNumber: Pick<InboundNumber, "connect">;
+  workspaces: Pick<Workspaces, "mode" | "rotateLeadsApiToken">;
+  publicBaseUrl?: string;
+}
+
+const ADMIN_VERBS = new Set(["", "clear", "api-token", "inbound"]);
+
+export function registerTwilioSetupCommand(app: App, deps: TwilioSetupCommandDeps): void {
+  /** The admin's verbs: what each answers (undefined: the modal was opened instead). */
+  const adminVerb = async (ws: number, verb: string, userId: string, triggerId: string, channel: string) => {
+    await deps.admins.require(ws, userId, "twilio_settings", { at: verb || "open" });
+    if (verb === "clear") return { text: "Remove every Twilio setting?", blocks: clearConfirmBlocks() };
+    if (verb === "inbound") return inboundConnectedMessage(await deps.inboundNumber.connect(ws, userId));
+    if (verb === "api-token") {
+      // The token itself never goes into Slack: a single-use, 10-minute link to a Leadline page shows it once.
+      const link =
+        deps.workspaces.mode === "single" ? undefined : await deps.workspaces.rotateLeadsApiToken(ws, userId);
+      return leadsApiTokenMessage(link, deps.publicBaseUrl);
+    }
+    await (await deps.slackFor(ws)).openView(
+      triggerId,
+      twilioSetupModal({ stored: await deps.settings.get(ws), privateMetadata: JSON.stringify({ channel }) }),
+    );
+    return undefined;
+  };
+
+  app.command("/twilio-setup", async ({ command, ack, respond, context }) => {
+    const verb = command.text.trim().toLowerCase();
+    const ws = workspaceOf(context);
+    if (verb === "status") {
+      const status = await deps.setupStatus.read(ws);
+      await ack({
+        response_type: "ephemeral",
+        ...twilioStatusBlocks(status.settings, status.unreadable, status.registry, status.inbound),
+      });
+      return;
+    }
+    if (!ADMIN_VERBS.has(verb)) {
+      await ack({ response_type: "ephemeral", text: TWILIO_SETUP_USAGE });
+      return;
+    }
+    await ack();
+    try {
+      const answer = await adminVerb(ws, verb, command.user_id, command.trigger_id, command.channel_id);
+      if (answer) await respond({ response_type: "ephemeral", ...answer });
+    } catch (error) {
+      if (!isExpected(error)) deps.log.error({ err: error }, "/twilio-setup failed");
+      await respond({ response_type: "ephemeral", ...errorMessage(error, { now: deps.clock.now() }) });
+    }
+  });
+}

@@ -1,0 +1,24 @@
+import type { App } from "@slack/bolt";
+import type { Container } from "../../container/index.js";
+import { pick } from "../shared/pick.js";
+import { registerAgentSettingsSubmit } from "./agent-settings.js";
+import { registerLeadAddSubmit } from "./lead-add.js";
+import { registerLeadAddressSubmit } from "./lead-address.js";
+import { registerLeadEditSubmit } from "./lead-edit.js";
+import { registerLeadNoteSubmit } from "./lead-note.js";
+import { registerLeadPhoneSubmit } from "./lead-phone.js";
+import { registerScheduleSubmit } from "./schedule.js";
+import { registerTwilioSetupSubmit } from "./twilio-setup.js";
+
+/** Modal submissions (view_submission): each handler gets only the services it uses. */
+export function registerViews(app: App, c: Container): void {
+  const base = pick(c, "log", "clock", "tasks", "slackFor");
+  registerAgentSettingsSubmit(app, pick(c, "agentPhones"));
+  registerLeadAddSubmit(app, pick(c, "log", "leadIntake"));
+  registerLeadNoteSubmit(app, { ...base, ...pick(c, "leads", "leadCards") });
+  registerLeadEditSubmit(app, { ...base, ...pick(c, "leadIntake", "leadCards") });
+  registerLeadAddressSubmit(app, { ...base, ...pick(c, "leads", "leadCards") });
+  registerLeadPhoneSubmit(app, { ...base, ...pick(c, "leads", "leadCards") });
+  registerScheduleSubmit(app, { ...base, ...pick(c, "scheduler") });
+  registerTwilioSetupSubmit(app, { ...base, ...pick(c, "setup", "settings") });
+}

@@ -1,0 +1,93 @@
+import type { Clock } from "../lib/clock.js";
+import type { EventBus } from "../lib/events.js";
+import type { Logger } from "../lib/log.js";
+import { ago } from "../lib/time.js";
+import type { CardFactsService } from "../services/leads/card-facts.js";
+import type { LeadService } from "../services/leads/lead-service.js";
+import type { SettingsService } from "../services/setup/settings.js";
+import type { SlackMessenger } from "../services/slack/messenger.js";
+import { unescapeMrkdwn } from "../views/common.js";
+import { cardOptions, leadCard, leadCardText } from "../views/lead-card.js";
+import { savedCardMessage } from "../views/lead-modals.js";
+
+/** Where a card was when a person acted on it: a card in a channel (redrawn in place) or an ephemeral one. */
+export interface CardOrigin {
+  channel?: string;
+  cardTs?: string;
+  /** The banner the card had (as Leadline wrote it), kept when it is redrawn. */
+  banner?: string;
+}
+
+export interface LeadCards {
+  /** After a save: the card in the channel is redrawn as the lead is now; an ephemeral card gets a fresh copy. */
+  refresh(ws: number, userId: string, from: CardOrigin, leadId: number, confirmation: string): Promise<void>;
+  /** Posts new leads' cards (lead.created): where the person added it, or the leads channel for speed to lead. */
+  subscribe(events: EventBus): void;
+}
+
+export function createLeadCards(deps: {
+  leads: Pick<LeadService, "get">;
+  cardFacts: CardFactsService;
+  settings: Pick<SettingsService, "get">;
+  slackFor(ws: number): Promise<SlackMessenger>;
+  /** LEADS_CHANNEL_ID: the leads channel when the workspace has not set its own. */
+  leadsChannel?: string;
+  clock: Clock;
+  log: Logger;
+}): LeadCards {
+  const cardMessage = async (ws: number, leadId: number, banner?: string) => {
+    const lead = await deps.leads.get(ws, leadId);
+    if (!lead) return undefined;
+    const options = cardOptions(await deps.cardFacts.forLeads(ws, [lead]), { banner });
+    return { lead, options, message: { text: `New lead: ${leadCardText(lead)}`, blocks: leadCard(lead, options) } };
+  };
+
+  return {
+    async refresh(ws, userId, from, leadId, confirmation) {
+      const lead = await deps.leads.get(ws, leadId);
+      if (!lead) return;
+      const slack = await deps.slackFor(ws);
+      if (from.channel && from.cardTs) {
+        try {
+          const banner = from.banner ? unescapeMrkdwn(from.banner) : undefined;
+          const options = cardOptions(await deps.cardFacts.forLeads(ws, [lead]), { banner });
+          await slack.update(from.channel, from.cardTs, { text: leadCardText(lead), blocks: leadCard(lead, options) });
+          return;
+        } catch (error) {
+          deps.log.info({ err: error }, "could not redraw the lead card; sending a fresh copy");
+        }
+      }
+      const options = cardOptions(await deps.cardFacts.forLeads(ws, [lead]));
+      await slack.tell(userId, { channel: from.channel }, savedCardMessage(confirmation, lead, options));
+    },
+
+    subscribe(events) {
+      events.on("lead.created", async ({ ws, leadId, origin }) => {
+        const slack = await deps.slackFor(ws);
+        if (origin.kind === "slack") {
+          const card = await cardMessage(ws, leadId, `New lead added by <@${origin.userId}>`);
+          if (!card) return;
+          if (origin.channel) {
+            try {
+              await slack.postToChannel({ channel: origin.channel }, card.message);
+              return;
+            } catch (error) {
+              deps.log.info({ err: error }, "could not post the new lead to the channel; telling the user");
+            }
+          }
+          await slack.tell(origin.userId, { channel: origin.channel }, card.message);
+          return;
+        }
+        const channel = (await deps.settings.get(ws)).leadsChannel ?? deps.leadsChannel;
+        if (!channel) return;
+        const lead = await deps.leads.get(ws, leadId);
+        if (!lead) return;
+        const arrived = origin.submittedAt ?? lead.createdAt;
+        const from = origin.kind === "api" ? lead.source : origin.system;
+        const banner = `:rotating_light: New lead${from ? ` from ${from}` : ""} · waited ${ago(arrived, deps.clock.now())} · speed to lead: call now`;
+        const card = await cardMessage(ws, leadId, banner);
+        if (card) await slack.postToChannel({ channel }, card.message);
+      });
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { RespondFn } from "@slack/bolt";
+import type { Logger } from "../lib/log.js";
+import type { SlackMessenger } from "../services/slack/messenger.js";
+import type { CallStats, StatsRange, StatsService } from "../services/stats/stats-service.js";
+import { statsChart } from "../views/charts/stats-chart.js";
+import { chartNotDelivered } from "../views/stats.js";
+
+export interface StatsDelivery {
+  /** After /call-stats answered: the chart (and the CSV export when asked) for the asker. */
+  deliver(
+    ws: number,
+    ask: {
+      stats: CallStats;
+      range: StatsRange;
+      agentId?: string;
+      userId: string;
+      channel: string;
+      export: boolean;
+      respond: RespondFn;
+    },
+  ): Promise<void>;
+}
+
+export function createStatsDelivery(deps: {
+  stats: Pick<StatsService, "exportCsv">;
+  slackFor(ws: number): Promise<SlackMessenger>;
+  log: Logger;
+}): StatsDelivery {
+  return {
+    async deliver(ws, ask) {
+      try {
+        const slack = await deps.slackFor(ws);
+        const names = new Map<string, string>();
+        for (const row of ask.stats.perAgent.slice(0, 15))
+          names.set(row.agentId, (await slack.user(row.agentId))?.name ?? row.agentId);
+        const chart = await statsChart(ask.stats, (id) => names.get(id) ?? id);
+        const days = `${ask.range.days[0]}-${ask.range.days.at(-1)}`;
+        await slack.upload({
+          channel: ask.channel,
+          bytes: chart.png,
+          filename: `call-stats-${days}.png`,
+          title: `Call stats, ${ask.range.label}`,
+        });
+        if (ask.export) {
+          const { csv } = await deps.stats.exportCsv(ws, ask.range, ask.agentId);
+          await slack.upload({
+            channel: ask.channel,
+            bytes: Buffer.from(csv, "utf8"),
+            filename: `calls-${days}.csv`,
+            title: `Calls, ${ask.range.label}`,
+          });
+        }
+      } catch (error) {
+        deps.log.warn({ err: error }, "could not post the stats chart");
+        await ask.respond({ response_type: "ephemeral", replace_original: false, ...chartNotDelivered() });
+      }
+    },
+  };
+}
