@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, resolve } from "node:path";
-import { App, LogLevel, SocketModeReceiver } from "@slack/bolt";
+import { App, LogLevel, type Receiver, SocketModeReceiver } from "@slack/bolt";
 import type { Logger as SlackLogger } from "@slack/logger";
 import type { Config } from "./config.js";
 import { type Container, createContainer } from "./container/index.js";
@@ -16,8 +16,9 @@ import { createTaskTracker } from "./lib/tasks.js";
 import { registerSlackListeners } from "./listeners/index.js";
 import { createSlackHealth, type SlackTokenRejected } from "./services/slack/identity.js";
 import { slackClient } from "./services/slack/messengers.js";
-import { openDatabase } from "./services/store/db.js";
+import { type DatabaseHandle, openDatabase } from "./services/store/db.js";
 import { EncryptionKeyMissing, loadKeyring } from "./services/store/keyring.js";
+import type { Workspaces } from "./services/workspaces/workspace-service.js";
 
 export interface LeadlineOptions {
   /** Real time (leases, timeouts, stored times); the system's by default. */
@@ -75,18 +76,10 @@ function boltLogger(log: Logger): SlackLogger {
   };
 }
 
-/** Composition root: config → deps → Bolt → listeners → routes. Starting the process is main.ts's job. */
-export async function createLeadline(config: Config, options: LeadlineOptions = {}): Promise<Leadline> {
-  const log = options.log ?? createLogger(config.LOG_LEVEL);
-  const clock =
-    options.clock || options.callingClock
-      ? clockOf(options.clock ?? (() => new Date()), options.callingClock ?? options.clock)
-      : systemClock;
-  const { database, migrated } = await openDatabase(config.DATABASE_URL);
-  if (migrated.length > 0) log.info({ migrations: migrated, database: database.where }, "database migrated");
-  let keyring: ReturnType<typeof loadKeyring>;
+/** The encryption keys; a missing or wrong one stops the start with the database closed. */
+async function openKeyring(config: Config, database: DatabaseHandle, log: Logger) {
   try {
-    keyring = loadKeyring({
+    return loadKeyring({
       currentKey: config.APP_ENCRYPTION_KEY,
       previousKey: config.APP_ENCRYPTION_KEY_PREVIOUS,
       production: config.NODE_ENV === "production",
@@ -97,6 +90,75 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     await database.close();
     throw error;
   }
+}
+
+/**
+ * Single-workspace mode checks SLACK_BOT_TOKEN with auth.test; multi-workspace mode checks that Slack
+ * answers at all (api.test). The first answer also names the single workspace.
+ */
+function slackHealthFor(config: Config, log: Logger, slackLog: SlackLogger, workspaces: Workspaces) {
+  const oauth = Boolean(config.SLACK_CLIENT_ID);
+  return createSlackHealth({
+    client: slackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, slackLog),
+    log,
+    variable: "SLACK_BOT_TOKEN",
+    apiUrl: config.SLACK_API_URL,
+    tokenless: oauth,
+    onIdentity: oauth
+      ? undefined
+      : (identity) =>
+          workspaces
+            .startSingle(
+              { teamId: identity.teamId, enterpriseId: identity.enterpriseId ?? "" },
+              { name: identity.teamName, botUserId: identity.botUserId, botId: identity.botId },
+            )
+            .then(() => undefined),
+  });
+}
+
+/**
+ * Bolt, with every request authorized from Leadline's own records: the workspace it belongs to (a
+ * tenant) and its bot token. No auth.test per request: an unreachable Slack never turns a signed
+ * request into an error, and an uninstalled workspace is refused.
+ */
+function createBolt(config: Config, receiver: Receiver, slackLog: SlackLogger, workspaces: Workspaces): App {
+  const oauth = Boolean(config.SLACK_CLIENT_ID);
+  return new App({
+    receiver,
+    logger: slackLog,
+    clientOptions: { slackApiUrl: config.SLACK_API_URL },
+    authorize: async (source) => {
+      if (!oauth && !(await workspaces.resolve({}))) {
+        // Slack was unreachable at start: the first signed request names the workspace instead.
+        await workspaces.startSingle({ teamId: source.teamId ?? "", enterpriseId: source.enterpriseId ?? "" }, {});
+      }
+      const workspace = await workspaces.resolve(source);
+      if (!workspace)
+        throw new Error(`Leadline is not installed in ${source.enterpriseId ?? ""}/${source.teamId ?? ""}`);
+      return {
+        botToken: workspace.botToken,
+        botId: workspace.botId,
+        botUserId: workspace.botUserId,
+        teamId: source.teamId,
+        enterpriseId: source.enterpriseId,
+        workspaceId: workspace.id,
+      };
+    },
+    // Leadline keeps its own state; Bolt's per-request conversation lookup would be wasted work.
+    convoStore: false,
+  });
+}
+
+/** Composition root: config → deps → Bolt → listeners → routes. Starting the process is main.ts's job. */
+export async function createLeadline(config: Config, options: LeadlineOptions = {}): Promise<Leadline> {
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const clock =
+    options.clock || options.callingClock
+      ? clockOf(options.clock ?? (() => new Date()), options.callingClock ?? options.clock)
+      : systemClock;
+  const { database, migrated } = await openDatabase(config.DATABASE_URL);
+  if (migrated.length > 0) log.info({ migrations: migrated, database: database.where }, "database migrated");
+  const keyring = await openKeyring(config, database, log);
   const tasks = createTaskTracker((error) => log.error({ err: error }, "background task failed"));
   const oauth = Boolean(config.SLACK_CLIENT_ID);
 
@@ -125,52 +187,9 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     crashPoint: options.crashPoint,
   });
 
-  // Single-workspace mode checks SLACK_BOT_TOKEN with auth.test; multi-workspace mode checks that
-  // Slack answers at all (api.test). The first answer also names the single workspace.
-  const slackHealth = createSlackHealth({
-    client: slackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, slackLog),
-    log,
-    variable: "SLACK_BOT_TOKEN",
-    apiUrl: config.SLACK_API_URL,
-    tokenless: oauth,
-    onIdentity: oauth
-      ? undefined
-      : (identity) =>
-          deps.workspaces
-            .startSingle(
-              { teamId: identity.teamId, enterpriseId: identity.enterpriseId ?? "" },
-              { name: identity.teamName, botUserId: identity.botUserId, botId: identity.botId },
-            )
-            .then(() => undefined),
-  });
+  const slackHealth = slackHealthFor(config, log, slackLog, deps.workspaces);
 
-  const bolt = new App({
-    receiver,
-    logger: slackLog,
-    clientOptions: { slackApiUrl: config.SLACK_API_URL },
-    // Every request is authorized from Leadline's own records: the workspace it belongs to (a tenant)
-    // and its bot token. No auth.test per request: an unreachable Slack never turns a signed request
-    // into an error, and an uninstalled workspace is refused.
-    authorize: async (source) => {
-      if (!oauth && !(await deps.workspaces.resolve({}))) {
-        // Slack was unreachable at start: the first signed request names the workspace instead.
-        await deps.workspaces.startSingle({ teamId: source.teamId ?? "", enterpriseId: source.enterpriseId ?? "" }, {});
-      }
-      const workspace = await deps.workspaces.resolve(source);
-      if (!workspace)
-        throw new Error(`Leadline is not installed in ${source.enterpriseId ?? ""}/${source.teamId ?? ""}`);
-      return {
-        botToken: workspace.botToken,
-        botId: workspace.botId,
-        botUserId: workspace.botUserId,
-        teamId: source.teamId,
-        enterpriseId: source.enterpriseId,
-        workspaceId: workspace.id,
-      };
-    },
-    // Leadline keeps its own state; Bolt's per-request conversation lookup would be wasted work.
-    convoStore: false,
-  });
+  const bolt = createBolt(config, receiver, slackLog, deps.workspaces);
   registerSlackListeners(bolt, deps);
 
   // Every stored secret must open with the keys given; a wrong key stops here, not at the first call.

@@ -2,7 +2,7 @@ import { createCallPosts } from "../presenters/call-posts.js";
 import { createAgentPhoneStore } from "../services/calls/agent-phone-store.js";
 import { type AgentPhones, createAgentPhones } from "../services/calls/agent-phones.js";
 import { type BrowserPhoneService, createBrowserPhoneService } from "../services/calls/browser-phone.js";
-import { createCallContexts } from "../services/calls/call-context.js";
+import { type CallContexts, createCallContexts } from "../services/calls/call-context.js";
 import { type CallLookup, createCallLookup } from "../services/calls/call-lookup.js";
 import type { CallNotifier } from "../services/calls/call-notifier.js";
 import { type CallPrices, createCallPrices } from "../services/calls/call-prices.js";
@@ -17,7 +17,12 @@ import { createOutcomeService, type OutcomeService } from "../services/calls/out
 import { createPollLeaseStore } from "../services/calls/poll-store.js";
 import { createCallPostStore } from "../services/calls/post-store.js";
 import { type CallReadiness, createCallReadiness } from "../services/calls/readiness.js";
-import { createReconciler, createRecordPlaced, type Reconciler } from "../services/calls/reconcile.js";
+import {
+  createReconciler,
+  createRecordPlaced,
+  type Reconciler,
+  type RecordPlaced,
+} from "../services/calls/reconcile.js";
 import { createRecordingService, type RecordingService } from "../services/calls/recordings.js";
 import { createStatusPoller, type StatusPoller } from "../services/calls/status-poller.js";
 import { createStatusStore } from "../services/calls/status-store.js";
@@ -47,11 +52,18 @@ export interface CallsDomain {
   outcomes: OutcomeService;
 }
 
-export function createCallsDomain(core: Core, leads: LeadsDomain, inputs: ContainerInputs): CallsDomain {
-  const { config, database, clock, log, tasks, events, audit, twilioFor } = core;
-  const callRows = createCallStore(database);
-  const leases = createPollLeaseStore(database);
-  const postStore = createCallPostStore(database);
+/** The calls domain's stores, shared by the builders below. */
+function callStores(core: Core) {
+  return {
+    callRows: createCallStore(core.database),
+    leases: createPollLeaseStore(core.database),
+    postStore: createCallPostStore(core.database),
+  };
+}
+
+/** Who and what a call needs before Twilio is asked: agent phones, the call's context, readiness. */
+function callReadinessParts(core: Core) {
+  const { config, database, audit } = core;
   const agentPhones = createAgentPhones({
     store: createAgentPhoneStore(database),
     settings: core.settings,
@@ -70,24 +82,75 @@ export function createCallsDomain(core: Core, leads: LeadsDomain, inputs: Contai
     defaultCountry: config.DEFAULT_COUNTRY,
     publicBaseUrl: config.PUBLIC_BASE_URL,
   });
-  const posts = createCallPosts({
-    posts: postStore,
-    messengers: core.messengers,
-    clock,
-    log,
-    lockMs: inputs.postLeaseMs,
-  });
-  posts.subscribe(events);
-  const recordPlaced = createRecordPlaced({ calls: callRows, events, clock });
-  const reconciler = createReconciler({
-    calls: callRows,
-    leads: leads.leads,
+  return { agentPhones, contexts, readiness };
+}
+
+/** Following a call after Twilio took it: status writes, polling without a public URL, prices, the sweep. */
+function callFollowers(
+  core: Core,
+  stores: ReturnType<typeof callStores>,
+  posts: CallNotifier,
+  reconciler: Reconciler,
+  inputs: ContainerInputs,
+) {
+  const { config, database, clock, log, tasks, events, twilioFor } = core;
+  const status = createCallStatus({ calls: stores.callRows, status: createStatusStore(database), events, clock, log });
+  const prices = createCallPrices({
+    calls: stores.callRows,
     twilioFor,
-    notifier: posts,
-    recordPlaced,
+    tasks,
     clock,
     log,
+    delaysMs: inputs.priceDelaysMs,
   });
+  prices.subscribe(events);
+  const poller = createStatusPoller({
+    calls: stores.callRows,
+    leases: stores.leases,
+    twilioFor,
+    status,
+    tasks,
+    clock,
+    log,
+    delaysMs: inputs.pollDelaysMs,
+    leaseMs: inputs.pollLeaseMs,
+  });
+  // Without a public URL Twilio cannot call back: every placed call is polled instead.
+  if (!config.PUBLIC_BASE_URL) events.on("call.placed", ({ callId }) => poller.watch(callId).then(() => undefined));
+  const sweeper = createCallSweeper({
+    calls: stores.callRows,
+    leases: stores.leases,
+    posts: stores.postStore,
+    reconciler,
+    status,
+    notifier: posts,
+    twilioFor,
+    tasks,
+    clock,
+    log,
+    intervalMs: inputs.sweepIntervalMs,
+    leaseMs: inputs.pollLeaseMs,
+    resumePolling: config.PUBLIC_BASE_URL ? undefined : () => poller.resume(),
+  });
+  return { status, prices, poller, sweeper };
+}
+
+/** Placing calls: the browser phone's links and the one call path (click, command, scheduler, browser). */
+function callPlacing(
+  core: Core,
+  leads: LeadsDomain,
+  inputs: ContainerInputs,
+  parts: {
+    callRows: CallStore;
+    contexts: CallContexts;
+    readiness: CallReadiness;
+    recordPlaced: RecordPlaced;
+    reconciler: Reconciler;
+    posts: CallNotifier;
+  },
+) {
+  const { config, database, clock, log, audit, twilioFor } = core;
+  const { callRows, contexts, readiness, recordPlaced, reconciler, posts } = parts;
   const browserPhone = createBrowserPhoneService({
     links: createBrowserLinkStore(database),
     leads: leads.leads,
@@ -100,22 +163,6 @@ export function createCallsDomain(core: Core, leads: LeadsDomain, inputs: Contai
     publicBaseUrl: config.PUBLIC_BASE_URL,
     secretKey: core.keyring.current.key,
   });
-  const status = createCallStatus({ calls: callRows, status: createStatusStore(database), events, clock, log });
-  const prices = createCallPrices({ calls: callRows, twilioFor, tasks, clock, log, delaysMs: inputs.priceDelaysMs });
-  prices.subscribe(events);
-  const poller = createStatusPoller({
-    calls: callRows,
-    leases,
-    twilioFor,
-    status,
-    tasks,
-    clock,
-    log,
-    delaysMs: inputs.pollDelaysMs,
-    leaseMs: inputs.pollLeaseMs,
-  });
-  // Without a public URL Twilio cannot call back: every placed call is polled instead.
-  if (!config.PUBLIC_BASE_URL) events.on("call.placed", ({ callId }) => poller.watch(callId).then(() => undefined));
   const calls = createCallService({
     calls: callRows,
     leads: leads.leads,
@@ -133,20 +180,39 @@ export function createCallsDomain(core: Core, leads: LeadsDomain, inputs: Contai
     publicBaseUrl: config.PUBLIC_BASE_URL,
     crashPoint: inputs.crashPoint,
   });
-  const sweeper = createCallSweeper({
-    calls: callRows,
-    leases,
-    posts: postStore,
-    reconciler,
-    status,
-    notifier: posts,
-    twilioFor,
-    tasks,
+  return { browserPhone, calls };
+}
+
+export function createCallsDomain(core: Core, leads: LeadsDomain, inputs: ContainerInputs): CallsDomain {
+  const { config, clock, log, events, audit, twilioFor } = core;
+  const stores = callStores(core);
+  const { callRows } = stores;
+  const { agentPhones, contexts, readiness } = callReadinessParts(core);
+  const posts = createCallPosts({
+    posts: stores.postStore,
+    messengers: core.messengers,
     clock,
     log,
-    intervalMs: inputs.sweepIntervalMs,
-    leaseMs: inputs.pollLeaseMs,
-    resumePolling: config.PUBLIC_BASE_URL ? undefined : () => poller.resume(),
+    lockMs: inputs.postLeaseMs,
+  });
+  posts.subscribe(events);
+  const recordPlaced = createRecordPlaced({ calls: callRows, events, clock });
+  const reconciler = createReconciler({
+    calls: callRows,
+    leads: leads.leads,
+    twilioFor,
+    notifier: posts,
+    recordPlaced,
+    clock,
+    log,
+  });
+  const { browserPhone, calls } = callPlacing(core, leads, inputs, {
+    callRows,
+    contexts,
+    readiness,
+    recordPlaced,
+    reconciler,
+    posts,
   });
   return {
     callRows,
@@ -156,7 +222,7 @@ export function createCallsDomain(core: Core, leads: LeadsDomain, inputs: Contai
     calls,
     reconciler,
     posts,
-    status,
+    ...callFollowers(core, stores, posts, reconciler, inputs),
     voicemail: createVoicemail({
       calls: callRows,
       leads: leads.leads,
@@ -174,9 +240,6 @@ export function createCallsDomain(core: Core, leads: LeadsDomain, inputs: Contai
       allowedCountries: config.ALLOWED_COUNTRIES,
     }),
     browserPhone,
-    poller,
-    sweeper,
-    prices,
     recordings: createRecordingService({
       calls: callRows,
       download: core.recordingDownload,

@@ -92,44 +92,48 @@ export function registerTwilioStatus(router: Router, deps: TwilioStatusDeps): vo
     if (query.success && query.data.ws !== undefined) return query.data.ws;
     return params.CallSid ? await deps.lookup.workspaceOfSid(params.CallSid) : undefined;
   };
-  /** The SID's call must be the workspace's; undefined when no call has the SID yet (an early callback). */
-  const ownedBy = async (ws: number, sid: string, url: URL): Promise<boolean> => {
+  /**
+   * The SID's call must be the workspace's. A callback that arrives before Twilio's answer to the create
+   * was stored (Twilio sends `initiated`, and a quick failure's final status, that early) names its call
+   * in the signed URL: the call takes the SID then, so nothing it says is lost.
+   */
+  const ownedBy = async (ws: number, sid: string, url: URL): Promise<void> => {
     const owner = await deps.lookup.workspaceOfSid(sid);
-    if (owner === undefined) {
-      const query = queryOf(url);
-      if (!query.success || (await deps.lookup.workspaceOfCall(query.data.call)) !== ws)
-        throw new HttpError(404, "unknown call", { error: "unknown_call" });
-      deps.log.debug(
-        { callId: query.data.call },
-        "a callback before Twilio's answer was stored; the answer carries it",
-      );
-      return false;
-    }
-    if (owner !== ws) throw new HttpError(403, "forbidden", { error: "invalid_signature" });
-    return true;
+    if (owner === ws) return;
+    if (owner !== undefined) throw new HttpError(403, "forbidden", { error: "invalid_signature" });
+    const query = queryOf(url);
+    if (!query.success || (await deps.lookup.workspaceOfCall(query.data.call)) !== ws)
+      throw new HttpError(404, "unknown call", { error: "unknown_call" });
+    if (!(await deps.lookup.adoptSid(query.data.call, sid)))
+      throw new HttpError(404, "not this call", { error: "unknown_call" });
+    deps.log.debug(
+      { callId: query.data.call },
+      "a callback came before Twilio's answer was stored; the call took its SID",
+    );
   };
 
   router.add("POST", "/twilio/status", async ({ req, res, url }) => {
     const { params: raw, ws } = await deps.verify(req, ofCallback);
     const params = parsed(statusCallback, raw);
-    if (await ownedBy(ws, params.CallSid, url))
-      await deps.status.applyStatus({
-        callSid: params.CallSid,
-        status: params.CallStatus,
-        sequence: params.SequenceNumber,
-        rawTimestamp: params.Timestamp,
-        durationSec: params.CallDuration,
-        answeredBy: params.AnsweredBy || undefined,
-        sipCode: params.SipResponseCode,
-        source: "callback",
-      });
+    await ownedBy(ws, params.CallSid, url);
+    await deps.status.applyStatus({
+      callSid: params.CallSid,
+      status: params.CallStatus,
+      sequence: params.SequenceNumber,
+      rawTimestamp: params.Timestamp,
+      durationSec: params.CallDuration,
+      answeredBy: params.AnsweredBy || undefined,
+      sipCode: params.SipResponseCode,
+      source: "callback",
+    });
     sendText(res, 204, "");
   });
 
   router.add("POST", "/twilio/amd", async ({ req, res, url }) => {
     const { params: raw, ws } = await deps.verify(req, ofCallback);
     const params = parsed(amdCallback, raw);
-    if (await ownedBy(ws, params.CallSid, url)) await deps.voicemail.machineResult(params.CallSid, params.AnsweredBy);
+    await ownedBy(ws, params.CallSid, url);
+    await deps.voicemail.machineResult(params.CallSid, params.AnsweredBy);
     sendText(res, 204, "");
   });
 
@@ -202,7 +206,8 @@ export function registerTwilioStatus(router: Router, deps: TwilioStatusDeps): vo
   router.add("POST", "/twilio/recording", async ({ req, res, url }) => {
     const { params: raw, ws } = await deps.verify(req, ofCallback);
     const params = parsed(recordingCallback, raw);
-    if (params.RecordingStatus === "completed" && (await ownedBy(ws, params.CallSid, url))) {
+    await ownedBy(ws, params.CallSid, url);
+    if (params.RecordingStatus === "completed") {
       const callId = await deps.recordings.claim(params.CallSid, params.RecordingSid);
       if (callId !== undefined) deps.tasks.run(() => deps.recordings.deliver(callId));
     }

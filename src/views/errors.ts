@@ -51,73 +51,69 @@ export function errorMessage(
   }
   if (isDatabaseBusy(error)) return { text: `:hourglass_flowing_sand: ${DATABASE_BUSY}` };
   if (!(error instanceof UserError)) return { text: `:x: ${SOMETHING_WENT_WRONG}` };
+  const render = error.code ? USER_ERRORS[error.code] : undefined;
+  if (!render) return { text: `:x: ${escapeMrkdwn(error.message)}` };
   const data = error.data;
   const name = typeof data.leadName === "string" ? `*${escapeTruncate(data.leadName, 150)}*` : "the lead";
-  switch (error.code) {
-    case "already_calling": {
-      const started = typeof data.startedAt === "string" ? new Date(data.startedAt) : undefined;
-      const since = started ? `started ${ago(started, options.now)} ago` : "started just now";
-      const by =
-        typeof data.agentId === "string" && /^[UW][A-Z0-9]+$/.test(data.agentId) ? ` by <@${data.agentId}>` : "";
-      return { text: `:hourglass_flowing_sand: Already calling ${name} (${since}${by}). Nothing was dialed again.` };
-    }
-    case "admin_only":
-      return { text: `:no_entry: ${ADMIN_ONLY[String(data.area)] ?? "Only Leadline admins can do this."}` };
-    case "reason_required":
-      return {
-        text: ":x: Say why the number comes off the list, e.g. `/dnc remove (212) 555-0182 added by mistake`.",
-      };
-    case "booked_for_other":
-      return { text: `:x: That call is booked for ${mention(data.agentId)}: only they or an admin can change it.` };
-    case "outcome_taken":
-      return {
-        text: `:information_source: ${mention(data.by)} ${data.moment ? "recorded" : "already recorded"} *${escapeMrkdwn(String(data.outcome))}* ${data.moment ? "a moment before you" : "for this call"}; nothing was changed.${data.canChange ? " To change it, use *Change to…* on the call." : ""}`,
-      };
-    case "outcome_locked":
-      return {
-        text: `:x: ${mention(data.by)} recorded *${escapeMrkdwn(String(data.outcome))}*. Only ${mention(data.placedBy)}, who made the call, or an admin can change it.`,
-      };
-    case "twilio_missing":
-      return { text: ":x: Twilio is not connected for this workspace. An admin can connect it with `/twilio-setup`." };
-    case "placed_unsaved":
-      return {
-        text: `:warning: The call to ${name} was placed${typeof data.callSid === "string" ? ` (${escapeMrkdwn(data.callSid)})` : ""}, but Leadline could not save it yet${data.busy ? " (its database is busy)" : ""}. Do not call again: its post will appear here within a minute.`,
-      };
-    case "missing_settings": {
-      // Labels are Leadline's own words (no user text): shown as they are.
-      const labels = Array.isArray(data.labels) ? data.labels.map(String).join(", ") : "";
-      return { text: `:x: Missing Twilio settings: ${labels}. An admin can run \`/twilio-setup\` to add them.` };
-    }
-    case "no_phone":
-    case "phone_wrong": {
-      const text =
-        error.code === "phone_wrong"
-          ? `:x: ${name}'s number was marked as a wrong number. Add the right one to call them.`
-          : `:x: ${name} has no phone number. Add one to call them.`;
-      if (typeof data.leadId !== "number") return { text };
-      return {
-        text,
-        blocks: [
-          mrkdwnSection(text),
-          {
-            type: "actions",
-            elements: [
-              {
-                type: "button",
-                action_id: ids.lead.phoneAction,
-                text: plain("Add phone"),
-                value: String(data.leadId),
-                style: "primary",
-              },
-            ],
-          },
-        ],
-      };
-    }
-    default:
-      return { text: `:x: ${escapeMrkdwn(error.message)}` };
-  }
+  return render(data, { name, now: options.now, code: error.code! });
 }
+
+type Answer = { text: string; blocks?: KnownBlock[] };
+type UserErrorWords = (data: Record<string, unknown>, context: { name: string; now: Date; code: string }) => Answer;
+
+/** A refusal about the lead's number, with the button that fixes it. */
+const phoneRefusal: UserErrorWords = (data, { name, code }) => {
+  const text =
+    code === "phone_wrong"
+      ? `:x: ${name}'s number was marked as a wrong number. Add the right one to call them.`
+      : `:x: ${name} has no phone number. Add one to call them.`;
+  if (typeof data.leadId !== "number") return { text };
+  const button = {
+    type: "button" as const,
+    action_id: ids.lead.phoneAction,
+    text: plain("Add phone"),
+    value: String(data.leadId),
+    style: "primary" as const,
+  };
+  return { text, blocks: [mrkdwnSection(text), { type: "actions", elements: [button] }] };
+};
+
+/** The words for each UserError code that says more than its plain message (mentions, commands, buttons). */
+const USER_ERRORS: Record<string, UserErrorWords> = {
+  already_calling: (data, { name, now }) => {
+    const started = typeof data.startedAt === "string" ? new Date(data.startedAt) : undefined;
+    const since = started ? `started ${ago(started, now)} ago` : "started just now";
+    const by = typeof data.agentId === "string" && /^[UW][A-Z0-9]+$/.test(data.agentId) ? ` by <@${data.agentId}>` : "";
+    return { text: `:hourglass_flowing_sand: Already calling ${name} (${since}${by}). Nothing was dialed again.` };
+  },
+  admin_only: (data) => ({
+    text: `:no_entry: ${ADMIN_ONLY[String(data.area)] ?? "Only Leadline admins can do this."}`,
+  }),
+  reason_required: () => ({
+    text: ":x: Say why the number comes off the list, e.g. `/dnc remove (212) 555-0182 added by mistake`.",
+  }),
+  booked_for_other: (data) => ({
+    text: `:x: That call is booked for ${mention(data.agentId)}: only they or an admin can change it.`,
+  }),
+  outcome_taken: (data) => ({
+    text: `:information_source: ${mention(data.by)} ${data.moment ? "recorded" : "already recorded"} *${escapeMrkdwn(String(data.outcome))}* ${data.moment ? "a moment before you" : "for this call"}; nothing was changed.${data.canChange ? " To change it, use *Change to…* on the call." : ""}`,
+  }),
+  outcome_locked: (data) => ({
+    text: `:x: ${mention(data.by)} recorded *${escapeMrkdwn(String(data.outcome))}*. Only ${mention(data.placedBy)}, who made the call, or an admin can change it.`,
+  }),
+  twilio_missing: () => ({
+    text: ":x: Twilio is not connected for this workspace. An admin can connect it with `/twilio-setup`.",
+  }),
+  placed_unsaved: (data, { name }) => ({
+    text: `:warning: The call to ${name} was placed${typeof data.callSid === "string" ? ` (${escapeMrkdwn(data.callSid)})` : ""}, but Leadline could not save it yet${data.busy ? " (its database is busy)" : ""}. Do not call again: its post will appear here within a minute.`,
+  }),
+  // Labels are Leadline's own words (no user text): shown as they are.
+  missing_settings: (data) => ({
+    text: `:x: Missing Twilio settings: ${Array.isArray(data.labels) ? data.labels.map(String).join(", ") : ""}. An admin can run \`/twilio-setup\` to add them.`,
+  }),
+  no_phone: phoneRefusal,
+  phone_wrong: phoneRefusal,
+};
 
 /** The same answer as plain text, for a modal field error (Slack shows those as plain text). */
 export function fieldError(error: unknown): string {

@@ -92,6 +92,12 @@ export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): Know
   if (verdict && verdict.length > 0) {
     blocks.push(context(`:no_entry_sign: *Not now:* ${verdict.map((line) => escapeTruncate(line, 600)).join(" ")}`));
   }
+  blocks.push({ type: "actions", block_id: `lead_actions_${lead.id}`, elements: leadButtons(lead, options, listed) });
+  return blocks;
+}
+
+/** A card's buttons: one per call mode the lead may be called in (the asked-for one first), then the lead's own. */
+function leadButtons(lead: LeadWithLastNote, options: LeadCardOptions, listed: boolean): Button[] {
   const value = String(lead.id);
   const buttons: Button[] = [];
   const wrong = Boolean(lead.phoneWrongAt);
@@ -147,8 +153,7 @@ export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): Know
       },
     });
   }
-  blocks.push({ type: "actions", block_id: `lead_actions_${lead.id}`, elements: buttons });
-  return blocks;
+  return buttons;
 }
 
 export function leadCardText(lead: LeadWithLastNote): string {

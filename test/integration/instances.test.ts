@@ -534,7 +534,7 @@ describe.runIf(testEngine() === "postgresql")("two instances on one database, po
     priceDelaysMs: [100, 200],
     sweepIntervalMs: 250,
     pollLeaseMs: 1_000,
-    lineLeaseMs: 2_000,
+    postLeaseMs: 2_000,
   };
 
   beforeAll(async () => {

@@ -46,10 +46,18 @@ export interface CallStore {
   bySid(sid: string): Promise<Call | undefined>;
   /** The workspace of the call with this SID (a fact that never changes, so it is remembered). */
   workspaceOfSid(sid: string): Promise<number | undefined>;
-  /** Twilio accepted the call: its SID and status, the "[Outbound Call]" note and the lead's last contact, at once. */
+  /**
+   * Twilio accepted the call: its SID and status, the "[Outbound Call]" note and the lead's last contact,
+   * at once. The status is stored only over "dialing"/"unknown": a callback that came first already moved it.
+   */
   recordPlaced(callId: number, sid: string, status: string, note: NoteInput, now: Date): Promise<Call>;
   recordFailed(callId: number, failure: { code?: number | null; message: string }, now: Date): Promise<void>;
   markUnknown(callId: number): Promise<void>;
+  /**
+   * A signed callback named this call and its SID before Twilio's answer to the create was stored: the
+   * SID is the call's (only while it has none). True when the call has this SID now.
+   */
+  adoptSid(callId: number, sid: string): Promise<boolean>;
   /** Of these SIDs, the ones another call row already owns. */
   knownSids(sids: string[]): Promise<Set<string>>;
   /** Fills answeredBy if unset (AMD can arrive before or after the status that ends the call). */
@@ -147,11 +155,15 @@ export function createCallStore(database: DatabaseHandle): CallStore {
     },
     async recordPlaced(callId, sid, status, note, now) {
       return db.$transaction(async (tx) => {
-        const updated = await tx.call.update({
-          where: { id: callId },
-          data: { twilioSid: sid, status, postVersion: { increment: 1 } },
-        });
         const inTx = on(tx);
+        await inTx.write(
+          `UPDATE "Call" SET "twilioSid" = ?, "postVersion" = "postVersion" + 1,
+             "status" = CASE WHEN "status" IN ('dialing', 'unknown') THEN ? ELSE "status" END WHERE "id" = ?`,
+          sid,
+          status,
+          callId,
+        );
+        const updated = await tx.call.findUniqueOrThrow({ where: { id: callId } });
         await inTx.write(
           `INSERT INTO "Note" ("leadId", "author", "body", "createdAt") VALUES (?, ?, ?, ?::timestamp(3))`,
           note.leadId,
@@ -183,6 +195,10 @@ export function createCallStore(database: DatabaseHandle): CallStore {
     },
     async markUnknown(callId) {
       await db.call.update({ where: { id: callId }, data: { status: "unknown", postVersion: { increment: 1 } } });
+    },
+    async adoptSid(callId, sid) {
+      await db.call.updateMany({ where: { id: callId, twilioSid: null }, data: { twilioSid: sid } });
+      return (await db.call.findUnique({ where: { id: callId }, select: { twilioSid: true } }))?.twilioSid === sid;
     },
     async knownSids(sids) {
       if (sids.length === 0) return new Set();

@@ -41,6 +41,52 @@ const FORMATS: Partial<Record<SettingKey, [RegExp, string]>> = {
  * Checks formats and merges the input over what is stored: a blank keeps the stored value, `none`
  * removes an optional one. Returns the settings as they would be saved (null = remove).
  */
+/** One setting as an admin typed it: its stored form, or what to fix. "none" clears a clearable one. */
+function checkSetting(
+  key: SettingKey,
+  raw: string,
+  defaultCountry: string,
+  allowedCountries: readonly string[],
+): { value: string | null } | { error: string } {
+  if (CLEARABLE.includes(key) && raw.toLowerCase() === "none") return { value: null };
+  if (key === "phoneNumber" || key === "agentPhone") {
+    const phone = parsePhone(raw, defaultCountry);
+    if (!phone.ok) return { error: `"${raw}" is not a callable number: ${phone.reason}.` };
+    // The agent phone is dialled (bridge calls, key 1): it passes the same toll-fraud guard as a lead's.
+    const check = key === "agentPhone" ? dialCheck(phone.e164, allowedCountries) : undefined;
+    return check && !check.ok ? { error: dialRefusal(check, phone.e164) } : { value: phone.e164 };
+  }
+  if (key === "recording") return { value: raw === "on" ? "on" : "off" };
+  if (key === "callMessage" || key === "menuMessage" || key === "voicemailMessage")
+    return raw.length > MAX_MESSAGE
+      ? { error: `Keep the message under ${MAX_MESSAGE} characters (it has ${raw.length}).` }
+      : { value: raw };
+  if (key === "callingWindow") {
+    const window = parseTeamWindow(raw, undefined);
+    return window && minutes(window.start) < minutes(window.end)
+      ? { value: `${window.start}-${window.end}` }
+      : { error: "Write the window as HH:MM-HH:MM in 24-hour time, start before end, e.g. 09:00-19:00." };
+  }
+  if (key === "callingDays")
+    return parseDays(raw)
+      ? { value: raw.toLowerCase().replace(/\s+/g, "") }
+      : { error: "Write the days as mon-fri, or a list such as mon,tue,thu." };
+  if (key === "teamCountries") {
+    const codes = raw
+      .split(",")
+      .map((code) => code.trim().toUpperCase())
+      .filter(Boolean);
+    const unknown = codes.filter((code) => !allowedCountries.includes(code));
+    return codes.length === 0 || unknown.length > 0
+      ? {
+          error: `Use two-letter codes this Leadline may call: ${allowedCountries.join(", ")}${unknown.length ? ` (not ${unknown.join(", ")})` : ""}.`,
+        }
+      : { value: codes.join(",") };
+  }
+  const format = FORMATS[key];
+  return format && !format[0].test(raw) ? { error: format[1] } : { value: raw };
+}
+
 export function checkSetupInput(
   input: SetupInput,
   stored: TwilioSettings,
@@ -52,60 +98,9 @@ export function checkSetupInput(
   for (const key of Object.keys(TWILIO_SETTINGS) as SettingKey[]) {
     const raw = (input[key] ?? "").trim();
     if (raw === "") continue;
-    if (CLEARABLE.includes(key) && raw.toLowerCase() === "none") {
-      values[key] = null;
-      continue;
-    }
-    if (key === "phoneNumber" || key === "agentPhone") {
-      const phone = parsePhone(raw, defaultCountry);
-      if (!phone.ok) {
-        errors[key] = `"${raw}" is not a callable number: ${phone.reason}.`;
-        continue;
-      }
-      // The agent phone is dialled (bridge calls, key 1): it passes the same toll-fraud guard as a lead's.
-      const check = key === "agentPhone" ? dialCheck(phone.e164, allowedCountries) : undefined;
-      if (check && !check.ok) errors[key] = dialRefusal(check, phone.e164);
-      else values[key] = phone.e164;
-      continue;
-    }
-    if (key === "recording") {
-      values[key] = raw === "on" ? "on" : "off";
-      continue;
-    }
-    if (key === "callMessage" || key === "menuMessage" || key === "voicemailMessage") {
-      if (raw.length > MAX_MESSAGE)
-        errors[key] = `Keep the message under ${MAX_MESSAGE} characters (it has ${raw.length}).`;
-      else values[key] = raw;
-      continue;
-    }
-    if (key === "callingWindow") {
-      const window = parseTeamWindow(raw, undefined);
-      const ok = window && minutes(window.start) < minutes(window.end);
-      if (ok) values[key] = `${window.start}-${window.end}`;
-      else errors[key] = "Write the window as HH:MM-HH:MM in 24-hour time, start before end, e.g. 09:00-19:00.";
-      continue;
-    }
-    if (key === "callingDays") {
-      const days = parseDays(raw);
-      if (days) values[key] = raw.toLowerCase().replace(/\s+/g, "");
-      else errors[key] = "Write the days as mon-fri, or a list such as mon,tue,thu.";
-      continue;
-    }
-    if (key === "teamCountries") {
-      const codes = raw
-        .split(",")
-        .map((code) => code.trim().toUpperCase())
-        .filter(Boolean);
-      const unknown = codes.filter((code) => !allowedCountries.includes(code));
-      if (codes.length === 0 || unknown.length > 0)
-        errors[key] =
-          `Use two-letter codes this Leadline may call: ${allowedCountries.join(", ")}${unknown.length ? ` (not ${unknown.join(", ")})` : ""}.`;
-      else values[key] = codes.join(",");
-      continue;
-    }
-    const format = FORMATS[key];
-    if (format && !format[0].test(raw)) errors[key] = format[1];
-    else values[key] = raw;
+    const checked = checkSetting(key, raw, defaultCountry, allowedCountries);
+    if ("error" in checked) errors[key] = checked.error;
+    else values[key] = checked.value;
   }
   const merged: TwilioSettings = { ...stored };
   for (const [key, value] of Object.entries(values) as [SettingKey, string | null][]) {
