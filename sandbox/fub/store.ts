@@ -191,7 +191,8 @@ export class FubStore {
   }
 
   updatePerson(person: FubPerson, patch: PersonInput): FubPerson {
-    const { emails, phones, assignedUserId, ...rest } = patch;
+    const { emails, phones, assignedUserId, ...fields } = patch;
+    const rest = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as PersonInput;
     Object.assign(person, rest, { updated: now() });
     if (emails) person.emails = values(emails, "home");
     if (phones) person.phones = values(phones, "mobile");

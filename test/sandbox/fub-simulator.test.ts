@@ -118,13 +118,18 @@ describe("the simulated Follow Up Boss API", () => {
     });
 
     it("matches an existing person only when asked to deduplicate; otherwise two people share a phone", async () => {
-      const first = await person({ firstName: "Sam", phones: [{ value: "+15550102000" }] });
+      const first = await person({ firstName: "Sam", source: "Zillow", phones: [{ value: "+15550102000" }] });
       const again = await person(
         { firstName: "Samuel", phones: [{ value: "555-010-2000" }] },
         broker.apiKey,
         "?deduplicate=true",
       );
-      expect(again).toMatchObject({ status: 200, body: { id: first.body.id, firstName: "Samuel" } });
+      expect(again).toMatchObject({ status: 200, body: { id: first.body.id, firstName: "Samuel", source: "Zillow" } });
+      const renamed = await api(`/v1/people/${first.body.id}`, {
+        method: "PUT",
+        body: { lastName: "Lee", source: "Other" },
+      });
+      expect(renamed.body).toMatchObject({ name: "Samuel Lee", source: "Zillow" });
       const twin = await person({ firstName: "Sam's partner", phones: [{ value: "+15550102000" }] });
       expect(twin.status).toBe(201);
       expect((await api("/v1/people?phone=5550102000")).body.people).toHaveLength(2);
