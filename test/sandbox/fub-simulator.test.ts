@@ -188,6 +188,9 @@ describe("the simulated Follow Up Boss API", () => {
         headers: { authorization: basic(`${broker.apiKey}:`) },
       });
       expect(((await next.json()) as Json).calls[0].outcome).toBe("Interested");
+      const body = { personId: lead.id, phone: "+15550104000", isIncoming: false, userId: broker.id };
+      const asSomeoneElse = await api("/v1/calls", { method: "POST", body, key: agent.apiKey });
+      expect(asSomeoneElse.body.userId).toBe(agent.id);
     });
 
     it("refuses a call without its required fields or with an outcome FUB does not know", async () => {
