@@ -1,3 +1,5 @@
+import { seededRandom } from "../lib/seeded-random.js";
+
 // Fault scripting for tests: what FUB's error-responses page says a client must survive (429 with
 // Retry-After, 5xx "because it is overloaded, or because we made a programming error"), plus what
 // any network does (slow answers, dropped connections). Operations are named "METHOD /route",
@@ -29,18 +31,6 @@ export interface RandomFaults {
   applied?: boolean;
 }
 
-/** mulberry32: a small seeded generator, good enough to spread faults. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class FaultPlan {
   private readonly queues = new Map<string, Fault[]>();
   private random: { next: () => number; config: RandomFaults } | undefined;
@@ -52,7 +42,7 @@ export class FaultPlan {
 
   /** Faults at random from now on; `undefined` stops them. */
   randomly(config: RandomFaults | undefined): void {
-    this.random = config && { next: seeded(config.seed), config };
+    this.random = config && { next: seededRandom(config.seed), config };
   }
 
   clear(): void {
