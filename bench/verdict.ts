@@ -6,6 +6,7 @@
 // window from those settings, plus a transaction (begin → facts → verdict → commit) without the INSERT
 // both paths share. Measured in-process over 2,000 leads on numbers across the US and
 // Canada at eight instants (allowed afternoons, nights, a Sunday, Thanksgiving), in live and message modes.
+
 import { performance } from "node:perf_hooks";
 import { createLogger } from "../src/lib/log.js";
 import type { CallMode } from "../src/services/calls/modes.js";
@@ -13,6 +14,7 @@ import { createCallingLaw, parseTeamWindow } from "../src/services/compliance/ca
 import { type CallFacts, createComplianceStore } from "../src/services/compliance/compliance-store.js";
 import { callingVerdict } from "../src/services/compliance/verdict.js";
 import { createSettingsService } from "../src/services/setup/settings.js";
+import { createSettingsStore } from "../src/services/setup/settings-store.js";
 import { loadKeyring } from "../src/services/store/keyring.js";
 import { createSecretStore } from "../src/services/store/secrets.js";
 import { settingsVersionReader } from "../src/services/workspaces/workspace-store.js";
@@ -114,11 +116,15 @@ export async function benchVerdict(bench: BenchDb, encryptionKey: string, leadCo
     const compliance = createComplianceStore(database);
     const law = createCallingLaw({
       store: compliance,
-      settings: createSettingsService({ db, secrets, readVersion: settingsVersionReader(database) }),
+      settings: createSettingsService({
+        store: createSettingsStore(db),
+        secrets,
+        readVersion: settingsVersionReader(database),
+      }),
       reader: db,
     });
     // Read once, as the click reads them before it opens the call.
-    const settings = await createSettingsService({ db, secrets }).get(ws);
+    const settings = await createSettingsService({ store: createSettingsStore(db), secrets }).get(ws);
     const full = await db.lead.findMany({ where: { workspaceId: ws }, orderBy: { id: "asc" } });
 
     const added: number[] = [];

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { functionLengths, slackMarkupIn } from "./helpers/shape-rules.js";
 
 const root = resolve(import.meta.dirname, "..");
 const src = join(root, "src");
@@ -69,14 +70,14 @@ describe("the shape of src/ (STYLE.md)", () => {
     expect(cycles).toEqual([]);
   });
 
-  it("domain services never import views, listeners or Slack packages; only the Slack adapter does", () => {
+  it("domain services never import views, listeners, presenters, routes, the container or Slack packages; only the Slack adapter does", () => {
     const offenders: string[] = [];
     for (const [file, { local, packages }] of graph) {
       const path = rel(file);
       if (!path.startsWith("src/services/") || path.startsWith("src/services/slack/")) continue;
       for (const target of local) {
         const to = rel(target);
-        if (/^src\/(views|commands|interactions|http)\//.test(to) || to.startsWith("src/services/slack/"))
+        if (/^src\/(views|listeners|presenters|http|container)\//.test(to) || to.startsWith("src/services/slack/"))
           offenders.push(`${path} → ${to}`);
       }
       for (const name of packages) if (name.startsWith("@slack/")) offenders.push(`${path} → ${name}`);
@@ -115,5 +116,66 @@ describe("the shape of src/ (STYLE.md)", () => {
         ),
       );
     expect(offenders).toEqual([]);
+  });
+
+  it("listeners and routes get a slice, never the whole container, and never import another listener", () => {
+    const offenders: string[] = [];
+    for (const [file, { local }] of graph) {
+      const path = rel(file);
+      if (!/^src\/(listeners|http)\//.test(path)) continue;
+      // The folders' index files are where slices are picked from the container.
+      const registry = /^src\/(listeners(\/\w+)?|http)\/index\.ts$/.test(path);
+      for (const target of local) {
+        const to = rel(target);
+        if (to.startsWith("src/container/") && !registry) offenders.push(`${path} → ${to} (the whole container)`);
+        const handler = /^src\/listeners\/(commands|actions|views|events)\/(?!index\.ts)/;
+        if (handler.test(path) && handler.test(to)) offenders.push(`${path} → ${to} (another listener)`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it("domain services write no Slack markup (mentions, special mentions, commands in backticks, emoji, bold)", () => {
+    const offenders = all
+      .filter((file) => rel(file).startsWith("src/services/") && !rel(file).startsWith("src/services/slack/"))
+      .flatMap((file) => slackMarkupIn(file).map((hit) => `${rel(file)}:${hit}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it("the composition root (container, app.ts) renders no views", () => {
+    const offenders: string[] = [];
+    for (const [file, { local }] of graph) {
+      const path = rel(file);
+      if (!path.startsWith("src/container/") && path !== "src/app.ts") continue;
+      for (const target of local) if (rel(target).startsWith("src/views/")) offenders.push(`${path} → ${rel(target)}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it("no ORM query outside the store modules", () => {
+    const orm =
+      /\b(?:db|tx|prisma)\.(?:\$transaction|\$queryRaw|\$executeRaw|\w+\.(?:find\w*|create\w*|update\w*|upsert|delete\w*|count|aggregate|groupBy)\()/;
+    const offenders = all
+      .map(rel)
+      .filter((path) => !/^src\/services\/(\w+\/)?[\w-]*(store|db)\.ts$/.test(path) && !path.includes("/store/"))
+      .filter((path) => orm.test(readFileSync(join(root, path), "utf8")));
+    expect(offenders).toEqual([]);
+  });
+
+  it("no source file over 400 lines", () => {
+    const long = all
+      .map((file) => ({ path: rel(file), lines: readFileSync(file, "utf8").split("\n").length }))
+      .filter(({ lines }) => lines > 400)
+      .map(({ path, lines }) => `${path} (${lines})`);
+    expect(long).toEqual([]);
+  });
+
+  it("no function over 80 lines of its own (functions written inside it count as theirs)", () => {
+    const long = all.flatMap((file) =>
+      functionLengths(file)
+        .filter((fn) => fn.own > 80)
+        .map((fn) => `${rel(file)}:${fn.line} ${fn.name} (${fn.own})`),
+    );
+    expect(long).toEqual([]);
   });
 });

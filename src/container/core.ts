@@ -8,6 +8,7 @@ import { type AuditService, createAuditService } from "../services/audit/audit-s
 import { type AdminGate, createAdminGate } from "../services/setup/admin-gate.js";
 import { createAdminService } from "../services/setup/admins.js";
 import { createSettingsService, type SettingsService } from "../services/setup/settings.js";
+import { createSettingsStore } from "../services/setup/settings-store.js";
 import type { SlackMessenger } from "../services/slack/messenger.js";
 import { createSlackMessengers, type SlackMessengers } from "../services/slack/messengers.js";
 import { refreshBotToken } from "../services/slack/oauth.js";
@@ -103,7 +104,11 @@ export function createCore(inputs: ContainerInputs): Core {
     slackLog: inputs.slackLog,
   });
   const slackFor = (ws: number) => messengers.for(ws);
-  const settings = createSettingsService({ db, secrets, readVersion: settingsVersionReader(database) });
+  const settings = createSettingsService({
+    store: createSettingsStore(db),
+    secrets,
+    readVersion: settingsVersionReader(database),
+  });
   const admins = createAdminGate({
     admins: createAdminService({
       // In OAuth mode every workspace has its own admins: Slack's admins and owners of each.

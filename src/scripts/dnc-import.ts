@@ -35,8 +35,8 @@ try {
 const tty = process.stderr.isTTY;
 let lastLine = 0;
 try {
-  const { database } = await scriptContext();
-  const workspace = await pickWorkspace(database, args.slice(1));
+  const { database, workspaces } = await scriptContext();
+  const workspace = await pickWorkspace(workspaces, args.slice(1));
   const result = await importRegistry({
     store: createComplianceStore(database),
     ws: workspace.id,

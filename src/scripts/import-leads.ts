@@ -14,8 +14,8 @@ if (!file || file.startsWith("--")) {
   process.exit(2);
 }
 try {
-  const { config, database } = await scriptContext();
-  const workspace = await pickWorkspace(database, process.argv.slice(3));
+  const { config, database, workspaces } = await scriptContext();
+  const workspace = await pickWorkspace(workspaces, process.argv.slice(3));
   const report = await importLeadsCsv(
     workspace.id,
     readFileSync(file, "utf8"),

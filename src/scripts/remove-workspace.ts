@@ -10,13 +10,10 @@ if (!team || !process.argv.includes("--yes")) {
   process.exit(2);
 }
 try {
-  const { database } = await scriptContext();
-  const workspace = await pickWorkspace(database, ["--workspace", team]);
-  const counts = {
-    leads: await database.prisma.lead.count({ where: { workspaceId: workspace.id } }),
-    calls: await database.prisma.call.count({ where: { workspaceId: workspace.id } }),
-  };
-  await database.prisma.workspace.delete({ where: { id: workspace.id } });
+  const { database, workspaces } = await scriptContext();
+  const workspace = await pickWorkspace(workspaces, ["--workspace", team]);
+  const counts = await workspaces.contents(workspace.id);
+  await workspaces.remove(workspace.id);
   await database.close();
   console.log(
     `Removed workspace ${team}: ${counts.leads} leads and ${counts.calls} calls with their notes, settings and audit rows.`,

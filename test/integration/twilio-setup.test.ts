@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setupFields } from "../../src/lib/ids.js";
+import { createSettingsStore } from "../../src/services/setup/settings-store.js";
 import { eventually, expectNowhereInDatabase, startTestApp, type TestApp } from "../helpers/app.js";
 import type { FakeAccount } from "../helpers/fake-twilio.js";
 import { viewSubmission } from "../helpers/payloads.js";
@@ -295,7 +296,7 @@ describe("the Auth Token that verifies Twilio's webhooks", () => {
     const { createSettingsService } = await import("../../src/services/setup/settings.js");
     const here = t.app.deps.settings;
     // Another instance on the same database: its own cache, the same stored secrets.
-    const there = createSettingsService({ db: t.app.deps.db, secrets: t.app.deps.secrets });
+    const there = createSettingsService({ store: createSettingsStore(t.app.deps.db), secrets: t.app.deps.secrets });
     await there.save(t.ws, { authToken: "a".repeat(32) }, ADMIN);
     expect(await here.webhookToken(t.ws)).toEqual({ authToken: "a".repeat(32), recent: false });
     expect(await here.webhookToken(t.ws)).toEqual({ authToken: "a".repeat(32), recent: true });

@@ -1,6 +1,6 @@
 import { formatPhone } from "../../lib/phone.js";
-import type { Db } from "../store/db.js";
 import type { SecretStore } from "../store/secrets.js";
+import type { SettingsStore } from "./settings-store.js";
 
 export const DEFAULT_CALL_MESSAGE = "Hello, this is a call from your real estate agent. They will be with you shortly.";
 export const DEFAULT_MENU_MESSAGE = "Press 1 to speak with your agent now. Press 9 if you do not want any more calls.";
@@ -89,12 +89,11 @@ export interface SettingsService {
  * everywhere.
  */
 export function createSettingsService({
-  db,
+  store,
   secrets,
-  readVersion = async (ws) =>
-    (await db.workspace.findUnique({ where: { id: ws }, select: { settingsVersion: true } }))?.settingsVersion,
+  readVersion = (ws) => store.version(ws),
 }: {
-  db: Db;
+  store: SettingsStore;
   secrets: SecretStore;
   /** The workspace's settings version (the workspace store's fast read); undefined when there is none. */
   readVersion?: (ws: number) => Promise<number | undefined>;
@@ -133,19 +132,8 @@ export function createSettingsService({
     if (version !== undefined) cached.set(ws, entry);
     return entry;
   };
-  const changedTogether = async (
-    ws: number,
-    actor: string,
-    audit: { action: string; detail: Record<string, unknown> },
-    work: (tx: Parameters<Parameters<Db["$transaction"]>[0]>[0]) => Promise<void>,
-  ) => {
-    await db.$transaction(async (tx) => {
-      await work(tx);
-      await tx.workspace.update({ where: { id: ws }, data: { settingsVersion: { increment: 1 } } });
-      await tx.auditLog.create({
-        data: { workspaceId: ws, actor, action: audit.action, detail: JSON.stringify(audit.detail) },
-      });
-    });
+  const changedTogether: SettingsStore["changeTogether"] = async (ws, actor, audit, work) => {
+    await store.changeTogether(ws, actor, audit, work);
     cached.delete(ws);
   };
   return {

@@ -47,6 +47,32 @@ export interface WorkspaceStore {
   writeTokens(id: number, version: number, tokens: BotTokens): Promise<boolean>;
 }
 
+/** The workspaces as operator scripts see them: list, what one holds, remove one. */
+export interface WorkspaceDirectory {
+  /** Every workspace, oldest first. */
+  all(): Promise<Workspace[]>;
+  /** How much a workspace holds (what removing it deletes). */
+  contents(id: number): Promise<{ leads: number; calls: number }>;
+  /** Deletes a workspace and everything in it (leads, notes, calls, settings, audit rows). */
+  remove(id: number): Promise<void>;
+}
+
+export function createWorkspaceDirectory(db: Db): WorkspaceDirectory {
+  return {
+    all: () => db.workspace.findMany({ orderBy: { id: "asc" } }),
+    async contents(id) {
+      const [leads, calls] = await Promise.all([
+        db.lead.count({ where: { workspaceId: id } }),
+        db.call.count({ where: { workspaceId: id } }),
+      ]);
+      return { leads, calls };
+    },
+    async remove(id) {
+      await db.workspace.delete({ where: { id } });
+    },
+  };
+}
+
 export function createWorkspaceStore({ db, secrets }: { db: Db; secrets: SecretStore }): WorkspaceStore {
   const tokenSecrets = (tokens: BotTokens) => ({
     [BOT_TOKEN]: tokens.botToken,
@@ -117,9 +143,7 @@ export function createWorkspaceStore({ db, secrets }: { db: Db; secrets: SecretS
         });
       });
     },
-    async remove(id) {
-      await db.workspace.delete({ where: { id } });
-    },
+    remove: (id) => createWorkspaceDirectory(db).remove(id),
     async leaseRefresh(id, version, now, until) {
       const taken = await db.workspace.updateMany({
         where: {
