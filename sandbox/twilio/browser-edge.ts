@@ -2,7 +2,6 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { SimContext } from "./context.js";
 import { FINAL, type Json, newCall, type SimAccount, type SimCall } from "./model.js";
 import { randomSid, rfc2822 } from "./rest-kit.js";
-import { scenarioFor } from "./scenarios.js";
 import { play } from "./twiml-player.js";
 import { callParams } from "./webhooks.js";
 
@@ -87,10 +86,11 @@ async function runBrowser(
   const app = account.apps.get(appSid)!;
   try {
     call.twiml = await ctx.webhook(account, app.voiceUrl, { ...callParams(call), ApplicationSid: appSid, ...custom });
+    call.documentUrl = app.voiceUrl;
     call.answeredAt = Date.now();
     call.status = "in-progress";
     ctx.note(call, "browser connected");
-    await play(ctx, call, scenarioFor(call.to));
+    await play(ctx, call, ctx.scenario(call.to));
   } catch (error) {
     ctx.note(call, `application error: ${(error as Error).message}`);
   }

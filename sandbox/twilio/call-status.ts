@@ -64,3 +64,21 @@ export async function finish(
   await setStatus(ctx, call, status, ending);
   if (status === "completed") await callRecordingCallback(ctx, call);
 }
+
+/**
+ * Ends a call now, as a REST update with Status=completed/canceled does (or the person hanging up):
+ * completed once answered, else canceled. A held call only changes state; a playing one stops its
+ * TwiML and ends with its final callback, as on Twilio.
+ */
+export function endCallNow(ctx: SimContext, call: SimCall, why: string): void {
+  if (FINAL.has(call.status)) return;
+  call.generation += 1;
+  const ending = call.answeredAt ? "completed" : "canceled";
+  if (call.held) {
+    call.status = ending;
+    call.endedAt = new Date();
+    ctx.note(call, `status: ${ending} (${why})`);
+  } else {
+    void finish(ctx, call, ending);
+  }
+}

@@ -1,6 +1,8 @@
 import type { Logger } from "../../src/lib/log.js";
+import type { SimConference } from "./conferences/room.js";
 import type { CallFlow, SimAccount, SimCall, SimEvent, TwilioFaults, TwilioRequest } from "./model.js";
 import { sleep } from "./rest-kit.js";
+import { type Scenario, scenarioFor } from "./scenarios.js";
 import { sendWebhook } from "./webhooks.js";
 
 /**
@@ -15,6 +17,9 @@ export interface SimContext {
   readonly callFlow: CallFlow;
   readonly accounts: Map<string, SimAccount>;
   readonly calls: Map<string, SimCall>;
+  readonly conferences: Map<string, SimConference>;
+  /** How a number answers, over its last-four-digits scenario (`answerAs`). */
+  readonly answers: Map<string, Scenario>;
   readonly events: SimEvent[];
   readonly listeners: ((event: SimEvent) => void)[];
   readonly faults: TwilioFaults;
@@ -31,6 +36,8 @@ export interface SimContext {
   later(simMs: number): Promise<boolean>;
   /** Seconds (of call time) since the call was answered; at least 1 once answered. */
   simSeconds(call: SimCall): number;
+  /** How the phone at `number` answers: its `answerAs` choice, else its scenario (scenarios.ts). */
+  scenario(number: string): Scenario;
   /** The call's account (every call belongs to a known account). */
   account(call: SimCall): SimAccount;
   /** A signed webhook from the call's account. */
@@ -48,6 +55,8 @@ export function createContext(options: {
     ...options,
     accounts: new Map(),
     calls: new Map(),
+    conferences: new Map(),
+    answers: new Map(),
     events: [],
     listeners: [],
     requests: [],
@@ -74,6 +83,7 @@ export function createContext(options: {
     },
     simSeconds: (call) =>
       call.answeredAt === undefined ? 0 : Math.max(1, Math.round((Date.now() - call.answeredAt) / ctx.pace / 1000)),
+    scenario: (number) => ctx.answers.get(number) ?? scenarioFor(number),
     account: (call) => ctx.accounts.get(call.accountSid)!,
     webhook: sendWebhook,
   };

@@ -4,7 +4,7 @@ import { newCall, type SimCall } from "./model.js";
 import { dialRecordingCallback } from "./recordings.js";
 import { MAGIC_TO } from "./rest/call-rules.js";
 import { E164, randomSid } from "./rest-kit.js";
-import { type Scenario, scenarioFor } from "./scenarios.js";
+import type { Scenario } from "./scenarios.js";
 import { readTwiml, type TwimlNode } from "./twiml-reader.js";
 import { hear } from "./twiml-sounds.js";
 import { callParams } from "./webhooks.js";
@@ -35,7 +35,7 @@ export async function dial(
 ): Promise<DialResult | undefined> {
   const target = verb.children.find((child) => child.name === "Number" || child.name === "Client");
   const number = target?.text.trim() || verb.text.trim();
-  const callee = call.dialAnswer ?? scenarioFor(number);
+  const callee = call.dialAnswer ?? ctx.scenario(number);
   ctx.note(call, `dialing ${number}`);
   if (target?.name === "Client") {
     if (!(await ctx.wait(call, 2_000))) return undefined;

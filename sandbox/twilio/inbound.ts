@@ -2,7 +2,6 @@ import { finish, setStatus } from "./call-status.js";
 import type { SimContext } from "./context.js";
 import { newCall, type SimAccount, type SimCall } from "./model.js";
 import { E164, randomSid } from "./rest-kit.js";
-import { scenarioFor } from "./scenarios.js";
 import { play } from "./twiml-player.js";
 import { readTwiml } from "./twiml-reader.js";
 import { callParams } from "./webhooks.js";
@@ -85,6 +84,7 @@ export function inbound(ctx: SimContext, input: InboundCallInput): SimCall {
 async function runInbound(ctx: SimContext, call: SimCall, account: SimAccount, voiceUrl: string): Promise<void> {
   try {
     call.twiml = await ctx.webhook(account, voiceUrl, callParams(call));
+    call.documentUrl = voiceUrl;
     readTwiml(call.twiml);
   } catch (error) {
     // The caller hears Twilio's "an application error has occurred" and the call ends.
@@ -96,7 +96,7 @@ async function runInbound(ctx: SimContext, call: SimCall, account: SimAccount, v
   await setStatus(ctx, call, "in-progress");
   try {
     // The caller's own number picks how long they talk and what they press at a menu.
-    await play(ctx, call, scenarioFor(call.from));
+    await play(ctx, call, ctx.scenario(call.from));
   } catch (error) {
     ctx.note(call, `application error: ${(error as Error).message}`);
   }

@@ -43,6 +43,8 @@ export interface SimCall {
   params: URLSearchParams;
   /** The TwiML being played; empty until fetched from the call's Url or TwiML App. */
   twiml: string;
+  /** Where the TwiML being played came from: a <Gather> without an action posts back to it, as on Twilio. */
+  documentUrl?: string;
   /** Bumped by a call update; the TwiML being played stops and the new one starts. */
   generation: number;
   sequence: number;
@@ -56,6 +58,10 @@ export interface SimCall {
   dialAnswer?: Scenario;
   /** What the caller says when a <Record> listens: the voicemail Twilio's transcription returns. */
   says?: string;
+  /** A leg created by Conferences/{sid}/Participants: once answered it joins this conference, no TwiML. */
+  conferenceSid?: string;
+  /** The person on the line hung up (`hangUp`), as opposed to the call being ended through the API. */
+  hungUp?: boolean;
 }
 
 export interface SimEvent {
@@ -75,8 +81,9 @@ export interface TwilioRequest {
 }
 
 /**
- * Fault injection, changeable while the simulator runs. Operation names: account, numbers,
- * createCall, listCalls, fetchCall, updateCall, recording, unknown.
+ * Fault injection, changeable while the simulator runs. Operation names: each REST route's
+ * `operation` (README.md lists them: account, numbers, createCall, listCalls, fetchCall,
+ * updateCall, recording, createParticipant, …), and unknown.
  */
 export interface TwilioFaults {
   /** Milliseconds to wait before answering, per operation name; "*" applies to every operation. */
@@ -90,6 +97,11 @@ export interface TwilioFaults {
    * default 20500, or 20429 / 20503 for 429 / 503). With `placesCall` the call is placed first.
    */
   failNextCreates?: { status: number; code?: number; count: number; placesCall?: boolean };
+  /**
+   * Answer the next `count` requests of an operation (createParticipant, updateConference, numbers…)
+   * with `status` and Twilio's JSON error body (`code`, `message`), without doing the operation.
+   */
+  failNext: Map<string, { status: number; code: number; message?: string; count: number }>;
 }
 
 /** Statuses after which a call never changes again. */

@@ -1,7 +1,8 @@
-import { finish, setStatus } from "./call-status.js";
+import { finish } from "./call-status.js";
+import { runParticipantLeg } from "./conferences/participant-leg.js";
 import type { SimContext } from "./context.js";
 import { FINAL, type SimCall } from "./model.js";
-import { scenarioFor } from "./scenarios.js";
+import { ringOutbound } from "./ringing.js";
 import { play } from "./twiml-player.js";
 import { callParams } from "./webhooks.js";
 
@@ -11,9 +12,11 @@ import { callParams } from "./webhooks.js";
  * detection, and the end. https://www.twilio.com/docs/voice/api/call-resource#call-status-values
  */
 
-/** Starts playing a created call in the background. */
+/** Starts playing a created call in the background: its TwiML, or (a Participants create leg) its conference. */
 export const startPlaying = (ctx: SimContext, call: SimCall) =>
-  void runOutbound(ctx, call).catch((error: unknown) => ctx.log.error({ err: error }, "simulated call failed"));
+  void (call.conferenceSid ? runParticipantLeg(ctx, call) : runOutbound(ctx, call)).catch((error: unknown) =>
+    ctx.log.error({ err: error }, "simulated call failed"),
+  );
 
 /** A call created with a Url or an ApplicationSid asks that URL for its TwiML once answered. */
 async function fetchTwiml(ctx: SimContext, call: SimCall): Promise<void> {
@@ -23,29 +26,13 @@ async function fetchTwiml(ctx: SimContext, call: SimCall): Promise<void> {
   const url = call.params.get("Url") ?? (appSid ? account.apps.get(appSid)?.voiceUrl : undefined);
   if (!url) throw new Error("the call has no TwiML, Url or TwiML App");
   call.twiml = await ctx.webhook(account, url, callParams(call));
+  call.documentUrl = url;
 }
 
 /** An outbound-api call, from queued to its end. */
 async function runOutbound(ctx: SimContext, call: SimCall): Promise<void> {
-  const scenario = scenarioFor(call.to);
-  await setStatus(ctx, call, "initiated");
-  if (!(await ctx.wait(call, 1_500))) return;
-  await setStatus(ctx, call, "ringing");
-  if (scenario.outcome === "busy") {
-    await ctx.wait(call, 2_000);
-    return finish(ctx, call, "busy", { SipResponseCode: "486" });
-  }
-  if (scenario.outcome === "failed") {
-    await ctx.wait(call, 1_000);
-    return finish(ctx, call, "failed", { SipResponseCode: "404" });
-  }
-  if (scenario.outcome === "no-answer") {
-    await ctx.wait(call, Math.min(Number(call.params.get("Timeout") ?? 60), 8) * 1_000);
-    return finish(ctx, call, "no-answer", { SipResponseCode: "487" });
-  }
-  if (!(await ctx.wait(call, 2_500))) return;
-  call.answeredAt = Date.now();
-  await setStatus(ctx, call, "in-progress");
+  const scenario = ctx.scenario(call.to);
+  if (!(await ringOutbound(ctx, call, scenario))) return;
   const machine = scenario.outcome === "machine";
   if (call.params.get("MachineDetection")) void detectMachine(ctx, call, machine);
   else call.answeredBy = null;

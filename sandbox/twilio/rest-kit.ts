@@ -5,7 +5,8 @@ import type { Json } from "./model.js";
 
 export interface RestResult {
   status: number;
-  body: Json | Buffer;
+  /** JSON, audio, or nothing (204 No Content). */
+  body: Json | Buffer | null;
 }
 
 export const sidFrom = (prefix: string, seed: string) =>

@@ -2,18 +2,32 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createLogger, type Logger } from "../../src/lib/log.js";
 import { type OutageOptions, serveLocally } from "../lib/server.js";
 import { voiceEdge } from "./browser-edge.js";
+import { endCallNow } from "./call-status.js";
+import type { SimConference } from "./conferences/model.js";
 import { createContext } from "./context.js";
 import { type InboundCallInput, inbound } from "./inbound.js";
-import type { CallFlow, Json, SimAccount, SimCall, SimEvent, TwilioFaults, TwilioRequest } from "./model.js";
+import {
+  type CallFlow,
+  FINAL,
+  type Json,
+  type SimAccount,
+  type SimCall,
+  type SimEvent,
+  type TwilioFaults,
+  type TwilioRequest,
+} from "./model.js";
 import { startPlaying } from "./outbound.js";
 import { liveResource } from "./rest/calls.js";
 import { handleRest } from "./rest/router.js";
+import { ANSWERS, type AnswerName, type Scenario } from "./scenarios.js";
 
+export type { SimConference, SimParticipant } from "./conferences/model.js";
 export { type InboundCallInput, InboundRefused } from "./inbound.js";
 export type { CallFlow, SimAccount, SimCall, SimEvent, TwilioFaults, TwilioRequest } from "./model.js";
 export { DEFAULT_VOICEMAIL } from "./recordings.js";
 export { CREATE_PARAMS, MAGIC_TO } from "./rest/call-rules.js";
 export { randomSid, sidFrom } from "./rest-kit.js";
+export { ANSWERS, type AnswerName, type Scenario } from "./scenarios.js";
 
 /**
  * The simulated Twilio, put together: its state (context.ts), the REST API (rest/), the voice
@@ -25,6 +39,8 @@ export interface TwilioSimulator {
   url: string;
   accounts: Map<string, SimAccount>;
   calls: Map<string, SimCall>;
+  /** Conferences by SID, ended ones included (Conferences list shows them too). */
+  conferences: Map<string, SimConference>;
   events: SimEvent[];
   /** REST requests, oldest first, when `recordRequests` is on; may be emptied by the test. */
   requests: TwilioRequest[];
@@ -33,8 +49,19 @@ export interface TwilioSimulator {
   addAccount(account: Partial<SimAccount> & { sid: string; authToken: string }): SimAccount;
   /** The call as Twilio's REST API shows it, live: setting a field changes the call (a test playing Twilio). */
   resource(callSid: string): Json | undefined;
-  /** Plays out a held call from `queued`. */
+  /** Plays out a held call from `queued` (a Participants create leg rings, then joins its conference). */
   play(callSid: string): void;
+  /**
+   * The person on a live call hangs up: it ends (completed once answered, else canceled) with its
+   * final status callback; in a conference it leaves with ReasonParticipantLeft participant_hung_up.
+   */
+  hangUp(callSid: string): void;
+  /**
+   * How the phone at `number` answers from now on, over its last-four-digits scenario: a name from
+   * ANSWERS ("voicemail": a voicemail box that never presses a key; "presses-1"; "busy"…) or a
+   * Scenario; undefined goes back to the number's scenario.
+   */
+  answerAs(number: string, answer: AnswerName | Scenario | undefined): void;
   /**
    * A person calls one of the account's numbers: an inbound call is created, the number's Voice URL
    * is asked for TwiML (signed with the account's Auth Token) and what it answers is played, <Dial>
@@ -60,7 +87,17 @@ export interface SimulatorOptions {
   faults?: Partial<TwilioFaults>;
 }
 
-function send(res: ServerResponse, status: number, body: Json | Buffer, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: Json | Buffer | null,
+  headers: Record<string, string> = {},
+): void {
+  if (body === null) {
+    res.writeHead(status, headers);
+    res.end();
+    return;
+  }
   if (Buffer.isBuffer(body)) {
     res.writeHead(status, { "content-type": "audio/mpeg", ...headers });
     res.end(body);
@@ -81,7 +118,7 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
     log: (options.log ?? createLogger("silent")).child({ component: "twilio-simulator" }),
     pace: options.pace ?? 1,
     callFlow: options.callFlow ?? "play",
-    faults: { delays: new Map(), dropNextCreates: 0, dropPlacesCall: true, ...options.faults },
+    faults: { delays: new Map(), dropNextCreates: 0, dropPlacesCall: true, failNext: new Map(), ...options.faults },
     recordRequests: options.recordRequests ?? false,
   });
   const resources = new WeakMap<SimCall, Json>();
@@ -112,6 +149,7 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
     url: ctx.baseUrl,
     accounts: ctx.accounts,
     calls: ctx.calls,
+    conferences: ctx.conferences,
     events: ctx.events,
     requests: ctx.requests,
     faults: ctx.faults,
@@ -137,6 +175,18 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
       if (!call.held || call.status !== "queued") throw new Error(`call ${callSid} is not a queued, held call`);
       call.held = false;
       startPlaying(ctx, call);
+    },
+    hangUp(callSid) {
+      const call = ctx.calls.get(callSid);
+      if (!call) throw new Error(`no simulated call ${callSid}`);
+      if (FINAL.has(call.status)) throw new Error(`call ${callSid} has already ended (${call.status})`);
+      call.hungUp = true;
+      ctx.note(call, "the person hangs up");
+      endCallNow(ctx, call, "hung up");
+    },
+    answerAs(number, answer) {
+      if (answer === undefined) ctx.answers.delete(number);
+      else ctx.answers.set(number, typeof answer === "string" ? ANSWERS[answer] : answer);
     },
     inbound: (input) => inbound(ctx, input),
     unreachable: listening.unreachable,

@@ -1,35 +1,15 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSlackSimulator } from "../../sandbox/slack/simulator.js";
 import { startTwilioSimulator, type TwilioSimulator } from "../../sandbox/twilio/simulator.js";
 import { eventually } from "./app.js";
 import { startFakeSlack } from "./fake-slack.js";
 import { startFakeTwilio } from "./fake-twilio.js";
-import { twilioSignature } from "./signing.js";
+import { startReceiver } from "./twilio-receiver.js";
 
 // The simulators' fault-injection options and call flows, and the fakes' views over them.
 
 const FROM = "+15005550006";
 const TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hello there.</Say></Response>';
-
-/** A stand-in for Leadline's webhook routes: records what arrives and whether Twilio's signature holds. */
-async function startReceiver(token: () => string, twiml = TWIML) {
-  const hooks: { path: string; params: Record<string, string>; signed: boolean }[] = [];
-  let url = "";
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString("utf8")));
-    const signed = req.headers["x-twilio-signature"] === twilioSignature(token(), `${url}${req.url}`, params);
-    hooks.push({ path: req.url ?? "", params, signed });
-    res.writeHead(200, { "content-type": "text/xml" });
-    res.end(req.url?.startsWith("/twiml") ? twiml : "");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, hooks, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 describe("the simulated Twilio", () => {
   let sim: TwilioSimulator;
@@ -95,7 +75,7 @@ describe("the simulated Twilio", () => {
   });
 
   it("asks a call's Url for its TwiML when it is answered", async () => {
-    const receiver = await startReceiver(() => token);
+    const receiver = await startReceiver(() => token, { "/twiml": TWIML });
     const account = sim.accounts.get(sid)!;
     account.callFlow = "play";
     try {

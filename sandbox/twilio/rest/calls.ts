@@ -1,9 +1,8 @@
-import { finish } from "../call-status.js";
+import { endCallNow } from "../call-status.js";
 import type { SimContext } from "../context.js";
 import { FINAL, type Json, newCall, type SimAccount, type SimCall } from "../model.js";
 import { startPlaying } from "../outbound.js";
 import { E164, notFound, randomSid, restError, rfc2822 } from "../rest-kit.js";
-import { scenarioFor } from "../scenarios.js";
 import { readTwiml } from "../twiml-reader.js";
 import { CREATE_PARAMS, MAGIC_TO } from "./call-rules.js";
 import type { RestRequest, RestRoute } from "./route.js";
@@ -111,7 +110,7 @@ export function createCall(ctx: SimContext, account: SimAccount, params: URLSear
   });
   call.held = (account.callFlow ?? ctx.callFlow) === "hold";
   ctx.calls.set(call.sid, call);
-  ctx.note(call, `call created to ${to} (${call.held ? "held: it plays out when asked" : scenarioFor(to).describe})`);
+  ctx.note(call, `call created to ${to} (${call.held ? "held: it plays out when asked" : ctx.scenario(to).describe})`);
   // Twilio answers a create with the call still `queued`; the call moves on only after the answer.
   const body = callJson(call);
   if (!call.held) startPlaying(ctx, call);
@@ -125,21 +124,11 @@ function updateCall(ctx: SimContext, call: SimCall, params: URLSearchParams) {
     const malformed = twimlError(twiml);
     if (malformed) return malformed;
     call.twiml = twiml;
+    call.documentUrl = undefined;
     call.generation += 1;
   }
   const status = params.get("Status");
-  if (status === "completed" || status === "canceled") {
-    call.generation += 1;
-    const ending = call.answeredAt ? "completed" : "canceled";
-    // A held call only changes state; a playing one ends with its final callback, as on Twilio.
-    if (call.held) {
-      call.status = ending;
-      call.endedAt = new Date();
-      ctx.note(call, `status: ${ending} (call update)`);
-    } else {
-      void finish(ctx, call, ending);
-    }
-  }
+  if (status === "completed" || status === "canceled") endCallNow(ctx, call, "call update");
   return { status: 200, body: callJson(call) };
 }
 

@@ -4,6 +4,8 @@ import type { SimAccount } from "../model.js";
 import { injectedError, notFound, type RestResult, restError, sleep } from "../rest-kit.js";
 import { accountRoutes } from "./accounts.js";
 import { callRoutes } from "./calls.js";
+import { conferenceRoutes } from "./conferences.js";
+import { participantRoutes } from "./participants.js";
 import { recordingRoutes } from "./recordings.js";
 import type { RestRoute } from "./route.js";
 
@@ -12,7 +14,13 @@ import type { RestRoute } from "./route.js";
  * otherwise), the recorded request, injected faults, the route, then any injected delay.
  * Messages, Conferences, Intelligence…: add their module's routes to ROUTES.
  */
-const ROUTES: RestRoute[] = [...accountRoutes, ...callRoutes, ...recordingRoutes];
+const ROUTES: RestRoute[] = [
+  ...accountRoutes,
+  ...callRoutes,
+  ...recordingRoutes,
+  ...conferenceRoutes,
+  ...participantRoutes,
+];
 
 const V2010 = /^\/2010-04-01\/Accounts\/([^/]+?)(?:\.json|(\/.+))$/;
 
@@ -42,9 +50,20 @@ function basicAuth(req: IncomingMessage): { user: string; pass: string } | undef
   return colon > 0 ? { user: decoded.slice(0, colon), pass: decoded.slice(colon + 1) } : undefined;
 }
 
+/** An injected failure of any operation (`faults.failNext`): Twilio's error body, the operation not done. */
+function injectedFailure(ctx: SimContext, operation: string): RestResult | undefined {
+  const failure = ctx.faults.failNext.get(operation);
+  if (!failure || failure.count <= 0) return undefined;
+  failure.count -= 1;
+  if (failure.count <= 0) ctx.faults.failNext.delete(operation);
+  return failure.message
+    ? restError(failure.status, failure.code, failure.message)
+    : injectedError(failure.status, failure.code);
+}
+
 /** Injected create faults: a dropped socket ("drop") or an error body, each maybe after placing the call. */
 function createFault(ctx: SimContext, route: RestRoute, run: () => RestResult): RestResult | "drop" | undefined {
-  if (route.operation !== "createCall") return undefined;
+  if (route.operation !== "createCall") return injectedFailure(ctx, route.operation);
   const { faults } = ctx;
   if (faults.dropNextCreates > 0) {
     faults.dropNextCreates -= 1;
