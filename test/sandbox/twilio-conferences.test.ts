@@ -60,7 +60,10 @@ describe("the simulated Twilio's conferences", () => {
     expect(app.at("/join")[0]!.params).toMatchObject({ Digits: "1", CallSid: agent });
     const conference = [...sim.conferences.values()].find((c) => c.friendlyName === run)!;
     expect(conference.status).toBe("init");
-    expect(sim.calls.get(agent)!.transcript).toContain("hears silence while the conference waits to start");
+    await eventually(
+      () => sim.calls.get(agent)!.transcript.includes("hears silence while the conference waits to start"),
+      "the agent to hear silence",
+    );
 
     const added = await rest().post(`/Conferences/${conference.sid}/Participants.json`, {
       From: TEAM,
@@ -179,6 +182,9 @@ describe("the simulated Twilio's conferences", () => {
         more_info: "https://www.twilio.com/docs/errors/16022",
         status: 400,
       },
+    });
+    expect((await rest().post(`/Conferences/${conference.sid}.json`, { Status: "completed" })).body).toMatchObject({
+      code: 16022,
     });
     expect((await rest().get(`/Conferences/${conference.sid}.json`)).body).toMatchObject({
       status: "completed",
@@ -309,6 +315,10 @@ describe("the simulated Twilio's conferences", () => {
         "the TwiML after the Dial",
       );
       await eventually(() => sim.calls.get(supervisorSid)!.status === "completed", "the supervisor's call to end");
+      await eventually(
+        () => receiver.at("/conference").some((h) => h.params.StatusCallbackEvent === "conference-end"),
+        "the conference-end event",
+      );
       const last = receiver.at("/conference").slice(-3);
       expect(
         last.map((h) => [

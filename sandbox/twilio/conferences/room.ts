@@ -58,8 +58,8 @@ export function openConference(
 
 const joined = (conference: SimConference) => [...conference.participants.values()].filter((p) => p.joinedAt);
 
-/** A participant whose call was answered (or whose <Dial><Conference> ran) enters the room. */
-export async function joinRoom(
+/** A participant whose call was answered (or whose <Dial><Conference> ran) enters the room; it may start. */
+export function joinRoom(
   ctx: SimContext,
   conference: SimConference,
   participant: SimParticipant,
@@ -68,70 +68,92 @@ export async function joinRoom(
   participant.joinedAt = Date.now();
   participant.updated = new Date();
   conference.updated = new Date();
-  const others = joined(conference).length - 1;
+  const present = joined(conference);
+  const others = present.length - 1;
   ctx.note(
     call,
     `joins conference "${conference.friendlyName}" (${others} other${others === 1 ? "" : "s"} in the room)`,
   );
-  await conferenceEvent(ctx, conference, "participant-join", participant);
-  const present = joined(conference);
-  if (conference.status === "init" && present.length >= 2 && present.some((p) => p.startConferenceOnEnter)) {
-    conference.status = "in-progress";
-    await conferenceEvent(ctx, conference, "conference-start");
-  }
+  const sent = conferenceEvent(ctx, conference, "participant-join", participant);
+  if (conference.status !== "init" || present.length < 2 || !present.some((p) => p.startConferenceOnEnter)) return sent;
+  conference.status = "in-progress";
+  return conferenceEvent(ctx, conference, "conference-start");
 }
 
 /**
  * A participant leaves: the participant-leave event (participant_add_failed for one that never got
- * in), then the conference ends if it had endConferenceOnExit or the room is empty.
+ * in), then the conference ends if it had endConferenceOnExit or the room is now empty. What
+ * happens is decided at once and its events queued together, so they go out in that order.
  */
-export async function leaveRoom(
+export function leaveRoom(
   ctx: SimContext,
   conference: SimConference,
   participant: SimParticipant,
   reason: LeaveReason,
   callStatus: string,
 ): Promise<void> {
-  if (participant.left) return;
+  if (participant.left) return conference.outbox;
+  markLeft(conference, participant, reason, callStatus);
+  const ending = conference.status === "completed" ? undefined : endingReason(conference, participant, reason);
+  const others = ending ? closeConference(conference, ending, participant) : [];
+  const sent = leaveEvent(ctx, conference, participant);
+  return ending ? announceEnd(ctx, conference, ending, others, participant) : sent;
+}
+
+/** Ends the conference through the API: everyone leaves (their calls end or go on), then conference-end. */
+export function endConference(ctx: SimContext, conference: SimConference, reason: string): Promise<void> {
+  if (conference.status === "completed") return conference.outbox;
+  const others = closeConference(conference, reason);
+  return announceEnd(ctx, conference, reason, others);
+}
+
+function markLeft(conference: SimConference, participant: SimParticipant, reason: LeaveReason, callStatus: string) {
   participant.left = { reason, callStatus };
   participant.updated = new Date();
   conference.participants.delete(participant.callSid);
   conference.updated = new Date();
-  await conferenceEvent(ctx, conference, "participant-leave", participant, {
-    ParticipantCallStatus: callStatus,
-    ReasonParticipantLeft: reason,
-  });
-  if (conference.status === "completed") return;
-  const kicked = reason === "participant_updated_via_api";
-  if (participant.joinedAt && participant.endConferenceOnExit) {
-    const why = kicked
-      ? "participant-with-end-conference-on-exit-kicked"
-      : "participant-with-end-conference-on-exit-left";
-    await endConference(ctx, conference, why, participant);
-  } else if (conference.participants.size === 0) {
-    await endConference(ctx, conference, kicked ? "last-participant-kicked" : "last-participant-left", participant);
-  }
 }
 
-/** Ends the conference: everyone still in it leaves (their calls end or go on), then conference-end. */
-export async function endConference(
-  ctx: SimContext,
-  conference: SimConference,
-  reason: string,
-  ender?: SimParticipant,
-): Promise<void> {
-  if (conference.status === "completed") return;
+function endingReason(conference: SimConference, participant: SimParticipant, reason: LeaveReason) {
+  const kicked = reason === "participant_updated_via_api";
+  if (participant.joinedAt && participant.endConferenceOnExit)
+    return kicked ? "participant-with-end-conference-on-exit-kicked" : "participant-with-end-conference-on-exit-left";
+  if (conference.participants.size === 0) return kicked ? "last-participant-kicked" : "last-participant-left";
+  return undefined;
+}
+
+/** The conference is over now: completed, and everyone still in it out (a leg added through the API hangs up). */
+function closeConference(conference: SimConference, reason: string, ender?: SimParticipant): SimParticipant[] {
   conference.status = "completed";
   conference.reasonEnded = reason;
   conference.callSidEnding = ender?.callSid;
   conference.updated = new Date();
   const why: LeaveReason =
     reason === "conference-ended-via-api" ? "conference_ended_via_api" : "moderator_ended_conference";
-  for (const participant of [...conference.participants.values()]) {
-    // A participant added through the API hangs up with the conference; a <Dial><Conference> caller goes on.
-    await leaveRoom(ctx, conference, participant, why, participant.kind === "api" ? "completed" : "in-progress");
+  const others = [...conference.participants.values()];
+  for (const p of others) {
+    // A <Dial><Conference> caller goes on with its TwiML: its call is still in progress.
+    markLeft(conference, p, why, p.kind === "twiml" ? "in-progress" : p.joinedAt ? "completed" : "canceled");
   }
-  await conferenceEvent(ctx, conference, "conference-end", undefined, {
+  return others;
+}
+
+function leaveEvent(ctx: SimContext, conference: SimConference, participant: SimParticipant): Promise<void> {
+  return conferenceEvent(ctx, conference, "participant-leave", participant, {
+    ParticipantCallStatus: participant.left?.callStatus ?? "completed",
+    ReasonParticipantLeft: participant.left?.reason ?? "participant_hung_up",
+  });
+}
+
+function announceEnd(
+  ctx: SimContext,
+  conference: SimConference,
+  reason: string,
+  others: SimParticipant[],
+  ender?: SimParticipant,
+): Promise<void> {
+  for (const participant of others) void leaveEvent(ctx, conference, participant);
+  return conferenceEvent(ctx, conference, "conference-end", undefined, {
     ReasonConferenceEnded: reason,
     ...(conference.callSidEnding ? { CallSidEndingConference: conference.callSidEnding } : {}),
     ...(ender?.label ? { ParticipantLabelEndingConference: ender.label } : {}),
