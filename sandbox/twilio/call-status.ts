@@ -82,3 +82,11 @@ export function endCallNow(ctx: SimContext, call: SimCall, why: string): void {
     void finish(ctx, call, ending);
   }
 }
+
+/** The person on a live call hangs up (in a conference they leave with participant_hung_up). */
+export function hangUp(ctx: SimContext, call: SimCall): void {
+  if (FINAL.has(call.status)) throw new Error(`call ${call.sid} has already ended (${call.status})`);
+  call.hungUp = true;
+  ctx.note(call, "the person hangs up");
+  endCallNow(ctx, call, "hung up");
+}

@@ -3,6 +3,7 @@ import type { SimConference } from "./conferences/room.js";
 import type { CallFlow, SimAccount, SimCall, SimEvent, TwilioFaults, TwilioRequest } from "./model.js";
 import { sleep } from "./rest-kit.js";
 import { type Scenario, scenarioFor } from "./scenarios.js";
+import type { SimTrustBundle } from "./trust-hub.js";
 import { sendWebhook } from "./webhooks.js";
 
 /**
@@ -18,6 +19,8 @@ export interface SimContext {
   readonly accounts: Map<string, SimAccount>;
   readonly calls: Map<string, SimCall>;
   readonly conferences: Map<string, SimConference>;
+  /** Trust Hub Customer Profiles and Trust Products by SID (trust-hub.ts). */
+  readonly trustBundles: Map<string, SimTrustBundle>;
   /** How a number answers, over its last-four-digits scenario (`answerAs`). */
   readonly answers: Map<string, Scenario>;
   readonly events: SimEvent[];
@@ -56,6 +59,7 @@ export function createContext(options: {
     accounts: new Map(),
     calls: new Map(),
     conferences: new Map(),
+    trustBundles: new Map(),
     answers: new Map(),
     events: [],
     listeners: [],

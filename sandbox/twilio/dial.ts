@@ -43,6 +43,12 @@ export async function dial(
       ? { status: "completed", duration: scenario.talkSec }
       : undefined;
   }
+  const callerId = verb.attrs.callerId;
+  if (callerId && !ctx.account(call).numbers.has(callerId) && callerId !== call.from && callerId !== call.to) {
+    // https://www.twilio.com/docs/api/errors/13214: the caller, the called number, or one of the account's.
+    ctx.note(call, `Dial: Invalid callerId value ${callerId} (13214)`);
+    return { status: "failed", duration: 0 };
+  }
   const leg = startLeg(ctx, call, verb, target?.attrs ?? {}, number);
   const generation = call.generation;
   const ended = async (status: string, sip?: string): Promise<DialResult> => {

@@ -18,10 +18,22 @@ export interface SimAccount {
   numbers: Set<string>;
   /** Each number's Voice URL (IncomingPhoneNumbers update): where a call to it is sent. */
   voiceUrls?: Map<string, string>;
+  /** Each number's other IncomingPhoneNumber fields (numbers.ts), made on first use. */
+  numberSettings?: Map<string, NumberSettings>;
   apiKeys: Map<string, string>;
   apps: Map<string, { voiceUrl: string; statusCallback?: string }>;
   /** Overrides the simulator's call flow for this account's calls. */
   callFlow?: CallFlow;
+}
+
+/** An IncomingPhoneNumber's fields besides its number and Voice URL (numbers.ts gives the defaults). */
+export interface NumberSettings {
+  friendlyName: string;
+  capabilities: { voice: boolean; sms: boolean; mms: boolean; fax: boolean };
+  /** The number's other URL and method fields, by their REST parameter name (VoiceMethod, SmsUrl, …). */
+  fields: Record<string, string>;
+  created: Date;
+  updated: Date;
 }
 
 export interface SimCall {

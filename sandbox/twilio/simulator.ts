@@ -1,33 +1,26 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createLogger, type Logger } from "../../src/lib/log.js";
-import { type OutageOptions, serveLocally } from "../lib/server.js";
-import { voiceEdge } from "./browser-edge.js";
-import { endCallNow } from "./call-status.js";
+import type { OutageOptions } from "../lib/server.js";
+import { hangUp } from "./call-status.js";
 import type { SimConference } from "./conferences/model.js";
 import { createContext } from "./context.js";
+import { serveSimulator } from "./http.js";
 import { type InboundCallInput, inbound } from "./inbound.js";
-import {
-  type CallFlow,
-  FINAL,
-  type Json,
-  type SimAccount,
-  type SimCall,
-  type SimEvent,
-  type TwilioFaults,
-  type TwilioRequest,
-} from "./model.js";
+import type { CallFlow, Json, SimAccount, SimCall, SimEvent, TwilioFaults, TwilioRequest } from "./model.js";
+import { addNumber, type NumberInput, numberSid, releaseNumber } from "./numbers.js";
 import { startPlaying } from "./outbound.js";
 import { liveResource } from "./rest/calls.js";
-import { handleRest } from "./rest/router.js";
 import { ANSWERS, type AnswerName, type Scenario } from "./scenarios.js";
+import { addTrustBundle, type SimTrustBundle, type TrustBundleInput, unassignNumber } from "./trust-hub.js";
 
 export type { SimConference, SimParticipant } from "./conferences/model.js";
 export { type InboundCallInput, InboundRefused } from "./inbound.js";
 export type { CallFlow, SimAccount, SimCall, SimEvent, TwilioFaults, TwilioRequest } from "./model.js";
+export { type NumberInput, SAMPLE_NUMBERS } from "./numbers.js";
 export { DEFAULT_VOICEMAIL } from "./recordings.js";
 export { CREATE_PARAMS, MAGIC_TO } from "./rest/call-rules.js";
 export { randomSid, sidFrom } from "./rest-kit.js";
 export { ANSWERS, type AnswerName, type Scenario } from "./scenarios.js";
+export { type SimTrustBundle, TRUST_POLICIES, type TrustBundleInput, type TrustStatus } from "./trust-hub.js";
 
 /**
  * The simulated Twilio, put together: its state (context.ts), the REST API (rest/), the voice
@@ -47,6 +40,16 @@ export interface TwilioSimulator {
   faults: TwilioFaults;
   onEvent(listener: (event: SimEvent) => void): void;
   addAccount(account: Partial<SimAccount> & { sid: string; authToken: string }): SimAccount;
+  /** Puts a number on the account, optionally with its friendly name, Voice/SMS URLs and capabilities. */
+  addNumber(accountSid: string, number: NumberInput | string): void;
+  /** The number is released (as in Twilio's Console): gone from the account and from Trust Hub. */
+  releaseNumber(accountSid: string, phoneNumber: string): void;
+  /** Trust Hub Customer Profiles and Trust Products by SID; a bundle's fields (status…) can be set live. */
+  trustBundles: Map<string, SimTrustBundle>;
+  /** A Trust Product (SHAKEN/STIR, CNAM, Voice Integrity, or any policy SID) with its numbers assigned. */
+  addTrustProduct(accountSid: string, input: TrustBundleInput): SimTrustBundle;
+  /** A Customer Profile (primary or secondary business profile) with its numbers assigned. */
+  addCustomerProfile(accountSid: string, input: TrustBundleInput): SimTrustBundle;
   /** The call as Twilio's REST API shows it, live: setting a field changes the call (a test playing Twilio). */
   resource(callSid: string): Json | undefined;
   /** Plays out a held call from `queued` (a Participants create leg rings, then joins its conference). */
@@ -87,26 +90,6 @@ export interface SimulatorOptions {
   faults?: Partial<TwilioFaults>;
 }
 
-function send(
-  res: ServerResponse,
-  status: number,
-  body: Json | Buffer | null,
-  headers: Record<string, string> = {},
-): void {
-  if (body === null) {
-    res.writeHead(status, headers);
-    res.end();
-    return;
-  }
-  if (Buffer.isBuffer(body)) {
-    res.writeHead(status, { "content-type": "audio/mpeg", ...headers });
-    res.end(body);
-    return;
-  }
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(body));
-}
-
 /**
  * A stand-in for Twilio's REST API and voice network on 127.0.0.1: the account and number checks,
  * Calls create with Twilio's validation and error bodies, call fetch/list/update, recordings, and a
@@ -122,27 +105,18 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
     recordRequests: options.recordRequests ?? false,
   });
   const resources = new WeakMap<SimCall, Json>();
+  const callOf = (sid: string) => {
+    const call = ctx.calls.get(sid);
+    if (!call) throw new Error(`no simulated call ${sid}`);
+    return call;
+  };
+  const accountOf = (sid: string) => {
+    const account = ctx.accounts.get(sid);
+    if (!account) throw new Error(`no simulated account ${sid}`);
+    return account;
+  };
 
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    try {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const raw = Buffer.concat(chunks).toString("utf8");
-      if (url.pathname.startsWith("/sandbox/voice/")) {
-        // The softphone page is served by Leadline on another origin.
-        const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "content-type" };
-        if (req.method === "OPTIONS") return send(res, 204, {}, cors);
-        const result = await voiceEdge(ctx, url.pathname, raw ? (JSON.parse(raw) as Json) : {});
-        return send(res, result.status, result.body, cors);
-      }
-      await handleRest(ctx, req, res, url, raw, send);
-    } catch (error) {
-      ctx.log.error({ err: error, path: url.pathname }, "simulator request failed");
-      if (!res.headersSent) send(res, 500, { code: 20500, message: "Internal Server Error", status: 500 });
-    }
-  });
-  const listening = await serveLocally(server, options.port);
+  const listening = await serveSimulator(ctx, options.port);
   ctx.baseUrl = listening.url;
 
   return {
@@ -150,6 +124,7 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
     accounts: ctx.accounts,
     calls: ctx.calls,
     conferences: ctx.conferences,
+    trustBundles: ctx.trustBundles,
     events: ctx.events,
     requests: ctx.requests,
     faults: ctx.faults,
@@ -159,6 +134,15 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
       ctx.accounts.set(account.sid, account);
       return account;
     },
+    addNumber: (accountSid, number) => addNumber(accountOf(accountSid), number),
+    releaseNumber(accountSid, phoneNumber) {
+      const account = accountOf(accountSid);
+      if (!account.numbers.has(phoneNumber)) throw new Error(`${phoneNumber} is not a number on ${accountSid}`);
+      releaseNumber(account, phoneNumber);
+      unassignNumber(ctx, accountSid, numberSid(phoneNumber));
+    },
+    addTrustProduct: (accountSid, input) => addTrustBundle(ctx, accountOf(accountSid), "trust-product", input),
+    addCustomerProfile: (accountSid, input) => addTrustBundle(ctx, accountOf(accountSid), "customer-profile", input),
     resource(callSid) {
       const call = ctx.calls.get(callSid);
       if (!call) return undefined;
@@ -170,20 +154,12 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
       return resource;
     },
     play(callSid) {
-      const call = ctx.calls.get(callSid);
-      if (!call) throw new Error(`no simulated call ${callSid}`);
+      const call = callOf(callSid);
       if (!call.held || call.status !== "queued") throw new Error(`call ${callSid} is not a queued, held call`);
       call.held = false;
       startPlaying(ctx, call);
     },
-    hangUp(callSid) {
-      const call = ctx.calls.get(callSid);
-      if (!call) throw new Error(`no simulated call ${callSid}`);
-      if (FINAL.has(call.status)) throw new Error(`call ${callSid} has already ended (${call.status})`);
-      call.hungUp = true;
-      ctx.note(call, "the person hangs up");
-      endCallNow(ctx, call, "hung up");
-    },
+    hangUp: (callSid) => hangUp(ctx, callOf(callSid)),
     answerAs(number, answer) {
       if (answer === undefined) ctx.answers.delete(number);
       else ctx.answers.set(number, typeof answer === "string" ? ANSWERS[answer] : answer);

@@ -93,6 +93,8 @@ export function createCall(ctx: SimContext, account: SimAccount, params: URLSear
   const malformed = twiml ? twimlError(twiml) : undefined;
   if (malformed) return malformed;
   if (appSid && !account.apps.has(appSid)) return restError(400, 21218, "Invalid ApplicationSid");
+  // A From that is not a phone number at all is 21212; one that is not (or no longer) the account's is 21210.
+  if (!E164.test(from)) return restError(400, 21212, `The 'From' number ${from} is not a valid phone number.`);
   if (!account.numbers.has(from))
     return restError(400, 21210, `The source phone number provided, ${from}, is not yet verified for your account.`);
   const magic = MAGIC_TO[to];

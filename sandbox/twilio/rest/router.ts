@@ -6,20 +6,24 @@ import { accountRoutes } from "./accounts.js";
 import { callRoutes } from "./calls.js";
 import { conferenceRoutes } from "./conferences.js";
 import { participantRoutes } from "./participants.js";
+import { phoneNumberRoutes } from "./phone-numbers.js";
 import { recordingRoutes } from "./recordings.js";
 import type { RestRoute } from "./route.js";
+import { trustHubRoutes } from "./trust-hub.js";
 
 /**
  * The REST API's front door: Basic authentication with the account's SID and Auth Token (20003
  * otherwise), the recorded request, injected faults, the route, then any injected delay.
- * Messages, Conferences, Intelligence…: add their module's routes to ROUTES.
+ * Messages, Intelligence…: a new resource is a module with its routes, added to ROUTES.
  */
 const ROUTES: RestRoute[] = [
   ...accountRoutes,
   ...callRoutes,
   ...recordingRoutes,
+  ...phoneNumberRoutes,
   ...conferenceRoutes,
   ...participantRoutes,
+  ...trustHubRoutes,
 ];
 
 const V2010 = /^\/2010-04-01\/Accounts\/([^/]+?)(?:\.json|(\/.+))$/;
