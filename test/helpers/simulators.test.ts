@@ -119,6 +119,15 @@ describe("the simulated Twilio", () => {
     const listed = await fetch(`${base()}/Calls.json?To=${encodeURIComponent("+12015550177")}`, { headers: auth });
     expect(((await listed.json()) as { calls: unknown[] }).calls).toHaveLength(1);
 
+    sim.faults.failNext.set("createCall", { status: 400, code: 21215, message: "Account not authorized", count: 1 });
+    expect(await (await create({ To: "+12015550101", From: FROM, Twiml: TWIML })).json()).toEqual({
+      code: 21215,
+      message: "Account not authorized",
+      more_info: "https://www.twilio.com/docs/errors/21215",
+      status: 400,
+    });
+    expect(sim.faults.failNext.has("createCall")).toBe(false);
+
     sim.faults.failNextCreates = { status: 429, count: 1 };
     expect(await (await create({ To: "+12015550101", From: FROM, Twiml: TWIML })).json()).toMatchObject({
       code: 20429,

@@ -65,8 +65,11 @@ function injectedFailure(ctx: SimContext, operation: string): RestResult | undef
     : injectedError(failure.status, failure.code);
 }
 
-/** Injected create faults: a dropped socket ("drop") or an error body, each maybe after placing the call. */
-function createFault(ctx: SimContext, route: RestRoute, run: () => RestResult): RestResult | "drop" | undefined {
+/**
+ * Injected faults: for Calls create, a dropped socket ("drop") or an error body, each maybe after
+ * placing the call (dropNextCreates, failNextCreates); for every operation, `failNext`.
+ */
+function injectedFault(ctx: SimContext, route: RestRoute, run: () => RestResult): RestResult | "drop" | undefined {
   if (route.operation !== "createCall") return injectedFailure(ctx, route.operation);
   const { faults } = ctx;
   if (faults.dropNextCreates > 0) {
@@ -76,7 +79,7 @@ function createFault(ctx: SimContext, route: RestRoute, run: () => RestResult): 
     return "drop";
   }
   const failure = faults.failNextCreates;
-  if (!failure || failure.count <= 0) return undefined;
+  if (!failure || failure.count <= 0) return injectedFailure(ctx, route.operation);
   failure.count -= 1;
   if (failure.count <= 0) faults.failNextCreates = undefined;
   if (failure.placesCall) run();
@@ -120,7 +123,7 @@ export async function handleRest(
     result = notFound();
   } else {
     const run = () => route.handle({ ctx, account, match, path: url.pathname, query: url.searchParams, params });
-    const fault = createFault(ctx, route, run);
+    const fault = injectedFault(ctx, route, run);
     if (fault === "drop") {
       await delay();
       req.socket.destroy();
