@@ -3,7 +3,7 @@ export interface Scenario {
   outcome: "human" | "machine" | "busy" | "no-answer" | "failed";
   /** A key the person presses at a <Gather> menu. */
   presses?: string;
-  /** Seconds the person stays on the line once connected to someone (bridge and browser calls). */
+  /** Seconds the person stays on the line once connected to someone (bridge and browser calls, conference legs). */
   talkSec: number;
   describe: string;
 }
@@ -22,6 +22,24 @@ export const SCENARIOS: Record<string, Scenario> = {
   "0106": { outcome: "human", presses: "1", talkSec: 6, describe: "a person answers and presses 1 (connect me)" },
   "0107": { outcome: "failed", talkSec: 0, describe: "the call fails in the network" },
 };
+
+/**
+ * Ways a phone can answer, by name, for `TwilioSimulator.answerAs(number, …)`: a test (or the
+ * sandbox) makes any number behave so, over its last-four-digits scenario.
+ */
+export const ANSWERS = {
+  /** Answers, listens, presses nothing. */
+  person: HUMAN,
+  /** Answers and presses 1 at the first menu (an agent taking a call or joining a run). */
+  "presses-1": { outcome: "human", presses: "1", talkSec: 6, describe: "a person answers and presses 1" },
+  /** A voicemail box: it answers, plays its greeting and never presses a key. */
+  voicemail: { outcome: "machine", talkSec: 0, describe: "a voicemail box answers and never presses a key" },
+  busy: SCENARIOS["0102"]!,
+  "no-answer": SCENARIOS["0103"]!,
+  failed: SCENARIOS["0107"]!,
+} satisfies Record<string, Scenario>;
+
+export type AnswerName = keyof typeof ANSWERS;
 
 export function scenarioFor(number: string): Scenario {
   return SCENARIOS[number.replace(/\D/g, "").slice(-4)] ?? HUMAN;

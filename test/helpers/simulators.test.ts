@@ -1,35 +1,15 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSlackSimulator } from "../../sandbox/slack/simulator.js";
 import { startTwilioSimulator, type TwilioSimulator } from "../../sandbox/twilio/simulator.js";
 import { eventually } from "./app.js";
 import { startFakeSlack } from "./fake-slack.js";
 import { startFakeTwilio } from "./fake-twilio.js";
-import { twilioSignature } from "./signing.js";
+import { startReceiver } from "./twilio-receiver.js";
 
 // The simulators' fault-injection options and call flows, and the fakes' views over them.
 
 const FROM = "+15005550006";
 const TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hello there.</Say></Response>';
-
-/** A stand-in for Leadline's webhook routes: records what arrives and whether Twilio's signature holds. */
-async function startReceiver(token: () => string, twiml = TWIML) {
-  const hooks: { path: string; params: Record<string, string>; signed: boolean }[] = [];
-  let url = "";
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString("utf8")));
-    const signed = req.headers["x-twilio-signature"] === twilioSignature(token(), `${url}${req.url}`, params);
-    hooks.push({ path: req.url ?? "", params, signed });
-    res.writeHead(200, { "content-type": "text/xml" });
-    res.end(req.url?.startsWith("/twiml") ? twiml : "");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, hooks, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 describe("the simulated Twilio", () => {
   let sim: TwilioSimulator;
@@ -95,7 +75,7 @@ describe("the simulated Twilio", () => {
   });
 
   it("asks a call's Url for its TwiML when it is answered", async () => {
-    const receiver = await startReceiver(() => token);
+    const receiver = await startReceiver(() => token, { "/twiml": TWIML });
     const account = sim.accounts.get(sid)!;
     account.callFlow = "play";
     try {
@@ -138,6 +118,15 @@ describe("the simulated Twilio", () => {
     expect(placed()).toBe(before + 2);
     const listed = await fetch(`${base()}/Calls.json?To=${encodeURIComponent("+12015550177")}`, { headers: auth });
     expect(((await listed.json()) as { calls: unknown[] }).calls).toHaveLength(1);
+
+    sim.faults.failNext.set("createCall", { status: 400, code: 21215, message: "Account not authorized", count: 1 });
+    expect(await (await create({ To: "+12015550101", From: FROM, Twiml: TWIML })).json()).toEqual({
+      code: 21215,
+      message: "Account not authorized",
+      more_info: "https://www.twilio.com/docs/errors/21215",
+      status: 400,
+    });
+    expect(sim.faults.failNext.has("createCall")).toBe(false);
 
     sim.faults.failNextCreates = { status: 429, count: 1 };
     expect(await (await create({ To: "+12015550101", From: FROM, Twiml: TWIML })).json()).toMatchObject({
