@@ -132,6 +132,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
   const twilio = await startTwilioSimulator({ log, pace: options.pace });
+  // The sandbox's agent is a person who takes the call: they press a key at Leadline's prompt.
+  twilio.answerAs(SANDBOX_TWILIO.agentPhone, "presses-1");
   twilio.addAccount({
     sid: SANDBOX_TWILIO.accountSid,
     authToken: SANDBOX_TWILIO.authToken,

@@ -12,6 +12,7 @@ import { type CallStore, createCallStore } from "../services/calls/call-store.js
 import { type CallSweeper, createCallSweeper } from "../services/calls/call-sweeper.js";
 import { createKeyMenu, type KeyMenu } from "../services/calls/key-menu.js";
 import { createBrowserLinkStore } from "../services/calls/link-store.js";
+import { createLiveAccept, type LiveAccept } from "../services/calls/live-accept.js";
 import { createOpenCall } from "../services/calls/open-call.js";
 import { createOutcomeService, type OutcomeService } from "../services/calls/outcomes.js";
 import { createPollLeaseStore } from "../services/calls/poll-store.js";
@@ -36,6 +37,8 @@ export interface CallsDomain {
   callRows: CallStore;
   /** What Twilio's webhooks read about a call (its workspace, a live call by id). */
   callLookup: CallLookup;
+  /** A live call's agent pressed a key (the lead is dialled) or did not (nothing is). */
+  liveAccept: LiveAccept;
   agentPhones: AgentPhones;
   readiness: CallReadiness;
   calls: CallService;
@@ -217,6 +220,13 @@ export function createCallsDomain(core: Core, leads: LeadsDomain, inputs: Contai
   return {
     callRows,
     callLookup: createCallLookup({ calls: callRows, leads: leads.leads }),
+    liveAccept: createLiveAccept({
+      calls: callRows,
+      leads: leads.leads,
+      settings: core.settings,
+      events,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+    }),
     agentPhones,
     readiness,
     calls,

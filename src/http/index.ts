@@ -34,7 +34,7 @@ export function registerRoutes(
   registerTwilioStatus(router, {
     verify,
     lookup: c.callLookup,
-    ...pick(c, "status", "voicemail", "menu", "recordings", "tasks", "log"),
+    ...pick(c, "status", "voicemail", "menu", "liveAccept", "recordings", "tasks", "log"),
   });
   registerCharts(router, pick(c, "home", "clock"));
   registerTwilioInbound(router, { verify, ...pick(c, "inbound", "tasks") });

@@ -4,6 +4,7 @@ import type { TaskTracker } from "../lib/tasks.js";
 import type { CallLookup } from "../services/calls/call-lookup.js";
 import type { CallStatus } from "../services/calls/call-status.js";
 import type { KeyMenu } from "../services/calls/key-menu.js";
+import type { LiveAccept } from "../services/calls/live-accept.js";
 import type { RecordingService } from "../services/calls/recordings.js";
 import type { Voicemail } from "../services/calls/voicemail.js";
 import { dialDoneTwiml, disclosureTwiml, sayAndHangUpTwiml } from "../services/twilio/twiml.js";
@@ -74,6 +75,7 @@ export interface TwilioStatusDeps {
   status: CallStatus;
   voicemail: Pick<Voicemail, "machineResult">;
   menu: KeyMenu;
+  liveAccept: LiveAccept;
   recordings: Pick<RecordingService, "claim" | "deliver" | "download">;
   tasks: Pick<TaskTracker, "run">;
   log: Logger;
@@ -190,6 +192,16 @@ export function registerTwilioStatus(router: Router, deps: TwilioStatusDeps): vo
       });
     }
     sendTwiml(res, dialDoneTwiml((await deps.lookup.leadName(call)) ?? "The lead", status));
+  });
+
+  // A live call's agent answered the prompt: a key connects (the lead is dialled), none hangs up.
+  router.add("POST", "/twilio/voice/live-accept", async ({ req, res, url }) => {
+    const raw = (await deps.verify(req, ofCallId)).params;
+    const params = z.object({ CallSid: callSid, Digits: z.string().max(20).optional() }).safeParse(raw);
+    const query = queryOf(url);
+    // The agent is on the line: whatever is wrong here, they hear a goodbye, never an error.
+    if (!params.success || !query.success) return sendTwiml(res, sayAndHangUpTwiml("Goodbye."));
+    sendTwiml(res, await deps.liveAccept(query.data.call, params.data.CallSid, params.data.Digits || undefined));
   });
 
   router.add("POST", "/twilio/voice/disclosure", async ({ req, res, url }) => {

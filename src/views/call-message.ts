@@ -28,9 +28,14 @@ const AGENT_LEG_LABELS: Record<string, string> = {
   "in-progress": "agent answered · dialing the lead",
 };
 
+/** Facts of a live call whose lead was never dialled: the post offers to try again. */
+const UNDIALED: CallFactKind[] = ["agent_no_answer", "agent_hung_up", "agent_no_key"];
+
 const FACT_TEXT: Record<CallFactKind, string> = {
   agent_no_answer: "the agent's phone did not answer: the lead was not dialed",
   agent_hung_up: "the agent hung up before the lead was dialed",
+  agent_no_key:
+    "the agent did not take the call (no key pressed; a voicemail may have answered): the lead was not dialed",
   voicemail_left: "left a voicemail",
   pressed_1_connected: "pressed 1 → connected to the agent",
   pressed_1_no_agent: "pressed 1, but no agent phone to connect",
@@ -57,7 +62,11 @@ export function statusText(
       ? AGENT_LEG_LABELS[call.agentLegStatus ?? ""]
       : undefined;
   const label = agentStage ?? STATUS_LABELS[call.status] ?? call.status;
-  const facts = call.facts.filter((fact) => fact !== "voicemail_left" || !call.voicemailLeft);
+  // "Did not take the call" says it all: the hang-up that follows a missed key is not news.
+  const noKey = call.facts.includes("agent_no_key");
+  const facts = call.facts.filter(
+    (fact) => (fact !== "voicemail_left" || !call.voicemailLeft) && !(noKey && fact === "agent_hung_up"),
+  );
   const details = [
     call.status === "completed" && call.durationSec != null ? formatDuration(call.durationSec) : undefined,
     answeredByText(call.answeredBy),
@@ -77,14 +86,21 @@ export function callPostMessage(call: CallPost): { text: string; blocks: KnownBl
   ].join(" · ");
   const sid = call.twilioSid ? `Call SID ${call.twilioSid} · ` : "";
   const blocks: KnownBlock[] = [mrkdwnSection(line), context(`${sid}lead #${call.lead.id}`)];
-  const undialed = call.facts.includes("agent_no_answer") || call.facts.includes("agent_hung_up");
+  const undialed = UNDIALED.some((fact) => call.facts.includes(fact));
   if (isFinal(call.status) && !undialed) blocks.push(...outcomeBlocks(call));
   if (undialed) {
-    // Nobody was dialed: one tap books the same live call a quarter of an hour from now.
+    // Nobody was dialed: call again now (the same live call, the same checks), or book it for later.
     blocks.push({
       type: "actions",
       block_id: `call_retry_${call.id}`,
       elements: [
+        {
+          type: "button",
+          action_id: ids.call.liveAction,
+          text: plain("Retry"),
+          value: String(call.lead.id),
+          style: "primary",
+        },
         {
           type: "button",
           action_id: ids.schedule.retryAction,

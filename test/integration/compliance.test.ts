@@ -211,7 +211,7 @@ describe("a block reaches the agent with its reasons, and nothing reaches Twilio
 });
 
 describe("live call (agent first)", () => {
-  it("rings the agent, whispers the lead's name, then dials the lead with the team number as caller ID", async () => {
+  it("rings the agent, who hears the lead's name and presses a key; then the lead is dialled with the team number as caller ID", async () => {
     const jane = await lead("Jane Doe", "+12125550182");
     await click(jane.id);
     const create = await eventually(() => t.twilio.creates()[0], "Calls create");
@@ -219,13 +219,70 @@ describe("live call (agent first)", () => {
     expect(params.To).toBe(AGENT_PHONE);
     expect(params.From).toBe(FROM);
     const call = await t.app.deps.db.call.findFirstOrThrow();
+    const query = `call=${call.id}&amp;ws=${t.ws}`;
     expect(params.Twiml).toBe(
-      `<?xml version="1.0" encoding="UTF-8"?><Response><Say>Connecting you to Jane Doe.</Say><Dial callerId="${FROM}" timeout="30" action="${PUBLIC}/twilio/voice/dial-done?call=${call.id}&amp;ws=${t.ws}" method="POST"><Number statusCallback="${PUBLIC}/twilio/status/lead?call=${call.id}&amp;ws=${t.ws}" statusCallbackEvent="initiated ringing answered completed" statusCallbackMethod="POST">+12125550182</Number></Dial></Response>`,
+      `<?xml version="1.0" encoding="UTF-8"?><Response><Gather numDigits="1" timeout="8" action="${PUBLIC}/twilio/voice/live-accept?${query}" method="POST" actionOnEmptyResult="true"><Say>Leadline call to Jane Doe. Press any key to connect.</Say></Gather></Response>`,
     );
     expect(params.StatusCallback).toBe(`${PUBLIC}/twilio/status?call=${call.id}&ws=${t.ws}`);
     // A live call plays no recorded voice: no answering-machine detection on the agent's phone.
     expect(params.MachineDetection).toBeUndefined();
     expect(call).toMatchObject({ mode: "live", toNumber: "+12125550182", agentNumber: AGENT_PHONE });
+    const placed = await placedCall();
+    const pressed = await t.signedTwilio(
+      `/twilio/voice/live-accept?call=${call.id}&ws=${t.ws}`,
+      { CallSid: placed.twilioSid!, AccountSid: account.sid, Digits: "1" },
+      account.token,
+    );
+    expect(await pressed.text()).toBe(
+      `<?xml version="1.0" encoding="UTF-8"?><Response><Say>Connecting you to Jane Doe.</Say><Dial callerId="${FROM}" timeout="30" action="${PUBLIC}/twilio/voice/dial-done?${query}" method="POST"><Number statusCallback="${PUBLIC}/twilio/status/lead?${query}" statusCallbackEvent="initiated ringing answered completed" statusCallbackMethod="POST">+12125550182</Number></Dial></Response>`,
+    );
+  });
+
+  it("no key within the time (a voicemail answered the agent's phone): the agent's leg hangs up, the lead is never dialled, the post says so with Retry", async () => {
+    const jane = await lead("Jane Doe", "+12125550182");
+    await click(jane.id);
+    await eventually(() => t.twilio.creates()[0], "Calls create");
+    const call = await placedCall();
+    const agentLeg = { sid: call.twilioSid!, accountSid: account.sid, to: AGENT_PHONE, from: FROM };
+    const [initiated, ringing, answered] = sequence(agentLeg, "completed");
+    for (const params of [initiated!, ringing!, answered!])
+      expect((await t.signedTwilio("/twilio/status", params, account.token)).status).toBe(204);
+    // Twilio asks the action without Digits when the Gather's time runs out (actionOnEmptyResult).
+    const silent = await t.signedTwilio(
+      `/twilio/voice/live-accept?call=${call.id}&ws=${t.ws}`,
+      { CallSid: call.twilioSid!, AccountSid: account.sid },
+      account.token,
+    );
+    expect(await silent.text()).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Say>No key was pressed, so the lead was not called. Goodbye.</Say><Hangup/></Response>',
+    );
+    const completed = sequence(agentLeg, "completed").at(-1)!;
+    expect((await t.signedTwilio("/twilio/status", completed, account.token)).status).toBe(204);
+    const ended = await t.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } });
+    expect(ended).toMatchObject({ status: "canceled", leadLegSid: null, activeLeadId: null });
+    const facts = await t.app.deps.db.callFact.findMany({ where: { callId: call.id } });
+    expect(facts.map((f) => f.kind)).toEqual(["agent_no_key"]);
+    const notes = await t.app.deps.db.note.findMany({ where: { leadId: jane.id }, orderBy: { id: "asc" } });
+    expect(notes.at(-1)?.body).toMatch(/^\[Call Not Connected\] The agent did not take the call \(no key pressed/);
+    const post = await eventually(
+      () =>
+        t.slack
+          .callsTo("chat.update")
+          .map((c) => JSON.stringify(c.args.blocks))
+          .find((blocks) => blocks.includes("did not take the call")),
+      "the post to say the agent did not take the call",
+    );
+    expect(post).toContain(ids.call.liveAction);
+    expect(post).toContain(ids.schedule.retryAction);
+    // A key press for another call's SID, or a forged one, connects nothing.
+    const stray = await t.signedTwilio(
+      `/twilio/voice/live-accept?call=${call.id}&ws=${t.ws}`,
+      { CallSid: `CA${"3".repeat(32)}`, AccountSid: account.sid, Digits: "1" },
+      account.token,
+    );
+    const strayTwiml = await stray.text();
+    expect(strayTwiml).toContain("<Hangup/>");
+    expect(strayTwiml).not.toContain("<Dial");
   });
 
   it("follows the lead's leg: status, talk time and the outcome note come from the lead, not the agent", async () => {

@@ -214,7 +214,10 @@ describe("the sandbox", () => {
     const [agentCall] = callsTo(SANDBOX_TWILIO.agentPhone);
     expect(agentCall).toBeDefined();
     expect(agentCall!.direction).toBe("outbound-api");
-    expect(agentCall!.transcript).toContain('says: "Connecting you to Connie Connect."');
+    // The agent hears who is being called and presses a key before the lead is dialled.
+    expect(agentCall!.transcript.join("\n")).toMatch(
+      /Leadline call to Connie Connect\. Press any key to connect\.[\s\S]*Connecting you to Connie Connect\./,
+    );
     const [leadLeg] = callsTo("+12015550106");
     expect(leadLeg).toMatchObject({
       direction: "outbound-dial",
@@ -363,6 +366,25 @@ describe("the sandbox", () => {
     expect(line.text).toContain("+1 500 555 0001");
     detail = await sandbox.leadline.deps.leads.detail(sandbox.ws, lead.id);
     expect(detail!.calls.map((call) => call.status).sort()).toEqual(["failed", "failed"]);
+  });
+
+  it("a voicemail box answering the agent's phone presses no key: the lead is never dialled, the post says so", async () => {
+    sandbox.twilio.answerAs(SANDBOX_TWILIO.agentPhone, "voicemail");
+    try {
+      const created = callsTo("+12015550101").length;
+      const line = await callFromCard("Jane Doe", /Live call · canceled/);
+      expect(line.text).toMatch(
+        /did not take the call \(no key pressed; a voicemail may have answered\): the lead was not dialed/,
+      );
+      expect(JSON.stringify(line.blocks)).toContain("Retry");
+      expect(callsTo("+12015550101")).toHaveLength(created);
+      await eventually(
+        async () => (await notesOf("Jane Doe")).some((n) => n.includes("The agent did not take the call")),
+        "the not-connected note",
+      );
+    } finally {
+      sandbox.twilio.answerAs(SANDBOX_TWILIO.agentPhone, "presses-1");
+    }
   });
 
   it("an agent phone that does not answer ends the live call without dialing the lead", async () => {

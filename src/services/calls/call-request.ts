@@ -1,6 +1,6 @@
 import { DEFAULT_CALL_MESSAGE, DEFAULT_MENU_MESSAGE, type TwilioSettings } from "../setup/settings.js";
 import type { TwilioClient } from "../twilio/client.js";
-import { bridgeCallTwiml, fillMessage, liveCallTwiml, simpleCallTwiml } from "../twilio/twiml.js";
+import { bridgeCallTwiml, fillMessage, liveAgentPromptTwiml, liveCallTwiml, simpleCallTwiml } from "../twilio/twiml.js";
 import type { CallMode } from "./modes.js";
 
 export type CallCreateParams = Parameters<TwilioClient["calls"]["create"]>[0];
@@ -26,6 +26,31 @@ export interface CallRequestInput {
 const callQuery = (input: Pick<CallRequestInput, "callId" | "workspaceId">) =>
   `call=${input.callId}&ws=${input.workspaceId}`;
 
+/** What the agent hears once they pressed a key: the lead dialled, its leg reporting back (live calls). */
+export function liveConnectTwiml(input: {
+  callId: number;
+  workspaceId: number;
+  leadName: string;
+  to: string;
+  from: string;
+  recording: boolean;
+  publicBaseUrl: string;
+}): string {
+  const base = input.publicBaseUrl;
+  const query = callQuery(input);
+  return liveCallTwiml({
+    leadName: input.leadName,
+    leadPhone: input.to,
+    callerId: input.from,
+    callbacks: {
+      dialAction: `${base}/twilio/voice/dial-done?${query}`,
+      leadStatus: `${base}/twilio/status/lead?${query}`,
+      disclosure: input.recording ? `${base}/twilio/voice/disclosure?${query}` : undefined,
+      recording: input.recording ? `${base}/twilio/recording?${query}` : undefined,
+    },
+  });
+}
+
 /**
  * The Calls create request for a call, as a pure function of the call and the team's settings: what
  * Twilio dials first, the TwiML it plays, and where it reports back. Live calls ring the agent and
@@ -43,22 +68,14 @@ export function buildCallRequest(input: CallRequestInput): CallCreateParams {
       }
     : {};
   if (input.mode === "live") {
+    // With a public URL the agent presses a key first (a voicemail never does); without one Twilio
+    // cannot tell Leadline about the key, so the lead is dialled once the agent's phone answers.
     return {
       to: input.agentPhone!,
       from: input.from,
-      twiml: liveCallTwiml({
-        leadName: input.leadName,
-        leadPhone: input.to,
-        callerId: input.from,
-        callbacks: base
-          ? {
-              dialAction: `${base}/twilio/voice/dial-done?${query}`,
-              leadStatus: `${base}/twilio/status/lead?${query}`,
-              disclosure: recording ? `${base}/twilio/voice/disclosure?${query}` : undefined,
-              recording: recording ? `${base}/twilio/recording?${query}` : undefined,
-            }
-          : undefined,
-      }),
+      twiml: base
+        ? liveAgentPromptTwiml({ leadName: input.leadName, acceptUrl: `${base}/twilio/voice/live-accept?${query}` })
+        : liveCallTwiml({ leadName: input.leadName, leadPhone: input.to, callerId: input.from }),
       ...statusCallbacks,
     };
   }

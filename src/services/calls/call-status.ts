@@ -28,8 +28,11 @@ export interface CallStatus {
 export function outcomeNote(
   call: Pick<Call, "status" | "durationSec" | "answeredBy" | "twilioSid" | "voicemailLeft" | "mode" | "agentLegStatus">,
   sipCode?: string,
+  noKey = false,
 ): string {
   const sid = `Call SID: ${call.twilioSid}`;
+  if (call.mode === "live" && call.status === "canceled" && noKey)
+    return `[Call Not Connected] The agent did not take the call (no key pressed; a voicemail may have answered); the lead was not dialed - ${sid}`;
   if (call.mode === "live" && call.status === "canceled" && call.agentLegStatus) {
     return call.agentLegStatus === "completed"
       ? `[Call Not Connected] The agent hung up before the lead was dialed - ${sid}`
@@ -59,15 +62,15 @@ export function outcomeNote(
  * `call.moved` and `call.ended`.
  */
 export function createCallStatus(deps: {
-  calls: Pick<CallStore, "byId" | "addNote" | "addFact">;
+  calls: Pick<CallStore, "byId" | "addNote" | "addFact" | "hasFact">;
   status: StatusStore;
   events: EventBus;
   clock: Clock;
   log: Logger;
 }): CallStatus {
-  const ended = async (callId: number, sipCode?: string) => {
+  const ended = async (callId: number, sipCode?: string, noKey = false) => {
     const current = (await deps.calls.byId(callId))!;
-    await deps.calls.addNote(current.leadId, "Leadline", outcomeNote(current, sipCode));
+    await deps.calls.addNote(current.leadId, "Leadline", outcomeNote(current, sipCode, noKey));
     deps.events.emit("call.ended", { ws: current.workspaceId, callId, status: current.status });
   };
   const moved = (ws: number, callId: number) => deps.events.emit("call.moved", { ws, callId });
@@ -80,8 +83,10 @@ export function createCallStatus(deps: {
   const agentLeg = async (ws: number, callId: number, update: StatusUpdate, legMoved: boolean) => {
     if (STATUS_RANK[update.status] === undefined || !legMoved) return false;
     if (isFinal(update.status) && (await deps.status.endUndialed(callId, deps.clock.now()))) {
-      await deps.calls.addFact(callId, update.status === "completed" ? "agent_hung_up" : "agent_no_answer");
-      await ended(callId);
+      // A leg that ended after nobody pressed a key: the post and note already say the agent did not take it.
+      const noKey = await deps.calls.hasFact(callId, "agent_no_key");
+      if (!noKey) await deps.calls.addFact(callId, update.status === "completed" ? "agent_hung_up" : "agent_no_answer");
+      await ended(callId, undefined, noKey);
     }
     moved(ws, callId);
     return true;

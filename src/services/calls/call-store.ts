@@ -64,6 +64,7 @@ export interface CallStore {
   setAnsweredBy(callId: number, answeredBy: string): Promise<void>;
   /** Records a fact once; true the first time. Bumps the post version so the post shows it. */
   addFact(callId: number, kind: CallFactKind): Promise<boolean>;
+  hasFact(callId: number, kind: CallFactKind): Promise<boolean>;
   markVoicemailLeft(callId: number, note: { leadId: number; body: string }): Promise<void>;
   addNote(leadId: number, author: string, body: string): Promise<void>;
   /**
@@ -222,6 +223,9 @@ export function createCallStore(database: DatabaseHandle): CallStore {
         if ((error as { code?: string }).code === "P2002") return false;
         throw error;
       }
+    },
+    async hasFact(callId, kind) {
+      return (await db.callFact.count({ where: { callId, kind } })) > 0;
     },
     async markVoicemailLeft(callId, note) {
       await db.$transaction([

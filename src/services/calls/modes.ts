@@ -53,6 +53,8 @@ export const lowerThan = (status: string): string[] =>
  */
 export type CallFactKind =
   | "agent_no_answer"
+  /** The agent's phone answered but nobody pressed a key (a voicemail box, or the agent let it go). */
+  | "agent_no_key"
   | "agent_hung_up"
   | "voicemail_left"
   | "pressed_1_connected"

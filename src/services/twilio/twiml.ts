@@ -59,11 +59,33 @@ export function bridgeCallTwiml(
   return response.toString();
 }
 
+/** Seconds the agent has to press a key once their phone is answered. */
+export const AGENT_KEY_SECONDS = 8;
+
 /**
- * Live call (agent first): this plays to the agent once they answer their phone — "Connecting you
- * to Jane Doe" — then dials the lead with the team number as caller ID. The lead hears a person.
- * With callbacks (a public URL), the lead's leg reports its own status and the Dial's end; with
- * recording on, the lead hears the disclosure before being connected.
+ * Live call (agent first), what the agent's phone hears when it is answered: who is being called and
+ * "press any key to connect". A person presses a key; a voicemail box that answers the agent's phone
+ * presses nothing, so the lead is never dialled into it. `acceptUrl` is asked with the key (Digits),
+ * or without one when the time runs out.
+ */
+export function liveAgentPromptTwiml(input: { leadName: string; acceptUrl: string }): string {
+  const response = new VoiceResponse();
+  const gather = response.gather({
+    numDigits: 1,
+    timeout: AGENT_KEY_SECONDS,
+    action: input.acceptUrl,
+    method: "POST",
+    actionOnEmptyResult: true,
+  });
+  gather.say(VOICE, `Leadline call to ${input.leadName.trim() || "your lead"}. Press any key to connect.`);
+  return response.toString();
+}
+
+/**
+ * Live call (agent first), once the agent takes it — "Connecting you to Jane Doe" — then dials the
+ * lead with the team number as caller ID. The lead hears a person. With callbacks (a public URL), the
+ * lead's leg reports its own status and the Dial's end; with recording on, the lead hears the
+ * disclosure before being connected.
  */
 export function liveCallTwiml(input: {
   leadName: string;
