@@ -1,3 +1,4 @@
+import { type ChartRenderer, createChartRenderer } from "../presenters/charts.js";
 import { createHomeTab, type HomeTab } from "../presenters/home-tab.js";
 import { createInboundPosts } from "../presenters/inbound-posts.js";
 import { createScheduleAnnouncer } from "../presenters/schedule-announcer.js";
@@ -34,6 +35,8 @@ export interface Container extends Core, LeadsDomain, CallsDomain {
   home: HomeService;
   homeTab: HomeTab;
   statsDelivery: StatsDelivery;
+  /** Charts, drawn in a thread of their own. */
+  charts: ChartRenderer;
   startBackgroundWork(): Promise<void>;
   stopBackgroundWork(): Promise<void>;
 }
@@ -83,6 +86,7 @@ export function createContainer(inputs: ContainerInputs): Container {
     every: inputs.scheduleEvery,
     crashPoint: inputs.crashPoint,
   });
+  const charts = createChartRenderer();
   const statsStore = createStatsStore(database);
   const stats = createStatsService({ store: statsStore });
   const home = createHomeService({
@@ -114,7 +118,8 @@ export function createContainer(inputs: ContainerInputs): Container {
     stats,
     home,
     homeTab: createHomeTab({ home, admins: core.admins, slackFor: core.slackFor, clock }),
-    statsDelivery: createStatsDelivery({ stats, slackFor: core.slackFor, log }),
+    statsDelivery: createStatsDelivery({ stats, slackFor: core.slackFor, charts, log }),
+    charts,
     async startBackgroundWork() {
       if (!config.PUBLIC_BASE_URL) {
         const resumed = await calls.poller.resume();
@@ -131,6 +136,7 @@ export function createContainer(inputs: ContainerInputs): Container {
       calls.sweeper.stop();
       calls.prices.stop();
       await calls.poller.stop();
+      await charts.stop();
     },
   };
 }

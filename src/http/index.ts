@@ -36,6 +36,6 @@ export function registerRoutes(
     lookup: c.callLookup,
     ...pick(c, "status", "voicemail", "menu", "liveAccept", "recordings", "tasks", "log"),
   });
-  registerCharts(router, pick(c, "home", "clock"));
+  registerCharts(router, pick(c, "home", "charts", "clock"));
   registerTwilioInbound(router, { verify, ...pick(c, "inbound", "tasks") });
 }

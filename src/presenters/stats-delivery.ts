@@ -2,8 +2,9 @@ import type { RespondFn } from "@slack/bolt";
 import type { Logger } from "../lib/log.js";
 import type { SlackMessenger } from "../services/slack/messenger.js";
 import type { CallStats, StatsRange, StatsService } from "../services/stats/stats-service.js";
-import { statsChart } from "../views/charts/stats-chart.js";
+import { statsChartRequest } from "../views/charts/stats-chart.js";
 import { chartNotDelivered } from "../views/stats.js";
+import type { ChartRenderer } from "./charts.js";
 
 export interface StatsDelivery {
   /** After /call-stats answered: the chart (and the CSV export when asked) for the asker. */
@@ -24,6 +25,7 @@ export interface StatsDelivery {
 export function createStatsDelivery(deps: {
   stats: Pick<StatsService, "exportCsv">;
   slackFor(ws: number): Promise<SlackMessenger>;
+  charts: ChartRenderer;
   log: Logger;
 }): StatsDelivery {
   return {
@@ -33,7 +35,7 @@ export function createStatsDelivery(deps: {
         const names = new Map<string, string>();
         for (const row of ask.stats.perAgent.slice(0, 15))
           names.set(row.agentId, (await slack.user(row.agentId))?.name ?? row.agentId);
-        const chart = await statsChart(ask.stats, (id) => names.get(id) ?? id);
+        const chart = await deps.charts.draw(statsChartRequest(ask.stats, (id) => names.get(id) ?? id));
         const days = `${ask.range.days[0]}-${ask.range.days.at(-1)}`;
         await slack.upload({
           channel: ask.channel,
