@@ -15,6 +15,7 @@ import {
   startTestApp,
   type TestApp,
 } from "../helpers/app.js";
+import type { FakeAccount } from "../helpers/fake-twilio.js";
 import { buttonClick, viewSubmission } from "../helpers/payloads.js";
 import { decodePng } from "../helpers/png.js";
 import { slackSignature } from "../helpers/signing.js";
@@ -122,8 +123,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.stop();
 });
+let account: FakeAccount;
 beforeEach(async () => {
-  await freshStart(t, {
+  account = await freshStart(t, {
     tables: ["call", "note", "lead", "dncEntry", "auditLog"],
     from: FROM,
     agentPhone: AGENT_PHONE,
@@ -301,8 +303,20 @@ describe("History and Edit", () => {
         responseUrl: t.slack.responseUrl(),
       }),
     );
-    const create = await eventually(() => t.twilio.creates()[0], "call");
-    expect(create.params.get("Twiml")).toContain("+13125550177</Number>");
+    await eventually(() => t.twilio.creates()[0], "call");
+    // The live call dials the lead once the agent presses a key: the number it dials is the new one.
+    const call = await eventually(
+      async () =>
+        (await t.app.deps.db.call.findFirst({ where: { leadId: jane.id, twilioSid: { not: null } } })) ?? undefined,
+      "the call placed",
+    );
+    expect(call.toNumber).toBe("+13125550177");
+    const pressed = await t.signedTwilio(
+      `/twilio/voice/live-accept?call=${call.id}&ws=${t.ws}`,
+      { CallSid: call.twilioSid!, AccountSid: account.sid, Digits: "1" },
+      account.token,
+    );
+    expect(await pressed.text()).toContain("+13125550177</Number>");
   });
 
   it("Edit refuses a bad email and a taken phone, naming the field; nothing changes", async () => {
