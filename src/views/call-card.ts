@@ -1,8 +1,7 @@
 import type { KnownBlock, ModalView } from "@slack/types";
 import { agentFields, INPUT_ACTION, ids } from "../lib/ids.js";
-import { formatPhone } from "../lib/phone.js";
 import type { LeadWithLastNote } from "../services/leads/lead-service.js";
-import { context, escapeTruncate, mrkdwnSection, plain } from "./common.js";
+import { context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
 import { type LeadCardOptions, leadCard } from "./lead-card.js";
 
 // Angle brackets are escaped: Slack reads a raw <…> as a link, even inside `code`.
@@ -91,7 +90,7 @@ export function missingSettingsNotice(labels: string[]): string {
 /** The agent's phone was saved: the modal turns into this confirmation. */
 export function agentSettingsSaved(phone: string | undefined): ModalView {
   const saved = phone
-    ? `:white_check_mark: *Saved.* Your calls now ring *${formatPhone(phone)}* first: a live call when you press Call, and a voice bridge when the lead presses 1.`
+    ? `:white_check_mark: *Saved.* Your calls now ring *${phoneText(phone)}* first: a live call when you press Call, and a voice bridge when the lead presses 1.`
     : ":white_check_mark: *Cleared.* Your calls now ring the team's agent phone (set by an admin in `/twilio-setup`), if there is one.";
   return {
     type: "modal",

@@ -1,11 +1,10 @@
 import type { KnownBlock } from "@slack/types";
 import { ids } from "../lib/ids.js";
-import { formatPhone } from "../lib/phone.js";
 import { formatDuration } from "../lib/time.js";
 import { type CallFactKind, isFinal, MODE_LABELS } from "../services/calls/modes.js";
 import { OUTCOMES, type Outcome } from "../services/calls/outcomes.js";
 import type { CallPost } from "../services/calls/post-store.js";
-import { context, escapeTruncate, mrkdwnSection, plain } from "./common.js";
+import { context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
 
 const STATUS_LABELS: Record<string, string> = {
   dialing: "dialing",
@@ -80,7 +79,7 @@ export function statusText(
 export function callPostMessage(call: CallPost): { text: string; blocks: KnownBlock[] } {
   const verb = isFinal(call.status) ? "called" : "is calling";
   const line = [
-    `:telephone_receiver: <@${call.placedBy}> ${verb} *${escapeTruncate(call.lead.name, 150)}* (${formatPhone(call.toNumber)}) from ${formatPhone(call.fromNumber)}`,
+    `:telephone_receiver: <@${call.placedBy}> ${verb} *${escapeTruncate(call.lead.name, 150)}* (${phoneText(call.toNumber)}) from ${phoneText(call.fromNumber)}`,
     MODE_LABELS[call.mode as keyof typeof MODE_LABELS] ?? call.mode,
     statusText(call),
   ].join(" · ");

@@ -1,4 +1,5 @@
 import type { KnownBlock, PlainTextElement } from "@slack/types";
+import { formatPhone, formatPhoneWithExt } from "../lib/phone.js";
 
 export const plain = (text: string): PlainTextElement => ({
   type: "plain_text",
@@ -53,3 +54,12 @@ export const unescapeMrkdwn = (text: string) =>
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&");
+
+/**
+ * A phone number as people read it ("+1 212 555 0182", "… ext. 12"). Anything that is not a number
+ * (a caller's From of `client:…` or `sip:…`, or worse) is escaped: it can never mention or link.
+ */
+export function phoneText(value: string, ext?: string | null): string {
+  const text = ext ? formatPhoneWithExt(value, ext) : formatPhone(value);
+  return /^\+?[\d ().-]+( ext\. \d+)?$/.test(text) ? text : escapeTruncate(text, 60);
+}

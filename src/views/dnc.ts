@@ -1,7 +1,6 @@
 import type { DncEntry } from "@prisma/client";
-import { formatPhone } from "../lib/phone.js";
 import { ago } from "../lib/time.js";
-import { authorLabel, escapeTruncate } from "./common.js";
+import { authorLabel, escapeTruncate, phoneText } from "./common.js";
 
 // Angle brackets are escaped: Slack reads a raw <…> as a link, even inside `code`.
 export const DNC_HELP =
@@ -27,19 +26,19 @@ function entryText(entry: DncEntry, now: Date): string {
 export function dncAdded(phone: string, entry: DncEntry, added: boolean, now: Date): { text: string } {
   return added
     ? {
-        text: `:no_entry: ${formatPhone(phone)} is on the do-not-call list now. No lead with this number can be called, in any mode; any consent for it has ended. An admin can take it off with \`/dnc remove\`.`,
+        text: `:no_entry: ${phoneText(phone)} is on the do-not-call list now. No lead with this number can be called, in any mode; any consent for it has ended. An admin can take it off with \`/dnc remove\`.`,
       }
-    : { text: `:no_entry: ${formatPhone(phone)} was already on the do-not-call list (${entryText(entry, now)}).` };
+    : { text: `:no_entry: ${phoneText(phone)} was already on the do-not-call list (${entryText(entry, now)}).` };
 }
 
 export function dncRemoved(phone: string): { text: string } {
   return {
-    text: `:white_check_mark: ${formatPhone(phone)} is off the do-not-call list. Calls to it are checked against calling hours and consent as usual.`,
+    text: `:white_check_mark: ${phoneText(phone)} is off the do-not-call list. Calls to it are checked against calling hours and consent as usual.`,
   };
 }
 
 export function dncChecked(phone: string, entry: DncEntry | undefined, now: Date): { text: string } {
   return entry
-    ? { text: `:no_entry: ${formatPhone(phone)} is on the do-not-call list (${entryText(entry, now)}).` }
-    : { text: `:white_check_mark: ${formatPhone(phone)} is not on the do-not-call list.` };
+    ? { text: `:no_entry: ${phoneText(phone)} is on the do-not-call list (${entryText(entry, now)}).` }
+    : { text: `:white_check_mark: ${phoneText(phone)} is not on the do-not-call list.` };
 }

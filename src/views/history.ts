@@ -1,11 +1,10 @@
 import type { Call, Lead, Note } from "@prisma/client";
 import type { KnownBlock, ModalView } from "@slack/types";
 import { ids } from "../lib/ids.js";
-import { formatPhone } from "../lib/phone.js";
 import { formatDuration } from "../lib/time.js";
 import { MODE_LABELS } from "../services/calls/modes.js";
 import { OUTCOMES, type Outcome } from "../services/calls/outcomes.js";
-import { authorLabel, context, escapeTruncate, mrkdwnSection, plain } from "./common.js";
+import { authorLabel, context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
 
 /** Items per History page: each is one block, well inside a modal's 100 blocks and its size limit. */
 export const HISTORY_PAGE_SIZE = 40;
@@ -28,7 +27,7 @@ function callText(call: Call, recordingUrl?: string): string {
       ? `completed (${formatDuration(call.durationSec)})`
       : call.status;
   const parts = [
-    `:telephone_receiver: *${MODE_LABELS[call.mode] ?? call.mode}* by <@${call.placedBy}> to ${formatPhone(call.toNumber)}`,
+    `:telephone_receiver: *${MODE_LABELS[call.mode] ?? call.mode}* by <@${call.placedBy}> to ${phoneText(call.toNumber)}`,
     status,
     call.outcome ? `outcome: ${OUTCOMES[call.outcome as Outcome] ?? call.outcome}` : undefined,
     call.twilioSid ? `Call SID ${call.twilioSid}` : undefined,

@@ -1,10 +1,9 @@
 import type { HomeView, KnownBlock } from "@slack/types";
 import { ids } from "../lib/ids.js";
-import { formatPhone } from "../lib/phone.js";
 import { ago } from "../lib/time.js";
 import type { HomeData } from "../services/stats/home.js";
 import type { CallStats } from "../services/stats/stats-service.js";
-import { context, escapeMrkdwn, escapeTruncate, mrkdwnSection, plain } from "./common.js";
+import { context, escapeMrkdwn, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
 import { whenText } from "./schedule.js";
 import { costText, talkTime } from "./stats.js";
 
@@ -74,7 +73,7 @@ export function homeView(data: HomeData): HomeView {
       type: "section",
       text: {
         type: "mrkdwn",
-        text: `*${escapeTruncate(item.lead.name, 100)}*${item.lead.phone ? ` · ${formatPhone(item.lead.phone)}` : ""} · ${WHY[item.why]} ${ago(item.lastCallAt, data.now)} ago`,
+        text: `*${escapeTruncate(item.lead.name, 100)}*${item.lead.phone ? ` · ${phoneText(item.lead.phone)}` : ""} · ${WHY[item.why]} ${ago(item.lastCallAt, data.now)} ago`,
       },
       accessory: {
         type: "button",

@@ -1,9 +1,8 @@
 import type { KnownBlock } from "@slack/types";
 import { ids } from "../lib/ids.js";
-import { formatPhone } from "../lib/phone.js";
 import { formatDuration } from "../lib/time.js";
 import type { InboundWithLead } from "../services/inbound/inbound-store.js";
-import { context, escapeTruncate, mrkdwnSection, plain } from "./common.js";
+import { context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
 
 const who = (call: InboundWithLead) => (call.lead ? `*${escapeTruncate(call.lead.name, 150)}*` : "An unknown caller");
 
@@ -11,7 +10,7 @@ const agent = (id: string | null | undefined) => (id && id !== "team" ? `<@${id}
 
 /** ":calling: Jane Doe is calling back (+1 212 555 0182) · ringing @maria", updated as the call goes on. */
 export function inboundLine(call: InboundWithLead): { text: string; blocks: KnownBlock[] } {
-  const number = formatPhone(call.fromNumber);
+  const number = phoneText(call.fromNumber);
   const state =
     {
       ringing: call.ringNumber ? `ringing ${agent(call.ringAgentId)}` : "ringing",
@@ -62,7 +61,7 @@ export function inboundLine(call: InboundWithLead): { text: string; blocks: Know
 }
 
 export function voicemailMessage(call: InboundWithLead, uploaded: boolean): { text: string } {
-  const from = call.lead ? escapeTruncate(call.lead.name, 150) : formatPhone(call.fromNumber);
+  const from = call.lead ? escapeTruncate(call.lead.name, 150) : phoneText(call.fromNumber);
   return {
     text: uploaded
       ? `:studio_microphone: Voicemail from ${from} (${formatDuration(call.recordingSec ?? 0)}).`

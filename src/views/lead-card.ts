@@ -1,11 +1,10 @@
 import type { Button, KnownBlock } from "@slack/types";
 import { ids } from "../lib/ids.js";
-import { formatPhoneWithExt } from "../lib/phone.js";
 import { ago } from "../lib/time.js";
 import type { CallMode } from "../services/calls/modes.js";
 import type { CardFacts } from "../services/leads/card-facts.js";
 import type { LeadWithLastNote } from "../services/leads/lead-service.js";
-import { authorLabel, context, escapeTruncate, plain } from "./common.js";
+import { authorLabel, context, escapeTruncate, phoneText, plain } from "./common.js";
 import { describeVerdict } from "./verdict-words.js";
 
 const MODE_BUTTONS: Record<CallMode, { actionId: string; text: string }> = {
@@ -63,7 +62,7 @@ export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): Know
     : undefined;
   const title = `${banner ? `${banner}\n` : ""}*${name}*  ·  lead #${lead.id}${listed ? "  ·  :no_entry: on the do-not-call list" : ""}`;
   const fields = [
-    `*Phone*\n${lead.phone ? (lead.phoneWrongAt ? `~${formatPhoneWithExt(lead.phone, lead.phoneExt)}~ wrong number` : formatPhoneWithExt(lead.phone, lead.phoneExt)) : "_no phone_"}`,
+    `*Phone*\n${lead.phone ? (lead.phoneWrongAt ? `~${phoneText(lead.phone, lead.phoneExt)}~ wrong number` : phoneText(lead.phone, lead.phoneExt)) : "_no phone_"}`,
     `*Email*\n${lead.email ? escapeTruncate(lead.email, 254) : "—"}`,
     `*Source*\n${lead.source ? escapeTruncate(lead.source, 100) : "—"}`,
     `*Owner*\n${lead.ownerSlackId ? `<@${lead.ownerSlackId}>` : "—"}`,
@@ -136,7 +135,7 @@ function leadButtons(lead: LeadWithLastNote, options: LeadCardOptions, listed: b
   buttons.push({ type: "button", action_id: ids.lead.historyAction, text: plain("History"), value });
   buttons.push({ type: "button", action_id: ids.lead.editAction, text: plain("Edit"), value });
   if (lead.phone && !listed) {
-    const number = formatPhoneWithExt(lead.phone, null);
+    const number = phoneText(lead.phone, null);
     buttons.push({
       type: "button",
       action_id: ids.lead.dncAction,
@@ -157,5 +156,5 @@ function leadButtons(lead: LeadWithLastNote, options: LeadCardOptions, listed: b
 }
 
 export function leadCardText(lead: LeadWithLastNote): string {
-  return `${escapeTruncate(lead.name, 150)} (lead #${lead.id})${lead.phone ? ` ${formatPhoneWithExt(lead.phone, lead.phoneExt)}` : ""}`;
+  return `${escapeTruncate(lead.name, 150)} (lead #${lead.id})${lead.phone ? ` ${phoneText(lead.phone, lead.phoneExt)}` : ""}`;
 }

@@ -1,10 +1,9 @@
 import type { KnownBlock, ModalView } from "@slack/types";
 import { INPUT_ACTION, ids, leadFields } from "../lib/ids.js";
-import { formatPhoneWithExt } from "../lib/phone.js";
 import { CONSENT_METHODS } from "../services/compliance/consent-service.js";
 import type { LeadWithLastNote } from "../services/leads/lead-service.js";
 import { LIMITS } from "../services/leads/lead-service.js";
-import { context, escapeTruncate, mrkdwnSection, plain, truncate } from "./common.js";
+import { context, escapeTruncate, mrkdwnSection, phoneText, plain, truncate } from "./common.js";
 import { type LeadCardOptions, leadCard, leadCardText } from "./lead-card.js";
 
 type Prefill = Partial<Record<keyof typeof leadFields, string>>;
@@ -94,7 +93,7 @@ export function editLeadModal(lead: LeadWithLastNote, privateMetadata: string): 
       input(leadFields.phone, "Phone", {
         optional: !lead.phone,
         max: 40,
-        initial: lead.phone ? formatPhoneWithExt(lead.phone, lead.phoneExt) : undefined,
+        initial: lead.phone ? phoneText(lead.phone, lead.phoneExt) : undefined,
       }),
       input(leadFields.email, "Email", { max: LIMITS.email, initial: lead.email ?? undefined }),
       input(leadFields.source, "Source", { max: LIMITS.source, initial: lead.source ?? undefined }),
@@ -176,7 +175,7 @@ export function noteModal(lead: LeadWithLastNote, privateMetadata: string): Moda
  * the current number is shown, so nobody replaces a number they have not seen.
  */
 export function phoneModal(lead: LeadWithLastNote, privateMetadata: string): ModalView {
-  const current = lead.phone ? formatPhoneWithExt(lead.phone, lead.phoneExt) : undefined;
+  const current = lead.phone ? phoneText(lead.phone, lead.phoneExt) : undefined;
   return {
     type: "modal",
     callback_id: ids.lead.phoneCallbackId,
@@ -226,9 +225,9 @@ export function phoneSavedText(
   lead: { name: string; phone: string | null; phoneExt?: string | null },
   previous: string | null,
 ): string {
-  const now = lead.phone ? formatPhoneWithExt(lead.phone, lead.phoneExt) : "none";
+  const now = lead.phone ? phoneText(lead.phone, lead.phoneExt) : "none";
   return previous
-    ? `${lead.name}'s phone changed from ${formatPhoneWithExt(previous)} to ${now}.`
+    ? `${lead.name}'s phone changed from ${phoneText(previous)} to ${now}.`
     : `${lead.name}'s phone is now ${now}.`;
 }
 
@@ -279,7 +278,7 @@ export function noMatch(query: string, phone?: string): { text: string; blocks: 
 /** /call-lead found nobody: for a number, say so plainly; either way offer to add the lead. */
 export function noLeadToCall(query: string, phone?: string): { text: string; blocks: KnownBlock[] } {
   const reply = noMatch(query, phone);
-  if (phone) reply.text = `No lead has ${formatPhoneWithExt(phone)}. Add it as a lead to call it.`;
+  if (phone) reply.text = `No lead has ${phoneText(phone)}. Add it as a lead to call it.`;
   return reply;
 }
 

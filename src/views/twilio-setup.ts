@@ -1,6 +1,5 @@
 import type { KnownBlock, ModalView } from "@slack/types";
 import { INPUT_ACTION, ids, setupFields } from "../lib/ids.js";
-import { formatPhone } from "../lib/phone.js";
 import type { InboundNumberState } from "../services/setup/inbound-number.js";
 import {
   DEFAULT_CALL_MESSAGE,
@@ -13,7 +12,7 @@ import {
   TWILIO_SETTINGS,
   type TwilioSettings,
 } from "../services/setup/settings.js";
-import { context, escapeTruncate, mrkdwnSection, plain, truncate } from "./common.js";
+import { context, escapeTruncate, mrkdwnSection, phoneText, plain, truncate } from "./common.js";
 
 export interface SetupModalInput {
   stored: TwilioSettings;
@@ -214,7 +213,7 @@ function inboundLine(inbound: InboundNumberState | undefined): string {
 /** After `/twilio-setup inbound`. */
 export function inboundConnectedMessage(result: { number: string; previous: string | null }): { text: string } {
   return {
-    text: `:white_check_mark: Calls to ${formatPhone(result.number)} now reach Leadline: a lead who calls back rings their owner (or the agent who last called them, or the team's agent phone) for 20 s, then can leave a voicemail, and the channel sees it.${result.previous ? " The number's previous Voice URL was replaced." : ""}`,
+    text: `:white_check_mark: Calls to ${phoneText(result.number)} now reach Leadline: a lead who calls back rings their owner (or the agent who last called them, or the team's agent phone) for 20 s, then can leave a voicemail, and the channel sees it.${result.previous ? " The number's previous Voice URL was replaced." : ""}`,
   };
 }
 
