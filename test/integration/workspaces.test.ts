@@ -160,16 +160,21 @@ function toldOn(t: TestApp, responseUrl: string, what: string): Promise<Json> {
 }
 
 /** A signed Events API request, as Slack sends app_uninstalled and tokens_revoked. */
-function slackEvent(t: TestApp, team: string, event: Json): Promise<Response> {
+function slackEvent(
+  t: TestApp,
+  team: string,
+  event: Json,
+  envelope: { eventId?: string; eventTime?: number } = {},
+): Promise<Response> {
   const now = Math.floor(Date.now() / 1000);
   const body = JSON.stringify({
     token: "legacy",
     team_id: team,
     api_app_id: "A0LEADLINE",
-    event: { ...event, event_ts: `${now}.000200` },
+    event: { ...event, event_ts: `${envelope.eventTime ?? now}.000200` },
     type: "event_callback",
-    event_id: `Ev${randomBytes(5).toString("hex").toUpperCase()}`,
-    event_time: now,
+    event_id: envelope.eventId ?? `Ev${randomBytes(5).toString("hex").toUpperCase()}`,
+    event_time: envelope.eventTime ?? now,
     authorizations: [
       {
         enterprise_id: null,
@@ -710,12 +715,16 @@ describe("two workspaces in one Leadline", () => {
   it("after app_uninstalled, workspace B's tokens are gone and its commands, webhooks and lead API calls are refused; A carries on", async () => {
     const callB = await t.app.deps.db.call.findFirstOrThrow({ where: { workspaceId: b.ws, mode: { not: "browser" } } });
     slack.sim.oauth.revokeTeam(TEAM_B);
-    const res = await slackEvent(t, TEAM_B, { type: "app_uninstalled" });
+    // Slack's uninstall event (B was installed a minute before it), then retried with the same id.
+    await t.app.deps.db.workspace.update({ where: { id: b.ws }, data: { installedAt: new Date(Date.now() - 60_000) } });
+    const uninstalled = { eventId: "Ev0UNINSTALL1", eventTime: Math.floor(Date.now() / 1000) - 5 };
+    const res = await slackEvent(t, TEAM_B, { type: "app_uninstalled" }, uninstalled);
     expect(res.status).toBe(200);
     await eventually(
       async () => (await t.app.deps.db.workspace.findUniqueOrThrow({ where: { id: b.ws } })).uninstalledAt,
       "workspace B to be uninstalled",
     );
+    expect((await slackEvent(t, TEAM_B, { type: "app_uninstalled" }, uninstalled)).status).toBe(200);
     expect(
       (await t.app.deps.db.secret.findMany({ where: { workspaceId: b.ws } }))
         .map((s) => s.name)
@@ -756,6 +765,25 @@ describe("two workspaces in one Leadline", () => {
     expect(again.token).not.toBe(b.token);
     expect(JSON.stringify(await answerOf(await command(t, TEAM_B, "/lead", "bob", AGENT_B)))).toContain("Bob Bravo");
     expect((await leadApi(t, apiTokenB, "GET", `/api/leads/${leadB}`)).status).toBe(401);
+
+    // The old uninstall replayed after the re-install (the same event, or a late retry with its time)
+    // changes nothing: B stays installed, its new token kept.
+    for (const replay of [uninstalled, { eventId: "Ev0UNINSTALL2", eventTime: uninstalled.eventTime }])
+      expect((await slackEvent(t, TEAM_B, { type: "app_uninstalled" }, replay)).status).toBe(200);
+    await t.app.deps.tasks.drain(5_000);
+    expect((await t.app.deps.db.workspace.findUniqueOrThrow({ where: { id: b.ws } })).uninstalledAt).toBeNull();
+    expect(await t.app.deps.workspaces.botToken(b.ws)).toBe(again.token);
+    expect(await t.app.deps.db.auditLog.count({ where: { workspaceId: b.ws, action: "workspace.uninstalled" } })).toBe(
+      1,
+    );
+    // A new uninstall, after the install (the next second, by Slack's clock), still uninstalls.
+    const later = { eventTime: Math.floor(Date.now() / 1000) + 1 };
+    expect((await slackEvent(t, TEAM_B, { type: "app_uninstalled" }, later)).status).toBe(200);
+
+    await eventually(
+      async () => (await t.app.deps.db.workspace.findUniqueOrThrow({ where: { id: b.ws } })).uninstalledAt,
+      "a new uninstall to take effect",
+    );
   });
 
   it("tokens_revoked for the bot token uninstalls the workspace at once; a user token revoked alone changes nothing", async () => {
@@ -772,7 +800,9 @@ describe("two workspaces in one Leadline", () => {
     expect(await t.app.deps.workspaces.botToken(c.ws)).toBe(c.token);
 
     slack.sim.oauth.revokeTeam(teamC);
-    expect((await slackEvent(t, teamC, { type: "tokens_revoked", tokens: { bot: [bot] } })).status).toBe(200);
+    // Slack's event time is in whole seconds; C was installed within this one, so the revoke is the next.
+    const revoked = { eventTime: Math.floor(Date.now() / 1000) + 1 };
+    expect((await slackEvent(t, teamC, { type: "tokens_revoked", tokens: { bot: [bot] } }, revoked)).status).toBe(200);
     await eventually(
       async () => (await t.app.deps.db.workspace.findUniqueOrThrow({ where: { id: c.ws } })).uninstalledAt,
       "workspace C to be uninstalled",

@@ -53,7 +53,11 @@ export interface Workspaces {
   /** Uninstalled workspaces get nothing: no webhooks, no lead API, no Slack requests. */
   isActive(ws: number): Promise<boolean>;
   install(key: WorkspaceKey, facts: WorkspaceFacts, tokens: BotTokens, actor: string): Promise<Workspace>;
-  uninstall(ws: number, reason: string): Promise<void>;
+  /**
+   * Slack said the app was uninstalled (or its tokens revoked). An event already handled, or older than
+   * the latest install (a replay, a late retry), changes nothing: false then.
+   */
+  uninstall(ws: number, reason: string, event?: { id?: string; time?: Date }): Promise<boolean>;
   /**
    * A new lead API token for the workspace (OAuth mode); only its hash is kept. Returns a single-use,
    * 10-minute link to the page that shows the token once (the token never goes into Slack).
@@ -202,12 +206,19 @@ export function createWorkspaces(deps: {
       return Boolean(workspace && !workspace.uninstalledAt);
     },
     install: (key, facts, tokens, actor) => deps.store.install(key, facts, tokens, actor),
-    async uninstall(ws, reason) {
-      await deps.store.uninstall(ws, deps.clock.now(), reason);
-      deps.log.warn(
-        { workspace: ws, reason },
-        "workspace uninstalled: its tokens are deleted and its requests refused",
-      );
+    async uninstall(ws, reason, event) {
+      const done = await deps.store.uninstall(ws, deps.clock.now(), reason, event);
+      if (done)
+        deps.log.warn(
+          { workspace: ws, reason },
+          "workspace uninstalled: its tokens are deleted and its requests refused",
+        );
+      else
+        deps.log.info(
+          { workspace: ws, reason },
+          "ignored an uninstall event already handled or older than the install",
+        );
+      return done;
     },
     async rotateLeadsApiToken(ws, actor) {
       const token = `ll_${ws}_${randomBytes(24).toString("base64url")}`;

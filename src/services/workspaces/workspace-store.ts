@@ -38,7 +38,11 @@ export interface WorkspaceStore {
   /** An OAuth install: the workspace (new, or the same one again) and its tokens, in one transaction. */
   install(key: WorkspaceKey, facts: WorkspaceFacts, tokens: BotTokens, actor: string): Promise<Workspace>;
   /** Uninstalled or tokens revoked: tokens deleted at once, requests refused from now on. Data stays. */
-  uninstall(id: number, at: Date, reason: string): Promise<void>;
+  /**
+   * Tokens deleted, requests refused from `at` — unless the event that says so (Slack's event id and
+   * time) was handled before or is older than the latest install (a replay, a late retry): false then.
+   */
+  uninstall(id: number, at: Date, reason: string, event?: { id?: string; time?: Date }): Promise<boolean>;
   /** Deletes a workspace and everything in it (leads, notes, calls, settings, audit rows). */
   remove(id: number): Promise<void>;
   /** Takes the refresh lease when the token still has `version`; false when another instance holds it or wrote a newer one. */
@@ -93,7 +97,13 @@ export function createWorkspaceStore({ db, secrets }: { db: Db; secrets: SecretS
         db.$transaction(async (tx) => {
           const existing = await tx.workspace.findUnique({ where: { enterpriseId_teamId: key } });
           if (existing)
-            return tx.workspace.update({ where: { id: existing.id }, data: { ...facts(f), uninstalledAt: null } });
+            return tx.workspace.update({
+              where: { id: existing.id },
+              data: {
+                ...facts(f),
+                ...(existing.uninstalledAt ? { uninstalledAt: null, installedAt: new Date() } : {}),
+              },
+            });
           const unclaimed = await tx.workspace.findFirst({
             where: { teamId: "", enterpriseId: "" },
             orderBy: { id: "asc" },
@@ -113,10 +123,11 @@ export function createWorkspaceStore({ db, secrets }: { db: Db; secrets: SecretS
       return db.$transaction(async (tx) => {
         const workspace = await tx.workspace.upsert({
           where: { enterpriseId_teamId: key },
-          create: { ...key, ...facts(f), tokenExpiresAt: tokens.expiresAt ?? null },
+          create: { ...key, ...facts(f), tokenExpiresAt: tokens.expiresAt ?? null, installedAt: new Date() },
           update: {
             ...facts(f),
             uninstalledAt: null,
+            installedAt: new Date(),
             tokenExpiresAt: tokens.expiresAt ?? null,
             tokenVersion: { increment: 1 },
           },
@@ -128,9 +139,21 @@ export function createWorkspaceStore({ db, secrets }: { db: Db; secrets: SecretS
         return workspace;
       });
     },
-    async uninstall(id, at, reason) {
-      await db.$transaction(async (tx) => {
-        await tx.workspace.update({ where: { id }, data: { uninstalledAt: at, tokenVersion: { increment: 1 } } });
+    async uninstall(id, at, reason, event = {}) {
+      return db.$transaction(async (tx) => {
+        if (event.id) {
+          // Two deliveries at once: the second's insert fails the transaction, and its retry finds the row.
+          if (await tx.slackEventSeen.findUnique({ where: { eventId: event.id } })) return false;
+          await tx.slackEventSeen.create({ data: { eventId: event.id, seenAt: at } });
+          await tx.slackEventSeen.deleteMany({ where: { seenAt: { lt: new Date(at.getTime() - 7 * 86_400_000) } } });
+        }
+        // An event from before the latest install (Slack's event_time, whole seconds) is a replay or late retry.
+        const current = event.time ? { OR: [{ installedAt: null }, { installedAt: { lt: event.time } }] } : {};
+        const done = await tx.workspace.updateMany({
+          where: { id, ...current },
+          data: { uninstalledAt: at, tokenVersion: { increment: 1 } },
+        });
+        if (done.count === 0) return false;
         await secrets.deletePrefix(id, "slack.", tx);
         await secrets.deletePrefix(id, "leads.", tx);
         await tx.auditLog.create({
@@ -141,6 +164,7 @@ export function createWorkspaceStore({ db, secrets }: { db: Db; secrets: SecretS
             detail: JSON.stringify({ reason }),
           },
         });
+        return true;
       });
     },
     remove: (id) => createWorkspaceDirectory(db).remove(id),
