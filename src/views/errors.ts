@@ -1,5 +1,5 @@
 import type { KnownBlock } from "@slack/types";
-import { ComplianceBlock, ExternalError, isDatabaseBusy, UserError } from "../lib/errors.js";
+import { ComplianceBlock, DatabaseFull, ExternalError, isDatabaseBusy, UserError } from "../lib/errors.js";
 import { ids } from "../lib/ids.js";
 import { ago } from "../lib/time.js";
 import { escapeMrkdwn, escapeTruncate, mrkdwnSection, plain } from "./common.js";
@@ -7,6 +7,16 @@ import { type ComplianceCardOptions, complianceCard } from "./compliance.js";
 
 export const DATABASE_BUSY =
   "Leadline's database is busy (another Leadline instance or a script is writing to it), so nothing was saved. Try again in a moment.";
+
+/** The disk under Leadline's database is full (DatabaseFull): nothing was kept, and for a call nothing was dialled. */
+export function databaseFull(what?: string): string {
+  const call = what === "the call";
+  return (
+    `Leadline could not save ${call ? "the call" : "this"}: the disk its database is on is full. ` +
+    `Nothing was saved${call ? " and nothing was dialled" : ""}. ` +
+    "Whoever runs Leadline has been told in the logs; try again once there is room."
+  );
+}
 
 export const SOMETHING_WENT_WRONG =
   "Something went wrong on Leadline's side. The team has been told in the logs; please try again in a minute.";
@@ -35,6 +45,7 @@ export function errorMessage(
       text: `:x: ${service} refused ${options.what ?? "the request"}${code}: ${escapeMrkdwn(error.message)}${more}`,
     };
   }
+  if (error instanceof DatabaseFull) return { text: `:floppy_disk: ${databaseFull(options.what)}` };
   if (isDatabaseBusy(error)) return { text: `:hourglass_flowing_sand: ${DATABASE_BUSY}` };
   if (!(error instanceof UserError)) return { text: `:x: ${SOMETHING_WENT_WRONG}` };
   const data = error.data;
@@ -86,6 +97,7 @@ export function errorMessage(
 /** The same answer as plain text, for a modal field error (Slack shows those as plain text). */
 export function fieldError(error: unknown): string {
   if (error instanceof UserError || error instanceof ExternalError) return error.message;
+  if (error instanceof DatabaseFull) return databaseFull();
   if (isDatabaseBusy(error)) return DATABASE_BUSY;
   return SOMETHING_WENT_WRONG;
 }
