@@ -1,12 +1,5 @@
 import type { Logger } from "@slack/logger";
-import {
-  ClearStateStore,
-  type Installation,
-  type InstallationQuery,
-  InstallProvider,
-  InvalidStateError,
-  type StateStore,
-} from "@slack/oauth";
+import oauth, { type Installation, type InstallationQuery, InstallProvider, type StateStore } from "@slack/oauth";
 import type { Config } from "../config.js";
 import type { Deps } from "../deps.js";
 import { createOAuthStateStore, type OAuthStateStore } from "../services/workspaces/oauth-state-store.js";
@@ -14,6 +7,9 @@ import type { Router } from "./router.js";
 
 /** The bot scopes Leadline asks for (the same as manifest.yml). */
 export const BOT_SCOPES = ["commands", "chat:write", "users:read", "files:write"];
+
+// @slack/oauth is CommonJS, and Node's ESM loader does not see these two among its named exports.
+const { ClearStateStore, InvalidStateError } = oauth;
 
 /** How long an install link works (@slack/oauth's default, and the state cookie's Max-Age). */
 const STATE_SECONDS = 600;
