@@ -9,11 +9,16 @@ import { type Keyring, loadKeyring } from "../services/store/keyring.js";
  * What the npm scripts share: the configuration (Slack values are not needed to run them), the
  * migrated database, and the workspace a script works on.
  */
-export async function scriptContext(): Promise<{ config: Config; database: DatabaseHandle; keyring: () => Keyring }> {
+export async function scriptContext(): Promise<{
+  config: Config;
+  database: DatabaseHandle;
+  keyring: (options?: { generate?: boolean }) => Keyring;
+}> {
   const config = loadConfig({ SLACK_BOT_TOKEN: "xoxb-script", SLACK_SIGNING_SECRET: "script", ...process.env });
   const { database } = await openDatabase(config.DATABASE_URL);
-  const keyring = () =>
+  const keyring = (options: { generate?: boolean } = {}) =>
     loadKeyring({
+      ...options,
       currentKey: config.APP_ENCRYPTION_KEY,
       previousKey: config.APP_ENCRYPTION_KEY_PREVIOUS,
       production: config.NODE_ENV === "production",
