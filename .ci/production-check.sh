@@ -26,7 +26,8 @@ if [ -d "$work/node_modules/vitest" ] || [ -d "$work/node_modules/tsx" ]; then
   fail "dev packages were installed; --omit=dev did not hold"
 fi
 
-npx tsx test/helpers/serve-slack.ts >"$work/slack.url" &
+# One process (not npx, whose tsx child would outlive the kill at exit and hold this script's output open).
+node --import tsx test/helpers/serve-slack.ts >"$work/slack.url" &
 slack_pid=$!
 for _ in $(seq 1 100); do [ -s "$work/slack.url" ] && break; sleep 0.1; done
 slack_url=$(sed -n 1p "$work/slack.url")
