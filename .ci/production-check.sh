@@ -44,9 +44,11 @@ start_app() {
   app_pid=$!
 }
 
+# The first start builds dist/ (tsc: a minute or more on a busy two-core machine), so it is waited
+# for as long as the process lives, up to ten minutes.
 wait_healthy() {
   local port=""
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 3000); do
     port=$(grep -o '"port":[0-9]*,[^}]*"msg":"Leadline is listening"' "$work/app-$1.log" | head -n1 | sed 's/"port":\([0-9]*\).*/\1/' || true)
     if [ -n "$port" ] && curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then return 0; fi
     if ! kill -0 "$app_pid" 2>/dev/null; then break; fi
