@@ -1,4 +1,5 @@
 // The baseline: a bare Bolt app with one slash command that only acks, run like Leadline.
+import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
 
 const receiver = new HTTPReceiver({ signingSecret: process.env.SLACK_SIGNING_SECRET!, endpoints: "/slack/events" });
@@ -11,5 +12,6 @@ const app = new App({
 app.command("/call-lead", async ({ ack }) => {
   await ack();
 });
-await app.start(Number(process.env.PORT));
-process.send?.({ ready: true });
+// Port 0 (the harness's default): the system picks a free port, reported to the harness over IPC.
+const server = await app.start({ port: Number(process.env.PORT ?? 0), host: "127.0.0.1" });
+process.send?.({ ready: true, port: (server.address() as AddressInfo).port });

@@ -169,17 +169,20 @@ export interface Instance {
   stop(): Promise<void>;
 }
 
-/** Starts `script` (Leadline, or the bare Bolt baseline) in its own process; resolves when it listens. */
+/**
+ * Starts `script` (Leadline, or the bare Bolt baseline) in its own process; resolves when it listens.
+ * The instance listens on port 0 and reports the port the system gave it: a guessed port can be
+ * taken by anything on the machine (a NATS server holds 4222 on some).
+ */
 export async function spawnInstance(
   script: string,
   env: Record<string, string>,
   options: { profile?: boolean; leadline?: { callingTime?: string; scheduleEvery?: string } } = {},
 ): Promise<Instance> {
-  const port = 4100 + Math.floor(Math.random() * 800);
   const child = fork(script, [], {
     env: {
       ...process.env,
-      PORT: String(port),
+      PORT: "0",
       ...env,
       LEADLINE_BENCH_OPTIONS: JSON.stringify(options.leadline ?? {}),
     },
@@ -197,11 +200,15 @@ export async function spawnInstance(
     child.once("message", (m) => resolve(m as { port?: number }));
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
   });
-  const actual = ready.port ?? port;
+  const port = ready.port;
+  if (!port) {
+    child.kill("SIGKILL");
+    throw new Error(`${script} did not report the port it listens on`);
+  }
   return {
     child,
-    port: actual,
-    url: `http://127.0.0.1:${actual}`,
+    port,
+    url: `http://127.0.0.1:${port}`,
     rss: () => rssMb(child.pid!),
     tick(at) {
       return new Promise((resolve, reject) => {

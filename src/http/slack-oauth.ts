@@ -1,22 +1,49 @@
 import type { Logger } from "@slack/logger";
-import { type Installation, type InstallationQuery, InstallProvider } from "@slack/oauth";
+import oauth, { type Installation, type InstallationQuery, InstallProvider, type StateStore } from "@slack/oauth";
 import type { Config } from "../config.js";
 import type { Logger as AppLogger } from "../lib/log.js";
+import type { DatabaseHandle } from "../services/store/db.js";
+import { createOAuthStateStore, type OAuthStateStore } from "../services/workspaces/oauth-state-store.js";
 import type { Workspaces } from "../services/workspaces/workspace-service.js";
 import type { Router } from "./router.js";
 
 /** The bot scopes Leadline asks for (the same as manifest.yml). */
 export const BOT_SCOPES = ["commands", "chat:write", "users:read", "files:write"];
 
+// @slack/oauth is CommonJS, and Node's ESM loader does not see these two among its named exports.
+const { ClearStateStore, InvalidStateError } = oauth;
+
+/** How long an install link works (@slack/oauth's default, and the state cookie's Max-Age). */
+const STATE_SECONDS = 600;
+
+/**
+ * @slack/oauth's signed state (no server memory, so any instance can finish an install another one
+ * started), used once: a verified state is claimed in the database before the code is exchanged, and
+ * a second use of it (the same link and cookie, on any instance) is refused.
+ */
+export function singleUseStates(secret: string, used: OAuthStateStore, seconds = STATE_SECONDS): StateStore {
+  const signed = new ClearStateStore(secret, seconds);
+  return {
+    generateStateParam: (options, now) => signed.generateStateParam(options, now),
+    async verifyStateParam(now, state) {
+      const options = await signed.verifyStateParam(now, state);
+      // Kept until the state cannot verify any more: at most `seconds` after it was made.
+      if (!(await used.claim(state, new Date(now.getTime() + seconds * 1000), now)))
+        throw new InvalidStateError("This install link was used already; it works once.");
+      return options;
+    },
+  };
+}
+
 /**
  * Multi-workspace mode (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET): Slack's OAuth v2
- * flow through @slack/oauth's InstallProvider. The state is signed with SLACK_STATE_SECRET and kept
- * in a cookie (no server memory, so any instance can finish an install another one started); the
- * installation goes into Leadline's own database, its tokens encrypted.
+ * flow through @slack/oauth's InstallProvider. The state is signed with SLACK_STATE_SECRET, kept in a
+ * cookie and works once (singleUseStates); the installation goes into Leadline's own database, its
+ * tokens encrypted.
  */
 export function registerSlackOAuth(
   router: Router,
-  deps: { workspaces: Workspaces; log: AppLogger },
+  deps: { workspaces: Workspaces; log: AppLogger; database: DatabaseHandle },
   config: Config,
   logger: Logger,
 ): void {
@@ -25,7 +52,8 @@ export function registerSlackOAuth(
     logger,
     clientId: config.SLACK_CLIENT_ID!,
     clientSecret: config.SLACK_CLIENT_SECRET!,
-    stateSecret: config.SLACK_STATE_SECRET!,
+    stateStore: singleUseStates(config.SLACK_STATE_SECRET!, createOAuthStateStore(deps.database)),
+    stateCookieExpirationSeconds: STATE_SECONDS,
     directInstall: true,
     clientOptions: { slackApiUrl: config.SLACK_API_URL },
     installUrlOptions: {

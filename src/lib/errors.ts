@@ -53,6 +53,70 @@ export function isDatabaseBusy(error: unknown): boolean {
 }
 
 /**
+ * The database could not take a write because its disk is full: SQLite's SQLITE_FULL, the system's
+ * ENOSPC, PostgreSQL's disk_full (53100). The store layer (src/services/store/db.ts) raises it in
+ * place of the driver's error; the failed write left nothing behind.
+ */
+export class DatabaseFull extends Error {
+  constructor(
+    readonly engineCode: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`the database's disk is full (${engineCode}); nothing was saved`, options);
+    this.name = "DatabaseFull";
+  }
+}
+
+const DISK_FULL_CODES = new Set(["SQLITE_FULL", "ENOSPC", "53100"]);
+/** SQLite's primary result code for SQLITE_FULL, as Prisma's SQLite adapter reports it (`extendedCode`). */
+const SQLITE_FULL_NUMBER = 13;
+const DISK_FULL_TEXT = /database or disk is full|no space left on device|Code: `53100`/i;
+
+/**
+ * The disk-full code inside a database driver's error, however it is wrapped (Prisma's known-request
+ * and driver-adapter errors, better-sqlite3's SqliteError, node-postgres's DatabaseError), or undefined.
+ * A code anywhere in the chain wins over words in a message.
+ */
+export function diskFullCode(error: unknown): string | undefined {
+  if (error instanceof DatabaseFull) return error.engineCode;
+  const chain = causes(error);
+  for (const fields of chain) {
+    for (const code of [fields.code, fields.originalCode]) {
+      if (typeof code === "string" && DISK_FULL_CODES.has(code)) return code;
+    }
+    if (fields.extendedCode === SQLITE_FULL_NUMBER) return "SQLITE_FULL";
+  }
+  for (const { message } of chain) {
+    const match = typeof message === "string" ? DISK_FULL_TEXT.exec(message)?.[0] : undefined;
+    if (match) return /53100/.test(match) ? "53100" : /space/i.test(match) ? "ENOSPC" : "SQLITE_FULL";
+  }
+  return undefined;
+}
+
+interface ErrorFields {
+  code?: unknown;
+  originalCode?: unknown;
+  extendedCode?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  meta?: { driverAdapterError?: unknown };
+}
+
+/** An error and what it wraps (its `cause`, Prisma's `meta.driverAdapterError`), a few levels deep. */
+function causes(error: unknown): ErrorFields[] {
+  const out: ErrorFields[] = [];
+  const todo = [error];
+  while (todo.length > 0 && out.length < 8) {
+    const next = todo.shift();
+    if (typeof next !== "object" || next === null) continue;
+    const fields = next as ErrorFields;
+    out.push(fields);
+    todo.push(fields.cause, fields.meta?.driverAdapterError);
+  }
+  return out;
+}
+
+/**
  * The calling law forbids this call now: every reason, and the next time all of them pass (when
  * they are all about time). Rendered as a compliance card with a "Schedule for …" button.
  */

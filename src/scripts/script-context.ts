@@ -14,12 +14,13 @@ export async function scriptContext(): Promise<{
   config: Config;
   database: DatabaseHandle;
   workspaces: WorkspaceDirectory;
-  keyring: () => Keyring;
+  keyring: (options?: { generate?: boolean }) => Keyring;
 }> {
   const config = loadConfig({ SLACK_BOT_TOKEN: "xoxb-script", SLACK_SIGNING_SECRET: "script", ...process.env });
   const { database } = await openDatabase(config.DATABASE_URL);
-  const keyring = () =>
+  const keyring = (options: { generate?: boolean } = {}) =>
     loadKeyring({
+      ...options,
       currentKey: config.APP_ENCRYPTION_KEY,
       previousKey: config.APP_ENCRYPTION_KEY_PREVIOUS,
       production: config.NODE_ENV === "production",

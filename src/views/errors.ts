@@ -1,5 +1,5 @@
 import type { KnownBlock } from "@slack/types";
-import { ComplianceBlock, ExternalError, isDatabaseBusy, UserError } from "../lib/errors.js";
+import { ComplianceBlock, DatabaseFull, ExternalError, isDatabaseBusy, UserError } from "../lib/errors.js";
 import { ids } from "../lib/ids.js";
 import { ago } from "../lib/time.js";
 import { escapeMrkdwn, escapeTruncate, mrkdwnSection, plain } from "./common.js";
@@ -21,6 +21,16 @@ const ADMIN_ONLY: Record<string, string> = {
 
 /** A Slack user id Leadline itself stored, shown as a mention; anything else is left out. */
 const mention = (id: unknown) => (typeof id === "string" && /^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : "someone");
+
+/** The disk under Leadline's database is full (DatabaseFull): nothing was kept, and for a call nothing was dialled. */
+export function databaseFull(what?: string): string {
+  const call = what === "the call";
+  return (
+    `Leadline could not save ${call ? "the call" : "this"}: the disk its database is on is full. ` +
+    `Nothing was saved${call ? " and nothing was dialled" : ""}. ` +
+    "Whoever runs Leadline has been told in the logs; try again once there is room."
+  );
+}
 
 export const SOMETHING_WENT_WRONG =
   "Something went wrong on Leadline's side. The team has been told in the logs; please try again in a minute.";
@@ -49,6 +59,7 @@ export function errorMessage(
       text: `:x: ${service} refused ${options.what ?? "the request"}${code}: ${escapeMrkdwn(error.message)}${more}`,
     };
   }
+  if (error instanceof DatabaseFull) return { text: `:floppy_disk: ${databaseFull(options.what)}` };
   if (isDatabaseBusy(error)) return { text: `:hourglass_flowing_sand: ${DATABASE_BUSY}` };
   if (!(error instanceof UserError)) return { text: `:x: ${SOMETHING_WENT_WRONG}` };
   const render = error.code ? USER_ERRORS[error.code] : undefined;
@@ -120,6 +131,7 @@ export function fieldError(error: unknown): string {
   if (error instanceof UserError && error.code === "admin_only")
     return (ADMIN_ONLY[String(error.data.area)] ?? "Only Leadline admins can do this.").replace(/`/g, "");
   if (error instanceof UserError || error instanceof ExternalError) return error.message;
+  if (error instanceof DatabaseFull) return databaseFull();
   if (isDatabaseBusy(error)) return DATABASE_BUSY;
   return SOMETHING_WENT_WRONG;
 }

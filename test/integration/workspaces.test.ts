@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ids, leadFields, setupFields } from "../../src/lib/ids.js";
+import { createOAuthStateStore } from "../../src/services/workspaces/oauth-state-store.js";
 import {
   CHANNEL,
   dropSharedDatabase,
@@ -464,6 +465,91 @@ describe("installing Leadline through Slack's OAuth", () => {
     } finally {
       slack.sim.oauth.configure({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
     }
+  });
+});
+
+describe("an install link works once, on any instance (issue 22, N2)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "leadline-oauth-state-"));
+  let slack: FakeSlack;
+  let one: TestApp;
+  let two: TestApp;
+
+  beforeAll(async () => {
+    slack = await slackWithApp();
+    const env = { APP_ENCRYPTION_KEY: randomBytes(32).toString("base64") };
+    one = await startOAuthApp(slack, { dir, env });
+    two = await startOAuthApp(slack, { dir, env });
+  });
+  afterAll(async () => {
+    await one?.stop();
+    await two?.stop();
+    await slack?.close();
+    await dropSharedDatabase(dir);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Slack's authorize page approving `authorize` again: the same state, a fresh code. */
+  async function approve(authorize: URL): Promise<URL> {
+    const approved = await fetch(authorize, { redirect: "manual" });
+    expect(approved.status).toBe(302);
+    return new URL(approved.headers.get("location") ?? "");
+  }
+
+  it("refuses the same state and cookie a second time, on this instance and on another, before asking Slack", async () => {
+    const started = await fetch(`${one.url}/slack/install`, { redirect: "manual" });
+    const cookie = (started.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const authorize = new URL(started.headers.get("location") ?? "");
+    authorize.searchParams.set("team", TEAM_A);
+    authorize.searchParams.set("user", ADMIN_A);
+    const state = authorize.searchParams.get("state")!;
+
+    const first = await approve(authorize);
+    const finished = await fetch(`${one.url}${first.pathname}${first.search}`, { headers: { cookie } });
+    expect(finished.status).toBe(200);
+    expect(await finished.text()).toContain("Leadline is installed");
+    const exchanges = slack.callsTo("oauth.v2.access").length;
+    expect(exchanges).toBe(1);
+
+    // The same link and cookie within its ten minutes, with a fresh code from Slack: refused by
+    // the instance that saw it and by the other one, and Slack is never asked for a token.
+    for (const app of [one, two, one]) {
+      const again = await approve(authorize);
+      expect(again.searchParams.get("state")).toBe(state);
+      expect(again.searchParams.get("code")).not.toBe(first.searchParams.get("code"));
+      const replay = await fetch(`${app.url}${again.pathname}${again.search}`, { headers: { cookie } });
+      expect(replay.status).toBe(400);
+      expect(await replay.text()).toContain("the link works once and for ten minutes");
+    }
+    expect(slack.callsTo("oauth.v2.access")).toHaveLength(exchanges);
+    expect(one.logs.join("")).toContain("This install link was used already");
+    // Only the state's hash is kept.
+    await expectNowhereInDatabase(one, [state]);
+    expect(await one.app.deps.db.oAuthState.count()).toBe(1);
+
+    // A fresh link still works, on the other instance.
+    const next = await fetch(`${two.url}/slack/install`, { redirect: "manual" });
+    const nextCookie = (next.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const nextAuthorize = new URL(next.headers.get("location") ?? "");
+    nextAuthorize.searchParams.set("team", TEAM_B);
+    nextAuthorize.searchParams.set("user", ADMIN_B);
+    const back = await approve(nextAuthorize);
+    const done = await fetch(`${two.url}${back.pathname}${back.search}`, { headers: { cookie: nextCookie } });
+    expect(done.status).toBe(200);
+    expect(await one.app.deps.db.workspace.count({ where: { teamId: TEAM_B } })).toBe(1);
+  });
+
+  it("prunes used states once they have expired", async () => {
+    const store = createOAuthStateStore(one.app.deps.database);
+    const now = new Date();
+    const soon = new Date(now.getTime() + 600_000);
+    expect(await store.claim("state-one", soon, now)).toBe(true);
+    expect(await store.claim("state-one", soon, now)).toBe(false);
+    const before = await one.app.deps.db.oAuthState.count();
+    // Eleven minutes on: every state claimed so far has expired, and the next claim clears them.
+    const later = new Date(now.getTime() + 660_000);
+    expect(await store.claim("state-two", new Date(later.getTime() + 600_000), later)).toBe(true);
+    expect(before).toBeGreaterThanOrEqual(2);
+    expect(await one.app.deps.db.oAuthState.count()).toBe(1);
   });
 });
 

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, Socket } from "node:net";
+import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,11 +20,14 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CHILD_SIGNING_SECRET = "child-signing-secret-0123456789abcdef";
 export const CHILD_LEADS_TOKEN = "child-leads-api-token-0123456789";
 export const CHILD_PUBLIC = "https://leadline.example.com";
+/** Preloaded into every child: reports the port it listens on (PORT=0) over IPC. */
+const REPORT_PORT = fileURLToPath(new URL("./fixtures/report-port.mjs", import.meta.url));
 
 export interface ChildApp {
   child: ChildProcess;
-  port: number;
-  url: string;
+  /** The port the child listens on (it binds port 0); throws before it listens. */
+  readonly port: number;
+  readonly url: string;
   dir: string;
   /** SQLite: the database file (PostgreSQL runs use `databaseUrl`'s schema instead). */
   databaseFile: string;
@@ -66,15 +69,6 @@ export interface ChildOptions {
    * the same createLeadline, configured from the same environment, with the calling clock set.
    */
   callingTime?: Date;
-}
-
-/** A port nobody listens on right now (the child binds it a moment later). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** The schema startTestApp gives apps started with `dir` (test/helpers/app.ts, sharedSchema). */
@@ -137,7 +131,6 @@ export function childDate(app: Pick<ChildApp, "databaseUrl">, date: Date): unkno
 export function childEnv(options: {
   slack: FakeSlack;
   twilioUrl?: string;
-  port: number;
   databaseUrl: string;
   key?: string;
   extra?: Record<string, string | undefined>;
@@ -145,7 +138,7 @@ export function childEnv(options: {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     NODE_ENV: "test",
-    PORT: String(options.port),
+    PORT: "0",
     SLACK_BOT_TOKEN: "xoxb-child-token",
     SLACK_SIGNING_SECRET: CHILD_SIGNING_SECRET,
     SLACK_API_URL: options.slack.apiUrl,
@@ -169,11 +162,9 @@ export async function startChildApp(options: ChildOptions): Promise<ChildApp> {
   const databaseFile = join(dir, "leadline.db");
   const databaseUrl = childDatabaseUrl(dir);
   const engine = testEngine();
-  const port = await freePort();
   const env = childEnv({
     slack: options.slack,
     twilioUrl: options.twilioUrl,
-    port,
     databaseUrl,
     key: options.key,
     extra: {
@@ -184,8 +175,17 @@ export async function startChildApp(options: ChildOptions): Promise<ChildApp> {
     },
   });
   const entry = options.callingTime ? "test/helpers/child-app.ts" : "src/main.ts";
-  const args = ["--import", "tsx", ...(options.imports ?? []).flatMap((m) => ["--import", m]), entry];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const imports = [REPORT_PORT, ...(options.imports ?? [])];
+  const args = ["--import", "tsx", ...imports.flatMap((m) => ["--import", m]), entry];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+  let port: number | undefined;
+  const listening = new Promise<number>((resolve) => {
+    child.on("message", (message: { listening?: number }) => {
+      if (typeof message?.listening !== "number") return;
+      port = message.listening;
+      resolve(port);
+    });
+  });
   let output = "";
   let stderr = "";
   child.stdout!.on("data", (chunk) => {
@@ -198,13 +198,20 @@ export async function startChildApp(options: ChildOptions): Promise<ChildApp> {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
-  const url = `http://127.0.0.1:${port}`;
   const alive = () => child.exitCode === null && child.signalCode === null;
+  const listeningPort = () => {
+    if (port === undefined) throw new Error(`Leadline is not listening yet\n${output.slice(-4000)}`);
+    return port;
+  };
 
   const app: ChildApp = {
     child,
-    port,
-    url,
+    get port() {
+      return listeningPort();
+    },
+    get url() {
+      return `http://127.0.0.1:${listeningPort()}`;
+    },
     dir,
     databaseFile,
     databaseUrl,
@@ -221,7 +228,7 @@ export async function startChildApp(options: ChildOptions): Promise<ChildApp> {
       }
     },
     async healthz(timeoutMs = 5_000) {
-      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetch(`${app.url}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
       await res.arrayBuffer();
       return res.status;
     },
@@ -250,6 +257,7 @@ export async function startChildApp(options: ChildOptions): Promise<ChildApp> {
 
   if (options.waitHealthy ?? true) {
     const deadline = Date.now() + 25_000;
+    await Promise.race([listening, exited, new Promise((resolve) => setTimeout(resolve, 25_000).unref())]);
     for (;;) {
       if (!alive()) {
         await app.stop();

@@ -1,17 +1,28 @@
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeKey } from "../../src/config.js";
-import { keyIdFor } from "../../src/lib/crypto.js";
+import { keyIdFor, toEncryptionKey } from "../../src/lib/crypto.js";
 import { ids, setupFields } from "../../src/lib/ids.js";
+import { openDatabase } from "../../src/services/store/db.js";
 import { EncryptionKeyMissing } from "../../src/services/store/keyring.js";
-import { CHANNEL, dropSharedDatabase, eventually, startTestApp, type TestApp } from "../helpers/app.js";
+import { createSecretStore } from "../../src/services/store/secrets.js";
+import {
+  CHANNEL,
+  dropSharedDatabase,
+  eventually,
+  startTestApp,
+  TEAM_ID,
+  type TestApp,
+  testEngine,
+} from "../helpers/app.js";
 import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack.js";
 import { type FakeTwilio, fakeSid, startFakeTwilio } from "../helpers/fake-twilio.js";
 import { buttonClick, viewSubmission } from "../helpers/payloads.js";
-import { startChildApp } from "./child-app.js";
+import { childDatabaseUrl, ROOT, startChildApp } from "./child-app.js";
 import { addLead, saveTwilioSettings, tamperWithSecret, twilioSettings, unreadableSettings } from "./seams.js";
 
 // Issue item 7: keys and secrets. A wrong key stops start-up naming the key it needs; an altered
@@ -125,6 +136,119 @@ describe("the wrong APP_ENCRYPTION_KEY", () => {
       await removeDatabase(dir);
     }
   }, 30_000);
+});
+
+/** `npm run <script> -- <args>` where Leadline runs: its exit code and what it printed. */
+function npmRun(
+  script: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const merged: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: "error", ...env };
+  for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
+  return new Promise((resolve) => {
+    execFile(
+      "npm",
+      ["run", "--silent", script, "--", ...args],
+      { cwd: ROOT, env: merged, encoding: "utf8" },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("the encryption key truly lost (M6)", () => {
+  it("start refused (exit 78, naming secrets:forget) → secrets:forget --yes deletes only what cannot be read → start works → the admin re-enters Twilio", async () => {
+    const saved = newKey();
+    const { dir } = await databaseSavedWith(saved);
+    // The operator has only a new key now: the one the secrets were saved under is gone for good.
+    const fresh = newKey();
+    const databaseUrl = childDatabaseUrl(dir);
+    const env = { DATABASE_URL: databaseUrl, APP_ENCRYPTION_KEY: fresh };
+    try {
+      // One secret written under the new key (a lead API token hash): readable, so it must stay.
+      const { database } = await openDatabase(databaseUrl);
+      const current = toEncryptionKey(decodeKey(fresh));
+      const ws = (await database.prisma.workspace.findFirstOrThrow({ where: { teamId: TEAM_ID } })).id;
+      await createSecretStore({ db: database.prisma, keyring: { current, all: [current] } }).setMany(
+        ws,
+        { "leads.apiTokenHash": "kept-under-the-new-key" },
+        "test",
+      );
+      const stored = async () =>
+        (await database.prisma.secret.findMany({ orderBy: { name: "asc" } })).map((row) => `${row.name}@${row.keyId}`);
+      const before = await stored();
+      expect(before.filter((row) => row.endsWith(`@${keyId(saved)}`)).length).toBeGreaterThanOrEqual(3);
+
+      const refused = await startChildApp({ slack, twilioUrl: twilio.url, dir, key: fresh, waitHealthy: false });
+      const { code } = await refused.exited;
+      expect(code).toBe(78);
+      expect(refused.stderr()).toContain(
+        "If that key is lost, run `npm run secrets:forget -- --yes` where Leadline runs (it deletes only what no key given can decrypt), start Leadline, and have an admin re-enter the Twilio settings in /twilio-setup.",
+      );
+
+      // Without --yes: the list, and nothing deleted.
+      const dry = await npmRun("secrets:forget", [], env);
+      expect(dry.code, dry.stderr).toBe(2);
+      expect(dry.stdout).toContain(`cannot be decrypted with key id ${keyId(fresh)}`);
+      expect(dry.stdout).toContain(
+        `twilio.authToken (workspace ${TEAM_ID} Leadline Test; encrypted with key id ${keyId(saved)}, which was not given): an admin re-enters the Twilio settings in /twilio-setup`,
+      );
+      expect(dry.stdout).toContain("Nothing was deleted.");
+      expect(await stored()).toEqual(before);
+
+      const forgot = await npmRun("secrets:forget", ["--yes"], env);
+      expect(forgot.code, forgot.stderr).toBe(0);
+      const lost = before.filter((row) => row.endsWith(`@${keyId(saved)}`));
+      expect(forgot.stdout).toContain(
+        `Deleted ${lost.length} stored secrets that key id ${keyId(fresh)} cannot decrypt`,
+      );
+      expect(await stored()).toEqual([`leads.apiTokenHash@${keyId(fresh)}`]);
+      await database.close();
+      // Again: nothing left to forget.
+      expect((await npmRun("secrets:forget", ["--yes"], env)).stdout).toContain("nothing to forget");
+
+      const started = await startChildApp({ slack, twilioUrl: twilio.url, dir, key: fresh });
+      expect(await started.healthz()).toBe(200);
+      await started.kill();
+
+      // The admin re-enters the Twilio settings; the kept secret still opens.
+      const account = twilio.addAccount({ numbers: [FROM] });
+      const t = await startTestApp({ dir, slack, twilio, env: { APP_ENCRYPTION_KEY: fresh, LOG_LEVEL: "silent" } });
+      try {
+        expect((await twilioSettings(t)).accountSid).toBeUndefined();
+        await saveTwilioSettings(t, { accountSid: account.sid, authToken: account.token, phoneNumber: FROM });
+        expect(await twilioSettings(t)).toMatchObject({ accountSid: account.sid, phoneNumber: FROM });
+        expect(await t.app.deps.secrets.get(t.ws, "leads.apiTokenHash")).toBe("kept-under-the-new-key");
+      } finally {
+        await t.stop();
+      }
+    } finally {
+      await removeDatabase(dir);
+    }
+  }, 120_000);
+
+  // SQLite: the development key would be the database folder's encryption.key (there is none). On
+  // PostgreSQL it would be the project's data/encryption.key, which a sandbox run may have made.
+  it.runIf(testEngine() === "sqlite")(
+    "refuses to run without the key Leadline runs with, rather than generate one and call everything unreadable",
+    async () => {
+      const { dir } = await databaseSavedWith(newKey());
+      try {
+        const run = await npmRun("secrets:forget", ["--yes"], {
+          DATABASE_URL: childDatabaseUrl(dir),
+          APP_ENCRYPTION_KEY: undefined,
+          APP_ENCRYPTION_KEY_PREVIOUS: undefined,
+        });
+        expect(run.code).toBe(1);
+        expect(run.stderr).toContain("APP_ENCRYPTION_KEY is not set and there is no");
+        expect(run.stderr).toContain("set the key Leadline runs with");
+        expect(existsSync(join(dir, "encryption.key"))).toBe(false);
+      } finally {
+        await removeDatabase(dir);
+      }
+    },
+    60_000,
+  );
 });
 
 describe("one tampered secret row", () => {

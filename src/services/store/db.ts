@@ -1,9 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { isAbsolute, resolve } from "node:path";
 import { PrismaClient as PostgresClient } from "@leadline/prisma-postgresql";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import Database from "better-sqlite3";
+import { DatabaseFull, diskFullCode } from "../../lib/errors.js";
 import { applyPostgresMigrations, applySqliteMigrations, quoteIdent } from "./migrations.js";
 
 /**
@@ -80,7 +82,7 @@ type Adapter = { client: Database.Database; startTransaction(level?: string): Pr
  * This wrapper rolls the failed transaction back and frees the mutex: the write fails, clearly, and
  * the next one works as soon as there is room again.
  */
-function recoveringAdapter(factory: PrismaBetterSQLite3, health: WriteHealth): PrismaBetterSQLite3 {
+function recoveringAdapter(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
   const connect = factory.connect.bind(factory);
   return Object.assign(Object.create(Object.getPrototypeOf(factory)), factory, {
     provider: factory.provider,
@@ -97,7 +99,6 @@ function recoveringAdapter(factory: PrismaBetterSQLite3, health: WriteHealth): P
             try {
               return await run(query);
             } catch (error) {
-              health.noteError(error);
               if (/^\s*COMMIT\b/i.test(query.sql)) {
                 try {
                   if (adapter.client.inTransaction) adapter.client.exec("ROLLBACK");
@@ -118,40 +119,47 @@ function recoveringAdapter(factory: PrismaBetterSQLite3, health: WriteHealth): P
   });
 }
 
-/** Disk errors seen on writes (SQLITE_FULL, SQLITE_IOERR…): /healthz says the database cannot write. */
-interface WriteHealth {
-  noteError(error: unknown): void;
-  lastDiskError(): { at: number; code: string } | undefined;
-  clear(): void;
-}
-
-function createWriteHealth(): WriteHealth {
-  let last: { at: number; code: string } | undefined;
-  return {
-    noteError(error) {
-      const text = `${(error as { code?: string })?.code ?? ""} ${(error as Error)?.message ?? ""} ${JSON.stringify((error as { cause?: unknown })?.cause ?? "")}`;
-      const code = /SQLITE_(FULL|IOERR\w*|READONLY\w*|CORRUPT)|disk is full|disk I\/O error|readonly database/i.exec(
-        text,
-      )?.[0];
-      if (code) last = { at: Date.now(), code };
-    },
-    lastDiskError: () => last,
-    clear() {
-      last = undefined;
-    },
+/**
+ * The ORM client as the stores use it: a driver's disk-full error (on any operation, raw statement or
+ * transaction: a COMMIT that fails comes out of $transaction itself) becomes a DatabaseFull, which
+ * src/views/errors.ts words for people; every other error passes as it is.
+ */
+function raisingDatabaseFull(prisma: PrismaClient): Db {
+  const seen = { full: false };
+  const raise = (error: unknown): never => {
+    const code = error instanceof DatabaseFull ? undefined : diskFullCode(error);
+    if (code || error instanceof DatabaseFull) seen.full = true;
+    throw code ? new DatabaseFull(code, { cause: error }) : error;
   };
+  const extended = prisma.$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        try {
+          return await query(args);
+        } catch (error) {
+          return raise(error);
+        }
+      },
+    },
+  });
+  const transaction = extended.$transaction.bind(extended) as (...args: unknown[]) => Promise<unknown>;
+  const db = Object.assign(extended, {
+    $transaction: (...args: unknown[]) => transaction(...args).catch(raise),
+  }) as unknown as Db;
+  diskSeen.set(db, seen);
+  return db;
 }
 
-const writeHealth = new WeakMap<Db, WriteHealth>();
+/** Per client: whether a write failed for a full disk since /healthz last proved there is room. */
+const diskSeen = new WeakMap<Db, { full: boolean }>();
+/** What /healthz writes after a full disk: enough pages that a nearly full disk refuses it. */
+const PROBE_BYTES = 64 * 1024;
 
 async function createSqliteDb(databaseUrl: string): Promise<Db> {
-  const health = createWriteHealth();
   const adapter = recoveringAdapter(
     new PrismaBetterSQLite3({ url: `file:${sqlitePath(databaseUrl)}`, timeout: BUSY_TIMEOUT_MS }),
-    health,
   );
-  const db = new PrismaClient({ adapter });
-  writeHealth.set(db, health);
+  const db = raisingDatabaseFull(new PrismaClient({ adapter }));
   // WAL makes NORMAL safe against corruption; a power cut can lose only the last moments of writes.
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
   return db;
@@ -174,8 +182,9 @@ function openReader(file: string): Database.Database {
 }
 
 /**
- * For /healthz: the database answers and takes a write (a one-row heartbeat). A disk error on any
- * write in the last minute counts as "cannot write" until a write succeeds again.
+ * For /healthz: the database answers and takes a write (a one-row heartbeat). After a write failed
+ * for a full disk, the heartbeat carries 64 KiB (cleared again): a one-page write can still fit where
+ * real writes do not. "cannot-write" lasts until that write succeeds, and no longer.
  */
 export async function pingDatabase({ prisma: db }: DatabaseHandle): Promise<"ok" | "unreachable" | "cannot-write"> {
   try {
@@ -183,16 +192,17 @@ export async function pingDatabase({ prisma: db }: DatabaseHandle): Promise<"ok"
   } catch {
     return "unreachable";
   }
-  const health = writeHealth.get(db);
+  const seen = diskSeen.get(db);
+  const full = seen?.full === true;
+  const at = new Date();
+  const probe = full ? new Uint8Array(randomBytes(PROBE_BYTES)) : null;
   try {
-    await db.heartbeat.upsert({ where: { id: 1 }, create: { id: 1, at: new Date() }, update: { at: new Date() } });
-  } catch (error) {
-    health?.noteError(error);
+    await db.heartbeat.upsert({ where: { id: 1 }, create: { id: 1, at, probe }, update: { at, probe } });
+    if (full) await db.heartbeat.update({ where: { id: 1 }, data: { probe: null } });
+  } catch {
     return "cannot-write";
   }
-  const last = health?.lastDiskError();
-  if (last && Date.now() - last.at < 60_000) return "cannot-write";
-  health?.clear();
+  if (seen) seen.full = false;
   return "ok";
 }
 
@@ -245,7 +255,7 @@ export async function openDatabase(databaseUrl: string): Promise<{ database: Dat
     },
     { schema },
   );
-  const prisma = new PostgresClient({ adapter }) as unknown as Db;
+  const prisma = raisingDatabaseFull(new PostgresClient({ adapter }) as unknown as PrismaClient);
   const url = new URL(connectionString);
   return {
     migrated,

@@ -17,6 +17,8 @@ interface KeyringOptions {
   production: boolean;
   dataDir: string;
   log: Logger;
+  /** Whether a missing development key may be generated (default true; never for secrets:forget). */
+  generate?: boolean;
 }
 
 /**
@@ -39,6 +41,9 @@ export function loadKeyring(options: KeyringOptions): Keyring {
     const current = toEncryptionKey(key);
     return { current, all: [current, ...previous] };
   }
+  if (options.generate === false) {
+    throw new Error(`APP_ENCRYPTION_KEY is not set and there is no ${file}: set the key Leadline runs with`);
+  }
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
   options.log.warn(
@@ -54,7 +59,7 @@ export class EncryptionKeyMissing extends Error {
   constructor(missingKeyIds: string[], keyring: Keyring) {
     const have = keyring.all.map((key) => key.id).join(", ");
     super(
-      `stored secrets are encrypted with key id ${missingKeyIds.join(", ")}, but APP_ENCRYPTION_KEY${keyring.all.length > 1 ? " and APP_ENCRYPTION_KEY_PREVIOUS are" : " is"} key id ${have}. Start Leadline with the key that encrypted them (as APP_ENCRYPTION_KEY, or as APP_ENCRYPTION_KEY_PREVIOUS while rotating), or have an admin clear and re-enter the Twilio settings.`,
+      `stored secrets are encrypted with key id ${missingKeyIds.join(", ")}, but APP_ENCRYPTION_KEY${keyring.all.length > 1 ? " and APP_ENCRYPTION_KEY_PREVIOUS are" : " is"} key id ${have}. Start Leadline with the key that encrypted them (as APP_ENCRYPTION_KEY, or as APP_ENCRYPTION_KEY_PREVIOUS while rotating). If that key is lost, run \`npm run secrets:forget -- --yes\` where Leadline runs (it deletes only what no key given can decrypt), start Leadline, and have an admin re-enter the Twilio settings in /twilio-setup.`,
     );
     this.name = "EncryptionKeyMissing";
   }

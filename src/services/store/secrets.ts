@@ -15,6 +15,16 @@ interface SecretRow {
   updatedBy: string;
 }
 
+/** A stored secret no configured key can open: its key was not given, or it fails authentication. */
+export interface UnreadableSecret {
+  id: number;
+  workspaceId: number;
+  name: string;
+  keyId: string;
+  updatedAt: Date;
+  reason: "missing-key" | "fails-authentication";
+}
+
 /**
  * Secrets at rest (Twilio credentials, Slack tokens of installed workspaces, values held for a
  * moment): AES-256-GCM with a random IV, an auth tag and the key's id; the associated data binds the
@@ -29,6 +39,10 @@ export interface SecretStore {
   ): Promise<{ values: Partial<Record<N, string>>; unreadable: N[] }>;
   /** At start: which stored rows no configured key can open (their key ids), and which fail authentication. */
   check(): Promise<{ missingKeyIds: string[]; unreadable: string[]; total: number }>;
+  /** Every row that cannot be decrypted with the keys given (`npm run secrets:forget`). */
+  unreadableRows(): Promise<UnreadableSecret[]>;
+  /** Deletes those rows, each only if it was not written again since it was read; returns how many. */
+  forget(rows: readonly UnreadableSecret[]): Promise<number>;
   /** Writes every value (null deletes) in one transaction; `expiresAt` for values held only for a while. */
   setMany(
     ws: number,
@@ -83,6 +97,33 @@ export function createSecretStore({
     });
   };
 
+  /** Every stored row tried against the keys given: how many there are, and those that do not open. */
+  const scan = async (): Promise<{ rows: number; unreadable: UnreadableSecret[] }> => {
+    const rows = await db.secret.findMany({ orderBy: { id: "asc" } });
+    const known = new Set(keyring.all.map((key) => key.id));
+    const unreadable: UnreadableSecret[] = [];
+    for (const row of rows) {
+      const fields = {
+        id: row.id,
+        workspaceId: row.workspaceId,
+        name: row.name,
+        keyId: row.keyId,
+        updatedAt: row.updatedAt,
+      };
+      if (!known.has(row.keyId)) {
+        unreadable.push({ ...fields, reason: "missing-key" });
+        continue;
+      }
+      try {
+        decrypt(row);
+      } catch (error) {
+        if (!(error instanceof DecryptionError)) throw error;
+        unreadable.push({ ...fields, reason: "fails-authentication" });
+      }
+    }
+    return { rows: rows.length, unreadable };
+  };
+
   const live = (ws: number, names: string[]) => ({
     workspaceId: ws,
     name: { in: names },
@@ -111,20 +152,31 @@ export function createSecretStore({
     async check() {
       // Expired rows are leftovers, not secrets anyone needs: they go, whatever key they were under.
       await db.secret.deleteMany({ where: { expiresAt: { lte: clock.now() } } });
-      const rows = await db.secret.findMany();
-      const known = new Set(keyring.all.map((key) => key.id));
-      const missingKeyIds = [...new Set(rows.filter((row) => !known.has(row.keyId)).map((row) => row.keyId))];
-      const unreadable: string[] = [];
+      const { rows, unreadable } = await scan();
+      const missingKeyIds = [
+        ...new Set(unreadable.filter((row) => row.reason === "missing-key").map((row) => row.keyId)),
+      ];
+      return {
+        missingKeyIds,
+        unreadable: unreadable
+          .filter((row) => row.reason === "fails-authentication")
+          .map((row) => (row.workspaceId === 1 ? row.name : `${row.name} (workspace ${row.workspaceId})`)),
+        total: rows,
+      };
+    },
+    async unreadableRows() {
+      return (await scan()).unreadable;
+    },
+    async forget(rows) {
+      let deleted = 0;
       for (const row of rows) {
-        if (!known.has(row.keyId)) continue;
-        try {
-          decrypt(row);
-        } catch (error) {
-          if (!(error instanceof DecryptionError)) throw error;
-          unreadable.push(row.workspaceId === 1 ? row.name : `${row.name} (workspace ${row.workspaceId})`);
-        }
+        // The same row as read (key and time): a value an admin re-entered since is kept.
+        const result = await db.secret.deleteMany({
+          where: { id: row.id, keyId: row.keyId, updatedAt: row.updatedAt },
+        });
+        deleted += result.count;
       }
-      return { missingKeyIds, unreadable, total: rows.length };
+      return deleted;
     },
     async setMany(ws, values, actor, options = {}) {
       const run = async (client: Tx) => {

@@ -384,6 +384,42 @@ describe("readRegistryFile: refusals", () => {
     await expect(readAll(fixture("d64.zip", zip))).rejects.toThrow(/compression method 9 \(Deflate64\)/);
   });
 
+  it("refuses a file with no number in it (issue 22, N6), showing the first line it skipped", async () => {
+    await expect(readAll(fixture("names.csv", "name,email\nJane,jane@example.com\n"))).rejects.toThrow(
+      'has no phone numbers in it: 2 lines read, none a US or Canadian number (line 2: "Jane,jane@example.com")',
+    );
+    await expect(readAll(zipFixture("names.zip", { "201.txt": "hello\nworld\n" }))).rejects.toThrow(
+      '(line 2 of 201.txt: "world")',
+    );
+  });
+
+  it("refuses a binary file at once, and a binary text entry naming it", async () => {
+    const binary = new Uint8Array(300_000).map((_, i) => (i * 7919) % 256);
+    await expect(readAll(fixture("photo.jpg", binary))).rejects.toThrow(/photo\.jpg is a binary file, not text/);
+    await expect(readAll(zipFixture("bin.zip", { "201.txt": binary }))).rejects.toThrow(
+      /\(entry "201\.txt"\) is a binary file, not text/,
+    );
+  });
+
+  it("refuses a zip bomb (issue 22, N5) once 16 MiB have come out at over 100:1", async () => {
+    const bomb = zipFixture("bomb.zip", { "201.txt": new Uint8Array(64 * 1024 * 1024).fill(10) });
+    let yielded = 0;
+    const reading = (async () => {
+      for await (const batch of readRegistryFile(bomb)) yielded += batch.length;
+    })();
+    await expect(reading).rejects.toThrow(/unpacks to more than 100 times its zipped size .* looks like a zip bomb/);
+    expect(yielded).toBe(0);
+  });
+
+  it("refuses a zip that inflates past the total cap, whatever its ratio", async () => {
+    const text = Array.from({ length: 5_000 }, (_, i) => String(2_015_550_000 + i)).join("\n");
+    const path = zipFixture("big.zip", { "201.txt": text });
+    await expect(readAll(path, { maxInflatedBytes: 20_000 })).rejects.toThrow(
+      /unpacks to more than 19\.5 KB, more than the whole national registry/,
+    );
+    expect((await readAll(path, { maxInflatedBytes: 100_000 })).stats.numbers).toBe(5_000);
+  });
+
   it("refuses gzip and files that have no line breaks", async () => {
     await expect(readAll(fixture("list.txt.gz", new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2])))).rejects.toThrow(
       /gzip-compressed/,
