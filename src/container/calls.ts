@@ -186,8 +186,62 @@ function callPlacing(
   return { browserPhone, calls };
 }
 
-export function createCallsDomain(core: Core, leads: LeadsDomain, inputs: ContainerInputs): CallsDomain {
+/** What answers Twilio during and after a call: the agent's key, a machine, the lead's menu key, recordings, outcomes. */
+function callResponders(
+  core: Core,
+  leads: LeadsDomain,
+  callRows: CallStore,
+  agentPhones: AgentPhones,
+  posts: CallNotifier,
+) {
   const { config, clock, log, events, audit, twilioFor } = core;
+  return {
+    liveAccept: createLiveAccept({
+      calls: callRows,
+      leads: leads.leads,
+      settings: core.settings,
+      events,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+    }),
+    voicemail: createVoicemail({
+      calls: callRows,
+      leads: leads.leads,
+      settings: core.settings,
+      twilioFor,
+      events,
+      log,
+    }),
+    menu: createKeyMenu({
+      calls: callRows,
+      dnc: leads.dnc,
+      agentPhones,
+      audit,
+      events,
+      allowedCountries: config.ALLOWED_COUNTRIES,
+    }),
+    recordings: createRecordingService({
+      calls: callRows,
+      download: core.recordingDownload,
+      notifier: posts,
+      events,
+      clock,
+      log,
+      keyring: core.keyring,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+    }),
+    outcomes: createOutcomeService({
+      calls: callRows,
+      leads: leads.leads,
+      dnc: leads.dnc,
+      events,
+      admins: core.admins,
+      clock,
+    }),
+  };
+}
+
+export function createCallsDomain(core: Core, leads: LeadsDomain, inputs: ContainerInputs): CallsDomain {
+  const { clock, log, events, twilioFor } = core;
   const stores = callStores(core);
   const { callRows } = stores;
   const { agentPhones, contexts, readiness } = callReadinessParts(core);
@@ -220,53 +274,13 @@ export function createCallsDomain(core: Core, leads: LeadsDomain, inputs: Contai
   return {
     callRows,
     callLookup: createCallLookup({ calls: callRows, leads: leads.leads }),
-    liveAccept: createLiveAccept({
-      calls: callRows,
-      leads: leads.leads,
-      settings: core.settings,
-      events,
-      publicBaseUrl: config.PUBLIC_BASE_URL,
-    }),
     agentPhones,
     readiness,
     calls,
     reconciler,
     posts,
     ...callFollowers(core, stores, posts, reconciler, inputs),
-    voicemail: createVoicemail({
-      calls: callRows,
-      leads: leads.leads,
-      settings: core.settings,
-      twilioFor,
-      events,
-      log,
-    }),
-    menu: createKeyMenu({
-      calls: callRows,
-      dnc: leads.dnc,
-      agentPhones,
-      audit,
-      events,
-      allowedCountries: config.ALLOWED_COUNTRIES,
-    }),
     browserPhone,
-    recordings: createRecordingService({
-      calls: callRows,
-      download: core.recordingDownload,
-      notifier: posts,
-      events,
-      clock,
-      log,
-      keyring: core.keyring,
-      publicBaseUrl: config.PUBLIC_BASE_URL,
-    }),
-    outcomes: createOutcomeService({
-      calls: callRows,
-      leads: leads.leads,
-      dnc: leads.dnc,
-      events,
-      admins: core.admins,
-      clock,
-    }),
+    ...callResponders(core, leads, callRows, agentPhones, posts),
   };
 }

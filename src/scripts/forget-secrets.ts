@@ -23,12 +23,12 @@ const describe = (row: UnreadableSecret, teams: Map<number, string>) =>
 
 const confirmed = process.argv.slice(2).includes("--yes");
 try {
-  const { database, keyring } = await scriptContext();
+  const { database, keyring, workspaces: directory } = await scriptContext();
   // Never a freshly generated key: every secret would look unreadable under it.
   const keys = keyring({ generate: false });
   const secrets = createSecretStore({ db: database.prisma, keyring: keys });
   const unreadable = await secrets.unreadableRows();
-  const workspaces = await database.prisma.workspace.findMany({ select: { id: true, teamId: true, name: true } });
+  const workspaces = await directory.all();
   const teams = new Map(
     workspaces.map((ws) => [ws.id, ws.teamId ? `${ws.teamId}${ws.name ? ` ${ws.name}` : ""}` : String(ws.id)]),
   );

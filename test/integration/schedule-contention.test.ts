@@ -78,7 +78,7 @@ describe.runIf(testEngine() === "sqlite")("scheduled calls and another writer on
     const writer = await otherWriter(t.databaseFile, WRITE_EVERY_MS);
     const ticks: Awaited<ReturnType<typeof t.app.deps.scheduler.tick>>[] = [];
     try {
-      for (let round = 0; round < 5; round += 1) {
+      for (let round = 0; round < 10; round += 1) {
         ticks.push(await t.app.deps.scheduler.tick(new Date(DUE_AT.getTime() + 60_000 + round * CLAIM_LEASE_MS * 1.5)));
         const open = await t.app.deps.db.scheduledCall.count({ where: { status: { in: ["scheduled", "claimed"] } } });
         if (open === 0) break;
@@ -89,7 +89,12 @@ describe.runIf(testEngine() === "sqlite")("scheduled calls and another writer on
     // Per lead: the Calls creates whose TwiML dials that lead once the agent answers.
     const creates = t.twilio.creates();
     const perLead = leads.map(
-      (lead) => creates.filter((r) => r.params.get("Twiml")?.includes(`>${lead.phone}</Number>`)).length,
+      (lead) =>
+        creates.filter((r) => {
+          const twiml = r.params.get("Twiml") ?? "";
+          // With a public URL the agent's prompt names the lead (dialled once they press a key).
+          return twiml.includes(`>${lead.phone}</Number>`) || twiml.includes(`Leadline call to ${lead.name}.`);
+        }).length,
     );
     const rows = await t.app.deps.db.scheduledCall.findMany({ orderBy: { id: "asc" } });
     const lost = rows.filter((row) => perLead[leads.findIndex((lead) => lead.id === row.leadId)] === 0);

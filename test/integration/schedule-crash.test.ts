@@ -30,7 +30,7 @@ const LANES = Number(process.env.LEADLINE_KILL_LANES ?? 2);
 
 const AGENT = "U0MARIA01";
 const FROM = "+15005550006";
-/** The team's agent phone: every live call dials it first, with the lead in the TwiML's <Number>. */
+/** The team's agent phone: every live call dials it first; the lead is named in its prompt (or its <Number>). */
 const AGENT_PHONE = "+16465550199";
 /** A claim's lease: the restarted app takes over the dead one's claims once it runs out. */
 const LEASE_MS = 1_000;
@@ -184,7 +184,13 @@ const allFinal = async (lane: Lane, ids: number[]) =>
   (await rowsOf(lane, ids)).every((row) => FINAL.includes(row.status));
 
 /** The lead a live call's create is for: the number its TwiML dials once the agent answers. */
-const dialledLead = (twiml: string | null) => /<Number[^>]*>([^<]+)<\/Number>/.exec(twiml ?? "")?.[1];
+/**
+ * The lead a live call's create is for: the number its TwiML dials, or (with a public URL, where the
+ * agent presses a key before the lead is dialled) the lead its prompt names.
+ */
+const dialledLead = (twiml: string | null, leads: readonly { name: string; phone: string | null }[]) =>
+  /<Number[^>]*>([^<]+)<\/Number>/.exec(twiml ?? "")?.[1] ??
+  leads.find((lead) => (twiml ?? "").includes(`Leadline call to ${lead.name}.`))?.phone;
 
 const outputTail = (child: ChildApp | undefined) =>
   child
@@ -250,7 +256,7 @@ async function runOnce(lane: Lane, plan: Plan): Promise<Outcome> {
 
   // What Twilio was asked, per lead; what Leadline recorded, per lead.
   const creates = lane.twilio.creates();
-  const perLead = leads.map((lead) => creates.filter((r) => dialledLead(r.params.get("Twiml")) === lead.phone));
+  const perLead = leads.map((lead) => creates.filter((r) => dialledLead(r.params.get("Twiml"), leads) === lead.phone));
   const rows = await rowsOf(lane, ids);
   const calls = await lane.db.prisma.call.findMany({
     where: { leadId: { in: leads.map((lead) => lead.id) } },
