@@ -1,4 +1,5 @@
 import { LiveMap } from "../../sandbox/lib/live-map.js";
+import type { RateLimitOptions } from "../../sandbox/slack/rate-limits.js";
 import { type SlackCall, type SlackSimulator, startSlackSimulator } from "../../sandbox/slack/simulator.js";
 
 // The tests' view of the simulated Slack (sandbox/slack/simulator.ts), the one Slack the sandbox runs
@@ -45,10 +46,15 @@ const TEST_IDENTITY = {
   appId: "A0LEADLINE",
 };
 
-export async function startFakeSlack(): Promise<FakeSlack> {
+/**
+ * Block Kit is always checked as Slack checks it. Rate limits are off unless a test asks for them
+ * (with a time scale, so minutes of Slack traffic pass in seconds): most tests are not about pace.
+ */
+export async function startFakeSlack(options: { rateLimits?: RateLimitOptions } = {}): Promise<FakeSlack> {
   const sim = await startSlackSimulator({
     workspace: { identity: TEST_IDENTITY, openWorld: true },
     recordRequests: true,
+    rateLimits: options.rateLimits ?? false,
   });
   const { workspace } = sim;
 
