@@ -100,6 +100,22 @@ export function serializeLead(
   };
 }
 
+/** A UTF-16 surrogate without its pair: JSON can carry one (`"\ud800"`), UTF-8 text and the database cannot. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** The path of the first string (or key) in a JSON value that holds a lone surrogate, e.g. "note" or "consent.text". */
+export function brokenTextAt(value: unknown, path = ""): string | undefined {
+  if (typeof value === "string") return LONE_SURROGATE.test(value) ? path || "body" : undefined;
+  if (typeof value !== "object" || value === null) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (LONE_SURROGATE.test(key)) return at;
+    const found = brokenTextAt(inner, at);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** The workspace a bearer token belongs to: LEADS_API_TOKEN's in single-workspace mode, a workspace's own otherwise. */
 async function authorize(req: IncomingMessage, deps: Deps): Promise<number> {
   if (deps.workspaces.mode === "single" && !deps.config.LEADS_API_TOKEN)
@@ -146,6 +162,16 @@ export function registerLeadsApi(router: Router, deps: Deps): void {
       json = JSON.parse(raw.toString("utf8"));
     } catch {
       throw new HttpError(400, "invalid json", { error: "invalid_json", message: "The body is not valid JSON." });
+    }
+    const broken = brokenTextAt(json);
+    if (broken) {
+      throw new HttpError(400, "broken text", {
+        error: "invalid_body",
+        message: "Fix the fields listed.",
+        fields: {
+          [broken]: `${broken} holds a broken character (half of a UTF-16 surrogate pair); send valid Unicode text.`,
+        },
+      });
     }
     const parsed = leadBody.safeParse(json);
     if (!parsed.success) {
