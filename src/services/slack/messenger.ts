@@ -1,6 +1,7 @@
 import type { KnownBlock, View } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../../lib/log.js";
+import { createRateGate, type RateGate } from "./rate-gate.js";
 
 export interface SlackMessage {
   text: string;
@@ -54,7 +55,23 @@ export interface SlackMessenger {
   user(userId: string): Promise<SlackUserInfo | undefined>;
 }
 
-export function createSlackMessenger({ slack, log }: { slack: WebClient; log: Logger }): SlackMessenger {
+/** One message's edits: the newest content waiting, the newest version asked for and the newest shown. */
+interface MessageEdits {
+  latest: SlackMessage;
+  wanted: number;
+  shown: number;
+  sending?: Promise<void>;
+}
+
+export function createSlackMessenger({
+  slack,
+  log,
+  gate = createRateGate({ log }),
+}: {
+  slack: WebClient;
+  log: Logger;
+  gate?: RateGate;
+}): SlackMessenger {
   const viaResponseUrl = async (url: string, body: Record<string, unknown>) => {
     const res = await fetch(url, {
       method: "POST",
@@ -64,17 +81,54 @@ export function createSlackMessenger({ slack, log }: { slack: WebClient; log: Lo
     if (!res.ok) throw new Error(`response_url answered ${res.status}`);
   };
   const slackError = (error: unknown) => (error as { data?: { error?: string } })?.data?.error;
+  const edits = new Map<string, MessageEdits>();
+
+  /**
+   * Edits a message, one chat.update at a time: an edit asked for while another waits (out a 429,
+   * say) is folded into it, and each attempt sends the newest content, so the latest state wins and
+   * is never overtaken by an older one. Resolves once an edit at least as new as this one is shown.
+   */
+  async function edit(channel: string, ts: string, message: SlackMessage): Promise<void> {
+    const key = `${channel} ${ts}`;
+    const line = edits.get(key) ?? { latest: message, wanted: 0, shown: 0 };
+    edits.set(key, line);
+    line.latest = message;
+    line.wanted += 1;
+    const mine = line.wanted;
+    try {
+      while (line.shown < mine) {
+        line.sending ??= gate
+          .run("chat.update", async () => {
+            const version = line.wanted;
+            const { text, blocks } = line.latest;
+            await slack.chat.update({ channel, ts, text, blocks });
+            line.shown = Math.max(line.shown, version);
+          })
+          .finally(() => {
+            line.sending = undefined;
+          });
+        await line.sending;
+      }
+    } catch (error) {
+      // Everyone waiting on this edit hears the failure; the next edit of the message starts afresh.
+      if (!line.sending && edits.get(key) === line) edits.delete(key);
+      throw error;
+    }
+    if (!line.sending && line.shown >= line.wanted && edits.get(key) === line) edits.delete(key);
+  }
 
   return {
     async postToChannel(target, message) {
       try {
-        const result = await slack.chat.postMessage({
-          channel: target.channel,
-          text: message.text,
-          blocks: message.blocks,
-          thread_ts: target.threadTs,
-          unfurl_links: false,
-        });
+        const result = await gate.run(`chat.postMessage ${target.channel}`, () =>
+          slack.chat.postMessage({
+            channel: target.channel,
+            text: message.text,
+            blocks: message.blocks,
+            thread_ts: target.threadTs,
+            unfurl_links: false,
+          }),
+        );
         return { channel: result.channel, ts: result.ts, via: "chat.postMessage" };
       } catch (error) {
         const code = slackError(error);
@@ -90,9 +144,7 @@ export function createSlackMessenger({ slack, log }: { slack: WebClient; log: Lo
         throw error;
       }
     },
-    async update(channel, ts, message) {
-      await slack.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
-    },
+    update: edit,
     async tell(user, target, message) {
       if (target.responseUrl) {
         try {
@@ -109,13 +161,17 @@ export function createSlackMessenger({ slack, log }: { slack: WebClient; log: Lo
       }
       if (target.channel) {
         try {
-          await slack.chat.postEphemeral({ channel: target.channel, user, text: message.text, blocks: message.blocks });
+          await gate.run("chat.postEphemeral", () =>
+            slack.chat.postEphemeral({ channel: target.channel!, user, text: message.text, blocks: message.blocks }),
+          );
           return;
         } catch (error) {
           log.warn({ err: error, code: slackError(error) }, "postEphemeral failed; sending a DM");
         }
       }
-      await slack.chat.postMessage({ channel: user, text: message.text, blocks: message.blocks });
+      await gate.run(`chat.postMessage ${user}`, () =>
+        slack.chat.postMessage({ channel: user, text: message.text, blocks: message.blocks }),
+      );
     },
     async replace(responseUrl, message) {
       await viaResponseUrl(responseUrl, {
@@ -126,27 +182,29 @@ export function createSlackMessenger({ slack, log }: { slack: WebClient; log: Lo
       });
     },
     async upload({ channel, threadTs, bytes, filename, title, comment }) {
-      await slack.files.uploadV2({
-        channel_id: channel,
-        ...(threadTs ? { thread_ts: threadTs } : {}),
-        file: bytes,
-        filename,
-        title,
-        ...(comment ? { initial_comment: comment } : {}),
-      } as Parameters<WebClient["files"]["uploadV2"]>[0]);
+      await gate.run("files.upload", () =>
+        slack.files.uploadV2({
+          channel_id: channel,
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          file: bytes,
+          filename,
+          title,
+          ...(comment ? { initial_comment: comment } : {}),
+        } as Parameters<WebClient["files"]["uploadV2"]>[0]),
+      );
     },
     async openView(triggerId, view) {
-      await slack.views.open({ trigger_id: triggerId, view });
+      await gate.run("views.open", () => slack.views.open({ trigger_id: triggerId, view }));
     },
     async updateView(viewId, view) {
-      await slack.views.update({ view_id: viewId, view });
+      await gate.run("views.update", () => slack.views.update({ view_id: viewId, view }));
     },
     async publishHome(userId, view) {
-      await slack.views.publish({ user_id: userId, view });
+      await gate.run("views.publish", () => slack.views.publish({ user_id: userId, view }));
     },
     async user(userId) {
       try {
-        const { user } = await slack.users.info({ user: userId });
+        const { user } = await gate.run("users.info", () => slack.users.info({ user: userId }));
         if (!user?.id) return undefined;
         return {
           id: user.id,
