@@ -36,6 +36,26 @@ export interface SlackResponse {
   at: number;
 }
 
+/** A message or view the simulator refused as Slack would (Block Kit limits, text length). */
+export interface SlackRefusal {
+  /** The Web API method, or the response_url path. */
+  method: string;
+  error: string;
+  /** Slack's sentences with their pointers. */
+  messages: string[];
+  at: number;
+}
+
+/** A refusal of what was sent (not of who sent it or where): Block Kit and length checks. */
+function refusalOf(method: string, answer: Json): SlackRefusal | undefined {
+  const error = String(answer.error ?? "");
+  const messages = ((answer.response_metadata as Json | undefined)?.messages as string[] | undefined) ?? [];
+  const refused =
+    ["invalid_blocks", "invalid_blocks_format", "msg_too_long"].includes(error) ||
+    (error === "invalid_arguments" && messages.length > 0);
+  return refused && answer.ok === false ? { method, error, messages, at: Date.now() } : undefined;
+}
+
 /** Fault injection, changeable while the simulator runs. */
 export interface SlackFaults {
   /** Milliseconds to wait before answering, per Web API method; "*" applies to every method. */
@@ -73,6 +93,8 @@ export interface SlackSimulator {
   oauth: SlackOAuth;
   requests: SlackCall[];
   responses: SlackResponse[];
+  /** Every message or view refused for what it held (always kept): a test can insist there were none. */
+  refusals: SlackRefusal[];
   faults: SlackFaults;
   /** The rate limiter; undefined when rate limits are off. */
   rateLimits?: RateLimits;
@@ -114,6 +136,7 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
   if (options.oauth) oauth.configure(options.oauth);
   const requests: SlackCall[] = [];
   const responses: SlackResponse[] = [];
+  const refusals: SlackRefusal[] = [];
   const faults: SlackFaults = { delays: new Map(), failNext: new Map(), ...options.faults };
   const rateLimits = options.rateLimits ? new RateLimits(options.rateLimits) : undefined;
   const console_ = options.console ? createConsole(options.console, workspace, log) : undefined;
@@ -134,7 +157,12 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
     }
     const delay = faults.delays.get(method) ?? faults.delays.get("*") ?? 0;
     if (delay > 0) await sleep(delay);
-    return { status: 200, body: answer(method, args, token) };
+    // A failure a test injected (failNext) is not a refusal of what was sent.
+    const injected = faults.failNext.has(method);
+    const body = answer(method, args, token);
+    const refusal = injected ? undefined : refusalOf(method, body);
+    if (refusal) refusals.push(refusal);
+    return { status: 200, body };
   }
 
   function answer(method: string, args: Json, token: string | undefined): Json {
@@ -192,6 +220,8 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
         const body = (parseMaybeJson((await readRaw(req)).toString("utf8")) ?? {}) as Json;
         if (options.recordRequests) responses.push({ path, body, at: Date.now() });
         const answer = respond(workspace, path.slice(10), body);
+        const refusal = typeof answer.body === "object" ? refusalOf(path, answer.body) : undefined;
+        if (refusal) refusals.push(refusal);
         return send(res, answer.status, answer.body, typeof answer.body === "string" ? "text/plain" : undefined);
       }
       if (path.startsWith("/upload/") && req.method === "POST") {
@@ -225,6 +255,7 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
     oauth,
     requests,
     responses,
+    refusals,
     faults,
     rateLimits,
     consoleToken: console_?.token,

@@ -103,15 +103,26 @@ export function serializeLead(
 /** A UTF-16 surrogate without its pair: JSON can carry one (`"\ud800"`), UTF-8 text and the database cannot. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
-/** The path of the first string (or key) in a JSON value that holds a lone surrogate, e.g. "note" or "consent.text". */
-export function brokenTextAt(value: unknown, path = ""): string | undefined {
-  if (typeof value === "string") return LONE_SURROGATE.test(value) ? path || "body" : undefined;
-  if (typeof value !== "object" || value === null) return undefined;
-  for (const [key, inner] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
-    if (LONE_SURROGATE.test(key)) return at;
-    const found = brokenTextAt(inner, at);
-    if (found) return found;
+/**
+ * The path of the first string (or key) in a JSON value that holds a lone surrogate, e.g. "note" or
+ * "consent.text". Walked without recursion: a body can nest deeper than the call stack.
+ */
+export function brokenTextAt(value: unknown): string | undefined {
+  const pending: [unknown, string][] = [[value, ""]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, path] = next;
+    if (typeof item === "string") {
+      if (LONE_SURROGATE.test(item)) return path || "body";
+      continue;
+    }
+    if (typeof item !== "object" || item === null) continue;
+    const entries = Object.entries(item);
+    for (let i = entries.length - 1; i >= 0; i -= 1) {
+      const [key, inner] = entries[i]!;
+      const at = path ? `${path}.${key}` : key;
+      if (LONE_SURROGATE.test(key)) return at;
+      pending.push([inner, at]);
+    }
   }
   return undefined;
 }

@@ -174,10 +174,17 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     },
     async stop() {
       await app.stop();
+      // A payload real Slack refuses fails the test that made Leadline send it, even where Leadline
+      // only logged the refusal.
+      const refused = slack.refusals.splice(0);
       if (!options.slack) await slack.close();
       if (!options.twilio) await twilio.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
       if (engine === "postgresql" && !options.dir) await dropSchema(databaseUrl);
+      if (refused.length > 0) {
+        const lines = refused.map((r) => `${r.method}: ${r.error} ${r.messages.join("; ")}`);
+        throw new Error(`Slack refused ${refused.length} payload(s) Leadline sent:\n${lines.join("\n")}`);
+      }
     },
   };
   return testApp;

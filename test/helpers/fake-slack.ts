@@ -1,13 +1,18 @@
 import { LiveMap } from "../../sandbox/lib/live-map.js";
 import type { RateLimitOptions } from "../../sandbox/slack/rate-limits.js";
-import { type SlackCall, type SlackSimulator, startSlackSimulator } from "../../sandbox/slack/simulator.js";
+import {
+  type SlackCall,
+  type SlackRefusal,
+  type SlackSimulator,
+  startSlackSimulator,
+} from "../../sandbox/slack/simulator.js";
 
 // The tests' view of the simulated Slack (sandbox/slack/simulator.ts), the one Slack the sandbox runs
 // too. Its workspace is an open world: the tests make up user, channel and trigger ids.
 
 type Json = Record<string, unknown>;
 
-export type { SlackCall };
+export type { SlackCall, SlackRefusal };
 
 export interface SlackUser {
   id: string;
@@ -22,6 +27,8 @@ export interface FakeSlack {
   apiUrl: string;
   calls: SlackCall[];
   responses: { path: string; body: Json; at: number }[];
+  /** Messages and views Slack refused for what they held (Block Kit limits): Leadline should never send one. */
+  refusals: SlackRefusal[];
   users: Map<string, SlackUser>;
   /** Channels the bot is a member of; posting elsewhere gives `not_in_channel`. */
   botChannels: Set<string>;
@@ -63,6 +70,7 @@ export async function startFakeSlack(options: { rateLimits?: RateLimitOptions } 
     apiUrl: sim.apiUrl,
     calls: sim.requests,
     responses: sim.responses,
+    refusals: sim.refusals,
     users: workspace.users,
     botChannels: workspace.botChannels,
     messages: new LiveMap<string, Json>({
