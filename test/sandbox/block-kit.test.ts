@@ -494,6 +494,17 @@ describe("every surface is checked: chat.*, response_url, views.*", () => {
       }
       expect(slack.workspace.views.size).toBe(1);
       expect(slack.workspace.homes.size).toBe(0);
+      // Each refusal is kept, so a test can insist there was none.
+      expect(slack.refusals.map((r) => [r.method.replace(/^\/response\/.*/, "response_url"), r.error])).toEqual([
+        ["chat.postMessage", "invalid_blocks"],
+        ["chat.postEphemeral", "invalid_blocks"],
+        ["chat.update", "invalid_blocks"],
+        ["response_url", "invalid_blocks"],
+        ["views.open", "invalid_arguments"],
+        ["views.push", "invalid_arguments"],
+        ["views.update", "invalid_arguments"],
+        ["views.publish", "invalid_arguments"],
+      ]);
     } finally {
       await slack.close();
     }
