@@ -155,7 +155,10 @@ export class RateLimits {
     }
     if (method === "chat.postMessage") {
       const key = `${team} ${method} ${String(args.channel ?? "")}`;
-      keys.push([key, this.limit(key, () => tokenBucket(POST_PER_CHANNEL.perSecond, POST_PER_CHANNEL.burst))]);
+      // Retry-After comes in whole real seconds: a sped-up Slack lets the burst hold at least what one
+      // real second earns, or a client waiting what it is told would get less than one a Slack second.
+      const { perSecond, burst } = POST_PER_CHANNEL;
+      keys.push([key, this.limit(key, () => tokenBucket(perSecond, Math.max(burst, perSecond * this.timeScale)))]);
     }
     return keys;
   }
