@@ -1,5 +1,6 @@
 import type { Logger } from "../../src/lib/log.js";
 import { parseMaybeJson } from "../lib/http.js";
+import { ackRefusal } from "./block-kit/index.js";
 import { slackSignature } from "./signing.js";
 import type { SlackUser, Workspace } from "./workspace.js";
 
@@ -34,6 +35,8 @@ export function createConsoleActions(
   options: { signingSecret: string; appUrl: () => string; channel: string },
   workspace: Workspace,
   log: Logger,
+  /** Told of an answer Slack refuses (an ack message or a response_action view past Block Kit's limits). */
+  refused: (what: string, answer: Json) => void = () => {},
 ): ConsoleActions {
   const { identity } = workspace;
 
@@ -108,6 +111,12 @@ export function createConsoleActions(
       // An ack with a body is shown to the user who typed the command, as Slack does.
       const body = parseMaybeJson(result.text);
       const reply = typeof body === "object" ? (body as Json) : { text: result.text };
+      const refusal = ackRefusal("command", reply);
+      if (refusal) {
+        refused(name, refusal);
+        slackbot(user.id, `${name} failed with the error "${String(refusal.error)}".`);
+        return;
+      }
       workspace.post({
         channel: options.channel,
         text: String(reply.text ?? ""),
@@ -184,6 +193,13 @@ export function createConsoleActions(
       return;
     }
     const answer = (parseMaybeJson(result.text) ?? {}) as Json;
+    const refusal = ackRefusal("view_submission", answer);
+    if (refusal) {
+      refused(`view_submission ${String(answer.response_action)}`, refusal);
+      stored.errors = { _: "We had some trouble connecting. Try again?" };
+      workspace.changed();
+      return;
+    }
     switch (answer.response_action) {
       case "errors":
         stored.errors = (answer.errors as Record<string, string>) ?? {};

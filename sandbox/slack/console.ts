@@ -58,10 +58,15 @@ function sameToken(given: string, expected: string): boolean {
  * as a user, so they need the per-run token the page was served with and, when the browser names
  * one, this console's own Origin: another site open in the same browser cannot drive it.
  */
-export function createConsole(options: ConsoleOptions, workspace: Workspace, log: Logger): Console {
+export function createConsole(
+  options: ConsoleOptions,
+  workspace: Workspace,
+  log: Logger,
+  refused?: (what: string, answer: Json) => void,
+): Console {
   const token = randomBytes(24).toString("base64url");
   const { identity } = workspace;
-  const { command, action, submit, userFor } = createConsoleActions(options, workspace, log);
+  const { command, action, submit, userFor } = createConsoleActions(options, workspace, log, refused);
 
   /** What the console page shows one user: the channel as they see it, their modal, the side panel. */
   function state(userId: string): Json {

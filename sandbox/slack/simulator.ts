@@ -47,7 +47,7 @@ export interface SlackRefusal {
 }
 
 /** A refusal of what was sent (not of who sent it or where): Block Kit and length checks. */
-function refusalOf(method: string, answer: Json): SlackRefusal | undefined {
+export function refusalOf(method: string, answer: Json): SlackRefusal | undefined {
   const error = String(answer.error ?? "");
   const messages = ((answer.response_metadata as Json | undefined)?.messages as string[] | undefined) ?? [];
   const refused =
@@ -139,7 +139,13 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
   const refusals: SlackRefusal[] = [];
   const faults: SlackFaults = { delays: new Map(), failNext: new Map(), ...options.faults };
   const rateLimits = options.rateLimits ? new RateLimits(options.rateLimits) : undefined;
-  const console_ = options.console ? createConsole(options.console, workspace, log) : undefined;
+  const console_ = options.console
+    ? createConsole(options.console, workspace, log, (what, answer) => {
+        const refusal = refusalOf(what, answer);
+        if (refusal) refusals.push(refusal);
+      })
+    : undefined;
+
   let port = 0;
   // Only this machine's names for the server: a page on another site cannot reach it by DNS rebinding.
   const hosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];

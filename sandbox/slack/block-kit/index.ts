@@ -76,3 +76,18 @@ export function viewRefusal(view: unknown, surface: "modal" | "home"): Json | un
     response_metadata: { messages: problems.map((problem) => `[ERROR] ${describe(problem)}`) },
   };
 }
+
+/**
+ * An app's HTTP answer to Slack, checked as Slack checks it: a slash command's answer is a message
+ * (https://docs.slack.dev/interactivity/implementing-slash-commands#responding_to_commands); a view
+ * submission's `response_action` "update" or "push" carries a view
+ * (https://docs.slack.dev/surfaces/modals#updating_response). Undefined when Slack takes it (or
+ * when there is nothing to check: an empty ack, `errors`, `clear`).
+ */
+export function ackRefusal(kind: "command" | "view_submission", answer: unknown): Json | undefined {
+  if (!isObject(answer)) return undefined;
+  if (kind === "command") return messageRefusal(answer);
+  if (answer.response_action === "update" || answer.response_action === "push")
+    return viewRefusal(answer.view, "modal");
+  return undefined;
+}
