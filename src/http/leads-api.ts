@@ -127,6 +127,19 @@ export function brokenTextAt(value: unknown): string | undefined {
   return undefined;
 }
 
+/** A 400 naming the field when the body holds a lone surrogate: it would fail deep in the database as a 500. */
+function refuseBrokenText(json: unknown): void {
+  const broken = brokenTextAt(json);
+  if (!broken) return;
+  throw new HttpError(400, "broken text", {
+    error: "invalid_body",
+    message: "Fix the fields listed.",
+    fields: {
+      [broken]: `${broken} holds a broken character (half of a UTF-16 surrogate pair); send valid Unicode text.`,
+    },
+  });
+}
+
 /** The workspace a bearer token belongs to: LEADS_API_TOKEN's in single-workspace mode, a workspace's own otherwise. */
 async function authorize(req: IncomingMessage, deps: Deps): Promise<number> {
   if (deps.workspaces.mode === "single" && !deps.config.LEADS_API_TOKEN)
@@ -174,16 +187,7 @@ export function registerLeadsApi(router: Router, deps: Deps): void {
     } catch {
       throw new HttpError(400, "invalid json", { error: "invalid_json", message: "The body is not valid JSON." });
     }
-    const broken = brokenTextAt(json);
-    if (broken) {
-      throw new HttpError(400, "broken text", {
-        error: "invalid_body",
-        message: "Fix the fields listed.",
-        fields: {
-          [broken]: `${broken} holds a broken character (half of a UTF-16 surrogate pair); send valid Unicode text.`,
-        },
-      });
-    }
+    refuseBrokenText(json);
     const parsed = leadBody.safeParse(json);
     if (!parsed.success) {
       const fields = Object.fromEntries(

@@ -1,6 +1,7 @@
 import type { KnownBlock, View } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../../lib/log.js";
+import { createMessageEditor } from "./message-edits.js";
 import { createRateGate, type RateGate } from "./rate-gate.js";
 
 export interface SlackMessage {
@@ -55,14 +56,7 @@ export interface SlackMessenger {
   user(userId: string): Promise<SlackUserInfo | undefined>;
 }
 
-/** One message's edits: the newest content waiting, the newest version asked for and the newest shown. */
-interface MessageEdits {
-  latest: SlackMessage;
-  wanted: number;
-  shown: number;
-  sending?: Promise<void>;
-}
-
+/** A factory longer than most: its methods share one client, one rate gate and one editor, each method a few lines. */
 export function createSlackMessenger({
   slack,
   log,
@@ -81,41 +75,9 @@ export function createSlackMessenger({
     if (!res.ok) throw new Error(`response_url answered ${res.status}`);
   };
   const slackError = (error: unknown) => (error as { data?: { error?: string } })?.data?.error;
-  const edits = new Map<string, MessageEdits>();
-
-  /**
-   * Edits a message, one chat.update at a time: an edit asked for while another waits (out a 429,
-   * say) is folded into it, and each attempt sends the newest content, so the latest state wins and
-   * is never overtaken by an older one. Resolves once an edit at least as new as this one is shown.
-   */
-  async function edit(channel: string, ts: string, message: SlackMessage): Promise<void> {
-    const key = `${channel} ${ts}`;
-    const line = edits.get(key) ?? { latest: message, wanted: 0, shown: 0 };
-    edits.set(key, line);
-    line.latest = message;
-    line.wanted += 1;
-    const mine = line.wanted;
-    try {
-      while (line.shown < mine) {
-        line.sending ??= gate
-          .run("chat.update", async () => {
-            const version = line.wanted;
-            const { text, blocks } = line.latest;
-            await slack.chat.update({ channel, ts, text, blocks });
-            line.shown = Math.max(line.shown, version);
-          })
-          .finally(() => {
-            line.sending = undefined;
-          });
-        await line.sending;
-      }
-    } catch (error) {
-      // Everyone waiting on this edit hears the failure; the next edit of the message starts afresh.
-      if (!line.sending && edits.get(key) === line) edits.delete(key);
-      throw error;
-    }
-    if (!line.sending && line.shown >= line.wanted && edits.get(key) === line) edits.delete(key);
-  }
+  const edit = createMessageEditor<SlackMessage>(gate, async (channel, ts, { text, blocks }) => {
+    await slack.chat.update({ channel, ts, text, blocks });
+  });
 
   return {
     async postToChannel(target, message) {
