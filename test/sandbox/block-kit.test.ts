@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { blockKitProblems, messageRefusal, viewProblems, viewRefusal } from "../../sandbox/slack/block-kit/index.js";
 import { startSlackSimulator } from "../../sandbox/slack/simulator.js";
@@ -507,6 +509,44 @@ describe("every surface is checked: chat.*, response_url, views.*", () => {
       ]);
     } finally {
       await slack.close();
+    }
+  });
+});
+
+describe("an app's own answers, in the console", () => {
+  it("a slash command answered with 51 blocks fails as Slack shows it, and the refusal is kept", async () => {
+    const app = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ text: "many", blocks: times(51, () => ({ type: "divider" })) }));
+    });
+    await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+    const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+    const slack = await startSlackSimulator({
+      console: { signingSecret: "s", appUrl: () => appUrl, channel: "C0LEADS001", info: () => ({}) },
+    });
+    try {
+      slack.workspace.users.set("U0MARIA01", { id: "U0MARIA01", name: "maria" });
+      slack.workspace.channels.set("C0LEADS001", { id: "C0LEADS001", name: "leads" });
+      const res = await fetch(`${slack.url}/sandbox/command`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-sandbox-token": slack.consoleToken! },
+        body: JSON.stringify({ user: "U0MARIA01", text: "/call-lead smith" }),
+      });
+      expect(res.status).toBe(200);
+      expect(slack.workspace.messages.map((m) => m.text)).toEqual([
+        '/call-lead failed with the error "invalid_blocks".',
+      ]);
+      expect(slack.refusals).toEqual([
+        {
+          method: "/call-lead",
+          error: "invalid_blocks",
+          messages: ["[ERROR] no more than 50 items allowed [json-pointer:/blocks]"],
+          at: expect.any(Number),
+        },
+      ]);
+    } finally {
+      await slack.close();
+      await new Promise((resolve) => app.close(resolve));
     }
   });
 });
