@@ -83,7 +83,7 @@ export interface SandboxOptions {
   port?: number;
   /** Where data/sandbox.db lives. */
   dataDir?: string;
-  /** Speed of simulated calls: 1 is about real time; tests use less. */
+  /** Speed of simulated calls (and of Slack's rate-limit clock): 1 is about real time; tests use less. */
   pace?: number;
   env?: NodeJS.ProcessEnv;
   /** Real time, for the calling clock's default (tests pin it). */
@@ -161,6 +161,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     slack = await startSlackSimulator({
       log,
       port: options.port ?? 3000,
+      // Slack's own rate limits. Slack's clock keeps the simulated calls' pace: at 1 (npm run
+      // sandbox) a team sees what it would in real Slack; tests that speed calls up speed Slack up too.
+      rateLimits: { timeScale: 1 / (options.pace ?? 1) },
       console: {
         signingSecret,
         appUrl: () => appUrl,

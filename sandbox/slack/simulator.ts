@@ -3,7 +3,12 @@ import { createLogger, type Logger } from "../../src/lib/log.js";
 import { parseMaybeJson, readRaw, send } from "../lib/http.js";
 import { type OutageOptions, serveLocally } from "../lib/server.js";
 import { type ConsoleOptions, createConsole } from "./console.js";
-import { SlackOAuth, type SlackOAuthApp, Workspace, type WorkspaceOptions } from "./workspace.js";
+import { callMethod } from "./methods/index.js";
+import { SlackOAuth, type SlackOAuthApp } from "./oauth.js";
+import { type RateLimitOptions, RateLimits } from "./rate-limits.js";
+import { basicCredentials, escapeHtml, fileFromUpload, parseArgs } from "./requests.js";
+import { respond } from "./response-url.js";
+import { Workspace, type WorkspaceOptions } from "./workspace.js";
 
 type Json = Record<string, unknown>;
 
@@ -15,6 +20,13 @@ export interface SlackCall {
   /** The team the token was issued for through OAuth (none for a token the simulator did not issue). */
   team?: string;
   at: number;
+  /** Answered 429 (`ratelimited`) with this Retry-After, in seconds. */
+  retryAfter?: number;
+  /**
+   * Sent while a Retry-After the simulator gave for the same limit (method, team, and channel for
+   * chat.postMessage) was still running: the client did not wait as told.
+   */
+  early?: boolean;
 }
 
 /** One POST to a response_url (the JSON body) or to an upload URL (`{ bytes }`). */
@@ -22,6 +34,26 @@ export interface SlackResponse {
   path: string;
   body: Json;
   at: number;
+}
+
+/** A message or view the simulator refused as Slack would (Block Kit limits, text length). */
+export interface SlackRefusal {
+  /** The Web API method, or the response_url path. */
+  method: string;
+  error: string;
+  /** Slack's sentences with their pointers. */
+  messages: string[];
+  at: number;
+}
+
+/** A refusal of what was sent (not of who sent it or where): Block Kit and length checks. */
+export function refusalOf(method: string, answer: Json): SlackRefusal | undefined {
+  const error = String(answer.error ?? "");
+  const messages = ((answer.response_metadata as Json | undefined)?.messages as string[] | undefined) ?? [];
+  const refused =
+    ["invalid_blocks", "invalid_blocks_format", "msg_too_long"].includes(error) ||
+    (error === "invalid_arguments" && messages.length > 0);
+  return refused && answer.ok === false ? { method, error, messages, at: Date.now() } : undefined;
 }
 
 /** Fault injection, changeable while the simulator runs. */
@@ -48,6 +80,8 @@ export interface SlackSimulatorOptions {
   oauth?: Partial<SlackOAuthApp> & Pick<SlackOAuthApp, "clientId" | "clientSecret">;
   /** Serve the console page at /sandbox (the sandbox does; tests do not). */
   console?: ConsoleOptions;
+  /** Slack's rate limits (rate-limits.ts); off when not given. `{}` is Slack's own pace. */
+  rateLimits?: RateLimitOptions | false;
 }
 
 export interface SlackSimulator {
@@ -59,7 +93,11 @@ export interface SlackSimulator {
   oauth: SlackOAuth;
   requests: SlackCall[];
   responses: SlackResponse[];
+  /** Every message or view refused for what it held (always kept): a test can insist there were none. */
+  refusals: SlackRefusal[];
   faults: SlackFaults;
+  /** The rate limiter; undefined when rate limits are off. */
+  rateLimits?: RateLimits;
   /** The console page's per-run token, when the console is served. */
   consoleToken?: string;
   /** Connections are refused (or reset) until `reachable()` or for `forMs`. */
@@ -68,38 +106,16 @@ export interface SlackSimulator {
   close(): Promise<void>;
 }
 
-/** The Web API reads form bodies (with JSON-encoded objects inside) or JSON bodies, as Slack does. */
-function parseArgs(raw: string, type: string): Json {
-  if (raw.length === 0) return {};
-  if (type.includes("application/json")) return JSON.parse(raw) as Json;
-  const args: Json = {};
-  for (const [key, value] of new URLSearchParams(raw)) {
-    args[key] = /^[[{]/.test(value) ? (parseMaybeJson(value) ?? value) : value;
-  }
-  return args;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Methods Slack answers without a token: api.test, and oauth.v2.access (authenticated by the app's client id and secret). */
 const TOKENLESS = new Set(["api.test", "oauth.v2.access"]);
 
-/** client_id and client_secret sent the way Slack prefers: HTTP Basic authentication. */
-function basicCredentials(header: string): { client_id: string; client_secret: string } | undefined {
-  if (!header.startsWith("Basic ")) return undefined;
-  const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
-  const colon = decoded.indexOf(":");
-  if (colon < 0) return undefined;
-  return { client_id: decoded.slice(0, colon), client_secret: decoded.slice(colon + 1) };
-}
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
-
 /**
- * A simulated Slack on 127.0.0.1: the Web API Leadline reaches through SLACK_API_URL, response_url
- * and file upload endpoints, fault injection, and (for the sandbox) the console page. The sandbox
- * and the tests both use it.
+ * A simulated Slack on 127.0.0.1: the Web API Leadline reaches through SLACK_API_URL (methods/),
+ * with Slack's Block Kit checks (block-kit/) and rate limits (rate-limits.ts), response_url and
+ * file upload endpoints, OAuth (oauth.ts), fault injection, and (for the sandbox) the console page.
+ * The sandbox and the tests both use it.
  */
 export async function startSlackSimulator(options: SlackSimulatorOptions = {}): Promise<SlackSimulator> {
   const log = (options.log ?? createLogger("silent")).child({ component: "slack-simulator" });
@@ -120,17 +136,42 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
   if (options.oauth) oauth.configure(options.oauth);
   const requests: SlackCall[] = [];
   const responses: SlackResponse[] = [];
+  const refusals: SlackRefusal[] = [];
   const faults: SlackFaults = { delays: new Map(), failNext: new Map(), ...options.faults };
-  const console_ = options.console ? createConsole(options.console, workspace, log) : undefined;
+  const rateLimits = options.rateLimits ? new RateLimits(options.rateLimits) : undefined;
+  const console_ = options.console
+    ? createConsole(options.console, workspace, log, (what, answer) => {
+        const refusal = refusalOf(what, answer);
+        if (refusal) refusals.push(refusal);
+      })
+    : undefined;
+
   let port = 0;
   // Only this machine's names for the server: a page on another site cannot reach it by DNS rebinding.
   const hosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
 
-  async function webApi(method: string, args: Json, token: string | undefined): Promise<Json> {
+  /** One Web API call: its HTTP status, body, and the Retry-After header of a 429. */
+  async function webApi(method: string, args: Json, token: string | undefined) {
     const team = token ? oauth.tokens.get(token)?.team.id : undefined;
-    if (options.recordRequests) requests.push({ method, args, token, ...(team ? { team } : {}), at: Date.now() });
+    const call: SlackCall = { method, args, token, ...(team ? { team } : {}), at: Date.now() };
+    if (options.recordRequests) requests.push(call);
+    const limited = rateLimits?.take(method, team ?? identity.team.id, args);
+    if (limited?.early) call.early = true;
+    if (limited?.retryAfter !== undefined) {
+      call.retryAfter = limited.retryAfter;
+      return { status: 429, body: { ok: false, error: "ratelimited" }, retryAfter: limited.retryAfter };
+    }
     const delay = faults.delays.get(method) ?? faults.delays.get("*") ?? 0;
     if (delay > 0) await sleep(delay);
+    // A failure a test injected (failNext) is not a refusal of what was sent.
+    const injected = faults.failNext.has(method);
+    const body = answer(method, args, token);
+    const refusal = injected ? undefined : refusalOf(method, body);
+    if (refusal) refusals.push(refusal);
+    return { status: 200, body };
+  }
+
+  function answer(method: string, args: Json, token: string | undefined): Json {
     const tokenless = TOKENLESS.has(method);
     if (!tokenless && !token) return { ok: false, error: "not_authed" };
     if (!tokenless && faults.authError) return { ok: false, error: faults.authError };
@@ -148,7 +189,7 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
     // token is the workspace's own (single-workspace tests and the sandbox).
     const known = oauth.check(token!);
     if (known && "error" in known) return { ok: false, error: known.error };
-    return workspace.call(method, args, known?.issued.team);
+    return callMethod(workspace, method, args, known?.issued.team);
   }
 
   const server = createServer(async (req, res) => {
@@ -163,7 +204,9 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
         const client = basicCredentials(authorization);
         const header = client ? "" : authorization.replace(/^Bearer /, "");
         const token = header || (typeof args.token === "string" ? args.token : undefined);
-        return send(res, 200, await webApi(path.slice(5), client ? { ...args, ...client } : args, token));
+        const result = await webApi(path.slice(5), client ? { ...args, ...client } : args, token);
+        if (result.retryAfter !== undefined) res.setHeader("retry-after", String(result.retryAfter));
+        return send(res, result.status, result.body);
       }
       if (path === "/oauth/v2/authorize" && req.method === "GET") {
         const answer = oauth.authorize(url.searchParams);
@@ -182,8 +225,10 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
       if (path.startsWith("/response/") && req.method === "POST") {
         const body = (parseMaybeJson((await readRaw(req)).toString("utf8")) ?? {}) as Json;
         if (options.recordRequests) responses.push({ path, body, at: Date.now() });
-        const answer = workspace.respond(path.slice(10), body);
-        return send(res, answer.ok ? 200 : 404, answer.ok ? "ok" : answer.error, "text/plain");
+        const answer = respond(workspace, path.slice(10), body);
+        const refusal = typeof answer.body === "object" ? refusalOf(path, answer.body) : undefined;
+        if (refusal) refusals.push(refusal);
+        return send(res, answer.status, answer.body, typeof answer.body === "string" ? "text/plain" : undefined);
       }
       if (path.startsWith("/upload/") && req.method === "POST") {
         // Slack takes the file as the raw body or as multipart form data (what @slack/web-api sends).
@@ -216,30 +261,12 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
     oauth,
     requests,
     responses,
+    refusals,
     faults,
+    rateLimits,
     consoleToken: console_?.token,
     unreachable: listening.unreachable,
     reachable: listening.reachable,
     close: listening.close,
   };
-}
-
-/** The file in an upload request: the body itself, or the part with a filename of a multipart body. */
-export function fileFromUpload(body: Buffer, contentType: string): Buffer {
-  const boundary = /^multipart\/form-data;.*boundary="?([^";]+)"?/i.exec(contentType)?.[1];
-  if (!boundary) return body;
-  const delimiter = Buffer.from(`--${boundary}`);
-  let start = body.indexOf(delimiter);
-  while (start >= 0) {
-    const next = body.indexOf(delimiter, start + delimiter.length);
-    if (next < 0) break;
-    const part = body.subarray(start + delimiter.length, next);
-    const headerEnd = part.indexOf("\r\n\r\n");
-    if (headerEnd >= 0 && /filename=/i.test(part.subarray(0, headerEnd).toString("latin1"))) {
-      // The part's content ends with the CRLF before the next delimiter.
-      return part.subarray(headerEnd + 4, part.length - 2);
-    }
-    start = next;
-  }
-  return body;
 }

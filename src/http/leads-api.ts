@@ -99,6 +99,46 @@ export function serializeLead(
   };
 }
 
+/** A UTF-16 surrogate without its pair: JSON can carry one (`"\ud800"`), UTF-8 text and the database cannot. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * The path of the first string (or key) in a JSON value that holds a lone surrogate, e.g. "note" or
+ * "consent.text". Walked without recursion: a body can nest deeper than the call stack.
+ */
+export function brokenTextAt(value: unknown): string | undefined {
+  const pending: [unknown, string][] = [[value, ""]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, path] = next;
+    if (typeof item === "string") {
+      if (LONE_SURROGATE.test(item)) return path || "body";
+      continue;
+    }
+    if (typeof item !== "object" || item === null) continue;
+    const entries = Object.entries(item);
+    for (let i = entries.length - 1; i >= 0; i -= 1) {
+      const [key, inner] = entries[i]!;
+      const at = path ? `${path}.${key}` : key;
+      if (LONE_SURROGATE.test(key)) return at;
+      pending.push([inner, at]);
+    }
+  }
+  return undefined;
+}
+
+/** A 400 naming the field when the body holds a lone surrogate: it would fail deep in the database as a 500. */
+function refuseBrokenText(json: unknown): void {
+  const broken = brokenTextAt(json);
+  if (!broken) return;
+  throw new HttpError(400, "broken text", {
+    error: "invalid_body",
+    message: "Fix the fields listed.",
+    fields: {
+      [broken]: `${broken} holds a broken character (half of a UTF-16 surrogate pair); send valid Unicode text.`,
+    },
+  });
+}
+
 export interface LeadsApiDeps {
   workspaces: Pick<Workspaces, "mode" | "workspaceForLeadsToken">;
   /** LEADS_API_TOKEN (single-workspace mode). */
@@ -146,6 +186,7 @@ async function leadOf(req: IncomingMessage) {
   } catch {
     throw new HttpError(400, "invalid json", { error: "invalid_json", message: "The body is not valid JSON." });
   }
+  refuseBrokenText(json);
   const parsed = leadBody.safeParse(json);
   if (!parsed.success) {
     const fields = Object.fromEntries(

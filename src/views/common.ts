@@ -7,9 +7,26 @@ export const plain = (text: string): PlainTextElement => ({
   emoji: true,
 });
 
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+
+/**
+ * The longest start of `text` that is whole characters (grapheme clusters: an emoji with its
+ * skin tone, a flag, a family) and at most `units` UTF-16 code units, the strictest way Slack's
+ * length limits can be counted.
+ */
+function wholeCharactersWithin(text: string, units: number): string {
+  let end = 0;
+  for (const { index, segment } of graphemes.segment(text)) {
+    if (index + segment.length > units) break;
+    end = index + segment.length;
+  }
+  return text.slice(0, end);
+}
+
+/** Shortens to at most `max` UTF-16 units, ending with "…", never cutting a character in half. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1))}…`;
+  return `${wholeCharactersWithin(text, Math.max(0, max - 1))}…`;
 }
 
 /**
@@ -39,7 +56,7 @@ export const context = (text: string): KnownBlock => ({
 export function escapeTruncate(text: string, max: number): string {
   const escaped = escapeMrkdwn(text);
   if (escaped.length <= max) return escaped;
-  return `${escaped.slice(0, max - 1).replace(/&[a-z]*$/, "")}…`;
+  return `${wholeCharactersWithin(escaped, max - 1).replace(/&[a-z]*$/, "")}…`;
 }
 
 /** Who wrote a note: a Slack user id is shown as the person (a mention), anything else as written. */

@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView } from "@slack/types";
 import { INPUT_ACTION, ids, leadFields } from "../lib/ids.js";
-import { CONSENT_METHODS } from "../services/compliance/consent-service.js";
+import { CONSENT_METHODS, CONSENT_TEXT_MAX } from "../services/compliance/consent-service.js";
 import type { LeadWithLastNote } from "../services/leads/lead-service.js";
 import { LIMITS } from "../services/leads/lead-service.js";
 import { context, escapeTruncate, mrkdwnSection, phoneText, plain, truncate } from "./common.js";
@@ -75,7 +75,7 @@ const consentMethodInput = (): KnownBlock => ({
 const consentTextInput = (): KnownBlock =>
   input(leadFields.consentText, "The words they agreed to", {
     multiline: true,
-    max: 4000,
+    max: CONSENT_TEXT_MAX,
     placeholder: 'e.g. "I agree to receive prerecorded calls from Acme Realty at this number."',
   });
 
@@ -231,7 +231,14 @@ export function phoneSavedText(
     : `${lead.name}'s phone is now ${now}.`;
 }
 
-/** Search results: at most 10 cards (Slack allows 50 blocks; a card uses up to 4). */
+/** Slack shows at most 50 blocks in a message. */
+const MESSAGE_BLOCKS = 50;
+
+/**
+ * Search results: at most 10 cards, and only whole ones: a card is 4 or 5 blocks (a lead calling
+ * law blocks now carries its reasons), and a card cut short would arrive without its buttons.
+ * The heading says how many more matched than are shown.
+ */
 export function searchResults(
   query: string,
   leads: LeadWithLastNote[],
@@ -239,18 +246,25 @@ export function searchResults(
   options: LeadCardOptions,
   notice?: string,
 ): { text: string; blocks: KnownBlock[] } {
-  const shown = leads.slice(0, 10);
-  const more = total - shown.length;
+  let room = MESSAGE_BLOCKS - 1 - (notice ? 1 : 0);
+  const cards: KnownBlock[][] = [];
+  for (const lead of leads.slice(0, 10)) {
+    const card = leadCard(lead, options);
+    if (card.length > room) break;
+    cards.push(card);
+    room -= card.length;
+  }
+  const more = total - cards.length;
   const heading =
     total === 1
       ? "1 lead found"
-      : `${total} leads found${more > 0 ? ` — showing the ${shown.length} most recent, ${more} more` : ""}`;
+      : `${total} leads found${more > 0 ? ` — showing the ${cards.length} most recent, ${more} more` : ""}`;
   const blocks: KnownBlock[] = [
+    ...(notice ? [mrkdwnSection(notice)] : []),
     context(`${heading} for “${escapeTruncate(query, 100)}”.${more > 0 ? " Add words to narrow it down." : ""}`),
+    ...cards.flat(),
   ];
-  for (const lead of shown) blocks.push(...leadCard(lead, options));
-  if (notice) blocks.unshift(mrkdwnSection(notice));
-  return { text: heading, blocks: blocks.slice(0, 50) };
+  return { text: heading, blocks };
 }
 
 export function noMatch(query: string, phone?: string): { text: string; blocks: KnownBlock[] } {

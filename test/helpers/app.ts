@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { ackRefusal } from "../../sandbox/slack/block-kit/index.js";
+import { refusalOf } from "../../sandbox/slack/simulator.js";
 import { createLeadline, type Leadline, type LeadlineOptions } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/lib/log.js";
@@ -118,6 +120,21 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     });
   };
 
+  /** Leadline's HTTP answer to Slack is checked as Slack checks it; a refusal is kept with the fake Slack's. */
+  const checkAck = async (kind: "command" | "view_submission", res: Response) => {
+    const text = await res.clone().text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text ? { text } : undefined;
+    }
+    const refused = ackRefusal(kind, body);
+    const refusal = refused && refusalOf(`${kind} answer`, refused);
+    if (refusal) slack.refusals.push(refusal);
+    return res;
+  };
+
   const testApp: TestApp = {
     get url() {
       return url;
@@ -154,10 +171,11 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
         trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e6)}.trigger`,
         ...extra,
       });
-      return slackPost(form.toString());
+      return slackPost(form.toString()).then((res) => checkAck("command", res));
     },
-    interact(payload) {
-      return slackPost(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    async interact(payload) {
+      const res = await slackPost(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+      return payload.type === "view_submission" ? checkAck("view_submission", res) : res;
     },
     signedTwilio(path, params, token, headers = {}) {
       const publicBase = env.PUBLIC_BASE_URL ?? url;
@@ -174,10 +192,17 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     },
     async stop() {
       await app.stop();
+      // A payload real Slack refuses fails the test that made Leadline send it, even where Leadline
+      // only logged the refusal.
+      const refused = slack.refusals.splice(0);
       if (!options.slack) await slack.close();
       if (!options.twilio) await twilio.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
       if (engine === "postgresql" && !options.dir) await dropSchema(databaseUrl);
+      if (refused.length > 0) {
+        const lines = refused.map((r) => `${r.method}: ${r.error} ${r.messages.join("; ")}`);
+        throw new Error(`Slack refused ${refused.length} payload(s) Leadline sent:\n${lines.join("\n")}`);
+      }
     },
   };
   return testApp;

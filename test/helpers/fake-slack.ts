@@ -1,12 +1,18 @@
 import { LiveMap } from "../../sandbox/lib/live-map.js";
-import { type SlackCall, type SlackSimulator, startSlackSimulator } from "../../sandbox/slack/simulator.js";
+import type { RateLimitOptions } from "../../sandbox/slack/rate-limits.js";
+import {
+  type SlackCall,
+  type SlackRefusal,
+  type SlackSimulator,
+  startSlackSimulator,
+} from "../../sandbox/slack/simulator.js";
 
 // The tests' view of the simulated Slack (sandbox/slack/simulator.ts), the one Slack the sandbox runs
 // too. Its workspace is an open world: the tests make up user, channel and trigger ids.
 
 type Json = Record<string, unknown>;
 
-export type { SlackCall };
+export type { SlackCall, SlackRefusal };
 
 export interface SlackUser {
   id: string;
@@ -21,6 +27,8 @@ export interface FakeSlack {
   apiUrl: string;
   calls: SlackCall[];
   responses: { path: string; body: Json; at: number }[];
+  /** Messages and views Slack refused for what they held (Block Kit limits): Leadline should never send one. */
+  refusals: SlackRefusal[];
   users: Map<string, SlackUser>;
   /** Channels the bot is a member of; posting elsewhere gives `not_in_channel`. */
   botChannels: Set<string>;
@@ -45,10 +53,15 @@ const TEST_IDENTITY = {
   appId: "A0LEADLINE",
 };
 
-export async function startFakeSlack(): Promise<FakeSlack> {
+/**
+ * Block Kit is always checked as Slack checks it. Rate limits are off unless a test asks for them
+ * (with a time scale, so minutes of Slack traffic pass in seconds): most tests are not about pace.
+ */
+export async function startFakeSlack(options: { rateLimits?: RateLimitOptions } = {}): Promise<FakeSlack> {
   const sim = await startSlackSimulator({
     workspace: { identity: TEST_IDENTITY, openWorld: true },
     recordRequests: true,
+    rateLimits: options.rateLimits ?? false,
   });
   const { workspace } = sim;
 
@@ -57,6 +70,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     apiUrl: sim.apiUrl,
     calls: sim.requests,
     responses: sim.responses,
+    refusals: sim.refusals,
     users: workspace.users,
     botChannels: workspace.botChannels,
     messages: new LiveMap<string, Json>({

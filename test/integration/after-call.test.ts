@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { blockKitProblems } from "../../sandbox/slack/block-kit-limits.js";
+import { blockKitProblems } from "../../sandbox/slack/block-kit/index.js";
 import { ids, leadFields } from "../../src/lib/ids.js";
 import { createCallPostStore } from "../../src/services/calls/post-store.js";
 import { EXPORT_COLUMNS, parseStatsRange } from "../../src/services/stats/stats-service.js";

@@ -124,6 +124,26 @@ describe("a block reaches the agent with its reasons, and nothing reaches Twilio
     expect(JSON.stringify(later.blocks)).not.toContain("Not now");
   });
 
+  it("/call-lead with 12 matches calling law blocks shows whole cards, each with its buttons, and says how many more", async () => {
+    callingTime = new Date("2026-11-24T12:30:00Z");
+    for (let i = 0; i < 12; i += 1) {
+      const one = await lead(`Jane Smith ${i}`, `+1212555${String(1100 + i)}`);
+      await t.app.deps.leads.addNote(t.ws, one.id, AGENT, "Asked to be called after 9");
+    }
+    const body = (await (await t.command("/call-lead", "smith", AGENT)).json()) as {
+      text: string;
+      blocks: { type: string; block_id?: string }[];
+    };
+    expect(body.blocks.length).toBeLessThanOrEqual(50);
+    const cards = body.blocks.filter((block) => /^lead_\d+$/.test(block.block_id ?? "")).length;
+    const buttons = body.blocks.filter((block) => /^lead_actions_\d+$/.test(block.block_id ?? "")).length;
+    expect(cards).toBeGreaterThan(0);
+    expect(buttons).toBe(cards);
+    expect(body.blocks.at(-1)).toMatchObject({ type: "actions" });
+    expect(JSON.stringify(body.blocks)).toContain("Not now:*");
+    expect(body.text).toContain(`12 leads found — showing the ${cards} most recent, ${12 - cards} more`);
+  });
+
   it("a fourth call in 24 hours to a Florida number is refused", async () => {
     const jane = await lead("Jane Doe", "+13055550142");
     for (let i = 0; i < 3; i += 1) {

@@ -71,6 +71,19 @@ describe("/lead add", () => {
     expect(JSON.stringify(post.args.blocks)).toContain("*Jane Doe*");
   });
 
+  it("opens in Slack: the strict simulated Slack takes the modal (its consent input within 3,000 characters)", async () => {
+    const opened = t.slack.views.size;
+    const view = await openAddModal();
+    const answer = await eventually(
+      () =>
+        [...t.slack.views.values()].find(
+          (stored) => stored.callback_id === view.callback_id && opened < t.slack.views.size,
+        ),
+      "the Add lead modal stored in Slack",
+    );
+    expect(answer.blocks).toEqual(view.blocks);
+  });
+
   it("shows an unparseable phone inline and creates nothing", async () => {
     const before = await t.app.deps.db.lead.count();
     const result = await submitAdd({ [leadFields.name]: "Bad Phone", [leadFields.phone]: "555-01" });
@@ -299,6 +312,35 @@ describe("lead API", () => {
     if (status === 422 || body.error === "invalid_body")
       expect(Object.keys(body.fields ?? {}).length).toBeGreaterThan(0);
     expect(await t.app.deps.db.lead.count()).toBe(before);
+  });
+
+  it.each([
+    ["note", { note: "broken \ud800 note" }],
+    ["name", { name: "Jane \udc00" }],
+    ["consent.text", { consent: { scope: "calls", method: "web form", text: "I agree \ud83d to calls." } }],
+  ])("answers 400 naming %s when it holds a lone surrogate, and writes nothing", async (field, fields) => {
+    const before = await t.app.deps.db.lead.count();
+    // JSON.stringify writes a lone surrogate as its escape (\ud800), as a client's JSON carries it.
+    const raw = JSON.stringify({ name: "Lone Surrogate", phone: "2125550171", ...fields });
+    expect(raw).toMatch(/\\ud[89a-f][0-9a-f]{2}/);
+    const res = await api("POST", "/api/leads", raw);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; fields: Record<string, string> };
+    expect(body.error).toBe("invalid_body");
+    expect(Object.keys(body.fields)).toEqual([field]);
+    expect(await t.app.deps.db.lead.count()).toBe(before);
+  });
+
+  it("refuses consent words over 3,000 characters, what the Add lead modal takes (422 naming consent)", async () => {
+    const text = `I agree to calls. ${"x".repeat(2990)}`;
+    const res = await api("POST", "/api/leads", {
+      name: "Long Consent",
+      phone: "2125550172",
+      consent: { scope: "calls", method: "web form", text },
+    });
+    expect(text.length).toBe(3008);
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { fields: Record<string, string> }).fields.consent).toMatch(/3,000 characters/);
   });
 
   it("GET refuses a bad token and answers 404 for an unknown lead", async () => {

@@ -25,8 +25,11 @@ beforeAll(async () => {
   await consolePost("/sandbox/clock", { mode: "pretend", local: "2026-12-01T11:00", zone: "America/New_York" });
 }, 30_000);
 afterAll(async () => {
+  const refused = sandbox?.slack.refusals ?? [];
   await sandbox?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
+  // Nothing Leadline sent was refused by Slack's Block Kit checks.
+  expect(refused).toEqual([]);
 });
 
 function rawPost(path: string, body: unknown, headers: Record<string, string> = {}) {

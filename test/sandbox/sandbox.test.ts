@@ -37,8 +37,11 @@ beforeAll(async () => {
   sandbox = await startSandbox({ log: createLogger("info", sink), port: 0, dataDir: dir, pace: 0.05, env: {} });
 });
 afterAll(async () => {
+  const refused = sandbox.slack.refusals;
   await sandbox.stop();
   rmSync(dir, { recursive: true, force: true });
+  // Nothing Leadline sent was refused by Slack's Block Kit checks.
+  expect(refused).toEqual([]);
 });
 
 async function consolePost(path: string, body: Record<string, unknown>) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blockKitProblems } from "../../sandbox/slack/block-kit-limits.js";
+import { blockKitProblems } from "../../sandbox/slack/block-kit/index.js";
 import type { LeadWithLastNote } from "../../src/services/leads/lead-service.js";
 import { leadCard, leadCardText } from "../../src/views/lead-card.js";
 import { searchResults } from "../../src/views/lead-modals.js";
@@ -151,5 +151,29 @@ describe("leadCard", () => {
     expect(text).not.toMatch(/@here\b/);
     expect(text).toContain("&lt;!channel&gt;");
     expect(text).toContain("&amp; co");
+  });
+});
+
+describe("searchResults", () => {
+  it("shows only whole cards: ten leads calling law blocks fit nine cards under 50 blocks, and says how many more", () => {
+    const leads = Array.from({ length: 10 }, (_, i) =>
+      lead({
+        id: i + 1,
+        name: `Blocked ${i + 1}`,
+        lastNote: { id: i + 1, leadId: i + 1, author: "U0MARIA", body: "Asked for a call after 9", createdAt: now },
+      }),
+    );
+    const verdicts = new Map(leads.map((one) => [one.id, ["It is 7:40 AM in New York."]]));
+    const results = searchResults("blocked", leads, 12, { now, browserEnabled: false, verdicts }, "Pick one to call.");
+    expect(results.blocks.length).toBeLessThanOrEqual(50);
+    expect(blockKitProblems(results.blocks, "message")).toEqual([]);
+    const cards = results.blocks.filter((block) => (block as { block_id?: string }).block_id?.startsWith("lead_"));
+    const titles = cards.filter((block) => /^lead_\d+$/.test((block as { block_id: string }).block_id));
+    const buttons = cards.filter((block) => /^lead_actions_\d+$/.test((block as { block_id: string }).block_id));
+    // Every card shown ends with its buttons.
+    expect(titles.length).toBe(buttons.length);
+    expect(results.blocks.at(-1)).toMatchObject({ type: "actions", block_id: `lead_actions_${titles.length}` });
+    expect(titles.length).toBe(9);
+    expect(results.text).toBe("12 leads found — showing the 9 most recent, 3 more");
   });
 });

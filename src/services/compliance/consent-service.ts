@@ -6,6 +6,8 @@ import type { ComplianceStore } from "./compliance-store.js";
 export const CONSENT_SCOPES = ["prerecorded", "calls"] as const;
 export const CONSENT_METHODS = ["web form", "signed", "verbal", "other"] as const;
 export type ConsentScope = (typeof CONSENT_SCOPES)[number];
+/** The longest consent wording kept: Slack's plain-text input takes at most 3,000 characters, so the modal and the lead API agree. */
+export const CONSENT_TEXT_MAX = 3000;
 
 /** What a person or the lead API says about a lead's consent, before it is checked. */
 export interface ConsentInput {
@@ -50,7 +52,7 @@ export function validateConsent(
   const text = typeof input.text === "string" ? input.text.trim() : "";
   if (text.length < 10)
     fail("consent.text must be the words the lead agreed to (at least 10 characters), kept as evidence.");
-  if (text.length > 4000) fail("consent.text is longer than 4,000 characters.");
+  if (text.length > CONSENT_TEXT_MAX) fail("consent.text is longer than 3,000 characters.");
   let at = now;
   if (input.at !== undefined && input.at !== null && input.at !== "") {
     const parsed = typeof input.at === "string" ? new Date(input.at) : new Date(Number.NaN);

@@ -1,6 +1,8 @@
 import type { KnownBlock, View } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../../lib/log.js";
+import { createMessageEditor } from "./message-edits.js";
+import { createRateGate, type RateGate } from "./rate-gate.js";
 
 export interface SlackMessage {
   text: string;
@@ -54,7 +56,16 @@ export interface SlackMessenger {
   user(userId: string): Promise<SlackUserInfo | undefined>;
 }
 
-export function createSlackMessenger({ slack, log }: { slack: WebClient; log: Logger }): SlackMessenger {
+/** A factory longer than most: its methods share one client, one rate gate and one editor, each method a few lines. */
+export function createSlackMessenger({
+  slack,
+  log,
+  gate = createRateGate({ log }),
+}: {
+  slack: WebClient;
+  log: Logger;
+  gate?: RateGate;
+}): SlackMessenger {
   const viaResponseUrl = async (url: string, body: Record<string, unknown>) => {
     const res = await fetch(url, {
       method: "POST",
@@ -64,17 +75,22 @@ export function createSlackMessenger({ slack, log }: { slack: WebClient; log: Lo
     if (!res.ok) throw new Error(`response_url answered ${res.status}`);
   };
   const slackError = (error: unknown) => (error as { data?: { error?: string } })?.data?.error;
+  const edit = createMessageEditor<SlackMessage>(gate, async (channel, ts, { text, blocks }) => {
+    await slack.chat.update({ channel, ts, text, blocks });
+  });
 
   return {
     async postToChannel(target, message) {
       try {
-        const result = await slack.chat.postMessage({
-          channel: target.channel,
-          text: message.text,
-          blocks: message.blocks,
-          thread_ts: target.threadTs,
-          unfurl_links: false,
-        });
+        const result = await gate.run(`chat.postMessage ${target.channel}`, () =>
+          slack.chat.postMessage({
+            channel: target.channel,
+            text: message.text,
+            blocks: message.blocks,
+            thread_ts: target.threadTs,
+            unfurl_links: false,
+          }),
+        );
         return { channel: result.channel, ts: result.ts, via: "chat.postMessage" };
       } catch (error) {
         const code = slackError(error);
@@ -90,9 +106,7 @@ export function createSlackMessenger({ slack, log }: { slack: WebClient; log: Lo
         throw error;
       }
     },
-    async update(channel, ts, message) {
-      await slack.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
-    },
+    update: edit,
     async tell(user, target, message) {
       if (target.responseUrl) {
         try {
@@ -109,13 +123,17 @@ export function createSlackMessenger({ slack, log }: { slack: WebClient; log: Lo
       }
       if (target.channel) {
         try {
-          await slack.chat.postEphemeral({ channel: target.channel, user, text: message.text, blocks: message.blocks });
+          await gate.run("chat.postEphemeral", () =>
+            slack.chat.postEphemeral({ channel: target.channel!, user, text: message.text, blocks: message.blocks }),
+          );
           return;
         } catch (error) {
           log.warn({ err: error, code: slackError(error) }, "postEphemeral failed; sending a DM");
         }
       }
-      await slack.chat.postMessage({ channel: user, text: message.text, blocks: message.blocks });
+      await gate.run(`chat.postMessage ${user}`, () =>
+        slack.chat.postMessage({ channel: user, text: message.text, blocks: message.blocks }),
+      );
     },
     async replace(responseUrl, message) {
       await viaResponseUrl(responseUrl, {
@@ -126,27 +144,29 @@ export function createSlackMessenger({ slack, log }: { slack: WebClient; log: Lo
       });
     },
     async upload({ channel, threadTs, bytes, filename, title, comment }) {
-      await slack.files.uploadV2({
-        channel_id: channel,
-        ...(threadTs ? { thread_ts: threadTs } : {}),
-        file: bytes,
-        filename,
-        title,
-        ...(comment ? { initial_comment: comment } : {}),
-      } as Parameters<WebClient["files"]["uploadV2"]>[0]);
+      await gate.run("files.upload", () =>
+        slack.files.uploadV2({
+          channel_id: channel,
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          file: bytes,
+          filename,
+          title,
+          ...(comment ? { initial_comment: comment } : {}),
+        } as Parameters<WebClient["files"]["uploadV2"]>[0]),
+      );
     },
     async openView(triggerId, view) {
-      await slack.views.open({ trigger_id: triggerId, view });
+      await gate.run("views.open", () => slack.views.open({ trigger_id: triggerId, view }));
     },
     async updateView(viewId, view) {
-      await slack.views.update({ view_id: viewId, view });
+      await gate.run("views.update", () => slack.views.update({ view_id: viewId, view }));
     },
     async publishHome(userId, view) {
-      await slack.views.publish({ user_id: userId, view });
+      await gate.run("views.publish", () => slack.views.publish({ user_id: userId, view }));
     },
     async user(userId) {
       try {
-        const { user } = await slack.users.info({ user: userId });
+        const { user } = await gate.run("users.info", () => slack.users.info({ user: userId }));
         if (!user?.id) return undefined;
         return {
           id: user.id,

@@ -1,0 +1,47 @@
+import type { Method } from "./method.js";
+
+// Uploads the way files.uploadV2 does them: https://docs.slack.dev/reference/methods/files.getUploadURLExternal
+// gives an upload URL (the simulator's /upload/<id>), the bytes are POSTed there, and
+// https://docs.slack.dev/reference/methods/files.completeUploadExternal shares them in a channel.
+
+const getUploadUrl: Method = (workspace, args) => {
+  const length = Number(args.length ?? 0);
+  if (!args.filename || !(length > 0)) return { ok: false, error: "invalid_arguments" };
+  const id = `F${String(workspace.nextId()).padStart(9, "0")}`;
+  workspace.files.set(id, {
+    name: String(args.filename),
+    title: String(args.filename),
+    bytes: Buffer.alloc(0),
+    type: "",
+  });
+  return { ok: true, upload_url: `${workspace.baseUrl()}/upload/${id}`, file_id: id };
+};
+
+const completeUpload: Method = (workspace, args) => {
+  const list = (typeof args.files === "string" ? JSON.parse(args.files) : args.files) as
+    | { id: string; title?: string }[]
+    | undefined;
+  if (!list?.length) return { ok: false, error: "invalid_arguments" };
+  const files = [];
+  for (const entry of list) {
+    const file = workspace.files.get(entry.id);
+    if (!file || file.bytes.length === 0) return { ok: false, error: "file_not_found" };
+    file.title = entry.title ?? file.name;
+    files.push({ id: entry.id, name: file.name, title: file.title, bytes: file.bytes.length });
+  }
+  const channel = args.channel_id ? String(args.channel_id) : undefined;
+  if (channel) {
+    workspace.post({
+      channel,
+      text: String(args.initial_comment ?? ""),
+      threadTs: args.thread_ts ? String(args.thread_ts) : undefined,
+      files,
+    });
+  }
+  return { ok: true, files: files.map((file) => ({ id: file.id, title: file.title, name: file.name })) };
+};
+
+export const fileMethods: Record<string, Method> = {
+  "files.getUploadURLExternal": getUploadUrl,
+  "files.completeUploadExternal": completeUpload,
+};

@@ -1,0 +1,63 @@
+import type { Method } from "./method.js";
+
+// Who and where: https://docs.slack.dev/reference/methods/auth.test, users.info, conversations.info.
+
+const authTest: Method = (workspace, _args, team) => {
+  if (team) {
+    return {
+      ok: true,
+      url: `https://${team.domain}.slack.com/`,
+      team: team.name,
+      user: "leadline",
+      team_id: team.id,
+      user_id: team.botUserId,
+      bot_id: team.botId,
+      ...(team.enterpriseId ? { enterprise_id: team.enterpriseId } : {}),
+      is_enterprise_install: false,
+    };
+  }
+  const { identity } = workspace;
+  return {
+    ok: true,
+    url: `https://${identity.team.domain}.slack.com/`,
+    team: identity.team.name,
+    user: "leadline",
+    team_id: identity.team.id,
+    user_id: identity.botUserId,
+    bot_id: identity.botId,
+  };
+};
+
+const usersInfo: Method = (workspace, args, team) => {
+  const user = workspace.users.get(String(args.user));
+  // A token of one team sees only that team's members.
+  if (!user || (team && user.team && user.team !== team.id)) return { ok: false, error: "user_not_found" };
+  const realName = user.real_name ?? user.name;
+  return {
+    ok: true,
+    user: {
+      id: user.id,
+      team_id: user.team ?? team?.id ?? workspace.identity.team.id,
+      name: user.name,
+      real_name: realName,
+      is_admin: user.is_admin ?? false,
+      is_owner: user.is_owner ?? false,
+      is_bot: false,
+      tz: user.tz ?? "America/New_York",
+      profile: { real_name: realName, display_name: user.name },
+    },
+  };
+};
+
+const conversationsInfo: Method = (workspace, args) => {
+  const id = String(args.channel ?? "");
+  if (!workspace.channelExists(id)) return { ok: false, error: "channel_not_found" };
+  const channel = workspace.channels.get(id) ?? { id, name: id.toLowerCase() };
+  return { ok: true, channel: { ...channel, is_channel: true, is_member: workspace.botChannels.has(id) } };
+};
+
+export const teamMethods: Record<string, Method> = {
+  "auth.test": authTest,
+  "users.info": usersInfo,
+  "conversations.info": conversationsInfo,
+};
