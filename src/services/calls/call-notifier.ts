@@ -1,6 +1,6 @@
 /**
  * How the calls domain tells people about a call without knowing Slack: the Slack adapter
- * implements it (src/services/slack/call-lines.ts) by rendering the call's line and posting it.
+ * implements it (src/presenters/call-posts.ts) by rendering the call's post and sending it.
  */
 export interface CallNotifier {
   /**
