@@ -5,10 +5,20 @@ import type { SimConference } from "./conferences/model.js";
 import { createContext } from "./context.js";
 import { serveSimulator } from "./http.js";
 import { type InboundCallInput, inbound } from "./inbound.js";
-import type { CallFlow, Json, SimAccount, SimCall, SimEvent, TwilioFaults, TwilioRequest } from "./model.js";
+import {
+  type CallFlow,
+  type Json,
+  newCall,
+  type SimAccount,
+  type SimCall,
+  type SimEvent,
+  type TwilioFaults,
+  type TwilioRequest,
+} from "./model.js";
 import { addNumber, type NumberInput, numberSid, releaseNumber } from "./numbers.js";
 import { startPlaying } from "./outbound.js";
 import { liveResource } from "./rest/calls.js";
+import { randomSid } from "./rest-kit.js";
 import { ANSWERS, type AnswerName, type Scenario } from "./scenarios.js";
 import { addTrustBundle, type SimTrustBundle, type TrustBundleInput, unassignNumber } from "./trust-hub.js";
 
@@ -59,6 +69,11 @@ export interface TwilioSimulator {
    * final status callback; in a conference it leaves with ReasonParticipantLeft participant_hung_up.
    */
   hangUp(callSid: string): void;
+  /**
+   * A <Dial> child leg of `parentSid` as Twilio holds it after the fact, without playing it or sending
+   * its webhooks: a test's stand-in for a leg whose callbacks never reached the app. Returns its SID.
+   */
+  addLeg(parentSid: string, leg: { to: string; status: string; durationSec?: number }): string;
   /**
    * How the phone at `number` answers from now on, over its last-four-digits scenario: a name from
    * ANSWERS ("voicemail": a voicemail box that never presses a key; "presses-1"; "busy"…) or a
@@ -160,6 +175,21 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
       startPlaying(ctx, call);
     },
     hangUp: (callSid) => hangUp(ctx, callOf(callSid)),
+    addLeg(parentSid, leg) {
+      const parent = callOf(parentSid);
+      const child = newCall({
+        sid: randomSid("CA"),
+        accountSid: parent.accountSid,
+        to: leg.to,
+        from: parent.from,
+        direction: "outbound-dial",
+        parentSid,
+        status: leg.status,
+        duration: leg.durationSec,
+      });
+      ctx.calls.set(child.sid, child);
+      return child.sid;
+    },
     answerAs(number, answer) {
       if (answer === undefined) ctx.answers.delete(number);
       else ctx.answers.set(number, typeof answer === "string" ? ANSWERS[answer] : answer);

@@ -25,6 +25,8 @@ const PUBLIC = "https://leadline.example.com";
 
 let t: TestApp;
 let account: FakeAccount;
+/** How far the app's clock is ahead of real time (the sweep looks for calls quiet for 3 minutes). */
+let ahead = 0;
 
 const click = (leadId: number, action: string = ids.call.messageAction) =>
   t.interact(
@@ -40,7 +42,11 @@ const click = (leadId: number, action: string = ids.call.messageAction) =>
 const told = () => t.slack.responses.map((r) => String(r.body.text ?? ""));
 
 beforeAll(async () => {
-  t = await startTestApp({ env: { PUBLIC_BASE_URL: PUBLIC, ADMIN_SLACK_USER_IDS: ADMIN } });
+  t = await startTestApp({
+    env: { PUBLIC_BASE_URL: PUBLIC, ADMIN_SLACK_USER_IDS: ADMIN },
+    clock: () => new Date(Date.now() + ahead),
+    sweepIntervalMs: 3_600_000,
+  });
 });
 afterAll(async () => {
   await t.stop();
@@ -53,6 +59,7 @@ beforeEach(async () => {
     admin: ADMIN,
   });
   t.twilio.delays.clear();
+  ahead = 0;
 });
 
 async function consentedLead(name: string, phone: string) {
@@ -144,5 +151,66 @@ describe("Browser call", () => {
     expect(await t.app.deps.db.browserLink.count()).toBe(0);
     const blocked = await t.app.deps.db.auditLog.findFirstOrThrow({ where: { action: "call.blocked" } });
     expect(JSON.parse(blocked.detail)).toMatchObject({ leadId: jane.id, mode: "browser" });
+    await t.app.deps.settings.save(t.ws, {}, ADMIN, ["callingWindow"]);
+  });
+});
+
+describe("the sweep of a live call whose callbacks were lost (M2)", () => {
+  it("settles it from the lead's leg; a sweep that learns nothing leaves the call's age alone", async () => {
+    const jane = await consentedLead("Jane Doe", "+12125550182");
+    await click(jane.id, ids.call.liveAction);
+    await eventually(() => t.twilio.creates()[0], "Calls create");
+    const call = await eventually(
+      async () =>
+        (await t.app.deps.db.call.findFirst({ where: { leadId: jane.id, twilioSid: { not: null } } })) ?? undefined,
+      "the call placed",
+    );
+    // The agent answered and pressed a key; the lead was dialled; every callback after that was lost.
+    const agentLeg = { sid: call.twilioSid!, accountSid: account.sid, to: AGENT_PHONE, from: FROM };
+    const answered = forCall(reference.initiated, agentLeg, { CallStatus: "in-progress", SequenceNumber: "2" });
+    expect((await t.signedTwilio(`/twilio/status?call=${call.id}&ws=${t.ws}`, answered, account.token)).status).toBe(
+      204,
+    );
+    const sim = t.twilio.sim;
+    sim.resource(call.twilioSid!)!.status = "in-progress";
+    const leadLeg = sim.addLeg(call.twilioSid!, { to: "+12125550182", status: "in-progress" });
+    const ringing = forCall(
+      reference.initiated,
+      { ...agentLeg, sid: leadLeg, to: "+12125550182" },
+      {
+        CallStatus: "in-progress",
+        ParentCallSid: call.twilioSid!,
+      },
+    );
+    expect(
+      (await t.signedTwilio(`/twilio/status/lead?call=${call.id}&ws=${t.ws}`, ringing, account.token)).status,
+    ).toBe(204);
+    const live = await t.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } });
+    expect(live.status).toBe("in-progress");
+
+    // Nothing more is heard; Twilio still says both legs are in progress. A sweep learns nothing.
+    const child = leadLeg;
+    ahead = 4 * 60_000;
+    const quiet = await t.app.deps.sweeper.sweep();
+    expect(quiet.checked).toBe(1);
+    const after = await t.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } });
+    expect(after.status).toBe("in-progress");
+    expect(after.updatedAt.getTime()).toBe(live.updatedAt.getTime());
+    // Asked again only once the quiet time has passed again.
+    expect((await t.app.deps.sweeper.sweep()).checked).toBe(0);
+
+    // The lead hung up: Twilio says the lead's leg completed (47 s) and then the agent's. The sweep settles it.
+    sim.resource(child)!.status = "completed";
+    sim.resource(child)!.duration = "47";
+    sim.resource(call.twilioSid!)!.status = "completed";
+    ahead = 8 * 60_000;
+    expect((await t.app.deps.sweeper.sweep()).checked).toBe(1);
+    const done = await t.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } });
+    expect(done).toMatchObject({ status: "completed", durationSec: 47, activeLeadId: null });
+    // The lead is free again: a new call is placed, not "already calling".
+    ahead = 0;
+    const creates = t.twilio.creates().length;
+    await click(jane.id, ids.call.liveAction);
+    await eventually(() => t.twilio.creates().length > creates, "a new call");
   });
 });

@@ -81,8 +81,6 @@ export interface CallStore {
   unsettled(olderThan: Date): Promise<Call[]>;
   /** Calls Twilio accepted that have heard nothing for a while and that no poller holds. */
   quiet(olderThan: Date, now: Date): Promise<Call[]>;
-  /** Marks a call as looked at now (its updatedAt), so the sweep asks about it again later, not at once. */
-  touch(callId: number): Promise<void>;
   claimRecording(callSid: string, recordingSid: string): Promise<number | undefined>;
   setPrice(callId: number, price: { price: string; unit: string | null } | undefined, now: Date): Promise<void>;
   endedWithoutPrice(since: Date): Promise<number[]>;
@@ -266,9 +264,6 @@ export function createCallStore(database: DatabaseHandle): CallStore {
         orderBy: { updatedAt: "asc" },
         take: 100,
       });
-    },
-    async touch(callId) {
-      await db.call.update({ where: { id: callId }, data: { updatedAt: new Date() } });
     },
     async claimRecording(callSid, recordingSid) {
       const call = await db.call.findUnique({ where: { twilioSid: callSid } });

@@ -5,6 +5,7 @@ import type { TwilioFor } from "../twilio/workspace-twilio.js";
 import type { CallNotifier } from "./call-notifier.js";
 import type { CallStatus } from "./call-status.js";
 import type { CallStore } from "./call-store.js";
+import { fetchCallState } from "./fetch-state.js";
 import type { PollLeaseStore } from "./poll-store.js";
 import type { CallPostStore } from "./post-store.js";
 import type { Reconciler } from "./reconcile.js";
@@ -32,8 +33,8 @@ export interface CallSweeper {
  * leased while it is looked at, so several instances never work on the same one.
  */
 export function createCallSweeper(deps: {
-  calls: Pick<CallStore, "unsettled" | "quiet" | "touch">;
-  leases: Pick<PollLeaseStore, "claim" | "release">;
+  calls: Pick<CallStore, "unsettled" | "quiet">;
+  leases: Pick<PollLeaseStore, "claim" | "release" | "extend">;
   posts: Pick<CallPostStore, "unposted" | "behind">;
   reconciler: Pick<Reconciler, "settle">;
   status: CallStatus;
@@ -78,21 +79,18 @@ export function createCallSweeper(deps: {
       for (const call of await deps.calls.quiet(new Date(now - QUIET_AFTER_MS), deps.clock.now())) {
         const twilio = await deps.twilioFor(call.workspaceId).catch(() => undefined);
         if (!twilio || !(await lease(call.id))) continue;
+        let learned = false;
         try {
-          const fetched = await twilio.client.calls(call.twilioSid!).fetch();
-          await deps.status.applyStatus({
-            callSid: call.twilioSid!,
-            status: fetched.status,
-            durationSec: fetched.duration ? Number(fetched.duration) : undefined,
-            answeredBy: fetched.answeredBy ?? undefined,
-            source: "sweep",
-          });
-          await deps.calls.touch(call.id);
+          // Both legs of a live call: a lost final callback of the lead's leg is settled too.
+          learned = (await fetchCallState(twilio.client, call, deps.status, "sweep")).moved;
           checked += 1;
         } catch (error) {
           deps.log.warn({ err: error, callId: call.id }, "could not check a quiet call with Twilio; will try again");
         } finally {
-          await deps.leases.release([call.id]);
+          // A sweep that learned nothing leaves the call's updatedAt alone (its guard still ages out):
+          // a lease keeps the next sweeps from asking again before QUIET_AFTER_MS has passed.
+          if (learned) await deps.leases.release([call.id]);
+          else await deps.leases.extend(call.id, new Date(deps.clock.now().getTime() + QUIET_AFTER_MS));
         }
       }
       for (const callId of await deps.posts.unposted(new Date(now - LINE_AFTER_MS))) {

@@ -5,6 +5,7 @@ import type { TaskTracker } from "../../lib/tasks.js";
 import type { TwilioFor } from "../twilio/workspace-twilio.js";
 import type { CallStatus } from "./call-status.js";
 import type { CallStore } from "./call-store.js";
+import { fetchCallState } from "./fetch-state.js";
 import { isFinal } from "./modes.js";
 import type { PollLeaseStore } from "./poll-store.js";
 
@@ -70,27 +71,7 @@ export function createStatusPoller(deps: {
     try {
       const { client } = await deps.twilioFor(call.workspaceId).catch(() => ({ client: undefined }));
       if (!client) return release(callId);
-      if (call.mode === "live") {
-        // A live call's lead leg is the parent's child on Twilio; it is read first, so the lead's side is
-        // recorded before the agent's leg ends the call.
-        const [leg] = await client.calls.list({ parentCallSid: call.twilioSid, limit: 1 });
-        if (leg) {
-          await deps.status.applyLeadLeg(call.id, leg.sid, {
-            status: leg.status,
-            durationSec: leg.duration ? Number(leg.duration) : undefined,
-            source: "poll",
-          });
-        }
-      }
-      const fetched = await client.calls(call.twilioSid).fetch();
-      await deps.status.applyStatus({
-        callSid: call.twilioSid,
-        status: fetched.status,
-        durationSec: fetched.duration ? Number(fetched.duration) : undefined,
-        answeredBy: fetched.answeredBy ?? undefined,
-        source: "poll",
-      });
-      if (isFinal(fetched.status)) return release(callId);
+      if ((await fetchCallState(client, call, deps.status, "poll")).final) return release(callId);
     } catch (error) {
       log.warn({ err: error, callId }, "polling Twilio failed; will try again");
     }
