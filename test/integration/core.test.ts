@@ -154,8 +154,11 @@ describe("the call line and what a user saves", () => {
     const sid = JSON.parse(JSON.stringify([...t.twilio.calls.values()].at(-1))).sid as string;
     expect(create.params.get("To")).toBe("+12125550182");
     const ref = { sid, accountSid: account.sid, to: "+12125550182", from: FROM };
-    // The call ends while Slack is still posting the line, and maybe before Twilio's answer to the create
-    // was stored: the callback goes to the URL the call gave Twilio, which names the call.
+    // The call ends while Slack is still posting the line (its chat.postMessage is on its way, held 800 ms).
+    // The callback goes to the URL the call gave Twilio, which names the call: it is verified even if
+    // Twilio's answer to the create were not stored yet.
+    await eventually(() => t.slack.callsTo("chat.postMessage").length === 1, "the line's post on its way");
+    expect((await t.app.deps.db.call.findFirstOrThrow({ where: { leadId: lead.id } })).slackTs).toBeNull();
     const callback = new URL(create.params.get("StatusCallback")!);
     const res = await t.signedTwilio(
       `${callback.pathname}${callback.search}`,
