@@ -12,6 +12,7 @@ import {
   eventually,
   freshStart,
   SIGNING_SECRET,
+  settled,
   startTestApp,
   type TestApp,
 } from "../helpers/app.js";
@@ -195,7 +196,7 @@ describe("outcomes", () => {
       async () => (await t.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } })).outcome,
       "one",
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled(t);
     expect((await notesOf(jane.id)).filter((n) => n.startsWith("[Outcome]"))).toHaveLength(1);
   });
 

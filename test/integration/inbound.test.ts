@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
-import { CHANNEL, eventually, freshStart, startTestApp, type TestApp } from "../helpers/app.js";
+import { CHANNEL, eventually, freshStart, settled, startTestApp, type TestApp } from "../helpers/app.js";
 import type { FakeAccount } from "../helpers/fake-twilio.js";
 
 // A lead calling the team's number, driven by hand with Twilio's signed webhooks.
@@ -147,7 +147,7 @@ describe("a lead calls back", () => {
         .filter((c) => String(c.args.text).includes("Voicemail transcript"));
       return posted.length > 0 ? posted : undefined;
     }, "transcript");
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled(t);
     expect(
       t.slack.callsTo("chat.postMessage").filter((c) => String(c.args.text).includes("Voicemail transcript")),
     ).toHaveLength(1);

@@ -12,6 +12,7 @@ import {
   expectNowhereInDatabase,
   SIGNING_SECRET,
   type StartOptions,
+  settled,
   startTestApp,
   type TestApp,
   withConsent,
@@ -423,7 +424,7 @@ describe("installing Leadline through Slack's OAuth", () => {
     const before = slack.calls.length;
     expect(await answerOf(await command(t, "T0NEVER001", "/lead", "", "U0STRANGER"))).toBe("");
     expect(await answerOf(await command(t, "T0NEVER001", "/lead", "add", "U0STRANGER"))).toBe("");
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled(t);
     expect(slack.calls.slice(before)).toEqual([]);
     expect(await t.app.deps.db.workspace.count({ where: { teamId: "T0NEVER001" } })).toBe(0);
   });
@@ -835,7 +836,7 @@ describe("two workspaces in one Leadline", () => {
     );
     expect((await t.signedTwilio("/twilio/status", completed, accountB.token)).status).toBe(403);
     expect((await t.app.deps.db.call.findUniqueOrThrow({ where: { id: callB.id } })).status).not.toBe("completed");
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled(t);
     expect(slack.calls.slice(before).filter((call) => call.team === TEAM_B)).toEqual([]);
     // The data stays (until an admin removes it or the app is installed again).
     expect(await t.app.deps.db.lead.count({ where: { workspaceId: b.ws } })).toBe(1);
@@ -881,7 +882,7 @@ describe("two workspaces in one Leadline", () => {
     expect((await slackEvent(t, teamC, { type: "tokens_revoked", tokens: { oauth: ["U0ADMINC01"] } })).status).toBe(
       200,
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled(t);
     expect((await t.app.deps.db.workspace.findUniqueOrThrow({ where: { id: c.ws } })).uninstalledAt).toBeNull();
     expect(await t.app.deps.workspaces.botToken(c.ws)).toBe(c.token);
 

@@ -109,9 +109,10 @@ export async function handleRest(
   }
   const { route, match, pathAccount } = resolve(method, url.pathname);
   const operation = route?.operation ?? "unknown";
-  const delay = () => {
+  const delay = async () => {
     const ms = ctx.faults.delays.get(operation) ?? ctx.faults.delays.get("*") ?? 0;
-    return ms > 0 ? sleep(ms) : Promise.resolve();
+    if (ms > 0) await sleep(ms);
+    await ctx.faults.holds?.get(operation)?.catch(() => {});
   };
   const account: SimAccount | undefined = ctx.accounts.get(pathAccount ?? auth?.user ?? "");
   let result: RestResult;

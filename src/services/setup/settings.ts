@@ -92,11 +92,14 @@ export function createSettingsService({
   store,
   secrets,
   readVersion = (ws) => store.version(ws),
+  now = Date.now,
 }: {
   store: SettingsStore;
   secrets: SecretStore;
   /** The workspace's settings version (the workspace store's fast read); undefined when there is none. */
   readVersion?: (ws: number) => Promise<number | undefined>;
+  /** Milliseconds since the epoch: how old this instance's copy is (tests move it). */
+  now?: () => number;
 }): SettingsService {
   const cached = new Map<
     number,
@@ -119,7 +122,7 @@ export function createSettingsService({
     const version = await readVersion(ws);
     const known = cached.get(ws);
     if (known && version !== undefined && known.version === version) {
-      known.checkedAt = Date.now();
+      known.checkedAt = now();
       return known;
     }
     const loaded = await load(ws);
@@ -127,7 +130,7 @@ export function createSettingsService({
       version: version ?? -1,
       value: Object.freeze(loaded.value),
       unreadable: loaded.unreadable,
-      checkedAt: Date.now(),
+      checkedAt: now(),
     };
     if (version !== undefined) cached.set(ws, entry);
     return entry;
@@ -142,7 +145,7 @@ export function createSettingsService({
     },
     async webhookToken(ws, fresh = false) {
       const known = cached.get(ws);
-      if (!fresh && known && Date.now() - known.checkedAt < WEBHOOK_TOKEN_FRESH_MS)
+      if (!fresh && known && now() - known.checkedAt < WEBHOOK_TOKEN_FRESH_MS)
         return { authToken: known.value.authToken, recent: true };
       return { authToken: (await current(ws)).value.authToken, recent: false };
     },
