@@ -116,7 +116,14 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
     log: (options.log ?? createLogger("silent")).child({ component: "twilio-simulator" }),
     pace: options.pace ?? 1,
     callFlow: options.callFlow ?? "play",
-    faults: { delays: new Map(), holds: new Map(), dropNextCreates: 0, dropPlacesCall: true, failNext: new Map(), ...options.faults },
+    faults: {
+      delays: new Map(),
+      holds: new Map(),
+      dropNextCreates: 0,
+      dropPlacesCall: true,
+      failNext: new Map(),
+      ...options.faults,
+    },
     recordRequests: options.recordRequests ?? false,
   });
   const resources = new WeakMap<SimCall, Json>();
