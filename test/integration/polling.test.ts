@@ -4,7 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
-import { CHANNEL, dropSharedDatabase, eventually, settled, startTestApp, type TestApp, withConsent } from "../helpers/app.js";
+import {
+  CHANNEL,
+  dropSharedDatabase,
+  eventually,
+  settled,
+  startTestApp,
+  type TestApp,
+  withConsent,
+} from "../helpers/app.js";
 import { startFakeSlack } from "../helpers/fake-slack.js";
 import { type FakeAccount, startFakeTwilio } from "../helpers/fake-twilio.js";
 import { buttonClick } from "../helpers/payloads.js";
