@@ -39,7 +39,7 @@ export interface PickInput {
   now: Date;
 }
 
-export interface Pick {
+export interface CallerIdPick {
   number: string;
   rule: CallerIdRule;
 }
@@ -80,7 +80,7 @@ export function placeOf(e164: string): Pick<PoolNumber, "areaCode" | "state" | "
  * team number. A number that does not route inbound calls to Leadline, or has placed `cap` calls
  * today (its local day), is never picked. Among equals, the one with the fewest calls today.
  */
-export function pickCallerId(input: PickInput): Pick {
+export function pickCallerId(input: PickInput): CallerIdPick {
   const { lead, counts, cap, now } = input;
   const usable = input.pool.filter(
     (n) => n.inPool && n.routesInbound && n.number !== lead.phone && callsToday(n, counts, now) < cap,
