@@ -5,6 +5,7 @@ import { injectedError, notFound, type RestResult, restError, sleep } from "../r
 import { accountRoutes } from "./accounts.js";
 import { callRoutes } from "./calls.js";
 import { conferenceRoutes } from "./conferences.js";
+import { intelligenceRoutes } from "./intelligence.js";
 import { participantRoutes } from "./participants.js";
 import { phoneNumberRoutes } from "./phone-numbers.js";
 import { recordingRoutes } from "./recordings.js";
@@ -24,6 +25,7 @@ const ROUTES: RestRoute[] = [
   ...conferenceRoutes,
   ...participantRoutes,
   ...trustHubRoutes,
+  ...intelligenceRoutes,
 ];
 
 const V2010 = /^\/2010-04-01\/Accounts\/([^/]+?)(?:\.json|(\/.+))$/;
