@@ -7,6 +7,7 @@ import { serveSimulator } from "./http.js";
 import { type InboundCallInput, inbound } from "./inbound.js";
 import type { CampaignStatus, SimMessage, SimMessagingService } from "./messaging/model.js";
 import { deliver, type InboundTextInput, inboundText, type TextOutcome } from "./messaging/texting.js";
+import { addRecording, type IntelligenceState, type SimRecording } from "./intelligence.js";
 import {
   type CallFlow,
   type Json,
@@ -28,6 +29,7 @@ export type { SimConference, SimParticipant } from "./conferences/model.js";
 export { type InboundCallInput, InboundRefused } from "./inbound.js";
 export type { CampaignStatus, SimMessage, SimMessagingService } from "./messaging/model.js";
 export type { InboundTextInput, TextOutcome } from "./messaging/texting.js";
+export { type IntelligenceState, type SimRecording, TRANSCRIPT_SCRIPTS } from "./intelligence.js";
 export type { CallFlow, SimAccount, SimCall, SimEvent, TwilioFaults, TwilioRequest } from "./model.js";
 export { type NumberInput, SAMPLE_NUMBERS } from "./numbers.js";
 export { DEFAULT_VOICEMAIL } from "./recordings.js";
@@ -64,6 +66,13 @@ export interface TwilioSimulator {
   addTrustProduct(accountSid: string, input: TrustBundleInput): SimTrustBundle;
   /** A Customer Profile (primary or secondary business profile) with its numbers assigned. */
   addCustomerProfile(accountSid: string, input: TrustBundleInput): SimTrustBundle;
+  /**
+   * Voice Intelligence: services, transcripts (set `readyAfterMs` to 0 and a transcript is completed
+   * when first read) and the recordings transcripts can be made from.
+   */
+  intelligence: IntelligenceState;
+  /** A recording a transcript can be made from, as if a call had made it (tests that send the recording callback themselves). */
+  addRecording(recording: SimRecording): void;
   /** The call as Twilio's REST API shows it, live: setting a field changes the call (a test playing Twilio). */
   resource(callSid: string): Json | undefined;
   /** Plays out a held call from `queued` (a Participants create leg rings, then joins its conference). */
@@ -186,6 +195,8 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
       releaseNumber(account, phoneNumber);
       unassignNumber(ctx, accountSid, numberSid(phoneNumber));
     },
+    intelligence: ctx.intelligence,
+    addRecording: (recording) => addRecording(ctx, recording),
     addTrustProduct: (accountSid, input) => addTrustBundle(ctx, accountOf(accountSid), "trust-product", input),
     addCustomerProfile: (accountSid, input) => addTrustBundle(ctx, accountOf(accountSid), "customer-profile", input),
     resource(callSid) {

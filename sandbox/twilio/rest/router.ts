@@ -7,6 +7,7 @@ import { callRoutes } from "./calls.js";
 import { conferenceRoutes } from "./conferences.js";
 import { messageRoutes } from "./messages.js";
 import { messagingServiceRoutes } from "./messaging-services.js";
+import { intelligenceRoutes } from "./intelligence.js";
 import { participantRoutes } from "./participants.js";
 import { phoneNumberRoutes } from "./phone-numbers.js";
 import { recordingRoutes } from "./recordings.js";
@@ -28,6 +29,7 @@ const ROUTES: RestRoute[] = [
   ...trustHubRoutes,
   ...messageRoutes,
   ...messagingServiceRoutes,
+  ...intelligenceRoutes,
 ];
 
 const V2010 = /^\/2010-04-01\/Accounts\/([^/]+?)(?:\.json|(\/.+))$/;
