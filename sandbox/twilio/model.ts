@@ -118,7 +118,12 @@ export interface TwilioFaults {
    * Answer the next `count` requests of an operation (createParticipant, updateConference, numbers…)
    * with `status` and Twilio's JSON error body (`code`, `message`), without doing the operation.
    */
-  failNext: Map<string, { status: number; code: number; message?: string; count: number }>;
+  failNext: Map<string, { status: number; code: number; message?: string; count: number; performs?: boolean }>;
+  /**
+   * Destroy the socket instead of answering for the next `count` requests of an operation other than
+   * createCall (createMessage…); with `performs` the operation is done first (the ambiguous case).
+   */
+  dropNext?: Map<string, { count: number; performs: boolean }>;
 }
 
 /** Statuses after which a call never changes again. */

@@ -69,7 +69,7 @@ describe("a lead calls back", () => {
       () => lines().find((l) => String(l.text).includes("is calling back")),
       "line posted",
     );
-    expect(first.text).toBe(`:calling: Jane Doe is calling back (+1 312 555 0182) · ringing <@${MARIA}>`);
+    expect(first.text).toBe(`:calling: Jane Doe is calling back (+1 ••• ••• 0182) · ringing <@${MARIA}>`);
     expect(first.channel).toBe(CHANNEL);
     expect(JSON.stringify(first.blocks)).toContain(ids.call.liveAction);
 

@@ -33,7 +33,7 @@ const PUBLIC = "https://leadline.example.com";
 const CLIENT_ID = "4100000001.5200000002";
 const CLIENT_SECRET = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 const STATE_SECRET = "state-secret-0123456789abcdef01234567";
-const SCOPES = "commands,chat:write,users:read,files:write";
+const SCOPES = "commands,chat:write,users:read,files:write,im:write";
 
 const TEAM_A = "T0ACME0001";
 const TEAM_B = "T0BRAVO001";

@@ -1,6 +1,6 @@
 import { formatPhone } from "../../lib/phone.js";
 import type { SecretStore } from "../store/secrets.js";
-import type { SettingsStore } from "./settings-store.js";
+import { type SettingsStore, writeMaskNumbers } from "./settings-store.js";
 
 export const DEFAULT_CALL_MESSAGE = "Hello, this is a call from your real estate agent. They will be with you shortly.";
 export const DEFAULT_MENU_MESSAGE = "Press 1 to speak with your agent now. Press 9 if you do not want any more calls.";
@@ -80,6 +80,10 @@ export interface SettingsService {
   /** Saves changed values and removes `remove`, in one transaction with its audit row. */
   save(ws: number, values: TwilioSettings, actor: string, remove?: SettingKey[]): Promise<SettingKey[]>;
   clear(ws: number, actor: string): Promise<number>;
+  /** Whether channel messages show a lead's number as its last 4 digits (cached with the other settings). */
+  masksNumbers(ws: number): Promise<boolean>;
+  /** Turns masking on or off; returns whether it changed. */
+  setMaskNumbers(ws: number, on: boolean, actor: string): Promise<boolean>;
 }
 
 /**
@@ -103,9 +107,11 @@ export function createSettingsService({
 }): SettingsService {
   const cached = new Map<
     number,
-    { version: number; value: TwilioSettings; unreadable: SettingKey[]; checkedAt: number }
+    { version: number; value: TwilioSettings; unreadable: SettingKey[]; maskNumbers: boolean; checkedAt: number }
   >();
-  const load = async (ws: number): Promise<{ value: TwilioSettings; unreadable: SettingKey[] }> => {
+  const load = async (
+    ws: number,
+  ): Promise<{ value: TwilioSettings; unreadable: SettingKey[]; maskNumbers: boolean }> => {
     const stored = await secrets.getMany(
       ws,
       SETTING_KEYS.map((key) => TWILIO_SETTINGS[key].name),
@@ -116,7 +122,7 @@ export function createSettingsService({
       if (value !== undefined && value !== "") settings[key] = value;
     }
     const unreadable = SETTING_KEYS.filter((key) => stored.unreadable.includes(TWILIO_SETTINGS[key].name));
-    return { value: settings, unreadable };
+    return { value: settings, unreadable, maskNumbers: await store.masksNumbers(ws) };
   };
   const current = async (ws: number) => {
     const version = await readVersion(ws);
@@ -130,6 +136,7 @@ export function createSettingsService({
       version: version ?? -1,
       value: Object.freeze(loaded.value),
       unreadable: loaded.unreadable,
+      maskNumbers: loaded.maskNumbers,
       checkedAt: now(),
     };
     if (version !== undefined) cached.set(ws, entry);
@@ -176,6 +183,16 @@ export function createSettingsService({
         removed = await secrets.deletePrefix(ws, "twilio.", tx);
       });
       return removed;
+    },
+    async masksNumbers(ws) {
+      return (await current(ws)).maskNumbers;
+    },
+    async setMaskNumbers(ws, on, actor) {
+      if ((await store.masksNumbers(ws)) === on) return false;
+      await changedTogether(ws, actor, { action: "privacy.mask_numbers", detail: { on } }, (tx) =>
+        writeMaskNumbers(tx, ws, on),
+      );
+      return true;
     },
   };
 }
