@@ -112,6 +112,10 @@ export const EXPORT_COLUMNS: (keyof ExportLine)[] = [
 
 const FREE_TEXT = new Set<keyof ExportLine>(["leadName", "agentName"]);
 
+/** "2026-11-24 10:00:00": the wall time in the asker's zone, as spreadsheets read it. */
+const localTime = (at: Date, zone: string) =>
+  (DateTime.fromJSDate(at, { zone }).toSQL({ includeOffset: false }) ?? "").slice(0, 19);
+
 /** Twilio reports money spent as a negative price; people (and the summary) read a positive cost. */
 const costOf = (price: number | null) => (price === null ? "" : String(Math.abs(price)));
 
@@ -135,7 +139,7 @@ export function createStatsService(deps: { store: StatsStore }): StatsService {
         ...rows.map((row) => {
           const line: ExportLine = {
             ...row,
-            createdAtLocal: DateTime.fromJSDate(row.createdAt, { zone: range.zone }).toFormat("yyyy-LL-dd HH:mm:ss"),
+            createdAtLocal: localTime(row.createdAt, range.zone),
             zone: range.zone,
             agentName: names.get(row.agentId) ?? row.agentId,
             cost: costOf(row.price),
