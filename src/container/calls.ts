@@ -256,6 +256,7 @@ export function createCallsDomain(
   const posts = createCallPosts({
     posts: stores.postStore,
     messengers: core.messengers,
+    privacy: core.settings,
     clock,
     log,
     lockMs: inputs.postLeaseMs,

@@ -5,7 +5,7 @@ import { type CallFactKind, isFinal, MODE_LABELS } from "../services/calls/modes
 import { OUTCOMES, type Outcome } from "../services/calls/outcomes.js";
 import type { CallPost } from "../services/calls/post-store.js";
 import { CALLER_ID_RULE_TEXT } from "./caller-id.js";
-import { context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
+import { context, escapeTruncate, leadPhoneText, mrkdwnSection, phoneText, plain } from "./common.js";
 
 const STATUS_LABELS: Record<string, string> = {
   dialing: "dialing",
@@ -79,11 +79,17 @@ export function statusText(
 const ruleText = (rule: string | null) =>
   rule && rule in CALLER_ID_RULE_TEXT ? `, ${CALLER_ID_RULE_TEXT[rule as keyof typeof CALLER_ID_RULE_TEXT]}` : "";
 
-/** The channel line for a call, edited as the call moves on. Lead text is escaped. */
-export function callPostMessage(call: CallPost): { text: string; blocks: KnownBlock[] } {
+/**
+ * The channel line for a call, edited as the call moves on. Lead text is escaped; with `maskNumbers`
+ * (a channel of a workspace that masks numbers) the lead's number shows its last 4 digits only.
+ */
+export function callPostMessage(
+  call: CallPost,
+  options: { maskNumbers?: boolean } = {},
+): { text: string; blocks: KnownBlock[] } {
   const verb = isFinal(call.status) ? "called" : "is calling";
   const line = [
-    `:telephone_receiver: <@${call.placedBy}> ${verb} *${escapeTruncate(call.lead.name, 150)}* (${phoneText(call.toNumber)}) from ${phoneText(call.fromNumber)}${ruleText(call.callerIdRule)}`,
+    `:telephone_receiver: <@${call.placedBy}> ${verb} *${escapeTruncate(call.lead.name, 150)}* (${leadPhoneText(call.toNumber, options.maskNumbers)}) from ${phoneText(call.fromNumber)}${ruleText(call.callerIdRule)}`,
     MODE_LABELS[call.mode as keyof typeof MODE_LABELS] ?? call.mode,
     statusText(call),
   ].join(" · ");
