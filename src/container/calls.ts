@@ -248,6 +248,7 @@ export function createCallsDomain(core: Core, leads: LeadsDomain, inputs: Contai
   const posts = createCallPosts({
     posts: stores.postStore,
     messengers: core.messengers,
+    privacy: core.settings,
     clock,
     log,
     lockMs: inputs.postLeaseMs,

@@ -67,8 +67,10 @@ export function statsMessage(
   }
   const notes = [
     options.scopeNote,
-    options.chartComing ? "The chart follows in this channel." : undefined,
-    options.exportComing ? "The CSV of the calls follows in this channel (it holds phone numbers)." : undefined,
+    options.chartComing ? "The chart follows in your direct messages with Leadline (only you see it)." : undefined,
+    options.exportComing
+      ? "The CSV of the calls follows there too (it holds phone numbers, so it goes to you alone)."
+      : undefined,
     "Connected: the call completed and a person answered. Cost: Twilio's prices as known so far.",
   ].filter(Boolean);
   blocks.push(context(notes.join(" ")));
@@ -90,7 +92,9 @@ export function unknownMentionHelp(raw: string): { text: string } {
   };
 }
 
-/** The chart (or export) could not be delivered where the command ran. */
+/** The chart (or export) could not be sent to the asker's direct messages. */
 export function chartNotDelivered(): { text: string } {
-  return { text: "The chart could not be posted here (is Leadline in this channel? `/invite @Leadline`)." };
+  return {
+    text: "The chart could not be sent to your direct messages with Leadline. Open Leadline's Messages tab once (or ask an admin to check that the app has the `im:write` scope), then ask again.",
+  };
 }

@@ -223,6 +223,19 @@ export async function eventually<T>(
   }
 }
 
+/**
+ * Waits until every background task the app started (and every task those started) has finished, so
+ * that a test may then assert that nothing more happened: the drain-then-assert that replaces "sleep,
+ * then assert nothing". Fails, naming what is left, when work is still running after `timeoutMs`.
+ * Timers that have not fired yet (a poll's next tick, a price lookup) are not tasks: assert on them
+ * separately (e.g. `poller.active()`).
+ */
+export async function settled(t: { app: Pick<Leadline, "deps"> }, timeoutMs = 10_000): Promise<void> {
+  await t.app.deps.tasks.drain(timeoutMs);
+  const left = t.app.deps.tasks.size;
+  if (left > 0) throw new Error(`${left} background task(s) still running after ${timeoutMs} ms`);
+}
+
 /** Which engine the suite runs on: PostgreSQL when the test script asks for it (TEST_DATABASE_URL set). */
 export function testEngine(): "sqlite" | "postgresql" {
   return process.env.LEADLINE_TEST_ENGINE === "postgresql" && process.env.TEST_DATABASE_URL ? "postgresql" : "sqlite";

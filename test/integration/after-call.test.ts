@@ -12,6 +12,7 @@ import {
   eventually,
   freshStart,
   SIGNING_SECRET,
+  settled,
   startTestApp,
   type TestApp,
 } from "../helpers/app.js";
@@ -195,7 +196,7 @@ describe("outcomes", () => {
       async () => (await t.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } })).outcome,
       "one",
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled(t);
     expect((await notesOf(jane.id)).filter((n) => n.startsWith("[Outcome]"))).toHaveLength(1);
   });
 
@@ -378,6 +379,14 @@ describe("stats, App Home and the chart", () => {
       30_000,
     );
     expect(uploads).toHaveLength(2);
+    // Private: both files go to the asker's DM with the bot, never to the channel the command ran in.
+    const dm = `D${ADMIN.slice(1)}`;
+    expect(t.slack.callsTo("conversations.open").map((c) => c.args.users)).toEqual([ADMIN]);
+    expect(uploads.map((c) => c.args.channel_id)).toEqual([dm, dm]);
+    const withFiles = t.slack.sim.workspace.messages.filter((m) => m.files?.length);
+    expect(withFiles.map((m) => m.channel)).toEqual([dm, dm]);
+    expect(withFiles.filter((m) => m.files!.some((f) => f.name.endsWith(".png")))).toHaveLength(1);
+    expect(text).toContain("only you see it");
     const files = [...t.slack.sim.workspace.files.values()];
     const png = files.find((f) => f.name.endsWith(".png"))!;
     expect(png.bytes.subarray(1, 4).toString("latin1")).toBe("PNG");

@@ -294,19 +294,26 @@ describe("/twilio-setup", () => {
 describe("the Auth Token that verifies Twilio's webhooks", () => {
   it("is this instance's copy for at most a second; a change saved by another instance is read at once when asked fresh", async () => {
     const { createSettingsService } = await import("../../src/services/setup/settings.js");
-    const here = t.app.deps.settings;
-    // Another instance on the same database: its own cache, the same stored secrets.
+    // This instance's settings on a clock the test moves; another instance on the same database: its own
+    // cache, the same stored secrets.
+    let ms = Date.now();
+    const here = createSettingsService({
+      store: createSettingsStore(t.app.deps.db),
+      secrets: t.app.deps.secrets,
+      now: () => ms,
+    });
     const there = createSettingsService({ store: createSettingsStore(t.app.deps.db), secrets: t.app.deps.secrets });
     await there.save(t.ws, { authToken: "a".repeat(32) }, ADMIN);
     expect(await here.webhookToken(t.ws)).toEqual({ authToken: "a".repeat(32), recent: false });
     expect(await here.webhookToken(t.ws)).toEqual({ authToken: "a".repeat(32), recent: true });
     await there.save(t.ws, { authToken: "b".repeat(32) }, ADMIN);
     // Within the second the copy still answers (a webhook that fails with it asks again, fresh)…
+    ms += 999;
     expect(await here.webhookToken(t.ws)).toEqual({ authToken: "a".repeat(32), recent: true });
     expect(await here.webhookToken(t.ws, true)).toEqual({ authToken: "b".repeat(32), recent: false });
     await there.save(t.ws, { authToken: "c".repeat(32) }, ADMIN);
     // …and after it, the stored version is checked again.
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    ms += 1_000;
     expect(await here.webhookToken(t.ws)).toEqual({ authToken: "c".repeat(32), recent: false });
     // A call's settings are always checked against the stored version.
     await there.save(t.ws, { authToken: "d".repeat(32) }, ADMIN);

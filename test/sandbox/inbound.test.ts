@@ -127,10 +127,10 @@ describe("a lead calls back in the sandbox", () => {
     await eventually(() => call.status === "completed", "the call to end");
     const leg = legOf(call)!;
     expect(line.text).toBe(
-      `:calling: Jane Doe called back (+1 201 555 0101) · answered by <@${MARIA}>, ${leg.duration}s`,
+      `:calling: Jane Doe called back (+1 ••• ••• 0101) · answered by <@${MARIA}>, ${leg.duration}s`,
     );
-    expect(line.history?.[0]).toBe(`:calling: Jane Doe is calling back (+1 201 555 0101) · ringing <@${MARIA}>`);
-    expect(line.history).toContain(`:calling: Jane Doe is calling back (+1 201 555 0101) · answered by <@${MARIA}>`);
+    expect(line.history?.[0]).toBe(`:calling: Jane Doe is calling back (+1 ••• ••• 0101) · ringing <@${MARIA}>`);
+    expect(line.history).toContain(`:calling: Jane Doe is calling back (+1 ••• ••• 0101) · answered by <@${MARIA}>`);
     // In the thread of Jane's last call, with the lead card's buttons.
     expect(line.threadTs).toBe(callLine.threadTs ?? callLine.ts);
     const buttons = JSON.stringify(line.blocks);
@@ -167,9 +167,9 @@ describe("a lead calls back in the sandbox", () => {
     );
     const row = await sandbox.leadline.deps.db.inboundCall.findFirstOrThrow({ where: { twilioSid: call.sid } });
     expect(line.text).toBe(
-      `:calling: Jane Doe called back (+1 201 555 0101) · missed, voicemail left (${row.recordingSec}s)`,
+      `:calling: Jane Doe called back (+1 ••• ••• 0101) · missed, voicemail left (${row.recordingSec}s)`,
     );
-    expect(line.history).toContain(":calling: Jane Doe called back (+1 201 555 0101) · missed");
+    expect(line.history).toContain(":calling: Jane Doe called back (+1 ••• ••• 0101) · missed");
     // The agent's phone rang out: no whisper was played to anyone.
     const leg = legOf(call)!;
     expect(leg).toMatchObject({ to: SANDBOX_TWILIO.agentPhone, status: "no-answer", twiml: "" });
@@ -229,7 +229,7 @@ describe("a lead calls back in the sandbox", () => {
       "the unknown caller's line",
     );
     expect(line.history?.[0]).toBe(
-      ":calling: An unknown caller is calling (+1 201 555 0142) · ringing the team's phone",
+      ":calling: An unknown caller is calling (+1 ••• ••• 0142) · ringing the team's phone",
     );
     expect(line.threadTs).toBeUndefined();
     expect(legOf(call)!.transcript).toContain('says: "Call from an unknown caller. Press 1 to answer."');

@@ -11,6 +11,7 @@ import {
   dropSharedDatabase,
   eventually,
   holdWriteLock,
+  settled,
   startTestApp,
   type TestApp,
   testEngine,
@@ -300,7 +301,7 @@ describe("Twilio answering Calls create with a 5xx", () => {
       expect(told).toContain("has no record of a call to Jane Doe");
       const row = await t.app.deps.db.call.findFirstOrThrow({ where: { leadId } });
       expect(row).toMatchObject({ status: "failed", twilioSid: null, activeLeadId: null });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await settled(t);
       expect(t.twilio.creates()).toHaveLength(1);
       expect(simCallsTo(t, JANE)).toHaveLength(0);
       // The lead is free: a new click places exactly one call.
@@ -433,7 +434,9 @@ describe("a lost final callback", () => {
       onTwilio.status = "completed";
       onTwilio.duration = "42";
       onTwilio.answered_by = "human";
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // A sweep before three quiet minutes asks Twilio nothing; the row keeps what the callbacks said.
+      expect((await t.app.deps.sweeper.sweep()).checked).toBe(0);
+      await settled(t);
       expect((await t.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } })).status).toBe("in-progress");
       // Three quiet minutes later, the sweep asks.
       time.forward(4 * 60_000);
@@ -570,7 +573,7 @@ describe("another process holding the database for 8 s", () => {
     expect(answer.errors[leadFields.note]).toMatch(/database is busy.*nothing was saved/);
     await released;
     // Released: the note was not saved late either.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await settled(t);
     expect(await t.app.deps.db.note.count({ where: { leadId } })).toBe(notesBefore);
     const notes = await t.app.deps.db.note.findMany({ where: { leadId } });
     expect(notes.map((n) => n.body)).not.toContain("Wants a Saturday showing");

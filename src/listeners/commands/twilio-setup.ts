@@ -6,6 +6,7 @@ import type { SettingsService } from "../../services/setup/settings.js";
 import type { SetupStatus } from "../../services/setup/setup-status.js";
 import type { Workspaces } from "../../services/workspaces/workspace-service.js";
 import { errorMessage } from "../../views/errors.js";
+import { PRIVACY_USAGE, privacySavedMessage, privacyStatusMessage } from "../../views/privacy.js";
 import {
   clearConfirmBlocks,
   inboundConnectedMessage,
@@ -18,7 +19,7 @@ import type { ListenerBase } from "../shared/base.js";
 import { workspaceOf } from "../shared/workspace.js";
 
 export interface TwilioSetupCommandDeps extends ListenerBase {
-  settings: Pick<SettingsService, "get">;
+  settings: Pick<SettingsService, "get" | "masksNumbers" | "setMaskNumbers">;
   setupStatus: SetupStatus;
   admins: Pick<AdminGate, "require">;
   inboundNumber: Pick<InboundNumber, "connect">;
@@ -26,12 +27,17 @@ export interface TwilioSetupCommandDeps extends ListenerBase {
   publicBaseUrl?: string;
 }
 
-const ADMIN_VERBS = new Set(["", "clear", "api-token", "inbound"]);
+const ADMIN_VERBS = new Set(["", "clear", "api-token", "inbound", "privacy", "privacy mask", "privacy show"]);
 
 export function registerTwilioSetupCommand(app: App, deps: TwilioSetupCommandDeps): void {
   /** The admin's verbs: what each answers (undefined: the modal was opened instead). */
   const adminVerb = async (ws: number, verb: string, userId: string, triggerId: string, channel: string) => {
     await deps.admins.require(ws, userId, "twilio_settings", { at: verb || "open" });
+    if (verb === "privacy") return privacyStatusMessage(await deps.settings.masksNumbers(ws));
+    if (verb.startsWith("privacy ")) {
+      const mask = verb === "privacy mask";
+      return privacySavedMessage(mask, await deps.settings.setMaskNumbers(ws, mask, userId));
+    }
     if (verb === "clear") return { text: "Remove every Twilio setting?", blocks: clearConfirmBlocks() };
     if (verb === "inbound") return inboundConnectedMessage(await deps.inboundNumber.connect(ws, userId));
     if (verb === "api-token") {
@@ -48,7 +54,7 @@ export function registerTwilioSetupCommand(app: App, deps: TwilioSetupCommandDep
   };
 
   app.command("/twilio-setup", async ({ command, ack, respond, context }) => {
-    const verb = command.text.trim().toLowerCase();
+    const verb = command.text.trim().toLowerCase().replace(/\s+/g, " ");
     const ws = workspaceOf(context);
     if (verb === "status") {
       const status = await deps.setupStatus.read(ws);
@@ -59,7 +65,7 @@ export function registerTwilioSetupCommand(app: App, deps: TwilioSetupCommandDep
       return;
     }
     if (!ADMIN_VERBS.has(verb)) {
-      await ack({ response_type: "ephemeral", text: TWILIO_SETUP_USAGE });
+      await ack({ response_type: "ephemeral", text: verb.startsWith("privacy") ? PRIVACY_USAGE : TWILIO_SETUP_USAGE });
       return;
     }
     await ack();
