@@ -1,4 +1,5 @@
 import type { Call, Note } from "@prisma/client";
+import type { CallStats } from "../../src/services/stats/stats-service.js";
 
 // Rows as the stores return them, for the views' unit tests: every field set, the ones a test cares
 // about overridden.
@@ -71,4 +72,31 @@ export function shownText(value: unknown): string {
   };
   walk(value);
   return out.join("\n");
+}
+
+export const totals = (placed: number, connected: number, talkSec: number) => ({ placed, connected, talkSec });
+
+export function statsOf(over: Partial<CallStats> = {}): CallStats {
+  return {
+    totals: totals(12, 5, 754),
+    perAgent: [
+      { agentId: "U0MARIA01", ...totals(8, 4, 600) },
+      { agentId: "U0SAM0001", ...totals(4, 1, 154) },
+    ],
+    perDay: [],
+    outcomes: [
+      { outcome: "not_interested", count: 2 },
+      { outcome: "interested", count: 3 },
+    ],
+    cost: [{ unit: "USD", amount: -1.234 }],
+    inbound: { answered: 2, missed: 1, perDay: [] },
+    range: {
+      from: new Date("2026-11-23T05:00:00Z"),
+      to: new Date("2026-11-24T19:00:00Z"),
+      label: "this week",
+      days: [],
+      zone: "America/Chicago",
+    },
+    ...over,
+  };
 }
