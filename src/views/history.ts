@@ -1,10 +1,12 @@
 import type { Call, Lead, Note } from "@prisma/client";
-import type { KnownBlock, ModalView } from "@slack/types";
+import type { ContextBlock, KnownBlock, ModalView } from "@slack/types";
+import { DateTime } from "luxon";
 import { ids } from "../lib/ids.js";
 import { formatDuration } from "../lib/time.js";
 import { MODE_LABELS } from "../services/calls/modes.js";
 import { OUTCOMES, type Outcome } from "../services/calls/outcomes.js";
 import { authorLabel, context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
+import { zoneAbbreviation } from "./verdict-words.js";
 
 /** Items per History page: each is one block, well inside a modal's 100 blocks and its size limit. */
 export const HISTORY_PAGE_SIZE = 40;
@@ -19,7 +21,29 @@ export function historyItems(notes: Note[], calls: Call[]): Item[] {
   ].sort((a, b) => b.at.getTime() - a.at.getTime());
 }
 
-const when = (at: Date) => at.toISOString().slice(0, 16).replace("T", " ");
+/** "Tue Nov 24, 10:03 AM EST": a moment in the reader's zone. */
+export function readerTime(at: Date, zone: string): string {
+  return `${DateTime.fromJSDate(at, { zone }).toFormat("ccc LLL d, h:mm a")} ${zoneAbbreviation(zone, at)}`;
+}
+
+const ISO_TIME = /\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z\b/g;
+const NOTE_SID = /\s*-?\s*Call SID:?\s*((?:CA|RE)[0-9a-f]{32})/gi;
+
+/**
+ * A stored note as the reader reads it: ISO times (as notes are written, for other systems) in the
+ * reader's zone, and its Call SIDs taken out of the sentence (shown apart, for Twilio's console).
+ */
+export function readableNote(body: string, zone: string): { text: string; sids: string[] } {
+  const sids = [...body.matchAll(NOTE_SID)].map((match) => match[1]!);
+  const text = body
+    .replace(NOTE_SID, "")
+    .replace(ISO_TIME, (iso) => {
+      const at = new Date(iso);
+      return Number.isNaN(at.getTime()) ? iso : readerTime(at, zone);
+    })
+    .replace(/\s+-\s*$/, "");
+  return { text, sids };
+}
 
 function callText(call: Call, recordingUrl?: string): string {
   const status =
@@ -30,10 +54,30 @@ function callText(call: Call, recordingUrl?: string): string {
     `:telephone_receiver: *${MODE_LABELS[call.mode] ?? call.mode}* by <@${call.placedBy}> to ${phoneText(call.toNumber)}`,
     status,
     call.outcome ? `outcome: ${OUTCOMES[call.outcome as Outcome] ?? call.outcome}` : undefined,
-    call.twilioSid ? `Call SID ${call.twilioSid}` : undefined,
     recordingUrl ? `<${recordingUrl}|recording>` : undefined,
   ].filter(Boolean);
   return parts.join(" · ");
+}
+
+/** One entry: when (the reader's zone) and what, with the Call SID in its own, quieter element. */
+function historyEntry(
+  item: Item,
+  options: { recordingUrl?: (call: Call) => string | undefined; zone: string },
+): ContextBlock {
+  const at = readerTime(item.at, options.zone);
+  let text: string;
+  let sids: string[];
+  if (item.call) {
+    text = callText(item.call, item.call.recordingSid ? options.recordingUrl?.(item.call) : undefined);
+    sids = item.call.twilioSid ? [item.call.twilioSid] : [];
+  } else {
+    const note = readableNote(item.note!.body, options.zone);
+    text = `:memo: ${escapeTruncate(note.text, 1500)} — ${authorLabel(item.note!.author)}`;
+    sids = note.sids;
+  }
+  const elements: ContextBlock["elements"] = [{ type: "mrkdwn", text: `${at} · ${text}` }];
+  if (sids.length > 0) elements.push({ type: "plain_text", text: `Call SID ${sids.join(", ")}`, emoji: false });
+  return { type: "context", elements };
 }
 
 /** The History modal: one page of the lead's notes and calls, with Older / Newer. */
@@ -41,7 +85,12 @@ export function historyModal(
   lead: Pick<Lead, "id" | "name">,
   items: Item[],
   page: number,
-  options: { recordingUrl?: (call: Call) => string | undefined; privateMetadata: string },
+  options: {
+    recordingUrl?: (call: Call) => string | undefined;
+    privateMetadata: string;
+    /** The reader's time zone (their Slack profile's): every time is shown in it. */
+    zone: string;
+  },
 ): ModalView {
   const pages = Math.max(1, Math.ceil(items.length / HISTORY_PAGE_SIZE));
   const current = Math.min(Math.max(0, page), pages - 1);
@@ -50,12 +99,7 @@ export function historyModal(
     mrkdwnSection(`*${escapeTruncate(lead.name, 150)}* · lead #${lead.id} · ${items.length} entries`),
   ];
   if (shown.length === 0) blocks.push(context("No notes or calls yet."));
-  for (const item of shown) {
-    const text = item.call
-      ? callText(item.call, item.call.recordingSid ? options.recordingUrl?.(item.call) : undefined)
-      : `:memo: ${escapeTruncate(item.note!.body, 1500)} — ${authorLabel(item.note!.author)}`;
-    blocks.push(context(`${when(item.at)} UTC · ${text}`));
-  }
+  for (const item of shown) blocks.push(historyEntry(item, options));
   const buttons = [];
   if (current > 0)
     buttons.push({

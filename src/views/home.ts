@@ -3,6 +3,7 @@ import { ids } from "../lib/ids.js";
 import { ago } from "../lib/time.js";
 import type { HomeData } from "../services/stats/home.js";
 import type { CallStats } from "../services/stats/stats-service.js";
+import type { BlockedCall } from "../services/stats/stats-store.js";
 import { context, countOf, escapeMrkdwn, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
 import { whenText } from "./schedule.js";
 import { costText, talkTime } from "./stats.js";
@@ -30,6 +31,35 @@ const WHY: Record<HomeData["waiting"][number]["why"], string> = {
   missed_inbound: "called you, nobody answered",
 };
 
+/** What each blocking reason (as the audit row names it) means, in a few words. */
+const BLOCK_REASONS: Record<string, string> = {
+  hours: "outside the lead's calling hours",
+  day: "a day calls are not allowed",
+  team_window: "outside the team's calling window",
+  cap: "the state's daily attempt limit",
+  unknown_zone: "the lead's time zone is unknown",
+  dnc: "on the do-not-call list",
+  consent: "no consent for this kind of call",
+};
+
+/** "@maria · *Jane Doe* (lead #12) · 23 min ago · outside the lead's calling hours". */
+export function blockedLine(row: BlockedCall, now: Date): string {
+  let reasons: string[] = [];
+  let leadId: unknown;
+  try {
+    const detail = JSON.parse(row.detail) as { reasons?: string[]; leadId?: unknown };
+    reasons = detail.reasons ?? [];
+    leadId = detail.leadId;
+  } catch {}
+  const lead = row.lead
+    ? `*${escapeTruncate(row.lead.name, 100)}* (lead #${row.lead.id})`
+    : typeof leadId === "number"
+      ? `lead #${leadId} (deleted)`
+      : "a lead";
+  const why = reasons.map((kind) => BLOCK_REASONS[kind] ?? escapeMrkdwn(kind.replaceAll("_", " "))).join(", ");
+  return `<@${row.actor}> · ${lead} · ${ago(row.at, now)} ago${why ? ` · ${why}` : ""}`;
+}
+
 /** The Home tab: the viewer's numbers, scheduled calls, leads waiting; for admins, the team's. */
 export function homeView(data: HomeData): HomeView {
   const blocks: KnownBlock[] = [
@@ -45,10 +75,10 @@ export function homeView(data: HomeData): HomeView {
   }
   blocks.push({ type: "divider" }, mrkdwnSection(`*Your scheduled calls* (${data.scheduled.length})`));
   if (data.scheduled.length === 0)
-    blocks.push(context("None. Book one with `/call-lead Jane tomorrow 10am` or **Schedule** on a card."));
+    blocks.push(context("None. Book one with `/call-lead Jane tomorrow 10am` or *Schedule* on a card."));
   for (const row of data.scheduled.slice(0, 10)) {
     const name = row.lead ? escapeTruncate(row.lead.name, 100) : `lead #${row.leadId}`;
-    const when = row.lead ? whenText(row.dueAt, data.zone, row.lead, data.now) : row.dueAt.toISOString();
+    const when = whenText(row.dueAt, data.zone, row.lead ?? { phone: null, state: null, zip: null }, data.now);
     blocks.push({
       type: "section",
       text: { type: "mrkdwn", text: `:alarm_clock: *${name}* · ${escapeMrkdwn(when)}` },
@@ -89,13 +119,7 @@ export function homeView(data: HomeData): HomeView {
       .slice(0, 10)
       .map((row) => `<@${row.agentId}> ${row.placed} · ${row.connected} connected · ${talkTime(row.talkSec)}`);
     if (perAgent.length > 0) blocks.push(context(`This week · ${perAgent.join(" · ")}`));
-    const blocked = data.team.blocked.map((row) => {
-      let reasons = "";
-      try {
-        reasons = (JSON.parse(row.detail) as { reasons?: string[] }).reasons?.join(", ") ?? "";
-      } catch {}
-      return `<@${row.actor}> ${ago(row.at, data.now)} ago: ${escapeMrkdwn(reasons.replaceAll("_", " "))}`;
-    });
+    const blocked = data.team.blocked.map((row) => blockedLine(row, data.now));
     blocks.push(
       mrkdwnSection(
         `*Calls blocked by calling law today* (${blocked.length})${blocked.length > 0 ? `\n${blocked.slice(0, 10).join("\n")}` : ""}`,

@@ -6,7 +6,7 @@ import { INPUT_ACTION, ids, scheduleFields } from "../lib/ids.js";
 import { candidateZones } from "../services/compliance/verdict.js";
 import type { BookResult, ScheduleEvent } from "../services/scheduling/scheduler.js";
 import { context, escapeMrkdwn, escapeTruncate, mrkdwnSection, plain } from "./common.js";
-import { describeNextAllowed, describeVerdict, untilText, zoneAbbreviation } from "./verdict-words.js";
+import { describeNextAllowed, describeVerdict, untilText, zoneAbbreviation, zoneLabel } from "./verdict-words.js";
 
 type Message = { text: string; blocks: KnownBlock[] };
 
@@ -106,14 +106,14 @@ export function scheduledList(
       text: "You have no scheduled calls.",
       blocks: [
         mrkdwnSection(
-          "You have no scheduled calls. Book one with `/call-lead Jane tomorrow 10am`, or **Schedule** on a lead card.",
+          "You have no scheduled calls. Book one with `/call-lead Jane tomorrow 10am`, or *Schedule* on a lead card.",
         ),
       ],
     };
   const blocks: KnownBlock[] = [mrkdwnSection(`*Your scheduled calls* (${rows.length})`)];
   for (const row of rows.slice(0, 20)) {
     const name = row.lead ? escapeTruncate(row.lead.name, 150) : `lead #${row.leadId}`;
-    const when = row.lead ? whenText(row.dueAt, options.agentZone, row.lead, options.now) : row.dueAt.toISOString();
+    const when = whenText(row.dueAt, options.agentZone, row.lead ?? { phone: null, state: null, zip: null }, options.now);
     const moved = row.reason ? ` · _${escapeTruncate(row.reason, 200)}_` : "";
     blocks.push(
       mrkdwnSection(
@@ -153,7 +153,7 @@ export function scheduleModal(
         label: plain("Time"),
         element: { type: "timepicker", action_id: INPUT_ACTION, initial_time: local.toFormat("HH:mm") },
       },
-      context(`Times are in your Slack time zone (${escapeMrkdwn(options.agentZone)}).`),
+      context(`Times are in your Slack time zone: ${escapeMrkdwn(zoneLabel(options.agentZone))}.`),
     ],
   };
 }

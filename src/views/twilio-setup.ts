@@ -194,10 +194,10 @@ export interface RegistryStatus {
 function registryLine(registry: RegistryStatus | undefined): string {
   if (!registry) return "";
   if (!registry.latest)
-    return ":information_source: No national do-not-call registry import yet. US teams must scrub against the registry: `npm run dnc:import -- <file>` where Leadline runs.";
+    return ":information_source: No national do-not-call registry import yet. US teams must scrub against the registry: `npm run dnc:import -- &lt;file&gt;` where Leadline runs.";
   const when = `${registry.latest.fetchedAt.toISOString().slice(0, 10)} (${registry.days} days ago, ${registry.latest.numbers.toLocaleString("en-US")} numbers)`;
   return registry.stale
-    ? `:warning: The do-not-call registry copy is from ${when}: older than ${registry.maxDays} days, which US law does not allow calling on. Download a fresh copy from the FTC and run \`npm run dnc:import -- <file>\`.`
+    ? `:warning: The do-not-call registry copy is from ${when}: older than ${registry.maxDays} days, which US law does not allow calling on. Download a fresh copy from the FTC and run \`npm run dnc:import -- &lt;file&gt;\`.`
     : `:white_check_mark: Do-not-call registry copy from ${when}.`;
 }
 

@@ -272,7 +272,10 @@ describe("History and Edit", () => {
     const { historyModal, historyItems } = await import("../../src/views/history.js");
     const detail = (await t.app.deps.leads.detail(t.ws, jane.id))!;
     for (let page = 0; page < 6; page += 1) {
-      const modal = historyModal(detail, historyItems(detail.notes, detail.calls), page, { privateMetadata: "{}" });
+      const modal = historyModal(detail, historyItems(detail.notes, detail.calls), page, {
+        privateMetadata: "{}",
+        zone: "America/New_York",
+      });
       expect(blockKitProblems(modal.blocks, "modal")).toEqual([]);
     }
   });

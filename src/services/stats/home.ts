@@ -6,7 +6,7 @@ import type { Scheduler } from "../scheduling/scheduler.js";
 import type { Keyring } from "../store/keyring.js";
 import type { CallStats, StatsService } from "./stats-service.js";
 import { parseStatsRange } from "./stats-service.js";
-import type { StatsStore } from "./stats-store.js";
+import type { BlockedCall, StatsStore } from "./stats-store.js";
 
 /** How long a Home chart link works (Slack fetches the image when the Home tab is drawn). */
 const CHART_LINK_TTL_S = 24 * 3600;
@@ -20,7 +20,7 @@ export interface HomeData {
   mine: { today: CallStats; week: CallStats };
   scheduled: (ScheduledCall & { lead?: Lead })[];
   waiting: { lead: Lead; lastCallAt: Date; why: "no_answer" | "busy" | "callback" | "missed_inbound" }[];
-  team?: { today: CallStats; week: CallStats; blocked: { at: Date; actor: string; detail: string }[] };
+  team?: { today: CallStats; week: CallStats; blocked: BlockedCall[] };
   registry?: { latestAt?: Date; days?: number; stale: boolean };
   /** A signed link to the 14-day chart (needs PUBLIC_BASE_URL). */
   chartUrl?: string;

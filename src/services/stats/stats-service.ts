@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { UserError } from "../../lib/errors.js";
-import type { ExportRow, StatsRows, StatsStore } from "./stats-store.js";
+import type { BlockedCall, ExportRow, StatsRows, StatsStore } from "./stats-store.js";
 
 export interface StatsRange {
   from: Date;
@@ -74,7 +74,7 @@ export interface StatsService {
     agentId?: string,
     options?: { limit?: number; nameOf?: (agentId: string) => Promise<string | undefined> },
   ): Promise<{ csv: string; rows: number }>;
-  blockedToday(ws: number, now: Date, zone: string): Promise<{ at: Date; actor: string; detail: string }[]>;
+  blockedToday(ws: number, now: Date, zone: string): Promise<BlockedCall[]>;
 }
 
 export const EXPORT_LIMIT = 50_000;

@@ -27,6 +27,14 @@ export interface StatsRows {
   inbound: { answered: number; missed: number; perDay: { day: string; answered: number; missed: number }[] };
 }
 
+/** A call calling law blocked (an audit row), with the lead it was for when that lead still exists. */
+export interface BlockedCall {
+  at: Date;
+  actor: string;
+  detail: string;
+  lead?: { id: number; name: string };
+}
+
 export interface ExportRow {
   id: number;
   createdAt: Date;
@@ -54,7 +62,7 @@ export interface ExportRow {
 export interface StatsStore {
   stats(query: StatsQuery): Promise<StatsRows>;
   /** Calls blocked by calling law in the range (audit rows), with their reasons. */
-  blocked(ws: number, from: Date, to: Date, limit: number): Promise<{ at: Date; actor: string; detail: string }[]>;
+  blocked(ws: number, from: Date, to: Date, limit: number): Promise<BlockedCall[]>;
   exportRows(query: StatsQuery, limit: number): Promise<ExportRow[]>;
   /**
    * Leads this agent called since `since` whose latest call (by anyone) went unanswered, was busy, or
@@ -190,14 +198,30 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
       };
     },
     async blocked(ws, from, to, limit) {
-      return db.auditLog
-        .findMany({
-          where: { workspaceId: ws, action: "call.blocked", createdAt: { gte: from, lt: to } },
-          orderBy: { createdAt: "desc" },
-          take: limit,
-          select: { createdAt: true, actor: true, detail: true },
-        })
-        .then((rows) => rows.map((row) => ({ at: row.createdAt, actor: row.actor, detail: row.detail })));
+      const rows = await db.auditLog.findMany({
+        where: { workspaceId: ws, action: "call.blocked", createdAt: { gte: from, lt: to } },
+        orderBy: { createdAt: "desc" },
+        take: limit,
+        select: { createdAt: true, actor: true, detail: true },
+      });
+      const leadIdOf = (detail: string) => {
+        try {
+          const id = (JSON.parse(detail) as { leadId?: unknown }).leadId;
+          return typeof id === "number" && Number.isInteger(id) ? id : undefined;
+        } catch {
+          return undefined;
+        }
+      };
+      const ids = [...new Set(rows.map((row) => leadIdOf(row.detail)).filter((id) => id !== undefined))];
+      const leads = new Map(
+        (await db.lead.findMany({ where: { workspaceId: ws, id: { in: ids } }, select: { id: true, name: true } })).map(
+          (lead) => [lead.id, lead],
+        ),
+      );
+      return rows.map((row) => {
+        const lead = leads.get(leadIdOf(row.detail) ?? -1);
+        return { at: row.createdAt, actor: row.actor, detail: row.detail, ...(lead ? { lead } : {}) };
+      });
     },
     async waiting(ws, agentId, since) {
       // A lead whose call to the team went unanswered, with no call to them since, waits on whoever it rang.
