@@ -58,10 +58,11 @@ export function createCallerIdStore(database: DatabaseHandle): CallerIdStore {
     async sync(ws, listed, now) {
       const known = await db.poolNumber.findMany({ where: { workspaceId: ws } });
       for (const number of listed) {
-        const facts = { ...number, refreshedAt: now, releasedAt: null };
+        const { twilioSid, areaCode, state, timeZone, routesInbound } = number;
+        const facts = { twilioSid, areaCode, state, timeZone, routesInbound, refreshedAt: now, releasedAt: null };
         await db.poolNumber.upsert({
           where: { workspaceId_number: { workspaceId: ws, number: number.number } },
-          create: { workspaceId: ws, ...facts },
+          create: { workspaceId: ws, number: number.number, ...facts },
           update: facts,
         });
       }
