@@ -6,6 +6,7 @@ import {
   CHANNEL,
   eventually,
   freshStart,
+  settled,
   startTestApp,
   type TestApp,
   withConsent,
@@ -239,6 +240,29 @@ describe("faults", () => {
     expect((await t.app.deps.db.poolNumber.findFirstOrThrow({ where: { twilioSid: sid } })).routesInbound).toBe(true);
     const joe = await miamiLead("Joe Doe", "+13055554321");
     expect(await callOnce(joe.id)).toMatchObject({ fromNumber: MIAMI_305, callerIdRule: "local" });
+  });
+
+  it("the background refresh finds a number released in Twilio's Console and tells the admins once", async () => {
+    await admin(`numbers add ${MIAMI_305}`);
+    await admin(`numbers add ${NYC_212}`);
+    t.twilio.sim.releaseNumber(account.sid, MIAMI_305);
+    simAccount().voiceUrls!.set(NYC_212, "https://elsewhere.example.com/voice");
+    expect(await t.app.deps.callerIdPool.refreshAll(callingTime)).toEqual({ failed: 0 });
+    expect(await t.app.deps.callerIdPool.refreshAll(callingTime)).toEqual({ failed: 0 });
+    await settled(t);
+    const notices = t.slack
+      .callsTo("chat.postMessage")
+      .map((c) => String(c.args.text))
+      .filter((text) => text.startsWith(":warning: Admins:"));
+    expect(notices).toHaveLength(2);
+    expect(notices.join("\n")).toContain("+1 305 555 0100 was released in Twilio");
+    expect(notices.join("\n")).toContain("calls to +1 212 555 0100 no longer reach Leadline");
+    const rows = await t.app.deps.db.poolNumber.findMany({ orderBy: { number: "asc" } });
+    expect(rows.map((r) => [r.number, r.inPool, r.routesInbound, r.releasedAt !== null])).toEqual([
+      [NYC_212, true, false, false],
+      [MIAMI_305, false, true, true],
+      [TEAM, false, false, false],
+    ]);
   });
 
   it("a pool of one: every lead it suits gets it, the rest the team number", async () => {
