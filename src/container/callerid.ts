@@ -9,10 +9,15 @@ import type { Core } from "./core.js";
 export interface CallerIdDomain {
   callerId: CallerId;
   callerIdPool: CallerIdPool;
+  /** Reads every pool from Twilio now and then (numbers released or pointed elsewhere in Twilio's Console). */
+  callerIdRefresh: { start(): void; stop(): void };
 }
 
+/** How often every workspace's pool is read from Twilio again. */
+const POOL_REFRESH_MS = 15 * 60_000;
+
 export function createCallerIdDomain(core: Core): CallerIdDomain {
-  const { config, events, log } = core;
+  const { config, events, log, tasks, clock } = core;
   const store = createCallerIdStore(core.database);
   subscribeCallerIdNotices({
     events,
@@ -21,14 +26,35 @@ export function createCallerIdDomain(core: Core): CallerIdDomain {
     leadsChannel: config.LEADS_CHANNEL_ID,
     log,
   });
+  const callerIdPool = createCallerIdPool({
+    store,
+    twilioFor: core.twilioFor,
+    audit: core.audit,
+    events,
+    log,
+    voiceUrl: (ws) => inboundVoiceUrl(config.PUBLIC_BASE_URL, ws),
+  });
+  let timer: NodeJS.Timeout | undefined;
+  let busy = false;
   return {
     callerId: createCallerId({ store, events, log }),
-    callerIdPool: createCallerIdPool({
-      store,
-      twilioFor: core.twilioFor,
-      audit: core.audit,
-      events,
-      voiceUrl: (ws) => inboundVoiceUrl(config.PUBLIC_BASE_URL, ws),
-    }),
+    callerIdPool,
+    callerIdRefresh: {
+      start() {
+        timer = setInterval(() => {
+          if (busy) return;
+          busy = true;
+          tasks.run(() =>
+            callerIdPool.refreshAll(clock.callingNow()).finally(() => {
+              busy = false;
+            }),
+          );
+        }, POOL_REFRESH_MS);
+        timer.unref();
+      },
+      stop() {
+        if (timer) clearInterval(timer);
+      },
+    },
   };
 }

@@ -133,8 +133,10 @@ export function createContainer(inputs: ContainerInputs): Container {
       // Calls that came due while Leadline was down are looked at once, now, then every tick.
       await scheduler.tick().catch((error) => log.error({ err: error }, "scheduled calls tick failed"));
       scheduler.start();
+      callerIds.callerIdRefresh.start();
     },
     async stopBackgroundWork() {
+      callerIds.callerIdRefresh.stop();
       await scheduler.stop();
       calls.sweeper.stop();
       calls.prices.stop();

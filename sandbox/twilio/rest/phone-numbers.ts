@@ -62,7 +62,8 @@ function updateNumber({ account, match, params }: RestRequest): RestResult {
     } else if (key === "FriendlyName") {
       settings.friendlyName = value;
     } else if (NUMBER_FIELDS[key]) {
-      settings.fields[key] = NUMBER_FIELDS[key].url ? value : value.toUpperCase();
+      // Methods are GET or POST in any case; URLs and SIDs are kept as sent.
+      settings.fields[key] = key.endsWith("Method") ? value.toUpperCase() : value;
     }
   }
   settings.updated = new Date();

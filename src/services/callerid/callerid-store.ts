@@ -25,8 +25,14 @@ export interface NumberUsage {
 export interface CallerIdStore {
   /** The account's numbers Twilio still lists (released ones left out). */
   numbers(ws: number): Promise<PoolRow[]>;
-  /** Writes Twilio's list: new numbers join out of the pool; numbers Twilio no longer lists are released. */
-  sync(ws: number, listed: readonly AccountNumber[], now: Date): Promise<{ released: PoolRow[] }>;
+  /**
+   * Writes Twilio's list: new numbers join out of the pool; numbers Twilio no longer lists are released
+   * (`released`, as they were); pool numbers whose calls back stopped reaching Leadline are `unrouted`.
+   * Each is reported by one refresh only, however many instances refresh at once.
+   */
+  sync(ws: number, listed: readonly AccountNumber[], now: Date): Promise<{ released: PoolRow[]; unrouted: string[] }>;
+  /** Workspaces with at least one number in the pool (the background refresh looks at these). */
+  poolWorkspaces(): Promise<number[]>;
   setInPool(ws: number, number: string, inPool: boolean, routesInbound?: boolean): Promise<boolean>;
   setRouting(ws: number, number: string, routesInbound: boolean): Promise<void>;
   /** The number left the account: out of the pool, never picked. True the first time only. */
@@ -51,28 +57,43 @@ export interface CallerIdStore {
 export function createCallerIdStore(database: DatabaseHandle): CallerIdStore {
   const db = database.prisma;
   const sql = statements(database);
-  return {
+  const store: CallerIdStore = {
     numbers: (ws) =>
       db.poolNumber.findMany({ where: { workspaceId: ws, releasedAt: null }, orderBy: { number: "asc" } }),
 
     async sync(ws, listed, now) {
-      const known = await db.poolNumber.findMany({ where: { workspaceId: ws } });
+      const known = await db.poolNumber.findMany({ where: { workspaceId: ws, releasedAt: null } });
+      const unrouted: string[] = [];
       for (const number of listed) {
-        const facts = { ...number, refreshedAt: now, releasedAt: null };
+        const { twilioSid, areaCode, state, timeZone, routesInbound } = number;
+        // A conditional write, so of several instances refreshing at once one alone reports the drop.
+        if (!routesInbound) {
+          const flipped = await db.poolNumber.updateMany({
+            where: { workspaceId: ws, number: number.number, routesInbound: true, inPool: true, releasedAt: null },
+            data: { routesInbound: false },
+          });
+          if (flipped.count === 1) unrouted.push(number.number);
+        }
+        const facts = { twilioSid, areaCode, state, timeZone, routesInbound, refreshedAt: now, releasedAt: null };
         await db.poolNumber.upsert({
           where: { workspaceId_number: { workspaceId: ws, number: number.number } },
-          create: { workspaceId: ws, ...facts },
+          create: { workspaceId: ws, number: number.number, ...facts },
           update: facts,
         });
       }
       const still = new Set(listed.map((n) => n.number));
-      const released = known.filter((row) => row.releasedAt === null && !still.has(row.number));
-      if (released.length > 0)
-        await db.poolNumber.updateMany({
-          where: { workspaceId: ws, number: { in: released.map((row) => row.number) } },
-          data: { releasedAt: now, inPool: false },
-        });
-      return { released };
+      const released: PoolRow[] = [];
+      for (const row of known.filter((row) => !still.has(row.number)))
+        if (await store.markReleased(ws, row.number, now)) released.push(row);
+      return { released, unrouted };
+    },
+
+    async poolWorkspaces() {
+      const rows = await sql.rows<{ workspaceId: number }>(
+        `SELECT DISTINCT "workspaceId" FROM "PoolNumber" WHERE "inPool" = ? AND "releasedAt" IS NULL`,
+        true,
+      );
+      return rows.map((row) => Number(row.workspaceId));
     },
 
     async setInPool(ws, number, inPool, routesInbound) {
@@ -176,4 +197,5 @@ export function createCallerIdStore(database: DatabaseHandle): CallerIdStore {
       );
     },
   };
+  return store;
 }

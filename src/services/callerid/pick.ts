@@ -70,7 +70,11 @@ export function placeOf(e164: string): Pick<PoolNumber, "areaCode" | "state" | "
   return {
     areaCode: areaCodeOf(e164),
     state: region,
-    timeZone: candidates.numberZones.length > 0 ? (candidates.numberZones[0] as string) : "America/New_York",
+    // A number of one zone counts its day there; else the first of its state's; else Eastern (most US teams' clock).
+    timeZone:
+      candidates.numberZones.length === 1
+        ? (candidates.numberZones[0] as string)
+        : (candidates.zones[0] ?? "America/New_York"),
   };
 }
 

@@ -1,5 +1,6 @@
 import { UserError } from "../../lib/errors.js";
 import type { EventBus } from "../../lib/events.js";
+import type { Logger } from "../../lib/log.js";
 import type { AuditService } from "../audit/audit-store.js";
 import { type TwilioClient, toTwilioError } from "../twilio/client.js";
 import type { TwilioFor } from "../twilio/workspace-twilio.js";
@@ -34,6 +35,11 @@ export interface PoolReport {
 export interface CallerIdPool {
   /** Reads the account's voice numbers from Twilio and stores them (new ones out of the pool). */
   refresh(ws: number, now: Date): Promise<{ released: string[] }>;
+  /**
+   * Refreshes every workspace with a pool (in the background, every few minutes): a number released or
+   * pointed elsewhere in Twilio's Console leaves picking without anyone looking.
+   */
+  refreshAll(now: Date): Promise<{ failed: number }>;
   /** Refreshes, then each number with its calls, routing and registrations. */
   report(ws: number, now: Date): Promise<PoolReport>;
   /** Puts a number of the account in the pool, pointing its Voice URL at Leadline so call-backs reach the team. */
@@ -50,6 +56,7 @@ export function createCallerIdPool(deps: {
   twilioFor: TwilioFor;
   audit: AuditService;
   events: EventBus;
+  log: Logger;
   /** Leadline's inbound Voice URL for the workspace (as `/twilio-setup inbound` sets it). */
   voiceUrl: (ws: number) => string | undefined;
   /** The messaging URL, once texts exist: set on a number when it joins the pool. */
@@ -80,21 +87,29 @@ export function createCallerIdPool(deps: {
 
   const refresh: CallerIdPool["refresh"] = async (ws, now) => {
     const { client, accountSid } = await deps.twilioFor(ws);
-    const before = new Map((await store.numbers(ws)).map((row) => [row.number, row]));
     const numbers = await listed(client, accountSid, deps.voiceUrl(ws));
-    const { released } = await store.sync(ws, numbers, now);
+    const { released, unrouted } = await store.sync(ws, numbers, now);
     for (const row of released)
       if (row.inPool) deps.events.emit("callerid.number_dropped", { ws, number: row.number, reason: "released" });
-    for (const number of numbers) {
-      const was = before.get(number.number);
-      if (was?.inPool && was.routesInbound && !number.routesInbound)
-        deps.events.emit("callerid.number_dropped", { ws, number: number.number, reason: "not_routing" });
-    }
+    for (const number of unrouted) deps.events.emit("callerid.number_dropped", { ws, number, reason: "not_routing" });
     return { released: released.map((row) => row.number) };
   };
 
   return {
     refresh,
+
+    async refreshAll(now) {
+      let failed = 0;
+      for (const ws of await store.poolWorkspaces()) {
+        try {
+          await refresh(ws, now);
+        } catch (error) {
+          failed += 1;
+          deps.log.warn({ ws, err: error }, "could not refresh the caller-ID pool from Twilio");
+        }
+      }
+      return { failed };
+    },
 
     async report(ws, now) {
       const { released } = await refresh(ws, now);

@@ -156,11 +156,13 @@ export function createCallService(deps: {
   const openFrom = async (
     ws: number,
     lead: Lead,
+    to: string,
     teamNumber: string,
     now: Date,
     open: (from: string, callerIdRule: string) => Promise<Call>,
   ): Promise<{ call: Call; choice: CallerIdChoice }> => {
-    const choice = await deps.callerId.choose(ws, lead, teamNumber, now);
+    // The number as dialled (readiness parsed it), whatever the lead row holds.
+    const choice = await deps.callerId.choose(ws, { ...lead, phone: to }, teamNumber, now);
     let call: Call;
     try {
       call = await open(choice.number, choice.rule);
@@ -186,7 +188,7 @@ export function createCallService(deps: {
       !(await deps.callerId.numberGone(gone.workspaceId, gone.fromNumber, deps.clock.now()))
     )
       return undefined;
-    const next = await deps.callerId.choose(gone.workspaceId, lead, teamNumber, now);
+    const next = await deps.callerId.choose(gone.workspaceId, { ...lead, phone: gone.toNumber }, teamNumber, now);
     if (next.number === gone.fromNumber) return undefined;
     const moved = await deps.calls.changeCallerId(gone.id, next.number, next.rule);
     await deps.callerId.confirm(next, lead.id);
@@ -211,7 +213,7 @@ export function createCallService(deps: {
       const now = lawNow ?? deps.clock.callingNow();
       // The row (and the guard) exist before Twilio is asked, so a crash leaves a trace, never a second
       // call; the calling-law check runs in the same transaction.
-      const { call, choice } = await openFrom(ws, lead, teamNumber, now, (from, callerIdRule) =>
+      const { call, choice } = await openFrom(ws, lead, to, teamNumber, now, (from, callerIdRule) =>
         deps.openCall(
           {
             workspaceId: ws,
@@ -269,6 +271,7 @@ export function createCallService(deps: {
       const { call } = await openFrom(
         ws,
         lead,
+        to,
         context.settings.phoneNumber!,
         deps.clock.callingNow(),
         (from, callerIdRule) =>
