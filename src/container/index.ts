@@ -17,6 +17,7 @@ import { createStatsStore } from "../services/stats/stats-store.js";
 import { type CallsDomain, createCallsDomain } from "./calls.js";
 import { type ContainerInputs, type Core, createCore } from "./core.js";
 import { createLeadsDomain, type LeadsDomain } from "./leads.js";
+import { createTranscriptsDomain, type TranscriptsDomain } from "./transcripts.js";
 
 export type { ContainerInputs };
 
@@ -25,7 +26,7 @@ export type { ContainerInputs };
  * world yet). Listeners and routes are each handed the slice they use (listeners/*\/index.ts,
  * http/index.ts), never this whole object.
  */
-export interface Container extends Core, LeadsDomain, CallsDomain {
+export interface Container extends Core, LeadsDomain, CallsDomain, TranscriptsDomain {
   setup: SetupFlow;
   setupStatus: SetupStatus;
   inboundNumber: InboundNumber;
@@ -86,6 +87,7 @@ export function createContainer(inputs: ContainerInputs): Container {
     every: inputs.scheduleEvery,
     crashPoint: inputs.crashPoint,
   });
+  const transcripts = createTranscriptsDomain(core, leads, calls, scheduler, { every: inputs.transcriptEvery });
   const charts = createChartRenderer();
   const statsStore = createStatsStore(database);
   const stats = createStatsService({ store: statsStore });
@@ -102,6 +104,7 @@ export function createContainer(inputs: ContainerInputs): Container {
     ...core,
     ...leads,
     ...calls,
+    ...transcripts,
     setup: createSetupFlow({
       settings: core.settings,
       secrets: core.secrets,
@@ -130,9 +133,11 @@ export function createContainer(inputs: ContainerInputs): Container {
       // Calls that came due while Leadline was down are looked at once, now, then every tick.
       await scheduler.tick().catch((error) => log.error({ err: error }, "scheduled calls tick failed"));
       scheduler.start();
+      transcripts.transcripts.start();
     },
     async stopBackgroundWork() {
       await scheduler.stop();
+      await transcripts.transcripts.stop();
       calls.sweeper.stop();
       calls.prices.stop();
       await calls.poller.stop();
