@@ -31,6 +31,8 @@ export interface LeadlineOptions {
   /** The scheduler's claim lease and node-cron expression (tests shorten them). */
   scheduleLeaseMs?: number;
   scheduleEvery?: string;
+  /** The transcript tick's node-cron expression (tests call tick() themselves). */
+  transcriptEvery?: string;
   /** Test-only: called at named points of placing a call (the kill -9 tests stop the process there). */
   crashPoint?: (point: string) => void;
   log?: Logger;
@@ -184,6 +186,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     postLeaseMs: options.postLeaseMs,
     scheduleLeaseMs: options.scheduleLeaseMs,
     scheduleEvery: options.scheduleEvery,
+    transcriptEvery: options.transcriptEvery,
     crashPoint: options.crashPoint,
   });
 

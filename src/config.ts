@@ -102,6 +102,14 @@ const schema = z.object({
   TWILIO_API_URL: httpUrl("an http(s) URL of the Twilio REST API")
     .transform((value) => value.replace(/\/+$/, ""))
     .default("https://api.twilio.com"),
+  /** The summariser: an OpenAI-style chat-completions API (hosted or self-hosted); unset, summaries cannot be turned on. */
+  SUMMARY_API_URL: httpUrl(
+    "an http(s) URL of a chat-completions API (its base, such as https://api.openai.com/v1)",
+  ).optional(),
+  SUMMARY_API_KEY: z.string().trim().min(1).optional(),
+  SUMMARY_MODEL: z.string().trim().min(1).max(200).optional(),
+  /** The summary model's context window in tokens: long calls are cut to fit it. */
+  SUMMARY_CONTEXT_TOKENS: z.coerce.number().int().min(4_000).max(2_000_000).default(16_000),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;
@@ -126,6 +134,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         return `${name} ${message}`;
       });
   problems.push(...modeProblems(cleaned));
+  if (cleaned.SUMMARY_API_URL && !cleaned.SUMMARY_MODEL)
+    problems.push(
+      "SUMMARY_MODEL is required with SUMMARY_API_URL: the model that writes call summaries (such as gpt-4o-mini)",
+    );
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   if (parsed.data.NODE_ENV === "production" && !parsed.data.APP_ENCRYPTION_KEY) {
     throw new ConfigError([

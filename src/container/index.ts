@@ -18,6 +18,7 @@ import { type CallerIdDomain, createCallerIdDomain } from "./callerid.js";
 import { type CallsDomain, createCallsDomain } from "./calls.js";
 import { type ContainerInputs, type Core, createCore } from "./core.js";
 import { createLeadsDomain, type LeadsDomain } from "./leads.js";
+import { createTranscriptsDomain, type TranscriptsDomain } from "./transcripts.js";
 
 export type { ContainerInputs };
 
@@ -26,7 +27,7 @@ export type { ContainerInputs };
  * world yet). Listeners and routes are each handed the slice they use (listeners/*\/index.ts,
  * http/index.ts), never this whole object.
  */
-export interface Container extends Core, LeadsDomain, CallsDomain, CallerIdDomain {
+export interface Container extends Core, LeadsDomain, CallsDomain, CallerIdDomain, TranscriptsDomain {
   setup: SetupFlow;
   setupStatus: SetupStatus;
   inboundNumber: InboundNumber;
@@ -88,6 +89,7 @@ export function createContainer(inputs: ContainerInputs): Container {
     every: inputs.scheduleEvery,
     crashPoint: inputs.crashPoint,
   });
+  const transcripts = createTranscriptsDomain(core, leads, calls, scheduler, { every: inputs.transcriptEvery });
   const charts = createChartRenderer();
   const statsStore = createStatsStore(database);
   const stats = createStatsService({ store: statsStore });
@@ -105,6 +107,7 @@ export function createContainer(inputs: ContainerInputs): Container {
     ...leads,
     ...calls,
     ...callerIds,
+    ...transcripts,
     setup: createSetupFlow({
       settings: core.settings,
       secrets: core.secrets,
@@ -134,10 +137,12 @@ export function createContainer(inputs: ContainerInputs): Container {
       await scheduler.tick().catch((error) => log.error({ err: error }, "scheduled calls tick failed"));
       scheduler.start();
       callerIds.callerIdRefresh.start();
+      transcripts.transcripts.start();
     },
     async stopBackgroundWork() {
       callerIds.callerIdRefresh.stop();
       await scheduler.stop();
+      await transcripts.transcripts.stop();
       calls.sweeper.stop();
       calls.prices.stop();
       await calls.poller.stop();

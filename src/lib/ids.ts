@@ -42,6 +42,12 @@ export const ids = {
     /** The link button to the browser phone: Slack opens the URL and still reports the click. */
     browserLinkAction: "browser_phone_link",
   },
+  summary: {
+    /** A summary card's suggestions; each value is JSON naming the call (and the outcome or the time). */
+    outcomeAction: "summary_outcome",
+    callbackAction: "summary_callback",
+    dncAction: "summary_dnc",
+  },
   outcome: {
     /** One tap on a finished call's line; the value is the call id. The kind is the action id's tail. */
     actionPrefix: "outcome_",

@@ -12,6 +12,7 @@ import { registerOutcomeActions } from "./outcome.js";
 import { registerScheduleButtons } from "./schedule-buttons.js";
 import { registerScheduleOpen } from "./schedule-open.js";
 import { registerSetupClear } from "./setup-clear.js";
+import { registerSummarySuggestions } from "./summary-suggestions.js";
 
 /** Buttons and menus (block_actions): each handler gets only the services it uses. */
 export function registerActions(app: App, c: Container): void {
@@ -27,4 +28,5 @@ export function registerActions(app: App, c: Container): void {
   registerScheduleOpen(app, { ...base, ...pick(c, "leads", "scheduler") });
   registerHomeMenu(app, { ...base, ...pick(c, "leads", "scheduler", "homeTab") });
   registerSetupClear(app, { ...base, ...pick(c, "admins", "settings") });
+  registerSummarySuggestions(app, { ...base, ...pick(c, "summaryActions") });
 }

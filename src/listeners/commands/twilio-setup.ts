@@ -5,6 +5,7 @@ import type { AdminGate } from "../../services/setup/admin-gate.js";
 import type { InboundNumber } from "../../services/setup/inbound-number.js";
 import type { SettingsService } from "../../services/setup/settings.js";
 import type { SetupStatus } from "../../services/setup/setup-status.js";
+import type { SummarySetup } from "../../services/transcripts/summary-setup.js";
 import type { Workspaces } from "../../services/workspaces/workspace-service.js";
 import {
   capSetMessage,
@@ -25,6 +26,7 @@ import {
 } from "../../views/twilio-setup.js";
 import type { ListenerBase } from "../shared/base.js";
 import { type NumbersVerb, parseNumbersVerb } from "../shared/numbers-verb.js";
+import { summariesVerb } from "../shared/summaries-verb.js";
 import { workspaceOf } from "../shared/workspace.js";
 
 export interface TwilioSetupCommandDeps extends ListenerBase {
@@ -35,6 +37,7 @@ export interface TwilioSetupCommandDeps extends ListenerBase {
   workspaces: Pick<Workspaces, "mode" | "rotateLeadsApiToken">;
   callerIdPool: CallerIdPool;
   defaultCountry: string;
+  summarySetup: SummarySetup;
   publicBaseUrl?: string;
 }
 
@@ -42,8 +45,16 @@ const ADMIN_VERBS = new Set(["", "clear", "api-token", "inbound", "privacy", "pr
 
 export function registerTwilioSetupCommand(app: App, deps: TwilioSetupCommandDeps): void {
   /** The admin's verbs: what each answers (undefined: the modal was opened instead). */
-  const adminVerb = async (ws: number, verb: string, userId: string, triggerId: string, channel: string) => {
+  const adminVerb = async (
+    ws: number,
+    verb: string,
+    rawText: string,
+    userId: string,
+    triggerId: string,
+    channel: string,
+  ) => {
     await deps.admins.require(ws, userId, "twilio_settings", { at: verb || "open" });
+    if (verb.startsWith("summaries")) return summariesVerb(deps.summarySetup, ws, rawText, userId);
     if (verb === "privacy") return privacyStatusMessage(await deps.settings.masksNumbers(ws));
     if (verb.startsWith("privacy ")) {
       const mask = verb === "privacy mask";
@@ -100,7 +111,7 @@ export function registerTwilioSetupCommand(app: App, deps: TwilioSetupCommandDep
       });
       return;
     }
-    if (!numbers && !ADMIN_VERBS.has(verb)) {
+    if (!numbers && !ADMIN_VERBS.has(verb) && verb.split(" ")[0] !== "summaries") {
       await ack({ response_type: "ephemeral", text: verb.startsWith("privacy") ? PRIVACY_USAGE : TWILIO_SETUP_USAGE });
       return;
     }
@@ -108,7 +119,7 @@ export function registerTwilioSetupCommand(app: App, deps: TwilioSetupCommandDep
     try {
       const answer = numbers
         ? await numbersVerb(ws, numbers, command.user_id)
-        : await adminVerb(ws, verb, command.user_id, command.trigger_id, command.channel_id);
+        : await adminVerb(ws, verb, command.text, command.user_id, command.trigger_id, command.channel_id);
       if (answer) await respond({ response_type: "ephemeral", ...answer });
     } catch (error) {
       if (!isExpected(error)) deps.log.error({ err: error }, "/twilio-setup failed");

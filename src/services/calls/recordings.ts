@@ -43,7 +43,12 @@ export function createRecordingService(deps: {
   };
 
   const service: RecordingService = {
-    claim: (callSid, recordingSid) => calls.claimRecording(callSid, recordingSid),
+    async claim(callSid, recordingSid) {
+      const callId = await calls.claimRecording(callSid, recordingSid);
+      const call = callId === undefined ? undefined : await calls.byId(callId);
+      if (call) deps.events.emit("call.recorded", { ws: call.workspaceId, callId: call.id });
+      return callId;
+    },
 
     async deliver(callId) {
       let audio: Buffer | undefined;

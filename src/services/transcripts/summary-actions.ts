@@ -1,3 +1,4 @@
+import type { DncEntry } from "@prisma/client";
 import type { Clock } from "../../lib/clock.js";
 import { ComplianceBlock, UserError } from "../../lib/errors.js";
 import type { OutcomeService } from "../calls/outcomes.js";
@@ -23,7 +24,11 @@ export interface SummaryActions {
     channel: string;
     threadTs?: string;
   }): Promise<BookResult>;
-  doNotCall(input: { ws: number; callId: number; by: string }): Promise<{ phone: string; added: boolean }>;
+  doNotCall(input: {
+    ws: number;
+    callId: number;
+    by: string;
+  }): Promise<{ phone: string; entry: DncEntry; added: boolean }>;
 }
 
 export function createSummaryActions(deps: {
@@ -80,7 +85,7 @@ export function createSummaryActions(deps: {
         `Do not call, suggested by the summary of call ${call.twilioSid ?? call.id}`,
       );
       await countIfSuggested(callId, "do_not_call");
-      return { phone: entry.phone, added };
+      return { phone: entry.phone, entry, added };
     },
   };
 }
