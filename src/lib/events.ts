@@ -28,6 +28,8 @@ export interface LeadlineEvents {
   "lead.created": { ws: number; leadId: number; origin: LeadOriginEvent };
   /** A lead's details changed (names the fields). */
   "lead.changed": { ws: number; leadId: number; fields: string[]; by: string };
+  /** A queue run changed (started, a lead offered, called, skipped, an outcome, ended): its card catches up. */
+  "queue.changed": { ws: number; runId: number };
 }
 
 export type EventName = keyof LeadlineEvents;
