@@ -54,6 +54,9 @@ export interface CallsDomain {
   prices: CallPrices;
   recordings: RecordingService;
   outcomes: OutcomeService;
+  /** The call's context (settings, countries, the agent's phone) and the write of a placed call, for other call paths (queues). */
+  contexts: CallContexts;
+  recordPlaced: RecordPlaced;
 }
 
 /** The calls domain's stores, shared by the builders below. */
@@ -285,6 +288,8 @@ export function createCallsDomain(
     callRows,
     callLookup: createCallLookup({ calls: callRows, leads: leads.leads }),
     agentPhones,
+    contexts,
+    recordPlaced,
     readiness,
     calls,
     reconciler,

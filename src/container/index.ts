@@ -19,6 +19,7 @@ import { type CallsDomain, createCallsDomain } from "./calls.js";
 import { type ContainerInputs, type Core, createCore } from "./core.js";
 import { createLeadsDomain, type LeadsDomain } from "./leads.js";
 import { createTranscriptsDomain, type TranscriptsDomain } from "./transcripts.js";
+import { createQueuesDomain, type QueuesDomain } from "./queues.js";
 
 export type { ContainerInputs };
 
@@ -27,7 +28,7 @@ export type { ContainerInputs };
  * world yet). Listeners and routes are each handed the slice they use (listeners/*\/index.ts,
  * http/index.ts), never this whole object.
  */
-export interface Container extends Core, LeadsDomain, CallsDomain, CallerIdDomain, TranscriptsDomain {
+export interface Container extends Core, LeadsDomain, CallsDomain, CallerIdDomain, TranscriptsDomain, QueuesDomain {
   setup: SetupFlow;
   setupStatus: SetupStatus;
   inboundNumber: InboundNumber;
@@ -49,6 +50,7 @@ export function createContainer(inputs: ContainerInputs): Container {
   const leads = createLeadsDomain(core);
   const callerIds = createCallerIdDomain(core);
   const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
+  const queues = createQueuesDomain(core, leads, calls);
   const inbound = createInboundService({
     store: createInboundStore({ db: core.db }),
     leads: leads.leads,
@@ -108,6 +110,7 @@ export function createContainer(inputs: ContainerInputs): Container {
     ...calls,
     ...callerIds,
     ...transcripts,
+    ...queues,
     setup: createSetupFlow({
       settings: core.settings,
       secrets: core.secrets,

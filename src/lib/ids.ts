@@ -48,6 +48,16 @@ export const ids = {
     callbackAction: "summary_callback",
     dncAction: "summary_dnc",
   },
+  queue: {
+    /** The queue card's buttons; each value is "<runId>:<claimId>" (claim 0 when there is none). */
+    callAction: "queue_call",
+    skipAction: "queue_skip",
+    snoozeAction: "queue_snooze",
+    stopAction: "queue_stop",
+    nextAction: "queue_next",
+    /** The outcome of the lead's call on the card: the kind is the action id's tail. */
+    outcomePrefix: "queue_outcome_",
+  },
   outcome: {
     /** One tap on a finished call's line; the value is the call id. The kind is the action id's tail. */
     actionPrefix: "outcome_",

@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import type { Container } from "../../container/index.js";
 import { pick } from "../shared/pick.js";
 import { registerCallLeadCommand } from "./call-lead.js";
+import { registerCallQueueCommand } from "./call-queue.js";
 import { registerCallStatsCommand } from "./call-stats.js";
 import { registerDncCommand } from "./dnc.js";
 import { registerLeadCommand } from "./lead.js";
@@ -12,6 +13,7 @@ export function registerCommands(app: App, c: Container): void {
   const base = pick(c, "log", "clock", "tasks", "slackFor");
   registerCallLeadCommand(app, { ...base, ...pick(c, "leads", "cardFacts", "readiness", "agentPhones", "scheduler") });
   registerCallStatsCommand(app, { ...base, ...pick(c, "stats", "admins", "statsDelivery") });
+  registerCallQueueCommand(app, { ...pick(c, "log", "clock", "queueAdmin", "queueRuns") });
   registerDncCommand(app, { ...pick(c, "log", "clock", "dnc") });
   registerLeadCommand(app, { ...base, ...pick(c, "leads", "cardFacts") });
   registerTwilioSetupCommand(app, {

@@ -61,6 +61,8 @@ export interface ClaimStore {
   releaseRun(runId: number, now: Date): Promise<number>;
   /** A run's numbers: leads dialled, skips by reason. */
   runCounts(runId: number): Promise<ProgressCounts>;
+  /** The lead's newest notes (its activity), newest first. */
+  recentNotes(leadId: number, count: number): Promise<string[]>;
   /** Leads of a queue still to work (filter-independent upper bound: leads not done in this queue). */
   doneCount(queueId: number): Promise<number>;
 }
@@ -298,6 +300,10 @@ function createStore(database: DatabaseHandle): ClaimStore {
       ]);
       const skipsByReason = Object.fromEntries(skips.map((skip) => [skip.reason, skip._count._all]));
       return { called, skipped: Object.values(skipsByReason).reduce((a, b) => a + b, 0), skipsByReason };
+    },
+    async recentNotes(leadId, count) {
+      const notes = await db.note.findMany({ where: { leadId }, orderBy: { createdAt: "desc" }, take: count });
+      return notes.map((note) => note.body);
     },
     doneCount: (queueId) => db.queueLead.count({ where: { queueId, doneAt: { not: null } } }),
   };

@@ -239,3 +239,46 @@ export function inboundVoicemailTwiml(input: { recordingUrl: string; transcriptU
   } as Parameters<InstanceType<typeof VoiceResponse>["record"]>[0]);
   return response.toString();
 }
+
+/**
+ * A queue run, what the agent's phone hears when it is answered: press a key to start (a voicemail box
+ * presses nothing, so it never joins a run and no lead is ever dialled into it).
+ */
+export function queueAgentPromptTwiml(input: { queueName: string; joinUrl: string }): string {
+  const response = new VoiceResponse();
+  const gather = response.gather({
+    numDigits: 1,
+    timeout: AGENT_KEY_SECONDS,
+    action: input.joinUrl,
+    method: "POST",
+    actionOnEmptyResult: true,
+  });
+  gather.say(VOICE, `Leadline queue ${input.queueName.trim() || "run"}. Press any key to start calling.`);
+  return response.toString();
+}
+
+/**
+ * The agent joins the run's conference for the whole run: the conference starts with them and ends
+ * when they leave (endConferenceOnExit); between leads they hear silence (no hold music, no beep).
+ */
+export function queueJoinTwiml(input: { conference: string; statusCallback?: string }): string {
+  const response = new VoiceResponse();
+  const dial = response.dial();
+  dial.conference(
+    {
+      startConferenceOnEnter: true,
+      endConferenceOnExit: true,
+      beep: "false",
+      waitUrl: "",
+      ...(input.statusCallback
+        ? {
+            statusCallback: input.statusCallback,
+            statusCallbackEvent: ["start", "end", "join", "leave"],
+            statusCallbackMethod: "POST",
+          }
+        : {}),
+    } as Parameters<ReturnType<InstanceType<typeof VoiceResponse>["dial"]>["conference"]>[0],
+    input.conference,
+  );
+  return response.toString();
+}

@@ -1,0 +1,47 @@
+import type { App, BlockAction } from "@slack/bolt";
+import { ids } from "../../lib/ids.js";
+import { OUTCOMES } from "../../services/calls/outcomes.js";
+import type { QueueRuns } from "../../services/queues/queue-runs.js";
+import type { ListenerBase } from "../shared/base.js";
+import { buttonOf } from "../shared/payloads.js";
+import { afterAck } from "../shared/reply.js";
+import { workspaceOf } from "../shared/workspace.js";
+
+const q = ids.queue;
+const QUEUE_ACTION = new RegExp(
+  `^(${[q.callAction, q.skipAction, q.snoozeAction, q.stopAction, q.nextAction].join("|")}|${q.outcomePrefix}(${Object.keys(OUTCOMES).join("|")}))$`,
+);
+/** How long Snooze puts a lead aside. */
+const SNOOZE_MS = 60 * 60_000;
+
+export interface QueueButtonsDeps extends ListenerBase {
+  queueRuns: Pick<QueueRuns, "dial" | "skip" | "stop" | "next" | "outcome">;
+}
+
+/** The queue card's buttons: Call, Skip, Snooze, Stop, Look again, and the outcome of the lead's call. */
+export function registerQueueButtons(app: App, deps: QueueButtonsDeps): void {
+  app.action<BlockAction>(QUEUE_ACTION, async ({ ack, body, context }) => {
+    await ack();
+    const ws = workspaceOf(context);
+    const button = buttonOf(body);
+    const match = /^(\d{1,12}):(\d{1,12})$/.exec(button.value ?? "");
+    if (!match) return;
+    const action = { ws, runId: Number(match[1]), agentId: body.user.id };
+    const claimId = Number(match[2]);
+    const id = button.action_id;
+    afterAck(deps, ws, body, "a queue button", async () => {
+      if (id === q.callAction) return deps.queueRuns.dial({ ...action, claimId });
+      if (id === q.skipAction) return deps.queueRuns.skip({ ...action, claimId, note: "skipped by the agent" });
+      if (id === q.snoozeAction)
+        return deps.queueRuns.skip({ ...action, claimId, until: new Date(deps.clock.now().getTime() + SNOOZE_MS) });
+      if (id === q.stopAction) return deps.queueRuns.stop(action);
+      if (id === q.nextAction) return deps.queueRuns.next(action);
+      return deps.queueRuns.outcome({
+        ...action,
+        claimId,
+        outcome: id.slice(q.outcomePrefix.length),
+        byName: body.user.name,
+      });
+    });
+  });
+}

@@ -1,0 +1,80 @@
+import type { CallQueue } from "@prisma/client";
+import type { Clock } from "../../lib/clock.js";
+import { UserError } from "../../lib/errors.js";
+import type { AuditService } from "../audit/audit-store.js";
+import type { AdminGate } from "../setup/admin-gate.js";
+import { parseStoredFilter, type QueueSettingsInput, queueSettingsSchema } from "./queue-filter.js";
+import type { QueueStore } from "./queue-store.js";
+
+/** The admin's side of queues: create, edit, delete (admins only; every refusal says what to fix). */
+export interface QueueAdmin {
+  create(ws: number, by: string, input: QueueSettingsInput): Promise<CallQueue>;
+  /** Changes the named fields of a queue; the rest keep their values. */
+  edit(ws: number, by: string, name: string, changes: Partial<QueueSettingsInput>): Promise<CallQueue>;
+  remove(ws: number, by: string, name: string): Promise<CallQueue>;
+  list(ws: number): Promise<CallQueue[]>;
+}
+
+function validated(input: QueueSettingsInput) {
+  const parsed = queueSettingsSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "queue"}: ${issue.message}`);
+  throw new UserError(`That queue was not saved: ${problems.join("; ")}.`, {
+    code: "queue_invalid",
+    data: { problems },
+  });
+}
+
+export function createQueueAdmin(deps: {
+  store: QueueStore;
+  gate: AdminGate;
+  audit: AuditService;
+  clock: Clock;
+}): QueueAdmin {
+  const existing = async (ws: number, name: string) => {
+    const queue = await deps.store.byName(ws, name);
+    if (!queue)
+      throw new UserError(`There is no queue named "${name}".`, { code: "queue_missing", data: { names: [] } });
+    return queue;
+  };
+  const taken = (name: string) =>
+    new UserError(`A queue named "${name}" already exists; pick another name.`, { code: "queue_name_taken" });
+
+  return {
+    async create(ws, by, input) {
+      await deps.gate.require(ws, by, "queues", { action: "create" });
+      const settings = validated(input);
+      const queue = await deps.store.create(ws, settings, by);
+      if (!queue) throw taken(settings.name);
+      await deps.audit.record(ws, by, "queue.created", { queueId: queue.id });
+      return queue;
+    },
+    async edit(ws, by, name, changes) {
+      await deps.gate.require(ws, by, "queues", { action: "edit" });
+      const queue = await existing(ws, name);
+      const settings = validated({
+        name: queue.name,
+        filter: parseStoredFilter(queue.filter),
+        orderBy: queue.orderBy as QueueSettingsInput["orderBy"],
+        recallGapMin: queue.recallGapMin,
+        maxAttempts: queue.maxAttempts,
+        removeOutcomes: queue.removeOutcomes.split(",").filter(Boolean) as QueueSettingsInput["removeOutcomes"],
+        autoAdvanceSec: queue.autoAdvanceSec,
+        ...changes,
+      });
+      const saved = await deps.store.update(ws, queue.id, settings);
+      if (saved === undefined) throw taken(settings.name);
+      if (saved === false) throw new UserError(`The queue "${name}" was deleted meanwhile; nothing was saved.`);
+      await deps.audit.record(ws, by, "queue.edited", { queueId: queue.id, fields: Object.keys(changes) });
+      return saved;
+    },
+    async remove(ws, by, name) {
+      await deps.gate.require(ws, by, "queues", { action: "delete" });
+      const queue = await existing(ws, name);
+      await deps.store.remove(ws, queue.id, deps.clock.now());
+      await deps.audit.record(ws, by, "queue.deleted", { queueId: queue.id });
+      return queue;
+    },
+    list: (ws) => deps.store.list(ws),
+  };
+}

@@ -1,0 +1,271 @@
+import { randomBytes } from "node:crypto";
+import type { CallQueue, QueueRun } from "@prisma/client";
+import type { Clock } from "../../lib/clock.js";
+import { UserError } from "../../lib/errors.js";
+import type { EventBus } from "../../lib/events.js";
+import type { Logger } from "../../lib/log.js";
+import type { AuditService } from "../audit/audit-store.js";
+import type { CallContexts } from "../calls/call-context.js";
+import type { CallStore } from "../calls/call-store.js";
+import type { CallMode } from "../calls/modes.js";
+import type { OpenCall } from "../calls/open-call.js";
+import type { OutcomeService } from "../calls/outcomes.js";
+import type { CallReadiness } from "../calls/readiness.js";
+import type { RecordPlaced } from "../calls/reconcile.js";
+import { isTwilioRefusal, toTwilioError } from "../twilio/client.js";
+import type { TwilioFor } from "../twilio/workspace-twilio.js";
+import type { ClaimStore } from "./claim-store.js";
+import type { QueueClaims } from "./queue-claims.js";
+import type { QueueStore } from "./queue-store.js";
+import { queueAgentUrls, queueParticipantRequest } from "./queue-twilio.js";
+
+/** The card's buttons carry the run and the claim; every action checks both against the database. */
+export interface RunAction {
+  ws: number;
+  runId: number;
+  agentId: string;
+}
+
+export interface QueueRuns {
+  /** `/call-queue <name>` or Start calling: one run per agent, their phone rung once. */
+  start(input: { ws: number; queue: string | number; agentId: string; channel?: string }): Promise<QueueRun>;
+  /** The agent's phone answered and a key was pressed (or not): join the conference, or end the run. */
+  agentJoined(runId: number, pressed: boolean): Promise<{ join: boolean; run?: QueueRun; queue?: CallQueue }>;
+  /** The agent's leg moved; a final status ends the run (the agent hung up, or never answered). */
+  agentLeg(runId: number, status: string): Promise<void>;
+  /** Offers the next lead (a claim) unless the run already holds one. */
+  next(action: RunAction): Promise<void>;
+  /** Call on the card: the law and the re-call gap again, the call row, then the lead joins the run's conference. */
+  dial(action: RunAction & { claimId: number }): Promise<void>;
+  skip(action: RunAction & { claimId: number; note?: string; until?: Date }): Promise<void>;
+  /** The outcome of the lead's call: recorded on the call, the claim released, the next lead offered. */
+  outcome(action: RunAction & { claimId: number; outcome: string; byName?: string }): Promise<void>;
+  stop(action: RunAction): Promise<void>;
+  run(runId: number): Promise<{ run: QueueRun; queue: CallQueue | undefined } | undefined>;
+}
+
+export function createQueueRuns(deps: {
+  queues: QueueStore;
+  claims: QueueClaims;
+  claimStore: Pick<ClaimStore, "liveOfRun" | "releaseRun" | "linkCall" | "byId">;
+  contexts: CallContexts;
+  readiness: Pick<CallReadiness, "checkLead" | "checkAgentPhone" | "missingFor">;
+  openCall: OpenCall;
+  recordPlaced: RecordPlaced;
+  calls: Pick<CallStore, "recordFailed" | "byId">;
+  outcomes: Pick<OutcomeService, "record">;
+  twilioFor: TwilioFor;
+  events: EventBus;
+  audit: AuditService;
+  clock: Clock;
+  log: Logger;
+  publicBaseUrl?: string;
+}): QueueRuns {
+  const log = deps.log.child({ component: "queue-runs" });
+  const changed = (ws: number, runId: number) => deps.events.emit("queue.changed", { ws, runId });
+
+  /** The run and its queue, for an action by the run's agent on a run that has not ended. */
+  const liveRun = async ({ ws, runId, agentId }: RunAction) => {
+    const run = await deps.queues.runById(runId);
+    if (!run || run.workspaceId !== ws || run.agentId !== agentId)
+      throw new UserError("That queue run is not yours.", { code: "queue_run_not_yours" });
+    if (run.status === "ended") throw new UserError("That queue run has ended. Start it again with /call-queue.");
+    const queue = await deps.queues.byId(ws, run.queueId);
+    if (!queue) {
+      await end(run, "queue_deleted");
+      throw new UserError("That queue was deleted; the run has ended.", { code: "queue_deleted" });
+    }
+    return { run, queue };
+  };
+
+  const end = async (run: QueueRun, reason: string) => {
+    if (!(await deps.queues.endRun(run.id, reason, deps.clock.now()))) return;
+    await deps.claimStore.releaseRun(run.id, deps.clock.now());
+    changed(run.workspaceId, run.id);
+  };
+
+  const offerNext = async (run: QueueRun, queue: CallQueue) => {
+    if (await deps.claimStore.liveOfRun(run.id)) return;
+    await deps.claims.next(queue, run.id, run.agentId);
+  };
+
+  return {
+    async start({ ws, queue: which, agentId, channel }) {
+      const queue = typeof which === "number" ? await deps.queues.byId(ws, which) : await deps.queues.byName(ws, which);
+      if (!queue) {
+        const names = (await deps.queues.list(ws)).map((q) => q.name);
+        throw new UserError(`There is no queue named "${which}".`, { code: "queue_missing", data: { names } });
+      }
+      const context = await deps.contexts.read(ws, agentId);
+      const missing = await deps.readiness.missingFor(ws, "live", agentId, context);
+      if (missing.length > 0 || !context.agentPhone)
+        throw new UserError("Calling a queue needs Twilio set up and your phone (set it with /call-lead settings).", {
+          code: "queue_not_ready",
+          data: { missing, noAgentPhone: !context.agentPhone },
+        });
+      await deps.readiness.checkAgentPhone(ws, 0, agentId, context.agentPhone, context.countries);
+      for (const old of await deps.queues.liveRunsOf(ws, agentId)) {
+        if (deps.clock.now().getTime() - old.updatedAt.getTime() < 6 * 3600_000)
+          throw new UserError("You are already working a queue: stop that run first.", { code: "queue_run_live" });
+        await end(old, "abandoned");
+      }
+      const run = await deps.queues.startRun({
+        ws,
+        queueId: queue.id,
+        agentId,
+        conference: `leadline-q-${randomBytes(12).toString("hex")}`,
+        channel,
+      });
+      const urls = queueAgentUrls(deps.publicBaseUrl, ws, run.id);
+      const { client } = await deps.twilioFor(ws, context.settings);
+      try {
+        // The agent's phone rings once for the whole run.
+        const created = await client.calls.create({
+          to: context.agentPhone,
+          from: context.settings.phoneNumber!,
+          url: urls.answer,
+          method: "POST",
+          statusCallback: urls.status,
+          statusCallbackMethod: "POST",
+          statusCallbackEvent: ["initiated", "ringing", "answered", "completed"],
+          timeout: 30,
+        });
+        await deps.queues.updateRun(run.id, { agentCallSid: created.sid });
+      } catch (error) {
+        await end(run, "twilio_refused");
+        throw isTwilioRefusal(error) ? toTwilioError(error)! : error;
+      }
+      await deps.audit.record(ws, agentId, "queue.run_started", { queueId: queue.id, runId: run.id });
+      changed(ws, run.id);
+      return (await deps.queues.runById(run.id))!;
+    },
+
+    async agentJoined(runId, pressed) {
+      const run = await deps.queues.runById(runId);
+      if (!run || run.status === "ended") return { join: false };
+      if (!pressed) {
+        await end(run, "agent_no_key");
+        return { join: false };
+      }
+      await deps.queues.updateRun(run.id, { status: "live" });
+      const queue = await deps.queues.byId(run.workspaceId, run.queueId);
+      if (queue) await offerNext(run, queue);
+      changed(run.workspaceId, run.id);
+      return { join: true, run, queue };
+    },
+
+    async agentLeg(runId, status) {
+      if (!["completed", "busy", "no-answer", "failed", "canceled"].includes(status)) return;
+      const run = await deps.queues.runById(runId);
+      if (run) await end(run, status === "completed" ? "agent_hung_up" : `agent_${status}`);
+    },
+
+    async next(action) {
+      const { run, queue } = await liveRun(action);
+      await offerNext(run, queue);
+      changed(action.ws, run.id);
+    },
+
+    async dial(action) {
+      const { run, queue } = await liveRun(action);
+      if (run.status !== "live") throw new UserError("Answer your phone first: the lead joins you on that line.");
+      const ref = { id: action.claimId, agentId: action.agentId, runId: run.id };
+      const ready = await deps.claims.beginDial(queue, ref);
+      if (!ready.ok) {
+        changed(action.ws, run.id);
+        if (ready.why === "lost")
+          throw new UserError("That lead is no longer yours (the claim ran out); here is the next.");
+        await offerNext(run, queue);
+        return;
+      }
+      const context = await deps.contexts.read(action.ws, action.agentId);
+      const to = await deps.readiness.checkLead(ready.lead, action.agentId, context.countries);
+      const from = context.settings.phoneNumber!;
+      const call = await deps.openCall(
+        {
+          workspaceId: action.ws,
+          lead: ready.lead,
+          mode: "queue" as CallMode,
+          from,
+          to,
+          agentId: action.agentId,
+          status: "dialing",
+          // No call line of its own: the queue card shows the call (and takes its outcome).
+          originKey: `queue:${action.claimId}`,
+        },
+        ready.lead,
+        "live",
+        action.agentId,
+        context.settings,
+      );
+      await deps.claimStore.linkCall(action.claimId, call.id);
+      const { client } = await deps.twilioFor(action.ws, context.settings);
+      const request = queueParticipantRequest(deps.publicBaseUrl, { ws: action.ws, callId: call.id, from, to });
+      try {
+        const participant = await client.conferences(run.conference).participants.create(request);
+        await deps.recordPlaced(call, participant.callSid, "queued", action.agentId);
+      } catch (error) {
+        if (!isTwilioRefusal(error)) throw error;
+        // Twilio refused the participant: the call is recorded as failed with Twilio's code, the lead released.
+        const refusal = toTwilioError(error)!;
+        await deps.calls.recordFailed(
+          call.id,
+          { code: Number(refusal.code) || null, message: refusal.message },
+          deps.clock.now(),
+        );
+        await deps.claims.release(ref, "stopped");
+        changed(action.ws, run.id);
+        throw refusal;
+      }
+      changed(action.ws, run.id);
+    },
+
+    async skip(action) {
+      const { run, queue } = await liveRun(action);
+      const ref = { id: action.claimId, agentId: action.agentId };
+      const reason = action.until ? "snooze" : "agent";
+      if (!(await deps.claims.skip(queue, ref, reason, action.note, action.until)))
+        throw new UserError("That lead is no longer yours to skip.", { code: "queue_claim_lost" });
+      await offerNext(run, queue);
+      changed(action.ws, run.id);
+    },
+
+    async outcome(action) {
+      const { run, queue } = await liveRun(action);
+      const claim = await deps.claimStore.byId(action.claimId);
+      if (!claim || claim.runId !== run.id || claim.callId === null)
+        throw new UserError("That lead was not called in this run.", { code: "queue_claim_lost" });
+      await deps.outcomes.record({
+        ws: action.ws,
+        callId: claim.callId,
+        outcome: action.outcome as never,
+        by: action.agentId,
+        byName: action.byName,
+      });
+      await deps.claims.outcome(queue, { id: claim.id, agentId: action.agentId }, action.outcome);
+      await offerNext(run, queue);
+      changed(action.ws, run.id);
+    },
+
+    async stop(action) {
+      const run = await deps.queues.runById(action.runId);
+      if (!run || run.workspaceId !== action.ws || run.agentId !== action.agentId) return;
+      await end(run, "stopped");
+      if (run.agentCallSid) {
+        const context = await deps.contexts.read(action.ws, action.agentId);
+        const { client } = await deps.twilioFor(action.ws, context.settings);
+        // Hanging up the agent's leg ends the conference (endConferenceOnExit).
+        await client
+          .calls(run.agentCallSid)
+          .update({ status: "completed" })
+          .catch((error: unknown) => log.warn({ err: error, runId: run.id }, "could not hang up the agent's leg"));
+      }
+    },
+
+    async run(runId) {
+      const run = await deps.queues.runById(runId);
+      if (!run) return undefined;
+      return { run, queue: await deps.queues.byId(run.workspaceId, run.queueId) };
+    },
+  };
+}

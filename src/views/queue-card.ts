@@ -1,0 +1,149 @@
+import type { Call, CallQueue, Lead, QueueRun } from "@prisma/client";
+import type { KnownBlock } from "@slack/types";
+import { ids } from "../lib/ids.js";
+import { OUTCOMES } from "../services/calls/outcomes.js";
+import type { Verdict } from "../services/compliance/verdict.js";
+import type { ProgressCounts } from "../services/queues/claim-store.js";
+import { context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
+
+/** What the queue card shows: the run, the lead on offer (or being called), the call, the progress. */
+export interface QueueCardData {
+  run: Pick<QueueRun, "id" | "status" | "endReason">;
+  queue: Pick<CallQueue, "name"> | undefined;
+  claim?: { id: number; status: string };
+  lead?: Pick<Lead, "name" | "phone" | "phoneExt" | "state" | "source">;
+  /** The lead's local time ("2:05 PM in New York"), when known. */
+  localTime?: string;
+  verdict?: Verdict;
+  activities: string[];
+  call?: Pick<Call, "status" | "outcome" | "durationSec">;
+  progress: ProgressCounts;
+}
+
+const SKIP_WORDS: Record<string, string> = {
+  agent: "skipped",
+  snooze: "snoozed",
+  hours: "outside hours",
+  day: "not a calling day",
+  team_window: "outside the team's hours",
+  cap: "3-a-day cap",
+  dnc: "do-not-call",
+  unknown_zone: "zone unknown",
+  consent: "no consent",
+  gone: "no phone",
+};
+
+const END_WORDS: Record<string, string> = {
+  stopped: "you stopped it",
+  agent_hung_up: "you hung up",
+  agent_no_key: "no key was pressed on your phone",
+  "agent_no-answer": "your phone did not answer",
+  agent_busy: "your phone was busy",
+  agent_failed: "your phone could not be reached",
+  twilio_refused: "Twilio refused to ring your phone",
+  queue_deleted: "the queue was deleted",
+  abandoned: "it was left running",
+};
+
+export function progressText(progress: ProgressCounts): string {
+  const reasons = Object.entries(progress.skipsByReason)
+    .map(([reason, count]) => `${count} ${SKIP_WORDS[reason] ?? reason}`)
+    .join(", ");
+  return `${progress.called} called · ${progress.skipped} skipped${reasons ? ` (${reasons})` : ""}`;
+}
+
+const button = (text: string, action: string, value: string, style?: "primary" | "danger") => ({
+  type: "button" as const,
+  text: plain(text),
+  action_id: action,
+  value,
+  ...(style ? { style } : {}),
+});
+
+function leadBlocks(data: QueueCardData): KnownBlock[] {
+  const lead = data.lead!;
+  const where = [data.localTime, lead.state ? `state ${escapeTruncate(lead.state, 10)}` : undefined]
+    .filter(Boolean)
+    .join(" · ");
+  const lines = [
+    `*${escapeTruncate(lead.name, 200)}*  ${lead.phone ? phoneText(lead.phone, lead.phoneExt) : "no phone"}`,
+    [where, lead.source ? `source: ${escapeTruncate(lead.source, 100)}` : undefined].filter(Boolean).join(" · "),
+  ].filter(Boolean);
+  const blocks: KnownBlock[] = [mrkdwnSection(lines.join("\n"))];
+  if (data.activities.length > 0)
+    blocks.push(
+      context(
+        data.activities
+          .slice(0, 3)
+          .map((line) => `• ${escapeTruncate(line, 300)}`)
+          .join("\n"),
+      ),
+    );
+  const compliance = data.verdict?.allowed
+    ? `:white_check_mark: Allowed now (zones: ${data.verdict.zones.join(", ") || "unknown"})`
+    : ":no_entry: Not allowed now";
+  blocks.push(context(compliance));
+  return blocks;
+}
+
+function actionsFor(data: QueueCardData): KnownBlock | undefined {
+  const value = `${data.run.id}:${data.claim?.id ?? 0}`;
+  if (data.run.status === "ended") return undefined;
+  const stop = button("Stop", ids.queue.stopAction, value, "danger");
+  if (!data.claim || !data.lead)
+    return { type: "actions", elements: [button("Look again", ids.queue.nextAction, value), stop] };
+  if (data.claim.status === "offered")
+    return {
+      type: "actions",
+      elements: [
+        button("Call", ids.queue.callAction, value, "primary"),
+        button("Skip", ids.queue.skipAction, value),
+        button("Snooze 1 h", ids.queue.snoozeAction, value),
+        stop,
+      ],
+    };
+  const ended = data.call && ["completed", "busy", "no-answer", "failed", "canceled"].includes(data.call.status);
+  if (!ended) return { type: "actions", elements: [stop] };
+  return {
+    type: "actions",
+    elements: Object.entries(OUTCOMES).map(([kind, label]) =>
+      button(label, `${ids.queue.outcomePrefix}${kind}`, value),
+    ),
+  };
+}
+
+export function queueCard(data: QueueCardData): { text: string; blocks: KnownBlock[] } {
+  const name = data.queue ? escapeTruncate(data.queue.name, 60) : "(deleted queue)";
+  const blocks: KnownBlock[] = [mrkdwnSection(`:telephone_receiver: *Queue: ${name}*`)];
+  if (data.run.status === "ended") {
+    const why = END_WORDS[data.run.endReason ?? ""] ?? "it ended";
+    blocks.push(mrkdwnSection(`The run has ended: ${why}.`));
+  } else if (data.run.status === "ringing") {
+    blocks.push(
+      mrkdwnSection(
+        "Ringing your phone: answer and press any key to start. Your phone rings only once for the whole run.",
+      ),
+    );
+  } else if (!data.lead) {
+    blocks.push(
+      mrkdwnSection(
+        "No lead to offer right now (everyone is called, claimed, or waiting for their next allowed time).",
+      ),
+    );
+  }
+  if (data.lead && data.run.status !== "ended") {
+    blocks.push(...leadBlocks(data));
+    if (data.call) {
+      const status = data.call.status === "dialing" || data.call.status === "queued" ? "dialing" : data.call.status;
+      blocks.push(
+        context(
+          `Call: ${status}${data.call.durationSec ? ` · ${data.call.durationSec} s` : ""}. Record an outcome before the next lead.`,
+        ),
+      );
+    }
+  }
+  const actions = actionsFor(data);
+  if (actions) blocks.push(actions);
+  blocks.push(context(progressText(data.progress)));
+  return { text: `Queue ${data.queue?.name ?? ""}: ${progressText(data.progress)}`, blocks };
+}

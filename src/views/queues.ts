@@ -1,0 +1,47 @@
+import type { CallQueue } from "@prisma/client";
+import { parseStoredFilter } from "../services/queues/queue-filter.js";
+import { escapeTruncate } from "./common.js";
+
+export const QUEUE_HELP = [
+  "*/call-queue* — work a list of leads on one phone line.",
+  "• `/call-queue <name>` — start calling a queue: your phone rings once, press a key, then press *Call* on each lead.",
+  "• `/call-queue list` — the queues.",
+  "• `/call-queue new <name> [source=…] [state=FL] [owner=@someone] [outcome=callback] [never-called] [callback-due] [order=callbacks|new|fewest|oldest] [gap=60] [max=6] [removes=do_not_call,wrong_number] [auto=10|off]` — admins.",
+  "• `/call-queue edit <name> key=value…` and `/call-queue delete <name>` — admins.",
+].join("\n");
+
+function describe(queue: CallQueue): string {
+  const filter = parseStoredFilter(queue.filter);
+  const parts = Object.entries(filter).map(([key, value]) => (value === true ? key : `${key} ${String(value)}`));
+  return [
+    parts.length > 0 ? `filter: ${escapeTruncate(parts.join(", "), 300)}` : "every lead with a phone",
+    `order: ${queue.orderBy} first`,
+    `re-call gap ${queue.recallGapMin} min`,
+    `max ${queue.maxAttempts} attempts`,
+    `out after: ${queue.removeOutcomes.replace(/,/g, ", ")}`,
+    queue.autoAdvanceSec
+      ? `auto-advance ${queue.autoAdvanceSec} s (autodial consent only, never FL/OK)`
+      : "agent-paced",
+  ].join(" · ");
+}
+
+export function queueSaved(queue: CallQueue, how: "created" | "saved") {
+  return { text: `:white_check_mark: Queue *${escapeTruncate(queue.name, 60)}* ${how}: ${describe(queue)}` };
+}
+
+export function queueRemoved(queue: CallQueue) {
+  return {
+    text: `:wastebasket: Queue *${escapeTruncate(queue.name, 60)}* deleted; runs working it end at their next step.`,
+  };
+}
+
+export function queueList(queues: CallQueue[]) {
+  if (queues.length === 0) return { text: "No queues yet. An admin creates one with `/call-queue new <name> …`." };
+  return { text: queues.map((queue) => `• *${escapeTruncate(queue.name, 60)}* — ${describe(queue)}`).join("\n") };
+}
+
+export function runStarting(runId: number) {
+  return {
+    text: `:telephone_receiver: Ringing your phone for queue run #${runId}: answer and press any key. Your queue card is in your direct messages with Leadline.`,
+  };
+}
