@@ -40,6 +40,7 @@ export interface CallsDomain {
   /** A live call's agent pressed a key (the lead is dialled) or did not (nothing is). */
   liveAccept: LiveAccept;
   agentPhones: AgentPhones;
+  contexts: CallContexts;
   readiness: CallReadiness;
   calls: CallService;
   reconciler: Reconciler;
@@ -276,6 +277,7 @@ export function createCallsDomain(core: Core, leads: LeadsDomain, inputs: Contai
     callRows,
     callLookup: createCallLookup({ calls: callRows, leads: leads.leads }),
     agentPhones,
+    contexts,
     readiness,
     calls,
     reconciler,
