@@ -1,8 +1,8 @@
 import type { Logger } from "../../src/lib/log.js";
 import type { SimConference } from "./conferences/room.js";
+import { createIntelligenceState, type IntelligenceState } from "./intelligence.js";
 import type { SimMessage, SimMessagingService } from "./messaging/model.js";
 import type { TextOutcome } from "./messaging/texting.js";
-import { createIntelligenceState, type IntelligenceState } from "./intelligence.js";
 import type { CallFlow, SimAccount, SimCall, SimEvent, TwilioFaults, TwilioRequest } from "./model.js";
 import { sleep } from "./rest-kit.js";
 import { type Scenario, scenarioFor } from "./scenarios.js";

@@ -5,9 +5,9 @@ import type { SimConference } from "./conferences/model.js";
 import { createContext } from "./context.js";
 import { serveSimulator } from "./http.js";
 import { type InboundCallInput, inbound } from "./inbound.js";
+import { addRecording, type IntelligenceState, type SimRecording } from "./intelligence.js";
 import type { CampaignStatus, SimMessage, SimMessagingService } from "./messaging/model.js";
 import { deliver, type InboundTextInput, inboundText, type TextOutcome } from "./messaging/texting.js";
-import { addRecording, type IntelligenceState, type SimRecording } from "./intelligence.js";
 import {
   type CallFlow,
   type Json,
@@ -27,9 +27,9 @@ import { addTrustBundle, type SimTrustBundle, type TrustBundleInput, unassignNum
 
 export type { SimConference, SimParticipant } from "./conferences/model.js";
 export { type InboundCallInput, InboundRefused } from "./inbound.js";
+export { type IntelligenceState, type SimRecording, TRANSCRIPT_SCRIPTS } from "./intelligence.js";
 export type { CampaignStatus, SimMessage, SimMessagingService } from "./messaging/model.js";
 export type { InboundTextInput, TextOutcome } from "./messaging/texting.js";
-export { type IntelligenceState, type SimRecording, TRANSCRIPT_SCRIPTS } from "./intelligence.js";
 export type { CallFlow, SimAccount, SimCall, SimEvent, TwilioFaults, TwilioRequest } from "./model.js";
 export { type NumberInput, SAMPLE_NUMBERS } from "./numbers.js";
 export { DEFAULT_VOICEMAIL } from "./recordings.js";

@@ -14,6 +14,7 @@ import { nameOf } from "../services/slack/people.js";
 import { createHomeService, type HomeService } from "../services/stats/home.js";
 import { createStatsService, type StatsService } from "../services/stats/stats-service.js";
 import { createStatsStore } from "../services/stats/stats-store.js";
+import { type CallerIdDomain, createCallerIdDomain } from "./callerid.js";
 import { type CallsDomain, createCallsDomain } from "./calls.js";
 import { type ContainerInputs, type Core, createCore } from "./core.js";
 import { createLeadsDomain, type LeadsDomain } from "./leads.js";
@@ -25,7 +26,7 @@ export type { ContainerInputs };
  * world yet). Listeners and routes are each handed the slice they use (listeners/*\/index.ts,
  * http/index.ts), never this whole object.
  */
-export interface Container extends Core, LeadsDomain, CallsDomain {
+export interface Container extends Core, LeadsDomain, CallsDomain, CallerIdDomain {
   setup: SetupFlow;
   setupStatus: SetupStatus;
   inboundNumber: InboundNumber;
@@ -45,7 +46,8 @@ export function createContainer(inputs: ContainerInputs): Container {
   const core = createCore(inputs);
   const { config, database, clock, log, tasks, audit } = core;
   const leads = createLeadsDomain(core);
-  const calls = createCallsDomain(core, leads, inputs);
+  const callerIds = createCallerIdDomain(core);
+  const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
   const inbound = createInboundService({
     store: createInboundStore({ db: core.db }),
     leads: leads.leads,
@@ -102,6 +104,7 @@ export function createContainer(inputs: ContainerInputs): Container {
     ...core,
     ...leads,
     ...calls,
+    ...callerIds,
     setup: createSetupFlow({
       settings: core.settings,
       secrets: core.secrets,

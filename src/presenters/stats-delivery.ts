@@ -36,8 +36,11 @@ export function createStatsDelivery(deps: {
         const slack = await deps.slackFor(ws);
         const dm = await slack.directChannel(ask.userId);
         const names = new Map<string, string>();
-        for (const row of ask.stats.perAgent.slice(0, 15))
-          names.set(row.agentId, (await slack.user(row.agentId))?.name ?? row.agentId);
+        const nameOf = async (id: string) => {
+          if (!names.has(id)) names.set(id, (await slack.user(id))?.name ?? id);
+          return names.get(id);
+        };
+        for (const row of ask.stats.perAgent.slice(0, 15)) await nameOf(row.agentId);
         const chart = await deps.charts.draw(statsChartRequest(ask.stats, (id) => names.get(id) ?? id));
         const days = `${ask.range.days[0]}-${ask.range.days.at(-1)}`;
         await slack.upload({
@@ -47,7 +50,7 @@ export function createStatsDelivery(deps: {
           title: `Call stats, ${ask.range.label}`,
         });
         if (ask.export) {
-          const { csv } = await deps.stats.exportCsv(ws, ask.range, ask.agentId);
+          const { csv } = await deps.stats.exportCsv(ws, ask.range, ask.agentId, { nameOf });
           await slack.upload({
             channel: dm,
             bytes: Buffer.from(csv, "utf8"),

@@ -104,3 +104,8 @@ export function maskedPhoneText(value: string): string {
 export function leadPhoneText(value: string, mask: boolean | undefined, ext?: string | null): string {
   return mask ? maskedPhoneText(value) : phoneText(value, ext);
 }
+
+/** "1 call", "2 calls", "0 calls". */
+export function countOf(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}

@@ -1,7 +1,7 @@
 import type { KnownBlock } from "@slack/types";
 import { OUTCOMES, type Outcome } from "../services/calls/outcomes.js";
 import type { CallStats } from "../services/stats/stats-service.js";
-import { context, mrkdwnSection } from "./common.js";
+import { context, countOf, mrkdwnSection } from "./common.js";
 
 /** "1h 02m", "3m 05s", "0s". */
 export function talkTime(seconds: number): string {
@@ -60,7 +60,7 @@ export function statsMessage(
       .slice(0, 15)
       .map(
         (row) =>
-          `<@${row.agentId}> · ${row.placed} calls · ${row.connected} connected (${percent(row.connected, row.placed)}) · ${talkTime(row.talkSec)}`,
+          `<@${row.agentId}> · ${countOf(row.placed, "call")} · ${row.connected} connected (${percent(row.connected, row.placed)}) · ${talkTime(row.talkSec)}`,
       );
     blocks.push(mrkdwnSection(`*Per agent*\n${lines.join("\n")}`));
     if (stats.perAgent.length > 15) blocks.push(context(`…and ${stats.perAgent.length - 15} more agents.`));
@@ -75,7 +75,7 @@ export function statsMessage(
   ].filter(Boolean);
   blocks.push(context(notes.join(" ")));
   return {
-    text: `Call stats, ${stats.range.label}: ${t.placed} calls, ${t.connected} connected (${percent(t.connected, t.placed)}), talk time ${talkTime(t.talkSec)}, cost ${costText(stats.cost)}.`,
+    text: `Call stats, ${stats.range.label}: ${countOf(t.placed, "call")}, ${t.connected} connected (${percent(t.connected, t.placed)}), talk time ${talkTime(t.talkSec)}, cost ${costText(stats.cost)}.`,
     blocks,
   };
 }

@@ -102,7 +102,7 @@ describe("placing a call from a lead card", () => {
     expect(post.args.channel).toBe(CHANNEL);
     expect(post.args.thread_ts).toBe(CARD_TS);
     expect(String(post.args.text)).toBe(
-      `:telephone_receiver: <@${AGENT}> is calling *Jane Doe* (+1 ••• ••• 0182) from +1 500 555 0006 · Message call · queued`,
+      `:telephone_receiver: <@${AGENT}> is calling *Jane Doe* (+1 ••• ••• 0182) from +1 500 555 0006, the team number · Message call · queued`,
     );
     expect(JSON.stringify(post.args.blocks)).toContain(`Call SID ${call.twilioSid} · lead #${jane.id}`);
     const note = await t.app.deps.db.note.findFirstOrThrow({ where: { leadId: jane.id } });

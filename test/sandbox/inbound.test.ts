@@ -6,7 +6,7 @@ import { SANDBOX_CHANNEL, SANDBOX_TWILIO, SANDBOX_USERS, type Sandbox, startSand
 import type { SandboxMessage } from "../../sandbox/slack/workspace.js";
 import { InboundRefused, type SimCall } from "../../sandbox/twilio/simulator.js";
 import { createLogger } from "../../src/lib/log.js";
-import { eventually } from "../helpers/app.js";
+import { eventually, settled } from "../helpers/app.js";
 
 // A lead calling the team's number back, played by the simulated Twilio from the console's control:
 // the number's Voice URL (set at start through /twilio-setup inbound's path), the <Dial> to the agent's
@@ -191,7 +191,7 @@ describe("a lead calls back in the sandbox", () => {
     const audio = Buffer.from(await (await fetch(`${sandbox.consoleUrl}/files/${file.id}`)).arrayBuffer());
     expect(audio.length).toBe(file.bytes);
     expect(audio.subarray(0, 3).toString("latin1")).toBe("ID3");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await settled({ app: sandbox.leadline });
     expect(
       channelMessages().filter((m) => m.threadTs === thread && m.text.startsWith(":memo: Voicemail transcript")),
     ).toHaveLength(1);

@@ -5,9 +5,9 @@ import { injectedError, notFound, type RestResult, restError, sleep } from "../r
 import { accountRoutes } from "./accounts.js";
 import { callRoutes } from "./calls.js";
 import { conferenceRoutes } from "./conferences.js";
+import { intelligenceRoutes } from "./intelligence.js";
 import { messageRoutes } from "./messages.js";
 import { messagingServiceRoutes } from "./messaging-services.js";
-import { intelligenceRoutes } from "./intelligence.js";
 import { participantRoutes } from "./participants.js";
 import { phoneNumberRoutes } from "./phone-numbers.js";
 import { recordingRoutes } from "./recordings.js";
