@@ -165,6 +165,8 @@ export interface Cost {
   /** Statements sent to PostgreSQL (round trips), 0 on SQLite. */
   queries: number;
   heapMb: number;
+  /** With BENCH_SHOW_QUERIES=1: how many times each statement (its start) was sent since the last look. */
+  statements?: Record<string, number>;
 }
 
 export interface Instance {
@@ -460,6 +462,7 @@ export async function costPerRequest(
   });
   const after = await instance.cost();
   const n = Math.max(1, result.requests.total);
+  if (after.statements) console.log(after.statements);
   return {
     cpuUs: (after.cpuUs - before.cpuUs) / n,
     roundTrips: (after.queries - before.queries) / n,

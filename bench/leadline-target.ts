@@ -16,9 +16,16 @@ const { callingTime, scheduleEvery } = JSON.parse(process.env.LEADLINE_BENCH_OPT
 };
 // Round trips to PostgreSQL: every statement (the ORM's, raw ones, BEGIN/COMMIT) goes through Client#query.
 let queries = 0;
+const byText = new Map<string, number>();
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
   queries += 1;
+  // BENCH_SHOW_QUERIES=1 keeps a count per statement (its start), sent with the costs: what a request sends.
+  if (process.env.BENCH_SHOW_QUERIES) {
+    const first = args[0] as string | { text?: string };
+    const text = (typeof first === "string" ? first : (first?.text ?? "")).replace(/\s+/g, " ").slice(0, 100);
+    byText.set(text, (byText.get(text) ?? 0) + 1);
+  }
   return (query as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof query;
 
@@ -58,9 +65,10 @@ process.on("message", (message: { tick?: string; cost?: boolean; profile?: strin
     // What the requests so far cost: CPU time and statements, once the work after their acks is done.
     void leadline.deps.tasks.drain(5_000).then(() => {
       const cpu = process.cpuUsage();
-      process.send?.({
-        cost: { cpuUs: cpu.user + cpu.system, queries, heapMb: process.memoryUsage().heapUsed / 2 ** 20 },
-      });
+      const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
+      const statements = byText.size > 0 ? { statements: Object.fromEntries(byText) } : {};
+      process.send?.({ cost: { cpuUs: cpu.user + cpu.system, queries, heapMb, ...statements } });
+      byText.clear();
     });
     return;
   }

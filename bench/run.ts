@@ -233,10 +233,15 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
     });
     report({
       engine,
-      measure: "  facts + verdict inside the transaction",
+      measure:
+        engine === "postgresql"
+          ? "  guard + facts + verdict (one statement)"
+          : "  facts + verdict inside the transaction",
       result: ms(verdict.factsAndVerdictInTransaction),
       goal: "",
     });
+    if (verdict.insertAlone)
+      report({ engine, measure: "  the same INSERT alone", result: ms(verdict.insertAlone), goal: "" });
     report({
       engine,
       measure: "  verdict from facts (law.verdictFrom)",

@@ -1,4 +1,7 @@
-// Issue 16: what the calling-law verdict adds to click → Twilio. placeCall's openCall takes the team's
+// Issue 16: what the calling-law verdict adds to click → Twilio. On PostgreSQL (issue 25) the guard's row
+// and the facts are one statement: what the verdict adds there is that statement against the same INSERT
+// alone, interleaved sample by sample (the difference of their percentiles), plus the judgement in the app.
+// On SQLite, as before: placeCall's openCall takes the team's
 // window from the settings the click has already read, then, inside the transaction that writes the call
 // row (the per-lead guard), reads the lead's facts (do-not-call entry, consent, the last 24 hours'
 // attempts: one statement) and judges them. Without the verdict the row would be one plain INSERT; with
@@ -9,12 +12,14 @@
 
 import { performance } from "node:perf_hooks";
 import { createLogger } from "../src/lib/log.js";
+import { createCallStore, type NewCall } from "../src/services/calls/call-store.js";
 import type { CallMode } from "../src/services/calls/modes.js";
 import { createCallingLaw, parseTeamWindow } from "../src/services/compliance/calling-law.js";
 import { type CallFacts, createComplianceStore } from "../src/services/compliance/compliance-store.js";
 import { callingVerdict } from "../src/services/compliance/verdict.js";
 import { createSettingsService } from "../src/services/setup/settings.js";
 import { createSettingsStore } from "../src/services/setup/settings-store.js";
+import { pooled } from "../src/services/store/db.js";
 import { loadKeyring } from "../src/services/store/keyring.js";
 import { createSecretStore } from "../src/services/store/secrets.js";
 import { settingsVersionReader } from "../src/services/workspaces/workspace-store.js";
@@ -49,6 +54,11 @@ const INSTANTS = [
   new Date("2026-11-25T01:30:00Z"),
   new Date("2026-11-27T23:59:00Z"),
 ];
+
+/** The guard's INSERT without the facts (what a call row costs anyway). */
+const PLAIN_INSERT = `INSERT INTO "Call" ("workspaceId", "leadId", "activeLeadId", "mode", "fromNumber", "toNumber",
+    "status", "placedBy", "createdAt", "updatedAt")
+  VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8::timestamp(3), $8::timestamp(3)) ON CONFLICT DO NOTHING RETURNING *`;
 
 export async function benchVerdict(bench: BenchDb, encryptionKey: string, leadCount = 2_000) {
   const database = await bench.open();
@@ -130,8 +140,62 @@ export async function benchVerdict(bench: BenchDb, encryptionKey: string, leadCo
     const added: number[] = [];
     const inTransaction: number[] = [];
     const verdictOnly: number[] = [];
+    const plainInsert: number[] = [];
     let allowed = 0;
+    const pool = database.postgres?.pool;
+    const calls = createCallStore(database);
+    /** PostgreSQL: the guard's statement with the facts and the judgement, then the same INSERT alone. */
+    const sampleOneStatement = async (i: number, record: boolean) => {
+      const lead = full[i % full.length]!;
+      const now = INSTANTS[(i * 7 + Math.floor(i / full.length)) % INSTANTS.length]!;
+      const mode: CallMode = i % 5 === 0 ? "message" : "live";
+      const data: NewCall = {
+        workspaceId: ws,
+        lead,
+        mode,
+        from: "+15005550006",
+        to: lead.phone!,
+        agentId: "U0BENCH01",
+        status: "dialing",
+      };
+      const t0 = performance.now();
+      const team = parseTeamWindow(settings.callingWindow, settings.callingDays);
+      let judged = 0;
+      const result = await calls.open(data, {
+        since: new Date(now.getTime() - 86_400_000),
+        facts: () => Promise.reject(new Error("PostgreSQL reads the facts in the guard's statement")),
+        judge: (facts) => {
+          const t2 = performance.now();
+          const verdict = law.verdictFrom(lead, mode, now, facts, team);
+          judged = performance.now() - t2;
+          return verdict.allowed ? undefined : verdict;
+        },
+      });
+      const withFacts = performance.now() - t0;
+      if ("opened" in result) await pooled(pool!, `DELETE FROM "Call" WHERE "id" = $1`, [result.opened.id]);
+      const t1 = performance.now();
+      const { rows } = await pooled(pool!, PLAIN_INSERT, [
+        ws,
+        lead.id,
+        mode,
+        "+15005550006",
+        lead.phone,
+        "dialing",
+        "U0BENCH01",
+        new Date().toISOString(),
+      ]);
+      const plain = performance.now() - t1;
+      await pooled(pool!, `DELETE FROM "Call" WHERE "id" = $1`, [(rows[0] as { id: number }).id]);
+      // A blocked call never reaches Twilio: only allowed calls say what the verdict adds to click → Twilio.
+      if (!record || "blocked" in result) return;
+      allowed += 1;
+      added.push(withFacts);
+      plainInsert.push(plain);
+      inTransaction.push(withFacts);
+      verdictOnly.push(judged);
+    };
     const sample = async (i: number, record: boolean) => {
+      if (pool) return sampleOneStatement(i, record);
       const lead = full[i % full.length]!;
       const now = INSTANTS[(i * 7 + Math.floor(i / full.length)) % INSTANTS.length]!;
       const mode: CallMode = i % 5 === 0 ? "message" : "live";
@@ -193,11 +257,22 @@ export async function benchVerdict(bench: BenchDb, encryptionKey: string, leadCo
       const took = performance.now() - start;
       if (i >= 2_000) (verdict.allowed ? pureAllowed : pureBlocked).push(took);
     }
+    const withFacts = summarize(added);
+    const alone = summarize(plainInsert);
     return {
       leads: leadCount,
       samples,
       allowedShare: allowed / samples,
-      addedToClick: summarize(added),
+      // PostgreSQL: what the guard's statement with the facts and the judgement takes over the INSERT alone.
+      addedToClick: pool
+        ? {
+            n: withFacts.n,
+            p50: withFacts.p50 - alone.p50,
+            p99: withFacts.p99 - alone.p99,
+            max: withFacts.max - alone.max,
+          }
+        : withFacts,
+      ...(pool ? { guardWithFacts: withFacts, insertAlone: alone } : {}),
       factsAndVerdictInTransaction: summarize(inTransaction),
       verdictFromFacts: summarize(verdictOnly),
       pureVerdict: { allowed: summarize(pureAllowed), blocked: summarize(pureBlocked) },

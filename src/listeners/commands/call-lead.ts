@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import { UserError } from "../../lib/errors.js";
 import { parseScheduleText, SCHEDULE_HELP } from "../../lib/when.js";
 import type { AgentPhones } from "../../services/calls/agent-phones.js";
+import type { CallContexts } from "../../services/calls/call-context.js";
 import type { CallMode } from "../../services/calls/modes.js";
 import type { CallReadiness } from "../../services/calls/readiness.js";
 import type { CardFactsService } from "../../services/leads/card-facts.js";
@@ -38,6 +39,7 @@ export function parseCallLeadText(text: string): { query: string; mode?: CallMod
 export interface CallLeadDeps extends ListenerBase {
   leads: Pick<LeadService, "search" | "recent">;
   cardFacts: CardFactsService;
+  contexts: CallContexts;
   readiness: Pick<CallReadiness, "missingFor">;
   agentPhones: Pick<AgentPhones, "own">;
   scheduler: Pick<Scheduler, "upcoming" | "book">;
@@ -74,9 +76,11 @@ export function registerCallLeadCommand(app: App, deps: CallLeadDeps): void {
     const { query, mode } = parseCallLeadText(text);
     const found = await deps.leads.search(ws, query);
     if (found.leads.length === 0) return noLeadToCall(query, found.phone);
-    const facts = await deps.cardFacts.forLeads(ws, found.leads, mode ?? "live");
+    // The settings and the agent's phone, read once for the cards' verdicts and what the mode still lacks.
+    const context = await deps.contexts.read(ws, userId);
+    const facts = await deps.cardFacts.forLeads(ws, found.leads, mode ?? "live", context.settings);
     const options = cardOptions(facts, { firstMode: mode });
-    const missing = await deps.readiness.missingFor(ws, mode ?? "live", userId);
+    const missing = await deps.readiness.missingFor(ws, mode ?? "live", userId, context);
     const notice = missing.length > 0 ? missingSettingsNotice(missing) : undefined;
     if (found.leads.length === 1) return callCard(found.leads[0]!, { ...options, notice });
     return searchResults(query, found.leads, found.total, options, notice);

@@ -11,7 +11,10 @@ import { registerTwilioSetupCommand } from "./twilio-setup.js";
 /** Slash commands: each handler gets only the services it uses. */
 export function registerCommands(app: App, c: Container): void {
   const base = pick(c, "log", "clock", "tasks", "slackFor");
-  registerCallLeadCommand(app, { ...base, ...pick(c, "leads", "cardFacts", "readiness", "agentPhones", "scheduler") });
+  registerCallLeadCommand(app, {
+    ...base,
+    ...pick(c, "leads", "cardFacts", "contexts", "readiness", "agentPhones", "scheduler"),
+  });
   registerCallStatsCommand(app, { ...base, ...pick(c, "stats", "admins", "statsDelivery") });
   registerCallQueueCommand(app, { ...pick(c, "log", "clock", "queueAdmin", "queueRuns") });
   registerDncCommand(app, { ...pick(c, "log", "clock", "dnc") });

@@ -1,6 +1,7 @@
 import type { Call, Lead } from "@prisma/client";
-import type { Reader } from "../compliance/compliance-store.js";
-import { type DatabaseHandle, statements } from "../store/db.js";
+import type pg from "pg";
+import { type CallFacts, factsOf, POSTGRES_FACTS_SQL, type Reader } from "../compliance/compliance-store.js";
+import { type DatabaseHandle, pooled, statements } from "../store/db.js";
 import { type CallFactKind, type CallMode, FINAL_STATUSES } from "./modes.js";
 
 export interface NewCall {
@@ -32,16 +33,29 @@ export type OpenResult =
 type NoteInput = { leadId: number; author: string; body: string };
 
 /**
+ * The check a call row is written under: the facts the calling law judges (read with `facts` in the
+ * guard's transaction, or on PostgreSQL in the guard's own statement), and the judgement, which
+ * returns a value to block the call.
+ */
+export interface CallGate<B> {
+  since: Date;
+  facts(tx: Reader): Promise<CallFacts>;
+  judge(facts: CallFacts): B | undefined;
+}
+
+/**
  * The call rows: the per-lead guard (a unique column set while a call lives), what Twilio answered,
  * facts, notes and outcomes. Status moves are status-store.ts's; the Slack post's state post-store.ts's.
  */
 export interface CallStore {
   /**
-   * Writes the call row, which is the per-lead guard, in one transaction with `gate`: the calling-law
-   * check reads its facts (do-not-call list, consent, the last day's attempts) in the same
-   * transaction, so what it saw is what the call is placed on. A gate that returns a value blocks.
+   * Writes the call row, which is the per-lead guard, together with `gate`: the calling-law check reads
+   * its facts (do-not-call list, consent, the last day's attempts) with the write, so what it saw is what
+   * the call is placed on. SQLite: one transaction. PostgreSQL: one statement (one round trip) that
+   * reads the facts and writes the row; a judgement that blocks removes the row again. A gate that
+   * returns a value blocks (over "already calling", as before).
    */
-  open<B>(call: NewCall, gate?: (tx: Reader) => Promise<B | undefined>): Promise<OpenResult | { blocked: B }>;
+  open<B>(call: NewCall, gate?: CallGate<B>): Promise<OpenResult | { blocked: B }>;
   /** Frees a guard left by a crash; true when this caller freed it. */
   releaseGuard(callId: number, leadId: number): Promise<boolean>;
   byId(id: number): Promise<Call | undefined>;
@@ -113,26 +127,32 @@ export function createCallStore(database: DatabaseHandle): CallStore {
     originKey: call.originKey,
   });
 
+  /** Why the row could not be written (a unique column taken): the same click's call, the lead's live call. */
+  const taken = async (call: NewCall): Promise<OpenResult> => {
+    if (call.originKey) {
+      const same = await db.call.findUnique({ where: { originKey: call.originKey } });
+      if (same) return { duplicateOrigin: same };
+    }
+    const active = await db.call.findUnique({ where: { activeLeadId: call.lead.id } });
+    if (active) return { active };
+    // The guard was freed between the insert and the lookup: the caller tries again.
+    return { raced: true };
+  };
+  const pool = database.postgres?.pool;
   const store: CallStore = {
     async open(call, gate) {
       const data = insertCall(call);
+      if (gate && pool) return openInOneStatement(pool, call, gate, taken);
       try {
         if (!gate) return { opened: await db.call.create({ data }) };
         return await db.$transaction(async (tx) => {
-          const blocked = await gate(tx);
+          const blocked = gate.judge(await gate.facts(tx));
           if (blocked !== undefined) return { blocked };
           return { opened: await tx.call.create({ data }) };
         });
       } catch (error) {
         if ((error as { code?: string }).code !== "P2002") throw error;
-        if (call.originKey) {
-          const same = await db.call.findUnique({ where: { originKey: call.originKey } });
-          if (same) return { duplicateOrigin: same };
-        }
-        const active = await db.call.findUnique({ where: { activeLeadId: call.lead.id } });
-        if (active) return { active };
-        // The guard was freed between the insert and the lookup: the caller tries again.
-        return { raced: true };
+        return taken(call);
       }
     },
     async releaseGuard(callId, leadId) {
@@ -297,4 +317,55 @@ export function createCallStore(database: DatabaseHandle): CallStore {
     },
   };
   return store;
+}
+
+/**
+ * PostgreSQL: the facts and the guard's row in one statement (one round trip). The facts are read from
+ * the statement's snapshot (without the row it writes); a unique column already taken (the lead's live
+ * call, the same click) writes nothing, and is looked up as before. The judgement runs here, on the facts:
+ * a blocked call's row is removed at once, so it never guards, counts as an attempt or shows.
+ */
+const POSTGRES_OPEN = `WITH f AS (${POSTGRES_FACTS_SQL}),
+  ins AS (
+    INSERT INTO "Call" ("workspaceId", "leadId", "activeLeadId", "mode", "fromNumber", "toNumber", "agentNumber",
+      "status", "placedBy", "twilioSid", "slackChannel", "slackThreadTs", "originKey", "createdAt", "updatedAt")
+    VALUES ($1, $3, $3, $5, $6, $2, $7, $8, $9, $10, $11, $12, $13, $14::timestamp(3), $14::timestamp(3))
+    ON CONFLICT DO NOTHING
+    RETURNING *)
+  SELECT f."dnc", f."scopes", f."attempts", ins.* FROM f LEFT JOIN ins ON true`;
+
+async function openInOneStatement<B>(
+  pool: pg.Pool,
+  call: NewCall,
+  gate: CallGate<B>,
+  taken: (call: NewCall) => Promise<OpenResult>,
+): Promise<OpenResult | { blocked: B }> {
+  const { rows } = await pooled(pool, POSTGRES_OPEN, [
+    call.workspaceId,
+    call.to,
+    call.lead.id,
+    gate.since.toISOString(),
+    call.mode,
+    call.from,
+    call.agentNumber ?? null,
+    call.status,
+    call.agentId,
+    call.twilioSid ?? null,
+    call.channel ?? null,
+    call.threadTs ?? null,
+    call.originKey ?? null,
+    new Date().toISOString(),
+  ]);
+  const { dnc, scopes, attempts, ...row } = rows[0] as {
+    dnc: unknown;
+    scopes: string | null;
+    attempts: string | null;
+  } & Call;
+  const blocked = gate.judge(factsOf({ dnc, scopes, attempts }));
+  const opened = row.id === null ? undefined : ({ ...row, price: null } as Call);
+  if (blocked !== undefined) {
+    if (opened) await pooled(pool, `DELETE FROM "Call" WHERE "id" = $1`, [opened.id]);
+    return { blocked };
+  }
+  return opened ? { opened } : taken(call);
 }

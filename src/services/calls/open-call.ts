@@ -57,11 +57,14 @@ export function createOpenCall(deps: {
     // The team's window from the settings this call already read (no second read of them).
     const team = parseTeamWindow(settings.callingWindow, settings.callingDays);
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const result = await deps.calls.open(data, async (tx) => {
-        const since = new Date(now.getTime() - 24 * 3600_000);
-        const facts = await deps.compliance.facts(tx, data.workspaceId, { id: lead.id, phone: data.to }, since);
-        const verdict = deps.law.verdictFrom({ ...lead, phone: data.to }, mode, now, facts, team);
-        return verdict.allowed ? undefined : verdict;
+      const since = new Date(now.getTime() - 24 * 3600_000);
+      const result = await deps.calls.open(data, {
+        since,
+        facts: (tx) => deps.compliance.facts(tx, data.workspaceId, { id: lead.id, phone: data.to }, since),
+        judge: (facts) => {
+          const verdict = deps.law.verdictFrom({ ...lead, phone: data.to }, mode, now, facts, team);
+          return verdict.allowed ? undefined : verdict;
+        },
       });
       if ("blocked" in result) throw await blocked(data, lead, mode, agentId, result.blocked);
       if ("raced" in result) continue;

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
-import { type DatabaseHandle, type Db, sqliteDate } from "../store/db.js";
+import type pg from "pg";
+import { type DatabaseHandle, pooled, sqliteDate } from "../store/db.js";
 import { FINAL_STATUSES } from "./modes.js";
 
 /** A status change as the store writes it: what Twilio said, and what the lifecycle decided about it. */
@@ -31,7 +32,7 @@ export type StatusWriteResult =
  * The status write of every callback, poll and sweep: record the event and move the call forward only
  * from a lower status, in one transaction. One SQL text per engine: SQLite's runs as prepared
  * statements on a connection of its own (tens of microseconds), tried again after a pause while another
- * writer holds the database; PostgreSQL's is one statement of CTEs (one round trip).
+ * writer holds the database; PostgreSQL's is one prepared statement of CTEs (one round trip).
  */
 export interface StatusStore {
   applyStatus(write: StatusWrite): Promise<StatusWriteResult>;
@@ -158,7 +159,7 @@ const POSTGRES_STATUS_WRITE = `WITH c AS (SELECT "id", "workspaceId", "answeredB
       (SELECT "id" FROM mv) AS "moved", (SELECT "id" FROM fl) AS "filled", (SELECT "id" FROM ag) AS "legMoved",
       (SELECT count(*) FROM ev) AS "events"`;
 
-function postgresStatusWrite(db: Db): (write: StatusWrite) => Promise<StatusWriteResult> {
+function postgresStatusWrite(pool: pg.Pool): (write: StatusWrite) => Promise<StatusWriteResult> {
   type Answer = {
     callId: number | null;
     ws: number | null;
@@ -169,8 +170,7 @@ function postgresStatusWrite(db: Db): (write: StatusWrite) => Promise<StatusWrit
     events: bigint | number;
   };
   return async (write) => {
-    const [row] = await db.$queryRawUnsafe<Answer[]>(
-      POSTGRES_STATUS_WRITE,
+    const { rows } = await pooled(pool, POSTGRES_STATUS_WRITE, [
       write.callSid,
       write.status,
       write.sequence ?? null,
@@ -180,7 +180,8 @@ function postgresStatusWrite(db: Db): (write: StatusWrite) => Promise<StatusWrit
       write.final,
       write.durationSec ?? 0,
       write.movesFrom?.join(",") ?? "",
-    );
+    ]);
+    const row = rows[0] as Answer | undefined;
     if (!row || row.callId === null) return { outcome: "unknown-call" };
     const callId = Number(row.callId);
     const ws = Number(row.ws);
@@ -194,7 +195,9 @@ function postgresStatusWrite(db: Db): (write: StatusWrite) => Promise<StatusWrit
 
 export function createStatusStore(database: DatabaseHandle): StatusStore {
   const db = database.prisma;
-  const applyStatus = database.sqlite ? sqliteStatusWrite(database.sqlite.writer) : postgresStatusWrite(db);
+  const applyStatus = database.sqlite
+    ? sqliteStatusWrite(database.sqlite.writer)
+    : postgresStatusWrite(database.postgres!.pool);
   return {
     applyStatus,
     async applyLeadLeg(callId, legSid, write) {

@@ -1,6 +1,6 @@
 import type { Lead } from "@prisma/client";
 import type { CallMode } from "../calls/modes.js";
-import type { SettingsService } from "../setup/settings.js";
+import type { SettingsService, TwilioSettings } from "../setup/settings.js";
 import type { CallFacts, ComplianceStore, Reader } from "./compliance-store.js";
 import { callingVerdict, type TeamWindow, type Verdict } from "./verdict.js";
 
@@ -39,6 +39,8 @@ export function parseDays(text: string | undefined): number[] | undefined {
 export interface CallingLaw {
   /** The team's own rules on top of the law: its calling window and the countries it calls. */
   teamWindow(ws: number): Promise<TeamWindow | undefined>;
+  /** The same from settings already read. */
+  teamWindowOf(settings: TwilioSettings): TeamWindow | undefined;
   /** The verdict for a lead now, read from the database (or, placing a call, from its transaction). */
   verdict(
     ws: number,
@@ -47,12 +49,16 @@ export interface CallingLaw {
     now: Date,
     reader?: Reader,
   ): Promise<Verdict>;
-  /** Verdicts for many leads at once (the cards of a search), with the facts read in one go, by lead id. */
+  /**
+   * Verdicts for many leads at once (the cards of a search), with the facts read in one go, by lead id;
+   * `team` is the team's window when the caller has read the settings already (else they are read).
+   */
   verdicts(
     ws: number,
     leads: readonly (Pick<Lead, "id" | "state" | "zip"> & { phone: string })[],
     mode: CallMode,
     now: Date,
+    team?: TeamWindow | null,
   ): Promise<Map<number, { verdict: Verdict; facts: CallFacts }>>;
   /** The same verdict from facts already read (inside the call guard's transaction). */
   verdictFrom(
@@ -75,7 +81,9 @@ export function createCallingLaw(deps: {
 }): CallingLaw {
   const law: CallingLaw = {
     async teamWindow(ws) {
-      const settings = await deps.settings.get(ws);
+      return law.teamWindowOf(await deps.settings.get(ws));
+    },
+    teamWindowOf(settings) {
       return parseTeamWindow(settings.callingWindow, settings.callingDays);
     },
     verdictFrom(lead, mode, now, facts, team) {
@@ -99,12 +107,13 @@ export function createCallingLaw(deps: {
       );
       return law.verdictFrom(lead, mode, now, facts, await law.teamWindow(ws));
     },
-    async verdicts(ws, leads, mode, now) {
+    async verdicts(ws, leads, mode, now, known) {
       if (leads.length === 0) return new Map();
-      const [facts, team] = await Promise.all([
+      const [facts, read] = await Promise.all([
         deps.store.factsAmong(ws, [...leads], new Date(now.getTime() - 24 * 3600_000)),
-        law.teamWindow(ws),
+        known === undefined ? law.teamWindow(ws) : undefined,
       ]);
+      const team = known === undefined ? read : (known ?? undefined);
       return new Map(
         leads.map((lead) => {
           const known = facts.get(lead.id)!;

@@ -82,6 +82,26 @@ const FACTS_SQL = {
         WHERE "leadId" = $3 AND "createdAt" > $4::timestamp(3) AND NOT ("twilioSid" IS NULL AND "status" = 'failed')) AS "attempts"`,
 };
 
+/**
+ * PostgreSQL's facts statement, for a statement that writes beside it (the call guard's): parameters $1
+ * workspace, $2 phone, $3 lead id, $4 since (ISO); columns "dnc", "scopes", "attempts" for `factsOf`.
+ */
+export const POSTGRES_FACTS_SQL = FACTS_SQL.postgresql;
+
+/** The facts from a row of the facts statement. */
+export function factsOf(row: { dnc: unknown; scopes: string | null; attempts: string | null } | undefined): CallFacts {
+  const scopes = new Set((row?.scopes ?? "").split(",").filter(Boolean));
+  return {
+    onDoNotCallList: Boolean(row?.dnc) && Number(row?.dnc) !== 0,
+    consent: consentOf(scopes),
+    attempts: (row?.attempts ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map((at) => new Date(at))
+      .sort((a, b) => a.getTime() - b.getTime()),
+  };
+}
+
 export function createComplianceStore(database: DatabaseHandle): ComplianceStore {
   const db = database.prisma;
   const factsSql = FACTS_SQL[database.engine];
@@ -106,16 +126,7 @@ export function createComplianceStore(database: DatabaseHandle): ComplianceStore
           ? [ws, lead.phone, ws, lead.phone, lead.id, sqliteDate(since)]
           : [ws, lead.phone, lead.id, since.toISOString()]),
       );
-      const scopes = new Set((row?.scopes ?? "").split(",").filter(Boolean));
-      return {
-        onDoNotCallList: Boolean(row?.dnc) && Number(row?.dnc) !== 0,
-        consent: consentOf(scopes),
-        attempts: (row?.attempts ?? "")
-          .split(",")
-          .filter(Boolean)
-          .map((at) => new Date(at))
-          .sort((a, b) => a.getTime() - b.getTime()),
-      };
+      return factsOf(row);
     },
     async factsAmong(ws, leads, since) {
       if (leads.length === 0) return new Map();

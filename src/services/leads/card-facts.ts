@@ -4,7 +4,7 @@ import type { CallingLaw } from "../compliance/calling-law.js";
 import type { ConsentService } from "../compliance/consent-service.js";
 import type { DncService } from "../compliance/dnc-service.js";
 import type { Verdict } from "../compliance/verdict.js";
-import { browserCallsReady, type SettingsService } from "../setup/settings.js";
+import { browserCallsReady, type SettingsService, type TwilioSettings } from "../setup/settings.js";
 
 /** What lead cards need to know about now, as data; views/lead-card.ts turns it into buttons and words. */
 export interface CardFacts {
@@ -23,26 +23,34 @@ export interface CardFacts {
 type CardLead = { id: number; phone: string | null; state?: string | null; zip?: string | null };
 
 export interface CardFactsService {
-  /** One read for all the cards of an answer: the list, consent and, with `verdictFor`, each lead's verdict. */
-  forLeads(ws: number, leads: readonly CardLead[], verdictFor?: CallMode): Promise<CardFacts>;
+  /**
+   * One read for all the cards of an answer: the list, consent and, with `verdictFor`, each lead's
+   * verdict; with the settings the request already read (`settings`), they are not read again.
+   */
+  forLeads(
+    ws: number,
+    leads: readonly CardLead[],
+    verdictFor?: CallMode,
+    settings?: TwilioSettings,
+  ): Promise<CardFacts>;
 }
 
 export function createCardFacts(deps: {
   settings: SettingsService;
   dnc: Pick<DncService, "listedAmong">;
   consents: Pick<ConsentService, "consentedAmong">;
-  law: Pick<CallingLaw, "verdicts">;
+  law: Pick<CallingLaw, "verdicts" | "teamWindowOf">;
   clock: Clock;
   publicBaseUrl?: string;
 }): CardFactsService {
   return {
-    async forLeads(ws, leads, verdictFor) {
+    async forLeads(ws, leads, verdictFor, known) {
       const now = deps.clock.now();
       const callingNow = deps.clock.callingNow();
       const phones = [...new Set(leads.flatMap((lead) => (lead.phone ? [lead.phone] : [])))];
       if (!verdictFor || verdictFor === "browser") {
         const [settings, listed, consented] = await Promise.all([
-          deps.settings.get(ws),
+          known ?? deps.settings.get(ws),
           deps.dnc.listedAmong(ws, phones),
           deps.consents.consentedAmong(ws, phones),
         ]);
@@ -58,10 +66,14 @@ export function createCardFacts(deps: {
       const judged = leads.flatMap((lead) =>
         lead.phone ? [{ id: lead.id, phone: lead.phone, state: lead.state ?? null, zip: lead.zip ?? null }] : [],
       );
-      const [settings, found] = await Promise.all([
-        deps.settings.get(ws),
-        deps.law.verdicts(ws, judged, verdictFor, callingNow),
-      ]);
+      const settings = known ?? (await deps.settings.get(ws));
+      const found = await deps.law.verdicts(
+        ws,
+        judged,
+        verdictFor,
+        callingNow,
+        deps.law.teamWindowOf(settings) ?? null,
+      );
       const listed = new Set<string>();
       const consented = new Set<string>();
       const verdicts = new Map<number, { verdict: Verdict; phone: string }>();

@@ -6,7 +6,7 @@ import { createSqliteLeadStore } from "./lead-sqlite-store.js";
 export type { LeadDetail, LeadRow, LeadStore, LeadWithLastNote, PhoneTaken } from "./lead-rows.js";
 
 export function createLeadStore(database: DatabaseHandle): LeadStore {
-  return database.sqlite
-    ? createSqliteLeadStore(database.prisma, database.sqlite.reader)
-    : createPostgresLeadStore(database.prisma);
+  if (database.sqlite) return createSqliteLeadStore(database.prisma, database.sqlite.reader);
+  if (!database.postgres) throw new Error("a PostgreSQL database without its pool");
+  return createPostgresLeadStore({ ...database, postgres: database.postgres });
 }

@@ -5,6 +5,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { DatabaseFull, diskFullCode } from "../../lib/errors.js";
 import { applyPostgresMigrations, applySqliteMigrations, quoteIdent } from "./migrations.js";
 
@@ -24,9 +25,12 @@ export const sqliteDate = (date: Date) => date.toISOString().replace("Z", "+00:0
  * `?::type` where PostgreSQL needs a cast): PostgreSQL's are numbered and its dates passed as
  * timestamps, SQLite's dates as Prisma's text. They skip the ORM's query compiler (most of a small
  * query's cost) and the transaction it puts around a conditional update. `write` returns the rows
- * changed; `rows` the rows read (scalar columns only: no dates come back through it).
+ * changed; `rows` the rows read. On PostgreSQL, outside a transaction, they go straight to the
+ * connection pool as prepared statements (parsed and planned once per connection), with the ORM's
+ * types: timestamps as Dates, bigints as BigInts. On SQLite (and inside `on(tx)`) they run through
+ * the ORM's raw queries, whose SQLite dates come back as text.
  */
-export function statements(database: Pick<DatabaseHandle, "engine" | "prisma">) {
+export function statements(database: Pick<DatabaseHandle, "engine" | "prisma" | "postgres">) {
   const sqlite = database.engine === "sqlite";
   const texts = new Map<string, string>();
   const prepare = (sql: string) => {
@@ -49,9 +53,63 @@ export function statements(database: Pick<DatabaseHandle, "engine" | "prisma">) 
     rows: <T>(sql: string, ...params: unknown[]): Promise<T[]> =>
       client.$queryRawUnsafe<T[]>(prepare(sql), ...values(params)),
   });
+  const pool = database.postgres?.pool;
+  const direct = pool
+    ? {
+        write: async (sql: string, ...params: unknown[]): Promise<number> =>
+          (await pooled(pool, prepare(sql), values(params))).rowCount ?? 0,
+        rows: async <T>(sql: string, ...params: unknown[]): Promise<T[]> =>
+          (await pooled(pool, prepare(sql), values(params))).rows as T[],
+      }
+    : on(database.prisma);
   /** The same statements inside an interactive transaction (`tx`). */
-  return { ...on(database.prisma), on };
+  return { ...direct, on };
 }
+
+/** Names of the prepared statements, by text; texts past the cap (built per call) run unnamed. */
+const preparedNames = new Map<string, string>();
+const MAX_PREPARED = 500;
+
+/**
+ * One statement on the pool, prepared under a name per text (node-postgres parses and plans it once per
+ * connection), or unnamed (`prepared: false`: planned for its values each time, for a search whose best
+ * plan depends on the words); a full disk becomes DatabaseFull as on the ORM's path.
+ */
+export async function pooled(
+  pool: pg.Pool,
+  text: string,
+  values: unknown[],
+  { prepared = true }: { prepared?: boolean } = {},
+): Promise<pg.QueryResult> {
+  let name = prepared ? preparedNames.get(text) : undefined;
+  if (prepared && name === undefined && preparedNames.size < MAX_PREPARED) {
+    name = `leadline_${preparedNames.size + 1}`;
+    preparedNames.set(text, name);
+  }
+  try {
+    return await pool.query({ ...(name ? { name } : {}), text, values });
+  } catch (error) {
+    const code = diskFullCode(error);
+    if (code) {
+      const seen = poolSeen.get(pool);
+      if (seen) seen.full = true;
+      throw new DatabaseFull(code, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/**
+ * What the ORM's raw queries return on PostgreSQL, for the pool's own statements: timestamps (kept
+ * without a zone, in UTC) as Dates, bigints as BigInts. The ORM's adapter sets its own parsers per query.
+ */
+const POOL_TYPES = {
+  getTypeParser: ((oid: number, format?: string) => {
+    if (oid === 1114) return (text: string) => new Date(`${text.replace(" ", "T")}Z`);
+    if (oid === 20) return (text: string) => BigInt(text);
+    return pg.types.getTypeParser(oid, format as "text");
+  }) as pg.CustomTypesConfig["getTypeParser"],
+};
 
 export function engineOf(databaseUrl: string): Engine {
   return /^postgres(ql)?:\/\//.test(databaseUrl) ? "postgresql" : "sqlite";
@@ -152,6 +210,8 @@ function raisingDatabaseFull(prisma: PrismaClient): Db {
 
 /** Per client: whether a write failed for a full disk since /healthz last proved there is room. */
 const diskSeen = new WeakMap<Db, { full: boolean }>();
+/** The same for statements sent straight to a PostgreSQL pool (shared with its ORM client's). */
+const poolSeen = new WeakMap<pg.Pool, { full: boolean }>();
 /** What /healthz writes after a full disk: enough pages that a nearly full disk refuses it. */
 const PROBE_BYTES = 64 * 1024;
 
@@ -212,8 +272,11 @@ export interface DatabaseHandle {
   prisma: Db;
   /** SQLite: the file, a read-only connection for hot reads and the status write's own connection. */
   sqlite?: { file: string; reader: Database.Database; writer: Database.Database };
-  /** PostgreSQL: the schema Leadline's tables live in (`?schema=` in DATABASE_URL, default public). */
-  postgres?: { schema: string };
+  /**
+   * PostgreSQL: the schema Leadline's tables live in (`?schema=` in DATABASE_URL, default public), and
+   * the connection pool the ORM shares with the hot paths' prepared statements.
+   */
+  postgres?: { schema: string; pool: pg.Pool };
   /** Where, for logs: the file, or host/database/schema (never the password). */
   where: string;
   close(): Promise<void>;
@@ -245,27 +308,29 @@ export async function openDatabase(databaseUrl: string): Promise<{ database: Dat
   const { connectionString, schema } = postgresTarget(databaseUrl);
   const migrated = await applyPostgresMigrations(connectionString, schema);
   // The ORM names the schema in every query; raw SQL (search, the status write) finds it on the search path.
-  const adapter = new PrismaPg(
-    {
-      connectionString,
-      max: 10,
-      connectionTimeoutMillis: 5_000, // A row lock held elsewhere fails a statement after 1.5 s ("database busy", told to the user in time
-      // for Slack's 3 s), instead of waiting past Slack's deadline.
-      options: `-c search_path=${quoteIdent(schema)} -c lock_timeout=1500`,
-    },
-    { schema },
-  );
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    connectionTimeoutMillis: 5_000, // A row lock held elsewhere fails a statement after 1.5 s ("database busy", told to the user in time
+    // for Slack's 3 s), instead of waiting past Slack's deadline.
+    options: `-c search_path=${quoteIdent(schema)} -c lock_timeout=1500`,
+    types: POOL_TYPES,
+  });
+  const adapter = new PrismaPg(pool, { schema });
   const prisma = raisingDatabaseFull(new PostgresClient({ adapter }) as unknown as PrismaClient);
+  // One flag for both paths: /healthz probes after a full disk seen on either.
+  poolSeen.set(pool, diskSeen.get(prisma)!);
   const url = new URL(connectionString);
   return {
     migrated,
     database: {
       engine: "postgresql",
       prisma,
-      postgres: { schema },
+      postgres: { schema, pool },
       where: `${url.hostname}:${url.port || 5432}${url.pathname} (schema ${schema})`,
       async close() {
         await prisma.$disconnect();
+        await pool.end();
       },
     },
   };

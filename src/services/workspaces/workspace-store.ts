@@ -1,5 +1,5 @@
 import type { Workspace } from "@prisma/client";
-import type { DatabaseHandle, Db } from "../store/db.js";
+import { type DatabaseHandle, type Db, statements } from "../store/db.js";
 import type { SecretStore } from "../store/secrets.js";
 
 export const BOT_TOKEN = "slack.botToken";
@@ -195,8 +195,8 @@ export function createWorkspaceStore({ db, secrets }: { db: Db; secrets: SecretS
 
 /**
  * The workspace's settings version, read on every call and webhook to know whether the cached settings
- * are current: a prepared statement on SQLite's read connection (never waits on writers), one plain
- * query on PostgreSQL. Undefined when the workspace does not exist.
+ * are current: a prepared statement on SQLite's read connection (never waits on writers), one prepared
+ * statement on PostgreSQL's pool. Undefined when the workspace does not exist.
  */
 export function settingsVersionReader(database: DatabaseHandle): (ws: number) => Promise<number | undefined> {
   if (database.sqlite) {
@@ -205,10 +205,10 @@ export function settingsVersionReader(database: DatabaseHandle): (ws: number) =>
     );
     return async (ws) => (read.get(ws) as { version: number } | undefined)?.version;
   }
-  const db = database.prisma;
+  const { rows } = statements(database);
   return async (ws) => {
-    const [row] = await db.$queryRawUnsafe<{ version: number }[]>(
-      `SELECT "settingsVersion" AS "version" FROM "Workspace" WHERE "id" = $1`,
+    const [row] = await rows<{ version: number }>(
+      `SELECT "settingsVersion" AS "version" FROM "Workspace" WHERE "id" = ?`,
       ws,
     );
     return row === undefined ? undefined : Number(row.version);
