@@ -40,6 +40,8 @@ export interface ContainerInputs {
   /** The scheduler's claim lease and cron expression (tests shorten them). */
   scheduleLeaseMs?: number;
   scheduleEvery?: string;
+  /** Between two inbound texts posted to one channel; tests shorten it. */
+  textPaceMs?: number;
   /** Test-only: called at named points of placing a call; the kill -9 tests stop the process there. */
   crashPoint?: (point: string) => void;
 }

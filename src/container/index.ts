@@ -17,6 +17,7 @@ import { createStatsStore } from "../services/stats/stats-store.js";
 import { type CallsDomain, createCallsDomain } from "./calls.js";
 import { type ContainerInputs, type Core, createCore } from "./core.js";
 import { createLeadsDomain, type LeadsDomain } from "./leads.js";
+import { createTextsDomain, type TextsDomain } from "./texts.js";
 
 export type { ContainerInputs };
 
@@ -25,7 +26,7 @@ export type { ContainerInputs };
  * world yet). Listeners and routes are each handed the slice they use (listeners/*\/index.ts,
  * http/index.ts), never this whole object.
  */
-export interface Container extends Core, LeadsDomain, CallsDomain {
+export interface Container extends Core, LeadsDomain, CallsDomain, TextsDomain {
   setup: SetupFlow;
   setupStatus: SetupStatus;
   inboundNumber: InboundNumber;
@@ -46,6 +47,7 @@ export function createContainer(inputs: ContainerInputs): Container {
   const { config, database, clock, log, tasks, audit } = core;
   const leads = createLeadsDomain(core);
   const calls = createCallsDomain(core, leads, inputs);
+  const texts = createTextsDomain(core, leads, inputs);
   const inbound = createInboundService({
     store: createInboundStore({ db: core.db }),
     leads: leads.leads,
@@ -102,6 +104,7 @@ export function createContainer(inputs: ContainerInputs): Container {
     ...core,
     ...leads,
     ...calls,
+    ...texts,
     setup: createSetupFlow({
       settings: core.settings,
       secrets: core.secrets,
@@ -130,8 +133,10 @@ export function createContainer(inputs: ContainerInputs): Container {
       // Calls that came due while Leadline was down are looked at once, now, then every tick.
       await scheduler.tick().catch((error) => log.error({ err: error }, "scheduled calls tick failed"));
       scheduler.start();
+      texts.textOutbox.start();
     },
     async stopBackgroundWork() {
+      await texts.textOutbox.stop();
       await scheduler.stop();
       calls.sweeper.stop();
       calls.prices.stop();

@@ -7,6 +7,7 @@ import { registerLeadsApi } from "./leads-api.js";
 import { registerPhone, type SoftphoneOverride } from "./phone.js";
 import type { Router } from "./router.js";
 import { registerTwilioInbound } from "./twilio-inbound.js";
+import { registerTwilioSms } from "./twilio-sms.js";
 import { registerTwilioStatus } from "./twilio-status.js";
 import { registerTwilioVoice } from "./twilio-voice.js";
 import { createTwilioWebhookVerifier } from "./twilio-webhooks.js";
@@ -38,4 +39,5 @@ export function registerRoutes(
   });
   registerCharts(router, pick(c, "home", "charts", "clock"));
   registerTwilioInbound(router, { verify, ...pick(c, "inbound", "tasks") });
+  registerTwilioSms(router, { verify, ...pick(c, "textInbound") });
 }

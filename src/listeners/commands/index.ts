@@ -5,6 +5,7 @@ import { registerCallLeadCommand } from "./call-lead.js";
 import { registerCallStatsCommand } from "./call-stats.js";
 import { registerDncCommand } from "./dnc.js";
 import { registerLeadCommand } from "./lead.js";
+import { registerTextCommand } from "./text.js";
 import { registerTwilioSetupCommand } from "./twilio-setup.js";
 
 /** Slash commands: each handler gets only the services it uses. */
@@ -14,6 +15,7 @@ export function registerCommands(app: App, c: Container): void {
   registerCallStatsCommand(app, { ...base, ...pick(c, "stats", "admins", "statsDelivery") });
   registerDncCommand(app, { ...pick(c, "log", "clock", "dnc") });
   registerLeadCommand(app, { ...base, ...pick(c, "leads", "cardFacts") });
+  registerTextCommand(app, { ...pick(c, "log", "clock", "leads", "texts") });
   registerTwilioSetupCommand(app, {
     ...base,
     ...pick(c, "settings", "setupStatus", "admins", "inboundNumber", "workspaces"),

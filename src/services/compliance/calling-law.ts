@@ -86,6 +86,7 @@ export function createCallingLaw(deps: {
         mode,
         teamWindow: team,
         attempts: facts.attempts,
+        textAttempts: facts.textAttempts,
         onDoNotCallList: facts.onDoNotCallList,
         consent: facts.consent,
       });
