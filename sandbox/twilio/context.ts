@@ -1,5 +1,6 @@
 import type { Logger } from "../../src/lib/log.js";
 import type { SimConference } from "./conferences/room.js";
+import { createIntelligenceState, type IntelligenceState } from "./intelligence.js";
 import type { SimMessage, SimMessagingService } from "./messaging/model.js";
 import type { TextOutcome } from "./messaging/texting.js";
 import type { CallFlow, SimAccount, SimCall, SimEvent, TwilioFaults, TwilioRequest } from "./model.js";
@@ -23,6 +24,8 @@ export interface SimContext {
   readonly conferences: Map<string, SimConference>;
   /** Trust Hub Customer Profiles and Trust Products by SID (trust-hub.ts). */
   readonly trustBundles: Map<string, SimTrustBundle>;
+  /** Voice Intelligence: services, transcripts and the recordings they can be made from (intelligence.ts). */
+  readonly intelligence: IntelligenceState;
   /** How a number answers, over its last-four-digits scenario (`answerAs`). */
   readonly answers: Map<string, Scenario>;
   /** Texts (Messages), Messaging Services and each account's opt-out list (messaging/). */
@@ -72,6 +75,7 @@ export function createContext(options: {
     calls: new Map(),
     conferences: new Map(),
     trustBundles: new Map(),
+    intelligence: createIntelligenceState(),
     answers: new Map(),
     messages: new Map(),
     messagingServices: new Map(),

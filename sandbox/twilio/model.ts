@@ -100,6 +100,11 @@ export interface TwilioRequest {
 export interface TwilioFaults {
   /** Milliseconds to wait before answering, per operation name; "*" applies to every operation. */
   delays: Map<string, number>;
+  /**
+   * Answer only once the promise settles, per operation name (after any delay): a Twilio that takes
+   * exactly as long as a test wants, without a wall-clock wait.
+   */
+  holds?: Map<string, Promise<unknown>>;
   /** Destroy the socket instead of answering (a network failure) for the next N Calls creates. */
   dropNextCreates: number;
   /** Whether a dropped create was still placed on Twilio's side (the ambiguous case). */

@@ -5,6 +5,7 @@ import type { SimConference } from "./conferences/model.js";
 import { createContext } from "./context.js";
 import { serveSimulator } from "./http.js";
 import { type InboundCallInput, inbound } from "./inbound.js";
+import { addRecording, type IntelligenceState, type SimRecording } from "./intelligence.js";
 import type { CampaignStatus, SimMessage, SimMessagingService } from "./messaging/model.js";
 import { deliver, type InboundTextInput, inboundText, type TextOutcome } from "./messaging/texting.js";
 import {
@@ -26,6 +27,7 @@ import { addTrustBundle, type SimTrustBundle, type TrustBundleInput, unassignNum
 
 export type { SimConference, SimParticipant } from "./conferences/model.js";
 export { type InboundCallInput, InboundRefused } from "./inbound.js";
+export { type IntelligenceState, type SimRecording, TRANSCRIPT_SCRIPTS } from "./intelligence.js";
 export type { CampaignStatus, SimMessage, SimMessagingService } from "./messaging/model.js";
 export type { InboundTextInput, TextOutcome } from "./messaging/texting.js";
 export type { CallFlow, SimAccount, SimCall, SimEvent, TwilioFaults, TwilioRequest } from "./model.js";
@@ -64,6 +66,13 @@ export interface TwilioSimulator {
   addTrustProduct(accountSid: string, input: TrustBundleInput): SimTrustBundle;
   /** A Customer Profile (primary or secondary business profile) with its numbers assigned. */
   addCustomerProfile(accountSid: string, input: TrustBundleInput): SimTrustBundle;
+  /**
+   * Voice Intelligence: services, transcripts (set `readyAfterMs` to 0 and a transcript is completed
+   * when first read) and the recordings transcripts can be made from.
+   */
+  intelligence: IntelligenceState;
+  /** A recording a transcript can be made from, as if a call had made it (tests that send the recording callback themselves). */
+  addRecording(recording: SimRecording): void;
   /** The call as Twilio's REST API shows it, live: setting a field changes the call (a test playing Twilio). */
   resource(callSid: string): Json | undefined;
   /** Plays out a held call from `queued` (a Participants create leg rings, then joins its conference). */
@@ -139,7 +148,14 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
     log: (options.log ?? createLogger("silent")).child({ component: "twilio-simulator" }),
     pace: options.pace ?? 1,
     callFlow: options.callFlow ?? "play",
-    faults: { delays: new Map(), dropNextCreates: 0, dropPlacesCall: true, failNext: new Map(), ...options.faults },
+    faults: {
+      delays: new Map(),
+      holds: new Map(),
+      dropNextCreates: 0,
+      dropPlacesCall: true,
+      failNext: new Map(),
+      ...options.faults,
+    },
     recordRequests: options.recordRequests ?? false,
   });
   const resources = new WeakMap<SimCall, Json>();
@@ -179,6 +195,8 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
       releaseNumber(account, phoneNumber);
       unassignNumber(ctx, accountSid, numberSid(phoneNumber));
     },
+    intelligence: ctx.intelligence,
+    addRecording: (recording) => addRecording(ctx, recording),
     addTrustProduct: (accountSid, input) => addTrustBundle(ctx, accountOf(accountSid), "trust-product", input),
     addCustomerProfile: (accountSid, input) => addTrustBundle(ctx, accountOf(accountSid), "customer-profile", input),
     resource(callSid) {

@@ -14,6 +14,7 @@ import { nameOf } from "../services/slack/people.js";
 import { createHomeService, type HomeService } from "../services/stats/home.js";
 import { createStatsService, type StatsService } from "../services/stats/stats-service.js";
 import { createStatsStore } from "../services/stats/stats-store.js";
+import { type CallerIdDomain, createCallerIdDomain } from "./callerid.js";
 import { type CallsDomain, createCallsDomain } from "./calls.js";
 import { type ContainerInputs, type Core, createCore } from "./core.js";
 import { createLeadsDomain, type LeadsDomain } from "./leads.js";
@@ -26,7 +27,7 @@ export type { ContainerInputs };
  * world yet). Listeners and routes are each handed the slice they use (listeners/*\/index.ts,
  * http/index.ts), never this whole object.
  */
-export interface Container extends Core, LeadsDomain, CallsDomain, TextsDomain {
+export interface Container extends Core, LeadsDomain, CallsDomain, CallerIdDomain, TextsDomain {
   setup: SetupFlow;
   setupStatus: SetupStatus;
   inboundNumber: InboundNumber;
@@ -46,7 +47,8 @@ export function createContainer(inputs: ContainerInputs): Container {
   const core = createCore(inputs);
   const { config, database, clock, log, tasks, audit } = core;
   const leads = createLeadsDomain(core);
-  const calls = createCallsDomain(core, leads, inputs);
+  const callerIds = createCallerIdDomain(core);
+  const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
   const texts = createTextsDomain(core, leads, inputs);
   const inbound = createInboundService({
     store: createInboundStore({ db: core.db }),
@@ -105,6 +107,7 @@ export function createContainer(inputs: ContainerInputs): Container {
     ...leads,
     ...calls,
     ...texts,
+    ...callerIds,
     setup: createSetupFlow({
       settings: core.settings,
       secrets: core.secrets,

@@ -30,8 +30,14 @@ const withTextConsent = async <T extends { id: number; phone: string | null }>(o
   );
   return one;
 };
-const text = async (who: string, message: string) =>
-  (await (await t.command("/text", `${who} ${message}`, AGENT)).json()) as { text: string; blocks?: unknown[] };
+type Answer = { text: string; blocks?: unknown[] };
+/** The command's answer: in the ack, or (when Leadline was slow under load) through the response URL after it. */
+const text = async (who: string, message: string): Promise<Answer> => {
+  const before = t.slack.responses.length;
+  const acked = (await (await t.command("/text", `${who} ${message}`, AGENT)).json()) as Answer;
+  if (!acked.text.startsWith(":hourglass_flowing_sand: Working on it")) return acked;
+  return (await eventually(() => t.slack.responses.slice(before).at(-1)?.body, "the late answer", 15_000)) as Answer;
+};
 const inbound = (params: Record<string, string>, token = account.token) =>
   t.signedTwilio(`/twilio/sms/inbound?ws=${t.ws}`, { AccountSid: account.sid, To: FROM, ...params }, token);
 const sid = () => `SM${Math.random().toString(16).slice(2).padEnd(32, "0").slice(0, 32)}`;

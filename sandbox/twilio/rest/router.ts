@@ -5,6 +5,7 @@ import { injectedError, notFound, type RestResult, restError, sleep } from "../r
 import { accountRoutes } from "./accounts.js";
 import { callRoutes } from "./calls.js";
 import { conferenceRoutes } from "./conferences.js";
+import { intelligenceRoutes } from "./intelligence.js";
 import { messageRoutes } from "./messages.js";
 import { messagingServiceRoutes } from "./messaging-services.js";
 import { participantRoutes } from "./participants.js";
@@ -28,6 +29,7 @@ const ROUTES: RestRoute[] = [
   ...trustHubRoutes,
   ...messageRoutes,
   ...messagingServiceRoutes,
+  ...intelligenceRoutes,
 ];
 
 const V2010 = /^\/2010-04-01\/Accounts\/([^/]+?)(?:\.json|(\/.+))$/;
@@ -121,9 +123,10 @@ export async function handleRest(
   }
   const { route, match, pathAccount } = resolve(method, url.pathname);
   const operation = route?.operation ?? "unknown";
-  const delay = () => {
+  const delay = async () => {
     const ms = ctx.faults.delays.get(operation) ?? ctx.faults.delays.get("*") ?? 0;
-    return ms > 0 ? sleep(ms) : Promise.resolve();
+    if (ms > 0) await sleep(ms);
+    await ctx.faults.holds?.get(operation)?.catch(() => {});
   };
   const account: SimAccount | undefined = ctx.accounts.get(pathAccount ?? auth?.user ?? "");
   let result: RestResult;

@@ -18,7 +18,8 @@ export function registerCommands(app: App, c: Container): void {
   registerTextCommand(app, { ...pick(c, "log", "clock", "leads", "texts") });
   registerTwilioSetupCommand(app, {
     ...base,
-    ...pick(c, "settings", "setupStatus", "admins", "inboundNumber", "workspaces"),
+    ...pick(c, "settings", "setupStatus", "admins", "inboundNumber", "workspaces", "callerIdPool"),
+    defaultCountry: c.config.DEFAULT_COUNTRY,
     publicBaseUrl: c.config.PUBLIC_BASE_URL,
   });
 }
