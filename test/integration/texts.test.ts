@@ -62,6 +62,9 @@ beforeEach(async () => {
     admin: ADMIN,
   });
   sim().holdTexts(true);
+  sim().messages.clear();
+  sim().faults.failNext.clear();
+  sim().faults.dropNext?.clear();
   serviceSid = sim().addMessagingService(account.sid, { senders: [FROM] }).sid;
   sim().setCampaign(serviceSid, "VERIFIED");
   await t.app.deps.settings.save(t.ws, { messagingServiceSid: serviceSid, textTeamName: "Acme Realty" }, ADMIN);
@@ -160,5 +163,121 @@ describe("sending a text", () => {
     expect(await t.app.deps.db.dncEntry.findFirst({ where: { phone: NY } })).not.toBeNull();
     const call = (await (await t.command("/call-lead", `#${jane.id}`, AGENT)).json()) as { blocks: unknown[] };
     expect(JSON.stringify(call.blocks)).toContain("do-not-call list");
+  });
+});
+
+describe("texts from leads", () => {
+  it("STOP puts the number on the do-not-call list for calls and texts, cancels its scheduled call, and says so in the thread; START re-enables texts only", async () => {
+    const jane = await withTextConsent(await lead("Jane Doe", NY));
+    const booked = await t.app.deps.scheduler.book({
+      ws: t.ws,
+      leadId: jane.id,
+      agentId: AGENT,
+      channel: CHANNEL,
+      at: new Date(CALLING_TIME.getTime() + 3600_000),
+      bookedBy: AGENT,
+    });
+    const stop = await inbound({ MessageSid: sid(), From: NY, Body: "Stop", OptOutType: "STOP" });
+    expect(stop.status).toBe(200);
+    expect(await t.app.deps.db.dncEntry.findFirst({ where: { phone: NY } })).not.toBeNull();
+    const row = await t.app.deps.db.scheduledCall.findUniqueOrThrow({ where: { id: booked.row.id } });
+    expect(row.status).toBe("cancelled");
+    expect(await t.app.deps.db.consent.count({ where: { phone: NY, revokedAt: null } })).toBe(0);
+    await eventually(
+      () =>
+        t.slack.callsTo("chat.postMessage").find((c) => String(c.args.text).includes("opted out: they texted STOP")),
+      "the opt-out notice",
+    );
+    expect((await text(`#${jane.id}`, "Are you sure?")).text).toMatch(/do-not-call list/);
+    const call = (await (await t.command("/call-lead", `#${jane.id}`, AGENT)).json()) as { blocks: unknown[] };
+    expect(JSON.stringify(call.blocks)).toContain("do-not-call list");
+    expect(creates()).toHaveLength(0);
+    // START: the lead asks for texts again (an answer is no marketing); calls stay on the do-not-call list.
+    await inbound({ MessageSid: sid(), From: NY, Body: "START", OptOutType: "START" });
+    expect((await text(`#${jane.id}`, "Welcome back")).text).toContain("Texted");
+    const again = (await (await t.command("/call-lead", `#${jane.id}`, AGENT)).json()) as { blocks: unknown[] };
+    expect(JSON.stringify(again.blocks)).toContain("do-not-call list");
+  });
+
+  it("a forged inbound text is refused with 403 and nothing is stored or posted", async () => {
+    await lead("Jane Doe", NY);
+    const before = t.slack.callsTo("chat.postMessage").length;
+    const forged = await inbound({ MessageSid: sid(), From: NY, Body: "<!channel> hi" }, "f".repeat(32));
+    expect(forged.status).toBe(403);
+    const unsigned = await t.post(
+      `/twilio/sms/inbound?ws=${t.ws}`,
+      new URLSearchParams({ From: NY, Body: "x" }).toString(),
+      {
+        "content-type": "application/x-www-form-urlencoded",
+      },
+    );
+    expect(unsigned.status).toBe(403);
+    await t.app.deps.tasks.drain(2_000);
+    expect(await t.app.deps.db.text.count()).toBe(0);
+    expect(t.slack.callsTo("chat.postMessage").length).toBe(before);
+  });
+
+  it("an inbound text is posted as plain text; an unknown number gets Add as lead; a body over 1,600 characters is refused", async () => {
+    const hostile = "<!channel> *urgent* <https://evil.example|click>";
+    expect((await inbound({ MessageSid: sid(), From: "+12125550111", Body: hostile })).status).toBe(200);
+    const post = await eventually(
+      () => t.slack.callsTo("chat.postMessage").find((c) => String(c.args.text).startsWith("Text from")),
+      "the text's post",
+    );
+    const blocks = JSON.stringify(post.args.blocks);
+    expect(blocks).not.toContain("<!channel>");
+    expect(blocks).toContain("&lt;!channel&gt;");
+    expect(blocks).toContain("Add as lead");
+    const long = await inbound({ MessageSid: sid(), From: NY, Body: "x".repeat(1601) });
+    expect(long.status).toBe(400);
+    expect(await t.app.deps.db.text.count()).toBe(1);
+  });
+
+  it("a burst of 50 texts is posted in order, each once, across a restart", async () => {
+    const jane = await lead("Jane Doe", NY);
+    for (let i = 1; i <= 50; i += 1)
+      expect((await inbound({ MessageSid: sid(), From: NY, Body: `message ${i}` })).status).toBe(200);
+    await t.restart();
+    const posted = () =>
+      t.slack
+        .callsTo("chat.postMessage")
+        .map((c) => JSON.stringify(c.args.blocks))
+        .map((blocks) => /message (\d+)/.exec(blocks)?.[1])
+        .filter((n): n is string => n !== undefined)
+        .map(Number);
+    await eventually(() => posted().length >= 50, "all 50 posted", 20_000);
+    expect(posted()).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(await t.app.deps.db.text.count({ where: { leadId: jane.id, postedAt: null } })).toBe(0);
+  });
+});
+
+describe("exactly one text per command under Twilio faults", () => {
+  it("a 5xx after Twilio accepted the text: reconciled from Twilio's list, nothing sent twice", async () => {
+    const jane = await withTextConsent(await lead("Jane Doe", NY));
+    t.twilio.sim.faults.failNext.set("createMessage", { status: 500, code: 20500, count: 1, performs: true });
+    const answer = await text(`#${jane.id}`, "Hello");
+    expect(answer.text).toContain("Texted");
+    expect([...sim().messages.values()].filter((m) => m.to === NY)).toHaveLength(1);
+    const row = await t.app.deps.db.text.findFirstOrThrow();
+    expect(row.twilioSid).toBe([...sim().messages.values()][0]!.sid);
+    expect(creates()).toHaveLength(1);
+  });
+
+  it("a timeout before Twilio had it: nothing sent, said plainly, and never re-sent", async () => {
+    const jane = await withTextConsent(await lead("Jane Doe", NY));
+    t.twilio.sim.faults.dropNext = new Map([["createMessage", { count: 1, performs: false }]]);
+    const answer = await text(`#${jane.id}`, "Hello");
+    expect(answer.text).toMatch(/no record of a text to Jane Doe, so nothing was sent/);
+    expect(sim().messages.size).toBe(0);
+    expect(creates()).toHaveLength(1);
+    expect((await t.app.deps.db.text.findFirstOrThrow()).status).toBe("not_sent");
+  });
+
+  it("a dropped answer after Twilio sent it: adopted, one text", async () => {
+    const jane = await withTextConsent(await lead("Jane Doe", NY));
+    t.twilio.sim.faults.dropNext = new Map([["createMessage", { count: 1, performs: true }]]);
+    expect((await text(`#${jane.id}`, "Hello")).text).toContain("Texted");
+    expect(sim().messages.size).toBe(1);
+    expect(creates()).toHaveLength(1);
   });
 });

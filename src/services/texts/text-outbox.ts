@@ -23,7 +23,7 @@ export interface TextOutbox {
  * after a restart it picks up where it stopped. A row is claimed for a while so another instance leaves it.
  */
 export function createTextOutbox(deps: {
-  store: Pick<TextStore, "claimUnposted" | "markPosted">;
+  store: Pick<TextStore, "claimUnposted" | "markPosted" | "releaseClaims">;
   poster: InboundTextPoster;
   tasks: Pick<TaskTracker, "run">;
   clock: Clock;
@@ -60,14 +60,15 @@ export function createTextOutbox(deps: {
         if (stopped) return;
         const batch = await deps.store.claimUnposted(deps.clock.now(), 60_000 + pace * 20, 20);
         if (batch.length === 0) break;
-        for (const text of batch) {
-          if (stopped) return;
+        for (const [index, text] of batch.entries()) {
+          const rest = () => batch.slice(index).map((row) => row.id);
+          if (stopped) return deps.store.releaseClaims(rest());
           try {
             await postOne(text);
           } catch (error) {
-            // Left unposted: its claim runs out and a later pass posts it.
+            // Left unposted and let go: a later pass posts it, still in order.
             deps.log.warn({ err: error, textId: text.id }, "could not post an inbound text; will retry");
-            return;
+            return deps.store.releaseClaims(rest());
           }
         }
       }

@@ -56,7 +56,7 @@ export interface TextStore {
   setPost(id: number, where: { channel: string; ts: string; threadTs: string | null }): Promise<void>;
   /** Whether the lead has had a text from the team (the first one carries the team's name and STOP words). */
   anySent(ws: number, leadId: number): Promise<boolean>;
-  /** Whether the number texted the team since `since` (an answer to it is a reply, not marketing). */
+  /** Whether the number texted the team since `since`, STOP aside (an answer to it is a reply, not marketing). */
   textedUsSince(ws: number, phone: string, since: Date): Promise<boolean>;
   /** The lead's thread: where its latest text or call was shown. */
   leadThread(ws: number, leadId: number): Promise<{ channel: string; threadTs: string } | undefined>;
@@ -82,6 +82,8 @@ export interface TextStore {
   ): Promise<{ added: boolean; cancelled: ScheduledCall[]; revoked: number }>;
   /** START: texts may go again (a do-not-call entry for calls stays). */
   optIn(ws: number, phone: string, source: string): Promise<void>;
+  /** Claims this instance took but did not post (it is stopping): free for the next pass at once. */
+  releaseClaims(ids: number[]): Promise<void>;
   /** The oldest inbound texts not yet posted, claimed for `leaseMs` (another instance skips them meanwhile). */
   claimUnposted(now: Date, leaseMs: number, limit: number): Promise<Text[]>;
   /** The workspace's name (Slack's team name), for the first text when no team name is set. */
@@ -160,7 +162,14 @@ export function createTextStore(db: Db): TextStore {
     },
     async textedUsSince(ws, phone, since) {
       const found = await db.text.findFirst({
-        where: { workspaceId: ws, phone, direction: "inbound", createdAt: { gt: since }, optOutType: null },
+        where: {
+          workspaceId: ws,
+          phone,
+          direction: "inbound",
+          createdAt: { gt: since },
+          // A STOP is not a conversation; a START is the lead asking for texts again.
+          OR: [{ optOutType: null }, { optOutType: { not: "STOP" } }],
+        },
         select: { id: true },
       });
       return Boolean(found);
@@ -252,25 +261,29 @@ export function createTextStore(db: Db): TextStore {
       });
     },
     async claimUnposted(now, leaseMs, limit) {
+      // Oldest first, and only the leading run nobody holds: a row another instance (or one that died)
+      // still holds keeps every later row waiting, so texts are never posted out of order.
       const rows = await db.text.findMany({
-        where: {
-          direction: "inbound",
-          postedAt: null,
-          OR: [{ postLeaseUntil: null }, { postLeaseUntil: { lt: now } }],
-        },
+        where: { direction: "inbound", postedAt: null },
         orderBy: { id: "asc" },
         take: limit,
       });
       const claimed: Text[] = [];
       const until = new Date(now.getTime() + leaseMs);
       for (const row of rows) {
+        if (row.postLeaseUntil && row.postLeaseUntil.getTime() >= now.getTime()) break;
         const won = await db.text.updateMany({
           where: { id: row.id, postedAt: null, postLeaseUntil: row.postLeaseUntil },
           data: { postLeaseUntil: until },
         });
-        if (won.count === 1) claimed.push({ ...row, postLeaseUntil: until });
+        if (won.count !== 1) break;
+        claimed.push({ ...row, postLeaseUntil: until });
       }
       return claimed;
+    },
+    async releaseClaims(ids) {
+      if (ids.length === 0) return;
+      await db.text.updateMany({ where: { id: { in: ids }, postedAt: null }, data: { postLeaseUntil: null } });
     },
     async workspaceName(ws) {
       return (await db.workspace.findUnique({ where: { id: ws }, select: { name: true } }))?.name ?? undefined;
