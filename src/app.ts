@@ -43,6 +43,8 @@ export interface LeadlineOptions {
   priceDelaysMs?: number[];
   /** How often the call sweep runs (settling calls a crash or a lost callback left open); tests shorten it. */
   sweepIntervalMs?: number;
+  /** Between two inbound texts posted to one channel (Slack allows about one a second); tests shorten it. */
+  textPaceMs?: number;
   /** The sandbox's stand-in for the Twilio Voice SDK on the softphone page; never set by main.ts. */
   softphone?: SoftphoneOverride;
   /** The interface to listen on (default: all, as a server behind a proxy does; the sandbox uses 127.0.0.1). */
@@ -187,6 +189,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     scheduleLeaseMs: options.scheduleLeaseMs,
     scheduleEvery: options.scheduleEvery,
     transcriptEvery: options.transcriptEvery,
+    textPaceMs: options.textPaceMs,
     crashPoint: options.crashPoint,
   });
 

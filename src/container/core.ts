@@ -42,6 +42,8 @@ export interface ContainerInputs {
   scheduleEvery?: string;
   /** The transcript tick's cron expression (tests call tick() themselves). */
   transcriptEvery?: string;
+  /** Between two inbound texts posted to one channel; tests shorten it. */
+  textPaceMs?: number;
   /** Test-only: called at named points of placing a call; the kill -9 tests stop the process there. */
   crashPoint?: (point: string) => void;
 }

@@ -18,8 +18,9 @@ import { type CallerIdDomain, createCallerIdDomain } from "./callerid.js";
 import { type CallsDomain, createCallsDomain } from "./calls.js";
 import { type ContainerInputs, type Core, createCore } from "./core.js";
 import { createLeadsDomain, type LeadsDomain } from "./leads.js";
-import { createTranscriptsDomain, type TranscriptsDomain } from "./transcripts.js";
 import { createQueuesDomain, type QueuesDomain } from "./queues.js";
+import { createTextsDomain, type TextsDomain } from "./texts.js";
+import { createTranscriptsDomain, type TranscriptsDomain } from "./transcripts.js";
 
 export type { ContainerInputs };
 
@@ -28,7 +29,14 @@ export type { ContainerInputs };
  * world yet). Listeners and routes are each handed the slice they use (listeners/*\/index.ts,
  * http/index.ts), never this whole object.
  */
-export interface Container extends Core, LeadsDomain, CallsDomain, CallerIdDomain, TranscriptsDomain, QueuesDomain {
+export interface Container
+  extends Core,
+    LeadsDomain,
+    CallsDomain,
+    CallerIdDomain,
+    TranscriptsDomain,
+    QueuesDomain,
+    TextsDomain {
   setup: SetupFlow;
   setupStatus: SetupStatus;
   inboundNumber: InboundNumber;
@@ -51,6 +59,7 @@ export function createContainer(inputs: ContainerInputs): Container {
   const callerIds = createCallerIdDomain(core);
   const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
   const queues = createQueuesDomain(core, leads, calls);
+  const texts = createTextsDomain(core, leads, inputs);
   const inbound = createInboundService({
     store: createInboundStore({ db: core.db }),
     leads: leads.leads,
@@ -108,6 +117,7 @@ export function createContainer(inputs: ContainerInputs): Container {
     ...core,
     ...leads,
     ...calls,
+    ...texts,
     ...callerIds,
     ...transcripts,
     ...queues,
@@ -141,8 +151,10 @@ export function createContainer(inputs: ContainerInputs): Container {
       scheduler.start();
       callerIds.callerIdRefresh.start();
       transcripts.transcripts.start();
+      texts.textOutbox.start();
     },
     async stopBackgroundWork() {
+      await texts.textOutbox.stop();
       callerIds.callerIdRefresh.stop();
       await scheduler.stop();
       await transcripts.transcripts.stop();

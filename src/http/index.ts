@@ -8,6 +8,7 @@ import { registerPhone, type SoftphoneOverride } from "./phone.js";
 import type { Router } from "./router.js";
 import { registerTwilioInbound } from "./twilio-inbound.js";
 import { registerTwilioQueue } from "./twilio-queue.js";
+import { registerTwilioSms } from "./twilio-sms.js";
 import { registerTwilioStatus } from "./twilio-status.js";
 import { registerTwilioVoice } from "./twilio-voice.js";
 import { createTwilioWebhookVerifier } from "./twilio-webhooks.js";
@@ -40,4 +41,5 @@ export function registerRoutes(
   registerCharts(router, pick(c, "home", "charts", "clock"));
   registerTwilioInbound(router, { verify, ...pick(c, "inbound", "tasks") });
   registerTwilioQueue(router, { verify, publicBaseUrl: c.config.PUBLIC_BASE_URL, ...pick(c, "queueRuns", "log") });
+  registerTwilioSms(router, { verify, ...pick(c, "textInbound") });
 }

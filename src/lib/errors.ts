@@ -131,8 +131,15 @@ export class ComplianceBlock extends UserError {
     },
     readonly lead: { id: number; name: string; phone: string | null },
     readonly mode: string,
+    /** For a text ("text" mode): the refused text's id, which "Send at …" schedules. */
+    data: Record<string, unknown> = {},
   ) {
-    super(`Calling law blocks this call to ${lead.name} now.`, { code: "compliance_block" });
+    super(
+      mode === "text"
+        ? `The law blocks this text to ${lead.name} now.`
+        : `Calling law blocks this call to ${lead.name} now.`,
+      { code: "compliance_block", data },
+    );
     this.name = "ComplianceBlock";
   }
 }

@@ -28,6 +28,10 @@ export interface LeadlineEvents {
   "inbound.ended": { ws: number; inboundCallId: number; answered: boolean };
   /** A new lead was stored (not one the lead API already had). */
   "lead.created": { ws: number; leadId: number; origin: LeadOriginEvent };
+  /** A text's stored status moved (Twilio's callback): its message in Slack should catch up. */
+  "text.moved": { ws: number; textId: number };
+  /** An inbound text was stored: the text outbox posts it (in order, paced). */
+  "text.received": { ws: number; textId: number };
   /** A lead's details changed (names the fields). */
   "lead.changed": { ws: number; leadId: number; fields: string[]; by: string };
   /** A queue run changed (started, a lead offered, called, skipped, an outcome, ended): its card catches up. */

@@ -64,6 +64,16 @@ export const ids = {
     /** The overflow menu that changes a recorded outcome; option values are "<callId>:<kind>". */
     changeAction: "outcome_change",
   },
+  texts: {
+    /** "Text" on a lead card or a finished call's line: the value is the lead id; opens the text modal. */
+    openAction: "text_open",
+    /** "Reply by text" on an inbound text: the value is the lead id. */
+    replyAction: "text_reply",
+    callbackId: "text_modal",
+    bodyBlock: "text_body",
+    /** "Send at <next allowed time>" on a text the law refused; the value is {textId, at}. */
+    sendAtAction: "text_send_at",
+  },
   home: {
     /** Move / Cancel on a scheduled call in the Home tab; option values are "move:<id>" or "cancel:<id>". */
     scheduledMenuAction: "home_scheduled_menu",
@@ -101,6 +111,9 @@ export const setupFields = {
   callingWindow: "setup_calling_window",
   callingDays: "setup_calling_days",
   teamCountries: "setup_team_countries",
+  messagingServiceSid: "setup_messaging_service_sid",
+  textTeamName: "setup_text_team_name",
+  textHelp: "setup_text_help",
 } as const;
 
 export const agentFields = { phone: "agent_phone" } as const;

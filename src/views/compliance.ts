@@ -24,6 +24,7 @@ export function complianceCard(
   options: ComplianceCardOptions,
 ): { text: string; blocks: KnownBlock[] } {
   const verdict = block.verdict as Extract<Verdict, { allowed: false }>;
+  if (block.mode === "text") return textComplianceCard(block, verdict, options);
   const name = escapeTruncate(block.lead.name, 150);
   const lines = describeVerdict(verdict, {
     phone: block.lead.phone ?? undefined,
@@ -72,6 +73,49 @@ export function complianceCard(
   return {
     text: escapeTruncate(
       `Not calling ${block.lead.name} now: calling law blocks it. Nothing was dialed. ${lines.join(" ")}`,
+      3000,
+    ),
+    blocks,
+  };
+}
+
+/** A text the law refuses now: every reason, and **Send at …** (a scheduled text) when only time stands in the way. */
+function textComplianceCard(
+  block: ComplianceBlock,
+  verdict: Extract<Verdict, { allowed: false }>,
+  options: ComplianceCardOptions,
+): { text: string; blocks: KnownBlock[] } {
+  const name = escapeTruncate(block.lead.name, 150);
+  const lines = describeVerdict(verdict, {
+    phone: block.lead.phone ?? undefined,
+    agentZone: options.agentZone,
+    now: options.now,
+    channel: "text",
+  });
+  const text = `:no_entry_sign: Not texting *${name}* now: the law blocks it. Nothing was sent.`;
+  const blocks: KnownBlock[] = [mrkdwnSection(text), ...lines.map((line) => mrkdwnSection(`• ${escapeMrkdwn(line)}`))];
+  const textId = block.data.textId;
+  if (verdict.nextAllowedAt && typeof textId === "number") {
+    const when = describeNextAllowed(verdict.nextAllowedAt, verdict.zones, options.agentZone, options.now).replace(
+      / \(in .*\)$/,
+      "",
+    );
+    blocks.push({
+      type: "actions",
+      elements: [
+        {
+          type: "button",
+          action_id: ids.texts.sendAtAction,
+          text: plain(`Send at ${when}`.slice(0, 75)),
+          value: JSON.stringify({ textId, at: verdict.nextAllowedAt.toISOString() }),
+          style: "primary",
+        },
+      ],
+    });
+  }
+  return {
+    text: escapeTruncate(
+      `Not texting ${block.lead.name} now: the law blocks it. Nothing was sent. ${lines.join(" ")}`,
       3000,
     ),
     blocks,

@@ -45,6 +45,10 @@ const HELP: Record<SettingKey, string> = {
     "The days the team calls, e.g. mon-fri or mon-sat. Blank: every day the law allows. Type none to remove.",
   teamCountries:
     "Countries the team calls, e.g. US,CA (only countries this Leadline allows). Blank: all of them. Type none to remove.",
+  messagingServiceSid:
+    "For texts: the Messaging Service they are sent through (Twilio Console → Messaging → Services; starts with MG). Its US A2P 10DLC campaign must be approved before texts go to US numbers. Type none to remove.",
+  textTeamName: "Named in the first text to each lead, with “Reply STOP to opt out”. Blank: the workspace's name.",
+  textHelp: "Texted back when a lead texts HELP. Blank: Twilio's own answer only.",
   leadsChannel:
     "Where leads from the lead API are posted: the channel's ID (in Slack: the channel's name → About → at the bottom). Invite @Leadline there. Type none to remove.",
 };
@@ -63,6 +67,7 @@ const OPTIONAL_KEYS = new Set<SettingKey>([
   "callingWindow",
   "callingDays",
   "teamCountries",
+  "messagingServiceSid",
 ]);
 
 function hintFor(key: SettingKey, input: SetupModalInput): string {

@@ -17,6 +17,8 @@ export interface DescribeOptions {
   now?: Date;
   /** Overrides the reason's own opening time for "Next allowed"; null leaves the sentence out. */
   next?: Date | null;
+  /** "texts are allowed …" for a text's verdict; calls by default. */
+  channel?: "call" | "text";
 }
 
 const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
@@ -150,13 +152,13 @@ export function describeReason(reason: Reason, options: DescribeOptions = {}): s
     case "hours": {
       const { clock, weekday } = wallTime(reason.local);
       const onDay = reason.allowed === reason.rule.window ? "" : ` on ${DAY_NAMES[weekday]}s`;
-      return `It is ${clock} in ${whereText(reason.zone, options)}; calls are allowed ${reason.allowed} there${onDay} under ${ruleText(reason.rule)}.${nextText(reason.opens, [reason.zone], options)}`;
+      return `It is ${clock} in ${whereText(reason.zone, options)}; ${options.channel === "text" ? "texts" : "calls"} are allowed ${reason.allowed} there${onDay} under ${ruleText(reason.rule)}.${nextText(reason.opens, [reason.zone], options)}`;
     }
     case "day": {
       const { clock, weekday } = wallTime(reason.local);
       const day = reason.holiday ?? DAY_NAMES[weekday];
       const banned = reason.holiday ? "holidays" : `${DAY_NAMES[weekday]}s`;
-      return `It is ${day}, ${clock} in ${whereText(reason.zone, options)}; ${ruleText(reason.rule)} allows no calls on ${banned}.${nextText(reason.opens, [reason.zone], options)}`;
+      return `It is ${day}, ${clock} in ${whereText(reason.zone, options)}; ${ruleText(reason.rule)} allows no ${options.channel === "text" ? "texts" : "calls"} on ${banned}.${nextText(reason.opens, [reason.zone], options)}`;
     }
     case "team_window": {
       const { clock, weekday } = wallTime(reason.local);
@@ -164,7 +166,8 @@ export function describeReason(reason: Reason, options: DescribeOptions = {}): s
     }
     case "cap": {
       const who = options.phone ? phoneText(options.phone) : "This lead";
-      return `${who} has had ${reason.attempts} call attempts in the last 24 hours; ${ruleText(reason.rule)} allows 3 per 24 hours.${nextText(reason.until, options.zones ?? [], options)}`;
+      const what = reason.counted && reason.counted !== "calls" ? reason.counted : "call attempts";
+      return `${who} has had ${reason.attempts} ${what} in the last 24 hours; ${ruleText(reason.rule)} allows 3 per 24 hours.${nextText(reason.until, options.zones ?? [], options)}`;
     }
     case "unknown_zone": {
       const phone = phoneText(reason.phone);
@@ -175,6 +178,8 @@ export function describeReason(reason: Reason, options: DescribeOptions = {}): s
       return `${options.phone ? phoneText(options.phone) : "This number"} is on the team's do-not-call list.`;
     case "consent":
       return `A ${MODE_NAMES[reason.mode]} plays a recorded voice, which needs the lead's prior express consent to prerecorded calls, and there is none on record; a live call needs none.`;
+    case "text_consent":
+      return "A marketing text needs the lead's prior express written consent to texts, and there is none on record (record it with scope texts in the lead's consent or the lead API); a reply to the lead's own text needs none.";
   }
 }
 

@@ -419,6 +419,8 @@ export async function withConsent<T extends { id: number; phone: string | null }
 /** Tables a test file empties before each test, children before parents. */
 type Table =
   | "inboundCall"
+  | "text"
+  | "textOptOut"
   | "scheduledCall"
   | "call"
   | "note"

@@ -1,6 +1,8 @@
 import type { Json } from "../model.js";
 import { rfc2822 } from "../rest-kit.js";
 
+export { segmentsOf } from "../../../src/lib/segments.js";
+
 /**
  * What the simulated Twilio keeps for texting: Messaging Services (their senders, status callback,
  * inbound URL and US A2P campaign), the messages, and the account's opt-out list.
@@ -75,17 +77,6 @@ export function optOutTypeOf(body: string): "STOP" | "START" | "HELP" | undefine
   if (START_WORDS.has(word)) return "START";
   if (HELP_WORDS.has(word)) return "HELP";
   return undefined;
-}
-
-/** GSM-7 when every character is in the basic set, else UCS-2: 160/153 or 70/67 characters a segment. */
-export function segmentsOf(body: string): number {
-  const gsm = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà^{}\\[~\]|€]*$/.test(
-    body,
-  );
-  const chars = [...body].length;
-  const [single, multi] = gsm ? [160, 153] : [70, 67];
-  if (chars === 0) return 1;
-  return chars <= single ? 1 : Math.ceil(chars / multi);
 }
 
 export function messageJson(message: SimMessage): Json {

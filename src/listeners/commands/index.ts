@@ -6,6 +6,7 @@ import { registerCallQueueCommand } from "./call-queue.js";
 import { registerCallStatsCommand } from "./call-stats.js";
 import { registerDncCommand } from "./dnc.js";
 import { registerLeadCommand } from "./lead.js";
+import { registerTextCommand } from "./text.js";
 import { registerTwilioSetupCommand } from "./twilio-setup.js";
 
 /** Slash commands: each handler gets only the services it uses. */
@@ -19,6 +20,7 @@ export function registerCommands(app: App, c: Container): void {
   registerCallQueueCommand(app, { ...pick(c, "log", "clock", "queueAdmin", "queueRuns") });
   registerDncCommand(app, { ...pick(c, "log", "clock", "dnc") });
   registerLeadCommand(app, { ...base, ...pick(c, "leads", "cardFacts") });
+  registerTextCommand(app, { ...pick(c, "log", "clock", "leads", "texts") });
   registerTwilioSetupCommand(app, {
     ...base,
     ...pick(c, "settings", "setupStatus", "admins", "inboundNumber", "workspaces", "callerIdPool", "summarySetup"),

@@ -94,6 +94,7 @@ export function createCallingLaw(deps: {
         mode,
         teamWindow: team,
         attempts: facts.attempts,
+        textAttempts: facts.textAttempts,
         onDoNotCallList: facts.onDoNotCallList,
         consent: facts.consent,
       });

@@ -10,6 +10,12 @@ export interface CallFacts {
   consent: { scope: "prerecorded" | "calls" } | null;
   /** This lead's call attempts in the 24 hours before `now`. */
   attempts: Date[];
+  /** This lead's outbound texts in the same 24 hours (a text refused before Twilio is not one). */
+  textAttempts?: Date[];
+  /** Active consent of scope `texts` for the number. */
+  textConsent?: boolean;
+  /** The lead texted START after the number was put on the do-not-call list: texts only may go again. */
+  textsResumed?: boolean;
 }
 
 export type DncSource = "keypress" | "card" | "command" | "api" | "outcome" | "registry";
@@ -17,7 +23,7 @@ export type DncSource = "keypress" | "card" | "command" | "api" | "outcome" | "r
 export interface NewConsent {
   leadId: number;
   phone: string;
-  scope: "prerecorded" | "calls";
+  scope: "prerecorded" | "calls" | "texts";
   method: string;
   text: string;
   at: Date;
@@ -61,6 +67,14 @@ export interface ComplianceStore {
   revokeConsents(ws: number, phone: string, how: string, now: Date): Promise<number>;
 }
 
+const truthy = (value: unknown) => Boolean(value) && Number(value) !== 0;
+const datesOf = (text: string | null | undefined) =>
+  (text ?? "")
+    .split(",")
+    .filter(Boolean)
+    .map((at) => new Date(at))
+    .sort((a, b) => a.getTime() - b.getTime());
+
 const consentOf = (scopes: Set<string>): CallFacts["consent"] =>
   scopes.has("prerecorded") ? { scope: "prerecorded" } : scopes.has("calls") ? { scope: "calls" } : null;
 
@@ -74,31 +88,48 @@ const FACTS_SQL = {
       (SELECT 1 FROM "DncEntry" WHERE "workspaceId" = ? AND "phone" = ?) AS "dnc",
       (SELECT group_concat("scope") FROM "Consent" WHERE "workspaceId" = ? AND "phone" = ? AND "revokedAt" IS NULL) AS "scopes",
       (SELECT group_concat("createdAt") FROM "Call" WHERE "leadId" = ? AND "createdAt" > ?
-        AND NOT ("twilioSid" IS NULL AND "status" = 'failed')) AS "attempts"`,
+        AND NOT ("twilioSid" IS NULL AND "status" = 'failed')) AS "attempts",
+      (SELECT group_concat("createdAt") FROM "Text" WHERE "leadId" = ? AND "direction" = 'outbound'
+        AND "createdAt" > ? AND "status" <> 'not_sent') AS "textAttempts",
+      (SELECT 1 FROM "TextOptOut" o JOIN "DncEntry" d ON d."workspaceId" = o."workspaceId" AND d."phone" = o."phone"
+        WHERE o."workspaceId" = ? AND o."phone" = ? AND o."status" = 'started' AND o."updatedAt" > d."createdAt") AS "resumed"`,
   postgresql: `SELECT
       EXISTS (SELECT 1 FROM "DncEntry" WHERE "workspaceId" = $1 AND "phone" = $2) AS "dnc",
       (SELECT string_agg("scope", ',') FROM "Consent" WHERE "workspaceId" = $1 AND "phone" = $2 AND "revokedAt" IS NULL) AS "scopes",
       (SELECT string_agg(to_char("createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), ',') FROM "Call"
-        WHERE "leadId" = $3 AND "createdAt" > $4::timestamp(3) AND NOT ("twilioSid" IS NULL AND "status" = 'failed')) AS "attempts"`,
+        WHERE "leadId" = $3 AND "createdAt" > $4::timestamp(3) AND NOT ("twilioSid" IS NULL AND "status" = 'failed')) AS "attempts",
+      (SELECT string_agg(to_char("createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), ',') FROM "Text"
+        WHERE "leadId" = $3 AND "direction" = 'outbound' AND "createdAt" > $4::timestamp(3) AND "status" <> 'not_sent') AS "textAttempts",
+      EXISTS (SELECT 1 FROM "TextOptOut" o JOIN "DncEntry" d ON d."workspaceId" = o."workspaceId" AND d."phone" = o."phone"
+        WHERE o."workspaceId" = $1 AND o."phone" = $2 AND o."status" = 'started' AND o."updatedAt" > d."createdAt") AS "resumed"`,
 };
 
 /**
  * PostgreSQL's facts statement, for a statement that writes beside it (the call guard's): parameters $1
- * workspace, $2 phone, $3 lead id, $4 since (ISO); columns "dnc", "scopes", "attempts" for `factsOf`.
+ * workspace, $2 phone, $3 lead id, $4 since (ISO); columns "dnc", "scopes", "attempts", "textAttempts", "resumed" for `factsOf`.
  */
 export const POSTGRES_FACTS_SQL = FACTS_SQL.postgresql;
 
 /** The facts from a row of the facts statement. */
-export function factsOf(row: { dnc: unknown; scopes: string | null; attempts: string | null } | undefined): CallFacts {
+export function factsOf(
+  row:
+    | {
+        dnc: unknown;
+        scopes: string | null;
+        attempts: string | null;
+        textAttempts?: string | null;
+        resumed?: unknown;
+      }
+    | undefined,
+): CallFacts {
   const scopes = new Set((row?.scopes ?? "").split(",").filter(Boolean));
   return {
-    onDoNotCallList: Boolean(row?.dnc) && Number(row?.dnc) !== 0,
+    onDoNotCallList: truthy(row?.dnc),
     consent: consentOf(scopes),
-    attempts: (row?.attempts ?? "")
-      .split(",")
-      .filter(Boolean)
-      .map((at) => new Date(at))
-      .sort((a, b) => a.getTime() - b.getTime()),
+    attempts: datesOf(row?.attempts),
+    textAttempts: datesOf(row?.textAttempts),
+    textConsent: scopes.has("texts"),
+    textsResumed: truthy(row?.resumed),
   };
 }
 
@@ -119,11 +150,19 @@ export function createComplianceStore(database: DatabaseHandle): ComplianceStore
   return {
     async facts(tx, ws, lead, since) {
       // One round trip inside the call guard's transaction: the list, consent and the last 24 hours' attempts.
-      const [row] = await tx.$queryRawUnsafe<{ dnc: unknown; scopes: string | null; attempts: string | null }[]>(
+      const [row] = await tx.$queryRawUnsafe<
+        {
+          dnc: unknown;
+          scopes: string | null;
+          attempts: string | null;
+          textAttempts: string | null;
+          resumed: unknown;
+        }[]
+      >(
         factsSql,
         // SQLite's statement takes each value where it is used; PostgreSQL's numbers them.
         ...(database.engine === "sqlite"
-          ? [ws, lead.phone, ws, lead.phone, lead.id, sqliteDate(since)]
+          ? [ws, lead.phone, ws, lead.phone, lead.id, sqliteDate(since), lead.id, sqliteDate(since), ws, lead.phone]
           : [ws, lead.phone, lead.id, since.toISOString()]),
       );
       return factsOf(row);
@@ -144,21 +183,31 @@ export function createComplianceStore(database: DatabaseHandle): ComplianceStore
          UNION ALL
          SELECT 'call', CAST("leadId" AS TEXT), ${at} FROM "Call"
           WHERE "leadId" IN (${list(ids.length)}) AND "createdAt" > ?::timestamp(3)
-            AND NOT ("twilioSid" IS NULL AND "status" = 'failed')`,
+            AND NOT ("twilioSid" IS NULL AND "status" = 'failed')
+         UNION ALL
+         SELECT 'text', CAST("leadId" AS TEXT), ${at} FROM "Text"
+          WHERE "leadId" IN (${list(ids.length)}) AND "direction" = 'outbound' AND "createdAt" > ?::timestamp(3)
+            AND "status" <> 'not_sent'`,
         ws,
         ...phones,
         ws,
         ...phones,
         ...ids,
         since,
+        ...ids,
+        since,
       );
       const listed = new Set<string>();
       const scopes = new Map<string, Set<string>>();
       const attempts = new Map<number, Date[]>();
+      const texts = new Map<number, Date[]>();
       for (const row of found) {
         if (row.kind === "dnc") listed.add(row.k);
         else if (row.kind === "consent") scopes.set(row.k, (scopes.get(row.k) ?? new Set()).add(String(row.v)));
-        else attempts.set(Number(row.k), [...(attempts.get(Number(row.k)) ?? []), new Date(String(row.v))]);
+        else {
+          const into = row.kind === "text" ? texts : attempts;
+          into.set(Number(row.k), [...(into.get(Number(row.k)) ?? []), new Date(String(row.v))]);
+        }
       }
       return new Map(
         leads.map((lead) => [
@@ -167,6 +216,10 @@ export function createComplianceStore(database: DatabaseHandle): ComplianceStore
             onDoNotCallList: listed.has(lead.phone),
             consent: consentOf(scopes.get(lead.phone) ?? new Set()),
             attempts: (attempts.get(lead.id) ?? []).sort((a, b) => a.getTime() - b.getTime()),
+            textAttempts: (texts.get(lead.id) ?? []).sort((a, b) => a.getTime() - b.getTime()),
+            textConsent: scopes.get(lead.phone)?.has("texts") ?? false,
+            // Cards judge calls, which a START never re-enables.
+            textsResumed: false,
           },
         ]),
       );

@@ -53,6 +53,8 @@ export interface TimeRule {
 
 export interface CapRule {
   id: string;
+  /** Texts count with calls (Maryland); otherwise each channel counts its own. */
+  countsCallsAndTexts?: boolean;
   label: string;
   state: string;
   maxAttempts: number;
@@ -238,7 +240,7 @@ export const DEFAULT_RULE = rule({
   week: week(window("08:00", "21:00")),
 });
 
-function capRule(state: string, label: string, source: string, note?: string): CapRule {
+function capRule(state: string, label: string, source: string, note?: string, countsCallsAndTexts = false): CapRule {
   const ref: RuleRef = {
     id: `cap-${state.toLowerCase()}`,
     label,
@@ -255,6 +257,7 @@ function capRule(state: string, label: string, source: string, note?: string): C
     source,
     reviewed: REVIEWED,
     ...(note ? { note } : {}),
+    ...(countsCallsAndTexts ? { countsCallsAndTexts } : {}),
     ref,
   };
 }
@@ -268,17 +271,56 @@ export const CAP_RULES: Readonly<Record<string, CapRule>> = {
     "3 calls per 24 h on the same subject",
   ),
   OK: capRule("OK", "Oklahoma law", "15 O.S. 775C (2022); area-code presumption"),
-  MD: capRule("MD", "Maryland law", "Md. Com. Law 14-4501 ff. (2024)", "3 calls or texts per 24 h"),
+  MD: capRule("MD", "Maryland law", "Md. Com. Law 14-4501 ff. (2024)", "3 calls or texts per 24 h", true),
+};
+
+export type Channel = "call" | "text";
+
+/**
+ * Texts' hours (reference "Release 3 additions", reviewed 2026-12-06): a marketing text is a call under
+ * the TCPA, so the federal window applies; these states are stricter for texts. NJ and RI come from
+ * secondary summaries and are marked so.
+ */
+export const TEXT_STATE_RULES: Readonly<Record<string, TimeRule>> = {
+  FL: stateRule("FL", "Florida law (texts)", { source: "Fla. Stat. 501.059 (FTSA), 501.616(6)", week: EIGHT_TO_EIGHT }),
+  OK: stateRule("OK", "Oklahoma law (texts)", { source: "15 O.S. 775C.3 (OTSA)", week: EIGHT_TO_EIGHT }),
+  MD: stateRule("MD", "Maryland law (texts)", {
+    source: "Md. Com. Law 14-4501 ff. (Stop the Spam Calls Act, 2024)",
+    week: EIGHT_TO_EIGHT,
+  }),
+  CT: stateRule("CT", "Connecticut law (texts)", {
+    source: "Conn. Gen. Stat. 42-288a (PA 23-98)",
+    week: week(window("09:00", "20:00")),
+  }),
+  TX: stateRule("TX", "Texas law (texts)", {
+    source: "Tex. Bus. & Com. Code 301.051 as amended by SB 140 (2025-09-01)",
+    week: week(window("09:00", "21:00"), { [SUNDAY]: window("12:00", "21:00") }),
+  }),
+  NJ: stateRule("NJ", "New Jersey law (texts)", {
+    source: "secondary summaries (N.J.S.A. 56:8-130)",
+    secondary: true,
+    week: EIGHT_TO_EIGHT,
+  }),
+  RI: stateRule("RI", "Rhode Island law (texts)", {
+    source: "secondary summaries (R.I. Gen. Laws 5-61-3.6)",
+    secondary: true,
+    week: week(window("09:00", "18:00"), { [SATURDAY]: window("10:00", "17:00"), [SUNDAY]: null }),
+  }),
 };
 
 /** The hour rules for a lead: the law of each country it may be in, then each candidate state's row. */
-export function hourRules(countries: readonly string[], states: readonly string[]): TimeRule[] {
+export function hourRules(
+  countries: readonly string[],
+  states: readonly string[],
+  channel: Channel = "call",
+): TimeRule[] {
+  const table = channel === "text" ? TEXT_STATE_RULES : STATE_RULES;
   const rules: TimeRule[] = [];
   if (countries.includes("US")) rules.push(FEDERAL_RULE);
   if (countries.includes("CA")) rules.push(CRTC_RULE);
   if (rules.length === 0) rules.push(DEFAULT_RULE);
   for (const state of states) {
-    const row = STATE_RULES[state];
+    const row = table[state];
     if (row) rules.push(row);
   }
   return rules;

@@ -7,6 +7,7 @@ import { addDays, instantAt, type LocalTime, localText, localTime } from "./loca
 import {
   CAP_RULES,
   type CapRule,
+  type Channel,
   type DayWindow,
   hourRules,
   minutesOf,
@@ -45,6 +46,13 @@ export interface VerdictInput {
   onDoNotCallList: boolean;
   /** Active (not revoked) consent. */
   consent?: { scope: "prerecorded" | "calls" } | null;
+  /** A call (default) or a text: texts have their own hours table and caps. */
+  channel?: Channel;
+  /** This lead's texts sent (or meant to be) in the last 24 h: counted by caps that count texts. */
+  textAttempts?: readonly Date[];
+  /** A marketing text needs an active consent record of scope `texts`. */
+  marketingText?: boolean;
+  textConsent?: boolean;
 }
 
 interface ZoneFacts {
@@ -63,10 +71,19 @@ export type Reason =
   | ({ kind: "hours" /** That day's window: "8:00 AM – 9:00 PM". */; allowed: string } & ZoneFacts)
   | ({ kind: "day"; weekday: number /** Set when the day is banned as a holiday. */; holiday?: string } & ZoneFacts)
   | { kind: "team_window"; zone: string; local: string; window: string; opens?: Date }
-  | { kind: "cap"; state: string; attempts: number; until: Date; rule: RuleRef }
+  | {
+      kind: "cap";
+      state: string;
+      attempts: number;
+      until: Date;
+      rule: RuleRef;
+      /** What was counted: "calls", "texts" or "calls and texts". */
+      counted?: string;
+    }
   | { kind: "unknown_zone"; phone: string; zoneCount: number }
   | { kind: "dnc" }
-  | { kind: "consent"; mode: CallMode };
+  | { kind: "consent"; mode: CallMode }
+  | { kind: "text_consent" };
 
 export type Verdict =
   | { allowed: true; zones: readonly string[]; states: readonly string[] }
@@ -150,26 +167,37 @@ function teamDay(team: TeamSchedule, local: LocalTime): DayRule {
 interface TimeChecks {
   law: { zone: string; rule: TimeRule; constraint: Constraint }[];
   team: { zone: string; schedule: TeamSchedule; constraint: Constraint }[];
-  caps: { rule: CapRule; attempts: readonly number[]; until: number }[];
+  caps: { rule: CapRule; attempts: readonly number[]; until: number; counted: string }[];
 }
 
-function capsFor(states: readonly string[], attempts: readonly Date[]): TimeChecks["caps"] {
+/** What a state's cap counts for this channel: Maryland counts calls and texts together. */
+function counted(rule: CapRule, input: VerdictInput): { attempts: readonly Date[]; counted: string } {
+  const texts = input.textAttempts ?? [];
+  if (rule.countsCallsAndTexts) return { attempts: [...input.attempts, ...texts], counted: "calls and texts" };
+  return input.channel === "text"
+    ? { attempts: texts, counted: "texts" }
+    : { attempts: input.attempts, counted: "calls" };
+}
+
+function capsFor(states: readonly string[], input: VerdictInput): TimeChecks["caps"] {
   const caps: TimeChecks["caps"] = [];
   for (const state of states) {
     const rule = CAP_RULES[state];
-    if (!rule || attempts.length < rule.maxAttempts) continue;
+    if (!rule) continue;
+    const { attempts, counted: what } = counted(rule, input);
+    if (attempts.length < rule.maxAttempts) continue;
     const newestFirst = attempts.map((at) => at.getTime()).sort((a, b) => b - a);
     // Blocked until the oldest of the last `maxAttempts` attempts is a full period old.
     const until = (newestFirst[rule.maxAttempts - 1] as number) + rule.periodMs;
-    caps.push({ rule, attempts: newestFirst, until });
+    caps.push({ rule, attempts: newestFirst, until, counted: what });
   }
   return caps;
 }
 
 function timeChecks(where: Candidates, input: VerdictInput): TimeChecks {
-  const rules = hourRules(where.countries, where.states);
+  const rules = hourRules(where.countries, where.states, input.channel);
   const team = input.teamWindow ? teamSchedule(input.teamWindow) : undefined;
-  const checks: TimeChecks = { law: [], team: [], caps: capsFor(where.states, input.attempts) };
+  const checks: TimeChecks = { law: [], team: [], caps: capsFor(where.states, input) };
   for (const zone of where.zones) {
     for (const rule of rules) {
       checks.law.push({ zone, rule, constraint: { zone, dayRule: (local) => lawDay(rule, local) } });
@@ -309,6 +337,7 @@ function capReasons(checks: TimeChecks, now: number): Reason[] {
       attempts: cap.attempts.filter((at) => at > now - cap.rule.periodMs).length,
       until: new Date(cap.until),
       rule: cap.rule.ref,
+      counted: cap.counted,
     }));
 }
 
@@ -335,7 +364,9 @@ export function callingVerdict(input: VerdictInput): Verdict {
   const now = input.now.getTime();
   const reasons: Reason[] = [];
   if (input.onDoNotCallList) reasons.push({ kind: "dnc" });
-  if (needsPrerecordedConsent(input.mode) && input.consent?.scope !== "prerecorded") {
+  if (input.channel === "text") {
+    if (input.marketingText && !input.textConsent) reasons.push({ kind: "text_consent" });
+  } else if (needsPrerecordedConsent(input.mode) && input.consent?.scope !== "prerecorded") {
     reasons.push({ kind: "consent", mode: input.mode });
   }
   let checks: TimeChecks | undefined;

@@ -25,6 +25,9 @@ export const TWILIO_SETTINGS = {
   voicemailMessage: { name: "twilio.voicemailMessage", label: "Voicemail message", secret: false },
   recording: { name: "twilio.recording", label: "Record calls", secret: false },
   leadsChannel: { name: "twilio.leadsChannel", label: "Leads channel", secret: false },
+  messagingServiceSid: { name: "twilio.messagingServiceSid", label: "Messaging Service SID", secret: false },
+  textTeamName: { name: "texts.teamName", label: "Team name in texts", secret: false },
+  textHelp: { name: "texts.help", label: "Help text (answer to HELP)", secret: false },
   callingWindow: { name: "rules.callingWindow", label: "Team calling window", secret: false },
   callingDays: { name: "rules.callingDays", label: "Team calling days", secret: false },
   teamCountries: { name: "rules.countries", label: "Countries the team calls", secret: false },
@@ -46,7 +49,14 @@ export function maskValue(value: string): string {
   return `••••${value.slice(-4)}`;
 }
 
-const TEXT_SETTINGS = new Set<SettingKey>(["callMessage", "menuMessage", "voicemailMessage", "recording"]);
+const TEXT_SETTINGS = new Set<SettingKey>([
+  "callMessage",
+  "menuMessage",
+  "voicemailMessage",
+  "recording",
+  "textTeamName",
+  "textHelp",
+]);
 
 export function isTextSetting(key: SettingKey): boolean {
   return TEXT_SETTINGS.has(key);

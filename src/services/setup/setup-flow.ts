@@ -22,6 +22,9 @@ const CLEARABLE: SettingKey[] = [
   "callingWindow",
   "callingDays",
   "teamCountries",
+  "messagingServiceSid",
+  "textTeamName",
+  "textHelp",
 ];
 const MAX_MESSAGE = 1000;
 
@@ -35,6 +38,10 @@ const FORMATS: Partial<Record<SettingKey, [RegExp, string]>> = {
   apiKeySid: [/^SK[0-9a-f]{32}$/i, "An API Key SID is SK followed by 32 characters 0-9 and a-f"],
   apiKeySecret: [/^[0-9A-Za-z]{32}$/, "An API Key Secret is 32 letters and digits, shown once when the key is created"],
   twimlAppSid: [/^AP[0-9a-f]{32}$/i, "A TwiML App SID is AP followed by 32 characters 0-9 and a-f"],
+  messagingServiceSid: [
+    /^MG[0-9a-f]{32}$/i,
+    "A Messaging Service SID is MG followed by 32 characters 0-9 and a-f (Twilio Console → Messaging → Services)",
+  ],
 };
 
 /**
@@ -157,7 +164,21 @@ export async function verifyTwilioCredentials(
   } catch (error) {
     return { phoneNumber: unreachable(error) };
   }
-  return {};
+  return checkMessagingService(client, settings.messagingServiceSid);
+}
+
+/** The Messaging Service texts go through must be on this account (Messaging v1 Services fetch). */
+async function checkMessagingService(client: ReturnType<TwilioClientFactory>, sid?: string): Promise<FieldErrors> {
+  if (!sid) return {};
+  try {
+    await client.messaging.v1.services(sid).fetch();
+    return {};
+  } catch (error) {
+    const twilioError = toTwilioError(error);
+    if (twilioError?.status === 404)
+      return { messagingServiceSid: `This Twilio account has no Messaging Service ${sid}.` };
+    return { messagingServiceSid: unreachable(error) };
+  }
 }
 
 function unreachable(error: unknown): string {

@@ -1,0 +1,103 @@
+import type { Text } from "@prisma/client";
+import type { Clock } from "../../lib/clock.js";
+import type { EventBus } from "../../lib/events.js";
+import type { Logger } from "../../lib/log.js";
+import type { LeadService } from "../leads/lead-service.js";
+import type { SettingsService } from "../setup/settings.js";
+import type { TextNotifier } from "./text-notifier.js";
+import type { TextService } from "./text-service.js";
+import type { TextStore } from "./text-store.js";
+
+/** Twilio's standard keywords (compliance.md, Release 3): a body that is exactly one of them. */
+const KEYWORDS: Record<string, "STOP" | "START" | "HELP"> = Object.fromEntries([
+  ...["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"].map((w) => [w, "STOP" as const]),
+  ...["START", "YES", "UNSTOP"].map((w) => [w, "START" as const]),
+  ...["HELP", "INFO"].map((w) => [w, "HELP" as const]),
+]);
+
+export function keywordOf(body: string, optOutType?: string): "STOP" | "START" | "HELP" | undefined {
+  const given = optOutType?.toUpperCase();
+  if (given === "STOP" || given === "START" || given === "HELP") return given;
+  return KEYWORDS[body.trim().toUpperCase()];
+}
+
+export interface InboundText {
+  sid: string;
+  from: string;
+  to: string;
+  body: string;
+  optOutType?: string;
+}
+
+export interface TextInbound {
+  /** A text from a lead (or anyone): stored once, keywords acted on, then posted by the outbox. */
+  receive(ws: number, text: InboundText): Promise<Text>;
+  /** Twilio's status callback for a text: moves it forward, shows it, and a 21610 opts the number out. */
+  status(
+    ws: number,
+    sid: string,
+    status: string,
+    error: { code: number | null; message: string | null },
+  ): Promise<void>;
+  /** STOP or 21610: do-not-call for calls and texts, consent revoked, scheduled calls and texts cancelled, the thread told. */
+  optOut(ws: number, phone: string, source: string): Promise<void>;
+}
+
+export function createTextInbound(deps: {
+  store: TextStore;
+  leads: Pick<LeadService, "findByPhone">;
+  settings: Pick<SettingsService, "get">;
+  texts: () => Pick<TextService, "sendText">;
+  notifier: TextNotifier;
+  events: EventBus;
+  clock: Clock;
+  log: Logger;
+}): TextInbound {
+  const inbound: TextInbound = {
+    async optOut(ws, phone, source) {
+      const result = await deps.store.optOut(ws, phone, source, deps.clock.now());
+      const lead = (await deps.leads.findByPhone(ws, phone)) ?? null;
+      await deps.notifier.optedOut(ws, lead, phone, { source, cancelled: result.cancelled, revoked: result.revoked });
+    },
+    async receive(ws, message) {
+      const lead = (await deps.leads.findByPhone(ws, message.from)) ?? null;
+      const keyword = keywordOf(message.body, message.optOutType);
+      const { text, created } = await deps.store.recordInbound({
+        workspaceId: ws,
+        leadId: lead?.id ?? null,
+        phone: message.from,
+        teamNumber: message.to,
+        body: message.body,
+        sid: message.sid,
+        optOutType: keyword ?? null,
+      });
+      if (!created) return text;
+      deps.events.emit("text.received", { ws, textId: text.id });
+      if (keyword === "STOP") await inbound.optOut(ws, message.from, "STOP by text");
+      else if (keyword === "START") await deps.store.optIn(ws, message.from, "START by text");
+      else if (keyword === "HELP" && lead) {
+        const help = (await deps.settings.get(ws)).textHelp;
+        if (help)
+          await deps
+            .texts()
+            .sendText({
+              workspaceId: ws,
+              leadId: lead.id,
+              body: help,
+              agentId: "leadline",
+              kind: "help",
+              originKey: `help:${text.twilioSid}`,
+            })
+            .catch((error) => deps.log.warn({ err: error, textId: text.id }, "could not answer HELP"));
+      }
+      return text;
+    },
+    async status(ws, sid, status, error) {
+      const moved = await deps.store.moveStatus(sid, status, error);
+      if (!moved || moved.workspaceId !== ws) return;
+      deps.events.emit("text.moved", { ws, textId: moved.id });
+      if (error.code === 21610) await inbound.optOut(ws, moved.phone, "twilio 21610");
+    },
+  };
+  return inbound;
+}

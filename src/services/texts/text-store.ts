@@ -1,0 +1,301 @@
+import type { ScheduledCall, Text } from "@prisma/client";
+import type { Db } from "../store/db.js";
+
+/** Outbound statuses in the order Twilio moves through them: a status callback only moves a text forward. */
+const RANK: Record<string, number> = {
+  sending: 0,
+  unknown: 0,
+  accepted: 1,
+  scheduled: 1,
+  queued: 2,
+  "sending-twilio": 3,
+  sent: 4,
+  delivered: 5,
+  undelivered: 5,
+  failed: 5,
+  not_sent: 6,
+  received: 6,
+};
+
+/** Twilio's `sending` is stored as "sending-twilio": "sending" is Leadline's row before Twilio answered. */
+export const storedStatus = (twilioStatus: string) => (twilioStatus === "sending" ? "sending-twilio" : twilioStatus);
+
+export interface NewOutboundText {
+  workspaceId: number;
+  leadId: number;
+  phone: string;
+  body: string;
+  kind: "agent" | "reply" | "confirmation" | "help" | "textback";
+  agentId: string;
+  originKey?: string;
+  slackChannel?: string;
+  slackThreadTs?: string;
+}
+
+export type Gate = (tx: Pick<Db, "dncEntry" | "consent" | "call" | "$queryRawUnsafe">) => Promise<unknown | undefined>;
+
+export interface TextStore {
+  /** The row before Twilio, written with the law's check in one transaction; a repeated origin is found, never doubled. */
+  open(
+    row: NewOutboundText,
+    gate: Gate,
+  ): Promise<{ opened: Text } | { blocked: unknown; refused: Text } | { duplicate: Text }>;
+  recordSent(id: number, sid: string, status: string, teamNumber: string | null): Promise<Text>;
+  /** Nothing was sent (Twilio refused with a code, or never had it). */
+  recordNotSent(id: number, error: { code?: number | null; message: string }): Promise<Text>;
+  markUnknown(id: number): Promise<void>;
+  knownSids(sids: string[]): Promise<Set<string>>;
+  byId(ws: number, id: number): Promise<Text | undefined>;
+  bySid(sid: string): Promise<Text | undefined>;
+  /** Moves a text forward to Twilio's status (with its error); undefined when it was there or further already. */
+  moveStatus(
+    sid: string,
+    status: string,
+    error: { code: number | null; message: string | null },
+  ): Promise<Text | undefined>;
+  setPost(id: number, where: { channel: string; ts: string; threadTs: string | null }): Promise<void>;
+  /** Whether the lead has had a text from the team (the first one carries the team's name and STOP words). */
+  anySent(ws: number, leadId: number): Promise<boolean>;
+  /** Whether the number texted the team since `since`, STOP aside (an answer to it is a reply, not marketing). */
+  textedUsSince(ws: number, phone: string, since: Date): Promise<boolean>;
+  /** The lead's thread: where its latest text or call was shown. */
+  leadThread(ws: number, leadId: number): Promise<{ channel: string; threadTs: string } | undefined>;
+  /** An inbound text, once per Twilio SID. */
+  recordInbound(row: {
+    workspaceId: number;
+    leadId: number | null;
+    phone: string;
+    teamNumber: string;
+    body: string;
+    sid: string;
+    optOutType: string | null;
+  }): Promise<{ text: Text; created: boolean }>;
+  /**
+   * STOP (or 21610): the number on the do-not-call list, its texting opted out, every consent revoked and
+   * its scheduled calls and texts cancelled, in one transaction with the audit rows.
+   */
+  optOut(
+    ws: number,
+    phone: string,
+    source: string,
+    now: Date,
+  ): Promise<{ added: boolean; cancelled: ScheduledCall[]; revoked: number }>;
+  /** START: texts may go again (a do-not-call entry for calls stays). */
+  optIn(ws: number, phone: string, source: string): Promise<void>;
+  /** Claims this instance took but did not post (it is stopping): free for the next pass at once. */
+  releaseClaims(ids: number[]): Promise<void>;
+  /** The oldest inbound texts not yet posted, claimed for `leaseMs` (another instance skips them meanwhile). */
+  claimUnposted(now: Date, leaseMs: number, limit: number): Promise<Text[]>;
+  /** The workspace's name (Slack's team name), for the first text when no team name is set. */
+  workspaceName(ws: number): Promise<string | undefined>;
+  markPosted(
+    id: number,
+    where: { channel: string; ts: string; threadTs: string | null } | null,
+    now: Date,
+  ): Promise<void>;
+}
+
+export function createTextStore(db: Db): TextStore {
+  return {
+    async open(row, gate) {
+      const data = { ...row, direction: "outbound", status: "sending" };
+      try {
+        return await db.$transaction(async (tx) => {
+          const blocked = await gate(tx);
+          if (blocked !== undefined) {
+            const refused = await tx.text.create({
+              data: { ...data, originKey: null, status: "not_sent", errorMessage: "calling law" },
+            });
+            return { blocked, refused };
+          }
+          return { opened: await tx.text.create({ data }) };
+        });
+      } catch (error) {
+        if ((error as { code?: string }).code !== "P2002" || !row.originKey) throw error;
+        const same = await db.text.findUnique({
+          where: { workspaceId_originKey: { workspaceId: row.workspaceId, originKey: row.originKey } },
+        });
+        if (!same) throw error;
+        return { duplicate: same };
+      }
+    },
+    recordSent: (id, sid, status, teamNumber) =>
+      db.text.update({ where: { id }, data: { twilioSid: sid, status: storedStatus(status), teamNumber } }),
+    recordNotSent: (id, error) =>
+      db.text.update({
+        where: { id },
+        data: { status: "not_sent", errorCode: error.code ?? null, errorMessage: error.message.slice(0, 500) },
+      }),
+    async markUnknown(id) {
+      await db.text.update({ where: { id }, data: { status: "unknown" } });
+    },
+    async knownSids(sids) {
+      if (sids.length === 0) return new Set();
+      const rows = await db.text.findMany({ where: { twilioSid: { in: sids } }, select: { twilioSid: true } });
+      return new Set(rows.map((r) => r.twilioSid!));
+    },
+    byId: async (ws, id) => (await db.text.findFirst({ where: { id, workspaceId: ws } })) ?? undefined,
+    bySid: async (sid) => (await db.text.findUnique({ where: { twilioSid: sid } })) ?? undefined,
+    async moveStatus(sid, status, error) {
+      const next = storedStatus(status);
+      const rank = RANK[next];
+      if (rank === undefined) return undefined;
+      const lower = Object.keys(RANK).filter((key) => RANK[key]! < rank);
+      const moved = await db.text.updateMany({
+        where: { twilioSid: sid, status: { in: lower } },
+        data: { status: next, ...(error.code ? { errorCode: error.code, errorMessage: error.message } : {}) },
+      });
+      return moved.count === 1 ? ((await db.text.findUnique({ where: { twilioSid: sid } })) ?? undefined) : undefined;
+    },
+    async setPost(id, where) {
+      await db.text.update({
+        where: { id },
+        data: { slackChannel: where.channel, slackTs: where.ts, slackThreadTs: where.threadTs },
+      });
+    },
+    async anySent(ws, leadId) {
+      const found = await db.text.findFirst({
+        where: { workspaceId: ws, leadId, direction: "outbound", status: { notIn: ["not_sent"] } },
+        select: { id: true },
+      });
+      return Boolean(found);
+    },
+    async textedUsSince(ws, phone, since) {
+      const found = await db.text.findFirst({
+        where: {
+          workspaceId: ws,
+          phone,
+          direction: "inbound",
+          createdAt: { gt: since },
+          // A STOP is not a conversation; a START is the lead asking for texts again.
+          OR: [{ optOutType: null }, { optOutType: { not: "STOP" } }],
+        },
+        select: { id: true },
+      });
+      return Boolean(found);
+    },
+    async leadThread(ws, leadId) {
+      const [text, call] = await Promise.all([
+        db.text.findFirst({
+          where: { workspaceId: ws, leadId, slackChannel: { not: null }, slackTs: { not: null } },
+          orderBy: { id: "desc" },
+        }),
+        db.call.findFirst({
+          where: { workspaceId: ws, leadId, slackChannel: { not: null }, slackTs: { not: null } },
+          orderBy: { id: "desc" },
+        }),
+      ]);
+      const latest = [text, call]
+        .filter((row) => row !== null)
+        .sort((a, b) => b!.createdAt.getTime() - a!.createdAt.getTime())[0];
+      if (!latest?.slackChannel) return undefined;
+      return { channel: latest.slackChannel, threadTs: latest.slackThreadTs ?? latest.slackTs! };
+    },
+    async recordInbound(row) {
+      const existing = await db.text.findUnique({ where: { twilioSid: row.sid } });
+      if (existing) return { text: existing, created: false };
+      try {
+        const text = await db.text.create({
+          data: {
+            workspaceId: row.workspaceId,
+            leadId: row.leadId,
+            direction: "inbound",
+            kind: "reply",
+            phone: row.phone,
+            teamNumber: row.teamNumber,
+            body: row.body,
+            status: "received",
+            twilioSid: row.sid,
+            optOutType: row.optOutType,
+          },
+        });
+        return { text, created: true };
+      } catch (error) {
+        if ((error as { code?: string }).code !== "P2002") throw error;
+        return { text: (await db.text.findUnique({ where: { twilioSid: row.sid } }))!, created: false };
+      }
+    },
+    async optOut(ws, phone, source, now) {
+      return db.$transaction(async (tx) => {
+        const existing = await tx.dncEntry.findUnique({ where: { workspaceId_phone: { workspaceId: ws, phone } } });
+        if (!existing)
+          await tx.dncEntry.create({
+            data: { workspaceId: ws, phone, source: "text", reason: source, addedBy: "lead" },
+          });
+        await tx.textOptOut.upsert({
+          where: { workspaceId_phone: { workspaceId: ws, phone } },
+          create: { workspaceId: ws, phone, status: "stopped", source },
+          update: { status: "stopped", source },
+        });
+        const revoked = (
+          await tx.consent.updateMany({
+            where: { workspaceId: ws, phone, revokedAt: null },
+            data: { revokedAt: now, revokedHow: `opted out by text (${source})` },
+          })
+        ).count;
+        const due = await tx.scheduledCall.findMany({
+          where: { workspaceId: ws, status: "scheduled", lead: { phone } },
+        });
+        if (due.length > 0)
+          await tx.scheduledCall.updateMany({
+            where: { id: { in: due.map((row) => row.id) }, status: "scheduled" },
+            data: { status: "cancelled", reason: "the lead opted out by text" },
+          });
+        const masked = `***${phone.slice(-4)}`;
+        await tx.auditLog.create({
+          data: {
+            workspaceId: ws,
+            actor: "lead",
+            action: "dnc.text_opt_out",
+            detail: JSON.stringify({ phone: masked, source, added: !existing, revoked, cancelled: due.length }),
+          },
+        });
+        return { added: !existing, cancelled: due, revoked };
+      });
+    },
+    async optIn(ws, phone, source) {
+      await db.textOptOut.upsert({
+        where: { workspaceId_phone: { workspaceId: ws, phone } },
+        create: { workspaceId: ws, phone, status: "started", source },
+        update: { status: "started", source },
+      });
+    },
+    async claimUnposted(now, leaseMs, limit) {
+      // Oldest first, and only the leading run nobody holds: a row another instance (or one that died)
+      // still holds keeps every later row waiting, so texts are never posted out of order.
+      const rows = await db.text.findMany({
+        where: { direction: "inbound", postedAt: null },
+        orderBy: { id: "asc" },
+        take: limit,
+      });
+      const claimed: Text[] = [];
+      const until = new Date(now.getTime() + leaseMs);
+      for (const row of rows) {
+        if (row.postLeaseUntil && row.postLeaseUntil.getTime() >= now.getTime()) break;
+        const won = await db.text.updateMany({
+          where: { id: row.id, postedAt: null, postLeaseUntil: row.postLeaseUntil },
+          data: { postLeaseUntil: until },
+        });
+        if (won.count !== 1) break;
+        claimed.push({ ...row, postLeaseUntil: until });
+      }
+      return claimed;
+    },
+    async releaseClaims(ids) {
+      if (ids.length === 0) return;
+      await db.text.updateMany({ where: { id: { in: ids }, postedAt: null }, data: { postLeaseUntil: null } });
+    },
+    async workspaceName(ws) {
+      return (await db.workspace.findUnique({ where: { id: ws }, select: { name: true } }))?.name ?? undefined;
+    },
+    async markPosted(id, where, now) {
+      await db.text.update({
+        where: { id },
+        data: {
+          postedAt: now,
+          ...(where ? { slackChannel: where.channel, slackTs: where.ts, slackThreadTs: where.threadTs } : {}),
+        },
+      });
+    },
+  };
+}
