@@ -31,6 +31,11 @@ export interface LeadlineOptions {
   /** The scheduler's claim lease and node-cron expression (tests shorten them). */
   scheduleLeaseMs?: number;
   scheduleEvery?: string;
+  /** The CRM outbox's lease, first retry wait, tick and request timeout (tests shorten them). */
+  crmLeaseMs?: number;
+  crmBackoffMs?: number;
+  crmEvery?: string;
+  crmTimeoutMs?: number;
   /** Test-only: called at named points of placing a call (the kill -9 tests stop the process there). */
   crashPoint?: (point: string) => void;
   log?: Logger;
@@ -184,6 +189,10 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     postLeaseMs: options.postLeaseMs,
     scheduleLeaseMs: options.scheduleLeaseMs,
     scheduleEvery: options.scheduleEvery,
+    crmLeaseMs: options.crmLeaseMs,
+    crmBackoffMs: options.crmBackoffMs,
+    crmEvery: options.crmEvery,
+    crmTimeoutMs: options.crmTimeoutMs,
     crashPoint: options.crashPoint,
   });
 

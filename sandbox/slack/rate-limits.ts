@@ -32,6 +32,7 @@ export const METHOD_LIMITS: Record<string, { tier: keyof typeof TIERS } | { perM
   "chat.getPermalink": { perMinute: 600 },
   "conversations.info": { tier: 3 },
   "users.info": { tier: 4 },
+  "users.lookupByEmail": { tier: 3 },
   "views.open": { tier: 4 },
   "views.push": { tier: 4 },
   "views.update": { tier: 4 },

@@ -40,6 +40,11 @@ export interface ContainerInputs {
   /** The scheduler's claim lease and cron expression (tests shorten them). */
   scheduleLeaseMs?: number;
   scheduleEvery?: string;
+  /** The CRM outbox's claim lease, first retry wait, tick, and request timeout (tests shorten them). */
+  crmLeaseMs?: number;
+  crmBackoffMs?: number;
+  crmEvery?: string;
+  crmTimeoutMs?: number;
   /** Test-only: called at named points of placing a call; the kill -9 tests stop the process there. */
   crashPoint?: (point: string) => void;
 }

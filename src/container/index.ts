@@ -16,6 +16,7 @@ import { createStatsService, type StatsService } from "../services/stats/stats-s
 import { createStatsStore } from "../services/stats/stats-store.js";
 import { type CallsDomain, createCallsDomain } from "./calls.js";
 import { type ContainerInputs, type Core, createCore } from "./core.js";
+import { type CrmDomain, createCrmDomain } from "./crm.js";
 import { createLeadsDomain, type LeadsDomain } from "./leads.js";
 
 export type { ContainerInputs };
@@ -25,7 +26,7 @@ export type { ContainerInputs };
  * world yet). Listeners and routes are each handed the slice they use (listeners/*\/index.ts,
  * http/index.ts), never this whole object.
  */
-export interface Container extends Core, LeadsDomain, CallsDomain {
+export interface Container extends Core, LeadsDomain, CallsDomain, CrmDomain {
   setup: SetupFlow;
   setupStatus: SetupStatus;
   inboundNumber: InboundNumber;
@@ -46,6 +47,7 @@ export function createContainer(inputs: ContainerInputs): Container {
   const { config, database, clock, log, tasks, audit } = core;
   const leads = createLeadsDomain(core);
   const calls = createCallsDomain(core, leads, inputs);
+  const crm = createCrmDomain(core, leads, calls, inputs);
   const inbound = createInboundService({
     store: createInboundStore({ db: core.db }),
     leads: leads.leads,
@@ -102,6 +104,7 @@ export function createContainer(inputs: ContainerInputs): Container {
     ...core,
     ...leads,
     ...calls,
+    ...crm,
     setup: createSetupFlow({
       settings: core.settings,
       secrets: core.secrets,
@@ -130,9 +133,11 @@ export function createContainer(inputs: ContainerInputs): Container {
       // Calls that came due while Leadline was down are looked at once, now, then every tick.
       await scheduler.tick().catch((error) => log.error({ err: error }, "scheduled calls tick failed"));
       scheduler.start();
+      crm.crmSender.start();
     },
     async stopBackgroundWork() {
       await scheduler.stop();
+      await crm.crmSender.stop();
       calls.sweeper.stop();
       calls.prices.stop();
       await calls.poller.stop();

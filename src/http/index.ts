@@ -2,6 +2,7 @@ import type { Container } from "../container/index.js";
 import { pick } from "../listeners/shared/pick.js";
 import { registerApiTokenPage } from "./api-token.js";
 import { registerCharts } from "./charts.js";
+import { registerCrmWebhook } from "./crm-webhook.js";
 import { registerHealth } from "./health.js";
 import { registerLeadsApi } from "./leads-api.js";
 import { registerPhone, type SoftphoneOverride } from "./phone.js";
@@ -38,4 +39,5 @@ export function registerRoutes(
   });
   registerCharts(router, pick(c, "home", "charts", "clock"));
   registerTwilioInbound(router, { verify, ...pick(c, "inbound", "tasks") });
+  registerCrmWebhook(router, pick(c, "crmInbound", "workspaces"));
 }

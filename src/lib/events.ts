@@ -22,6 +22,8 @@ export interface LeadlineEvents {
   "call.moved": { ws: number; callId: number };
   /** A call reached a final status (completed, busy, no-answer, failed, canceled), once per call. */
   "call.ended": { ws: number; callId: number; status: string };
+  /** A call's outcome was recorded or changed (after the call ended). */
+  "call.outcome": { ws: number; callId: number };
   /** An inbound call (a lead calling back) ended: answered by an agent or missed. */
   "inbound.ended": { ws: number; inboundCallId: number; answered: boolean };
   /** A new lead was stored (not one the lead API already had). */
