@@ -15,3 +15,10 @@ app.command("/call-lead", async ({ ack }) => {
 // Port 0 (the harness's default): the system picks a free port, reported to the harness over IPC.
 const server = await app.start({ port: Number(process.env.PORT ?? 0), host: "127.0.0.1" });
 process.send?.({ ready: true, port: (server.address() as AddressInfo).port });
+process.on("message", (message: { cost?: boolean }) => {
+  if (!message.cost) return;
+  const cpu = process.cpuUsage();
+  process.send?.({
+    cost: { cpuUs: cpu.user + cpu.system, queries: 0, heapMb: process.memoryUsage().heapUsed / 2 ** 20 },
+  });
+});

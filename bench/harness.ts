@@ -159,11 +159,23 @@ process.on("exit", () => {
   for (const child of children) child.kill("SIGKILL");
 });
 
+export interface Cost {
+  /** CPU time of the process (user + system), microseconds. */
+  cpuUs: number;
+  /** Statements sent to PostgreSQL (round trips), 0 on SQLite. */
+  queries: number;
+  heapMb: number;
+}
+
 export interface Instance {
   child: ChildProcess;
   port: number;
   url: string;
   rss(): number;
+  /** Starts a CPU profile of the instance (`"start"`), or writes the one started to a file (its path). */
+  profile(command: string): Promise<void>;
+  /** What the instance has spent so far (CPU, PostgreSQL statements), after its queued work is done. */
+  cost(): Promise<Cost>;
   /** One scheduler tick at `at`, inside the instance: its duration and what it did. */
   tick(at: Date): Promise<{ ms: number; counts: Record<string, number> }>;
   stop(): Promise<void>;
@@ -210,6 +222,28 @@ export async function spawnInstance(
     port,
     url: `http://127.0.0.1:${port}`,
     rss: () => rssMb(child.pid!),
+    profile(command) {
+      return new Promise((resolve) => {
+        const onMessage = (m: { profiled?: string }) => {
+          if (m.profiled !== command) return;
+          child.off("message", onMessage);
+          resolve();
+        };
+        child.on("message", onMessage);
+        child.send({ profile: command });
+      });
+    },
+    cost() {
+      return new Promise((resolve) => {
+        const onMessage = (m: { cost?: Cost }) => {
+          if (!m.cost) return;
+          child.off("message", onMessage);
+          resolve(m.cost);
+        };
+        child.on("message", onMessage);
+        child.send({ cost: true });
+      });
+    },
     tick(at) {
       return new Promise((resolve, reject) => {
         const onMessage = (m: { ticked?: { ms: number; counts: Record<string, number>; error?: string } }) => {
@@ -404,6 +438,48 @@ export async function load(url: string, requests: SignedRequest[], connections =
     statusCodes: Object.fromEntries(
       Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, (stats as { count: number }).count]),
     ),
+  };
+}
+
+/**
+ * What one request costs the instance, independent of how busy the machine is: `amount` requests
+ * (cycled over `requests`, 4 in flight), CPU microseconds and PostgreSQL round trips per request.
+ */
+export async function costPerRequest(
+  instance: Instance,
+  requests: SignedRequest[],
+  amount = 2_000,
+): Promise<{ cpuUs: number; roundTrips: number; errors: number }> {
+  const before = await instance.cost();
+  const result = await autocannon({
+    url: instance.url,
+    connections: 4,
+    amount,
+    method: "POST",
+    requests: requests.map((r) => ({ method: "POST", path: r.path, body: r.body, headers: r.headers })),
+  });
+  const after = await instance.cost();
+  const n = Math.max(1, result.requests.total);
+  return {
+    cpuUs: (after.cpuUs - before.cpuUs) / n,
+    roundTrips: (after.queries - before.queries) / n,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+/** `work`'s cost to `instance` per unit it reports (requests): CPU microseconds and PostgreSQL round trips. */
+export async function costed<T extends { total: number }>(
+  instance: Instance,
+  work: () => Promise<T>,
+): Promise<T & { cpuUsPerRequest: number; roundTripsPerRequest: number }> {
+  const before = await instance.cost();
+  const result = await work();
+  const after = await instance.cost();
+  const n = Math.max(1, result.total);
+  return {
+    ...result,
+    cpuUsPerRequest: (after.cpuUs - before.cpuUs) / n,
+    roundTripsPerRequest: (after.queries - before.queries) / n,
   };
 }
 

@@ -3,7 +3,10 @@
 // `callingTime` (ISO: the instant calling hours are judged at, so a run at any hour places calls) and
 // `scheduleEvery` (the scheduler's cron expression). A `{ tick: <ISO> }` message runs one scheduler
 // tick at that instant and answers `{ ticked: { ms, counts } }`.
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { performance } from "node:perf_hooks";
+import pg from "pg";
 import { createLeadline } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 
@@ -11,6 +14,14 @@ const { callingTime, scheduleEvery } = JSON.parse(process.env.LEADLINE_BENCH_OPT
   callingTime?: string;
   scheduleEvery?: string;
 };
+// Round trips to PostgreSQL: every statement (the ORM's, raw ones, BEGIN/COMMIT) goes through Client#query.
+let queries = 0;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
+  queries += 1;
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof query;
+
 const leadline = await createLeadline(loadConfig(), {
   ...(callingTime ? { callingClock: () => new Date(callingTime) } : {}),
   ...(scheduleEvery ? { scheduleEvery } : {}),
@@ -19,7 +30,40 @@ const leadline = await createLeadline(loadConfig(), {
 const port = await leadline.start();
 process.send?.({ ready: true, port });
 
-process.on("message", (message: { tick?: string }) => {
+// A CPU profile of one load only: `{ profile: "start" }`, then `{ profile: "<file>" }` writes it there.
+let inspector: Session | undefined;
+async function profile(command: string): Promise<void> {
+  if (command === "start") {
+    inspector = new Session();
+    inspector.connect();
+    await inspector.post("Profiler.enable");
+    await inspector.post("Profiler.setSamplingInterval", { interval: 100 });
+    await inspector.post("Profiler.start");
+    return;
+  }
+  if (!inspector) return;
+  await leadline.deps.tasks.drain(5_000);
+  const { profile: taken } = await inspector.post("Profiler.stop");
+  writeFileSync(command, JSON.stringify(taken));
+  inspector.disconnect();
+  inspector = undefined;
+}
+
+process.on("message", (message: { tick?: string; cost?: boolean; profile?: string }) => {
+  if (message.profile) {
+    void profile(message.profile).then(() => process.send?.({ profiled: message.profile }));
+    return;
+  }
+  if (message.cost) {
+    // What the requests so far cost: CPU time and statements, once the work after their acks is done.
+    void leadline.deps.tasks.drain(5_000).then(() => {
+      const cpu = process.cpuUsage();
+      process.send?.({
+        cost: { cpuUs: cpu.user + cpu.system, queries, heapMb: process.memoryUsage().heapUsed / 2 ** 20 },
+      });
+    });
+    return;
+  }
   if (!message.tick) return;
   const start = performance.now();
   leadline.deps.scheduler.tick(new Date(message.tick)).then(

@@ -12,23 +12,30 @@ if (!file) {
   process.exit(2);
 }
 const profile = JSON.parse(readFileSync(file, "utf8")) as { nodes: Node[] };
-const total = profile.nodes.reduce((sum, node) => sum + node.hitCount, 0);
+// Time spent waiting is not work: shares are of the samples where the process ran.
+const total = profile.nodes.reduce(
+  (sum, node) => sum + (node.callFrame.functionName === "(idle)" ? 0 : node.hitCount),
+  0,
+);
 const bySelf = new Map<string, number>();
 const byPackage = new Map<string, number>();
 for (const node of profile.nodes) {
   const { functionName, url, lineNumber } = node.callFrame;
+  if (functionName === "(idle)") continue;
   const where = url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*?\/(src|bench)\//, "$1/");
   const key = `${functionName || "(anonymous)"}  ${where}:${lineNumber + 1}`;
   bySelf.set(key, (bySelf.get(key) ?? 0) + node.hitCount);
   const pkg = url.includes("node_modules/")
     ? url.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+).*$/, "$1")
-    : url.startsWith("node:")
-      ? "node internals"
-      : url.includes("/src/")
-        ? "leadline src"
-        : functionName.startsWith("(")
-          ? functionName
-          : "other";
+    : url.startsWith("wasm:")
+      ? "wasm (Prisma's query compiler)"
+      : url.startsWith("node:")
+        ? "node internals"
+        : url.includes("/src/")
+          ? "leadline src"
+          : functionName.startsWith("(")
+            ? functionName
+            : "other";
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + node.hitCount);
 }
 const pct = (hits: number) => `${((100 * hits) / total).toFixed(1).padStart(5)}%`;

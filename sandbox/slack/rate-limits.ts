@@ -31,6 +31,7 @@ export const METHOD_LIMITS: Record<string, { tier: keyof typeof TIERS } | { perM
   "chat.delete": { tier: 3 },
   "chat.getPermalink": { perMinute: 600 },
   "conversations.info": { tier: 3 },
+  "conversations.open": { tier: 3 },
   "users.info": { tier: 4 },
   "users.lookupByEmail": { tier: 3 },
   "views.open": { tier: 4 },

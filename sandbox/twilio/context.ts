@@ -1,5 +1,8 @@
 import type { Logger } from "../../src/lib/log.js";
 import type { SimConference } from "./conferences/room.js";
+import { createIntelligenceState, type IntelligenceState } from "./intelligence.js";
+import type { SimMessage, SimMessagingService } from "./messaging/model.js";
+import type { TextOutcome } from "./messaging/texting.js";
 import type { CallFlow, SimAccount, SimCall, SimEvent, TwilioFaults, TwilioRequest } from "./model.js";
 import { sleep } from "./rest-kit.js";
 import { type Scenario, scenarioFor } from "./scenarios.js";
@@ -21,8 +24,19 @@ export interface SimContext {
   readonly conferences: Map<string, SimConference>;
   /** Trust Hub Customer Profiles and Trust Products by SID (trust-hub.ts). */
   readonly trustBundles: Map<string, SimTrustBundle>;
+  /** Voice Intelligence: services, transcripts and the recordings they can be made from (intelligence.ts). */
+  readonly intelligence: IntelligenceState;
   /** How a number answers, over its last-four-digits scenario (`answerAs`). */
   readonly answers: Map<string, Scenario>;
+  /** Texts (Messages), Messaging Services and each account's opt-out list (messaging/). */
+  readonly messages: Map<string, SimMessage>;
+  readonly messagingServices: Map<string, SimMessagingService>;
+  readonly textOutcomes: Map<string, TextOutcome>;
+  /** Accepted texts stay as created until `deliverText` (tests); else they play out. */
+  holdTexts: boolean;
+  optOutsOf(accountSid: string): Set<string>;
+  /** A text's line in the event log (its SID in place of a call's). */
+  noteText(message: SimMessage, text: string): void;
   readonly events: SimEvent[];
   readonly listeners: ((event: SimEvent) => void)[];
   readonly faults: TwilioFaults;
@@ -54,13 +68,33 @@ export function createContext(options: {
   faults: TwilioFaults;
   recordRequests: boolean;
 }): SimContext {
+  const optOuts = new Map<string, Set<string>>();
   const ctx: SimContext = {
     ...options,
     accounts: new Map(),
     calls: new Map(),
     conferences: new Map(),
     trustBundles: new Map(),
+    intelligence: createIntelligenceState(),
     answers: new Map(),
+    messages: new Map(),
+    messagingServices: new Map(),
+    textOutcomes: new Map(),
+    holdTexts: false,
+    optOutsOf(accountSid) {
+      let set = optOuts.get(accountSid);
+      if (!set) {
+        set = new Set();
+        optOuts.set(accountSid, set);
+      }
+      return set;
+    },
+    noteText(message, text) {
+      const event = { at: new Date(), callSid: message.sid, text };
+      ctx.events.push(event);
+      if (ctx.events.length > 500) ctx.events.shift();
+      for (const listener of ctx.listeners) listener(event);
+    },
     events: [],
     listeners: [],
     requests: [],

@@ -100,6 +100,11 @@ export interface TwilioRequest {
 export interface TwilioFaults {
   /** Milliseconds to wait before answering, per operation name; "*" applies to every operation. */
   delays: Map<string, number>;
+  /**
+   * Answer only once the promise settles, per operation name (after any delay): a Twilio that takes
+   * exactly as long as a test wants, without a wall-clock wait.
+   */
+  holds?: Map<string, Promise<unknown>>;
   /** Destroy the socket instead of answering (a network failure) for the next N Calls creates. */
   dropNextCreates: number;
   /** Whether a dropped create was still placed on Twilio's side (the ambiguous case). */
@@ -113,7 +118,12 @@ export interface TwilioFaults {
    * Answer the next `count` requests of an operation (createParticipant, updateConference, numbers…)
    * with `status` and Twilio's JSON error body (`code`, `message`), without doing the operation.
    */
-  failNext: Map<string, { status: number; code: number; message?: string; count: number }>;
+  failNext: Map<string, { status: number; code: number; message?: string; count: number; performs?: boolean }>;
+  /**
+   * Destroy the socket instead of answering for the next `count` requests of an operation other than
+   * createCall (createMessage…); with `performs` the operation is done first (the ambiguous case).
+   */
+  dropNext?: Map<string, { count: number; performs: boolean }>;
 }
 
 /** Statuses after which a call never changes again. */

@@ -1,4 +1,5 @@
 import type { SimContext } from "./context.js";
+import { addRecording } from "./intelligence.js";
 import type { SimCall } from "./model.js";
 import { randomSid, rfc2822, sidFrom } from "./rest-kit.js";
 import type { TwimlNode } from "./twiml-reader.js";
@@ -21,6 +22,17 @@ export async function callRecordingCallback(ctx: SimContext, call: SimCall): Pro
   const url = call.params.get("RecordingStatusCallback");
   if (call.params.get("Record") !== "true" || !url) return;
   const recordingSid = sidFrom("RE", call.sid);
+  const channels = call.params.get("RecordingChannels") === "dual" ? 2 : 1;
+  // The call Twilio placed is the lead's (message call, voice bridge): on the first channel.
+  addRecording(ctx, {
+    sid: recordingSid,
+    accountSid: call.accountSid,
+    callSid: call.sid,
+    leadNumber: call.to,
+    channels,
+    leadChannel: 1,
+    durationSec: call.duration ?? 0,
+  });
   ctx.note(call, "recording completed");
   await ctx
     .webhook(ctx.account(call), url, {
@@ -30,7 +42,7 @@ export async function callRecordingCallback(ctx: SimContext, call: SimCall): Pro
       RecordingUrl: recordingUrl(ctx, call.accountSid, recordingSid),
       RecordingStatus: "completed",
       RecordingDuration: String(call.duration ?? 0),
-      RecordingChannels: "1",
+      RecordingChannels: String(channels),
       RecordingSource: "OutboundAPI",
       RecordingStartTime: rfc2822(new Date(call.answeredAt ?? Date.now())),
     })
@@ -46,6 +58,16 @@ export async function dialRecordingCallback(
   duration: number,
 ): Promise<void> {
   const recordingSid = sidFrom("RE", legSid);
+  // Dual-channel: the parent call (the agent's leg) on the first channel, the dialled lead on the second.
+  addRecording(ctx, {
+    sid: recordingSid,
+    accountSid: call.accountSid,
+    callSid: call.sid,
+    leadNumber: ctx.calls.get(legSid)?.to ?? call.to,
+    channels: 2,
+    leadChannel: 2,
+    durationSec: duration,
+  });
   ctx.note(call, "recording completed");
   await ctx
     .webhook(ctx.account(call), url, {

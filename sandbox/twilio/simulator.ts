@@ -5,6 +5,9 @@ import type { SimConference } from "./conferences/model.js";
 import { createContext } from "./context.js";
 import { serveSimulator } from "./http.js";
 import { type InboundCallInput, inbound } from "./inbound.js";
+import { addRecording, type IntelligenceState, type SimRecording } from "./intelligence.js";
+import type { CampaignStatus, SimMessage, SimMessagingService } from "./messaging/model.js";
+import { deliver, type InboundTextInput, inboundText, type TextOutcome } from "./messaging/texting.js";
 import {
   type CallFlow,
   type Json,
@@ -24,6 +27,9 @@ import { addTrustBundle, type SimTrustBundle, type TrustBundleInput, unassignNum
 
 export type { SimConference, SimParticipant } from "./conferences/model.js";
 export { type InboundCallInput, InboundRefused } from "./inbound.js";
+export { type IntelligenceState, type SimRecording, TRANSCRIPT_SCRIPTS } from "./intelligence.js";
+export type { CampaignStatus, SimMessage, SimMessagingService } from "./messaging/model.js";
+export type { InboundTextInput, TextOutcome } from "./messaging/texting.js";
 export type { CallFlow, SimAccount, SimCall, SimEvent, TwilioFaults, TwilioRequest } from "./model.js";
 export { type NumberInput, SAMPLE_NUMBERS } from "./numbers.js";
 export { DEFAULT_VOICEMAIL } from "./recordings.js";
@@ -60,6 +66,13 @@ export interface TwilioSimulator {
   addTrustProduct(accountSid: string, input: TrustBundleInput): SimTrustBundle;
   /** A Customer Profile (primary or secondary business profile) with its numbers assigned. */
   addCustomerProfile(accountSid: string, input: TrustBundleInput): SimTrustBundle;
+  /**
+   * Voice Intelligence: services, transcripts (set `readyAfterMs` to 0 and a transcript is completed
+   * when first read) and the recordings transcripts can be made from.
+   */
+  intelligence: IntelligenceState;
+  /** A recording a transcript can be made from, as if a call had made it (tests that send the recording callback themselves). */
+  addRecording(recording: SimRecording): void;
   /** The call as Twilio's REST API shows it, live: setting a field changes the call (a test playing Twilio). */
   resource(callSid: string): Json | undefined;
   /** Plays out a held call from `queued` (a Participants create leg rings, then joins its conference). */
@@ -87,6 +100,25 @@ export interface TwilioSimulator {
    * InboundRefused when Twilio would not reach the app (no Voice URL set, a number not on the account).
    */
   inbound(input: InboundCallInput): SimCall;
+  /** Texts (Messages) by SID, outbound and inbound. */
+  messages: Map<string, SimMessage>;
+  /** A Messaging Service with its senders (numbers already on the account), status callback and inbound URL. */
+  addMessagingService(
+    accountSid: string,
+    input: { friendlyName?: string; senders: string[]; statusCallback?: string; inboundRequestUrl?: string },
+  ): SimMessagingService;
+  /** Sets the service's US A2P campaign (none: no campaign registered), with Twilio's errors for FAILED. */
+  setCampaign(serviceSid: string, status: CampaignStatus | undefined, errors?: Record<string, unknown>[]): void;
+  /** How texts to `number` end from now on (undefined: delivered). */
+  textOutcome(number: string, outcome: TextOutcome | undefined): void;
+  /** The account's opt-out list (numbers that texted STOP): a text to one is refused with 21610. */
+  optOuts(accountSid: string): Set<string>;
+  /** A person texts one of an account's numbers (STOP/START/HELP handled as Twilio does); the signed webhook. */
+  inboundText(input: InboundTextInput): Promise<SimMessage>;
+  /** Hold created texts (they stay `accepted`) until `deliverText`; false plays them out at once. */
+  holdTexts(hold: boolean): void;
+  /** Plays a held text out: its status callbacks in order. */
+  deliverText(messageSid: string): Promise<void>;
   /** Connections are refused (or reset) until `reachable()` or for `forMs`. */
   unreachable(options?: OutageOptions): Promise<void>;
   reachable(): Promise<void>;
@@ -116,7 +148,14 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
     log: (options.log ?? createLogger("silent")).child({ component: "twilio-simulator" }),
     pace: options.pace ?? 1,
     callFlow: options.callFlow ?? "play",
-    faults: { delays: new Map(), dropNextCreates: 0, dropPlacesCall: true, failNext: new Map(), ...options.faults },
+    faults: {
+      delays: new Map(),
+      holds: new Map(),
+      dropNextCreates: 0,
+      dropPlacesCall: true,
+      failNext: new Map(),
+      ...options.faults,
+    },
     recordRequests: options.recordRequests ?? false,
   });
   const resources = new WeakMap<SimCall, Json>();
@@ -156,6 +195,8 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
       releaseNumber(account, phoneNumber);
       unassignNumber(ctx, accountSid, numberSid(phoneNumber));
     },
+    intelligence: ctx.intelligence,
+    addRecording: (recording) => addRecording(ctx, recording),
     addTrustProduct: (accountSid, input) => addTrustBundle(ctx, accountOf(accountSid), "trust-product", input),
     addCustomerProfile: (accountSid, input) => addTrustBundle(ctx, accountOf(accountSid), "customer-profile", input),
     resource(callSid) {
@@ -195,6 +236,51 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
       else ctx.answers.set(number, typeof answer === "string" ? ANSWERS[answer] : answer);
     },
     inbound: (input) => inbound(ctx, input),
+    messages: ctx.messages,
+    addMessagingService(accountSid, input) {
+      const account = accountOf(accountSid);
+      for (const sender of input.senders)
+        if (!account.numbers.has(sender)) throw new Error(`${sender} is not a number on ${accountSid}`);
+      const service: SimMessagingService = {
+        sid: randomSid("MG"),
+        accountSid,
+        friendlyName: input.friendlyName ?? "Leadline texts",
+        senders: [...input.senders],
+        ...(input.statusCallback ? { statusCallback: input.statusCallback } : {}),
+        ...(input.inboundRequestUrl ? { inboundRequestUrl: input.inboundRequestUrl } : {}),
+        advancedOptOut: true,
+        created: new Date(),
+      };
+      ctx.messagingServices.set(service.sid, service);
+      return service;
+    },
+    setCampaign(serviceSid, status, errors = []) {
+      const service = ctx.messagingServices.get(serviceSid);
+      if (!service) throw new Error(`no simulated Messaging Service ${serviceSid}`);
+      if (!status) service.campaign = undefined;
+      else
+        service.campaign = {
+          sid: service.campaign?.sid ?? randomSid("QE"),
+          status,
+          errors,
+          useCase: "MIXED",
+          created: service.campaign?.created ?? new Date(),
+        };
+    },
+    textOutcome(number, outcome) {
+      if (outcome) ctx.textOutcomes.set(number, outcome);
+      else ctx.textOutcomes.delete(number);
+    },
+    optOuts: (accountSid) => ctx.optOutsOf(accountSid),
+    inboundText: (input) => inboundText(ctx, input),
+    holdTexts(hold) {
+      ctx.holdTexts = hold;
+    },
+    deliverText(messageSid) {
+      const message = ctx.messages.get(messageSid);
+      if (!message) throw new Error(`no simulated message ${messageSid}`);
+      return deliver(ctx, accountOf(message.accountSid), message);
+    },
     unreachable: listening.unreachable,
     reachable: listening.reachable,
     close: () => {

@@ -28,6 +28,7 @@ import { createRecordingService, type RecordingService } from "../services/calls
 import { createStatusPoller, type StatusPoller } from "../services/calls/status-poller.js";
 import { createStatusStore } from "../services/calls/status-store.js";
 import { createVoicemail, type Voicemail } from "../services/calls/voicemail.js";
+import type { CallerIdDomain } from "./callerid.js";
 import type { ContainerInputs, Core } from "./core.js";
 import type { LeadsDomain } from "./leads.js";
 
@@ -150,6 +151,7 @@ function callPlacing(
     recordPlaced: RecordPlaced;
     reconciler: Reconciler;
     posts: CallNotifier;
+    callerId: CallerIdDomain["callerId"];
   },
 ) {
   const { config, database, clock, log, audit, twilioFor } = core;
@@ -168,6 +170,7 @@ function callPlacing(
   });
   const calls = createCallService({
     calls: callRows,
+    callerId: parts.callerId,
     leads: leads.leads,
     contexts,
     readiness,
@@ -240,7 +243,12 @@ function callResponders(
   };
 }
 
-export function createCallsDomain(core: Core, leads: LeadsDomain, inputs: ContainerInputs): CallsDomain {
+export function createCallsDomain(
+  core: Core,
+  leads: LeadsDomain,
+  inputs: ContainerInputs,
+  callerId: CallerIdDomain["callerId"],
+): CallsDomain {
   const { clock, log, events, twilioFor } = core;
   const stores = callStores(core);
   const { callRows } = stores;
@@ -248,6 +256,7 @@ export function createCallsDomain(core: Core, leads: LeadsDomain, inputs: Contai
   const posts = createCallPosts({
     posts: stores.postStore,
     messengers: core.messengers,
+    privacy: core.settings,
     clock,
     log,
     lockMs: inputs.postLeaseMs,
@@ -270,6 +279,7 @@ export function createCallsDomain(core: Core, leads: LeadsDomain, inputs: Contai
     recordPlaced,
     reconciler,
     posts,
+    callerId,
   });
   return {
     callRows,

@@ -14,6 +14,7 @@ import { nameOf } from "../services/slack/people.js";
 import { createHomeService, type HomeService } from "../services/stats/home.js";
 import { createStatsService, type StatsService } from "../services/stats/stats-service.js";
 import { createStatsStore } from "../services/stats/stats-store.js";
+import { type CallerIdDomain, createCallerIdDomain } from "./callerid.js";
 import { type CallsDomain, createCallsDomain } from "./calls.js";
 import { type ContainerInputs, type Core, createCore } from "./core.js";
 import { type CrmDomain, createCrmDomain } from "./crm.js";
@@ -26,7 +27,7 @@ export type { ContainerInputs };
  * world yet). Listeners and routes are each handed the slice they use (listeners/*\/index.ts,
  * http/index.ts), never this whole object.
  */
-export interface Container extends Core, LeadsDomain, CallsDomain, CrmDomain {
+export interface Container extends Core, LeadsDomain, CallsDomain, CallerIdDomain, CrmDomain {
   setup: SetupFlow;
   setupStatus: SetupStatus;
   inboundNumber: InboundNumber;
@@ -46,7 +47,8 @@ export function createContainer(inputs: ContainerInputs): Container {
   const core = createCore(inputs);
   const { config, database, clock, log, tasks, audit } = core;
   const leads = createLeadsDomain(core);
-  const calls = createCallsDomain(core, leads, inputs);
+  const callerIds = createCallerIdDomain(core);
+  const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
   const crm = createCrmDomain(core, leads, calls, inputs);
   const inbound = createInboundService({
     store: createInboundStore({ db: core.db }),
@@ -67,11 +69,8 @@ export function createContainer(inputs: ContainerInputs): Container {
     publicBaseUrl: config.PUBLIC_BASE_URL,
     defaultCountry: config.DEFAULT_COUNTRY,
   });
-  const inboundNumber = createInboundNumber({
-    twilioFor: core.twilioFor,
-    audit,
-    voiceUrl: (ws) => inbound.voiceUrl(ws),
-  });
+  const voiceUrl = (ws: number) => inbound.voiceUrl(ws);
+  const inboundNumber = createInboundNumber({ twilioFor: core.twilioFor, audit, voiceUrl });
   const scheduler = createScheduler({
     store: createScheduleStore(database),
     calls: calls.calls,
@@ -104,6 +103,7 @@ export function createContainer(inputs: ContainerInputs): Container {
     ...core,
     ...leads,
     ...calls,
+    ...callerIds,
     ...crm,
     setup: createSetupFlow({
       settings: core.settings,
@@ -132,12 +132,10 @@ export function createContainer(inputs: ContainerInputs): Container {
       await calls.sweeper.start();
       // Calls that came due while Leadline was down are looked at once, now, then every tick.
       await scheduler.tick().catch((error) => log.error({ err: error }, "scheduled calls tick failed"));
-      scheduler.start();
-      crm.crmSender.start();
+      for (const worker of [scheduler, crm.crmSender]) worker.start();
     },
     async stopBackgroundWork() {
-      await scheduler.stop();
-      await crm.crmSender.stop();
+      await Promise.all([scheduler.stop(), crm.crmSender.stop()]);
       calls.sweeper.stop();
       calls.prices.stop();
       await calls.poller.stop();

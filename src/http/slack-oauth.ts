@@ -8,7 +8,7 @@ import type { Workspaces } from "../services/workspaces/workspace-service.js";
 import type { Router } from "./router.js";
 
 /** The bot scopes Leadline asks for (the same as manifest.yml). */
-export const BOT_SCOPES = ["commands", "chat:write", "users:read", "files:write"];
+export const BOT_SCOPES = ["commands", "chat:write", "users:read", "files:write", "im:write"];
 
 // @slack/oauth is CommonJS, and Node's ESM loader does not see these two among its named exports.
 const { ClearStateStore, InvalidStateError } = oauth;

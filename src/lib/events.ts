@@ -30,6 +30,8 @@ export interface LeadlineEvents {
   "lead.created": { ws: number; leadId: number; origin: LeadOriginEvent };
   /** A lead's details changed (names the fields). */
   "lead.changed": { ws: number; leadId: number; fields: string[]; by: string };
+  /** A caller-ID pool number can no longer be used: released in Twilio, or its calls back no longer reach Leadline. */
+  "callerid.number_dropped": { ws: number; number: string; reason: "released" | "not_routing" };
 }
 
 export type EventName = keyof LeadlineEvents;

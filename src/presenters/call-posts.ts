@@ -4,6 +4,7 @@ import type { EventBus } from "../lib/events.js";
 import type { Logger } from "../lib/log.js";
 import type { CallNotifier } from "../services/calls/call-notifier.js";
 import type { CallPost, CallPostStore } from "../services/calls/post-store.js";
+import type { SettingsService } from "../services/setup/settings.js";
 import type { SlackMessengers } from "../services/slack/messengers.js";
 import { callPostMessage, recordingLinkMessage } from "../views/call-message.js";
 
@@ -20,12 +21,15 @@ const MAX_ROUNDS = 20;
 export function createCallPosts({
   posts,
   messengers,
+  privacy,
   clock,
   log,
   lockMs,
 }: {
   posts: CallPostStore;
   messengers: SlackMessengers;
+  /** Whether the workspace masks leads' numbers in channel messages. */
+  privacy: Pick<SettingsService, "masksNumbers">;
   clock: Clock;
   log: Logger;
   /** How long an editor's lease on a post lasts; renewed each round. An editor that dies holds it this long. */
@@ -34,6 +38,12 @@ export function createCallPosts({
   const LOCK_MS = lockMs ?? DEFAULT_LOCK_MS;
   const instance = `posts-${randomUUID()}`;
   let editors = 0;
+
+  /** The post as its channel sees it: a DM with the bot shows the full number, a channel as the workspace says. */
+  const message = async (call: CallPost, channel: string) =>
+    callPostMessage(call, {
+      maskNumbers: !channel.startsWith("D") && (await privacy.masksNumbers(call.workspaceId)),
+    });
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -70,7 +80,7 @@ export function createCallPosts({
               await (await messengers.for(call.workspaceId)).update(
                 call.slackChannel,
                 call.slackTs,
-                callPostMessage(call),
+                await message(call, call.slackChannel),
               );
             } catch (error) {
               log.warn({ err: error, callId }, "could not update the call's post");
@@ -99,7 +109,7 @@ export function createCallPosts({
       const messenger = await messengers.for(call.workspaceId);
       const result = await messenger.postToChannel(
         { channel: call.slackChannel, threadTs: call.slackThreadTs ?? undefined, responseUrl },
-        callPostMessage(call),
+        await message(call, call.slackChannel),
       );
       // Posted through a response_url there is no message to edit: the post stays as it went out.
       if (result.ts) {

@@ -6,12 +6,16 @@ import { inboundLine, transcriptMessage, voicemailMessage } from "../views/inbou
 
 /** An inbound call's post in Slack: in the lead's last call thread, else the leads channel; its voicemail and transcript in the thread. */
 export function createInboundPosts(deps: {
-  settings: Pick<SettingsService, "get">;
+  settings: Pick<SettingsService, "get" | "masksNumbers">;
   slackFor(ws: number): Promise<SlackMessenger>;
   /** LEADS_CHANNEL_ID: the leads channel when the workspace has not set its own. */
   leadsChannel?: string;
   log: Logger;
 }): InboundAnnouncer {
+  /** A channel of a workspace that masks numbers sees the caller's last 4 digits; a DM with the bot the whole number. */
+  const mask = async (ws: number, channel: string) => ({
+    maskNumbers: !channel.startsWith("D") && (await deps.settings.masksNumbers(ws)),
+  });
   return {
     async post(call, where) {
       const channel = where?.channel ?? (await deps.settings.get(call.workspaceId)).leadsChannel ?? deps.leadsChannel;
@@ -23,12 +27,19 @@ export function createInboundPosts(deps: {
         return undefined;
       }
       const slack = await deps.slackFor(call.workspaceId);
-      const posted = await slack.postToChannel({ channel, threadTs: where?.threadTs }, inboundLine(call));
+      const posted = await slack.postToChannel(
+        { channel, threadTs: where?.threadTs },
+        inboundLine(call, await mask(call.workspaceId, channel)),
+      );
       return posted.channel && posted.ts ? { channel: posted.channel, ts: posted.ts } : undefined;
     },
     async update(call) {
       if (call.slackChannel && call.slackTs)
-        await (await deps.slackFor(call.workspaceId)).update(call.slackChannel, call.slackTs, inboundLine(call));
+        await (await deps.slackFor(call.workspaceId)).update(
+          call.slackChannel,
+          call.slackTs,
+          inboundLine(call, await mask(call.workspaceId, call.slackChannel)),
+        );
     },
     async voicemail(call, audio) {
       if (!call.slackChannel) return;
@@ -41,14 +52,17 @@ export function createInboundPosts(deps: {
             threadTs,
             bytes: audio,
             filename: `voicemail-${call.twilioSid}.mp3`,
-            title: voicemailMessage(call, true).text,
+            title: voicemailMessage(call, true, await mask(call.workspaceId, call.slackChannel)).text,
           });
           return;
         } catch (error) {
           deps.log.warn({ err: error }, "could not upload the voicemail");
         }
       }
-      await slack.postToChannel({ channel: call.slackChannel, threadTs }, voicemailMessage(call, false));
+      await slack.postToChannel(
+        { channel: call.slackChannel, threadTs },
+        voicemailMessage(call, false, await mask(call.workspaceId, call.slackChannel)),
+      );
     },
     async transcript(call) {
       if (!call.slackChannel) return;

@@ -28,18 +28,26 @@ export interface LeadCards {
 export function createLeadCards(deps: {
   leads: Pick<LeadService, "get">;
   cardFacts: CardFactsService;
-  settings: Pick<SettingsService, "get">;
+  settings: Pick<SettingsService, "get" | "masksNumbers">;
   slackFor(ws: number): Promise<SlackMessenger>;
   /** LEADS_CHANNEL_ID: the leads channel when the workspace has not set its own. */
   leadsChannel?: string;
   clock: Clock;
   log: Logger;
 }): LeadCards {
-  const cardMessage = async (ws: number, leadId: number, banner?: string) => {
+  /** A card for a channel shows the lead's number masked when the workspace says so; a DM with the bot never. */
+  const masked = async (ws: number, channel: string | undefined) =>
+    Boolean(channel && !channel.startsWith("D") && (await deps.settings.masksNumbers(ws)));
+  const cardMessage = async (ws: number, leadId: number, channel: string | undefined, banner?: string) => {
     const lead = await deps.leads.get(ws, leadId);
     if (!lead) return undefined;
-    const options = cardOptions(await deps.cardFacts.forLeads(ws, [lead]), { banner });
-    return { lead, options, message: { text: `New lead: ${leadCardText(lead)}`, blocks: leadCard(lead, options) } };
+    const maskPhone = await masked(ws, channel);
+    const options = cardOptions(await deps.cardFacts.forLeads(ws, [lead]), { banner, maskPhone });
+    return {
+      lead,
+      options,
+      message: { text: `New lead: ${leadCardText(lead, maskPhone)}`, blocks: leadCard(lead, options) },
+    };
   };
 
   return {
@@ -50,8 +58,12 @@ export function createLeadCards(deps: {
       if (from.channel && from.cardTs) {
         try {
           const banner = from.banner ? unescapeMrkdwn(from.banner) : undefined;
-          const options = cardOptions(await deps.cardFacts.forLeads(ws, [lead]), { banner });
-          await slack.update(from.channel, from.cardTs, { text: leadCardText(lead), blocks: leadCard(lead, options) });
+          const maskPhone = await masked(ws, from.channel);
+          const options = cardOptions(await deps.cardFacts.forLeads(ws, [lead]), { banner, maskPhone });
+          await slack.update(from.channel, from.cardTs, {
+            text: leadCardText(lead, maskPhone),
+            blocks: leadCard(lead, options),
+          });
           return;
         } catch (error) {
           deps.log.info({ err: error }, "could not redraw the lead card; sending a fresh copy");
@@ -65,9 +77,10 @@ export function createLeadCards(deps: {
       events.on("lead.created", async ({ ws, leadId, origin }) => {
         const slack = await deps.slackFor(ws);
         if (origin.kind === "slack") {
-          const card = await cardMessage(ws, leadId, `New lead added by <@${origin.userId}>`);
-          if (!card) return;
+          const banner = `New lead added by <@${origin.userId}>`;
           if (origin.channel) {
+            const card = await cardMessage(ws, leadId, origin.channel, banner);
+            if (!card) return;
             try {
               await slack.postToChannel({ channel: origin.channel }, card.message);
               return;
@@ -75,7 +88,9 @@ export function createLeadCards(deps: {
               deps.log.info({ err: error }, "could not post the new lead to the channel; telling the user");
             }
           }
-          await slack.tell(origin.userId, { channel: origin.channel }, card.message);
+          // Told to the person alone: the full number.
+          const card = await cardMessage(ws, leadId, undefined, banner);
+          if (card) await slack.tell(origin.userId, { channel: origin.channel }, card.message);
           return;
         }
         const channel = (await deps.settings.get(ws)).leadsChannel ?? deps.leadsChannel;
@@ -85,7 +100,7 @@ export function createLeadCards(deps: {
         const arrived = origin.submittedAt ?? lead.createdAt;
         const from = origin.kind === "api" ? lead.source : origin.system;
         const banner = `:rotating_light: New lead${from ? ` from ${from}` : ""} · waited ${ago(arrived, deps.clock.now())} · speed to lead: call now`;
-        const card = await cardMessage(ws, leadId, banner);
+        const card = await cardMessage(ws, leadId, channel, banner);
         if (card) await slack.postToChannel({ channel }, card.message);
       });
     },

@@ -7,7 +7,10 @@ import { chartNotDelivered } from "../views/stats.js";
 import type { ChartRenderer } from "./charts.js";
 
 export interface StatsDelivery {
-  /** After /call-stats answered: the chart (and the CSV export when asked) for the asker. */
+  /**
+   * After /call-stats answered: one chart (and the CSV export when asked), sent to the asker alone in
+   * their direct messages with Leadline: a channel never sees a stats file or a CSV of phone numbers.
+   */
   deliver(
     ws: number,
     ask: {
@@ -15,7 +18,6 @@ export interface StatsDelivery {
       range: StatsRange;
       agentId?: string;
       userId: string;
-      channel: string;
       export: boolean;
       respond: RespondFn;
     },
@@ -32,21 +34,25 @@ export function createStatsDelivery(deps: {
     async deliver(ws, ask) {
       try {
         const slack = await deps.slackFor(ws);
+        const dm = await slack.directChannel(ask.userId);
         const names = new Map<string, string>();
-        for (const row of ask.stats.perAgent.slice(0, 15))
-          names.set(row.agentId, (await slack.user(row.agentId))?.name ?? row.agentId);
+        const nameOf = async (id: string) => {
+          if (!names.has(id)) names.set(id, (await slack.user(id))?.name ?? id);
+          return names.get(id);
+        };
+        for (const row of ask.stats.perAgent.slice(0, 15)) await nameOf(row.agentId);
         const chart = await deps.charts.draw(statsChartRequest(ask.stats, (id) => names.get(id) ?? id));
         const days = `${ask.range.days[0]}-${ask.range.days.at(-1)}`;
         await slack.upload({
-          channel: ask.channel,
+          channel: dm,
           bytes: chart.png,
           filename: `call-stats-${days}.png`,
           title: `Call stats, ${ask.range.label}`,
         });
         if (ask.export) {
-          const { csv } = await deps.stats.exportCsv(ws, ask.range, ask.agentId);
+          const { csv } = await deps.stats.exportCsv(ws, ask.range, ask.agentId, { nameOf });
           await slack.upload({
-            channel: ask.channel,
+            channel: dm,
             bytes: Buffer.from(csv, "utf8"),
             filename: `calls-${days}.csv`,
             title: `Calls, ${ask.range.label}`,

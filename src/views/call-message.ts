@@ -4,7 +4,8 @@ import { formatDuration } from "../lib/time.js";
 import { type CallFactKind, isFinal, MODE_LABELS } from "../services/calls/modes.js";
 import { OUTCOMES, type Outcome } from "../services/calls/outcomes.js";
 import type { CallPost } from "../services/calls/post-store.js";
-import { context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
+import { CALLER_ID_RULE_TEXT } from "./caller-id.js";
+import { context, escapeTruncate, leadPhoneText, mrkdwnSection, phoneText, plain } from "./common.js";
 
 const STATUS_LABELS: Record<string, string> = {
   dialing: "dialing",
@@ -75,11 +76,20 @@ export function statusText(
   return details.length > 0 ? `${label} (${details.join(", ")})` : label;
 }
 
-/** The channel line for a call, edited as the call moves on. Lead text is escaped. */
-export function callPostMessage(call: CallPost): { text: string; blocks: KnownBlock[] } {
+const ruleText = (rule: string | null) =>
+  rule && rule in CALLER_ID_RULE_TEXT ? `, ${CALLER_ID_RULE_TEXT[rule as keyof typeof CALLER_ID_RULE_TEXT]}` : "";
+
+/**
+ * The channel line for a call, edited as the call moves on. Lead text is escaped; with `maskNumbers`
+ * (a channel of a workspace that masks numbers) the lead's number shows its last 4 digits only.
+ */
+export function callPostMessage(
+  call: CallPost,
+  options: { maskNumbers?: boolean } = {},
+): { text: string; blocks: KnownBlock[] } {
   const verb = isFinal(call.status) ? "called" : "is calling";
   const line = [
-    `:telephone_receiver: <@${call.placedBy}> ${verb} *${escapeTruncate(call.lead.name, 150)}* (${phoneText(call.toNumber)}) from ${phoneText(call.fromNumber)}`,
+    `:telephone_receiver: <@${call.placedBy}> ${verb} *${escapeTruncate(call.lead.name, 150)}* (${leadPhoneText(call.toNumber, options.maskNumbers)}) from ${phoneText(call.fromNumber)}${ruleText(call.callerIdRule)}`,
     MODE_LABELS[call.mode as keyof typeof MODE_LABELS] ?? call.mode,
     statusText(call),
   ].join(" · ");

@@ -80,3 +80,32 @@ export function phoneText(value: string, ext?: string | null): string {
   const text = ext ? formatPhoneWithExt(value, ext) : formatPhone(value);
   return /^\+?[\d ().-]+( ext\. \d+)?$/.test(text) ? text : escapeTruncate(text, 60);
 }
+
+/**
+ * A lead's number for a channel where the workspace masks numbers: the country code and the last 4
+ * digits ("+1 ••• ••• 0182"); every other digit (an extension's too) becomes •. Not a number: "a hidden number".
+ */
+export function maskedPhoneText(value: string): string {
+  const text = formatPhone(value);
+  if (!/^\+[\d ().-]+$/.test(text)) return "a hidden number";
+  const [country, ...rest] = text.split(" ");
+  const digits = rest.join(" ");
+  const total = digits.replace(/\D/g, "").length;
+  if (total < 7) return "a hidden number";
+  let seen = 0;
+  const masked = digits.replace(/\d/g, (digit) => {
+    seen += 1;
+    return seen > total - 4 ? digit : "•";
+  });
+  return `${country} ${masked.replace(/•+/g, "•••")}`;
+}
+
+/** A lead's number in a message: masked when the message is for a channel of a workspace that masks numbers. */
+export function leadPhoneText(value: string, mask: boolean | undefined, ext?: string | null): string {
+  return mask ? maskedPhoneText(value) : phoneText(value, ext);
+}
+
+/** "1 call", "2 calls", "0 calls". */
+export function countOf(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}

@@ -3,7 +3,7 @@ import { ids } from "../lib/ids.js";
 import { ago } from "../lib/time.js";
 import type { HomeData } from "../services/stats/home.js";
 import type { CallStats } from "../services/stats/stats-service.js";
-import { context, escapeMrkdwn, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
+import { context, countOf, escapeMrkdwn, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
 import { whenText } from "./schedule.js";
 import { costText, talkTime } from "./stats.js";
 
@@ -12,7 +12,7 @@ const rate = (stats: CallStats) =>
 
 function numbers(label: string, today: CallStats, week: CallStats, withCost: boolean): KnownBlock {
   const line = (name: string, s: CallStats) =>
-    `*${name}*\n${s.totals.placed} calls · ${s.totals.connected} connected (${rate(s)}) · ${talkTime(s.totals.talkSec)} talk${withCost ? ` · ${costText(s.cost)}` : ""}`;
+    `*${name}*\n${countOf(s.totals.placed, "call")} · ${s.totals.connected} connected (${rate(s)}) · ${talkTime(s.totals.talkSec)} talk${withCost ? ` · ${costText(s.cost)}` : ""}`;
   return {
     type: "section",
     text: { type: "mrkdwn", text: `*${label}*` },

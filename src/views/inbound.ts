@@ -2,15 +2,18 @@ import type { KnownBlock } from "@slack/types";
 import { ids } from "../lib/ids.js";
 import { formatDuration } from "../lib/time.js";
 import type { InboundWithLead } from "../services/inbound/inbound-store.js";
-import { context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
+import { context, escapeTruncate, leadPhoneText, mrkdwnSection, plain } from "./common.js";
 
 const who = (call: InboundWithLead) => (call.lead ? `*${escapeTruncate(call.lead.name, 150)}*` : "An unknown caller");
 
 const agent = (id: string | null | undefined) => (id && id !== "team" ? `<@${id}>` : "the team's phone");
 
 /** ":calling: Jane Doe is calling back (+1 212 555 0182) · ringing @maria", updated as the call goes on. */
-export function inboundLine(call: InboundWithLead): { text: string; blocks: KnownBlock[] } {
-  const number = phoneText(call.fromNumber);
+export function inboundLine(
+  call: InboundWithLead,
+  options: { maskNumbers?: boolean } = {},
+): { text: string; blocks: KnownBlock[] } {
+  const number = leadPhoneText(call.fromNumber, options.maskNumbers);
   const state =
     {
       ringing: call.ringNumber ? `ringing ${agent(call.ringAgentId)}` : "ringing",
@@ -60,8 +63,12 @@ export function inboundLine(call: InboundWithLead): { text: string; blocks: Know
   return { text: text.replace(/\*/g, ""), blocks };
 }
 
-export function voicemailMessage(call: InboundWithLead, uploaded: boolean): { text: string } {
-  const from = call.lead ? escapeTruncate(call.lead.name, 150) : phoneText(call.fromNumber);
+export function voicemailMessage(
+  call: InboundWithLead,
+  uploaded: boolean,
+  options: { maskNumbers?: boolean } = {},
+): { text: string } {
+  const from = call.lead ? escapeTruncate(call.lead.name, 150) : leadPhoneText(call.fromNumber, options.maskNumbers);
   return {
     text: uploaded
       ? `:studio_microphone: Voicemail from ${from} (${formatDuration(call.recordingSec ?? 0)}).`

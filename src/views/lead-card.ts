@@ -4,7 +4,7 @@ import { ago } from "../lib/time.js";
 import type { CallMode } from "../services/calls/modes.js";
 import type { CardFacts } from "../services/leads/card-facts.js";
 import type { LeadWithLastNote } from "../services/leads/lead-service.js";
-import { authorLabel, context, escapeTruncate, phoneText, plain } from "./common.js";
+import { authorLabel, context, escapeTruncate, leadPhoneText, plain } from "./common.js";
 import { describeVerdict } from "./verdict-words.js";
 
 const MODE_BUTTONS: Record<CallMode, { actionId: string; text: string }> = {
@@ -30,6 +30,8 @@ export interface LeadCardOptions {
   consented?: ReadonlySet<string>;
   /** The calling-law verdict per lead id, in plain sentences (empty when a call is allowed now). */
   verdicts?: ReadonlyMap<number, string[]>;
+  /** The card is for a channel of a workspace that masks numbers: the lead's number shows its last 4 digits only. */
+  maskPhone?: boolean;
 }
 
 /** The cards' options from the facts of now: each verdict in plain sentences, plus what the caller adds. */
@@ -38,7 +40,7 @@ export function cardOptions(facts: CardFacts, extra: Partial<LeadCardOptions> = 
     ? new Map(
         [...facts.verdicts].map(([id, { verdict, phone }]) => [
           id,
-          describeVerdict(verdict, { phone, now: facts.callingNow }),
+          describeVerdict(verdict, { phone: extra.maskPhone ? undefined : phone, now: facts.callingNow }),
         ]),
       )
     : undefined;
@@ -62,7 +64,7 @@ export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): Know
     : undefined;
   const title = `${banner ? `${banner}\n` : ""}*${name}*  ·  lead #${lead.id}${listed ? "  ·  :no_entry: on the do-not-call list" : ""}`;
   const fields = [
-    `*Phone*\n${lead.phone ? (lead.phoneWrongAt ? `~${phoneText(lead.phone, lead.phoneExt)}~ wrong number` : phoneText(lead.phone, lead.phoneExt)) : "_no phone_"}`,
+    `*Phone*\n${lead.phone ? (lead.phoneWrongAt ? `~${leadPhoneText(lead.phone, options.maskPhone, lead.phoneExt)}~ wrong number` : leadPhoneText(lead.phone, options.maskPhone, lead.phoneExt)) : "_no phone_"}`,
     `*Email*\n${lead.email ? escapeTruncate(lead.email, 254) : "—"}`,
     `*Source*\n${lead.source ? escapeTruncate(lead.source, 100) : "—"}`,
     `*Owner*\n${lead.ownerSlackId ? `<@${lead.ownerSlackId}>` : "—"}`,
@@ -135,7 +137,7 @@ function leadButtons(lead: LeadWithLastNote, options: LeadCardOptions, listed: b
   buttons.push({ type: "button", action_id: ids.lead.historyAction, text: plain("History"), value });
   buttons.push({ type: "button", action_id: ids.lead.editAction, text: plain("Edit"), value });
   if (lead.phone && !listed) {
-    const number = phoneText(lead.phone, null);
+    const number = leadPhoneText(lead.phone, options.maskPhone);
     buttons.push({
       type: "button",
       action_id: ids.lead.dncAction,
@@ -155,6 +157,6 @@ function leadButtons(lead: LeadWithLastNote, options: LeadCardOptions, listed: b
   return buttons;
 }
 
-export function leadCardText(lead: LeadWithLastNote): string {
-  return `${escapeTruncate(lead.name, 150)} (lead #${lead.id})${lead.phone ? ` ${phoneText(lead.phone, lead.phoneExt)}` : ""}`;
+export function leadCardText(lead: LeadWithLastNote, maskPhone?: boolean): string {
+  return `${escapeTruncate(lead.name, 150)} (lead #${lead.id})${lead.phone ? ` ${leadPhoneText(lead.phone, maskPhone, lead.phoneExt)}` : ""}`;
 }

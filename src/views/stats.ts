@@ -1,7 +1,7 @@
 import type { KnownBlock } from "@slack/types";
 import { OUTCOMES, type Outcome } from "../services/calls/outcomes.js";
 import type { CallStats } from "../services/stats/stats-service.js";
-import { context, mrkdwnSection } from "./common.js";
+import { context, countOf, mrkdwnSection } from "./common.js";
 
 /** "1h 02m", "3m 05s", "0s". */
 export function talkTime(seconds: number): string {
@@ -60,20 +60,22 @@ export function statsMessage(
       .slice(0, 15)
       .map(
         (row) =>
-          `<@${row.agentId}> · ${row.placed} calls · ${row.connected} connected (${percent(row.connected, row.placed)}) · ${talkTime(row.talkSec)}`,
+          `<@${row.agentId}> · ${countOf(row.placed, "call")} · ${row.connected} connected (${percent(row.connected, row.placed)}) · ${talkTime(row.talkSec)}`,
       );
     blocks.push(mrkdwnSection(`*Per agent*\n${lines.join("\n")}`));
     if (stats.perAgent.length > 15) blocks.push(context(`…and ${stats.perAgent.length - 15} more agents.`));
   }
   const notes = [
     options.scopeNote,
-    options.chartComing ? "The chart follows in this channel." : undefined,
-    options.exportComing ? "The CSV of the calls follows in this channel (it holds phone numbers)." : undefined,
+    options.chartComing ? "The chart follows in your direct messages with Leadline (only you see it)." : undefined,
+    options.exportComing
+      ? "The CSV of the calls follows there too (it holds phone numbers, so it goes to you alone)."
+      : undefined,
     "Connected: the call completed and a person answered. Cost: Twilio's prices as known so far.",
   ].filter(Boolean);
   blocks.push(context(notes.join(" ")));
   return {
-    text: `Call stats, ${stats.range.label}: ${t.placed} calls, ${t.connected} connected (${percent(t.connected, t.placed)}), talk time ${talkTime(t.talkSec)}, cost ${costText(stats.cost)}.`,
+    text: `Call stats, ${stats.range.label}: ${countOf(t.placed, "call")}, ${t.connected} connected (${percent(t.connected, t.placed)}), talk time ${talkTime(t.talkSec)}, cost ${costText(stats.cost)}.`,
     blocks,
   };
 }
@@ -90,7 +92,9 @@ export function unknownMentionHelp(raw: string): { text: string } {
   };
 }
 
-/** The chart (or export) could not be delivered where the command ran. */
+/** The chart (or export) could not be sent to the asker's direct messages. */
 export function chartNotDelivered(): { text: string } {
-  return { text: "The chart could not be posted here (is Leadline in this channel? `/invite @Leadline`)." };
+  return {
+    text: "The chart could not be sent to your direct messages with Leadline. Open Leadline's Messages tab once (or ask an admin to check that the app has the `im:write` scope), then ask again.",
+  };
 }

@@ -317,7 +317,7 @@ export const TWILIO_SETUP_REFUSAL =
   "Only Leadline admins can change the Twilio settings. Ask an admin, or run `/twilio-setup status` to see what is configured.";
 
 export const TWILIO_SETUP_USAGE =
-  "Usage: `/twilio-setup` to connect Twilio (admins), `/twilio-setup status` to see what is configured, `/twilio-setup clear` to remove the settings (admins), `/twilio-setup api-token` for a new lead API token (admins), `/twilio-setup inbound` to answer calls to the team's number with Leadline (admins).";
+  "Usage: `/twilio-setup` to connect Twilio (admins), `/twilio-setup status` to see what is configured, `/twilio-setup clear` to remove the settings (admins), `/twilio-setup api-token` for a new lead API token (admins), `/twilio-setup inbound` to answer calls to the team's number with Leadline (admins), `/twilio-setup numbers` for the caller-ID pool (admins). `/twilio-setup privacy [mask|show]` for leads' numbers in channel messages (admins).";
 
 /** After /twilio-setup clear: what was removed, and what that means. */
 export function settingsClearedMessage(removed: number): { text: string } {

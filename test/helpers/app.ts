@@ -223,6 +223,19 @@ export async function eventually<T>(
   }
 }
 
+/**
+ * Waits until every background task the app started (and every task those started) has finished, so
+ * that a test may then assert that nothing more happened: the drain-then-assert that replaces "sleep,
+ * then assert nothing". Fails, naming what is left, when work is still running after `timeoutMs`.
+ * Timers that have not fired yet (a poll's next tick, a price lookup) are not tasks: assert on them
+ * separately (e.g. `poller.active()`).
+ */
+export async function settled(t: { app: Pick<Leadline, "deps"> }, timeoutMs = 10_000): Promise<void> {
+  await t.app.deps.tasks.drain(timeoutMs);
+  const left = t.app.deps.tasks.size;
+  if (left > 0) throw new Error(`${left} background task(s) still running after ${timeoutMs} ms`);
+}
+
 /** Which engine the suite runs on: PostgreSQL when the test script asks for it (TEST_DATABASE_URL set). */
 export function testEngine(): "sqlite" | "postgresql" {
   return process.env.LEADLINE_TEST_ENGINE === "postgresql" && process.env.TEST_DATABASE_URL ? "postgresql" : "sqlite";
@@ -289,11 +302,15 @@ export async function openTestDatabase(dir: string): Promise<{
 }
 
 /**
- * Another process holding the database's write lock for `ms` (another instance mid-transaction):
- * SQLite's BEGIN IMMEDIATE on the file; PostgreSQL's exclusive lock on the calls table. Resolves
- * once the lock is held; `released` resolves when it is let go.
+ * Another process holding the database's write lock (another instance mid-transaction): SQLite's
+ * BEGIN IMMEDIATE on the file; PostgreSQL's exclusive lock on the calls table. Resolves once the lock
+ * is held; `release()` lets it go when the test has seen what it waits for (at the latest after `ms`,
+ * so a failing test never leaves it held); `released` resolves when it is let go.
  */
-export async function holdWriteLock(t: TestApp, ms: number): Promise<{ released: Promise<void> }> {
+export async function holdWriteLock(
+  t: TestApp,
+  ms: number,
+): Promise<{ released: Promise<void>; release: () => Promise<void> }> {
   if (t.engine === "sqlite") {
     const { spawn } = await import("node:child_process");
     const holder = spawn(
@@ -301,14 +318,22 @@ export async function holdWriteLock(t: TestApp, ms: number): Promise<{ released:
       [
         "-e",
         `const db = new (require("better-sqlite3"))(process.argv[1]); db.exec("BEGIN IMMEDIATE");
-         console.log("locked"); setTimeout(() => { db.exec("COMMIT"); db.close(); }, Number(process.argv[2]));`,
+         const done = () => { db.exec("COMMIT"); db.close(); process.exit(0); };
+         console.log("locked"); setTimeout(done, Number(process.argv[2])); process.stdin.once("data", done);`,
         t.databaseFile,
         String(ms),
       ],
       { cwd: process.cwd() },
     );
     await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
-    return { released: new Promise((resolve) => holder.once("exit", () => resolve())) };
+    const released = new Promise<void>((resolve) => holder.once("exit", () => resolve()));
+    return {
+      released,
+      release: async () => {
+        if (holder.exitCode === null) holder.stdin.write("release\n");
+        await released;
+      },
+    };
   }
   const { default: pg } = await import("pg");
   const url = new URL(t.databaseUrl);
@@ -318,14 +343,20 @@ export async function holdWriteLock(t: TestApp, ms: number): Promise<{ released:
   await client.connect();
   await client.query("BEGIN");
   await client.query(`LOCK TABLE "${schema}"."Call" IN EXCLUSIVE MODE`);
-  const released = new Promise<void>((resolve) =>
-    setTimeout(async () => {
+  let letGo!: () => void;
+  const released = new Promise<void>((resolve) => (letGo = resolve));
+  let ending: Promise<void> | undefined;
+  const release = () => {
+    ending ??= (async () => {
+      clearTimeout(timer);
       await client.query("COMMIT");
       await client.end();
-      resolve();
-    }, ms),
-  );
-  return { released };
+      letGo();
+    })();
+    return ending;
+  };
+  const timer = setTimeout(() => void release(), ms);
+  return { released, release };
 }
 
 /**

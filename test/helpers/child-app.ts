@@ -3,7 +3,8 @@
 // without .env; test timings come as JSON in LEADLINE_TEST_OPTIONS (createLeadline's options:
 // pollDelaysMs, priceDelaysMs, sweepIntervalMs, twilioTimeoutMs…, and callingTime for calling hours).
 // Prints `LEADLINE_PORT=<port>` on stdout once it listens; logs go to stderr. SIGTERM stops it
-// gracefully (exit 0), as main.ts does.
+// gracefully (exit 0), as main.ts does. A line `drain` on stdin is answered with `LEADLINE_DRAINED <n>`
+// once its background tasks have finished.
 import { createLeadline, type LeadlineOptions } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/lib/log.js";
@@ -39,6 +40,22 @@ const leadline = await createLeadline(config, {
 });
 const port = await leadline.start();
 process.stdout.write(`LEADLINE_PORT=${port}\n`);
+
+// "drain" on stdin (when the parent gave a pipe): waits for every background task to finish, then prints
+// `LEADLINE_DRAINED <tasks still running>`, so a test can assert that nothing more happened.
+let input = "";
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (chunk: string) => {
+  input += chunk;
+  for (let end = input.indexOf("\n"); end >= 0; end = input.indexOf("\n")) {
+    const line = input.slice(0, end).trim();
+    input = input.slice(end + 1);
+    if (line === "drain")
+      void leadline.deps.tasks
+        .drain(10_000)
+        .then(() => process.stdout.write(`LEADLINE_DRAINED ${leadline.deps.tasks.size}\n`));
+  }
+});
 
 process.once("SIGTERM", () => {
   leadline.stop().then(

@@ -28,6 +28,8 @@ export interface FakeTwilio {
   calls: Map<string, Json>;
   /** Milliseconds to wait before answering, per operation: account, numbers, createCall, fetchCall, listCalls, updateCall. */
   delays: Map<string, number>;
+  /** Per operation: answer only once the promise settles (a Twilio as slow as the test needs, no clock). */
+  holds: Map<string, Promise<unknown>>;
   /** Destroy the socket without answering (a network failure) for the next N creates. */
   dropNextCreates: number;
   /** Whether a dropped create was still placed on Twilio's side (the ambiguous case). */
@@ -86,6 +88,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       get: (sid) => sim.resource(sid),
     }),
     delays: sim.faults.delays,
+    holds: sim.faults.holds!,
     get dropNextCreates() {
       return sim.faults.dropNextCreates;
     },

@@ -54,7 +54,8 @@ describe("the simulated Twilio", () => {
       expect(res.status).toBe(201);
       const call = (await res.json()) as { sid: string; status: string };
       expect(call.status).toBe("queued");
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Held: nothing is scheduled for it (no timer, no webhook) until play().
+      expect(sim.calls.get(call.sid)!.held).toBe(true);
       expect(receiver.hooks).toEqual([]);
       expect(sim.calls.get(call.sid)!.status).toBe("queued");
 

@@ -12,6 +12,7 @@ import {
   eventually,
   freshStart,
   SIGNING_SECRET,
+  settled,
   startTestApp,
   type TestApp,
 } from "../helpers/app.js";
@@ -46,17 +47,23 @@ async function endedCall(
     outcome: string;
     createdAt: Date;
     mode: string;
+    /** null: Twilio refused the call (no SID). */
+    twilioSid: string | null;
+    /** A live call whose lead's leg was never dialled (the agent did not answer or press a key). */
+    leadNotDialled: boolean;
   }> = {},
 ) {
   seq += 1;
+  const mode = data.mode ?? "live";
   const call = await t.app.deps.db.call.create({
     data: {
       workspaceId: t.ws,
       leadId,
-      mode: data.mode ?? "live",
+      mode,
       fromNumber: FROM,
       toNumber: "+13125550100",
-      twilioSid: `CA${String(seq).padStart(32, "0")}`,
+      twilioSid: data.twilioSid === undefined ? `CA${String(seq).padStart(32, "0")}` : data.twilioSid,
+      leadLegSid: mode === "live" && !data.leadNotDialled ? `CA${String(seq).padStart(32, "1")}` : null,
       status: data.status ?? "completed",
       durationSec: data.durationSec ?? 60,
       answeredBy: data.answeredBy === undefined ? null : data.answeredBy,
@@ -195,7 +202,7 @@ describe("outcomes", () => {
       async () => (await t.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } })).outcome,
       "one",
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled(t);
     expect((await notesOf(jane.id)).filter((n) => n.startsWith("[Outcome]"))).toHaveLength(1);
   });
 
@@ -378,6 +385,14 @@ describe("stats, App Home and the chart", () => {
       30_000,
     );
     expect(uploads).toHaveLength(2);
+    // Private: both files go to the asker's DM with the bot, never to the channel the command ran in.
+    const dm = `D${ADMIN.slice(1)}`;
+    expect(t.slack.callsTo("conversations.open").map((c) => c.args.users)).toEqual([ADMIN]);
+    expect(uploads.map((c) => c.args.channel_id)).toEqual([dm, dm]);
+    const withFiles = t.slack.sim.workspace.messages.filter((m) => m.files?.length);
+    expect(withFiles.map((m) => m.channel)).toEqual([dm, dm]);
+    expect(withFiles.filter((m) => m.files!.some((f) => f.name.endsWith(".png")))).toHaveLength(1);
+    expect(text).toContain("only you see it");
     const files = [...t.slack.sim.workspace.files.values()];
     const png = files.find((f) => f.name.endsWith(".png"))!;
     expect(png.bytes.subarray(1, 4).toString("latin1")).toBe("PNG");
@@ -390,8 +405,41 @@ describe("stats, App Home and the chart", () => {
       .map((line) => line.split(","));
     expect(rows[0]).toEqual(EXPORT_COLUMNS);
     expect(rows).toHaveLength(6);
-    const priced = rows.slice(1).map((row) => row[EXPORT_COLUMNS.indexOf("price")]);
-    expect(priced.sort()).toEqual(["", "", "-0.01", "-0.02", "-0.03"]);
+    // Cost as the summary shows it (money spent, positive), names beside the ids, times in the asker's zone beside ISO.
+    const column = (name: (typeof EXPORT_COLUMNS)[number]) =>
+      rows.slice(1).map((row) => row[EXPORT_COLUMNS.indexOf(name)]);
+    expect(column("cost").sort()).toEqual(["", "", "0.01", "0.02", "0.03"]);
+    expect(new Set(column("agentName"))).toEqual(new Set(["maria", "sam"]));
+    expect(new Set(column("agentId"))).toEqual(new Set([MARIA, SAM]));
+    expect(new Set(column("zone"))).toEqual(new Set(["America/New_York"]));
+    expect(column("createdAt")[0]).toBe("2026-11-24T15:00:00.000Z");
+    expect(column("createdAtLocal")[0]).toBe("2026-11-24 10:00:00");
+    expect(new Set(column("placed"))).toEqual(new Set(["true"]));
+  });
+
+  it("/call-stats counts only calls placed: a refusal and a live call whose lead was never dialled are not; one call is '1 call'", async () => {
+    t.slack.sim.workspace.files.clear();
+    const a = await lead("A Lead", "+13125550100");
+    const day = new Date(Date.UTC(2026, 10, 24, 15, 0, 0));
+    await endedCall(a.id, { createdAt: day, durationSec: 45, price: "-0.02" });
+    await endedCall(a.id, { createdAt: day, status: "failed", durationSec: 0, twilioSid: null });
+    await endedCall(a.id, { createdAt: day, status: "completed", durationSec: 20, leadNotDialled: true });
+    const res = await t.command("/call-stats", "2026-11-24 export", ADMIN);
+    const body = (await res.json()) as { text: string; blocks: unknown[] };
+    expect(body.text).toBe("Call stats, 2026-11-24: 1 call, 1 connected (100%), talk time 45s, cost $0.02.");
+    expect(JSON.stringify(body.blocks)).toContain(`<@${MARIA}> · 1 call · 1 connected (100%) · 45s`);
+    const csvFile = await eventually(
+      () => [...t.slack.sim.workspace.files.values()].find((f) => f.name.endsWith(".csv") && f.bytes.length > 0),
+      "the CSV",
+      30_000,
+    );
+    const rows = csvFile.bytes.toString("utf8").trim().split("\r\n").slice(1);
+    // Every call is in the export, each saying whether it counts as placed.
+    expect(rows.map((row) => row.split(",")[EXPORT_COLUMNS.indexOf("placed")]).sort()).toEqual([
+      "false",
+      "false",
+      "true",
+    ]);
   });
 
   it("an agent sees their own numbers only; a bad range says what is accepted", async () => {

@@ -289,11 +289,12 @@ describe("the call line and what a user saves", () => {
     });
     expect(audit).toMatchObject({ actor: "U0SAM0001" });
     expect(audit!.detail).not.toContain("2125550182");
-    // The card in the channel is redrawn as the lead is now: the number with its extension, Call buttons.
+    // The card in the channel is redrawn as the lead is now (the number masked, as a new install does), Call buttons.
     const card = await eventually(() => {
       const message = t.slack.messages.get(`${CHANNEL}:${posted.ts}`);
-      return JSON.stringify(message?.blocks ?? "").includes("+1 646 555 0111 ext. 12") ? message : undefined;
+      return JSON.stringify(message?.blocks ?? "").includes("+1 ••• ••• 0111") ? message : undefined;
     }, "card redrawn");
+    expect(JSON.stringify(card.blocks)).not.toContain("646 555");
     expect(JSON.stringify(card.blocks)).toContain(ids.call.liveAction);
     expect(JSON.stringify(card.blocks)).not.toContain(ids.lead.phoneAction);
     // A call dials the main number, never the extension (consent covers a number: the new one needs its own).

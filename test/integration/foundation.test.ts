@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SIGNING_SECRET, startTestApp, type TestApp } from "../helpers/app.js";
+import { SIGNING_SECRET, settled, startTestApp, type TestApp } from "../helpers/app.js";
 import { slackSignature } from "../helpers/signing.js";
 
 let t: TestApp;
@@ -41,7 +41,7 @@ describe("the running app", () => {
       "x-slack-signature": sign(body, ts),
     });
     expect(res.status).toBe(401);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await settled(t);
     expect(t.slack.calls.slice(before).filter((c) => c.method !== "auth.test")).toEqual([]);
     expect(await t.app.deps.db.auditLog.count()).toBe(0);
   });

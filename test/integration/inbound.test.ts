@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
-import { CHANNEL, eventually, freshStart, startTestApp, type TestApp } from "../helpers/app.js";
+import { CHANNEL, eventually, freshStart, settled, startTestApp, type TestApp } from "../helpers/app.js";
 import type { FakeAccount } from "../helpers/fake-twilio.js";
 
 // A lead calling the team's number, driven by hand with Twilio's signed webhooks.
@@ -69,7 +69,7 @@ describe("a lead calls back", () => {
       () => lines().find((l) => String(l.text).includes("is calling back")),
       "line posted",
     );
-    expect(first.text).toBe(`:calling: Jane Doe is calling back (+1 312 555 0182) · ringing <@${MARIA}>`);
+    expect(first.text).toBe(`:calling: Jane Doe is calling back (+1 ••• ••• 0182) · ringing <@${MARIA}>`);
     expect(first.channel).toBe(CHANNEL);
     expect(JSON.stringify(first.blocks)).toContain(ids.call.liveAction);
 
@@ -147,7 +147,7 @@ describe("a lead calls back", () => {
         .filter((c) => String(c.args.text).includes("Voicemail transcript"));
       return posted.length > 0 ? posted : undefined;
     }, "transcript");
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled(t);
     expect(
       t.slack.callsTo("chat.postMessage").filter((c) => String(c.args.text).includes("Voicemail transcript")),
     ).toHaveLength(1);

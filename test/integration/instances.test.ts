@@ -74,7 +74,7 @@ async function startInstance(name: string, env: Record<string, string>, options:
       // Calling hours judged at the suite's fixed weekday afternoon, like startTestApp's apps.
       LEADLINE_TEST_OPTIONS: JSON.stringify({ callingTime: CALLING_TIME.toISOString(), ...options }),
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   });
   const logs: string[] = [];
   child.stderr!.on("data", (chunk) => logs.push(String(chunk)));
@@ -98,6 +98,28 @@ async function startInstance(name: string, env: Record<string, string>, options:
     });
   });
   return { name, url: `http://127.0.0.1:${port}`, child, logs, exited };
+}
+
+/** Waits until the instance has no background task running (asked over its stdin); fails if work is left. */
+async function drained(instance: Instance): Promise<void> {
+  const out = instance.child.stdout!;
+  const left = await new Promise<number>((resolve, reject) => {
+    let text = "";
+    const onData = (chunk: unknown) => {
+      text += String(chunk);
+      const match = /LEADLINE_DRAINED (\d+)/.exec(text);
+      if (match) {
+        out.off("data", onData);
+        resolve(Number(match[1]));
+      }
+    };
+    out.on("data", onData);
+    void instance.exited.then(() =>
+      reject(new Error(`${instance.name} exited while draining:\n${logTail(instance.logs)}`)),
+    );
+    instance.child.stdin!.write("drain\n");
+  });
+  if (left > 0) throw new Error(`${instance.name} still runs ${left} background task(s) after 10 s`);
 }
 
 const running = (instance: Instance) => instance.child.exitCode === null && instance.child.signalCode === null;
@@ -404,8 +426,9 @@ describe.runIf(testEngine() === "postgresql")("two instances on one database, wi
     );
     expect(refusals).toHaveLength(19);
     for (const refusal of refusals) expect(String(refusal.body.text)).toMatch(/Already calling \*?Clicky Lead\b/);
-    // Every click has been answered; nothing can still be on its way to Twilio.
-    await sleep(300);
+    // Every click has been answered and both instances' background work has finished: nothing can still
+    // be on its way to Twilio.
+    await Promise.all([drained(a), drained(b)]);
     expect(createsTo(pair, lead.phone)).toHaveLength(1);
     expect(await pair.db.prisma.call.count({ where: { leadId: lead.id } })).toBe(1);
     expect(call).toMatchObject({ activeLeadId: lead.id, status: "queued" });
@@ -478,7 +501,7 @@ describe.runIf(testEngine() === "postgresql")("two instances on one database, wi
       "the line's last edit to show the final state",
     );
     // Let any editor still holding the line finish, then check the last edit still shows the end.
-    await sleep(500);
+    await Promise.all([drained(a), drained(b)]);
     const edits = lineEdits(pair, call.slackTs!);
     expect(edits.at(-1)).toMatch(/completed \(49s, answered by a person\)$/);
     // One editor at a time across both instances: the burst becomes a few edits, not 1,000.
@@ -622,8 +645,15 @@ describe.runIf(testEngine() === "postgresql")("two instances on one database, po
       const row = await pair.db.prisma.call.findUniqueOrThrow({ where: { id: answered.call.id } });
       expect(row.pollLeaseUntil).not.toBeNull();
       expect(row.postLock).not.toBeNull();
-      // The edit A had sent still lands (Slack got it); only then may anything newer be shown.
-      await sleep(LINE_EDIT_MS);
+      // The edit A had sent still lands (Slack applies it after LINE_EDIT_MS); only then may anything newer be shown.
+      const sent = pair.slack
+        .callsTo("chat.update")
+        .filter((c) => c.args.ts === row.slackTs)
+        .at(-1)!;
+      await eventually(
+        () => pair.slack.sim.workspace.find(String(sent.args.channel), row.slackTs!)?.text === sent.args.text,
+        "the edit A sent to land in Slack",
+      );
     } finally {
       pair.slack.delays.delete("chat.update");
     }

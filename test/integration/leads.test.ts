@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ids, leadFields } from "../../src/lib/ids.js";
-import { CHANNEL, eventually, startTestApp, type TestApp } from "../helpers/app.js";
+import { CHANNEL, eventually, settled, startTestApp, type TestApp } from "../helpers/app.js";
 import { buttonClick, viewSubmission } from "../helpers/payloads.js";
 
 const AGENT = "U0AGENT01";
@@ -271,7 +271,7 @@ describe("lead API", () => {
     const res = await api("POST", "/api/leads", { name: "Someone Else", phone: "+1 (212) 555-0150" });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { created: boolean; lead: { name: string } }).lead.name).toBe("Web Form Lead");
-    await new Promise((r) => setTimeout(r, 100));
+    await settled(t);
     expect(t.slack.callsTo("chat.postMessage").length).toBe(posts);
   });
 

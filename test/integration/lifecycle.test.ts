@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
-import { CHANNEL, eventually, holdWriteLock, startTestApp, type TestApp, withConsent } from "../helpers/app.js";
+import {
+  CHANNEL,
+  eventually,
+  holdWriteLock,
+  settled,
+  startTestApp,
+  type TestApp,
+  withConsent,
+} from "../helpers/app.js";
 import { forCall, reference, sequence } from "../helpers/callbacks.js";
 import type { FakeAccount } from "../helpers/fake-twilio.js";
 import { buttonClick } from "../helpers/payloads.js";
@@ -330,7 +338,7 @@ describe("recording", () => {
     const results = await Promise.all([1, 2, 3].map(() => t.signedTwilio("/twilio/recording", body, account.token)));
     expect(results.map((r) => r.status)).toEqual([204, 204, 204]);
     const complete = await eventually(() => t.slack.callsTo("files.completeUploadExternal").at(-1), "upload");
-    await new Promise((r) => setTimeout(r, 200));
+    await settled(t);
     expect(t.slack.callsTo("files.completeUploadExternal")).toHaveLength(1);
     expect(complete.args.channel_id).toBe(CHANNEL);
     expect(complete.args.thread_ts).toBe(call.slackTs);

@@ -59,6 +59,7 @@ beforeEach(async () => {
     admin: ADMIN,
   });
   t.twilio.delays.clear();
+  t.twilio.holds.clear();
   ahead = 0;
 });
 
@@ -69,19 +70,22 @@ async function consentedLead(name: string, phone: string) {
 describe("a call Twilio accepted", () => {
   it("is never reported as failed when saving it fails: the clicker is told it was placed, the lead stays guarded, and it is adopted from Twilio", async () => {
     const jane = await consentedLead("Jane Doe", "+12125550182");
-    // Twilio takes its time answering; while it does, another writer takes the database and keeps it.
-    t.twilio.delays.set("createCall", 4_000);
+    // Twilio takes its time answering; while it does, another writer takes the database and keeps it
+    // (until the clicker has been told, at most 16 s).
+    let answer!: () => void;
+    t.twilio.holds.set("createCall", new Promise<void>((resolve) => (answer = resolve)));
     await click(jane.id);
     await eventually(() => t.twilio.creates()[0], "Calls create");
     const lock = await holdWriteLock(t, 16_000);
+    answer();
     const warning = await eventually(
       () => told().find((text) => text.includes("was placed") && text.includes("could not save it yet")),
       "the clicker told the call was placed",
-      25_000,
+      15_000,
     );
     expect(warning).toContain("Do not call again");
     expect(told().join("\n")).not.toMatch(/Something went wrong|nothing was dialed|try again/i);
-    await lock.released;
+    await lock.release();
     // The row kept the guard: a second click is "already calling", never a second dial.
     const creates = t.twilio.creates().length;
     await click(jane.id);
@@ -100,7 +104,9 @@ describe("a call Twilio accepted", () => {
 describe("a status callback before Twilio's answer is stored", () => {
   it("is verified by the call and workspace in its URL, applied, and never logged as forged", async () => {
     const jane = await consentedLead("Jane Doe", "+12125550182");
-    t.twilio.delays.set("createCall", 1_500);
+    // Twilio answers the create only after the test has sent the early callback.
+    let answer!: () => void;
+    t.twilio.holds.set("createCall", new Promise<void>((resolve) => (answer = resolve)));
     await click(jane.id);
     const create = await eventually(() => t.twilio.creates()[0], "Calls create");
     const sid = [...t.twilio.calls.keys()].at(-1)!;
@@ -120,6 +126,7 @@ describe("a status callback before Twilio's answer is stored", () => {
     expect(await t.app.deps.db.callEvent.count({ where: { callId: row.id, status: "initiated" } })).toBe(1);
     expect(t.logs.slice(logs).join("\n")).not.toMatch(/refused/);
     // The create's answer lands afterwards and moves nothing back.
+    answer();
     await eventually(async () => (await t.app.deps.db.note.count({ where: { leadId: jane.id } })) > 0, "placed");
     expect((await t.app.deps.db.call.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("initiated");
     // The same early callback, but for another workspace's call id or a forged SID, is refused.

@@ -4,7 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
-import { CHANNEL, dropSharedDatabase, eventually, startTestApp, type TestApp, withConsent } from "../helpers/app.js";
+import {
+  CHANNEL,
+  dropSharedDatabase,
+  eventually,
+  settled,
+  startTestApp,
+  type TestApp,
+  withConsent,
+} from "../helpers/app.js";
 import { startFakeSlack } from "../helpers/fake-slack.js";
 import { type FakeAccount, startFakeTwilio } from "../helpers/fake-twilio.js";
 import { buttonClick } from "../helpers/payloads.js";
@@ -86,8 +94,11 @@ describe("status polling without a public URL", () => {
 
       // The first stops (a restart); the second resumes the call, once.
       await a.stop();
+      // Stopped, the first has no poll armed and nothing running; the second has not started one.
+      expect(a.app.deps.poller.active()).toEqual([]);
+      expect(a.app.deps.tasks.size).toBe(0);
       const before = fetchesOf(sid);
-      await new Promise((r) => setTimeout(r, 150));
+      await settled(b);
       expect(fetchesOf(sid)).toBe(before);
       expect(await b.app.deps.poller.resume()).toBe(1);
       expect(await b.app.deps.poller.resume()).toBe(0);
@@ -101,6 +112,7 @@ describe("status polling without a public URL", () => {
       );
       remote.status = "completed";
       remote.duration = "133";
+      remote.price = "-0.04200";
       await eventually(
         async () => {
           const row = await b.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } });
@@ -130,10 +142,15 @@ describe("status polling without a public URL", () => {
         "final line",
       );
       expect(b.app.deps.poller.active()).toEqual([]);
-      const settled = fetchesOf(sid);
-      await new Promise((r) => setTimeout(r, 200));
-      // Only price lookups may follow (they stop once the price is known or the attempts run out).
-      expect(fetchesOf(sid) - settled).toBeLessThanOrEqual(2);
+      // Only the price lookup follows (Twilio prices an ended call): once the price is stored nothing is running and no poll is armed, so nothing more can ask Twilio.
+      const priced = await eventually(
+        async () => (await b.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } })).price,
+        "the call's price",
+      );
+      expect(Number(priced)).toBe(-0.042);
+      await settled(b);
+      expect(b.app.deps.poller.active()).toEqual([]);
+      expect(b.app.deps.tasks.size).toBe(0);
     } finally {
       // a is restarted so afterAll can stop it; b is done.
       await b.stop();

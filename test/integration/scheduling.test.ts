@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
 import { originKeyOf } from "../../src/services/scheduling/schedule-store.js";
-import { CALLING_TIME, CHANNEL, eventually, freshStart, startTestApp, type TestApp } from "../helpers/app.js";
+import { CALLING_TIME, CHANNEL, eventually, freshStart, settled, startTestApp, type TestApp } from "../helpers/app.js";
 import { buttonClick } from "../helpers/payloads.js";
 
 // Scheduled calls with an injected clock: the test calls the scheduler's tick at chosen instants
@@ -179,7 +179,7 @@ describe("firing", () => {
       t.app.deps.scheduler.tick(at),
     ]);
     await eventually(() => t.twilio.creates().length > 0, "one call");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await settled(t);
     expect(t.twilio.creates()).toHaveLength(1);
     expect(await t.app.deps.db.call.count({ where: { twilioSid: { not: null } } })).toBe(1);
   });

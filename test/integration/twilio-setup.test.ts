@@ -254,14 +254,18 @@ describe("/twilio-setup", () => {
     expect(await t.app.deps.db.auditLog.count({ where: { action: "twilio_settings.cleared" } })).toBe(1);
   });
 
-  it("a 5 s Twilio delay neither breaks the ack nor loses the input", async () => {
-    t.twilio.delays.set("account", 5_000);
+  it("a Twilio that has not answered by Slack's 3 s neither breaks the ack nor loses the input", async () => {
+    // Twilio answers the account check only when the test lets it: after the ack.
+    let answer!: () => void;
+    t.twilio.holds.set("account", new Promise<void>((resolve) => (answer = resolve)));
     const view = await openModal();
     const started = Date.now();
     const { body } = await submit(view, validValues({ [setupFields.authToken]: "f".repeat(32) }));
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(body.response_action).toBe("update");
     expect(JSON.stringify(body.view)).toContain("Checking with Twilio");
+    expect(t.slack.callsTo("views.update")).toHaveLength(0);
+    answer();
 
     // Twilio then refuses the token: the form comes back with the typed values and the error.
     const update = await eventually(() => t.slack.callsTo("views.update").at(-1), "views.update", 10_000);
@@ -273,7 +277,7 @@ describe("/twilio-setup", () => {
     expect(await t.app.deps.db.secret.count({ where: { NOT: { name: { startsWith: "held:" } } } })).toBe(0);
 
     // Fixing only the token, with Twilio fast again, saves everything typed before.
-    t.twilio.delays.delete("account");
+    t.twilio.holds.delete("account");
     const reopened = t.slack.views.get(update.args.view_id as string)!;
     const { body: second } = await submit(reopened, { ...validValues(), [setupFields.authToken]: account.token });
     expect(second.response_action).toBe("update");
@@ -281,10 +285,13 @@ describe("/twilio-setup", () => {
   });
 
   it("after a slow but successful check, the modal shows the saved result", async () => {
-    t.twilio.delays.set("numbers", 3_000);
+    let answer!: () => void;
+    t.twilio.holds.set("numbers", new Promise<void>((resolve) => (answer = resolve)));
     const view = await openModal();
     const { body } = await submit(view, validValues());
     expect(body.response_action).toBe("update");
+    expect(JSON.stringify(body.view)).toContain("Checking with Twilio");
+    answer();
     const update = await eventually(() => t.slack.callsTo("views.update").at(-1), "views.update", 10_000);
     expect(JSON.stringify(update.args.view)).toContain("Twilio is connected");
     expect((await t.app.deps.settings.get(t.ws)).phoneNumber).toBe("+12125550100");
@@ -294,19 +301,26 @@ describe("/twilio-setup", () => {
 describe("the Auth Token that verifies Twilio's webhooks", () => {
   it("is this instance's copy for at most a second; a change saved by another instance is read at once when asked fresh", async () => {
     const { createSettingsService } = await import("../../src/services/setup/settings.js");
-    const here = t.app.deps.settings;
-    // Another instance on the same database: its own cache, the same stored secrets.
+    // This instance's settings on a clock the test moves; another instance on the same database: its own
+    // cache, the same stored secrets.
+    let ms = Date.now();
+    const here = createSettingsService({
+      store: createSettingsStore(t.app.deps.db),
+      secrets: t.app.deps.secrets,
+      now: () => ms,
+    });
     const there = createSettingsService({ store: createSettingsStore(t.app.deps.db), secrets: t.app.deps.secrets });
     await there.save(t.ws, { authToken: "a".repeat(32) }, ADMIN);
     expect(await here.webhookToken(t.ws)).toEqual({ authToken: "a".repeat(32), recent: false });
     expect(await here.webhookToken(t.ws)).toEqual({ authToken: "a".repeat(32), recent: true });
     await there.save(t.ws, { authToken: "b".repeat(32) }, ADMIN);
     // Within the second the copy still answers (a webhook that fails with it asks again, fresh)…
+    ms += 999;
     expect(await here.webhookToken(t.ws)).toEqual({ authToken: "a".repeat(32), recent: true });
     expect(await here.webhookToken(t.ws, true)).toEqual({ authToken: "b".repeat(32), recent: false });
     await there.save(t.ws, { authToken: "c".repeat(32) }, ADMIN);
     // …and after it, the stored version is checked again.
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    ms += 1_000;
     expect(await here.webhookToken(t.ws)).toEqual({ authToken: "c".repeat(32), recent: false });
     // A call's settings are always checked against the stored version.
     await there.save(t.ws, { authToken: "d".repeat(32) }, ADMIN);

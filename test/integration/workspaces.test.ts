@@ -12,6 +12,7 @@ import {
   expectNowhereInDatabase,
   SIGNING_SECRET,
   type StartOptions,
+  settled,
   startTestApp,
   type TestApp,
   withConsent,
@@ -32,7 +33,7 @@ const PUBLIC = "https://leadline.example.com";
 const CLIENT_ID = "4100000001.5200000002";
 const CLIENT_SECRET = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 const STATE_SECRET = "state-secret-0123456789abcdef01234567";
-const SCOPES = "commands,chat:write,users:read,files:write";
+const SCOPES = "commands,chat:write,users:read,files:write,im:write";
 
 const TEAM_A = "T0ACME0001";
 const TEAM_B = "T0BRAVO001";
@@ -423,7 +424,7 @@ describe("installing Leadline through Slack's OAuth", () => {
     const before = slack.calls.length;
     expect(await answerOf(await command(t, "T0NEVER001", "/lead", "", "U0STRANGER"))).toBe("");
     expect(await answerOf(await command(t, "T0NEVER001", "/lead", "add", "U0STRANGER"))).toBe("");
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled(t);
     expect(slack.calls.slice(before)).toEqual([]);
     expect(await t.app.deps.db.workspace.count({ where: { teamId: "T0NEVER001" } })).toBe(0);
   });
@@ -835,7 +836,7 @@ describe("two workspaces in one Leadline", () => {
     );
     expect((await t.signedTwilio("/twilio/status", completed, accountB.token)).status).toBe(403);
     expect((await t.app.deps.db.call.findUniqueOrThrow({ where: { id: callB.id } })).status).not.toBe("completed");
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled(t);
     expect(slack.calls.slice(before).filter((call) => call.team === TEAM_B)).toEqual([]);
     // The data stays (until an admin removes it or the app is installed again).
     expect(await t.app.deps.db.lead.count({ where: { workspaceId: b.ws } })).toBe(1);
@@ -881,7 +882,7 @@ describe("two workspaces in one Leadline", () => {
     expect((await slackEvent(t, teamC, { type: "tokens_revoked", tokens: { oauth: ["U0ADMINC01"] } })).status).toBe(
       200,
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled(t);
     expect((await t.app.deps.db.workspace.findUniqueOrThrow({ where: { id: c.ws } })).uninstalledAt).toBeNull();
     expect(await t.app.deps.workspaces.botToken(c.ws)).toBe(c.token);
 

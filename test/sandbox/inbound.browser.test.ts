@@ -98,7 +98,7 @@ describe.skipIf(needsChromium)("a lead calls back, played from the sandbox conso
 
     const line = await inboundLine("voicemail left");
     const text = (await line.textContent()) ?? "";
-    expect(text).toMatch(/📲 Jane Doe called back \(\+1 201 555 0101\) · missed, voicemail left \(\d+s\)/);
+    expect(text).toMatch(/📲 Jane Doe called back \(\+1 ••• ••• 0101\) · missed, voicemail left \(\d+s\)/);
     expect(text).toMatch(/Inbound call · Call SID CA[0-9a-f]{32} · lead #\d+/);
     for (const button of ["Call back", "Schedule", "History"])
       expect(await line.locator("button", { hasText: button }).count()).toBe(1);
@@ -128,7 +128,7 @@ describe.skipIf(needsChromium)("a lead calls back, played from the sandbox conso
     const callLine = page.locator("li.message", { hasText: /Jane Doe.*Live call · completed/ }).last();
     await callLine.locator(':scope > [data-testid="callback"] [data-callback="answers"]').click();
     const line = await inboundLine("answered by @maria, ");
-    expect(await line.textContent()).toMatch(/📲 Jane Doe called back \(\+1 201 555 0101\) · answered by @maria, \d+s/);
+    expect(await line.textContent()).toMatch(/📲 Jane Doe called back \(\+1 ••• ••• 0101\) · answered by @maria, \d+s/);
     const events = page.locator("#twilio-events");
     await expect.poll(() => events.textContent()).toContain('says: "Call from lead Jane Doe. Press 1 to answer."');
     expect(await events.textContent()).toContain("presses 1");
@@ -143,7 +143,7 @@ describe.skipIf(needsChromium)("a lead calls back, played from the sandbox conso
     const line = page.locator("#messages > li.message", { hasText: "An unknown caller" }).last();
     await expect.poll(async () => line.textContent(), { timeout: 20_000 }).toContain("voicemail left");
     expect(await line.textContent()).toMatch(
-      /📲 An unknown caller called \(\+1 201 555 0142\) · missed, voicemail left/,
+      /📲 An unknown caller called \(\+1 ••• ••• 0142\) · missed, voicemail left/,
     );
     const strip = line.locator(':scope > [data-testid="callback"]');
     expect(await strip.textContent()).toContain("Caller calls again:");

@@ -6,7 +6,7 @@ import { SANDBOX_CHANNEL, SANDBOX_TWILIO, SANDBOX_USERS, type Sandbox, startSand
 import type { SandboxMessage } from "../../sandbox/slack/workspace.js";
 import { InboundRefused, type SimCall } from "../../sandbox/twilio/simulator.js";
 import { createLogger } from "../../src/lib/log.js";
-import { eventually } from "../helpers/app.js";
+import { eventually, settled } from "../helpers/app.js";
 
 // A lead calling the team's number back, played by the simulated Twilio from the console's control:
 // the number's Voice URL (set at start through /twilio-setup inbound's path), the <Dial> to the agent's
@@ -127,10 +127,10 @@ describe("a lead calls back in the sandbox", () => {
     await eventually(() => call.status === "completed", "the call to end");
     const leg = legOf(call)!;
     expect(line.text).toBe(
-      `:calling: Jane Doe called back (+1 201 555 0101) · answered by <@${MARIA}>, ${leg.duration}s`,
+      `:calling: Jane Doe called back (+1 ••• ••• 0101) · answered by <@${MARIA}>, ${leg.duration}s`,
     );
-    expect(line.history?.[0]).toBe(`:calling: Jane Doe is calling back (+1 201 555 0101) · ringing <@${MARIA}>`);
-    expect(line.history).toContain(`:calling: Jane Doe is calling back (+1 201 555 0101) · answered by <@${MARIA}>`);
+    expect(line.history?.[0]).toBe(`:calling: Jane Doe is calling back (+1 ••• ••• 0101) · ringing <@${MARIA}>`);
+    expect(line.history).toContain(`:calling: Jane Doe is calling back (+1 ••• ••• 0101) · answered by <@${MARIA}>`);
     // In the thread of Jane's last call, with the lead card's buttons.
     expect(line.threadTs).toBe(callLine.threadTs ?? callLine.ts);
     const buttons = JSON.stringify(line.blocks);
@@ -167,9 +167,9 @@ describe("a lead calls back in the sandbox", () => {
     );
     const row = await sandbox.leadline.deps.db.inboundCall.findFirstOrThrow({ where: { twilioSid: call.sid } });
     expect(line.text).toBe(
-      `:calling: Jane Doe called back (+1 201 555 0101) · missed, voicemail left (${row.recordingSec}s)`,
+      `:calling: Jane Doe called back (+1 ••• ••• 0101) · missed, voicemail left (${row.recordingSec}s)`,
     );
-    expect(line.history).toContain(":calling: Jane Doe called back (+1 201 555 0101) · missed");
+    expect(line.history).toContain(":calling: Jane Doe called back (+1 ••• ••• 0101) · missed");
     // The agent's phone rang out: no whisper was played to anyone.
     const leg = legOf(call)!;
     expect(leg).toMatchObject({ to: SANDBOX_TWILIO.agentPhone, status: "no-answer", twiml: "" });
@@ -191,7 +191,7 @@ describe("a lead calls back in the sandbox", () => {
     const audio = Buffer.from(await (await fetch(`${sandbox.consoleUrl}/files/${file.id}`)).arrayBuffer());
     expect(audio.length).toBe(file.bytes);
     expect(audio.subarray(0, 3).toString("latin1")).toBe("ID3");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await settled({ app: sandbox.leadline });
     expect(
       channelMessages().filter((m) => m.threadTs === thread && m.text.startsWith(":memo: Voicemail transcript")),
     ).toHaveLength(1);
@@ -229,7 +229,7 @@ describe("a lead calls back in the sandbox", () => {
       "the unknown caller's line",
     );
     expect(line.history?.[0]).toBe(
-      ":calling: An unknown caller is calling (+1 201 555 0142) · ringing the team's phone",
+      ":calling: An unknown caller is calling (+1 ••• ••• 0142) · ringing the team's phone",
     );
     expect(line.threadTs).toBeUndefined();
     expect(legOf(call)!.transcript).toContain('says: "Call from an unknown caller. Press 1 to answer."');

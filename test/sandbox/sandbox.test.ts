@@ -366,7 +366,7 @@ describe("the sandbox", () => {
     expect(detail!.calls.map((call) => [call.status, call.errorCode])).toEqual([["failed", 21217]]);
     // A live call reaches the agent; the <Dial> to the test number fails, and the line says so.
     const line = await callFromCard("Ian Invalid", /Live call · failed/);
-    expect(line.text).toContain("+1 500 555 0001");
+    expect(line.text).toContain("(+1 ••• ••• 0001)");
     detail = await sandbox.leadline.deps.leads.detail(sandbox.ws, lead.id);
     expect(detail!.calls.map((call) => call.status).sort()).toEqual(["failed", "failed"]);
   });

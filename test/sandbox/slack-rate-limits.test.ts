@@ -104,10 +104,12 @@ describe("the simulated Slack over HTTP", () => {
     });
 
   it("answers 429 ratelimited with Retry-After, records it, and takes the request once it has passed", async () => {
+    // Slack's limits judged on a clock the test moves (real milliseconds; a Slack minute is a real second).
+    let ms = Date.now();
     slack = await startSlackSimulator({
       workspace: { openWorld: true },
       recordRequests: true,
-      rateLimits: { perMinute: { "chat.update": 2 }, timeScale: 60 },
+      rateLimits: { perMinute: { "chat.update": 2 }, timeScale: 60, now: () => ms },
     });
     slack.workspace.botChannels.add("C0LEADS001");
     const posted = (await (await call("chat.postMessage", { channel: "C0LEADS001", text: "one" })).json()) as {
@@ -121,9 +123,9 @@ describe("the simulated Slack over HTTP", () => {
     expect(limited.headers.get("retry-after")).toBe("1");
     expect(await limited.json()).toEqual({ ok: false, error: "ratelimited" });
     // Sent too soon: refused again, and marked.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    ms += 400;
     expect((await update("five")).status).toBe(429);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    ms += 1_000;
     const after = await update("six");
     expect(after.status).toBe(200);
     const updates = slack.requests.filter((r) => r.method === "chat.update");

@@ -11,6 +11,7 @@ import {
   dropSharedDatabase,
   eventually,
   holdWriteLock,
+  settled,
   startTestApp,
   type TestApp,
   testEngine,
@@ -300,7 +301,7 @@ describe("Twilio answering Calls create with a 5xx", () => {
       expect(told).toContain("has no record of a call to Jane Doe");
       const row = await t.app.deps.db.call.findFirstOrThrow({ where: { leadId } });
       expect(row).toMatchObject({ status: "failed", twilioSid: null, activeLeadId: null });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await settled(t);
       expect(t.twilio.creates()).toHaveLength(1);
       expect(simCallsTo(t, JANE)).toHaveLength(0);
       // The lead is free: a new click places exactly one call.
@@ -433,7 +434,9 @@ describe("a lost final callback", () => {
       onTwilio.status = "completed";
       onTwilio.duration = "42";
       onTwilio.answered_by = "human";
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // A sweep before three quiet minutes asks Twilio nothing; the row keeps what the callbacks said.
+      expect((await t.app.deps.sweeper.sweep()).checked).toBe(0);
+      await settled(t);
       expect((await t.app.deps.db.call.findUniqueOrThrow({ where: { id: call.id } })).status).toBe("in-progress");
       // Three quiet minutes later, the sweep asks.
       time.forward(4 * 60_000);
@@ -477,8 +480,11 @@ describe("Calls create and the lookup both timing out", () => {
     });
     try {
       const { leadId } = await prepare(t);
-      t.twilio.delays.set("createCall", 1_500);
-      t.twilio.delays.set("listCalls", 1_500);
+      // Twilio holds its answers (the create is placed only when let go) past the client's 300 ms timeout.
+      let answer!: () => void;
+      const held = new Promise<void>((resolve) => (answer = resolve));
+      t.twilio.holds.set("createCall", held);
+      t.twilio.holds.set("listCalls", held);
       await clickOf(t, leadId);
       const told = await eventually(
         () => toldOf(t).find((x) => x.includes("could not confirm")),
@@ -496,7 +502,9 @@ describe("Calls create and the lookup both timing out", () => {
       expect(t.twilio.creates()).toHaveLength(1);
 
       // Twilio answers lookups again; a minute on, the sweep settles the row with the call Twilio placed.
-      t.twilio.delays.clear();
+      t.twilio.holds.clear();
+      answer();
+      await eventually(() => simCallsTo(t, JANE).length === 1, "the held create placed on Twilio");
       time.forward(60_000);
       const settled = await eventually(async () => {
         const row = await t.app.deps.db.call.findUniqueOrThrow({ where: { id: unsure.id } });
@@ -549,8 +557,8 @@ describe("another process holding the database for 8 s", () => {
     const form = await eventually(() => t.slack.callsTo("views.open").at(-1), "the note form");
     const notesBefore = await t.app.deps.db.note.count({ where: { leadId } });
 
-    // Another process holding BEGIN IMMEDIATE on the database file for 8 s.
-    const { released } = await holdWriteLock(t, 8_000);
+    // Another process holding BEGIN IMMEDIATE on the database file (until the note's answer, at most 8 s).
+    const { release } = await holdWriteLock(t, 8_000);
     const searchStarted = Date.now();
     const search = await t.command("/lead", "jane");
     expect(Date.now() - searchStarted).toBeLessThan(3_000);
@@ -568,9 +576,9 @@ describe("another process holding the database for 8 s", () => {
     const answer = (await saved.json()) as { response_action: string; errors: Record<string, string> };
     expect(answer.response_action).toBe("errors");
     expect(answer.errors[leadFields.note]).toMatch(/database is busy.*nothing was saved/);
-    await released;
+    await release();
     // Released: the note was not saved late either.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await settled(t);
     expect(await t.app.deps.db.note.count({ where: { leadId } })).toBe(notesBefore);
     const notes = await t.app.deps.db.note.findMany({ where: { leadId } });
     expect(notes.map((n) => n.body)).not.toContain("Wants a Saturday showing");

@@ -741,10 +741,11 @@ describe("malformed requests never stop the process", () => {
       }),
       { numRuns: 150 },
     );
-    // Work the listeners left running (posts, views) ends without taking the process down.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    app.assertAlive("the signed payloads' background work");
     await expectHealthy("the signed payloads");
+    // Work the listeners left running (posts, views) ends without taking the process down: a graceful
+    // stop waits for every background task (Leadline's stop drains them) and then exits 0.
+    expect(await app.kill("SIGTERM"), app.output().slice(-4000)).toBe(0);
+    expect(app.output()).not.toContain("unhandled promise rejection");
   }, 60_000);
 });
 
@@ -773,9 +774,10 @@ describe("an unhandled promise rejection", () => {
         .find((l) => l.includes("unhandled promise rejection (recovered)"))!;
       expect(JSON.parse(line)).toMatchObject({ level: 50, msg: "unhandled promise rejection (recovered)" });
       expect(line).toContain("test rejection");
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      own.assertAlive("the rejection, 300 ms later");
+      // The rejection was handled where it was logged (an unhandled one ends Node in that same turn):
+      // a request answered after the log line proves the process went on.
       expect(await own.healthz()).toBe(200);
+      own.assertAlive("the rejection");
     } finally {
       await own.stop();
     }

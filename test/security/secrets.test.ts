@@ -14,6 +14,7 @@ import {
   CHANNEL,
   dropSharedDatabase,
   eventually,
+  settled,
   startTestApp,
   TEAM_ID,
   type TestApp,
@@ -418,7 +419,7 @@ describe("debug logs", () => {
     expect(jwt).toMatch(/^eyJ/);
     // A used link, opened again, is refused (and logged).
     expect((await fetch(phoneLink.replace(PUBLIC, t.url))).status).toBe(410);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await settled(t);
 
     const logs = t.logs.join("");
     expect(logs.length).toBeGreaterThan(5_000);

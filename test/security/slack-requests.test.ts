@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
-import { CHANNEL, eventually, SIGNING_SECRET, startTestApp, type TestApp } from "../helpers/app.js";
+import { CHANNEL, eventually, SIGNING_SECRET, settled, startTestApp, type TestApp } from "../helpers/app.js";
 import { forCall, reference } from "../helpers/callbacks.js";
 import type { FakeAccount } from "../helpers/fake-twilio.js";
 import { buttonClick } from "../helpers/payloads.js";
@@ -74,7 +74,7 @@ const click = (leadId: number, action?: string) => t.interact(clickPayload(leadI
 const told = () => t.slack.responses.map((r) => JSON.stringify(r.body));
 const slackCallsBesidesAuth = () => t.slack.calls.filter((c) => c.method !== "auth.test");
 const lead = (name: string, phone?: string) => addLead(t, name, phone);
-const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
+const settle = () => settled(t);
 
 async function placed(leadId: number) {
   return eventually(async () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { escapeTruncate, truncate } from "../../src/views/common.js";
+import { escapeTruncate, leadPhoneText, maskedPhoneText, truncate } from "../../src/views/common.js";
 
 const graphemes = (text: string) => [...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text)];
 /** A lone UTF-16 surrogate: half of a character. */
@@ -48,5 +48,29 @@ describe("truncate and escapeTruncate", () => {
   it("escapeTruncate still never cuts an entity such as &amp; in half", () => {
     expect(escapeTruncate("ab&cd", 5)).toBe("ab…");
     expect(escapeTruncate("a&b", 10)).toBe("a&amp;b");
+  });
+});
+
+describe("maskedPhoneText (numbers in channels of a workspace that masks them)", () => {
+  it("keeps the country code and the last 4 digits, whatever the grouping", () => {
+    expect(maskedPhoneText("+12125550182")).toBe("+1 ••• ••• 0182");
+    expect(maskedPhoneText("+442071838750")).toBe("+44 ••• ••• 8750");
+    expect(maskedPhoneText("+33123456789")).toBe("+33 ••• ••• ••• 67 89");
+  });
+
+  it("never shows more than 4 digits of a number, nor anything of what is not one", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[2-9]\d{2}[2-9]\d{6}$/), (national) => {
+        const text = maskedPhoneText(`+1${national}`);
+        expect(text.replace(/\D/g, "")).toBe(`1${national.slice(-4)}`);
+      }),
+    );
+    expect(maskedPhoneText("client:<!channel>")).toBe("a hidden number");
+    expect(maskedPhoneText("+123")).toBe("a hidden number");
+  });
+
+  it("leadPhoneText masks only when asked", () => {
+    expect(leadPhoneText("+12125550182", false, "12")).toBe("+1 212 555 0182 ext. 12");
+    expect(leadPhoneText("+12125550182", true, "12")).toBe("+1 ••• ••• 0182");
   });
 });

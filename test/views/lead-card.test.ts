@@ -177,3 +177,14 @@ describe("searchResults", () => {
     expect(results.text).toBe("12 leads found — showing the 9 most recent, 3 more");
   });
 });
+
+describe("a card for a channel that masks numbers", () => {
+  it("shows the last 4 digits in the card, its text and the Do not call confirmation", () => {
+    const card = lead({ phone: "+12125550182" });
+    const blocks = JSON.stringify(leadCard(card, { ...options, maskPhone: true }));
+    expect(blocks).toContain("+1 ••• ••• 0182");
+    expect(blocks).not.toContain("555 0182");
+    expect(leadCardText(card, true)).toContain("+1 ••• ••• 0182");
+    expect(JSON.stringify(leadCard(card, options))).toContain("+1 212 555 0182");
+  });
+});

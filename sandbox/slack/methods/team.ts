@@ -1,6 +1,7 @@
 import type { Method } from "./method.js";
 
-// Who and where: https://docs.slack.dev/reference/methods/auth.test, users.info, conversations.info.
+// Who and where: https://docs.slack.dev/reference/methods/auth.test, users.info, conversations.info,
+// conversations.open (the app's DM with one user: https://docs.slack.dev/reference/methods/conversations.open).
 
 const authTest: Method = (workspace, _args, team) => {
   if (team) {
@@ -69,9 +70,23 @@ const conversationsInfo: Method = (workspace, args) => {
   return { ok: true, channel: { ...channel, is_channel: true, is_member: workspace.botChannels.has(id) } };
 };
 
+/** One user (the only form Leadline uses): the bot's DM channel with them, `D` + the user id's tail, as chat.postMessage to a user id uses. */
+const conversationsOpen: Method = (workspace, args) => {
+  const users = String(args.users ?? "")
+    .split(",")
+    .map((user) => user.trim())
+    .filter(Boolean);
+  if (users.length === 0 && !args.channel) return { ok: false, error: "users_list_not_supplied" };
+  if (users.length > 1) return { ok: false, error: "not_implemented" };
+  if (users.length === 1 && !workspace.isUser(users[0]!)) return { ok: false, error: "user_not_found" };
+  const id = users.length === 1 ? `D${users[0]!.slice(1)}` : String(args.channel);
+  return { ok: true, channel: { id } };
+};
+
 export const teamMethods: Record<string, Method> = {
   "auth.test": authTest,
   "users.info": usersInfo,
   "users.lookupByEmail": usersLookupByEmail,
   "conversations.info": conversationsInfo,
+  "conversations.open": conversationsOpen,
 };

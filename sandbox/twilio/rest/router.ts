@@ -5,6 +5,9 @@ import { injectedError, notFound, type RestResult, restError, sleep } from "../r
 import { accountRoutes } from "./accounts.js";
 import { callRoutes } from "./calls.js";
 import { conferenceRoutes } from "./conferences.js";
+import { intelligenceRoutes } from "./intelligence.js";
+import { messageRoutes } from "./messages.js";
+import { messagingServiceRoutes } from "./messaging-services.js";
 import { participantRoutes } from "./participants.js";
 import { phoneNumberRoutes } from "./phone-numbers.js";
 import { recordingRoutes } from "./recordings.js";
@@ -14,7 +17,7 @@ import { trustHubRoutes } from "./trust-hub.js";
 /**
  * The REST API's front door: Basic authentication with the account's SID and Auth Token (20003
  * otherwise), the recorded request, injected faults, the route, then any injected delay.
- * Messages, Intelligence…: a new resource is a module with its routes, added to ROUTES.
+ * Intelligence…: a new resource is a module with its routes, added to ROUTES.
  */
 const ROUTES: RestRoute[] = [
   ...accountRoutes,
@@ -24,6 +27,9 @@ const ROUTES: RestRoute[] = [
   ...conferenceRoutes,
   ...participantRoutes,
   ...trustHubRoutes,
+  ...messageRoutes,
+  ...messagingServiceRoutes,
+  ...intelligenceRoutes,
 ];
 
 const V2010 = /^\/2010-04-01\/Accounts\/([^/]+?)(?:\.json|(\/.+))$/;
@@ -55,11 +61,19 @@ function basicAuth(req: IncomingMessage): { user: string; pass: string } | undef
 }
 
 /** An injected failure of any operation (`faults.failNext`): Twilio's error body, the operation not done. */
-function injectedFailure(ctx: SimContext, operation: string): RestResult | undefined {
+function injectedFailure(ctx: SimContext, operation: string, run: () => RestResult): RestResult | "drop" | undefined {
+  const drop = ctx.faults.dropNext?.get(operation);
+  if (drop && drop.count > 0) {
+    drop.count -= 1;
+    if (drop.count <= 0) ctx.faults.dropNext?.delete(operation);
+    if (drop.performs) run();
+    return "drop";
+  }
   const failure = ctx.faults.failNext.get(operation);
   if (!failure || failure.count <= 0) return undefined;
   failure.count -= 1;
   if (failure.count <= 0) ctx.faults.failNext.delete(operation);
+  if (failure.performs) run();
   return failure.message
     ? restError(failure.status, failure.code, failure.message)
     : injectedError(failure.status, failure.code);
@@ -70,7 +84,7 @@ function injectedFailure(ctx: SimContext, operation: string): RestResult | undef
  * placing the call (dropNextCreates, failNextCreates); for every operation, `failNext`.
  */
 function injectedFault(ctx: SimContext, route: RestRoute, run: () => RestResult): RestResult | "drop" | undefined {
-  if (route.operation !== "createCall") return injectedFailure(ctx, route.operation);
+  if (route.operation !== "createCall") return injectedFailure(ctx, route.operation, run);
   const { faults } = ctx;
   if (faults.dropNextCreates > 0) {
     faults.dropNextCreates -= 1;
@@ -79,7 +93,7 @@ function injectedFault(ctx: SimContext, route: RestRoute, run: () => RestResult)
     return "drop";
   }
   const failure = faults.failNextCreates;
-  if (!failure || failure.count <= 0) return injectedFailure(ctx, route.operation);
+  if (!failure || failure.count <= 0) return injectedFailure(ctx, route.operation, run);
   failure.count -= 1;
   if (failure.count <= 0) faults.failNextCreates = undefined;
   if (failure.placesCall) run();
@@ -109,9 +123,10 @@ export async function handleRest(
   }
   const { route, match, pathAccount } = resolve(method, url.pathname);
   const operation = route?.operation ?? "unknown";
-  const delay = () => {
+  const delay = async () => {
     const ms = ctx.faults.delays.get(operation) ?? ctx.faults.delays.get("*") ?? 0;
-    return ms > 0 ? sleep(ms) : Promise.resolve();
+    if (ms > 0) await sleep(ms);
+    await ctx.faults.holds?.get(operation)?.catch(() => {});
   };
   const account: SimAccount | undefined = ctx.accounts.get(pathAccount ?? auth?.user ?? "");
   let result: RestResult;

@@ -52,7 +52,6 @@ export function registerCallStatsCommand(app: App, deps: CallStatsDeps): void {
           range,
           agentId,
           userId: command.user_id,
-          channel: command.channel_id,
           export: parsed.export,
           respond,
         });

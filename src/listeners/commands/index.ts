@@ -16,7 +16,8 @@ export function registerCommands(app: App, c: Container): void {
   registerLeadCommand(app, { ...base, ...pick(c, "leads", "cardFacts") });
   registerTwilioSetupCommand(app, {
     ...base,
-    ...pick(c, "settings", "setupStatus", "admins", "inboundNumber", "workspaces"),
+    ...pick(c, "settings", "setupStatus", "admins", "inboundNumber", "workspaces", "callerIdPool"),
+    defaultCountry: c.config.DEFAULT_COUNTRY,
     publicBaseUrl: c.config.PUBLIC_BASE_URL,
   });
 }

@@ -1,11 +1,20 @@
 import type { App } from "@slack/bolt";
 import { isExpected } from "../../lib/errors.js";
+import type { CallerIdPool } from "../../services/callerid/pool-admin.js";
 import type { AdminGate } from "../../services/setup/admin-gate.js";
 import type { InboundNumber } from "../../services/setup/inbound-number.js";
 import type { SettingsService } from "../../services/setup/settings.js";
 import type { SetupStatus } from "../../services/setup/setup-status.js";
 import type { Workspaces } from "../../services/workspaces/workspace-service.js";
+import {
+  capSetMessage,
+  NUMBERS_USAGE,
+  numberAddedMessage,
+  numberRemovedMessage,
+  poolMessage,
+} from "../../views/caller-id.js";
 import { errorMessage } from "../../views/errors.js";
+import { PRIVACY_USAGE, privacySavedMessage, privacyStatusMessage } from "../../views/privacy.js";
 import {
   clearConfirmBlocks,
   inboundConnectedMessage,
@@ -15,23 +24,31 @@ import {
   twilioStatusBlocks,
 } from "../../views/twilio-setup.js";
 import type { ListenerBase } from "../shared/base.js";
+import { type NumbersVerb, parseNumbersVerb } from "../shared/numbers-verb.js";
 import { workspaceOf } from "../shared/workspace.js";
 
 export interface TwilioSetupCommandDeps extends ListenerBase {
-  settings: Pick<SettingsService, "get">;
+  settings: Pick<SettingsService, "get" | "masksNumbers" | "setMaskNumbers">;
   setupStatus: SetupStatus;
   admins: Pick<AdminGate, "require">;
   inboundNumber: Pick<InboundNumber, "connect">;
   workspaces: Pick<Workspaces, "mode" | "rotateLeadsApiToken">;
+  callerIdPool: CallerIdPool;
+  defaultCountry: string;
   publicBaseUrl?: string;
 }
 
-const ADMIN_VERBS = new Set(["", "clear", "api-token", "inbound"]);
+const ADMIN_VERBS = new Set(["", "clear", "api-token", "inbound", "privacy", "privacy mask", "privacy show"]);
 
 export function registerTwilioSetupCommand(app: App, deps: TwilioSetupCommandDeps): void {
   /** The admin's verbs: what each answers (undefined: the modal was opened instead). */
   const adminVerb = async (ws: number, verb: string, userId: string, triggerId: string, channel: string) => {
     await deps.admins.require(ws, userId, "twilio_settings", { at: verb || "open" });
+    if (verb === "privacy") return privacyStatusMessage(await deps.settings.masksNumbers(ws));
+    if (verb.startsWith("privacy ")) {
+      const mask = verb === "privacy mask";
+      return privacySavedMessage(mask, await deps.settings.setMaskNumbers(ws, mask, userId));
+    }
     if (verb === "clear") return { text: "Remove every Twilio setting?", blocks: clearConfirmBlocks() };
     if (verb === "inbound") return inboundConnectedMessage(await deps.inboundNumber.connect(ws, userId));
     if (verb === "api-token") {
@@ -47,9 +64,34 @@ export function registerTwilioSetupCommand(app: App, deps: TwilioSetupCommandDep
     return undefined;
   };
 
+  /** `/twilio-setup numbers …` (admins): the caller-ID pool. */
+  const numbersVerb = async (ws: number, asked: Exclude<NumbersVerb, { kind: "usage" }>, userId: string) => {
+    await deps.admins.require(ws, userId, "twilio_settings", { at: `numbers ${asked.kind}` });
+    const now = deps.clock.callingNow();
+    if (asked.kind === "add")
+      return numberAddedMessage(
+        asked.number,
+        (await deps.callerIdPool.add(ws, asked.number, userId, now)).previousVoiceUrl,
+      );
+    if (asked.kind === "remove") {
+      await deps.callerIdPool.remove(ws, asked.number, userId);
+      return numberRemovedMessage(asked.number);
+    }
+    if (asked.kind === "cap") {
+      await deps.callerIdPool.setCap(ws, asked.cap, userId);
+      return capSetMessage(asked.cap);
+    }
+    return poolMessage(await deps.callerIdPool.report(ws, now));
+  };
+
   app.command("/twilio-setup", async ({ command, ack, respond, context }) => {
-    const verb = command.text.trim().toLowerCase();
+    const verb = command.text.trim().toLowerCase().replace(/\s+/g, " ");
     const ws = workspaceOf(context);
+    const numbers = parseNumbersVerb(command.text, deps.defaultCountry);
+    if (numbers?.kind === "usage") {
+      await ack({ response_type: "ephemeral", text: numbers.why ? `${numbers.why} ${NUMBERS_USAGE}` : NUMBERS_USAGE });
+      return;
+    }
     if (verb === "status") {
       const status = await deps.setupStatus.read(ws);
       await ack({
@@ -58,13 +100,15 @@ export function registerTwilioSetupCommand(app: App, deps: TwilioSetupCommandDep
       });
       return;
     }
-    if (!ADMIN_VERBS.has(verb)) {
-      await ack({ response_type: "ephemeral", text: TWILIO_SETUP_USAGE });
+    if (!numbers && !ADMIN_VERBS.has(verb)) {
+      await ack({ response_type: "ephemeral", text: verb.startsWith("privacy") ? PRIVACY_USAGE : TWILIO_SETUP_USAGE });
       return;
     }
     await ack();
     try {
-      const answer = await adminVerb(ws, verb, command.user_id, command.trigger_id, command.channel_id);
+      const answer = numbers
+        ? await numbersVerb(ws, numbers, command.user_id)
+        : await adminVerb(ws, verb, command.user_id, command.trigger_id, command.channel_id);
       if (answer) await respond({ response_type: "ephemeral", ...answer });
     } catch (error) {
       if (!isExpected(error)) deps.log.error({ err: error }, "/twilio-setup failed");

@@ -3,6 +3,7 @@ import type { Clock } from "../../lib/clock.js";
 import { isDatabaseBusy, UserError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
 import type { AuditService } from "../audit/audit-store.js";
+import { type CallerId, type CallerIdChoice, FROM_NOT_ON_ACCOUNT } from "../callerid/callerid-service.js";
 import type { LeadService } from "../leads/lead-service.js";
 import { isTwilioRefusal, type TwilioClient, toTwilioError } from "../twilio/client.js";
 import { browserCallTwiml } from "../twilio/twiml.js";
@@ -65,7 +66,8 @@ export interface CallService {
 }
 
 export function createCallService(deps: {
-  calls: Pick<CallStore, "recordFailed" | "markUnknown">;
+  calls: Pick<CallStore, "recordFailed" | "markUnknown" | "changeCallerId">;
+  callerId: CallerId;
   leads: Pick<LeadService, "get">;
   contexts: CallContexts;
   readiness: CallReadiness;
@@ -117,7 +119,8 @@ export function createCallService(deps: {
     lead: Lead,
     agentId: string,
     request: Parameters<TwilioClient["calls"]["create"]>[0],
-  ) => {
+    fromGone?: (call: Call) => Promise<{ call: Call; request: typeof request } | undefined>,
+  ): Promise<{ call: Call; reconciled?: boolean }> => {
     let created: { sid: string; status: string };
     try {
       deps.crashPoint?.("call-row");
@@ -126,6 +129,9 @@ export function createCallService(deps: {
     } catch (error) {
       if (isTwilioRefusal(error)) {
         const refusal = toTwilioError(error)!;
+        // A pool number released in Twilio: nothing was placed, so the call goes out once more from the next best.
+        const retry = Number(refusal.code) === FROM_NOT_ON_ACCOUNT ? await fromGone?.(call) : undefined;
+        if (retry) return dial(client, retry.call, lead, agentId, retry.request);
         await deps.calls.recordFailed(
           call.id,
           { code: Number(refusal.code) || null, message: refusal.message },
@@ -146,6 +152,52 @@ export function createCallService(deps: {
     return { call: await savePlaced(call, lead, created.sid, created.status, agentId) };
   };
 
+  /** Opens the call's row from the caller ID chosen for it; its count is given back when no row opens. */
+  const openFrom = async (
+    ws: number,
+    lead: Lead,
+    teamNumber: string,
+    now: Date,
+    open: (from: string, callerIdRule: string) => Promise<Call>,
+  ): Promise<{ call: Call; choice: CallerIdChoice }> => {
+    const choice = await deps.callerId.choose(ws, lead, teamNumber, now);
+    let call: Call;
+    try {
+      call = await open(choice.number, choice.rule);
+    } catch (error) {
+      await deps.callerId.release(choice).catch((err) => log.warn({ err }, "could not give a caller ID's count back"));
+      throw error;
+    }
+    await deps.callerId.confirm(choice, lead.id);
+    return { call, choice };
+  };
+
+  /** Twilio refused a pool number as the caller ID (released): it leaves the pool and the call takes the next best. */
+  const fallBack = async (
+    gone: Call,
+    choice: CallerIdChoice,
+    lead: Lead,
+    teamNumber: string,
+    now: Date,
+    agentId: string,
+  ): Promise<Call | undefined> => {
+    if (
+      choice.rule === "team" ||
+      !(await deps.callerId.numberGone(gone.workspaceId, gone.fromNumber, deps.clock.now()))
+    )
+      return undefined;
+    const next = await deps.callerId.choose(gone.workspaceId, lead, teamNumber, now);
+    if (next.number === gone.fromNumber) return undefined;
+    const moved = await deps.calls.changeCallerId(gone.id, next.number, next.rule);
+    await deps.callerId.confirm(next, lead.id);
+    await deps.audit.record(gone.workspaceId, agentId, "call.caller_id_fallback", {
+      callId: gone.id,
+      gone: `***${gone.fromNumber.slice(-4)}`,
+      now: `***${next.number.slice(-4)}`,
+    });
+    return moved;
+  };
+
   return {
     async placeCall({ workspaceId: ws, leadId, mode, agent, target, responseUrl, originKey, lawNow }) {
       const lead = await deps.leads.get(ws, leadId);
@@ -155,42 +207,52 @@ export function createCallService(deps: {
       const to = await deps.readiness.checkLead(lead, agent.id, context.countries);
       const agentPhone = AGENT_PHONE_MODES.has(mode) ? context.agentPhone : undefined;
       if (agentPhone) await deps.readiness.checkAgentPhone(ws, lead.id, agent.id, agentPhone, context.countries);
-      const from = context.settings.phoneNumber!;
+      const teamNumber = context.settings.phoneNumber!;
+      const now = lawNow ?? deps.clock.callingNow();
       // The row (and the guard) exist before Twilio is asked, so a crash leaves a trace, never a second
       // call; the calling-law check runs in the same transaction.
-      const call = await deps.openCall(
-        {
-          workspaceId: ws,
+      const { call, choice } = await openFrom(ws, lead, teamNumber, now, (from, callerIdRule) =>
+        deps.openCall(
+          {
+            workspaceId: ws,
+            lead,
+            mode,
+            from,
+            callerIdRule,
+            to,
+            agentNumber: mode === "live" ? agentPhone : undefined,
+            agentId: agent.id,
+            status: "dialing",
+            channel: target.channel,
+            threadTs: target.threadTs,
+            originKey,
+          },
           lead,
           mode,
-          from,
-          to,
-          agentNumber: mode === "live" ? agentPhone : undefined,
-          agentId: agent.id,
-          status: "dialing",
-          channel: target.channel,
-          threadTs: target.threadTs,
-          originKey,
-        },
-        lead,
-        mode,
-        agent.id,
-        context.settings,
-        lawNow,
+          agent.id,
+          context.settings,
+          lawNow,
+        ),
       );
-      const request = buildCallRequest({
-        mode,
-        callId: call.id,
-        workspaceId: ws,
-        leadName: lead.name,
-        to,
-        from,
-        agentPhone,
-        settings: context.settings,
-        publicBaseUrl: deps.publicBaseUrl,
-      });
+      const requestFrom = (from: string, callId: number) =>
+        buildCallRequest({
+          mode,
+          callId,
+          workspaceId: ws,
+          leadName: lead.name,
+          to,
+          from,
+          agentPhone,
+          settings: context.settings,
+          publicBaseUrl: deps.publicBaseUrl,
+        });
+      const request = requestFrom(choice.number, call.id);
+      const fromGone = async (gone: Call) => {
+        const next = await fallBack(gone, choice, lead, teamNumber, now, agent.id);
+        return next ? { call: next, request: requestFrom(next.fromNumber, next.id) } : undefined;
+      };
       const { client } = await deps.twilioFor(ws, context.settings);
-      const outcome = await dial(client, call, lead, agent.id, request);
+      const outcome = await dial(client, call, lead, agent.id, request, fromGone);
       const announced = await deps.notifier.firstPost(outcome.call.id, { responseUrl });
       deps.crashPoint?.("announced");
       return { ...outcome, lead, announced };
@@ -204,28 +266,35 @@ export function createCallService(deps: {
       const context = await deps.contexts.read(ws, identity);
       await deps.readiness.requireReady(ws, lead, "browser", identity, context);
       const to = await deps.readiness.checkLead(lead, identity, context.countries);
-      const from = context.settings.phoneNumber!;
-      const call = await deps.openCall(
-        {
-          workspaceId: ws,
-          lead,
-          mode: "browser",
-          from,
-          to,
-          agentId: identity,
-          status: "dialing",
-          channel: link.channel ?? identity,
-          threadTs: link.threadTs ?? undefined,
-          originKey: `browser:${callSid}`,
-        },
+      const { call } = await openFrom(
+        ws,
         lead,
-        "browser",
-        identity,
-        context.settings,
+        context.settings.phoneNumber!,
+        deps.clock.callingNow(),
+        (from, callerIdRule) =>
+          deps.openCall(
+            {
+              workspaceId: ws,
+              lead,
+              mode: "browser",
+              from,
+              callerIdRule,
+              to,
+              agentId: identity,
+              status: "dialing",
+              channel: link.channel ?? identity,
+              threadTs: link.threadTs ?? undefined,
+              originKey: `browser:${callSid}`,
+            },
+            lead,
+            "browser",
+            identity,
+            context.settings,
+          ),
       );
       const recorded = await deps.recordPlaced(call, callSid, "in-progress", identity);
       void deps.notifier.firstPost(recorded.id).catch((error) => log.warn({ err: error }, "browser call post failed"));
-      return { twiml: browserCallTwiml(to, from), call: recorded };
+      return { twiml: browserCallTwiml(to, recorded.fromNumber), call: recorded };
     },
   };
 }

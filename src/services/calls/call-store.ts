@@ -9,6 +9,8 @@ export interface NewCall {
   lead: Pick<Lead, "id">;
   mode: CallMode;
   from: string;
+  /** Why `from` is the caller ID (the caller-ID picker's rule). */
+  callerIdRule?: string;
   to: string;
   /** Live calls: the agent's phone, which Twilio rings first. */
   agentNumber?: string;
@@ -54,6 +56,8 @@ export interface CallStore {
   recordPlaced(callId: number, sid: string, status: string, note: NoteInput, now: Date): Promise<Call>;
   recordFailed(callId: number, failure: { code?: number | null; message: string }, now: Date): Promise<void>;
   markUnknown(callId: number): Promise<void>;
+  /** The call goes out from another caller ID (its first was refused and nothing was placed). */
+  changeCallerId(callId: number, from: string, rule: string): Promise<Call>;
   /**
    * A signed callback named this call and its SID before Twilio's answer to the create was stored: the
    * SID is the call's (only while it has none). True when the call has this SID now.
@@ -99,6 +103,7 @@ export function createCallStore(database: DatabaseHandle): CallStore {
     activeLeadId: call.lead.id,
     mode: call.mode,
     fromNumber: call.from,
+    callerIdRule: call.callerIdRule,
     toNumber: call.to,
     agentNumber: call.agentNumber,
     status: call.status,
@@ -191,6 +196,12 @@ export function createCallStore(database: DatabaseHandle): CallStore {
           endedAt: now,
           postVersion: { increment: 1 },
         },
+      });
+    },
+    async changeCallerId(callId, from, rule) {
+      return db.call.update({
+        where: { id: callId },
+        data: { fromNumber: from, callerIdRule: rule, postVersion: { increment: 1 } },
       });
     },
     async markUnknown(callId) {

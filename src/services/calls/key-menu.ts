@@ -2,7 +2,7 @@ import type { EventBus } from "../../lib/events.js";
 import { dialCheck } from "../../lib/phone.js";
 import type { AuditService } from "../audit/audit-store.js";
 import type { DncService } from "../compliance/dnc-service.js";
-import { connectToAgentTwiml, optOutTwiml, sayAndHangUpTwiml } from "../twilio/twiml.js";
+import { connectToAgentTwiml, OPT_OUT_WORDS, sayAndHangUpTwiml } from "../twilio/twiml.js";
 import type { AgentPhones } from "./agent-phones.js";
 import type { CallStore } from "./call-store.js";
 
@@ -53,7 +53,7 @@ export function createKeyMenu(deps: {
         await deps.audit.record(call.workspaceId, "lead", "lead.opted_out", { leadId: call.leadId, callId: call.id });
         await deps.calls.addFact(call.id, "pressed_9_opted_out");
         changed(call.workspaceId, call.id);
-        return optOutTwiml();
+        return sayAndHangUpTwiml(OPT_OUT_WORDS);
       }
       return sayAndHangUpTwiml("Thank you for your time. Goodbye.");
     },

@@ -41,6 +41,11 @@ export interface InboundService {
   voiceUrl(ws: number): string | undefined;
 }
 
+/** The Voice URL that sends a number's inbound calls to Leadline (`/twilio-setup inbound`, pool numbers). */
+export function inboundVoiceUrl(publicBaseUrl: string | undefined, ws: number): string | undefined {
+  return publicBaseUrl ? `${publicBaseUrl}/twilio/voice/inbound?ws=${ws}` : undefined;
+}
+
 export function createInboundService(deps: {
   store: InboundStore;
   leads: Pick<LeadService, "findByPhone">;
@@ -84,7 +89,7 @@ export function createInboundService(deps: {
     });
 
   return {
-    voiceUrl: (ws) => (base ? url("", ws) : undefined),
+    voiceUrl: (ws) => inboundVoiceUrl(base, ws),
 
     async answer(ws, { callSid, from, to }) {
       const parsed = parsePhone(from, deps.defaultCountry);

@@ -7,6 +7,8 @@ export type SettingsTx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 export interface SettingsStore {
   /** The workspace's settings version (bumped by every change); undefined when there is no workspace. */
   version(ws: number): Promise<number | undefined>;
+  /** Whether channel messages show a lead's number as its last 4 digits. */
+  masksNumbers(ws: number): Promise<boolean>;
   /** Runs `work` (the secret writes) in one transaction with the version bump and the audit row. */
   changeTogether(
     ws: number,
@@ -16,10 +18,18 @@ export interface SettingsStore {
   ): Promise<void>;
 }
 
+/** The privacy setting's write, made inside `changeTogether`. */
+export async function writeMaskNumbers(tx: SettingsTx, ws: number, on: boolean): Promise<void> {
+  await tx.workspace.update({ where: { id: ws }, data: { maskNumbers: on } });
+}
+
 export function createSettingsStore(db: Db): SettingsStore {
   return {
     async version(ws) {
       return (await db.workspace.findUnique({ where: { id: ws }, select: { settingsVersion: true } }))?.settingsVersion;
+    },
+    async masksNumbers(ws) {
+      return (await db.workspace.findUnique({ where: { id: ws }, select: { maskNumbers: true } }))?.maskNumbers ?? true;
     },
     async changeTogether(ws, actor, audit, work) {
       await db.$transaction(async (tx) => {

@@ -1,6 +1,6 @@
 import { formatPhone } from "../../lib/phone.js";
 import type { SecretStore } from "../store/secrets.js";
-import type { SettingsStore } from "./settings-store.js";
+import { type SettingsStore, writeMaskNumbers } from "./settings-store.js";
 
 export const DEFAULT_CALL_MESSAGE = "Hello, this is a call from your real estate agent. They will be with you shortly.";
 export const DEFAULT_MENU_MESSAGE = "Press 1 to speak with your agent now. Press 9 if you do not want any more calls.";
@@ -80,6 +80,10 @@ export interface SettingsService {
   /** Saves changed values and removes `remove`, in one transaction with its audit row. */
   save(ws: number, values: TwilioSettings, actor: string, remove?: SettingKey[]): Promise<SettingKey[]>;
   clear(ws: number, actor: string): Promise<number>;
+  /** Whether channel messages show a lead's number as its last 4 digits (cached with the other settings). */
+  masksNumbers(ws: number): Promise<boolean>;
+  /** Turns masking on or off; returns whether it changed. */
+  setMaskNumbers(ws: number, on: boolean, actor: string): Promise<boolean>;
 }
 
 /**
@@ -92,17 +96,22 @@ export function createSettingsService({
   store,
   secrets,
   readVersion = (ws) => store.version(ws),
+  now = Date.now,
 }: {
   store: SettingsStore;
   secrets: SecretStore;
   /** The workspace's settings version (the workspace store's fast read); undefined when there is none. */
   readVersion?: (ws: number) => Promise<number | undefined>;
+  /** Milliseconds since the epoch: how old this instance's copy is (tests move it). */
+  now?: () => number;
 }): SettingsService {
   const cached = new Map<
     number,
-    { version: number; value: TwilioSettings; unreadable: SettingKey[]; checkedAt: number }
+    { version: number; value: TwilioSettings; unreadable: SettingKey[]; maskNumbers: boolean; checkedAt: number }
   >();
-  const load = async (ws: number): Promise<{ value: TwilioSettings; unreadable: SettingKey[] }> => {
+  const load = async (
+    ws: number,
+  ): Promise<{ value: TwilioSettings; unreadable: SettingKey[]; maskNumbers: boolean }> => {
     const stored = await secrets.getMany(
       ws,
       SETTING_KEYS.map((key) => TWILIO_SETTINGS[key].name),
@@ -113,13 +122,13 @@ export function createSettingsService({
       if (value !== undefined && value !== "") settings[key] = value;
     }
     const unreadable = SETTING_KEYS.filter((key) => stored.unreadable.includes(TWILIO_SETTINGS[key].name));
-    return { value: settings, unreadable };
+    return { value: settings, unreadable, maskNumbers: await store.masksNumbers(ws) };
   };
   const current = async (ws: number) => {
     const version = await readVersion(ws);
     const known = cached.get(ws);
     if (known && version !== undefined && known.version === version) {
-      known.checkedAt = Date.now();
+      known.checkedAt = now();
       return known;
     }
     const loaded = await load(ws);
@@ -127,7 +136,8 @@ export function createSettingsService({
       version: version ?? -1,
       value: Object.freeze(loaded.value),
       unreadable: loaded.unreadable,
-      checkedAt: Date.now(),
+      maskNumbers: loaded.maskNumbers,
+      checkedAt: now(),
     };
     if (version !== undefined) cached.set(ws, entry);
     return entry;
@@ -142,7 +152,7 @@ export function createSettingsService({
     },
     async webhookToken(ws, fresh = false) {
       const known = cached.get(ws);
-      if (!fresh && known && Date.now() - known.checkedAt < WEBHOOK_TOKEN_FRESH_MS)
+      if (!fresh && known && now() - known.checkedAt < WEBHOOK_TOKEN_FRESH_MS)
         return { authToken: known.value.authToken, recent: true };
       return { authToken: (await current(ws)).value.authToken, recent: false };
     },
@@ -173,6 +183,16 @@ export function createSettingsService({
         removed = await secrets.deletePrefix(ws, "twilio.", tx);
       });
       return removed;
+    },
+    async masksNumbers(ws) {
+      return (await current(ws)).maskNumbers;
+    },
+    async setMaskNumbers(ws, on, actor) {
+      if ((await store.masksNumbers(ws)) === on) return false;
+      await changedTogether(ws, actor, { action: "privacy.mask_numbers", detail: { on } }, (tx) =>
+        writeMaskNumbers(tx, ws, on),
+      );
+      return true;
     },
   };
 }

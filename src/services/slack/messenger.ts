@@ -50,6 +50,8 @@ export interface SlackMessenger {
     title: string;
     comment?: string;
   }): Promise<void>;
+  /** The bot's direct-message channel with one person (conversations.open): where private deliveries go. */
+  directChannel(userId: string): Promise<string>;
   openView(triggerId: string, view: View): Promise<void>;
   updateView(viewId: string, view: View): Promise<void>;
   publishHome(userId: string, view: View): Promise<void>;
@@ -156,6 +158,12 @@ export function createSlackMessenger({
           ...(comment ? { initial_comment: comment } : {}),
         } as Parameters<WebClient["files"]["uploadV2"]>[0]),
       );
+    },
+    async directChannel(userId) {
+      const result = await gate.run("conversations.open", () => slack.conversations.open({ users: userId }));
+      const id = result.channel?.id;
+      if (!id) throw new Error("conversations.open answered without a channel");
+      return id;
     },
     async openView(triggerId, view) {
       await gate.run("views.open", () => slack.views.open({ trigger_id: triggerId, view }));

@@ -46,11 +46,14 @@ export function createRateGate({
   log,
   maxWaitMs = 15 * 60_000,
   now = Date.now,
+  wait = sleep,
 }: {
   log: Logger;
   /** How long a call keeps waiting out 429s before it fails; long enough for a busy minute or several. */
   maxWaitMs?: number;
   now?: () => number;
+  /** Waits out a Retry-After (tests pass one that moves their `now`). */
+  wait?: (ms: number) => Promise<unknown>;
 }): RateGate {
   const limits = new Map<string, Limit>();
   const stateOf = (name: string) => {
@@ -86,7 +89,7 @@ export function createRateGate({
         await enter(limit);
         try {
           // Another call's 429 may close the limit again while this one waits: look again after each wait.
-          for (let wait = limit.closedUntil - now(); wait > 0; wait = limit.closedUntil - now()) await sleep(wait);
+          for (let ms = limit.closedUntil - now(); ms > 0; ms = limit.closedUntil - now()) await wait(ms);
           const result = await call();
           limit.limited = false;
           return result;

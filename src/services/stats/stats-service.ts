@@ -64,8 +64,16 @@ export function parseStatsRange(text: string, now: Date, zone: string): StatsRan
 
 export interface StatsService {
   stats(ws: number, range: StatsRange, agentId?: string): Promise<CallStats>;
-  /** The range's calls as CSV (RFC 4180), at most `limit` rows. */
-  exportCsv(ws: number, range: StatsRange, agentId?: string, limit?: number): Promise<{ csv: string; rows: number }>;
+  /**
+   * The range's calls as CSV (RFC 4180), at most `limit` rows: ISO (UTC) times and Slack ids kept, with
+   * the time in the asker's zone and each agent's name beside them; cost as money spent (positive).
+   */
+  exportCsv(
+    ws: number,
+    range: StatsRange,
+    agentId?: string,
+    options?: { limit?: number; nameOf?: (agentId: string) => Promise<string | undefined> },
+  ): Promise<{ csv: string; rows: number }>;
   blockedToday(ws: number, now: Date, zone: string): Promise<{ at: Date; actor: string; detail: string }[]>;
 }
 
@@ -73,27 +81,43 @@ export const EXPORT_LIMIT = 50_000;
 
 const csvField = (value: unknown, freeText = false) => {
   const text = value === null || value === undefined ? "" : value instanceof Date ? value.toISOString() : String(value);
-  // Text people typed (a lead's name) starting with =, +, - or @ would run as a spreadsheet formula.
+  // Text people typed (a lead's name, an agent's name) starting with =, +, - or @ would run as a spreadsheet formula.
   const safe = freeText && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
 
-export const EXPORT_COLUMNS: (keyof ExportRow)[] = [
+/** One CSV row: the stored call plus what people read beside it (local time, the zone, the agent's name, the cost). */
+export type ExportLine = ExportRow & { createdAtLocal: string; zone: string; agentName: string; cost: string };
+
+export const EXPORT_COLUMNS: (keyof ExportLine)[] = [
   "id",
   "createdAt",
+  "createdAtLocal",
+  "zone",
   "agentId",
+  "agentName",
   "leadId",
   "leadName",
   "mode",
   "fromNumber",
   "toNumber",
   "status",
+  "placed",
   "durationSec",
   "outcome",
-  "price",
+  "cost",
   "priceUnit",
   "callSid",
 ];
+
+const FREE_TEXT = new Set<keyof ExportLine>(["leadName", "agentName"]);
+
+/** "2026-11-24 10:00:00": the wall time in the asker's zone, as spreadsheets read it. */
+const localTime = (at: Date, zone: string) =>
+  (DateTime.fromJSDate(at, { zone }).toSQL({ includeOffset: false }) ?? "").slice(0, 19);
+
+/** Twilio reports money spent as a negative price; people (and the summary) read a positive cost. */
+const costOf = (price: number | null) => (price === null ? "" : String(Math.abs(price)));
 
 export function createStatsService(deps: { store: StatsStore }): StatsService {
   return {
@@ -102,12 +126,26 @@ export function createStatsService(deps: { store: StatsStore }): StatsService {
       const rows = await deps.store.stats({ ws, from: range.from, to: range.to, agentId, offsetMinutes });
       return { ...rows, range, agentId };
     },
-    async exportCsv(ws, range, agentId, limit = EXPORT_LIMIT) {
+    async exportCsv(ws, range, agentId, options = {}) {
       const offsetMinutes = DateTime.fromJSDate(range.from, { zone: range.zone }).offset;
-      const rows = await deps.store.exportRows({ ws, from: range.from, to: range.to, agentId, offsetMinutes }, limit);
+      const rows = await deps.store.exportRows(
+        { ws, from: range.from, to: range.to, agentId, offsetMinutes },
+        options.limit ?? EXPORT_LIMIT,
+      );
+      const names = new Map<string, string>();
+      for (const id of new Set(rows.map((row) => row.agentId))) names.set(id, (await options.nameOf?.(id)) ?? id);
       const lines = [
         EXPORT_COLUMNS.join(","),
-        ...rows.map((row) => EXPORT_COLUMNS.map((key) => csvField(row[key], key === "leadName")).join(",")),
+        ...rows.map((row) => {
+          const line: ExportLine = {
+            ...row,
+            createdAtLocal: localTime(row.createdAt, range.zone),
+            zone: range.zone,
+            agentName: names.get(row.agentId) ?? row.agentId,
+            cost: costOf(row.price),
+          };
+          return EXPORT_COLUMNS.map((key) => csvField(line[key], FREE_TEXT.has(key))).join(",");
+        }),
       ];
       return { csv: `${lines.join("\r\n")}\r\n`, rows: rows.length };
     },

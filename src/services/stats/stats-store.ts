@@ -42,6 +42,8 @@ export interface ExportRow {
   price: number | null;
   priceUnit: string | null;
   callSid: string | null;
+  /** Whether the call counts as placed (see PLACED): false for a refusal or a live call whose lead was never dialled. */
+  placed: boolean;
 }
 
 /**
@@ -65,7 +67,14 @@ export interface StatsStore {
   ): Promise<{ lead: Lead; lastCallAt: Date; why: "no_answer" | "busy" | "callback" | "missed_inbound" }[]>;
 }
 
-const CONNECTED = `("status" = 'completed' AND ("answeredBy" IS NULL OR "answeredBy" NOT LIKE 'machine%') AND COALESCE("durationSec", 0) > 0)`;
+/**
+ * A call counts as placed when Twilio accepted it (it has a SID: a refusal has none) and, for a live
+ * call, the lead was dialled (the lead's leg exists: an agent who never answered or pressed no key
+ * means the lead's phone never rang).
+ */
+const PLACED = `("twilioSid" IS NOT NULL AND ("mode" <> 'live' OR "leadLegSid" IS NOT NULL))`;
+
+const CONNECTED = `(${PLACED} AND "status" = 'completed' AND ("answeredBy" IS NULL OR "answeredBy" NOT LIKE 'machine%') AND COALESCE("durationSec", 0) > 0)`;
 
 export function createStatsStore(database: DatabaseHandle): StatsStore {
   const db = database.prisma;
@@ -87,7 +96,7 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
     return { sql, params };
   };
 
-  const totalsSql = `count(*) AS placed, sum(CASE WHEN ${CONNECTED} THEN 1 ELSE 0 END) AS connected,
+  const totalsSql = `sum(CASE WHEN ${PLACED} THEN 1 ELSE 0 END) AS placed, sum(CASE WHEN ${CONNECTED} THEN 1 ELSE 0 END) AS connected,
     sum(CASE WHEN ${CONNECTED} THEN COALESCE("durationSec", 0) ELSE 0 END) AS talk`;
   const totals = (row: { placed: unknown; connected: unknown; talk: unknown } | undefined): Totals => ({
     placed: Number(row?.placed ?? 0),
@@ -269,6 +278,7 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
         price: row.price === null ? null : Number(row.price),
         priceUnit: row.priceUnit,
         callSid: row.twilioSid,
+        placed: row.twilioSid !== null && (row.mode !== "live" || row.leadLegSid !== null),
       }));
     },
   };

@@ -132,25 +132,30 @@ export function disclosureTwiml(): string {
 
 /** The end of a live call's Dial: the agent hears how it ended when the lead did not pick up. */
 export function dialDoneTwiml(leadName: string, dialStatus: string): string {
-  const response = new VoiceResponse();
   const spoken: Record<string, string> = {
     busy: `${leadName} is busy. Goodbye.`,
     "no-answer": `${leadName} did not answer. Goodbye.`,
     failed: `The call to ${leadName} could not be connected. Goodbye.`,
   };
   const text = spoken[dialStatus];
-  if (text) response.say(VOICE, text);
-  response.hangup();
-  return response.toString();
+  return text ? sayAndHangUpTwiml(text) : hangUpTwiml();
 }
 
 /**
  * Says one thing and hangs up: the voicemail left on an answering machine once its greeting ends, a
- * polite end to a call Leadline cannot go on with, the goodbye after an inbound call.
+ * polite end to a call Leadline cannot go on with, the goodbye after an inbound call, menu key 9's
+ * promise (OPT_OUT_WORDS).
  */
 export function sayAndHangUpTwiml(text = "Thank you. Goodbye."): string {
   const response = new VoiceResponse();
   response.say(VOICE, text);
+  response.hangup();
+  return response.toString();
+}
+
+/** Hangs up without a word: a leg Leadline will not go on with (an agent who did not take a call). */
+export function hangUpTwiml(): string {
+  const response = new VoiceResponse();
   response.hangup();
   return response.toString();
 }
@@ -163,13 +168,8 @@ export function connectToAgentTwiml(agentPhone: string, callerId: string): strin
   return response.toString();
 }
 
-/** Menu key 9: the lead asked not to be called again. */
-export function optOutTwiml(): string {
-  const response = new VoiceResponse();
-  response.say(VOICE, "Thank you. You will not receive any more calls from us. Goodbye.");
-  response.hangup();
-  return response.toString();
-}
+/** Menu key 9: the lead asked not to be called again (said with sayAndHangUpTwiml). */
+export const OPT_OUT_WORDS = "Thank you. You will not receive any more calls from us. Goodbye.";
 
 /** Browser call: the agent's browser leg is dialed to the lead's number (looked up on the server). */
 export function browserCallTwiml(leadPhone: string, callerId: string): string {
@@ -215,9 +215,7 @@ export function inboundWhisperTwiml(who: string, acceptUrl: string): string {
 
 /** The agent pressed 1: an empty answer connects the two. Anything else hangs up the agent's leg. */
 export function inboundAcceptTwiml(accepted: boolean): string {
-  const response = new VoiceResponse();
-  if (!accepted) response.hangup();
-  return response.toString();
+  return accepted ? new VoiceResponse().toString() : hangUpTwiml();
 }
 
 /** Nobody took the call: the caller can leave a message, recorded and transcribed by Twilio. */

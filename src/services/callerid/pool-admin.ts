@@ -1,0 +1,193 @@
+import { UserError } from "../../lib/errors.js";
+import type { EventBus } from "../../lib/events.js";
+import type { AuditService } from "../audit/audit-store.js";
+import { type TwilioClient, toTwilioError } from "../twilio/client.js";
+import type { TwilioFor } from "../twilio/workspace-twilio.js";
+import type { AccountNumber, CallerIdStore } from "./callerid-store.js";
+import { localDay, placeOf } from "./pick.js";
+import { type Registration, type RegistrationStatus, readRegistrations } from "./registrations.js";
+
+/** One number of the account as `/twilio-setup numbers` shows it. */
+export interface NumberReport {
+  number: string;
+  areaCode: string | null;
+  state: string | null;
+  inPool: boolean;
+  routesInbound: boolean;
+  isTeamNumber: boolean;
+  callsToday: number;
+  callsThisWeek: number;
+  answeredThisWeek: number;
+  /** SHAKEN/STIR and CNAM as Trust Hub reports them; undefined when Trust Hub could not be read. */
+  registrations?: Record<Registration, RegistrationStatus>;
+}
+
+export interface PoolReport {
+  numbers: NumberReport[];
+  cap: number;
+  /** Numbers Twilio no longer lists, found on this refresh. */
+  released: string[];
+  /** Why registrations are missing, when Trust Hub did not answer. */
+  trustHubUnread?: string;
+}
+
+export interface CallerIdPool {
+  /** Reads the account's voice numbers from Twilio and stores them (new ones out of the pool). */
+  refresh(ws: number, now: Date): Promise<{ released: string[] }>;
+  /** Refreshes, then each number with its calls, routing and registrations. */
+  report(ws: number, now: Date): Promise<PoolReport>;
+  /** Puts a number of the account in the pool, pointing its Voice URL at Leadline so call-backs reach the team. */
+  add(ws: number, number: string, by: string, now: Date): Promise<{ previousVoiceUrl: string | null }>;
+  remove(ws: number, number: string, by: string): Promise<void>;
+  setCap(ws: number, cap: number, by: string): Promise<void>;
+}
+
+export const MAX_DAILY_CAP = 1000;
+const WEEK_MS = 7 * 86_400_000;
+
+export function createCallerIdPool(deps: {
+  store: CallerIdStore;
+  twilioFor: TwilioFor;
+  audit: AuditService;
+  events: EventBus;
+  /** Leadline's inbound Voice URL for the workspace (as `/twilio-setup inbound` sets it). */
+  voiceUrl: (ws: number) => string | undefined;
+  /** The messaging URL, once texts exist: set on a number when it joins the pool. */
+  smsUrl?: (ws: number) => string | undefined;
+}): CallerIdPool {
+  const { store } = deps;
+  const twilioCall = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw toTwilioError(error) ?? error;
+    }
+  };
+  const listed = async (client: TwilioClient, accountSid: string, wanted: string | undefined) => {
+    const numbers = await twilioCall(() => client.api.v2010.accounts(accountSid).incomingPhoneNumbers.list());
+    return numbers
+      .filter((n) => n.capabilities?.voice !== false)
+      .map((n): AccountNumber & { voiceUrl: string | null; appSid: string | null } => ({
+        number: n.phoneNumber,
+        twilioSid: n.sid,
+        ...placeOf(n.phoneNumber),
+        // Twilio does not call the Voice URL of a number answered by a TwiML App or a SIP trunk.
+        routesInbound: Boolean(wanted) && n.voiceUrl === wanted && !n.voiceApplicationSid && !n.trunkSid,
+        voiceUrl: n.voiceUrl ?? null,
+        appSid: n.voiceApplicationSid || null,
+      }));
+  };
+
+  const refresh: CallerIdPool["refresh"] = async (ws, now) => {
+    const { client, accountSid } = await deps.twilioFor(ws);
+    const before = new Map((await store.numbers(ws)).map((row) => [row.number, row]));
+    const numbers = await listed(client, accountSid, deps.voiceUrl(ws));
+    const { released } = await store.sync(ws, numbers, now);
+    for (const row of released)
+      if (row.inPool) deps.events.emit("callerid.number_dropped", { ws, number: row.number, reason: "released" });
+    for (const number of numbers) {
+      const was = before.get(number.number);
+      if (was?.inPool && was.routesInbound && !number.routesInbound)
+        deps.events.emit("callerid.number_dropped", { ws, number: number.number, reason: "not_routing" });
+    }
+    return { released: released.map((row) => row.number) };
+  };
+
+  return {
+    refresh,
+
+    async report(ws, now) {
+      const { released } = await refresh(ws, now);
+      const { client, settings } = await deps.twilioFor(ws);
+      const [rows, cap, usage] = await Promise.all([
+        store.numbers(ws),
+        store.cap(ws),
+        store.usage(ws, new Date(now.getTime() - WEEK_MS)),
+      ]);
+      const counts = await store.counts(
+        ws,
+        rows.map((row) => localDay(row.timeZone, now)),
+      );
+      let registrations: Awaited<ReturnType<typeof readRegistrations>> | undefined;
+      let trustHubUnread: string | undefined;
+      try {
+        registrations = await readRegistrations(client);
+      } catch (error) {
+        const refused = toTwilioError(error);
+        trustHubUnread = refused ? `Trust Hub answered ${refused.code}` : "Trust Hub did not answer";
+      }
+      const numbers = rows.map((row): NumberReport => {
+        const count = counts.get(row.number);
+        const week = usage.get(row.number);
+        return {
+          number: row.number,
+          areaCode: row.areaCode,
+          state: row.state,
+          inPool: row.inPool,
+          routesInbound: row.routesInbound,
+          isTeamNumber: row.number === settings.phoneNumber,
+          callsToday: count && count.day === localDay(row.timeZone, now) ? count.count : 0,
+          callsThisWeek: week?.week ?? 0,
+          answeredThisWeek: week?.answered ?? 0,
+          ...(registrations
+            ? { registrations: registrations.get(row.twilioSid) ?? { shakenStir: "none", cnam: "none" } }
+            : {}),
+        };
+      });
+      return { numbers, cap, released, ...(trustHubUnread ? { trustHubUnread } : {}) };
+    },
+
+    async add(ws, number, by, now) {
+      const wanted = deps.voiceUrl(ws);
+      if (!wanted)
+        throw new UserError(
+          "Set PUBLIC_BASE_URL (the https address Twilio reaches Leadline at) first: a pool number must send call-backs to Leadline.",
+          { code: "callerid_no_public_url" },
+        );
+      const { client, accountSid } = await deps.twilioFor(ws);
+      const found = (await listed(client, accountSid, wanted)).find((n) => n.number === number);
+      if (!found)
+        throw new UserError(`${number} is not a voice number of this Twilio account.`, {
+          code: "callerid_not_on_account",
+          data: { number },
+        });
+      const sms = deps.smsUrl?.(ws);
+      await twilioCall(() =>
+        client.api.v2010
+          .accounts(accountSid)
+          .incomingPhoneNumbers(found.twilioSid)
+          .update({
+            voiceUrl: wanted,
+            voiceMethod: "POST",
+            ...(found.appSid ? { voiceApplicationSid: "" } : {}),
+            ...(sms ? { smsUrl: sms, smsMethod: "POST" } : {}),
+          }),
+      );
+      await store.sync(ws, await listed(client, accountSid, wanted), now);
+      await store.setInPool(ws, number, true, true);
+      await deps.audit.record(ws, by, "callerid.number_added", {
+        number: `***${number.slice(-4)}`,
+        previous: found.voiceUrl ? "set" : "none",
+      });
+      return { previousVoiceUrl: found.voiceUrl };
+    },
+
+    async remove(ws, number, by) {
+      if (!(await store.setInPool(ws, number, false)))
+        throw new UserError(`${number} is not a number of this Twilio account that Leadline knows.`, {
+          code: "callerid_unknown_number",
+          data: { number },
+        });
+      await deps.audit.record(ws, by, "callerid.number_removed", { number: `***${number.slice(-4)}` });
+    },
+
+    async setCap(ws, cap, by) {
+      if (!Number.isInteger(cap) || cap < 1 || cap > MAX_DAILY_CAP)
+        throw new UserError(`The daily cap is a whole number of calls from 1 to ${MAX_DAILY_CAP}.`, {
+          code: "callerid_bad_cap",
+        });
+      await store.setCap(ws, cap);
+      await deps.audit.record(ws, by, "callerid.cap_set", { cap });
+    },
+  };
+}

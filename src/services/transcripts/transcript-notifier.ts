@@ -1,0 +1,21 @@
+import type { Suggestion } from "./suggestions.js";
+import type { CallSummaryData, TranscriptLine } from "./summary-request.js";
+import type { TranscriptCall } from "./transcript-store.js";
+
+/**
+ * How transcripts and summaries reach people without the domain knowing Slack: the presenter
+ * (src/presenters/transcript-posts.ts) renders them in the call's thread.
+ */
+export interface TranscriptNotifier {
+  /** The transcript as a file in the call's thread; false when it could not be put there. */
+  transcript(call: TranscriptCall, lines: readonly TranscriptLine[], agentName?: string): Promise<boolean>;
+  /** Twilio could not transcribe the call. */
+  transcriptFailed(call: TranscriptCall): Promise<void>;
+  /** The summary card with its suggestion buttons; its message ts when posted. */
+  summary(
+    call: TranscriptCall,
+    summary: { data: CallSummaryData; suggestions: Suggestion[]; cut: boolean },
+  ): Promise<string | undefined>;
+  /** No summary this time (the model's answers were not usable, or the provider stayed down): the transcript stands. */
+  summaryUnavailable(call: TranscriptCall): Promise<void>;
+}

@@ -1,0 +1,212 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { queueSettingsSchema } from "../../../src/services/queues/queue-filter.js";
+import { type DatabaseHandle, openDatabase } from "../../../src/services/store/db.js";
+import { dropSchema, TEAM_ID, testEngine, withSchema } from "../../helpers/app.js";
+import { type Kit, queueKit } from "./fixtures/kit.js";
+
+// The queue's claims on the suite's engine, by separate OS processes as instances are
+// (fixtures/agents.ts): every lead offered to exactly one agent and dialled once; the law passes over
+// do-not-call and out-of-hours leads with their reason and next allowed time.
+
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+const AGENTS = "test/services/queues/fixtures/agents.ts";
+/** A Tuesday, 2 PM in New York, 11 AM in San Francisco. */
+const AFTERNOON = new Date("2026-11-24T19:00:00Z");
+/** The same Tuesday, 9:30 AM in New York, 6:30 AM in San Francisco. */
+const MORNING = new Date("2026-11-24T14:30:00Z");
+/** Leads in the many-agents test. */
+const LEADS = 600;
+
+let dir: string;
+let url: string;
+let database: DatabaseHandle;
+let ws: number;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "leadline-queue-"));
+  url =
+    testEngine() === "postgresql"
+      ? withSchema(process.env.TEST_DATABASE_URL!, `t_queue_${randomBytes(6).toString("hex")}`)
+      : `file:${join(dir, "leadline.db")}`;
+  database = (await openDatabase(url)).database;
+  ws = (await database.prisma.workspace.create({ data: { teamId: TEAM_ID, enterpriseId: "" } })).id;
+});
+
+afterEach(async () => {
+  await database?.close();
+  if (url?.startsWith("postgres")) await dropSchema(url);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Leads with these numbers (in this order of arrival), in one statement; their ids in the same order. */
+async function seedLeads(phones: string[], extra: { state?: string; source?: string } = {}): Promise<number[]> {
+  const base = Date.parse("2026-11-20T00:00:00Z");
+  const rows = await database.prisma.lead.createManyAndReturn({
+    data: phones.map((phone, i) => ({
+      workspaceId: ws,
+      name: `Lead ${i}`,
+      nameSearch: `lead ${i}`,
+      phone,
+      source: extra.source ?? "zillow",
+      state: extra.state ?? null,
+      createdAt: new Date(base + i * 1000),
+    })),
+  });
+  return rows.map((row) => row.id);
+}
+
+const nyPhone = (i: number) => `+1212555${String(i).padStart(4, "0")}`;
+
+async function makeQueue(kit: Kit, input: Parameters<typeof queueSettingsSchema.parse>[0] = { name: "Zillow" }) {
+  return (await kit.queues.create(ws, queueSettingsSchema.parse(input), "U0ADMIN01"))!;
+}
+
+function startAgents(queueId: number, agents: string[]) {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", AGENTS, JSON.stringify({ url, ws, queueId, agents, callingNow: AFTERNOON.toISOString() })],
+    { cwd: ROOT, env: process.env, stdio: ["pipe", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stderr!.on("data", (chunk) => {
+    stderr += String(chunk);
+  });
+  const result = new Promise<string[]>((resolve, reject) => {
+    child.once("exit", (code, signal) => {
+      const lines = stdout.split("\n").filter(Boolean);
+      if (code === 0 && lines.at(-1) === "done") resolve(lines);
+      else reject(new Error(`agents exited (${code ?? signal}):\n${stderr.slice(-4000)}`));
+    });
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout!.on("data", (chunk) => {
+      stdout += String(chunk);
+      if (stdout.startsWith("ready\n")) resolve();
+    });
+    result.then(() => reject(new Error("agents ended before they were ready")), reject);
+  });
+  return { child, ready, result };
+}
+
+describe(`queue claims (${testEngine()})`, () => {
+  it(`20 agents in 2 processes on a ${LEADS}-lead queue: each lead offered to one agent and dialled once; do-not-call leads never`, async () => {
+    const kit = queueKit(database, AFTERNOON);
+    const ids = await seedLeads(Array.from({ length: LEADS }, (_, i) => nyPhone(i)));
+    const dnc = ids.filter((_, i) => i % 40 === 7);
+    await database.prisma.dncEntry.createMany({
+      data: dnc.map((id) => ({
+        workspaceId: ws,
+        phone: nyPhone(ids.indexOf(id)),
+        source: "command",
+        addedBy: "U0ADMIN01",
+      })),
+    });
+    const queue = await makeQueue(kit);
+    const names = (p: number) => Array.from({ length: 10 }, (_, i) => `U0AGENT${p}${String(i).padStart(2, "0")}`);
+    const instances = [startAgents(queue.id, names(1)), startAgents(queue.id, names(2))];
+    await Promise.all(instances.map((instance) => instance.ready));
+    for (const instance of instances) instance.child.stdin!.end("go\n");
+    const lines = (await Promise.all(instances.map((instance) => instance.result))).flat();
+
+    const of = (kind: string) => lines.filter((line) => line.startsWith(`${kind} `)).map((line) => line.split(" "));
+    const offers = of("offer");
+    const dials = of("dial");
+    expect(
+      lines.filter((line) => line.startsWith("lost")),
+      "an agent lost a claim it held",
+    ).toEqual([]);
+    const callable = ids.filter((id) => !dnc.includes(id)).sort((a, b) => a - b);
+    expect(offers.map(([, lead]) => Number(lead)).sort((a, b) => a - b)).toEqual(callable);
+    expect(dials.map(([, lead]) => Number(lead)).sort((a, b) => a - b)).toEqual(callable);
+    // Both instances and many agents shared the work.
+    const perAgent = new Set(dials.map(([, , agent]) => agent));
+    expect(perAgent.size).toBeGreaterThanOrEqual(10);
+    expect(new Set([...perAgent].map((agent) => agent!.slice(0, 8))).size).toBe(2);
+
+    // The database agrees: one dialled claim per callable lead, none live, the do-not-call leads skipped for good.
+    const claims = await database.prisma.queueClaim.findMany({ where: { dialedAt: { not: null } } });
+    expect(claims).toHaveLength(callable.length);
+    expect(await database.prisma.queueClaim.count({ where: { liveLeadId: { not: null } } })).toBe(0);
+    const skips = await database.prisma.queueSkip.findMany();
+    expect(skips.map((skip) => skip.leadId).sort((a, b) => a - b)).toEqual([...dnc].sort((a, b) => a - b));
+    expect(skips.every((skip) => skip.reason === "dnc" && skip.until === null)).toBe(true);
+    // Nothing is left to offer now.
+    expect(await kit.claims.next(queue, null, "U0LATE001")).toBeUndefined();
+  }, 120_000);
+
+  it("the law at claim: an out-of-hours lead is skipped with its reason and next allowed time, and comes back then", async () => {
+    const kit = queueKit(database, MORNING);
+    const [sf, ny] = await seedLeads(["+14155550100", nyPhone(1)]);
+    const queue = await makeQueue(kit);
+    const offer = await kit.claims.next(queue, null, "U0MARIA01");
+    expect(offer?.lead.id).toBe(ny);
+    const [skip] = await database.prisma.queueSkip.findMany();
+    expect(skip).toMatchObject({ leadId: sf, reason: "hours", until: new Date("2026-11-24T16:00:00Z") });
+    // Nobody else gets New York while Maria holds it; San Francisco is not offered before 8 AM there.
+    expect(await kit.claims.next(queue, null, "U0JOHN001")).toBeUndefined();
+    const later = queueKit(database, new Date("2026-11-24T16:00:00Z"));
+    later.clock.set(new Date(Date.now() + 90 * 60_000));
+    expect((await later.claims.next(queue, null, "U0JOHN001"))?.lead.id).toBe(sf);
+  });
+
+  it("the law at dial: a lead put on the do-not-call list after the claim is skipped, not dialled", async () => {
+    const kit = queueKit(database, AFTERNOON);
+    const [id] = await seedLeads([nyPhone(5)]);
+    const queue = await makeQueue(kit);
+    const offer = (await kit.claims.next(queue, null, "U0MARIA01"))!;
+    expect(offer.lead.id).toBe(id);
+    await database.prisma.dncEntry.create({
+      data: { workspaceId: ws, phone: nyPhone(5), source: "card", addedBy: "U0X" },
+    });
+    const dial = await kit.claims.beginDial(queue, { id: offer.claim.id, agentId: "U0MARIA01", runId: null });
+    expect(dial).toMatchObject({ ok: false, why: "blocked" });
+    expect(await database.prisma.queueClaim.findUnique({ where: { id: offer.claim.id } })).toMatchObject({
+      liveLeadId: null,
+      status: "skipped",
+      dialedAt: null,
+    });
+    expect(await database.prisma.queueSkip.findFirst()).toMatchObject({ leadId: id, reason: "dnc", until: null });
+  });
+
+  it("an expired claim is reclaimed by another agent, and the first agent can no longer dial it", async () => {
+    const kit = queueKit(database, AFTERNOON, { leaseMs: 60_000 });
+    const [id] = await seedLeads([nyPhone(9)]);
+    const queue = await makeQueue(kit);
+    const t0 = new Date();
+    kit.clock.set(t0);
+    const first = (await kit.claims.next(queue, null, "U0CRASHED"))!;
+    expect(await kit.claims.next(queue, null, "U0JOHN001")).toBeUndefined();
+    kit.clock.set(new Date(t0.getTime() + 61_000));
+    const second = (await kit.claims.next(queue, null, "U0JOHN001"))!;
+    expect(second.lead.id).toBe(id);
+    expect(await kit.claims.beginDial(queue, { id: first.claim.id, agentId: "U0CRASHED", runId: null })).toMatchObject({
+      ok: false,
+      why: "lost",
+    });
+    expect(await kit.claims.beginDial(queue, { id: second.claim.id, agentId: "U0JOHN001", runId: null })).toMatchObject(
+      {
+        ok: true,
+      },
+    );
+    // Dialled once: even after its claim expires, the re-call gap keeps the lead from a second dial.
+    kit.clock.set(new Date(t0.getTime() + 10 * 60_000));
+    expect(await kit.claims.next(queue, null, "U0MARIA01")).toBeUndefined();
+  });
+
+  it("filter and order: source, state and never-called filters; the chosen order first", async () => {
+    const kit = queueKit(database, AFTERNOON);
+    const [a, b] = await seedLeads([nyPhone(1), nyPhone(2)], { source: "Zillow", state: "NY" });
+    await seedLeads([nyPhone(3)], { source: "Referral", state: "NY" });
+    const queue = await makeQueue(kit, { name: "Z", filter: { source: "zillow", state: "ny" }, orderBy: "new" });
+    expect((await kit.claims.next(queue, null, "U0A"))?.lead.id).toBe(a);
+    expect((await kit.claims.next(queue, null, "U0B"))?.lead.id).toBe(b);
+    expect(await kit.claims.next(queue, null, "U0C")).toBeUndefined();
+  });
+});
