@@ -33,6 +33,11 @@ export interface LeadlineOptions {
   scheduleEvery?: string;
   /** The transcript tick's node-cron expression (tests call tick() themselves). */
   transcriptEvery?: string;
+  /** The CRM outbox's lease, first retry wait, tick and request timeout (tests shorten them). */
+  crmLeaseMs?: number;
+  crmBackoffMs?: number;
+  crmEvery?: string;
+  crmTimeoutMs?: number;
   /** Test-only: called at named points of placing a call (the kill -9 tests stop the process there). */
   crashPoint?: (point: string) => void;
   log?: Logger;
@@ -190,6 +195,10 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     scheduleEvery: options.scheduleEvery,
     transcriptEvery: options.transcriptEvery,
     textPaceMs: options.textPaceMs,
+    crmLeaseMs: options.crmLeaseMs,
+    crmBackoffMs: options.crmBackoffMs,
+    crmEvery: options.crmEvery,
+    crmTimeoutMs: options.crmTimeoutMs,
     crashPoint: options.crashPoint,
   });
 

@@ -110,6 +110,13 @@ const schema = z.object({
   SUMMARY_MODEL: z.string().trim().min(1).max(200).optional(),
   /** The summary model's context window in tokens: long calls are cut to fit it. */
   SUMMARY_CONTEXT_TOKENS: z.coerce.number().int().min(4_000).max(2_000_000).default(16_000),
+  /** Follow Up Boss's API (the simulator's address in tests and the sandbox). */
+  FUB_API_URL: httpUrl("an http(s) URL of the Follow Up Boss API")
+    .transform((value) => value.replace(/\/+$/, ""))
+    .default("https://api.followupboss.com"),
+  /** The integration's registered system name and key (X-System / X-System-Key); the key signs FUB's webhooks. */
+  FUB_SYSTEM: z.string().trim().min(1).max(100).optional(),
+  FUB_SYSTEM_KEY: z.string().trim().min(8, "must be the system key Follow Up Boss gave when you registered").optional(),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

@@ -33,6 +33,7 @@ export const METHOD_LIMITS: Record<string, { tier: keyof typeof TIERS } | { perM
   "conversations.info": { tier: 3 },
   "conversations.open": { tier: 3 },
   "users.info": { tier: 4 },
+  "users.lookupByEmail": { tier: 3 },
   "views.open": { tier: 4 },
   "views.push": { tier: 4 },
   "views.update": { tier: 4 },

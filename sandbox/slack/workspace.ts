@@ -11,6 +11,8 @@ export interface SlackUser {
   tz?: string;
   /** The team the user belongs to; without one the user is a member of every team (single-team tests). */
   team?: string;
+  /** profile.email (users.lookupByEmail; Slack shows it only with the users:read.email scope). */
+  email?: string;
 }
 
 export interface SandboxMessage {

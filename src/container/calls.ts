@@ -41,7 +41,6 @@ export interface CallsDomain {
   /** A live call's agent pressed a key (the lead is dialled) or did not (nothing is). */
   liveAccept: LiveAccept;
   agentPhones: AgentPhones;
-  contexts: CallContexts;
   readiness: CallReadiness;
   calls: CallService;
   reconciler: Reconciler;

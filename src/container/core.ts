@@ -44,6 +44,11 @@ export interface ContainerInputs {
   transcriptEvery?: string;
   /** Between two inbound texts posted to one channel; tests shorten it. */
   textPaceMs?: number;
+  /** The CRM outbox's claim lease, first retry wait, tick, and request timeout (tests shorten them). */
+  crmLeaseMs?: number;
+  crmBackoffMs?: number;
+  crmEvery?: string;
+  crmTimeoutMs?: number;
   /** Test-only: called at named points of placing a call; the kill -9 tests stop the process there. */
   crashPoint?: (point: string) => void;
 }

@@ -17,6 +17,7 @@ import { createStatsStore } from "../services/stats/stats-store.js";
 import { type CallerIdDomain, createCallerIdDomain } from "./callerid.js";
 import { type CallsDomain, createCallsDomain } from "./calls.js";
 import { type ContainerInputs, type Core, createCore } from "./core.js";
+import { type CrmDomain, createCrmDomain } from "./crm.js";
 import { createLeadsDomain, type LeadsDomain } from "./leads.js";
 import { createQueuesDomain, type QueuesDomain } from "./queues.js";
 import { createTextsDomain, type TextsDomain } from "./texts.js";
@@ -36,7 +37,8 @@ export interface Container
     CallerIdDomain,
     TranscriptsDomain,
     QueuesDomain,
-    TextsDomain {
+    TextsDomain,
+    CrmDomain {
   setup: SetupFlow;
   setupStatus: SetupStatus;
   inboundNumber: InboundNumber;
@@ -60,6 +62,7 @@ export function createContainer(inputs: ContainerInputs): Container {
   const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
   const queues = createQueuesDomain(core, leads, calls);
   const texts = createTextsDomain(core, leads, inputs);
+  const crm = createCrmDomain(core, leads, calls, inputs);
   const inbound = createInboundService({
     store: createInboundStore({ db: core.db }),
     leads: leads.leads,
@@ -79,11 +82,8 @@ export function createContainer(inputs: ContainerInputs): Container {
     publicBaseUrl: config.PUBLIC_BASE_URL,
     defaultCountry: config.DEFAULT_COUNTRY,
   });
-  const inboundNumber = createInboundNumber({
-    twilioFor: core.twilioFor,
-    audit,
-    voiceUrl: (ws) => inbound.voiceUrl(ws),
-  });
+  const voiceUrl = (ws: number) => inbound.voiceUrl(ws);
+  const inboundNumber = createInboundNumber({ twilioFor: core.twilioFor, audit, voiceUrl });
   const scheduler = createScheduler({
     store: createScheduleStore(database),
     calls: calls.calls,
@@ -121,6 +121,7 @@ export function createContainer(inputs: ContainerInputs): Container {
     ...callerIds,
     ...transcripts,
     ...queues,
+    ...crm,
     setup: createSetupFlow({
       settings: core.settings,
       secrets: core.secrets,
@@ -152,11 +153,12 @@ export function createContainer(inputs: ContainerInputs): Container {
       callerIds.callerIdRefresh.start();
       transcripts.transcripts.start();
       texts.textOutbox.start();
+      crm.crmSender.start();
     },
     async stopBackgroundWork() {
       await texts.textOutbox.stop();
       callerIds.callerIdRefresh.stop();
-      await scheduler.stop();
+      await Promise.all([scheduler.stop(), crm.crmSender.stop()]);
       await transcripts.transcripts.stop();
       calls.sweeper.stop();
       calls.prices.stop();

@@ -2,6 +2,7 @@ import type { Container } from "../container/index.js";
 import { pick } from "../listeners/shared/pick.js";
 import { registerApiTokenPage } from "./api-token.js";
 import { registerCharts } from "./charts.js";
+import { registerCrmWebhook } from "./crm-webhook.js";
 import { registerHealth } from "./health.js";
 import { registerLeadsApi } from "./leads-api.js";
 import { registerPhone, type SoftphoneOverride } from "./phone.js";
@@ -42,4 +43,5 @@ export function registerRoutes(
   registerTwilioInbound(router, { verify, ...pick(c, "inbound", "tasks") });
   registerTwilioQueue(router, { verify, publicBaseUrl: c.config.PUBLIC_BASE_URL, ...pick(c, "queueRuns", "log") });
   registerTwilioSms(router, { verify, ...pick(c, "textInbound") });
+  registerCrmWebhook(router, pick(c, "crmInbound", "workspaces"));
 }

@@ -24,6 +24,8 @@ export interface LeadlineEvents {
   "call.ended": { ws: number; callId: number; status: string };
   /** A call's recording is in (the first "completed" recording callback claimed it): its transcript may be asked for. */
   "call.recorded": { ws: number; callId: number };
+  /** A call's outcome was recorded or changed (after the call ended). */
+  "call.outcome": { ws: number; callId: number };
   /** An inbound call (a lead calling back) ended: answered by an agent or missed. */
   "inbound.ended": { ws: number; inboundCallId: number; answered: boolean };
   /** A new lead was stored (not one the lead API already had). */

@@ -113,7 +113,12 @@ export function scheduledList(
   const blocks: KnownBlock[] = [mrkdwnSection(`*Your scheduled calls* (${rows.length})`)];
   for (const row of rows.slice(0, 20)) {
     const name = row.lead ? escapeTruncate(row.lead.name, 150) : `lead #${row.leadId}`;
-    const when = whenText(row.dueAt, options.agentZone, row.lead ?? { phone: null, state: null, zip: null }, options.now);
+    const when = whenText(
+      row.dueAt,
+      options.agentZone,
+      row.lead ?? { phone: null, state: null, zip: null },
+      options.now,
+    );
     const moved = row.reason ? ` · _${escapeTruncate(row.reason, 200)}_` : "";
     blocks.push(
       mrkdwnSection(

@@ -20,6 +20,7 @@ export interface SlackUser {
   is_admin?: boolean;
   is_owner?: boolean;
   tz?: string;
+  email?: string;
 }
 
 export interface FakeSlack {

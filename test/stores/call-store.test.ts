@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createCallStore } from "../../src/services/calls/call-store.js";
 import { lowerThan } from "../../src/services/calls/modes.js";
 import { createStatusStore } from "../../src/services/calls/status-store.js";
+import { type CallFacts, createComplianceStore, type Reader } from "../../src/services/compliance/compliance-store.js";
 import { at, newCall, T0, useStoreDb } from "./store-db.js";
 
 // The call store's promises (src/services/calls/call-store.ts): the call row is the per-lead guard
@@ -90,17 +91,29 @@ describe("the call store", () => {
     expect(await database.prisma.call.count()).toBe(1);
   });
 
-  it("a gate that blocks writes nothing; one that passes opens the call in the same transaction", async () => {
+  it("a gate that blocks writes nothing; one that passes opens the call, judged on the lead's facts", async () => {
     const { database, ws, lead } = db();
     const calls = createCallStore(database);
     const jane = await lead();
-    expect(await calls.open(newCall(ws, jane), async () => "quiet hours")).toEqual({ blocked: "quiet hours" });
+    const since = new Date(Date.now() - 24 * 3600_000);
+    const complianceStore = createComplianceStore(database);
+    const facts = async (tx: Reader) => complianceStore.facts(tx, ws, { id: jane.id, phone: jane.phone! }, since);
+    expect(await calls.open(newCall(ws, jane), { since, facts, judge: () => "quiet hours" })).toEqual({
+      blocked: "quiet hours",
+    });
     expect(await database.prisma.call.count()).toBe(0);
-    const passed = await calls.open(newCall(ws, jane), async (tx) => {
-      expect(await tx.call.count({ where: { leadId: jane.id } })).toBe(0);
-      return undefined;
+    const seen: CallFacts[] = [];
+    const passed = await calls.open(newCall(ws, jane), {
+      since,
+      facts,
+      judge: (f) => {
+        seen.push(f);
+        return undefined;
+      },
     });
     expect(passed).toMatchObject({ opened: { leadId: jane.id } });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ onDoNotCallList: false, attempts: [] });
   });
 
   it("Twilio's answer stores the SID and the note, but never moves back a status a callback already moved", async () => {

@@ -10,6 +10,7 @@ const later = (seconds: number) => new Date(AT.getTime() + seconds * 1000);
 const options = {
   recordingUrl: () => "https://leadline.example.com/recordings/7?sig=abc",
   privateMetadata: '{"leadId":12}',
+  zone: "UTC",
 };
 
 describe("the History modal", () => {
@@ -32,9 +33,10 @@ describe("the History modal", () => {
         "History",
         "Close",
         "*Jane Doe* · lead #12 · 3 entries",
-        "2026-11-24 19:01 UTC · :memo: Wants a Saturday showing — <@U0MARIA01>",
-        `2026-11-24 19:00 UTC · :telephone_receiver: *Message call* by <@U0MARIA01> to +1 212 555 0182 · completed (1m 15s) · outcome: Interested · Call SID CA${"a".repeat(32)} · <https://leadline.example.com/recordings/7?sig=abc|recording>`,
-        "2026-11-24 19:00 UTC · :memo: Asked about 12 Elm St — api:webform",
+        "Tue Nov 24, 7:01 PM UTC · :memo: Wants a Saturday showing — <@U0MARIA01>",
+        "Tue Nov 24, 7:00 PM UTC · :telephone_receiver: *Message call* by <@U0MARIA01> to +1 212 555 0182 · completed (1m 15s) · outcome: Interested · <https://leadline.example.com/recordings/7?sig=abc|recording>",
+        `Call SID CA${"a".repeat(32)}`,
+        "Tue Nov 24, 7:00 PM UTC · :memo: Asked about 12 Elm St — api:webform",
         "Page 1 of 1",
       ].join("\n"),
     );
@@ -50,7 +52,7 @@ describe("the History modal", () => {
       0,
       options,
     );
-    expect(shownText(view)).toContain("· busy · Call SID");
+    expect(shownText(view)).toContain(`· busy\nCall SID CA${"a".repeat(32)}`);
     expect(shownText(view)).not.toContain("recording");
   });
 

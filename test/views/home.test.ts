@@ -43,6 +43,8 @@ const scheduled = (over: Partial<ScheduledCall> = {}, withLead: Lead | undefined
   leaseUntil: null,
   callId: null,
   bookedBy: "U0MARIA01",
+  textBody: null,
+  textId: null,
   createdAt: AT,
   updatedAt: AT,
   ...over,
@@ -70,7 +72,7 @@ describe("App Home", () => {
         "*Today*\n2 calls · 1 connected (50%) · 1m 35s talk",
         "*This week*\n12 calls · 5 connected (42%) · 12m 34s talk",
         "*Your scheduled calls* (0)",
-        "None. Book one with `/call-lead Jane tomorrow 10am` or **Schedule** on a card.",
+        "None. Book one with `/call-lead Jane tomorrow 10am` or *Schedule* on a card.",
         "*Leads waiting for a callback* (0)",
         "Nobody is waiting on you.",
       ].join("\n"),
@@ -123,7 +125,7 @@ describe("App Home", () => {
       "This week · <@U0MARIA01> 8 · 4 connected · 10m 00s · <@U0SAM0001> 4 · 1 connected · 2m 34s",
     );
     expect(shown).toContain(
-      "*Calls blocked by calling law today* (1)\n<@U0SAM0001> 0 s ago: quiet hours, &lt;!here&gt;",
+      "*Calls blocked by calling law today* (1)\n<@U0SAM0001> · a lead · 0 s ago · quiet hours, &lt;!here&gt;",
     );
     expect(shown).toContain(
       ":warning: The do-not-call registry copy is 40 days old: import a fresh one (older than 31 days is not allowed).",

@@ -45,9 +45,22 @@ const usersInfo: Method = (workspace, args, team) => {
       is_owner: user.is_owner ?? false,
       is_bot: false,
       tz: user.tz ?? "America/New_York",
-      profile: { real_name: realName, display_name: user.name },
+      profile: { real_name: realName, display_name: user.name, ...(user.email ? { email: user.email } : {}) },
     },
   };
+};
+
+/** https://docs.slack.dev/reference/methods/users.lookupByEmail: `users_not_found` when nobody has it. */
+const usersLookupByEmail: Method = (workspace, args, team) => {
+  const email = String(args.email ?? "")
+    .trim()
+    .toLowerCase();
+  if (!email) return { ok: false, error: "invalid_arguments" };
+  const user = [...workspace.users.values()].find(
+    (u) => u.email?.toLowerCase() === email && !(team && u.team && u.team !== team.id),
+  );
+  if (!user) return { ok: false, error: "users_not_found" };
+  return usersInfo(workspace, { user: user.id }, team);
 };
 
 const conversationsInfo: Method = (workspace, args) => {
@@ -73,6 +86,7 @@ const conversationsOpen: Method = (workspace, args) => {
 export const teamMethods: Record<string, Method> = {
   "auth.test": authTest,
   "users.info": usersInfo,
+  "users.lookupByEmail": usersLookupByEmail,
   "conversations.info": conversationsInfo,
   "conversations.open": conversationsOpen,
 };

@@ -1,6 +1,7 @@
 import type { Call, Lead } from "@prisma/client";
 import type pg from "pg";
 import { type CallFacts, factsOf, POSTGRES_FACTS_SQL, type Reader } from "../compliance/compliance-store.js";
+import { BUMP_CALL_SQL } from "../crm/outbox-store.js";
 import { type DatabaseHandle, pooled, statements } from "../store/db.js";
 import { type CallFactKind, type CallMode, FINAL_STATUSES } from "./modes.js";
 
@@ -272,6 +273,8 @@ export function createCallStore(database: DatabaseHandle): CallStore {
           data: { outcome: change.outcome, outcomeBy: change.by, outcomeAt: change.at, postVersion: { increment: 1 } },
         });
         if (done.count === 0) return false;
+        // A call already in the CRM outbox is logged again with the new outcome (its CRM record updated).
+        await on(tx).write(BUMP_CALL_SQL, change.at, change.at, callId);
         await tx.note.create({ data: note });
         await tx.auditLog.create({ data: audit });
         return true;

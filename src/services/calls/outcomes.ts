@@ -111,6 +111,7 @@ export function createOutcomeService(deps: {
         );
       if (outcome === "wrong_number") await deps.leads.markPhoneWrong(ws, call.leadId, call.toNumber, by);
       deps.events.emit("call.moved", { ws, callId: call.id });
+      deps.events.emit("call.outcome", { ws, callId: call.id });
       return { call: (await deps.calls.byId(callId)) ?? call, changed: true, previous };
     },
   };

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type pg from "pg";
-import { type DatabaseHandle, pooled, sqliteDate } from "../store/db.js";
+import { ENQUEUE_CALL_SQL, ENQUEUE_CALL_SQLITE } from "../crm/outbox-store.js";
+import { type DatabaseHandle, type Db, pooled, sqliteDate, statements } from "../store/db.js";
 import { FINAL_STATUSES } from "./modes.js";
 
 /** A status change as the store writes it: what Twilio said, and what the lifecycle decided about it. */
@@ -58,6 +59,8 @@ const SQLITE = {
   fill: `UPDATE "Call" SET "answeredBy" = ?, "postVersion" = "postVersion" + 1, "updatedAt" = ? WHERE "id" = ? AND "answeredBy" IS NULL`,
   agentLeg: `UPDATE "Call" SET "agentLegStatus" = ?, "postVersion" = "postVersion" + 1, "updatedAt" = ?
      WHERE "id" = ? AND ("agentLegStatus" IS NULL OR "agentLegStatus" IN (SELECT value FROM json_each(?)))`,
+  /** The finished call's CRM outbox row, in the same transaction (crm/outbox-store.ts). */
+  enqueue: ENQUEUE_CALL_SQLITE,
 } as const;
 
 type Row = { id: number; workspaceId: number; answeredBy: string | null; mode: string };
@@ -90,6 +93,8 @@ function sqliteApply(sql: Statements, write: StatusWrite): StatusWriteResult {
     call.id,
     from,
   ).changes;
+  if (moved > 0 && write.final)
+    sql.enqueue.run(call.workspaceId, write.callSid, call.id, now, now, now, call.workspaceId);
   if (moved > 0) return { outcome: "moved", ...ids };
   if (write.answeredBy && !call.answeredBy)
     return { outcome: "recorded", ...ids, filled: sql.fill.run(write.answeredBy, now, call.id).changes > 0 };
@@ -145,6 +150,12 @@ const POSTGRES_STATUS_WRITE = `WITH c AS (SELECT "id", "workspaceId", "answeredB
       WHERE "id" = (SELECT "id" FROM c) AND "mode" <> 'live' AND $9::text <> ''
         AND "status" = ANY(string_to_array($9::text, ','))
       RETURNING "id"),
+    ob AS (
+      INSERT INTO "CrmOutbox" ("workspaceId", "kind", "sid", "callId", "dueAt", "createdAt", "updatedAt")
+      SELECT c."workspaceId", 'call', $1, c."id", $5::timestamp(3), $5::timestamp(3), $5::timestamp(3) FROM c, mv
+       WHERE $7::boolean AND EXISTS (SELECT 1 FROM "CrmConnection" WHERE "workspaceId" = c."workspaceId")
+      ON CONFLICT ("workspaceId", "kind", "sid") DO NOTHING
+      RETURNING 1),
     fl AS (
       UPDATE "Call" SET "answeredBy" = $6::text, "postVersion" = "postVersion" + 1, "updatedAt" = $5::timestamp(3)
       WHERE "id" = (SELECT "id" FROM c) AND "mode" <> 'live' AND $9::text <> '' AND $6::text IS NOT NULL
@@ -195,6 +206,10 @@ function postgresStatusWrite(pool: pg.Pool): (write: StatusWrite) => Promise<Sta
 
 export function createStatusStore(database: DatabaseHandle): StatusStore {
   const db = database.prisma;
+  const { on } = statements(database);
+  type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+  const enqueue = (tx: Tx, ws: number, sid: string, callId: number, now: Date) =>
+    on(tx).write(ENQUEUE_CALL_SQL, ws, sid, callId, now, now, now, ws);
   const applyStatus = database.sqlite
     ? sqliteStatusWrite(database.sqlite.writer)
     : postgresStatusWrite(database.postgres!.pool);
@@ -214,27 +229,40 @@ export function createStatusStore(database: DatabaseHandle): StatusStore {
       });
       const ws = call.workspaceId;
       if (!write.movesFrom) return { outcome: "recorded", callId, ws };
-      const moved = await db.call.updateMany({
-        where: { id: callId, status: { in: write.movesFrom }, OR: [{ leadLegSid: null }, { leadLegSid: legSid }] },
-        data: {
-          status: write.status,
-          leadLegSid: legSid,
-          postVersion: { increment: 1 },
-          ...(write.answeredBy ? { answeredBy: write.answeredBy } : {}),
-          ...(write.final ? { endedAt: write.now, activeLeadId: null, durationSec: write.durationSec ?? 0 } : {}),
-        },
+      const movesFrom = write.movesFrom;
+      const moved = await db.$transaction(async (tx) => {
+        const done = await tx.call.updateMany({
+          where: { id: callId, status: { in: movesFrom }, OR: [{ leadLegSid: null }, { leadLegSid: legSid }] },
+          data: {
+            status: write.status,
+            leadLegSid: legSid,
+            postVersion: { increment: 1 },
+            ...(write.answeredBy ? { answeredBy: write.answeredBy } : {}),
+            ...(write.final ? { endedAt: write.now, activeLeadId: null, durationSec: write.durationSec ?? 0 } : {}),
+          },
+        });
+        if (done.count > 0 && write.final && call.twilioSid) await enqueue(tx, ws, call.twilioSid, callId, write.now);
+        return done;
       });
       if (moved.count === 0 && !call.leadLegSid)
         await db.call.updateMany({ where: { id: callId, leadLegSid: null }, data: { leadLegSid: legSid } });
       return moved.count > 0 ? { outcome: "moved", callId, ws } : { outcome: "recorded", callId, ws };
     },
     async endUndialed(callId, now) {
-      const ended = await db.call.updateMany({
-        // Whatever the row says (a reconcile may have stored the agent leg's status), no lead leg = nobody dialled.
-        where: { id: callId, leadLegSid: null, status: { notIn: [...FINAL_STATUSES] } },
-        data: { status: "canceled", endedAt: now, activeLeadId: null, durationSec: 0, postVersion: { increment: 1 } },
+      return db.$transaction(async (tx) => {
+        const ended = await tx.call.updateMany({
+          // Whatever the row says (a reconcile may have stored the agent leg's status), no lead leg = nobody dialled.
+          where: { id: callId, leadLegSid: null, status: { notIn: [...FINAL_STATUSES] } },
+          data: { status: "canceled", endedAt: now, activeLeadId: null, durationSec: 0, postVersion: { increment: 1 } },
+        });
+        if (ended.count === 0) return false;
+        const call = await tx.call.findUnique({
+          where: { id: callId },
+          select: { workspaceId: true, twilioSid: true },
+        });
+        if (call?.twilioSid) await enqueue(tx, call.workspaceId, call.twilioSid, callId, now);
+        return true;
       });
-      return ended.count > 0;
     },
   };
 }

@@ -56,6 +56,8 @@ export interface SlackMessenger {
   updateView(viewId: string, view: View): Promise<void>;
   publishHome(userId: string, view: View): Promise<void>;
   user(userId: string): Promise<SlackUserInfo | undefined>;
+  /** The Slack user with this email (users.lookupByEmail, scope users:read.email); undefined when none. */
+  userIdByEmail(email: string): Promise<string | undefined>;
 }
 
 /** A factory longer than most: its methods share one client, one rate gate and one editor, each method a few lines. */
@@ -171,6 +173,16 @@ export function createSlackMessenger({
     },
     async publishHome(userId, view) {
       await gate.run("views.publish", () => slack.views.publish({ user_id: userId, view }));
+    },
+    async userIdByEmail(email) {
+      try {
+        const { user } = await gate.run("users.lookupByEmail", () => slack.users.lookupByEmail({ email }));
+        return user?.id;
+      } catch (error) {
+        if (slackError(error) !== "users_not_found")
+          log.warn({ err: error, code: slackError(error) }, "users.lookupByEmail failed");
+        return undefined;
+      }
     },
     async user(userId) {
       try {

@@ -1,0 +1,89 @@
+-- CreateTable
+CREATE TABLE "CrmConnection" (
+    "workspaceId" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "provider" TEXT NOT NULL,
+    "accountName" TEXT,
+    "keyUserName" TEXT,
+    "webhookIds" TEXT,
+    "webhookError" TEXT,
+    "connectedBy" TEXT NOT NULL,
+    "pausedUntil" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "CrmConnection_workspaceId_fkey" FOREIGN KEY ("workspaceId") REFERENCES "Workspace" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "CrmUser" (
+    "workspaceId" INTEGER NOT NULL,
+    "slackUserId" TEXT NOT NULL,
+    "crmUserId" INTEGER NOT NULL,
+    "email" TEXT NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("workspaceId", "slackUserId"),
+    CONSTRAINT "CrmUser_workspaceId_fkey" FOREIGN KEY ("workspaceId") REFERENCES "Workspace" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "CrmPerson" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "workspaceId" INTEGER NOT NULL,
+    "personId" INTEGER NOT NULL,
+    "leadId" INTEGER NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "CrmPerson_workspaceId_fkey" FOREIGN KEY ("workspaceId") REFERENCES "Workspace" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "CrmOutbox" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "workspaceId" INTEGER NOT NULL,
+    "kind" TEXT NOT NULL,
+    "sid" TEXT NOT NULL,
+    "callId" INTEGER,
+    "state" TEXT NOT NULL DEFAULT 'waiting',
+    "version" INTEGER NOT NULL DEFAULT 1,
+    "sentVersion" INTEGER NOT NULL DEFAULT 0,
+    "remoteId" INTEGER,
+    "personId" INTEGER,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "maybeSent" BOOLEAN NOT NULL DEFAULT false,
+    "dueAt" DATETIME NOT NULL,
+    "claimedBy" TEXT,
+    "claimedUntil" DATETIME,
+    "lastError" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "sentAt" DATETIME,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "CrmOutbox_workspaceId_fkey" FOREIGN KEY ("workspaceId") REFERENCES "Workspace" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "CrmWebhookSeen" (
+    "workspaceId" INTEGER NOT NULL,
+    "eventId" TEXT NOT NULL,
+    "resourceId" INTEGER NOT NULL,
+    "seenAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    PRIMARY KEY ("workspaceId", "eventId", "resourceId")
+);
+
+-- CreateIndex
+CREATE INDEX "CrmUser_workspaceId_crmUserId_idx" ON "CrmUser"("workspaceId", "crmUserId");
+
+-- CreateIndex
+CREATE INDEX "CrmPerson_workspaceId_leadId_idx" ON "CrmPerson"("workspaceId", "leadId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CrmPerson_workspaceId_personId_key" ON "CrmPerson"("workspaceId", "personId");
+
+-- CreateIndex
+CREATE INDEX "CrmOutbox_state_dueAt_idx" ON "CrmOutbox"("state", "dueAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CrmOutbox_workspaceId_kind_sid_key" ON "CrmOutbox"("workspaceId", "kind", "sid");
+
+-- CreateIndex
+CREATE INDEX "CrmWebhookSeen_seenAt_idx" ON "CrmWebhookSeen"("seenAt");
+
