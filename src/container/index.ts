@@ -54,16 +54,10 @@ export interface Container
   stopBackgroundWork(): Promise<void>;
 }
 
-export function createContainer(inputs: ContainerInputs): Container {
-  const core = createCore(inputs);
-  const { config, database, clock, log, tasks, audit } = core;
-  const leads = createLeadsDomain(core);
-  const callerIds = createCallerIdDomain(core);
-  const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
-  const queues = createQueuesDomain(core, leads, calls);
-  const texts = createTextsDomain(core, leads, inputs);
-  const crm = createCrmDomain(core, leads, calls, inputs);
-  const inbound = createInboundService({
+/** Calls to the team's numbers: routed to an agent, announced in the leads channel. */
+function inboundCalls(core: Core, leads: LeadsDomain, calls: CallsDomain) {
+  const { config, clock, log, tasks } = core;
+  return createInboundService({
     store: createInboundStore({ db: core.db }),
     leads: leads.leads,
     agentPhones: calls.agentPhones,
@@ -82,6 +76,18 @@ export function createContainer(inputs: ContainerInputs): Container {
     publicBaseUrl: config.PUBLIC_BASE_URL,
     defaultCountry: config.DEFAULT_COUNTRY,
   });
+}
+
+export function createContainer(inputs: ContainerInputs): Container {
+  const core = createCore(inputs);
+  const { config, database, clock, log, audit } = core;
+  const leads = createLeadsDomain(core);
+  const callerIds = createCallerIdDomain(core);
+  const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
+  const queues = createQueuesDomain(core, leads, calls);
+  const texts = createTextsDomain(core, leads, inputs);
+  const crm = createCrmDomain(core, leads, calls, inputs);
+  const inbound = inboundCalls(core, leads, calls);
   const voiceUrl = (ws: number) => inbound.voiceUrl(ws);
   const inboundNumber = createInboundNumber({ twilioFor: core.twilioFor, audit, voiceUrl });
   const scheduler = createScheduler({
