@@ -120,6 +120,8 @@ export function createClaimStore(database: DatabaseHandle): ClaimStore {
 function createStore(database: DatabaseHandle): ClaimStore {
   const db = database.prisma;
   const { write, rows, on } = statements(database);
+  // Array transactions need the ORM's own (lazy) statements: the pool's run at once, outside the transaction.
+  const orm = on(db);
 
   const release = (claim: ClaimRef, status: ReleaseStatus, now: Date, outcome?: string) =>
     write(
@@ -192,7 +194,7 @@ function createStore(database: DatabaseHandle): ClaimStore {
       // it is live, the agent's, within its lease and the lead is not done or inside its gap in this queue;
       // the standing's write is conditional on exactly that move.
       const [taken] = await db.$transaction([
-        write(
+        orm.write(
           `UPDATE "QueueClaim" SET "status" = 'dialing', "dialedAt" = ?::timestamp(3)
             WHERE "id" = ? AND "agentId" = ? AND "liveLeadId" IS NOT NULL AND "status" = 'offered'
               AND "leaseUntil" >= ?::timestamp(3)
@@ -204,7 +206,7 @@ function createStore(database: DatabaseHandle): ClaimStore {
           now,
           now,
         ),
-        write(
+        orm.write(
           `INSERT INTO "QueueLead" ("queueId", "leadId", "attempts", "lastDialAt", "notBefore", "updatedAt")
            SELECT "queueId", "leadId", 1, ?::timestamp(3), ?::timestamp(3), ?::timestamp(3) FROM "QueueClaim"
             WHERE "id" = ? AND "status" = 'dialing' AND "dialedAt" = ?::timestamp(3)
@@ -235,7 +237,7 @@ function createStore(database: DatabaseHandle): ClaimStore {
       const cond = claim ? [claim.id, status, now] : [];
       const [done] = await db.$transaction([
         claim
-          ? write(
+          ? orm.write(
               `UPDATE "QueueClaim" SET "liveLeadId" = NULL, "status" = ?, "releasedAt" = ?::timestamp(3)
                 WHERE "id" = ? AND "agentId" = ? AND "liveLeadId" IS NOT NULL`,
               status,
@@ -243,8 +245,8 @@ function createStore(database: DatabaseHandle): ClaimStore {
               claim.id,
               claim.agentId,
             )
-          : rows(`SELECT 1`),
-        write(
+          : orm.rows(`SELECT 1`),
+        orm.write(
           `INSERT INTO "QueueSkip" ("workspaceId", "queueId", "runId", "leadId", "agentId", "reason", "note", "until", "createdAt")
            SELECT ?, ?, ?, ?, ?, ?, ?, ?::timestamp(3), ?::timestamp(3) WHERE ${released}`,
           row.ws,
@@ -258,7 +260,7 @@ function createStore(database: DatabaseHandle): ClaimStore {
           now,
           ...cond,
         ),
-        write(
+        orm.write(
           `INSERT INTO "QueueLead" ("queueId", "leadId", "attempts", "notBefore", "doneAt", "updatedAt")
            SELECT ?, ?, 0, ?::timestamp(3), ?::timestamp(3), ?::timestamp(3) WHERE ${released}
            ON CONFLICT ("queueId", "leadId") DO UPDATE SET "notBefore" = COALESCE(excluded."notBefore", "QueueLead"."notBefore"),
