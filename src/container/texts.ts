@@ -63,6 +63,7 @@ export function createTextsDomain(core: Core, leads: LeadsDomain, inputs: Contai
     clock,
     log,
     paceMs: inputs.textPaceMs,
+    leaseMs: inputs.textLeaseMs,
   });
   events.on("text.received", () => textOutbox.poke());
   return { textRows, texts, textInbound, textOutbox, a2p };

@@ -84,6 +84,8 @@ export interface TextStore {
   optIn(ws: number, phone: string, source: string): Promise<void>;
   /** Claims this instance took but did not post (it is stopping): free for the next pass at once. */
   releaseClaims(ids: number[]): Promise<void>;
+  /** This instance still posts these rows: their claim runs until `until`. */
+  renewClaims(ids: number[], until: Date): Promise<void>;
   /** The oldest inbound texts not yet posted, claimed for `leaseMs` (another instance skips them meanwhile). */
   claimUnposted(now: Date, leaseMs: number, limit: number): Promise<Text[]>;
   /** The workspace's name (Slack's team name), for the first text when no team name is set. */
@@ -284,6 +286,10 @@ export function createTextStore(db: Db): TextStore {
     async releaseClaims(ids) {
       if (ids.length === 0) return;
       await db.text.updateMany({ where: { id: { in: ids }, postedAt: null }, data: { postLeaseUntil: null } });
+    },
+    async renewClaims(ids, until) {
+      if (ids.length === 0) return;
+      await db.text.updateMany({ where: { id: { in: ids }, postedAt: null }, data: { postLeaseUntil: until } });
     },
     async workspaceName(ws) {
       return (await db.workspace.findUnique({ where: { id: ws }, select: { name: true } }))?.name ?? undefined;
