@@ -14,6 +14,7 @@ import { registerScheduleButtons } from "./schedule-buttons.js";
 import { registerScheduleOpen } from "./schedule-open.js";
 import { registerSetupClear } from "./setup-clear.js";
 import { registerSummarySuggestions } from "./summary-suggestions.js";
+import { registerTextButtons } from "./text-buttons.js";
 
 /** Buttons and menus (block_actions): each handler gets only the services it uses. */
 export function registerActions(app: App, c: Container): void {
@@ -31,4 +32,5 @@ export function registerActions(app: App, c: Container): void {
   registerHomeMenu(app, { ...base, ...pick(c, "leads", "scheduler", "homeTab") });
   registerSetupClear(app, { ...base, ...pick(c, "admins", "settings") });
   registerSummarySuggestions(app, { ...base, ...pick(c, "summaryActions") });
+  registerTextButtons(app, { ...base, ...pick(c, "leads", "texts", "settings", "scheduler") });
 }

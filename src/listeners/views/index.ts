@@ -8,6 +8,7 @@ import { registerLeadEditSubmit } from "./lead-edit.js";
 import { registerLeadNoteSubmit } from "./lead-note.js";
 import { registerLeadPhoneSubmit } from "./lead-phone.js";
 import { registerScheduleSubmit } from "./schedule.js";
+import { registerTextModalSubmit } from "./text-modal.js";
 import { registerTwilioSetupSubmit } from "./twilio-setup.js";
 
 /** Modal submissions (view_submission): each handler gets only the services it uses. */
@@ -21,4 +22,5 @@ export function registerViews(app: App, c: Container): void {
   registerLeadPhoneSubmit(app, { ...base, ...pick(c, "leads", "leadCards") });
   registerScheduleSubmit(app, { ...base, ...pick(c, "scheduler") });
   registerTwilioSetupSubmit(app, { ...base, ...pick(c, "setup", "settings") });
+  registerTextModalSubmit(app, { ...base, ...pick(c, "leads", "texts", "settings") });
 }
