@@ -61,6 +61,8 @@ export function createInboundService(deps: {
   log: Logger;
   publicBaseUrl?: string;
   defaultCountry: string;
+  /** A call nobody answered (moved to missed once): the texts domain's missed-call text-back. */
+  missed?: (call: InboundWithLead) => Promise<unknown>;
 }): InboundService {
   const base = deps.publicBaseUrl;
   const url = (path: string, ws: number, id?: number) =>
@@ -147,6 +149,7 @@ export function createInboundService(deps: {
         await deps.store.move(call.id, ["ringing"], { status: "missed", endedAt: deps.clock.now() });
         await note(full, "nobody to ring (no agent phone set) - sent to voicemail");
         refresh(full);
+        if (deps.missed) deps.tasks.run(() => deps.missed!(full));
         return voicemail(ws, call.id);
       }
       return inboundRingTwiml({
@@ -197,6 +200,7 @@ export function createInboundService(deps: {
       if (await deps.store.move(id, ["ringing", "answered"], { status: "missed", endedAt: deps.clock.now() })) {
         await note(call, "missed");
         refresh(call);
+        if (deps.missed) deps.tasks.run(() => deps.missed!(call));
       }
       return voicemail(ws, id);
     },

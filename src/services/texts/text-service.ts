@@ -239,7 +239,8 @@ export function createTextService(deps: TextServiceDeps): TextService {
       const settings = await deps.settings.get(ws);
       const service = requireTexting(settings);
       const kind = input.kind ?? "agent";
-      const first = kind === "agent" && !(await deps.store.anySent(ws, lead.id));
+      // The team's name and the STOP words go with the first text the team starts (a reply to HELP has its own).
+      const first = (kind === "agent" || kind === "textback") && !(await deps.store.anySent(ws, lead.id));
       const teamName = first ? settings.textTeamName || (await deps.teamNameOf(ws)) : "";
       const body = checkBody(input.body, first ? (b) => firstTextBody(b, teamName) : undefined);
       await requireA2p(ws, lead, settings);

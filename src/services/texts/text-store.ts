@@ -86,6 +86,8 @@ export interface TextStore {
   markUnreachable(ws: number, phone: string, code: number): Promise<void>;
   /** The number's "cannot take texts" mark, if any. */
   unreachable(ws: number, phone: string): Promise<{ code: number; at: Date } | undefined>;
+  /** Whether a missed-call text-back went (or is booked) to this number since `since`. */
+  textBackSince(ws: number, phone: string, since: Date): Promise<boolean>;
   /** START: texts may go again (a do-not-call entry for calls stays). */
   optIn(ws: number, phone: string, source: string): Promise<void>;
   /** Claims this instance took but did not post (it is stopping): free for the next pass at once. */
@@ -279,6 +281,25 @@ export function createTextStore(db: Db): TextStore {
       const row = await db.textOptOut.findUnique({ where: { workspaceId_phone: { workspaceId: ws, phone } } });
       if (row?.status !== "unreachable") return undefined;
       return { code: Number(row.source.replace(/\D/g, "")) || 0, at: row.updatedAt };
+    },
+    async textBackSince(ws, phone, since) {
+      const [sent, booked] = await Promise.all([
+        db.text.findFirst({
+          where: { workspaceId: ws, phone, kind: "textback", createdAt: { gt: since }, status: { not: "not_sent" } },
+          select: { id: true },
+        }),
+        db.scheduledCall.findFirst({
+          where: {
+            workspaceId: ws,
+            bookedBy: "textback",
+            lead: { phone },
+            createdAt: { gt: since },
+            status: { not: "cancelled" },
+          },
+          select: { id: true },
+        }),
+      ]);
+      return Boolean(sent ?? booked);
     },
     async optIn(ws, phone, source) {
       await db.textOptOut.upsert({
