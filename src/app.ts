@@ -12,6 +12,7 @@ import { createSlackEventsReceiver } from "./http/slack-events.js";
 import { registerSlackOAuth } from "./http/slack-oauth.js";
 import { clockOf, systemClock } from "./lib/clock.js";
 import { createLogger, type Logger } from "./lib/log.js";
+import { pick } from "./lib/pick.js";
 import { createTaskTracker } from "./lib/tasks.js";
 import { registerSlackListeners } from "./listeners/index.js";
 import { createSlackHealth, type SlackTokenRejected } from "./services/slack/identity.js";
@@ -222,7 +223,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
 
   const router = createRouter();
   eventsReceiver?.register(router);
-  if (oauth) registerSlackOAuth(router, deps, config, slackLog);
+  if (oauth) registerSlackOAuth(router, pick(deps, "workspaces", "log", "oauthStates"), config, slackLog);
   registerRoutes(router, deps, { slackReachable: () => slackHealth.reachable(), softphone: options.softphone });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

@@ -75,6 +75,7 @@ function inboundCalls(core: Core, leads: LeadsDomain, calls: CallsDomain) {
     log,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     defaultCountry: config.DEFAULT_COUNTRY,
+    events: core.events,
   });
 }
 

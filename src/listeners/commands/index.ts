@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
 import type { Container } from "../../container/index.js";
-import { pick } from "../shared/pick.js";
+import { pick } from "../../lib/pick.js";
 import { registerCallLeadCommand } from "./call-lead.js";
 import { registerCallQueueCommand } from "./call-queue.js";
 import { registerCallStatsCommand } from "./call-stats.js";

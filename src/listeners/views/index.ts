@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
 import type { Container } from "../../container/index.js";
-import { pick } from "../shared/pick.js";
+import { pick } from "../../lib/pick.js";
 import { registerAgentSettingsSubmit } from "./agent-settings.js";
 import { registerLeadAddSubmit } from "./lead-add.js";
 import { registerLeadAddressSubmit } from "./lead-address.js";
