@@ -98,3 +98,39 @@ export function createCallerId(deps: { store: CallerIdStore; events: EventBus; l
     },
   };
 }
+
+/**
+ * A call path's row opened from the caller ID chosen for it: the count is given back when no row opens
+ * (blocked, already calling), and the lead's next call keeps the number once one does.
+ */
+export async function openWithCallerId<T>(
+  callerId: Pick<CallerId, "choose" | "confirm" | "release">,
+  input: { ws: number; lead: Pick<Lead, "id" | "phone" | "state" | "zip">; teamNumber: string; now: Date },
+  open: (choice: CallerIdChoice) => Promise<T>,
+  log: Logger,
+): Promise<{ row: T; choice: CallerIdChoice }> {
+  const choice = await callerId.choose(input.ws, input.lead, input.teamNumber, input.now);
+  let row: T;
+  try {
+    row = await open(choice);
+  } catch (error) {
+    await callerId.release(choice).catch((err) => log.warn({ err }, "could not give a caller ID's count back"));
+    throw error;
+  }
+  await callerId.confirm(choice, input.lead.id);
+  return { row, choice };
+}
+
+/**
+ * Twilio refused `gone` as the caller ID (21210, the number left the account): it leaves the pool, the
+ * admins are told, and the next best is chosen. Undefined when there is nothing else to try.
+ */
+export async function nextAfterGone(
+  callerId: Pick<CallerId, "choose" | "numberGone">,
+  gone: CallerIdChoice,
+  input: { lead: Pick<Lead, "id" | "phone" | "state" | "zip">; teamNumber: string; now: Date },
+): Promise<CallerIdChoice | undefined> {
+  if (gone.rule === "team" || !(await callerId.numberGone(gone.workspaceId, gone.number, input.now))) return undefined;
+  const next = await callerId.choose(gone.workspaceId, input.lead, input.teamNumber, input.now);
+  return next.number === gone.number ? undefined : next;
+}
