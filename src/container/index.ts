@@ -85,7 +85,7 @@ export function createContainer(inputs: ContainerInputs): Container {
   const callerIds = createCallerIdDomain(core);
   const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
   const queues = createQueuesDomain(core, leads, calls, callerIds.callerId);
-  const texts = createTextsDomain(core, leads, inputs);
+  const texts = createTextsDomain(core, leads, inputs, callerIds.callerId);
   const crm = createCrmDomain(core, leads, calls, inputs);
   const inbound = inboundCalls(core, leads, calls);
   const voiceUrl = (ws: number) => inbound.voiceUrl(ws);

@@ -4,7 +4,8 @@ import { CALLING_TIME, CHANNEL, eventually, freshStart, settled, startTestApp, t
 import { type FakeAccount, fakeSid } from "../helpers/fake-twilio.js";
 
 // Every path that reaches a lead takes its caller ID from the same pool choice and stores it: the
-// call queue, a scheduled call, a browser call (a click and /call-lead are in caller-id.test.ts).
+// call queue, a scheduled call, a browser call, a text (a click and /call-lead are in caller-id.test.ts);
+// and a lead who texts a pool number back reaches the team.
 
 const PUBLIC = "https://leadline.example.com";
 const ADMIN = "U0ADMIN01";
@@ -54,7 +55,7 @@ beforeEach(async () => {
   await db.leadCallerId.deleteMany();
   await db.poolNumber.deleteMany();
   account = await freshStart(t, {
-    tables: ["scheduledCall", "call", "note", "consent", "lead", "dncEntry", "auditLog"],
+    tables: ["text", "scheduledCall", "call", "note", "consent", "lead", "dncEntry", "auditLog"],
     from: TEAM,
     agentPhone: AGENT_PHONE,
     admin: ADMIN,
@@ -191,5 +192,107 @@ describe("a browser call", () => {
       fromNumber: MIAMI_305,
       callerIdRule: "local",
     });
+  });
+});
+
+describe("texts", () => {
+  const messageCreates = () =>
+    t.twilio.requests.filter((r) => r.method === "POST" && r.path.endsWith("/Messages.json"));
+  const smsUrlOf = (number: string) =>
+    t.twilio.sim.accounts.get(account.sid)!.numberSettings?.get(number)?.fields.SmsUrl;
+
+  /** Texting set up: a Messaging Service with the team number as its sender and an approved A2P campaign. */
+  async function texting() {
+    const service = t.twilio.sim.addMessagingService(account.sid, { senders: [TEAM] });
+    t.twilio.sim.setCampaign(service.sid, "VERIFIED");
+    await t.app.deps.settings.save(t.ws, { messagingServiceSid: service.sid, textTeamName: "Acme Realty" }, ADMIN);
+    return service;
+  }
+
+  async function textLead(leadId: number, body: string) {
+    const before = t.slack.responses.length;
+    const acked = (await (await t.command("/text", `#${leadId} ${body}`, AGENT)).json()) as { text: string };
+    if (!acked.text.startsWith(":hourglass_flowing_sand:")) return acked.text;
+    return String((await eventually(() => t.slack.responses.slice(before).at(-1)?.body, "late answer")).text);
+  }
+
+  async function consentedLead(name: string, phone: string) {
+    const one = await lead(name, phone);
+    for (const scope of ["texts", "prerecorded"])
+      await t.app.deps.consents.record(
+        t.ws,
+        one,
+        { scope, method: "web form", text: "I agree to texts and calls from Acme Realty." },
+        "seed",
+      );
+    return one;
+  }
+
+  it("a pool number joins the Messaging Service's senders; a text goes out from the lead's caller ID and keeps it", async () => {
+    const service = await texting();
+    const added = await admin(`numbers add ${MIAMI_786}`);
+    expect(added.text).toContain("It joined the texting Messaging Service's senders");
+    expect(service.senders).toEqual([TEAM, MIAMI_786]);
+    // The 305 number was added before texting was set up: it is no sender, so it never sends a text.
+    const jane = await consentedLead("Jane Doe", JANE);
+    expect(await textLead(jane.id, "Are you free at 5?")).toContain("Texted *Jane Doe*");
+    const params = messageCreates().at(-1)!.params;
+    expect(params.get("From")).toBe(MIAMI_786);
+    expect(params.get("MessagingServiceSid")).toBe(service.sid);
+    const sent = await t.app.deps.db.text.findFirstOrThrow({ where: { leadId: jane.id } });
+    expect(sent.teamNumber).toBe(MIAMI_786);
+    expect(await t.app.deps.db.leadCallerId.findUnique({ where: { leadId: jane.id } })).toMatchObject({
+      number: MIAMI_786,
+    });
+    // Texts do not count against the calls' daily cap.
+    expect(await t.app.deps.db.numberDayCount.count({ where: { number: MIAMI_786 } })).toBe(0);
+    // Her next call comes from the number she was texted from.
+    const call = await t.app.deps.calls.placeCall({
+      workspaceId: t.ws,
+      leadId: jane.id,
+      mode: "message",
+      agent: { id: AGENT },
+      target: { channel: CHANNEL },
+    });
+    expect(call.call).toMatchObject({ fromNumber: MIAMI_786, callerIdRule: "sticky" });
+  });
+
+  it("no pool number fits the lead: the text goes from the team number, and nothing sticks", async () => {
+    await texting();
+    await admin(`numbers add ${MIAMI_786}`);
+    const sam = await consentedLead("Sam Chicago", "+13125557777");
+    expect(await textLead(sam.id, "Hello")).toContain("Texted *Sam Chicago*");
+    expect(messageCreates().at(-1)!.params.get("From")).toBe(TEAM);
+    expect(await t.app.deps.db.leadCallerId.count()).toBe(0);
+  });
+
+  it("a number in another Messaging Service stays out of texts, and the admin is told how to fix it", async () => {
+    await texting();
+    t.twilio.sim.addMessagingService(account.sid, { friendlyName: "Other", senders: [MIAMI_786] });
+    const added = await admin(`numbers add ${MIAMI_786}`);
+    expect(added.text).toContain("is in the caller-ID pool");
+    expect(added.text).toContain("It belongs to another Messaging Service, so texts do not come from it");
+  });
+
+  it("a lead who texts a pool number back reaches the lead's thread flow", async () => {
+    expect(smsUrlOf(MIAMI_305)).toBe(`${PUBLIC}/twilio/sms/inbound?ws=${t.ws}`);
+    const jane = await lead("Jane Doe", JANE);
+    const url = new URL(smsUrlOf(MIAMI_305)!);
+    const sid = `SM${"a".repeat(32)}`;
+    const res = await t.signedTwilio(
+      `${url.pathname}${url.search}`,
+      { AccountSid: account.sid, MessageSid: sid, From: JANE, To: MIAMI_305, Body: "Call me at 5?" },
+      account.token,
+    );
+    expect(res.status).toBe(200);
+    expect(await t.app.deps.db.text.findUniqueOrThrow({ where: { twilioSid: sid } })).toMatchObject({
+      direction: "inbound",
+      leadId: jane.id,
+      teamNumber: MIAMI_305,
+    });
+    await eventually(
+      () => t.slack.callsTo("chat.postMessage").find((c) => JSON.stringify(c.args).includes("Call me at 5?")),
+      "the text posted",
+    );
   });
 });

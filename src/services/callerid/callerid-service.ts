@@ -13,6 +13,13 @@ export interface CallerIdChoice {
   day: string;
 }
 
+export interface ChooseOptions {
+  /** Only these pool numbers may be picked (a text: the Messaging Service's senders). */
+  among?: ReadonlySet<string>;
+  /** Pick without counting against the daily cap (a text: the cap counts calls). */
+  uncounted?: boolean;
+}
+
 /** Twilio's refusal of a From that is not (or no longer) a number of the account. */
 export const FROM_NOT_ON_ACCOUNT = 21210;
 
@@ -34,6 +41,7 @@ export interface CallerId {
     lead: Pick<Lead, "id" | "phone" | "state" | "zip">,
     teamNumber: string,
     now: Date,
+    options?: ChooseOptions,
   ): Promise<CallerIdChoice>;
   /** The row using the choice exists: the lead's next call comes from the same number while it can. */
   confirm(choice: CallerIdChoice, leadId: number): Promise<void>;
@@ -58,10 +66,10 @@ export function createCallerId(deps: { store: CallerIdStore; events: EventBus; l
   });
 
   return {
-    async choose(ws, lead, teamNumber, now) {
+    async choose(ws, lead, teamNumber, now, options = {}) {
       if (!lead.phone) throw new Error("a lead without a phone has no caller ID");
       const [rows, sticky, cap] = await Promise.all([store.numbers(ws), store.sticky(ws, lead.id), store.cap(ws)]);
-      const pool = rows.filter((row) => row.inPool).map(asPicked);
+      const pool = rows.filter((row) => row.inPool && (!options.among || options.among.has(row.number))).map(asPicked);
       const today = new Map(pool.map((n) => [n.number, localDay(n.timeZone, now)]));
       const counts = await store.counts(ws, [...today.values()]);
       // Each pass either counts the call on the picked number or marks that number full; the team number ends it.
@@ -76,6 +84,7 @@ export function createCallerId(deps: { store: CallerIdStore; events: EventBus; l
           now,
         });
         const day = today.get(picked.number) ?? localDay(placeOf(picked.number).timeZone, now);
+        if (options.uncounted) return { workspaceId: ws, ...picked, day };
         if (await store.reserve(ws, picked.number, day, picked.rule === "team" ? UNCAPPED : cap))
           return { workspaceId: ws, ...picked, day };
         deps.log.info({ ws, number: `***${picked.number.slice(-4)}` }, "caller ID reached its cap on another instance");
