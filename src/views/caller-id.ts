@@ -51,7 +51,8 @@ function numberLine(n: NumberReport, cap: number): string {
     : `:warning: call-backs do not reach Leadline${n.inPool ? ": not used until fixed (`/twilio-setup numbers add` again)" : ""}`;
   const lines = [
     `*${phoneText(n.number)}*${where ? ` (${where})` : ""} · ${tags}`,
-    `Today ${n.callsToday}/${cap} · this week ${n.callsThisWeek} (${rate}) · ${routing}`,
+    // The team number is what is left when the pool cannot serve a lead: it has no cap.
+    `Today ${n.isTeamNumber && !n.inPool ? `${n.callsToday} (no cap)` : `${n.callsToday}/${cap}`} · this week ${n.callsThisWeek} (${rate}) · ${routing}`,
   ];
   if (n.registrations)
     for (const kind of Object.keys(NAMES) as Registration[])
