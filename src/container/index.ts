@@ -85,8 +85,8 @@ export function createContainer(inputs: ContainerInputs): Container {
   const leads = createLeadsDomain(core);
   const callerIds = createCallerIdDomain(core);
   const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
-  const queues = createQueuesDomain(core, leads, calls);
-  const texts = createTextsDomain(core, leads, inputs);
+  const queues = createQueuesDomain(core, leads, calls, callerIds.callerId);
+  const texts = createTextsDomain(core, leads, inputs, callerIds.callerId);
   const crm = createCrmDomain(core, leads, calls, inputs);
   const inbound = inboundCalls(core, leads, calls);
   const voiceUrl = (ws: number) => inbound.voiceUrl(ws);
