@@ -92,7 +92,18 @@ export const ids = {
     /** "Retry in 15 min" on the line of a live call the agent did not answer. */
     retryAction: "schedule_retry",
   },
+  crm: {
+    /** /crm-setup's API key modal, its "checking…" and "connected" views. */
+    setupCallbackId: "crm_setup",
+    checkingCallbackId: "crm_setup_checking",
+    doneCallbackId: "crm_setup_done",
+    /** "Retry" on /crm-setup status: failed outbox rows back to waiting. */
+    retryAction: "crm_retry",
+  },
 } as const;
+
+/** Input block ids of the /crm-setup modal. */
+export const crmFields = { apiKey: "crm_api_key" } as const;
 
 /** Input block ids of the /twilio-setup modal; also the keys of field errors. */
 export const setupFields = {

@@ -3,6 +3,7 @@ import type { Container } from "../../container/index.js";
 import { pick } from "../../lib/pick.js";
 import { registerBrowserCall } from "./browser-call.js";
 import { registerCallButtons } from "./call-buttons.js";
+import { registerCrmRetry } from "./crm-retry.js";
 import { registerHomeMenu } from "./home-menu.js";
 import { registerLeadAddOpen } from "./lead-add-open.js";
 import { registerLeadDnc } from "./lead-dnc.js";
@@ -31,4 +32,5 @@ export function registerActions(app: App, c: Container): void {
   registerHomeMenu(app, { ...base, ...pick(c, "leads", "scheduler", "homeTab") });
   registerSetupClear(app, { ...base, ...pick(c, "admins", "settings") });
   registerSummarySuggestions(app, { ...base, ...pick(c, "summaryActions") });
+  registerCrmRetry(app, { ...base, ...pick(c, "crmSetup") });
 }

@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import type { Container } from "../../container/index.js";
 import { pick } from "../../lib/pick.js";
 import { registerAgentSettingsSubmit } from "./agent-settings.js";
+import { registerCrmSetupSubmit } from "./crm-setup.js";
 import { registerLeadAddSubmit } from "./lead-add.js";
 import { registerLeadAddressSubmit } from "./lead-address.js";
 import { registerLeadEditSubmit } from "./lead-edit.js";
@@ -21,4 +22,5 @@ export function registerViews(app: App, c: Container): void {
   registerLeadPhoneSubmit(app, { ...base, ...pick(c, "leads", "leadCards") });
   registerScheduleSubmit(app, { ...base, ...pick(c, "scheduler") });
   registerTwilioSetupSubmit(app, { ...base, ...pick(c, "setup", "settings") });
+  registerCrmSetupSubmit(app, { ...base, ...pick(c, "crmSetup", "crmName") });
 }
