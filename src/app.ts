@@ -72,8 +72,14 @@ function boltLogger(log: Logger): SlackLogger {
   let level = LogLevel.INFO;
   const join = (parts: unknown[]) =>
     parts.map((part) => (typeof part === "string" ? part : JSON.stringify(part))).join(" ");
+  // The Web API client's debug lines quote whole requests and answers: messages, summaries, a call's
+  // words. Only that they happened is logged.
+  const quoting = /^http request (body|result): /;
   return {
-    debug: (...msg) => child.debug(join(msg)),
+    debug: (...msg) => {
+      const line = join(msg);
+      child.debug(quoting.test(line) ? line.replace(/^(http request \w+): [\s\S]*$/, "$1: [not logged]") : line);
+    },
     info: (...msg) => child.info(join(msg)),
     warn: (...msg) => child.warn(join(msg)),
     error: (...msg) => child.error(join(msg)),

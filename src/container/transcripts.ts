@@ -40,6 +40,7 @@ export function createTranscriptsDomain(
           apiKey: config.SUMMARY_API_KEY ?? "none",
           model: config.SUMMARY_MODEL,
           contextTokens: config.SUMMARY_CONTEXT_TOKENS,
+          timeoutMs: config.SUMMARY_TIMEOUT_SECONDS * 1000,
         })
       : undefined;
   const transcripts = createTranscriptService({
