@@ -4,6 +4,7 @@ import { createSettingsStore } from "../services/setup/settings-store.js";
 import { nameOf } from "../services/slack/people.js";
 import { createOpenAiSummariser } from "../services/transcripts/openai-summariser.js";
 import { createSummaryActions, type SummaryActions } from "../services/transcripts/summary-actions.js";
+import { createSummaryInsights, type SummaryInsights } from "../services/transcripts/summary-insights.js";
 import { createSummarySettings } from "../services/transcripts/summary-settings.js";
 import { createSummarySetup, type SummarySetup } from "../services/transcripts/summary-setup.js";
 import { createTranscriptService, type TranscriptService } from "../services/transcripts/transcript-service.js";
@@ -19,6 +20,7 @@ export interface TranscriptsDomain {
   transcriptStore: TranscriptStore;
   summarySetup: SummarySetup;
   summaryActions: SummaryActions;
+  summaryInsights: SummaryInsights;
 }
 
 export function createTranscriptsDomain(
@@ -69,5 +71,6 @@ export function createTranscriptsDomain(
       dnc: leads.dnc,
       clock,
     }),
+    summaryInsights: createSummaryInsights({ store }),
   };
 }

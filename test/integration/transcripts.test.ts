@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
 import { PROMPT_VERSION } from "../../src/services/transcripts/summary-request.js";
+import { CHANNEL, eventually } from "../helpers/app.js";
+import { buttonClick } from "../helpers/payloads.js";
 import {
   ADMIN,
   AGENT,
@@ -208,6 +210,35 @@ describe("a recorded call", () => {
     expect(threadTexts(rig, call).some((text) => text.startsWith("Twilio could not transcribe the call"))).toBe(true);
     expect(rig.fake.requests).toHaveLength(0);
     expect(await db().callSummary.count()).toBe(0);
+  });
+});
+
+describe("beside the call", () => {
+  it("Lead History shows the summary beside its call, and /call-stats counts suggested vs applied outcomes", async () => {
+    const seller = await transcribedCall(rig, SCRIPT.seller, "Sam Seller");
+    const buyer = await transcribedCall(rig, SCRIPT.buyer, "Bea Buyer");
+    await tap(rig, seller, summaryCard(rig, seller)!.buttons[0]!);
+    await rig.t.interact(
+      buttonClick({
+        userId: AGENT,
+        actionId: ids.lead.historyAction,
+        value: String(seller.leadId),
+        channel: CHANNEL,
+        messageTs: "1760000000.000100",
+        responseUrl: rig.t.slack.responseUrl(),
+      }),
+    );
+    const opened = await eventually(() => rig.t.slack.callsTo("views.open").at(-1), "history opened");
+    const blocks = JSON.stringify((opened.args.view as { blocks: unknown[] }).blocks);
+    expect(blocks).toContain(":memo: _Summary:_ The lead is thinking of selling their home. Timeline: in the spring.");
+    expect(blocks).toContain("suggested: Appointment set (applied)");
+    expect(blocks).not.toContain("Maple Grove"); // the other lead's call
+    // A day either side of today, in the asker's zone.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const stats = await rig.t.command("/call-stats", `${day(-1)}..${day(1)}`, ADMIN);
+    const body = JSON.stringify(await stats.json());
+    expect(body).toContain("Summaries · 2 outcomes suggested · 1 applied (50%)");
+    expect((await db().callSummary.findUniqueOrThrow({ where: { callId: buyer.id } })).appliedOutcome).toBeNull();
   });
 });
 
