@@ -33,6 +33,8 @@ export interface LeadlineOptions {
   scheduleEvery?: string;
   /** The transcript tick's node-cron expression (tests call tick() themselves). */
   transcriptEvery?: string;
+  /** How long after asking Twilio for a transcript it is asked about again (the sandbox scales it to its pace). */
+  transcriptPollMs?: number;
   /** The CRM outbox's lease, first retry wait, tick and request timeout (tests shorten them). */
   crmLeaseMs?: number;
   crmBackoffMs?: number;
@@ -200,6 +202,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     scheduleLeaseMs: options.scheduleLeaseMs,
     scheduleEvery: options.scheduleEvery,
     transcriptEvery: options.transcriptEvery,
+    transcriptPollMs: options.transcriptPollMs,
     textPaceMs: options.textPaceMs,
     crmLeaseMs: options.crmLeaseMs,
     crmBackoffMs: options.crmBackoffMs,

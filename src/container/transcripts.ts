@@ -28,7 +28,7 @@ export function createTranscriptsDomain(
   leads: LeadsDomain,
   calls: CallsDomain,
   scheduler: Scheduler,
-  options: { every?: string } = {},
+  options: { every?: string; pollMs?: number } = {},
 ): TranscriptsDomain {
   const { config, clock, log, tasks } = core;
   const store = createTranscriptStore(core.db);
@@ -56,6 +56,7 @@ export function createTranscriptsDomain(
     log,
     tasks,
     every: options.every,
+    pollMs: options.pollMs,
   });
   core.events.on("call.recorded", ({ callId }) => transcripts.recorded(callId));
   return {

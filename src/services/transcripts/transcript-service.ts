@@ -50,6 +50,8 @@ export function createTranscriptService(deps: {
   log: Logger;
   tasks: Pick<TaskTracker, "run">;
   every?: string;
+  /** Between asking Twilio for a transcript and asking whether it is done (default POLL_MS). */
+  pollMs?: number;
 }): TranscriptService {
   const log = deps.log.child({ component: "transcripts" });
   const { store, clock } = deps;
