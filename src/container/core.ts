@@ -43,6 +43,7 @@ export interface ContainerInputs {
   scheduleEvery?: string;
   /** The transcript tick's cron expression (tests call tick() themselves). */
   transcriptEvery?: string;
+  transcriptPollMs?: number;
   /** Between two inbound texts posted to one channel; tests shorten it. */
   textPaceMs?: number;
   /** The CRM outbox's claim lease, first retry wait, tick, and request timeout (tests shorten them). */

@@ -107,7 +107,10 @@ export function createContainer(inputs: ContainerInputs): Container {
     every: inputs.scheduleEvery,
     crashPoint: inputs.crashPoint,
   });
-  const transcripts = createTranscriptsDomain(core, leads, calls, scheduler, { every: inputs.transcriptEvery });
+  const transcripts = createTranscriptsDomain(core, leads, calls, scheduler, {
+    every: inputs.transcriptEvery,
+    pollMs: inputs.transcriptPollMs,
+  });
   const charts = createChartRenderer();
   const statsStore = createStatsStore(database);
   const stats = createStatsService({ store: statsStore });
