@@ -53,6 +53,8 @@ export interface LeadlineOptions {
   sweepIntervalMs?: number;
   /** Between two inbound texts posted to one channel (Slack allows about one a second); tests shorten it. */
   textPaceMs?: number;
+  /** The text outbox's claim on rows it is posting (renewed while it posts); tests shorten it. */
+  textLeaseMs?: number;
   /** The sandbox's stand-in for the Twilio Voice SDK on the softphone page; never set by main.ts. */
   softphone?: SoftphoneOverride;
   /** The interface to listen on (default: all, as a server behind a proxy does; the sandbox uses 127.0.0.1). */
@@ -205,6 +207,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     transcriptEvery: options.transcriptEvery,
     transcriptPollMs: options.transcriptPollMs,
     textPaceMs: options.textPaceMs,
+    textLeaseMs: options.textLeaseMs,
     crmLeaseMs: options.crmLeaseMs,
     crmBackoffMs: options.crmBackoffMs,
     crmEvery: options.crmEvery,

@@ -46,6 +46,8 @@ export interface ContainerInputs {
   transcriptPollMs?: number;
   /** Between two inbound texts posted to one channel; tests shorten it. */
   textPaceMs?: number;
+  /** The text outbox's claim lease; tests shorten it. */
+  textLeaseMs?: number;
   /** The CRM outbox's claim lease, first retry wait, tick, and request timeout (tests shorten them). */
   crmLeaseMs?: number;
   crmBackoffMs?: number;

@@ -106,6 +106,7 @@ export function createContainer(inputs: ContainerInputs): Container {
     leaseMs: inputs.scheduleLeaseMs,
     every: inputs.scheduleEvery,
     crashPoint: inputs.crashPoint,
+    sendText: async (input) => ({ textId: (await texts.texts.sendText(input)).text.id }),
   });
   const transcripts = createTranscriptsDomain(core, leads, calls, scheduler, {
     every: inputs.transcriptEvery,

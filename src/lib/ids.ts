@@ -71,6 +71,7 @@ export const ids = {
     replyAction: "text_reply",
     callbackId: "text_modal",
     bodyBlock: "text_body",
+    templateBlock: "text_template",
     /** "Send at <next allowed time>" on a text the law refused; the value is {textId, at}. */
     sendAtAction: "text_send_at",
   },
@@ -125,6 +126,8 @@ export const setupFields = {
   messagingServiceSid: "setup_messaging_service_sid",
   textTeamName: "setup_text_team_name",
   textHelp: "setup_text_help",
+  textTemplates: "setup_text_templates",
+  textBack: "setup_text_back",
 } as const;
 
 export const agentFields = { phone: "agent_phone" } as const;

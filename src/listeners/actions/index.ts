@@ -15,6 +15,7 @@ import { registerScheduleButtons } from "./schedule-buttons.js";
 import { registerScheduleOpen } from "./schedule-open.js";
 import { registerSetupClear } from "./setup-clear.js";
 import { registerSummarySuggestions } from "./summary-suggestions.js";
+import { registerTextButtons } from "./text-buttons.js";
 
 /** Buttons and menus (block_actions): each handler gets only the services it uses. */
 export function registerActions(app: App, c: Container): void {
@@ -33,4 +34,5 @@ export function registerActions(app: App, c: Container): void {
   registerSetupClear(app, { ...base, ...pick(c, "admins", "settings") });
   registerSummarySuggestions(app, { ...base, ...pick(c, "summaryActions") });
   registerCrmRetry(app, { ...base, ...pick(c, "crmSetup") });
+  registerTextButtons(app, { ...base, ...pick(c, "leads", "texts", "settings", "scheduler") });
 }
