@@ -78,10 +78,22 @@ export function createQueueRuns(deps: {
     return { run, queue };
   };
 
+  /**
+   * Ends a run once: its claims released, the card redrawn, and (unless the agent's leg is what ended)
+   * the agent's leg hung up, which ends the conference (endConferenceOnExit).
+   */
   const end = async (run: QueueRun, reason: string) => {
     if (!(await deps.queues.endRun(run.id, reason, deps.clock.now()))) return;
     await deps.claimStore.releaseRun(run.id, deps.clock.now());
     changed(run.workspaceId, run.id);
+    if (!run.agentCallSid || reason.startsWith("agent_")) return;
+    try {
+      const context = await deps.contexts.read(run.workspaceId, run.agentId);
+      const { client } = await deps.twilioFor(run.workspaceId, context.settings);
+      await client.calls(run.agentCallSid).update({ status: "completed" });
+    } catch (error) {
+      log.warn({ err: error, runId: run.id }, "could not hang up the agent's leg");
+    }
   };
 
   const offerNext = async (run: QueueRun, queue: CallQueue) => {
@@ -214,6 +226,7 @@ export function createQueueRuns(deps: {
           deps.clock.now(),
         );
         await deps.claims.release(ref, "stopped");
+        await offerNext(run, queue);
         changed(action.ws, run.id);
         throw refusal;
       }
@@ -251,15 +264,6 @@ export function createQueueRuns(deps: {
       const run = await deps.queues.runById(action.runId);
       if (!run || run.workspaceId !== action.ws || run.agentId !== action.agentId) return;
       await end(run, "stopped");
-      if (run.agentCallSid) {
-        const context = await deps.contexts.read(action.ws, action.agentId);
-        const { client } = await deps.twilioFor(action.ws, context.settings);
-        // Hanging up the agent's leg ends the conference (endConferenceOnExit).
-        await client
-          .calls(run.agentCallSid)
-          .update({ status: "completed" })
-          .catch((error: unknown) => log.warn({ err: error, runId: run.id }, "could not hang up the agent's leg"));
-      }
     },
 
     async run(runId) {
