@@ -50,6 +50,8 @@ export interface LeadlineOptions {
   sweepIntervalMs?: number;
   /** Between two inbound texts posted to one channel (Slack allows about one a second); tests shorten it. */
   textPaceMs?: number;
+  /** How long a queue's auto-advance wait of `ms` really lasts (tests shorten it). */
+  queueAutoAdvanceScale?: (ms: number) => number;
   /** The sandbox's stand-in for the Twilio Voice SDK on the softphone page; never set by main.ts. */
   softphone?: SoftphoneOverride;
   /** The interface to listen on (default: all, as a server behind a proxy does; the sandbox uses 127.0.0.1). */
@@ -195,6 +197,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     scheduleEvery: options.scheduleEvery,
     transcriptEvery: options.transcriptEvery,
     textPaceMs: options.textPaceMs,
+    queueAutoAdvanceScale: options.queueAutoAdvanceScale,
     crmLeaseMs: options.crmLeaseMs,
     crmBackoffMs: options.crmBackoffMs,
     crmEvery: options.crmEvery,

@@ -44,6 +44,8 @@ export interface ContainerInputs {
   transcriptEvery?: string;
   /** Between two inbound texts posted to one channel; tests shorten it. */
   textPaceMs?: number;
+  /** How long a queue's auto-advance wait of `ms` really lasts (tests shorten it). */
+  queueAutoAdvanceScale?: (ms: number) => number;
   /** The CRM outbox's claim lease, first retry wait, tick, and request timeout (tests shorten them). */
   crmLeaseMs?: number;
   crmBackoffMs?: number;

@@ -84,7 +84,7 @@ export function createContainer(inputs: ContainerInputs): Container {
   const leads = createLeadsDomain(core);
   const callerIds = createCallerIdDomain(core);
   const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
-  const queues = createQueuesDomain(core, leads, calls);
+  const queues = createQueuesDomain(core, leads, calls, inputs.queueAutoAdvanceScale);
   const texts = createTextsDomain(core, leads, inputs);
   const crm = createCrmDomain(core, leads, calls, inputs);
   const inbound = inboundCalls(core, leads, calls);
@@ -170,6 +170,7 @@ export function createContainer(inputs: ContainerInputs): Container {
       calls.prices.stop();
       await calls.poller.stop();
       await charts.stop();
+      queues.queueAutoAdvance.stop();
     },
   };
 }

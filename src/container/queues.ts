@@ -1,5 +1,6 @@
 import { createQueueCards } from "../presenters/queue-cards.js";
 import { createOpenCall } from "../services/calls/open-call.js";
+import { type AutoAdvance, createAutoAdvance, createAutoRule } from "../services/queues/auto-advance.js";
 import { type ClaimStore, createClaimStore } from "../services/queues/claim-store.js";
 import { createQueueAdmin, type QueueAdmin } from "../services/queues/queue-admin.js";
 import { createQueueCardData } from "../services/queues/queue-card-data.js";
@@ -17,12 +18,20 @@ export interface QueuesDomain {
   queueClaims: QueueClaims;
   queueRuns: QueueRuns;
   queueAdmin: QueueAdmin;
+  queueAutoAdvance: AutoAdvance;
 }
 
-export function createQueuesDomain(core: Core, leads: LeadsDomain, calls: CallsDomain): QueuesDomain {
+export function createQueuesDomain(
+  core: Core,
+  leads: LeadsDomain,
+  calls: CallsDomain,
+  autoAdvanceScale?: (ms: number) => number,
+): QueuesDomain {
   const { database, clock, log, audit, events, twilioFor, config } = core;
   const queueStore = createQueueStore(database);
   const queueClaimStore = createClaimStore(database);
+  const queueAutoAdvance = createAutoAdvance({ tasks: core.tasks, log, scale: autoAdvanceScale });
+  const autoRule = createAutoRule(queueClaimStore);
   const queueClaims = createQueueClaims({ store: queueClaimStore, leads: leads.leads, law: leads.law, clock, log });
   const queueRuns = createQueueRuns({
     queues: queueStore,
@@ -47,6 +56,9 @@ export function createQueuesDomain(core: Core, leads: LeadsDomain, calls: CallsD
     clock,
     log,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    autoAdvance: queueAutoAdvance,
+    autoRule,
+    leads: leads.leads,
   });
   const cards = createQueueCards({
     cardData: createQueueCardData({
@@ -56,6 +68,8 @@ export function createQueuesDomain(core: Core, leads: LeadsDomain, calls: CallsD
       calls: calls.callRows,
       law: leads.law,
       clock,
+      autoRule,
+      autoPending: queueAutoAdvance.pending,
     }),
     runOfCall: async (callId) => {
       const call = await calls.callRows.byId(callId);
@@ -68,5 +82,5 @@ export function createQueuesDomain(core: Core, leads: LeadsDomain, calls: CallsD
   });
   cards.subscribe(events);
   const queueAdmin = createQueueAdmin({ store: queueStore, gate: core.admins, audit, clock });
-  return { queueStore, queueClaimStore, queueClaims, queueRuns, queueAdmin };
+  return { queueStore, queueClaimStore, queueClaims, queueRuns, queueAdmin, queueAutoAdvance };
 }

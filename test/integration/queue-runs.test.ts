@@ -37,6 +37,8 @@ beforeAll(async () => {
   t = await startTestApp({
     twilio: await startFakeTwilio({ play: { pace: 0.01 } }),
     env: { PORT: String(port), PUBLIC_BASE_URL: publicUrl, ADMIN_SLACK_USER_IDS: ADMIN },
+    // Auto-advance's wait (seconds) passes at once: the tests wait on the dial itself.
+    queueAutoAdvanceScale: () => 0,
   });
 }, 30_000);
 afterAll(async () => {
@@ -67,8 +69,25 @@ async function command(text: string, user = AGENT): Promise<string> {
   return String(((await res.json()) as { text?: string }).text ?? "");
 }
 
-async function lead(name: string, phone: string, source = "zillow") {
-  return t.app.deps.leads.create(t.ws, { name, phone, source, author: "seed" });
+async function lead(
+  name: string,
+  phone: string,
+  source = "zillow",
+  extra: { state?: string; autodial?: boolean } = {},
+) {
+  const created = await t.app.deps.leads.create(t.ws, { name, phone, source, state: extra.state, author: "seed" });
+  if (extra.autodial)
+    await t.app.deps.consents.record(
+      t.ws,
+      created,
+      {
+        scope: "autodial",
+        method: "web form",
+        text: "I agree that Acme Realty may call me with an automatic dialler.",
+      },
+      "seed",
+    );
+  return created;
 }
 
 type Block = {
@@ -245,6 +264,82 @@ describe(`a queue run over one line (${process.env.LEADLINE_TEST_ENGINE ?? "sqli
     expect(await t.app.deps.db.call.count()).toBe(1);
     expect(t.slack.refusals).toEqual([]);
   }, 30_000);
+
+  it("auto-advance dials the next lead by itself only with autodial consent, never Florida or Oklahoma; the card says why", async () => {
+    expect(await command("new Auto order=new auto=5", ADMIN)).toContain("auto-advance 5 s");
+    await lead("Ann First", "+12125550111", "zillow", { autodial: true });
+    const fay = await lead("Fay Miami", "+13055550112", "zillow", { autodial: true });
+    const oli = await lead("Oli Address", "+12125550113", "zillow", { autodial: true, state: "OK" });
+    const nat = await lead("Nat NoConsent", "+12125550114");
+    const eve = await lead("Eve Autodial", "+12125550115", "zillow", { autodial: true });
+    const run = await startRun("Auto");
+
+    /** Calls the lead on the card by pressing Call, waits for the end of the call, records the outcome. */
+    const callByHand = async (name: string) => {
+      await eventually(() => cardWords().includes(name), `${name} on the card`);
+      const before = participantCreates().length;
+      await press(ids.queue.callAction);
+      await eventually(() => participantCreates().length === before + 1, `${name}'s participant`);
+      await eventually(() => buttonOn(`${ids.queue.outcomePrefix}not_interested`), "the outcome buttons", 10_000);
+      await press(`${ids.queue.outcomePrefix}not_interested`);
+    };
+    /** The lead now on offer was not dialled without a press, and the card says why. */
+    const heldBack = async (leadId: number, name: string, why: string) => {
+      await eventually(() => cardWords().includes(name), `${name} on the card`);
+      await settled(t);
+      expect(t.app.deps.queueAutoAdvance.pending(run.id)).toBe(false);
+      expect(await t.app.deps.db.call.count({ where: { leadId } })).toBe(0);
+      expect(cardWords()).toContain(`Agent-paced for this lead: ${why}`);
+    };
+
+    await callByHand("Ann First");
+    await heldBack(fay.id, "Fay Miami", "the lead may be in Florida");
+    await callByHand("Fay Miami");
+    await heldBack(oli.id, "Oli Address", "the lead may be in Oklahoma");
+    await callByHand("Oli Address");
+    await heldBack(nat.id, "Nat NoConsent", "no autodial consent is on record");
+    await callByHand("Nat NoConsent");
+    // Eve: consent on record, New York by number and address: dialled without a press.
+    const pressesBefore = participantCreates().length;
+    await eventually(async () => (await t.app.deps.db.call.count({ where: { leadId: eve.id } })) === 1, "Eve dialled");
+    await eventually(() => participantCreates().length === pressesBefore + 1, "Eve's participant");
+    expect(participantCreates().at(-1)!.params.get("To")).toBe("+12125550115");
+    await eventually(() => buttonOn(`${ids.queue.outcomePrefix}interested`), "Eve's outcome buttons", 10_000);
+    await press(`${ids.queue.outcomePrefix}interested`);
+    await eventually(() => cardWords().includes("No lead to offer right now"), "the queue worked through");
+    await press(ids.queue.stopAction);
+    await settled(t);
+    // Every lead dialled once; the agent's phone rang once.
+    expect(await t.app.deps.db.call.count()).toBe(5);
+    expect(creates()).toHaveLength(1);
+  }, 40_000);
+
+  it("the lead API and the lead form take consent of scope autodial", async () => {
+    const res = await fetch(`${t.url}/api/leads`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${t.env.LEADS_API_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        name: "Api Autodial",
+        phone: "+12125550121",
+        consent: { scope: "autodial", method: "web form", text: "I agree to automatically dialled calls from Acme." },
+      }),
+    });
+    expect(res.status).toBe(201);
+    expect(await t.app.deps.db.consent.findMany()).toMatchObject([{ scope: "autodial", phone: "+12125550121" }]);
+    const bad = await fetch(`${t.url}/api/leads`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${t.env.LEADS_API_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        name: "Api Robo",
+        phone: "+12125550122",
+        consent: { scope: "robocalls", method: "web form", text: "I agree to automatically dialled calls." },
+      }),
+    });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { fields: { consent: string } }).fields.consent).toContain(
+      '"autodial" (calls a queue dials on its own)',
+    );
+  });
 
   it("the agent hanging up ends the run and releases its claim; the card says so", async () => {
     await command("new Zillow", ADMIN);
