@@ -143,6 +143,8 @@ export const leadFields = {
   zip: "lead_zip",
   consent: "lead_consent",
   consentText: "lead_consent_text",
+  /** What the lead agreed to: prerecorded calls (default) or a queue's automatic dialling (autodial). */
+  consentScope: "lead_consent_scope",
   owner: "lead_owner",
   note: "lead_note",
 } as const;
