@@ -28,6 +28,8 @@ export const ids = {
     addressAction: "lead_address_open",
     addressCallbackId: "lead_address",
     savedCallbackId: "lead_saved",
+    /** `/lead import`: the modal with the CSV file input. */
+    importCallbackId: "lead_import",
   },
   call: {
     /** One action id per mode; the button value carries the lead id. */
@@ -131,6 +133,7 @@ export const leadFields = {
   consentText: "lead_consent_text",
   owner: "lead_owner",
   note: "lead_note",
+  importFile: "lead_import_file",
 } as const;
 
 /** Every input block holds one element with this action id, so values are read as state[block].value. */

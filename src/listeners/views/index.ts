@@ -5,6 +5,7 @@ import { registerAgentSettingsSubmit } from "./agent-settings.js";
 import { registerLeadAddSubmit } from "./lead-add.js";
 import { registerLeadAddressSubmit } from "./lead-address.js";
 import { registerLeadEditSubmit } from "./lead-edit.js";
+import { registerLeadImportSubmit } from "./lead-import.js";
 import { registerLeadNoteSubmit } from "./lead-note.js";
 import { registerLeadPhoneSubmit } from "./lead-phone.js";
 import { registerScheduleSubmit } from "./schedule.js";
@@ -21,4 +22,5 @@ export function registerViews(app: App, c: Container): void {
   registerLeadPhoneSubmit(app, { ...base, ...pick(c, "leads", "leadCards") });
   registerScheduleSubmit(app, { ...base, ...pick(c, "scheduler") });
   registerTwilioSetupSubmit(app, { ...base, ...pick(c, "setup", "settings") });
+  registerLeadImportSubmit(app, { ...base, ...pick(c, "uploadedImport") });
 }
