@@ -226,7 +226,14 @@ describe("a block reaches the agent with its reasons, and nothing reaches Twilio
         ?.attempts.map((d) => d.getTime())
         .sort(),
     ).toEqual([5, 2].map((h) => callingTime.getTime() - h * 3_600_000));
-    expect(together.get(plain.id)).toEqual({ onDoNotCallList: false, consent: null, attempts: [] });
+    expect(together.get(plain.id)).toEqual({
+      onDoNotCallList: false,
+      consent: null,
+      attempts: [],
+      textAttempts: [],
+      textConsent: false,
+      textsResumed: false,
+    });
   });
 });
 

@@ -256,8 +256,10 @@ describe("the fake chat-completions server, through the openai SDK", () => {
     const invalid = JSON.parse((await summarise(TRANSCRIPTS.buyer)).choices[0]!.message.content!);
     expect(schemaProblem(SCHEMA, invalid)).toBeDefined();
     expect((await summarise(TRANSCRIPTS.buyer)).choices[0]!.message.content).toBe('{"summary":"scripted"}');
-    fake.script({ kind: "slow", ms: 1_000 });
-    const impatient = new OpenAI({ baseURL: fake.baseURL, apiKey: fake.apiKey, maxRetries: 0, timeout: 100 });
+    // The client gives up long before the answer, yet late enough (on a loaded machine too) for the fake to
+    // have read the request and taken the scripted fault.
+    fake.script({ kind: "slow", ms: 5_000 });
+    const impatient = new OpenAI({ baseURL: fake.baseURL, apiKey: fake.apiKey, maxRetries: 0, timeout: 750 });
     await expect(
       impatient.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
     ).rejects.toBeInstanceOf(APIConnectionTimeoutError);
