@@ -82,6 +82,7 @@ function inboundCalls(
     log,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     defaultCountry: config.DEFAULT_COUNTRY,
+    events: core.events,
     missed,
   });
 }
@@ -114,8 +115,8 @@ export function createContainer(inputs: ContainerInputs): Container {
   const leads = createLeadsDomain(core);
   const callerIds = createCallerIdDomain(core);
   const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
-  const queues = createQueuesDomain(core, leads, calls);
-  const texts = createTextsDomain(core, leads, inputs);
+  const queues = createQueuesDomain(core, leads, calls, callerIds.callerId, inputs.queueAutoAdvanceScale);
+  const texts = createTextsDomain(core, leads, inputs, callerIds.callerId);
   const crm = createCrmDomain(core, leads, calls, inputs);
   let textBack: TextBack | undefined;
   const inbound = inboundCalls(core, leads, calls, async (call) => textBack?.missed(call));
@@ -139,7 +140,10 @@ export function createContainer(inputs: ContainerInputs): Container {
     sendText: async (input) => ({ textId: (await texts.texts.sendText(input)).text.id }),
   });
   textBack = textBackOf(core, texts, scheduler);
-  const transcripts = createTranscriptsDomain(core, leads, calls, scheduler, { every: inputs.transcriptEvery });
+  const transcripts = createTranscriptsDomain(core, leads, calls, scheduler, {
+    every: inputs.transcriptEvery,
+    pollMs: inputs.transcriptPollMs,
+  });
   const charts = createChartRenderer();
   const statsStore = createStatsStore(database);
   const stats = createStatsService({ store: statsStore });
@@ -203,6 +207,7 @@ export function createContainer(inputs: ContainerInputs): Container {
       calls.prices.stop();
       await calls.poller.stop();
       await charts.stop();
+      queues.queueAutoAdvance.stop();
     },
   };
 }

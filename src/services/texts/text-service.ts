@@ -4,6 +4,7 @@ import { ComplianceBlock, UserError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
 import { phoneCountry } from "../../lib/phone.js";
 import type { AuditService } from "../audit/audit-store.js";
+import type { TextSender } from "../callerid/text-sender.js";
 import { parseTeamWindow } from "../compliance/calling-law.js";
 import type { ComplianceStore, Reader } from "../compliance/compliance-store.js";
 import { callingVerdict, type Verdict } from "../compliance/verdict.js";
@@ -66,6 +67,8 @@ export interface TextServiceDeps {
   clock: Clock;
   log: Logger;
   publicBaseUrl?: string;
+  /** The lead's caller ID among the Messaging Service's senders (local caller ID); none: the service picks. */
+  sender?: TextSender;
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -129,7 +132,7 @@ export function createTextService(deps: TextServiceDeps): TextService {
     );
   };
 
-  const send = async (client: TwilioClient, text: Text, service: string, lead: Lead) => {
+  const send = async (client: TwilioClient, text: Text, service: string, lead: Lead, from?: string) => {
     const statusCallback = deps.publicBaseUrl
       ? `${deps.publicBaseUrl}/twilio/sms/status?ws=${text.workspaceId}&text=${text.id}`
       : undefined;
@@ -137,6 +140,7 @@ export function createTextService(deps: TextServiceDeps): TextService {
       const sent = await client.messages.create({
         to: text.phone,
         messagingServiceSid: service,
+        ...(from ? { from } : {}),
         body: text.body,
         ...(statusCallback ? { statusCallback } : {}),
       });
@@ -289,7 +293,9 @@ export function createTextService(deps: TextServiceDeps): TextService {
         });
       }
       const { client } = await deps.twilioFor(ws, settings);
-      const outcome = await send(client, opened.opened, service, lead);
+      const sender = await deps.sender?.choose(ws, lead, settings, now);
+      const outcome = await send(client, opened.opened, service, lead, sender?.from);
+      await sender?.sent().catch((error) => deps.log.warn({ err: error }, "could not keep the text's caller ID"));
       const shown = await deps.notifier.show(outcome.text, lead);
       return { ...outcome, lead, shown };
     },
