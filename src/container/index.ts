@@ -174,7 +174,7 @@ export function createContainer(inputs: ContainerInputs): Container {
       defaultCountry: config.DEFAULT_COUNTRY,
       allowedCountries: config.ALLOWED_COUNTRIES,
     }),
-    setupStatus: createSetupStatus({ settings: core.settings, dnc: leads.dnc, inboundNumber, clock }),
+    setupStatus: createSetupStatus({ settings: core.settings, dnc: leads.dnc, inboundNumber, a2p: texts.a2p, clock }),
     inboundNumber,
     inbound,
     scheduler,

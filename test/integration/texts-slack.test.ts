@@ -162,6 +162,18 @@ describe("the Text form", () => {
   });
 });
 
+describe("/twilio-setup status", () => {
+  it("shows the A2P campaign as Twilio reports it: approved, or off with Twilio's reasons", async () => {
+    const status = async () =>
+      ((await (await t.command("/twilio-setup", "status", ADMIN)).json()) as { text: string }).text;
+    expect(await status()).toContain("Texting is ready: the US A2P 10DLC campaign is approved");
+    sim().setCampaign(serviceSid, "FAILED", [{ code: 30908, description: "Campaign message samples are missing" }]);
+    const off = await status();
+    expect(off).toContain("Texting is off until your A2P campaign is approved: the campaign is FAILED");
+    expect(off).toContain("Twilio says: Campaign message samples are missing");
+  });
+});
+
 describe("Send at …", () => {
   it("a Florida text refused at 20:05 is booked with Send at … and sent once by the scheduler at 8:00", async () => {
     callingTime = new Date("2026-11-25T01:05:00Z");
