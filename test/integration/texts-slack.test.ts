@@ -159,6 +159,16 @@ describe("the Text form", () => {
     expect(JSON.stringify((form as { title?: unknown }).title)).toContain("Reply by text");
     await submit(form, { [ids.texts.bodyBlock]: "Sure, 5 works" });
     await eventually(() => creates().length === 1, "the reply sent");
+    // Both texts are in the lead's History, the lead's words escaped.
+    const before = t.slack.callsTo("views.open").length;
+    await click(ids.lead.historyAction, String(jane.id));
+    const history = JSON.stringify(
+      (await eventually(() => t.slack.callsTo("views.open")[before], "the History modal")).args.view,
+    );
+    expect(history).toMatch(/Text\*? from \+1 212 555 0182 · received · “Can we talk at 5\?”/);
+    expect(history).toMatch(
+      /Text\*? by <@U0MARIA01> to \+1 212 555 0182 · (queued|accepted|sent|sending)[^“]*“Acme Realty: Sure, 5 works/,
+    );
   });
 });
 

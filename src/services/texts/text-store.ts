@@ -86,6 +86,8 @@ export interface TextStore {
   markUnreachable(ws: number, phone: string, code: number): Promise<void>;
   /** The number's "cannot take texts" mark, if any. */
   unreachable(ws: number, phone: string): Promise<{ code: number; at: Date } | undefined>;
+  /** A lead's texts, newest first. */
+  ofLead(ws: number, leadId: number, limit: number): Promise<Text[]>;
   /** Whether a missed-call text-back went (or is booked) to this number since `since`. */
   textBackSince(ws: number, phone: string, since: Date): Promise<boolean>;
   /** START: texts may go again (a do-not-call entry for calls stays). */
@@ -282,6 +284,8 @@ export function createTextStore(db: Db): TextStore {
       if (row?.status !== "unreachable") return undefined;
       return { code: Number(row.source.replace(/\D/g, "")) || 0, at: row.updatedAt };
     },
+    ofLead: (ws, leadId, limit) =>
+      db.text.findMany({ where: { workspaceId: ws, leadId }, orderBy: { id: "desc" }, take: limit }),
     async textBackSince(ws, phone, since) {
       const [sent, booked] = await Promise.all([
         db.text.findFirst({
