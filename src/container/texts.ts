@@ -71,6 +71,7 @@ export function createTextsDomain(
     clock,
     log,
     paceMs: inputs.textPaceMs,
+    leaseMs: inputs.textLeaseMs,
   });
   events.on("text.received", () => textOutbox.poke());
   return { textRows, texts, textInbound, textOutbox, a2p };
