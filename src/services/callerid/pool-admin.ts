@@ -243,6 +243,7 @@ export function createCallerIdPool(deps: {
         previous: found.voiceUrl ? "set" : "none",
         texts: texts.kind,
       });
+      deps.events.emit("callerid.number_added", { ws, number });
       return { previousVoiceUrl: found.voiceUrl, texts };
     },
 

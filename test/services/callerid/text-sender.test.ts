@@ -1,5 +1,6 @@
 import type { Lead } from "@prisma/client";
 import { describe, expect, it } from "vitest";
+import type { EventBus } from "../../../src/lib/events.js";
 import { createLogger } from "../../../src/lib/log.js";
 import type { CallerId, CallerIdChoice } from "../../../src/services/callerid/callerid-service.js";
 import { createTextSender } from "../../../src/services/callerid/text-sender.js";
@@ -48,7 +49,15 @@ function harness(options: { senders?: string[]; fails?: boolean; picks?: Partial
     },
   })) as unknown as TwilioFor;
   let now = NOW;
-  const sender = createTextSender({ callerId, twilioFor, now: () => now, log: createLogger("silent") });
+  let added: ((payload: { ws: number; number: string }) => void) | undefined;
+  const events = {
+    on: (name: string, handler: (payload: { ws: number; number: string }) => void) => {
+      expect(name).toBe("callerid.number_added");
+      added = handler;
+      return () => {};
+    },
+  } as unknown as Pick<EventBus, "on">;
+  const sender = createTextSender({ callerId, twilioFor, now: () => now, log: createLogger("silent"), events });
   return {
     sender,
     asked,
@@ -57,6 +66,7 @@ function harness(options: { senders?: string[]; fails?: boolean; picks?: Partial
     later: (ms: number) => {
       now = new Date(now.getTime() + ms);
     },
+    numberAdded: (ws: number) => added?.({ ws, number: MIAMI_786 }),
   };
 }
 
@@ -104,5 +114,14 @@ describe("createTextSender", () => {
     h.later(60_001);
     await h.sender.choose(1, jane, settings, NOW);
     expect(h.lists()).toBe(3);
+    await h.sender.choose(2, jane, settings, NOW);
+    await h.sender.choose(2, jane, settings, NOW);
+    expect(h.lists()).toBe(4);
+    // A number just added to the pool (and the senders) is seen by the next text, not a minute later.
+    h.numberAdded(2);
+    await h.sender.choose(1, jane, settings, NOW);
+    expect(h.lists()).toBe(4);
+    await h.sender.choose(2, jane, settings, NOW);
+    expect(h.lists()).toBe(5);
   });
 });
