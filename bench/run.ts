@@ -3,6 +3,7 @@
 // as soon as it is measured, with its goal; a table of all of them and a JSON file follow.
 import { randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
 import {
   createBenchDb,
   createWorkspace,
@@ -234,7 +235,9 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
       goal: "p99 < 1 s",
       met: idle.p99 < 1000 && idle.failures === 0,
     });
+    if (PROFILE_DIR) await app.profile("start");
     const rate = await benchInboundRate(fakes, app, ws, phones);
+    if (PROFILE_DIR) await app.profile(join(PROFILE_DIR, `inbound-texts-${engine}.cpuprofile`));
     out.inboundTexts = rate;
     const least = engine === "sqlite" ? 500 : 300;
     report({

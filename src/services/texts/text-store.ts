@@ -1,5 +1,5 @@
 import type { ScheduledCall, Text } from "@prisma/client";
-import type { Db } from "../store/db.js";
+import { type DatabaseHandle, type Db, statements } from "../store/db.js";
 
 /** Outbound statuses in the order Twilio moves through them: a status callback only moves a text forward. */
 const RANK: Record<string, number> = {
@@ -107,7 +107,9 @@ export interface TextStore {
   ): Promise<void>;
 }
 
-export function createTextStore(db: Db): TextStore {
+export function createTextStore(database: DatabaseHandle): TextStore {
+  const db = database.prisma;
+  const sql = statements(database);
   return {
     async open(row, gate, draft) {
       const data = { ...row, direction: "outbound", status: "sending" };
@@ -210,28 +212,50 @@ export function createTextStore(db: Db): TextStore {
       return { channel: latest.slackChannel, threadTs: latest.slackThreadTs ?? latest.slackTs! };
     },
     async recordInbound(row) {
-      const existing = await db.text.findUnique({ where: { twilioSid: row.sid } });
-      if (existing) return { text: existing, created: false };
-      try {
-        const text = await db.text.create({
-          data: {
-            workspaceId: row.workspaceId,
-            leadId: row.leadId,
-            direction: "inbound",
-            kind: "reply",
-            phone: row.phone,
-            teamNumber: row.teamNumber,
-            body: row.body,
-            status: "received",
-            twilioSid: row.sid,
-            optOutType: row.optOutType,
-          },
-        });
-        return { text, created: true };
-      } catch (error) {
-        if ((error as { code?: string }).code !== "P2002") throw error;
+      // One statement on the hot path (a burst of texts): the row, or nothing when Twilio sent this SID before.
+      const now = new Date();
+      const inserted = await sql.rows<{ id: number | bigint }>(
+        `INSERT INTO "Text" ("workspaceId", "leadId", "direction", "kind", "phone", "teamNumber", "body", "status",
+                             "twilioSid", "optOutType", "createdAt", "updatedAt")
+         VALUES (?, ?, 'inbound', 'reply', ?, ?, ?, 'received', ?, ?, ?::timestamp(3), ?::timestamp(3))
+         ON CONFLICT ("twilioSid") DO NOTHING RETURNING "id"`,
+        row.workspaceId,
+        row.leadId,
+        row.phone,
+        row.teamNumber,
+        row.body,
+        row.sid,
+        row.optOutType,
+        now,
+        now,
+      );
+      if (inserted.length === 0)
         return { text: (await db.text.findUnique({ where: { twilioSid: row.sid } }))!, created: false };
-      }
+      const text: Text = {
+        id: Number(inserted[0]!.id),
+        workspaceId: row.workspaceId,
+        leadId: row.leadId,
+        direction: "inbound",
+        kind: "reply",
+        phone: row.phone,
+        teamNumber: row.teamNumber,
+        body: row.body,
+        status: "received",
+        twilioSid: row.sid,
+        errorCode: null,
+        errorMessage: null,
+        optOutType: row.optOutType,
+        originKey: null,
+        agentId: null,
+        slackChannel: null,
+        slackThreadTs: null,
+        slackTs: null,
+        postedAt: null,
+        postLeaseUntil: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      return { text, created: true };
     },
     async optOut(ws, phone, source, now) {
       return db.$transaction(async (tx) => {
