@@ -43,8 +43,13 @@ export interface ContainerInputs {
   scheduleEvery?: string;
   /** The transcript tick's cron expression (tests call tick() themselves). */
   transcriptEvery?: string;
+  transcriptPollMs?: number;
   /** Between two inbound texts posted to one channel; tests shorten it. */
   textPaceMs?: number;
+  /** The text outbox's claim lease; tests shorten it. */
+  textLeaseMs?: number;
+  /** How long a queue's auto-advance wait of `ms` really lasts (tests shorten it). */
+  queueAutoAdvanceScale?: (ms: number) => number;
   /** The CRM outbox's claim lease, first retry wait, tick, and request timeout (tests shorten them). */
   crmLeaseMs?: number;
   crmBackoffMs?: number;

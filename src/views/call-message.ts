@@ -96,7 +96,14 @@ export function callPostMessage(
   const sid = call.twilioSid ? `Call SID ${call.twilioSid} · ` : "";
   const blocks: KnownBlock[] = [mrkdwnSection(line), context(`${sid}lead #${call.lead.id}`)];
   const undialed = UNDIALED.some((fact) => call.facts.includes(fact));
-  if (isFinal(call.status) && !undialed) blocks.push(...outcomeBlocks(call));
+  if (isFinal(call.status) && !undialed) {
+    blocks.push(...outcomeBlocks(call));
+    blocks.push({
+      type: "actions",
+      block_id: `call_text_${call.id}`,
+      elements: [{ type: "button", action_id: ids.texts.openAction, text: plain("Text"), value: String(call.lead.id) }],
+    });
+  }
   if (undialed) {
     // Nobody was dialed: call again now (the same live call, the same checks), or book it for later.
     blocks.push({
