@@ -71,6 +71,7 @@ export const ids = {
     replyAction: "text_reply",
     callbackId: "text_modal",
     bodyBlock: "text_body",
+    templateBlock: "text_template",
     /** "Send at <next allowed time>" on a text the law refused; the value is {textId, at}. */
     sendAtAction: "text_send_at",
   },
@@ -125,6 +126,8 @@ export const setupFields = {
   messagingServiceSid: "setup_messaging_service_sid",
   textTeamName: "setup_text_team_name",
   textHelp: "setup_text_help",
+  textTemplates: "setup_text_templates",
+  textBack: "setup_text_back",
 } as const;
 
 export const agentFields = { phone: "agent_phone" } as const;
@@ -140,6 +143,8 @@ export const leadFields = {
   zip: "lead_zip",
   consent: "lead_consent",
   consentText: "lead_consent_text",
+  /** What the lead agreed to: prerecorded calls (default) or a queue's automatic dialling (autodial). */
+  consentScope: "lead_consent_scope",
   owner: "lead_owner",
   note: "lead_note",
 } as const;
