@@ -28,6 +28,8 @@ export const ids = {
     addressAction: "lead_address_open",
     addressCallbackId: "lead_address",
     savedCallbackId: "lead_saved",
+    /** `/lead import`: the modal with the CSV file input. */
+    importCallbackId: "lead_import",
   },
   call: {
     /** One action id per mode; the button value carries the lead id. */
@@ -147,6 +149,7 @@ export const leadFields = {
   consentScope: "lead_consent_scope",
   owner: "lead_owner",
   note: "lead_note",
+  importFile: "lead_import_file",
 } as const;
 
 /** Every input block holds one element with this action id, so values are read as state[block].value. */
