@@ -218,11 +218,34 @@ describe("retention", () => {
     );
     expect(deleted).toHaveLength(1);
     expect(rig.t.twilio.sim.intelligence.transcripts.has(posted.transcriptSid!)).toBe(false);
+    // The file in the thread is deleted from Slack too.
+    expect(posted.slackFileId).toMatch(/^F/);
+    expect(rig.t.slack.callsTo("files.delete").map((c) => c.args.file)).toEqual([posted.slackFileId]);
+    expect(rig.t.slack.sim.workspace.files.has(posted.slackFileId!)).toBe(false);
+    expect(purged.slackFileId).toBeNull();
     const summary = await db().callSummary.findUniqueOrThrow({ where: { callId: call.id } });
     expect(summary.status).toBe("done");
     expect(summary.json).toContain("Maple Grove");
     // Once only.
     await tickAfter(rig, DAY);
+    expect(rig.t.twilio.requests.filter((r) => r.method === "DELETE")).toHaveLength(1);
+    expect(rig.t.slack.callsTo("files.delete")).toHaveLength(1);
+  });
+
+  it("when Slack will not delete the file, the words still go on time and the file is tried again", async () => {
+    const call = await transcribedCall(rig, SCRIPT.buyer);
+    const posted = await db().callTranscript.findUniqueOrThrow({ where: { callId: call.id } });
+    rig.t.slack.failNext.set("files.delete", "internal_error");
+    await tickAfter(rig, 91 * DAY);
+    const first = await db().callTranscript.findUniqueOrThrow({ where: { callId: call.id } });
+    expect(first.sentences).toBeNull();
+    expect(first.slackFileId).toBe(posted.slackFileId);
+    expect(rig.t.slack.sim.workspace.files.has(posted.slackFileId!)).toBe(true);
+    await tickAfter(rig, 20_000);
+    expect((await db().callTranscript.findUniqueOrThrow({ where: { callId: call.id } })).slackFileId).toBeNull();
+    expect(rig.t.slack.sim.workspace.files.has(posted.slackFileId!)).toBe(false);
+    expect(rig.t.slack.callsTo("files.delete")).toHaveLength(2);
+    // Twilio's copy was deleted once, with the words.
     expect(rig.t.twilio.requests.filter((r) => r.method === "DELETE")).toHaveLength(1);
   });
 });
