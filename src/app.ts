@@ -12,6 +12,7 @@ import { createSlackEventsReceiver } from "./http/slack-events.js";
 import { registerSlackOAuth } from "./http/slack-oauth.js";
 import { clockOf, systemClock } from "./lib/clock.js";
 import { createLogger, type Logger } from "./lib/log.js";
+import { pick } from "./lib/pick.js";
 import { createTaskTracker } from "./lib/tasks.js";
 import { registerSlackListeners } from "./listeners/index.js";
 import { createSlackHealth, type SlackTokenRejected } from "./services/slack/identity.js";
@@ -52,6 +53,8 @@ export interface LeadlineOptions {
   sweepIntervalMs?: number;
   /** Between two inbound texts posted to one channel (Slack allows about one a second); tests shorten it. */
   textPaceMs?: number;
+  /** The text outbox's claim on rows it is posting (renewed while it posts); tests shorten it. */
+  textLeaseMs?: number;
   /** The sandbox's stand-in for the Twilio Voice SDK on the softphone page; never set by main.ts. */
   softphone?: SoftphoneOverride;
   /** The interface to listen on (default: all, as a server behind a proxy does; the sandbox uses 127.0.0.1). */
@@ -204,6 +207,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     transcriptEvery: options.transcriptEvery,
     transcriptPollMs: options.transcriptPollMs,
     textPaceMs: options.textPaceMs,
+    textLeaseMs: options.textLeaseMs,
     crmLeaseMs: options.crmLeaseMs,
     crmBackoffMs: options.crmBackoffMs,
     crmEvery: options.crmEvery,
@@ -231,7 +235,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
 
   const router = createRouter();
   eventsReceiver?.register(router);
-  if (oauth) registerSlackOAuth(router, deps, config, slackLog);
+  if (oauth) registerSlackOAuth(router, pick(deps, "workspaces", "log", "oauthStates"), config, slackLog);
   registerRoutes(router, deps, { slackReachable: () => slackHealth.reachable(), softphone: options.softphone });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

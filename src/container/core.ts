@@ -18,6 +18,7 @@ import { createSecretStore, type SecretStore } from "../services/store/secrets.j
 import { createTwilioClientFactory, type TwilioClientFactory } from "../services/twilio/client.js";
 import { createRecordingDownload, type RecordingDownload } from "../services/twilio/recording-audio.js";
 import { createTwilioFor, type TwilioFor } from "../services/twilio/workspace-twilio.js";
+import { createOAuthStateStore, type OAuthStateStore } from "../services/workspaces/oauth-state-store.js";
 import { createWorkspaces, type Workspaces } from "../services/workspaces/workspace-service.js";
 import { createWorkspaceStore, settingsVersionReader } from "../services/workspaces/workspace-store.js";
 
@@ -45,6 +46,8 @@ export interface ContainerInputs {
   transcriptPollMs?: number;
   /** Between two inbound texts posted to one channel; tests shorten it. */
   textPaceMs?: number;
+  /** The text outbox's claim lease; tests shorten it. */
+  textLeaseMs?: number;
   /** The CRM outbox's claim lease, first retry wait, tick, and request timeout (tests shorten them). */
   crmLeaseMs?: number;
   crmBackoffMs?: number;
@@ -78,6 +81,8 @@ export interface Core {
   /** The one way to a workspace's Twilio (settings → credentials → client). */
   twilioFor: TwilioFor;
   recordingDownload: RecordingDownload;
+  /** Slack OAuth install states already used (many-workspace mode): each works once. */
+  oauthStates: OAuthStateStore;
 }
 
 export function createCore(inputs: ContainerInputs): Core {
@@ -148,5 +153,6 @@ export function createCore(inputs: ContainerInputs): Core {
     twilioClients,
     twilioFor,
     recordingDownload: createRecordingDownload({ twilioFor, apiUrl: config.TWILIO_API_URL }),
+    oauthStates: createOAuthStateStore(database),
   };
 }

@@ -6,6 +6,7 @@ import { createQueueCardData } from "../services/queues/queue-card-data.js";
 import { createQueueClaims, type QueueClaims } from "../services/queues/queue-claims.js";
 import { createQueueRuns, type QueueRuns } from "../services/queues/queue-runs.js";
 import { createQueueStore, type QueueStore } from "../services/queues/queue-store.js";
+import type { CallerIdDomain } from "./callerid.js";
 import type { CallsDomain } from "./calls.js";
 import type { Core } from "./core.js";
 import type { LeadsDomain } from "./leads.js";
@@ -19,7 +20,12 @@ export interface QueuesDomain {
   queueAdmin: QueueAdmin;
 }
 
-export function createQueuesDomain(core: Core, leads: LeadsDomain, calls: CallsDomain): QueuesDomain {
+export function createQueuesDomain(
+  core: Core,
+  leads: LeadsDomain,
+  calls: CallsDomain,
+  callerId: CallerIdDomain["callerId"],
+): QueuesDomain {
   const { database, clock, log, audit, events, twilioFor, config } = core;
   const queueStore = createQueueStore(database);
   const queueClaimStore = createClaimStore(database);
@@ -40,6 +46,7 @@ export function createQueuesDomain(core: Core, leads: LeadsDomain, calls: CallsD
     }),
     recordPlaced: calls.recordPlaced,
     calls: calls.callRows,
+    callerId,
     outcomes: calls.outcomes,
     twilioFor,
     events,
