@@ -55,6 +55,8 @@ export interface LeadlineOptions {
   textPaceMs?: number;
   /** The text outbox's claim on rows it is posting (renewed while it posts); tests shorten it. */
   textLeaseMs?: number;
+  /** How long a queue's auto-advance wait of `ms` really lasts (tests shorten it). */
+  queueAutoAdvanceScale?: (ms: number) => number;
   /** The sandbox's stand-in for the Twilio Voice SDK on the softphone page; never set by main.ts. */
   softphone?: SoftphoneOverride;
   /** The interface to listen on (default: all, as a server behind a proxy does; the sandbox uses 127.0.0.1). */
@@ -208,6 +210,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     transcriptPollMs: options.transcriptPollMs,
     textPaceMs: options.textPaceMs,
     textLeaseMs: options.textLeaseMs,
+    queueAutoAdvanceScale: options.queueAutoAdvanceScale,
     crmLeaseMs: options.crmLeaseMs,
     crmBackoffMs: options.crmBackoffMs,
     crmEvery: options.crmEvery,

@@ -48,6 +48,8 @@ export interface ContainerInputs {
   textPaceMs?: number;
   /** The text outbox's claim lease; tests shorten it. */
   textLeaseMs?: number;
+  /** How long a queue's auto-advance wait of `ms` really lasts (tests shorten it). */
+  queueAutoAdvanceScale?: (ms: number) => number;
   /** The CRM outbox's claim lease, first retry wait, tick, and request timeout (tests shorten them). */
   crmLeaseMs?: number;
   crmBackoffMs?: number;

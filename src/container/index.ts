@@ -85,7 +85,7 @@ export function createContainer(inputs: ContainerInputs): Container {
   const leads = createLeadsDomain(core);
   const callerIds = createCallerIdDomain(core);
   const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
-  const queues = createQueuesDomain(core, leads, calls, callerIds.callerId);
+  const queues = createQueuesDomain(core, leads, calls, callerIds.callerId, inputs.queueAutoAdvanceScale);
   const texts = createTextsDomain(core, leads, inputs, callerIds.callerId);
   const crm = createCrmDomain(core, leads, calls, inputs);
   const inbound = inboundCalls(core, leads, calls);
@@ -175,6 +175,7 @@ export function createContainer(inputs: ContainerInputs): Container {
       calls.prices.stop();
       await calls.poller.stop();
       await charts.stop();
+      queues.queueAutoAdvance.stop();
     },
   };
 }

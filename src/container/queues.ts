@@ -1,5 +1,6 @@
 import { createQueueCards } from "../presenters/queue-cards.js";
 import { createOpenCall } from "../services/calls/open-call.js";
+import { type AutoAdvance, createAutoAdvance, createAutoRule } from "../services/queues/auto-advance.js";
 import { type ClaimStore, createClaimStore } from "../services/queues/claim-store.js";
 import { createQueueAdmin, type QueueAdmin } from "../services/queues/queue-admin.js";
 import { createQueueCardData } from "../services/queues/queue-card-data.js";
@@ -18,6 +19,7 @@ export interface QueuesDomain {
   queueClaims: QueueClaims;
   queueRuns: QueueRuns;
   queueAdmin: QueueAdmin;
+  queueAutoAdvance: AutoAdvance;
 }
 
 export function createQueuesDomain(
@@ -25,10 +27,13 @@ export function createQueuesDomain(
   leads: LeadsDomain,
   calls: CallsDomain,
   callerId: CallerIdDomain["callerId"],
+  autoAdvanceScale?: (ms: number) => number,
 ): QueuesDomain {
   const { database, clock, log, audit, events, twilioFor, config } = core;
   const queueStore = createQueueStore(database);
   const queueClaimStore = createClaimStore(database);
+  const queueAutoAdvance = createAutoAdvance({ tasks: core.tasks, log, scale: autoAdvanceScale });
+  const autoRule = createAutoRule(queueClaimStore);
   const queueClaims = createQueueClaims({ store: queueClaimStore, leads: leads.leads, law: leads.law, clock, log });
   const queueRuns = createQueueRuns({
     queues: queueStore,
@@ -54,6 +59,9 @@ export function createQueuesDomain(
     clock,
     log,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    autoAdvance: queueAutoAdvance,
+    autoRule,
+    leads: leads.leads,
   });
   const cards = createQueueCards({
     cardData: createQueueCardData({
@@ -63,6 +71,8 @@ export function createQueuesDomain(
       calls: calls.callRows,
       law: leads.law,
       clock,
+      autoRule,
+      autoPending: queueAutoAdvance.pending,
     }),
     runOfCall: async (callId) => {
       const call = await calls.callRows.byId(callId);
@@ -75,5 +85,5 @@ export function createQueuesDomain(
   });
   cards.subscribe(events);
   const queueAdmin = createQueueAdmin({ store: queueStore, gate: core.admins, audit, clock });
-  return { queueStore, queueClaimStore, queueClaims, queueRuns, queueAdmin };
+  return { queueStore, queueClaimStore, queueClaims, queueRuns, queueAdmin, queueAutoAdvance };
 }

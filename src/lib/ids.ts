@@ -28,6 +28,8 @@ export const ids = {
     addressAction: "lead_address_open",
     addressCallbackId: "lead_address",
     savedCallbackId: "lead_saved",
+    /** `/lead import`: the modal with the CSV file input. */
+    importCallbackId: "lead_import",
   },
   call: {
     /** One action id per mode; the button value carries the lead id. */
@@ -143,8 +145,11 @@ export const leadFields = {
   zip: "lead_zip",
   consent: "lead_consent",
   consentText: "lead_consent_text",
+  /** What the lead agreed to: prerecorded calls (default) or a queue's automatic dialling (autodial). */
+  consentScope: "lead_consent_scope",
   owner: "lead_owner",
   note: "lead_note",
+  importFile: "lead_import_file",
 } as const;
 
 /** Every input block holds one element with this action id, so values are read as state[block].value. */

@@ -55,9 +55,27 @@ export function addLeadModal(prefill: Prefill, privateMetadata: string): ModalVi
       ),
       consentMethodInput(),
       consentTextInput(),
+      consentScopeInput(),
     ],
   };
 }
+
+/** What the consent covers: prerecorded calls unless autodial is picked (a queue's auto-advance needs it). */
+const consentScopeInput = (): KnownBlock => ({
+  type: "input",
+  block_id: leadFields.consentScope,
+  optional: true,
+  label: plain("What they agreed to"),
+  element: {
+    type: "static_select",
+    action_id: INPUT_ACTION,
+    placeholder: plain("Prerecorded calls"),
+    options: [
+      { text: plain("Prerecorded or artificial-voice calls"), value: "prerecorded" },
+      { text: plain("Automatic dialling from a call queue (autodial)"), value: "autodial" },
+    ],
+  },
+});
 
 const consentMethodInput = (): KnownBlock => ({
   type: "input",
@@ -112,6 +130,7 @@ export function editLeadModal(lead: LeadWithLastNote, privateMetadata: string): 
       context("Consent to recorded calls (optional): add a new record; earlier ones stay as evidence."),
       consentMethodInput(),
       consentTextInput(),
+      consentScopeInput(),
     ],
   };
 }
@@ -298,7 +317,7 @@ export function noLeadToCall(query: string, phone?: string): { text: string; blo
 
 // Angle brackets are escaped: Slack reads a raw <…> as a link, even inside `code`.
 export const LEAD_HELP =
-  "*/lead* — `/lead add` adds a lead in a form. `/lead &lt;name, phone, last 4 digits, email, source or #id&gt;` finds leads, e.g. `/lead jane`, `/lead (212) 555-0100`, `/lead 0100`, `/lead zillow`, `/lead #12`.";
+  "*/lead* — `/lead add` adds a lead in a form. `/lead &lt;name, phone, last 4 digits, email, source or #id&gt;` finds leads, e.g. `/lead jane`, `/lead (212) 555-0100`, `/lead 0100`, `/lead zillow`, `/lead #12`. `/lead import` adds leads from a CSV file you upload (admins).";
 
 /** After Edit: what changed, or that nothing did. */
 export function leadEditedText(name: string, changed: string[]): string {

@@ -20,7 +20,7 @@ export function registerCommands(app: App, c: Container): void {
   registerCallStatsCommand(app, { ...base, ...pick(c, "stats", "admins", "statsDelivery", "summaryInsights") });
   registerCallQueueCommand(app, { ...pick(c, "log", "clock", "queueAdmin", "queueRuns") });
   registerDncCommand(app, { ...pick(c, "log", "clock", "dnc") });
-  registerLeadCommand(app, { ...base, ...pick(c, "leads", "cardFacts") });
+  registerLeadCommand(app, { ...base, ...pick(c, "leads", "cardFacts", "admins") });
   registerTextCommand(app, { ...pick(c, "log", "clock", "leads", "texts") });
   registerTwilioSetupCommand(app, {
     ...base,

@@ -6,6 +6,7 @@ import { registerCrmSetupSubmit } from "./crm-setup.js";
 import { registerLeadAddSubmit } from "./lead-add.js";
 import { registerLeadAddressSubmit } from "./lead-address.js";
 import { registerLeadEditSubmit } from "./lead-edit.js";
+import { registerLeadImportSubmit } from "./lead-import.js";
 import { registerLeadNoteSubmit } from "./lead-note.js";
 import { registerLeadPhoneSubmit } from "./lead-phone.js";
 import { registerScheduleSubmit } from "./schedule.js";
@@ -25,4 +26,5 @@ export function registerViews(app: App, c: Container): void {
   registerTwilioSetupSubmit(app, { ...base, ...pick(c, "setup", "settings") });
   registerCrmSetupSubmit(app, { ...base, ...pick(c, "crmSetup", "crmName") });
   registerTextModalSubmit(app, { ...base, ...pick(c, "leads", "texts", "settings") });
+  registerLeadImportSubmit(app, { ...base, ...pick(c, "uploadedImport") });
 }
