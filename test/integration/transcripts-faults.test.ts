@@ -163,6 +163,33 @@ describe("a provider that is down, rate limited or slow", () => {
   });
 });
 
+describe("Slack failing the card", () => {
+  it("keeps the summary and posts the card at a later tick, without asking the provider again", async () => {
+    const call = await finishedCall(rig, SCRIPT.seller);
+    await recordingArrives(rig, call);
+    rig.t.slack.failNext.set("chat.postMessage", "internal_error");
+    await tickAfter(rig);
+    expect(transcriptFile(rig, call)).toContain("Thursday at 4");
+    // What the channel holds (the fake also lists the refused call).
+    const cards = () =>
+      rig.t.slack.sim.workspace.messages.filter(
+        (m) => m.threadTs === call.slackTs && m.text.startsWith("Call summary"),
+      );
+    expect(cards()).toHaveLength(0);
+    const waiting = await db().callSummary.findUniqueOrThrow({ where: { callId: call.id } });
+    expect(waiting).toMatchObject({ status: "pending", attempts: 2, lastError: "the card could not be posted" });
+    expect(waiting.json).toContain("selling");
+    await tickAfter(rig, 61_000);
+    expect(cards()).toHaveLength(1);
+    expect(summaryCard(rig, call)!.buttons[0]!.text.text).toBe("Set outcome: Appointment set");
+    expect(rig.fake.requests).toHaveLength(1);
+    expect(await db().callSummary.findUniqueOrThrow({ where: { callId: call.id } })).toMatchObject({
+      status: "done",
+      suggestedOutcome: "appointment",
+    });
+  });
+});
+
 describe("summaries off", () => {
   it("transcripts only: the transcript is posted and the provider is never called", async () => {
     expect(await summaries(rig, "transcripts-only")).toContain("Transcripts are *on*, summaries are *off*");
