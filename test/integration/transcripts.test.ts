@@ -157,6 +157,8 @@ describe("a recorded call", () => {
     const refusal = said().at(-1)!;
     expect(refusal).toMatch(/9:00 PM|quiet hours|calling hours/i);
     expect(refusal).toMatch(/8:00 AM/);
+    // …with a button to book the next allowed time instead.
+    expect(JSON.stringify(rig.t.slack.responses.at(-1)!.body)).toContain(ids.schedule.fromBlockAction);
     expect(await db().scheduledCall.count()).toBe(0);
     expect((await db().callSummary.findUniqueOrThrow({ where: { callId: call.id } })).appliedOutcome).toBeNull();
   });
