@@ -6,7 +6,7 @@ import { candidateZones } from "../compliance/zones.js";
 import type { Sentence } from "../twilio/intelligence.js";
 import { suggestionsFrom } from "./suggestions.js";
 import { type Summariser, SummariserUnavailable } from "./summariser.js";
-import { type CallSummaryData, summarySchema } from "./summary-request.js";
+import { type CallSummaryData, parseSummary } from "./summary-request.js";
 import type { SummarySettingsService } from "./summary-settings.js";
 import type { TranscriptNotifier } from "./transcript-notifier.js";
 import { linesOf } from "./transcript-steps.js";
@@ -53,7 +53,9 @@ export async function advanceSummary(deps: SummaryStepDeps, row: CallSummary): P
   const zone = leadZone(call.lead);
   if (row.json) {
     // Summarised before, the card not posted (Slack failed): post it without asking the provider again.
-    await postCard(deps, row, call, summarySchema.parse(JSON.parse(row.json)), false);
+    const stored = parseSummary(row.json);
+    if (stored.ok) await postCard(deps, row, call, stored.value, false);
+    else await unavailable(deps, row, call, `stored summary unreadable: ${stored.reason}`);
     return;
   }
   const now = deps.clock.now();
