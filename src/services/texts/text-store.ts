@@ -1,4 +1,5 @@
 import type { ScheduledCall, Text } from "@prisma/client";
+import { enqueueTextIn } from "../crm/outbox-store.js";
 import { type DatabaseHandle, type Db, statements } from "../store/db.js";
 
 /** Outbound statuses in the order Twilio moves through them: a status callback only moves a text forward. */
@@ -139,8 +140,16 @@ export function createTextStore(database: DatabaseHandle): TextStore {
         return { duplicate: same };
       }
     },
+    // Twilio took it: its SID and, in the same transaction, the team CRM's outbox row (crm/outbox-store.ts).
     recordSent: (id, sid, status, teamNumber) =>
-      db.text.update({ where: { id }, data: { twilioSid: sid, status: storedStatus(status), teamNumber } }),
+      db.$transaction(async (tx) => {
+        const text = await tx.text.update({
+          where: { id },
+          data: { twilioSid: sid, status: storedStatus(status), teamNumber },
+        });
+        await enqueueTextIn(tx, text);
+        return text;
+      }),
     recordNotSent: (id, error) =>
       db.text.update({
         where: { id },
@@ -213,22 +222,40 @@ export function createTextStore(database: DatabaseHandle): TextStore {
     },
     async recordInbound(row) {
       // One statement on the hot path (a burst of texts): the row, or nothing when Twilio sent this SID before.
+      // A lead's text is also the CRM outbox's row (when the team has a CRM), in the same transaction.
       const now = new Date();
-      const inserted = await sql.rows<{ id: number | bigint }>(
-        `INSERT INTO "Text" ("workspaceId", "leadId", "direction", "kind", "phone", "teamNumber", "body", "status",
+      const insert = (client: { rows: typeof sql.rows }) =>
+        client.rows<{ id: number | bigint }>(
+          `INSERT INTO "Text" ("workspaceId", "leadId", "direction", "kind", "phone", "teamNumber", "body", "status",
                              "twilioSid", "optOutType", "createdAt", "updatedAt")
          VALUES (?, ?, 'inbound', 'reply', ?, ?, ?, 'received', ?, ?, ?::timestamp(3), ?::timestamp(3))
          ON CONFLICT ("twilioSid") DO NOTHING RETURNING "id"`,
-        row.workspaceId,
-        row.leadId,
-        row.phone,
-        row.teamNumber,
-        row.body,
-        row.sid,
-        row.optOutType,
-        now,
-        now,
-      );
+          row.workspaceId,
+          row.leadId,
+          row.phone,
+          row.teamNumber,
+          row.body,
+          row.sid,
+          row.optOutType,
+          now,
+          now,
+        );
+      const inserted =
+        row.leadId === null
+          ? await insert(sql)
+          : await db.$transaction(async (tx) => {
+              const rows = await insert(sql.on(tx));
+              const id = rows[0]?.id;
+              if (id !== undefined)
+                await enqueueTextIn(tx, {
+                  id: Number(id),
+                  workspaceId: row.workspaceId,
+                  leadId: row.leadId,
+                  twilioSid: row.sid,
+                  createdAt: now,
+                });
+              return rows;
+            });
       if (inserted.length === 0)
         return { text: (await db.text.findUnique({ where: { twilioSid: row.sid } }))!, created: false };
       const text: Text = {
