@@ -3,6 +3,7 @@
 // as soon as it is measured, with its goal; a table of all of them and a JSON file follow.
 import { randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
 import {
   createBenchDb,
   createWorkspace,
@@ -14,6 +15,7 @@ import {
 } from "./database.js";
 import {
   AGENT_PHONE,
+  CHANNEL,
   clickToTwilio,
   costed,
   type Fakes,
@@ -35,6 +37,7 @@ import { DURATION_S, ms, printTable, report, rows, summarize, writeResults } fro
 import { benchTick } from "./scheduler.js";
 import { benchSearch } from "./search.js";
 import { benchStats, seedCalls } from "./stats.js";
+import { benchInboundLatency, benchInboundRate } from "./texts.js";
 import { benchVerdict } from "./verdict.js";
 
 const LEADS = 10_000;
@@ -44,8 +47,9 @@ const SCHEDULED = 1_000;
 const CLICK_LEADS = [0, CLICKS];
 const TICK_LEADS = [2_000, 2_000 + SCHEDULED];
 const INSTANCE_LEADS = [4_000, 4_800];
+const TEXT_LEADS = [6_000, 7_000];
 const ROUNDS = Math.max(50, DURATION_S * 10);
-/** BENCH_ONLY=ack,click,callbacks,tick,verdict,search,instances,stats runs only those (callbacks needs click). */
+/** BENCH_ONLY=ack,click,callbacks,tick,verdict,search,instances,stats,texts runs only those (callbacks needs click). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : undefined;
 const runs = (...measures: string[]) => !ONLY || measures.some((measure) => ONLY.has(measure));
 
@@ -93,6 +97,7 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
     "twilio.authToken": fakes.account.token,
     "twilio.phoneNumber": FROM,
     "twilio.agentPhone": AGENT_PHONE,
+    "twilio.leadsChannel": CHANNEL,
   });
   await setup.close();
   const leads = await seedLeads(bench, ws, LEADS);
@@ -216,6 +221,31 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
       result: `${(tick.ms / 1000).toFixed(2)} s (${((tick.rows / tick.ms) * 1000).toFixed(0)}/s), placed ${tick.counts.placed}, dialled ${tick.dialled}`,
       goal: `< ${tick.intervalMs / 1000} s (one tick), all placed`,
       met: tick.ms < tick.intervalMs && tick.dialled === tick.rows,
+    });
+  }
+  // Issue 27: inbound texts (last on this instance: the burst leaves a backlog its outbox posts at Slack's pace).
+  if (runs("texts")) {
+    const phones = slice(TEXT_LEADS).map((lead) => lead.phone);
+    const idle = await benchInboundLatency(fakes, app, ws, phones);
+    out.inboundTextToSlack = idle;
+    report({
+      engine,
+      measure: "inbound text → Slack post, idle",
+      result: `${ms(idle)}${idle.failures ? `, ${idle.failures} not posted` : ""}`,
+      goal: "p99 < 1 s",
+      met: idle.p99 < 1000 && idle.failures === 0,
+    });
+    if (PROFILE_DIR) await app.profile("start");
+    const rate = await benchInboundRate(fakes, app, ws, phones);
+    if (PROFILE_DIR) await app.profile(join(PROFILE_DIR, `inbound-texts-${engine}.cpuprofile`));
+    out.inboundTexts = rate;
+    const least = engine === "sqlite" ? 500 : 300;
+    report({
+      engine,
+      measure: "inbound texts accepted",
+      result: `${rate.rps.toFixed(0)}/s, p50 ${rate.p50} ms, p99 ${rate.p99} ms, errors ${rate.errors}`,
+      goal: `≥ ${least}/s`,
+      met: rate.rps >= least && rate.errors === 0,
     });
   }
   await app.stop();

@@ -4,6 +4,7 @@ import { createInboundPosts } from "../presenters/inbound-posts.js";
 import { createScheduleAnnouncer } from "../presenters/schedule-announcer.js";
 import { createStatsDelivery, type StatsDelivery } from "../presenters/stats-delivery.js";
 import { createInboundService, type InboundService } from "../services/inbound/inbound-service.js";
+import type { InboundWithLead } from "../services/inbound/inbound-store.js";
 import { createInboundStore } from "../services/inbound/inbound-store.js";
 import { createScheduleStore } from "../services/scheduling/schedule-store.js";
 import { createScheduler, type Scheduler } from "../services/scheduling/scheduler.js";
@@ -14,6 +15,7 @@ import { nameOf } from "../services/slack/people.js";
 import { createHomeService, type HomeService } from "../services/stats/home.js";
 import { createStatsService, type StatsService } from "../services/stats/stats-service.js";
 import { createStatsStore } from "../services/stats/stats-store.js";
+import { createTextBack, type TextBack } from "../services/texts/text-back.js";
 import { type CallerIdDomain, createCallerIdDomain } from "./callerid.js";
 import { type CallsDomain, createCallsDomain } from "./calls.js";
 import { type ContainerInputs, type Core, createCore } from "./core.js";
@@ -55,7 +57,12 @@ export interface Container
 }
 
 /** Calls to the team's numbers: routed to an agent, announced in the leads channel. */
-function inboundCalls(core: Core, leads: LeadsDomain, calls: CallsDomain) {
+function inboundCalls(
+  core: Core,
+  leads: LeadsDomain,
+  calls: CallsDomain,
+  missed: (call: InboundWithLead) => Promise<unknown>,
+) {
   const { config, clock, log, tasks } = core;
   return createInboundService({
     store: createInboundStore({ db: core.db }),
@@ -76,6 +83,29 @@ function inboundCalls(core: Core, leads: LeadsDomain, calls: CallsDomain) {
     publicBaseUrl: config.PUBLIC_BASE_URL,
     defaultCountry: config.DEFAULT_COUNTRY,
     events: core.events,
+    missed,
+  });
+}
+
+/** Missed-call text-back: the texts domain's send, booked on the scheduler when the law says later. */
+function textBackOf(core: Core, texts: TextsDomain, scheduler: Scheduler): TextBack {
+  return createTextBack({
+    settings: core.settings,
+    store: texts.textRows,
+    texts: texts.texts,
+    book: (input) =>
+      scheduler.book({
+        ws: input.ws,
+        leadId: input.leadId,
+        agentId: input.agentId,
+        channel: input.channel,
+        at: input.at,
+        bookedBy: "textback",
+        text: { body: input.body },
+      }),
+    leadsChannel: async (ws) => (await core.settings.get(ws)).leadsChannel ?? core.config.LEADS_CHANNEL_ID,
+    clock: core.clock,
+    log: core.log,
   });
 }
 
@@ -88,7 +118,8 @@ export function createContainer(inputs: ContainerInputs): Container {
   const queues = createQueuesDomain(core, leads, calls, callerIds.callerId, inputs.queueAutoAdvanceScale);
   const texts = createTextsDomain(core, leads, inputs, callerIds.callerId);
   const crm = createCrmDomain(core, leads, calls, inputs, texts);
-  const inbound = inboundCalls(core, leads, calls);
+  let textBack: TextBack | undefined;
+  const inbound = inboundCalls(core, leads, calls, async (call) => textBack?.missed(call));
   const voiceUrl = (ws: number) => inbound.voiceUrl(ws);
   const inboundNumber = createInboundNumber({ twilioFor: core.twilioFor, audit, voiceUrl });
   const scheduler = createScheduler({
@@ -108,6 +139,7 @@ export function createContainer(inputs: ContainerInputs): Container {
     crashPoint: inputs.crashPoint,
     sendText: async (input) => ({ textId: (await texts.texts.sendText(input)).text.id }),
   });
+  textBack = textBackOf(core, texts, scheduler);
   const transcripts = createTranscriptsDomain(core, leads, calls, scheduler, {
     every: inputs.transcriptEvery,
     pollMs: inputs.transcriptPollMs,
@@ -142,7 +174,7 @@ export function createContainer(inputs: ContainerInputs): Container {
       defaultCountry: config.DEFAULT_COUNTRY,
       allowedCountries: config.ALLOWED_COUNTRIES,
     }),
-    setupStatus: createSetupStatus({ settings: core.settings, dnc: leads.dnc, inboundNumber, clock }),
+    setupStatus: createSetupStatus({ settings: core.settings, dnc: leads.dnc, inboundNumber, a2p: texts.a2p, clock }),
     inboundNumber,
     inbound,
     scheduler,

@@ -25,7 +25,7 @@ export function createTextsDomain(
   callerId: CallerIdDomain["callerId"],
 ): TextsDomain {
   const { config, clock, log, events, tasks } = core;
-  const textRows = createTextStore(core.db);
+  const textRows = createTextStore(core.database);
   const posts = createTextPosts({
     store: textRows,
     leads: leads.leads,

@@ -1,4 +1,4 @@
-import type { Call, Lead, Note } from "@prisma/client";
+import type { Call, Lead, Note, Text } from "@prisma/client";
 import type { ContextBlock, KnownBlock, ModalView } from "@slack/types";
 import { DateTime } from "luxon";
 import { ids } from "../lib/ids.js";
@@ -12,14 +12,28 @@ import { zoneAbbreviation } from "./verdict-words.js";
 /** Items per History page: each is one block, well inside a modal's 100 blocks and its size limit. */
 export const HISTORY_PAGE_SIZE = 40;
 
-type Item = { at: Date; note?: Note; call?: Call };
+type Item = { at: Date; note?: Note; call?: Call; text?: Text };
 
-/** Every note and call of a lead, newest first. */
-export function historyItems(notes: Note[], calls: Call[]): Item[] {
+/** Every note, call and text of a lead, newest first. */
+export function historyItems(notes: Note[], calls: Call[], texts: Text[] = []): Item[] {
   return [
     ...notes.map((note) => ({ at: note.createdAt, note })),
     ...calls.map((call) => ({ at: call.createdAt, call })),
+    ...texts.map((text) => ({ at: text.createdAt, text })),
   ].sort((a, b) => b.at.getTime() - a.at.getTime());
+}
+
+/** A text in History: who, which way, where it got (Twilio's code when it failed), and its words, escaped. */
+function textText(text: Text): string {
+  const inbound = text.direction === "inbound";
+  const who = inbound
+    ? `from ${phoneText(text.phone)}`
+    : `${text.agentId && /^[UW][A-Z0-9]{2,}$/.test(text.agentId) ? `by <@${text.agentId}> ` : ""}to ${phoneText(text.phone)}`;
+  const keyword = text.optOutType ? ` (${text.optOutType})` : "";
+  const status = inbound
+    ? "received"
+    : `${text.status.replace("sending-twilio", "sending")}${text.errorCode ? ` (${text.errorCode})` : ""}`;
+  return `:speech_balloon: *Text* ${who}${keyword} · ${escapeTruncate(status, 60)} · “${escapeTruncate(text.body, 600)}”`;
 }
 
 /** "Tue Nov 24, 10:03 AM EST": a moment in the reader's zone. */
@@ -81,7 +95,10 @@ function historyEntry(
   const at = readerTime(item.at, options.zone);
   let text: string;
   let sids: string[];
-  if (item.call) {
+  if (item.text) {
+    text = textText(item.text);
+    sids = [];
+  } else if (item.call) {
     text = callText(item.call, item.call.recordingSid ? options.recordingUrl?.(item.call) : undefined);
     const brief = options.summaryOf?.(item.call);
     if (brief && brief.lines.length > 0) text += summaryText(brief);
@@ -116,7 +133,7 @@ export function historyModal(
   const blocks: KnownBlock[] = [
     mrkdwnSection(`*${escapeTruncate(lead.name, 150)}* · lead #${lead.id} · ${items.length} entries`),
   ];
-  if (shown.length === 0) blocks.push(context("No notes or calls yet."));
+  if (shown.length === 0) blocks.push(context("No notes, calls or texts yet."));
   for (const item of shown) blocks.push(historyEntry(item, options));
   const buttons = [];
   if (current > 0)

@@ -12,6 +12,7 @@ import {
   TWILIO_SETTINGS,
   type TwilioSettings,
 } from "../services/setup/settings.js";
+import type { SetupStatusData } from "../services/setup/setup-status.js";
 import { context, escapeTruncate, mrkdwnSection, phoneText, plain, truncate } from "./common.js";
 
 export interface SetupModalInput {
@@ -231,6 +232,7 @@ export function twilioStatusBlocks(
   unreadable: SettingKey[] = [],
   registry?: RegistryStatus,
   inbound?: InboundNumberState,
+  texting?: SetupStatusData["texting"],
 ): { text: string; blocks: KnownBlock[] } {
   const missingCalls = REQUIRED_FOR.any.filter((key) => !settings[key]).map((key) => TWILIO_SETTINGS[key].label);
   const missingBrowser = REQUIRED_FOR.browser.filter((key) => !settings[key]).map((key) => TWILIO_SETTINGS[key].label);
@@ -250,12 +252,27 @@ export function twilioStatusBlocks(
       : ":information_source: No team agent phone: live calls and voice bridges ring each agent's own phone (`/call-lead settings`).",
     registryLine(registry),
     inboundLine(inbound),
+    textingLine(settings, texting),
   ].filter(Boolean);
   const summary = settingsSummary(settings);
   return {
     text: lines.join("\n"),
     blocks: [mrkdwnSection(`*Twilio settings*\n${lines.join("\n")}`), ...(summary ? [mrkdwnSection(summary)] : [])],
   };
+}
+
+/** Texting: no Messaging Service, or its A2P campaign as Twilio reports it (texts to US numbers wait for approval). */
+function textingLine(settings: TwilioSettings, texting: SetupStatusData["texting"]): string {
+  if (!settings.messagingServiceSid)
+    return ":information_source: Texting is off: no Messaging Service is set (`/twilio-setup`, Messaging Service SID).";
+  if (!texting) return "";
+  if ("unknown" in texting)
+    return `:grey_question: Texting: Leadline could not read the A2P campaign from Twilio (${escapeTruncate(texting.unknown, 200)}).`;
+  if (texting.approved) return ":white_check_mark: Texting is ready: the US A2P 10DLC campaign is approved (VERIFIED).";
+  const errors = texting.errors.length ? ` Twilio says: ${escapeTruncate(texting.errors.join("; "), 600)}` : "";
+  const status =
+    texting.status === "none" ? "no campaign is registered" : `the campaign is ${escapeTruncate(texting.status, 40)}`;
+  return `:no_entry_sign: Texting is off until your A2P campaign is approved: ${status} on the Messaging Service.${errors} Register the brand and campaign in the Twilio Console (Messaging → Regulatory Compliance).`;
 }
 
 export function clearConfirmBlocks(): KnownBlock[] {

@@ -200,7 +200,7 @@ describe("CRM outbox", () => {
   });
 
   it("logs every text sent and received once, a lost answer looked up before any resend", async () => {
-    const texts = createTextStore(t.app.deps.db);
+    const texts = createTextStore(t.app.deps.database);
     const phone = "+13125559100";
     const lead = await t.app.deps.leads.create(t.ws, { name: "Tess Texter", phone, author: "seed" });
     const draft = await t.app.deps.db.text.create({

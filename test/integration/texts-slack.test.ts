@@ -159,6 +159,28 @@ describe("the Text form", () => {
     expect(JSON.stringify((form as { title?: unknown }).title)).toContain("Reply by text");
     await submit(form, { [ids.texts.bodyBlock]: "Sure, 5 works" });
     await eventually(() => creates().length === 1, "the reply sent");
+    // Both texts are in the lead's History, the lead's words escaped.
+    const before = t.slack.callsTo("views.open").length;
+    await click(ids.lead.historyAction, String(jane.id));
+    const history = JSON.stringify(
+      (await eventually(() => t.slack.callsTo("views.open")[before], "the History modal")).args.view,
+    );
+    expect(history).toMatch(/Text\*? from \+1 212 555 0182 · received · “Can we talk at 5\?”/);
+    expect(history).toMatch(
+      /Text\*? by <@U0MARIA01> to \+1 212 555 0182 · (queued|accepted|sent|sending)[^“]*“Acme Realty: Sure, 5 works/,
+    );
+  });
+});
+
+describe("/twilio-setup status", () => {
+  it("shows the A2P campaign as Twilio reports it: approved, or off with Twilio's reasons", async () => {
+    const status = async () =>
+      ((await (await t.command("/twilio-setup", "status", ADMIN)).json()) as { text: string }).text;
+    expect(await status()).toContain("Texting is ready: the US A2P 10DLC campaign is approved");
+    sim().setCampaign(serviceSid, "FAILED", [{ code: 30908, description: "Campaign message samples are missing" }]);
+    const off = await status();
+    expect(off).toContain("Texting is off until your A2P campaign is approved: the campaign is FAILED");
+    expect(off).toContain("Twilio says: Campaign message samples are missing");
   });
 });
 
@@ -244,5 +266,75 @@ describe("HELP and numbers that cannot take texts", () => {
     const again = (await (await t.command("/text", `#${jane.id} Hello?`, AGENT)).json()) as { text: string };
     expect(again.text).toMatch(/cannot receive texts.*Twilio 30006/);
     expect(creates()).toHaveLength(1);
+  });
+});
+
+describe("missed-call text-back", () => {
+  const ring = async (sid: string, from = NY) => {
+    await t.app.deps.inbound.answer(t.ws, { callSid: sid, from, to: FROM });
+    const call = await t.app.deps.db.inboundCall.findFirstOrThrow({ where: { twilioSid: sid } });
+    return call.id;
+  };
+  const callSid = (n: number) => `CA${String(n).padStart(32, "0")}`;
+  const textBacks = () => creates().filter((r) => r.params.get("Body")?.includes("Sorry we missed your call"));
+
+  beforeEach(async () => {
+    await t.app.deps.db.inboundCall.deleteMany();
+    await t.app.deps.settings.save(
+      t.ws,
+      { textBack: "Sorry we missed your call, we will call you back shortly." },
+      ADMIN,
+    );
+  });
+
+  it("a missed call gets one text, never twice (Twilio's repeated callback, a second missed call the same day)", async () => {
+    await lead("Jane Doe", NY);
+    const id = await ring(callSid(1));
+    await t.app.deps.inbound.dialDone(t.ws, id, { dialStatus: "no-answer" });
+    await t.app.deps.inbound.dialDone(t.ws, id, { dialStatus: "no-answer" }); // Twilio retries the callback
+    await eventually(() => textBacks().length === 1, "the text-back");
+    expect(textBacks()[0]!.params.get("Body")).toBe(
+      "Acme Realty: Sorry we missed your call, we will call you back shortly.\nReply STOP to opt out.",
+    );
+    const again = await ring(callSid(2));
+    await t.app.deps.inbound.dialDone(t.ws, again, { dialStatus: "busy" });
+    await t.app.deps.tasks.drain(5_000);
+    expect(textBacks()).toHaveLength(1);
+    expect((await t.app.deps.db.text.findFirstOrThrow({ where: { kind: "textback" } })).originKey).toBe(
+      `textback:${id}`,
+    );
+  });
+
+  it("a call at night is texted back at 8:00 the lead's time; a do-not-call number never; off when blank", async () => {
+    callingTime = new Date("2026-11-25T03:00:00Z"); // 22:00 in New York
+    const jane = await lead("Jane Doe", NY);
+    const id = await ring(callSid(3));
+    await t.app.deps.inbound.dialDone(t.ws, id, { dialStatus: "no-answer" });
+    const booked = (await eventually(
+      () => t.app.deps.db.scheduledCall.findFirst({ where: { leadId: jane.id, bookedBy: "textback" } }),
+      "the text-back booked for the morning",
+    ))!;
+    expect(booked.dueAt.toISOString()).toBe("2026-11-25T13:00:00.000Z");
+    expect(textBacks()).toHaveLength(0);
+    callingTime = booked.dueAt;
+    await t.app.deps.scheduler.tick(new Date(booked.dueAt.getTime() + 1_000));
+    expect(textBacks()).toHaveLength(1);
+    const sent = await t.app.deps.db.text.findFirstOrThrow({ where: { kind: "textback" }, orderBy: { id: "desc" } });
+    expect(sent.status).not.toBe("not_sent");
+
+    callingTime = CALLING_TIME;
+    const listed = await lead("Dee Ncee", "+12125550143");
+    await t.app.deps.db.dncEntry.create({
+      data: { workspaceId: t.ws, phone: listed.phone!, source: "manual", reason: "asked", addedBy: ADMIN },
+    });
+    const dncCall = await ring(callSid(4), listed.phone!);
+    await t.app.deps.inbound.dialDone(t.ws, dncCall, { dialStatus: "no-answer" });
+    await t.app.deps.settings.save(t.ws, {}, ADMIN, ["textBack"]);
+    await lead("Off Turned", "+12125550144");
+    const offCall = await ring(callSid(5), "+12125550144");
+    await t.app.deps.inbound.dialDone(t.ws, offCall, { dialStatus: "no-answer" });
+    await t.app.deps.tasks.drain(5_000);
+    expect(textBacks()).toHaveLength(1);
+    expect(await t.app.deps.db.scheduledCall.count({ where: { bookedBy: "textback" } })).toBe(1);
   });
 });

@@ -45,7 +45,9 @@ describe("the History modal", () => {
   });
 
   it("says so when there is nothing yet; a call without a recording has no link", () => {
-    expect(shownText(historyModal({ id: 12, name: "Jane Doe" }, [], 0, options))).toContain("No notes or calls yet.");
+    expect(shownText(historyModal({ id: 12, name: "Jane Doe" }, [], 0, options))).toContain(
+      "No notes, calls or texts yet.",
+    );
     const view = historyModal(
       { id: 12, name: "Jane Doe" },
       historyItems([], [callRow({ status: "busy" })]),

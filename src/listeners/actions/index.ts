@@ -25,7 +25,7 @@ export function registerActions(app: App, c: Container): void {
   registerLeadAddOpen(app, base);
   registerLeadFormOpen(app, { ...base, ...pick(c, "leads") });
   registerLeadDnc(app, { ...base, ...pick(c, "leads", "dnc", "leadCards") });
-  registerLeadHistory(app, { ...base, ...pick(c, "leads", "recordings", "summaryInsights") });
+  registerLeadHistory(app, { ...base, ...pick(c, "leads", "recordings", "summaryInsights", "texts") });
   registerOutcomeActions(app, { ...base, ...pick(c, "outcomes") });
   registerQueueButtons(app, { ...base, ...pick(c, "queueRuns") });
   registerScheduleButtons(app, { ...base, ...pick(c, "leads", "scheduler") });

@@ -4,6 +4,7 @@ import { ids } from "../../lib/ids.js";
 import type { RecordingService } from "../../services/calls/recordings.js";
 import type { LeadService } from "../../services/leads/lead-service.js";
 import { zoneOf } from "../../services/slack/people.js";
+import type { TextService } from "../../services/texts/text-service.js";
 import type { SummaryInsights } from "../../services/transcripts/summary-insights.js";
 import { historyItems, historyModal } from "../../views/history.js";
 import type { ListenerBase } from "../shared/base.js";
@@ -15,6 +16,7 @@ export interface LeadHistoryDeps extends ListenerBase {
   leads: Pick<LeadService, "detail">;
   recordings: Pick<RecordingService, "signedUrl">;
   summaryInsights: Pick<SummaryInsights, "ofLead">;
+  texts: Pick<TextService, "ofLead">;
 }
 
 const PAGES = new RegExp(`^(${ids.lead.historyNewerAction}|${ids.lead.historyOlderAction})$`);
@@ -25,7 +27,8 @@ export function registerLeadHistory(app: App, deps: LeadHistoryDeps): void {
     const lead = await deps.leads.detail(ws, leadId);
     if (!lead) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
     const summaries = await deps.summaryInsights.ofLead(ws, leadId);
-    return historyModal(lead, historyItems(lead.notes, lead.calls), page, {
+    const texts = await deps.texts.ofLead(ws, leadId);
+    return historyModal(lead, historyItems(lead.notes, lead.calls, texts), page, {
       recordingUrl: (call) => deps.recordings.signedUrl(call.id),
       summaryOf: (call) => summaries.get(call.id),
       privateMetadata,

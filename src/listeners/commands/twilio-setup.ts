@@ -106,7 +106,7 @@ export function registerTwilioSetupCommand(app: App, deps: TwilioSetupCommandDep
       const status = await deps.setupStatus.read(ws);
       await ack({
         response_type: "ephemeral",
-        ...twilioStatusBlocks(status.settings, status.unreadable, status.registry, status.inbound),
+        ...twilioStatusBlocks(status.settings, status.unreadable, status.registry, status.inbound, status.texting),
       });
       return;
     }

@@ -64,6 +64,8 @@ export function createInboundService(deps: {
   log: Logger;
   publicBaseUrl?: string;
   defaultCountry: string;
+  /** A call nobody answered (moved to missed once): the texts domain's missed-call text-back. */
+  missed?: (call: InboundWithLead) => Promise<unknown>;
 }): InboundService {
   const base = deps.publicBaseUrl;
   const url = (path: string, ws: number, id?: number) =>
@@ -153,6 +155,7 @@ export function createInboundService(deps: {
           ended(call.id, ws, false);
         await note(full, "nobody to ring (no agent phone set) - sent to voicemail");
         refresh(full);
+        if (deps.missed) deps.tasks.run(() => deps.missed!(full));
         return voicemail(ws, call.id);
       }
       return inboundRingTwiml({
@@ -205,6 +208,7 @@ export function createInboundService(deps: {
         ended(id, ws, false);
         await note(call, "missed");
         refresh(call);
+        if (deps.missed) deps.tasks.run(() => deps.missed!(call));
       }
       return voicemail(ws, id);
     },

@@ -17,6 +17,8 @@ export type SendScheduledText = (input: {
   target: { channel: string; threadTs?: string };
   originKey: string;
   lawNow: Date;
+  /** A missed-call text-back booked for the morning is informational, not an agent's text. */
+  kind?: "agent" | "textback";
 }) => Promise<{ textId: number }>;
 
 /** The origin of a scheduled text: the refused text it came from (one text per Send at … click, ever). */
@@ -66,6 +68,7 @@ export async function fireScheduledText(
       target: { channel: row.channel, ...(row.threadTs ? { threadTs: row.threadTs } : {}) },
       originKey: textOriginOf(row),
       lawNow,
+      ...(row.bookedBy === "textback" ? { kind: "textback" as const } : {}),
     });
     await deps.store.finish(claim, "placed", { textId: sent.textId });
     return "placed";

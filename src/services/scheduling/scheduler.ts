@@ -58,7 +58,7 @@ export interface Scheduler {
     at: Date;
     bookedBy: string;
     /** A scheduled text instead of a call: what to send, and the refused text it came from. */
-    text?: { body: string; fromTextId: number };
+    text?: { body: string; fromTextId?: number };
   }): Promise<BookResult>;
   /** One pass: claims due rows and fires each. `at` is the instant to judge by (tests inject it). */
   tick(
@@ -261,7 +261,7 @@ export function createScheduler(deps: {
         threadTs,
         dueAt: at,
         bookedBy,
-        ...(text ? { textBody: text.body, textId: text.fromTextId } : {}),
+        ...(text ? { textBody: text.body, textId: text.fromTextId ?? null } : {}),
       });
       await deps.audit.record(ws, bookedBy, "schedule.booked", {
         scheduledCallId: row.id,

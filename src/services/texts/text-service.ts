@@ -44,6 +44,8 @@ export interface TextService {
   sendText(input: SendTextInput): Promise<SendTextResult>;
   /** Why texting this lead cannot work at all now (not set up, no A2P approval, a number that cannot take texts), or undefined. */
   readiness(ws: number, lead: Lead): Promise<string | undefined>;
+  /** The lead's texts (both ways, refused ones too), newest first, for History. */
+  ofLead(ws: number, leadId: number): Promise<Text[]>;
   /** A text the law refused, for Send at …: its lead and what the agent wrote. */
   draftOf(ws: number, textId: number): Promise<{ leadId: number; body: string }>;
   /** The verdict for a text to this lead now (texts' hours, do-not-call, consent for marketing, caps). */
@@ -213,6 +215,8 @@ export function createTextService(deps: TextServiceDeps): TextService {
       return undefined;
     },
 
+    ofLead: (ws, leadId) => deps.store.ofLead(ws, leadId, 500),
+
     async draftOf(ws, textId) {
       const text = await deps.store.byId(ws, textId);
       if (text?.direction !== "outbound" || text.status !== "not_sent" || !text.leadId)
@@ -243,7 +247,8 @@ export function createTextService(deps: TextServiceDeps): TextService {
       const settings = await deps.settings.get(ws);
       const service = requireTexting(settings);
       const kind = input.kind ?? "agent";
-      const first = kind === "agent" && !(await deps.store.anySent(ws, lead.id));
+      // The team's name and the STOP words go with the first text the team starts (a reply to HELP has its own).
+      const first = (kind === "agent" || kind === "textback") && !(await deps.store.anySent(ws, lead.id));
       const teamName = first ? settings.textTeamName || (await deps.teamNameOf(ws)) : "";
       const body = checkBody(input.body, first ? (b) => firstTextBody(b, teamName) : undefined);
       await requireA2p(ws, lead, settings);

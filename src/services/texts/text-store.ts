@@ -1,6 +1,6 @@
 import type { ScheduledCall, Text } from "@prisma/client";
 import { enqueueTextIn } from "../crm/outbox-store.js";
-import type { Db } from "../store/db.js";
+import { type DatabaseHandle, type Db, statements } from "../store/db.js";
 
 /** Outbound statuses in the order Twilio moves through them: a status callback only moves a text forward. */
 const RANK: Record<string, number> = {
@@ -87,6 +87,10 @@ export interface TextStore {
   markUnreachable(ws: number, phone: string, code: number): Promise<void>;
   /** The number's "cannot take texts" mark, if any. */
   unreachable(ws: number, phone: string): Promise<{ code: number; at: Date } | undefined>;
+  /** A lead's texts, newest first. */
+  ofLead(ws: number, leadId: number, limit: number): Promise<Text[]>;
+  /** Whether a missed-call text-back went (or is booked) to this number since `since`. */
+  textBackSince(ws: number, phone: string, since: Date): Promise<boolean>;
   /** START: texts may go again (a do-not-call entry for calls stays). */
   optIn(ws: number, phone: string, source: string): Promise<void>;
   /** Claims this instance took but did not post (it is stopping): free for the next pass at once. */
@@ -104,7 +108,9 @@ export interface TextStore {
   ): Promise<void>;
 }
 
-export function createTextStore(db: Db): TextStore {
+export function createTextStore(database: DatabaseHandle): TextStore {
+  const db = database.prisma;
+  const sql = statements(database);
   return {
     async open(row, gate, draft) {
       const data = { ...row, direction: "outbound", status: "sending" };
@@ -215,32 +221,68 @@ export function createTextStore(db: Db): TextStore {
       return { channel: latest.slackChannel, threadTs: latest.slackThreadTs ?? latest.slackTs! };
     },
     async recordInbound(row) {
-      const existing = await db.text.findUnique({ where: { twilioSid: row.sid } });
-      if (existing) return { text: existing, created: false };
-      try {
-        const text = await db.$transaction(async (tx) => {
-          const made = await tx.text.create({
-            data: {
-              workspaceId: row.workspaceId,
-              leadId: row.leadId,
-              direction: "inbound",
-              kind: "reply",
-              phone: row.phone,
-              teamNumber: row.teamNumber,
-              body: row.body,
-              status: "received",
-              twilioSid: row.sid,
-              optOutType: row.optOutType,
-            },
-          });
-          await enqueueTextIn(tx, made);
-          return made;
-        });
-        return { text, created: true };
-      } catch (error) {
-        if ((error as { code?: string }).code !== "P2002") throw error;
+      // One statement on the hot path (a burst of texts): the row, or nothing when Twilio sent this SID before.
+      // A lead's text is also the CRM outbox's row (when the team has a CRM), in the same transaction.
+      const now = new Date();
+      const insert = (client: { rows: typeof sql.rows }) =>
+        client.rows<{ id: number | bigint }>(
+          `INSERT INTO "Text" ("workspaceId", "leadId", "direction", "kind", "phone", "teamNumber", "body", "status",
+                             "twilioSid", "optOutType", "createdAt", "updatedAt")
+         VALUES (?, ?, 'inbound', 'reply', ?, ?, ?, 'received', ?, ?, ?::timestamp(3), ?::timestamp(3))
+         ON CONFLICT ("twilioSid") DO NOTHING RETURNING "id"`,
+          row.workspaceId,
+          row.leadId,
+          row.phone,
+          row.teamNumber,
+          row.body,
+          row.sid,
+          row.optOutType,
+          now,
+          now,
+        );
+      const inserted =
+        row.leadId === null
+          ? await insert(sql)
+          : await db.$transaction(async (tx) => {
+              const rows = await insert(sql.on(tx));
+              const id = rows[0]?.id;
+              if (id !== undefined)
+                await enqueueTextIn(tx, {
+                  id: Number(id),
+                  workspaceId: row.workspaceId,
+                  leadId: row.leadId,
+                  twilioSid: row.sid,
+                  createdAt: now,
+                });
+              return rows;
+            });
+      if (inserted.length === 0)
         return { text: (await db.text.findUnique({ where: { twilioSid: row.sid } }))!, created: false };
-      }
+      const text: Text = {
+        id: Number(inserted[0]!.id),
+        workspaceId: row.workspaceId,
+        leadId: row.leadId,
+        direction: "inbound",
+        kind: "reply",
+        phone: row.phone,
+        teamNumber: row.teamNumber,
+        body: row.body,
+        status: "received",
+        twilioSid: row.sid,
+        errorCode: null,
+        errorMessage: null,
+        optOutType: row.optOutType,
+        originKey: null,
+        agentId: null,
+        slackChannel: null,
+        slackThreadTs: null,
+        slackTs: null,
+        postedAt: null,
+        postLeaseUntil: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      return { text, created: true };
     },
     async optOut(ws, phone, source, now) {
       return db.$transaction(async (tx) => {
@@ -292,6 +334,27 @@ export function createTextStore(db: Db): TextStore {
       const row = await db.textOptOut.findUnique({ where: { workspaceId_phone: { workspaceId: ws, phone } } });
       if (row?.status !== "unreachable") return undefined;
       return { code: Number(row.source.replace(/\D/g, "")) || 0, at: row.updatedAt };
+    },
+    ofLead: (ws, leadId, limit) =>
+      db.text.findMany({ where: { workspaceId: ws, leadId }, orderBy: { id: "desc" }, take: limit }),
+    async textBackSince(ws, phone, since) {
+      const [sent, booked] = await Promise.all([
+        db.text.findFirst({
+          where: { workspaceId: ws, phone, kind: "textback", createdAt: { gt: since }, status: { not: "not_sent" } },
+          select: { id: true },
+        }),
+        db.scheduledCall.findFirst({
+          where: {
+            workspaceId: ws,
+            bookedBy: "textback",
+            lead: { phone },
+            createdAt: { gt: since },
+            status: { not: "cancelled" },
+          },
+          select: { id: true },
+        }),
+      ]);
+      return Boolean(sent ?? booked);
     },
     async optIn(ws, phone, source) {
       await db.textOptOut.upsert({
