@@ -1,4 +1,5 @@
 import { createQueueCards } from "../presenters/queue-cards.js";
+import { createSpeedPosts, type SpeedPosts } from "../presenters/speed-posts.js";
 import { createOpenCall } from "../services/calls/open-call.js";
 import { type AutoAdvance, createAutoAdvance, createAutoRule } from "../services/queues/auto-advance.js";
 import { type ClaimStore, createClaimStore } from "../services/queues/claim-store.js";
@@ -7,6 +8,8 @@ import { createQueueCardData } from "../services/queues/queue-card-data.js";
 import { createQueueClaims, type QueueClaims } from "../services/queues/queue-claims.js";
 import { createQueueRuns, type QueueRuns } from "../services/queues/queue-runs.js";
 import { createQueueStore, type QueueStore } from "../services/queues/queue-store.js";
+import { createSpeedStore } from "../services/queues/speed-store.js";
+import { createSpeedToLead, type SpeedToLead } from "../services/queues/speed-to-lead.js";
 import type { CallsDomain } from "./calls.js";
 import type { Core } from "./core.js";
 import type { LeadsDomain } from "./leads.js";
@@ -19,6 +22,8 @@ export interface QueuesDomain {
   queueRuns: QueueRuns;
   queueAdmin: QueueAdmin;
   queueAutoAdvance: AutoAdvance;
+  speedToLead: SpeedToLead;
+  speedPosts: SpeedPosts;
 }
 
 export function createQueuesDomain(
@@ -82,5 +87,22 @@ export function createQueuesDomain(
   });
   cards.subscribe(events);
   const queueAdmin = createQueueAdmin({ store: queueStore, gate: core.admins, audit, clock });
-  return { queueStore, queueClaimStore, queueClaims, queueRuns, queueAdmin, queueAutoAdvance };
+  const speedToLead = createSpeedToLead({
+    store: createSpeedStore(database),
+    leads: leads.leads,
+    queues: queueStore,
+    secrets: core.secrets,
+    gate: core.admins,
+    clock,
+  });
+  const speedPosts = createSpeedPosts({
+    speed: speedToLead,
+    settings: core.settings,
+    leadsChannel: config.LEADS_CHANNEL_ID,
+    slackFor: core.slackFor,
+    clock,
+    log,
+  });
+  speedPosts.subscribe(events);
+  return { queueStore, queueClaimStore, queueClaims, queueRuns, queueAdmin, queueAutoAdvance, speedToLead, speedPosts };
 }

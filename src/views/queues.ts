@@ -8,6 +8,7 @@ export const QUEUE_HELP = [
   "• `/call-queue list` — the queues.",
   "• `/call-queue new <name> [source=…] [state=FL] [owner=@someone] [outcome=callback] [never-called] [callback-due] [order=callbacks|new|fewest|oldest] [gap=60] [max=6] [removes=do_not_call,wrong_number] [auto=10|off]` — admins.",
   "• `/call-queue edit <name> key=value…` and `/call-queue delete <name>` — admins.",
+  "• `/call-queue speed [minutes]` — the speed-to-lead limit: a new lead unclaimed this long goes to the front of every queue that takes it (admins set it; default 5).",
 ].join("\n");
 
 function describe(queue: CallQueue): string {
@@ -43,5 +44,13 @@ export function queueList(queues: CallQueue[]) {
 export function runStarting(runId: number) {
   return {
     text: `:telephone_receiver: Ringing your phone for queue run #${runId}: answer and press any key. Your queue card is in your direct messages with Leadline.`,
+  };
+}
+
+export function speedLimitText(minutes: number, saved: boolean) {
+  return {
+    text: saved
+      ? `:stopwatch: Speed to lead: new leads unclaimed after ${minutes} min now go to the front of every queue that takes them.`
+      : `:stopwatch: Speed to lead: new leads unclaimed after ${minutes} min go to the front of every queue that takes them. An admin changes it with \`/call-queue speed <minutes>\`.`,
   };
 }

@@ -9,7 +9,7 @@ import { registerLeadDnc } from "./lead-dnc.js";
 import { registerLeadFormOpen } from "./lead-form-open.js";
 import { registerLeadHistory } from "./lead-history.js";
 import { registerOutcomeActions } from "./outcome.js";
-import { registerQueueButtons } from "./queue-buttons.js";
+import { registerQueueButtons, registerSpeedClaim } from "./queue-buttons.js";
 import { registerScheduleButtons } from "./schedule-buttons.js";
 import { registerScheduleOpen } from "./schedule-open.js";
 import { registerSetupClear } from "./setup-clear.js";
@@ -25,7 +25,8 @@ export function registerActions(app: App, c: Container): void {
   registerLeadDnc(app, { ...base, ...pick(c, "leads", "dnc", "leadCards") });
   registerLeadHistory(app, { ...base, ...pick(c, "leads", "recordings") });
   registerOutcomeActions(app, { ...base, ...pick(c, "outcomes") });
-  registerQueueButtons(app, { ...base, ...pick(c, "queueRuns") });
+  registerQueueButtons(app, { ...base, ...pick(c, "queueRuns", "speedToLead", "speedPosts") });
+  registerSpeedClaim(app, { ...base, ...pick(c, "queueRuns", "speedToLead", "speedPosts") });
   registerScheduleButtons(app, { ...base, ...pick(c, "leads", "scheduler") });
   registerScheduleOpen(app, { ...base, ...pick(c, "leads", "scheduler") });
   registerHomeMenu(app, { ...base, ...pick(c, "leads", "scheduler", "homeTab") });

@@ -17,7 +17,7 @@ export function registerCommands(app: App, c: Container): void {
     ...pick(c, "leads", "cardFacts", "contexts", "readiness", "agentPhones", "scheduler"),
   });
   registerCallStatsCommand(app, { ...base, ...pick(c, "stats", "admins", "statsDelivery") });
-  registerCallQueueCommand(app, { ...pick(c, "log", "clock", "queueAdmin", "queueRuns") });
+  registerCallQueueCommand(app, { ...pick(c, "log", "clock", "queueAdmin", "queueRuns", "speedToLead") });
   registerDncCommand(app, { ...pick(c, "log", "clock", "dnc") });
   registerLeadCommand(app, { ...base, ...pick(c, "leads", "cardFacts") });
   registerTextCommand(app, { ...pick(c, "log", "clock", "leads", "texts") });

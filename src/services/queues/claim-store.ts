@@ -37,7 +37,7 @@ export interface ClaimStore {
   /** Releases every live claim whose lease ran out before `now`; returns how many. */
   expire(now: Date): Promise<number>;
   /** Takes the next lead (see claim-pick-store.ts); undefined when none is left or another claimer took it first. */
-  claimNext(input: ClaimInput): Promise<{ id: number; leadId: number } | undefined>;
+  claimNext(input: ClaimInput): Promise<ClaimRow | undefined>;
   byId(id: number): Promise<ClaimRow | undefined>;
   /** The live claim a run holds, if any. */
   liveOfRun(runId: number): Promise<ClaimRow | undefined>;
@@ -96,7 +96,7 @@ const BUSY_TRIES = 8;
  * SQLite: a write that found the file held longer than the busy timeout (many agents claiming at once,
  * from several processes) is tried again after a short random pause; it changed nothing the first time.
  */
-async function retryBusy<T>(run: () => Promise<T>): Promise<T> {
+export async function retryBusy<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await run();
@@ -163,8 +163,8 @@ function createStore(database: DatabaseHandle): ClaimStore {
     async claimNext(input) {
       const { sql, params } = claimStatement(database.engine, input);
       try {
-        const got = await rows<{ id: unknown; leadId: unknown }>(sql, ...params);
-        return got[0] ? { id: Number(got[0].id), leadId: Number(got[0].leadId) } : undefined;
+        const got = await rows<Record<string, unknown>>(sql, ...params);
+        return got[0] ? claimOf(got[0]) : undefined;
       } catch (error) {
         // SQLite: another process's claim of the same lead committed between our read and write cannot
         // happen under its one writer, but a unique violation is still "someone else has it".
@@ -250,7 +250,8 @@ function createStore(database: DatabaseHandle): ClaimStore {
           : orm.rows(`SELECT 1`),
         orm.write(
           `INSERT INTO "QueueSkip" ("workspaceId", "queueId", "runId", "leadId", "agentId", "reason", "note", "until", "createdAt")
-           SELECT ?, ?, ?, ?, ?, ?, ?, ?::timestamp(3), ?::timestamp(3) WHERE ${released}`,
+           SELECT ?, ?, ?, ?, ?, ?, ?, ?::timestamp(3), ?::timestamp(3) WHERE ${released}
+             AND NOT EXISTS (SELECT 1 FROM "QueueSkip" d WHERE d."queueId" = ? AND d."leadId" = ? AND d."createdAt" = ?::timestamp(3))`,
           row.ws,
           row.queueId,
           row.runId,
@@ -261,6 +262,10 @@ function createStore(database: DatabaseHandle): ClaimStore {
           row.until,
           now,
           ...cond,
+          // A transaction tried again after it committed unseen (a timeout at commit) writes its skip once.
+          row.queueId,
+          row.leadId,
+          now,
         ),
         orm.write(
           `INSERT INTO "QueueLead" ("queueId", "leadId", "attempts", "notBefore", "doneAt", "updatedAt")
