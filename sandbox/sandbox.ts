@@ -12,6 +12,8 @@ import { type CallingClock, createCallingClock, defaultClockSetting } from "./ca
 import { createInboundControl, type InboundControl } from "./inbound-calls.js";
 import { type SlackSimulator, startSlackSimulator } from "./slack/simulator.js";
 import type { Workspace } from "./slack/workspace.js";
+import { addSandboxService, seedSummaries } from "./summary/seed.js";
+import { type SummaryFake, startSummaryFake } from "./summary/simulator.js";
 import { SCENARIOS } from "./twilio/scenarios.js";
 import { sidFrom, startTwilioSimulator, type TwilioSimulator } from "./twilio/simulator.js";
 
@@ -103,6 +105,8 @@ export interface Sandbox {
   workspace: Workspace;
   /** The calling clock the console sets (GET/POST /sandbox/clock): the time calling hours are judged at. */
   clock: CallingClock;
+  /** The fake chat-completions server that writes call summaries. */
+  summary: SummaryFake;
   stop(): Promise<void>;
 }
 
@@ -151,6 +155,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const realNow = options.realNow ?? (() => new Date());
   const start = defaultClockSetting(realNow(), DEMO_LEADS);
   const clock = createCallingClock({ initial: start.setting, note: start.note, real: realNow });
+  // Transcripts: the account's Intelligence Service, transcripts ready in about 3 s (at pace 1), and
+  // the fake summary model, which reads "Tuesday at 5" against the calling clock.
+  const pace = options.pace ?? 1;
+  addSandboxService(twilio, SANDBOX_TWILIO.accountSid);
+  twilio.intelligence.readyAfterMs = Math.round(3_000 * pace);
+  let summary: SummaryFake;
+  try {
+    summary = await startSummaryFake({ log, now: clock.now });
+  } catch (error) {
+    await twilio.close();
+    throw error;
+  }
 
   // Each run has its own signing secret: only this console can sign requests into this app.
   const signingSecret = randomBytes(24).toString("hex");
@@ -199,7 +215,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       },
     });
   } catch (error) {
-    await twilio.close();
+    await Promise.all([twilio.close(), summary.close()]);
     throw error;
   }
   const consoleUrl = slack.url;
@@ -219,7 +235,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       "*Call* is a live call: the agent's phone rings first, then Leadline dials the lead. *Message call* and *Voice bridge* play a " +
       "recorded voice, so they appear only for leads who consented to that (all demo leads but Bob and Nora). " +
       "Leads call back too: *Lead calls back* under a call's line, or the number box on the right, rings the agent's phone " +
-      "(or sends the caller to voicemail).",
+      "(or sends the caller to voicemail). With recording on (`/twilio-setup`), a call's transcript and its summary " +
+      "land in its thread after the call.",
   });
   if (start.note) {
     workspace.post({
@@ -242,6 +259,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     LOG_LEVEL: env.LOG_LEVEL ?? "warn",
     SLACK_API_URL: `${consoleUrl}/api/`,
     TWILIO_API_URL: twilio.url,
+    SUMMARY_API_URL: summary.baseURL,
+    SUMMARY_API_KEY: summary.apiKey,
+    SUMMARY_MODEL: "sandbox-summary",
   });
   const deviceScript = readFileSync(new URL("./static/voice-device.js", import.meta.url), "utf8");
   let leadline: Leadline;
@@ -254,10 +274,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       softphone: { sdkScript: deviceScript.replace("__SIMULATOR_URL__", twilio.url), connectSrc: twilio.url },
       // Only calling hours follow the console's clock; signatures, leases and stored times stay real.
       callingClock: clock.now,
+      // Transcripts are asked about at the simulated calls' pace (every 15 s at pace 1).
+      transcriptPollMs: Math.max(250, Math.round(15_000 * pace)),
+      transcriptEvery: pace < 1 ? "* * * * * *" : undefined,
     });
     await leadline.start();
     ws = await seed(leadline);
     await connectInbound(leadline, ws, log);
+    await seedSummaries(leadline, ws, log);
     inbound = createInboundControl({
       twilio,
       leadline,
@@ -266,7 +290,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       teamNumber: SANDBOX_TWILIO.phoneNumber,
     });
   } catch (error) {
-    await Promise.all([slack.close(), twilio.close()]);
+    await Promise.all([slack.close(), twilio.close(), summary.close()]);
     throw error;
   }
 
@@ -280,9 +304,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     slack,
     workspace,
     clock,
+    summary,
     async stop() {
       await leadline.stop();
-      await Promise.all([slack.close(), twilio.close()]);
+      await Promise.all([slack.close(), twilio.close(), summary.close()]);
     },
   };
 }

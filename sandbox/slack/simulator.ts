@@ -1,4 +1,4 @@
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createLogger, type Logger } from "../../src/lib/log.js";
 import { parseMaybeJson, readRaw, send } from "../lib/http.js";
 import { type OutageOptions, serveLocally } from "../lib/server.js";
@@ -192,6 +192,30 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
     return callMethod(workspace, method, args, known?.issued.team);
   }
 
+  /**
+   * url_private / url_private_download: the bytes only for a request with a workspace token in the
+   * Authorization header (https://api.slack.com/types/file#authentication); without one, Slack
+   * redirects to its sign-in page, an HTML page answered 200.
+   */
+  function privateFile(req: IncomingMessage, res: ServerResponse, path: string) {
+    const match = /^\/files-pri\/([A-Z0-9]+)-(F[0-9A-Z]+)\//.exec(path);
+    const file = match ? workspace.files.get(match[2]!) : undefined;
+    const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
+    const known = token ? oauth.check(token) : undefined;
+    const allowed =
+      token !== "" &&
+      !faults.authError &&
+      !(known && "error" in known) &&
+      (known?.issued.team.id ?? identity.team.id) === match?.[1];
+    if (!allowed) {
+      res.writeHead(302, { location: `${baseUrl}/signin?redir=${encodeURIComponent(path)}` });
+      res.end();
+      return;
+    }
+    if (!file) return send(res, 404, "Not found", "text/plain");
+    return send(res, 200, file.bytes, file.type || "application/octet-stream");
+  }
+
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const path = url.pathname;
@@ -236,6 +260,10 @@ export async function startSlackSimulator(options: SlackSimulatorOptions = {}): 
         if (options.recordRequests) responses.push({ path, body: { bytes: bytes.length }, at: Date.now() });
         const ok = workspace.upload(path.slice(8), bytes, req.headers["content-type"] ?? "");
         return send(res, ok ? 200 : 404, ok ? "OK - uploaded" : "file not found", "text/plain");
+      }
+      if (path.startsWith("/files-pri/") && req.method === "GET") return privateFile(req, res, path);
+      if (path === "/signin" && req.method === "GET") {
+        return send(res, 200, "<!doctype html><title>Sign in | Slack</title><h1>Sign in to Slack</h1>", "text/html");
       }
       if (path.startsWith("/files/") && req.method === "GET") {
         const file = workspace.files.get(path.slice(7));

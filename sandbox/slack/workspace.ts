@@ -31,6 +31,18 @@ export interface SandboxMessage {
   history?: string[];
 }
 
+/** A file in the workspace: one the app uploaded (files.getUploadURLExternal), or one a person picked in a file_input. */
+export interface SandboxFile {
+  name: string;
+  title: string;
+  bytes: Buffer;
+  type: string;
+  /** The person who uploaded it; undefined for the app's own uploads. */
+  user?: string;
+  /** Unix seconds. */
+  created?: number;
+}
+
 export interface SandboxView {
   id: string;
   /** The user whose modal stack holds it; empty for a view opened with a trigger id the workspace did not issue. */
@@ -93,7 +105,7 @@ export class Workspace {
   readonly homes = new Map<string, SandboxView>();
   /** Each user's modal stack, bottom first. */
   readonly modals = new Map<string, string[]>();
-  readonly files = new Map<string, { name: string; title: string; bytes: Buffer; type: string }>();
+  readonly files = new Map<string, SandboxFile>();
   readonly identity: WorkspaceIdentity;
   readonly openWorld: boolean;
   readonly baseUrl: () => string;
@@ -195,6 +207,47 @@ export class Workspace {
     file.bytes = bytes;
     file.type = type;
     return true;
+  }
+
+  /**
+   * A person uploads a file (a file_input in a modal, or the composer): it is stored and its id
+   * returned, as Slack stores the file before the view is submitted.
+   */
+  userUpload(user: string, name: string, bytes: Buffer, type: string): string {
+    const id = `F${String(this.nextId()).padStart(9, "0")}`;
+    this.files.set(id, { name, title: name, bytes, type, user, created: Math.floor(Date.now() / 1000) });
+    return id;
+  }
+
+  /**
+   * A file object as files.info and view_submission state carry it
+   * (https://docs.slack.dev/reference/objects/file-object): url_private and url_private_download
+   * answer only with the Authorization header of a token of the workspace.
+   */
+  fileJson(id: string): Json | undefined {
+    const file = this.files.get(id);
+    if (!file) return undefined;
+    const extension = /\.([A-Za-z0-9]{1,8})$/.exec(file.name)?.[1]?.toLowerCase() ?? "binary";
+    const path = `${this.baseUrl()}/files-pri/${this.identity.team.id}-${id}`;
+    const created = file.created ?? Math.floor(Date.now() / 1000);
+    return {
+      id,
+      created,
+      timestamp: created,
+      name: file.name,
+      title: file.title,
+      mimetype: file.type || "application/octet-stream",
+      filetype: extension,
+      pretty_type: extension.toUpperCase(),
+      user: file.user ?? this.identity.botUserId,
+      editable: false,
+      size: file.bytes.length,
+      mode: "hosted",
+      is_external: false,
+      is_public: false,
+      url_private: `${path}/${encodeURIComponent(file.name)}`,
+      url_private_download: `${path}/download/${encodeURIComponent(file.name)}`,
+    };
   }
 
   private newHash(): string {

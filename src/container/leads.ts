@@ -7,6 +7,7 @@ import { type CardFactsService, createCardFacts } from "../services/leads/card-f
 import { createLeadIntake, type LeadIntake } from "../services/leads/lead-intake.js";
 import { createLeadService, type LeadService } from "../services/leads/lead-service.js";
 import { createLeadStore } from "../services/leads/lead-store.js";
+import { createUploadedLeadImport, type UploadedLeadImport } from "../services/leads/uploaded-import.js";
 import type { Core } from "./core.js";
 
 /** Leads and the calling law they are judged by: the lead records, the do-not-call list, consent, the verdict. */
@@ -21,6 +22,8 @@ export interface LeadsDomain {
   compliance: ComplianceStore;
   dnc: DncService;
   consents: ConsentService;
+  /** `/lead import`: a CSV uploaded in Slack, through the command-line import's code. */
+  uploadedImport: UploadedLeadImport;
 }
 
 export function createLeadsDomain(core: Core): LeadsDomain {
@@ -62,5 +65,12 @@ export function createLeadsDomain(core: Core): LeadsDomain {
     compliance,
     dnc,
     consents,
+    uploadedImport: createUploadedLeadImport({
+      leads,
+      gate: core.admins,
+      audit: core.audit,
+      readFile: async (ws, fileId, maxBytes) => (await core.slackFor(ws)).readFile(fileId, maxBytes),
+      log: core.log,
+    }),
   };
 }

@@ -10,6 +10,7 @@ import { createQueueRuns, type QueueRuns } from "../services/queues/queue-runs.j
 import { createQueueStore, type QueueStore } from "../services/queues/queue-store.js";
 import { createSpeedStore } from "../services/queues/speed-store.js";
 import { createSpeedToLead, type SpeedToLead } from "../services/queues/speed-to-lead.js";
+import type { CallerIdDomain } from "./callerid.js";
 import type { CallsDomain } from "./calls.js";
 import type { Core } from "./core.js";
 import type { LeadsDomain } from "./leads.js";
@@ -30,6 +31,7 @@ export function createQueuesDomain(
   core: Core,
   leads: LeadsDomain,
   calls: CallsDomain,
+  callerId: CallerIdDomain["callerId"],
   autoAdvanceScale?: (ms: number) => number,
 ): QueuesDomain {
   const { database, clock, log, audit, events, twilioFor, config } = core;
@@ -54,6 +56,7 @@ export function createQueuesDomain(
     }),
     recordPlaced: calls.recordPlaced,
     calls: calls.callRows,
+    callerId,
     outcomes: calls.outcomes,
     twilioFor,
     events,

@@ -1,7 +1,7 @@
 // npm run leads:import -- leads.csv [--workspace T012345] — columns name, phone, email, source, state, zip (header required).
 import "dotenv/config";
 import { readFileSync } from "node:fs";
-import { formatImportReport, importLeadsCsv } from "../services/leads/lead-import.js";
+import { csvText, formatImportReport, importLeadsCsv } from "../services/leads/lead-import.js";
 import { createLeadService } from "../services/leads/lead-service.js";
 import { createLeadStore } from "../services/leads/lead-store.js";
 import { pickWorkspace, scriptContext } from "./script-context.js";
@@ -18,7 +18,7 @@ try {
   const workspace = await pickWorkspace(workspaces, process.argv.slice(3));
   const report = await importLeadsCsv(
     workspace.id,
-    readFileSync(file, "utf8"),
+    csvText(readFileSync(file), file),
     createLeadService({ store: createLeadStore(database), defaultCountry: config.DEFAULT_COUNTRY }),
     "csv import",
   );

@@ -317,7 +317,7 @@ export function noLeadToCall(query: string, phone?: string): { text: string; blo
 
 // Angle brackets are escaped: Slack reads a raw <…> as a link, even inside `code`.
 export const LEAD_HELP =
-  "*/lead* — `/lead add` adds a lead in a form. `/lead &lt;name, phone, last 4 digits, email, source or #id&gt;` finds leads, e.g. `/lead jane`, `/lead (212) 555-0100`, `/lead 0100`, `/lead zillow`, `/lead #12`.";
+  "*/lead* — `/lead add` adds a lead in a form. `/lead &lt;name, phone, last 4 digits, email, source or #id&gt;` finds leads, e.g. `/lead jane`, `/lead (212) 555-0100`, `/lead 0100`, `/lead zillow`, `/lead #12`. `/lead import` adds leads from a CSV file you upload (admins).";
 
 /** After Edit: what changed, or that nothing did. */
 export function leadEditedText(name: string, changed: string[]): string {

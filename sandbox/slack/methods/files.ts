@@ -41,7 +41,17 @@ const completeUpload: Method = (workspace, args) => {
   return { ok: true, files: files.map((file) => ({ id: file.id, title: file.title, name: file.name })) };
 };
 
+// https://docs.slack.dev/reference/methods/files.info: the file object (file_not_found for an id the
+// workspace does not hold); its url_private_download needs the token in an Authorization header.
+const fileInfo: Method = (workspace, args) => {
+  if (typeof args.file !== "string" || args.file === "") return { ok: false, error: "invalid_arguments" };
+  const file = workspace.fileJson(args.file);
+  if (!file) return { ok: false, error: "file_not_found" };
+  return { ok: true, file, comments: [], response_metadata: { next_cursor: "" } };
+};
+
 export const fileMethods: Record<string, Method> = {
+  "files.info": fileInfo,
   "files.getUploadURLExternal": getUploadUrl,
   "files.completeUploadExternal": completeUpload,
 };

@@ -1,8 +1,11 @@
 import type { App } from "@slack/bolt";
 import type { CardFactsService } from "../../services/leads/card-facts.js";
 import type { LeadService } from "../../services/leads/lead-service.js";
+import type { AdminGate } from "../../services/setup/admin-gate.js";
 import { mrkdwnSection } from "../../views/common.js";
+import { errorMessage } from "../../views/errors.js";
 import { cardOptions, leadCard } from "../../views/lead-card.js";
+import { leadImportModal } from "../../views/lead-import.js";
 import { addLeadModal, LEAD_HELP, noMatch, searchResults } from "../../views/lead-modals.js";
 import { answerCommand } from "../shared/answer.js";
 import type { ListenerBase } from "../shared/base.js";
@@ -11,6 +14,7 @@ import { workspaceOf } from "../shared/workspace.js";
 export interface LeadCommandDeps extends ListenerBase {
   leads: Pick<LeadService, "search" | "recent">;
   cardFacts: CardFactsService;
+  admins: Pick<AdminGate, "require">;
 }
 
 export function registerLeadCommand(app: App, deps: LeadCommandDeps): void {
@@ -22,6 +26,20 @@ export function registerLeadCommand(app: App, deps: LeadCommandDeps): void {
       await (await deps.slackFor(ws)).openView(
         command.trigger_id,
         addLeadModal({ name: text.slice(3).trim() || undefined }, JSON.stringify({ channel: command.channel_id })),
+      );
+      return;
+    }
+    if (/^import$/i.test(text)) {
+      try {
+        await deps.admins.require(ws, command.user_id, "lead_import", { at: "open" });
+      } catch (error) {
+        await ack({ response_type: "ephemeral", ...errorMessage(error, { now: deps.clock.now() }) });
+        return;
+      }
+      await ack();
+      await (await deps.slackFor(ws)).openView(
+        command.trigger_id,
+        leadImportModal(JSON.stringify({ channel: command.channel_id })),
       );
       return;
     }

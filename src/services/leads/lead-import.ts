@@ -1,4 +1,5 @@
 import { parseCsv } from "../../lib/csv.js";
+import { UserError } from "../../lib/errors.js";
 import { DuplicateLeadError, type LeadService, LeadValidationError } from "./lead-service.js";
 
 export interface ImportReport {
@@ -10,6 +11,22 @@ export interface ImportReport {
 /** state and zip (optional) place the lead for calling hours. */
 const COLUMNS = ["name", "phone", "email", "source", "state", "zip"] as const;
 
+/**
+ * The bytes of a lead CSV as text, refused whole when they are not one: a spreadsheet or other
+ * binary file, or text that is not UTF-8. Shared by `npm run leads:import` and `/lead import`.
+ */
+export function csvText(bytes: Uint8Array, name: string): string {
+  if (bytes.includes(0))
+    throw new UserError(
+      `${name} is a binary file (a spreadsheet?), not a CSV: in Excel or Google Sheets use File → Save as / Download → CSV.`,
+    );
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new UserError(`${name} is not UTF-8 text: save it again as "CSV UTF-8".`);
+  }
+}
+
 /** Imports a CSV with a header (name, phone, email, source, state, zip); each row is created whole or not at all. */
 export async function importLeadsCsv(
   ws: number,
@@ -18,16 +35,21 @@ export async function importLeadsCsv(
   author: string,
 ): Promise<ImportReport> {
   const report: ImportReport = { created: [], duplicates: [], rejected: [] };
-  const rows = parseCsv(text);
+  let rows: ReturnType<typeof parseCsv>;
+  try {
+    rows = parseCsv(text);
+  } catch (error) {
+    throw new UserError(`The file is not a readable CSV: ${(error as Error).message}`);
+  }
   const header = rows.shift();
-  if (!header) throw new Error("The file is empty: it needs a header row with name, phone, email, source.");
+  if (!header) throw new UserError("The file is empty: it needs a header row with name, phone, email, source.");
   const names = header.fields.map((name) => name.trim().toLowerCase());
   const index = Object.fromEntries(COLUMNS.map((column) => [column, names.indexOf(column)])) as Record<
     (typeof COLUMNS)[number],
     number
   >;
   if (index.name < 0 || index.phone < 0) {
-    throw new Error(
+    throw new UserError(
       `The header must name the columns name and phone (found: ${header.fields.join(", ") || "nothing"}).`,
     );
   }

@@ -1,10 +1,17 @@
 import { randomBytes } from "node:crypto";
-import type { CallQueue, Lead, QueueRun } from "@prisma/client";
+import type { Call, CallQueue, Lead, QueueRun } from "@prisma/client";
 import type { Clock } from "../../lib/clock.js";
 import { UserError } from "../../lib/errors.js";
 import type { EventBus } from "../../lib/events.js";
 import type { Logger } from "../../lib/log.js";
 import type { AuditService } from "../audit/audit-store.js";
+import {
+  type CallerId,
+  type CallerIdChoice,
+  FROM_NOT_ON_ACCOUNT,
+  nextAfterGone,
+  openWithCallerId,
+} from "../callerid/callerid-service.js";
 import type { CallContexts } from "../calls/call-context.js";
 import type { CallStore } from "../calls/call-store.js";
 import type { CallMode } from "../calls/modes.js";
@@ -53,7 +60,9 @@ export function createQueueRuns(deps: {
   readiness: Pick<CallReadiness, "checkLead" | "checkAgentPhone" | "missingFor">;
   openCall: OpenCall;
   recordPlaced: RecordPlaced;
-  calls: Pick<CallStore, "recordFailed" | "byId">;
+  calls: Pick<CallStore, "recordFailed" | "byId" | "changeCallerId">;
+  /** The lead's caller ID, chosen as for every other call (sticky, local, in-state, team). */
+  callerId: CallerId;
   outcomes: Pick<OutcomeService, "record">;
   twilioFor: TwilioFor;
   events: EventBus;
@@ -101,6 +110,36 @@ export function createQueueRuns(deps: {
     }
   };
 
+  /**
+   * Adds the lead to the run's conference from the call's caller ID. A pool number Twilio no longer
+   * has (21210) leaves the pool and the lead is called once more from the next best: nothing was placed.
+   */
+  const addParticipant = async (
+    conference: string,
+    call: Call,
+    choice: CallerIdChoice,
+    next: { lead: Lead; teamNumber: string; now: Date },
+  ): Promise<{ call: Call; callSid: string }> => {
+    const { client } = await deps.twilioFor(call.workspaceId);
+    const request = queueParticipantRequest(deps.publicBaseUrl, {
+      ws: call.workspaceId,
+      callId: call.id,
+      from: call.fromNumber,
+      to: call.toNumber,
+    });
+    try {
+      return { call, callSid: (await client.conferences(conference).participants.create(request)).callSid };
+    } catch (error) {
+      const refusal = isTwilioRefusal(error) ? toTwilioError(error) : undefined;
+      const other =
+        Number(refusal?.code) === FROM_NOT_ON_ACCOUNT ? await nextAfterGone(deps.callerId, choice, next) : undefined;
+      if (!other) throw error;
+      const moved = await deps.calls.changeCallerId(call.id, other.number, other.rule);
+      await deps.callerId.confirm(other, next.lead.id);
+      return addParticipant(conference, moved, other, next);
+    }
+  };
+
   const offerNext = async (run: QueueRun, queue: CallQueue) => {
     if (await deps.claimStore.liveOfRun(run.id)) return;
     await deps.claims.next(queue, run.id, run.agentId);
@@ -145,30 +184,35 @@ export function createQueueRuns(deps: {
     }
     const context = await deps.contexts.read(action.ws, action.agentId);
     const to = await deps.readiness.checkLead(ready.lead, action.agentId, context.countries);
-    const from = context.settings.phoneNumber!;
-    const call = await deps.openCall(
-      {
-        workspaceId: action.ws,
-        lead: ready.lead,
-        mode: "queue" as CallMode,
-        from,
-        to,
-        agentId: action.agentId,
-        status: "dialing",
-        // No call line of its own: the queue card shows the call (and takes its outcome).
-        originKey: `queue:${action.claimId}`,
-      },
-      ready.lead,
-      "live",
-      action.agentId,
-      context.settings,
+    const chosen = { lead: ready.lead, teamNumber: context.settings.phoneNumber!, now: deps.clock.callingNow() };
+    const { row: call, choice } = await openWithCallerId(
+      deps.callerId,
+      { ws: action.ws, ...chosen, lead: { ...ready.lead, phone: to } },
+      (picked) =>
+        deps.openCall(
+          {
+            workspaceId: action.ws,
+            lead: ready.lead,
+            mode: "queue" as CallMode,
+            from: picked.number,
+            callerIdRule: picked.rule,
+            to,
+            agentId: action.agentId,
+            status: "dialing",
+            // No call line of its own: the queue card shows the call (and takes its outcome).
+            originKey: `queue:${action.claimId}`,
+          },
+          ready.lead,
+          "live",
+          action.agentId,
+          context.settings,
+        ),
+      log,
     );
     await deps.claimStore.linkCall(action.claimId, call.id);
-    const { client } = await deps.twilioFor(action.ws, context.settings);
-    const request = queueParticipantRequest(deps.publicBaseUrl, { ws: action.ws, callId: call.id, from, to });
     try {
-      const participant = await client.conferences(run.conference).participants.create(request);
-      await deps.recordPlaced(call, participant.callSid, "queued", action.agentId);
+      const placed = await addParticipant(run.conference, call, choice, chosen);
+      await deps.recordPlaced(placed.call, placed.callSid, "queued", action.agentId);
     } catch (error) {
       if (!isTwilioRefusal(error)) throw error;
       // Twilio refused the participant: the call is recorded as failed with Twilio's code, the lead released.

@@ -3,6 +3,7 @@ import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../../lib/log.js";
 import { createMessageEditor } from "./message-edits.js";
 import { createRateGate, type RateGate } from "./rate-gate.js";
+import { readSlackFile, type SlackFile } from "./slack-files.js";
 
 export interface SlackMessage {
   text: string;
@@ -58,6 +59,8 @@ export interface SlackMessenger {
   user(userId: string): Promise<SlackUserInfo | undefined>;
   /** The Slack user with this email (users.lookupByEmail, scope users:read.email); undefined when none. */
   userIdByEmail(email: string): Promise<string | undefined>;
+  /** A file a person uploaded (a file_input): files.info, then its private URL with the bot token (files:read). */
+  readFile(fileId: string, maxBytes: number): Promise<SlackFile>;
 }
 
 /** A factory longer than most: its methods share one client, one rate gate and one editor, each method a few lines. */
@@ -174,6 +177,7 @@ export function createSlackMessenger({
     async publishHome(userId, view) {
       await gate.run("views.publish", () => slack.views.publish({ user_id: userId, view }));
     },
+    readFile: (fileId, maxBytes) => gate.run("files.info", () => readSlackFile(slack, fileId, maxBytes)),
     async userIdByEmail(email) {
       try {
         const { user } = await gate.run("users.lookupByEmail", () => slack.users.lookupByEmail({ email }));
