@@ -8,6 +8,7 @@ import { createQueueCardData } from "../services/queues/queue-card-data.js";
 import { createQueueClaims, type QueueClaims } from "../services/queues/queue-claims.js";
 import { createQueueRuns, type QueueRuns } from "../services/queues/queue-runs.js";
 import { createQueueStore, type QueueStore } from "../services/queues/queue-store.js";
+import { createQueueSupervision, type QueueSupervision } from "../services/queues/queue-supervise.js";
 import { createSpeedStore } from "../services/queues/speed-store.js";
 import { createSpeedToLead, type SpeedToLead } from "../services/queues/speed-to-lead.js";
 import type { CallerIdDomain } from "./callerid.js";
@@ -25,6 +26,7 @@ export interface QueuesDomain {
   queueAutoAdvance: AutoAdvance;
   speedToLead: SpeedToLead;
   speedPosts: SpeedPosts;
+  queueSupervision: QueueSupervision;
 }
 
 export function createQueuesDomain(
@@ -90,6 +92,23 @@ export function createQueuesDomain(
   });
   cards.subscribe(events);
   const queueAdmin = createQueueAdmin({ store: queueStore, gate: core.admins, audit, clock });
+  const { speedToLead, speedPosts, queueSupervision } = speedAndSupervision(core, leads, calls, queueStore);
+  return {
+    queueStore,
+    queueClaimStore,
+    queueClaims,
+    queueRuns,
+    queueAdmin,
+    queueAutoAdvance,
+    speedToLead,
+    speedPosts,
+    queueSupervision,
+  };
+}
+
+/** Speed to lead (its Claim messages and tick) and supervisors on runs' conferences. */
+function speedAndSupervision(core: Core, leads: LeadsDomain, calls: CallsDomain, queueStore: QueueStore) {
+  const { database, clock, log, audit, events, twilioFor, config } = core;
   const speedToLead = createSpeedToLead({
     store: createSpeedStore(database),
     leads: leads.leads,
@@ -107,5 +126,16 @@ export function createQueuesDomain(
     log,
   });
   speedPosts.subscribe(events);
-  return { queueStore, queueClaimStore, queueClaims, queueRuns, queueAdmin, queueAutoAdvance, speedToLead, speedPosts };
+  const queueSupervision = createQueueSupervision({
+    queues: queueStore,
+    gate: core.admins,
+    agentPhones: calls.agentPhones,
+    contexts: calls.contexts,
+    twilioFor,
+    events,
+    audit,
+    clock,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+  });
+  return { speedToLead, speedPosts, queueSupervision };
 }

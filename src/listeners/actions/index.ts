@@ -10,7 +10,7 @@ import { registerLeadDnc } from "./lead-dnc.js";
 import { registerLeadFormOpen } from "./lead-form-open.js";
 import { registerLeadHistory } from "./lead-history.js";
 import { registerOutcomeActions } from "./outcome.js";
-import { registerQueueButtons, registerSpeedClaim } from "./queue-buttons.js";
+import { registerQueueButtons, registerSpeedClaim, registerSupervisorButtons } from "./queue-buttons.js";
 import { registerScheduleButtons } from "./schedule-buttons.js";
 import { registerScheduleOpen } from "./schedule-open.js";
 import { registerSetupClear } from "./setup-clear.js";
@@ -29,6 +29,7 @@ export function registerActions(app: App, c: Container): void {
   registerOutcomeActions(app, { ...base, ...pick(c, "outcomes") });
   registerQueueButtons(app, { ...base, ...pick(c, "queueRuns", "speedToLead", "speedPosts") });
   registerSpeedClaim(app, { ...base, ...pick(c, "queueRuns", "speedToLead", "speedPosts") });
+  registerSupervisorButtons(app, { ...base, ...pick(c, "queueSupervision") });
   registerScheduleButtons(app, { ...base, ...pick(c, "leads", "scheduler") });
   registerScheduleOpen(app, { ...base, ...pick(c, "leads", "scheduler") });
   registerHomeMenu(app, { ...base, ...pick(c, "leads", "scheduler", "homeTab") });

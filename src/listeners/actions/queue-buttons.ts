@@ -3,6 +3,7 @@ import { ids } from "../../lib/ids.js";
 import type { SpeedPosts } from "../../presenters/speed-posts.js";
 import { OUTCOMES } from "../../services/calls/outcomes.js";
 import type { QueueRuns } from "../../services/queues/queue-runs.js";
+import type { QueueSupervision } from "../../services/queues/queue-supervise.js";
 import type { SpeedToLead } from "../../services/queues/speed-to-lead.js";
 import type { ListenerBase } from "../shared/base.js";
 import { buttonOf } from "../shared/payloads.js";
@@ -62,6 +63,30 @@ export function registerSpeedClaim(app: App, deps: QueueButtonsDeps): void {
       if (won) return deps.speedPosts.draw(state);
       const by = state.row.claimedBy === body.user.id ? "you" : `<@${state.row.claimedBy}>`;
       await tellClicker(deps, ws, body, { text: `:raised_hand: This lead was already claimed by ${by}.` });
+    });
+  });
+}
+
+const SUPERVISE = new RegExp(`^(${[q.listenAction, q.whisperAction, q.joinAction].join("|")})$`);
+const MODES = { [q.listenAction]: "listen", [q.whisperAction]: "whisper", [q.joinAction]: "join" } as const;
+
+/** /call-queue status's Listen, Whisper and Join: the supervisor's phone joins the run's conference. */
+export function registerSupervisorButtons(
+  app: App,
+  deps: ListenerBase & { queueSupervision: Pick<QueueSupervision, "supervise"> },
+): void {
+  app.action<BlockAction>(SUPERVISE, async ({ ack, body, context }) => {
+    await ack();
+    const ws = workspaceOf(context);
+    const button = buttonOf(body);
+    const runId = Number(button.value);
+    if (!Number.isInteger(runId) || runId <= 0) return;
+    const mode = MODES[button.action_id as keyof typeof MODES];
+    afterAck(deps, ws, body, "a supervisor button", async () => {
+      await deps.queueSupervision.supervise(ws, body.user.id, runId, mode);
+      await tellClicker(deps, ws, body, {
+        text: `:ear: Ringing your phone: answer to ${mode === "join" ? "join the call" : mode === "whisper" ? "coach the agent" : "listen in"}.`,
+      });
     });
   });
 }

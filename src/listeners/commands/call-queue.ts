@@ -3,8 +3,17 @@ import { UserError } from "../../lib/errors.js";
 import type { QueueAdmin } from "../../services/queues/queue-admin.js";
 import type { QueueSettingsInput } from "../../services/queues/queue-filter.js";
 import type { QueueRuns } from "../../services/queues/queue-runs.js";
+import type { QueueSupervision } from "../../services/queues/queue-supervise.js";
 import type { SpeedToLead } from "../../services/queues/speed-to-lead.js";
-import { QUEUE_HELP, queueList, queueRemoved, queueSaved, runStarting, speedLimitText } from "../../views/queues.js";
+import {
+  QUEUE_HELP,
+  queueList,
+  queueRemoved,
+  queueSaved,
+  queueStatus,
+  runStarting,
+  speedLimitText,
+} from "../../views/queues.js";
 import { answerCommand } from "../shared/answer.js";
 import type { ListenerBase } from "../shared/base.js";
 import { workspaceOf } from "../shared/workspace.js";
@@ -75,6 +84,7 @@ export interface CallQueueCommandDeps extends Pick<ListenerBase, "log" | "clock"
   queueAdmin: QueueAdmin;
   queueRuns: Pick<QueueRuns, "start">;
   speedToLead: Pick<SpeedToLead, "limitMin" | "setLimit">;
+  queueSupervision: Pick<QueueSupervision, "status">;
 }
 
 export function registerCallQueueCommand(app: App, deps: CallQueueCommandDeps): void {
@@ -90,6 +100,8 @@ export function registerCallQueueCommand(app: App, deps: CallQueueCommandDeps): 
           return { text: QUEUE_HELP };
         case "list":
           return queueList(await deps.queueAdmin.list(ws));
+        case "status":
+          return queueStatus(await deps.queueSupervision.status(ws, command.user_id));
         case "new": {
           const { name, changes } = parseQueueText(after);
           if (!name && !changes.name)
