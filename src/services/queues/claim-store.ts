@@ -237,7 +237,26 @@ function createStore(database: DatabaseHandle): ClaimStore {
         ? `EXISTS (SELECT 1 FROM "QueueClaim" WHERE "id" = ? AND "status" = ? AND "releasedAt" = ?::timestamp(3) AND "liveLeadId" IS NULL)`
         : "1 = 1";
       const cond = claim ? [claim.id, status, now] : [];
-      const [done] = await db.$transaction([
+      // The lead's standing (its next allowed time, or done) is written first, while the claim still holds
+      // it: an instance's other agents share its connection, and one claiming between the release and the
+      // standing would take the lead again (a do-not-call lead skipped twice).
+      const live = claim
+        ? `EXISTS (SELECT 1 FROM "QueueClaim" WHERE "id" = ? AND "agentId" = ? AND "liveLeadId" IS NOT NULL)`
+        : "1 = 1";
+      const liveCond = claim ? [claim.id, claim.agentId] : [];
+      const [, done] = await db.$transaction([
+        orm.write(
+          `INSERT INTO "QueueLead" ("queueId", "leadId", "attempts", "notBefore", "doneAt", "updatedAt")
+           SELECT ?, ?, 0, ?::timestamp(3), ?::timestamp(3), ?::timestamp(3) WHERE ${live}
+           ON CONFLICT ("queueId", "leadId") DO UPDATE SET "notBefore" = COALESCE(excluded."notBefore", "QueueLead"."notBefore"),
+              "doneAt" = COALESCE(excluded."doneAt", "QueueLead"."doneAt"), "updatedAt" = excluded."updatedAt"`,
+          row.queueId,
+          row.leadId,
+          row.until,
+          row.until ? null : now,
+          now,
+          ...liveCond,
+        ),
         claim
           ? orm.write(
               `UPDATE "QueueClaim" SET "liveLeadId" = NULL, "status" = ?, "releasedAt" = ?::timestamp(3)
@@ -266,18 +285,6 @@ function createStore(database: DatabaseHandle): ClaimStore {
           row.queueId,
           row.leadId,
           now,
-        ),
-        orm.write(
-          `INSERT INTO "QueueLead" ("queueId", "leadId", "attempts", "notBefore", "doneAt", "updatedAt")
-           SELECT ?, ?, 0, ?::timestamp(3), ?::timestamp(3), ?::timestamp(3) WHERE ${released}
-           ON CONFLICT ("queueId", "leadId") DO UPDATE SET "notBefore" = COALESCE(excluded."notBefore", "QueueLead"."notBefore"),
-              "doneAt" = COALESCE(excluded."doneAt", "QueueLead"."doneAt"), "updatedAt" = excluded."updatedAt"`,
-          row.queueId,
-          row.leadId,
-          row.until,
-          row.until ? null : now,
-          now,
-          ...cond,
         ),
       ] as never[]);
       return claim ? done === 1 : true;

@@ -21,7 +21,7 @@ const AFTERNOON = new Date("2026-11-24T19:00:00Z");
 /** The same Tuesday, 9:30 AM in New York, 6:30 AM in San Francisco. */
 const MORNING = new Date("2026-11-24T14:30:00Z");
 /** Leads in the many-agents test. */
-const LEADS = 600;
+const LEADS = Number(process.env.QUEUE_TEST_LEADS ?? 2000);
 
 let dir: string;
 let url: string;
@@ -135,11 +135,16 @@ describe(`queue claims (${testEngine()})`, () => {
     expect(claims).toHaveLength(callable.length);
     expect(await database.prisma.queueClaim.count({ where: { liveLeadId: { not: null } } })).toBe(0);
     const skips = await database.prisma.queueSkip.findMany();
-    expect(skips.map((skip) => skip.leadId).sort((a, b) => a - b)).toEqual([...dnc].sort((a, b) => a - b));
+    expect(
+      skips.map((skip) => skip.leadId).sort((a, b) => a - b),
+      JSON.stringify(
+        skips.filter((skip) => !dnc.includes(skip.leadId) || skips.filter((s) => s.leadId === skip.leadId).length > 1),
+      ),
+    ).toEqual([...dnc].sort((a, b) => a - b));
     expect(skips.every((skip) => skip.reason === "dnc" && skip.until === null)).toBe(true);
     // Nothing is left to offer now.
     expect(await kit.claims.next(queue, null, "U0LATE001")).toBeUndefined();
-  }, 120_000);
+  }, 300_000);
 
   it("the law at claim: an out-of-hours lead is skipped with its reason and next allowed time, and comes back then", async () => {
     const kit = queueKit(database, MORNING);
