@@ -135,17 +135,12 @@ describe("the shape of src/ (STYLE.md)", () => {
         if (path.startsWith("src/http/") && to.startsWith("src/listeners/"))
           offenders.push(`${path} → ${to} (a listener)`);
         // A store (or the database) reaches a handler only inside a service, given by the container;
-        // importing a store's types is fine. The health probe pings the database itself: it has no domain.
+        // importing a store's types is fine.
         const valueImport = new RegExp(
           `^import (?!type )[^;]*from ["'][./]*${to.replace(/^src\//, "").replace(/\.ts$/, "")}\\.js["']`,
           "m",
         );
-        if (
-          isStore(to) &&
-          valueImport.test(text) &&
-          !(path === "src/http/health.ts" && to === "src/services/store/db.ts")
-        )
-          offenders.push(`${path} → ${to} (a store)`);
+        if (isStore(to) && valueImport.test(text)) offenders.push(`${path} → ${to} (a store)`);
       }
     }
     expect(offenders).toEqual([]);

@@ -12,7 +12,7 @@ import { createSettingsStore } from "../services/setup/settings-store.js";
 import type { SlackMessenger } from "../services/slack/messenger.js";
 import { createSlackMessengers, type SlackMessengers } from "../services/slack/messengers.js";
 import { refreshBotToken } from "../services/slack/oauth.js";
-import type { DatabaseHandle, Db } from "../services/store/db.js";
+import { type DatabaseHandle, type DatabaseHealth, type Db, pingDatabase } from "../services/store/db.js";
 import type { Keyring } from "../services/store/keyring.js";
 import { createSecretStore, type SecretStore } from "../services/store/secrets.js";
 import { createTwilioClientFactory, type TwilioClientFactory } from "../services/twilio/client.js";
@@ -85,6 +85,8 @@ export interface Core {
   recordingDownload: RecordingDownload;
   /** Slack OAuth install states already used (many-workspace mode): each works once. */
   oauthStates: OAuthStateStore;
+  /** The health probe's question to the database: does it answer, and take a write? */
+  databaseHealth(): Promise<DatabaseHealth>;
 }
 
 export function createCore(inputs: ContainerInputs): Core {
@@ -156,5 +158,6 @@ export function createCore(inputs: ContainerInputs): Core {
     twilioFor,
     recordingDownload: createRecordingDownload({ twilioFor, apiUrl: config.TWILIO_API_URL }),
     oauthStates: createOAuthStateStore(database),
+    databaseHealth: () => pingDatabase(database),
   };
 }

@@ -28,7 +28,11 @@ export interface LeadsDomain {
 
 export function createLeadsDomain(core: Core): LeadsDomain {
   const { config, database, clock, events } = core;
-  const leads = createLeadService({ store: createLeadStore(database), defaultCountry: config.DEFAULT_COUNTRY });
+  const leads = createLeadService({
+    store: createLeadStore(database),
+    defaultCountry: config.DEFAULT_COUNTRY,
+    events: core.events,
+  });
   const compliance = createComplianceStore(database);
   const law = createCallingLaw({ store: compliance, settings: core.settings, reader: core.db });
   const dnc = createDncService({

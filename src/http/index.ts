@@ -26,7 +26,7 @@ export function registerRoutes(
     workspaces: c.workspaces,
     log: c.log,
   });
-  registerHealth(router, pick(c, "database", "log"), options.slackReachable);
+  registerHealth(router, pick(c, "databaseHealth", "log"), options.slackReachable);
   registerApiTokenPage(router, pick(c, "workspaces"));
   registerLeadsApi(router, {
     ...pick(c, "workspaces", "leadIntake", "leads", "dnc", "consents"),

@@ -1,5 +1,6 @@
 import type { Lead, Note } from "@prisma/client";
 import { UserError } from "../../lib/errors.js";
+import type { EventBus } from "../../lib/events.js";
 import { parsePhone } from "../../lib/phone.js";
 import { normalizeRegion } from "../compliance/zones.js";
 import type { LeadDetail, LeadStore, LeadWithLastNote } from "./lead-store.js";
@@ -166,11 +167,16 @@ export interface LeadService {
 export function createLeadService({
   store,
   defaultCountry,
+  events,
 }: {
   store: LeadStore;
   defaultCountry: string;
+  /** `lead.changed` for the changes made here directly (a phone, an address, a wrong number); lead intake tells its own. */
+  events?: Pick<EventBus, "emit">;
 }): LeadService {
-  const service: LeadService = {
+  const told = (ws: number, leadId: number, fields: string[], by: string) =>
+    events?.emit("lead.changed", { ws, leadId, fields, by });
+  const service: LeadService & { changePhone: LeadService["setPhone"] } = {
     async create(ws, input) {
       const { errors, phone, phoneExt, state, zip } = validateNewLead(input, defaultCountry);
       if (Object.keys(errors).length > 0) throw new LeadValidationError(errors);
@@ -254,7 +260,7 @@ export function createLeadService({
       const changed: string[] = [];
       let lead: Lead = current;
       if (phone && (phone !== current.phone || (phoneExt ?? null) !== current.phoneExt)) {
-        lead = (await service.setPhone(ws, leadId, input.phone!, author, shownPhone)).lead;
+        lead = (await service.changePhone(ws, leadId, input.phone!, author, shownPhone)).lead;
         changed.push("phone");
       }
       const name = input.name.trim();
@@ -282,20 +288,30 @@ export function createLeadService({
       }
       return { lead, changed };
     },
-    markPhoneWrong: (ws, leadId, phone, by) =>
-      store.markPhoneWrong(ws, leadId, phone, new Date(), {
+    async markPhoneWrong(ws, leadId, phone, by) {
+      const marked = await store.markPhoneWrong(ws, leadId, phone, new Date(), {
         author: by,
         body: `[Phone] ${phone} marked as a wrong number; the next call asks for a new one.`,
-      }),
+      });
+      if (marked) told(ws, leadId, ["phoneWrong"], by);
+      return marked;
+    },
     async setAddress(ws, leadId, input, author) {
       const { errors, state, zip } = validateAddress(input);
       if (Object.keys(errors).length > 0) throw new LeadValidationError(errors);
       const where = [state, zip].filter(Boolean).join(" ") || "none";
       const lead = await store.setAddress(ws, leadId, { state, zip }, { author, body: `Address set: ${where}.` });
       if (!lead) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
+      told(ws, leadId, ["state", "zip"], author);
       return lead;
     },
     async setPhone(ws, leadId, rawPhone, author, expected) {
+      const result = await service.changePhone(ws, leadId, rawPhone, author, expected);
+      told(ws, leadId, ["phone"], author);
+      return result;
+    },
+    /** The phone change itself, told by whoever called it (setPhone here, lead intake for an edit). */
+    async changePhone(ws, leadId, rawPhone, author, expected) {
       const parsed = parsePhone(rawPhone, defaultCountry);
       if (!parsed.ok)
         throw new UserError(`"${rawPhone.trim()}" is not a callable number: ${parsed.reason}.`, { field: "phone" });

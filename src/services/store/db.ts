@@ -246,7 +246,10 @@ function openReader(file: string): Database.Database {
  * for a full disk, the heartbeat carries 64 KiB (cleared again): a one-page write can still fit where
  * real writes do not. "cannot-write" lasts until that write succeeds, and no longer.
  */
-export async function pingDatabase({ prisma: db }: DatabaseHandle): Promise<"ok" | "unreachable" | "cannot-write"> {
+/** What the health probe learns of the database. */
+export type DatabaseHealth = "ok" | "unreachable" | "cannot-write";
+
+export async function pingDatabase({ prisma: db }: DatabaseHandle): Promise<DatabaseHealth> {
   try {
     await db.$queryRawUnsafe("SELECT 1");
   } catch {

@@ -37,10 +37,10 @@ export interface WorkspaceStore {
   claimSingle(key: WorkspaceKey, facts: WorkspaceFacts): Promise<Workspace>;
   /** An OAuth install: the workspace (new, or the same one again) and its tokens, in one transaction. */
   install(key: WorkspaceKey, facts: WorkspaceFacts, tokens: BotTokens, actor: string): Promise<Workspace>;
-  /** Uninstalled or tokens revoked: tokens deleted at once, requests refused from now on. Data stays. */
   /**
-   * Tokens deleted, requests refused from `at` — unless the event that says so (Slack's event id and
-   * time) was handled before or is older than the latest install (a replay, a late retry): false then.
+   * Uninstalled or tokens revoked: tokens deleted at once, requests refused from `at`, data kept — unless
+   * the event that says so (Slack's event id and time) was handled before or is older than the latest
+   * install (a replay, a late retry): false then.
    */
   uninstall(id: number, at: Date, reason: string, event?: { id?: string; time?: Date }): Promise<boolean>;
   /** Deletes a workspace and everything in it (leads, notes, calls, settings, audit rows). */
