@@ -190,7 +190,9 @@ export function createQueueClaims(deps: {
       if (!row || row.agentId !== claim.agentId) return false;
       const now = deps.clock.now();
       const released = await deps.store.release(claim, "done", now, outcome);
-      if (!released) return false;
+      // A call longer than the lease outlives its claim: its outcome still counts for the lead's standing
+      // (the re-call gap set at the dial keeps it from anyone meanwhile).
+      if (!released && !(row.callId !== null && ["dialing", "expired"].includes(row.status))) return false;
       const remove = queue.removeOutcomes.split(",").includes(outcome) || outcome === "do_not_call";
       await deps.store.standing(queue.id, row.leadId, { outcome, remove, now });
       return true;

@@ -205,6 +205,45 @@ describe(`queue claims (${testEngine()})`, () => {
     expect(await kit.claims.next(queue, null, "U0MARIA01")).toBeUndefined();
   });
 
+  it("a call that outlives its claim's lease: its outcome still takes the lead out of the queue", async () => {
+    const kit = queueKit(database, AFTERNOON, { leaseMs: 60_000 });
+    const [id] = await seedLeads([nyPhone(11)]);
+    const queue = await makeQueue(kit, { name: "Long", recallGapMin: 60 });
+    const t0 = new Date();
+    kit.clock.set(t0);
+    const offer = (await kit.claims.next(queue, null, "U0MARIA01"))!;
+    const ref = { id: offer.claim.id, agentId: "U0MARIA01" };
+    expect(await kit.claims.beginDial(queue, { ...ref, runId: null })).toMatchObject({ ok: true });
+    const call = await database.prisma.call.create({
+      data: {
+        workspaceId: ws,
+        leadId: id!,
+        mode: "queue",
+        fromNumber: "+15005550006",
+        toNumber: nyPhone(11),
+        status: "in-progress",
+        placedBy: "U0MARIA01",
+      },
+    });
+    await database.prisma.queueClaim.update({ where: { id: ref.id }, data: { callId: call.id } });
+    // Ten minutes on the phone: the lease ran out and another claim's expiry sweep released it.
+    kit.clock.set(new Date(t0.getTime() + 10 * 60_000));
+    await database.prisma.call.update({ where: { id: call.id }, data: { status: "completed" } });
+    expect(await kit.claims.next(queue, null, "U0JOHN001")).toBeUndefined();
+    expect(await database.prisma.queueClaim.findUnique({ where: { id: ref.id } })).toMatchObject({ status: "expired" });
+    expect(await kit.claims.outcome(queue, ref, "appointment")).toBe(true);
+    // Past the re-call gap the lead would come back, but the appointment took it out.
+    kit.clock.set(new Date(t0.getTime() + 120 * 60_000));
+    expect(await kit.claims.next(queue, null, "U0JOHN001")).toBeUndefined();
+    // An outcome on a claim that was never dialled is refused.
+    const [other] = await seedLeads([nyPhone(12)]);
+    const fresh = (await kit.claims.next(queue, null, "U0SAM0001"))!;
+    expect(fresh.lead.id).toBe(other);
+    kit.clock.set(new Date(t0.getTime() + 122 * 60_000));
+    await kit.claims.next(queue, null, "U0SAM0002");
+    expect(await kit.claims.outcome(queue, { id: fresh.claim.id, agentId: "U0SAM0001" }, "appointment")).toBe(false);
+  });
+
   it("filter and order: source, state and never-called filters; the chosen order first", async () => {
     const kit = queueKit(database, AFTERNOON);
     const [a, b] = await seedLeads([nyPhone(1), nyPhone(2)], { source: "Zillow", state: "NY" });
