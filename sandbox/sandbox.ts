@@ -9,6 +9,7 @@ import { projectRoot } from "../src/lib/paths.js";
 import { formatPhone } from "../src/lib/phone.js";
 import { DEFAULT_CALL_MESSAGE, DEFAULT_MENU_MESSAGE } from "../src/services/setup/settings.js";
 import { type CallingClock, createCallingClock, defaultClockSetting } from "./calling-clock.js";
+import { type SandboxFub, startSandboxFub } from "./fub/sandbox-fub.js";
 import { createInboundControl, type InboundControl } from "./inbound-calls.js";
 import { type SlackSimulator, startSlackSimulator } from "./slack/simulator.js";
 import type { Workspace } from "./slack/workspace.js";
@@ -168,6 +169,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     throw error;
   }
 
+  const fub: SandboxFub = await startSandboxFub(log, () => appUrl);
   // Each run has its own signing secret: only this console can sign requests into this app.
   const signingSecret = randomBytes(24).toString("hex");
   // Calls to the team's number, once Leadline runs.
@@ -211,11 +213,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
             get: () => inbound?.view() ?? {},
             post: (body) => inbound?.play(body) ?? { ok: false, error: "Leadline is still starting." },
           },
+          "/sandbox/fub": {
+            get: () => fub.view(),
+            post: () => fub.connect(leadline, ws, SANDBOX_USERS.admin.id),
+          },
         },
       },
     });
   } catch (error) {
-    await Promise.all([twilio.close(), summary.close()]);
+    await Promise.all([twilio.close(), summary.close(), fub.sim.close()]);
     throw error;
   }
   const consoleUrl = slack.url;
@@ -262,6 +268,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     SUMMARY_API_URL: summary.baseURL,
     SUMMARY_API_KEY: summary.apiKey,
     SUMMARY_MODEL: "sandbox-summary",
+    ...fub.env,
   });
   const deviceScript = readFileSync(new URL("./static/voice-device.js", import.meta.url), "utf8");
   let leadline: Leadline;
@@ -290,7 +297,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       teamNumber: SANDBOX_TWILIO.phoneNumber,
     });
   } catch (error) {
-    await Promise.all([slack.close(), twilio.close(), summary.close()]);
+    await Promise.all([slack.close(), twilio.close(), summary.close(), fub.sim.close()]);
     throw error;
   }
 
@@ -307,7 +314,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     summary,
     async stop() {
       await leadline.stop();
-      await Promise.all([slack.close(), twilio.close(), summary.close()]);
+      await Promise.all([slack.close(), twilio.close(), summary.close(), fub.sim.close()]);
     },
   };
 }

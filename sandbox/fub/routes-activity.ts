@@ -173,6 +173,28 @@ export function activityRoutes(): Route[] {
     { method: "PUT", pattern: "/v1/calls/:id", handle: (ctx, { id }) => updateCall(ctx, id!) },
     { method: "POST", pattern: "/v1/textMessages", registeredOnly: true, handle: logText },
     {
+      // reference/textmessages: texts "for a person or phone number"; a filter is required (an
+      // unfiltered list is a 400, as integrations report). Bodies may be hidden by FUB; here they are not.
+      method: "GET",
+      pattern: "/v1/textMessages",
+      handle: (ctx) => {
+        const personId = numericId(ctx.query.get("personId") ?? undefined);
+        const phone = ctx.query.get("phone") ?? ctx.query.get("toNumber") ?? ctx.query.get("fromNumber");
+        if (personId === undefined && !phone) return fail(400, "Give at least one filter: personId or a phone number.");
+        const texts = [...ctx.store.texts.values()].filter((text) => {
+          const person = ctx.store.people.get(text.personId);
+          if (!person || !ctx.store.canSee(ctx.user, person)) return false;
+          if (personId !== undefined) return text.personId === personId;
+          return text.toNumber === phone || text.fromNumber === phone;
+        });
+        return page(
+          ctx,
+          "textmessages",
+          texts.map(({ system: _system, ...text }) => text),
+        );
+      },
+    },
+    {
       method: "GET",
       pattern: "/v1/webhooks",
       registeredOnly: true,

@@ -7,6 +7,7 @@ import { createOutboxStore } from "../services/crm/outbox-store.js";
 import type { CallsDomain } from "./calls.js";
 import type { ContainerInputs, Core } from "./core.js";
 import type { LeadsDomain } from "./leads.js";
+import type { TextsDomain } from "./texts.js";
 
 /** The team's CRM: Follow Up Boss through the connector port; another CRM is another provider here. */
 export interface CrmDomain {
@@ -22,6 +23,7 @@ export function createCrmDomain(
   leads: LeadsDomain,
   calls: CallsDomain,
   inputs: ContainerInputs,
+  texts: Pick<TextsDomain, "textRows">,
 ): CrmDomain {
   const { config, database, clock, log, events } = core;
   const provider = createFubProvider({
@@ -41,6 +43,10 @@ export function createCrmDomain(
     async callFacts(callId) {
       const call = await calls.callRows.byId(callId);
       return call && { call, lead: await leads.leads.get(call.workspaceId, call.leadId) };
+    },
+    async textFacts(ws, textId) {
+      const text = await texts.textRows.byId(ws, textId);
+      return text && { text, lead: text.leadId === null ? undefined : await leads.leads.get(ws, text.leadId) };
     },
     clock,
     log,

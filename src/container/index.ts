@@ -87,7 +87,7 @@ export function createContainer(inputs: ContainerInputs): Container {
   const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
   const queues = createQueuesDomain(core, leads, calls, callerIds.callerId, inputs.queueAutoAdvanceScale);
   const texts = createTextsDomain(core, leads, inputs, callerIds.callerId);
-  const crm = createCrmDomain(core, leads, calls, inputs);
+  const crm = createCrmDomain(core, leads, calls, inputs, texts);
   const inbound = inboundCalls(core, leads, calls);
   const voiceUrl = (ws: number) => inbound.voiceUrl(ws);
   const inboundNumber = createInboundNumber({ twilioFor: core.twilioFor, audit, voiceUrl });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FubSimulator, startFubSimulator } from "../../sandbox/fub/simulator.js";
+import { createTextStore } from "../../src/services/texts/text-store.js";
 import { eventually, expectNowhereInDatabase, freshStart, startTestApp, type TestApp } from "../helpers/app.js";
 import { forCall, reference } from "../helpers/callbacks.js";
 import type { FakeAccount } from "../helpers/fake-twilio.js";
@@ -95,7 +96,7 @@ beforeAll(async () => {
     },
     crmEvery: "* * * * * *",
     crmBackoffMs: 50,
-    crmTimeoutMs: 400,
+    crmTimeoutMs: 1_000,
     crmLeaseMs: 5_000,
   });
   t.slack.users.set(MARIA, { id: MARIA, name: "maria", email: "maria@team.test" });
@@ -117,7 +118,7 @@ describe("CRM outbox", () => {
       const lead = await t.app.deps.leads.create(t.ws, { name: `Lead ${i}`, phone, author: "seed" });
       calls.push(await liveCall(lead.id, phone));
     }
-    fub.faults.randomly({ seed: 7, rateLimit: 0.04, serverError: 0.08, slow: 0.03, slowMs: 700, drop: 0.04 });
+    fub.faults.randomly({ seed: 7, rateLimit: 0.04, serverError: 0.08, slow: 0.03, slowMs: 1_500, drop: 0.04 });
     for (let i = 0; i < calls.length; i += 10) {
       const answers = await Promise.all(calls.slice(i, i + 10).map(finish));
       expect(answers.map((res) => res.status)).toEqual(answers.map(() => 204));
@@ -196,6 +197,63 @@ describe("CRM outbox", () => {
     expect(await t.app.deps.crmSetup.retry(t.ws, ADMIN)).toBe(1);
     t.app.deps.crmSender.hurry();
     await eventually(async () => (await row()).state === "sent", "sent after Retry");
+  });
+
+  it("logs every text sent and received once, a lost answer looked up before any resend", async () => {
+    const texts = createTextStore(t.app.deps.db);
+    const phone = "+13125559100";
+    const lead = await t.app.deps.leads.create(t.ws, { name: "Tess Texter", phone, author: "seed" });
+    const draft = await t.app.deps.db.text.create({
+      data: {
+        workspaceId: t.ws,
+        leadId: lead.id,
+        direction: "outbound",
+        phone,
+        body: "Hi Tess, it's Maria.",
+        status: "sending",
+        agentId: MARIA,
+      },
+    });
+    // FUB takes the first text but its answer never arrives: the sender looks in the person's texts before sending again.
+    fub.faults.script("POST /v1/textMessages", { kind: "drop", applied: true });
+    await texts.recordSent(draft.id, "SM00000000000000000000000000000001", "queued", FROM);
+    await texts.recordInbound({
+      workspaceId: t.ws,
+      leadId: lead.id,
+      phone,
+      teamNumber: FROM,
+      body: "Sure, call me at 5",
+      sid: "SM00000000000000000000000000000002",
+      optOutType: null,
+    });
+    // A text from a number that is no lead is not the CRM's business.
+    await texts.recordInbound({
+      workspaceId: t.ws,
+      leadId: null,
+      phone: "+13125559199",
+      teamNumber: FROM,
+      body: "wrong number?",
+      sid: "SM00000000000000000000000000000003",
+      optOutType: null,
+    });
+    expect(await t.app.deps.db.crmOutbox.count({ where: { kind: "text" } })).toBe(2);
+    t.app.deps.crmSender.hurry();
+    const rows = () => t.app.deps.db.crmOutbox.findMany({ where: { kind: "text" } });
+    await eventually(async () => (await rows()).every((r) => r.state === "sent"), "both texts logged");
+    const logged = [...fub.texts.values()].filter((x) => x.externalLabel?.startsWith("Leadline text SM"));
+    expect(logged).toHaveLength(2);
+    expect(logged.find((x) => !x.isIncoming)).toMatchObject({
+      message: "Hi Tess, it's Maria.",
+      fromNumber: FROM,
+      toNumber: phone,
+    });
+    expect(logged.find((x) => x.isIncoming)).toMatchObject({
+      message: "Sure, call me at 5",
+      fromNumber: phone,
+      toNumber: FROM,
+    });
+    expect(fub.requests.some((r) => r.op === "GET /v1/textMessages" && r.status === 200)).toBe(true);
+    expect(fub.requests.filter((r) => r.op === "POST /v1/textMessages" && r.status === 201)).toHaveLength(1);
   });
 
   it("never writes the API key into the database files or the logs", async () => {

@@ -25,6 +25,9 @@ export function crmOutcome(call: Pick<Call, "outcome" | "status" | "voicemailLef
 /** What marks a logged call as this call's in the CRM (found again after a lost answer). */
 export const sidMarker = (sid: string) => `Call SID: ${sid}`;
 
+/** The same for a text (FUB: its externalLabel). */
+export const textMarker = (sid: string) => `Leadline text ${sid}`;
+
 /** The call as the CRM logs it. */
 export function callLog(
   call: Call,

@@ -57,6 +57,8 @@ export interface CrmTextLog {
   isIncoming: boolean;
   fromNumber: string;
   toNumber: string;
+  /** Carries the Message SID (FUB: externalLabel): how a logged text is recognised when a send's answer was lost. */
+  label: string;
 }
 
 /** A webhook as the CRM sent it: which resources changed and where to fetch them. */
@@ -110,6 +112,8 @@ export interface CrmConnector {
   /** The id of a call already logged on this person whose note carries `marker` (a lost answer's call). */
   findLoggedCall(personId: number, marker: string): Promise<number | undefined>;
   logText(text: CrmTextLog): Promise<number>;
+  /** The id of a text already logged on this person whose label or message carries `marker`. */
+  findLoggedText(personId: number, marker: string): Promise<number | undefined>;
   /** Registers webhooks for `events` at `url`; returns their ids. */
   registerWebhooks(url: string, events: string[]): Promise<number[]>;
 }

@@ -37,6 +37,11 @@ const identity = z.object({
 const call = z.object({ id: z.number().int(), note: z.string().nullish() });
 const calls = z.object({ calls: z.array(call) });
 const created = z.object({ id: z.number().int() });
+const text = z.object({ id: z.number().int(), message: z.string().nullish(), externalLabel: z.string().nullish() });
+// FUB names its collections in lower case (`_metadata.collection`); accept the camel-cased key too.
+const texts = z
+  .object({ textmessages: z.array(text).optional(), textMessages: z.array(text).optional() })
+  .transform((page) => page.textmessages ?? page.textMessages ?? []);
 const webhook = z.object({
   eventId: z.union([z.string(), z.number()]).transform(String),
   event: z.string(),
@@ -215,16 +220,26 @@ function connectFub(options: FubOptions, apiKey: string, observe?: (info: RateIn
       }
       return undefined;
     },
-    async logText(text) {
+    async logText(log) {
       return (
         await request("POST", "/v1/textMessages", created, {
-          personId: text.personId,
-          message: text.message,
-          isIncoming: text.isIncoming,
-          fromNumber: text.fromNumber,
-          toNumber: text.toNumber,
+          personId: log.personId,
+          message: log.message,
+          isIncoming: log.isIncoming,
+          fromNumber: log.fromNumber,
+          toNumber: log.toNumber,
+          externalLabel: log.label,
         })
       ).id;
+    },
+    async findLoggedText(personId, marker) {
+      for (let offset = 0; offset < 2_000; offset += 100) {
+        const page = await request("GET", at("/v1/textMessages", { personId, limit: 100, offset }), texts);
+        const found = page.find((t) => t.externalLabel?.includes(marker) || t.message?.includes(marker));
+        if (found) return found.id;
+        if (page.length < 100) return undefined;
+      }
+      return undefined;
     },
     async registerWebhooks(url, events) {
       const ids: number[] = [];

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { Call, Lead } from "@prisma/client";
+import type { Call, Lead, Text } from "@prisma/client";
 import cron, { type ScheduledTask } from "node-cron";
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/log.js";
 import type { TaskTracker } from "../../lib/tasks.js";
-import { callLog, sidMarker } from "./call-log.js";
+import { callLog, sidMarker, textMarker } from "./call-log.js";
 import { type CrmConnector, CrmError, type CrmProvider } from "./connector.js";
 import type { CrmStore } from "./crm-store.js";
 import type { OutboxClaim, OutboxStore } from "./outbox-store.js";
@@ -32,6 +32,7 @@ export interface SenderDeps {
   provider: CrmProvider;
   apiKeyOf(ws: number): Promise<string | undefined>;
   callFacts(callId: number): Promise<{ call: Call; lead: Lead | undefined } | undefined>;
+  textFacts(ws: number, textId: number): Promise<{ text: Text; lead: Lead | undefined } | undefined>;
   clock: Clock;
   log: Logger;
   tasks: TaskTracker;
@@ -92,20 +93,25 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
   };
 
   /** The CRM person of the call's lead: linked before, found by phone, or created. */
-  const personFor = async (claim: OutboxClaim, crm: CrmConnector, call: Call, lead: Lead | undefined) => {
+  const personFor = async (
+    claim: OutboxClaim,
+    crm: CrmConnector,
+    leadId: number,
+    phone: string,
+    lead: Lead | undefined,
+  ) => {
     if (claim.personId) return claim.personId;
-    const linked = await deps.store.personOf(claim.ws, call.leadId);
+    const linked = await deps.store.personOf(claim.ws, leadId);
     if (linked) return linked;
-    const phone = lead?.phone ?? call.toNumber;
     const found = await gated(claim.ws, () => crm.findPersonByPhone(phone));
     // Two people with one phone: all are linked to the lead, the call is logged on the first (lowest id).
-    for (const person of found) await deps.store.link(claim.ws, person.id, call.leadId);
+    for (const person of found) await deps.store.link(claim.ws, person.id, leadId);
     if (found.length > 0) return Math.min(...found.map((person) => person.id));
     const owner = lead?.ownerSlackId ? await deps.store.crmUserOf(claim.ws, lead.ownerSlackId) : undefined;
     const made = await gated(claim.ws, () =>
       crm.upsertPerson({ name: lead?.name ?? phone, phone, email: lead?.email ?? undefined, assignedUserId: owner }),
     );
-    await deps.store.link(claim.ws, made.id, call.leadId);
+    await deps.store.link(claim.ws, made.id, leadId);
     return made.id;
   };
 
@@ -113,7 +119,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     const facts = claim.callId === null ? undefined : await deps.callFacts(claim.callId);
     if (!facts) throw new CrmError({ kind: "refused" }, "the call is no longer in Leadline");
     const { call, lead } = facts;
-    const personId = await personFor(claim, crm, call, lead);
+    const personId = await personFor(claim, crm, call.leadId, lead?.phone ?? call.toNumber, lead);
     const userId = await deps.store.crmUserOf(claim.ws, call.placedBy);
     const entry = callLog(call, lead?.phone, personId, userId);
     let remoteId = claim.remoteId ?? undefined;
@@ -121,6 +127,33 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     if (remoteId === undefined && claim.maybeSent)
       remoteId = await gated(claim.ws, () => crm.findLoggedCall(personId, sidMarker(claim.sid)));
     const logged = await gated(claim.ws, () => crm.logCall(entry, remoteId));
+    deps.crashPoint?.("crm.logged");
+    return { remoteId: logged, personId };
+  };
+
+  /** A text: logged once by its Message SID (an ambiguous send is looked up in the person's texts first). */
+  const sendText = async (claim: OutboxClaim, crm: CrmConnector) => {
+    const facts = claim.textId === null ? undefined : await deps.textFacts(claim.ws, claim.textId);
+    if (!facts?.text.leadId) throw new CrmError({ kind: "refused" }, "the text is no longer in Leadline");
+    const { text, lead } = facts;
+    const personId = await personFor(claim, crm, text.leadId!, lead?.phone ?? text.phone, lead);
+    const marker = textMarker(claim.sid);
+    if (claim.remoteId !== null) return { remoteId: claim.remoteId, personId };
+    const found = claim.maybeSent ? await gated(claim.ws, () => crm.findLoggedText(personId, marker)) : undefined;
+    const incoming = text.direction === "inbound";
+    const team = text.teamNumber ?? "";
+    const logged =
+      found ??
+      (await gated(claim.ws, () =>
+        crm.logText({
+          personId,
+          message: text.body,
+          isIncoming: incoming,
+          fromNumber: incoming ? text.phone : team,
+          toNumber: incoming ? team : text.phone,
+          label: marker,
+        }),
+      ));
     deps.crashPoint?.("crm.logged");
     return { remoteId: logged, personId };
   };
@@ -145,8 +178,9 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
         );
         return "later";
       }
-      if (claim.kind !== "call") throw new CrmError({ kind: "refused" }, `Leadline cannot log a ${claim.kind} yet`);
-      const result = await sendCall(claim, crm);
+      if (claim.kind !== "call" && claim.kind !== "text")
+        throw new CrmError({ kind: "refused" }, `Leadline cannot log a ${claim.kind}`);
+      const result = claim.kind === "call" ? await sendCall(claim, crm) : await sendText(claim, crm);
       await deps.outbox.sent(claim, result, now());
       return "sent";
     } catch (error) {

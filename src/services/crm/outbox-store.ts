@@ -1,4 +1,5 @@
-import { type DatabaseHandle, statements } from "../store/db.js";
+import type { Text } from "@prisma/client";
+import { type DatabaseHandle, type Db, statements } from "../store/db.js";
 
 /**
  * The CRM outbox's queries. A row is written by the transaction that makes it true (the call's final
@@ -28,12 +29,32 @@ export const BUMP_CALL_SQL = `UPDATE "CrmOutbox" SET "version" = "version" + 1, 
     "updatedAt" = ?::timestamp(3)
   WHERE "kind" = 'call' AND "callId" = ?`;
 
+/**
+ * Enqueues a text Twilio took (sent) or that a lead sent (received), by its Message SID, inside the
+ * texts domain's own transaction (`tx`), once, only for a workspace with a CRM and a lead's text.
+ */
+export async function enqueueTextIn(
+  tx: Pick<Db, "crmConnection" | "crmOutbox">,
+  text: Pick<Text, "id" | "workspaceId" | "leadId" | "twilioSid" | "createdAt">,
+): Promise<void> {
+  if (!text.twilioSid || text.leadId === null) return;
+  const connected = await tx.crmConnection.findUnique({ where: { workspaceId: text.workspaceId } });
+  if (!connected) return;
+  const key = { workspaceId: text.workspaceId, kind: "text", sid: text.twilioSid };
+  await tx.crmOutbox.upsert({
+    where: { workspaceId_kind_sid: key },
+    create: { ...key, textId: text.id, dueAt: text.createdAt },
+    update: {},
+  });
+}
+
 export interface OutboxClaim {
   id: number;
   ws: number;
   kind: string;
   sid: string;
   callId: number | null;
+  textId: number | null;
   version: number;
   remoteId: number | null;
   personId: number | null;
@@ -82,7 +103,7 @@ export interface OutboxStore {
   enqueueCall(ws: number, sid: string, callId: number, now: Date): Promise<void>;
 }
 
-const RETURNING = `RETURNING "id", "workspaceId", "kind", "sid", "callId", "version", "remoteId", "personId", "attempts", "maybeSent"`;
+const RETURNING = `RETURNING "id", "workspaceId", "kind", "sid", "callId", "textId", "version", "remoteId", "personId", "attempts", "maybeSent"`;
 
 const SQLITE_CLAIM = `UPDATE "CrmOutbox"
     SET "claimedBy" = ?, "claimedUntil" = ?, "attempts" = "attempts" + 1, "updatedAt" = ?,
@@ -103,7 +124,7 @@ const POSTGRES_CLAIM = `UPDATE "CrmOutbox" AS o
             AND "workspaceId" NOT IN (SELECT "workspaceId" FROM "CrmConnection" WHERE "pausedUntil" > ?::timestamp(3))
           ORDER BY "dueAt" LIMIT ? FOR UPDATE SKIP LOCKED) AS due
   WHERE o."id" = due."id"
-  RETURNING o."id", o."workspaceId", o."kind", o."sid", o."callId", o."version", o."remoteId", o."personId", o."attempts", o."maybeSent"`;
+  RETURNING o."id", o."workspaceId", o."kind", o."sid", o."callId", o."textId", o."version", o."remoteId", o."personId", o."attempts", o."maybeSent"`;
 
 type ClaimRow = {
   id: unknown;
@@ -111,6 +132,7 @@ type ClaimRow = {
   kind: string;
   sid: string;
   callId: unknown;
+  textId: unknown;
   version: unknown;
   remoteId: unknown;
   personId: unknown;
@@ -137,6 +159,7 @@ export function createOutboxStore(database: DatabaseHandle): OutboxStore {
         kind: row.kind,
         sid: row.sid,
         callId: num(row.callId),
+        textId: num(row.textId),
         version: Number(row.version),
         remoteId: num(row.remoteId),
         personId: num(row.personId),

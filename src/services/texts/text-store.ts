@@ -1,4 +1,5 @@
 import type { ScheduledCall, Text } from "@prisma/client";
+import { enqueueTextIn } from "../crm/outbox-store.js";
 import type { Db } from "../store/db.js";
 
 /** Outbound statuses in the order Twilio moves through them: a status callback only moves a text forward. */
@@ -133,8 +134,16 @@ export function createTextStore(db: Db): TextStore {
         return { duplicate: same };
       }
     },
+    // Twilio took it: its SID and, in the same transaction, the team CRM's outbox row (crm/outbox-store.ts).
     recordSent: (id, sid, status, teamNumber) =>
-      db.text.update({ where: { id }, data: { twilioSid: sid, status: storedStatus(status), teamNumber } }),
+      db.$transaction(async (tx) => {
+        const text = await tx.text.update({
+          where: { id },
+          data: { twilioSid: sid, status: storedStatus(status), teamNumber },
+        });
+        await enqueueTextIn(tx, text);
+        return text;
+      }),
     recordNotSent: (id, error) =>
       db.text.update({
         where: { id },
@@ -209,19 +218,23 @@ export function createTextStore(db: Db): TextStore {
       const existing = await db.text.findUnique({ where: { twilioSid: row.sid } });
       if (existing) return { text: existing, created: false };
       try {
-        const text = await db.text.create({
-          data: {
-            workspaceId: row.workspaceId,
-            leadId: row.leadId,
-            direction: "inbound",
-            kind: "reply",
-            phone: row.phone,
-            teamNumber: row.teamNumber,
-            body: row.body,
-            status: "received",
-            twilioSid: row.sid,
-            optOutType: row.optOutType,
-          },
+        const text = await db.$transaction(async (tx) => {
+          const made = await tx.text.create({
+            data: {
+              workspaceId: row.workspaceId,
+              leadId: row.leadId,
+              direction: "inbound",
+              kind: "reply",
+              phone: row.phone,
+              teamNumber: row.teamNumber,
+              body: row.body,
+              status: "received",
+              twilioSid: row.sid,
+              optOutType: row.optOutType,
+            },
+          });
+          await enqueueTextIn(tx, made);
+          return made;
         });
         return { text, created: true };
       } catch (error) {

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "CrmOutbox" ADD COLUMN "textId" INTEGER;
