@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { createLeadline, type Leadline } from "../src/app.js";
@@ -10,6 +10,7 @@ import { formatPhone } from "../src/lib/phone.js";
 import { DEFAULT_CALL_MESSAGE, DEFAULT_MENU_MESSAGE } from "../src/services/setup/settings.js";
 import { type CallingClock, createCallingClock, defaultClockSetting } from "./calling-clock.js";
 import { createInboundControl, type InboundControl } from "./inbound-calls.js";
+import { keepMessages } from "./slack/keep-messages.js";
 import { type SlackSimulator, startSlackSimulator } from "./slack/simulator.js";
 import type { Workspace } from "./slack/workspace.js";
 import { SCENARIOS } from "./twilio/scenarios.js";
@@ -129,6 +130,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   const log = options.log;
   const dataDir = resolve(options.dataDir ?? join(projectRoot(), "data"));
+  // A new database starts the console's channel over too (the two are kept together).
+  const fresh = !existsSync(join(dataDir, "sandbox.db"));
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
   const twilio = await startTwilioSimulator({ log, pace: options.pace });
@@ -168,6 +171,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         signingSecret,
         appUrl: () => appUrl,
         channel: SANDBOX_CHANNEL,
+        escapedCommands: escapedCommands(),
         info: () => ({
           twilio: { ...SANDBOX_TWILIO, phoneNumber: formatPhone(SANDBOX_TWILIO.phoneNumber) },
           scenarios: Object.entries(SCENARIOS).map(([suffix, scenario]) => ({
@@ -210,24 +214,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   workspace.channels.set(SANDBOX_CHANNEL, { id: SANDBOX_CHANNEL, name: "leads" });
   workspace.botChannels.add(SANDBOX_CHANNEL);
   twilio.onEvent(() => workspace.changed());
-  workspace.post({
-    channel: SANDBOX_CHANNEL,
-    user: "USLACKBOT",
-    text:
-      "Welcome to the Leadline sandbox. Try `/call-lead Jane` and click *Call*, `/lead add` to add a lead, or " +
-      "`/twilio-setup` as Maria (an admin). The demo leads' numbers pick what happens on the call: see the panel on the right. " +
-      "*Call* is a live call: the agent's phone rings first, then Leadline dials the lead. *Message call* and *Voice bridge* play a " +
-      "recorded voice, so they appear only for leads who consented to that (all demo leads but Bob and Nora). " +
-      "Leads call back too: *Lead calls back* under a call's line, or the number box on the right, rings the agent's phone " +
-      "(or sends the caller to voicemail).",
-  });
-  if (start.note) {
-    workspace.post({
-      channel: SANDBOX_CHANNEL,
-      user: "USLACKBOT",
-      text: `:clock3: Calling hours are checked against the *calling clock* on the right. ${start.note}`,
-    });
-  }
+  const kept = keepMessages(workspace, join(dataDir, "sandbox-slack.json"), fresh);
+  if (!kept.restored) welcome(workspace, start.note);
 
   const config = loadConfig({
     NODE_ENV: "development",
@@ -266,6 +254,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       teamNumber: SANDBOX_TWILIO.phoneNumber,
     });
   } catch (error) {
+    kept.stop();
     await Promise.all([slack.close(), twilio.close()]);
     throw error;
   }
@@ -282,9 +271,43 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     clock,
     async stop() {
       await leadline.stop();
+      kept.stop();
       await Promise.all([slack.close(), twilio.close()]);
     },
   };
+}
+
+/** The console's first messages (a new channel only: a restart keeps the channel as it was). */
+function welcome(workspace: Workspace, note: string | undefined): void {
+  workspace.post({
+    channel: SANDBOX_CHANNEL,
+    user: "USLACKBOT",
+    text:
+      "Welcome to the Leadline sandbox. Try `/call-lead Jane` and click *Call*, `/lead add` to add a lead, or " +
+      "`/twilio-setup` as Maria (an admin). The demo leads' numbers pick what happens on the call: see the panel on the right. " +
+      "*Call* is a live call: the agent's phone rings first, then Leadline dials the lead. *Message call* and *Voice bridge* play a " +
+      "recorded voice, so they appear only for leads who consented to that (all demo leads but Bob and Nora). " +
+      "Leads call back too: *Lead calls back* under a call's line, or the number box on the right, rings the agent's phone " +
+      "(or sends the caller to voicemail). The *Home* tab above the channel is Leadline's App Home: your calls, " +
+      "scheduled calls and leads waiting for a callback.",
+  });
+  if (note) {
+    workspace.post({
+      channel: SANDBOX_CHANNEL,
+      user: "USLACKBOT",
+      text: `:clock3: Calling hours are checked against the *calling clock* on the right. ${note}`,
+    });
+  }
+}
+
+/** The commands whose manifest entry says should_escape: true: Slack turns their `@name` into a mention. */
+function escapedCommands(): string[] {
+  const manifest = readFileSync(join(projectRoot(), "manifest.yml"), "utf8");
+  return manifest
+    .split(/\n\s*- command: /)
+    .slice(1)
+    .filter((entry) => /\n\s*should_escape: true/.test(entry.split(/\n\s*- command: /)[0] ?? ""))
+    .map((entry) => entry.split(/\s/)[0] ?? "");
 }
 
 /** Demo leads and the simulated Twilio account, only where the database has none of its own. */
