@@ -9,14 +9,17 @@ import { projectRoot } from "../src/lib/paths.js";
 import { formatPhone } from "../src/lib/phone.js";
 import { DEFAULT_CALL_MESSAGE, DEFAULT_MENU_MESSAGE } from "../src/services/setup/settings.js";
 import { type CallingClock, createCallingClock, defaultClockSetting } from "./calling-clock.js";
+import { escapedCommands, SANDBOX_CHANNEL, welcome } from "./console-start.js";
 import { createInboundControl, type InboundControl } from "./inbound-calls.js";
 import { keepMessages } from "./slack/keep-messages.js";
 import { type SlackSimulator, startSlackSimulator } from "./slack/simulator.js";
 import type { Workspace } from "./slack/workspace.js";
+import { addSandboxService, seedSummaries } from "./summary/seed.js";
+import { type SummaryFake, startSummaryFake } from "./summary/simulator.js";
 import { SCENARIOS } from "./twilio/scenarios.js";
 import { sidFrom, startTwilioSimulator, type TwilioSimulator } from "./twilio/simulator.js";
 
-export const SANDBOX_CHANNEL = "C0SANDBOX01";
+export { SANDBOX_CHANNEL };
 export const SANDBOX_USERS = {
   admin: { id: "U0MARIA001", name: "maria", realName: "Maria Lopez", isAdmin: true },
   agent: { id: "U0SAM00001", name: "sam", realName: "Sam Chen", isAdmin: false },
@@ -104,6 +107,8 @@ export interface Sandbox {
   workspace: Workspace;
   /** The calling clock the console sets (GET/POST /sandbox/clock): the time calling hours are judged at. */
   clock: CallingClock;
+  /** The fake chat-completions server that writes call summaries. */
+  summary: SummaryFake;
   stop(): Promise<void>;
 }
 
@@ -154,6 +159,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const realNow = options.realNow ?? (() => new Date());
   const start = defaultClockSetting(realNow(), DEMO_LEADS);
   const clock = createCallingClock({ initial: start.setting, note: start.note, real: realNow });
+  // Transcripts: the account's Intelligence Service, transcripts ready in about 3 s (at pace 1), and
+  // the fake summary model, which reads "Tuesday at 5" against the calling clock.
+  const pace = options.pace ?? 1;
+  addSandboxService(twilio, SANDBOX_TWILIO.accountSid);
+  twilio.intelligence.readyAfterMs = Math.round(3_000 * pace);
+  let summary: SummaryFake;
+  try {
+    summary = await startSummaryFake({ log, now: clock.now });
+  } catch (error) {
+    await twilio.close();
+    throw error;
+  }
 
   // Each run has its own signing secret: only this console can sign requests into this app.
   const signingSecret = randomBytes(24).toString("hex");
@@ -203,7 +220,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       },
     });
   } catch (error) {
-    await twilio.close();
+    await Promise.all([twilio.close(), summary.close()]);
     throw error;
   }
   const consoleUrl = slack.url;
@@ -230,6 +247,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     LOG_LEVEL: env.LOG_LEVEL ?? "warn",
     SLACK_API_URL: `${consoleUrl}/api/`,
     TWILIO_API_URL: twilio.url,
+    SUMMARY_API_URL: summary.baseURL,
+    SUMMARY_API_KEY: summary.apiKey,
+    SUMMARY_MODEL: "sandbox-summary",
   });
   const deviceScript = readFileSync(new URL("./static/voice-device.js", import.meta.url), "utf8");
   let leadline: Leadline;
@@ -242,10 +262,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       softphone: { sdkScript: deviceScript.replace("__SIMULATOR_URL__", twilio.url), connectSrc: twilio.url },
       // Only calling hours follow the console's clock; signatures, leases and stored times stay real.
       callingClock: clock.now,
+      // Transcripts are asked about at the simulated calls' pace (every 15 s at pace 1).
+      transcriptPollMs: Math.max(250, Math.round(15_000 * pace)),
+      transcriptEvery: pace < 1 ? "* * * * * *" : undefined,
     });
     await leadline.start();
     ws = await seed(leadline);
     await connectInbound(leadline, ws, log);
+    await seedSummaries(leadline, ws, log);
     inbound = createInboundControl({
       twilio,
       leadline,
@@ -255,7 +279,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     });
   } catch (error) {
     kept.stop();
-    await Promise.all([slack.close(), twilio.close()]);
+    await Promise.all([slack.close(), twilio.close(), summary.close()]);
     throw error;
   }
 
@@ -269,45 +293,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     slack,
     workspace,
     clock,
+    summary,
     async stop() {
       await leadline.stop();
       kept.stop();
-      await Promise.all([slack.close(), twilio.close()]);
+      await Promise.all([slack.close(), twilio.close(), summary.close()]);
     },
   };
-}
-
-/** The console's first messages (a new channel only: a restart keeps the channel as it was). */
-function welcome(workspace: Workspace, note: string | undefined): void {
-  workspace.post({
-    channel: SANDBOX_CHANNEL,
-    user: "USLACKBOT",
-    text:
-      "Welcome to the Leadline sandbox. Try `/call-lead Jane` and click *Call*, `/lead add` to add a lead, or " +
-      "`/twilio-setup` as Maria (an admin). The demo leads' numbers pick what happens on the call: see the panel on the right. " +
-      "*Call* is a live call: the agent's phone rings first, then Leadline dials the lead. *Message call* and *Voice bridge* play a " +
-      "recorded voice, so they appear only for leads who consented to that (all demo leads but Bob and Nora). " +
-      "Leads call back too: *Lead calls back* under a call's line, or the number box on the right, rings the agent's phone " +
-      "(or sends the caller to voicemail). The *Home* tab above the channel is Leadline's App Home: your calls, " +
-      "scheduled calls and leads waiting for a callback.",
-  });
-  if (note) {
-    workspace.post({
-      channel: SANDBOX_CHANNEL,
-      user: "USLACKBOT",
-      text: `:clock3: Calling hours are checked against the *calling clock* on the right. ${note}`,
-    });
-  }
-}
-
-/** The commands whose manifest entry says should_escape: true: Slack turns their `@name` into a mention. */
-function escapedCommands(): string[] {
-  const manifest = readFileSync(join(projectRoot(), "manifest.yml"), "utf8");
-  return manifest
-    .split(/\n\s*- command: /)
-    .slice(1)
-    .filter((entry) => /\n\s*should_escape: true/.test(entry.split(/\n\s*- command: /)[0] ?? ""))
-    .map((entry) => entry.split(/\s/)[0] ?? "");
 }
 
 /** Demo leads and the simulated Twilio account, only where the database has none of its own. */

@@ -12,6 +12,7 @@ import { createSlackEventsReceiver } from "./http/slack-events.js";
 import { registerSlackOAuth } from "./http/slack-oauth.js";
 import { clockOf, systemClock } from "./lib/clock.js";
 import { createLogger, type Logger } from "./lib/log.js";
+import { pick } from "./lib/pick.js";
 import { createTaskTracker } from "./lib/tasks.js";
 import { registerSlackListeners } from "./listeners/index.js";
 import { createSlackHealth, type SlackTokenRejected } from "./services/slack/identity.js";
@@ -33,6 +34,8 @@ export interface LeadlineOptions {
   scheduleEvery?: string;
   /** The transcript tick's node-cron expression (tests call tick() themselves). */
   transcriptEvery?: string;
+  /** How long after asking Twilio for a transcript it is asked about again (the sandbox scales it to its pace). */
+  transcriptPollMs?: number;
   /** The CRM outbox's lease, first retry wait, tick and request timeout (tests shorten them). */
   crmLeaseMs?: number;
   crmBackoffMs?: number;
@@ -50,6 +53,10 @@ export interface LeadlineOptions {
   sweepIntervalMs?: number;
   /** Between two inbound texts posted to one channel (Slack allows about one a second); tests shorten it. */
   textPaceMs?: number;
+  /** The text outbox's claim on rows it is posting (renewed while it posts); tests shorten it. */
+  textLeaseMs?: number;
+  /** How long a queue's auto-advance wait of `ms` really lasts (tests shorten it). */
+  queueAutoAdvanceScale?: (ms: number) => number;
   /** The sandbox's stand-in for the Twilio Voice SDK on the softphone page; never set by main.ts. */
   softphone?: SoftphoneOverride;
   /** The interface to listen on (default: all, as a server behind a proxy does; the sandbox uses 127.0.0.1). */
@@ -72,8 +79,14 @@ function boltLogger(log: Logger): SlackLogger {
   let level = LogLevel.INFO;
   const join = (parts: unknown[]) =>
     parts.map((part) => (typeof part === "string" ? part : JSON.stringify(part))).join(" ");
+  // The Web API client's debug lines quote whole requests and answers: messages, summaries, a call's
+  // words. Only that they happened is logged.
+  const quoting = /^http request (body|result): /;
   return {
-    debug: (...msg) => child.debug(join(msg)),
+    debug: (...msg) => {
+      const line = join(msg);
+      child.debug(quoting.test(line) ? line.replace(/^(http request \w+): [\s\S]*$/, "$1: [not logged]") : line);
+    },
     info: (...msg) => child.info(join(msg)),
     warn: (...msg) => child.warn(join(msg)),
     error: (...msg) => child.error(join(msg)),
@@ -194,7 +207,10 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     scheduleLeaseMs: options.scheduleLeaseMs,
     scheduleEvery: options.scheduleEvery,
     transcriptEvery: options.transcriptEvery,
+    transcriptPollMs: options.transcriptPollMs,
     textPaceMs: options.textPaceMs,
+    textLeaseMs: options.textLeaseMs,
+    queueAutoAdvanceScale: options.queueAutoAdvanceScale,
     crmLeaseMs: options.crmLeaseMs,
     crmBackoffMs: options.crmBackoffMs,
     crmEvery: options.crmEvery,
@@ -222,7 +238,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
 
   const router = createRouter();
   eventsReceiver?.register(router);
-  if (oauth) registerSlackOAuth(router, deps, config, slackLog);
+  if (oauth) registerSlackOAuth(router, pick(deps, "workspaces", "log", "oauthStates"), config, slackLog);
   registerRoutes(router, deps, { slackReachable: () => slackHealth.reachable(), softphone: options.softphone });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

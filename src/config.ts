@@ -110,6 +110,8 @@ const schema = z.object({
   SUMMARY_MODEL: z.string().trim().min(1).max(200).optional(),
   /** The summary model's context window in tokens: long calls are cut to fit it. */
   SUMMARY_CONTEXT_TOKENS: z.coerce.number().int().min(4_000).max(2_000_000).default(16_000),
+  /** How long one summary request may take before it is tried again later (the tick never waits on it). */
+  SUMMARY_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(30),
   /** Follow Up Boss's API (the simulator's address in tests and the sandbox). */
   FUB_API_URL: httpUrl("an http(s) URL of the Follow Up Boss API")
     .transform((value) => value.replace(/\/+$/, ""))

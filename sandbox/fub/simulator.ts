@@ -132,12 +132,13 @@ export async function startFubSimulator(options: FubSimulatorOptions = {}): Prom
     record.body = raw ? (parseMaybeJson(raw) ?? raw) : undefined;
     const apiKey = apiKeyOf(req);
     const user = apiKey === undefined ? undefined : store.userByKey(apiKey);
-    if (!user) return write(res, fail(401, "Missing or invalid user API key."));
-    record.userId = user.id;
+    // Identification is recorded before the key is judged, so a refused request still shows what it sent.
     const systemName = req.headers["x-system"];
     const registered = typeof systemName === "string" ? store.systems.get(systemName) : undefined;
     const system = registered && registered.key === req.headers["x-system-key"] ? registered : undefined;
     record.registered = system !== undefined;
+    if (!user) return write(res, fail(401, "Missing or invalid user API key."));
+    record.userId = user.id;
 
     record.earlyByMs = ledger.earlyBy(apiKey!);
     const context = contextOf(record.method, record.path);

@@ -112,6 +112,19 @@ function requestProblem(request: CompletionRequest, env: Env): CompletionAnswer 
         "response_format.json_schema.name",
         "missing_required_parameter",
       );
+    // The API reference: "Must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64."
+    if (!/^[a-zA-Z0-9_-]+$/.test(spec.name))
+      return invalid(
+        "Invalid 'response_format.json_schema.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
+        "response_format.json_schema.name",
+        "invalid_value",
+      );
+    if (spec.name.length > 64)
+      return invalid(
+        `Invalid 'response_format.json_schema.name': string too long. Expected a string with maximum length 64, but got a string with length ${spec.name.length} instead.`,
+        "response_format.json_schema.name",
+        "string_above_max_length",
+      );
     const problem = spec.strict ? strictSchemaProblem(spec.schema) : undefined;
     if (problem) return invalid(`Invalid schema for response_format '${spec.name}': ${problem}`, "response_format");
   }

@@ -40,6 +40,8 @@ export async function play(ctx: SimContext, call: SimCall, scenario: Scenario): 
     if (next === "end") return;
     if (next) {
       verbs = readTwiml(next.twiml).children;
+      // The document now played (an action's answer) is the call's TwiML, as a test or the console reads it.
+      call.twiml = next.twiml;
       call.documentUrl = next.url;
       index = 0;
     }

@@ -33,6 +33,8 @@ export function createCallerIdDomain(core: Core): CallerIdDomain {
     events,
     log,
     voiceUrl: (ws) => inboundVoiceUrl(config.PUBLIC_BASE_URL, ws),
+    // The route texts from Twilio reach (src/http/twilio-sms.ts), as the Messaging Service's inbound URL.
+    smsUrl: (ws) => (config.PUBLIC_BASE_URL ? `${config.PUBLIC_BASE_URL}/twilio/sms/inbound?ws=${ws}` : undefined),
   });
   let timer: NodeJS.Timeout | undefined;
   let busy = false;

@@ -18,6 +18,7 @@ import { createSecretStore, type SecretStore } from "../services/store/secrets.j
 import { createTwilioClientFactory, type TwilioClientFactory } from "../services/twilio/client.js";
 import { createRecordingDownload, type RecordingDownload } from "../services/twilio/recording-audio.js";
 import { createTwilioFor, type TwilioFor } from "../services/twilio/workspace-twilio.js";
+import { createOAuthStateStore, type OAuthStateStore } from "../services/workspaces/oauth-state-store.js";
 import { createWorkspaces, type Workspaces } from "../services/workspaces/workspace-service.js";
 import { createWorkspaceStore, settingsVersionReader } from "../services/workspaces/workspace-store.js";
 
@@ -42,8 +43,13 @@ export interface ContainerInputs {
   scheduleEvery?: string;
   /** The transcript tick's cron expression (tests call tick() themselves). */
   transcriptEvery?: string;
+  transcriptPollMs?: number;
   /** Between two inbound texts posted to one channel; tests shorten it. */
   textPaceMs?: number;
+  /** The text outbox's claim lease; tests shorten it. */
+  textLeaseMs?: number;
+  /** How long a queue's auto-advance wait of `ms` really lasts (tests shorten it). */
+  queueAutoAdvanceScale?: (ms: number) => number;
   /** The CRM outbox's claim lease, first retry wait, tick, and request timeout (tests shorten them). */
   crmLeaseMs?: number;
   crmBackoffMs?: number;
@@ -77,6 +83,8 @@ export interface Core {
   /** The one way to a workspace's Twilio (settings → credentials → client). */
   twilioFor: TwilioFor;
   recordingDownload: RecordingDownload;
+  /** Slack OAuth install states already used (many-workspace mode): each works once. */
+  oauthStates: OAuthStateStore;
 }
 
 export function createCore(inputs: ContainerInputs): Core {
@@ -147,5 +155,6 @@ export function createCore(inputs: ContainerInputs): Core {
     twilioClients,
     twilioFor,
     recordingDownload: createRecordingDownload({ twilioFor, apiUrl: config.TWILIO_API_URL }),
+    oauthStates: createOAuthStateStore(database),
   };
 }

@@ -13,6 +13,8 @@ export interface CrmDomain {
   crmSetup: CrmSetup;
   crmInbound: CrmInbound;
   crmSender: OutboxSender;
+  /** The connected CRM's name in words ("Follow Up Boss"). */
+  crmName: string;
 }
 
 export function createCrmDomain(
@@ -54,6 +56,7 @@ export function createCrmDomain(
   const base = config.PUBLIC_BASE_URL;
   return {
     crmSender,
+    crmName: provider.name,
     crmInbound: createCrmInbound({ provider, store, apiKeyOf, intake: leads.leadIntake, leads: leads.leads, log }),
     crmSetup: createCrmSetup({
       provider,
@@ -65,6 +68,7 @@ export function createCrmDomain(
       slackUserIdByEmail: async (ws, email) => (await core.slackFor(ws)).userIdByEmail(email),
       webhookUrl: (ws) => (base ? `${base}/crm/fub/webhook?ws=${ws}` : undefined),
       now: () => clock.now(),
+      retried: () => crmSender.hurry(),
     }),
   };
 }

@@ -75,6 +75,7 @@ function inboundCalls(core: Core, leads: LeadsDomain, calls: CallsDomain) {
     log,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     defaultCountry: config.DEFAULT_COUNTRY,
+    events: core.events,
   });
 }
 
@@ -84,8 +85,8 @@ export function createContainer(inputs: ContainerInputs): Container {
   const leads = createLeadsDomain(core);
   const callerIds = createCallerIdDomain(core);
   const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
-  const queues = createQueuesDomain(core, leads, calls);
-  const texts = createTextsDomain(core, leads, inputs);
+  const queues = createQueuesDomain(core, leads, calls, callerIds.callerId, inputs.queueAutoAdvanceScale);
+  const texts = createTextsDomain(core, leads, inputs, callerIds.callerId);
   const crm = createCrmDomain(core, leads, calls, inputs);
   const inbound = inboundCalls(core, leads, calls);
   const voiceUrl = (ws: number) => inbound.voiceUrl(ws);
@@ -105,8 +106,12 @@ export function createContainer(inputs: ContainerInputs): Container {
     leaseMs: inputs.scheduleLeaseMs,
     every: inputs.scheduleEvery,
     crashPoint: inputs.crashPoint,
+    sendText: async (input) => ({ textId: (await texts.texts.sendText(input)).text.id }),
   });
-  const transcripts = createTranscriptsDomain(core, leads, calls, scheduler, { every: inputs.transcriptEvery });
+  const transcripts = createTranscriptsDomain(core, leads, calls, scheduler, {
+    every: inputs.transcriptEvery,
+    pollMs: inputs.transcriptPollMs,
+  });
   const charts = createChartRenderer();
   const statsStore = createStatsStore(database);
   const stats = createStatsService({ store: statsStore });
@@ -170,6 +175,7 @@ export function createContainer(inputs: ContainerInputs): Container {
       calls.prices.stop();
       await calls.poller.stop();
       await charts.stop();
+      queues.queueAutoAdvance.stop();
     },
   };
 }

@@ -1,11 +1,13 @@
 import { createQueueCards } from "../presenters/queue-cards.js";
 import { createOpenCall } from "../services/calls/open-call.js";
+import { type AutoAdvance, createAutoAdvance, createAutoRule } from "../services/queues/auto-advance.js";
 import { type ClaimStore, createClaimStore } from "../services/queues/claim-store.js";
 import { createQueueAdmin, type QueueAdmin } from "../services/queues/queue-admin.js";
 import { createQueueCardData } from "../services/queues/queue-card-data.js";
 import { createQueueClaims, type QueueClaims } from "../services/queues/queue-claims.js";
 import { createQueueRuns, type QueueRuns } from "../services/queues/queue-runs.js";
 import { createQueueStore, type QueueStore } from "../services/queues/queue-store.js";
+import type { CallerIdDomain } from "./callerid.js";
 import type { CallsDomain } from "./calls.js";
 import type { Core } from "./core.js";
 import type { LeadsDomain } from "./leads.js";
@@ -17,12 +19,21 @@ export interface QueuesDomain {
   queueClaims: QueueClaims;
   queueRuns: QueueRuns;
   queueAdmin: QueueAdmin;
+  queueAutoAdvance: AutoAdvance;
 }
 
-export function createQueuesDomain(core: Core, leads: LeadsDomain, calls: CallsDomain): QueuesDomain {
+export function createQueuesDomain(
+  core: Core,
+  leads: LeadsDomain,
+  calls: CallsDomain,
+  callerId: CallerIdDomain["callerId"],
+  autoAdvanceScale?: (ms: number) => number,
+): QueuesDomain {
   const { database, clock, log, audit, events, twilioFor, config } = core;
   const queueStore = createQueueStore(database);
   const queueClaimStore = createClaimStore(database);
+  const queueAutoAdvance = createAutoAdvance({ tasks: core.tasks, log, scale: autoAdvanceScale });
+  const autoRule = createAutoRule(queueClaimStore);
   const queueClaims = createQueueClaims({ store: queueClaimStore, leads: leads.leads, law: leads.law, clock, log });
   const queueRuns = createQueueRuns({
     queues: queueStore,
@@ -40,6 +51,7 @@ export function createQueuesDomain(core: Core, leads: LeadsDomain, calls: CallsD
     }),
     recordPlaced: calls.recordPlaced,
     calls: calls.callRows,
+    callerId,
     outcomes: calls.outcomes,
     twilioFor,
     events,
@@ -47,6 +59,9 @@ export function createQueuesDomain(core: Core, leads: LeadsDomain, calls: CallsD
     clock,
     log,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    autoAdvance: queueAutoAdvance,
+    autoRule,
+    leads: leads.leads,
   });
   const cards = createQueueCards({
     cardData: createQueueCardData({
@@ -56,6 +71,8 @@ export function createQueuesDomain(core: Core, leads: LeadsDomain, calls: CallsD
       calls: calls.callRows,
       law: leads.law,
       clock,
+      autoRule,
+      autoPending: queueAutoAdvance.pending,
     }),
     runOfCall: async (callId) => {
       const call = await calls.callRows.byId(callId);
@@ -68,5 +85,5 @@ export function createQueuesDomain(core: Core, leads: LeadsDomain, calls: CallsD
   });
   cards.subscribe(events);
   const queueAdmin = createQueueAdmin({ store: queueStore, gate: core.admins, audit, clock });
-  return { queueStore, queueClaimStore, queueClaims, queueRuns, queueAdmin };
+  return { queueStore, queueClaimStore, queueClaims, queueRuns, queueAdmin, queueAutoAdvance };
 }

@@ -1,9 +1,11 @@
 import { createTextPosts } from "../presenters/text-posts.js";
+import { createTextSender } from "../services/callerid/text-sender.js";
 import { type A2pGate, createA2pGate } from "../services/texts/a2p.js";
 import { createTextInbound, type TextInbound } from "../services/texts/text-inbound.js";
 import { createTextOutbox, type TextOutbox } from "../services/texts/text-outbox.js";
 import { createTextService, type TextService } from "../services/texts/text-service.js";
 import { createTextStore, type TextStore } from "../services/texts/text-store.js";
+import type { CallerIdDomain } from "./callerid.js";
 import type { ContainerInputs, Core } from "./core.js";
 import type { LeadsDomain } from "./leads.js";
 
@@ -16,7 +18,12 @@ export interface TextsDomain {
   a2p: A2pGate;
 }
 
-export function createTextsDomain(core: Core, leads: LeadsDomain, inputs: ContainerInputs): TextsDomain {
+export function createTextsDomain(
+  core: Core,
+  leads: LeadsDomain,
+  inputs: ContainerInputs,
+  callerId: CallerIdDomain["callerId"],
+): TextsDomain {
   const { config, clock, log, events, tasks } = core;
   const textRows = createTextStore(core.db);
   const posts = createTextPosts({
@@ -55,6 +62,7 @@ export function createTextsDomain(core: Core, leads: LeadsDomain, inputs: Contai
     clock,
     log,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    sender: createTextSender({ callerId, twilioFor: core.twilioFor, now: () => clock.now(), log }),
   });
   const textOutbox = createTextOutbox({
     store: textRows,
@@ -63,6 +71,7 @@ export function createTextsDomain(core: Core, leads: LeadsDomain, inputs: Contai
     clock,
     log,
     paceMs: inputs.textPaceMs,
+    leaseMs: inputs.textLeaseMs,
   });
   events.on("text.received", () => textOutbox.poke());
   return { textRows, texts, textInbound, textOutbox, a2p };

@@ -4,6 +4,7 @@ import { createSettingsStore } from "../services/setup/settings-store.js";
 import { nameOf } from "../services/slack/people.js";
 import { createOpenAiSummariser } from "../services/transcripts/openai-summariser.js";
 import { createSummaryActions, type SummaryActions } from "../services/transcripts/summary-actions.js";
+import { createSummaryInsights, type SummaryInsights } from "../services/transcripts/summary-insights.js";
 import { createSummarySettings } from "../services/transcripts/summary-settings.js";
 import { createSummarySetup, type SummarySetup } from "../services/transcripts/summary-setup.js";
 import { createTranscriptService, type TranscriptService } from "../services/transcripts/transcript-service.js";
@@ -19,6 +20,7 @@ export interface TranscriptsDomain {
   transcriptStore: TranscriptStore;
   summarySetup: SummarySetup;
   summaryActions: SummaryActions;
+  summaryInsights: SummaryInsights;
 }
 
 export function createTranscriptsDomain(
@@ -26,7 +28,7 @@ export function createTranscriptsDomain(
   leads: LeadsDomain,
   calls: CallsDomain,
   scheduler: Scheduler,
-  options: { every?: string } = {},
+  options: { every?: string; pollMs?: number } = {},
 ): TranscriptsDomain {
   const { config, clock, log, tasks } = core;
   const store = createTranscriptStore(core.db);
@@ -40,6 +42,7 @@ export function createTranscriptsDomain(
           apiKey: config.SUMMARY_API_KEY ?? "none",
           model: config.SUMMARY_MODEL,
           contextTokens: config.SUMMARY_CONTEXT_TOKENS,
+          timeoutMs: config.SUMMARY_TIMEOUT_SECONDS * 1000,
         })
       : undefined;
   const transcripts = createTranscriptService({
@@ -53,6 +56,7 @@ export function createTranscriptsDomain(
     log,
     tasks,
     every: options.every,
+    pollMs: options.pollMs,
   });
   core.events.on("call.recorded", ({ callId }) => transcripts.recorded(callId));
   return {
@@ -68,5 +72,6 @@ export function createTranscriptsDomain(
       dnc: leads.dnc,
       clock,
     }),
+    summaryInsights: createSummaryInsights({ store }),
   };
 }

@@ -1,5 +1,5 @@
 import type { Container } from "../container/index.js";
-import { pick } from "../listeners/shared/pick.js";
+import { pick } from "../lib/pick.js";
 import { registerApiTokenPage } from "./api-token.js";
 import { registerCharts } from "./charts.js";
 import { registerCrmWebhook } from "./crm-webhook.js";

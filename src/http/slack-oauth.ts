@@ -2,8 +2,7 @@ import type { Logger } from "@slack/logger";
 import oauth, { type Installation, type InstallationQuery, InstallProvider, type StateStore } from "@slack/oauth";
 import type { Config } from "../config.js";
 import type { Logger as AppLogger } from "../lib/log.js";
-import type { DatabaseHandle } from "../services/store/db.js";
-import { createOAuthStateStore, type OAuthStateStore } from "../services/workspaces/oauth-state-store.js";
+import type { OAuthStateStore } from "../services/workspaces/oauth-state-store.js";
 import type { Workspaces } from "../services/workspaces/workspace-service.js";
 import type { Router } from "./router.js";
 
@@ -43,7 +42,7 @@ export function singleUseStates(secret: string, used: OAuthStateStore, seconds =
  */
 export function registerSlackOAuth(
   router: Router,
-  deps: { workspaces: Workspaces; log: AppLogger; database: DatabaseHandle },
+  deps: { workspaces: Workspaces; log: AppLogger; oauthStates: OAuthStateStore },
   config: Config,
   logger: Logger,
 ): void {
@@ -52,7 +51,7 @@ export function registerSlackOAuth(
     logger,
     clientId: config.SLACK_CLIENT_ID!,
     clientSecret: config.SLACK_CLIENT_SECRET!,
-    stateStore: singleUseStates(config.SLACK_STATE_SECRET!, createOAuthStateStore(deps.database)),
+    stateStore: singleUseStates(config.SLACK_STATE_SECRET!, deps.oauthStates),
     stateCookieExpirationSeconds: STATE_SECONDS,
     directInstall: true,
     clientOptions: { slackApiUrl: config.SLACK_API_URL },

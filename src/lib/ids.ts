@@ -73,6 +73,7 @@ export const ids = {
     replyAction: "text_reply",
     callbackId: "text_modal",
     bodyBlock: "text_body",
+    templateBlock: "text_template",
     /** "Send at <next allowed time>" on a text the law refused; the value is {textId, at}. */
     sendAtAction: "text_send_at",
   },
@@ -94,7 +95,18 @@ export const ids = {
     /** "Retry in 15 min" on the line of a live call the agent did not answer. */
     retryAction: "schedule_retry",
   },
+  crm: {
+    /** /crm-setup's API key modal, its "checking…" and "connected" views. */
+    setupCallbackId: "crm_setup",
+    checkingCallbackId: "crm_setup_checking",
+    doneCallbackId: "crm_setup_done",
+    /** "Retry" on /crm-setup status: failed outbox rows back to waiting. */
+    retryAction: "crm_retry",
+  },
 } as const;
+
+/** Input block ids of the /crm-setup modal. */
+export const crmFields = { apiKey: "crm_api_key" } as const;
 
 /** Input block ids of the /twilio-setup modal; also the keys of field errors. */
 export const setupFields = {
@@ -116,6 +128,8 @@ export const setupFields = {
   messagingServiceSid: "setup_messaging_service_sid",
   textTeamName: "setup_text_team_name",
   textHelp: "setup_text_help",
+  textTemplates: "setup_text_templates",
+  textBack: "setup_text_back",
 } as const;
 
 export const agentFields = { phone: "agent_phone" } as const;
@@ -131,6 +145,8 @@ export const leadFields = {
   zip: "lead_zip",
   consent: "lead_consent",
   consentText: "lead_consent_text",
+  /** What the lead agreed to: prerecorded calls (default) or a queue's automatic dialling (autodial). */
+  consentScope: "lead_consent_scope",
   owner: "lead_owner",
   note: "lead_note",
   importFile: "lead_import_file",

@@ -2,7 +2,7 @@ import type { Logger } from "../lib/log.js";
 import type { InboundAnnouncer } from "../services/inbound/inbound-service.js";
 import type { SettingsService } from "../services/setup/settings.js";
 import type { SlackMessenger } from "../services/slack/messenger.js";
-import { inboundLine, transcriptMessage, voicemailMessage } from "../views/inbound.js";
+import { inboundCallMessage, transcriptMessage, voicemailMessage } from "../views/inbound.js";
 
 /** An inbound call's post in Slack: in the lead's last call thread, else the leads channel; its voicemail and transcript in the thread. */
 export function createInboundPosts(deps: {
@@ -29,7 +29,7 @@ export function createInboundPosts(deps: {
       const slack = await deps.slackFor(call.workspaceId);
       const posted = await slack.postToChannel(
         { channel, threadTs: where?.threadTs },
-        inboundLine(call, await mask(call.workspaceId, channel)),
+        inboundCallMessage(call, await mask(call.workspaceId, channel)),
       );
       return posted.channel && posted.ts ? { channel: posted.channel, ts: posted.ts } : undefined;
     },
@@ -38,7 +38,7 @@ export function createInboundPosts(deps: {
         await (await deps.slackFor(call.workspaceId)).update(
           call.slackChannel,
           call.slackTs,
-          inboundLine(call, await mask(call.workspaceId, call.slackChannel)),
+          inboundCallMessage(call, await mask(call.workspaceId, call.slackChannel)),
         );
     },
     async voicemail(call, audio) {

@@ -51,7 +51,7 @@ function answeredByText(answeredBy: string | null | undefined): string | undefin
   return undefined;
 }
 
-/** "completed (2m 13s, answered by a person, left a voicemail)": every fact learned stays in the line. */
+/** "completed (2m 13s, answered by a person, left a voicemail)": every fact learned stays in the post. */
 export function statusText(
   call: Pick<CallPost, "status" | "durationSec" | "answeredBy" | "voicemailLeft" | "facts"> &
     Partial<Pick<CallPost, "mode" | "agentLegStatus" | "leadLegSid">>,
@@ -80,7 +80,7 @@ const ruleText = (rule: string | null) =>
   rule && rule in CALLER_ID_RULE_TEXT ? `, ${CALLER_ID_RULE_TEXT[rule as keyof typeof CALLER_ID_RULE_TEXT]}` : "";
 
 /**
- * The channel line for a call, edited as the call moves on. Lead text is escaped; with `maskNumbers`
+ * The post (Slack message) for a call, edited as the call moves on. Lead text is escaped; with `maskNumbers`
  * (a channel of a workspace that masks numbers) the lead's number shows its last 4 digits only.
  */
 export function callPostMessage(
@@ -96,7 +96,14 @@ export function callPostMessage(
   const sid = call.twilioSid ? `Call SID ${call.twilioSid} · ` : "";
   const blocks: KnownBlock[] = [mrkdwnSection(line), context(`${sid}lead #${call.lead.id}`)];
   const undialed = UNDIALED.some((fact) => call.facts.includes(fact));
-  if (isFinal(call.status) && !undialed) blocks.push(...outcomeBlocks(call));
+  if (isFinal(call.status) && !undialed) {
+    blocks.push(...outcomeBlocks(call));
+    blocks.push({
+      type: "actions",
+      block_id: `call_text_${call.id}`,
+      elements: [{ type: "button", action_id: ids.texts.openAction, text: plain("Text"), value: String(call.lead.id) }],
+    });
+  }
   if (undialed) {
     // Nobody was dialed: call again now (the same live call, the same checks), or book it for later.
     blocks.push({

@@ -1,6 +1,6 @@
 import type { KnownBlock } from "@slack/types";
 import type { CallerIdRule } from "../services/callerid/pick.js";
-import type { NumberReport, PoolReport } from "../services/callerid/pool-admin.js";
+import type { NumberReport, PoolReport, TextsJoin } from "../services/callerid/pool-admin.js";
 import type { Registration, RegistrationStatus } from "../services/callerid/registrations.js";
 import { context, mrkdwnSection, phoneText } from "./common.js";
 
@@ -51,7 +51,8 @@ function numberLine(n: NumberReport, cap: number): string {
     : `:warning: call-backs do not reach Leadline${n.inPool ? ": not used until fixed (`/twilio-setup numbers add` again)" : ""}`;
   const lines = [
     `*${phoneText(n.number)}*${where ? ` (${where})` : ""} · ${tags}`,
-    `Today ${n.callsToday}/${cap} · this week ${n.callsThisWeek} (${rate}) · ${routing}`,
+    // The team number is what is left when the pool cannot serve a lead: it has no cap.
+    `Today ${n.isTeamNumber && !n.inPool ? `${n.callsToday} (no cap)` : `${n.callsToday}/${cap}`} · this week ${n.callsThisWeek} (${rate}) · ${routing}`,
   ];
   if (n.registrations)
     for (const kind of Object.keys(NAMES) as Registration[])
@@ -78,9 +79,31 @@ export function poolMessage(report: PoolReport): { text: string; blocks: KnownBl
   return { text, blocks };
 }
 
-export function numberAddedMessage(number: string, previousVoiceUrl: string | null): { text: string } {
+/** What adding a number did for texts, in a sentence (empty when texting is not set up). */
+function textsJoinText(texts: TextsJoin): string {
+  switch (texts.kind) {
+    case "joined":
+      return " It joined the texting Messaging Service's senders: texts to its leads can come from it, and texts to it reach Leadline.";
+    case "already":
+      return " It is one of the texting Messaging Service's senders: texts to its leads can come from it too.";
+    case "no_sms":
+      return " It cannot send or take texts (Twilio lists no SMS for it).";
+    case "refused":
+      return texts.code === 21712
+        ? " :warning: It belongs to another Messaging Service, so texts do not come from it: remove it there in Twilio's Console, then add it again here."
+        : ` :warning: It could not join the texting Messaging Service (Twilio ${texts.code ?? "error"}: ${texts.message}), so texts do not come from it.`;
+    default:
+      return "";
+  }
+}
+
+export function numberAddedMessage(
+  number: string,
+  previousVoiceUrl: string | null,
+  texts: TextsJoin = { kind: "no_service" },
+): { text: string } {
   return {
-    text: `:white_check_mark: ${phoneText(number)} is in the caller-ID pool, and a lead who calls it back reaches the team.${previousVoiceUrl ? " Its previous Voice URL was replaced." : ""}`,
+    text: `:white_check_mark: ${phoneText(number)} is in the caller-ID pool, and a lead who calls it back reaches the team.${previousVoiceUrl ? " Its previous Voice URL was replaced." : ""}${textsJoinText(texts)}`,
   };
 }
 

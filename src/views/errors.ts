@@ -124,6 +124,9 @@ const USER_ERRORS: Record<string, UserErrorWords> = {
   }),
   no_phone: phoneRefusal,
   phone_wrong: phoneRefusal,
+  retention_invalid: (data) => ({
+    text: `:x: Give the retention as a number of days from 1 to ${Number(data.max)}, such as \`retention 90\`.`,
+  }),
 };
 
 /** The same answer as plain text, for a modal field error (Slack shows those as plain text). */

@@ -5,6 +5,7 @@ import { ids } from "../lib/ids.js";
 import { formatDuration } from "../lib/time.js";
 import { MODE_LABELS } from "../services/calls/modes.js";
 import { OUTCOMES, type Outcome } from "../services/calls/outcomes.js";
+import type { CallSummaryBrief } from "../services/transcripts/summary-insights.js";
 import { authorLabel, context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
 import { zoneAbbreviation } from "./verdict-words.js";
 
@@ -45,6 +46,15 @@ export function readableNote(body: string, zone: string): { text: string; sids: 
   return { text, sids };
 }
 
+/** A call's summary beside it: its lines (escaped: they come from a call), and what it suggested. */
+function summaryText(brief: CallSummaryBrief): string {
+  const suggested = brief.suggestedOutcome
+    ? (OUTCOMES[brief.suggestedOutcome as Outcome] ?? brief.suggestedOutcome)
+    : "";
+  const applied = brief.appliedOutcome ? " (applied)" : "";
+  return `\n:memo: _Summary:_ ${escapeTruncate(brief.lines.join(" "), 900)}${suggested ? ` · suggested: ${suggested}${applied}` : ""}`;
+}
+
 function callText(call: Call, recordingUrl?: string): string {
   const status =
     call.status === "completed" && call.durationSec != null
@@ -62,13 +72,19 @@ function callText(call: Call, recordingUrl?: string): string {
 /** One entry: when (the reader's zone) and what, with the Call SID in its own, quieter element. */
 function historyEntry(
   item: Item,
-  options: { recordingUrl?: (call: Call) => string | undefined; zone: string },
+  options: {
+    recordingUrl?: (call: Call) => string | undefined;
+    summaryOf?: (call: Call) => CallSummaryBrief | undefined;
+    zone: string;
+  },
 ): ContextBlock {
   const at = readerTime(item.at, options.zone);
   let text: string;
   let sids: string[];
   if (item.call) {
     text = callText(item.call, item.call.recordingSid ? options.recordingUrl?.(item.call) : undefined);
+    const brief = options.summaryOf?.(item.call);
+    if (brief && brief.lines.length > 0) text += summaryText(brief);
     sids = item.call.twilioSid ? [item.call.twilioSid] : [];
   } else {
     const note = readableNote(item.note!.body, options.zone);
@@ -87,6 +103,8 @@ export function historyModal(
   page: number,
   options: {
     recordingUrl?: (call: Call) => string | undefined;
+    /** The call's summary, when one was made (transcripts and summaries on). */
+    summaryOf?: (call: Call) => CallSummaryBrief | undefined;
     privateMetadata: string;
     /** The reader's time zone (their Slack profile's): every time is shown in it. */
     zone: string;

@@ -9,7 +9,7 @@ const who = (call: InboundWithLead) => (call.lead ? `*${escapeTruncate(call.lead
 const agent = (id: string | null | undefined) => (id && id !== "team" ? `<@${id}>` : "the team's phone");
 
 /** ":calling: Jane Doe is calling back (+1 212 555 0182) · ringing @maria", updated as the call goes on. */
-export function inboundLine(
+export function inboundCallMessage(
   call: InboundWithLead,
   options: { maskNumbers?: boolean } = {},
 ): { text: string; blocks: KnownBlock[] } {

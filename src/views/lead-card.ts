@@ -133,6 +133,9 @@ function leadButtons(lead: LeadWithLastNote, options: LeadCardOptions, listed: b
   if (lead.phone && !listed && !wrong) {
     buttons.push({ type: "button", action_id: ids.schedule.openAction, text: plain("Schedule"), value });
   }
+  // Texts have their own checks (a number on the list for calls may have texted START): the form says why not.
+  if (lead.phone && !wrong)
+    buttons.push({ type: "button", action_id: ids.texts.openAction, text: plain("Text"), value });
   buttons.push({ type: "button", action_id: ids.lead.noteAction, text: plain("Add note"), value });
   buttons.push({ type: "button", action_id: ids.lead.historyAction, text: plain("History"), value });
   buttons.push({ type: "button", action_id: ids.lead.editAction, text: plain("Edit"), value });

@@ -55,9 +55,27 @@ export function addLeadModal(prefill: Prefill, privateMetadata: string): ModalVi
       ),
       consentMethodInput(),
       consentTextInput(),
+      consentScopeInput(),
     ],
   };
 }
+
+/** What the consent covers: prerecorded calls unless autodial is picked (a queue's auto-advance needs it). */
+const consentScopeInput = (): KnownBlock => ({
+  type: "input",
+  block_id: leadFields.consentScope,
+  optional: true,
+  label: plain("What they agreed to"),
+  element: {
+    type: "static_select",
+    action_id: INPUT_ACTION,
+    placeholder: plain("Prerecorded calls"),
+    options: [
+      { text: plain("Prerecorded or artificial-voice calls"), value: "prerecorded" },
+      { text: plain("Automatic dialling from a call queue (autodial)"), value: "autodial" },
+    ],
+  },
+});
 
 const consentMethodInput = (): KnownBlock => ({
   type: "input",
@@ -112,6 +130,7 @@ export function editLeadModal(lead: LeadWithLastNote, privateMetadata: string): 
       context("Consent to recorded calls (optional): add a new record; earlier ones stay as evidence."),
       consentMethodInput(),
       consentTextInput(),
+      consentScopeInput(),
     ],
   };
 }

@@ -3,6 +3,7 @@ import type { KnownBlock } from "@slack/types";
 import { ids } from "../lib/ids.js";
 import { OUTCOMES } from "../services/calls/outcomes.js";
 import type { Verdict } from "../services/compliance/verdict.js";
+import type { AutoBlock } from "../services/queues/auto-advance.js";
 import type { ProgressCounts } from "../services/queues/claim-store.js";
 import { context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
 
@@ -18,6 +19,21 @@ export interface QueueCardData {
   activities: string[];
   call?: Pick<Call, "status" | "outcome" | "durationSec">;
   progress: ProgressCounts;
+  auto?: { sec: number; block?: AutoBlock };
+}
+
+/** Why a lead of an auto-advancing queue waits for the agent's press (docs/queues.md "Auto-advance"). */
+const AUTO_WORDS: Record<AutoBlock, string> = {
+  no_consent: "no autodial consent is on record for this number",
+  florida: "the lead may be in Florida (by number or address), whose law covers systems that pick and dial numbers",
+  oklahoma: "the lead may be in Oklahoma (by number or address), whose law bars systems that pick or dial numbers",
+  unknown_place: "where the lead is is not known, so Florida and Oklahoma cannot be ruled out",
+};
+
+export function autoLine(auto: { sec: number; block?: AutoBlock }): string {
+  return auto.block
+    ? `:raised_hand: Agent-paced for this lead: ${AUTO_WORDS[auto.block]}. Press Call.`
+    : `:fast_forward: Auto-advance: this lead is dialled ${auto.sec} s after your outcome (autodial consent on record). Skip or Stop to prevent it.`;
 }
 
 const SKIP_WORDS: Record<string, string> = {
@@ -83,6 +99,7 @@ function leadBlocks(data: QueueCardData): KnownBlock[] {
     ? `:white_check_mark: Allowed now (zones: ${data.verdict.zones.join(", ") || "unknown"})`
     : ":no_entry: Not allowed now";
   blocks.push(context(compliance));
+  if (data.auto) blocks.push(context(autoLine(data.auto)));
   return blocks;
 }
 

@@ -214,8 +214,18 @@ export function scheduleEventMessage(event: ScheduleEvent, options: { agentZone:
       break;
     }
   }
+  if (event.row.textBody !== null && event.row.textBody !== undefined) text = asText(text);
   return { text: text.replace(/\*/g, ""), blocks: [mrkdwnSection(text)] };
 }
+
+/** The same words for a scheduled text ("Send at …"): a text is sent, not a call placed or dialed. */
+const asText = (words: string) =>
+  words
+    .replace(/scheduled call/g, "scheduled text")
+    .replace(/call to/g, "text to")
+    .replace(/could not be placed/g, "could not be sent")
+    .replace(/was not placed/g, "was not sent")
+    .replace(/Nothing was dialed/g, "Nothing was sent");
 
 /** /call-lead "<words> at <time>" that matched several leads: which one to book is the agent's to say. */
 export const SEVERAL_TO_SCHEDULE =

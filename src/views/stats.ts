@@ -30,7 +30,13 @@ export function costText(cost: CallStats["cost"]): string {
 /** The /call-stats answer: the numbers for the range (and agent), per agent, outcomes. */
 export function statsMessage(
   stats: CallStats,
-  options: { scopeNote?: string; chartComing: boolean; exportComing?: boolean },
+  options: {
+    scopeNote?: string;
+    chartComing: boolean;
+    exportComing?: boolean;
+    /** Call summaries' suggested outcomes in the range, and how many a person applied. */
+    suggestions?: { suggested: number; applied: number };
+  },
 ): { text: string; blocks: KnownBlock[] } {
   const t = stats.totals;
   const who = stats.agentId ? ` for <@${stats.agentId}>` : "";
@@ -54,6 +60,14 @@ export function statsMessage(
       .sort((a, b) => order.indexOf(a.outcome as Outcome) - order.indexOf(b.outcome as Outcome))
       .map((row) => `${OUTCOMES[row.outcome as Outcome] ?? row.outcome}: ${row.count}`);
     blocks.push(context(`Outcomes · ${outcomes.join(" · ")}`));
+  }
+  const suggestions = options.suggestions;
+  if (suggestions && suggestions.suggested > 0) {
+    blocks.push(
+      context(
+        `Summaries · ${countOf(suggestions.suggested, "outcome")} suggested · ${suggestions.applied} applied (${percent(suggestions.applied, suggestions.suggested)})`,
+      ),
+    );
   }
   if (!stats.agentId && stats.perAgent.length > 0) {
     const lines = stats.perAgent

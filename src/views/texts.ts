@@ -1,8 +1,9 @@
 import type { Lead, Text } from "@prisma/client";
-import type { KnownBlock } from "@slack/types";
-import { ids } from "../lib/ids.js";
-import { textErrorWords } from "../services/texts/compose.js";
-import { context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
+import type { KnownBlock, ModalView } from "@slack/types";
+import { INPUT_ACTION, ids } from "../lib/ids.js";
+import { type TextTemplate, textErrorWords } from "../services/texts/compose.js";
+import { context, escapeMrkdwn, escapeTruncate, mrkdwnSection, phoneText, plain, truncate } from "./common.js";
+import { whenText } from "./schedule.js";
 
 /** How each stored status reads on a text's line. */
 const STATUS_WORDS: Record<string, string> = {
@@ -90,4 +91,81 @@ export function optedOutMessage(
   const blocks: KnownBlock[] = [mrkdwnSection(parts[0]!)];
   if (more.length > 0) blocks.push(context(`${more.join("; ")}.`));
   return { text: `${parts[0]!.replace(/\*/g, "")}${more.length ? ` ${more.join("; ")}.` : ""}`, blocks };
+}
+
+/**
+ * The Text form (Text on a card or a call line, Reply by text on an inbound text): the message, and the
+ * team's templates to pick from. When texting cannot work for this lead, the form says why and has no Send.
+ */
+export function textModal(
+  lead: Pick<Lead, "name">,
+  options: { templates: TextTemplate[]; off?: string; privateMetadata: string; reply?: boolean },
+): ModalView {
+  const title = plain(options.reply ? "Reply by text" : "Text a lead");
+  const who = mrkdwnSection(`:speech_balloon: To *${escapeTruncate(lead.name, 150)}*`);
+  if (options.off)
+    return {
+      type: "modal",
+      title,
+      close: plain("Close"),
+      blocks: [who, mrkdwnSection(`:no_entry_sign: ${escapeTruncate(options.off, 2800)}`)],
+    };
+  const blocks: KnownBlock[] = [who];
+  if (options.templates.length > 0)
+    blocks.push({
+      type: "input",
+      block_id: ids.texts.templateBlock,
+      optional: true,
+      label: plain("Template"),
+      hint: plain(
+        "Sent as written here when the message below is left blank; {{firstName}} and your name are filled in.",
+      ),
+      element: {
+        type: "static_select",
+        action_id: INPUT_ACTION,
+        placeholder: plain("Pick a template"),
+        options: options.templates.slice(0, 100).map((template, index) => ({
+          text: plain(truncate(template.name, 75)),
+          description: plain(truncate(template.body, 75)),
+          value: String(index),
+        })),
+      },
+    });
+  blocks.push({
+    type: "input",
+    block_id: ids.texts.bodyBlock,
+    optional: options.templates.length > 0,
+    label: plain("Message"),
+    hint: plain(
+      "Plain text, at most 10 segments. The first text to a lead also names the team and says “Reply STOP to opt out”.",
+    ),
+    element: { type: "plain_text_input", action_id: INPUT_ACTION, multiline: true, max_length: 1600 },
+  });
+  return {
+    type: "modal",
+    callback_id: ids.texts.callbackId,
+    title,
+    submit: plain("Send"),
+    close: plain("Cancel"),
+    private_metadata: options.privateMetadata,
+    blocks,
+  };
+}
+
+/** A text sent from the form (the /text command says the same). */
+export function textSentMessage(leadName: string, shown: boolean): { text: string } {
+  const where = shown ? " Its delivery shows in the lead's thread." : "";
+  return { text: `:speech_balloon: Texted *${escapeTruncate(leadName, 150)}*.${where}` };
+}
+
+/** Send at … booked: when the text goes (the scheduler judges the law again then). */
+export function textScheduledMessage(
+  lead: Pick<Lead, "name" | "phone" | "state" | "zip">,
+  at: Date,
+  zone: string,
+  now: Date,
+): { text: string } {
+  return {
+    text: `:alarm_clock: The text to *${escapeTruncate(lead.name, 150)}* will be sent ${escapeMrkdwn(whenText(at, zone, lead, now))}, if the law allows it then. Nothing was sent now.`,
+  };
 }

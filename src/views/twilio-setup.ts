@@ -49,6 +49,10 @@ const HELP: Record<SettingKey, string> = {
     "For texts: the Messaging Service they are sent through (Twilio Console → Messaging → Services; starts with MG). Its US A2P 10DLC campaign must be approved before texts go to US numbers. Type none to remove.",
   textTeamName: "Named in the first text to each lead, with “Reply STOP to opt out”. Blank: the workspace's name.",
   textHelp: "Texted back when a lead texts HELP. Blank: Twilio's own answer only.",
+  textTemplates:
+    "One template per line, “Name: text”, e.g. “Intro: Hi {{firstName}}, this is {{agentName}} from Acme Realty.” Agents pick one in the Text form. Type none to remove.",
+  textBack:
+    "Off when blank. Texted once to a caller nobody answered (within a minute; at 8:00 their time if they called at night; never to a do-not-call number), e.g. “Sorry we missed your call, we will call you back shortly.”",
   leadsChannel:
     "Where leads from the lead API are posted: the channel's ID (in Slack: the channel's name → About → at the bottom). Invite @Leadline there. Type none to remove.",
 };

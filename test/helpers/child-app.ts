@@ -42,7 +42,8 @@ const port = await leadline.start();
 process.stdout.write(`LEADLINE_PORT=${port}\n`);
 
 // "drain" on stdin (when the parent gave a pipe): waits for every background task to finish, then prints
-// `LEADLINE_DRAINED <tasks still running>`, so a test can assert that nothing more happened.
+// `LEADLINE_DRAINED <tasks still running> polling=<calls the poller holds> prices=<price lookups waiting>`,
+// so a test can assert that nothing more happened, and that nothing more is due (timers are not tasks).
 let input = "";
 process.stdin.setEncoding("utf8");
 process.stdin.on("data", (chunk: string) => {
@@ -53,7 +54,11 @@ process.stdin.on("data", (chunk: string) => {
     if (line === "drain")
       void leadline.deps.tasks
         .drain(10_000)
-        .then(() => process.stdout.write(`LEADLINE_DRAINED ${leadline.deps.tasks.size}\n`));
+        .then(() =>
+          process.stdout.write(
+            `LEADLINE_DRAINED ${leadline.deps.tasks.size} polling=${leadline.deps.poller.active().length} prices=${leadline.deps.prices.pending()}\n`,
+          ),
+        );
   }
 });
 

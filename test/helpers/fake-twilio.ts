@@ -57,8 +57,16 @@ function accountView(account: SimAccount): FakeAccount {
   };
 }
 
-export async function startFakeTwilio(): Promise<FakeTwilio> {
-  const sim: TwilioSimulator = await startTwilioSimulator({ callFlow: "hold", recordRequests: true });
+/**
+ * `play` (with a `pace`) makes the simulator play calls out itself, webhooks included (a test of a
+ * whole flow, such as a queue run, whose app is reachable at its PUBLIC_BASE_URL).
+ */
+export async function startFakeTwilio(options: { play?: { pace: number } } = {}): Promise<FakeTwilio> {
+  const sim: TwilioSimulator = await startTwilioSimulator({
+    callFlow: options.play ? "play" : "hold",
+    pace: options.play?.pace,
+    recordRequests: true,
+  });
   const views = new WeakMap<SimAccount, FakeAccount>();
   const view = (account: SimAccount) => {
     let found = views.get(account);

@@ -68,7 +68,7 @@ afterAll(async () => {
 beforeEach(async () => {
   callingTime = CALLING_TIME;
   account = await freshStart(t, {
-    tables: ["call", "consent", "lead", "dncEntry", "registryImport", "auditLog"],
+    tables: ["text", "call", "consent", "lead", "dncEntry", "registryImport", "auditLog"],
     from: FROM,
     agentPhone: AGENT_PHONE,
     admin: ADMIN,
@@ -173,6 +173,40 @@ describe("a block reaches the agent with its reasons, and nothing reaches Twilio
     // The card says so too, before anyone clicks: the cards' facts are read in one go.
     const res = await t.command("/call-lead", "Jane Doe", AGENT);
     expect(JSON.stringify(await res.json())).toMatch(/3 call attempts in the last 24 hours/);
+  });
+
+  it("a call to a Maryland lead after 1 call and 2 texts in 24 hours is refused: texts count toward the cap", async () => {
+    const mary = await lead("Mary Land", "+14105550143");
+    const db = t.app.deps.db;
+    await db.call.create({
+      data: {
+        workspaceId: t.ws,
+        leadId: mary.id,
+        mode: "live",
+        fromNumber: FROM,
+        toNumber: mary.phone!,
+        placedBy: AGENT,
+        status: "completed",
+        twilioSid: "CA0000000000000000000000000000md01",
+        createdAt: new Date(callingTime.getTime() - 3 * 3_600_000),
+      },
+    });
+    for (const hours of [2, 1])
+      await db.text.create({
+        data: {
+          workspaceId: t.ws,
+          leadId: mary.id,
+          direction: "outbound",
+          phone: mary.phone!,
+          body: "Hi Mary",
+          status: "delivered",
+          createdAt: new Date(callingTime.getTime() - hours * 3_600_000),
+        },
+      });
+    await click(mary.id);
+    const answer = await eventually(() => told().find((r) => /Not calling/.test(r.text ?? "")), "cap block");
+    expect(answer.text).toMatch(/3 calls and texts in the last 24 hours; Maryland law/);
+    expect(t.twilio.creates()).toHaveLength(0);
   });
 
   it("the cards' facts, read for many leads at once, equal each lead's own (list, consent, attempts)", async () => {

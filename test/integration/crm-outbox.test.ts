@@ -18,7 +18,8 @@ let fub: FubSimulator;
 let account: FakeAccount;
 let ownerKey = "";
 let seq = 0;
-const N = Number(process.env.CRM_TEST_CALLS ?? 200);
+/** Calls finished through Twilio's signed callbacks; the 200-call, kill -9 proof is crm-outbox-crash.test.ts. */
+const N = 40;
 /** The simulator's Retry-After on a random 429 (1 s). */
 const RETRY_AFTER_MS = 1_000;
 /** Every request Leadline sent to FUB, seen from Leadline's side: when it left and when (and how) it was answered. */
@@ -94,7 +95,7 @@ beforeAll(async () => {
     },
     crmEvery: "* * * * * *",
     crmBackoffMs: 50,
-    crmTimeoutMs: 1_500,
+    crmTimeoutMs: 400,
     crmLeaseMs: 5_000,
   });
   t.slack.users.set(MARIA, { id: MARIA, name: "maria", email: "maria@team.test" });
@@ -109,19 +110,26 @@ afterAll(async () => {
 });
 
 describe("CRM outbox", () => {
-  it("logs 200 finished calls exactly once while FUB answers 429, 5xx, slowly or not at all", async () => {
+  it("logs finished calls exactly once while FUB answers 429, 5xx, slowly or not at all", async () => {
     const calls = [];
     for (let i = 0; i < N; i += 1) {
       const phone = `+1312555${String(1000 + i)}`;
       const lead = await t.app.deps.leads.create(t.ws, { name: `Lead ${i}`, phone, author: "seed" });
       calls.push(await liveCall(lead.id, phone));
     }
-    fub.faults.randomly({ seed: 7, rateLimit: 0.02, serverError: 0.08, slow: 0.03, slowMs: 2_000, drop: 0.04 });
+    fub.faults.randomly({ seed: 7, rateLimit: 0.04, serverError: 0.08, slow: 0.03, slowMs: 700, drop: 0.04 });
     for (let i = 0; i < calls.length; i += 10) {
       const answers = await Promise.all(calls.slice(i, i + 10).map(finish));
       expect(answers.map((res) => res.status)).toEqual(answers.map(() => 204));
     }
-    await eventually(async () => (await outboxStates()).sent === N, "every call logged", 150_000);
+    await eventually(async () => (await outboxStates()).sent === N, "every call logged", 60_000).catch(
+      async (error) => {
+        const left = (await outboxStates()).rows.filter((r) => r.state !== "sent");
+        throw new Error(
+          `${error}: ${JSON.stringify(left.map((r) => [r.sid.slice(-4), r.state, r.attempts, r.dueAt, r.claimedUntil, r.lastError]))} paused ${JSON.stringify(await t.app.deps.db.crmConnection.findMany({ select: { pausedUntil: true } }))} now ${new Date().toISOString()}`,
+        );
+      },
+    );
     fub.faults.clear();
     const logged = [...fub.calls.values()];
     const sids = logged.map((c) => /Call SID: (CA\w+)/.exec(c.note ?? "")?.[1]);
@@ -140,7 +148,7 @@ describe("CRM outbox", () => {
     // Logged as Maria (the user map), on the lead's person, with FUB's outcome for a completed human call.
     const maria = [...fub.store.users.values()].find((u) => u.email === "maria@team.test")!;
     expect(logged.every((c) => c.userId === maria.id && c.isIncoming === false)).toBe(true);
-  }, 180_000);
+  }, 90_000);
 
   it("an outcome changed after logging updates FUB's record instead of adding one", async () => {
     const lead = await t.app.deps.leads.create(t.ws, { name: "Olive Outcome", phone: "+13125559000", author: "seed" });

@@ -58,6 +58,8 @@ async function janeOwnedByMaria() {
 describe("a lead calls back", () => {
   it("rings the owner with a whisper; the line goes ringing → answered → completed; the note is stored", async () => {
     const jane = await janeOwnedByMaria();
+    const ended: unknown[] = [];
+    const off = t.app.deps.events.on("inbound.ended", (event) => void ended.push(event));
     const sid = nextSid();
     const answer = await post(inboundPath(), { CallSid: sid, From: "+13125550182", To: FROM, Direction: "inbound" });
     expect(answer.status).toBe(200);
@@ -95,6 +97,10 @@ describe("a lead calls back", () => {
       DialCallDuration: "182",
     });
     expect((await notesOf(jane.id)).filter((n) => n.startsWith("[Inbound Call]"))).toHaveLength(1);
+    // Its end is told once, answered, for the queue, texts and CRM to subscribe to.
+    await settled(t);
+    off();
+    expect(ended).toEqual([{ ws: call.workspaceId, inboundCallId: call.id, answered: true }]);
   });
 
   it("nobody answers: voicemail with Twilio's transcription; recording and text land in the thread once", async () => {
@@ -103,6 +109,8 @@ describe("a lead calls back", () => {
     await post(inboundPath(), { CallSid: sid, From: "+13125550182", To: FROM });
     const call = await t.app.deps.db.inboundCall.findFirstOrThrow();
     await eventually(async () => (await t.app.deps.db.inboundCall.findFirstOrThrow()).slackTs, "line posted");
+    const ended: unknown[] = [];
+    const off = t.app.deps.events.on("inbound.ended", (event) => void ended.push(event));
     const done = await post(inboundPath("/dial-done", call.id), { CallSid: sid, DialCallStatus: "no-answer" });
     const twiml = await done.text();
     expect(twiml).toContain("<Record");
@@ -156,6 +164,8 @@ describe("a lead calls back", () => {
     // It waits on Maria in App Home.
     const waiting = await t.app.deps.db.inboundCall.findFirstOrThrow();
     expect(waiting).toMatchObject({ status: "voicemail", ringAgentId: MARIA });
+    off();
+    expect(ended).toEqual([{ ws: call.workspaceId, inboundCallId: call.id, answered: false }]);
   });
 
   it("an unknown caller gets Add as lead; a do-not-call number may still call in", async () => {

@@ -100,17 +100,20 @@ async function startInstance(name: string, env: Record<string, string>, options:
   return { name, url: `http://127.0.0.1:${port}`, child, logs, exited };
 }
 
-/** Waits until the instance has no background task running (asked over its stdin); fails if work is left. */
-async function drained(instance: Instance): Promise<void> {
+/**
+ * Waits until the instance has no background task running (asked over its stdin); fails if work is left.
+ * Says what is still due later (timers are not tasks): the calls its poller holds, its price lookups waiting.
+ */
+async function drained(instance: Instance): Promise<{ polling: number; prices: number }> {
   const out = instance.child.stdout!;
-  const left = await new Promise<number>((resolve, reject) => {
+  const report = await new Promise<RegExpExecArray>((resolve, reject) => {
     let text = "";
     const onData = (chunk: unknown) => {
       text += String(chunk);
-      const match = /LEADLINE_DRAINED (\d+)/.exec(text);
+      const match = /LEADLINE_DRAINED (\d+) polling=(\d+) prices=(\d+)/.exec(text);
       if (match) {
         out.off("data", onData);
-        resolve(Number(match[1]));
+        resolve(match);
       }
     };
     out.on("data", onData);
@@ -119,7 +122,9 @@ async function drained(instance: Instance): Promise<void> {
     );
     instance.child.stdin!.write("drain\n");
   });
+  const left = Number(report[1]);
   if (left > 0) throw new Error(`${instance.name} still runs ${left} background task(s) after 10 s`);
+  return { polling: Number(report[2]), prices: Number(report[3]) };
 }
 
 const running = (instance: Instance) => instance.child.exitCode === null && instance.child.signalCode === null;
@@ -630,9 +635,17 @@ describe.runIf(testEngine() === "postgresql")("two instances on one database, po
       `${survivor.name} to edit the call's line to the final state within ${TAKEOVER_MS} ms`,
       TAKEOVER_MS,
     );
-    // Polling stops at the end; only the price lookups (two attempts) may follow.
+    // Polling stops at the end; only the price lookups (two attempts) may follow. Once the survivor has
+    // drained with no call polled and no price lookup due, nothing more can come: then count.
     const settled = fetchesOf(pair, sid);
-    await sleep(600);
+    await eventually(
+      async () => {
+        const due = await drained(survivor);
+        return due.polling === 0 && due.prices === 0;
+      },
+      `${survivor.name} to poll nothing and have no price lookup due`,
+      TAKEOVER_MS,
+    );
     expect(fetchesOf(pair, sid) - settled).toBeLessThanOrEqual(2);
   }
 

@@ -70,6 +70,8 @@ describe("/twilio-setup", () => {
       "Messaging Service SID",
       "Team name in texts",
       "Help text (answer to HELP)",
+      "Text templates",
+      "Missed-call text-back",
       "Team calling window",
       "Team calling days",
       "Countries the team calls",

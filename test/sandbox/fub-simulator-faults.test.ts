@@ -121,9 +121,11 @@ describe("the simulated FUB's faults", () => {
   });
 
   it("applies a slow write at once while the client gives up (the ambiguous send)", async () => {
-    env.sim.faults.script("POST /v1/calls", { kind: "slow", ms: 1_000 });
+    // The client gives up long before the answer, yet late enough (on a loaded machine too) for the
+    // simulator to have read the request and taken the scripted fault.
+    env.sim.faults.script("POST /v1/calls", { kind: "slow", ms: 5_000 });
     const before = env.sim.calls.size;
-    await expect(env.logCall(AbortSignal.timeout(100))).rejects.toThrow(/aborted/i);
+    await expect(env.logCall(AbortSignal.timeout(750))).rejects.toThrow(/aborted/i);
     expect(env.sim.calls.size).toBe(before + 1);
     expect(env.sim.requests.at(-1)?.fault).toBe("slow");
   });

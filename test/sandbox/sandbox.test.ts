@@ -339,15 +339,13 @@ describe("the sandbox", () => {
     await sandbox.leadline.deps.settings.save(sandbox.ws, { recording: "on" }, MARIA);
     try {
       const line = await callFromCard("Jane Doe", /Live call · completed/);
-      const upload = await eventually(
-        () => channelMessages().find((m) => (m.files?.length ?? 0) > 0),
-        "the recording in the thread",
-        10_000,
-      );
+      // The recording's file (its transcript, a text file, follows it into the thread: see the transcripts test).
+      const recordings = () => channelMessages().filter((m) => m.files?.some((f) => !f.name.startsWith("transcript-")));
+      const upload = await eventually(() => recordings()[0], "the recording in the thread", 10_000);
       expect(upload.files).toHaveLength(1);
       expect(upload.files![0]!.bytes).toBeGreaterThan(1_000);
       expect(upload.threadTs).toBe(line.ts);
-      expect(channelMessages().filter((m) => (m.files?.length ?? 0) > 0)).toHaveLength(1);
+      expect(recordings()).toHaveLength(1);
       // The lead heard the recording notice on their leg before the agent was connected.
       const leadLeg = callsTo("+12015550101").find((c) => c.direction === "outbound-dial" && c.twiml)!;
       expect(leadLeg.transcript).toContain('says: "This call may be recorded."');
@@ -777,5 +775,44 @@ describe("the simulated Twilio follows Twilio's published specs", () => {
         .filter((k) => k.startsWith("+"))
         .sort(),
     );
+  });
+});
+
+describe("transcripts and summaries in the sandbox", () => {
+  it("after a recorded call, its transcript file and its summary card land in the call's thread", async () => {
+    await sandbox.leadline.deps.settings.save(sandbox.ws, { recording: "on" }, MARIA);
+    try {
+      await setClock(WEEKDAY_MORNING);
+      const status = await sandbox.leadline.deps.summarySetup.read(sandbox.ws);
+      expect(status).toMatchObject({ transcripts: true, summaries: true, retentionDays: 90 });
+      const askedBefore = sandbox.summary.requests.length;
+      const line = await callFromCard("Jane Doe", /Live call · completed/);
+      const inThread = () => channelMessages().filter((m) => m.threadTs === line.ts);
+      const transcript = await eventually(
+        () => inThread().find((m) => m.files?.some((f) => f.name.startsWith("transcript-"))),
+        "the transcript in the thread",
+        15_000,
+      );
+      const file = [...sandbox.workspace.files.values()].find((f) => f.name === transcript.files![0]!.name)!;
+      expect(file.bytes.toString("utf8")).toMatch(
+        /\] Lead \(Jane Doe\): I am at work now\. Please call me back Tuesday at 5\./,
+      );
+      expect(file.bytes.toString("utf8")).toMatch(/\] Agent \(.+\): Hi Jane/);
+      const card = await eventually(
+        () => inThread().find((m) => m.text.startsWith("Call summary")),
+        "the summary card in the thread",
+        15_000,
+      );
+      const buttons = JSON.stringify(card.blocks);
+      expect(buttons).toContain("Set outcome: Call back");
+      expect(buttons).toMatch(/Schedule call back Tue 5:00 PM E[SD]T/);
+      // Asked of the fake model once, with the masked, labelled transcript.
+      const asked = sandbox.summary.requests.slice(askedBefore).filter((r) => r.path === "/v1/chat/completions");
+      expect(asked).toHaveLength(1);
+      expect(asked[0]!.transcript).toContain("Lead: I am at work now. Please call me back Tuesday at 5.");
+    } finally {
+      await sandbox.leadline.deps.settings.save(sandbox.ws, { recording: "off" }, MARIA);
+      await setClock({ mode: "real" });
+    }
   });
 });

@@ -186,6 +186,16 @@ describe("the fake chat-completions server, through the openai SDK", () => {
     expect(JSON.parse(lax.choices[0]!.message.content!).summary).toContain("selling");
   });
 
+  it("refuses a schema name the API reference does not allow (a-z, A-Z, 0-9, _ and -, at most 64)", async () => {
+    const schema = { type: "object", additionalProperties: false, properties: {}, required: [] };
+    const named = (name: string) =>
+      summarise(TRANSCRIPTS.seller, { response_format: { type: "json_schema", json_schema: { name, schema } } });
+    await expect(named("call summary")).rejects.toThrow("string does not match pattern");
+    await expect(named("x".repeat(65))).rejects.toThrow("Expected a string with maximum length 64");
+    const ok = await named("call_summary-v1");
+    expect(ok.choices[0]!.finish_reason).toBe("stop");
+  });
+
   it("refuses a prompt beyond the context window with the documented context_length_exceeded", async () => {
     const small = await startSummaryFake({ contextLength: 1_000 });
     const tight = new OpenAI({ baseURL: small.baseURL, apiKey: small.apiKey, maxRetries: 0 });

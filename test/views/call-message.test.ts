@@ -43,8 +43,10 @@ describe("a call's channel message", () => {
       "outcome_not_interested",
       "outcome_wrong_number",
       "outcome_do_not_call",
+      "text_open",
     ]);
-    expect(shownText(message.blocks.at(-1))).toBe(
+    expect(shownText(message.blocks.at(-1))).toBe("Text");
+    expect(shownText(message.blocks.at(-2))).toBe(
       "Interested\nAppointment set\nCall back…\nNot interested\nWrong number\nDo not call",
     );
     expect(blockKitProblems(message.blocks, "message")).toEqual([]);
@@ -61,6 +63,7 @@ describe("a call's channel message", () => {
         "Change to: Not interested",
         "Change to: Wrong number",
         "Change to: Do not call",
+        "Text",
       ].join("\n"),
     );
     expect(blockKitProblems(message.blocks, "message")).toEqual([]);

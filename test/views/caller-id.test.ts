@@ -47,6 +47,16 @@ describe("poolMessage", () => {
     expect(JSON.stringify(message.blocks)).toContain("80 more not shown.");
   });
 
+  it("the team number outside the pool shows its calls without a cap (it is what is left)", () => {
+    const message = poolMessage({
+      numbers: [number(1, { isTeamNumber: true, inPool: false, callsToday: 90 }), number(2)],
+      cap: 75,
+      released: [],
+    });
+    expect(JSON.stringify(message.blocks[1])).toContain("Today 90 (no cap) · this week 8");
+    expect(JSON.stringify(message.blocks[2])).toContain("Today 3/75 · this week 8");
+  });
+
   it("an empty pool says every call shows the team number", () => {
     const message = poolMessage({ numbers: [number(1, { inPool: false })], cap: 75, released: [] });
     expect(JSON.stringify(message.blocks)).toContain("With no pool, every call shows the team number.");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DatabaseFull, diskFullCode } from "../../src/lib/errors.js";
+import { DatabaseFull, diskFullCode, UserError } from "../../src/lib/errors.js";
+import { parseRetention } from "../../src/services/transcripts/summary-settings.js";
 import { errorMessage, fieldError, SOMETHING_WENT_WRONG } from "../../src/views/errors.js";
 
 // Issue 22, N7: a full disk is told as what it is, in the one place errors become words.
@@ -49,5 +50,24 @@ describe("diskFullCode", () => {
     expect(diskFullCode({ code: "P2002" })).toBeUndefined();
     expect(diskFullCode({ code: "SQLITE_BUSY", message: "database is locked" })).toBeUndefined();
     expect(diskFullCode(undefined)).toBeUndefined();
+  });
+});
+
+describe("a summaries retention Leadline cannot read", () => {
+  it("the service says it in plain words; the view shows the command to type", () => {
+    let thrown: unknown;
+    try {
+      parseRetention("ninety");
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(UserError);
+    expect((thrown as UserError).message).toBe(
+      'Give the retention as a number of days from 1 to 3650, such as "retention 90".',
+    );
+    expect(errorMessage(thrown, { now: new Date() }).text).toBe(
+      ":x: Give the retention as a number of days from 1 to 3650, such as `retention 90`.",
+    );
+    expect(fieldError(thrown)).not.toContain("`");
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { InboundWithLead } from "../../src/services/inbound/inbound-store.js";
-import { inboundLine, transcriptMessage, voicemailMessage } from "../../src/views/inbound.js";
+import { inboundCallMessage, transcriptMessage, voicemailMessage } from "../../src/views/inbound.js";
 
 const call = (over: Partial<InboundWithLead> = {}): InboundWithLead => ({
   id: 7,
@@ -29,13 +29,13 @@ const call = (over: Partial<InboundWithLead> = {}): InboundWithLead => ({
 
 describe("an inbound call's post", () => {
   it("shows a caller's number formatted, and who it rings", () => {
-    const line = inboundLine(call());
+    const line = inboundCallMessage(call());
     expect(line.text).toBe(":calling: An unknown caller is calling (+1 212 555 0182) · ringing <@U0MARIA01>");
   });
 
   it("escapes a From that is not a phone number (client:, sip:): no mention, no link reaches the channel", () => {
     for (const from of ["client:<!here>", "sip:<https://evil.example|click me>@x", "<@U0ADMIN01>"]) {
-      const line = inboundLine(call({ fromNumber: from }));
+      const line = inboundCallMessage(call({ fromNumber: from }));
       // What Slack shows: the text and every text of the blocks (a button's value is data, never shown).
       const shown = JSON.stringify(line, (key, value) => (key === "value" ? undefined : value));
       expect(shown).not.toMatch(/<!here>|<https:|<@U0ADMIN01>/);

@@ -42,6 +42,7 @@ describe("leadCard", () => {
     expect(actions.elements.map((e) => e.action_id)).toEqual([
       "call_live",
       "schedule_open",
+      "text_open",
       "lead_note_open",
       "lead_history_open",
       "lead_edit_open",
@@ -60,6 +61,7 @@ describe("leadCard", () => {
       "call_message",
       "call_bridge",
       "schedule_open",
+      "text_open",
       "lead_note_open",
       "lead_history_open",
       "lead_edit_open",
@@ -74,7 +76,12 @@ describe("leadCard", () => {
       consented: new Set(["+12125550182"]),
     });
     const actions = blocks.at(-1) as { elements: { action_id: string }[] };
-    expect(actions.elements.map((e) => e.action_id)).toEqual(["lead_note_open", "lead_history_open", "lead_edit_open"]);
+    expect(actions.elements.map((e) => e.action_id)).toEqual([
+      "text_open",
+      "lead_note_open",
+      "lead_history_open",
+      "lead_edit_open",
+    ]);
     expect(JSON.stringify(blocks)).toContain("on the do-not-call list");
   });
 
@@ -98,6 +105,7 @@ describe("leadCard", () => {
       "call_message",
       "call_browser",
       "schedule_open",
+      "text_open",
       "lead_note_open",
       "lead_history_open",
       "lead_edit_open",

@@ -89,8 +89,8 @@ async function moveTo(ctx: SimContext, account: SimAccount, message: SimMessage,
 
 /** Plays an accepted text out: its callbacks in order, a step of (simulated) 200 ms apart. */
 export async function deliver(ctx: SimContext, account: SimAccount, message: SimMessage): Promise<void> {
-  if (message.messagingServiceSid) {
-    // A Messaging Service picks the sender after accepting the message.
+  if (message.messagingServiceSid && !message.from) {
+    // A Messaging Service picks the sender after accepting the message (unless the request named one).
     const service = ctx.messagingServices.get(message.messagingServiceSid)!;
     message.from = service.senders[0] ?? null;
   }

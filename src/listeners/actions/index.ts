@@ -1,8 +1,9 @@
 import type { App } from "@slack/bolt";
 import type { Container } from "../../container/index.js";
-import { pick } from "../shared/pick.js";
+import { pick } from "../../lib/pick.js";
 import { registerBrowserCall } from "./browser-call.js";
 import { registerCallButtons } from "./call-buttons.js";
+import { registerCrmRetry } from "./crm-retry.js";
 import { registerHomeMenu } from "./home-menu.js";
 import { registerLeadAddOpen } from "./lead-add-open.js";
 import { registerLeadDnc } from "./lead-dnc.js";
@@ -14,6 +15,7 @@ import { registerScheduleButtons } from "./schedule-buttons.js";
 import { registerScheduleOpen } from "./schedule-open.js";
 import { registerSetupClear } from "./setup-clear.js";
 import { registerSummarySuggestions } from "./summary-suggestions.js";
+import { registerTextButtons } from "./text-buttons.js";
 
 /** Buttons and menus (block_actions): each handler gets only the services it uses. */
 export function registerActions(app: App, c: Container): void {
@@ -23,7 +25,7 @@ export function registerActions(app: App, c: Container): void {
   registerLeadAddOpen(app, base);
   registerLeadFormOpen(app, { ...base, ...pick(c, "leads") });
   registerLeadDnc(app, { ...base, ...pick(c, "leads", "dnc", "leadCards") });
-  registerLeadHistory(app, { ...base, ...pick(c, "leads", "recordings") });
+  registerLeadHistory(app, { ...base, ...pick(c, "leads", "recordings", "summaryInsights") });
   registerOutcomeActions(app, { ...base, ...pick(c, "outcomes") });
   registerQueueButtons(app, { ...base, ...pick(c, "queueRuns") });
   registerScheduleButtons(app, { ...base, ...pick(c, "leads", "scheduler") });
@@ -31,4 +33,6 @@ export function registerActions(app: App, c: Container): void {
   registerHomeMenu(app, { ...base, ...pick(c, "leads", "scheduler", "homeTab") });
   registerSetupClear(app, { ...base, ...pick(c, "admins", "settings") });
   registerSummarySuggestions(app, { ...base, ...pick(c, "summaryActions") });
+  registerCrmRetry(app, { ...base, ...pick(c, "crmSetup") });
+  registerTextButtons(app, { ...base, ...pick(c, "leads", "texts", "settings", "scheduler") });
 }

@@ -4,6 +4,7 @@ import { ids } from "../../lib/ids.js";
 import type { RecordingService } from "../../services/calls/recordings.js";
 import type { LeadService } from "../../services/leads/lead-service.js";
 import { zoneOf } from "../../services/slack/people.js";
+import type { SummaryInsights } from "../../services/transcripts/summary-insights.js";
 import { historyItems, historyModal } from "../../views/history.js";
 import type { ListenerBase } from "../shared/base.js";
 import { buttonOf, historyMeta, leadIdOf, readMetadata } from "../shared/payloads.js";
@@ -13,6 +14,7 @@ import { workspaceOf } from "../shared/workspace.js";
 export interface LeadHistoryDeps extends ListenerBase {
   leads: Pick<LeadService, "detail">;
   recordings: Pick<RecordingService, "signedUrl">;
+  summaryInsights: Pick<SummaryInsights, "ofLead">;
 }
 
 const PAGES = new RegExp(`^(${ids.lead.historyNewerAction}|${ids.lead.historyOlderAction})$`);
@@ -22,8 +24,10 @@ export function registerLeadHistory(app: App, deps: LeadHistoryDeps): void {
   const modal = async (ws: number, userId: string, leadId: number, page: number, privateMetadata: string) => {
     const lead = await deps.leads.detail(ws, leadId);
     if (!lead) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
+    const summaries = await deps.summaryInsights.ofLead(ws, leadId);
     return historyModal(lead, historyItems(lead.notes, lead.calls), page, {
       recordingUrl: (call) => deps.recordings.signedUrl(call.id),
+      summaryOf: (call) => summaries.get(call.id),
       privateMetadata,
       zone: await zoneOf(await deps.slackFor(ws), userId),
     });

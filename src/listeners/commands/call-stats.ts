@@ -3,6 +3,7 @@ import type { StatsDelivery } from "../../presenters/stats-delivery.js";
 import type { AdminGate } from "../../services/setup/admin-gate.js";
 import { zoneOf } from "../../services/slack/people.js";
 import { parseStatsRange, type StatsService } from "../../services/stats/stats-service.js";
+import type { SummaryInsights } from "../../services/transcripts/summary-insights.js";
 import { statsMessage, statsScopeNote, unknownMentionHelp } from "../../views/stats.js";
 import { answerCommand } from "../shared/answer.js";
 import type { ListenerBase } from "../shared/base.js";
@@ -30,6 +31,7 @@ export interface CallStatsDeps extends ListenerBase {
   stats: Pick<StatsService, "stats">;
   admins: Pick<AdminGate, "isAdmin">;
   statsDelivery: StatsDelivery;
+  summaryInsights: Pick<SummaryInsights, "counts">;
 }
 
 export function registerCallStatsCommand(app: App, deps: CallStatsDeps): void {
@@ -46,6 +48,7 @@ export function registerCallStatsCommand(app: App, deps: CallStatsDeps): void {
       const agentId = admin ? parsed.agentId : command.user_id;
       const scopeNote = !admin && parsed.agentId !== command.user_id ? statsScopeNote() : undefined;
       const stats = await deps.stats.stats(ws, range, agentId);
+      const suggestions = await deps.summaryInsights.counts(ws, range.from, range.to, agentId);
       after = () =>
         deps.statsDelivery.deliver(ws, {
           stats,
@@ -55,7 +58,7 @@ export function registerCallStatsCommand(app: App, deps: CallStatsDeps): void {
           export: parsed.export,
           respond,
         });
-      return statsMessage(stats, { scopeNote, chartComing: true, exportComing: parsed.export });
+      return statsMessage(stats, { scopeNote, chartComing: true, exportComing: parsed.export, suggestions });
     });
     if (after) deps.tasks.run(after);
   });

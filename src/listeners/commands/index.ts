@@ -1,9 +1,10 @@
 import type { App } from "@slack/bolt";
 import type { Container } from "../../container/index.js";
-import { pick } from "../shared/pick.js";
+import { pick } from "../../lib/pick.js";
 import { registerCallLeadCommand } from "./call-lead.js";
 import { registerCallQueueCommand } from "./call-queue.js";
 import { registerCallStatsCommand } from "./call-stats.js";
+import { registerCrmSetupCommand } from "./crm-setup.js";
 import { registerDncCommand } from "./dnc.js";
 import { registerLeadCommand } from "./lead.js";
 import { registerTextCommand } from "./text.js";
@@ -16,7 +17,7 @@ export function registerCommands(app: App, c: Container): void {
     ...base,
     ...pick(c, "leads", "cardFacts", "contexts", "readiness", "agentPhones", "scheduler"),
   });
-  registerCallStatsCommand(app, { ...base, ...pick(c, "stats", "admins", "statsDelivery") });
+  registerCallStatsCommand(app, { ...base, ...pick(c, "stats", "admins", "statsDelivery", "summaryInsights") });
   registerCallQueueCommand(app, { ...pick(c, "log", "clock", "queueAdmin", "queueRuns") });
   registerDncCommand(app, { ...pick(c, "log", "clock", "dnc") });
   registerLeadCommand(app, { ...base, ...pick(c, "leads", "cardFacts", "admins") });
@@ -27,4 +28,5 @@ export function registerCommands(app: App, c: Container): void {
     defaultCountry: c.config.DEFAULT_COUNTRY,
     publicBaseUrl: c.config.PUBLIC_BASE_URL,
   });
+  registerCrmSetupCommand(app, { ...base, ...pick(c, "crmSetup") });
 }

@@ -79,11 +79,10 @@ export function registerTwilioSetupCommand(app: App, deps: TwilioSetupCommandDep
   const numbersVerb = async (ws: number, asked: Exclude<NumbersVerb, { kind: "usage" }>, userId: string) => {
     await deps.admins.require(ws, userId, "twilio_settings", { at: `numbers ${asked.kind}` });
     const now = deps.clock.callingNow();
-    if (asked.kind === "add")
-      return numberAddedMessage(
-        asked.number,
-        (await deps.callerIdPool.add(ws, asked.number, userId, now)).previousVoiceUrl,
-      );
+    if (asked.kind === "add") {
+      const added = await deps.callerIdPool.add(ws, asked.number, userId, now);
+      return numberAddedMessage(asked.number, added.previousVoiceUrl, added.texts);
+    }
     if (asked.kind === "remove") {
       await deps.callerIdPool.remove(ws, asked.number, userId);
       return numberRemovedMessage(asked.number);

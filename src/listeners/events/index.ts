@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
 import type { Container } from "../../container/index.js";
-import { pick } from "../shared/pick.js";
+import { pick } from "../../lib/pick.js";
 import { registerAppHomeOpened } from "./app-home.js";
 import { registerUninstallEvents } from "./uninstall.js";
 

@@ -18,9 +18,10 @@ export function leadFormValues(state: ViewState) {
   };
 }
 
-/** The form's consent (recorded calls), when the person picked a method or typed the words. */
+/** The form's consent (recorded calls unless the scope says autodial), when the person picked a method or typed the words. */
 export function leadFormConsent(state: ViewState) {
   const method = selectedValue(state, leadFields.consent);
   const text = inputValue(state, leadFields.consentText)?.trim();
-  return method || text ? { scope: "prerecorded", method: method ?? "", text: text ?? "" } : undefined;
+  const scope = selectedValue(state, leadFields.consentScope) ?? "prerecorded";
+  return method || text ? { scope, method: method ?? "", text: text ?? "" } : undefined;
 }

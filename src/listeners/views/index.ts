@@ -1,7 +1,8 @@
 import type { App } from "@slack/bolt";
 import type { Container } from "../../container/index.js";
-import { pick } from "../shared/pick.js";
+import { pick } from "../../lib/pick.js";
 import { registerAgentSettingsSubmit } from "./agent-settings.js";
+import { registerCrmSetupSubmit } from "./crm-setup.js";
 import { registerLeadAddSubmit } from "./lead-add.js";
 import { registerLeadAddressSubmit } from "./lead-address.js";
 import { registerLeadEditSubmit } from "./lead-edit.js";
@@ -9,6 +10,7 @@ import { registerLeadImportSubmit } from "./lead-import.js";
 import { registerLeadNoteSubmit } from "./lead-note.js";
 import { registerLeadPhoneSubmit } from "./lead-phone.js";
 import { registerScheduleSubmit } from "./schedule.js";
+import { registerTextModalSubmit } from "./text-modal.js";
 import { registerTwilioSetupSubmit } from "./twilio-setup.js";
 
 /** Modal submissions (view_submission): each handler gets only the services it uses. */
@@ -22,5 +24,7 @@ export function registerViews(app: App, c: Container): void {
   registerLeadPhoneSubmit(app, { ...base, ...pick(c, "leads", "leadCards") });
   registerScheduleSubmit(app, { ...base, ...pick(c, "scheduler") });
   registerTwilioSetupSubmit(app, { ...base, ...pick(c, "setup", "settings") });
+  registerCrmSetupSubmit(app, { ...base, ...pick(c, "crmSetup", "crmName") });
+  registerTextModalSubmit(app, { ...base, ...pick(c, "leads", "texts", "settings") });
   registerLeadImportSubmit(app, { ...base, ...pick(c, "uploadedImport") });
 }

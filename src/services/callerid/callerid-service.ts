@@ -13,6 +13,13 @@ export interface CallerIdChoice {
   day: string;
 }
 
+export interface ChooseOptions {
+  /** Only these pool numbers may be picked (a text: the Messaging Service's senders). */
+  among?: ReadonlySet<string>;
+  /** Pick without counting against the daily cap (a text: the cap counts calls). */
+  uncounted?: boolean;
+}
+
 /** Twilio's refusal of a From that is not (or no longer) a number of the account. */
 export const FROM_NOT_ON_ACCOUNT = 21210;
 
@@ -34,6 +41,7 @@ export interface CallerId {
     lead: Pick<Lead, "id" | "phone" | "state" | "zip">,
     teamNumber: string,
     now: Date,
+    options?: ChooseOptions,
   ): Promise<CallerIdChoice>;
   /** The row using the choice exists: the lead's next call comes from the same number while it can. */
   confirm(choice: CallerIdChoice, leadId: number): Promise<void>;
@@ -58,10 +66,10 @@ export function createCallerId(deps: { store: CallerIdStore; events: EventBus; l
   });
 
   return {
-    async choose(ws, lead, teamNumber, now) {
+    async choose(ws, lead, teamNumber, now, options = {}) {
       if (!lead.phone) throw new Error("a lead without a phone has no caller ID");
       const [rows, sticky, cap] = await Promise.all([store.numbers(ws), store.sticky(ws, lead.id), store.cap(ws)]);
-      const pool = rows.filter((row) => row.inPool).map(asPicked);
+      const pool = rows.filter((row) => row.inPool && (!options.among || options.among.has(row.number))).map(asPicked);
       const today = new Map(pool.map((n) => [n.number, localDay(n.timeZone, now)]));
       const counts = await store.counts(ws, [...today.values()]);
       // Each pass either counts the call on the picked number or marks that number full; the team number ends it.
@@ -76,6 +84,7 @@ export function createCallerId(deps: { store: CallerIdStore; events: EventBus; l
           now,
         });
         const day = today.get(picked.number) ?? localDay(placeOf(picked.number).timeZone, now);
+        if (options.uncounted) return { workspaceId: ws, ...picked, day };
         if (await store.reserve(ws, picked.number, day, picked.rule === "team" ? UNCAPPED : cap))
           return { workspaceId: ws, ...picked, day };
         deps.log.info({ ws, number: `***${picked.number.slice(-4)}` }, "caller ID reached its cap on another instance");
@@ -97,4 +106,40 @@ export function createCallerId(deps: { store: CallerIdStore; events: EventBus; l
       return gone;
     },
   };
+}
+
+/**
+ * A call path's row opened from the caller ID chosen for it: the count is given back when no row opens
+ * (blocked, already calling), and the lead's next call keeps the number once one does.
+ */
+export async function openWithCallerId<T>(
+  callerId: Pick<CallerId, "choose" | "confirm" | "release">,
+  input: { ws: number; lead: Pick<Lead, "id" | "phone" | "state" | "zip">; teamNumber: string; now: Date },
+  open: (choice: CallerIdChoice) => Promise<T>,
+  log: Logger,
+): Promise<{ row: T; choice: CallerIdChoice }> {
+  const choice = await callerId.choose(input.ws, input.lead, input.teamNumber, input.now);
+  let row: T;
+  try {
+    row = await open(choice);
+  } catch (error) {
+    await callerId.release(choice).catch((err) => log.warn({ err }, "could not give a caller ID's count back"));
+    throw error;
+  }
+  await callerId.confirm(choice, input.lead.id);
+  return { row, choice };
+}
+
+/**
+ * Twilio refused `gone` as the caller ID (21210, the number left the account): it leaves the pool, the
+ * admins are told, and the next best is chosen. Undefined when there is nothing else to try.
+ */
+export async function nextAfterGone(
+  callerId: Pick<CallerId, "choose" | "numberGone">,
+  gone: CallerIdChoice,
+  input: { lead: Pick<Lead, "id" | "phone" | "state" | "zip">; teamNumber: string; now: Date },
+): Promise<CallerIdChoice | undefined> {
+  if (gone.rule === "team" || !(await callerId.numberGone(gone.workspaceId, gone.number, input.now))) return undefined;
+  const next = await callerId.choose(gone.workspaceId, input.lead, input.teamNumber, input.now);
+  return next.number === gone.number ? undefined : next;
 }

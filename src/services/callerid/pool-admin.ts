@@ -42,10 +42,46 @@ export interface CallerIdPool {
   refreshAll(now: Date): Promise<{ failed: number }>;
   /** Refreshes, then each number with its calls, routing and registrations. */
   report(ws: number, now: Date): Promise<PoolReport>;
-  /** Puts a number of the account in the pool, pointing its Voice URL at Leadline so call-backs reach the team. */
-  add(ws: number, number: string, by: string, now: Date): Promise<{ previousVoiceUrl: string | null }>;
+  /**
+   * Puts a number of the account in the pool, pointing its Voice URL (and SMS URL) at Leadline so
+   * call-backs and texts reach the team, and adding it to the texting Messaging Service's senders.
+   */
+  add(
+    ws: number,
+    number: string,
+    by: string,
+    now: Date,
+  ): Promise<{ previousVoiceUrl: string | null; texts: TextsJoin }>;
   remove(ws: number, number: string, by: string): Promise<void>;
   setCap(ws: number, cap: number, by: string): Promise<void>;
+}
+
+/**
+ * What adding a number did for texts: it joined the Messaging Service's senders (texts to its leads can
+ * come from it, and texts to it reach the service's inbound URL), was one already, or could not be one.
+ */
+export type TextsJoin =
+  | { kind: "joined" | "already" | "no_service" | "no_sms" }
+  | { kind: "refused"; code: number | null; message: string };
+
+/** Adds the number to the texting Messaging Service's sender pool (Messaging v1 Services/{sid}/PhoneNumbers). */
+async function joinTexting(
+  client: TwilioClient,
+  service: string | undefined,
+  number: { number: string; twilioSid: string; sms: boolean },
+): Promise<TextsJoin> {
+  if (!service) return { kind: "no_service" };
+  if (!number.sms) return { kind: "no_sms" };
+  const senders = client.messaging.v1.services(service).phoneNumbers;
+  try {
+    if ((await senders.list({ limit: 1000 })).some((n) => n.phoneNumber === number.number)) return { kind: "already" };
+    await senders.create({ phoneNumberSid: number.twilioSid });
+    return { kind: "joined" };
+  } catch (error) {
+    const refused = toTwilioError(error);
+    if (!refused) throw error;
+    return { kind: "refused", code: Number(refused.code) || null, message: refused.message };
+  }
 }
 
 export const MAX_DAILY_CAP = 1000;
@@ -59,7 +95,7 @@ export function createCallerIdPool(deps: {
   log: Logger;
   /** Leadline's inbound Voice URL for the workspace (as `/twilio-setup inbound` sets it). */
   voiceUrl: (ws: number) => string | undefined;
-  /** The messaging URL, once texts exist: set on a number when it joins the pool. */
+  /** Leadline's inbound-text URL: set as the SMS URL of a number when it joins the pool. */
   smsUrl?: (ws: number) => string | undefined;
 }): CallerIdPool {
   const { store } = deps;
@@ -74,7 +110,7 @@ export function createCallerIdPool(deps: {
     const numbers = await twilioCall(() => client.api.v2010.accounts(accountSid).incomingPhoneNumbers.list());
     return numbers
       .filter((n) => n.capabilities?.voice !== false)
-      .map((n): AccountNumber & { voiceUrl: string | null; appSid: string | null } => ({
+      .map((n): AccountNumber & { voiceUrl: string | null; appSid: string | null; sms: boolean } => ({
         number: n.phoneNumber,
         twilioSid: n.sid,
         ...placeOf(n.phoneNumber),
@@ -82,6 +118,7 @@ export function createCallerIdPool(deps: {
         routesInbound: Boolean(wanted) && n.voiceUrl === wanted && !n.voiceApplicationSid && !n.trunkSid,
         voiceUrl: n.voiceUrl ?? null,
         appSid: n.voiceApplicationSid || null,
+        sms: n.capabilities?.sms !== false,
       }));
   };
 
@@ -159,7 +196,7 @@ export function createCallerIdPool(deps: {
           "Set PUBLIC_BASE_URL (the https address Twilio reaches Leadline at) first: a pool number must send call-backs to Leadline.",
           { code: "callerid_no_public_url" },
         );
-      const { client, accountSid } = await deps.twilioFor(ws);
+      const { client, accountSid, settings } = await deps.twilioFor(ws);
       const found = (await listed(client, accountSid, wanted)).find((n) => n.number === number);
       if (!found)
         throw new UserError(`${number} is not a voice number of this Twilio account.`, {
@@ -175,16 +212,18 @@ export function createCallerIdPool(deps: {
             voiceUrl: wanted,
             voiceMethod: "POST",
             ...(found.appSid ? { voiceApplicationSid: "" } : {}),
-            ...(sms ? { smsUrl: sms, smsMethod: "POST" } : {}),
+            ...(sms && found.sms ? { smsUrl: sms, smsMethod: "POST" } : {}),
           }),
       );
+      const texts = await joinTexting(client, settings.messagingServiceSid, found);
       await store.sync(ws, await listed(client, accountSid, wanted), now);
       await store.setInPool(ws, number, true, true);
       await deps.audit.record(ws, by, "callerid.number_added", {
         number: `***${number.slice(-4)}`,
         previous: found.voiceUrl ? "set" : "none",
+        texts: texts.kind,
       });
-      return { previousVoiceUrl: found.voiceUrl };
+      return { previousVoiceUrl: found.voiceUrl, texts };
     },
 
     async remove(ws, number, by) {

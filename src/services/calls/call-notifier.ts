@@ -4,14 +4,14 @@
  */
 export interface CallNotifier {
   /**
-   * Posts the call's line for the first time. Only the path that placed the call does this: it may
+   * Sends the call's post (its Slack message) for the first time. Only the path that placed the call does this: it may
    * hold the command's response_url, the way to answer in a channel the bot is not in.
-   * Resolves false when the line could not be posted anywhere.
+   * Resolves false when the post could not be sent anywhere.
    */
   firstPost(callId: number, via?: { responseUrl?: string }): Promise<boolean>;
-  /** Something the line shows has changed: bring it up to date (coalesced; one editor across instances). */
+  /** Something the post shows has changed: bring it up to date (coalesced; one editor across instances). */
   changed(callId: number): Promise<void>;
-  /** Puts a call's recording in the line's thread: the audio as a file, else the link. Returns which, or "none". */
+  /** Puts a call's recording in the post's thread: the audio as a file, else the link. Returns which, or "none". */
   recording(
     callId: number,
     recording: { sid: string; audio?: Buffer; link?: string },

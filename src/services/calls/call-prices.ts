@@ -14,6 +14,8 @@ export interface CallPrices {
   resume(): Promise<void>;
   /** Every call that ends gets its price looked up. */
   subscribe(events: EventBus): void;
+  /** Lookups waiting for their time (timers, not tasks: `tasks.drain` does not wait for them). */
+  pending(): number;
   stop(): void;
 }
 
@@ -77,6 +79,7 @@ export function createCallPrices(deps: {
     subscribe(events) {
       events.on("call.ended", ({ callId }) => prices.check(callId));
     },
+    pending: () => timers.size,
     stop() {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);

@@ -105,6 +105,9 @@ export function buildCallRequest(input: CallRequestInput): CallCreateParams {
           ...(recording
             ? {
                 record: true,
+                // The lead (the call Twilio placed, the parent) on the first channel, the other side on the
+                // second: Voice Intelligence labels speakers by channel.
+                recordingChannels: "dual",
                 recordingStatusCallback: `${base}/twilio/recording?${query}`,
                 recordingStatusCallbackEvent: ["completed"],
                 recordingStatusCallbackMethod: "POST",

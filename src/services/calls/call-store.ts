@@ -331,11 +331,11 @@ export function createCallStore(database: DatabaseHandle): CallStore {
 const POSTGRES_OPEN = `WITH f AS (${POSTGRES_FACTS_SQL}),
   ins AS (
     INSERT INTO "Call" ("workspaceId", "leadId", "activeLeadId", "mode", "fromNumber", "toNumber", "agentNumber",
-      "status", "placedBy", "twilioSid", "slackChannel", "slackThreadTs", "originKey", "createdAt", "updatedAt")
-    VALUES ($1, $3, $3, $5, $6, $2, $7, $8, $9, $10, $11, $12, $13, $14::timestamp(3), $14::timestamp(3))
+      "status", "placedBy", "twilioSid", "slackChannel", "slackThreadTs", "originKey", "createdAt", "updatedAt", "callerIdRule")
+    VALUES ($1, $3, $3, $5, $6, $2, $7, $8, $9, $10, $11, $12, $13, $14::timestamp(3), $14::timestamp(3), $15)
     ON CONFLICT DO NOTHING
     RETURNING *)
-  SELECT f."dnc", f."scopes", f."attempts", ins.* FROM f LEFT JOIN ins ON true`;
+  SELECT f."dnc", f."scopes", f."attempts", f."textAttempts", f."resumed", ins.* FROM f LEFT JOIN ins ON true`;
 
 async function openInOneStatement<B>(
   pool: pg.Pool,
@@ -358,13 +358,16 @@ async function openInOneStatement<B>(
     call.threadTs ?? null,
     call.originKey ?? null,
     new Date().toISOString(),
+    call.callerIdRule ?? null,
   ]);
-  const { dnc, scopes, attempts, ...row } = rows[0] as {
+  const { dnc, scopes, attempts, textAttempts, resumed, ...row } = rows[0] as {
     dnc: unknown;
     scopes: string | null;
     attempts: string | null;
+    textAttempts: string | null;
+    resumed: unknown;
   } & Call;
-  const blocked = gate.judge(factsOf({ dnc, scopes, attempts }));
+  const blocked = gate.judge(factsOf({ dnc, scopes, attempts, textAttempts, resumed }));
   const opened = row.id === null ? undefined : ({ ...row, price: null } as Call);
   if (blocked !== undefined) {
     if (opened) await pooled(pool, `DELETE FROM "Call" WHERE "id" = $1`, [opened.id]);

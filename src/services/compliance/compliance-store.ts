@@ -23,7 +23,7 @@ export type DncSource = "keypress" | "card" | "command" | "api" | "outcome" | "r
 export interface NewConsent {
   leadId: number;
   phone: string;
-  scope: "prerecorded" | "calls" | "texts";
+  scope: "prerecorded" | "calls" | "texts" | "autodial";
   method: string;
   text: string;
   at: Date;

@@ -3,7 +3,7 @@ import type { Clock } from "../../lib/clock.js";
 import { UserError } from "../../lib/errors.js";
 import type { ComplianceStore } from "./compliance-store.js";
 
-export const CONSENT_SCOPES = ["prerecorded", "calls", "texts"] as const;
+export const CONSENT_SCOPES = ["prerecorded", "calls", "texts", "autodial"] as const;
 export const CONSENT_METHODS = ["web form", "signed", "verbal", "other"] as const;
 export type ConsentScope = (typeof CONSENT_SCOPES)[number];
 /** The longest consent wording kept: Slack's plain-text input takes at most 3,000 characters, so the modal and the lead API agree. */
@@ -46,7 +46,7 @@ export function validateConsent(
   const scope = typeof input.scope === "string" ? input.scope.trim() : "";
   if (!(CONSENT_SCOPES as readonly string[]).includes(scope))
     fail(
-      `consent.scope must be "prerecorded" (recorded-voice calls), "calls" (live calls only) or "texts" (marketing texts).`,
+      `consent.scope must be "prerecorded" (recorded-voice calls), "calls" (live calls only), "texts" (marketing texts) or "autodial" (calls a queue dials on its own).`,
     );
   const method = typeof input.method === "string" ? input.method.trim().toLowerCase() : "";
   if (!(CONSENT_METHODS as readonly string[]).includes(method))

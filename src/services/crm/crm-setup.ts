@@ -53,6 +53,8 @@ export function createCrmSetup(deps: {
   /** Where the CRM's webhooks reach Leadline; without it (no public https address) none are registered. */
   webhookUrl(ws: number): string | undefined;
   now(): Date;
+  /** Rows put back to waiting: the sender looks now rather than at its next tick. */
+  retried?: () => void;
 }): CrmSetup {
   const { provider } = deps;
 
@@ -60,7 +62,7 @@ export function createCrmSetup(deps: {
   const asUserError = (error: unknown, what: string): never => {
     if (!(error instanceof CrmError)) throw error;
     if (error.failure.kind === "unauthorized" || error.failure.kind === "refused")
-      throw new UserError(`${provider.name} refused ${what}: "${error.crmMessage}". Nothing was saved.`, {
+      throw new UserError(`${provider.name} refused ${what}: "${error.crmMessage}" Nothing was saved.`, {
         code: "crm_refused",
         data: { provider: provider.name, status: error.status, said: error.crmMessage },
       });
@@ -151,6 +153,7 @@ export function createCrmSetup(deps: {
       await deps.admins.require(ws, by, "crm_settings", { at: "retry" });
       const count = await deps.outbox.retryFailed(ws, deps.now());
       await deps.audit.record(ws, by, "crm.retry", { rows: count });
+      if (count > 0) deps.retried?.();
       return count;
     },
     async mapUser(ws, by, slackUserId, email) {

@@ -10,8 +10,7 @@ import type { CrmStore } from "./crm-store.js";
 import type { OutboxClaim, OutboxStore } from "./outbox-store.js";
 import { RateBudget } from "./rate-budget.js";
 
-/** Rows claimed per pass, and sent at once (per instance). */
-const CLAIM_BATCH = 50;
+/** Rows sent at once (per instance); each is claimed by the worker that sends it. */
 const CONCURRENCY = 8;
 /** Longest wait between two tries of a row (5xx, timeouts). */
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -128,7 +127,8 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
 
   type Result = "sent" | "later" | "failed";
   const retryAt = (claim: OutboxClaim) => {
-    const wait = Math.min(MAX_BACKOFF_MS, backoffMs * 2 ** Math.min(20, Math.max(0, claim.attempts - 1)));
+    // Doubling from the first wait, at most 8 times (2 s → 8.5 min, capped at 5), and never past the cap.
+    const wait = Math.min(MAX_BACKOFF_MS, backoffMs * 2 ** Math.min(8, Math.max(0, claim.attempts - 1)));
     return new Date(deps.clock.now().getTime() + wait * (0.8 + Math.random() * 0.4));
   };
 
@@ -140,7 +140,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
         const dueAt = new Date(now().getTime() + NO_KEY_WAIT_MS);
         await deps.outbox.later(
           claim,
-          { dueAt, error: "The CRM is not connected.", maybeSent: claim.maybeSent },
+          { dueAt, error: "The CRM is not connected.", maybeSent: claim.maybeSent, uncounted: true },
           now(),
         );
         return "later";
@@ -160,7 +160,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       const dueAt = new Date(now.getTime() + error.waitMs);
       await deps.outbox.later(
         claim,
-        { dueAt, error: "waiting for the CRM's rate limit", maybeSent: claim.maybeSent },
+        { dueAt, error: "waiting for the CRM's rate limit", maybeSent: claim.maybeSent, uncounted: true },
         now,
       );
       return "later";
@@ -179,7 +179,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     switch (error.failure.kind) {
       case "rate-limited": {
         const dueAt = new Date(now.getTime() + error.failure.retryAfterMs);
-        await deps.outbox.later(claim, { dueAt, error: words, maybeSent: claim.maybeSent }, now);
+        await deps.outbox.later(claim, { dueAt, error: words, maybeSent: claim.maybeSent, uncounted: true }, now);
         return "later";
       }
       case "unavailable": {
@@ -196,16 +196,17 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
 
   const pass = async () => {
     const counts = { sent: 0, later: 0, failed: 0 };
-    for (;;) {
-      const now = deps.clock.now();
-      const claims = await deps.outbox.claim(now, owner, new Date(now.getTime() + leaseMs), CLAIM_BATCH);
-      const queue = [...claims];
-      const worker = async () => {
-        for (let claim = queue.shift(); claim; claim = queue.shift()) counts[await handle(claim)] += 1;
-      };
-      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, worker));
-      if (claims.length < CLAIM_BATCH || stopped) break;
-    }
+    // Each worker claims one row right before sending it, so a claim's lease runs while its own send
+    // does: a row never waits in a local queue while its lease runs out and another instance takes it.
+    const worker = async () => {
+      while (!stopped) {
+        const now = deps.clock.now();
+        const [claim] = await deps.outbox.claim(now, owner, new Date(now.getTime() + leaseMs), 1);
+        if (!claim) return;
+        counts[await handle(claim)] += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     if (counts.sent + counts.failed > 0) log.info(counts, "CRM outbox pass");
     return counts;
   };

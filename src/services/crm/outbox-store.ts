@@ -58,7 +58,14 @@ export interface OutboxStore {
   /** Not yet: due again at `dueAt`, with what went wrong and whether the CRM may have it. */
   later(
     claim: OutboxClaim,
-    due: { dueAt: Date; error: string; maybeSent: boolean; personId?: number },
+    due: {
+      dueAt: Date;
+      error: string;
+      maybeSent: boolean;
+      personId?: number;
+      /** Not the row's failure (a rate-limit wait, no key): the try is not counted, so its backoff does not grow. */
+      uncounted?: boolean;
+    },
     now: Date,
   ): Promise<boolean>;
   /** Refused for good: shown in status until an admin retries. */
@@ -157,13 +164,15 @@ export function createOutboxStore(database: DatabaseHandle): OutboxStore {
     async later(claim, due, now) {
       const done = await write(
         `UPDATE "CrmOutbox" SET "dueAt" = ?::timestamp(3), "lastError" = ?, "maybeSent" = (? = 1),
-            "personId" = COALESCE(?, "personId"), "updatedAt" = ?::timestamp(3), "claimedBy" = NULL, "claimedUntil" = NULL
+            "personId" = COALESCE(?, "personId"), "updatedAt" = ?::timestamp(3), "claimedBy" = NULL, "claimedUntil" = NULL,
+            "attempts" = "attempts" - ?
           WHERE ${MINE}`,
         due.dueAt,
         due.error.slice(0, 500),
         due.maybeSent ? 1 : 0,
         due.personId ?? null,
         now,
+        due.uncounted ? 1 : 0,
         ...mine(claim),
       );
       return done === 1;

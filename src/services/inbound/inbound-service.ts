@@ -1,4 +1,5 @@
 import type { Clock } from "../../lib/clock.js";
+import type { EventBus } from "../../lib/events.js";
 import type { Logger } from "../../lib/log.js";
 import { parsePhone } from "../../lib/phone.js";
 import type { TaskTracker } from "../../lib/tasks.js";
@@ -15,16 +16,16 @@ import {
 } from "../twilio/twiml.js";
 import type { InboundStore, InboundWithLead } from "./inbound-store.js";
 
-/** Where an inbound call's line and its voicemail go; implemented with the Slack adapter and views. */
+/** Where an inbound call's post (its Slack message) and its voicemail go; implemented with the Slack adapter and views. */
 export interface InboundAnnouncer {
-  /** Posts the call's first line (in the lead's last thread, else the leads channel); where it went. */
+  /** Posts the call for the first time (in the lead's last thread, else the leads channel); where it went. */
   post(
     call: InboundWithLead,
     where?: { channel: string; threadTs?: string },
   ): Promise<{ channel: string; ts: string } | undefined>;
-  /** Edits the posted line to show the call as it is now. */
+  /** Edits the call's post to show the call as it is now. */
   update(call: InboundWithLead): Promise<void>;
-  /** The voicemail audio (or a note that it could not be fetched) and its transcript, in the line's thread. */
+  /** The voicemail audio (or a note that it could not be fetched) and its transcript, in the post's thread. */
   voicemail(call: InboundWithLead, audio: Buffer | undefined): Promise<void>;
   transcript(call: InboundWithLead): Promise<void>;
 }
@@ -57,6 +58,8 @@ export function createInboundService(deps: {
   /** A Slack user's display name, for notes ("answered by @maria"). */
   nameOf: (ws: number, userId: string) => Promise<string | undefined>;
   tasks: TaskTracker;
+  /** `inbound.ended`, once per call, after the move that ended it. */
+  events: Pick<EventBus, "emit">;
   clock: Clock;
   log: Logger;
   publicBaseUrl?: string;
@@ -67,7 +70,7 @@ export function createInboundService(deps: {
     `${base}/twilio/voice/inbound${path}?ws=${ws}${id !== undefined ? `&call=${id}` : ""}`;
   const who = (call: InboundWithLead) =>
     call.lead ? `lead ${call.lead.name.trim() || "without a name"}` : "an unknown caller";
-  // Only a posted line is edited; one not posted yet shows the newest state when it is (see answer).
+  // Only a sent post is edited; one not sent yet shows the newest state when it is (see answer).
   const refresh = (call: InboundWithLead) =>
     deps.tasks.run(async () => {
       const fresh = await deps.store.get(call.workspaceId, call.id);
@@ -81,6 +84,8 @@ export function createInboundService(deps: {
         `[Inbound Call] from ${call.fromNumber} - ${text} - Call SID: ${call.twilioSid}`,
       );
   };
+  const ended = (inboundCallId: number, ws: number, answered: boolean) =>
+    deps.events.emit("inbound.ended", { ws, inboundCallId, answered });
   const voicemail = (ws: number, id: number) =>
     inboundVoicemailTwiml({
       recordingUrl: url("/recording", ws, id),
@@ -127,13 +132,13 @@ export function createInboundService(deps: {
       const full = (await deps.store.get(ws, call.id))!;
       if (created) {
         deps.tasks.run(async () => {
-          const last = lead ? await deps.store.lastLine(ws, lead.id) : undefined;
+          const last = lead ? await deps.store.lastPost(ws, lead.id) : undefined;
           const where = last?.slackChannel
             ? { channel: last.slackChannel, threadTs: last.slackThreadTs ?? last.slackTs ?? undefined }
             : undefined;
           const posted = await deps.announcer.post(full, where);
           if (!posted) return;
-          await deps.store.setLine(call.id, {
+          await deps.store.setPost(call.id, {
             channel: posted.channel,
             ts: posted.ts,
             threadTs: where?.threadTs ?? null,
@@ -144,7 +149,8 @@ export function createInboundService(deps: {
         });
       }
       if (!ringNumber) {
-        await deps.store.move(call.id, ["ringing"], { status: "missed", endedAt: deps.clock.now() });
+        if (await deps.store.move(call.id, ["ringing"], { status: "missed", endedAt: deps.clock.now() }))
+          ended(call.id, ws, false);
         await note(full, "nobody to ring (no agent phone set) - sent to voicemail");
         refresh(full);
         return voicemail(ws, call.id);
@@ -186,6 +192,7 @@ export function createInboundService(deps: {
         ) {
           const name =
             call.answeredBy && call.answeredBy !== "team" ? await deps.nameOf(ws, call.answeredBy) : undefined;
+          ended(id, ws, true);
           await note(
             call,
             `answered by ${name ? `@${name}` : call.answeredBy && call.answeredBy !== "team" ? call.answeredBy : "the team's phone"} - ${formatDuration(durationSec ?? 0)}`,
@@ -195,6 +202,7 @@ export function createInboundService(deps: {
         return sayAndHangUpTwiml();
       }
       if (await deps.store.move(id, ["ringing", "answered"], { status: "missed", endedAt: deps.clock.now() })) {
+        ended(id, ws, false);
         await note(call, "missed");
         refresh(call);
       }

@@ -31,13 +31,14 @@ export interface InboundStore {
     from: string[],
     data: Partial<Pick<InboundCall, "status" | "answeredBy" | "durationSec" | "endedAt">>,
   ): Promise<boolean>;
-  setLine(id: number, where: { channel: string; ts: string; threadTs: string | null }): Promise<void>;
+  /** Where the call's post (its Slack message) went. */
+  setPost(id: number, where: { channel: string; ts: string; threadTs: string | null }): Promise<void>;
   /** Stores the voicemail once; false for a repeated callback. */
   setRecording(id: number, recordingSid: string, seconds: number): Promise<boolean>;
   setTranscript(id: number, text: string): Promise<boolean>;
   addNote(leadId: number, author: string, body: string): Promise<void>;
-  /** The lead's latest outbound call with a line in Slack: an inbound call goes into its thread. */
-  lastLine(
+  /** The lead's latest outbound call with a post in Slack: an inbound call goes into its thread. */
+  lastPost(
     ws: number,
     leadId: number,
   ): Promise<Pick<Call, "slackChannel" | "slackTs" | "slackThreadTs" | "placedBy"> | undefined>;
@@ -64,7 +65,7 @@ export function createInboundStore({ db }: { db: Db }): InboundStore {
     async move(id, from, data) {
       return (await db.inboundCall.updateMany({ where: { id, status: { in: from } }, data })).count === 1;
     },
-    async setLine(id, where) {
+    async setPost(id, where) {
       await db.inboundCall.update({
         where: { id },
         data: { slackChannel: where.channel, slackTs: where.ts, slackThreadTs: where.threadTs },
@@ -88,7 +89,7 @@ export function createInboundStore({ db }: { db: Db }): InboundStore {
     async addNote(leadId, author, body) {
       await db.note.create({ data: { leadId, author, body } });
     },
-    async lastLine(ws, leadId) {
+    async lastPost(ws, leadId) {
       return (
         (await db.call.findFirst({
           where: { workspaceId: ws, leadId, slackTs: { not: null } },

@@ -65,6 +65,8 @@ export interface ClaimStore {
   recentNotes(leadId: number, count: number): Promise<string[]>;
   /** Leads of a queue still to work (filter-independent upper bound: leads not done in this queue). */
   doneCount(queueId: number): Promise<number>;
+  /** Whether the number has an active (not revoked) consent record of scope `autodial`. */
+  hasAutodialConsent(ws: number, phone: string): Promise<boolean>;
 }
 
 /** A claim row read without the ORM (its dates are not needed by the claim's users). */
@@ -308,5 +310,12 @@ function createStore(database: DatabaseHandle): ClaimStore {
       return notes.map((note) => note.body);
     },
     doneCount: (queueId) => db.queueLead.count({ where: { queueId, doneAt: { not: null } } }),
+    async hasAutodialConsent(ws, phone) {
+      const found = await db.consent.findFirst({
+        where: { workspaceId: ws, phone, scope: "autodial", revokedAt: null },
+        select: { id: true },
+      });
+      return found !== null;
+    },
   };
 }

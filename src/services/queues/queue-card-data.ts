@@ -2,6 +2,7 @@ import type { Call, CallQueue, Lead, QueueRun } from "@prisma/client";
 import type { Clock } from "../../lib/clock.js";
 import type { CallingLaw } from "../compliance/calling-law.js";
 import type { Verdict } from "../compliance/verdict.js";
+import type { AutoBlock, AutoRule } from "./auto-advance.js";
 import type { ClaimStore, ProgressCounts } from "./claim-store.js";
 import type { QueueStore } from "./queue-store.js";
 
@@ -16,6 +17,8 @@ export interface QueueCardState {
   activities: string[];
   call?: Call;
   progress: ProgressCounts;
+  /** A queue that auto-advances: whether this lead is dialled without the agent's press, and if not why. */
+  auto?: { sec: number; block?: AutoBlock };
 }
 
 export function createQueueCardData(deps: {
@@ -25,6 +28,9 @@ export function createQueueCardData(deps: {
   calls: { byId(id: number): Promise<Call | null | undefined> };
   law: Pick<CallingLaw, "verdict">;
   clock: Clock;
+  autoRule: AutoRule;
+  /** Whether this process has the run's automatic dial waiting. */
+  autoPending(runId: number): boolean;
 }) {
   return async (runId: number): Promise<QueueCardState | undefined> => {
     const run = await deps.queues.runById(runId);
@@ -48,6 +54,10 @@ export function createQueueCardData(deps: {
     ]);
     state.verdict = verdict;
     state.activities = notes;
+    if (queue?.autoAdvanceSec && claim.status === "offered") {
+      const block = await deps.autoRule(run.workspaceId, lead);
+      if (block || deps.autoPending(run.id)) state.auto = { sec: queue.autoAdvanceSec, block };
+    }
     const zone = verdict.zones[0];
     if (zone)
       state.localTime = `${new Intl.DateTimeFormat("en-US", { timeZone: zone, hour: "numeric", minute: "2-digit" }).format(now)} (${zone.split("/").pop()?.replace(/_/g, " ")})`;

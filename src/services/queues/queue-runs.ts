@@ -1,10 +1,17 @@
 import { randomBytes } from "node:crypto";
-import type { CallQueue, QueueRun } from "@prisma/client";
+import type { Call, CallQueue, Lead, QueueRun } from "@prisma/client";
 import type { Clock } from "../../lib/clock.js";
 import { UserError } from "../../lib/errors.js";
 import type { EventBus } from "../../lib/events.js";
 import type { Logger } from "../../lib/log.js";
 import type { AuditService } from "../audit/audit-store.js";
+import {
+  type CallerId,
+  type CallerIdChoice,
+  FROM_NOT_ON_ACCOUNT,
+  nextAfterGone,
+  openWithCallerId,
+} from "../callerid/callerid-service.js";
 import type { CallContexts } from "../calls/call-context.js";
 import type { CallStore } from "../calls/call-store.js";
 import type { CallMode } from "../calls/modes.js";
@@ -14,6 +21,7 @@ import type { CallReadiness } from "../calls/readiness.js";
 import type { RecordPlaced } from "../calls/reconcile.js";
 import { isTwilioRefusal, toTwilioError } from "../twilio/client.js";
 import type { TwilioFor } from "../twilio/workspace-twilio.js";
+import type { AutoAdvance, AutoRule } from "./auto-advance.js";
 import type { ClaimStore } from "./claim-store.js";
 import type { QueueClaims } from "./queue-claims.js";
 import type { QueueStore } from "./queue-store.js";
@@ -52,7 +60,9 @@ export function createQueueRuns(deps: {
   readiness: Pick<CallReadiness, "checkLead" | "checkAgentPhone" | "missingFor">;
   openCall: OpenCall;
   recordPlaced: RecordPlaced;
-  calls: Pick<CallStore, "recordFailed" | "byId">;
+  calls: Pick<CallStore, "recordFailed" | "byId" | "changeCallerId">;
+  /** The lead's caller ID, chosen as for every other call (sticky, local, in-state, team). */
+  callerId: CallerId;
   outcomes: Pick<OutcomeService, "record">;
   twilioFor: TwilioFor;
   events: EventBus;
@@ -60,6 +70,9 @@ export function createQueueRuns(deps: {
   clock: Clock;
   log: Logger;
   publicBaseUrl?: string;
+  autoAdvance: AutoAdvance;
+  autoRule: AutoRule;
+  leads: { get(ws: number, id: number): Promise<Lead | null | undefined> };
 }): QueueRuns {
   const log = deps.log.child({ component: "queue-runs" });
   const changed = (ws: number, runId: number) => deps.events.emit("queue.changed", { ws, runId });
@@ -78,15 +91,143 @@ export function createQueueRuns(deps: {
     return { run, queue };
   };
 
+  /**
+   * Ends a run once: its claims released, the card redrawn, and (unless the agent's leg is what ended)
+   * the agent's leg hung up, which ends the conference (endConferenceOnExit).
+   */
   const end = async (run: QueueRun, reason: string) => {
+    deps.autoAdvance.cancel(run.id);
     if (!(await deps.queues.endRun(run.id, reason, deps.clock.now()))) return;
     await deps.claimStore.releaseRun(run.id, deps.clock.now());
     changed(run.workspaceId, run.id);
+    if (!run.agentCallSid || reason.startsWith("agent_")) return;
+    try {
+      const context = await deps.contexts.read(run.workspaceId, run.agentId);
+      const { client } = await deps.twilioFor(run.workspaceId, context.settings);
+      await client.calls(run.agentCallSid).update({ status: "completed" });
+    } catch (error) {
+      log.warn({ err: error, runId: run.id }, "could not hang up the agent's leg");
+    }
+  };
+
+  /**
+   * Adds the lead to the run's conference from the call's caller ID. A pool number Twilio no longer
+   * has (21210) leaves the pool and the lead is called once more from the next best: nothing was placed.
+   */
+  const addParticipant = async (
+    conference: string,
+    call: Call,
+    choice: CallerIdChoice,
+    next: { lead: Lead; teamNumber: string; now: Date },
+  ): Promise<{ call: Call; callSid: string }> => {
+    const { client } = await deps.twilioFor(call.workspaceId);
+    const request = queueParticipantRequest(deps.publicBaseUrl, {
+      ws: call.workspaceId,
+      callId: call.id,
+      from: call.fromNumber,
+      to: call.toNumber,
+    });
+    try {
+      return { call, callSid: (await client.conferences(conference).participants.create(request)).callSid };
+    } catch (error) {
+      const refusal = isTwilioRefusal(error) ? toTwilioError(error) : undefined;
+      const other =
+        Number(refusal?.code) === FROM_NOT_ON_ACCOUNT ? await nextAfterGone(deps.callerId, choice, next) : undefined;
+      if (!other) throw error;
+      const moved = await deps.calls.changeCallerId(call.id, other.number, other.rule);
+      await deps.callerId.confirm(other, next.lead.id);
+      return addParticipant(conference, moved, other, next);
+    }
   };
 
   const offerNext = async (run: QueueRun, queue: CallQueue) => {
     if (await deps.claimStore.liveOfRun(run.id)) return;
     await deps.claims.next(queue, run.id, run.agentId);
+  };
+
+  /**
+   * After an outcome: when the queue auto-advances and the lead now on offer may be dialled without the
+   * agent's press (auto-advance.ts: autodial consent, never Florida or Oklahoma), its dial is scheduled;
+   * otherwise the lead waits for Call (the card says why). The wait's end checks everything again.
+   */
+  const scheduleAuto = async (run: QueueRun, queue: CallQueue) => {
+    if (!queue.autoAdvanceSec) return;
+    const claim = await deps.claimStore.liveOfRun(run.id);
+    if (!claim || claim.status !== "offered") return;
+    const lead = await deps.leads.get(run.workspaceId, claim.leadId);
+    if (!lead || (await deps.autoRule(run.workspaceId, lead))) return;
+    const action = { ws: run.workspaceId, runId: run.id, agentId: run.agentId, claimId: claim.id };
+    deps.autoAdvance.schedule(run.id, queue.autoAdvanceSec * 1000, () => autoDial(action));
+  };
+
+  const autoDial = async (action: RunAction & { claimId: number }) => {
+    const { run, queue } = await liveRun(action);
+    const claim = await deps.claimStore.byId(action.claimId);
+    if (!queue.autoAdvanceSec || run.status !== "live" || claim?.status !== "offered" || claim.runId !== run.id) return;
+    const lead = await deps.leads.get(action.ws, claim.leadId);
+    const block = lead ? await deps.autoRule(action.ws, lead) : "unknown_place";
+    if (block) return log.info({ runId: run.id, leadId: claim.leadId, block }, "auto-advance held back at dial");
+    await dial(action);
+  };
+
+  const dial = async (action: RunAction & { claimId: number }) => {
+    const { run, queue } = await liveRun(action);
+    if (run.status !== "live") throw new UserError("Answer your phone first: the lead joins you on that line.");
+    const ref = { id: action.claimId, agentId: action.agentId, runId: run.id };
+    const ready = await deps.claims.beginDial(queue, ref);
+    if (!ready.ok) {
+      changed(action.ws, run.id);
+      if (ready.why === "lost")
+        throw new UserError("That lead is no longer yours (the claim ran out); here is the next.");
+      await offerNext(run, queue);
+      return;
+    }
+    const context = await deps.contexts.read(action.ws, action.agentId);
+    const to = await deps.readiness.checkLead(ready.lead, action.agentId, context.countries);
+    const chosen = { lead: ready.lead, teamNumber: context.settings.phoneNumber!, now: deps.clock.callingNow() };
+    const { row: call, choice } = await openWithCallerId(
+      deps.callerId,
+      { ws: action.ws, ...chosen, lead: { ...ready.lead, phone: to } },
+      (picked) =>
+        deps.openCall(
+          {
+            workspaceId: action.ws,
+            lead: ready.lead,
+            mode: "queue" as CallMode,
+            from: picked.number,
+            callerIdRule: picked.rule,
+            to,
+            agentId: action.agentId,
+            status: "dialing",
+            // No call line of its own: the queue card shows the call (and takes its outcome).
+            originKey: `queue:${action.claimId}`,
+          },
+          ready.lead,
+          "live",
+          action.agentId,
+          context.settings,
+        ),
+      log,
+    );
+    await deps.claimStore.linkCall(action.claimId, call.id);
+    try {
+      const placed = await addParticipant(run.conference, call, choice, chosen);
+      await deps.recordPlaced(placed.call, placed.callSid, "queued", action.agentId);
+    } catch (error) {
+      if (!isTwilioRefusal(error)) throw error;
+      // Twilio refused the participant: the call is recorded as failed with Twilio's code, the lead released.
+      const refusal = toTwilioError(error)!;
+      await deps.calls.recordFailed(
+        call.id,
+        { code: Number(refusal.code) || null, message: refusal.message },
+        deps.clock.now(),
+      );
+      await deps.claims.release(ref, "stopped");
+      await offerNext(run, queue);
+      changed(action.ws, run.id);
+      throw refusal;
+    }
+    changed(action.ws, run.id);
   };
 
   return {
@@ -166,61 +307,13 @@ export function createQueueRuns(deps: {
       changed(action.ws, run.id);
     },
 
-    async dial(action) {
-      const { run, queue } = await liveRun(action);
-      if (run.status !== "live") throw new UserError("Answer your phone first: the lead joins you on that line.");
-      const ref = { id: action.claimId, agentId: action.agentId, runId: run.id };
-      const ready = await deps.claims.beginDial(queue, ref);
-      if (!ready.ok) {
-        changed(action.ws, run.id);
-        if (ready.why === "lost")
-          throw new UserError("That lead is no longer yours (the claim ran out); here is the next.");
-        await offerNext(run, queue);
-        return;
-      }
-      const context = await deps.contexts.read(action.ws, action.agentId);
-      const to = await deps.readiness.checkLead(ready.lead, action.agentId, context.countries);
-      const from = context.settings.phoneNumber!;
-      const call = await deps.openCall(
-        {
-          workspaceId: action.ws,
-          lead: ready.lead,
-          mode: "queue" as CallMode,
-          from,
-          to,
-          agentId: action.agentId,
-          status: "dialing",
-          // No call line of its own: the queue card shows the call (and takes its outcome).
-          originKey: `queue:${action.claimId}`,
-        },
-        ready.lead,
-        "live",
-        action.agentId,
-        context.settings,
-      );
-      await deps.claimStore.linkCall(action.claimId, call.id);
-      const { client } = await deps.twilioFor(action.ws, context.settings);
-      const request = queueParticipantRequest(deps.publicBaseUrl, { ws: action.ws, callId: call.id, from, to });
-      try {
-        const participant = await client.conferences(run.conference).participants.create(request);
-        await deps.recordPlaced(call, participant.callSid, "queued", action.agentId);
-      } catch (error) {
-        if (!isTwilioRefusal(error)) throw error;
-        // Twilio refused the participant: the call is recorded as failed with Twilio's code, the lead released.
-        const refusal = toTwilioError(error)!;
-        await deps.calls.recordFailed(
-          call.id,
-          { code: Number(refusal.code) || null, message: refusal.message },
-          deps.clock.now(),
-        );
-        await deps.claims.release(ref, "stopped");
-        changed(action.ws, run.id);
-        throw refusal;
-      }
-      changed(action.ws, run.id);
+    dial: (action) => {
+      deps.autoAdvance.cancel(action.runId);
+      return dial(action);
     },
 
     async skip(action) {
+      deps.autoAdvance.cancel(action.runId);
       const { run, queue } = await liveRun(action);
       const ref = { id: action.claimId, agentId: action.agentId };
       const reason = action.until ? "snooze" : "agent";
@@ -244,6 +337,7 @@ export function createQueueRuns(deps: {
       });
       await deps.claims.outcome(queue, { id: claim.id, agentId: action.agentId }, action.outcome);
       await offerNext(run, queue);
+      await scheduleAuto(run, queue);
       changed(action.ws, run.id);
     },
 
@@ -251,15 +345,6 @@ export function createQueueRuns(deps: {
       const run = await deps.queues.runById(action.runId);
       if (!run || run.workspaceId !== action.ws || run.agentId !== action.agentId) return;
       await end(run, "stopped");
-      if (run.agentCallSid) {
-        const context = await deps.contexts.read(action.ws, action.agentId);
-        const { client } = await deps.twilioFor(action.ws, context.settings);
-        // Hanging up the agent's leg ends the conference (endConferenceOnExit).
-        await client
-          .calls(run.agentCallSid)
-          .update({ status: "completed" })
-          .catch((error: unknown) => log.warn({ err: error, runId: run.id }, "could not hang up the agent's leg"));
-      }
     },
 
     async run(runId) {

@@ -11,9 +11,9 @@ export function queueAgentUrls(base: string | undefined, ws: number, runId: numb
 }
 
 /**
- * The Participants create for one lead: the team number as caller ID, the lead's leg reporting to the
- * call's own status URL (as every call Leadline places), and never ending the conference when the lead
- * hangs up (the agent stays for the next lead).
+ * The Participants create for one lead: the call's caller ID (the pool's pick, as for every call), the
+ * lead's leg reporting to the call's own status URL (as every call Leadline places), and never ending
+ * the conference when the lead hangs up (the agent stays for the next lead).
  */
 export function queueParticipantRequest(
   base: string | undefined,

@@ -13,6 +13,9 @@ export interface NewScheduledCall {
   dueAt: Date;
   bookedBy: string;
   reason?: string | null;
+  /** A scheduled text ("Send at …"): its body, and the refused text it came from. */
+  textBody?: string | null;
+  textId?: number | null;
 }
 
 /** What a claim holds: finishing or moving a claimed row only works for the claim that took it. */
@@ -42,7 +45,7 @@ export interface ScheduleStore {
   finish(
     claim: Claim,
     status: "placed" | "cancelled" | "missed",
-    data: { callId?: number; reason?: string },
+    data: { callId?: number; textId?: number; reason?: string },
   ): Promise<boolean>;
   /** Hands a claimed row back for later (the next allowed time). */
   reschedule(claim: Claim, dueAt: Date, reason: string): Promise<boolean>;
@@ -86,11 +89,12 @@ export function createScheduleStore(database: DatabaseHandle): ScheduleStore {
     async finish(claim, status, data) {
       // One statement (not the ORM's transaction around it): every fired call ends here.
       const done = await write(
-        `UPDATE "ScheduledCall" SET "status" = ?, "callId" = COALESCE(?, "callId"), "reason" = COALESCE(?, "reason"),
+        `UPDATE "ScheduledCall" SET "status" = ?, "callId" = COALESCE(?, "callId"), "textId" = COALESCE(?, "textId"), "reason" = COALESCE(?, "reason"),
                 "leaseUntil" = NULL, "updatedAt" = ?::timestamp(3)
           WHERE "id" = ? AND "status" = 'claimed' AND "claimedBy" = ? AND "attempt" = ?`,
         status,
         data.callId ?? null,
+        data.textId ?? null,
         data.reason ?? null,
         new Date(),
         claim.id,

@@ -11,6 +11,7 @@ import type { CallingLaw } from "../compliance/calling-law.js";
 import type { Verdict } from "../compliance/verdict.js";
 import type { LeadService } from "../leads/lead-service.js";
 import { type Claim, originKeyOf, type ScheduleStore } from "./schedule-store.js";
+import { fireScheduledText, type SendScheduledText } from "./scheduled-text.js";
 
 /** How often the tick runs (node-cron, six fields: seconds first). */
 export const TICK_EVERY = "*/15 * * * * *";
@@ -56,6 +57,8 @@ export interface Scheduler {
     threadTs?: string;
     at: Date;
     bookedBy: string;
+    /** A scheduled text instead of a call: what to send, and the refused text it came from. */
+    text?: { body: string; fromTextId: number };
   }): Promise<BookResult>;
   /** One pass: claims due rows and fires each. `at` is the instant to judge by (tests inject it). */
   tick(
@@ -84,6 +87,8 @@ export function createScheduler(deps: {
   leaseMs?: number;
   /** The cron expression of the tick; tests use a faster one or call tick() themselves. */
   every?: string;
+  /** Sends a scheduled text (the text service); without it a text row is cancelled. */
+  sendText?: SendScheduledText;
   /** See CallServiceDeps.crashPoint ("claimed"). */
   crashPoint?: (point: string) => void;
 }): Scheduler {
@@ -138,6 +143,8 @@ export function createScheduler(deps: {
       await deps.announce(ws, { kind: "cancelled", row, why: "lead_gone" });
       return "cancelled";
     }
+    if (row.textBody !== null)
+      return fireScheduledText({ ...deps, blocked, missedAfterMs: MISSED_AFTER_MS }, claim, row, found, lawNow);
     // An earlier claim of this row may have got as far as a call: never dial twice.
     for (const earlier of await deps.store.callsOf(row.id, row.attempt)) {
       if (!earlier.twilioSid && (earlier.status === "dialing" || earlier.status === "unknown")) {
@@ -238,7 +245,7 @@ export function createScheduler(deps: {
   };
 
   const scheduler: Scheduler = {
-    async book({ ws, leadId, agentId, channel, threadTs, at, bookedBy }) {
+    async book({ ws, leadId, agentId, channel, threadTs, at, bookedBy, text }) {
       validTime(at, deps.clock.callingNow());
       const found = await lead(ws, leadId);
       if (!found.phone)
@@ -246,7 +253,16 @@ export function createScheduler(deps: {
           code: "no_phone",
           data: { leadId, leadName: found.name },
         });
-      const row = await deps.store.book({ workspaceId: ws, leadId, agentId, channel, threadTs, dueAt: at, bookedBy });
+      const row = await deps.store.book({
+        workspaceId: ws,
+        leadId,
+        agentId,
+        channel,
+        threadTs,
+        dueAt: at,
+        bookedBy,
+        ...(text ? { textBody: text.body, textId: text.fromTextId } : {}),
+      });
       await deps.audit.record(ws, bookedBy, "schedule.booked", {
         scheduledCallId: row.id,
         leadId,

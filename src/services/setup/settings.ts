@@ -28,6 +28,8 @@ export const TWILIO_SETTINGS = {
   messagingServiceSid: { name: "twilio.messagingServiceSid", label: "Messaging Service SID", secret: false },
   textTeamName: { name: "texts.teamName", label: "Team name in texts", secret: false },
   textHelp: { name: "texts.help", label: "Help text (answer to HELP)", secret: false },
+  textTemplates: { name: "texts.templates", label: "Text templates", secret: false },
+  textBack: { name: "texts.textBack", label: "Missed-call text-back", secret: false },
   callingWindow: { name: "rules.callingWindow", label: "Team calling window", secret: false },
   callingDays: { name: "rules.callingDays", label: "Team calling days", secret: false },
   teamCountries: { name: "rules.countries", label: "Countries the team calls", secret: false },
@@ -56,6 +58,8 @@ const TEXT_SETTINGS = new Set<SettingKey>([
   "recording",
   "textTeamName",
   "textHelp",
+  "textTemplates",
+  "textBack",
 ]);
 
 export function isTextSetting(key: SettingKey): boolean {

@@ -25,6 +25,8 @@ const CLEARABLE: SettingKey[] = [
   "messagingServiceSid",
   "textTeamName",
   "textHelp",
+  "textTemplates",
+  "textBack",
 ];
 const MAX_MESSAGE = 1000;
 

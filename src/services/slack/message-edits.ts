@@ -20,29 +20,29 @@ export function createMessageEditor<M>(
   const edits = new Map<string, MessageEdits<M>>();
   return async (channel, ts, message) => {
     const key = `${channel} ${ts}`;
-    const line = edits.get(key) ?? { latest: message, wanted: 0, shown: 0 };
-    edits.set(key, line);
-    line.latest = message;
-    line.wanted += 1;
-    const mine = line.wanted;
+    const edit = edits.get(key) ?? { latest: message, wanted: 0, shown: 0 };
+    edits.set(key, edit);
+    edit.latest = message;
+    edit.wanted += 1;
+    const mine = edit.wanted;
     try {
-      while (line.shown < mine) {
-        line.sending ??= gate
+      while (edit.shown < mine) {
+        edit.sending ??= gate
           .run("chat.update", async () => {
-            const version = line.wanted;
-            await update(channel, ts, line.latest);
-            line.shown = Math.max(line.shown, version);
+            const version = edit.wanted;
+            await update(channel, ts, edit.latest);
+            edit.shown = Math.max(edit.shown, version);
           })
           .finally(() => {
-            line.sending = undefined;
+            edit.sending = undefined;
           });
-        await line.sending;
+        await edit.sending;
       }
     } catch (error) {
       // Everyone waiting on this edit hears the failure; the next edit of the message starts afresh.
-      if (!line.sending && edits.get(key) === line) edits.delete(key);
+      if (!edit.sending && edits.get(key) === edit) edits.delete(key);
       throw error;
     }
-    if (!line.sending && line.shown >= line.wanted && edits.get(key) === line) edits.delete(key);
+    if (!edit.sending && edit.shown >= edit.wanted && edits.get(key) === edit) edits.delete(key);
   };
 }

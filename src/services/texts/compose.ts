@@ -48,3 +48,36 @@ export function textErrorWords(code: number | null | undefined, twilioWords?: st
       return twilioWords ?? "Twilio did not say why";
   }
 }
+
+export interface TextTemplate {
+  name: string;
+  body: string;
+}
+
+/** The team's templates from /twilio-setup: one a line, "Name: text" (a line without a name is named by its start). */
+export function parseTemplates(setting: string | undefined): TextTemplate[] {
+  return (setting ?? "")
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(0, 50)
+    .map((line) => {
+      const named = /^([^:{}]{1,40}):\s*(\S[\s\S]*)$/.exec(line);
+      return named ? { name: named[1]!.trim(), body: named[2]! } : { name: line.slice(0, 30), body: line };
+    });
+}
+
+/** A template filled in: {{firstName}}, {{name}}, {{agentName}} (unknown placeholders are left out). */
+export function renderTemplate(body: string, values: { leadName: string; agentName?: string }): string {
+  const firstName = values.leadName.trim().split(/\s+/)[0] ?? "";
+  const fill: Record<string, string> = {
+    firstname: firstName,
+    name: values.leadName.trim(),
+    agentname: values.agentName?.trim() ?? "",
+    agent: values.agentName?.trim() ?? "",
+  };
+  return body
+    .replace(/\{\{\s*([A-Za-z]+)\s*\}\}/g, (_, key: string) => fill[key.toLowerCase()] ?? "")
+    .replace(/[ \t]{2,}/g, " ")
+    .trim();
+}

@@ -4,6 +4,7 @@ import type { EventBus } from "../../lib/events.js";
 import type { Logger } from "../../lib/log.js";
 import type { LeadService } from "../leads/lead-service.js";
 import type { SettingsService } from "../setup/settings.js";
+import { CANNOT_TEXT } from "./compose.js";
 import type { TextNotifier } from "./text-notifier.js";
 import type { TextService } from "./text-service.js";
 import type { TextStore } from "./text-store.js";
@@ -97,6 +98,7 @@ export function createTextInbound(deps: {
       if (!moved || moved.workspaceId !== ws) return;
       deps.events.emit("text.moved", { ws, textId: moved.id });
       if (error.code === 21610) await inbound.optOut(ws, moved.phone, "twilio 21610");
+      else if (error.code && CANNOT_TEXT.has(error.code)) await deps.store.markUnreachable(ws, moved.phone, error.code);
     },
   };
   return inbound;

@@ -23,16 +23,23 @@ export interface TextOutbox {
  * after a restart it picks up where it stopped. A row is claimed for a while so another instance leaves it.
  */
 export function createTextOutbox(deps: {
-  store: Pick<TextStore, "claimUnposted" | "markPosted" | "releaseClaims">;
+  store: Pick<TextStore, "claimUnposted" | "markPosted" | "releaseClaims" | "renewClaims">;
   poster: InboundTextPoster;
   tasks: Pick<TaskTracker, "run">;
   clock: Clock;
   log: Logger;
   /** Between two posts to one channel; Slack allows about one a second. */
   paceMs?: number;
+  /**
+   * How long a claim holds rows before another instance may take them: short, so a restart after a
+   * crash posts the dead instance's rows soon, and renewed while this instance is still posting them.
+   */
+  leaseMs?: number;
   everyMs?: number;
 }): TextOutbox {
   const pace = deps.paceMs ?? 1_000;
+  const lease = deps.leaseMs ?? 15_000;
+  const BATCH = 5;
   const lastPost = new Map<string, number>();
   let running: Promise<void> | undefined;
   let again = false;
@@ -58,12 +65,18 @@ export function createTextOutbox(deps: {
       again = false;
       for (;;) {
         if (stopped) return;
-        const batch = await deps.store.claimUnposted(deps.clock.now(), 60_000 + pace * 20, 20);
+        let until = deps.clock.now().getTime() + lease + pace * BATCH;
+        const batch = await deps.store.claimUnposted(deps.clock.now(), until - deps.clock.now().getTime(), BATCH);
         if (batch.length === 0) break;
         for (const [index, text] of batch.entries()) {
           const rest = () => batch.slice(index).map((row) => row.id);
           if (stopped) return deps.store.releaseClaims(rest());
           try {
+            // Half the claim gone (a slow Slack, Retry-After): renewed before posting, so no one else takes it.
+            if (until - deps.clock.now().getTime() < lease / 2) {
+              until = deps.clock.now().getTime() + lease + pace * BATCH;
+              await deps.store.renewClaims(rest(), new Date(until));
+            }
             await postOne(text);
           } catch (error) {
             // Left unposted and let go: a later pass posts it, still in order.

@@ -4,6 +4,7 @@ import { ComplianceBlock, UserError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
 import { phoneCountry } from "../../lib/phone.js";
 import type { AuditService } from "../audit/audit-store.js";
+import type { TextSender } from "../callerid/text-sender.js";
 import { parseTeamWindow } from "../compliance/calling-law.js";
 import type { ComplianceStore, Reader } from "../compliance/compliance-store.js";
 import { callingVerdict, type Verdict } from "../compliance/verdict.js";
@@ -41,6 +42,10 @@ export interface SendTextResult {
 export interface TextService {
   /** One path for a click, a command, a modal and the scheduler: checks, the row, Twilio, the thread. */
   sendText(input: SendTextInput): Promise<SendTextResult>;
+  /** Why texting this lead cannot work at all now (not set up, no A2P approval, a number that cannot take texts), or undefined. */
+  readiness(ws: number, lead: Lead): Promise<string | undefined>;
+  /** A text the law refused, for Send at …: its lead and what the agent wrote. */
+  draftOf(ws: number, textId: number): Promise<{ leadId: number; body: string }>;
   /** The verdict for a text to this lead now (texts' hours, do-not-call, consent for marketing, caps). */
   verdict(ws: number, lead: Lead, now: Date, marketing?: boolean): Promise<Verdict>;
 }
@@ -62,6 +67,8 @@ export interface TextServiceDeps {
   clock: Clock;
   log: Logger;
   publicBaseUrl?: string;
+  /** The lead's caller ID among the Messaging Service's senders (local caller ID); none: the service picks. */
+  sender?: TextSender;
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -115,7 +122,17 @@ export function createTextService(deps: TextServiceDeps): TextService {
     );
   };
 
-  const send = async (client: TwilioClient, text: Text, service: string, lead: Lead) => {
+  /** Twilio said earlier that this number cannot take texts (21614, 30006…): said before anything is written. */
+  const requireTextable = async (ws: number, lead: Lead) => {
+    const mark = await deps.store.unreachable(ws, lead.phone!);
+    if (!mark) return;
+    throw new UserError(
+      `${lead.name}'s number cannot receive texts: ${textErrorWords(mark.code)} (Twilio ${mark.code}, ${mark.at.toISOString().slice(0, 10)}). Nothing was sent; call them, or change their number.`,
+      { code: "text_cannot_receive", data: { leadName: lead.name, twilioCode: mark.code } },
+    );
+  };
+
+  const send = async (client: TwilioClient, text: Text, service: string, lead: Lead, from?: string) => {
     const statusCallback = deps.publicBaseUrl
       ? `${deps.publicBaseUrl}/twilio/sms/status?ws=${text.workspaceId}&text=${text.id}`
       : undefined;
@@ -123,6 +140,7 @@ export function createTextService(deps: TextServiceDeps): TextService {
       const sent = await client.messages.create({
         to: text.phone,
         messagingServiceSid: service,
+        ...(from ? { from } : {}),
         body: text.body,
         ...(statusCallback ? { statusCallback } : {}),
       });
@@ -145,6 +163,7 @@ export function createTextService(deps: TextServiceDeps): TextService {
       code,
     });
     if (code === 21610) await deps.optOut(text.workspaceId, text.phone, "twilio 21610");
+    if (code && CANNOT_TEXT.has(code)) await deps.store.markUnreachable(text.workspaceId, text.phone, code);
     throw new UserError(
       `Nothing was sent to ${lead.name}: ${textErrorWords(code, refusal.message)} (Twilio ${code}).`,
       {
@@ -180,6 +199,27 @@ export function createTextService(deps: TextServiceDeps): TextService {
   };
 
   return {
+    async readiness(ws, lead) {
+      if (!lead.phone) return `${lead.name} has no phone number to text.`;
+      const settings = await deps.settings.get(ws);
+      try {
+        requireTexting(settings);
+        await requireA2p(ws, lead, settings);
+        await requireTextable(ws, lead);
+      } catch (error) {
+        if (error instanceof UserError) return error.message.replace(/ Nothing was sent\.?/, "");
+        throw error;
+      }
+      return undefined;
+    },
+
+    async draftOf(ws, textId) {
+      const text = await deps.store.byId(ws, textId);
+      if (text?.direction !== "outbound" || text.status !== "not_sent" || !text.leadId)
+        throw new UserError("That text can no longer be scheduled; write it again.", { code: "text_missing" });
+      return { leadId: text.leadId, body: text.body };
+    },
+
     async verdict(ws, lead, now, marketing = true) {
       const settings = await deps.settings.get(ws);
       const facts = await deps.compliance.facts(
@@ -207,6 +247,7 @@ export function createTextService(deps: TextServiceDeps): TextService {
       const teamName = first ? settings.textTeamName || (await deps.teamNameOf(ws)) : "";
       const body = checkBody(input.body, first ? (b) => firstTextBody(b, teamName) : undefined);
       await requireA2p(ws, lead, settings);
+      await requireTextable(ws, lead);
       const now = input.lawNow ?? deps.clock.callingNow();
       const marketing =
         kind === "agent" &&
@@ -233,6 +274,7 @@ export function createTextService(deps: TextServiceDeps): TextService {
           const verdict = judge(lead, now, marketing, settings, facts);
           return verdict.allowed ? undefined : verdict;
         },
+        input.body.trim(),
       );
       if ("duplicate" in opened)
         throw new UserError(`This click already sent a text to ${lead.name}; nothing was sent again.`, {
@@ -250,7 +292,9 @@ export function createTextService(deps: TextServiceDeps): TextService {
         });
       }
       const { client } = await deps.twilioFor(ws, settings);
-      const outcome = await send(client, opened.opened, service, lead);
+      const sender = await deps.sender?.choose(ws, lead, settings, now);
+      const outcome = await send(client, opened.opened, service, lead, sender?.from);
+      await sender?.sent().catch((error) => deps.log.warn({ err: error }, "could not keep the text's caller ID"));
       const shown = await deps.notifier.show(outcome.text, lead);
       return { ...outcome, lead, shown };
     },

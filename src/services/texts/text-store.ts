@@ -39,6 +39,8 @@ export interface TextStore {
   open(
     row: NewOutboundText,
     gate: Gate,
+    /** What the agent wrote, kept on a refused row (Send at … sends it later, decorated then as needed). */
+    draft?: string,
   ): Promise<{ opened: Text } | { blocked: unknown; refused: Text } | { duplicate: Text }>;
   recordSent(id: number, sid: string, status: string, teamNumber: string | null): Promise<Text>;
   /** Nothing was sent (Twilio refused with a code, or never had it). */
@@ -80,10 +82,16 @@ export interface TextStore {
     source: string,
     now: Date,
   ): Promise<{ added: boolean; cancelled: ScheduledCall[]; revoked: number }>;
+  /** Twilio said the number cannot take texts (21614 landline, 30006…): marked, so the next text is refused before Twilio. */
+  markUnreachable(ws: number, phone: string, code: number): Promise<void>;
+  /** The number's "cannot take texts" mark, if any. */
+  unreachable(ws: number, phone: string): Promise<{ code: number; at: Date } | undefined>;
   /** START: texts may go again (a do-not-call entry for calls stays). */
   optIn(ws: number, phone: string, source: string): Promise<void>;
   /** Claims this instance took but did not post (it is stopping): free for the next pass at once. */
   releaseClaims(ids: number[]): Promise<void>;
+  /** This instance still posts these rows: their claim runs until `until`. */
+  renewClaims(ids: number[], until: Date): Promise<void>;
   /** The oldest inbound texts not yet posted, claimed for `leaseMs` (another instance skips them meanwhile). */
   claimUnposted(now: Date, leaseMs: number, limit: number): Promise<Text[]>;
   /** The workspace's name (Slack's team name), for the first text when no team name is set. */
@@ -97,14 +105,20 @@ export interface TextStore {
 
 export function createTextStore(db: Db): TextStore {
   return {
-    async open(row, gate) {
+    async open(row, gate, draft) {
       const data = { ...row, direction: "outbound", status: "sending" };
       try {
         return await db.$transaction(async (tx) => {
           const blocked = await gate(tx);
           if (blocked !== undefined) {
             const refused = await tx.text.create({
-              data: { ...data, originKey: null, status: "not_sent", errorMessage: "calling law" },
+              data: {
+                ...data,
+                body: draft ?? data.body,
+                originKey: null,
+                status: "not_sent",
+                errorMessage: "calling law",
+              },
             });
             return { blocked, refused };
           }
@@ -253,6 +267,19 @@ export function createTextStore(db: Db): TextStore {
         return { added: !existing, cancelled: due, revoked };
       });
     },
+    async markUnreachable(ws, phone, code) {
+      const where = { workspaceId_phone: { workspaceId: ws, phone } };
+      const existing = await db.textOptOut.findUnique({ where });
+      // An opt-out outranks it: a STOP stays a STOP.
+      if (existing?.status === "stopped") return;
+      const data = { status: "unreachable", source: `twilio ${code}` };
+      await db.textOptOut.upsert({ where, create: { workspaceId: ws, phone, ...data }, update: data });
+    },
+    async unreachable(ws, phone) {
+      const row = await db.textOptOut.findUnique({ where: { workspaceId_phone: { workspaceId: ws, phone } } });
+      if (row?.status !== "unreachable") return undefined;
+      return { code: Number(row.source.replace(/\D/g, "")) || 0, at: row.updatedAt };
+    },
     async optIn(ws, phone, source) {
       await db.textOptOut.upsert({
         where: { workspaceId_phone: { workspaceId: ws, phone } },
@@ -284,6 +311,10 @@ export function createTextStore(db: Db): TextStore {
     async releaseClaims(ids) {
       if (ids.length === 0) return;
       await db.text.updateMany({ where: { id: { in: ids }, postedAt: null }, data: { postLeaseUntil: null } });
+    },
+    async renewClaims(ids, until) {
+      if (ids.length === 0) return;
+      await db.text.updateMany({ where: { id: { in: ids }, postedAt: null }, data: { postLeaseUntil: until } });
     },
     async workspaceName(ws) {
       return (await db.workspace.findUnique({ where: { id: ws }, select: { name: true } }))?.name ?? undefined;

@@ -82,6 +82,8 @@ export function createOpenAiSummariser(options: {
 
 /** The SDK's errors as "try later" (connection, timeout, 408/409/429, 5xx) or a refusal to report. */
 function unavailable(error: unknown): Error {
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return new SummariserUnavailable("provider timed out");
+  if (error instanceof OpenAI.APIConnectionError) return new SummariserUnavailable("provider unreachable");
   if (error instanceof OpenAI.APIError) {
     const status = error.status ?? 0;
     const header = error.headers?.get?.("retry-after");

@@ -10,6 +10,12 @@ import type { TranscriptNotifier } from "./transcript-notifier.js";
 import { advanceTranscript } from "./transcript-steps.js";
 import type { TranscriptStore } from "./transcript-store.js";
 
+/** An error as it may be logged here: its name and code only (a message could quote the call, or a query's data). */
+const failure = (error: unknown) => ({
+  error: (error as { name?: unknown })?.name,
+  code: (error as { code?: unknown })?.code,
+});
+
 /** How often the transcript tick runs (node-cron, seconds first). */
 export const TRANSCRIPT_TICK = "*/15 * * * * *";
 /** A claimed row is someone's for this long (a provider call times out well before). */
@@ -44,6 +50,8 @@ export function createTranscriptService(deps: {
   log: Logger;
   tasks: Pick<TaskTracker, "run">;
   every?: string;
+  /** Between asking Twilio for a transcript and asking whether it is done (default POLL_MS). */
+  pollMs?: number;
 }): TranscriptService {
   const log = deps.log.child({ component: "transcripts" });
   const { store, clock } = deps;
@@ -61,9 +69,20 @@ export function createTranscriptService(deps: {
       const summary = await store.requestSummary({ ws: row.workspaceId, callId: row.callId, now: clock.now() });
       if (!summary) return;
       const [claimed] = await store.claimSummaries(clock.now(), new Date(clock.now().getTime() + LEASE_MS), 1);
-      if (claimed) await advanceSummary(summaryDeps, claimed);
+      if (claimed) summarise(claimed);
     },
   };
+
+  /**
+   * A summary is made beside the tick, never inside it: a provider that is slow (up to its timeout)
+   * or rate limited holds up no transcript. The claim's lease outlasts the provider's timeout.
+   */
+  const summarise = (row: Parameters<typeof advanceSummary>[1]) =>
+    deps.tasks.run(() =>
+      advanceSummary(summaryDeps, row).catch((error) =>
+        log.error({ summaryId: row.id, ...failure(error) }, "summary step failed"),
+      ),
+    );
 
   const request = async (ws: number, callId: number, recordingSid: string, mode: string) => {
     const settings = await deps.settings.get(ws);
@@ -104,13 +123,7 @@ export function createTranscriptService(deps: {
     const transcripts = await store.claimTranscripts(clock.now(), lease(), BATCH);
     await Promise.all(transcripts.map((row) => advanceTranscript(stepDeps, row)));
     const summaries = await store.claimSummaries(clock.now(), lease(), BATCH);
-    await Promise.all(
-      summaries.map((row) =>
-        advanceSummary(summaryDeps, row).catch((error) =>
-          log.error({ err: error, summaryId: row.id }, "summary step failed"),
-        ),
-      ),
-    );
+    for (const row of summaries) summarise(row);
     const purged = await purge();
     return { transcripts: transcripts.length, summaries: summaries.length, purged };
   };
@@ -140,7 +153,7 @@ export function createTranscriptService(deps: {
     start() {
       task = cron.schedule(deps.every ?? TRANSCRIPT_TICK, () => {
         if (running) return;
-        deps.tasks.run(() => this.tick().catch((error) => log.error({ err: error }, "transcript tick failed")));
+        deps.tasks.run(() => this.tick().catch((error) => log.error(failure(error), "transcript tick failed")));
       });
     },
     async stop() {

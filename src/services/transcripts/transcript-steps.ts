@@ -32,6 +32,8 @@ export interface StepDeps {
   notifier: TranscriptNotifier;
   clock: Clock;
   log: Logger;
+  /** Between asking Twilio and asking whether it is done (default POLL_MS). */
+  pollMs?: number;
   /** A Slack user's display name, for the transcript's agent label. */
   nameOf?: (ws: number, userId: string) => Promise<string | undefined>;
   /** Called once a transcript is posted: its summary may be asked for. */
@@ -85,7 +87,7 @@ async function create(deps: StepDeps, row: CallTranscript): Promise<void> {
     status: "queued",
     attempts: 0,
     lastError: null,
-    nextCheckAt: new Date(deps.clock.now().getTime() + POLL_MS),
+    nextCheckAt: new Date(deps.clock.now().getTime() + (deps.pollMs ?? POLL_MS)),
   });
 }
 
@@ -105,7 +107,10 @@ async function poll(deps: StepDeps, row: CallTranscript): Promise<void> {
     await tellFailed(deps, row);
     return;
   }
-  await deps.store.updateTranscript(row.id, { status: state, nextCheckAt: new Date(now.getTime() + POLL_MS) });
+  await deps.store.updateTranscript(row.id, {
+    status: state,
+    nextCheckAt: new Date(now.getTime() + (deps.pollMs ?? POLL_MS)),
+  });
 }
 
 async function post(deps: StepDeps, row: CallTranscript): Promise<void> {

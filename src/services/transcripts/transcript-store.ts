@@ -72,7 +72,8 @@ export interface TranscriptStore {
   duePurges(now: Date, limit: number): Promise<CallTranscript[]>;
   /** Deletes the words (the row stays, as a record that there was a transcript). */
   purge(id: number, now: Date): Promise<boolean>;
-  suggestionCounts(ws: number, since: Date, agentId?: string): Promise<{ suggested: number; applied: number }>;
+  /** Summaries made in [from, to) with a suggested outcome, and those whose suggestion was applied. */
+  suggestionCounts(ws: number, from: Date, to: Date, agentId?: string): Promise<{ suggested: number; applied: number }>;
 }
 
 export function createTranscriptStore(db: Db): TranscriptStore {
@@ -164,7 +165,7 @@ export function createTranscriptStore(db: Db): TranscriptStore {
       return db.callSummary.findMany({
         where: { workspaceId: ws, status: "done", call: { leadId } },
         orderBy: { createdAt: "desc" },
-        take: 20,
+        take: 500,
       });
     },
     async applied(callId, outcome) {
@@ -184,10 +185,10 @@ export function createTranscriptStore(db: Db): TranscriptStore {
       });
       return done.count === 1;
     },
-    async suggestionCounts(ws, since, agentId) {
+    async suggestionCounts(ws, from, to, agentId) {
       const where = {
         workspaceId: ws,
-        createdAt: { gte: since },
+        createdAt: { gte: from, lt: to },
         suggestedOutcome: { not: null },
         ...(agentId ? { call: { placedBy: agentId } } : {}),
       };

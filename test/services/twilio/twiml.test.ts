@@ -16,6 +16,8 @@ import {
   liveAgentPromptTwiml,
   liveCallTwiml,
   OPT_OUT_WORDS,
+  queueAgentPromptTwiml,
+  queueJoinTwiml,
   sayAndHangUpTwiml,
   simpleCallTwiml,
 } from "../../../src/services/twilio/twiml.js";
@@ -189,6 +191,37 @@ describe("inbound calls", () => {
         `<Record maxLength="120" playBeep="true" timeout="5" transcribe="true" transcribeCallback="${BASE}/t" ` +
         `recordingStatusCallback="${BASE}/r?a=1&amp;b=2" recordingStatusCallbackEvent="completed" ` +
         `recordingStatusCallbackMethod="POST" action="${BASE}/done" method="POST"/></Response>`,
+    );
+  });
+});
+
+describe("queue runs", () => {
+  it("the agent's prompt: a key within 8 s starts the run, and the action is asked even when none is pressed", () => {
+    const join = `${BASE}/twilio/queue/join?run=4&ws=3`;
+    expect(queueAgentPromptTwiml({ queueName: " Miami buyers ", joinUrl: join })).toBe(
+      `${XML}<Response><Gather numDigits="1" timeout="8" action="${BASE}/twilio/queue/join?run=4&amp;ws=3" ` +
+        `method="POST" actionOnEmptyResult="true"><Say>Leadline queue Miami buyers. Press any key to start calling.</Say></Gather></Response>`,
+    );
+    expect(said(queueAgentPromptTwiml({ queueName: "   ", joinUrl: join }))).toEqual([
+      "Leadline queue run. Press any key to start calling.",
+    ]);
+    // A queue's name is typed by an admin: read back as typed, no verb added.
+    expect(said(queueAgentPromptTwiml({ queueName: HOSTILE, joinUrl: join }))).toEqual([
+      `Leadline queue ${HOSTILE}. Press any key to start calling.`,
+    ]);
+    expect(verbs(queueAgentPromptTwiml({ queueName: HOSTILE, joinUrl: join }))).toEqual(["Gather", "Say"]);
+  });
+
+  it("the agent joins the run's conference: it starts and ends with them, no beep, no hold music; its events reported", () => {
+    expect(
+      queueJoinTwiml({ conference: "leadline-run-4", statusCallback: `${BASE}/twilio/queue/conference?run=4&ws=3` }),
+    ).toBe(
+      `${XML}<Response><Dial><Conference startConferenceOnEnter="true" endConferenceOnExit="true" beep="false" waitUrl="" ` +
+        `statusCallback="${BASE}/twilio/queue/conference?run=4&amp;ws=3" statusCallbackEvent="start end join leave" ` +
+        `statusCallbackMethod="POST">leadline-run-4</Conference></Dial></Response>`,
+    );
+    expect(queueJoinTwiml({ conference: "leadline-run-4" })).toBe(
+      `${XML}<Response><Dial><Conference startConferenceOnEnter="true" endConferenceOnExit="true" beep="false" waitUrl="">leadline-run-4</Conference></Dial></Response>`,
     );
   });
 });

@@ -1,0 +1,452 @@
+import { createServer } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ids } from "../../src/lib/ids.js";
+import { eventually, freshStart, settled, startTestApp, type TestApp } from "../helpers/app.js";
+import { type FakeAccount, startFakeTwilio } from "../helpers/fake-twilio.js";
+import { buttonClick } from "../helpers/payloads.js";
+
+// A queue run end to end through the real app, the simulated Slack and the simulated Twilio playing
+// the calls (its webhooks signed and sent to the app at PUBLIC_BASE_URL): the agent's phone rung once,
+// the key, the conference, each lead a participant, outcomes, skips, stop; and the faults around them.
+
+const ADMIN = "U0ADMIN01";
+const AGENT = "U0MARIA01";
+const DM = `D${AGENT.slice(1)}`;
+const FROM = "+15005550006";
+const AGENT_PHONE = "+13055550150";
+/** The agent's phone: answers, presses 1, and stays on the line until hung up (the run's one line). */
+const STAYS = { outcome: "human", presses: "1", talkSec: 86_400, describe: "the agent presses 1 and stays" } as const;
+
+let t: TestApp;
+let account: FakeAccount;
+let publicUrl: string;
+/** Cards of earlier tests' runs. */
+let earlier = new Set<unknown>();
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  publicUrl = `http://127.0.0.1:${port}`;
+  t = await startTestApp({
+    twilio: await startFakeTwilio({ play: { pace: 0.01 } }),
+    env: { PORT: String(port), PUBLIC_BASE_URL: publicUrl, ADMIN_SLACK_USER_IDS: ADMIN },
+    // Auto-advance's wait (seconds) passes at once: the tests wait on the dial itself.
+    queueAutoAdvanceScale: () => 0,
+  });
+}, 30_000);
+afterAll(async () => {
+  await t?.stop();
+});
+beforeEach(async () => {
+  await settled(t);
+  const db = t.app.deps.db;
+  await db.queueSkip.deleteMany();
+  await db.queueClaim.deleteMany();
+  await db.queueLead.deleteMany();
+  await db.queueRun.deleteMany();
+  await db.callQueue.deleteMany();
+  account = await freshStart(t, {
+    tables: ["call", "note", "consent", "lead", "dncEntry"],
+    from: FROM,
+    agentPhone: AGENT_PHONE,
+    admin: ADMIN,
+  });
+  t.twilio.sim.answerAs(AGENT_PHONE, STAYS);
+  t.twilio.sim.faults.failNext.clear();
+  earlier = new Set([...t.slack.messages.values()].map((m) => m.ts));
+});
+
+/** A slash command's answer (in its ack). */
+async function command(text: string, user = AGENT): Promise<string> {
+  const res = await t.command("/call-queue", text, user);
+  return String(((await res.json()) as { text?: string }).text ?? "");
+}
+
+async function lead(
+  name: string,
+  phone: string,
+  source = "zillow",
+  extra: { state?: string; autodial?: boolean } = {},
+) {
+  const created = await t.app.deps.leads.create(t.ws, { name, phone, source, state: extra.state, author: "seed" });
+  if (extra.autodial)
+    await t.app.deps.consents.record(
+      t.ws,
+      created,
+      {
+        scope: "autodial",
+        method: "web form",
+        text: "I agree that Acme Realty may call me with an automatic dialler.",
+      },
+      "seed",
+    );
+  return created;
+}
+
+type Block = {
+  type: string;
+  text?: { text: string };
+  elements?: { action_id?: string; value?: string; text?: unknown }[];
+};
+
+/** The run's card as Slack now shows it (the one message in the agent's DM, edited in place). */
+function card(): { text: string; blocks: Block[]; ts: string } | undefined {
+  const found = [...t.slack.messages.values()].filter(
+    (m) => m.channel === DM && String(m.text).startsWith("Queue ") && !earlier.has(m.ts),
+  );
+  if (found.length > 1) throw new Error(`the queue card was posted ${found.length} times`);
+  const message = found[0];
+  return message && { text: String(message.text), blocks: message.blocks as Block[], ts: String(message.ts) };
+}
+const cardWords = () =>
+  (card()?.blocks ?? [])
+    .map((b) =>
+      [
+        b.text?.text,
+        ...(b.elements ?? []).map(
+          (e) => (e as { text?: { text?: string } }).text?.text ?? (e as { text?: string }).text,
+        ),
+      ].join(" "),
+    )
+    .join("\n");
+const buttonOn = (actionId: string) =>
+  card()
+    ?.blocks.flatMap((b) => b.elements ?? [])
+    .find((e) => e.action_id === actionId);
+
+async function press(actionId: string) {
+  const button = await eventually(() => buttonOn(actionId), `the card's ${actionId} button`);
+  const res = await t.interact(
+    buttonClick({
+      userId: AGENT,
+      actionId,
+      value: button.value!,
+      channel: DM,
+      messageTs: card()!.ts,
+      responseUrl: t.slack.responseUrl(),
+    }),
+  );
+  expect(res.status).toBe(200);
+  return button.value!;
+}
+
+const creates = () => t.twilio.creates();
+const participantCreates = () =>
+  t.twilio.requests.filter((r) => r.method === "POST" && /\/Conferences\/[^/]+\/Participants\.json$/.test(r.path));
+const runs = () => t.app.deps.db.queueRun.findMany({ orderBy: { id: "asc" } });
+const liveClaims = () => t.app.deps.db.queueClaim.findMany({ where: { liveLeadId: { not: null } } });
+const told = () => t.slack.responses.map((r) => String(r.body.text ?? ""));
+
+/** Starts a run of `queue` and waits until the agent has pressed the key and joined its conference. */
+async function startRun(queue = "Zillow") {
+  expect(await command(queue)).toMatch(/Ringing your phone for queue run #\d+/);
+  const [run] = await eventually(async () => {
+    const all = await runs();
+    return all[0]?.status === "live" && all;
+  }, "the agent to join the run");
+  return run!;
+}
+
+describe(`a queue run over one line (${process.env.LEADLINE_TEST_ENGINE ?? "sqlite"})`, () => {
+  it("start → key → Call → participant → outcome → next lead → skip → stop, the agent's phone rung once", async () => {
+    expect(await command("new Zillow source=zillow order=new gap=60", ADMIN)).toMatch(/Queue \*Zillow\* created/);
+    const ann = await lead("Ann Lee", "+12125550111");
+    const bob = await lead("Bob Kim", "+12125550112");
+    const cat = await lead("Cat Roy", "+12125550113");
+    await lead("Dee Referral", "+12125550114", "referral");
+
+    const run = await startRun();
+    // The agent's phone: one Calls create, its answer URL asking for a key, its status reported per event.
+    expect(creates()).toHaveLength(1);
+    const [agentCall] = creates();
+    const query = `run=${run.id}&ws=${t.ws}`;
+    expect(Object.fromEntries(agentCall!.params)).toEqual({
+      To: AGENT_PHONE,
+      From: FROM,
+      Url: `${publicUrl}/twilio/voice/queue/agent?${query}`,
+      Method: "POST",
+      StatusCallback: `${publicUrl}/twilio/queue/agent-status?${query}`,
+      StatusCallbackMethod: "POST",
+      StatusCallbackEvent: "completed",
+      Timeout: "30",
+    });
+    expect(agentCall!.params.getAll("StatusCallbackEvent")).toEqual(["initiated", "ringing", "answered", "completed"]);
+    const agentSid = run.agentCallSid!;
+    const agentLeg = t.twilio.sim.calls.get(agentSid)!;
+    // What the phone was told: the key prompt, then (after the key) the run's conference, ending with the agent.
+    expect(agentLeg.transcript.join("\n")).toContain("Press any key to start calling.");
+    await eventually(() => agentLeg.twiml.includes("<Conference"), "the agent's leg to play the join TwiML");
+    expect(agentLeg.twiml).toBe(
+      `<?xml version="1.0" encoding="UTF-8"?><Response><Dial><Conference startConferenceOnEnter="true" endConferenceOnExit="true" beep="false" waitUrl="" statusCallback="${publicUrl}/twilio/queue/conference?run=${run.id}&amp;ws=${t.ws}" statusCallbackEvent="start end join leave" statusCallbackMethod="POST">${run.conference}</Conference></Dial></Response>`,
+    );
+    const prompt = await t.signedTwilio(`/twilio/voice/queue/agent?${query}`, { CallSid: agentSid }, account.token);
+    expect(await prompt.text()).toBe(
+      `<?xml version="1.0" encoding="UTF-8"?><Response><Gather numDigits="1" timeout="8" action="${publicUrl}/twilio/voice/queue/join?run=${run.id}&amp;ws=${t.ws}" method="POST" actionOnEmptyResult="true"><Say>Leadline queue Zillow. Press any key to start calling.</Say></Gather></Response>`,
+    );
+
+    // The first lead by arrival is on the card with Call, Skip, Snooze and Stop.
+    await eventually(() => cardWords().includes("Ann Lee"), "Ann on the card");
+    expect(["Call", "Skip", "Snooze 1 h", "Stop"].every((word) => cardWords().includes(word))).toBe(true);
+    expect(card()!.text).toContain("0 called · 0 skipped");
+
+    // Call: Ann joins the agent's conference as a participant with the team number and her own callbacks.
+    await press(ids.queue.callAction);
+    await eventually(() => participantCreates().length === 1, "Ann's participant");
+    const annCall = (await t.app.deps.db.call.findFirst({ where: { leadId: ann.id } }))!;
+    const [participant] = participantCreates();
+    expect(participant!.path).toBe(
+      `/2010-04-01/Accounts/${account.sid}/Conferences/${encodeURIComponent(run.conference)}/Participants.json`,
+    );
+    expect([...participant!.params].sort()).toEqual(
+      [
+        ["From", FROM],
+        ["To", "+12125550111"],
+        ["Label", `lead-${annCall.id}`],
+        ["Beep", "false"],
+        ["EarlyMedia", "false"],
+        ["EndConferenceOnExit", "false"],
+        ["Timeout", "30"],
+        ["StatusCallback", `${publicUrl}/twilio/status?call=${annCall.id}&ws=${t.ws}`],
+        ["StatusCallbackMethod", "POST"],
+        ["StatusCallbackEvent", "initiated"],
+        ["StatusCallbackEvent", "ringing"],
+        ["StatusCallbackEvent", "answered"],
+        ["StatusCallbackEvent", "completed"],
+      ].sort(),
+    );
+    // Ann talks, hangs up; the agent stays in the room; the card asks for an outcome (no Call before it).
+    await eventually(
+      async () => (await t.app.deps.db.call.findUnique({ where: { id: annCall.id } }))?.status === "completed",
+      "Ann's call to end",
+      10_000,
+    );
+    await eventually(() => buttonOn(`${ids.queue.outcomePrefix}interested`), "the outcome buttons");
+    expect(buttonOn(ids.queue.callAction)).toBeUndefined();
+    expect(agentLeg.status).toBe("in-progress");
+    const conference = [...t.twilio.sim.conferences.values()].find((c) => c.friendlyName === run.conference)!;
+    expect(conference.status).toBe("in-progress");
+    expect([...conference.participants.keys()]).toEqual([agentSid]);
+
+    // The outcome: recorded on Ann's call, her claim released, Bob offered next.
+    await press(`${ids.queue.outcomePrefix}interested`);
+    await eventually(() => cardWords().includes("Bob Kim"), "Bob on the card");
+    expect((await t.app.deps.db.call.findUnique({ where: { id: annCall.id } }))?.outcome).toBe("interested");
+    expect(card()!.text).toContain("1 called · 0 skipped");
+
+    // Skip: Bob is put aside (a skip row), Cat comes next; Dee (another source) never does.
+    await press(ids.queue.skipAction);
+    await eventually(() => cardWords().includes("Cat Roy"), "Cat on the card");
+    expect(await t.app.deps.db.queueSkip.findMany()).toMatchObject([
+      { leadId: bob.id, reason: "agent", runId: run.id },
+    ]);
+    expect(card()!.text).toContain("1 called · 1 skipped (1 skipped)");
+    const [catClaim] = await liveClaims();
+    expect(catClaim).toMatchObject({ leadId: cat.id, agentId: AGENT, runId: run.id, status: "offered" });
+
+    // Stop: the run ends, Cat is released, the agent's leg is hung up, which ends the conference.
+    await press(ids.queue.stopAction);
+    await eventually(() => cardWords().includes("The run has ended: you stopped it."), "the ended card");
+    await eventually(() => agentLeg.status === "completed", "the agent's leg to end");
+    await eventually(() => conference.status === "completed", "the conference to end");
+    expect(await liveClaims()).toEqual([]);
+    expect((await runs())[0]).toMatchObject({ status: "ended", endReason: "stopped" });
+    await settled(t);
+    // One ring of the agent's phone for the whole run; one participant (Ann): nobody else was dialled.
+    expect(creates()).toHaveLength(1);
+    expect(participantCreates()).toHaveLength(1);
+    expect(await t.app.deps.db.call.count()).toBe(1);
+    expect(t.slack.refusals).toEqual([]);
+  }, 30_000);
+
+  it("auto-advance dials the next lead by itself only with autodial consent, never Florida or Oklahoma; the card says why", async () => {
+    expect(await command("new Auto order=new auto=5", ADMIN)).toContain("auto-advance 5 s");
+    await lead("Ann First", "+12125550111", "zillow", { autodial: true });
+    const fay = await lead("Fay Miami", "+13055550112", "zillow", { autodial: true });
+    const oli = await lead("Oli Address", "+12125550113", "zillow", { autodial: true, state: "OK" });
+    const nat = await lead("Nat NoConsent", "+12125550114");
+    const eve = await lead("Eve Autodial", "+12125550115", "zillow", { autodial: true });
+    const run = await startRun("Auto");
+
+    /** Calls the lead on the card by pressing Call, waits for the end of the call, records the outcome. */
+    const callByHand = async (name: string) => {
+      await eventually(() => cardWords().includes(name), `${name} on the card`);
+      const before = participantCreates().length;
+      await press(ids.queue.callAction);
+      await eventually(() => participantCreates().length === before + 1, `${name}'s participant`);
+      await eventually(() => buttonOn(`${ids.queue.outcomePrefix}not_interested`), "the outcome buttons", 10_000);
+      await press(`${ids.queue.outcomePrefix}not_interested`);
+    };
+    /** The lead now on offer was not dialled without a press, and the card says why. */
+    const heldBack = async (leadId: number, name: string, why: string) => {
+      await eventually(() => cardWords().includes(name), `${name} on the card`);
+      await settled(t);
+      expect(t.app.deps.queueAutoAdvance.pending(run.id)).toBe(false);
+      expect(await t.app.deps.db.call.count({ where: { leadId } })).toBe(0);
+      expect(cardWords()).toContain(`Agent-paced for this lead: ${why}`);
+    };
+
+    await callByHand("Ann First");
+    await heldBack(fay.id, "Fay Miami", "the lead may be in Florida");
+    await callByHand("Fay Miami");
+    await heldBack(oli.id, "Oli Address", "the lead may be in Oklahoma");
+    await callByHand("Oli Address");
+    await heldBack(nat.id, "Nat NoConsent", "no autodial consent is on record");
+    await callByHand("Nat NoConsent");
+    // Eve: consent on record, New York by number and address: dialled without a press.
+    const pressesBefore = participantCreates().length;
+    await eventually(async () => (await t.app.deps.db.call.count({ where: { leadId: eve.id } })) === 1, "Eve dialled");
+    await eventually(() => participantCreates().length === pressesBefore + 1, "Eve's participant");
+    expect(participantCreates().at(-1)!.params.get("To")).toBe("+12125550115");
+    await eventually(() => buttonOn(`${ids.queue.outcomePrefix}interested`), "Eve's outcome buttons", 10_000);
+    await press(`${ids.queue.outcomePrefix}interested`);
+    await eventually(() => cardWords().includes("No lead to offer right now"), "the queue worked through");
+    await press(ids.queue.stopAction);
+    await settled(t);
+    // Every lead dialled once; the agent's phone rang once.
+    expect(await t.app.deps.db.call.count()).toBe(5);
+    expect(creates()).toHaveLength(1);
+  }, 40_000);
+
+  it("the lead API and the lead form take consent of scope autodial", async () => {
+    const res = await fetch(`${t.url}/api/leads`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${t.env.LEADS_API_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        name: "Api Autodial",
+        phone: "+12125550121",
+        consent: { scope: "autodial", method: "web form", text: "I agree to automatically dialled calls from Acme." },
+      }),
+    });
+    expect(res.status).toBe(201);
+    expect(await t.app.deps.db.consent.findMany()).toMatchObject([{ scope: "autodial", phone: "+12125550121" }]);
+    const bad = await fetch(`${t.url}/api/leads`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${t.env.LEADS_API_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        name: "Api Robo",
+        phone: "+12125550122",
+        consent: { scope: "robocalls", method: "web form", text: "I agree to automatically dialled calls." },
+      }),
+    });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { fields: { consent: string } }).fields.consent).toContain(
+      '"autodial" (calls a queue dials on its own)',
+    );
+  });
+
+  it("the agent hanging up ends the run and releases its claim; the card says so", async () => {
+    await command("new Zillow", ADMIN);
+    const ann = await lead("Ann Lee", "+12125550111");
+    const run = await startRun();
+    await eventually(() => cardWords().includes("Ann Lee"), "Ann on the card");
+    expect(await liveClaims()).toMatchObject([{ leadId: ann.id }]);
+    t.twilio.sim.hangUp(run.agentCallSid!);
+    await eventually(() => cardWords().includes("The run has ended: you hung up."), "the ended card");
+    expect(await liveClaims()).toEqual([]);
+    expect(participantCreates()).toEqual([]);
+  });
+
+  it("no agent phone: a clear answer, no run, nothing rung", async () => {
+    await command("new Zillow", ADMIN);
+    await lead("Ann Lee", "+12125550111");
+    await t.app.deps.settings.save(t.ws, {}, ADMIN, ["agentPhone"]);
+    expect(await command("Zillow")).toContain("Calling a queue needs Twilio set up and your phone");
+    expect(await runs()).toEqual([]);
+    expect(creates()).toEqual([]);
+    expect(await t.app.deps.db.queueClaim.count()).toBe(0);
+  });
+
+  it("the agent's phone not answered, or answered by voicemail: the run ends and nothing is dialled", async () => {
+    await command("new Zillow", ADMIN);
+    await lead("Ann Lee", "+12125550111");
+    t.twilio.sim.answerAs(AGENT_PHONE, "no-answer");
+    expect(await command("Zillow")).toContain("Ringing your phone");
+    await eventually(async () => (await runs())[0]?.status === "ended", "the unanswered run to end", 10_000);
+    expect((await runs())[0]!.endReason).toBe("agent_no-answer");
+    await eventually(() => cardWords().includes("your phone did not answer"), "the card to say why");
+
+    t.twilio.sim.answerAs(AGENT_PHONE, "voicemail");
+    expect(await command("Zillow")).toContain("Ringing your phone");
+    await eventually(async () => (await runs())[1]?.status === "ended", "the voicemail run to end", 10_000);
+    expect((await runs())[1]!.endReason).toBe("agent_no_key");
+    await settled(t);
+    // No lead was claimed, let alone dialled.
+    expect(await t.app.deps.db.queueClaim.count()).toBe(0);
+    expect(participantCreates()).toEqual([]);
+    expect(await t.app.deps.db.call.count()).toBe(0);
+  }, 20_000);
+
+  it("Twilio refusing a participant: the call is failed with Twilio's code, the lead released, the agent told", async () => {
+    await command("new Zillow", ADMIN);
+    const ann = await lead("Ann Lee", "+12125550111");
+    await lead("Bob Kim", "+12125550112");
+    const run = await startRun();
+    await eventually(() => cardWords().includes("Ann Lee"), "Ann on the card");
+    t.twilio.sim.faults.failNext.set("createParticipant", {
+      status: 400,
+      code: 21215,
+      message: "Geo Permission configuration is not permitting call",
+      count: 1,
+    });
+    await press(ids.queue.callAction);
+    await eventually(() => told().some((text) => text.includes("21215")), "the agent to be told Twilio's code");
+    const call = (await t.app.deps.db.call.findFirst({ where: { leadId: ann.id } }))!;
+    expect(call).toMatchObject({ status: "failed", errorCode: 21215 });
+    const claim = (await t.app.deps.db.queueClaim.findFirst({ where: { leadId: ann.id } }))!;
+    expect(claim).toMatchObject({ liveLeadId: null, status: "stopped" });
+    // The run goes on with the next lead; the agent is still on the line.
+    await eventually(() => cardWords().includes("Bob Kim"), "Bob offered next");
+    expect((await runs())[0]!.status).toBe("live");
+    expect(t.twilio.sim.calls.get(run.agentCallSid!)!.status).toBe("in-progress");
+    await press(ids.queue.stopAction);
+  });
+
+  it("a queue edited mid-run: the next lead follows the new filter; deleted mid-run: the run ends at the next step", async () => {
+    await command("new Zillow source=zillow", ADMIN);
+    await lead("Ann Lee", "+12125550111");
+    await lead("Bob Kim", "+12125550112");
+    await lead("Dee Referral", "+12125550114", "referral");
+    const run = await startRun();
+    await eventually(() => cardWords().includes("Ann Lee"), "Ann on the card");
+    expect(await command("edit Zillow source=referral", ADMIN)).toContain("saved");
+    await press(ids.queue.skipAction);
+    await eventually(() => cardWords().includes("Dee Referral"), "the referral lead under the new filter");
+
+    expect(await command("delete Zillow", ADMIN)).toContain("deleted");
+    await press(ids.queue.skipAction);
+    await eventually(() => told().some((text) => text.includes("That queue was deleted")), "the agent told");
+    await eventually(() => cardWords().includes("the queue was deleted"), "the ended card");
+    expect((await runs())[0]).toMatchObject({ status: "ended", endReason: "queue_deleted" });
+    expect(await liveClaims()).toEqual([]);
+    // The agent's line is hung up too: nothing is left ringing or waiting in the conference.
+    await eventually(() => t.twilio.sim.calls.get(run.agentCallSid!)!.status === "completed", "the agent's leg to end");
+  });
+
+  it("hostile names and filters get a clear refusal; a hostile value is only ever a parameter", async () => {
+    expect(await command("new <!channel> calls", ADMIN)).toContain("may not contain");
+    expect(await command(`new ${"x".repeat(61)}`, ADMIN)).toContain("longer than 60 characters");
+    expect(await command("new Status", ADMIN)).toContain("/call-queue word");
+    expect(await command("new Q state=Florida", ADMIN)).toContain("two-letter code");
+    expect(await command("new Q order=random", ADMIN)).toContain("orderBy");
+    expect(await command("new Q gap=-5", ADMIN)).toContain("whole number");
+    expect(await command("new Q colour=red", ADMIN)).toContain('"colour=" is not a queue setting');
+    expect(await command("new Q source=zillow", AGENT)).not.toContain("created");
+    expect(await t.app.deps.db.callQueue.count()).toBe(0);
+
+    await lead("Ann Lee", "+12125550111");
+    expect(await command(`new Q source="x' OR '1'='1" owner=<@U0ANN01|ann>`, ADMIN)).toContain("created");
+    expect(await command(`Q`)).toContain("Ringing your phone");
+    await eventually(() => cardWords().includes("No lead to offer right now"), "an empty queue, not every lead");
+    expect(await t.app.deps.db.lead.count()).toBe(1);
+    expect(await t.app.deps.db.queueClaim.count()).toBe(0);
+    expect(await command("nosuchqueue")).toContain('There is no queue named "nosuchqueue"');
+    await press(ids.queue.stopAction);
+  });
+});

@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ids } from "../../src/lib/ids.js";
+import { CALLING_TIME, CHANNEL, eventually, freshStart, startTestApp, type TestApp } from "../helpers/app.js";
+import type { FakeAccount } from "../helpers/fake-twilio.js";
+import { buttonClick, viewSubmission } from "../helpers/payloads.js";
+
+// Texts from Slack's own surfaces: Text on a card opens the Text form (templates with {{firstName}} and
+// the agent's name), one text per form; Send at … on a refused text books it and the scheduler sends it
+// once; Reply by text; HELP answered with the team's help text; a number Twilio says cannot take texts
+// is marked and refused before Twilio next time; a failed delivery shows Twilio's code and words.
+
+const PUBLIC = "https://leadline.example.com";
+const AGENT = "U0MARIA01";
+const ADMIN = "U0ADMIN01";
+const FROM = "+15005550006";
+const NY = "+12125550182";
+
+let t: TestApp;
+let account: FakeAccount;
+let serviceSid: string;
+let callingTime = CALLING_TIME;
+
+const sim = () => t.twilio.sim;
+const creates = () => t.twilio.requests.filter((r) => r.method === "POST" && r.path.endsWith("/Messages.json"));
+const lead = (name: string, phone: string) => t.app.deps.leads.create(t.ws, { name, phone, author: "seed" });
+const withTextConsent = async <T extends { id: number; phone: string | null }>(one: T) => {
+  await t.app.deps.consents.record(
+    t.ws,
+    one,
+    { scope: "texts", method: "web form", text: "I agree to receive marketing texts from Acme Realty." },
+    "seed",
+  );
+  return one;
+};
+const click = (actionId: string, value: string) =>
+  t.interact(
+    buttonClick({
+      userId: AGENT,
+      actionId,
+      value,
+      channel: CHANNEL,
+      messageTs: "1760000000.000100",
+      responseUrl: t.slack.responseUrl(),
+    }),
+  );
+/** Clicks and returns the form Leadline opened (with an id, as Slack gives every view). */
+const openForm = async (actionId: string, leadId: number) => {
+  const before = t.slack.callsTo("views.open").length;
+  await click(actionId, String(leadId));
+  const opened = await eventually(() => t.slack.callsTo("views.open")[before], "the Text form");
+  return { ...(opened.args.view as Record<string, unknown>), id: `V${Math.random().toString(36).slice(2, 10)}` };
+};
+const submit = async (view: Record<string, unknown>, values: Record<string, string | undefined>) =>
+  t.interact(viewSubmission(view, AGENT, values));
+const said = (pattern: RegExp) =>
+  eventually(
+    () =>
+      [...t.slack.callsTo("chat.postEphemeral"), ...t.slack.responses.map((r) => ({ args: r.body }))].find((c) =>
+        pattern.test(JSON.stringify(c.args)),
+      ),
+    `an answer matching ${pattern}`,
+  );
+
+beforeAll(async () => {
+  t = await startTestApp({
+    env: { PUBLIC_BASE_URL: PUBLIC, ADMIN_SLACK_USER_IDS: ADMIN },
+    callingClock: () => callingTime,
+    twilioTimeoutMs: 1_500,
+    textPaceMs: 5,
+    scheduleEvery: "0 0 0 1 1 *",
+  });
+  t.slack.users.set(AGENT, { id: AGENT, name: "maria", tz: "America/New_York" });
+});
+afterAll(async () => {
+  await t.stop();
+});
+beforeEach(async () => {
+  callingTime = CALLING_TIME;
+  account = await freshStart(t, {
+    tables: ["text", "textOptOut", "scheduledCall", "call", "consent", "lead", "dncEntry", "auditLog"],
+    from: FROM,
+    agentPhone: "+12125550199",
+    admin: ADMIN,
+  });
+  sim().holdTexts(true);
+  sim().messages.clear();
+  serviceSid = sim().addMessagingService(account.sid, { senders: [FROM] }).sid;
+  sim().setCampaign(serviceSid, "VERIFIED");
+  await t.app.deps.settings.save(
+    t.ws,
+    {
+      messagingServiceSid: serviceSid,
+      textTeamName: "Acme Realty",
+      textTemplates: "Intro: Hi {{firstName}}, this is {{agentName}}. Still looking?\nFollow-up: Any questions?",
+      textHelp: "Acme Realty: call us at +1 212 555 0100. Reply STOP to opt out.",
+    },
+    ADMIN,
+  );
+});
+
+describe("the Text form", () => {
+  it("Text on a card → a template with the lead's first name and the agent's name, sent once per form", async () => {
+    const jane = await withTextConsent(await lead("Jane Doe", NY));
+    const form = await openForm(ids.texts.openAction, jane.id);
+    expect(JSON.stringify(form)).toContain("Intro");
+    const first = await submit(form, { [ids.texts.templateBlock]: "0" });
+    expect(first.status).toBe(200);
+    await eventually(() => creates().length === 1, "the text sent");
+    expect(creates()[0]!.params.get("Body")).toBe(
+      "Acme Realty: Hi Jane, this is maria. Still looking?\nReply STOP to opt out.",
+    );
+    await said(/Texted \*Jane Doe\*/);
+    // The same form sent again (a double submit): no second text.
+    await submit(form, { [ids.texts.templateBlock]: "0" });
+    await t.app.deps.tasks.drain(5_000);
+    expect(creates()).toHaveLength(1);
+    await said(/already sent a text to Jane Doe/);
+  });
+
+  it("an empty message, or one over 10 segments, is refused in the form with the count; nothing is sent", async () => {
+    const jane = await withTextConsent(await lead("Jane Doe", NY));
+    const form = await openForm(ids.texts.openAction, jane.id);
+    const empty = (await (await submit(form, { [ids.texts.bodyBlock]: "   " })).json()) as {
+      errors: Record<string, string>;
+    };
+    expect(empty.errors[ids.texts.bodyBlock]).toMatch(/empty/);
+    const long = (await (await submit(form, { [ids.texts.bodyBlock]: "x".repeat(1600) })).json()) as {
+      errors: Record<string, string>;
+    };
+    expect(long.errors[ids.texts.bodyBlock]).toMatch(/11 segments \(1600 characters\); at most 10/);
+    await t.app.deps.tasks.drain(2_000);
+    expect(creates()).toHaveLength(0);
+    expect(await t.app.deps.db.text.count()).toBe(0);
+  });
+
+  it("without an approved A2P campaign the form says texting is off and why, with no Send", async () => {
+    sim().setCampaign(serviceSid, "IN_PROGRESS");
+    await t.app.deps.a2p.status(t.ws, await t.app.deps.settings.get(t.ws), true);
+    const jane = await withTextConsent(await lead("Jane Doe", NY));
+    const form = await openForm(ids.texts.openAction, jane.id);
+    expect(JSON.stringify(form)).toContain("Texting is off until your A2P campaign is approved");
+    expect(JSON.stringify(form)).toMatch(/reports the campaign as IN\u200b?_\u200b?PROGRESS/);
+    expect((form as { submit?: unknown }).submit).toBeUndefined();
+  });
+
+  it("Reply by text on an inbound text opens the form as a reply, and the reply needs no marketing consent", async () => {
+    const jane = await lead("Jane Doe", NY);
+    await t.signedTwilio(
+      `/twilio/sms/inbound?ws=${t.ws}`,
+      { AccountSid: account.sid, To: FROM, MessageSid: `SM${"a".repeat(32)}`, From: NY, Body: "Can we talk at 5?" },
+      account.token,
+    );
+    const post = await eventually(
+      () => t.slack.callsTo("chat.postMessage").find((c) => JSON.stringify(c.args.blocks).includes("Reply by text")),
+      "the inbound text's post",
+    );
+    expect(post).toBeDefined();
+    const form = await openForm(ids.texts.replyAction, jane.id);
+    expect(JSON.stringify((form as { title?: unknown }).title)).toContain("Reply by text");
+    await submit(form, { [ids.texts.bodyBlock]: "Sure, 5 works" });
+    await eventually(() => creates().length === 1, "the reply sent");
+  });
+});
+
+describe("Send at …", () => {
+  it("a Florida text refused at 20:05 is booked with Send at … and sent once by the scheduler at 8:00", async () => {
+    callingTime = new Date("2026-11-25T01:05:00Z");
+    const jane = await withTextConsent(await lead("Jane Doe", "+13055550142"));
+    const answer = (await (await t.command("/text", `#${jane.id} Still interested in the condo?`, AGENT)).json()) as {
+      blocks: { type: string; elements?: { action_id: string; value: string }[] }[];
+    };
+    const button = answer.blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === ids.texts.sendAtAction);
+    expect(button).toBeDefined();
+    await click(ids.texts.sendAtAction, button!.value);
+    await click(ids.texts.sendAtAction, button!.value); // a double click: still one text
+    await said(/will be sent/);
+    const rows = await eventually(async () => {
+      const found = await t.app.deps.db.scheduledCall.findMany({ where: { leadId: jane.id } });
+      return found.length === 2 ? found : undefined;
+    }, "the scheduled texts");
+    expect(rows[0]!.textBody).toBe("Still interested in the condo?");
+    const at = new Date(JSON.parse(button!.value).at);
+    expect(at.toISOString()).toBe("2026-11-25T13:00:00.000Z");
+    callingTime = at;
+    await t.app.deps.scheduler.tick(new Date(at.getTime() + 1_000));
+    await t.app.deps.scheduler.tick(new Date(at.getTime() + 2_000));
+    expect(creates()).toHaveLength(1);
+    expect(creates()[0]!.params.get("Body")).toBe(
+      "Acme Realty: Still interested in the condo?\nReply STOP to opt out.",
+    );
+    const after = await t.app.deps.db.scheduledCall.findMany({ where: { leadId: jane.id } });
+    expect(after.map((row) => row.status)).toEqual(["placed", "placed"]);
+  });
+});
+
+describe("HELP and numbers that cannot take texts", () => {
+  it("HELP is answered once with the team's help text", async () => {
+    await lead("Jane Doe", NY);
+    const help = { AccountSid: account.sid, To: FROM, MessageSid: `SM${"b".repeat(32)}`, From: NY, Body: "help" };
+    await t.signedTwilio(`/twilio/sms/inbound?ws=${t.ws}`, help, account.token);
+    await t.signedTwilio(`/twilio/sms/inbound?ws=${t.ws}`, help, account.token); // Twilio's retry
+    await eventually(() => creates().length === 1, "the help text");
+    await t.app.deps.tasks.drain(2_000);
+    expect(creates()).toHaveLength(1);
+    expect(creates()[0]!.params.get("Body")).toBe("Acme Realty: call us at +1 212 555 0100. Reply STOP to opt out.");
+  });
+
+  it("21614 (not a mobile) is said plainly and marked: the next text is refused before Twilio", async () => {
+    const land = await withTextConsent(
+      await t.app.deps.leads.create(t.ws, { name: "Land Line", phone: "+15005550009", state: "NY", author: "seed" }),
+    );
+    const first = (await (await t.command("/text", `#${land.id} Hello`, AGENT)).json()) as { text: string };
+    expect(first.text).toMatch(/cannot receive texts.*21614/);
+    expect(creates()).toHaveLength(1);
+    const second = (await (await t.command("/text", `#${land.id} Hello again`, AGENT)).json()) as { text: string };
+    expect(second.text).toMatch(/Land Line's number cannot receive texts.*Twilio 21614/);
+    expect(creates()).toHaveLength(1);
+  });
+
+  it("a delivery that fails with 30006 shows Twilio's code and words on the line, and marks the number", async () => {
+    const jane = await withTextConsent(await lead("Jane Doe", NY));
+    await t.command("/text", `#${jane.id} Hello`, AGENT);
+    const row = await t.app.deps.db.text.findFirstOrThrow();
+    await eventually(() => t.app.deps.db.text.findFirst({ where: { slackTs: { not: null } } }), "the line posted");
+    const callback = await t.signedTwilio(
+      `/twilio/sms/status?ws=${t.ws}&text=${row.id}`,
+      {
+        MessageSid: row.twilioSid!,
+        MessageStatus: "undelivered",
+        ErrorCode: "30006",
+        ErrorMessage: "Landline or unreachable carrier",
+        AccountSid: account.sid,
+      },
+      account.token,
+    );
+    expect(callback.status).toBe(204);
+    await eventually(
+      () =>
+        t.slack
+          .callsTo("chat.update")
+          .find((c) => /undelivered \(30006: the number cannot receive texts/.test(JSON.stringify(c.args.blocks))),
+      "the line shows undelivered with 30006",
+    );
+    const again = (await (await t.command("/text", `#${jane.id} Hello?`, AGENT)).json()) as { text: string };
+    expect(again.text).toMatch(/cannot receive texts.*Twilio 30006/);
+    expect(creates()).toHaveLength(1);
+  });
+});

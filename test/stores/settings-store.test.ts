@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { createSettingsStore, writeMaskNumbers } from "../../src/services/setup/settings-store.js";
+import { useStoreDb } from "./store-db.js";
+
+// The settings store's promises (src/services/setup/settings-store.ts): a change, the workspace's
+// settings version and its audit row are written together or not at all; every change bumps the version
+// once (what other instances watch to drop their cached settings); numbers are masked unless turned off.
+
+const db = useStoreDb();
+
+describe("the settings store", () => {
+  it("a change, the version and the audit row together: each change bumps the version once", async () => {
+    const { database, ws } = db();
+    const settings = createSettingsStore(database.prisma);
+    const before = await settings.version(ws);
+    expect(await settings.masksNumbers(ws)).toBe(true);
+    await settings.changeTogether(ws, "U0ADMIN01", { action: "privacy", detail: { maskNumbers: false } }, (tx) =>
+      writeMaskNumbers(tx, ws, false),
+    );
+    expect(await settings.masksNumbers(ws)).toBe(false);
+    expect(await settings.version(ws)).toBe(before! + 1);
+    await Promise.all(
+      Array.from({ length: 5 }, () =>
+        settings.changeTogether(ws, "U0ADMIN01", { action: "privacy", detail: { maskNumbers: true } }, (tx) =>
+          writeMaskNumbers(tx, ws, true),
+        ),
+      ),
+    );
+    expect(await settings.version(ws)).toBe(before! + 6);
+    const audit = await database.prisma.auditLog.findMany({ where: { workspaceId: ws }, orderBy: { id: "asc" } });
+    expect(audit).toHaveLength(6);
+    expect(audit[0]).toMatchObject({ actor: "U0ADMIN01", action: "privacy", detail: '{"maskNumbers":false}' });
+  });
+
+  it("a change that fails leaves nothing: not the change, not the version, not the audit row", async () => {
+    const { database, ws } = db();
+    const settings = createSettingsStore(database.prisma);
+    const before = await settings.version(ws);
+    await expect(
+      settings.changeTogether(ws, "U0ADMIN01", { action: "privacy", detail: {} }, async (tx) => {
+        await writeMaskNumbers(tx, ws, false);
+        throw new Error("the secret write failed");
+      }),
+    ).rejects.toThrow("the secret write failed");
+    expect(await settings.masksNumbers(ws)).toBe(true);
+    expect(await settings.version(ws)).toBe(before);
+    expect(await database.prisma.auditLog.count({ where: { workspaceId: ws } })).toBe(0);
+  });
+
+  it("no workspace: no version, and numbers masked", async () => {
+    const { database } = db();
+    const settings = createSettingsStore(database.prisma);
+    expect(await settings.version(987_654)).toBeUndefined();
+    expect(await settings.masksNumbers(987_654)).toBe(true);
+  });
+});
