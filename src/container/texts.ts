@@ -62,7 +62,7 @@ export function createTextsDomain(
     clock,
     log,
     publicBaseUrl: config.PUBLIC_BASE_URL,
-    sender: createTextSender({ callerId, twilioFor: core.twilioFor, now: () => clock.now(), log }),
+    sender: createTextSender({ callerId, twilioFor: core.twilioFor, now: () => clock.now(), log, events }),
   });
   const textOutbox = createTextOutbox({
     store: textRows,

@@ -40,6 +40,8 @@ export interface LeadlineEvents {
   "queue.changed": { ws: number; runId: number };
   /** A caller-ID pool number can no longer be used: released in Twilio, or its calls back no longer reach Leadline. */
   "callerid.number_dropped": { ws: number; number: string; reason: "released" | "not_routing" };
+  /** A number joined the caller-ID pool (and, with texting set up, the Messaging Service's senders). */
+  "callerid.number_added": { ws: number; number: string };
 }
 
 export type EventName = keyof LeadlineEvents;

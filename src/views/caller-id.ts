@@ -49,8 +49,16 @@ function numberLine(n: NumberReport, cap: number): string {
   const routing = n.routesInbound
     ? "call-backs reach Leadline"
     : `:warning: call-backs do not reach Leadline${n.inPool ? ": not used until fixed (`/twilio-setup numbers add` again)" : ""}`;
+  const texts =
+    n.textSender === undefined
+      ? ""
+      : n.textSender
+        ? " · sends texts"
+        : n.inPool
+          ? " · not a texting sender (`/twilio-setup numbers add` again adds it to the Messaging Service)"
+          : "";
   const lines = [
-    `*${phoneText(n.number)}*${where ? ` (${where})` : ""} · ${tags}`,
+    `*${phoneText(n.number)}*${where ? ` (${where})` : ""} · ${tags}${texts}`,
     // The team number is what is left when the pool cannot serve a lead: it has no cap.
     `Today ${n.isTeamNumber && !n.inPool ? `${n.callsToday} (no cap)` : `${n.callsToday}/${cap}`} · this week ${n.callsThisWeek} (${rate}) · ${routing}`,
   ];

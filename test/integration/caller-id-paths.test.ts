@@ -55,7 +55,7 @@ beforeEach(async () => {
   await db.leadCallerId.deleteMany();
   await db.poolNumber.deleteMany();
   account = await freshStart(t, {
-    tables: ["text", "scheduledCall", "call", "note", "consent", "lead", "dncEntry", "auditLog"],
+    tables: ["inboundCall", "text", "scheduledCall", "call", "note", "consent", "lead", "dncEntry", "auditLog"],
     from: TEAM,
     agentPhone: AGENT_PHONE,
     admin: ADMIN,
@@ -234,6 +234,9 @@ describe("texts", () => {
     expect(added.text).toContain("It joined the texting Messaging Service's senders");
     expect(service.senders).toEqual([TEAM, MIAMI_786]);
     // The 305 number was added before texting was set up: it is no sender, so it never sends a text.
+    const listed = JSON.stringify((await admin("numbers")).blocks);
+    expect(listed).toContain("*+1 786 555 0100* (786, FL) · *in the pool* · sends texts");
+    expect(listed).toContain("*+1 305 555 0100* (305, FL) · *in the pool* · not a texting sender");
     const jane = await consentedLead("Jane Doe", JANE);
     expect(await textLead(jane.id, "Are you free at 5?")).toContain("Texted *Jane Doe*");
     const params = messageCreates().at(-1)!.params;
@@ -294,5 +297,37 @@ describe("texts", () => {
       () => t.slack.callsTo("chat.postMessage").find((c) => JSON.stringify(c.args).includes("Call me at 5?")),
       "the text posted",
     );
+  });
+});
+
+describe("calling back the number that called", () => {
+  it("a lead without an owner who calls back the pool number reaches the agent who called them last", async () => {
+    const jane = await lead("Jane Doe", JANE);
+    const placed = await t.app.deps.calls.placeCall({
+      workspaceId: t.ws,
+      leadId: jane.id,
+      mode: "live",
+      agent: { id: AGENT },
+      target: { channel: CHANNEL },
+    });
+    expect(placed.call).toMatchObject({ fromNumber: MIAMI_305, callerIdRule: "local" });
+    await t.app.deps.db.call.update({
+      where: { id: placed.call.id },
+      data: { activeLeadId: null, status: "completed" },
+    });
+    const voiceUrl = new URL(t.twilio.sim.accounts.get(account.sid)!.voiceUrls!.get(MIAMI_305)!);
+    const sid = `CA${"b".repeat(32)}`;
+    const res = await t.signedTwilio(
+      `${voiceUrl.pathname}${voiceUrl.search}`,
+      { AccountSid: account.sid, CallSid: sid, From: JANE, To: MIAMI_305, Direction: "inbound" },
+      account.token,
+    );
+    // The agent's own phone (set for them), not the team's default agent phone.
+    expect(await res.text()).toContain(">+12125550142</Number></Dial>");
+    expect(await t.app.deps.db.inboundCall.findUniqueOrThrow({ where: { twilioSid: sid } })).toMatchObject({
+      toNumber: MIAMI_305,
+      ringAgentId: AGENT,
+      leadId: jane.id,
+    });
   });
 });

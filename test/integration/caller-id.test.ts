@@ -45,7 +45,15 @@ async function admin(text: string) {
   const before = t.slack.responses.length;
   const res = await t.command("/twilio-setup", text, ADMIN);
   expect(res.status).toBe(200);
-  const body = await eventually(() => t.slack.responses.slice(before).at(-1)?.body, `answer to ${text}`);
+  // The answer itself, not the "Working on it…" a slow (loaded) machine sends first.
+  const body = await eventually(
+    () =>
+      t.slack.responses
+        .slice(before)
+        .map((r) => r.body)
+        .find((b) => !String((b as { text?: string }).text).startsWith(":hourglass_flowing_sand: Working on it")),
+    `answer to ${text}`,
+  );
   return body;
 }
 

@@ -357,6 +357,7 @@ describe("/call-lead", () => {
       ids.call.liveAction,
       ids.call.messageAction,
       ids.schedule.openAction,
+      ids.texts.openAction,
       ids.lead.noteAction,
       ids.lead.historyAction,
       ids.lead.editAction,

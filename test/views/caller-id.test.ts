@@ -57,6 +57,17 @@ describe("poolMessage", () => {
     expect(JSON.stringify(message.blocks[2])).toContain("Today 3/75 · this week 8");
   });
 
+  it("says which numbers send texts, and how to make a pool number one", () => {
+    const message = poolMessage({
+      numbers: [number(1, { textSender: true }), number(2, { textSender: false }), number(3)],
+      cap: 75,
+      released: [],
+    });
+    expect(JSON.stringify(message.blocks[1])).toContain("*in the pool* · sends texts");
+    expect(JSON.stringify(message.blocks[2])).toContain("not a texting sender (`/twilio-setup numbers add` again");
+    expect(JSON.stringify(message.blocks[3])).not.toContain("texts");
+  });
+
   it("an empty pool says every call shows the team number", () => {
     const message = poolMessage({ numbers: [number(1, { inPool: false })], cap: 75, released: [] });
     expect(JSON.stringify(message.blocks)).toContain("With no pool, every call shows the team number.");

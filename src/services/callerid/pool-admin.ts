@@ -19,6 +19,8 @@ export interface NumberReport {
   callsToday: number;
   callsThisWeek: number;
   answeredThisWeek: number;
+  /** One of the texting Messaging Service's senders; undefined when texting is not set up (or unread). */
+  textSender?: boolean;
   /** SHAKEN/STIR and CNAM as Trust Hub reports them; undefined when Trust Hub could not be read. */
   registrations?: Record<Registration, RegistrationStatus>;
 }
@@ -81,6 +83,22 @@ async function joinTexting(
     const refused = toTwilioError(error);
     if (!refused) throw error;
     return { kind: "refused", code: Number(refused.code) || null, message: refused.message };
+  }
+}
+
+/** The texting Messaging Service's senders, for the pool's list; undefined when texting is not set up or unread. */
+async function textSenders(
+  client: TwilioClient,
+  service: string | undefined,
+  log: Logger,
+): Promise<Set<string> | undefined> {
+  if (!service) return undefined;
+  try {
+    const listed = await client.messaging.v1.services(service).phoneNumbers.list({ limit: 1000 });
+    return new Set(listed.map((n) => n.phoneNumber));
+  } catch (error) {
+    log.warn({ err: error }, "could not read the Messaging Service's senders");
+    return undefined;
   }
 }
 
@@ -160,6 +178,7 @@ export function createCallerIdPool(deps: {
         ws,
         rows.map((row) => localDay(row.timeZone, now)),
       );
+      const senders = await textSenders(client, settings.messagingServiceSid, deps.log);
       let registrations: Awaited<ReturnType<typeof readRegistrations>> | undefined;
       let trustHubUnread: string | undefined;
       try {
@@ -181,6 +200,7 @@ export function createCallerIdPool(deps: {
           callsToday: count && count.day === localDay(row.timeZone, now) ? count.count : 0,
           callsThisWeek: week?.week ?? 0,
           answeredThisWeek: week?.answered ?? 0,
+          ...(senders ? { textSender: senders.has(row.number) } : {}),
           ...(registrations
             ? { registrations: registrations.get(row.twilioSid) ?? { shakenStir: "none", cnam: "none" } }
             : {}),
@@ -223,6 +243,7 @@ export function createCallerIdPool(deps: {
         previous: found.voiceUrl ? "set" : "none",
         texts: texts.kind,
       });
+      deps.events.emit("callerid.number_added", { ws, number });
       return { previousVoiceUrl: found.voiceUrl, texts };
     },
 

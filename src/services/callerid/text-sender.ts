@@ -1,4 +1,5 @@
 import type { Lead } from "@prisma/client";
+import type { EventBus } from "../../lib/events.js";
 import type { Logger } from "../../lib/log.js";
 import type { TwilioSettings } from "../setup/settings.js";
 import type { TwilioFor } from "../twilio/workspace-twilio.js";
@@ -32,8 +33,13 @@ export function createTextSender(deps: {
   twilioFor: TwilioFor;
   now: () => Date;
   log: Logger;
+  /** A number added to the pool may have joined the senders: the workspace's list is read again. */
+  events?: Pick<EventBus, "on">;
 }): TextSender {
   const cache = new Map<string, { at: number; senders: ReadonlySet<string> }>();
+  deps.events?.on("callerid.number_added", ({ ws }) => {
+    for (const key of cache.keys()) if (key.startsWith(`${ws}:`)) cache.delete(key);
+  });
   const sender: TextSender = {
     async senders(ws, settings) {
       const service = settings.messagingServiceSid;
