@@ -40,6 +40,7 @@ export const METHOD_LIMITS: Record<string, { tier: keyof typeof TIERS } | { perM
   "views.publish": { tier: 4 },
   "files.getUploadURLExternal": { tier: 4 },
   "files.completeUploadExternal": { tier: 4 },
+  "files.delete": { tier: 3 },
 };
 
 /** chat.postMessage's per-channel limit: one a second, with a short burst. */

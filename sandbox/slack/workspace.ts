@@ -106,6 +106,8 @@ export class Workspace {
   /** Each user's modal stack, bottom first. */
   readonly modals = new Map<string, string[]>();
   readonly files = new Map<string, SandboxFile>();
+  /** Files deleted with files.delete (a second delete answers file_deleted). */
+  readonly deletedFiles = new Set<string>();
   readonly identity: WorkspaceIdentity;
   readonly openWorld: boolean;
   readonly baseUrl: () => string;

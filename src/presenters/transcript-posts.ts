@@ -30,11 +30,11 @@ export function createTranscriptPosts(deps: { messengers: SlackMessengers; log: 
     async transcript(call, lines, agentName) {
       const thread = threadOf(call);
       // A call with no post has no thread: nothing to attach to, and nothing to retry.
-      if (!thread) return true;
+      if (!thread) return { posted: true };
       const messenger = await deps.messengers.for(call.workspaceId);
       const text = transcriptFileText(lines, { agent: agentName, lead: call.lead.name, callSid: call.twilioSid });
       try {
-        await messenger.upload({
+        const fileId = await messenger.upload({
           channel: thread.channel,
           threadTs: thread.threadTs,
           bytes: Buffer.from(text, "utf8"),
@@ -42,11 +42,14 @@ export function createTranscriptPosts(deps: { messengers: SlackMessengers; log: 
           title: `Transcript of the call with ${call.lead.name}`,
           comment: transcriptComment(call.lead.name),
         });
-        return true;
+        return { posted: true, fileId };
       } catch (error) {
         deps.log.warn({ callId: call.id, code: (error as { code?: unknown }).code }, "could not upload the transcript");
-        return false;
+        return { posted: false };
       }
+    },
+    async deleteTranscriptFile(ws, fileId) {
+      await (await deps.messengers.for(ws)).deleteFile(fileId);
     },
     async transcriptFailed(call) {
       await post(call, transcriptFailedMessage(call.lead.name));

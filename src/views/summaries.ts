@@ -3,7 +3,7 @@ import { DateTime } from "luxon";
 import { ids } from "../lib/ids.js";
 import { OUTCOMES } from "../services/calls/outcomes.js";
 import type { Suggestion } from "../services/transcripts/suggestions.js";
-import type { CallSummaryData, TranscriptLine } from "../services/transcripts/summary-request.js";
+import { type CallSummaryData, stamp, type TranscriptLine } from "../services/transcripts/summary-request.js";
 import type { SummarySettings } from "../services/transcripts/summary-settings.js";
 import { context, escapeMrkdwn, escapeTruncate, mrkdwnSection, plain } from "./common.js";
 
@@ -11,11 +11,6 @@ import { context, escapeMrkdwn, escapeTruncate, mrkdwnSection, plain } from "./c
 
 export const SUMMARIES_USAGE =
   "Usage: `/twilio-setup summaries` (status), `/twilio-setup summaries on` (transcripts and summaries), `/twilio-setup summaries transcripts-only`, `/twilio-setup summaries off`, `/twilio-setup summaries retention <days>`, `/twilio-setup summaries service <GA… SID>` (use an existing Voice Intelligence Service).";
-
-const stamp = (sec: number) => {
-  const s = Math.max(0, Math.floor(sec));
-  return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
-};
 
 /** The transcript file: plain text, one line per sentence, speakers labelled, times from the start of the recording. */
 export function transcriptFileText(

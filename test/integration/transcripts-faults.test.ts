@@ -163,6 +163,33 @@ describe("a provider that is down, rate limited or slow", () => {
   });
 });
 
+describe("Slack failing the card", () => {
+  it("keeps the summary and posts the card at a later tick, without asking the provider again", async () => {
+    const call = await finishedCall(rig, SCRIPT.seller);
+    await recordingArrives(rig, call);
+    rig.t.slack.failNext.set("chat.postMessage", "internal_error");
+    await tickAfter(rig);
+    expect(transcriptFile(rig, call)).toContain("Thursday at 4");
+    // What the channel holds (the fake also lists the refused call).
+    const cards = () =>
+      rig.t.slack.sim.workspace.messages.filter(
+        (m) => m.threadTs === call.slackTs && m.text.startsWith("Call summary"),
+      );
+    expect(cards()).toHaveLength(0);
+    const waiting = await db().callSummary.findUniqueOrThrow({ where: { callId: call.id } });
+    expect(waiting).toMatchObject({ status: "pending", attempts: 2, lastError: "the card could not be posted" });
+    expect(waiting.json).toContain("selling");
+    await tickAfter(rig, 61_000);
+    expect(cards()).toHaveLength(1);
+    expect(summaryCard(rig, call)!.buttons[0]!.text.text).toBe("Set outcome: Appointment set");
+    expect(rig.fake.requests).toHaveLength(1);
+    expect(await db().callSummary.findUniqueOrThrow({ where: { callId: call.id } })).toMatchObject({
+      status: "done",
+      suggestedOutcome: "appointment",
+    });
+  });
+});
+
 describe("summaries off", () => {
   it("transcripts only: the transcript is posted and the provider is never called", async () => {
     expect(await summaries(rig, "transcripts-only")).toContain("Transcripts are *on*, summaries are *off*");
@@ -218,11 +245,34 @@ describe("retention", () => {
     );
     expect(deleted).toHaveLength(1);
     expect(rig.t.twilio.sim.intelligence.transcripts.has(posted.transcriptSid!)).toBe(false);
+    // The file in the thread is deleted from Slack too.
+    expect(posted.slackFileId).toMatch(/^F/);
+    expect(rig.t.slack.callsTo("files.delete").map((c) => c.args.file)).toEqual([posted.slackFileId]);
+    expect(rig.t.slack.sim.workspace.files.has(posted.slackFileId!)).toBe(false);
+    expect(purged.slackFileId).toBeNull();
     const summary = await db().callSummary.findUniqueOrThrow({ where: { callId: call.id } });
     expect(summary.status).toBe("done");
     expect(summary.json).toContain("Maple Grove");
     // Once only.
     await tickAfter(rig, DAY);
+    expect(rig.t.twilio.requests.filter((r) => r.method === "DELETE")).toHaveLength(1);
+    expect(rig.t.slack.callsTo("files.delete")).toHaveLength(1);
+  });
+
+  it("when Slack will not delete the file, the words still go on time and the file is tried again", async () => {
+    const call = await transcribedCall(rig, SCRIPT.buyer);
+    const posted = await db().callTranscript.findUniqueOrThrow({ where: { callId: call.id } });
+    rig.t.slack.failNext.set("files.delete", "internal_error");
+    await tickAfter(rig, 91 * DAY);
+    const first = await db().callTranscript.findUniqueOrThrow({ where: { callId: call.id } });
+    expect(first.sentences).toBeNull();
+    expect(first.slackFileId).toBe(posted.slackFileId);
+    expect(rig.t.slack.sim.workspace.files.has(posted.slackFileId!)).toBe(true);
+    await tickAfter(rig, 20_000);
+    expect((await db().callTranscript.findUniqueOrThrow({ where: { callId: call.id } })).slackFileId).toBeNull();
+    expect(rig.t.slack.sim.workspace.files.has(posted.slackFileId!)).toBe(false);
+    expect(rig.t.slack.callsTo("files.delete")).toHaveLength(2);
+    // Twilio's copy was deleted once, with the words.
     expect(rig.t.twilio.requests.filter((r) => r.method === "DELETE")).toHaveLength(1);
   });
 });

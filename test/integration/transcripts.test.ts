@@ -157,6 +157,8 @@ describe("a recorded call", () => {
     const refusal = said().at(-1)!;
     expect(refusal).toMatch(/9:00 PM|quiet hours|calling hours/i);
     expect(refusal).toMatch(/8:00 AM/);
+    // …with a button to book the next allowed time instead.
+    expect(JSON.stringify(rig.t.slack.responses.at(-1)!.body)).toContain(ids.schedule.fromBlockAction);
     expect(await db().scheduledCall.count()).toBe(0);
     expect((await db().callSummary.findUniqueOrThrow({ where: { callId: call.id } })).appliedOutcome).toBeNull();
   });
@@ -250,5 +252,22 @@ describe("/twilio-setup summaries", () => {
     expect(status).toContain("Transcripts are deleted 90 days after they are posted (summaries are kept).");
     expect(await summaries(rig, "retention forever")).toContain("Give the retention as a number of days");
     expect(await summaries(rig, "service GA123")).toContain("starts with GA and has 32 hexadecimal characters");
+    // An existing Service of the account may be chosen; one Twilio does not know is refused, nothing saved.
+    const existing = [...rig.t.twilio.sim.intelligence.services.values()].find(
+      (s) => s.accountSid === rig.account.sid,
+    )!;
+    const unknown = `GA${"0".repeat(32)}`;
+    expect(await summaries(rig, `service ${unknown}`)).toContain(
+      `Twilio has no Voice Intelligence Service ${unknown} on this workspace's account.`,
+    );
+    expect((await rig.t.app.deps.summarySetup.read(rig.t.ws)).serviceSid).toBe(existing.sid);
+    expect(await summaries(rig, `service ${existing.sid}`)).toContain(
+      `Voice Intelligence Service: \`${existing.sid}\``,
+    );
+    // One Service per workspace: turning it on again makes no second one.
+    await summaries(rig, "on");
+    expect(
+      [...rig.t.twilio.sim.intelligence.services.values()].filter((s) => s.accountSid === rig.account.sid),
+    ).toHaveLength(1);
   });
 });

@@ -41,6 +41,21 @@ const completeUpload: Method = (workspace, args) => {
   return { ok: true, files: files.map((file) => ({ id: file.id, title: file.title, name: file.name })) };
 };
 
+// https://docs.slack.dev/reference/methods/files.delete: `file` (an id); file_not_found for an id never
+// handed out, file_deleted for one already deleted. The file leaves every message that shared it.
+const deleteFile: Method = (workspace, args) => {
+  const id = String(args.file ?? "");
+  if (!id) return { ok: false, error: "invalid_arguments" };
+  if (workspace.deletedFiles.has(id)) return { ok: false, error: "file_deleted" };
+  if (!workspace.files.delete(id)) return { ok: false, error: "file_not_found" };
+  workspace.deletedFiles.add(id);
+  for (const message of workspace.messages) {
+    if (message.files?.some((file) => file.id === id)) message.files = message.files.filter((file) => file.id !== id);
+  }
+  workspace.changed();
+  return { ok: true };
+};
+
 // https://docs.slack.dev/reference/methods/files.info: the file object (file_not_found for an id the
 // workspace does not hold); its url_private_download needs the token in an Authorization header.
 const fileInfo: Method = (workspace, args) => {
@@ -54,4 +69,5 @@ export const fileMethods: Record<string, Method> = {
   "files.info": fileInfo,
   "files.getUploadURLExternal": getUploadUrl,
   "files.completeUploadExternal": completeUpload,
+  "files.delete": deleteFile,
 };

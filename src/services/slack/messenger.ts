@@ -50,7 +50,9 @@ export interface SlackMessenger {
     filename: string;
     title: string;
     comment?: string;
-  }): Promise<void>;
+  }): Promise<string | undefined>;
+  /** Deletes a file the bot uploaded (files.delete); false when Slack no longer has it. */
+  deleteFile(fileId: string): Promise<boolean>;
   /** The bot's direct-message channel with one person (conversations.open): where private deliveries go. */
   directChannel(userId: string): Promise<string>;
   openView(triggerId: string, view: View): Promise<void>;
@@ -151,7 +153,7 @@ export function createSlackMessenger({
       });
     },
     async upload({ channel, threadTs, bytes, filename, title, comment }) {
-      await gate.run("files.upload", () =>
+      const result = await gate.run("files.upload", () =>
         slack.files.uploadV2({
           channel_id: channel,
           ...(threadTs ? { thread_ts: threadTs } : {}),
@@ -161,6 +163,18 @@ export function createSlackMessenger({
           ...(comment ? { initial_comment: comment } : {}),
         } as Parameters<WebClient["files"]["uploadV2"]>[0]),
       );
+      // uploadV2 answers with each completeUploadExternal's result: { files: [{ files: [{ id }] }] }.
+      const completed = (result as { files?: { files?: { id?: string }[] }[] }).files ?? [];
+      return completed[0]?.files?.[0]?.id;
+    },
+    async deleteFile(fileId) {
+      try {
+        await gate.run("files.delete", () => slack.files.delete({ file: fileId }));
+        return true;
+      } catch (error) {
+        if (["file_not_found", "file_deleted"].includes(slackError(error) ?? "")) return false;
+        throw error;
+      }
     },
     async directChannel(userId) {
       const result = await gate.run("conversations.open", () => slack.conversations.open({ users: userId }));

@@ -147,7 +147,8 @@ export interface TranscriptLine {
   text: string;
 }
 
-const stamp = (sec: number) => {
+/** "mm:ss" from the start of the recording: how the transcript file and the model's copy show times. */
+export const stamp = (sec: number) => {
   const s = Math.max(0, Math.floor(sec));
   return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
 };

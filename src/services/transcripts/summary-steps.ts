@@ -6,6 +6,7 @@ import { candidateZones } from "../compliance/zones.js";
 import type { Sentence } from "../twilio/intelligence.js";
 import { suggestionsFrom } from "./suggestions.js";
 import { type Summariser, SummariserUnavailable } from "./summariser.js";
+import { type CallSummaryData, parseSummary } from "./summary-request.js";
 import type { SummarySettingsService } from "./summary-settings.js";
 import type { TranscriptNotifier } from "./transcript-notifier.js";
 import { linesOf } from "./transcript-steps.js";
@@ -50,6 +51,13 @@ export async function advanceSummary(deps: SummaryStepDeps, row: CallSummary): P
     return;
   }
   const zone = leadZone(call.lead);
+  if (row.json) {
+    // Summarised before, the card not posted (Slack failed): post it without asking the provider again.
+    const stored = parseSummary(row.json);
+    if (stored.ok) await postCard(deps, row, call, stored.value, false);
+    else await unavailable(deps, row, call, `stored summary unreadable: ${stored.reason}`);
+    return;
+  }
   const now = deps.clock.now();
   const local = DateTime.fromJSDate(deps.clock.callingNow(), { zone });
   try {
@@ -83,8 +91,7 @@ export async function advanceSummary(deps: SummaryStepDeps, row: CallSummary): P
       attempts: row.attempts + 1,
       lastError: null,
     });
-    const ts = await deps.notifier.summary(call, { data: answer.summary, suggestions, cut: answer.cut });
-    if (ts) await deps.store.updateSummary(row.id, { slackTs: ts });
+    await postCard(deps, { ...row, attempts: row.attempts + 1 }, call, answer.summary, answer.cut);
   } catch (error) {
     if (!(error instanceof SummariserUnavailable)) throw error;
     const tries = row.attempts + 1;
@@ -113,4 +120,31 @@ async function unavailable(
 ): Promise<void> {
   await deps.store.updateSummary(row.id, { ...meta, status: "unavailable", lastError: reason.slice(0, 200) });
   await deps.notifier.summaryUnavailable(call);
+}
+
+/** The card in the call's thread; when Slack fails, the row waits (its summary kept) and the tick posts it later. */
+async function postCard(
+  deps: SummaryStepDeps,
+  row: CallSummary,
+  call: TranscriptCall,
+  summary: CallSummaryData,
+  cut: boolean,
+): Promise<void> {
+  const suggestions = suggestionsFrom(summary, { zone: leadZone(call.lead), now: deps.clock.callingNow() });
+  try {
+    const ts = await deps.notifier.summary(call, { data: summary, suggestions, cut });
+    await deps.store.updateSummary(row.id, { status: "done", slackTs: ts ?? null, lastError: null });
+  } catch (error) {
+    const tries = row.attempts + 1;
+    deps.log.warn(
+      { summaryId: row.id, callId: row.callId, code: (error as { code?: unknown }).code },
+      "summary card not posted",
+    );
+    await deps.store.updateSummary(row.id, {
+      status: tries >= MAX_TRIES ? "done" : "pending",
+      attempts: tries,
+      lastError: "the card could not be posted",
+      nextTryAt: new Date(deps.clock.now().getTime() + summaryBackoffMs(tries)),
+    });
+  }
 }

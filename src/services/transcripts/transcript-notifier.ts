@@ -7,8 +7,17 @@ import type { TranscriptCall } from "./transcript-store.js";
  * (src/presenters/transcript-posts.ts) renders them in the call's thread.
  */
 export interface TranscriptNotifier {
-  /** The transcript as a file in the call's thread; false when it could not be put there. */
-  transcript(call: TranscriptCall, lines: readonly TranscriptLine[], agentName?: string): Promise<boolean>;
+  /**
+   * The transcript as a file in the call's thread: posted (with the file's id, deleted at retention), or
+   * not posted (to be tried again). A call with no thread counts as posted, with no file.
+   */
+  transcript(
+    call: TranscriptCall,
+    lines: readonly TranscriptLine[],
+    agentName?: string,
+  ): Promise<{ posted: boolean; fileId?: string }>;
+  /** Deletes a transcript file from Slack when its retention ends. */
+  deleteTranscriptFile(ws: number, fileId: string): Promise<void>;
   /** Twilio could not transcribe the call. */
   transcriptFailed(call: TranscriptCall): Promise<void>;
   /** The summary card with its suggestion buttons; its message ts when posted. */

@@ -21,6 +21,8 @@ export const TRANSCRIPT_TICK = "*/15 * * * * *";
 /** A claimed row is someone's for this long (a provider call times out well before). */
 const LEASE_MS = 2 * 60_000;
 const BATCH = 20;
+/** A transcript file Slack would not delete at the due date is tried again for this long. */
+const FILE_RETRY_MS = 7 * 86_400_000;
 /** Recorded calls this recent with no transcript row are picked up by the tick (a crash after the recording). */
 const HEAL_WINDOW_MS = 24 * 3600_000;
 
@@ -98,21 +100,28 @@ export function createTranscriptService(deps: {
     }
   };
 
+  /** Twilio's copy and the Slack file go with Leadline's words; the words go on time even when they cannot. */
   const purge = async () => {
     let purged = 0;
-    for (const row of await store.duePurges(clock.now(), 100)) {
-      if (row.transcriptSid) {
-        // Twilio's copy goes too; if Twilio cannot be asked now, Leadline's copy still goes on time.
+    for (const row of await store.duePurges(clock.now(), 100, FILE_RETRY_MS)) {
+      if (row.transcriptSid && !row.purgedAt) {
         await deps.intelligence
           .remove(row.workspaceId, row.transcriptSid)
           .catch((error) =>
-            log.warn(
-              { transcriptId: row.id, code: (error as { code?: unknown }).code },
-              "could not delete Twilio's transcript",
-            ),
+            log.warn({ transcriptId: row.id, ...failure(error) }, "could not delete Twilio's transcript"),
           );
       }
-      if (await store.purge(row.id, clock.now())) purged += 1;
+      const fileGone = row.slackFileId
+        ? await deps.notifier
+            .deleteTranscriptFile(row.workspaceId, row.slackFileId)
+            .then(() => true)
+            .catch((error) => {
+              // Tried again by the next ticks for FILE_RETRY_MS.
+              log.warn({ transcriptId: row.id, ...failure(error) }, "could not delete the transcript file in Slack");
+              return false;
+            })
+        : true;
+      if (await store.purge(row.id, clock.now(), fileGone)) purged += 1;
     }
     return purged;
   };

@@ -119,12 +119,13 @@ async function post(deps: StepDeps, row: CallTranscript): Promise<void> {
   const sentences = JSON.parse(row.sentences ?? "[]") as Sentence[];
   const agentName = await deps.nameOf?.(call.workspaceId, call.placedBy).catch(() => undefined);
   const uploaded = await deps.notifier.transcript(call, linesOf(sentences, row.leadChannel), agentName);
-  if (!uploaded) throw Object.assign(new Error("the transcript could not be posted"), { code: "post" });
+  if (!uploaded.posted) throw Object.assign(new Error("the transcript could not be posted"), { code: "post" });
   const now = deps.clock.now();
   const { retentionDays } = await deps.settings.get(row.workspaceId);
   await deps.store.updateTranscript(row.id, {
     status: "posted",
     postedAt: now,
+    slackFileId: uploaded.fileId ?? null,
     attempts: 0,
     lastError: null,
     purgeAt: new Date(now.getTime() + retentionDays * 86_400_000),

@@ -68,10 +68,16 @@ export interface TranscriptStore {
   summariesOfLead(ws: number, leadId: number): Promise<CallSummary[]>;
   /** Records the first suggested outcome applied from a summary card. */
   applied(callId: number, outcome: string): Promise<void>;
-  /** Transcripts whose words are due for deletion. */
-  duePurges(now: Date, limit: number): Promise<CallTranscript[]>;
-  /** Deletes the words (the row stays, as a record that there was a transcript). */
-  purge(id: number, now: Date): Promise<boolean>;
+  /**
+   * Transcripts whose words are due for deletion, and those whose Slack file could not be deleted yet
+   * (tried again for `fileRetryMs` after the due date).
+   */
+  duePurges(now: Date, limit: number, fileRetryMs: number): Promise<CallTranscript[]>;
+  /**
+   * Deletes the words (the row stays, as a record that there was a transcript) and, when `fileGone`,
+   * forgets the Slack file. True the first time only.
+   */
+  purge(id: number, now: Date, fileGone: boolean): Promise<boolean>;
   /** Summaries made in [from, to) with a suggested outcome, and those whose suggestion was applied. */
   suggestionCounts(ws: number, from: Date, to: Date, agentId?: string): Promise<{ suggested: number; applied: number }>;
 }
@@ -171,18 +177,26 @@ export function createTranscriptStore(db: Db): TranscriptStore {
     async applied(callId, outcome) {
       await db.callSummary.updateMany({ where: { callId, appliedOutcome: null }, data: { appliedOutcome: outcome } });
     },
-    async duePurges(now, limit) {
+    async duePurges(now, limit, fileRetryMs) {
       return db.callTranscript.findMany({
-        where: { purgeAt: { lte: now }, purgedAt: null },
+        where: {
+          purgeAt: { lte: now },
+          OR: [
+            { purgedAt: null },
+            { slackFileId: { not: null }, purgeAt: { gte: new Date(now.getTime() - fileRetryMs) } },
+          ],
+        },
         orderBy: { purgeAt: "asc" },
         take: limit,
       });
     },
-    async purge(id, now) {
+    async purge(id, now, fileGone) {
+      const forget = fileGone ? { slackFileId: null } : {};
       const done = await db.callTranscript.updateMany({
         where: { id, purgedAt: null },
-        data: { sentences: null, purgedAt: now },
+        data: { sentences: null, purgedAt: now, ...forget },
       });
+      if (done.count === 0 && fileGone) await db.callTranscript.updateMany({ where: { id }, data: forget });
       return done.count === 1;
     },
     async suggestionCounts(ws, from, to, agentId) {

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "CallTranscript" ADD COLUMN "slackFileId" TEXT;
