@@ -34,6 +34,7 @@ import {
 } from "./harness.js";
 import { benchInstances } from "./instances.js";
 import { DURATION_S, ms, printTable, report, rows, summarize, writeResults } from "./lib.js";
+import { benchQueue } from "./queue.js";
 import { benchTick } from "./scheduler.js";
 import { benchSearch } from "./search.js";
 import { benchStats, seedCalls } from "./stats.js";
@@ -49,7 +50,7 @@ const TICK_LEADS = [2_000, 2_000 + SCHEDULED];
 const INSTANCE_LEADS = [4_000, 4_800];
 const TEXT_LEADS = [6_000, 7_000];
 const ROUNDS = Math.max(50, DURATION_S * 10);
-/** BENCH_ONLY=ack,click,callbacks,tick,verdict,search,instances,stats,texts runs only those (callbacks needs click). */
+/** BENCH_ONLY=ack,click,callbacks,tick,queue,verdict,search,instances,stats,texts runs only those (callbacks needs click). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : undefined;
 const runs = (...measures: string[]) => !ONLY || measures.some((measure) => ONLY.has(measure));
 
@@ -251,6 +252,31 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
   await app.stop();
 
   // 5. Issue 16: what the calling-law verdict adds to click → Twilio.
+  // Issue 26: the call queue, 50 agents on one 100,000-lead queue (a database of its own).
+  if (runs("queue")) {
+    const queueDb = await createBenchDb(engine, "queue");
+    try {
+      const queue = await benchQueue(queueDb);
+      out.queue = queue;
+      report({
+        engine,
+        measure: `queue next-lead claim, ${queue.agents} agents, ${queue.leads} leads`,
+        result: ms(queue.claim),
+        goal: "p99 < 20 ms",
+        met: queue.claim.p99 < 20,
+      });
+      report({
+        engine,
+        measure: "queue outcome → next lead offered",
+        result: ms(queue.outcomeToNext),
+        goal: "p99 < 300 ms",
+        met: queue.outcomeToNext.p99 < 300,
+      });
+    } finally {
+      await queueDb.drop();
+    }
+  }
+
   if (runs("verdict")) {
     const verdict = await benchVerdict(bench, encryptionKey);
     out.callingVerdict = verdict;

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { createLeadline, type Leadline } from "../src/app.js";
@@ -9,8 +9,10 @@ import { projectRoot } from "../src/lib/paths.js";
 import { formatPhone } from "../src/lib/phone.js";
 import { DEFAULT_CALL_MESSAGE, DEFAULT_MENU_MESSAGE } from "../src/services/setup/settings.js";
 import { type CallingClock, createCallingClock, defaultClockSetting } from "./calling-clock.js";
+import { escapedCommands, SANDBOX_CHANNEL, welcome } from "./console-start.js";
 import { type SandboxFub, startSandboxFub } from "./fub/sandbox-fub.js";
 import { createInboundControl, type InboundControl } from "./inbound-calls.js";
+import { keepMessages } from "./slack/keep-messages.js";
 import { type SlackSimulator, startSlackSimulator } from "./slack/simulator.js";
 import type { Workspace } from "./slack/workspace.js";
 import { addSandboxService, seedSummaries } from "./summary/seed.js";
@@ -18,7 +20,7 @@ import { type SummaryFake, startSummaryFake } from "./summary/simulator.js";
 import { SCENARIOS } from "./twilio/scenarios.js";
 import { sidFrom, startTwilioSimulator, type TwilioSimulator } from "./twilio/simulator.js";
 
-export const SANDBOX_CHANNEL = "C0SANDBOX01";
+export { SANDBOX_CHANNEL };
 export const SANDBOX_USERS = {
   admin: { id: "U0MARIA001", name: "maria", realName: "Maria Lopez", isAdmin: true },
   agent: { id: "U0SAM00001", name: "sam", realName: "Sam Chen", isAdmin: false },
@@ -134,6 +136,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   const log = options.log;
   const dataDir = resolve(options.dataDir ?? join(projectRoot(), "data"));
+  // A new database starts the console's channel over too (the two are kept together).
+  const fresh = !existsSync(join(dataDir, "sandbox.db"));
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
   const twilio = await startTwilioSimulator({ log, pace: options.pace });
@@ -186,6 +190,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         signingSecret,
         appUrl: () => appUrl,
         channel: SANDBOX_CHANNEL,
+        escapedCommands: escapedCommands(),
         info: () => ({
           twilio: { ...SANDBOX_TWILIO, phoneNumber: formatPhone(SANDBOX_TWILIO.phoneNumber) },
           scenarios: Object.entries(SCENARIOS).map(([suffix, scenario]) => ({
@@ -232,25 +237,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   workspace.channels.set(SANDBOX_CHANNEL, { id: SANDBOX_CHANNEL, name: "leads" });
   workspace.botChannels.add(SANDBOX_CHANNEL);
   twilio.onEvent(() => workspace.changed());
-  workspace.post({
-    channel: SANDBOX_CHANNEL,
-    user: "USLACKBOT",
-    text:
-      "Welcome to the Leadline sandbox. Try `/call-lead Jane` and click *Call*, `/lead add` to add a lead, or " +
-      "`/twilio-setup` as Maria (an admin). The demo leads' numbers pick what happens on the call: see the panel on the right. " +
-      "*Call* is a live call: the agent's phone rings first, then Leadline dials the lead. *Message call* and *Voice bridge* play a " +
-      "recorded voice, so they appear only for leads who consented to that (all demo leads but Bob and Nora). " +
-      "Leads call back too: *Lead calls back* under a call's line, or the number box on the right, rings the agent's phone " +
-      "(or sends the caller to voicemail). With recording on (`/twilio-setup`), a call's transcript and its summary " +
-      "land in its thread after the call.",
-  });
-  if (start.note) {
-    workspace.post({
-      channel: SANDBOX_CHANNEL,
-      user: "USLACKBOT",
-      text: `:clock3: Calling hours are checked against the *calling clock* on the right. ${start.note}`,
-    });
-  }
+  const kept = keepMessages(workspace, join(dataDir, "sandbox-slack.json"), fresh);
+  if (!kept.restored) welcome(workspace, start.note);
 
   const config = loadConfig({
     NODE_ENV: "development",
@@ -297,6 +285,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       teamNumber: SANDBOX_TWILIO.phoneNumber,
     });
   } catch (error) {
+    kept.stop();
     await Promise.all([slack.close(), twilio.close(), summary.close(), fub.sim.close()]);
     throw error;
   }
@@ -314,6 +303,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     summary,
     async stop() {
       await leadline.stop();
+      kept.stop();
       await Promise.all([slack.close(), twilio.close(), summary.close(), fub.sim.close()]);
     },
   };

@@ -23,8 +23,15 @@ export interface ConsoleActions {
   action(body: Json): Promise<void>;
   /** A modal's submit button. */
   submit(body: Json): Promise<void>;
+  /** The person opened the app's Home tab: Slack sends app_home_opened. */
+  home(userId: unknown): Promise<void>;
+  /** The person picked a file in a file_input: Slack stores it and the view's state carries its file object. */
+  upload(body: Json): Json;
   userFor(id: unknown): SlackUser;
 }
+
+/** The largest file the console takes from a file_input: Slack's own limit for the element. */
+export const FILE_INPUT_LIMIT = 10 * 1024 * 1024;
 
 /**
  * What a person does on the console page, sent to Leadline the way Slack sends it: a slash command,
@@ -32,7 +39,13 @@ export interface ConsoleActions {
  * does with Leadline's answer (an ack body shown, a modal updated, pushed, closed or given errors).
  */
 export function createConsoleActions(
-  options: { signingSecret: string; appUrl: () => string; channel: string },
+  options: {
+    signingSecret: string;
+    appUrl: () => string;
+    channel: string;
+    /** Commands whose manifest entry says should_escape: true (Slack turns their @name into <@U…|name>). */
+    escapedCommands?: readonly string[];
+  },
   workspace: Workspace,
   log: Logger,
   /** Told of an answer Slack refuses (an ack message or a response_action view past Block Kit's limits). */
@@ -53,13 +66,16 @@ export function createConsoleActions(
   });
 
   /** Sends a request into Leadline the way Slack does, signed; returns its status and body. */
-  async function deliver(body: string): Promise<{ status: number; text: string }> {
+  async function deliver(
+    body: string,
+    type = "application/x-www-form-urlencoded",
+  ): Promise<{ status: number; text: string }> {
     const timestamp = Math.floor(Date.now() / 1000);
     try {
       const res = await fetch(`${options.appUrl()}/slack/events`, {
         method: "POST",
         headers: {
-          "content-type": "application/x-www-form-urlencoded",
+          "content-type": type,
           "x-slack-request-timestamp": String(timestamp),
           "x-slack-signature": slackSignature(options.signingSecret, timestamp, body),
         },
@@ -77,14 +93,26 @@ export function createConsoleActions(
   const slackbot = (user: string, text: string) =>
     workspace.post({ channel: options.channel, text, visibleTo: user, user: "USLACKBOT" });
 
+  /**
+   * `@name` typed in the composer, as Slack turns it into a mention: `<@U…>` in a message, and in a
+   * command whose manifest says should_escape, `<@U…|name>`; other commands get the text as typed.
+   */
+  const mentions = (text: string, form: "message" | "escaped") =>
+    text.replace(/(^|[\s(])@([a-z0-9._-]+)/gi, (whole, before: string, name: string) => {
+      const user = [...workspace.users.values()].find((u) => u.name.toLowerCase() === name.toLowerCase());
+      if (!user) return whole;
+      return `${before}<@${user.id}${form === "escaped" ? `|${user.name}` : ""}>`;
+    });
+
   async function command(userId: unknown, input: string): Promise<void> {
     const user = userFor(userId);
-    const text = input.trim();
-    if (!text.startsWith("/")) {
-      if (text) workspace.say(user.id, options.channel, text);
+    const typed = input.trim();
+    if (!typed.startsWith("/")) {
+      if (typed) workspace.say(user.id, options.channel, mentions(typed, "message"));
       return;
     }
-    const name = text.split(/\s+/)[0] ?? "";
+    const name = typed.split(/\s+/)[0] ?? "";
+    const text = options.escapedCommands?.includes(name) ? mentions(typed, "escaped") : typed;
     const form = new URLSearchParams({
       token: "sandbox-verification-token",
       team_id: identity.team.id,
@@ -127,12 +155,53 @@ export function createConsoleActions(
     }
   }
 
+  async function home(userId: unknown): Promise<void> {
+    const user = userFor(userId);
+    const event = {
+      token: "sandbox-verification-token",
+      team_id: identity.team.id,
+      api_app_id: identity.appId,
+      type: "event_callback",
+      event_id: `Ev${workspace.nextId()}${Date.now()}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event: {
+        type: "app_home_opened",
+        user: user.id,
+        channel: `D${user.id.slice(1)}`,
+        tab: "home",
+        event_ts: `${Date.now() / 1000}`,
+        ...(workspace.homes.get(user.id) ? { view: workspace.viewJson(workspace.homes.get(user.id)!) } : {}),
+      },
+      authorizations: [{ team_id: identity.team.id, user_id: identity.botUserId, is_bot: true }],
+    };
+    const result = await deliver(JSON.stringify(event), "application/json");
+    if (result.status !== 200) slackbot(user.id, `Leadline did not draw the Home tab (status ${result.status}).`);
+  }
+
+  function upload(body: Json): Json {
+    const user = userFor(body.user);
+    const name = String(body.name ?? "").slice(0, 255);
+    const bytes = Buffer.from(String(body.data ?? ""), "base64");
+    if (!name) throw new ConsoleError(400, "The file has no name.");
+    if (bytes.length > FILE_INPUT_LIMIT) throw new ConsoleError(400, "Slack takes files up to 10 MB here.");
+    const id = workspace.userUpload(user.id, name, bytes, String(body.type ?? "") || "application/octet-stream");
+    return workspace.fileJson(id)!;
+  }
+
   async function action(body: Json): Promise<void> {
     const user = userFor(body.user);
     const element = body.action as Json;
     const actionJson = { ...element, action_ts: `${Date.now() / 1000}` };
     let payload: Json;
-    if (body.viewId) {
+    if (body.homeViewId) {
+      const stored = workspace.homes.get(user.id);
+      if (!stored || stored.id !== body.homeViewId) throw new ConsoleError(410, "That Home tab is out of date.");
+      payload = {
+        type: "block_actions",
+        container: { type: "view", view_id: stored.id },
+        view: { ...workspace.viewJson(stored), type: "home", state: { values: body.state ?? {} } },
+      };
+    } else if (body.viewId) {
       const stored = workspace.views.get(String(body.viewId));
       if (!stored) throw new ConsoleError(410, "That modal is closed.");
       payload = {
@@ -222,5 +291,5 @@ export function createConsoleActions(
     }
   }
 
-  return { command, action, submit, userFor };
+  return { command, action, submit, home, upload, userFor };
 }

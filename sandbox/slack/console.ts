@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../../src/lib/log.js";
 import { readRaw, send } from "../lib/http.js";
-import { ConsoleError, createConsoleActions } from "./console-actions.js";
+import { ConsoleError, createConsoleActions, FILE_INPUT_LIMIT } from "./console-actions.js";
 import type { SlackUser, Workspace } from "./workspace.js";
 
 type Json = Record<string, unknown>;
@@ -20,6 +20,8 @@ export interface ConsoleOptions {
    * passes the same token and origin checks as every console POST, then `post(body)`; a refusal is a 400.
    */
   routes?: Record<string, ConsoleRoute>;
+  /** Commands whose manifest entry says should_escape: true (their `@name` reaches Leadline as a mention). */
+  escapedCommands?: readonly string[];
 }
 
 type RouteAnswer = { ok: true; [key: string]: unknown } | { ok: false; error: string };
@@ -66,7 +68,7 @@ export function createConsole(
 ): Console {
   const token = randomBytes(24).toString("base64url");
   const { identity } = workspace;
-  const { command, action, submit, userFor } = createConsoleActions(options, workspace, log, refused);
+  const { command, action, submit, home, upload, userFor } = createConsoleActions(options, workspace, log, refused);
 
   /** What the console page shows one user: the channel as they see it, their modal, the side panel. */
   function state(userId: string): Json {
@@ -81,6 +83,7 @@ export function createConsole(
     });
     const me = workspace.users.get(userId);
     const top = workspace.topView(userId);
+    const homeView = workspace.homes.get(userId);
     return {
       version: workspace.version,
       team: identity.team,
@@ -96,6 +99,7 @@ export function createConsole(
         };
       }),
       modal: top ? { id: top.id, hash: top.hash, view: top.view, errors: top.errors } : null,
+      home: homeView ? { id: homeView.id, hash: homeView.hash, view: homeView.view } : null,
       info: options.info(),
     };
   }
@@ -145,8 +149,15 @@ export function createConsole(
         if (typeof given !== "string" || !sameToken(given, token)) {
           throw new ConsoleError(403, "Only the sandbox console itself may do that: reload the page.");
         }
-        const body = JSON.parse((await readRaw(req, 200_000)).toString("utf8") || "{}") as Json;
+        // A file from a file_input comes base64-encoded: room for Slack's 10 MB.
+        const limit = path === "/sandbox/file" ? Math.ceil(FILE_INPUT_LIMIT * 1.4) : 200_000;
+        const body = JSON.parse((await readRaw(req, limit)).toString("utf8") || "{}") as Json;
+        if (path === "/sandbox/file") {
+          send(res, 200, { ok: true, file: upload(body) });
+          return true;
+        }
         if (path === "/sandbox/command") await command(body.user, String(body.text ?? ""));
+        else if (path === "/sandbox/home") await home(body.user);
         else if (path === "/sandbox/action") await action(body);
         else if (path === "/sandbox/submit") await submit(body);
         else if (path === "/sandbox/close") workspace.closeView(userFor(body.user).id);

@@ -41,6 +41,9 @@
     stopwatch: "⏱️",
     calling: "📲",
     grey_question: "❔",
+    alarm_clock: "⏰",
+    inbox_tray: "📥",
+    unlock: "🔓",
   };
 
   const el = (tag, attrs = {}, ...children) => {
@@ -206,9 +209,67 @@
         input.value = element.initial_value || "";
         return input;
       }
-      case "datepicker": {
-        const input = el("input", { ...data, type: "date" });
-        input.value = element.initial_date || "";
+      case "datepicker":
+      case "timepicker":
+      case "datetimepicker": {
+        const kind = { datepicker: "date", timepicker: "time", datetimepicker: "datetime-local" }[element.type];
+        const input = el("input", { ...data, type: kind, "aria-label": ctx.label || actionId });
+        if (element.type === "datepicker") input.value = element.initial_date || "";
+        else if (element.type === "timepicker") input.value = element.initial_time || "";
+        else if (element.initial_date_time) input.value = localDateTime(element.initial_date_time);
+        if (!inInput) input.addEventListener("change", () => send(pickedValue(input)));
+        return input;
+      }
+      case "users_select": {
+        // Slack lists the workspace's members; the value is the chosen member's id.
+        const select = el(
+          "select",
+          { ...data, "aria-label": ctx.label || element.placeholder?.text || "Choose a person" },
+          el("option", { value: "" }, element.placeholder?.text || "Choose a person"),
+          (current?.users || []).map((user) =>
+            el(
+              "option",
+              { value: user.id, selected: element.initial_user === user.id },
+              `${user.realName} (@${user.name})`,
+            ),
+          ),
+        );
+        if (!inInput) select.addEventListener("change", () => send(pickedValue(select)));
+        return select;
+      }
+      case "file_input": {
+        // The file goes to Slack when picked (as Slack uploads it); the view's state then carries its file object.
+        const accept = (element.filetypes || []).map((type) => `.${type}`).join(",");
+        const input = el("input", {
+          ...data,
+          type: "file",
+          accept: accept || undefined,
+          "aria-label": ctx.label || actionId,
+        });
+        input.dataset.files = "[]";
+        input.addEventListener("change", async () => {
+          const files = [];
+          for (const file of [...input.files].slice(0, element.max_files || 10)) {
+            const bytes = new Uint8Array(await file.arrayBuffer());
+            let binary = "";
+            for (let i = 0; i < bytes.length; i += 0x8000)
+              binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+            const res = await fetch("/sandbox/file", {
+              method: "POST",
+              headers: { "content-type": "application/json", "x-sandbox-token": token },
+              body: JSON.stringify({ user: me, name: file.name, type: file.type, data: btoa(binary) }),
+            });
+            const answer = await res.json();
+            if (!res.ok) {
+              alert(answer.error || "Slack did not take that file.");
+              input.value = "";
+              continue;
+            }
+            files.push(answer.file);
+          }
+          input.dataset.files = JSON.stringify(files);
+          input.dataset.uploaded = String(files.length);
+        });
         return input;
       }
       case "checkboxes":
@@ -245,6 +306,24 @@
     }
   }
 
+  /** A date-time picker's initial value (Unix seconds) as the browser's datetime-local text. */
+  function localDateTime(seconds) {
+    const date = new Date(seconds * 1000);
+    const pad = (n) => String(n).padStart(2, "0");
+    return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  }
+
+  /** One picker's or user menu's value, in the fields Slack gives it in state.values and block_actions. */
+  function pickedValue(node) {
+    const type = node.dataset.type;
+    if (type === "datepicker") return { type, selected_date: node.value || null };
+    if (type === "timepicker") return { type, selected_time: node.value || null };
+    if (type === "datetimepicker")
+      return { type, selected_date_time: node.value ? Math.floor(new Date(node.value).getTime() / 1000) : null };
+    if (type === "users_select") return { type, selected_user: node.value || null };
+    return { type };
+  }
+
   /** The state.values Slack sends with a view: every input's current value by block and action id. */
   function collectState(root) {
     const values = {};
@@ -258,8 +337,10 @@
         type === "number_input"
       ) {
         value = { type, value: node.value === "" ? null : node.value };
-      } else if (type === "datepicker") {
-        value = { type, selected_date: node.value || null };
+      } else if (["datepicker", "timepicker", "datetimepicker", "users_select"].includes(type)) {
+        value = pickedValue(node);
+      } else if (type === "file_input") {
+        value = { type, files: JSON.parse(node.dataset.files || "[]") };
       } else if (type === "static_select") {
         const option = node.value
           ? { text: { type: "plain_text", text: node.selectedOptions[0].textContent }, value: node.value }
@@ -530,6 +611,46 @@
     root.replaceChildren(el("div", { class: "overlay" }, form));
   }
 
+  // ---- App Home ----------------------------------------------------------------------------------
+
+  let homeOpen = false;
+  let renderedHome = "";
+
+  function renderHome(home) {
+    const root = $("home");
+    if (!homeOpen) return;
+    if (!home) {
+      renderedHome = "";
+      root.replaceChildren(el("p", { class: "muted" }, "Leadline has not drawn this Home tab yet…"));
+      return;
+    }
+    const key = `${home.id}:${home.hash}`;
+    if (key === renderedHome) return;
+    renderedHome = key;
+    const ctx = {
+      act: (action) => post("/sandbox/action", { user: me, homeViewId: home.id, action, state: collectState(root) }),
+    };
+    root.replaceChildren(
+      el("div", { class: "home-view", "data-home-view": home.id }, renderBlocks(home.view.blocks || [], ctx)),
+    );
+  }
+
+  /** Switches between the channel and the app's Home tab; opening Home tells Leadline (app_home_opened). */
+  async function showTab(home) {
+    homeOpen = home;
+    $("tab-home").setAttribute("aria-selected", String(home));
+    $("tab-channel").setAttribute("aria-selected", String(!home));
+    $("home").hidden = !home;
+    $("messages").hidden = home;
+    $("composer").hidden = home;
+    document.body.dataset.tab = home ? "home" : "channel";
+    renderedHome = "";
+    if (home) {
+      renderHome(current?.home);
+      await post("/sandbox/home", { user: me });
+    }
+  }
+
   // ---- side panel -----------------------------------------------------------------------------
 
   function renderInfo(info) {
@@ -749,6 +870,7 @@
         current = state;
         renderChannel(state);
         renderModal(state.modal);
+        renderHome(state.home);
         renderInfo(state.info);
         document.body.dataset.version = String(state.version);
       } while (again);
@@ -777,9 +899,13 @@
       me = userSelect.value;
       localStorage.setItem("sandbox-user", me);
       renderedModal = "";
-      refresh();
+      renderedHome = "";
+      if (homeOpen) showTab(true);
+      else refresh();
     });
     $("channel-name").textContent = `# ${state.channel.name}`;
+    $("tab-channel").addEventListener("click", () => showTab(false));
+    $("tab-home").addEventListener("click", () => showTab(true));
     setupClockForm();
     setupInboundForm();
     $("composer").addEventListener("submit", async (event) => {

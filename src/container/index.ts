@@ -197,6 +197,7 @@ export function createContainer(inputs: ContainerInputs): Container {
       transcripts.transcripts.start();
       texts.textOutbox.start();
       crm.crmSender.start();
+      queues.speedPosts.start();
     },
     async stopBackgroundWork() {
       await texts.textOutbox.stop();
@@ -208,6 +209,7 @@ export function createContainer(inputs: ContainerInputs): Container {
       await calls.poller.stop();
       await charts.stop();
       queues.queueAutoAdvance.stop();
+      queues.speedPosts.stop();
     },
   };
 }

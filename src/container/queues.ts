@@ -1,4 +1,5 @@
 import { createQueueCards } from "../presenters/queue-cards.js";
+import { createSpeedPosts, type SpeedPosts } from "../presenters/speed-posts.js";
 import { createOpenCall } from "../services/calls/open-call.js";
 import { type AutoAdvance, createAutoAdvance, createAutoRule } from "../services/queues/auto-advance.js";
 import { type ClaimStore, createClaimStore } from "../services/queues/claim-store.js";
@@ -7,6 +8,9 @@ import { createQueueCardData } from "../services/queues/queue-card-data.js";
 import { createQueueClaims, type QueueClaims } from "../services/queues/queue-claims.js";
 import { createQueueRuns, type QueueRuns } from "../services/queues/queue-runs.js";
 import { createQueueStore, type QueueStore } from "../services/queues/queue-store.js";
+import { createQueueSupervision, type QueueSupervision } from "../services/queues/queue-supervise.js";
+import { createSpeedStore } from "../services/queues/speed-store.js";
+import { createSpeedToLead, type SpeedToLead } from "../services/queues/speed-to-lead.js";
 import type { CallerIdDomain } from "./callerid.js";
 import type { CallsDomain } from "./calls.js";
 import type { Core } from "./core.js";
@@ -20,6 +24,9 @@ export interface QueuesDomain {
   queueRuns: QueueRuns;
   queueAdmin: QueueAdmin;
   queueAutoAdvance: AutoAdvance;
+  speedToLead: SpeedToLead;
+  speedPosts: SpeedPosts;
+  queueSupervision: QueueSupervision;
 }
 
 export function createQueuesDomain(
@@ -85,5 +92,50 @@ export function createQueuesDomain(
   });
   cards.subscribe(events);
   const queueAdmin = createQueueAdmin({ store: queueStore, gate: core.admins, audit, clock });
-  return { queueStore, queueClaimStore, queueClaims, queueRuns, queueAdmin, queueAutoAdvance };
+  const { speedToLead, speedPosts, queueSupervision } = speedAndSupervision(core, leads, calls, queueStore);
+  return {
+    queueStore,
+    queueClaimStore,
+    queueClaims,
+    queueRuns,
+    queueAdmin,
+    queueAutoAdvance,
+    speedToLead,
+    speedPosts,
+    queueSupervision,
+  };
+}
+
+/** Speed to lead (its Claim messages and tick) and supervisors on runs' conferences. */
+function speedAndSupervision(core: Core, leads: LeadsDomain, calls: CallsDomain, queueStore: QueueStore) {
+  const { database, clock, log, audit, events, twilioFor, config } = core;
+  const speedToLead = createSpeedToLead({
+    store: createSpeedStore(database),
+    leads: leads.leads,
+    queues: queueStore,
+    secrets: core.secrets,
+    gate: core.admins,
+    clock,
+  });
+  const speedPosts = createSpeedPosts({
+    speed: speedToLead,
+    settings: core.settings,
+    leadsChannel: config.LEADS_CHANNEL_ID,
+    slackFor: core.slackFor,
+    clock,
+    log,
+  });
+  speedPosts.subscribe(events);
+  const queueSupervision = createQueueSupervision({
+    queues: queueStore,
+    gate: core.admins,
+    agentPhones: calls.agentPhones,
+    contexts: calls.contexts,
+    twilioFor,
+    events,
+    audit,
+    clock,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+  });
+  return { speedToLead, speedPosts, queueSupervision };
 }

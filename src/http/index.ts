@@ -41,7 +41,11 @@ export function registerRoutes(
   });
   registerCharts(router, pick(c, "home", "charts", "clock"));
   registerTwilioInbound(router, { verify, ...pick(c, "inbound", "tasks") });
-  registerTwilioQueue(router, { verify, publicBaseUrl: c.config.PUBLIC_BASE_URL, ...pick(c, "queueRuns", "log") });
+  registerTwilioQueue(router, {
+    verify,
+    publicBaseUrl: c.config.PUBLIC_BASE_URL,
+    ...pick(c, "queueRuns", "queueSupervision", "log"),
+  });
   registerTwilioSms(router, { verify, ...pick(c, "textInbound") });
   registerCrmWebhook(router, pick(c, "crmInbound", "workspaces"));
 }

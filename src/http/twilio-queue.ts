@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Logger } from "../lib/log.js";
 import type { QueueRuns } from "../services/queues/queue-runs.js";
+import type { QueueSupervision } from "../services/queues/queue-supervise.js";
 import { queueAgentUrls } from "../services/queues/queue-twilio.js";
 import { queueAgentPromptTwiml, queueJoinTwiml, sayAndHangUpTwiml } from "../services/twilio/twiml.js";
 import { HttpError, type Router, sendText } from "./router.js";
@@ -12,6 +13,7 @@ const runQuery = z.object({ run: z.coerce.number().int().positive(), ws: z.coerc
 export interface TwilioQueueDeps {
   verify: VerifyTwilioWebhook;
   queueRuns: Pick<QueueRuns, "run" | "agentJoined" | "agentLeg">;
+  queueSupervision: Pick<QueueSupervision, "supervisorLeg">;
   publicBaseUrl?: string;
   log: Logger;
 }
@@ -53,6 +55,12 @@ export function registerTwilioQueue(router: Router, deps: TwilioQueueDeps): void
   router.add("POST", "/twilio/queue/agent-status", async ({ req, res, url }) => {
     const { params, runId } = await verified(req, url);
     if (params.CallStatus) await deps.queueRuns.agentLeg(runId, params.CallStatus);
+    sendText(res, 204, "");
+  });
+
+  router.add("POST", "/twilio/queue/supervisor-status", async ({ req, res, url }) => {
+    const { params, runId } = await verified(req, url);
+    if (params.CallStatus) await deps.queueSupervision.supervisorLeg(runId, params.CallSid, params.CallStatus);
     sendText(res, 204, "");
   });
 

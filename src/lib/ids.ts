@@ -59,6 +59,12 @@ export const ids = {
     nextAction: "queue_next",
     /** The outcome of the lead's call on the card: the kind is the action id's tail. */
     outcomePrefix: "queue_outcome_",
+    /** Speed to lead's Claim on a new lead's message; the value is the lead id. */
+    speedClaimAction: "queue_speed_claim",
+    /** /call-queue status: a supervisor on a run's conference; the value is the run id. */
+    listenAction: "queue_listen",
+    whisperAction: "queue_whisper",
+    joinAction: "queue_join",
   },
   outcome: {
     /** One tap on a finished call's line; the value is the call id. The kind is the action id's tail. */

@@ -8,7 +8,6 @@ import type { SettingsService } from "../services/setup/settings.js";
 import type { SlackMessenger } from "../services/slack/messenger.js";
 import { unescapeMrkdwn } from "../views/common.js";
 import { cardOptions, leadCard, leadCardText } from "../views/lead-card.js";
-import { savedCardMessage } from "../views/lead-modals.js";
 
 /** Where a card was when a person acted on it: a card in a channel (redrawn in place) or an ephemeral one. */
 export interface CardOrigin {
@@ -51,7 +50,7 @@ export function createLeadCards(deps: {
   };
 
   return {
-    async refresh(ws, userId, from, leadId, confirmation) {
+    async refresh(ws, userId, from, leadId) {
       const lead = await deps.leads.get(ws, leadId);
       if (!lead) return;
       const slack = await deps.slackFor(ws);
@@ -69,8 +68,13 @@ export function createLeadCards(deps: {
           deps.log.info({ err: error }, "could not redraw the lead card; sending a fresh copy");
         }
       }
+      // The form already said what was saved: the fresh copy is the card as the lead is now, said once.
       const options = cardOptions(await deps.cardFacts.forLeads(ws, [lead]));
-      await slack.tell(userId, { channel: from.channel }, savedCardMessage(confirmation, lead, options));
+      await slack.tell(
+        userId,
+        { channel: from.channel },
+        { text: leadCardText(lead), blocks: leadCard(lead, options) },
+      );
     },
 
     subscribe(events) {

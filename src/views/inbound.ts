@@ -55,7 +55,8 @@ export function inboundCallMessage(
           type: "button" as const,
           action_id: ids.lead.addAction,
           text: plain("Add as lead"),
-          value: JSON.stringify({ phone: call.fromNumber }),
+          // The new lead is one who called in: its source says so.
+          value: JSON.stringify({ phone: call.fromNumber, source: "Inbound call" }),
           style: "primary" as const,
         },
       ];

@@ -30,9 +30,14 @@ export interface LeadCardOptions {
   consented?: ReadonlySet<string>;
   /** The calling-law verdict per lead id, in plain sentences (empty when a call is allowed now). */
   verdicts?: ReadonlyMap<number, string[]>;
+  /** Leads whose verdict waits on no clock (do-not-call, consent, an unknown zone): "Cannot call", not "Not now". */
+  blockedUntilFixed?: ReadonlySet<number>;
   /** The card is for a channel of a workspace that masks numbers: the lead's number shows its last 4 digits only. */
   maskPhone?: boolean;
 }
+
+/** Reasons no time passing lifts: the card says "Cannot call", not "Not now". */
+const UNTIMED = new Set(["dnc", "consent", "text_consent", "unknown_zone"]);
 
 /** The cards' options from the facts of now: each verdict in plain sentences, plus what the caller adds. */
 export function cardOptions(facts: CardFacts, extra: Partial<LeadCardOptions> = {}): LeadCardOptions {
@@ -44,12 +49,18 @@ export function cardOptions(facts: CardFacts, extra: Partial<LeadCardOptions> = 
         ]),
       )
     : undefined;
+  const blockedUntilFixed = new Set(
+    [...(facts.verdicts ?? [])]
+      .filter(([, { verdict }]) => !verdict.allowed && verdict.reasons.some((reason) => UNTIMED.has(reason.kind)))
+      .map(([id]) => id),
+  );
   return {
     now: facts.now,
     browserEnabled: facts.browserEnabled,
     listed: facts.listed,
     consented: facts.consented,
     verdicts,
+    blockedUntilFixed,
     ...extra,
   };
 }
@@ -91,7 +102,8 @@ export function leadCard(lead: LeadWithLastNote, options: LeadCardOptions): Know
   }
   const verdict = options.verdicts?.get(lead.id);
   if (verdict && verdict.length > 0) {
-    blocks.push(context(`:no_entry_sign: *Not now:* ${verdict.map((line) => escapeTruncate(line, 600)).join(" ")}`));
+    const label = options.blockedUntilFixed?.has(lead.id) ? "Cannot call" : "Not now";
+    blocks.push(context(`:no_entry_sign: *${label}:* ${verdict.map((line) => escapeTruncate(line, 600)).join(" ")}`));
   }
   blocks.push({ type: "actions", block_id: `lead_actions_${lead.id}`, elements: leadButtons(lead, options, listed) });
   return blocks;

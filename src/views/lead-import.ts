@@ -58,7 +58,13 @@ export function leadImportReportMessage(
 ): { text: string; blocks: KnownBlock[] } {
   const added = countOf(report.created.length, "lead");
   const skipped = report.duplicates.length + report.rejected.length;
-  const summary = `Imported ${escapeTruncate(fileName, 200)}: added ${added}, skipped ${countOf(skipped, "row")} (${report.duplicates.length} already ${report.duplicates.length === 1 ? "a lead" : "leads"}, ${report.rejected.length} not valid).`;
+  const why = [
+    report.duplicates.length > 0
+      ? `${report.duplicates.length} already ${report.duplicates.length === 1 ? "a lead" : "leads"}`
+      : "",
+    report.rejected.length > 0 ? `${report.rejected.length} not valid` : "",
+  ].filter(Boolean);
+  const summary = `Imported ${escapeTruncate(fileName, 200)}: added ${added}, ${skipped > 0 ? `skipped ${countOf(skipped, "row")} (${why.join(", ")})` : "nothing skipped"}.`;
   const rows = [
     ...report.duplicates.map((d) => ({
       line: d.line,

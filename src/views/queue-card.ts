@@ -9,7 +9,7 @@ import { context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./comm
 
 /** What the queue card shows: the run, the lead on offer (or being called), the call, the progress. */
 export interface QueueCardData {
-  run: Pick<QueueRun, "id" | "status" | "endReason">;
+  run: Pick<QueueRun, "id" | "status" | "endReason"> & Partial<Pick<QueueRun, "listenerId" | "listenMode">>;
   queue: Pick<CallQueue, "name"> | undefined;
   claim?: { id: number; status: string };
   lead?: Pick<Lead, "name" | "phone" | "phoneExt" | "state" | "source">;
@@ -59,6 +59,12 @@ const END_WORDS: Record<string, string> = {
   twilio_refused: "Twilio refused to ring your phone",
   queue_deleted: "the queue was deleted",
   abandoned: "it was left running",
+};
+
+const LISTEN_WORDS: Record<string, string> = {
+  listen: "is listening to this run (muted)",
+  whisper: "is coaching you: you hear them, the lead does not",
+  join: "has joined the call",
 };
 
 export function progressText(progress: ProgressCounts): string {
@@ -159,6 +165,10 @@ export function queueCard(data: QueueCardData): { text: string; blocks: KnownBlo
       );
     }
   }
+  if (data.run.listenerId && data.run.status !== "ended")
+    blocks.push(
+      context(`:ear: <@${data.run.listenerId}> ${LISTEN_WORDS[data.run.listenMode ?? ""] ?? "is listening"}.`),
+    );
   const actions = actionsFor(data);
   if (actions) blocks.push(actions);
   blocks.push(context(progressText(data.progress)));

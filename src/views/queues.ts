@@ -1,13 +1,19 @@
 import type { CallQueue } from "@prisma/client";
+import type { KnownBlock } from "@slack/types";
+import { ids } from "../lib/ids.js";
+import { formatDuration } from "../lib/time.js";
 import { parseStoredFilter } from "../services/queues/queue-filter.js";
-import { escapeTruncate } from "./common.js";
+import type { RunStatus } from "../services/queues/queue-supervise.js";
+import { escapeTruncate, mrkdwnSection, plain } from "./common.js";
 
 export const QUEUE_HELP = [
   "*/call-queue* — work a list of leads on one phone line.",
   "• `/call-queue <name>` — start calling a queue: your phone rings once, press a key, then press *Call* on each lead.",
   "• `/call-queue list` — the queues.",
+  "• `/call-queue status` — who is working which queue, with Listen, Whisper and Join on a live call (admins).",
   "• `/call-queue new <name> [source=…] [state=FL] [owner=@someone] [outcome=callback] [never-called] [callback-due] [order=callbacks|new|fewest|oldest] [gap=60] [max=6] [removes=do_not_call,wrong_number] [auto=10|off]` — admins.",
   "• `/call-queue edit <name> key=value…` and `/call-queue delete <name>` — admins.",
+  "• `/call-queue speed [minutes]` — the speed-to-lead limit: a new lead unclaimed this long goes to the front of every queue that takes it (admins set it; default 5).",
 ].join("\n");
 
 function describe(queue: CallQueue): string {
@@ -44,4 +50,46 @@ export function runStarting(runId: number) {
   return {
     text: `:telephone_receiver: Ringing your phone for queue run #${runId}: answer and press any key. Your queue card is in your direct messages with Leadline.`,
   };
+}
+
+export function speedLimitText(minutes: number, saved: boolean) {
+  return {
+    text: saved
+      ? `:stopwatch: Speed to lead: new leads unclaimed after ${minutes} min now go to the front of every queue that takes them.`
+      : `:stopwatch: Speed to lead: new leads unclaimed after ${minutes} min go to the front of every queue that takes them. An admin changes it with \`/call-queue speed <minutes>\`.`,
+  };
+}
+
+const STATE_WORDS: Record<RunStatus["state"], string> = {
+  ringing: "their phone is ringing",
+  waiting: "between leads",
+  on_call: ":telephone_receiver: on a call",
+  outcome: "recording an outcome",
+};
+const MODE_WORDS: Record<string, string> = { listen: "listening", whisper: "coaching", join: "on the call" };
+
+/** /call-queue status: one line per agent working a queue; Listen, Whisper and Join on a live call. */
+export function queueStatus(rows: RunStatus[]): { text: string; blocks?: KnownBlock[] } {
+  if (rows.length === 0) return { text: "Nobody is working a queue right now." };
+  const blocks: KnownBlock[] = [];
+  for (const row of rows) {
+    const listener = row.listenerId
+      ? ` · :ear: <@${row.listenerId}> ${MODE_WORDS[row.listenMode ?? ""] ?? "listening"}`
+      : "";
+    blocks.push(
+      mrkdwnSection(
+        `<@${row.agentId}> · *${escapeTruncate(row.queueName, 60)}* · ${row.calls} calls · talk ${formatDuration(row.talkSec)} · ${STATE_WORDS[row.state]}${listener}`,
+      ),
+    );
+    if (row.state === "on_call" && !row.listenerId)
+      blocks.push({
+        type: "actions",
+        elements: [
+          { type: "button", text: plain("Listen"), action_id: ids.queue.listenAction, value: String(row.runId) },
+          { type: "button", text: plain("Whisper"), action_id: ids.queue.whisperAction, value: String(row.runId) },
+          { type: "button", text: plain("Join"), action_id: ids.queue.joinAction, value: String(row.runId) },
+        ],
+      });
+  }
+  return { text: `${rows.length} agent(s) working queues`, blocks: blocks.slice(0, 50) };
 }

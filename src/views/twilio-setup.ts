@@ -29,7 +29,8 @@ const HELP: Record<SettingKey, string> = {
   accountSid: "Twilio Console → Account Info. Starts with AC.",
   authToken: "Twilio Console → Account Info.",
   phoneNumber: "A voice-capable number on this account; calls come from it.",
-  agentPhone: "Where voice-bridge calls ring when the agent has set no phone of their own. Type none to remove.",
+  agentPhone:
+    "The phone a live call (Call) rings first, and a voice bridge puts the lead through to, for an agent who has set no phone of their own (/call-lead settings). Type none to remove.",
   apiKeySid: "For browser calls. Starts with SK. Type none to remove.",
   apiKeySecret: "For browser calls. Type none to remove.",
   twimlAppSid:

@@ -143,6 +143,16 @@ const MODE_NAMES: Readonly<Record<CallMode, string>> = {
 };
 
 /**
+ * "It is" for the time now; "It will be" for a later time being judged (a booked call), so a
+ * sentence about 9:00 PM tomorrow does not read as if it were 9:00 PM now.
+ */
+function itIs(reason: { local: string; zone: string }, options: DescribeOptions): string {
+  if (!options.now) return "It is";
+  const judged = DateTime.fromISO(reason.local, { zone: reason.zone });
+  return judged.isValid && judged.toMillis() > options.now.getTime() + 60_000 ? "It will be" : "It is";
+}
+
+/**
  * One reason as a sentence: "It is 7:40 AM in Chicago (Central), one of the zones +1 850 555 0101 may be
  * in; calls are allowed 8:00 AM – 9:00 PM there under US federal law (47 CFR 64.1200(c)(1)). Next allowed:
  * 8:00 AM CT (in 20 min)."
@@ -152,17 +162,17 @@ export function describeReason(reason: Reason, options: DescribeOptions = {}): s
     case "hours": {
       const { clock, weekday } = wallTime(reason.local);
       const onDay = reason.allowed === reason.rule.window ? "" : ` on ${DAY_NAMES[weekday]}s`;
-      return `It is ${clock} in ${whereText(reason.zone, options)}; ${options.channel === "text" ? "texts" : "calls"} are allowed ${reason.allowed} there${onDay} under ${ruleText(reason.rule)}.${nextText(reason.opens, [reason.zone], options)}`;
+      return `${itIs(reason, options)} ${clock} in ${whereText(reason.zone, options)}; ${options.channel === "text" ? "texts" : "calls"} are allowed ${reason.allowed} there${onDay} under ${ruleText(reason.rule)}.${nextText(reason.opens, [reason.zone], options)}`;
     }
     case "day": {
       const { clock, weekday } = wallTime(reason.local);
       const day = reason.holiday ?? DAY_NAMES[weekday];
       const banned = reason.holiday ? "holidays" : `${DAY_NAMES[weekday]}s`;
-      return `It is ${day}, ${clock} in ${whereText(reason.zone, options)}; ${ruleText(reason.rule)} allows no ${options.channel === "text" ? "texts" : "calls"} on ${banned}.${nextText(reason.opens, [reason.zone], options)}`;
+      return `${itIs(reason, options)} ${day}, ${clock} in ${whereText(reason.zone, options)}; ${ruleText(reason.rule)} allows no ${options.channel === "text" ? "texts" : "calls"} on ${banned}.${nextText(reason.opens, [reason.zone], options)}`;
     }
     case "team_window": {
       const { clock, weekday } = wallTime(reason.local);
-      return `It is ${DAY_NAMES[weekday]}, ${clock} in ${whereText(reason.zone, options)}; the team's calling window, set by an admin, is ${reason.window}.${nextText(reason.opens, [reason.zone], options)}`;
+      return `${itIs(reason, options)} ${DAY_NAMES[weekday]}, ${clock} in ${whereText(reason.zone, options)}; the team's calling window, set by an admin, is ${reason.window}.${nextText(reason.opens, [reason.zone], options)}`;
     }
     case "cap": {
       const who = options.phone ? phoneText(options.phone) : "This lead";

@@ -256,6 +256,30 @@ describe("CRM outbox", () => {
     expect(fub.requests.filter((r) => r.op === "POST /v1/textMessages" && r.status === 201)).toHaveLength(1);
   });
 
+  it("a key without access to the lead's FUB person: FUB's 403 shown in status, not retried", async () => {
+    const agentKey = fub.addUser({ name: "Alex Agent", email: "alex@team.test" }).apiKey;
+    await t.app.deps.crmSetup.connect(t.ws, ADMIN, agentKey);
+    const phone = "+13125559200";
+    const lead = await t.app.deps.leads.create(t.ws, { name: "Owen Owned", phone, author: "seed" });
+    // A person only the owner (and their assignee) may see: an agent's key gets FUB's 403.
+    const person = fub.store.createPerson({ firstName: "Owen", lastName: "Owned", phones: [{ value: phone }] });
+    await t.app.deps.db.crmPerson.create({ data: { workspaceId: t.ws, personId: person.id, leadId: lead.id } });
+    const call = await liveCall(lead.id, phone);
+    try {
+      expect((await finish(call)).status).toBe(204);
+      const row = () => t.app.deps.db.crmOutbox.findFirstOrThrow({ where: { callId: call.id } });
+      await eventually(async () => (await row()).state === "failed", "the refusal recorded");
+      const status = await t.app.deps.crmSetup.status(t.ws, ADMIN);
+      expect(status.outbox.failures[0]).toMatchObject({
+        sid: call.twilioSid,
+        lastError: "403: You do not have access to this person.",
+        attempts: 1,
+      });
+    } finally {
+      await t.app.deps.crmSetup.connect(t.ws, ADMIN, ownerKey);
+    }
+  });
+
   it("never writes the API key into the database files or the logs", async () => {
     await expectNowhereInDatabase(t, [ownerKey]);
     expect(t.logs.join("").includes(ownerKey)).toBe(false);

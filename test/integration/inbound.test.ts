@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
 import { CHANNEL, eventually, freshStart, settled, startTestApp, type TestApp } from "../helpers/app.js";
 import type { FakeAccount } from "../helpers/fake-twilio.js";
+import { buttonClick } from "../helpers/payloads.js";
 
 // A lead calling the team's number, driven by hand with Twilio's signed webhooks.
 
@@ -173,6 +174,26 @@ describe("a lead calls back", () => {
     const line = await eventually(() => lines().find((l) => String(l.text).includes("An unknown caller")), "line");
     expect(JSON.stringify(line.blocks)).toContain(ids.lead.addAction);
     expect(JSON.stringify(line.blocks)).toContain("+13125550999");
+    // Add as lead opens the form with the caller's number and "Inbound call" as the source.
+    const button = (line.blocks as { elements?: { action_id: string; value: string }[] }[])
+      .flatMap((block) => block.elements ?? [])
+      .find((element) => element.action_id === ids.lead.addAction)!;
+    await t.interact(
+      buttonClick({
+        userId: MARIA,
+        actionId: ids.lead.addAction,
+        value: button.value,
+        channel: CHANNEL,
+        messageTs: String(line.ts ?? "1.1"),
+        responseUrl: t.slack.responseUrl(),
+      }),
+    );
+    const form = (await eventually(() => t.slack.callsTo("views.open").at(-1), "the Add lead form")).args.view as {
+      blocks: { block_id?: string; element?: { initial_value?: string } }[];
+    };
+    const initial = (id: string) => form.blocks.find((block) => block.block_id === id)?.element?.initial_value;
+    expect(initial("lead_phone")).toBe("+13125550999");
+    expect(initial("lead_source")).toBe("Inbound call");
     const jane = await janeOwnedByMaria();
     await t.app.deps.dnc.add(t.ws, jane.phone!, "command", ADMIN);
     const res = await post(inboundPath(), { CallSid: nextSid(), From: jane.phone!, To: FROM });

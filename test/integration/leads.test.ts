@@ -209,6 +209,11 @@ describe("Add note", () => {
     expect(res.status).toBe(200);
     const notes = await t.app.deps.db.note.findMany({ where: { leadId: jane.id }, orderBy: { id: "asc" } });
     expect(notes.at(-1)).toMatchObject({ author: "U0AGENT01", body: "Called back, wants Saturday showing" });
+    // Confirmed once: by the form; the card (redrawn, or a fresh copy) does not say it again.
+    expect(JSON.stringify(await res.json())).toContain("Note saved on Jane");
+    await t.app.deps.tasks.drain(5_000);
+    const said = JSON.stringify([...t.slack.calls.map((c) => c.args), ...t.slack.responses.map((r) => r.body)]);
+    expect(said.match(/Note saved on/g) ?? []).toEqual([]);
   });
 });
 

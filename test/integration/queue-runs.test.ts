@@ -341,6 +341,99 @@ describe(`a queue run over one line (${process.env.LEADLINE_TEST_ENGINE ?? "sqli
     );
   });
 
+  it("supervisors: /call-queue status lists the run; Listen adds the admin's phone muted, Whisper coaching the agent; the card says so", async () => {
+    const SUPERVISOR_PHONE = "+13055550160";
+    await command("new Zillow", ADMIN);
+    const ann = await lead("Ann Lee", "+12125550111");
+    t.twilio.sim.answerAs("+12125550111", { outcome: "human", talkSec: 86_400, describe: "Ann talks on" });
+    t.twilio.sim.answerAs(SUPERVISOR_PHONE, { outcome: "human", talkSec: 86_400, describe: "the supervisor listens" });
+    const run = await startRun();
+    await press(ids.queue.callAction);
+    await eventually(
+      async () => (await t.app.deps.db.call.findFirst({ where: { leadId: ann.id } }))?.status === "in-progress",
+      "Ann on the line",
+      10_000,
+    );
+    // Agents may not see it; the admin sees the agent on a call, with Listen, Whisper and Join.
+    expect(await command("status", AGENT)).not.toContain(AGENT);
+    const res = await t.command("/call-queue", "status", ADMIN);
+    const status = (await res.json()) as { text: string; blocks: Block[] };
+    expect(JSON.stringify(status.blocks)).toContain(`<@${AGENT}> · *Zillow* · 1 calls`);
+    expect(JSON.stringify(status.blocks)).toContain("on a call");
+    const actions = status.blocks.flatMap((b) => b.elements ?? []).map((e) => e.action_id);
+    expect(actions).toEqual([ids.queue.listenAction, ids.queue.whisperAction, ids.queue.joinAction]);
+
+    const supervise = (actionId: string, user = ADMIN) =>
+      t.interact(
+        buttonClick({
+          userId: user,
+          actionId,
+          value: String(run.id),
+          channel: "C0LEADS001",
+          responseUrl: t.slack.responseUrl(),
+        }),
+      );
+    // Without a phone of their own the admin is told what to do; nothing is dialled.
+    await supervise(ids.queue.listenAction);
+    await eventually(
+      () => told().some((text) => text.includes("Set your own phone first")),
+      "the admin told to set a phone",
+    );
+    expect(participantCreates()).toHaveLength(1);
+    await t.app.deps.agentPhones.set(t.ws, ADMIN, SUPERVISOR_PHONE);
+    // A non-admin's click is refused.
+    await supervise(ids.queue.listenAction, "U0NOBODY1");
+    await settled(t);
+    expect(participantCreates()).toHaveLength(1);
+
+    await supervise(ids.queue.listenAction);
+    await eventually(() => participantCreates().length === 2, "the supervisor's participant");
+    const listen = participantCreates()[1]!;
+    expect(Object.fromEntries(listen.params)).toMatchObject({
+      From: FROM,
+      To: SUPERVISOR_PHONE,
+      Label: `supervisor-${ADMIN}`,
+      Muted: "true",
+      Beep: "false",
+      EndConferenceOnExit: "false",
+      StatusCallback: `${publicUrl}/twilio/queue/supervisor-status?run=${run.id}&ws=${t.ws}`,
+    });
+    expect(listen.params.has("Coaching")).toBe(false);
+    const conference = [...t.twilio.sim.conferences.values()].find((c) => c.friendlyName === run.conference)!;
+    const listener = await eventually(
+      () => [...conference.participants.values()].find((p) => p.label === `supervisor-${ADMIN}` && p.joinedAt),
+      "the supervisor in the room",
+      10_000,
+    );
+    expect(listener).toMatchObject({ muted: true, coaching: false });
+    await eventually(() => cardWords().includes("is listening to this run (muted)"), "the card to say someone listens");
+    // A second supervisor at once is refused; hanging up frees the run for Whisper.
+    await supervise(ids.queue.whisperAction);
+    await eventually(
+      () => told().some((text) => text.includes("Another supervisor is already on that run")),
+      "refused",
+    );
+    t.twilio.sim.hangUp(listener.callSid);
+    await eventually(() => !cardWords().includes("is listening"), "the card to drop the listener");
+    await supervise(ids.queue.whisperAction);
+    await eventually(() => participantCreates().length === 3, "the coaching participant");
+    expect(Object.fromEntries(participantCreates()[2]!.params)).toMatchObject({
+      Coaching: "true",
+      CallSidToCoach: run.agentCallSid,
+    });
+    await eventually(
+      () =>
+        [...conference.participants.values()].find(
+          (p) => p.label === `supervisor-${ADMIN}` && p.coaching && p.joinedAt,
+        ),
+      "the coach in the room",
+      10_000,
+    );
+    await eventually(() => cardWords().includes("is coaching you"), "the card to say someone coaches");
+    await press(ids.queue.stopAction).catch(() => undefined);
+    t.twilio.sim.hangUp(run.agentCallSid!);
+  }, 40_000);
+
   it("the agent hanging up ends the run and releases its claim; the card says so", async () => {
     await command("new Zillow", ADMIN);
     const ann = await lead("Ann Lee", "+12125550111");

@@ -259,14 +259,14 @@ describe.skipIf(needsChromium)("sandbox console in a real browser", () => {
       blocks: [
         { type: "section", text: { type: "mrkdwn", text: "*Known* block" } },
         { type: "table", rows: [] },
-        { type: "actions", elements: [{ type: "users_select", action_id: "who" }] },
+        { type: "actions", elements: [{ type: "multi_conversations_select", action_id: "who" }] },
       ],
     });
     const message = page.locator("li.message", { hasText: "Known block" });
     await message.waitFor();
     expect(await message.locator(".unknown").allTextContents()).toEqual([
       "Unsupported block: table",
-      "Unsupported element: users_select",
+      "Unsupported element: multi_conversations_select",
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { blockKitProblems } from "../../sandbox/slack/block-kit/index.js";
 import type { LeadWithLastNote } from "../../src/services/leads/lead-service.js";
-import { leadCard, leadCardText } from "../../src/views/lead-card.js";
+import { cardOptions, leadCard, leadCardText } from "../../src/views/lead-card.js";
 import { searchResults } from "../../src/views/lead-modals.js";
 
 const now = new Date("2026-11-24T12:00:00Z");
@@ -89,6 +89,33 @@ describe("leadCard", () => {
     const blocks = leadCard(lead(), { ...options, verdicts: new Map([[12, ["It is 7:40 AM in New York."]]]) });
     expect(JSON.stringify(blocks)).toContain("Not now:* It is 7:40 AM in New York.");
     expect(blockKitProblems(blocks, "message")).toEqual([]);
+  });
+
+  it("a refusal no time lifts (consent, do-not-call) says Cannot call, not Not now; hours say Not now", () => {
+    const facts = (reasons: unknown[]) => ({
+      now,
+      callingNow: now,
+      browserEnabled: false,
+      verdicts: new Map([[12, { verdict: { allowed: false, reasons, zones: [], states: [] }, phone: "+12125550182" }]]),
+    });
+    const consent = JSON.stringify(
+      leadCard(lead(), cardOptions(facts([{ kind: "consent", mode: "message" }]) as never)),
+    );
+    expect(consent).toContain(":no_entry_sign: *Cannot call:*");
+    expect(consent).not.toContain("Not now");
+    const dnc = JSON.stringify(leadCard(lead(), cardOptions(facts([{ kind: "dnc" }]) as never)));
+    expect(dnc).toContain("*Cannot call:*");
+    const hours = JSON.stringify(
+      leadCard(
+        lead(),
+        cardOptions(
+          facts([
+            { kind: "team_window", zone: "America/New_York", local: "7:40 AM", window: "9:00 AM – 6:00 PM" },
+          ]) as never,
+        ),
+      ),
+    );
+    expect(hours).toContain("*Not now:*");
   });
 
   it("shows Browser call only when browser calls are configured, and puts the asked mode first", () => {

@@ -37,6 +37,23 @@ describe("describeVerdict", () => {
     ]);
   });
 
+  it("a later time being judged (a booked call) says 'It will be', not 'It is'", () => {
+    const judged = at("2026-06-08T21:00", "America/Chicago");
+    const verdict = callingVerdict({
+      phone: "+18502300101",
+      now: judged,
+      mode: "live",
+      attempts: [],
+      onDoNotCallList: false,
+    });
+    const [later] = describeVerdict(verdict, { phone: "+18502300101", now: at("2026-06-08T10:00", "America/Chicago") });
+    expect(later).toMatch(
+      /^It will be 9:00 PM in Chicago \(Central\), where \+1 850 230 0101 is; calls are allowed 8:00 AM – 8:00 PM there/,
+    );
+    const [now] = describeVerdict(verdict, { phone: "+18502300101", now: judged });
+    expect(now).toMatch(/^It is 9:00 PM in Chicago/);
+  });
+
   it("names the zone among several and adds the agent's time", () => {
     const now = at("2026-06-08T07:40", "America/Los_Angeles");
     expect(linesFor({ phone: "+12083200100", now }, "America/New_York")).toEqual([

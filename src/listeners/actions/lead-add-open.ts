@@ -9,9 +9,13 @@ import type { Origin } from "../shared/targets.js";
 import { workspaceOf } from "../shared/workspace.js";
 
 /** "Add as lead" carries what is known about the caller (their number, a name) to prefill the form. */
-const prefillValue = z.object({ name: z.string().max(200).optional(), phone: z.string().max(40).optional() });
+const prefillValue = z.object({
+  name: z.string().max(200).optional(),
+  phone: z.string().max(40).optional(),
+  source: z.string().max(200).optional(),
+});
 
-function prefillOf(body: BlockAction): { name?: string; phone?: string } {
+function prefillOf(body: BlockAction): { name?: string; phone?: string; source?: string } {
   try {
     const parsed = prefillValue.safeParse(JSON.parse(buttonOf(body).value ?? "{}"));
     return parsed.success ? parsed.data : {};

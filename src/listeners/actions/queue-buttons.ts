@@ -1,10 +1,13 @@
 import type { App, BlockAction } from "@slack/bolt";
 import { ids } from "../../lib/ids.js";
+import type { SpeedPosts } from "../../presenters/speed-posts.js";
 import { OUTCOMES } from "../../services/calls/outcomes.js";
 import type { QueueRuns } from "../../services/queues/queue-runs.js";
+import type { QueueSupervision } from "../../services/queues/queue-supervise.js";
+import type { SpeedToLead } from "../../services/queues/speed-to-lead.js";
 import type { ListenerBase } from "../shared/base.js";
 import { buttonOf } from "../shared/payloads.js";
-import { afterAck } from "../shared/reply.js";
+import { afterAck, tellClicker } from "../shared/reply.js";
 import { workspaceOf } from "../shared/workspace.js";
 
 const q = ids.queue;
@@ -16,6 +19,8 @@ const SNOOZE_MS = 60 * 60_000;
 
 export interface QueueButtonsDeps extends ListenerBase {
   queueRuns: Pick<QueueRuns, "dial" | "skip" | "stop" | "next" | "outcome">;
+  speedToLead: Pick<SpeedToLead, "claim">;
+  speedPosts: Pick<SpeedPosts, "draw">;
 }
 
 /** The queue card's buttons: Call, Skip, Snooze, Stop, Look again, and the outcome of the lead's call. */
@@ -41,6 +46,46 @@ export function registerQueueButtons(app: App, deps: QueueButtonsDeps): void {
         claimId,
         outcome: id.slice(q.outcomePrefix.length),
         byName: body.user.name,
+      });
+    });
+  });
+}
+
+/** Speed to lead's Claim: the first claim wins; a later one is told who has the lead. */
+export function registerSpeedClaim(app: App, deps: QueueButtonsDeps): void {
+  app.action<BlockAction>(q.speedClaimAction, async ({ ack, body, context }) => {
+    await ack();
+    const ws = workspaceOf(context);
+    const leadId = Number(buttonOf(body).value);
+    if (!Number.isInteger(leadId) || leadId <= 0) return;
+    afterAck(deps, ws, body, "a speed-to-lead claim", async () => {
+      const { won, state } = await deps.speedToLead.claim(ws, leadId, body.user.id);
+      if (won) return deps.speedPosts.draw(state);
+      const by = state.row.claimedBy === body.user.id ? "you" : `<@${state.row.claimedBy}>`;
+      await tellClicker(deps, ws, body, { text: `:raised_hand: This lead was already claimed by ${by}.` });
+    });
+  });
+}
+
+const SUPERVISE = new RegExp(`^(${[q.listenAction, q.whisperAction, q.joinAction].join("|")})$`);
+const MODES = { [q.listenAction]: "listen", [q.whisperAction]: "whisper", [q.joinAction]: "join" } as const;
+
+/** /call-queue status's Listen, Whisper and Join: the supervisor's phone joins the run's conference. */
+export function registerSupervisorButtons(
+  app: App,
+  deps: ListenerBase & { queueSupervision: Pick<QueueSupervision, "supervise"> },
+): void {
+  app.action<BlockAction>(SUPERVISE, async ({ ack, body, context }) => {
+    await ack();
+    const ws = workspaceOf(context);
+    const button = buttonOf(body);
+    const runId = Number(button.value);
+    if (!Number.isInteger(runId) || runId <= 0) return;
+    const mode = MODES[button.action_id as keyof typeof MODES];
+    afterAck(deps, ws, body, "a supervisor button", async () => {
+      await deps.queueSupervision.supervise(ws, body.user.id, runId, mode);
+      await tellClicker(deps, ws, body, {
+        text: `:ear: Ringing your phone: answer to ${mode === "join" ? "join the call" : mode === "whisper" ? "coach the agent" : "listen in"}.`,
       });
     });
   });

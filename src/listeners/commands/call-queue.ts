@@ -3,7 +3,17 @@ import { UserError } from "../../lib/errors.js";
 import type { QueueAdmin } from "../../services/queues/queue-admin.js";
 import type { QueueSettingsInput } from "../../services/queues/queue-filter.js";
 import type { QueueRuns } from "../../services/queues/queue-runs.js";
-import { QUEUE_HELP, queueList, queueRemoved, queueSaved, runStarting } from "../../views/queues.js";
+import type { QueueSupervision } from "../../services/queues/queue-supervise.js";
+import type { SpeedToLead } from "../../services/queues/speed-to-lead.js";
+import {
+  QUEUE_HELP,
+  queueList,
+  queueRemoved,
+  queueSaved,
+  queueStatus,
+  runStarting,
+  speedLimitText,
+} from "../../views/queues.js";
 import { answerCommand } from "../shared/answer.js";
 import type { ListenerBase } from "../shared/base.js";
 import { workspaceOf } from "../shared/workspace.js";
@@ -73,6 +83,8 @@ export function parseQueueText(text: string): { name: string; changes: Partial<Q
 export interface CallQueueCommandDeps extends Pick<ListenerBase, "log" | "clock"> {
   queueAdmin: QueueAdmin;
   queueRuns: Pick<QueueRuns, "start">;
+  speedToLead: Pick<SpeedToLead, "limitMin" | "setLimit">;
+  queueSupervision: Pick<QueueSupervision, "status">;
 }
 
 export function registerCallQueueCommand(app: App, deps: CallQueueCommandDeps): void {
@@ -88,6 +100,8 @@ export function registerCallQueueCommand(app: App, deps: CallQueueCommandDeps): 
           return { text: QUEUE_HELP };
         case "list":
           return queueList(await deps.queueAdmin.list(ws));
+        case "status":
+          return queueStatus(await deps.queueSupervision.status(ws, command.user_id));
         case "new": {
           const { name, changes } = parseQueueText(after);
           if (!name && !changes.name)
@@ -100,6 +114,12 @@ export function registerCallQueueCommand(app: App, deps: CallQueueCommandDeps): 
         }
         case "delete":
           return queueRemoved(await deps.queueAdmin.remove(ws, command.user_id, after));
+        case "speed": {
+          if (!after) return speedLimitText(await deps.speedToLead.limitMin(ws), false);
+          if (!/^\d{1,4}$/.test(after))
+            throw new UserError("Give the speed-to-lead limit in whole minutes, e.g. `/call-queue speed 5`.");
+          return speedLimitText(await deps.speedToLead.setLimit(ws, command.user_id, Number(after)), true);
+        }
         default: {
           const run = await deps.queueRuns.start({
             ws,

@@ -18,7 +18,9 @@ export function registerCommands(app: App, c: Container): void {
     ...pick(c, "leads", "cardFacts", "contexts", "readiness", "agentPhones", "scheduler"),
   });
   registerCallStatsCommand(app, { ...base, ...pick(c, "stats", "admins", "statsDelivery", "summaryInsights") });
-  registerCallQueueCommand(app, { ...pick(c, "log", "clock", "queueAdmin", "queueRuns") });
+  registerCallQueueCommand(app, {
+    ...pick(c, "log", "clock", "queueAdmin", "queueRuns", "speedToLead", "queueSupervision"),
+  });
   registerDncCommand(app, { ...pick(c, "log", "clock", "dnc") });
   registerLeadCommand(app, { ...base, ...pick(c, "leads", "cardFacts", "admins") });
   registerTextCommand(app, { ...pick(c, "log", "clock", "leads", "texts") });

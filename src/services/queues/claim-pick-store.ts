@@ -38,6 +38,13 @@ const ORDER_SQL: Record<QueueOrder, string> = {
   oldest: `(COALESCE(q."lastDialAt", l."lastContactedAt") IS NOT NULL), COALESCE(q."lastDialAt", l."lastContactedAt")`,
 };
 
+/** The claim row as the claimer needs it, returned by the insert itself (no read after it). */
+const RETURNED = `"id", "workspaceId", "queueId", "runId", "leadId", "agentId", "liveLeadId", "status", "callId", "outcome"`;
+
+/** Speed to lead: a new lead nobody claimed in time goes before every other (false sorts first). */
+const SPEED_FIRST = `(NOT EXISTS (SELECT 1 FROM "SpeedClaim" s WHERE s."leadId" = l."id" AND s."escalatedAt" IS NOT NULL
+   AND s."claimedBy" IS NULL AND l."lastContactedAt" IS NULL))`;
+
 export function claimStatement(engine: Engine, input: ClaimInput): { sql: string; params: unknown[] } {
   const where: string[] = [`l."workspaceId" = ?`, `l."phone" IS NOT NULL`];
   const params: unknown[] = [input.queueId, input.ws];
@@ -73,7 +80,7 @@ export function claimStatement(engine: Engine, input: ClaimInput): { sql: string
     where.push(`l."id" NOT IN (${input.exclude.map(() => "?").join(", ")})`);
     params.push(...input.exclude);
   }
-  const order = [...orderKeys(input.orderBy).map((key) => ORDER_SQL[key]), `l."id"`].join(", ");
+  const order = [SPEED_FIRST, ...orderKeys(input.orderBy).map((key) => ORDER_SQL[key]), `l."id"`].join(", ");
   const pick = `SELECT l."id" FROM "Lead" l LEFT JOIN "QueueLead" q ON q."queueId" = ? AND q."leadId" = l."id"
      WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT 1`;
   const insert = `INSERT INTO "QueueClaim" ("workspaceId", "queueId", "runId", "leadId", "agentId", "liveLeadId", "status", "leaseUntil", "createdAt")`;
@@ -82,11 +89,11 @@ export function claimStatement(engine: Engine, input: ClaimInput): { sql: string
   if (engine === "postgresql")
     return {
       sql: `WITH pick AS (${pick} FOR UPDATE OF l SKIP LOCKED)
-            ${insert} SELECT ${columns} FROM pick ON CONFLICT ("liveLeadId") DO NOTHING RETURNING "id", "leadId"`,
+            ${insert} SELECT ${columns} FROM pick ON CONFLICT ("liveLeadId") DO NOTHING RETURNING ${RETURNED}`,
       params: [...params, ...values],
     };
   return {
-    sql: `WITH pick AS (${pick}) ${insert} SELECT ${columns} FROM pick WHERE true RETURNING "id", "leadId"`,
+    sql: `WITH pick AS (${pick}) ${insert} SELECT ${columns} FROM pick WHERE true RETURNING ${RETURNED}`,
     params: [...params, ...values],
   };
 }

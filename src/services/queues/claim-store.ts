@@ -37,7 +37,7 @@ export interface ClaimStore {
   /** Releases every live claim whose lease ran out before `now`; returns how many. */
   expire(now: Date): Promise<number>;
   /** Takes the next lead (see claim-pick-store.ts); undefined when none is left or another claimer took it first. */
-  claimNext(input: ClaimInput): Promise<{ id: number; leadId: number } | undefined>;
+  claimNext(input: ClaimInput): Promise<ClaimRow | undefined>;
   byId(id: number): Promise<ClaimRow | undefined>;
   /** The live claim a run holds, if any. */
   liveOfRun(runId: number): Promise<ClaimRow | undefined>;
@@ -96,7 +96,7 @@ const BUSY_TRIES = 8;
  * SQLite: a write that found the file held longer than the busy timeout (many agents claiming at once,
  * from several processes) is tried again after a short random pause; it changed nothing the first time.
  */
-async function retryBusy<T>(run: () => Promise<T>): Promise<T> {
+export async function retryBusy<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await run();
@@ -163,8 +163,8 @@ function createStore(database: DatabaseHandle): ClaimStore {
     async claimNext(input) {
       const { sql, params } = claimStatement(database.engine, input);
       try {
-        const got = await rows<{ id: unknown; leadId: unknown }>(sql, ...params);
-        return got[0] ? { id: Number(got[0].id), leadId: Number(got[0].leadId) } : undefined;
+        const got = await rows<Record<string, unknown>>(sql, ...params);
+        return got[0] ? claimOf(got[0]) : undefined;
       } catch (error) {
         // SQLite: another process's claim of the same lead committed between our read and write cannot
         // happen under its one writer, but a unique violation is still "someone else has it".
@@ -237,7 +237,26 @@ function createStore(database: DatabaseHandle): ClaimStore {
         ? `EXISTS (SELECT 1 FROM "QueueClaim" WHERE "id" = ? AND "status" = ? AND "releasedAt" = ?::timestamp(3) AND "liveLeadId" IS NULL)`
         : "1 = 1";
       const cond = claim ? [claim.id, status, now] : [];
-      const [done] = await db.$transaction([
+      // The lead's standing (its next allowed time, or done) is written first, while the claim still holds
+      // it: an instance's other agents share its connection, and one claiming between the release and the
+      // standing would take the lead again (a do-not-call lead skipped twice).
+      const live = claim
+        ? `EXISTS (SELECT 1 FROM "QueueClaim" WHERE "id" = ? AND "agentId" = ? AND "liveLeadId" IS NOT NULL)`
+        : "1 = 1";
+      const liveCond = claim ? [claim.id, claim.agentId] : [];
+      const [, done] = await db.$transaction([
+        orm.write(
+          `INSERT INTO "QueueLead" ("queueId", "leadId", "attempts", "notBefore", "doneAt", "updatedAt")
+           SELECT ?, ?, 0, ?::timestamp(3), ?::timestamp(3), ?::timestamp(3) WHERE ${live}
+           ON CONFLICT ("queueId", "leadId") DO UPDATE SET "notBefore" = COALESCE(excluded."notBefore", "QueueLead"."notBefore"),
+              "doneAt" = COALESCE(excluded."doneAt", "QueueLead"."doneAt"), "updatedAt" = excluded."updatedAt"`,
+          row.queueId,
+          row.leadId,
+          row.until,
+          row.until ? null : now,
+          now,
+          ...liveCond,
+        ),
         claim
           ? orm.write(
               `UPDATE "QueueClaim" SET "liveLeadId" = NULL, "status" = ?, "releasedAt" = ?::timestamp(3)
@@ -250,7 +269,8 @@ function createStore(database: DatabaseHandle): ClaimStore {
           : orm.rows(`SELECT 1`),
         orm.write(
           `INSERT INTO "QueueSkip" ("workspaceId", "queueId", "runId", "leadId", "agentId", "reason", "note", "until", "createdAt")
-           SELECT ?, ?, ?, ?, ?, ?, ?, ?::timestamp(3), ?::timestamp(3) WHERE ${released}`,
+           SELECT ?, ?, ?, ?, ?, ?, ?, ?::timestamp(3), ?::timestamp(3) WHERE ${released}
+             AND NOT EXISTS (SELECT 1 FROM "QueueSkip" d WHERE d."queueId" = ? AND d."leadId" = ? AND d."createdAt" = ?::timestamp(3))`,
           row.ws,
           row.queueId,
           row.runId,
@@ -261,18 +281,10 @@ function createStore(database: DatabaseHandle): ClaimStore {
           row.until,
           now,
           ...cond,
-        ),
-        orm.write(
-          `INSERT INTO "QueueLead" ("queueId", "leadId", "attempts", "notBefore", "doneAt", "updatedAt")
-           SELECT ?, ?, 0, ?::timestamp(3), ?::timestamp(3), ?::timestamp(3) WHERE ${released}
-           ON CONFLICT ("queueId", "leadId") DO UPDATE SET "notBefore" = COALESCE(excluded."notBefore", "QueueLead"."notBefore"),
-              "doneAt" = COALESCE(excluded."doneAt", "QueueLead"."doneAt"), "updatedAt" = excluded."updatedAt"`,
+          // A transaction tried again after it committed unseen (a timeout at commit) writes its skip once.
           row.queueId,
           row.leadId,
-          row.until,
-          row.until ? null : now,
           now,
-          ...cond,
         ),
       ] as never[]);
       return claim ? done === 1 : true;

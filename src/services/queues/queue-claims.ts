@@ -12,6 +12,8 @@ export const CLAIM_LEASE_MS = 5 * 60_000;
 const MAX_PASSES = 25;
 /** Empty claims in a row before the queue counts as empty (an empty claim may be a lost race on PostgreSQL). */
 const EMPTY_TRIES = 3;
+/** How often one process looks for expired leases while claiming. */
+const EXPIRE_EVERY_MS = 1_000;
 /** When the law gives no next allowed time (an unknown zone, no consent), the lead comes back after this. */
 const RETRY_LATER_MS = 24 * 3600_000;
 
@@ -78,6 +80,7 @@ export function createQueueClaims(deps: {
   const leaseMs = deps.leaseMs ?? CLAIM_LEASE_MS;
   const log = deps.log.child({ component: "queue-claims" });
   const gapOf = (queue: CallQueue) => queue.recallGapMin * 60_000;
+  let lastExpire = Number.NEGATIVE_INFINITY;
 
   const passOver = async (queue: CallQueue, claim: ClaimRow, reason: SkipReason, until: Date | null) => {
     await deps.store.skip(
@@ -102,7 +105,11 @@ export function createQueueClaims(deps: {
       let empty = 0;
       for (let pass = 0; pass < MAX_PASSES; pass += 1) {
         const now = deps.clock.now();
-        await deps.store.expire(now);
+        // Expired leases are looked for at most once a second per process (a read; a write only when due).
+        if (now.getTime() - lastExpire >= EXPIRE_EVERY_MS || now.getTime() < lastExpire) {
+          lastExpire = now.getTime();
+          await deps.store.expire(now);
+        }
         const picked = await deps.store.claimNext({
           ws: queue.workspaceId,
           queueId: queue.id,
@@ -122,7 +129,7 @@ export function createQueueClaims(deps: {
           if (empty >= EMPTY_TRIES) return undefined;
           continue;
         }
-        const claim = (await deps.store.byId(picked.id))!;
+        const claim = picked;
         const lead = await deps.leads.get(queue.workspaceId, picked.leadId);
         if (!lead?.phone) {
           await passOver(queue, claim, "gone", null);
@@ -183,7 +190,9 @@ export function createQueueClaims(deps: {
       if (!row || row.agentId !== claim.agentId) return false;
       const now = deps.clock.now();
       const released = await deps.store.release(claim, "done", now, outcome);
-      if (!released) return false;
+      // A call longer than the lease outlives its claim: its outcome still counts for the lead's standing
+      // (the re-call gap set at the dial keeps it from anyone meanwhile).
+      if (!released && !(row.callId !== null && ["dialing", "expired"].includes(row.status))) return false;
       const remove = queue.removeOutcomes.split(",").includes(outcome) || outcome === "do_not_call";
       await deps.store.standing(queue.id, row.leadId, { outcome, remove, now });
       return true;

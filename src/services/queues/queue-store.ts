@@ -26,10 +26,26 @@ export interface QueueStore {
   liveRunsOf(ws: number, agentId: string): Promise<QueueRun[]>;
   updateRun(
     id: number,
-    data: Partial<Pick<QueueRun, "status" | "agentCallSid" | "conferenceSid" | "cardTs" | "channel">>,
+    data: Partial<
+      Pick<
+        QueueRun,
+        | "status"
+        | "agentCallSid"
+        | "conferenceSid"
+        | "cardTs"
+        | "channel"
+        | "listenerId"
+        | "listenMode"
+        | "listenCallSid"
+      >
+    >,
   ): Promise<void>;
   /** Ends a run once; false when it had already ended. */
   endRun(id: number, reason: string, now: Date): Promise<boolean>;
+  /** The workspace's runs not ended, oldest first, with their queue's name. */
+  liveRunsIn(ws: number, limit: number): Promise<(QueueRun & { queue: { name: string } })[]>;
+  /** The calls a run placed: each one's status and length, and whether its claim is still live. */
+  runCalls(runId: number): Promise<{ status: string; durationSec: number | null; live: boolean }[]>;
 }
 
 const isUnique = (error: unknown) => (error as { code?: string }).code === "P2002";
@@ -104,6 +120,28 @@ export function createQueueStore(database: DatabaseHandle): QueueStore {
         data: { status: "ended", endReason: reason, endedAt: now },
       });
       return done.count === 1;
+    },
+    liveRunsIn: (ws, limit) =>
+      db.queueRun.findMany({
+        where: { workspaceId: ws, status: { not: "ended" } },
+        include: { queue: { select: { name: true } } },
+        orderBy: { startedAt: "asc" },
+        take: limit,
+      }),
+    async runCalls(runId) {
+      const claims = await db.queueClaim.findMany({
+        where: { runId, callId: { not: null } },
+        select: { callId: true, liveLeadId: true },
+      });
+      const calls = await db.call.findMany({
+        where: { id: { in: claims.map((claim) => claim.callId!) } },
+        select: { id: true, status: true, durationSec: true },
+      });
+      return calls.map((call) => ({
+        status: call.status,
+        durationSec: call.durationSec,
+        live: claims.some((claim) => claim.callId === call.id && claim.liveLeadId !== null),
+      }));
     },
   };
 }

@@ -7,6 +7,7 @@ export function queueAgentUrls(base: string | undefined, ws: number, runId: numb
     join: `${root}/twilio/voice/queue/join?${query}`,
     status: `${root}/twilio/queue/agent-status?${query}`,
     conference: `${root}/twilio/queue/conference?${query}`,
+    supervisor: `${root}/twilio/queue/supervisor-status?${query}`,
   };
 }
 

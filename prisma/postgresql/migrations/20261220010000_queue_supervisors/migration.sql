@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "QueueRun" ADD COLUMN     "listenCallSid" TEXT,
+ADD COLUMN     "listenMode" TEXT,
+ADD COLUMN     "listenerId" TEXT;
