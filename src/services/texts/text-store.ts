@@ -1,6 +1,7 @@
 import type { ScheduledCall, Text } from "@prisma/client";
 import { enqueueTextIn } from "../crm/outbox-store.js";
 import { type DatabaseHandle, type Db, statements } from "../store/db.js";
+import { optOutIn } from "./opt-out-store.js";
 
 /** Outbound statuses in the order Twilio moves through them: a status callback only moves a text forward. */
 const RANK: Record<string, number> = {
@@ -284,44 +285,7 @@ export function createTextStore(database: DatabaseHandle): TextStore {
       };
       return { text, created: true };
     },
-    async optOut(ws, phone, source, now) {
-      return db.$transaction(async (tx) => {
-        const existing = await tx.dncEntry.findUnique({ where: { workspaceId_phone: { workspaceId: ws, phone } } });
-        if (!existing)
-          await tx.dncEntry.create({
-            data: { workspaceId: ws, phone, source: "text", reason: source, addedBy: "lead" },
-          });
-        await tx.textOptOut.upsert({
-          where: { workspaceId_phone: { workspaceId: ws, phone } },
-          create: { workspaceId: ws, phone, status: "stopped", source },
-          update: { status: "stopped", source },
-        });
-        const revoked = (
-          await tx.consent.updateMany({
-            where: { workspaceId: ws, phone, revokedAt: null },
-            data: { revokedAt: now, revokedHow: `opted out by text (${source})` },
-          })
-        ).count;
-        const due = await tx.scheduledCall.findMany({
-          where: { workspaceId: ws, status: "scheduled", lead: { phone } },
-        });
-        if (due.length > 0)
-          await tx.scheduledCall.updateMany({
-            where: { id: { in: due.map((row) => row.id) }, status: "scheduled" },
-            data: { status: "cancelled", reason: "the lead opted out by text" },
-          });
-        const masked = `***${phone.slice(-4)}`;
-        await tx.auditLog.create({
-          data: {
-            workspaceId: ws,
-            actor: "lead",
-            action: "dnc.text_opt_out",
-            detail: JSON.stringify({ phone: masked, source, added: !existing, revoked, cancelled: due.length }),
-          },
-        });
-        return { added: !existing, cancelled: due, revoked };
-      });
-    },
+    optOut: (ws, phone, source, now) => db.$transaction((tx) => optOutIn(tx, ws, phone, source, now)),
     async markUnreachable(ws, phone, code) {
       const where = { workspaceId_phone: { workspaceId: ws, phone } };
       const existing = await db.textOptOut.findUnique({ where });
