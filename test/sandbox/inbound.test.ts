@@ -239,7 +239,7 @@ describe("a lead calls back in the sandbox", () => {
     };
     expect(actions.elements.map((e) => e.text.text)).toEqual(["Add as lead"]);
     const add = actions.elements[0]!;
-    expect(JSON.parse(add.value)).toEqual({ phone: "+12015550142" });
+    expect(JSON.parse(add.value)).toEqual({ phone: "+12015550142", source: "Inbound call" });
     await consolePost("/sandbox/action", {
       user: MARIA,
       channel: line.channel,
