@@ -49,8 +49,11 @@ afterAll(async () => {
 });
 
 const leadCount = () => t.app.deps.db.lead.count({ where: { workspaceId: t.ws } });
+/** The lead cards naming `name` (not the speed-to-lead Claim message each new lead also gets). */
 const cardsFor = (name: string) =>
-  t.slack.callsTo("chat.postMessage").filter((c) => JSON.stringify(c.args).includes(name));
+  t.slack
+    .callsTo("chat.postMessage")
+    .filter((c) => JSON.stringify(c.args).includes(name) && !String(c.args.text).startsWith("Speed to lead"));
 const leadOf = async (personId: number) => {
   const link = await t.app.deps.db.crmPerson.findFirst({ where: { workspaceId: t.ws, personId } });
   return link ? t.app.deps.db.lead.findUnique({ where: { id: link.leadId } }) : null;
