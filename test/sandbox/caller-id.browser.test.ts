@@ -89,7 +89,17 @@ describe.skipIf(needsChromium)("local caller ID in the sandbox console", () => {
     const line = card.locator(".thread li.message", { hasText: "Live call" }).last();
     await expect.poll(async () => line.textContent(), { timeout: 20_000 }).toContain("completed");
     expect(await line.textContent()).toContain("from +1 305 555 0100, local");
-    await line.scrollIntoViewIfNeeded();
+    // The console redraws a message when it changes: scroll to whichever element holds the line now.
+    await expect
+      .poll(
+        async () =>
+          line.scrollIntoViewIfNeeded({ timeout: 2_000 }).then(
+            () => true,
+            () => false,
+          ),
+        { timeout: 10_000 },
+      )
+      .toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, "caller-id-call-line.png") });
     const call = [...sandbox.twilio.calls.values()].find((c) => c.to === "+13055550142");
     expect(call?.from).toBe(MIAMI_305);
