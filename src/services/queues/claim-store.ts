@@ -107,6 +107,21 @@ export async function retryBusy<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * PostgreSQL: two claimers whose statements lock rows in opposite orders (the unique live-claim index) are a
+ * deadlock; the server aborts one statement, which changed nothing. That claimer simply tries again.
+ */
+async function deadlockRetried<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run();
+    } catch (error) {
+      if ((error as { code?: string }).code !== "40P01" || attempt >= BUSY_TRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+    }
+  }
+}
+
 export function createClaimStore(database: DatabaseHandle): ClaimStore {
   const store = createStore(database);
   if (database.engine !== "sqlite") return store;
@@ -163,8 +178,10 @@ function createStore(database: DatabaseHandle): ClaimStore {
     async claimNext(input) {
       const { sql, params } = claimStatement(database.engine, input);
       try {
-        const got = await rows<Record<string, unknown>>(sql, ...params);
-        return got[0] ? claimOf(got[0]) : undefined;
+        return await deadlockRetried(async () => {
+          const got = await rows<Record<string, unknown>>(sql, ...params);
+          return got[0] ? claimOf(got[0]) : undefined;
+        });
       } catch (error) {
         // SQLite: another process's claim of the same lead committed between our read and write cannot
         // happen under its one writer, but a unique violation is still "someone else has it".
