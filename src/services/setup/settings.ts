@@ -28,6 +28,7 @@ export const TWILIO_SETTINGS = {
   messagingServiceSid: { name: "twilio.messagingServiceSid", label: "Messaging Service SID", secret: false },
   textTeamName: { name: "texts.teamName", label: "Team name in texts", secret: false },
   textHelp: { name: "texts.help", label: "Help text (answer to HELP)", secret: false },
+  textStopConfirmation: { name: "texts.stopConfirmation", label: "Own STOP confirmation", secret: false },
   textTemplates: { name: "texts.templates", label: "Text templates", secret: false },
   textBack: { name: "texts.textBack", label: "Missed-call text-back", secret: false },
   callingWindow: { name: "rules.callingWindow", label: "Team calling window", secret: false },
@@ -58,6 +59,7 @@ const TEXT_SETTINGS = new Set<SettingKey>([
   "recording",
   "textTeamName",
   "textHelp",
+  "textStopConfirmation",
   "textTemplates",
   "textBack",
 ]);
