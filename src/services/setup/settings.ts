@@ -140,8 +140,20 @@ export function createSettingsService({
     const unreadable = SETTING_KEYS.filter((key) => stored.unreadable.includes(TWILIO_SETTINGS[key].name));
     return { value: settings, unreadable, maskNumbers: await store.masksNumbers(ws) };
   };
+  // Reads of one workspace's version that start while one is on its way share it (under load, one
+  // statement instead of one per request): at worst they miss a save committed during that one round
+  // trip, as a request that came a moment earlier would have.
+  const reading = new Map<number, Promise<number | undefined>>();
+  const versionOf = (ws: number) => {
+    let read = reading.get(ws);
+    if (read === undefined) {
+      read = readVersion(ws).finally(() => reading.delete(ws));
+      reading.set(ws, read);
+    }
+    return read;
+  };
   const current = async (ws: number) => {
-    const version = await readVersion(ws);
+    const version = await versionOf(ws);
     const known = cached.get(ws);
     if (known && version !== undefined && known.version === version) {
       known.checkedAt = now();
