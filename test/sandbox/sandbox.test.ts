@@ -362,9 +362,24 @@ describe("the sandbox", () => {
     const lead = await leadNamed("Ian Invalid");
     let detail = await sandbox.leadline.deps.leads.detail(sandbox.ws, lead.id);
     expect(detail!.calls.map((call) => [call.status, call.errorCode])).toEqual([["failed", 21217]]);
-    // A live call reaches the agent; the <Dial> to the test number fails, and the line says so.
-    const line = await callFromCard("Ian Invalid", /Live call · failed/);
+    expect(refusal.text).toContain("https://www.twilio.com/docs/errors/21217");
+    // A live call reaches the agent; the <Dial> to the test number fails with Twilio's Dial error (13224
+    // in the leg's status callback), and the line ends with the same answer: code, words, docs link.
+    const line = await callFromCard("Ian Invalid", /Live call · failed[\s\S]*13224/);
     expect(line.text).toContain("(+1 ••• ••• 0001)");
+    const said = (text: string) => text.replace(/^[\s\S]*:x: /, "");
+    expect(said(line.text)).toBe(
+      "Twilio refused the call (13224): Twilio does not support calling this number or the number is invalid https://www.twilio.com/docs/errors/13224",
+    );
+    expect(said(refusal.text)).toMatch(
+      /^Twilio refused the call \(21217\): Phone number does not appear to be valid https:\/\/www\.twilio\.com\/docs\/errors\/21217$/,
+    );
+    // Nobody was reached: no "Interested" or "Appointment set" to tap.
+    expect(JSON.stringify(line.blocks)).not.toContain("outcome_appointment");
+    expect(JSON.stringify(line.blocks)).toContain("outcome_callback");
+    expect(await notesOf("Ian Invalid")).toContainEqual(
+      expect.stringMatching(/^\[Call Failed\] Twilio refused the call \(13224\): Twilio does not support/),
+    );
     detail = await sandbox.leadline.deps.leads.detail(sandbox.ws, lead.id);
     expect(detail!.calls.map((call) => call.status).sort()).toEqual(["failed", "failed"]);
   });
