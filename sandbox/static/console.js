@@ -44,6 +44,16 @@
     alarm_clock: "⏰",
     inbox_tray: "📥",
     unlock: "🔓",
+    page_facing_up: "📄",
+    wastebasket: "🗑️",
+    ear: "👂",
+    outbox_tray: "📤",
+    traffic_light: "🚥",
+    rotating_light: "🚨",
+    raised_hand: "✋",
+    key: "🔑",
+    floppy_disk: "💾",
+    fast_forward: "⏩",
   };
 
   const el = (tag, attrs = {}, ...children) => {

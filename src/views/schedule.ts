@@ -59,6 +59,7 @@ function scheduleButtons(row: Pick<ScheduledCall, "id">): KnownBlock {
 export function scheduledConfirmation(result: BookResult, options: { agentZone: string; now: Date }): Message {
   const name = escapeTruncate(result.lead.name, 150);
   const when = whenText(result.row.dueAt, options.agentZone, result.lead, options.now);
+  if (result.existing) return alreadyBooked(result, name, when);
   const text = `:alarm_clock: Scheduled a live call to *${name}* for ${escapeMrkdwn(when)}. Your phone rings first; Leadline checks calling law again when it is due.`;
   const blocks: KnownBlock[] = [mrkdwnSection(text)];
   const verdict = result.verdict;
@@ -94,6 +95,22 @@ export function scheduledConfirmation(result: BookResult, options: { agentZone: 
   }
   blocks.push(scheduleButtons(result.row));
   return { text: `Scheduled a live call to ${escapeTruncate(result.lead.name, 150)} for ${when}.`, blocks };
+}
+
+/** A suggestion tapped again: the booking it made the first time, in whatever state it is now. Nothing new was booked. */
+function alreadyBooked(result: BookResult, name: string, when: string): Message {
+  const state: Record<string, string> = {
+    scheduled: "It is booked",
+    claimed: "It is being placed now",
+    placed: "It was placed",
+    cancelled: "It was cancelled; book another with *Schedule* on the lead's card",
+    missed: "It was missed",
+  };
+  const now = `${state[result.row.status] ?? "It is booked"} (<@${result.row.agentId}>'s phone rings).`;
+  const text = `:information_source: This call back was already booked from this summary: a live call to *${name}* for ${escapeMrkdwn(when)}. ${now} Nothing new was booked.`;
+  const blocks: KnownBlock[] = [mrkdwnSection(text)];
+  if (result.row.status === "scheduled") blocks.push(scheduleButtons(result.row));
+  return { text: `This call back was already booked: ${escapeTruncate(result.lead.name, 150)} for ${when}.`, blocks };
 }
 
 /** `/call-lead scheduled`: the agent's upcoming calls, each with Move and Cancel. */

@@ -86,6 +86,13 @@ function fieldsLine(fields: CallSummaryData["fields"]): string | undefined {
   return parts.length > 0 ? escapeTruncate(parts.join(" · "), 1500) : undefined;
 }
 
+/** "Tue, Dec 8, 5:00 PM" from the model's "2026-12-08" and "17:00" (the lead's local time, as the model was asked). */
+export function stepWhen(date: string, time: string | null): string {
+  const at = DateTime.fromISO(time ? `${date}T${time}` : date, { zone: "UTC" });
+  if (!at.isValid) return escapeTruncate(`${date}${time ? ` ${time}` : ""}`, 40);
+  return at.toFormat(time ? "ccc, LLL d, h:mm a" : "ccc, LLL d");
+}
+
 /** The summary card: every piece of text from the call escaped; suggestions are buttons a person taps. */
 export function summaryCard(input: {
   callId: number;
@@ -97,8 +104,7 @@ export function summaryCard(input: {
   const { summary } = input;
   const lines = summary.summary.map((line) => `• ${escapeTruncate(line, 300)}`).join("\n");
   const steps = summary.nextSteps.map(
-    (step) =>
-      `• ${escapeTruncate(step.action, 200)}${step.date ? ` — ${step.date}${step.time ? ` ${step.time}` : ""}` : ""}`,
+    (step) => `• ${escapeTruncate(step.action, 200)}${step.date ? ` — ${stepWhen(step.date, step.time)}` : ""}`,
   );
   const flags = [
     summary.flags.askedNotToBeCalled && ":no_entry: The lead asked not to be called again.",

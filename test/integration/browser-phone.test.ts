@@ -1,14 +1,13 @@
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
 import { CHANNEL, eventually, startTestApp, type TestApp } from "../helpers/app.js";
+import { launchChromium, needsChromium } from "../helpers/console-page.js";
 import { type FakeAccount, fakeSid } from "../helpers/fake-twilio.js";
 import { buttonClick } from "../helpers/payloads.js";
 
 const AGENT = "U0MARIA01";
 const FROM = "+15005550006";
 const PUBLIC = "https://leadline.example.com";
-const CHROMIUM = "/usr/bin/chromium";
 
 let t: TestApp;
 let account: FakeAccount;
@@ -151,36 +150,21 @@ describe("browser calls", () => {
     expect(note.body).toContain(`Call SID: ${params.CallSid}`);
   });
 
-  // CI installs Debian chromium (.ci/run), so there the test must run; elsewhere it needs the package.
-  it.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
-    "the page renders in headless Chromium and fetches a token",
-    async () => {
-      const { chromium } = await import("playwright-core");
-      const { localUrl } = await linkFromClick();
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--no-first-run",
-        ],
+  it.skipIf(needsChromium)("the page renders in headless Chromium and fetches a token", async () => {
+    const { localUrl } = await linkFromClick();
+    const browser = await launchChromium(["--disable-gpu", "--disable-component-update", "--no-first-run"]);
+    try {
+      const page = await browser.newPage();
+      await page.goto(localUrl);
+      await page.waitForSelector('#phone[data-token-ready="true"]', { timeout: 10_000 });
+      expect(await page.getAttribute("#phone", "data-identity")).toBe(AGENT);
+      expect(await page.textContent("h1")).toBe("Call Jane <b>Doe</b>");
+      await page.waitForFunction(() => !(document.getElementById("call") as HTMLButtonElement).disabled, undefined, {
+        timeout: 10_000,
       });
-      try {
-        const page = await browser.newPage();
-        await page.goto(localUrl);
-        await page.waitForSelector('#phone[data-token-ready="true"]', { timeout: 10_000 });
-        expect(await page.getAttribute("#phone", "data-identity")).toBe(AGENT);
-        expect(await page.textContent("h1")).toBe("Call Jane <b>Doe</b>");
-        await page.waitForFunction(() => !(document.getElementById("call") as HTMLButtonElement).disabled, undefined, {
-          timeout: 10_000,
-        });
-        expect(await page.textContent("#status")).toContain("Ready");
-      } finally {
-        await browser.close();
-      }
-    },
-  );
+      expect(await page.textContent("#status")).toContain("Ready");
+    } finally {
+      await browser.close();
+    }
+  });
 });

@@ -139,6 +139,26 @@ describe("a recorded call", () => {
     expect((await db().callSummary.findUniqueOrThrow({ where: { callId: call.id } })).appliedOutcome).toBe("callback");
   });
 
+  it("tapping Schedule call back twice books one call; the second tap shows the first booking", async () => {
+    const call = await transcribedCall(rig, SCRIPT.buyer);
+    const button = summaryCard(rig, call)!.buttons.find((b) => b.action_id === ids.summary.callbackAction)!;
+    const before = {
+      rows: await db().scheduledCall.count({ where: { leadId: call.leadId } }),
+      audits: await db().auditLog.count({ where: { action: "schedule.booked" } }),
+    };
+    await Promise.all([tap(rig, call, button), tap(rig, call, button, ADMIN)]);
+    await tap(rig, call, button);
+    expect(await db().scheduledCall.count({ where: { leadId: call.leadId } })).toBe(before.rows + 1);
+    const row = await db().scheduledCall.findFirstOrThrow({ where: { leadId: call.leadId }, orderBy: { id: "desc" } });
+    expect(row.bookKey).toBe(`summary:${call.id}`);
+    const answers = said().slice(-3);
+    expect(answers.filter((text) => text.startsWith("Scheduled a live call to Jane Doe"))).toHaveLength(1);
+    expect(answers.filter((text) => text.startsWith("This call back was already booked: Jane Doe"))).toHaveLength(2);
+    // Booked once, counted once, audited once.
+    expect((await db().callSummary.findUniqueOrThrow({ where: { callId: call.id } })).appliedOutcome).toBe("callback");
+    expect(await db().auditLog.count({ where: { action: "schedule.booked" } })).toBe(before.audits + 1);
+  });
+
   it("a call back at a forbidden hour is refused with the next allowed time, and nothing is booked", async () => {
     rig.fake.script({
       kind: "reply",

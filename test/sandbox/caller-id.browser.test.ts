@@ -1,57 +1,31 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SANDBOX_TWILIO, type Sandbox, startSandbox } from "../../sandbox/sandbox.js";
-import { createLogger } from "../../src/lib/log.js";
+import { SANDBOX_TWILIO, type Sandbox } from "../../sandbox/sandbox.js";
+import { ARTIFACTS, type ConsolePage, needsChromium, openConsole } from "../helpers/console-page.js";
 
 // Local caller ID as an admin and an agent see it in the sandbox console, in headless Chromium: a
 // Miami number put in the pool, a Miami lead's call line naming the number that called, and
 // /twilio-setup numbers listing the number with its calls, routing and Trust Hub registrations.
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
-// CI installs Debian chromium (.ci/run), so there these tests must run; elsewhere they need the package.
-const needsChromium = !existsSync(CHROMIUM) && !process.env.CI;
 const MIAMI_305 = "+13055550100";
 
+let browserConsole: ConsolePage;
 let sandbox: Sandbox;
-let browser: Browser;
 let page: Page;
-let dir: string;
 
 beforeAll(async () => {
   if (needsChromium) return;
-  dir = mkdtempSync(join(tmpdir(), "leadline-callerid-"));
-  const sink = new Writable({
-    write(_chunk, _encoding, callback) {
-      callback();
-    },
-  });
-  sandbox = await startSandbox({ log: createLogger("info", sink), port: 0, dataDir: dir, pace: 0.08, env: {} });
-  const { chromium } = await import("playwright-core");
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-background-networking"],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${sandbox.consoleUrl}/sandbox`);
-  await page.waitForSelector("body[data-ready=true]");
-  mkdirSync(ARTIFACTS, { recursive: true });
+  // Logged at info level, as the product runs, though nothing here reads the lines.
+  browserConsole = await openConsole({ name: "leadline-callerid", logTo: [] });
+  ({ sandbox, page } = browserConsole);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await sandbox?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await browserConsole?.close();
 });
 
-async function type(text: string) {
-  await page.fill("#composer-input", text);
-  await page.press("#composer-input", "Enter");
-}
+const type = (text: string) => browserConsole.type(text);
 
 /** The newest ephemeral answer that contains `words`, once it shows. */
 async function answered(words: string): Promise<Locator> {
@@ -60,9 +34,8 @@ async function answered(words: string): Promise<Locator> {
   return answer;
 }
 
-const modal = () => page.locator(".modal");
-const field = (blockId: string) =>
-  modal().locator(`[data-input-block="${blockId}"] input, [data-input-block="${blockId}"] textarea`);
+const modal = () => browserConsole.modal();
+const field = (blockId: string) => browserConsole.field(blockId);
 
 describe.skipIf(needsChromium)("local caller ID in the sandbox console", () => {
   it("an admin pools a Miami number; a Miami lead's call line names it; /twilio-setup numbers lists it", async () => {

@@ -1,24 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DateTime } from "luxon";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SANDBOX_CHANNEL, SANDBOX_USERS, type Sandbox, startSandbox } from "../../sandbox/sandbox.js";
-import { createLogger } from "../../src/lib/log.js";
+import { SANDBOX_CHANNEL, SANDBOX_USERS, type Sandbox } from "../../sandbox/sandbox.js";
+import { ARTIFACTS, type ConsolePage, needsChromium, openConsole } from "../helpers/console-page.js";
 
 // Item 2 of issue 23: the console schedules from a card (timepicker), picks an owner (users_select),
 // turns @name into a mention, opens App Home, imports a CSV through a file_input, and keeps its
 // messages across a sandbox restart so a scheduled call's line still finds its thread.
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
-const needsChromium = !existsSync(CHROMIUM) && !process.env.CI;
-
+let browserConsole: ConsolePage;
 let sandbox: Sandbox;
-let browser: Browser;
 let page: Page;
-let dir: string;
 // Calling hours are judged at a weekday 11:00 in New York, whatever this machine's time.
 const weekdayMorning = (() => {
   let day = DateTime.now().setZone("America/New_York").plus({ days: 1 }).set({ hour: 11, minute: 0 });
@@ -27,46 +20,22 @@ const weekdayMorning = (() => {
 })();
 const realShift = weekdayMorning.toMillis() - Date.now();
 
-const start = () =>
-  startSandbox({
-    log: createLogger("silent"),
-    port: 0,
-    dataDir: dir,
-    pace: 0.08,
-    env: {},
-    realNow: () => new Date(Date.now() + realShift),
-  });
-
-async function open() {
-  await page.goto(`${sandbox.consoleUrl}/sandbox?user=${SANDBOX_USERS.admin.id}`);
-  await page.waitForSelector("body[data-ready=true]");
-}
-
 beforeAll(async () => {
   if (needsChromium) return;
-  dir = mkdtempSync(join(tmpdir(), "leadline-sandbox-home-"));
-  sandbox = await start();
-  const { chromium } = await import("playwright-core");
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-background-networking"],
+  browserConsole = await openConsole({
+    name: "leadline-sandbox-home",
+    realNow: () => new Date(Date.now() + realShift),
+    user: SANDBOX_USERS.admin.id,
   });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await open();
-  mkdirSync(ARTIFACTS, { recursive: true });
+  ({ sandbox, page } = browserConsole);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await sandbox?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await browserConsole?.close();
 });
 
-async function type(text: string) {
-  await page.fill("#composer-input", text);
-  await page.press("#composer-input", "Enter");
-}
-const modal = () => page.locator(".modal");
+const type = (text: string) => browserConsole.type(text);
+const modal = () => browserConsole.modal();
 const input = (blockId: string) => modal().locator(`[data-input-block="${blockId}"] input`);
 const card = () => page.locator("#messages > li.message", { hasText: "Rita Restart" }).first();
 
@@ -171,12 +140,10 @@ describe.skipIf(needsChromium)("the sandbox console: schedule, owner, mentions, 
     )?.ts;
     expect(cardTs).toBeDefined();
     const before = sandbox.workspace.messages.length;
-    // The page leaves the console first, as a person's tab does when the sandbox stops.
-    await page.goto("about:blank");
-    await sandbox.stop();
-    sandbox = await start();
+    await browserConsole.restart();
+    sandbox = browserConsole.sandbox;
     expect(sandbox.workspace.messages.length).toBe(before);
-    await open();
+    await browserConsole.open();
     await card().waitFor();
     // No second welcome: the channel is as it was.
     expect(sandbox.workspace.messages.filter((m) => m.text.startsWith("Welcome to the Leadline sandbox"))).toHaveLength(

@@ -1,70 +1,36 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { DateTime } from "luxon";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SANDBOX_CHANNEL, SANDBOX_TWILIO, type Sandbox, startSandbox } from "../../sandbox/sandbox.js";
-import { createLogger } from "../../src/lib/log.js";
+import { SANDBOX_CHANNEL, SANDBOX_TWILIO, type Sandbox } from "../../sandbox/sandbox.js";
+import { ARTIFACTS, type ConsolePage, needsChromium, openConsole } from "../helpers/console-page.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
-// CI installs Debian chromium (.ci/run), so there these tests must run; elsewhere they need the package.
-const needsChromium = !existsSync(CHROMIUM) && !process.env.CI;
-
+let browserConsole: ConsolePage;
 let sandbox: Sandbox;
-let browser: Browser;
 let page: Page;
-let dir: string;
 let realShift = 0;
 const logs: string[] = [];
 
 beforeAll(async () => {
   if (needsChromium) return;
-  dir = mkdtempSync(join(tmpdir(), "leadline-sandbox-"));
-  const sink = new Writable({
-    write(chunk, _encoding, callback) {
-      logs.push(String(chunk));
-      callback();
-    },
-  });
   // A newcomer at night: this machine's clock is moved to the next 00:30 in New York, outside calling hours.
   const night = DateTime.now().setZone("America/New_York").plus({ days: 1 }).set({ hour: 0, minute: 30 });
   realShift = night.toMillis() - Date.now();
-  sandbox = await startSandbox({
-    log: createLogger("info", sink),
-    port: 0,
-    dataDir: dir,
-    pace: 0.08,
-    env: {},
+  browserConsole = await openConsole({
+    name: "leadline-sandbox",
+    logTo: logs,
     realNow: () => new Date(Date.now() + realShift),
   });
-  const { chromium } = await import("playwright-core");
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-background-networking"],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${sandbox.consoleUrl}/sandbox`);
-  await page.waitForSelector("body[data-ready=true]");
-  mkdirSync(ARTIFACTS, { recursive: true });
+  ({ sandbox, page } = browserConsole);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await sandbox?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await browserConsole?.close();
 });
 
-async function type(text: string) {
-  await page.fill("#composer-input", text);
-  await page.press("#composer-input", "Enter");
-}
-
-const modal = () => page.locator(".modal");
-const field = (blockId: string) =>
-  modal().locator(`[data-input-block="${blockId}"] input, [data-input-block="${blockId}"] textarea`);
+const type = (text: string) => browserConsole.type(text);
+const modal = () => browserConsole.modal();
+const field = (blockId: string) => browserConsole.field(blockId);
 
 /** Sets the console's calling clock through its form: "Pretend it is <local> in <zone>". */
 async function setClock(pretend: { local: string; zone: string }) {

@@ -1,50 +1,29 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SANDBOX_TWILIO, type Sandbox, startSandbox } from "../../sandbox/sandbox.js";
-import { createLogger } from "../../src/lib/log.js";
+import { SANDBOX_TWILIO, type Sandbox } from "../../sandbox/sandbox.js";
+import { ARTIFACTS, type ConsolePage, needsChromium, openConsole } from "../helpers/console-page.js";
 
 // A lead calling back, played from the console in a real browser: the "Lead calls back" control on a
 // call's line, the line that follows the call in the thread, the voicemail and its transcript.
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
-const needsChromium = !existsSync(CHROMIUM) && !process.env.CI;
-
+let browserConsole: ConsolePage;
 let sandbox: Sandbox;
-let browser: Browser;
 let page: Page;
-let dir: string;
 
 beforeAll(async () => {
   if (needsChromium) return;
-  dir = mkdtempSync(join(tmpdir(), "leadline-sandbox-inbound-"));
-  sandbox = await startSandbox({ log: createLogger("silent"), port: 0, dataDir: dir, pace: 0.08, env: {} });
+  browserConsole = await openConsole({ name: "leadline-sandbox-inbound" });
+  ({ sandbox, page } = browserConsole);
   // A weekday morning in New York: the live call to Jane before her callback is inside calling hours.
   sandbox.clock.set({ mode: "pretend", local: "2026-12-01T11:00", zone: "America/New_York" });
-  const { chromium } = await import("playwright-core");
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-background-networking"],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${sandbox.consoleUrl}/sandbox`);
-  await page.waitForSelector("body[data-ready=true]");
-  mkdirSync(ARTIFACTS, { recursive: true });
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await sandbox?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await browserConsole?.close();
 });
 
-async function type(text: string) {
-  await page.fill("#composer-input", text);
-  await page.press("#composer-input", "Enter");
-}
+const type = (text: string) => browserConsole.type(text);
 
 /**
  * Scrolls a message into view and takes a screenshot once the console stops redrawing: every

@@ -44,6 +44,7 @@ const scheduled = (over: Partial<ScheduledCall> = {}, withLead: Lead | undefined
   callId: null,
   bookedBy: "U0MARIA01",
   textBody: null,
+  bookKey: null,
   textId: null,
   createdAt: AT,
   updatedAt: AT,

@@ -60,6 +60,29 @@ describe("the summary card", () => {
     expect(card.text).not.toMatch(/<!channel>/);
   });
 
+  it("says next steps' dates as people read them, in the lead's local time", () => {
+    const card = summaryCard({
+      callId: 7,
+      leadName: "Jane",
+      summary: {
+        ...summary,
+        nextSteps: [
+          { action: "Call back", date: "2026-12-08", time: "17:00" },
+          { action: "Send listings", date: "2026-12-09", time: null },
+          { action: "Visit", date: "2026-02-31", time: "09:00" },
+        ],
+      },
+      suggestions: [],
+      cut: false,
+    });
+    const shown = shownText(card.blocks);
+    expect(shown).toContain("• Call back — Tue, Dec 8, 5:00 PM");
+    expect(shown).toContain("• Send listings — Wed, Dec 9");
+    expect(shown).not.toContain("2026-12-08");
+    // A date the model got wrong is shown as it came, never dropped or turned into another day.
+    expect(shown).toContain("• Visit — 2026-02-31 09:00");
+  });
+
   it("shows no actions block when nothing is suggested", () => {
     const card = summaryCard({ callId: 7, leadName: "Jane", summary, suggestions: [], cut: false });
     expect(card.blocks.some((block) => block.type === "actions")).toBe(false);

@@ -16,6 +16,8 @@ export interface NewScheduledCall {
   /** A scheduled text ("Send at …"): its body, and the refused text it came from. */
   textBody?: string | null;
   textId?: number | null;
+  /** At most one row per key in a workspace (a button tapped twice books once). */
+  bookKey?: string | null;
 }
 
 /** What a claim holds: finishing or moving a claimed row only works for the claim that took it. */
@@ -35,6 +37,8 @@ export interface Claim {
  */
 export interface ScheduleStore {
   book(row: NewScheduledCall): Promise<ScheduledCall>;
+  /** Books a row with a `bookKey` once: a second booking with the same key gets the first row back. */
+  bookOnce(row: NewScheduledCall & { bookKey: string }): Promise<{ row: ScheduledCall; created: boolean }>;
   byId(ws: number, id: number): Promise<ScheduledCall | undefined>;
   /**
    * Claims rows due by `dueBy` (calling law's clock: the sandbox may pretend another time) and rows whose
@@ -78,6 +82,21 @@ export function createScheduleStore(database: DatabaseHandle): ScheduleStore {
       db.scheduledCall.create({
         data: { ...row, threadTs: row.threadTs ?? null, reason: row.reason ?? null, status: "scheduled" },
       }),
+    async bookOnce(row) {
+      try {
+        const created = await db.scheduledCall.create({
+          data: { ...row, threadTs: row.threadTs ?? null, reason: row.reason ?? null, status: "scheduled" },
+        });
+        return { row: created, created: true };
+      } catch (error) {
+        if ((error as { code?: string }).code !== "P2002") throw error;
+        const first = await db.scheduledCall.findUnique({
+          where: { workspaceId_bookKey: { workspaceId: row.workspaceId, bookKey: row.bookKey } },
+        });
+        if (!first) throw error;
+        return { row: first, created: false };
+      }
+    },
     async byId(ws, id) {
       return (await db.scheduledCall.findFirst({ where: { id, workspaceId: ws } })) ?? undefined;
     },

@@ -45,6 +45,8 @@ export interface BookResult {
   lead: Lead;
   /** The verdict at the booked time: blocked → the agent is warned and offered the next allowed time. */
   verdict: Verdict;
+  /** Booked earlier with the same `key`: this is that booking, nothing new was booked. */
+  existing?: boolean;
 }
 
 export interface Scheduler {
@@ -59,6 +61,8 @@ export interface Scheduler {
     bookedBy: string;
     /** A scheduled text instead of a call: what to send, and the refused text it came from. */
     text?: { body: string; fromTextId?: number };
+    /** Books at most once per key in the workspace (a suggestion button tapped twice). */
+    key?: string;
   }): Promise<BookResult>;
   /** One pass: claims due rows and fires each. `at` is the instant to judge by (tests inject it). */
   tick(
@@ -245,7 +249,7 @@ export function createScheduler(deps: {
   };
 
   const scheduler: Scheduler = {
-    async book({ ws, leadId, agentId, channel, threadTs, at, bookedBy, text }) {
+    async book({ ws, leadId, agentId, channel, threadTs, at, bookedBy, text, key }) {
       validTime(at, deps.clock.callingNow());
       const found = await lead(ws, leadId);
       if (!found.phone)
@@ -253,7 +257,7 @@ export function createScheduler(deps: {
           code: "no_phone",
           data: { leadId, leadName: found.name },
         });
-      const row = await deps.store.book({
+      const fields = {
         workspaceId: ws,
         leadId,
         agentId,
@@ -262,7 +266,19 @@ export function createScheduler(deps: {
         dueAt: at,
         bookedBy,
         ...(text ? { textBody: text.body, textId: text.fromTextId ?? null } : {}),
-      });
+      };
+      if (key) {
+        const once = await deps.store.bookOnce({ ...fields, bookKey: key });
+        if (!once.created)
+          return { row: once.row, lead: found, verdict: await verdictAt(found, once.row.dueAt), existing: true };
+        await deps.audit.record(ws, bookedBy, "schedule.booked", {
+          scheduledCallId: once.row.id,
+          leadId,
+          at: at.toISOString(),
+        });
+        return { row: once.row, lead: found, verdict: await verdictAt(found, at) };
+      }
+      const row = await deps.store.book(fields);
       await deps.audit.record(ws, bookedBy, "schedule.booked", {
         scheduledCallId: row.id,
         leadId,

@@ -71,8 +71,9 @@ export function createSummaryActions(deps: {
         threadTs,
         at,
         bookedBy: by,
+        key: `summary:${callId}`,
       });
-      await countIfSuggested(callId, "callback");
+      if (!booked.existing) await countIfSuggested(callId, "callback");
       return booked;
     },
     async doNotCall({ ws, callId, by }) {
