@@ -50,6 +50,8 @@ const HELP: Record<SettingKey, string> = {
     "For texts: the Messaging Service they are sent through (Twilio Console → Messaging → Services; starts with MG). Its US A2P 10DLC campaign must be approved before texts go to US numbers. Type none to remove.",
   textTeamName: "Named in the first text to each lead, with “Reply STOP to opt out”. Blank: the workspace's name.",
   textHelp: "Texted back when a lead texts HELP. Blank: Twilio's own answer only.",
+  textStopConfirmation:
+    "Blank (the usual): Twilio answers STOP itself with its own confirmation (its words can be changed in Twilio's Advanced Opt-Out, Messaging Service → Opt-Out Management). Written here: Leadline sends this once per opt-out instead, only useful when Twilio Support has turned Twilio's own opt-out replies off for the account (else Twilio refuses it, 21610, and the lead gets Twilio's alone). No marketing in it. Type none to remove.",
   textTemplates:
     "One template per line, “Name: text”, e.g. “Intro: Hi {{firstName}}, this is {{agentName}} from Acme Realty.” Agents pick one in the Text form. Type none to remove.",
   textBack:

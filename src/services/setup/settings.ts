@@ -34,6 +34,7 @@ export const TWILIO_SETTINGS = {
   messagingServiceSid: { name: "twilio.messagingServiceSid", label: "Messaging Service SID", secret: false },
   textTeamName: { name: "texts.teamName", label: "Team name in texts", secret: false },
   textHelp: { name: "texts.help", label: "Help text (answer to HELP)", secret: false },
+  textStopConfirmation: { name: "texts.stopConfirmation", label: "Own STOP confirmation", secret: false },
   textTemplates: { name: "texts.templates", label: "Text templates", secret: false },
   textBack: { name: "texts.textBack", label: "Missed-call text-back", secret: false },
   callingWindow: { name: "rules.callingWindow", label: "Team calling window", secret: false },
@@ -64,6 +65,7 @@ const TEXT_SETTINGS = new Set<SettingKey>([
   "recording",
   "textTeamName",
   "textHelp",
+  "textStopConfirmation",
   "textTemplates",
   "textBack",
 ]);
@@ -144,8 +146,20 @@ export function createSettingsService({
     const unreadable = SETTING_KEYS.filter((key) => stored.unreadable.includes(TWILIO_SETTINGS[key].name));
     return { value: settings, unreadable, maskNumbers: await store.masksNumbers(ws) };
   };
+  // Reads of one workspace's version that start while one is on its way share it (under load, one
+  // statement instead of one per request): at worst they miss a save committed during that one round
+  // trip, as a request that came a moment earlier would have.
+  const reading = new Map<number, Promise<number | undefined>>();
+  const versionOf = (ws: number) => {
+    let read = reading.get(ws);
+    if (read === undefined) {
+      read = readVersion(ws).finally(() => reading.delete(ws));
+      reading.set(ws, read);
+    }
+    return read;
+  };
   const current = async (ws: number) => {
-    const version = await readVersion(ws);
+    const version = await versionOf(ws);
     const known = cached.get(ws);
     if (known && version !== undefined && known.version === version) {
       known.checkedAt = now();
