@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { createLeadline, type Leadline } from "../src/app.js";
@@ -239,6 +239,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   twilio.onEvent(() => workspace.changed());
   const kept = keepMessages(workspace, join(dataDir, "sandbox-slack.json"), fresh);
   if (!kept.restored) welcome(workspace, start.note);
+  // The sandbox's own encryption key, kept beside its database: made here, quietly, so the warning a
+  // real install gets when it has no APP_ENCRYPTION_KEY does not greet someone trying the sandbox.
+  const keyFile = join(dataDir, "encryption.key");
+  if (!existsSync(keyFile)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(keyFile, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  }
 
   const config = loadConfig({
     NODE_ENV: "development",

@@ -64,7 +64,7 @@ function inboundCalls(
   missed: (call: InboundWithLead) => Promise<unknown>,
 ) {
   const { config, clock, log, tasks } = core;
-  return createInboundService({
+  const inbound = createInboundService({
     store: createInboundStore({ db: core.db }),
     leads: leads.leads,
     agentPhones: calls.agentPhones,
@@ -85,6 +85,10 @@ function inboundCalls(
     events: core.events,
     missed,
   });
+  // An unknown caller added as a lead: their earlier calls become the lead's (posts redrawn, contact
+  // counted) before the new lead's card is drawn, so the card does not say "not contacted yet".
+  leads.leadCards.settleBeforeCard((ws, leadId) => inbound.leadAdded(ws, leadId));
+  return inbound;
 }
 
 /** Missed-call text-back: the texts domain's send, booked on the scheduler when the law says later. */
