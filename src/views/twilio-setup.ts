@@ -2,11 +2,10 @@ import type { KnownBlock, ModalView } from "@slack/types";
 import { INPUT_ACTION, ids, setupFields } from "../lib/ids.js";
 import type { InboundNumberState } from "../services/setup/inbound-number.js";
 import {
-  DEFAULT_CALL_MESSAGE,
-  DEFAULT_MENU_MESSAGE,
   describeSetting,
   isTextSetting,
   REQUIRED_FOR,
+  SETTING_DEFAULTS,
   SETTING_KEYS,
   type SettingKey,
   TWILIO_SETTINGS,
@@ -61,10 +60,7 @@ const HELP: Record<SettingKey, string> = {
     "Where leads from the lead API are posted: the channel's ID (in Slack: the channel's name → About → at the bottom). Invite @Leadline there. Type none to remove.",
 };
 
-const TEXT_DEFAULTS: Partial<Record<SettingKey, string>> = {
-  callMessage: DEFAULT_CALL_MESSAGE,
-  menuMessage: DEFAULT_MENU_MESSAGE,
-};
+const TEXT_DEFAULTS: Partial<Record<SettingKey, string>> = SETTING_DEFAULTS;
 
 const OPTIONAL_KEYS = new Set<SettingKey>([
   "agentPhone",
