@@ -17,6 +17,7 @@ import { type SlackSimulator, startSlackSimulator } from "./slack/simulator.js";
 import type { Workspace } from "./slack/workspace.js";
 import { addSandboxService, seedSummaries } from "./summary/seed.js";
 import { type SummaryFake, startSummaryFake } from "./summary/simulator.js";
+import { createTextingControl, type TextingControl } from "./texting.js";
 import { SCENARIOS } from "./twilio/scenarios.js";
 import { sidFrom, startTwilioSimulator, type TwilioSimulator } from "./twilio/simulator.js";
 
@@ -178,6 +179,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const signingSecret = randomBytes(24).toString("hex");
   // Calls to the team's number, once Leadline runs.
   let inbound: InboundControl | undefined;
+  let texting: TextingControl | undefined;
   let slack: SlackSimulator;
   try {
     slack = await startSlackSimulator({
@@ -207,6 +209,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           events: twilio.events.slice(-40),
           clock: clock.view(),
           inbound: inbound?.view(),
+          texts: texting?.view(),
           appUrl,
         }),
         routes: {
@@ -217,6 +220,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           "/sandbox/inbound": {
             get: () => inbound?.view() ?? {},
             post: (body) => inbound?.play(body) ?? { ok: false, error: "Leadline is still starting." },
+          },
+          "/sandbox/texts": {
+            get: () => texting?.view() ?? {},
+            post: (body) => texting?.play(body) ?? { ok: false, error: "Leadline is still starting." },
           },
           "/sandbox/fub": {
             get: () => fub.view(),
@@ -290,6 +297,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       ws,
       accountSid: SANDBOX_TWILIO.accountSid,
       teamNumber: SANDBOX_TWILIO.phoneNumber,
+    });
+    texting = await createTextingControl({
+      twilio,
+      leadline,
+      ws,
+      accountSid: SANDBOX_TWILIO.accountSid,
+      teamNumber: SANDBOX_TWILIO.phoneNumber,
+      appUrl,
+      admin: SANDBOX_USERS.admin.id,
     });
   } catch (error) {
     kept.stop();
