@@ -76,12 +76,21 @@ export async function startFakes(): Promise<Fakes> {
     if (waiting.size === 0 || request.method !== "POST" || !/\/Calls\.json$/.test(request.path)) return;
     const at = performance.now();
     const named = `${request.params.get("To") ?? ""} ${request.params.get("Twiml") ?? ""}`;
+    let matched = false;
     for (const phone of named.match(/\+\d{8,15}/g) ?? []) {
       const resolve = waiting.get(phone);
       if (resolve) {
         waiting.delete(phone);
         resolve(at);
+        matched = true;
       }
+    }
+    // A live call rings the agent first with a prompt that names the lead but not its number: that create
+    // answers the click waiting longest (exact with one click in flight, first come first served with more).
+    const [oldest] = waiting;
+    if (!matched && oldest) {
+      waiting.delete(oldest[0]);
+      oldest[1](at);
     }
   });
 

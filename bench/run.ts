@@ -21,6 +21,7 @@ import {
   type Fakes,
   FROM,
   heldCalls,
+  type Instance,
   type LoadResult,
   load,
   PROFILE_DIR,
@@ -37,6 +38,7 @@ import {
 import { benchInstances } from "./instances.js";
 import { DURATION_S, ms, printTable, report, rows, summarize, writeResults } from "./lib.js";
 import type { Memory } from "./memory.js";
+import { topFrames } from "./profile-summary.js";
 import { benchQueue } from "./queue.js";
 import { benchTick } from "./scheduler.js";
 import { benchSearch } from "./search.js";
@@ -97,6 +99,17 @@ async function bareBolt(fakes: Fakes): Promise<Baseline> {
   return { ack, idle, loadedMb };
 }
 
+/** `work` on `app`, with a CPU profile of it when BENCH_PROFILE is set: written, and its top frames printed. */
+async function profiled<T>(app: Instance, engine: Engine, name: string, work: () => Promise<T>): Promise<T> {
+  if (!PROFILE_DIR) return work();
+  await app.profile("start");
+  const result = await work();
+  const file = join(PROFILE_DIR, `${name}-${engine}.cpuprofile`);
+  await app.profile(file);
+  report({ engine, measure: `  profile: ${name}, top frames`, result: topFrames(file), goal: "" });
+  return result;
+}
+
 async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
   const out: Record<string, unknown> = {};
   const encryptionKey = randomBytes(32).toString("base64");
@@ -122,11 +135,13 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
   if (runs("ack")) {
     const responseUrl = fakes.slack.responseUrl();
     const ack = await costed(app, () =>
-      load(app.url, [
-        signedCommand("/call-lead", "jane", responseUrl),
-        signedCommand("/call-lead", "maria garcia", responseUrl),
-        signedCommand("/call-lead", "#4242", responseUrl),
-      ]),
+      profiled(app, engine, "call-lead-ack", () =>
+        load(app.url, [
+          signedCommand("/call-lead", "jane", responseUrl),
+          signedCommand("/call-lead", "maria garcia", responseUrl),
+          signedCommand("/call-lead", "#4242", responseUrl),
+        ]),
+      ),
     );
     rss.ack = app.rss();
     const throughput = ack.rps / baseline.ack.rps;
@@ -152,7 +167,7 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
   // 2. Click → Twilio: a signed Call click (live call) until the Calls create reaches the fake.
   if (runs("click", "callbacks")) {
     const clicks = await costed(app, async () => {
-      const placed = await clickToTwilio(fakes, [app.url], slice(CLICK_LEADS));
+      const placed = await profiled(app, engine, "click", () => clickToTwilio(fakes, [app.url], slice(CLICK_LEADS)));
       return { ...placed, total: placed.latencies.length };
     });
     const click = summarize(clicks.latencies);
@@ -180,7 +195,11 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
 
   // 3. Status callbacks for the calls just placed, through their lifecycle.
   if (runs("callbacks")) {
-    const callbacks = await costed(app, () => load(app.url, statusCallbacks(heldCalls(fakes, 250), fakes.account)));
+    const callbacks = await costed(app, () =>
+      profiled(app, engine, "status-callbacks", () =>
+        load(app.url, statusCallbacks(heldCalls(fakes, 250), fakes.account)),
+      ),
+    );
     out.statusCallbacks = callbacks;
     rss.callbacks = app.rss();
     report({
@@ -416,11 +435,11 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
       const sent =
         engine === "postgresql"
           ? await statementsPer(statsApp, async () => {
-              stats = await benchStats(fakes, statsApp, ROUNDS);
+              stats = await profiled(statsApp, engine, "stats", () => benchStats(fakes, statsApp, ROUNDS));
               return { total: 1 };
             })
           : undefined;
-      stats ??= await benchStats(fakes, statsApp, ROUNDS);
+      stats ??= await profiled(statsApp, engine, "stats", () => benchStats(fakes, statsApp, ROUNDS));
       const explained = engine === "postgresql" ? await explainStats(bench, ws) : undefined;
       out.stats = { seed, ...stats, ...(sent ? { statementsDuringMeasure: sent.statements } : {}), explained };
       if (explained) {
