@@ -2,6 +2,7 @@
 // on SQLite and PostgreSQL in turn (BENCH_ENGINE=sqlite|postgresql for one). Every figure is printed
 // as soon as it is measured, with its goal; a table of all of them and a JSON file follow.
 import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import {
@@ -102,6 +103,7 @@ async function bareBolt(fakes: Fakes): Promise<Baseline> {
 /** `work` on `app`, with a CPU profile of it when BENCH_PROFILE is set: written, and its top frames printed. */
 async function profiled<T>(app: Instance, engine: Engine, name: string, work: () => Promise<T>): Promise<T> {
   if (!PROFILE_DIR) return work();
+  mkdirSync(PROFILE_DIR, { recursive: true });
   await app.profile("start");
   const result = await work();
   const file = join(PROFILE_DIR, `${name}-${engine}.cpuprofile`);
