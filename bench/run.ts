@@ -94,7 +94,7 @@ async function bareBolt(fakes: Fakes): Promise<Baseline> {
   report({
     engine: "baseline",
     measure: "idle memory: bare Bolt",
-    result: `RSS ${idle.rssMb.toFixed(0)} MB, heap ${idle.heapMb.toFixed(1)} MB, RSS reduced ${idle.reducedRssMb.toFixed(0)} MB`,
+    result: `RSS ${idle.rssMb.toFixed(0)} MB, heap ${idle.heapMb.toFixed(1)} MB`,
     goal: "baseline",
   });
   return { ack, idle, loadedMb };
@@ -260,12 +260,6 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
     result: `${idle.rssMb.toFixed(0)} MB vs bare Bolt's ${baseline.idle.rssMb.toFixed(0)} MB (${idleRatio.toFixed(2)}×)`,
     goal: "≤ 1.5×",
     met: idleRatio <= 1.5,
-  });
-  report({
-    engine,
-    measure: "  idle RSS after a memory-reducing GC",
-    result: `${idle.reducedRssMb.toFixed(0)} MB vs bare Bolt's ${baseline.idle.reducedRssMb.toFixed(0)} MB (${(idle.reducedRssMb / baseline.idle.reducedRssMb).toFixed(2)}×)`,
-    goal: "",
   });
   report({
     engine,
