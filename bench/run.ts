@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
+import { benchCrmOutbox } from "./crm.js";
 import {
   createBenchDb,
   createWorkspace,
@@ -57,7 +58,7 @@ const TICK_LEADS = [2_000, 2_000 + SCHEDULED];
 const INSTANCE_LEADS = [4_000, 4_800];
 const TEXT_LEADS = [6_000, 7_000];
 const ROUNDS = Math.max(50, DURATION_S * 10);
-/** BENCH_ONLY=ack,click,callbacks,tick,queue,verdict,search,instances,stats,texts runs only those (callbacks needs click). */
+/** BENCH_ONLY=ack,click,callbacks,tick,queue,verdict,search,instances,stats,texts,crm runs only those (callbacks needs click). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : undefined;
 const runs = (...measures: string[]) => !ONLY || measures.some((measure) => ONLY.has(measure));
 
@@ -374,6 +375,26 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
       measure: "  callingVerdict alone: allowed / blocked",
       result: `p99 ${verdict.pureVerdict.allowed.p99.toFixed(3)} / ${verdict.pureVerdict.blocked.p99.toFixed(3)} ms`,
       goal: "",
+    });
+  }
+  // Issue 28: the CRM outbox logging finished calls in the Follow Up Boss simulator, one instance.
+  if (runs("crm")) {
+    const crm = await benchCrmOutbox(engine);
+    out.crmOutbox = crm;
+    const { open, limited } = crm;
+    report({
+      engine,
+      measure: "CRM outbox → FUB, FUB unlimited",
+      result: `${open.perSecond.toFixed(0)} calls/s (${open.calls} in ${open.seconds.toFixed(1)} s), 429s ${open.tooMany}`,
+      goal: "≥ 50 calls/s",
+      met: open.perSecond >= 50 && open.tooMany === 0,
+    });
+    report({
+      engine,
+      measure: "CRM outbox → FUB, 250 requests per 10 s",
+      result: `peak ${limited.peakPer10s} in any 10 s, 429s ${limited.tooMany}, early ${limited.early}, ${limited.perSecond.toFixed(0)} calls/s`,
+      goal: "peak ≤ 250, no 429",
+      met: limited.peakPer10s <= 250 && limited.tooMany === 0 && limited.early === 0,
     });
   }
   // 6. Lead search over 100,000 leads, our own time.
