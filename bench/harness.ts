@@ -415,10 +415,12 @@ export function signedEvent(event: Record<string, unknown>): SignedRequest {
 export function statusCallbacks(
   calls: { sid: string; to: string; from: string }[],
   account: FakeAccount,
+  only?: "completed",
 ): SignedRequest[] {
-  const statuses = ["initiated", "ringing", "in-progress", "completed"];
+  const lifecycle = ["initiated", "ringing", "in-progress", "completed"];
   return calls.flatMap((call) =>
-    statuses.map((status, seq) => {
+    lifecycle.flatMap((status, seq) => {
+      if (only && status !== only) return [];
       // Twilio sends CallDuration only once the call has ended.
       const params: Record<string, string> = {
         CallSid: call.sid,
@@ -429,14 +431,16 @@ export function statusCallbacks(
         To: call.to,
         From: call.from,
       };
-      return {
-        path: "/twilio/status",
-        body: new URLSearchParams(params).toString(),
-        headers: {
-          "content-type": "application/x-www-form-urlencoded",
-          "x-twilio-signature": twilioSignature(account.token, `${PUBLIC}/twilio/status`, params),
+      return [
+        {
+          path: "/twilio/status",
+          body: new URLSearchParams(params).toString(),
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            "x-twilio-signature": twilioSignature(account.token, `${PUBLIC}/twilio/status`, params),
+          },
         },
-      };
+      ];
     }),
   );
 }
