@@ -127,10 +127,17 @@ function tiers(engine: Engine, input: ClaimInput, lock: string): { sql: string; 
     sql: `SELECT l."id" FROM ${from} ${STANDING} WHERE ${where} AND ${cond.sql} ORDER BY ${order} LIMIT 1${lock}`,
     params: [input.queueId, ...extra, ...cond.params],
   });
+  // SQLite would rather walk every never-contacted lead and look for its speed claim: the few speed claims lead.
+  // PostgreSQL: the lead is read per speed claim (a lateral subquery it cannot flatten: OFFSET 0).
+  const speedLead =
+    engine === "sqlite"
+      ? `"Lead" l NOT INDEXED ON l."id" = s."leadId"`
+      : `LATERAL (SELECT * FROM "Lead" WHERE "id" = s."leadId" OFFSET 0) l ON true`;
   const speed = tier(
-    `"SpeedClaim" s JOIN "Lead" l ON l."id" = s."leadId"`,
+    `"SpeedClaim" s JOIN ${speedLead}`,
     `s."claimedBy" IS NULL AND s."escalatedAt" IS NOT NULL AND l."lastContactedAt" IS NULL`,
-    `l."createdAt", l."id"`,
+    // By the speed claim's arrival (the lead's): an order no index over leads offers, so no planner walks them.
+    `s."arrivedAt", s."leadId"`,
   );
   const callbacks = {
     sql: `SELECT l."id" FROM "Call" k JOIN "Lead" l ON l."id" = k."leadId" ${STANDING}
