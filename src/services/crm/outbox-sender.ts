@@ -93,9 +93,43 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     }
   };
 
+  /**
+   * Rows the CRM took are marked sent together: one statement for every row finished while the last
+   * one ran (a group commit), instead of a write per row. A row whose mark is lost to a crash is
+   * looked up in the CRM before any resend, as any row that was taken but not yet marked.
+   */
+  const finished: {
+    claim: OutboxClaim;
+    result: { remoteId: number; personId: number };
+    done: (error?: unknown) => void;
+  }[] = [];
+  let writing = false;
+  const writeFinished = async () => {
+    if (writing) return;
+    writing = true;
+    try {
+      while (finished.length > 0) {
+        const batch = finished.splice(0, 200);
+        try {
+          await deps.outbox.sentMany(batch, deps.clock.now());
+          for (const row of batch) row.done();
+        } catch (error) {
+          for (const row of batch) row.done(error);
+        }
+      }
+    } finally {
+      writing = false;
+    }
+  };
+  const markSent = (claim: OutboxClaim, result: { remoteId: number; personId: number }) =>
+    new Promise<boolean>((resolve, reject) => {
+      finished.push({ claim, result, done: (error) => (error ? reject(error) : resolve(true)) });
+      void writeFinished();
+    });
+
   const sendRow = createRowSender(
     {
-      outbox: deps.outbox,
+      outbox: { sent: markSent, later: deps.outbox.later, failed: deps.outbox.failed },
       store: deps.store,
       clock: deps.clock,
       log,
