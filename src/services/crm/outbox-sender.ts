@@ -187,17 +187,29 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       return claiming;
     };
 
-    /** The next row of a workspace with a free send (workspaces in turn, oldest claim first). */
+    /**
+     * The next row of a workspace with a free send (workspaces in turn, oldest claim first), never a
+     * lead's second row while its first is being sent: a lead not yet linked to a CRM person gets one
+     * person, found or created once, and all its rows are logged on it.
+     */
+    const busyLeads = new Set<string>();
+    const leadOf = (ready: Ready) => {
+      const { facts } = ready;
+      const lead = facts.kind === "call" ? facts.call.leadId : facts.kind === "text" ? facts.text.leadId : null;
+      return lead === null ? undefined : `${ready.claim.ws}:${lead}`;
+    };
     const next = (): Ready | undefined => {
       for (const [ws, queue] of queues) {
         if ((inflight.get(ws) ?? 0) >= PER_WORKSPACE) continue;
-        const ready = queue.shift();
-        if (queue.length === 0) queues.delete(ws);
-        else {
-          queues.delete(ws);
-          queues.set(ws, queue);
-        }
-        if (ready) queued -= 1;
+        const at = queue.findIndex((ready) => {
+          const lead = leadOf(ready);
+          return lead === undefined || !busyLeads.has(lead);
+        });
+        if (at < 0) continue;
+        const [ready] = queue.splice(at, 1);
+        queues.delete(ws);
+        if (queue.length > 0) queues.set(ws, queue);
+        queued -= 1;
         return ready;
       }
       return undefined;
@@ -229,6 +241,8 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
         }
         const ws = ready.claim.ws;
         inflight.set(ws, (inflight.get(ws) ?? 0) + 1);
+        const lead = leadOf(ready);
+        if (lead) busyLeads.add(lead);
         try {
           const result = await send(ready);
           if (result) counts[result] += 1;
@@ -239,6 +253,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
           );
         } finally {
           inflight.set(ws, (inflight.get(ws) ?? 1) - 1);
+          if (lead) busyLeads.delete(lead);
           notify();
         }
       }
