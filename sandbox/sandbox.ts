@@ -23,8 +23,8 @@ import { sidFrom, startTwilioSimulator, type TwilioSimulator } from "./twilio/si
 
 export { SANDBOX_CHANNEL };
 export const SANDBOX_USERS = {
-  admin: { id: "U0MARIA001", name: "maria", realName: "Maria Lopez", isAdmin: true },
-  agent: { id: "U0SAM00001", name: "sam", realName: "Sam Chen", isAdmin: false },
+  admin: { id: "U0MARIA001", name: "maria", realName: "Maria Lopez", isAdmin: true, email: "maria@sandbox.test" },
+  agent: { id: "U0SAM00001", name: "sam", realName: "Sam Chen", isAdmin: false, email: "sam@sandbox.test" },
 } as const;
 
 /** The simulated Twilio account, the same on every run so the settings seeded in data/sandbox.db keep working. */
@@ -111,6 +111,8 @@ export interface Sandbox {
   clock: CallingClock;
   /** The fake chat-completions server that writes call summaries. */
   summary: SummaryFake;
+  /** The simulated Follow Up Boss (the console's panel). */
+  fub: SandboxFub;
   stop(): Promise<void>;
 }
 
@@ -207,6 +209,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
             address: [lead.state, lead.zip].filter(Boolean).join(" ") || undefined,
           })),
           events: twilio.events.slice(-40),
+          fub: fub.view(),
           clock: clock.view(),
           inbound: inbound?.view(),
           texts: texting?.view(),
@@ -227,7 +230,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           },
           "/sandbox/fub": {
             get: () => fub.view(),
-            post: () => fub.connect(leadline, ws, SANDBOX_USERS.admin.id),
+            post: (body) => fub.act(body, leadline, ws, SANDBOX_USERS.admin.id),
           },
         },
       },
@@ -239,11 +242,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const consoleUrl = slack.url;
   const { workspace } = slack;
   for (const user of Object.values(SANDBOX_USERS)) {
-    workspace.users.set(user.id, { id: user.id, name: user.name, real_name: user.realName, is_admin: user.isAdmin });
+    workspace.users.set(user.id, {
+      id: user.id,
+      name: user.name,
+      real_name: user.realName,
+      is_admin: user.isAdmin,
+      email: user.email,
+    });
   }
   workspace.channels.set(SANDBOX_CHANNEL, { id: SANDBOX_CHANNEL, name: "leads" });
   workspace.botChannels.add(SANDBOX_CHANNEL);
   twilio.onEvent(() => workspace.changed());
+  fub.sim.onChange(() => workspace.changed());
   const kept = keepMessages(workspace, join(dataDir, "sandbox-slack.json"), fresh);
   if (!kept.restored) welcome(workspace, start.note);
   // The sandbox's own encryption key, kept beside its database: made here, quietly, so the warning a
@@ -291,6 +301,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     ws = await seed(leadline);
     await connectInbound(leadline, ws, log);
     await seedSummaries(leadline, ws, log);
+    await fub.refresh(leadline, ws, SANDBOX_USERS.admin.id);
     inbound = createInboundControl({
       twilio,
       leadline,
@@ -324,6 +335,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     workspace,
     clock,
     summary,
+    fub,
     async stop() {
       await leadline.stop();
       kept.stop();

@@ -81,6 +81,8 @@ export interface FubSimulator {
   updatePerson(id: number, patch: PersonInput): FubPerson;
   emit(event: string, resourceIds: number[], options?: EmitOptions): Promise<Delivery[]>;
   replay(delivery: Delivery): Promise<Delivery>;
+  /** Calls `listener` after every change to FUB's records (people, calls, texts…); returns how to stop. */
+  onChange(listener: (event: string, ids: number[]) => void): () => void;
   /** Resolves when every webhook sent so far has been answered. */
   settled(): Promise<void>;
   resetRateLimits(): void;
@@ -123,7 +125,9 @@ export async function startFubSimulator(options: FubSimulatorOptions = {}): Prom
   const requests: FubRequest[] = [];
   let url = "";
   const emitter = new WebhookEmitter(store, () => url, options.webhookTimeoutMs);
+  const listeners = new Set<(event: string, ids: number[]) => void>();
   const changed = (event: string, ids: number[]) => {
+    for (const listener of listeners) listener(event, ids);
     if (options.autoEmit ?? true) void emitter.emit(event, ids);
   };
 
@@ -248,6 +252,10 @@ export async function startFubSimulator(options: FubSimulatorOptions = {}): Prom
       store.updatePerson(person, patch);
       changed("peopleUpdated", [id]);
       return person;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     emit: (event, ids, emitOptions) => emitter.emit(event, ids, emitOptions),
     replay: (delivery) => emitter.replay(delivery),

@@ -738,6 +738,7 @@
     renderClock(info.clock);
     renderInbound(info.inbound);
     renderPhone(info.texts);
+    renderFub(info.fub);
     // Newest first, so the call in progress is at the top.
     $("twilio-events").replaceChildren(
       ...[...info.events]
@@ -840,6 +841,111 @@
     $("inbound-connect").addEventListener("click", () =>
       post("/sandbox/command", { user: me, text: "/twilio-setup inbound" }),
     );
+  }
+
+  // ---- Follow Up Boss ---------------------------------------------------------------------------
+
+  let fubUsersShown = false;
+  const clockTime = (iso) => new Date(iso).toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit" });
+  const minutes = (seconds) => `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, "0")}s`;
+
+  function renderFub(view) {
+    if (!view) return;
+    const state = $("fub-state");
+    state.className = `fub-state${view.connected ? "" : " off"}`;
+    state.replaceChildren(
+      view.connected
+        ? el(
+            "span",
+            {},
+            "Connected to Leadline: ",
+            el("b", {}, view.account || "Follow Up Boss"),
+            view.webhooks ? " · webhooks to Leadline registered" : " · no webhooks (new people are not sent)",
+          )
+        : el(
+            "span",
+            {},
+            "Not connected: Leadline logs nothing here and hears of no new people until an admin connects it.",
+          ),
+    );
+    $("fub-connect").hidden = view.connected;
+    if (!fubUsersShown && view.users) {
+      fubUsersShown = true;
+      $("fub-assigned").replaceChildren(
+        el("option", { value: "" }, "Assigned to nobody"),
+        ...view.users.map((u) => el("option", { value: String(u.id) }, `Assigned to ${u.name}`)),
+      );
+    }
+    const empty = (words) => el("li", { class: "muted" }, words);
+    $("fub-people").replaceChildren(
+      ...(view.people.length
+        ? view.people.map((p) =>
+            el(
+              "li",
+              { "data-fub-person": p.name },
+              el("b", {}, p.name),
+              ` ${p.phones[0] || "no phone"}`,
+              el("span", { class: "muted" }, ` · #${p.id} · ${p.source}${p.assignedTo ? ` · ${p.assignedTo}` : ""}`),
+            ),
+          )
+        : [empty("Nobody yet.")]),
+    );
+    const activity = [
+      ...view.calls.map((c) => ({
+        at: c.updated || c.created,
+        node: el(
+          "li",
+          { "data-fub-call": c.person },
+          el("span", { class: "muted" }, "Call · "),
+          el("b", {}, c.person),
+          ` ${c.isIncoming ? "called in" : "called"} · ${c.outcome || "no outcome"} · ${minutes(c.duration)}`,
+          el("span", { class: "muted" }, ` · ${c.user || "?"} · ${clockTime(c.created)}`),
+          c.note ? el("div", { class: "fub-note" }, c.note) : null,
+        ),
+      })),
+      ...view.texts.map((t) => ({
+        at: t.created,
+        node: el(
+          "li",
+          { "data-fub-text": t.person },
+          el("span", { class: "muted" }, "Text · "),
+          el("b", {}, t.person),
+          ` ${t.isIncoming ? "texted" : "was texted"}: ${t.message}`,
+          el("span", { class: "muted" }, ` · ${clockTime(t.created)}`),
+        ),
+      })),
+    ].sort((a, b) => (a.at < b.at ? 1 : -1));
+    $("fub-activity").replaceChildren(
+      ...(activity.length ? activity.map((a) => a.node) : [empty("Nothing logged yet.")]),
+    );
+    $("fub-deliveries").replaceChildren(
+      ...(view.deliveries.length
+        ? view.deliveries.map((d) =>
+            el(
+              "li",
+              {},
+              el("code", {}, d.event),
+              ` people ${d.ids.join(", ")} → `,
+              d.status === null ? el("span", { class: "bad" }, "not answered") : el("b", {}, String(d.status)),
+            ),
+          )
+        : [empty("None yet.")]),
+    );
+  }
+
+  function setupFubForm() {
+    $("fub-connect").addEventListener("click", () => post("/sandbox/fub", { connect: true }));
+    $("fub-person-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const person = {
+        name: $("fub-name").value,
+        phone: $("fub-phone").value,
+        email: $("fub-email").value,
+        assignedUserId: $("fub-assigned").value,
+      };
+      await post("/sandbox/fub", { person });
+      for (const id of ["fub-name", "fub-phone", "fub-email"]) $(id).value = "";
+    });
   }
 
   // ---- calling clock --------------------------------------------------------------------------
@@ -996,6 +1102,7 @@
     setupClockForm();
     setupInboundForm();
     setupPhoneForm();
+    setupFubForm();
     $("composer").addEventListener("submit", async (event) => {
       event.preventDefault();
       const input = $("composer-input");

@@ -211,4 +211,29 @@ describe("the CRM outbox store", () => {
     expect(of("CAgone")).toEqual({ kind: "missing" });
     expect(of("CAtheirs")).toEqual({ kind: "missing" });
   });
+
+  it("marks many rows sent in one statement: only its own claims, a row whose outcome moved on stays waiting", async () => {
+    const { outbox, database, ws, calls } = await anOutbox();
+    for (const i of [0, 1, 2]) await outbox.enqueueCall(ws, sid(i), calls[i]!, at(0));
+    const claims = await outbox.claim(at(0), "sender-a", at(30_000), 10);
+    const [a, b, c] = ["CA0", "CA1", "CA2"].map((s) => claims.find((claim) => claim.sid === sid(Number(s.slice(2))))!);
+    await database.prisma.crmOutbox.update({ where: { id: b!.id }, data: { version: 2 } });
+    const marked = await outbox.sentMany(
+      [
+        { claim: a!, result: { remoteId: 70, personId: 9 } },
+        { claim: b!, result: { remoteId: 71, personId: 9 } },
+        { claim: { ...c!, owner: "sender-b" }, result: { remoteId: 72, personId: 9 } },
+      ],
+      at(1_000),
+    );
+    expect(marked).toBe(2);
+    const rows = await database.prisma.crmOutbox.findMany({ orderBy: { sid: "asc" } });
+    expect(rows.map((r) => [r.state, r.sentVersion, r.remoteId, r.personId, r.claimedBy])).toEqual([
+      ["sent", 1, 70, 9, null],
+      ["waiting", 1, 71, 9, null],
+      ["waiting", 0, null, null, "sender-a"],
+    ]);
+    expect(rows[0]!.sentAt).toEqual(at(1_000));
+    expect(await outbox.sentMany([], at(1_000))).toBe(0);
+  });
 });

@@ -93,9 +93,43 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     }
   };
 
+  /**
+   * Rows the CRM took are marked sent together: one statement for every row finished while the last
+   * one ran (a group commit), instead of a write per row. A row whose mark is lost to a crash is
+   * looked up in the CRM before any resend, as any row that was taken but not yet marked.
+   */
+  const finished: {
+    claim: OutboxClaim;
+    result: { remoteId: number; personId: number };
+    done: (error?: unknown) => void;
+  }[] = [];
+  let writing = false;
+  const writeFinished = async () => {
+    if (writing) return;
+    writing = true;
+    try {
+      while (finished.length > 0) {
+        const batch = finished.splice(0, 200);
+        try {
+          await deps.outbox.sentMany(batch, deps.clock.now());
+          for (const row of batch) row.done();
+        } catch (error) {
+          for (const row of batch) row.done(error);
+        }
+      }
+    } finally {
+      writing = false;
+    }
+  };
+  const markSent = (claim: OutboxClaim, result: { remoteId: number; personId: number }) =>
+    new Promise<boolean>((resolve, reject) => {
+      finished.push({ claim, result, done: (error) => (error ? reject(error) : resolve(true)) });
+      void writeFinished();
+    });
+
   const sendRow = createRowSender(
     {
-      outbox: deps.outbox,
+      outbox: { sent: markSent, later: deps.outbox.later, failed: deps.outbox.failed },
       store: deps.store,
       clock: deps.clock,
       log,
@@ -153,17 +187,29 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
       return claiming;
     };
 
-    /** The next row of a workspace with a free send (workspaces in turn, oldest claim first). */
+    /**
+     * The next row of a workspace with a free send (workspaces in turn, oldest claim first), never a
+     * lead's second row while its first is being sent: a lead not yet linked to a CRM person gets one
+     * person, found or created once, and all its rows are logged on it.
+     */
+    const busyLeads = new Set<string>();
+    const leadOf = (ready: Ready) => {
+      const { facts } = ready;
+      const lead = facts.kind === "call" ? facts.call.leadId : facts.kind === "text" ? facts.text.leadId : null;
+      return lead === null ? undefined : `${ready.claim.ws}:${lead}`;
+    };
     const next = (): Ready | undefined => {
       for (const [ws, queue] of queues) {
         if ((inflight.get(ws) ?? 0) >= PER_WORKSPACE) continue;
-        const ready = queue.shift();
-        if (queue.length === 0) queues.delete(ws);
-        else {
-          queues.delete(ws);
-          queues.set(ws, queue);
-        }
-        if (ready) queued -= 1;
+        const at = queue.findIndex((ready) => {
+          const lead = leadOf(ready);
+          return lead === undefined || !busyLeads.has(lead);
+        });
+        if (at < 0) continue;
+        const [ready] = queue.splice(at, 1);
+        queues.delete(ws);
+        if (queue.length > 0) queues.set(ws, queue);
+        queued -= 1;
         return ready;
       }
       return undefined;
@@ -195,6 +241,8 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
         }
         const ws = ready.claim.ws;
         inflight.set(ws, (inflight.get(ws) ?? 0) + 1);
+        const lead = leadOf(ready);
+        if (lead) busyLeads.add(lead);
         try {
           const result = await send(ready);
           if (result) counts[result] += 1;
@@ -205,6 +253,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
           );
         } finally {
           inflight.set(ws, (inflight.get(ws) ?? 1) - 1);
+          if (lead) busyLeads.delete(lead);
           notify();
         }
       }

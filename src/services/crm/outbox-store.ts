@@ -76,6 +76,11 @@ export interface OutboxStore {
   claim(now: Date, owner: string, leaseUntil: Date, limit: number): Promise<OutboxClaim[]>;
   /** Logged: sent at `version` (still waiting when the row's version moved on meanwhile). */
   sent(claim: OutboxClaim, result: { remoteId: number; personId: number }, now: Date): Promise<boolean>;
+  /** `sent` for many claims in one statement (the sender's finished rows, written together); returns how many were still theirs. */
+  sentMany(
+    done: readonly { claim: OutboxClaim; result: { remoteId: number; personId: number } }[],
+    now: Date,
+  ): Promise<number>;
   /** Not yet: due again at `dueAt`, with what went wrong and whether the CRM may have it. */
   later(
     claim: OutboxClaim,
@@ -144,6 +149,24 @@ type ClaimRow = {
 
 const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 
+/**
+ * Many rows sent, in one statement: each row's values come in one JSON array (SQLite's json_each,
+ * PostgreSQL's jsonb_to_recordset), so the text is the same for any batch and is prepared once.
+ */
+const SENT_SET = `"state" = CASE WHEN o."version" = v."version" THEN 'sent' ELSE 'waiting' END,
+    "sentVersion" = v."version", "remoteId" = v."remoteId", "personId" = v."personId", "maybeSent" = false,
+    "lastError" = NULL, "sentAt" = ?::timestamp(3), "updatedAt" = ?::timestamp(3), "claimedBy" = NULL, "claimedUntil" = NULL`;
+const SENT_WHERE = `o."id" = v."id" AND o."claimedBy" = v."owner" AND o."attempts" = v."attempts"`;
+const SQLITE_SENT_MANY = `UPDATE "CrmOutbox" AS o SET ${SENT_SET}
+   FROM (SELECT json_extract(value, '$.id') AS "id", json_extract(value, '$.version') AS "version",
+                json_extract(value, '$.remoteId') AS "remoteId", json_extract(value, '$.personId') AS "personId",
+                json_extract(value, '$.owner') AS "owner", json_extract(value, '$.attempts') AS "attempts"
+           FROM json_each(?)) AS v
+  WHERE ${SENT_WHERE}`;
+const POSTGRES_SENT_MANY = `UPDATE "CrmOutbox" AS o SET ${SENT_SET}
+   FROM jsonb_to_recordset(?::jsonb) AS v("id" int, "version" int, "remoteId" int, "personId" int, "owner" text, "attempts" int)
+  WHERE ${SENT_WHERE}`;
+
 /** Only the claim that took a row (owner and attempt) may finish it. */
 const MINE = `"id" = ? AND "claimedBy" = ? AND "attempts" = ?`;
 
@@ -185,6 +208,19 @@ export function createOutboxStore(database: DatabaseHandle): OutboxStore {
         ...mine(claim),
       );
       return done === 1;
+    },
+    async sentMany(done, now) {
+      if (done.length === 0) return 0;
+      const values = done.map(({ claim, result }) => ({
+        id: claim.id,
+        version: claim.version,
+        remoteId: result.remoteId,
+        personId: result.personId,
+        owner: claim.owner,
+        attempts: claim.attempts,
+      }));
+      const text = database.engine === "sqlite" ? SQLITE_SENT_MANY : POSTGRES_SENT_MANY;
+      return write(text, now, now, JSON.stringify(values));
     },
     async later(claim, due, now) {
       const done = await write(
