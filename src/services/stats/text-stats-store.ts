@@ -96,8 +96,10 @@ export function createTextStatsStore(database: DatabaseHandle): TextStatsStore {
       ]);
       const agents = new Map<string, TextCounts>();
       const of = (id: string) => {
-        let counts = agents.get(id);
-        if (!counts) agents.set(id, (counts = { ...EMPTY_TEXT_COUNTS }));
+        const found = agents.get(id);
+        if (found) return found;
+        const counts = { ...EMPTY_TEXT_COUNTS };
+        agents.set(id, counts);
         return counts;
       };
       for (const row of outbound)
