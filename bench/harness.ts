@@ -10,6 +10,7 @@ import { type FakeSlack, startFakeSlack } from "../test/helpers/fake-slack.js";
 import { type FakeAccount, type FakeTwilio, startFakeTwilio } from "../test/helpers/fake-twilio.js";
 import { slackSignature, twilioSignature } from "../test/helpers/signing.js";
 import { DURATION_S, sleep } from "./lib.js";
+import type { Memory } from "./memory.js";
 
 export { CALLING_TIME, TEAM_ID };
 
@@ -174,8 +175,12 @@ export interface Instance {
   port: number;
   url: string;
   rss(): number;
+  /** RSS and JS heap after a full garbage collection in the instance (idle figures, taken alike for every target). */
+  memory(): Promise<Memory>;
   /** Starts a CPU profile of the instance (`"start"`), or writes the one started to a file (its path). */
   profile(command: string): Promise<void>;
+  /** Turns the per-statement listing of the costs on or off (PostgreSQL round trips by text). */
+  listStatements(on: boolean): Promise<void>;
   /** What the instance has spent so far (CPU, PostgreSQL statements), after its queued work is done. */
   cost(): Promise<Cost>;
   /** One scheduler tick at `at`, inside the instance: its duration and what it did. */
@@ -224,6 +229,17 @@ export async function spawnInstance(
     port,
     url: `http://127.0.0.1:${port}`,
     rss: () => rssMb(child.pid!),
+    memory() {
+      return new Promise((resolve) => {
+        const onMessage = (m: { memory?: Memory }) => {
+          if (!m.memory) return;
+          child.off("message", onMessage);
+          resolve(m.memory);
+        };
+        child.on("message", onMessage);
+        child.send({ memory: true });
+      });
+    },
     profile(command) {
       return new Promise((resolve) => {
         const onMessage = (m: { profiled?: string }) => {
@@ -233,6 +249,17 @@ export async function spawnInstance(
         };
         child.on("message", onMessage);
         child.send({ profile: command });
+      });
+    },
+    listStatements(on) {
+      return new Promise((resolve) => {
+        const onMessage = (m: { listing?: boolean }) => {
+          if (m.listing === undefined) return;
+          child.off("message", onMessage);
+          resolve();
+        };
+        child.on("message", onMessage);
+        child.send({ statements: on });
       });
     },
     cost() {
@@ -462,7 +489,7 @@ export async function costPerRequest(
   });
   const after = await instance.cost();
   const n = Math.max(1, result.requests.total);
-  if (after.statements) console.log(after.statements);
+  if (after.statements && process.env.BENCH_SHOW_QUERIES) console.log(after.statements);
   return {
     cpuUs: (after.cpuUs - before.cpuUs) / n,
     roundTrips: (after.queries - before.queries) / n,
@@ -525,6 +552,26 @@ export async function clickToTwilio(
   };
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
   return { latencies, perSecond: latencies.length / ((performance.now() - started) / 1000), failures };
+}
+
+/** What `work` (`total` requests) sends to PostgreSQL, per request: the statements by text, one by one. */
+export async function statementsPer(
+  instance: Instance,
+  work: () => Promise<{ total: number }>,
+): Promise<{ roundTrips: number; statements: [string, number][] }> {
+  await instance.listStatements(true);
+  try {
+    const before = await instance.cost();
+    const { total } = await work();
+    const after = await instance.cost();
+    const n = Math.max(1, total);
+    const statements = Object.entries(after.statements ?? {})
+      .map(([text, count]) => [text, count / n] as [string, number])
+      .sort((a, b) => b[1] - a[1]);
+    return { roundTrips: (after.queries - before.queries) / n, statements };
+  } finally {
+    await instance.listStatements(false);
+  }
 }
 
 export { sleep };

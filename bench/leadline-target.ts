@@ -9,25 +9,34 @@ import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { createLeadline } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
+import { answerMemory } from "./memory.js";
 
 const { callingTime, scheduleEvery } = JSON.parse(process.env.LEADLINE_BENCH_OPTIONS ?? "{}") as {
   callingTime?: string;
   scheduleEvery?: string;
 };
 // Round trips to PostgreSQL: every statement (the ORM's, raw ones, BEGIN/COMMIT) goes through Client#query.
+// While listing is on (`{ statements: true }`, or BENCH_SHOW_QUERIES=1 throughout), a count per statement
+// (its start) is kept and sent with the costs: what a request sends.
 let queries = 0;
+let listing = Boolean(process.env.BENCH_SHOW_QUERIES);
 const byText = new Map<string, number>();
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
   queries += 1;
-  // BENCH_SHOW_QUERIES=1 keeps a count per statement (its start), sent with the costs: what a request sends.
-  if (process.env.BENCH_SHOW_QUERIES) {
+  if (listing) {
     const first = args[0] as string | { text?: string };
     const text = (typeof first === "string" ? first : (first?.text ?? "")).replace(/\s+/g, " ").slice(0, 100);
     byText.set(text, (byText.get(text) ?? 0) + 1);
   }
   return (query as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof query;
+process.on("message", (message: { statements?: boolean }) => {
+  if (message.statements === undefined) return;
+  listing = message.statements || Boolean(process.env.BENCH_SHOW_QUERIES);
+  byText.clear();
+  process.send?.({ listing });
+});
 
 const leadline = await createLeadline(loadConfig(), {
   ...(callingTime ? { callingClock: () => new Date(callingTime) } : {}),
@@ -36,6 +45,7 @@ const leadline = await createLeadline(loadConfig(), {
 });
 const port = await leadline.start();
 process.send?.({ ready: true, port });
+answerMemory();
 
 // A CPU profile of one load only: `{ profile: "start" }`, then `{ profile: "<file>" }` writes it there.
 let inspector: Session | undefined;

@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
+import { benchCrmOutbox } from "./crm.js";
 import {
   createBenchDb,
   createWorkspace,
@@ -24,20 +25,23 @@ import {
   type LoadResult,
   load,
   PROFILE_DIR,
+  post,
   SECRET,
   signedCommand,
   spawnInstance,
   startFakes,
   startLeadline,
+  statementsPer,
   statusCallbacks,
   TEAM_ID,
 } from "./harness.js";
 import { benchInstances } from "./instances.js";
 import { DURATION_S, ms, printTable, report, rows, summarize, writeResults } from "./lib.js";
+import type { Memory } from "./memory.js";
 import { benchQueue } from "./queue.js";
 import { benchTick } from "./scheduler.js";
 import { benchSearch } from "./search.js";
-import { benchStats, seedCalls } from "./stats.js";
+import { benchStats, explainStats, seedCalls } from "./stats.js";
 import { benchInboundLatency, benchInboundRate } from "./texts.js";
 import { benchVerdict } from "./verdict.js";
 
@@ -46,11 +50,12 @@ const CLICKS = 500;
 const SCHEDULED = 1_000;
 /** Leads by use, so that no measure finds a lead another left with a live call. */
 const CLICK_LEADS = [0, CLICKS];
+const COUNTED_CLICK_LEADS = [CLICKS, CLICKS + 20];
 const TICK_LEADS = [2_000, 2_000 + SCHEDULED];
 const INSTANCE_LEADS = [4_000, 4_800];
 const TEXT_LEADS = [6_000, 7_000];
 const ROUNDS = Math.max(50, DURATION_S * 10);
-/** BENCH_ONLY=ack,click,callbacks,tick,queue,verdict,search,instances,stats,texts runs only those (callbacks needs click). */
+/** BENCH_ONLY=ack,click,callbacks,tick,queue,verdict,search,instances,stats,texts,crm runs only those (callbacks needs click). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : undefined;
 const runs = (...measures: string[]) => !ONLY || measures.some((measure) => ONLY.has(measure));
 
@@ -61,7 +66,7 @@ const busy = () => {
 
 interface Baseline {
   ack: LoadResult & { cpuUsPerRequest: number };
-  idleMb: number;
+  idle: Memory;
   loadedMb: number;
 }
 
@@ -72,7 +77,7 @@ async function bareBolt(fakes: Fakes): Promise<Baseline> {
     SLACK_API_URL: fakes.slack.apiUrl,
   });
   await new Promise((resolve) => setTimeout(resolve, 300));
-  const idleMb = bare.rss();
+  const idle = await bare.memory();
   const ack = await costed(bare, () =>
     load(bare.url, [signedCommand("/call-lead", "jane", fakes.slack.responseUrl())]),
   );
@@ -84,7 +89,13 @@ async function bareBolt(fakes: Fakes): Promise<Baseline> {
     result: `${ack.rps.toFixed(0)} req/s, p50 ${ack.p50} ms, p99 ${ack.p99} ms, CPU ${ack.cpuUsPerRequest.toFixed(0)} µs/req`,
     goal: "baseline",
   });
-  return { ack, idleMb, loadedMb };
+  report({
+    engine: "baseline",
+    measure: "idle memory: bare Bolt",
+    result: `RSS ${idle.rssMb.toFixed(0)} MB, heap ${idle.heapMb.toFixed(1)} MB, RSS reduced ${idle.reducedRssMb.toFixed(0)} MB`,
+    goal: "baseline",
+  });
+  return { ack, idle, loadedMb };
 }
 
 async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
@@ -107,7 +118,7 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
   // 1. Slash-command ack: /call-lead <name> over 10,000 leads, beside bare Bolt.
   const app = await startLeadline(fakes, bench.url, encryptionKey, Boolean(PROFILE_DIR));
   await new Promise((resolve) => setTimeout(resolve, 300));
-  const idleMb = app.rss();
+  const idle = await app.memory();
   const rss: Record<string, number> = {};
   if (runs("ack")) {
     const responseUrl = fakes.slack.responseUrl();
@@ -188,19 +199,59 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
     });
   }
 
+  // Round trips on PostgreSQL, statement by statement: /call-lead jane alone, and one click each on fresh leads.
+  if (engine === "postgresql" && runs("ack", "click", "roundtrips")) {
+    const responseUrl = fakes.slack.responseUrl();
+    const jane = await statementsPer(app, async () => {
+      for (let i = 0; i < 50; i += 1)
+        await (await post(app.url, signedCommand("/call-lead", "jane", responseUrl))).arrayBuffer();
+      return { total: 50 };
+    });
+    const click = await statementsPer(app, async () => {
+      const placed = await clickToTwilio(fakes, [app.url], slice(COUNTED_CLICK_LEADS));
+      return { total: placed.latencies.length + placed.failures };
+    });
+    out.roundTrips = { callLeadJane: jane, click };
+    for (const [measure, counted] of [
+      ["round trips: /call-lead jane", jane],
+      ["round trips: one Call click", click],
+    ] as const)
+      report({
+        engine,
+        measure,
+        result: `${counted.roundTrips.toFixed(1)}: ${counted.statements.map(([text, n]) => `${n.toFixed(1)}× ${text.slice(0, 48)}`).join(" | ")}`,
+        goal: "",
+      });
+  }
+
+  const idleRatio = idle.rssMb / baseline.idle.rssMb;
+  const heapRatio = idle.heapMb / baseline.idle.heapMb;
   out.memoryMb = {
-    bareBoltIdle: baseline.idleMb,
+    bareBoltIdle: baseline.idle,
     bareBoltAfterLoad: baseline.loadedMb,
-    leadlineIdle: idleMb,
+    leadlineIdle: idle,
     leadlineAfterLoads: rss,
-    idleRatio: idleMb / baseline.idleMb,
+    idleRatio,
+    heapRatio,
   };
   report({
     engine,
     measure: "idle RSS",
-    result: `${idleMb.toFixed(0)} MB vs bare Bolt's ${baseline.idleMb.toFixed(0)} MB (${(idleMb / baseline.idleMb).toFixed(2)}×)`,
+    result: `${idle.rssMb.toFixed(0)} MB vs bare Bolt's ${baseline.idle.rssMb.toFixed(0)} MB (${idleRatio.toFixed(2)}×)`,
     goal: "≤ 1.5×",
-    met: idleMb / baseline.idleMb <= 1.5,
+    met: idleRatio <= 1.5,
+  });
+  report({
+    engine,
+    measure: "  idle RSS after a memory-reducing GC",
+    result: `${idle.reducedRssMb.toFixed(0)} MB vs bare Bolt's ${baseline.idle.reducedRssMb.toFixed(0)} MB (${(idle.reducedRssMb / baseline.idle.reducedRssMb).toFixed(2)}×)`,
+    goal: "",
+  });
+  report({
+    engine,
+    measure: "  idle JS heap",
+    result: `${idle.heapMb.toFixed(1)} MB vs bare Bolt's ${baseline.idle.heapMb.toFixed(1)} MB (${heapRatio.toFixed(2)}×)`,
+    goal: "",
   });
   if (Object.keys(rss).length > 0)
     report({
@@ -311,6 +362,26 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
       goal: "",
     });
   }
+  // Issue 28: the CRM outbox logging finished calls in the Follow Up Boss simulator, one instance.
+  if (runs("crm")) {
+    const crm = await benchCrmOutbox(engine);
+    out.crmOutbox = crm;
+    const { open, limited } = crm;
+    report({
+      engine,
+      measure: "CRM outbox → FUB, FUB unlimited",
+      result: `${open.perSecond.toFixed(0)} calls/s (${open.calls} in ${open.seconds.toFixed(1)} s), 429s ${open.tooMany}`,
+      goal: "≥ 50 calls/s",
+      met: open.perSecond >= 50 && open.tooMany === 0,
+    });
+    report({
+      engine,
+      measure: "CRM outbox → FUB, 250 requests per 10 s",
+      result: `peak ${limited.peakPer10s} in any 10 s, 429s ${limited.tooMany}, early ${limited.early}, ${limited.perSecond.toFixed(0)} calls/s`,
+      goal: "peak ≤ 250, no 429",
+      met: limited.peakPer10s <= 250 && limited.tooMany === 0 && limited.early === 0,
+    });
+  }
   // 6. Lead search over 100,000 leads, our own time.
   if (runs("search")) {
     const search = await benchSearch(engine, 100_000, 400);
@@ -361,8 +432,26 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
     console.log(`[${engine}] seeded in ${seed.seconds.toFixed(1)} s`);
     const statsApp = await startLeadline(fakes, bench.url, encryptionKey);
     try {
-      const stats = await benchStats(fakes, statsApp, ROUNDS);
-      out.stats = { seed, ...stats };
+      let stats: Awaited<ReturnType<typeof benchStats>> | undefined;
+      // On PostgreSQL, what the instance sends meanwhile (the measure's own statements, and anything else).
+      const sent =
+        engine === "postgresql"
+          ? await statementsPer(statsApp, async () => {
+              stats = await benchStats(fakes, statsApp, ROUNDS);
+              return { total: 1 };
+            })
+          : undefined;
+      stats ??= await benchStats(fakes, statsApp, ROUNDS);
+      const explained = engine === "postgresql" ? await explainStats(bench, ws) : undefined;
+      out.stats = { seed, ...stats, ...(sent ? { statementsDuringMeasure: sent.statements } : {}), explained };
+      if (explained) {
+        console.log(`[${engine}] "Call" at the stats measure: ${JSON.stringify(explained.table)}`);
+        for (const [who, plan] of Object.entries(explained.plans))
+          console.log(`[${engine}] /call-stats month plan (${who}):\n    ${plan.join("\n    ")}`);
+        console.log(
+          `[${engine}] statements sent during the stats measure: ${JSON.stringify(sent?.statements.slice(0, 15))}`,
+        );
+      }
       for (const [measure, answer] of [
         ["/call-stats month, 1M calls", stats.callStats],
         ["App Home publish, 1M calls", stats.appHome],

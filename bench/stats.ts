@@ -4,6 +4,7 @@
 // real app over HTTP, signed like Slack, and stop the clock when the answer reaches the fake Slack.
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
+import { callStatsStatement } from "../src/services/stats/stats-store.js";
 import { type BenchDb, withPg } from "./database.js";
 import { ADMIN, type Fakes, FROM, type Instance, post, signedCommand, signedEvent, sleep } from "./harness.js";
 import { type Summary, summarize } from "./lib.js";
@@ -201,4 +202,29 @@ export async function benchStats(fakes: Fakes, instance: Instance, rounds: numbe
     rounds,
   );
   return { callStats, appHome };
+}
+
+/**
+ * PostgreSQL's plan for this month's calls (the team's, and one agent's), run as the app runs it, with
+ * what the table looks like to autovacuum: why /call-stats takes what it takes at this point of a run.
+ */
+export async function explainStats(bench: BenchDb, ws: number, now = new Date()) {
+  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  return withPg(bench.url, async (client) => {
+    const plans: Record<string, string[]> = {};
+    for (const [who, agentId] of [
+      ["team", undefined],
+      ["agent", SEEDED_AGENT],
+    ] as const) {
+      const { sql, params } = callStatsStatement("postgresql", { ws, from, to: now, agentId, offsetMinutes: 0 });
+      const plan = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+      plans[who] = plan.rows.map((row) => row["QUERY PLAN"]);
+    }
+    const table = await client.query(
+      `SELECT n_live_tup, n_dead_tup, n_mod_since_analyze, last_analyze, last_autoanalyze, last_autovacuum,
+              pg_size_pretty(pg_total_relation_size(relid)) AS size
+         FROM pg_stat_user_tables WHERE relid = '"Call"'::regclass`,
+    );
+    return { plans, table: table.rows[0] as Record<string, unknown> };
+  });
 }

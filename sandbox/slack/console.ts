@@ -72,15 +72,27 @@ export function createConsole(
 
   /** What the console page shows one user: the channel as they see it, their modal, the side panel. */
   function state(userId: string): Json {
-    const visible = workspace.messages.filter(
-      (message) => message.channel === options.channel && (!message.visibleTo || message.visibleTo === userId),
-    );
+    const seen = (channel: string) =>
+      workspace.messages.filter(
+        (message) => message.channel === channel && (!message.visibleTo || message.visibleTo === userId),
+      );
+    const visible = seen(options.channel);
+    // The app's direct messages with this user (a queue run's card, charts, exports): `D` + the user id's tail.
+    const direct = userId ? seen(`D${userId.slice(1)}`) : [];
     const consoleUser = (user: SlackUser) => ({
       id: user.id,
       name: user.name,
       realName: user.real_name ?? user.name,
       isAdmin: user.is_admin ?? false,
     });
+    const shown = (message: (typeof workspace.messages)[number]) => {
+      const author = message.user ? workspace.users.get(message.user) : undefined;
+      return {
+        ...message,
+        author: message.user ? (author?.real_name ?? author?.name ?? "Slackbot") : "Leadline",
+        bot: !message.user,
+      };
+    };
     const me = workspace.users.get(userId);
     const top = workspace.topView(userId);
     const homeView = workspace.homes.get(userId);
@@ -90,14 +102,8 @@ export function createConsole(
       channel: workspace.channels.get(options.channel),
       users: [...workspace.users.values()].map(consoleUser),
       me: me ? consoleUser(me) : undefined,
-      messages: visible.map((message) => {
-        const author = message.user ? workspace.users.get(message.user) : undefined;
-        return {
-          ...message,
-          author: message.user ? (author?.real_name ?? author?.name ?? "Slackbot") : "Leadline",
-          bot: !message.user,
-        };
-      }),
+      messages: visible.map(shown),
+      dm: direct.map(shown),
       modal: top ? { id: top.id, hash: top.hash, view: top.view, errors: top.errors } : null,
       home: homeView ? { id: homeView.id, hash: homeView.hash, view: homeView.view } : null,
       info: options.info(),

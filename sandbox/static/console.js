@@ -546,15 +546,30 @@
   function renderChannel(state) {
     const list = $("messages");
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-    const top = state.messages.filter((m) => !m.threadTs || !state.messages.some((p) => p.ts === m.threadTs));
+    const messages = tab === "dm" ? state.dm || [] : state.messages;
+    const top = messages.filter((m) => !m.threadTs || !messages.some((p) => p.ts === m.threadTs));
     list.replaceChildren(
-      ...top.map((m) =>
-        renderMessage(
-          m,
-          state.messages.filter((r) => r.threadTs === m.ts && r.ts !== m.ts),
-        ),
-      ),
+      ...(tab === "dm" && top.length === 0
+        ? [
+            el(
+              "li",
+              { class: "muted empty" },
+              "No direct messages from Leadline yet. A queue run's card, charts and exports arrive here.",
+            ),
+          ]
+        : top.map((m) =>
+            renderMessage(
+              m,
+              messages.filter((r) => r.threadTs === m.ts && r.ts !== m.ts),
+            ),
+          )),
     );
+    // Messages Leadline sent to this person while they looked elsewhere.
+    const dmCount = (state.dm || []).length;
+    if (tab === "dm") seenDm = dmCount;
+    const unseen = dmCount - seenDm;
+    $("dm-count").hidden = unseen <= 0;
+    $("dm-count").textContent = unseen > 0 ? ` ${unseen}` : "";
     if (atBottom) list.scrollTop = list.scrollHeight;
   }
 
@@ -624,6 +639,9 @@
   // ---- App Home ----------------------------------------------------------------------------------
 
   let homeOpen = false;
+  /** Which tab shows: the channel, the app's direct messages with this person, or App Home. */
+  let tab = "channel";
+  let seenDm = 0;
   let renderedHome = "";
 
   function renderHome(home) {
@@ -645,15 +663,23 @@
     );
   }
 
-  /** Switches between the channel and the app's Home tab; opening Home tells Leadline (app_home_opened). */
-  async function showTab(home) {
+  /**
+   * Switches between the channel, the app's direct messages and its Home tab; opening Home tells
+   * Leadline (app_home_opened). `true`/`false` are Home and the channel.
+   */
+  async function showTab(which) {
+    tab = which === true ? "home" : which === false ? "channel" : which;
+    const home = tab === "home";
     homeOpen = home;
     $("tab-home").setAttribute("aria-selected", String(home));
-    $("tab-channel").setAttribute("aria-selected", String(!home));
+    $("tab-channel").setAttribute("aria-selected", String(tab === "channel"));
+    $("tab-dm").setAttribute("aria-selected", String(tab === "dm"));
     $("home").hidden = !home;
     $("messages").hidden = home;
-    $("composer").hidden = home;
-    document.body.dataset.tab = home ? "home" : "channel";
+    // Commands are typed in the channel; the direct messages only show what Leadline sent there.
+    $("composer").hidden = tab !== "channel";
+    document.body.dataset.tab = tab;
+    if (current) renderChannel(current);
     renderedHome = "";
     if (home) {
       renderHome(current?.home);
@@ -910,12 +936,14 @@
       localStorage.setItem("sandbox-user", me);
       renderedModal = "";
       renderedHome = "";
+      seenDm = 0;
       if (homeOpen) showTab(true);
       else refresh();
     });
     $("channel-name").textContent = `# ${state.channel.name}`;
     $("tab-channel").addEventListener("click", () => showTab(false));
     $("tab-home").addEventListener("click", () => showTab(true));
+    $("tab-dm").addEventListener("click", () => showTab("dm"));
     setupClockForm();
     setupInboundForm();
     $("composer").addEventListener("submit", async (event) => {

@@ -55,11 +55,14 @@ export async function dial(
     await finish(ctx, leg, status, sip ? { SipResponseCode: sip } : {});
     return { status, sid: leg.sid, duration: leg.duration ?? 0 };
   };
-  // A number Twilio cannot dial fails the leg at once: the parent hears the Dial end `failed`.
+  // A number Twilio cannot dial fails the leg at once: the parent hears the Dial end `failed`, and the
+  // leg's status callback carries Twilio's error for a <Dial>, 13224, where the REST create would have
+  // answered 21211/21214/21217 (https://www.twilio.com/docs/api/errors/13224).
   const refusal = MAGIC_TO[number] ?? (E164.test(number) ? undefined : [21211, "Invalid 'To' number"]);
   if (refusal) {
-    ctx.note(leg, `Twilio cannot dial ${number}: ${refusal[1]} (${refusal[0]})`);
-    return ended("failed");
+    ctx.note(leg, `Twilio cannot dial ${number}: ${DIAL_REFUSAL[1]} (${DIAL_REFUSAL[0]}; as a create: ${refusal[0]})`);
+    await finish(ctx, leg, "failed", { ErrorCode: String(DIAL_REFUSAL[0]), ErrorMessage: DIAL_REFUSAL[1] });
+    return { status: "failed", sid: leg.sid, duration: 0 };
   }
   const rung = await ringLeg(ctx, call, leg, callee, Number(verb.attrs.timeout ?? 30), generation);
   if (rung === "gone") return undefined;
@@ -84,6 +87,12 @@ export async function dial(
     await dialRecordingCallback(ctx, call, verb.attrs.recordingStatusCallback, leg.sid, result.duration);
   return talked ? result : undefined;
 }
+
+/** Twilio's error for a <Dial><Number> it cannot place, with its words (the error dictionary's). */
+export const DIAL_REFUSAL: [number, string] = [
+  13224,
+  "Twilio does not support calling this number or the number is invalid",
+];
 
 /** The SIP response Twilio reports with a leg that did not connect. */
 export const SIP_CODES: Record<string, string> = { busy: "486", failed: "404", "no-answer": "487" };

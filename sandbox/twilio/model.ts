@@ -24,6 +24,11 @@ export interface SimAccount {
   apps: Map<string, { voiceUrl: string; statusCallback?: string }>;
   /** Overrides the simulator's call flow for this account's calls. */
   callFlow?: CallFlow;
+  /**
+   * Twilio's own opt-out handling (STOP filtering): on unless Twilio Support turned it off for the account
+   * (https://www.twilio.com/docs/api/errors/23002). Off: no opt-out list, no keyword replies, no OptOutType.
+   */
+  stopFiltering?: boolean;
 }
 
 /** An IncomingPhoneNumber's fields besides its number and Voice URL (numbers.ts gives the defaults). */

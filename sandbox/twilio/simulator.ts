@@ -102,6 +102,8 @@ export interface TwilioSimulator {
   inbound(input: InboundCallInput): SimCall;
   /** Texts (Messages) by SID, outbound and inbound. */
   messages: Map<string, SimMessage>;
+  /** Messaging Services by SID (their Advanced Opt-Out words, `optOutReplies`, can be set live). */
+  messagingServices: Map<string, SimMessagingService>;
   /** A Messaging Service with its senders (numbers already on the account), status callback and inbound URL. */
   addMessagingService(
     accountSid: string,
@@ -237,6 +239,7 @@ export async function startTwilioSimulator(options: SimulatorOptions = {}): Prom
     },
     inbound: (input) => inbound(ctx, input),
     messages: ctx.messages,
+    messagingServices: ctx.messagingServices,
     addMessagingService(accountSid, input) {
       const account = accountOf(accountSid);
       for (const sender of input.senders)

@@ -2,12 +2,11 @@ import { type CrmInbound, createCrmInbound } from "../services/crm/crm-inbound.j
 import { CRM_KEY_SECRET, type CrmSetup, createCrmSetup } from "../services/crm/crm-setup.js";
 import { createCrmStore } from "../services/crm/crm-store.js";
 import { createFubProvider } from "../services/crm/fub.js";
+import { createOutboxFactsStore } from "../services/crm/outbox-facts-store.js";
 import { createOutboxSender, type OutboxSender } from "../services/crm/outbox-sender.js";
 import { createOutboxStore } from "../services/crm/outbox-store.js";
-import type { CallsDomain } from "./calls.js";
 import type { ContainerInputs, Core } from "./core.js";
 import type { LeadsDomain } from "./leads.js";
-import type { TextsDomain } from "./texts.js";
 
 /** The team's CRM: Follow Up Boss through the connector port; another CRM is another provider here. */
 export interface CrmDomain {
@@ -18,13 +17,7 @@ export interface CrmDomain {
   crmName: string;
 }
 
-export function createCrmDomain(
-  core: Core,
-  leads: LeadsDomain,
-  calls: CallsDomain,
-  inputs: ContainerInputs,
-  texts: Pick<TextsDomain, "textRows">,
-): CrmDomain {
+export function createCrmDomain(core: Core, leads: LeadsDomain, inputs: ContainerInputs): CrmDomain {
   const { config, database, clock, log, events } = core;
   const provider = createFubProvider({
     apiUrl: config.FUB_API_URL,
@@ -37,17 +30,10 @@ export function createCrmDomain(
   const apiKeyOf = (ws: number) => core.secrets.get(ws, CRM_KEY_SECRET);
   const crmSender = createOutboxSender({
     outbox,
+    facts: createOutboxFactsStore(core.db),
     store,
     provider,
     apiKeyOf,
-    async callFacts(callId) {
-      const call = await calls.callRows.byId(callId);
-      return call && { call, lead: await leads.leads.get(call.workspaceId, call.leadId) };
-    },
-    async textFacts(ws, textId) {
-      const text = await texts.textRows.byId(ws, textId);
-      return text && { text, lead: text.leadId === null ? undefined : await leads.leads.get(ws, text.leadId) };
-    },
     clock,
     log,
     tasks: core.tasks,

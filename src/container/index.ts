@@ -117,7 +117,7 @@ export function createContainer(inputs: ContainerInputs): Container {
   const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
   const queues = createQueuesDomain(core, leads, calls, callerIds.callerId, inputs.queueAutoAdvanceScale);
   const texts = createTextsDomain(core, leads, inputs, callerIds.callerId);
-  const crm = createCrmDomain(core, leads, calls, inputs, texts);
+  const crm = createCrmDomain(core, leads, inputs);
   let textBack: TextBack | undefined;
   const inbound = inboundCalls(core, leads, calls, async (call) => textBack?.missed(call));
   const voiceUrl = (ws: number) => inbound.voiceUrl(ws);

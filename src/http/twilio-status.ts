@@ -36,7 +36,19 @@ const statusCallback = z.object({
   CallDuration: count.optional(),
   AnsweredBy: z.string().max(40).optional(),
   SipResponseCode: z.string().max(10).optional(),
+  // With a failed call: Twilio's error code and its words (https://www.twilio.com/docs/errors/<code>).
+  ErrorCode: z
+    .string()
+    .regex(/^\d{1,6}$/)
+    .optional(),
+  ErrorMessage: z.string().max(500).optional(),
 });
+
+/** Twilio's error with a failed status, when its callback named one (ErrorCode 0 names none). */
+const twilioErrorOf = (params: { ErrorCode?: string; ErrorMessage?: string }) =>
+  params.ErrorCode && Number(params.ErrorCode) > 0
+    ? { code: Number(params.ErrorCode), ...(params.ErrorMessage ? { message: params.ErrorMessage } : {}) }
+    : undefined;
 
 const amdCallback = z.object({ CallSid: callSid, AnsweredBy: z.string().min(1).max(40) });
 const menuCallback = z.object({ CallSid: callSid, Digits: z.string().max(20).default("") });
@@ -126,6 +138,7 @@ export function registerTwilioStatus(router: Router, deps: TwilioStatusDeps): vo
       durationSec: params.CallDuration,
       answeredBy: params.AnsweredBy || undefined,
       sipCode: params.SipResponseCode,
+      twilioError: twilioErrorOf(params),
       source: "callback",
     });
     sendText(res, 204, "");
@@ -171,6 +184,7 @@ export function registerTwilioStatus(router: Router, deps: TwilioStatusDeps): vo
       rawTimestamp: params.Timestamp,
       durationSec: params.CallDuration,
       sipCode: params.SipResponseCode,
+      twilioError: twilioErrorOf(params),
       source: "callback",
     });
     sendText(res, 204, "");

@@ -134,6 +134,7 @@ export const setupFields = {
   messagingServiceSid: "setup_messaging_service_sid",
   textTeamName: "setup_text_team_name",
   textHelp: "setup_text_help",
+  textStopConfirmation: "setup_text_stop_confirmation",
   textTemplates: "setup_text_templates",
   textBack: "setup_text_back",
 } as const;

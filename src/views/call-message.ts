@@ -2,10 +2,11 @@ import type { KnownBlock } from "@slack/types";
 import { ids } from "../lib/ids.js";
 import { formatDuration } from "../lib/time.js";
 import { type CallFactKind, isFinal, MODE_LABELS } from "../services/calls/modes.js";
-import { OUTCOMES, type Outcome } from "../services/calls/outcomes.js";
+import { OUTCOMES, type Outcome, outcomesFor } from "../services/calls/outcomes.js";
 import type { CallPost } from "../services/calls/post-store.js";
 import { CALLER_ID_RULE_TEXT } from "./caller-id.js";
 import { context, escapeTruncate, leadPhoneText, mrkdwnSection, phoneText, plain } from "./common.js";
+import { twilioRefusalText } from "./twilio-refusal.js";
 
 const STATUS_LABELS: Record<string, string> = {
   dialing: "dialing",
@@ -94,7 +95,16 @@ export function callPostMessage(
     statusText(call),
   ].join(" · ");
   const sid = call.twilioSid ? `Call SID ${call.twilioSid} · ` : "";
-  const blocks: KnownBlock[] = [mrkdwnSection(line), context(`${sid}lead #${call.lead.id}`)];
+  // A call Twilio refused ends with Twilio's code, words and docs link, as a refused create tells the clicker.
+  const refusal =
+    call.status === "failed" && call.errorCode
+      ? `:x: ${twilioRefusalText({ code: call.errorCode, message: call.errorMessage })}`
+      : undefined;
+  const blocks: KnownBlock[] = [
+    mrkdwnSection(line),
+    ...(refusal ? [mrkdwnSection(refusal)] : []),
+    context(`${sid}lead #${call.lead.id}`),
+  ];
   const undialed = UNDIALED.some((fact) => call.facts.includes(fact));
   if (isFinal(call.status) && !undialed) {
     blocks.push(...outcomeBlocks(call));
@@ -126,18 +136,19 @@ export function callPostMessage(
       ],
     });
   }
-  return { text: line, blocks };
+  return { text: refusal ? `${line}\n${refusal}` : line, blocks };
 }
 
 /** A finished call's outcome buttons, or the recorded outcome with a menu to change it. */
 function outcomeBlocks(call: CallPost): KnownBlock[] {
   const kinds = Object.keys(OUTCOMES) as Outcome[];
   if (!call.outcome) {
+    const fitting = outcomesFor(call);
     return [
       {
         type: "actions",
         block_id: `call_outcome_${call.id}`,
-        elements: kinds.map((kind) => ({
+        elements: fitting.map((kind) => ({
           type: "button" as const,
           action_id: `${ids.outcome.actionPrefix}${kind}`,
           text: plain(kind === "callback" ? "Call back…" : OUTCOMES[kind]),

@@ -5,6 +5,7 @@ import { ago } from "../lib/time.js";
 import { escapeMrkdwn, escapeTruncate, mrkdwnSection, plain } from "./common.js";
 import { type ComplianceCardOptions, complianceCard } from "./compliance.js";
 import { userErrorWords } from "./error-words/index.js";
+import { twilioRefusalText } from "./twilio-refusal.js";
 
 export const DATABASE_BUSY =
   "Leadline's database is busy (another Leadline instance or a script is writing to it), so nothing was saved. Try again in a moment.";
@@ -53,11 +54,11 @@ export function errorMessage(
   if (error instanceof ComplianceBlock)
     return complianceCard(error, { ...options, now: options.lawNow ?? options.now });
   if (error instanceof ExternalError) {
-    const service = error.service === "twilio" ? "Twilio" : "Slack";
+    if (error.service === "twilio") return { text: `:x: ${twilioRefusalText(error, options.what ?? "the request")}` };
     const code = error.code !== undefined ? ` (${error.code})` : "";
     const more = error.moreInfo && /^https:\/\/[\w./-]+$/.test(error.moreInfo) ? ` ${error.moreInfo}` : "";
     return {
-      text: `:x: ${service} refused ${options.what ?? "the request"}${code}: ${escapeMrkdwn(error.message)}${more}`,
+      text: `:x: Slack refused ${options.what ?? "the request"}${code}: ${escapeMrkdwn(error.message)}${more}`,
     };
   }
   if (error instanceof DatabaseFull) return { text: `:floppy_disk: ${databaseFull(options.what)}` };

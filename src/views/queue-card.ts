@@ -1,7 +1,7 @@
 import type { Call, CallQueue, Lead, QueueRun } from "@prisma/client";
 import type { KnownBlock } from "@slack/types";
 import { ids } from "../lib/ids.js";
-import { OUTCOMES } from "../services/calls/outcomes.js";
+import { OUTCOMES, outcomesFor } from "../services/calls/outcomes.js";
 import type { Verdict } from "../services/compliance/verdict.js";
 import type { AutoBlock } from "../services/queues/auto-advance.js";
 import type { ProgressCounts } from "../services/queues/claim-store.js";
@@ -129,9 +129,7 @@ function actionsFor(data: QueueCardData): KnownBlock | undefined {
   if (!ended) return { type: "actions", elements: [stop] };
   return {
     type: "actions",
-    elements: Object.entries(OUTCOMES).map(([kind, label]) =>
-      button(label, `${ids.queue.outcomePrefix}${kind}`, value),
-    ),
+    elements: outcomesFor(data.call!).map((kind) => button(OUTCOMES[kind], `${ids.queue.outcomePrefix}${kind}`, value)),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Lead, Text } from "@prisma/client";
 import type { KnownBlock, ModalView } from "@slack/types";
 import { INPUT_ACTION, ids } from "../lib/ids.js";
 import { type TextTemplate, textErrorWords } from "../services/texts/compose.js";
+import type { StopConfirmation } from "../services/texts/text-notifier.js";
 import { context, escapeMrkdwn, escapeTruncate, mrkdwnSection, phoneText, plain, truncate } from "./common.js";
 import { whenText } from "./schedule.js";
 
@@ -71,11 +72,19 @@ export function inboundTextMessage(
   };
 }
 
+const CONFIRMATION_WORDS: Record<StopConfirmation, string> = {
+  twilio: "Twilio answered the STOP with its own confirmation",
+  sent: "the team's STOP confirmation was texted (once)",
+  already: "the team's STOP confirmation had already gone for this STOP",
+  not_sent:
+    "the team's STOP confirmation was not sent (Twilio refused it; when Twilio handles STOP itself, its own reply is the confirmation)",
+};
+
 /** STOP (or Twilio's 21610) said in the lead's thread: what Leadline did about it. */
 export function optedOutMessage(
   lead: Pick<Lead, "name"> | null,
   phone: string,
-  facts: { source: string; cancelled: number; revoked: number },
+  facts: { source: string; cancelled: number; revoked: number; confirmation?: StopConfirmation },
 ): { text: string; blocks: KnownBlock[] } {
   const who = lead ? `*${escapeTruncate(lead.name, 150)}*` : phoneText(phone);
   const how = facts.source.startsWith("twilio") ? "Twilio reports they opted out of texts (21610)" : "they texted STOP";
@@ -88,6 +97,7 @@ export function optedOutMessage(
     more.push(
       `${facts.cancelled} scheduled call${facts.cancelled === 1 ? "" : "s"} or text${facts.cancelled === 1 ? "" : "s"} cancelled`,
     );
+  if (facts.confirmation) more.push(CONFIRMATION_WORDS[facts.confirmation]);
   const blocks: KnownBlock[] = [mrkdwnSection(parts[0]!)];
   if (more.length > 0) blocks.push(context(`${more.join("; ")}.`));
   return { text: `${parts[0]!.replace(/\*/g, "")}${more.length ? ` ${more.join("; ")}.` : ""}`, blocks };

@@ -2,11 +2,10 @@ import type { KnownBlock, ModalView } from "@slack/types";
 import { INPUT_ACTION, ids, setupFields } from "../lib/ids.js";
 import type { InboundNumberState } from "../services/setup/inbound-number.js";
 import {
-  DEFAULT_CALL_MESSAGE,
-  DEFAULT_MENU_MESSAGE,
   describeSetting,
   isTextSetting,
   REQUIRED_FOR,
+  SETTING_DEFAULTS,
   SETTING_KEYS,
   type SettingKey,
   TWILIO_SETTINGS,
@@ -52,6 +51,8 @@ const HELP: Record<SettingKey, string> = {
     "For texts: the Messaging Service they are sent through (Twilio Console → Messaging → Services; starts with MG). Its US A2P 10DLC campaign must be approved before texts go to US numbers. Type none to remove.",
   textTeamName: "Named in the first text to each lead, with “Reply STOP to opt out”. Blank: the workspace's name.",
   textHelp: "Texted back when a lead texts HELP. Blank: Twilio's own answer only.",
+  textStopConfirmation:
+    "Blank (the usual): Twilio answers STOP itself with its own confirmation (its words can be changed in Twilio's Advanced Opt-Out, Messaging Service → Opt-Out Management). Written here: Leadline sends this once per opt-out instead, only useful when Twilio Support has turned Twilio's own opt-out replies off for the account (else Twilio refuses it, 21610, and the lead gets Twilio's alone). No marketing in it. Type none to remove.",
   textTemplates:
     "One template per line, “Name: text”, e.g. “Intro: Hi {{firstName}}, this is {{agentName}} from Acme Realty.” Agents pick one in the Text form. Type none to remove.",
   textBack:
@@ -60,10 +61,7 @@ const HELP: Record<SettingKey, string> = {
     "Where leads from the lead API are posted: the channel's ID (in Slack: the channel's name → About → at the bottom). Invite @Leadline there. Type none to remove.",
 };
 
-const TEXT_DEFAULTS: Partial<Record<SettingKey, string>> = {
-  callMessage: DEFAULT_CALL_MESSAGE,
-  menuMessage: DEFAULT_MENU_MESSAGE,
-};
+const TEXT_DEFAULTS: Partial<Record<SettingKey, string>> = SETTING_DEFAULTS;
 
 const OPTIONAL_KEYS = new Set<SettingKey>([
   "agentPhone",

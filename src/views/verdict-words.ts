@@ -154,7 +154,7 @@ function itIs(reason: { local: string; zone: string }, options: DescribeOptions)
 
 /**
  * One reason as a sentence: "It is 7:40 AM in Chicago (Central), one of the zones +1 850 555 0101 may be
- * in; calls are allowed 8:00 AM – 9:00 PM there under US federal law (47 CFR 64.1200(c)(1)). Next allowed:
+ * in; calls are allowed 8:00 AM until 9:00 PM there under US federal law (47 CFR 64.1200(c)(1)). Next allowed:
  * 8:00 AM CT (in 20 min)."
  */
 export function describeReason(reason: Reason, options: DescribeOptions = {}): string {

@@ -19,6 +19,8 @@ export interface FakeAccount {
   sid: string;
   token: string;
   numbers: Set<string>;
+  /** Twilio's own opt-out handling (on unless Twilio Support turned it off for the account). */
+  stopFiltering?: boolean;
 }
 
 export interface FakeTwilio {
@@ -54,6 +56,12 @@ function accountView(account: SimAccount): FakeAccount {
       account.authToken = value;
     },
     numbers: account.numbers,
+    get stopFiltering() {
+      return account.stopFiltering;
+    },
+    set stopFiltering(value: boolean | undefined) {
+      account.stopFiltering = value;
+    },
   };
 }
 

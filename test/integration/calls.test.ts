@@ -259,6 +259,32 @@ describe("refusals: a clear answer and no Twilio request", () => {
   });
 });
 
+describe("a live call Twilio refuses", () => {
+  it("a refused create (the agent's leg) gets the message call's answer: Twilio's code, words and docs link", async () => {
+    await configureTwilio();
+    const jane = await lead("Jane Doe", "+12125550182");
+    const refusal = { status: 400, code: 21215, message: "Account not authorized to call +12125550199", count: 2 };
+    t.twilio.sim.faults.failNext.set("createCall", refusal);
+    await click(jane.id, ids.call.liveAction);
+    const live = await eventually(() => toldTexts().find((x) => x.includes("Twilio refused")), "live refusal");
+    const john = await lead("John Roe", "+12125550183");
+    await click(john.id, ids.call.messageAction);
+    const message = await eventually(
+      () => toldTexts().filter((x) => x.includes("Twilio refused"))[1],
+      "message call refusal",
+    );
+    expect(live).toBe(
+      ":x: Twilio refused the call (21215): Account not authorized to call +12125550199 https://www.twilio.com/docs/errors/21215",
+    );
+    expect(message).toBe(live);
+    const calls = await t.app.deps.db.call.findMany({ orderBy: { id: "asc" } });
+    expect(calls.map((c) => [c.mode, c.status, c.errorCode])).toEqual([
+      ["live", "failed", 21215],
+      ["message", "failed", 21215],
+    ]);
+  });
+});
+
 describe("exactly once", () => {
   it("20 concurrent clicks by two agents make one Twilio request; the others hear who is calling", async () => {
     await configureTwilio();

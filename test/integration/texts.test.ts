@@ -107,7 +107,7 @@ describe("sending a text", () => {
     const jane = await withTextConsent(await lead("Jane Doe", "+13055550142"));
     const answer = await text(`#${jane.id}`, "Still interested in the condo?");
     expect(answer.text).toMatch(/Not texting Jane Doe now/);
-    expect(answer.text).toMatch(/8:05 PM.*texts are allowed 8:00 AM – 8:00 PM there under Florida law/);
+    expect(answer.text).toMatch(/8:05 PM.*texts are allowed 8:00 AM until 8:00 PM there under Florida law/);
     expect(JSON.stringify(answer.blocks)).toContain("Send at");
     expect(creates()).toHaveLength(0);
   });

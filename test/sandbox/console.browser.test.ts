@@ -173,7 +173,7 @@ describe.skipIf(needsChromium)("sandbox console in a real browser", () => {
     const said = (await refusal.textContent()) ?? "";
     expect(said).toContain("calling law blocks it. Nothing was dialed.");
     expect(said).toMatch(/It is 6:0\d AM in New York \(Eastern\), where \+1 212 555 0111 is/);
-    expect(said).toContain("8:00 AM – 9:00 PM");
+    expect(said).toContain("8:00 AM until 9:00 PM");
     expect(said).toMatch(/Next allowed: 8:00 AM ET/);
     expect(sandbox.twilio.calls.size).toBe(created);
     await refusal.scrollIntoViewIfNeeded();

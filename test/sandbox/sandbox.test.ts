@@ -362,9 +362,24 @@ describe("the sandbox", () => {
     const lead = await leadNamed("Ian Invalid");
     let detail = await sandbox.leadline.deps.leads.detail(sandbox.ws, lead.id);
     expect(detail!.calls.map((call) => [call.status, call.errorCode])).toEqual([["failed", 21217]]);
-    // A live call reaches the agent; the <Dial> to the test number fails, and the line says so.
-    const line = await callFromCard("Ian Invalid", /Live call · failed/);
+    expect(refusal.text).toContain("https://www.twilio.com/docs/errors/21217");
+    // A live call reaches the agent; the <Dial> to the test number fails with Twilio's Dial error (13224
+    // in the leg's status callback), and the line ends with the same answer: code, words, docs link.
+    const line = await callFromCard("Ian Invalid", /Live call · failed[\s\S]*13224/);
     expect(line.text).toContain("(+1 ••• ••• 0001)");
+    const said = (text: string) => text.replace(/^[\s\S]*:x: /, "");
+    expect(said(line.text)).toBe(
+      "Twilio refused the call (13224): Twilio does not support calling this number or the number is invalid https://www.twilio.com/docs/errors/13224",
+    );
+    expect(said(refusal.text)).toMatch(
+      /^Twilio refused the call \(21217\): Phone number does not appear to be valid https:\/\/www\.twilio\.com\/docs\/errors\/21217$/,
+    );
+    // Nobody was reached: no "Interested" or "Appointment set" to tap.
+    expect(JSON.stringify(line.blocks)).not.toContain("outcome_appointment");
+    expect(JSON.stringify(line.blocks)).toContain("outcome_callback");
+    expect(await notesOf("Ian Invalid")).toContainEqual(
+      expect.stringMatching(/^\[Call Failed\] Twilio refused the call \(13224\): Twilio does not support/),
+    );
     detail = await sandbox.leadline.deps.leads.detail(sandbox.ws, lead.id);
     expect(detail!.calls.map((call) => call.status).sort()).toEqual(["failed", "failed"]);
   });
@@ -498,11 +513,37 @@ describe("the console's calling clock", () => {
     expect(refusal.text).toContain("calling law blocks it. Nothing was dialed.");
     expect(refusal.text).toMatch(/It is 6:0\d AM in New York/);
     expect(refusal.text).toContain("+1 212 555 0111");
-    expect(refusal.text).toContain("8:00 AM – 9:00 PM");
+    expect(refusal.text).toContain("8:00 AM until 9:00 PM");
     expect(refusal.text).toMatch(/Next allowed: 8:00 AM/);
     expect(sandbox.twilio.calls.size).toBe(created);
     const audit = await sandbox.leadline.deps.db.auditLog.findMany({ where: { action: "call.blocked" } });
     expect(audit.length).toBeGreaterThan(0);
+
+    // "Schedule for 8:00 AM …" books 8:00 AM on the same (pretend) clock the card's words were judged on,
+    // not a time counted from the real clock.
+    const scheduleButton = refusal
+      .blocks!.filter((block) => block.type === "actions")
+      .flatMap((block) => (block as Actions).elements.map((element) => ({ block: block as Actions, element })))
+      .find(({ element }) => element.action_id === "schedule_from_block")!;
+    expect(scheduleButton, "Schedule for … on the compliance card").toBeDefined();
+    expect(JSON.stringify(refusal.blocks)).toMatch(/Schedule for 8:00 AM/);
+    await consolePost("/sandbox/action", {
+      user: MARIA,
+      channel: refusal.channel,
+      ts: refusal.ts,
+      action: { type: "button", ...scheduleButton.element, block_id: scheduleButton.block.block_id },
+    });
+    const booked = await eventually(
+      async () => (await sandbox.leadline.deps.db.scheduledCall.findMany({ where: { status: "scheduled" } }))[0],
+      "the booked call",
+    );
+    expect(booked.dueAt.toISOString()).toBe("2026-12-01T13:00:00.000Z");
+    const said = await eventually(
+      () => channelMessages().find((m) => m.visibleTo === MARIA && /Scheduled .*Nate Newyork/.test(m.text)),
+      "the booking's confirmation",
+    );
+    expect(said.text).toMatch(/in 2 h|in 1 h 5\d min/);
+    await sandbox.leadline.deps.db.scheduledCall.deleteMany({ where: { id: booked.id } });
 
     // Set back to a weekday morning: the same card's Call goes through.
     await setClock(WEEKDAY_MORNING);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { SimAccount } from "../../sandbox/twilio/model.js";
 import { startTwilioSimulator, type TwilioSimulator } from "../../sandbox/twilio/simulator.js";
 import { createTwilioClientFactory } from "../../src/services/twilio/client.js";
 import { eventually } from "../helpers/app.js";
@@ -17,11 +18,12 @@ describe("the simulated Twilio's Messages", () => {
   let sim: TwilioSimulator;
   let hooks: Receiver;
   let serviceSid: string;
+  let account: SimAccount;
   const rest = () => restClient(sim.url, SID, TOKEN);
 
   beforeAll(async () => {
     sim = await startTwilioSimulator({ pace: 0.02 });
-    sim.addAccount({ sid: SID, authToken: TOKEN });
+    account = sim.addAccount({ sid: SID, authToken: TOKEN });
     sim.addNumber(SID, TEAM);
     hooks = await startReceiver(() => TOKEN);
     serviceSid = sim.addMessagingService(SID, {
@@ -31,6 +33,8 @@ describe("the simulated Twilio's Messages", () => {
     }).sid;
   });
   beforeEach(() => {
+    account.stopFiltering = undefined;
+    sim.messages.clear();
     sim.setCampaign(serviceSid, "VERIFIED");
     sim.optOuts(SID).clear();
     hooks.hooks.splice(0);
@@ -110,6 +114,34 @@ describe("the simulated Twilio's Messages", () => {
     ).toBe(201);
     await sim.inboundText({ from: LEAD, to: TEAM, body: "Can we talk at 5?" });
     expect(hooks.at("/inbound")[2]!.params.OptOutType).toBeUndefined();
+  });
+
+  it("Twilio answers STOP, START and HELP itself (Advanced Opt-Out's words when set); with its opt-out handling off it answers nothing and blocks nothing", async () => {
+    const replies = () => [...sim.messages.values()].filter((m) => m.direction === "outbound-reply");
+    await sim.inboundText({ from: LEAD, to: TEAM, body: "STOP" });
+    expect(replies().map((m) => [m.from, m.to, m.status])).toEqual([[TEAM, LEAD, "delivered"]]);
+    expect(replies()[0]!.body).toMatch(/^You have successfully been unsubscribed/);
+    await sim.inboundText({ from: LEAD, to: TEAM, body: "HELP" });
+    expect(replies()).toHaveLength(1); // an opted-out sender gets no HELP answer
+    const service = sim.messagingServices.get(serviceSid)!;
+    service.optOutReplies = { START: "Acme Realty: texts are back on. Reply STOP to opt out." };
+    await sim.inboundText({ from: LEAD, to: TEAM, body: "start" });
+    expect(replies().at(-1)!.body).toBe("Acme Realty: texts are back on. Reply STOP to opt out.");
+    service.optOutReplies = undefined;
+
+    account.stopFiltering = false;
+    sim.messages.clear();
+    hooks.hooks.splice(0);
+    await sim.inboundText({ from: LEAD, to: TEAM, body: "STOP" });
+    expect(replies()).toHaveLength(0);
+    expect(hooks.at("/inbound")[0]!.params.OptOutType).toBeUndefined();
+    expect(sim.optOuts(SID).has(LEAD)).toBe(false);
+    const sent = await rest().post("/Messages.json", {
+      To: LEAD,
+      MessagingServiceSid: serviceSid,
+      Body: "You are opted out.",
+    });
+    expect(sent.status).toBe(201);
   });
 
   it("a landline's text ends undelivered with 30006", async () => {

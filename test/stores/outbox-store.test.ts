@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createOutboxFactsStore } from "../../src/services/crm/outbox-facts-store.js";
 import { createOutboxStore, type OutboxClaim } from "../../src/services/crm/outbox-store.js";
 import { at, useStoreDb } from "./store-db.js";
 
@@ -6,7 +7,8 @@ import { at, useStoreDb } from "./store-db.js";
 // Call SID and only for a workspace with a CRM; of many senders claiming at once each row goes to one;
 // only the claim that took a row may finish it; a claim whose holder died runs out and the next claimer
 // is told the send may have happened; an outcome changed while sending keeps the row waiting; a paused
-// workspace is not claimed; failed rows come back on retry.
+// workspace is not claimed; failed rows come back on retry; a released claim is as if never taken; a
+// batch's facts (call, lead, linked person, agent's CRM user) are read together and stay in their workspace.
 
 const db = useStoreDb();
 
@@ -156,5 +158,57 @@ describe("the CRM outbox store", () => {
     expect(await outbox.retryFailed(ws, at(100_000))).toBe(0);
     const [back] = await outbox.claim(at(100_000), "sender-b", at(130_000), 10);
     expect(back).toMatchObject({ sid: sid(0), attempts: 2 });
+  });
+
+  it("a released claim is waiting again at once, as if never taken (no try counted, not 'maybe sent')", async () => {
+    const { outbox, ws, calls } = await anOutbox();
+    await outbox.enqueueCall(ws, sid(0), calls[0]!, at(0));
+    await outbox.enqueueCall(ws, sid(1), calls[1]!, at(0));
+    const claims = await outbox.claim(at(0), "sender-a", at(30_000), 10);
+    await outbox.release([{ ...claims[0]!, owner: "sender-b" }], at(1));
+    expect(await outbox.claim(at(2), "sender-b", at(30_000), 10)).toEqual([]);
+    await outbox.release(claims, at(1));
+    const again = await outbox.claim(at(2), "sender-b", at(30_000), 10);
+    expect(again.map((c) => [c.sid, c.attempts, c.maybeSent]).sort()).toEqual([
+      [sid(0), 1, false],
+      [sid(1), 1, false],
+    ]);
+  });
+
+  it("reads a batch's facts at once: the call, its lead, the lead's first CRM person, the agent's CRM user", async () => {
+    const { outbox, database, ws, calls } = await anOutbox();
+    const call = await database.prisma.call.findUniqueOrThrow({ where: { id: calls[0]! } });
+    await database.prisma.crmPerson.createMany({
+      data: [
+        { workspaceId: ws, personId: 12, leadId: call.leadId },
+        { workspaceId: ws, personId: 11, leadId: call.leadId },
+      ],
+    });
+    await database.prisma.crmUser.create({
+      data: { workspaceId: ws, slackUserId: "U0MARIA01", crmUserId: 5, email: "maria@team.test" },
+    });
+    await outbox.enqueueCall(ws, sid(0), calls[0]!, at(0));
+    await outbox.enqueueCall(ws, sid(1), calls[1]!, at(0));
+    // A row naming a call that is gone is "missing"; so is one naming another workspace's call.
+    await database.prisma.crmOutbox.create({
+      data: { workspaceId: ws, kind: "call", sid: "CAgone", callId: 999_999, dueAt: at(0) },
+    });
+    const other = await database.prisma.workspace.create({ data: { teamId: "T0OTHER01" } });
+    await database.prisma.crmOutbox.create({
+      data: { workspaceId: other.id, kind: "call", sid: "CAtheirs", callId: calls[2]!, dueAt: at(0) },
+    });
+    const claims = await outbox.claim(at(0), "sender-a", at(30_000), 10);
+    const facts = await createOutboxFactsStore(database.prisma).factsOf(claims);
+    const of = (s: string) => facts.get(claims.find((c) => c.sid === s)!.id);
+    expect(of(sid(0))).toMatchObject({
+      kind: "call",
+      call: { id: calls[0], twilioSid: sid(0), status: "completed", placedBy: "U0MARIA01" },
+      lead: { id: call.leadId, phone: call.toNumber },
+      personId: 11,
+      crmUserId: 5,
+    });
+    expect(of(sid(1))).toMatchObject({ kind: "call", personId: 11 });
+    expect(of("CAgone")).toEqual({ kind: "missing" });
+    expect(of("CAtheirs")).toEqual({ kind: "missing" });
   });
 });

@@ -1,5 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { createLogger } from "../../src/lib/log.js";
+import { createSettingsService } from "../../src/services/setup/settings.js";
 import { createSettingsStore, writeMaskNumbers } from "../../src/services/setup/settings-store.js";
+import { loadKeyring } from "../../src/services/store/keyring.js";
+import { createSecretStore } from "../../src/services/store/secrets.js";
 import { useStoreDb } from "./store-db.js";
 
 // The settings store's promises (src/services/setup/settings-store.ts): a change, the workspace's
@@ -52,5 +57,36 @@ describe("the settings store", () => {
     const settings = createSettingsStore(database.prisma);
     expect(await settings.version(987_654)).toBeUndefined();
     expect(await settings.masksNumbers(987_654)).toBe(true);
+  });
+});
+
+describe("the settings service's version reads", () => {
+  it("reads that start together share one version read; a read after it asks again and sees a change", async () => {
+    const { database, ws } = db();
+    const store = createSettingsStore(database.prisma);
+    const keyring = loadKeyring({
+      currentKey: randomBytes(32).toString("base64"),
+      production: false,
+      dataDir: "/nonexistent",
+      log: createLogger("silent"),
+    });
+    let reads = 0;
+    const settings = createSettingsService({
+      store,
+      secrets: createSecretStore({ db: database.prisma, keyring }),
+      readVersion: (id) => {
+        reads += 1;
+        return store.version(id);
+      },
+    });
+    const together = await Promise.all(Array.from({ length: 5 }, () => settings.masksNumbers(ws)));
+    expect(together).toEqual([true, true, true, true, true]);
+    expect(reads).toBe(1);
+    // Another instance turns masking off (the version moves): the next read asks again and sees it.
+    await store.changeTogether(ws, "U0ADMIN01", { action: "privacy", detail: { maskNumbers: false } }, (tx) =>
+      writeMaskNumbers(tx, ws, false),
+    );
+    expect(await settings.masksNumbers(ws)).toBe(false);
+    expect(reads).toBe(2);
   });
 });

@@ -65,7 +65,7 @@ describe("the texts store", () => {
     });
     const again = await texts.open(row({ originKey: "click:1" }), () => Promise.resolve(refusal), "the draft");
     expect("refused" in again).toBe(true);
-    expect(await texts.anySent(row().workspaceId, row().leadId)).toBe(false);
+    expect(await texts.anySent(row().workspaceId, row().leadId!)).toBe(false);
   });
 
   it("a status only moves forward: a late 'sent' after 'delivered' changes nothing", async () => {
@@ -73,7 +73,7 @@ describe("the texts store", () => {
     const result = await texts.open(row(), open);
     const id = "opened" in result ? result.opened.id : -1;
     await texts.recordSent(id, sid("SM", 1), "queued", TEAM);
-    expect(await texts.anySent(ws, row().leadId)).toBe(true);
+    expect(await texts.anySent(ws, row().leadId!)).toBe(true);
     const none = { code: null, message: null };
     expect(await texts.moveStatus(sid("SM", 1), "sending", none)).toMatchObject({ status: "sending-twilio" });
     expect(await texts.moveStatus(sid("SM", 1), "delivered", none)).toMatchObject({ status: "delivered" });

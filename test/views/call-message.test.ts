@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { blockKitProblems } from "../../sandbox/slack/block-kit/index.js";
+import { ExternalError } from "../../src/lib/errors.js";
 import type { CallFactKind } from "../../src/services/calls/modes.js";
 import type { CallPost } from "../../src/services/calls/post-store.js";
 import { callPostMessage, recordingLinkMessage, statusText } from "../../src/views/call-message.js";
+import { errorMessage } from "../../src/views/errors.js";
 import { callRow, HOSTILE_NAME, shownText } from "./fixtures.js";
 
 // The channel message of a call (its "post"), edited as the call moves: the one line agents watch.
@@ -80,6 +82,50 @@ describe("a call's channel message", () => {
     expect(JSON.stringify(message)).not.toContain("212 555");
     expect(blockKitProblems(message.blocks, "message")).toEqual([]);
   });
+
+  it("a call Twilio refused ends with Twilio's code, words and docs link: the words a refused create gets", () => {
+    const message = callPostMessage(
+      post({
+        mode: "live",
+        status: "failed",
+        errorCode: 13224,
+        errorMessage: "Twilio does not support calling this number or the number is invalid",
+      }),
+    );
+    const refusal =
+      ":x: Twilio refused the call (13224): Twilio does not support calling this number or the number is invalid https://www.twilio.com/docs/errors/13224";
+    expect(message.text.split("\n")).toEqual([expect.stringMatching(/ · Live call · failed$/), refusal]);
+    expect(shownText(message.blocks[1])).toBe(refusal);
+    // The clicker's answer to a refused create, from the same view.
+    const told = errorMessage(
+      new ExternalError("twilio", 21217, "Phone number does not appear to be valid", undefined, 400),
+      { now: new Date(), what: "the call" },
+    ).text;
+    expect(told).toBe(
+      ":x: Twilio refused the call (21217): Phone number does not appear to be valid https://www.twilio.com/docs/errors/21217",
+    );
+    // Twilio's words are escaped like any text from outside.
+    const hostile = callPostMessage(post({ status: "failed", errorCode: 13224, errorMessage: "<!channel> *x*" }));
+    expect(hostile.text).not.toContain("<!channel>");
+    expect(blockKitProblems(message.blocks, "message")).toEqual([]);
+  });
+
+  it.each([
+    ["busy", {}],
+    ["no-answer", {}],
+    ["failed", {}],
+    ["completed", { answeredBy: "machine_end_beep" }],
+  ] as const)(
+    "a %s call offers only what fits a lead never reached: no Interested or Appointment set",
+    (status, over) => {
+      const ids = actionIds(callPostMessage(post({ status, ...over })).blocks);
+      expect(ids.filter((id) => id.startsWith("outcome_"))).toEqual([
+        "outcome_callback",
+        "outcome_wrong_number",
+        "outcome_do_not_call",
+      ]);
+    },
+  );
 
   it("escapes the lead's name: no mention, link or formatting reaches the channel", () => {
     const message = callPostMessage(post({}, [], HOSTILE_NAME));

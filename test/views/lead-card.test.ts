@@ -110,7 +110,7 @@ describe("leadCard", () => {
         lead(),
         cardOptions(
           facts([
-            { kind: "team_window", zone: "America/New_York", local: "7:40 AM", window: "9:00 AM – 6:00 PM" },
+            { kind: "team_window", zone: "America/New_York", local: "7:40 AM", window: "9:00 AM until 6:00 PM" },
           ]) as never,
         ),
       ),

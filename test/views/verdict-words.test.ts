@@ -33,7 +33,7 @@ describe("describeVerdict", () => {
   it("says the local time, the window, the rule and the next allowed time in one line for one reason", () => {
     const now = at("2026-06-08T07:40", "America/Chicago");
     expect(linesFor({ phone: "+18502300101", now })).toEqual([
-      "It is 7:40 AM in Chicago (Central), where +1 850 230 0101 is; calls are allowed 8:00 AM – 8:00 PM there under Florida law (Fla. Stat. 501.616(6); area-code presumption). Next allowed: 8:00 AM CT (in 20 min).",
+      "It is 7:40 AM in Chicago (Central), where +1 850 230 0101 is; calls are allowed 8:00 AM until 8:00 PM there under Florida law (Fla. Stat. 501.616(6); area-code presumption). Next allowed: 8:00 AM CT (in 20 min).",
     ]);
   });
 
@@ -48,16 +48,25 @@ describe("describeVerdict", () => {
     });
     const [later] = describeVerdict(verdict, { phone: "+18502300101", now: at("2026-06-08T10:00", "America/Chicago") });
     expect(later).toMatch(
-      /^It will be 9:00 PM in Chicago \(Central\), where \+1 850 230 0101 is; calls are allowed 8:00 AM – 8:00 PM there/,
+      /^It will be 9:00 PM in Chicago \(Central\), where \+1 850 230 0101 is; calls are allowed 8:00 AM until 8:00 PM there/,
     );
     const [now] = describeVerdict(verdict, { phone: "+18502300101", now: judged });
     expect(now).toMatch(/^It is 9:00 PM in Chicago/);
   });
 
+  it("says the window's end as exclusive: at 9:00 PM the federal window '8:00 AM until 9:00 PM' is over", () => {
+    const now = at("2026-06-08T21:00", "America/New_York");
+    const [line] = linesFor({ phone: "+12125550182", now });
+    expect(line).toMatch(
+      /^It is 9:00 PM in New York \(Eastern\), where \+1 212 555 0182 is; calls are allowed 8:00 AM until 9:00 PM there/,
+    );
+    expect(line).not.toContain(" – ");
+  });
+
   it("names the zone among several and adds the agent's time", () => {
     const now = at("2026-06-08T07:40", "America/Los_Angeles");
     expect(linesFor({ phone: "+12083200100", now }, "America/New_York")).toEqual([
-      "It is 7:40 AM in Los Angeles (Pacific), one of the zones +1 208 320 0100 may be in; calls are allowed 8:00 AM – 9:00 PM there under US federal law (47 CFR 64.1200(c)(1); 16 CFR 310.4(c)). Next allowed: 8:00 AM PT (11:00 AM ET your time, in 20 min).",
+      "It is 7:40 AM in Los Angeles (Pacific), one of the zones +1 208 320 0100 may be in; calls are allowed 8:00 AM until 9:00 PM there under US federal law (47 CFR 64.1200(c)(1); 16 CFR 310.4(c)). Next allowed: 8:00 AM PT (11:00 AM ET your time, in 20 min).",
     ]);
   });
 
@@ -69,7 +78,7 @@ describe("describeVerdict", () => {
       "It is Christmas Day, 12:00 PM in New York (Eastern)",
     );
     expect(linesFor({ phone: "+12145550100", now: at("2026-06-07T11:30", "America/Chicago") })[0]).toContain(
-      "calls are allowed 12:00 PM – 9:00 PM there on Sundays under Texas law",
+      "calls are allowed 12:00 PM until 9:00 PM there on Sundays under Texas law",
     );
   });
 
@@ -81,7 +90,7 @@ describe("describeVerdict", () => {
       teamWindow: team,
     });
     expect(saturday).toEqual([
-      "It is Saturday, 9:30 AM in New York (Eastern), where +1 212 555 0182 is; the team's calling window, set by an admin, is Mon–Fri 10:00 AM – 5:00 PM; no calls Sat–Sun. Next allowed: Mon Jun 15, 10:00 AM ET (in 2 days).",
+      "It is Saturday, 9:30 AM in New York (Eastern), where +1 212 555 0182 is; the team's calling window, set by an admin, is Mon–Fri 10:00 AM until 5:00 PM; no calls Sat–Sun. Next allowed: Mon Jun 15, 10:00 AM ET (in 2 days).",
     ]);
     const early = linesFor({
       phone: "+12125550182",
@@ -89,8 +98,8 @@ describe("describeVerdict", () => {
       teamWindow: team,
     });
     expect(early).toEqual([
-      "It is 7:00 AM in New York (Eastern), where +1 212 555 0182 is; calls are allowed 8:00 AM – 9:00 PM there under US federal law (47 CFR 64.1200(c)(1); 16 CFR 310.4(c)).",
-      "It is Monday, 7:00 AM in New York (Eastern), where +1 212 555 0182 is; the team's calling window, set by an admin, is Mon–Fri 10:00 AM – 5:00 PM; no calls Sat–Sun.",
+      "It is 7:00 AM in New York (Eastern), where +1 212 555 0182 is; calls are allowed 8:00 AM until 9:00 PM there under US federal law (47 CFR 64.1200(c)(1); 16 CFR 310.4(c)).",
+      "It is Monday, 7:00 AM in New York (Eastern), where +1 212 555 0182 is; the team's calling window, set by an admin, is Mon–Fri 10:00 AM until 5:00 PM; no calls Sat–Sun.",
       "Next allowed: 10:00 AM ET (in 3 h).",
     ]);
     const both = linesFor({
@@ -102,7 +111,7 @@ describe("describeVerdict", () => {
     expect(both).toEqual([
       "+1 305 555 0100 is on the team's do-not-call list.",
       "A message call plays a recorded voice, which needs the lead's prior express consent to prerecorded calls, and there is none on record; a live call needs none.",
-      "It is 8:30 PM in New York (Eastern), where +1 305 555 0100 is; calls are allowed 8:00 AM – 8:00 PM there under Florida law (Fla. Stat. 501.616(6); area-code presumption).",
+      "It is 8:30 PM in New York (Eastern), where +1 305 555 0100 is; calls are allowed 8:00 AM until 8:00 PM there under Florida law (Fla. Stat. 501.616(6); area-code presumption).",
     ]);
   });
 

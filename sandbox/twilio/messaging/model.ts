@@ -34,6 +34,8 @@ export interface SimMessagingService {
   inboundRequestUrl?: string;
   /** Advanced Opt-Out: inbound keywords carry OptOutType. On by default here. */
   advancedOptOut: boolean;
+  /** Advanced Opt-Out's custom confirmation words per keyword (else Twilio's defaults, KEYWORD_REPLIES). */
+  optOutReplies?: Partial<Record<"STOP" | "START" | "HELP", string>>;
   campaign?: SimCampaign;
   created: Date;
 }
@@ -45,7 +47,8 @@ export interface SimMessage {
   from: string | null;
   body: string;
   media: string[];
-  direction: "outbound-api" | "inbound";
+  /** outbound-reply: Twilio's own answer to a STOP/START/HELP keyword. */
+  direction: "outbound-api" | "outbound-reply" | "inbound";
   status: string;
   errorCode: number | null;
   errorMessage: string | null;
@@ -69,6 +72,17 @@ export const FINAL_MESSAGE: ReadonlySet<string> = new Set([
 export const STOP_WORDS = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]);
 export const START_WORDS = new Set(["START", "YES", "UNSTOP"]);
 export const HELP_WORDS = new Set(["HELP", "INFO"]);
+
+/**
+ * Twilio's default replies to the keywords on long codes, sent by Twilio itself at no cost
+ * (https://help.twilio.com/articles/223134027; Advanced Opt-Out changes their words per Messaging Service).
+ */
+export const KEYWORD_REPLIES = {
+  STOP: "You have successfully been unsubscribed. You will not receive any more messages from this number. Reply START to resubscribe.",
+  START:
+    "You have successfully been re-subscribed to messages from this number. Reply HELP for help. Reply STOP to unsubscribe. Msg&Data Rates May Apply.",
+  HELP: "Reply STOP to unsubscribe. Msg&Data Rates May Apply.",
+} as const;
 
 /** STOP / START / HELP for a body that is exactly one keyword (case and surrounding space ignored). */
 export function optOutTypeOf(body: string): "STOP" | "START" | "HELP" | undefined {

@@ -2,7 +2,14 @@ import { parsePhoneNumberWithError } from "libphonenumber-js";
 import type { SimContext } from "../context.js";
 import type { SimAccount } from "../model.js";
 import { E164, randomSid } from "../rest-kit.js";
-import { FINAL_MESSAGE, optOutTypeOf, type SimMessage, type SimMessagingService, segmentsOf } from "./model.js";
+import {
+  FINAL_MESSAGE,
+  KEYWORD_REPLIES,
+  optOutTypeOf,
+  type SimMessage,
+  type SimMessagingService,
+  segmentsOf,
+} from "./model.js";
 
 /**
  * A text's life after Messages create accepted it, and texts people send to the account's numbers.
@@ -113,6 +120,30 @@ export interface InboundTextInput {
   media?: string[];
 }
 
+function keywordReply(
+  ctx: SimContext,
+  inbound: SimMessage,
+  service: SimMessagingService | undefined,
+  keyword: "STOP" | "START" | "HELP",
+): void {
+  const body = service?.optOutReplies?.[keyword] ?? KEYWORD_REPLIES[keyword];
+  const reply: SimMessage = {
+    ...inbound,
+    sid: randomSid("SM"),
+    to: inbound.from!,
+    from: inbound.to,
+    body,
+    media: [],
+    direction: "outbound-reply",
+    status: "delivered",
+    segments: segmentsOf(body),
+    created: new Date(),
+    sent: new Date(),
+  };
+  ctx.messages.set(reply.sid, reply);
+  ctx.noteText(reply, `Twilio's ${keyword} reply to ${reply.to}`);
+}
+
 /** A person texts one of an account's numbers: the keyword rules, then the signed webhook. Returns the message. */
 export async function inboundText(ctx: SimContext, input: InboundTextInput): Promise<SimMessage> {
   if (!E164.test(input.from) || !E164.test(input.to)) throw new Error("inbound text numbers must be E.164");
@@ -137,11 +168,15 @@ export async function inboundText(ctx: SimContext, input: InboundTextInput): Pro
     created: new Date(),
   };
   ctx.messages.set(message.sid, message);
-  const keyword = optOutTypeOf(input.body);
+  const filtering = account.stopFiltering ?? true;
+  const keyword = filtering ? optOutTypeOf(input.body) : undefined;
   const optOuts = ctx.optOutsOf(account.sid);
+  const wasOptedOut = optOuts.has(input.from);
   if (keyword === "STOP") optOuts.add(input.from);
   if (keyword === "START") optOuts.delete(input.from);
   ctx.noteText(message, `text received from ${input.from}${keyword ? ` (${keyword})` : ""}`);
+  // Twilio answers the keyword itself (HELP only while the sender is not opted out).
+  if (keyword && !(keyword === "HELP" && wasOptedOut)) keywordReply(ctx, message, service, keyword);
   await ctx.webhook(account, url, {
     AccountSid: account.sid,
     ApiVersion: "2010-04-01",

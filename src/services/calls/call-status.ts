@@ -15,6 +15,8 @@ export interface StatusUpdate {
   durationSec?: number;
   answeredBy?: string;
   sipCode?: string;
+  /** Twilio's error with a `failed` status (a status callback's ErrorCode and ErrorMessage). */
+  twilioError?: { code: number; message?: string };
   source: "callback" | "poll" | "sweep";
 }
 
@@ -26,7 +28,11 @@ export interface CallStatus {
 }
 
 export function outcomeNote(
-  call: Pick<Call, "status" | "durationSec" | "answeredBy" | "twilioSid" | "voicemailLeft" | "mode" | "agentLegStatus">,
+  call: Pick<
+    Call,
+    "status" | "durationSec" | "answeredBy" | "twilioSid" | "voicemailLeft" | "mode" | "agentLegStatus"
+  > &
+    Partial<Pick<Call, "errorCode" | "errorMessage">>,
   sipCode?: string,
   noKey = false,
 ): string {
@@ -52,6 +58,8 @@ export function outcomeNote(
     case "canceled":
       return `[Call Canceled] The call was canceled before it was answered - ${sid}`;
     default:
+      if (call.errorCode)
+        return `[Call Failed] Twilio refused the call (${call.errorCode})${call.errorMessage ? `: ${call.errorMessage}` : ""} - ${sid}`;
       return `[Call Failed] Twilio could not connect the call${sipCode ? ` (SIP ${sipCode})` : ""} - ${sid}`;
   }
 }
@@ -62,7 +70,7 @@ export function outcomeNote(
  * `call.moved` and `call.ended`.
  */
 export function createCallStatus(deps: {
-  calls: Pick<CallStore, "byId" | "addNote" | "addFact" | "hasFact">;
+  calls: Pick<CallStore, "byId" | "addNote" | "addFact" | "hasFact" | "recordTwilioError">;
   status: StatusStore;
   events: EventBus;
   clock: Clock;
@@ -74,6 +82,11 @@ export function createCallStatus(deps: {
     deps.events.emit("call.ended", { ws: current.workspaceId, callId, status: current.status });
   };
   const moved = (ws: number, callId: number) => deps.events.emit("call.moved", { ws, callId });
+  /** Keeps Twilio's error of a failed call (once); true when the call learned it now. */
+  const refused = (callId: number, update: Omit<StatusUpdate, "callSid">) =>
+    update.status === "failed" && update.twilioError
+      ? deps.calls.recordTwilioError(callId, update.twilioError)
+      : Promise.resolve(false);
 
   /**
    * A live call's agent leg (moved in the status write). The lead is dialed only once the agent takes
@@ -108,9 +121,11 @@ export function createCallStatus(deps: {
       }
       if (result.outcome === "agent-leg")
         return { moved: await agentLeg(result.ws, result.callId, update, result.moved) };
+      const learned = await refused(result.callId, update);
       if (result.outcome === "moved" && isFinal(update.status)) await ended(result.callId, update.sipCode);
-      // A repeated or late callback changes nothing to show; one that filled in answeredBy does (who answered).
-      if (result.outcome === "moved" || (result.outcome === "recorded" && result.filled))
+      // A repeated or late callback changes nothing to show; one that filled in answeredBy (who answered)
+      // or Twilio's error does.
+      if (result.outcome === "moved" || (result.outcome === "recorded" && result.filled) || learned)
         moved(result.ws, result.callId);
       return { moved: result.outcome === "moved" };
     },
@@ -120,6 +135,7 @@ export function createCallStatus(deps: {
         deps.log.warn({ source: update.source, callId }, "a lead-leg status that belongs to no call of ours; ignored");
         return { moved: false };
       }
+      await refused(callId, update);
       if (result.outcome === "moved" && isFinal(update.status)) await ended(callId, update.sipCode);
       moved(result.ws, callId);
       return { moved: result.outcome === "moved" };

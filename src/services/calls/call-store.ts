@@ -69,6 +69,8 @@ export interface CallStore {
    */
   recordPlaced(callId: number, sid: string, status: string, note: NoteInput, now: Date): Promise<Call>;
   recordFailed(callId: number, failure: { code?: number | null; message: string }, now: Date): Promise<void>;
+  /** Twilio's error for a call that failed after it was placed (a callback's ErrorCode); kept once. */
+  recordTwilioError(callId: number, failure: { code: number; message?: string }): Promise<boolean>;
   markUnknown(callId: number): Promise<void>;
   /** The call goes out from another caller ID (its first was refused and nothing was placed). */
   changeCallerId(callId: number, from: string, rule: string): Promise<Call>;
@@ -217,6 +219,17 @@ export function createCallStore(database: DatabaseHandle): CallStore {
           postVersion: { increment: 1 },
         },
       });
+    },
+    async recordTwilioError(callId, failure) {
+      const { count } = await db.call.updateMany({
+        where: { id: callId, errorCode: null },
+        data: {
+          errorCode: failure.code,
+          errorMessage: failure.message?.slice(0, 500) ?? null,
+          postVersion: { increment: 1 },
+        },
+      });
+      return count === 1;
     },
     async changeCallerId(callId, from, rule) {
       return db.call.update({

@@ -20,6 +20,19 @@ export type Outcome = keyof typeof OUTCOMES;
 
 export const isOutcome = (value: string): value is Outcome => Object.hasOwn(OUTCOMES, value);
 
+/** Outcomes for a call whose lead was never reached (busy, no answer, failed, canceled, a machine). */
+const UNREACHED: readonly Outcome[] = ["callback", "wrong_number", "do_not_call"];
+
+/**
+ * The outcomes that fit how a call ended: a person answered → all of them; the lead was never reached
+ * (busy, no answer, Twilio refused, a voicemail box) → only what can follow an unreached lead, never
+ * "Interested" or "Appointment set".
+ */
+export function outcomesFor(call: { status: string; answeredBy?: string | null }): Outcome[] {
+  const machine = call.answeredBy ? call.answeredBy.startsWith("machine") || call.answeredBy === "fax" : false;
+  return call.status === "completed" && !machine ? (Object.keys(OUTCOMES) as Outcome[]) : [...UNREACHED];
+}
+
 export interface OutcomeService {
   /**
    * Records how a call went, in one tap: stored on the call, noted on the lead, shown on the call's

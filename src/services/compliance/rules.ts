@@ -30,7 +30,7 @@ export interface RuleRef {
   source: string;
   reviewed: string;
   secondary?: boolean;
-  /** The whole rule in words: "8:00 AM – 9:00 PM" or "Mon–Sat 9:00 AM – 9:00 PM; Sun 12:00 PM – 9:00 PM". */
+  /** The whole rule in words: "8:00 AM until 9:00 PM" or "Mon–Sat 9:00 AM until 9:00 PM; Sun 12:00 PM until 9:00 PM". */
   window: string;
 }
 
@@ -80,13 +80,13 @@ export function clockText(minutes: number): string {
 }
 
 export function windowText(window: DayWindow): string {
-  return `${clockText(window.start)} – ${clockText(window.end)}`;
+  return `${clockText(window.start)} until ${clockText(window.end)}`;
 }
 
 const DAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONDAY_FIRST = [1, 2, 3, 4, 5, 6, 0];
 
-/** Consecutive days with the same window, Monday first: "Mon–Fri 9:00 AM – 6:00 PM; Sat …; no calls Sun". */
+/** Consecutive days with the same window, Monday first: "Mon–Fri 9:00 AM until 6:00 PM; Sat …; no calls Sun". */
 export function weekText(week: Week, holidays?: HolidayList): string {
   const texts = MONDAY_FIRST.map((day) => {
     const window = week[day];

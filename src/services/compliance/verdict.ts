@@ -68,7 +68,7 @@ interface ZoneFacts {
 }
 
 export type Reason =
-  | ({ kind: "hours" /** That day's window: "8:00 AM – 9:00 PM". */; allowed: string } & ZoneFacts)
+  | ({ kind: "hours" /** That day's window: "8:00 AM until 9:00 PM". */; allowed: string } & ZoneFacts)
   | ({ kind: "day"; weekday: number /** Set when the day is banned as a holiday. */; holiday?: string } & ZoneFacts)
   | { kind: "team_window"; zone: string; local: string; window: string; opens?: Date }
   | {

@@ -30,7 +30,20 @@ export const textMarker = (sid: string) => `Leadline text ${sid}`;
 
 /** The call as the CRM logs it. */
 export function callLog(
-  call: Call,
+  call: Pick<
+    Call,
+    | "id"
+    | "twilioSid"
+    | "status"
+    | "durationSec"
+    | "answeredBy"
+    | "voicemailLeft"
+    | "mode"
+    | "agentLegStatus"
+    | "outcome"
+    | "fromNumber"
+    | "toNumber"
+  >,
   leadPhone: string | null | undefined,
   personId: number,
   userId: number | undefined,

@@ -1,21 +1,21 @@
 import { randomUUID } from "node:crypto";
-import type { Call, Lead, Text } from "@prisma/client";
 import cron, { type ScheduledTask } from "node-cron";
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/log.js";
 import type { TaskTracker } from "../../lib/tasks.js";
-import { callLog, sidMarker, textMarker } from "./call-log.js";
 import { type CrmConnector, CrmError, type CrmProvider } from "./connector.js";
 import type { CrmStore } from "./crm-store.js";
+import type { OutboxFactsStore, SendFacts } from "./outbox-facts-store.js";
+import { createRowSender, Deferred, type SendResult } from "./outbox-send.js";
 import type { OutboxClaim, OutboxStore } from "./outbox-store.js";
 import { RateBudget } from "./rate-budget.js";
 
-/** Rows sent at once (per instance); each is claimed by the worker that sends it. */
-const CONCURRENCY = 8;
-/** Longest wait between two tries of a row (5xx, timeouts). */
-const MAX_BACKOFF_MS = 5 * 60_000;
-/** A key that is missing (the CRM was disconnected): rows wait, and are tried again this much later. */
-const NO_KEY_WAIT_MS = 10 * 60_000;
+/** Rows claimed in one statement (and their facts read in one batch); the next batch is claimed at half. */
+const CLAIM_BATCH = 32;
+/** Sends in flight on one instance, all workspaces together. */
+const CONCURRENCY = 16;
+/** Sends in flight to one workspace's CRM (within its rate budget, which may allow fewer). */
+const PER_WORKSPACE = 8;
 
 export interface OutboxSender {
   /** One pass: claims due rows and sends each; returns what happened. */
@@ -28,26 +28,31 @@ export interface OutboxSender {
 
 export interface SenderDeps {
   outbox: OutboxStore;
-  store: Pick<CrmStore, "personOf" | "link" | "crmUserOf">;
+  facts: OutboxFactsStore;
+  store: Pick<CrmStore, "link" | "crmUserOf">;
   provider: CrmProvider;
   apiKeyOf(ws: number): Promise<string | undefined>;
-  callFacts(callId: number): Promise<{ call: Call; lead: Lead | undefined } | undefined>;
-  textFacts(ws: number, textId: number): Promise<{ text: Text; lead: Lead | undefined } | undefined>;
   clock: Clock;
   log: Logger;
   tasks: TaskTracker;
   leaseMs?: number;
-  /** The first retry's wait; doubled each try up to MAX_BACKOFF_MS. */
+  /** The first retry's wait; doubled each try up to 5 minutes. */
   backoffMs?: number;
   every?: string;
   /** Test-only: "crm.logged" after the CRM took a call, before the row says so (the kill -9 test). */
   crashPoint?: (point: string) => void;
 }
 
+/** A claimed row waiting on this instance for a free send, with what it logs and until when it is ours. */
+interface Ready {
+  claim: OutboxClaim;
+  facts: SendFacts;
+  leaseUntil: number;
+}
+
 export function createOutboxSender(deps: SenderDeps): OutboxSender {
   const owner = `crm-${randomUUID()}`;
   const leaseMs = deps.leaseMs ?? 2 * 60_000;
-  const backoffMs = deps.backoffMs ?? 2_000;
   const log = deps.log.child({ component: "crm-outbox" });
   const budget = new RateBudget(() => deps.clock.now().getTime());
   const connectors = new Map<number, { key: string; connector: CrmConnector }>();
@@ -57,8 +62,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
   let task: ScheduledTask | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  const connectorFor = async (ws: number) => {
-    const key = await deps.apiKeyOf(ws);
+  const connectorFor = async (ws: number, key: string | undefined) => {
     if (!key) return undefined;
     const known = connectors.get(ws);
     if (known?.key === key) return known.connector;
@@ -67,12 +71,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     return connector;
   };
 
-  const pause = async (ws: number, ms: number) => {
-    const until = budget.pause(ws, ms);
-    await deps.outbox.pause(ws, new Date(until));
-  };
-
-  /** Waits for the workspace's rate budget, then runs one request. */
+  /** Waits for the workspace's rate budget, then runs one request; a 429 pauses the workspace everywhere. */
   const gated = async <T>(ws: number, work: () => Promise<T>): Promise<T> => {
     for (;;) {
       const waitMs = budget.waitMs(ws);
@@ -84,163 +83,136 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof CrmError && error.failure.kind === "rate-limited")
-        await pause(ws, error.failure.retryAfterMs);
+      if (error instanceof CrmError && error.failure.kind === "rate-limited") {
+        const until = budget.pause(ws, error.failure.retryAfterMs);
+        await deps.outbox.pause(ws, new Date(until));
+      }
       throw error;
     } finally {
       budget.end(ws);
     }
   };
 
-  /** The CRM person of the call's lead: linked before, found by phone, or created. */
-  const personFor = async (
-    claim: OutboxClaim,
-    crm: CrmConnector,
-    leadId: number,
-    phone: string,
-    lead: Lead | undefined,
-  ) => {
-    if (claim.personId) return claim.personId;
-    const linked = await deps.store.personOf(claim.ws, leadId);
-    if (linked) return linked;
-    const found = await gated(claim.ws, () => crm.findPersonByPhone(phone));
-    // Two people with one phone: all are linked to the lead, the call is logged on the first (lowest id).
-    for (const person of found) await deps.store.link(claim.ws, person.id, leadId);
-    if (found.length > 0) return Math.min(...found.map((person) => person.id));
-    const owner = lead?.ownerSlackId ? await deps.store.crmUserOf(claim.ws, lead.ownerSlackId) : undefined;
-    const made = await gated(claim.ws, () =>
-      crm.upsertPerson({ name: lead?.name ?? phone, phone, email: lead?.email ?? undefined, assignedUserId: owner }),
-    );
-    await deps.store.link(claim.ws, made.id, leadId);
-    return made.id;
-  };
+  const sendRow = createRowSender(
+    {
+      outbox: deps.outbox,
+      store: deps.store,
+      clock: deps.clock,
+      log,
+      backoffMs: deps.backoffMs ?? 2_000,
+      crashPoint: deps.crashPoint,
+    },
+    gated,
+  );
 
-  const sendCall = async (claim: OutboxClaim, crm: CrmConnector) => {
-    const facts = claim.callId === null ? undefined : await deps.callFacts(claim.callId);
-    if (!facts) throw new CrmError({ kind: "refused" }, "the call is no longer in Leadline");
-    const { call, lead } = facts;
-    const personId = await personFor(claim, crm, call.leadId, lead?.phone ?? call.toNumber, lead);
-    const userId = await deps.store.crmUserOf(claim.ws, call.placedBy);
-    const entry = callLog(call, lead?.phone, personId, userId);
-    let remoteId = claim.remoteId ?? undefined;
-    // A send whose answer was lost (or whose sender died) may be in the CRM already: look before sending.
-    if (remoteId === undefined && claim.maybeSent)
-      remoteId = await gated(claim.ws, () => crm.findLoggedCall(personId, sidMarker(claim.sid)));
-    const logged = await gated(claim.ws, () => crm.logCall(entry, remoteId));
-    deps.crashPoint?.("crm.logged");
-    return { remoteId: logged, personId };
-  };
-
-  /** A text: logged once by its Message SID (an ambiguous send is looked up in the person's texts first). */
-  const sendText = async (claim: OutboxClaim, crm: CrmConnector) => {
-    const facts = claim.textId === null ? undefined : await deps.textFacts(claim.ws, claim.textId);
-    if (!facts?.text.leadId) throw new CrmError({ kind: "refused" }, "the text is no longer in Leadline");
-    const { text, lead } = facts;
-    const personId = await personFor(claim, crm, text.leadId!, lead?.phone ?? text.phone, lead);
-    const marker = textMarker(claim.sid);
-    if (claim.remoteId !== null) return { remoteId: claim.remoteId, personId };
-    const found = claim.maybeSent ? await gated(claim.ws, () => crm.findLoggedText(personId, marker)) : undefined;
-    const incoming = text.direction === "inbound";
-    const team = text.teamNumber ?? "";
-    const logged =
-      found ??
-      (await gated(claim.ws, () =>
-        crm.logText({
-          personId,
-          message: text.body,
-          isIncoming: incoming,
-          fromNumber: incoming ? text.phone : team,
-          toNumber: incoming ? team : text.phone,
-          label: marker,
-        }),
-      ));
-    deps.crashPoint?.("crm.logged");
-    return { remoteId: logged, personId };
-  };
-
-  type Result = "sent" | "later" | "failed";
-  const retryAt = (claim: OutboxClaim) => {
-    // Doubling from the first wait, at most 8 times (2 s → 8.5 min, capped at 5), and never past the cap.
-    const wait = Math.min(MAX_BACKOFF_MS, backoffMs * 2 ** Math.min(8, Math.max(0, claim.attempts - 1)));
-    return new Date(deps.clock.now().getTime() + wait * (0.8 + Math.random() * 0.4));
-  };
-
-  const handle = async (claim: OutboxClaim): Promise<Result> => {
-    const now = () => deps.clock.now();
-    try {
-      const crm = await connectorFor(claim.ws);
-      if (!crm) {
-        const dueAt = new Date(now().getTime() + NO_KEY_WAIT_MS);
-        await deps.outbox.later(
-          claim,
-          { dueAt, error: "The CRM is not connected.", maybeSent: claim.maybeSent, uncounted: true },
-          now(),
-        );
-        return "later";
-      }
-      if (claim.kind !== "call" && claim.kind !== "text")
-        throw new CrmError({ kind: "refused" }, `Leadline cannot log a ${claim.kind}`);
-      const result = claim.kind === "call" ? await sendCall(claim, crm) : await sendText(claim, crm);
-      await deps.outbox.sent(claim, result, now());
-      return "sent";
-    } catch (error) {
-      return settleFailure(claim, error);
-    }
-  };
-
-  const settleFailure = async (claim: OutboxClaim, error: unknown): Promise<Result> => {
-    const now = deps.clock.now();
-    if (error instanceof Deferred) {
-      const dueAt = new Date(now.getTime() + error.waitMs);
-      await deps.outbox.later(
-        claim,
-        { dueAt, error: "waiting for the CRM's rate limit", maybeSent: claim.maybeSent, uncounted: true },
-        now,
-      );
-      return "later";
-    }
-    if (!(error instanceof CrmError)) {
-      log.error({ err: error, sid: claim.sid }, "a CRM outbox row could not be sent; will try again");
-      await deps.outbox.later(
-        claim,
-        { dueAt: retryAt(claim), error: "Leadline could not send it", maybeSent: true },
-        now,
-      );
-      return "later";
-    }
-    const words = `${error.status ? `${error.status}: ` : ""}${error.crmMessage}`;
-
-    switch (error.failure.kind) {
-      case "rate-limited": {
-        const dueAt = new Date(now.getTime() + error.failure.retryAfterMs);
-        await deps.outbox.later(claim, { dueAt, error: words, maybeSent: claim.maybeSent, uncounted: true }, now);
-        return "later";
-      }
-      case "unavailable": {
-        const maybeSent = claim.maybeSent || error.failure.ambiguous;
-        await deps.outbox.later(claim, { dueAt: retryAt(claim), error: words, maybeSent }, now);
-        return "later";
-      }
-      default:
-        log.warn({ sid: claim.sid, status: error.status }, "the CRM refused an outbox row; shown in /crm-setup status");
-        await deps.outbox.failed(claim, words, now);
-        return "failed";
-    }
-  };
-
+  /**
+   * One pass: rows are claimed a batch at a time (one statement, their facts in one read) into a local
+   * queue per workspace, and sent by up to CONCURRENCY sends, PER_WORKSPACE to one CRM. The next batch
+   * is claimed when the queue is half spent, so sends never wait on a claim; a row that waited here
+   * past half its lease has it extended first (a claim that another instance took meanwhile is left to it).
+   */
   const pass = async () => {
     const counts = { sent: 0, later: 0, failed: 0 };
-    // Each worker claims one row right before sending it, so a claim's lease runs while its own send
-    // does: a row never waits in a local queue while its lease runs out and another instance takes it.
+    const queues = new Map<number, Ready[]>();
+    const inflight = new Map<number, number>();
+    const keys = new Map<number, Promise<string | undefined>>();
+    let queued = 0;
+    let exhausted = false;
+    let claiming: Promise<void> | undefined;
+    let waiting: (() => void)[] = [];
+    const notify = () => {
+      const woken = waiting;
+      waiting = [];
+      for (const wake of woken) wake();
+    };
+
+    const claimBatch = async () => {
+      const now = deps.clock.now();
+      const leaseUntil = new Date(now.getTime() + leaseMs);
+      const claims = await deps.outbox.claim(now, owner, leaseUntil, CLAIM_BATCH);
+      if (claims.length < CLAIM_BATCH) exhausted = true;
+      if (claims.length === 0) return;
+      const facts = await deps.facts.factsOf(claims);
+      for (const claim of claims) {
+        const queue = queues.get(claim.ws) ?? [];
+        queue.push({ claim, facts: facts.get(claim.id) ?? { kind: "missing" }, leaseUntil: leaseUntil.getTime() });
+        queues.set(claim.ws, queue);
+        queued += 1;
+      }
+    };
+    const refill = () => {
+      claiming ??= claimBatch()
+        .catch((error: unknown) => {
+          exhausted = true;
+          log.error({ err: error }, "could not claim CRM outbox rows");
+        })
+        .finally(() => {
+          claiming = undefined;
+          notify();
+        });
+      return claiming;
+    };
+
+    /** The next row of a workspace with a free send (workspaces in turn, oldest claim first). */
+    const next = (): Ready | undefined => {
+      for (const [ws, queue] of queues) {
+        if ((inflight.get(ws) ?? 0) >= PER_WORKSPACE) continue;
+        const ready = queue.shift();
+        if (queue.length === 0) queues.delete(ws);
+        else {
+          queues.delete(ws);
+          queues.set(ws, queue);
+        }
+        if (ready) queued -= 1;
+        return ready;
+      }
+      return undefined;
+    };
+
+    const send = async (ready: Ready): Promise<SendResult | undefined> => {
+      const { claim } = ready;
+      if (ready.leaseUntil - deps.clock.now().getTime() < leaseMs / 2) {
+        const leaseUntil = new Date(deps.clock.now().getTime() + leaseMs);
+        if (!(await deps.outbox.extend(claim, leaseUntil))) return undefined;
+      }
+      if (!keys.has(claim.ws)) keys.set(claim.ws, deps.apiKeyOf(claim.ws));
+      const crm = await connectorFor(claim.ws, await keys.get(claim.ws));
+      return sendRow(claim, ready.facts, crm);
+    };
+
     const worker = async () => {
       while (!stopped) {
-        const now = deps.clock.now();
-        const [claim] = await deps.outbox.claim(now, owner, new Date(now.getTime() + leaseMs), 1);
-        if (!claim) return;
-        counts[await handle(claim)] += 1;
+        if (queued <= CLAIM_BATCH / 2 && !exhausted) {
+          if (queued === 0) await refill();
+          else void refill();
+        }
+        const ready = next();
+        if (!ready) {
+          if (queued === 0 && exhausted && !claiming) return;
+          // Every queued row's workspace is at its limit (or a claim is on its way): wait for a change.
+          await new Promise<void>((resolve) => waiting.push(resolve));
+          continue;
+        }
+        const ws = ready.claim.ws;
+        inflight.set(ws, (inflight.get(ws) ?? 0) + 1);
+        try {
+          const result = await send(ready);
+          if (result) counts[result] += 1;
+        } catch (error) {
+          log.error(
+            { err: error, sid: ready.claim.sid },
+            "a CRM outbox row could not be settled; its lease will run out",
+          );
+        } finally {
+          inflight.set(ws, (inflight.get(ws) ?? 1) - 1);
+          notify();
+        }
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    // Stopped with rows still queued here: they go back at once, as if never claimed.
+    const left = [...queues.values()].flat().map((ready) => ready.claim);
+    if (left.length > 0) await deps.outbox.release(left, deps.clock.now());
     if (counts.sent + counts.failed > 0) log.info(counts, "CRM outbox pass");
     return counts;
   };
@@ -253,7 +225,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
         timer = undefined;
         sender.hurry();
       },
-      Math.min(backoffMs, 1_000),
+      Math.min(deps.backoffMs ?? 2_000, 1_000),
     );
     timer.unref();
   };
@@ -291,11 +263,4 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     },
   };
   return sender;
-}
-
-/** The rate budget will not allow a request within half a lease: the row goes back, due when it will. */
-class Deferred extends Error {
-  constructor(readonly waitMs: number) {
-    super("deferred for the CRM's rate limit");
-  }
 }

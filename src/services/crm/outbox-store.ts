@@ -91,6 +91,8 @@ export interface OutboxStore {
   ): Promise<boolean>;
   /** Refused for good: shown in status until an admin retries. */
   failed(claim: OutboxClaim, error: string, now: Date): Promise<boolean>;
+  /** Claims given back unsent (the sender stopped): waiting, as if never claimed. */
+  release(claims: readonly OutboxClaim[], now: Date): Promise<void>;
   /** Keeps a claim while a slow send goes on. */
   extend(claim: OutboxClaim, leaseUntil: Date): Promise<boolean>;
   /** No request to this workspace's CRM before `until` (kept in the database: every instance obeys it). */
@@ -210,6 +212,16 @@ export function createOutboxStore(database: DatabaseHandle): OutboxStore {
         ...mine(claim),
       );
       return done === 1;
+    },
+    async release(claims, now) {
+      for (const claim of claims)
+        await write(
+          `UPDATE "CrmOutbox" SET "claimedBy" = NULL, "claimedUntil" = NULL, "attempts" = "attempts" - 1,
+              "updatedAt" = ?::timestamp(3)
+            WHERE ${MINE}`,
+          now,
+          ...mine(claim),
+        );
     },
     async extend(claim, leaseUntil) {
       return (

@@ -45,9 +45,36 @@ const RETURNED = `"id", "workspaceId", "queueId", "runId", "leadId", "agentId", 
 const SPEED_FIRST = `(NOT EXISTS (SELECT 1 FROM "SpeedClaim" s WHERE s."leadId" = l."id" AND s."escalatedAt" IS NOT NULL
    AND s."claimedBy" IS NULL AND l."lastContactedAt" IS NULL))`;
 
-export function claimStatement(engine: Engine, input: ClaimInput): { sql: string; params: unknown[] } {
+/** What makes a lead free to claim in this queue now (params: queueId first via the join, then now, max, gap edge). */
+const AVAILABLE = [
+  `q."doneAt" IS NULL`,
+  `(q."notBefore" IS NULL OR q."notBefore" <= ?::timestamp(3))`,
+  `COALESCE(q."attempts", 0) < ?`,
+  `(l."lastContactedAt" IS NULL OR l."lastContactedAt" <= ?::timestamp(3))`,
+  `NOT EXISTS (SELECT 1 FROM "QueueClaim" c WHERE c."liveLeadId" = l."id")`,
+  `NOT EXISTS (SELECT 1 FROM "Call" a WHERE a."activeLeadId" = l."id")`,
+];
+const availableParams = (input: ClaimInput) => [
+  input.now,
+  input.maxAttempts,
+  new Date(input.now.getTime() - input.recallGapMs),
+];
+
+/** The transaction-local setting through which PostgreSQL's pick hands its lead to the insert. */
+const PICKED = `NULLIF(current_setting('leadline.queue_pick', true), '')::integer`;
+
+export interface ClaimStatements {
+  /** SQLite: the one statement (pick and insert); PostgreSQL: the pick, which locks the lead and remembers it. */
+  sql: string;
+  params: unknown[];
+  /** PostgreSQL: the insert, run after the pick in the same transaction. */
+  insert?: { sql: string; params: unknown[] };
+}
+
+/** The lead's filter and availability as SQL over `l` (the lead) and `q` (its standing), with their values. */
+function conditions(input: ClaimInput): { sql: string; params: unknown[] } {
   const where: string[] = [`l."workspaceId" = ?`, `l."phone" IS NOT NULL`];
-  const params: unknown[] = [input.queueId, input.ws];
+  const params: unknown[] = [input.ws];
   const { filter } = input;
   if (filter.owner) {
     where.push(`l."ownerSlackId" = ?`);
@@ -67,33 +94,105 @@ export function claimStatement(engine: Engine, input: ClaimInput): { sql: string
   }
   if (filter.neverCalled) where.push(NEVER_CALLED);
   if (filter.callbackDue) where.push(`${LAST_OUTCOME} = 'callback'`);
-  where.push(
-    `q."doneAt" IS NULL`,
-    `(q."notBefore" IS NULL OR q."notBefore" <= ?::timestamp(3))`,
-    `COALESCE(q."attempts", 0) < ?`,
-    `(l."lastContactedAt" IS NULL OR l."lastContactedAt" <= ?::timestamp(3))`,
-    `NOT EXISTS (SELECT 1 FROM "QueueClaim" c WHERE c."liveLeadId" = l."id")`,
-    `NOT EXISTS (SELECT 1 FROM "Call" a WHERE a."activeLeadId" = l."id")`,
-  );
-  params.push(input.now, input.maxAttempts, new Date(input.now.getTime() - input.recallGapMs));
+  where.push(...AVAILABLE);
+  params.push(...availableParams(input));
   if (input.exclude.length > 0) {
     where.push(`l."id" NOT IN (${input.exclude.map(() => "?").join(", ")})`);
     params.push(...input.exclude);
   }
+  return { sql: where.join(" AND "), params };
+}
+
+const STANDING = `LEFT JOIN "QueueLead" q ON q."queueId" = ? AND q."leadId" = l."id"`;
+
+/**
+ * The pick as tiers, each one index walk stopped at its first free lead (`LIMIT 1`), tried in the queue's
+ * order until one answers: speed to lead's overdue leads (few), then — when callbacks come first — leads
+ * whose last outcome is a callback (few, through `Call(workspaceId, outcome)`), then leads never contacted by
+ * arrival (`Lead(workspaceId, lastContactedAt, createdAt, id)`: all their `lastContactedAt` are null, so the
+ * index's order is arrival), then contacted leads by arrival (`Lead(workspaceId, createdAt, id)`). That is the
+ * queue's order for `callbacks` and `new` (after arrival only exact ties differ). `fewest` and `oldest` sort
+ * on the lead's standing in this queue, which no index over leads holds: they keep one sorted pick.
+ */
+function tiers(engine: Engine, input: ClaimInput, lock: string): { sql: string; params: unknown[] }[] | undefined {
+  if (input.orderBy !== "callbacks" && input.orderBy !== "new") return undefined;
+  const cond = conditions(input);
+  const tier = (from: string, where: string, order: string, extra: unknown[] = []) => ({
+    sql: `SELECT l."id" FROM ${from} ${STANDING} WHERE ${where} AND ${cond.sql} ORDER BY ${order} LIMIT 1${lock}`,
+    params: [input.queueId, ...extra, ...cond.params],
+  });
+  const speed = tier(
+    `"SpeedClaim" s JOIN "Lead" l ON l."id" = s."leadId"`,
+    `s."claimedBy" IS NULL AND s."escalatedAt" IS NOT NULL AND l."lastContactedAt" IS NULL`,
+    `l."createdAt", l."id"`,
+  );
+  const callbacks = {
+    sql: `SELECT l."id" FROM "Call" k JOIN "Lead" l ON l."id" = k."leadId" ${STANDING}
+           WHERE k."workspaceId" = ? AND k."outcome" = 'callback'
+             AND NOT EXISTS (SELECT 1 FROM "Call" k2 WHERE k2."leadId" = k."leadId" AND k2."outcome" IS NOT NULL
+                   AND (k2."createdAt" > k."createdAt" OR (k2."createdAt" = k."createdAt" AND k2."id" > k."id")))
+             AND ${cond.sql} ORDER BY (l."lastContactedAt" IS NOT NULL), l."createdAt", l."id" LIMIT 1${lock}`,
+    params: [input.queueId, input.ws, ...cond.params],
+  };
+  // SQLite would rather range over the contact time (the re-call gap's bound) and sort: it is told the index.
+  const by = (index: string) => (engine === "sqlite" ? ` INDEXED BY "${index}"` : "");
+  const never = tier(
+    `"Lead" l${by("Lead_workspaceId_lastContactedAt_createdAt_id_idx")}`,
+    `l."lastContactedAt" IS NULL`,
+    `l."lastContactedAt", l."createdAt", l."id"`,
+  );
+  const contacted = tier(
+    `"Lead" l${by("Lead_workspaceId_createdAt_id_idx")}`,
+    `l."lastContactedAt" IS NOT NULL`,
+    `l."createdAt", l."id"`,
+  );
+  return input.orderBy === "callbacks" ? [speed, callbacks, never, contacted] : [speed, never, contacted];
+}
+
+/** The pick as one statement: the first tier that answers (later tiers are never run), or one sorted pick. */
+function pickStatement(engine: Engine, input: ClaimInput, lock: string): { sql: string; params: unknown[] } {
+  const parts = tiers(engine, input, lock);
+  if (parts) {
+    const names = parts.map((_, i) => `t${i}`);
+    return {
+      sql: `WITH ${parts.map((part, i) => `${names[i]} AS (${part.sql})`).join(", ")}
+            SELECT "id" FROM (${names.map((name) => `SELECT "id" FROM ${name}`).join(" UNION ALL ")}) tiers LIMIT 1`,
+      params: parts.flatMap((part) => part.params),
+    };
+  }
+  const cond = conditions(input);
   const order = [SPEED_FIRST, ...orderKeys(input.orderBy).map((key) => ORDER_SQL[key]), `l."id"`].join(", ");
-  const pick = `SELECT l."id" FROM "Lead" l LEFT JOIN "QueueLead" q ON q."queueId" = ? AND q."leadId" = l."id"
-     WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT 1`;
+  return {
+    sql: `SELECT l."id" FROM "Lead" l ${STANDING} WHERE ${cond.sql} ORDER BY ${order} LIMIT 1${lock}`,
+    params: [input.queueId, ...cond.params],
+  };
+}
+
+export function claimStatement(engine: Engine, input: ClaimInput): ClaimStatements {
   const insert = `INSERT INTO "QueueClaim" ("workspaceId", "queueId", "runId", "leadId", "agentId", "liveLeadId", "status", "leaseUntil", "createdAt")`;
   const values = [input.ws, input.queueId, input.runId, input.agentId, input.leaseUntil, input.now];
   const columns = `?, ?, ?, pick."id", ?, pick."id", 'offered', ?::timestamp(3), ?::timestamp(3)`;
-  if (engine === "postgresql")
+  if (engine === "postgresql") {
+    // Two statements in one transaction, as a job queue's claim must be when the row it locks is not the row
+    // it changes: the pick's snapshot is taken before it locks, so a lead another claimer claimed, dialled and
+    // released meanwhile still looks free to it (its lock comes after that claimer's commit). The insert's
+    // own snapshot, taken once the pick holds the lead's lock, sees every claim of that lead committed before
+    // it and judges the lead again. NO KEY UPDATE: the lock does not wait on (or block) other tables'
+    // foreign-key checks on the lead, which deadlocked a dial's write against a claimer holding the lead.
+    const pick = pickStatement(engine, input, ` FOR NO KEY UPDATE OF l SKIP LOCKED`);
     return {
-      sql: `WITH pick AS (${pick} FOR UPDATE OF l SKIP LOCKED)
-            ${insert} SELECT ${columns} FROM pick ON CONFLICT ("liveLeadId") DO NOTHING RETURNING ${RETURNED}`,
-      params: [...params, ...values],
+      sql: `SELECT set_config('leadline.queue_pick', pick."id"::text, true) AS "id" FROM (${pick.sql}) pick`,
+      params: pick.params,
+      insert: {
+        sql: `WITH pick AS (SELECT l."id" FROM "Lead" l ${STANDING} WHERE l."id" = ${PICKED} AND ${AVAILABLE.join(" AND ")})
+              ${insert} SELECT ${columns} FROM pick ON CONFLICT ("liveLeadId") DO NOTHING RETURNING ${RETURNED}`,
+        params: [input.queueId, ...availableParams(input), ...values],
+      },
     };
+  }
+  const pick = pickStatement(engine, input, "");
   return {
-    sql: `WITH pick AS (${pick}) ${insert} SELECT ${columns} FROM pick WHERE true RETURNING ${RETURNED}`,
-    params: [...params, ...values],
+    sql: `WITH pick AS (${pick.sql}) ${insert} SELECT ${columns} FROM pick WHERE true RETURNING ${RETURNED}`,
+    params: [...pick.params, ...values],
   };
 }

@@ -34,10 +34,13 @@ export interface ProgressCounts {
  * (an outcome racing an expiry, two instances) changes the row once.
  */
 export interface ClaimStore {
-  /** Releases every live claim whose lease ran out before `now`; returns how many. */
+  /** Releases every live claim whose lease ran out before `now` and whose call (if any) is over; returns how many. */
   expire(now: Date): Promise<number>;
-  /** Takes the next lead (see claim-pick-store.ts); undefined when none is left or another claimer took it first. */
-  claimNext(input: ClaimInput): Promise<ClaimRow | undefined>;
+  /**
+   * Takes the next lead (see claim-pick-store.ts): the claim; `raced` when the lead it picked turned out to be
+   * claimed or worked by another claimer meanwhile (look again at once); undefined when none is left.
+   */
+  claimNext(input: ClaimInput): Promise<ClaimRow | "raced" | undefined>;
   byId(id: number): Promise<ClaimRow | undefined>;
   /** The live claim a run holds, if any. */
   liveOfRun(runId: number): Promise<ClaimRow | undefined>;
@@ -88,6 +91,9 @@ const claimOf = (row: Record<string, unknown>): ClaimRow => ({
   callId: num(row.callId),
   outcome: row.outcome === null ? null : String(row.outcome),
 });
+
+/** The claim placed no call, or its call is over (no longer the lead's live call). */
+const CALL_OVER = `NOT EXISTS (SELECT 1 FROM "Call" a WHERE a."id" = "QueueClaim"."callId" AND a."activeLeadId" IS NOT NULL)`;
 
 /** Tries of a write that found SQLite's file held by another process (each waited up to the busy timeout). */
 const BUSY_TRIES = 8;
@@ -163,29 +169,40 @@ function createStore(database: DatabaseHandle): ClaimStore {
   return {
     async expire(now) {
       // Read first: a write statement takes the writer's lock even when it changes nothing.
+      // A claim whose call still lives (its call row is the lead's guard until the call ends, or until the
+      // calls' sweep settles it with Twilio after a crash) keeps its lead: its lease counts from the call's end.
       const due = await rows(
-        `SELECT 1 FROM "QueueClaim" WHERE "liveLeadId" IS NOT NULL AND "leaseUntil" < ?::timestamp(3) LIMIT 1`,
+        `SELECT 1 FROM "QueueClaim" WHERE "liveLeadId" IS NOT NULL AND "leaseUntil" < ?::timestamp(3) AND ${CALL_OVER} LIMIT 1`,
         now,
       );
       if (due.length === 0) return 0;
       return write(
         `UPDATE "QueueClaim" SET "liveLeadId" = NULL, "status" = 'expired', "releasedAt" = ?::timestamp(3)
-          WHERE "liveLeadId" IS NOT NULL AND "leaseUntil" < ?::timestamp(3)`,
+          WHERE "liveLeadId" IS NOT NULL AND "leaseUntil" < ?::timestamp(3) AND ${CALL_OVER}`,
         now,
         now,
       );
     },
     async claimNext(input) {
-      const { sql, params } = claimStatement(database.engine, input);
+      const statement = claimStatement(database.engine, input);
+      const { insert } = statement;
       try {
         return await deadlockRetried(async () => {
-          const got = await rows<Record<string, unknown>>(sql, ...params);
-          return got[0] ? claimOf(got[0]) : undefined;
+          if (!insert) {
+            const got = await rows<Record<string, unknown>>(statement.sql, ...statement.params);
+            return got[0] ? claimOf(got[0]) : undefined;
+          }
+          const [picked, got] = (await db.$transaction([
+            orm.rows(statement.sql, ...statement.params),
+            orm.rows(insert.sql, ...insert.params),
+          ] as never[])) as unknown as [unknown[], Record<string, unknown>[]];
+          if (got[0]) return claimOf(got[0]);
+          return picked.length > 0 ? "raced" : undefined;
         });
       } catch (error) {
         // SQLite: another process's claim of the same lead committed between our read and write cannot
         // happen under its one writer, but a unique violation is still "someone else has it".
-        if (/UNIQUE constraint failed|unique constraint/i.test(String((error as Error).message))) return undefined;
+        if (/UNIQUE constraint failed|unique constraint/i.test(String((error as Error).message))) return "raced";
         throw error;
       }
     },

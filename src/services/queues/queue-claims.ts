@@ -10,6 +10,8 @@ import { parseStoredFilter, type QueueOrder } from "./queue-filter.js";
 export const CLAIM_LEASE_MS = 5 * 60_000;
 /** Leads passed over (by the law) in one search for the next lead before the agent is told to try again. */
 const MAX_PASSES = 25;
+/** Picks lost to other claimers in one search before it counts them as passes (many agents on few leads). */
+const MAX_RACES = 200;
 /** Empty claims in a row before the queue counts as empty (an empty claim may be a lost race on PostgreSQL). */
 const EMPTY_TRIES = 3;
 /** How often one process looks for expired leases while claiming. */
@@ -103,6 +105,7 @@ export function createQueueClaims(deps: {
       const filter = parseStoredFilter(queue.filter);
       const exclude: number[] = [];
       let empty = 0;
+      let races = 0;
       for (let pass = 0; pass < MAX_PASSES; pass += 1) {
         const now = deps.clock.now();
         // Expired leases are looked for at most once a second per process (a read; a write only when due).
@@ -123,6 +126,12 @@ export function createQueueClaims(deps: {
           leaseUntil: new Date(now.getTime() + leaseMs),
           exclude,
         });
+        if (picked === "raced") {
+          // Another claimer took (or finished) the lead this pick chose: that is no pass over a lead.
+          races += 1;
+          if (races < MAX_RACES) pass -= 1;
+          continue;
+        }
         if (!picked) {
           // Nothing to offer, or (PostgreSQL) another claimer's commit took the picked lead: look again, briefly.
           empty += 1;

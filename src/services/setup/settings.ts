@@ -5,6 +5,12 @@ import { type SettingsStore, writeMaskNumbers } from "./settings-store.js";
 export const DEFAULT_CALL_MESSAGE = "Hello, this is a call from your real estate agent. They will be with you shortly.";
 export const DEFAULT_MENU_MESSAGE = "Press 1 to speak with your agent now. Press 9 if you do not want any more calls.";
 
+/** The values a setting has until an admin writes one; the form shows them as its initial text. */
+export const SETTING_DEFAULTS: Readonly<Partial<Record<string, string>>> = {
+  callMessage: DEFAULT_CALL_MESSAGE,
+  menuMessage: DEFAULT_MENU_MESSAGE,
+};
+
 /** The voicemail left on an answering machine unless an admin wrote one: the call message and a call-back number. */
 export function defaultVoicemail(callMessage: string, from: string): string {
   const base = callMessage.replace(/\s*They will be with you shortly\.?/i, "").trim();
@@ -28,6 +34,7 @@ export const TWILIO_SETTINGS = {
   messagingServiceSid: { name: "twilio.messagingServiceSid", label: "Messaging Service SID", secret: false },
   textTeamName: { name: "texts.teamName", label: "Team name in texts", secret: false },
   textHelp: { name: "texts.help", label: "Help text (answer to HELP)", secret: false },
+  textStopConfirmation: { name: "texts.stopConfirmation", label: "Own STOP confirmation", secret: false },
   textTemplates: { name: "texts.templates", label: "Text templates", secret: false },
   textBack: { name: "texts.textBack", label: "Missed-call text-back", secret: false },
   callingWindow: { name: "rules.callingWindow", label: "Team calling window", secret: false },
@@ -58,6 +65,7 @@ const TEXT_SETTINGS = new Set<SettingKey>([
   "recording",
   "textTeamName",
   "textHelp",
+  "textStopConfirmation",
   "textTemplates",
   "textBack",
 ]);
@@ -138,8 +146,20 @@ export function createSettingsService({
     const unreadable = SETTING_KEYS.filter((key) => stored.unreadable.includes(TWILIO_SETTINGS[key].name));
     return { value: settings, unreadable, maskNumbers: await store.masksNumbers(ws) };
   };
+  // Reads of one workspace's version that start while one is on its way share it (under load, one
+  // statement instead of one per request): at worst they miss a save committed during that one round
+  // trip, as a request that came a moment earlier would have.
+  const reading = new Map<number, Promise<number | undefined>>();
+  const versionOf = (ws: number) => {
+    let read = reading.get(ws);
+    if (read === undefined) {
+      read = readVersion(ws).finally(() => reading.delete(ws));
+      reading.set(ws, read);
+    }
+    return read;
+  };
   const current = async (ws: number) => {
-    const version = await readVersion(ws);
+    const version = await versionOf(ws);
     const known = cached.get(ws);
     if (known && version !== undefined && known.version === version) {
       known.checkedAt = now();
@@ -180,16 +200,22 @@ export function createSettingsService({
           (values[key] !== undefined && (values[key] !== stored.value[key] || stored.unreadable.includes(key))) ||
           (remove.includes(key) && (stored.value[key] !== undefined || stored.unreadable.includes(key))),
       );
+      // A default the form showed and the admin kept (the menu, the call message) is no change to name.
+      const unchangedDefault = (key: SettingKey) =>
+        stored.value[key] === undefined && !remove.includes(key) && values[key] === SETTING_DEFAULTS[key];
       const writes = Object.fromEntries(
         changed.map((key) => [TWILIO_SETTINGS[key].name, remove.includes(key) ? null : (values[key] ?? null)]),
       );
       await changedTogether(
         ws,
         actor,
-        { action: "twilio_settings.saved", detail: { changed: changed.map((key) => TWILIO_SETTINGS[key].label) } },
+        {
+          action: "twilio_settings.saved",
+          detail: { changed: changed.filter((key) => !unchangedDefault(key)).map((key) => TWILIO_SETTINGS[key].label) },
+        },
         (tx) => secrets.setMany(ws, writes, actor, { tx }),
       );
-      return changed;
+      return changed.filter((key) => !unchangedDefault(key));
     },
     async clear(ws, actor) {
       let removed = 0;

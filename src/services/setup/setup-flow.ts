@@ -25,6 +25,7 @@ const CLEARABLE: SettingKey[] = [
   "messagingServiceSid",
   "textTeamName",
   "textHelp",
+  "textStopConfirmation",
   "textTemplates",
   "textBack",
 ];

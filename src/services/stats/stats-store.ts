@@ -84,16 +84,15 @@ const PLACED = `("twilioSid" IS NOT NULL AND ("mode" <> 'live' OR "leadLegSid" I
 
 const CONNECTED = `(${PLACED} AND "status" = 'completed' AND ("answeredBy" IS NULL OR "answeredBy" NOT LIKE 'machine%') AND COALESCE("durationSec", 0) > 0)`;
 
-export function createStatsStore(database: DatabaseHandle): StatsStore {
-  const db = database.prisma;
-  const sqlite = Boolean(database.sqlite);
+const TOTALS_SQL = `sum(CASE WHEN ${PLACED} THEN 1 ELSE 0 END) AS placed, sum(CASE WHEN ${CONNECTED} THEN 1 ELSE 0 END) AS connected,
+    sum(CASE WHEN ${CONNECTED} THEN COALESCE("durationSec", 0) ELSE 0 END) AS talk`;
+
+/** The statements of a range of calls on one engine: its parameters, its WHERE, its local day. */
+function rangeSql(sqlite: boolean) {
   // Both engines take positional parameters; SQLite's are "?" in order, PostgreSQL's "$n".
   const p = (n: number) => (sqlite ? "?" : `$${n}`);
   const time = (date: Date) => (sqlite ? date.toISOString().replace("Z", "+00:00") : date);
   const ts = (n: number) => (sqlite ? p(n) : `${p(n)}::timestamp(3)`);
-
-  const run = <T>(sql: string, params: unknown[]) => db.$queryRawUnsafe<T[]>(sql, ...params);
-
   const where = (query: StatsQuery) => {
     const params: unknown[] = [query.ws, time(query.from), time(query.to)];
     let sql = `"workspaceId" = ${p(1)} AND "createdAt" >= ${ts(2)} AND "createdAt" < ${ts(3)}`;
@@ -103,9 +102,33 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
     }
     return { sql, params };
   };
+  const day = (query: StatsQuery) => {
+    const offset = Math.trunc(query.offsetMinutes);
+    return sqlite
+      ? `date("createdAt", '${offset >= 0 ? "+" : ""}${offset} minutes')`
+      : `to_char("createdAt" + interval '${offset} minutes', 'YYYY-MM-DD')`;
+  };
+  return { p, time, ts, where, day };
+}
 
-  const totalsSql = `sum(CASE WHEN ${PLACED} THEN 1 ELSE 0 END) AS placed, sum(CASE WHEN ${CONNECTED} THEN 1 ELSE 0 END) AS connected,
-    sum(CASE WHEN ${CONNECTED} THEN COALESCE("durationSec", 0) ELSE 0 END) AS talk`;
+/** The one pass over a range of calls behind /call-stats (also what the bench EXPLAINs). */
+export function callStatsStatement(engine: DatabaseHandle["engine"], query: StatsQuery) {
+  const { where, day } = rangeSql(engine === "sqlite");
+  const { sql, params } = where(query);
+  return {
+    sql: `SELECT ${day(query)} AS day, "placedBy" AS agent, "outcome" AS outcome, "priceUnit" AS unit, ${TOTALS_SQL},
+                  count("price") AS priced, sum("price") AS amount
+             FROM "Call" WHERE ${sql} GROUP BY 1, 2, 3, 4`,
+    params,
+  };
+}
+
+export function createStatsStore(database: DatabaseHandle): StatsStore {
+  const db = database.prisma;
+  const sqlite = Boolean(database.sqlite);
+  const { p, time, ts, where, day: dayOf } = rangeSql(sqlite);
+
+  const run = <T>(sql: string, params: unknown[]) => db.$queryRawUnsafe<T[]>(sql, ...params);
   const totals = (row: { placed: unknown; connected: unknown; talk: unknown } | undefined): Totals => ({
     placed: Number(row?.placed ?? 0),
     connected: Number(row?.connected ?? 0),
@@ -114,11 +137,8 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
 
   return {
     async stats(query) {
-      const { sql, params } = where(query);
-      const offset = Math.trunc(query.offsetMinutes);
-      const day = sqlite
-        ? `date("createdAt", '${offset >= 0 ? "+" : ""}${offset} minutes')`
-        : `to_char("createdAt" + interval '${offset} minutes', 'YYYY-MM-DD')`;
+      const day = dayOf(query);
+      const calls = callStatsStatement(database.engine, query);
       const inboundWhere = where({ ...query, agentId: undefined });
       const inboundAgent = query.agentId ? ` AND "answeredBy" = ${p(inboundWhere.params.length + 1)}` : "";
       const inboundParams = query.agentId ? [...inboundWhere.params, query.agentId] : inboundWhere.params;
@@ -136,12 +156,7 @@ export function createStatsStore(database: DatabaseHandle): StatsStore {
           talk: unknown;
           priced: unknown;
           amount: unknown;
-        }>(
-          `SELECT ${day} AS day, "placedBy" AS agent, "outcome" AS outcome, "priceUnit" AS unit, ${totalsSql},
-                  count("price") AS priced, sum("price") AS amount
-             FROM "Call" WHERE ${sql} GROUP BY 1, 2, 3, 4`,
-          params,
-        ),
+        }>(calls.sql, calls.params),
         run<{ day: string; answered: unknown; missed: unknown }>(
           `SELECT ${day} AS day,
                   sum(CASE WHEN "status" IN ('answered', 'completed') THEN 1 ELSE 0 END) AS answered,

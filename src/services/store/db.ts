@@ -1,9 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { isAbsolute, resolve } from "node:path";
-import { PrismaClient as PostgresClient } from "@leadline/prisma-postgresql";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "@prisma/client";
+import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { PrismaClient } from "@prisma/client";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { DatabaseFull, diskFullCode } from "../../lib/errors.js";
@@ -215,7 +213,13 @@ const poolSeen = new WeakMap<pg.Pool, { full: boolean }>();
 /** What /healthz writes after a full disk: enough pages that a nearly full disk refuses it. */
 const PROBE_BYTES = 64 * 1024;
 
+// Each engine's ORM client (its generated code and query compiler) is loaded only when that engine is
+// opened: a process uses one, and the other's would stay resident for nothing.
 async function createSqliteDb(databaseUrl: string): Promise<Db> {
+  const [{ PrismaClient }, { PrismaBetterSQLite3 }] = await Promise.all([
+    import("@prisma/client"),
+    import("@prisma/adapter-better-sqlite3"),
+  ]);
   const adapter = recoveringAdapter(
     new PrismaBetterSQLite3({ url: `file:${sqlitePath(databaseUrl)}`, timeout: BUSY_TIMEOUT_MS }),
   );
@@ -319,6 +323,10 @@ export async function openDatabase(databaseUrl: string): Promise<{ database: Dat
     options: `-c search_path=${quoteIdent(schema)} -c lock_timeout=1500`,
     types: POOL_TYPES,
   });
+  const [{ PrismaClient: PostgresClient }, { PrismaPg }] = await Promise.all([
+    import("@leadline/prisma-postgresql"),
+    import("@prisma/adapter-pg"),
+  ]);
   const adapter = new PrismaPg(pool, { schema });
   const prisma = raisingDatabaseFull(new PostgresClient({ adapter }) as unknown as PrismaClient);
   // One flag for both paths: /healthz probes after a full disk seen on either.

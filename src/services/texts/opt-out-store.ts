@@ -1,5 +1,14 @@
 import type { Prisma, ScheduledCall } from "@prisma/client";
 
+export interface OptOutResult {
+  /** The number went on the do-not-call list now (it was not on it). */
+  added: boolean;
+  /** Its texting went from not stopped to stopped now: the one opt-out a confirmation text may answer. */
+  stopped: boolean;
+  cancelled: ScheduledCall[];
+  revoked: number;
+}
+
 /**
  * STOP (or 21610) inside one transaction: the number on the do-not-call list, its texting opted out,
  * every consent revoked, its scheduled calls and texts cancelled, and the audit row.
@@ -10,17 +19,24 @@ export async function optOutIn(
   phone: string,
   source: string,
   now: Date,
-): Promise<{ added: boolean; cancelled: ScheduledCall[]; revoked: number }> {
+): Promise<OptOutResult> {
   const existing = await tx.dncEntry.findUnique({ where: { workspaceId_phone: { workspaceId: ws, phone } } });
   if (!existing)
     await tx.dncEntry.create({
       data: { workspaceId: ws, phone, source: "text", reason: source, addedBy: "lead" },
     });
-  await tx.textOptOut.upsert({
-    where: { workspaceId_phone: { workspaceId: ws, phone } },
-    create: { workspaceId: ws, phone, status: "stopped", source },
-    update: { status: "stopped", source },
-  });
+  // A conditional update, so two STOPs at once (two instances) see one transition: the second waits on the row.
+  let stopped =
+    (
+      await tx.textOptOut.updateMany({
+        where: { workspaceId: ws, phone, status: { not: "stopped" } },
+        data: { status: "stopped", source },
+      })
+    ).count > 0;
+  if (!stopped && !(await tx.textOptOut.findUnique({ where: { workspaceId_phone: { workspaceId: ws, phone } } }))) {
+    await tx.textOptOut.create({ data: { workspaceId: ws, phone, status: "stopped", source } });
+    stopped = true;
+  }
   const revoked = (
     await tx.consent.updateMany({
       where: { workspaceId: ws, phone, revokedAt: null },
@@ -44,5 +60,5 @@ export async function optOutIn(
       detail: JSON.stringify({ phone: masked, source, added: !existing, revoked, cancelled: due.length }),
     },
   });
-  return { added: !existing, cancelled: due, revoked };
+  return { added: !existing, stopped, cancelled: due, revoked };
 }

@@ -40,25 +40,43 @@ export interface TextInbound {
     status: string,
     error: { code: number | null; message: string | null },
   ): Promise<void>;
-  /** STOP or 21610: do-not-call for calls and texts, consent revoked, scheduled calls and texts cancelled, the thread told. */
-  optOut(ws: number, phone: string, source: string): Promise<void>;
+  /**
+   * STOP or 21610: do-not-call for calls and texts, consent revoked, scheduled calls and texts cancelled, the
+   * thread told. A STOP text (`stopSid`) that opted the number out now gets at most one confirmation.
+   */
+  optOut(ws: number, phone: string, source: string, stopSid?: string): Promise<void>;
 }
 
 export function createTextInbound(deps: {
   store: TextStore;
   leads: Pick<LeadService, "findByPhone">;
   settings: Pick<SettingsService, "get">;
-  texts: () => Pick<TextService, "sendText">;
+  texts: () => Pick<TextService, "sendText" | "confirmStop">;
   notifier: TextNotifier;
   events: EventBus;
   clock: Clock;
   log: Logger;
 }): TextInbound {
   const inbound: TextInbound = {
-    async optOut(ws, phone, source) {
+    async optOut(ws, phone, source, stopSid) {
       const result = await deps.store.optOut(ws, phone, source, deps.clock.now());
       const lead = (await deps.leads.findByPhone(ws, phone)) ?? null;
-      await deps.notifier.optedOut(ws, lead, phone, { source, cancelled: result.cancelled, revoked: result.revoked });
+      const confirmation =
+        stopSid && result.stopped
+          ? await deps
+              .texts()
+              .confirmStop(ws, phone, lead, `stop-confirm:${stopSid}`)
+              .catch((error) => {
+                deps.log.warn({ err: error, ws }, "could not send the team's STOP confirmation");
+                return "not_sent" as const;
+              })
+          : undefined;
+      await deps.notifier.optedOut(ws, lead, phone, {
+        source,
+        cancelled: result.cancelled,
+        revoked: result.revoked,
+        ...(confirmation ? { confirmation } : {}),
+      });
     },
     async receive(ws, message) {
       const lead = (await deps.leads.findByPhone(ws, message.from)) ?? null;
@@ -74,7 +92,7 @@ export function createTextInbound(deps: {
       });
       if (!created) return text;
       deps.events.emit("text.received", { ws, textId: text.id });
-      if (keyword === "STOP") await inbound.optOut(ws, message.from, "STOP by text");
+      if (keyword === "STOP") await inbound.optOut(ws, message.from, "STOP by text", text.twilioSid ?? message.sid);
       else if (keyword === "START") await deps.store.optIn(ws, message.from, "START by text");
       else if (keyword === "HELP" && lead) {
         const help = (await deps.settings.get(ws)).textHelp;

@@ -14,7 +14,7 @@ import { isTwilioRefusal, type TwilioClient, toTwilioError } from "../twilio/cli
 import type { TwilioFor } from "../twilio/workspace-twilio.js";
 import type { A2pGate } from "./a2p.js";
 import { CANNOT_TEXT, checkBody, firstTextBody, textErrorWords } from "./compose.js";
-import type { TextNotifier } from "./text-notifier.js";
+import type { StopConfirmation, TextNotifier } from "./text-notifier.js";
 import type { NewOutboundText, TextStore } from "./text-store.js";
 
 export interface SendTextInput {
@@ -50,7 +50,15 @@ export interface TextService {
   draftOf(ws: number, textId: number): Promise<{ leadId: number; body: string }>;
   /** The verdict for a text to this lead now (texts' hours, do-not-call, consent for marketing, caps). */
   verdict(ws: number, lead: Lead, now: Date, marketing?: boolean): Promise<Verdict>;
+  /**
+   * The team's own STOP confirmation, when the admin wrote one (else Twilio's reply is the only one): at most
+   * one per origin (the STOP text's SID), ever, whatever replays or instances.
+   */
+  confirmStop(ws: number, phone: string, lead: Lead | null, originKey: string): Promise<StopConfirmation>;
 }
+
+/** Who a text is to, for words and audit: the lead, or the number alone. */
+type Who = { id: number | null; name: string };
 
 export interface TextServiceDeps {
   store: TextStore;
@@ -114,8 +122,8 @@ export function createTextService(deps: TextServiceDeps): TextService {
     });
 
   /** The A2P gate: nothing goes to a US number before the campaign is approved. */
-  const requireA2p = async (ws: number, lead: Lead, settings: TwilioSettings) => {
-    if (phoneCountry(lead.phone!) !== "US") return;
+  const requireA2p = async (ws: number, phone: string, settings: TwilioSettings) => {
+    if (phoneCountry(phone) !== "US") return;
     const a2p = await deps.a2p.status(ws, settings);
     if (a2p.approved) return;
     throw new UserError(
@@ -134,7 +142,7 @@ export function createTextService(deps: TextServiceDeps): TextService {
     );
   };
 
-  const send = async (client: TwilioClient, text: Text, service: string, lead: Lead, from?: string) => {
+  const send = async (client: TwilioClient, text: Text, service: string, lead: Who, from?: string) => {
     const statusCallback = deps.publicBaseUrl
       ? `${deps.publicBaseUrl}/twilio/sms/status?ws=${text.workspaceId}&text=${text.id}`
       : undefined;
@@ -155,7 +163,7 @@ export function createTextService(deps: TextServiceDeps): TextService {
     }
   };
 
-  const refused = async (text: Text, lead: Lead, error: unknown): Promise<never> => {
+  const refused = async (text: Text, lead: Who, error: unknown): Promise<never> => {
     const refusal = toTwilioError(error)!;
     const code = Number(refusal.code) || null;
     await deps.store.recordNotSent(text.id, { code, message: refusal.message });
@@ -164,7 +172,8 @@ export function createTextService(deps: TextServiceDeps): TextService {
       textId: text.id,
       code,
     });
-    if (code === 21610) await deps.optOut(text.workspaceId, text.phone, "twilio 21610");
+    // A confirmation refused with 21610: Twilio's own opt-out handling is on and its reply went instead.
+    if (code === 21610 && text.kind !== "confirmation") await deps.optOut(text.workspaceId, text.phone, "twilio 21610");
     if (code && CANNOT_TEXT.has(code)) await deps.store.markUnreachable(text.workspaceId, text.phone, code);
     throw new UserError(
       `Nothing was sent to ${lead.name}: ${textErrorWords(code, refusal.message)} (Twilio ${code}).`,
@@ -176,7 +185,7 @@ export function createTextService(deps: TextServiceDeps): TextService {
   };
 
   /** After a timeout or 5xx: the text on Twilio's side (same number and body, since the row), or nothing sent. */
-  const reconcile = async (client: TwilioClient, text: Text, lead: Lead): Promise<Text> => {
+  const reconcile = async (client: TwilioClient, text: Text, lead: Who): Promise<Text> => {
     const since = new Date(text.createdAt.getTime() - 60_000);
     let found: Awaited<ReturnType<TwilioClient["messages"]["list"]>>;
     try {
@@ -206,7 +215,7 @@ export function createTextService(deps: TextServiceDeps): TextService {
       const settings = await deps.settings.get(ws);
       try {
         requireTexting(settings);
-        await requireA2p(ws, lead, settings);
+        await requireA2p(ws, lead.phone!, settings);
         await requireTextable(ws, lead);
       } catch (error) {
         if (error instanceof UserError) return error.message.replace(/ Nothing was sent\.?/, "");
@@ -235,6 +244,40 @@ export function createTextService(deps: TextServiceDeps): TextService {
       return judge(lead, now, marketing, settings, facts);
     },
 
+    async confirmStop(ws, phone, lead, originKey) {
+      const settings = await deps.settings.get(ws);
+      const words = settings.textStopConfirmation?.trim();
+      if (!words || !settings.messagingServiceSid || !settings.accountSid) return "twilio";
+      const who: Who = lead ?? { id: null, name: phone };
+      const thread = lead ? await deps.store.leadThread(ws, lead.id) : undefined;
+      try {
+        await requireA2p(ws, phone, settings);
+        // No law check: 47 CFR 64.1200(a)(12) allows this one text after an opt-out, the number on the list.
+        const opened = await deps.store.open(
+          {
+            workspaceId: ws,
+            leadId: lead?.id ?? null,
+            phone,
+            body: checkBody(words),
+            kind: "confirmation",
+            agentId: "leadline",
+            originKey,
+            ...(thread ? { slackChannel: thread.channel, slackThreadTs: thread.threadTs } : {}),
+          },
+          async () => undefined,
+        );
+        if (!("opened" in opened)) return "already";
+        const { client } = await deps.twilioFor(ws, settings);
+        const outcome = await send(client, opened.opened, settings.messagingServiceSid, who);
+        if (lead) await deps.notifier.show(outcome.text, lead);
+        return "sent";
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        deps.log.info({ ws, code: error.code }, "the team's STOP confirmation was not sent");
+        return "not_sent";
+      }
+    },
+
     async sendText(input) {
       const ws = input.workspaceId;
       const lead = await deps.leads.get(ws, input.leadId);
@@ -251,7 +294,7 @@ export function createTextService(deps: TextServiceDeps): TextService {
       const first = (kind === "agent" || kind === "textback") && !(await deps.store.anySent(ws, lead.id));
       const teamName = first ? settings.textTeamName || (await deps.teamNameOf(ws)) : "";
       const body = checkBody(input.body, first ? (b) => firstTextBody(b, teamName) : undefined);
-      await requireA2p(ws, lead, settings);
+      await requireA2p(ws, lead.phone!, settings);
       await requireTextable(ws, lead);
       const now = input.lawNow ?? deps.clock.callingNow();
       const marketing =

@@ -1,7 +1,7 @@
-import type { ScheduledCall, Text } from "@prisma/client";
+import type { Text } from "@prisma/client";
 import { enqueueTextIn } from "../crm/outbox-store.js";
 import { type DatabaseHandle, type Db, statements } from "../store/db.js";
-import { optOutIn } from "./opt-out-store.js";
+import { type OptOutResult, optOutIn } from "./opt-out-store.js";
 
 /** Outbound statuses in the order Twilio moves through them: a status callback only moves a text forward. */
 const RANK: Record<string, number> = {
@@ -24,7 +24,8 @@ export const storedStatus = (twilioStatus: string) => (twilioStatus === "sending
 
 export interface NewOutboundText {
   workspaceId: number;
-  leadId: number;
+  /** None for a STOP confirmation to a number that is no lead. */
+  leadId: number | null;
   phone: string;
   body: string;
   kind: "agent" | "reply" | "confirmation" | "help" | "textback";
@@ -78,12 +79,7 @@ export interface TextStore {
    * STOP (or 21610): the number on the do-not-call list, its texting opted out, every consent revoked and
    * its scheduled calls and texts cancelled, in one transaction with the audit rows.
    */
-  optOut(
-    ws: number,
-    phone: string,
-    source: string,
-    now: Date,
-  ): Promise<{ added: boolean; cancelled: ScheduledCall[]; revoked: number }>;
+  optOut(ws: number, phone: string, source: string, now: Date): Promise<OptOutResult>;
   /** Twilio said the number cannot take texts (21614 landline, 30006…): marked, so the next text is refused before Twilio. */
   markUnreachable(ws: number, phone: string, code: number): Promise<void>;
   /** The number's "cannot take texts" mark, if any. */

@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { type Summariser, SummariserUnavailable } from "./summariser.js";
 import {
   fitTranscript,
@@ -9,6 +9,11 @@ import {
   transcriptText,
   userMessage,
 } from "./summary-request.js";
+
+type Sdk = typeof import("openai").default;
+let sdk: Promise<Sdk> | undefined;
+/** The SDK (about 15 MB resident) is loaded at the first summary: most processes never ask for one. */
+const loadSdk = () => (sdk ??= import("openai").then((module) => module.default));
 
 /** Room kept for the system prompt, the schema and the answer, in tokens. */
 const RESERVED_TOKENS = 2_500;
@@ -27,17 +32,23 @@ export function createOpenAiSummariser(options: {
   contextTokens: number;
   timeoutMs?: number;
 }): Summariser {
-  const client = new OpenAI({
-    baseURL: options.baseURL,
-    apiKey: options.apiKey,
-    maxRetries: 0,
-    timeout: options.timeoutMs ?? 30_000,
-  });
+  let client: Promise<OpenAI> | undefined;
+  const connect = () =>
+    (client ??= loadSdk().then(
+      (OpenAI) =>
+        new OpenAI({
+          baseURL: options.baseURL,
+          apiKey: options.apiKey,
+          maxRetries: 0,
+          timeout: options.timeoutMs ?? 30_000,
+        }),
+    ));
   const budgetChars = Math.max(2_000, (options.contextTokens - RESERVED_TOKENS) * 3);
 
   const ask = async (system: string, user: string): Promise<string | null> => {
+    const OpenAI = await loadSdk();
     try {
-      const completion = await client.chat.completions.create({
+      const completion = await (await connect()).chat.completions.create({
         model: options.model,
         temperature: 0,
         max_completion_tokens: ANSWER_TOKENS,
@@ -57,7 +68,7 @@ export function createOpenAiSummariser(options: {
       const choice = completion.choices[0];
       return choice?.finish_reason === "stop" ? (choice.message.content ?? null) : null;
     } catch (error) {
-      throw unavailable(error);
+      throw unavailable(OpenAI, error);
     }
   };
 
@@ -81,7 +92,7 @@ export function createOpenAiSummariser(options: {
 }
 
 /** The SDK's errors as "try later" (connection, timeout, 408/409/429, 5xx) or a refusal to report. */
-function unavailable(error: unknown): Error {
+function unavailable(OpenAI: Sdk, error: unknown): Error {
   if (error instanceof OpenAI.APIConnectionTimeoutError) return new SummariserUnavailable("provider timed out");
   if (error instanceof OpenAI.APIConnectionError) return new SummariserUnavailable("provider unreachable");
   if (error instanceof OpenAI.APIError) {

@@ -70,10 +70,10 @@ describe("the rule table (compliance.md, reviewed 2026-11-26)", () => {
   });
 
   it("has the federal and CRTC windows", () => {
-    expect(FEDERAL_RULE.ref.window).toBe("8:00 AM – 9:00 PM");
-    expect(CRTC_RULE.ref.window).toBe("Mon–Fri 9:00 AM – 9:30 PM; Sat–Sun 10:00 AM – 6:00 PM");
+    expect(FEDERAL_RULE.ref.window).toBe("8:00 AM until 9:00 PM");
+    expect(CRTC_RULE.ref.window).toBe("Mon–Fri 9:00 AM until 9:30 PM; Sat–Sun 10:00 AM until 6:00 PM");
     expect(STATE_RULES.RI?.ref.window).toBe(
-      "Mon–Fri 9:00 AM – 6:00 PM; Sat 10:00 AM – 5:00 PM; no calls Sun; no calls on Rhode Island and federal holidays",
+      "Mon–Fri 9:00 AM until 6:00 PM; Sat 10:00 AM until 5:00 PM; no calls Sun; no calls on Rhode Island and federal holidays",
     );
   });
 

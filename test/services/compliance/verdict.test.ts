@@ -574,7 +574,7 @@ describe("team window", () => {
         kind: "team_window",
         zone: NY,
         local: "2026-06-08T09:30",
-        window: "Mon–Fri 10:00 AM – 5:00 PM; no calls Sat–Sun",
+        window: "Mon–Fri 10:00 AM until 5:00 PM; no calls Sat–Sun",
       }),
     ]);
     expect(nextOf(verdict)).toEqual(at("2026-06-08T10:00", NY));
@@ -663,7 +663,7 @@ describe("reasons", () => {
     expect(reasonsOf(verdict)).toEqual([
       {
         kind: "hours",
-        allowed: "12:00 PM – 9:00 PM",
+        allowed: "12:00 PM until 9:00 PM",
         zone: CHICAGO,
         state: "TX",
         country: "US",
@@ -673,7 +673,7 @@ describe("reasons", () => {
           label: "Texas law",
           source: "Tex. Bus. & Com. Code 301.051",
           reviewed: "2026-11-26",
-          window: "Mon–Sat 9:00 AM – 9:00 PM; Sun 12:00 PM – 9:00 PM",
+          window: "Mon–Sat 9:00 AM until 9:00 PM; Sun 12:00 PM until 9:00 PM",
         },
         opens: at("2026-06-07T12:00", CHICAGO),
       },

@@ -1,0 +1,85 @@
+import { join } from "node:path";
+import { DateTime } from "luxon";
+import type { Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SANDBOX_USERS, type Sandbox } from "../../sandbox/sandbox.js";
+import { ARTIFACTS, type ConsolePage, needsChromium, openConsole } from "../helpers/console-page.js";
+
+// Issue 26 as an agent works it in the sandbox console: an admin saves a queue, starts a run, answers
+// the one call to their phone, and works the queue card in their direct messages with Leadline
+// (the console's Messages tab): Call, an outcome, Skip, Stop.
+
+let browserConsole: ConsolePage;
+let sandbox: Sandbox;
+let page: Page;
+// Calling hours are judged at a weekday 11:00 in New York, whatever this machine's time.
+const weekdayMorning = (() => {
+  let day = DateTime.now().setZone("America/New_York").plus({ days: 1 }).set({ hour: 11, minute: 0 });
+  while (day.weekday > 5) day = day.plus({ days: 1 });
+  return day;
+})();
+const realShift = weekdayMorning.toMillis() - Date.now();
+
+beforeAll(async () => {
+  if (needsChromium) return;
+  browserConsole = await openConsole({
+    name: "leadline-sandbox-queue",
+    realNow: () => new Date(Date.now() + realShift),
+    user: SANDBOX_USERS.admin.id,
+  });
+  ({ sandbox, page } = browserConsole);
+}, 60_000);
+
+afterAll(async () => {
+  await browserConsole?.close();
+});
+
+const queueCard = (): Locator => page.locator("#messages > li.message", { hasText: "Queue: Everyone" }).last();
+const cardSays = (text: string | RegExp) =>
+  expect.poll(async () => (await queueCard().textContent()) ?? "", { timeout: 30_000 }).toMatch(text);
+
+describe.skipIf(needsChromium)("the sandbox console: a queue run from start to stop", () => {
+  it("starts a run, rings the agent once, and the queue card arrives in the Messages tab", async () => {
+    await browserConsole.type("/call-queue new Everyone order=new");
+    await expect
+      .poll(() => page.locator("li.message.ephemeral", { hasText: "Queue Everyone created" }).count())
+      .toBe(1);
+    await browserConsole.type("/call-queue Everyone");
+    await expect
+      .poll(() => page.locator("li.message.ephemeral", { hasText: "Ringing your phone for queue run" }).count())
+      .toBe(1);
+    // The card went to the agent's direct messages: the tab counts what arrived there.
+    await expect.poll(() => page.textContent("#dm-count"), { timeout: 30_000 }).toMatch(/\d/);
+    await page.click("#tab-dm");
+    expect(await page.isHidden("#composer")).toBe(true);
+    await cardSays(/Jane Doe.*Call.*Skip.*Stop/);
+    expect(await page.isHidden("#dm-count")).toBe(true);
+    const events = (await page.textContent("#twilio-events")) ?? "";
+    expect(events).toMatch(/joins conference "leadline-q-[0-9a-f]+"/);
+    expect(events).toContain("Press any key to start calling.");
+    await page.screenshot({ path: join(ARTIFACTS, "sandbox-queue-card.png") });
+  }, 60_000);
+
+  it("Call adds the lead to the agent's conference; an outcome is asked for, then the next lead comes", async () => {
+    const rings = [...sandbox.twilio.calls.values()].filter((call) => call.to === "+12015550199").length;
+    await queueCard().getByRole("button", { name: "Call", exact: true }).click();
+    await cardSays("Record an outcome before the next lead.");
+    expect(await page.textContent("#twilio-events")).toMatch(/participant dialled into conference "leadline-q-/);
+    await page.screenshot({ path: join(ARTIFACTS, "sandbox-queue-outcome.png") });
+    await queueCard().getByRole("button", { name: "Interested", exact: true }).click();
+    await cardSays(/Bob Busy[\s\S]*1 called/);
+    // The agent's phone rang once for the whole run: the lead was added to the same call.
+    expect([...sandbox.twilio.calls.values()].filter((call) => call.to === "+12015550199").length).toBe(rings);
+  }, 60_000);
+
+  it("Skip moves on and counts it; Stop ends the run and says so", async () => {
+    await queueCard().getByRole("button", { name: "Skip", exact: true }).click();
+    const modal = browserConsole.modal();
+    // A reason may be asked for; the first one offered is taken.
+    if (await modal.isVisible().catch(() => false)) await modal.locator("button[type=submit]").click();
+    await cardSays(/Nora Noanswer[\s\S]*1 skipped/);
+    await queueCard().getByRole("button", { name: "Stop", exact: true }).click();
+    await cardSays("The run has ended: you stopped it.");
+    await page.screenshot({ path: join(ARTIFACTS, "sandbox-queue-stopped.png") });
+  }, 60_000);
+});
