@@ -3,6 +3,7 @@ import { CALLERID_WORDS, COMPLIANCE_WORDS, SETUP_WORDS, SLACK_FILE_WORDS, STATS_
 import { CALL_WORDS } from "./calls.js";
 import { LEAD_WORDS } from "./leads.js";
 import { SCHEDULE_WORDS } from "./scheduling.js";
+import { TRANSCRIPT_WORDS } from "./transcripts.js";
 import type { Words } from "./words.js";
 
 /** Every typed refusal's words, by code; one table per domain, in the order the domains moved here. */
@@ -15,6 +16,7 @@ const WORDS: Record<string, Words> = {
   ...SETUP_WORDS,
   ...SLACK_FILE_WORDS,
   ...CALLERID_WORDS,
+  ...TRANSCRIPT_WORDS,
 };
 
 /** The sentence a person reads for a UserError: a typed refusal's words, or an unmoved domain's message. */
