@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { DateTime } from "luxon";
 import type { Browser, Locator, Page } from "playwright-core";
 import { type Sandbox, startSandbox } from "../../sandbox/sandbox.js";
 import { createLogger } from "../../src/lib/log.js";
@@ -113,4 +114,20 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsolePage>
   };
   await consolePage.open();
   return consolePage;
+}
+
+/**
+ * A weekday 11:00 in New York after today (Monday to `lastWeekday`): a browser test moves the sandbox's
+ * real time there so calling hours allow its calls, whatever this machine's time.
+ */
+export function nextWeekdayMorning(lastWeekday = 5): DateTime {
+  let day = DateTime.now().setZone("America/New_York").plus({ days: 1 }).set({ hour: 11, minute: 0 });
+  while (day.weekday > lastWeekday) day = day.plus({ days: 1 });
+  return day;
+}
+
+/** Opens the console as `user` with the sandbox's real time moved to `at` (see nextWeekdayMorning). */
+export function openConsoleAt(name: string, at: DateTime, user: string): Promise<ConsolePage> {
+  const shift = at.toMillis() - Date.now();
+  return openConsole({ name, realNow: () => new Date(Date.now() + shift), user });
 }

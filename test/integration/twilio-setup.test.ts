@@ -70,6 +70,7 @@ describe("/twilio-setup", () => {
       "Messaging Service SID",
       "Team name in texts",
       "Help text (answer to HELP)",
+      "Own STOP confirmation",
       "Text templates",
       "Missed-call text-back",
       "Team calling window",

@@ -3,7 +3,13 @@ import { DateTime } from "luxon";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_CHANNEL, SANDBOX_USERS, type Sandbox } from "../../sandbox/sandbox.js";
-import { ARTIFACTS, type ConsolePage, needsChromium, openConsole } from "../helpers/console-page.js";
+import {
+  ARTIFACTS,
+  type ConsolePage,
+  needsChromium,
+  nextWeekdayMorning,
+  openConsoleAt,
+} from "../helpers/console-page.js";
 
 // Item 2 of issue 23: the console schedules from a card (timepicker), picks an owner (users_select),
 // turns @name into a mention, opens App Home, imports a CSV through a file_input, and keeps its
@@ -12,21 +18,11 @@ import { ARTIFACTS, type ConsolePage, needsChromium, openConsole } from "../help
 let browserConsole: ConsolePage;
 let sandbox: Sandbox;
 let page: Page;
-// Calling hours are judged at a weekday 11:00 in New York, whatever this machine's time.
-const weekdayMorning = (() => {
-  let day = DateTime.now().setZone("America/New_York").plus({ days: 1 }).set({ hour: 11, minute: 0 });
-  while (day.weekday > 5) day = day.plus({ days: 1 });
-  return day;
-})();
-const realShift = weekdayMorning.toMillis() - Date.now();
+const weekdayMorning = nextWeekdayMorning();
 
 beforeAll(async () => {
   if (needsChromium) return;
-  browserConsole = await openConsole({
-    name: "leadline-sandbox-home",
-    realNow: () => new Date(Date.now() + realShift),
-    user: SANDBOX_USERS.admin.id,
-  });
+  browserConsole = await openConsoleAt("leadline-sandbox-home", weekdayMorning, SANDBOX_USERS.admin.id);
   ({ sandbox, page } = browserConsole);
 }, 60_000);
 

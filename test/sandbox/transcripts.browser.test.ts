@@ -1,9 +1,14 @@
 import { join } from "node:path";
-import { DateTime } from "luxon";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_USERS, type Sandbox } from "../../sandbox/sandbox.js";
-import { ARTIFACTS, type ConsolePage, needsChromium, openConsole } from "../helpers/console-page.js";
+import {
+  ARTIFACTS,
+  type ConsolePage,
+  needsChromium,
+  nextWeekdayMorning,
+  openConsoleAt,
+} from "../helpers/console-page.js";
 
 // Issue 29 as a person tries it in the sandbox console: an admin turns recording on in /twilio-setup,
 // calls Jane, and the call's thread gets the recording, the transcript file (agent / lead, with times)
@@ -12,21 +17,11 @@ import { ARTIFACTS, type ConsolePage, needsChromium, openConsole } from "../help
 let browserConsole: ConsolePage;
 let sandbox: Sandbox;
 let page: Page;
-// Calling hours are judged at a weekday 11:00 in New York, whatever this machine's time.
-const weekdayMorning = (() => {
-  let day = DateTime.now().setZone("America/New_York").plus({ days: 1 }).set({ hour: 11, minute: 0 });
-  while (day.weekday > 4) day = day.plus({ days: 1 });
-  return day;
-})();
-const realShift = weekdayMorning.toMillis() - Date.now();
+const weekdayMorning = nextWeekdayMorning(4);
 
 beforeAll(async () => {
   if (needsChromium) return;
-  browserConsole = await openConsole({
-    name: "leadline-sandbox-transcripts",
-    realNow: () => new Date(Date.now() + realShift),
-    user: SANDBOX_USERS.admin.id,
-  });
+  browserConsole = await openConsoleAt("leadline-sandbox-transcripts", weekdayMorning, SANDBOX_USERS.admin.id);
   ({ sandbox, page } = browserConsole);
 }, 60_000);
 
