@@ -76,12 +76,21 @@ export async function startFakes(): Promise<Fakes> {
     if (waiting.size === 0 || request.method !== "POST" || !/\/Calls\.json$/.test(request.path)) return;
     const at = performance.now();
     const named = `${request.params.get("To") ?? ""} ${request.params.get("Twiml") ?? ""}`;
+    let matched = false;
     for (const phone of named.match(/\+\d{8,15}/g) ?? []) {
       const resolve = waiting.get(phone);
       if (resolve) {
         waiting.delete(phone);
         resolve(at);
+        matched = true;
       }
+    }
+    // A live call rings the agent first with a prompt that names the lead but not its number: that create
+    // answers the click waiting longest (exact with one click in flight, first come first served with more).
+    const [oldest] = waiting;
+    if (!matched && oldest) {
+      waiting.delete(oldest[0]);
+      oldest[1](at);
     }
   });
 
@@ -406,10 +415,12 @@ export function signedEvent(event: Record<string, unknown>): SignedRequest {
 export function statusCallbacks(
   calls: { sid: string; to: string; from: string }[],
   account: FakeAccount,
+  only?: "completed",
 ): SignedRequest[] {
-  const statuses = ["initiated", "ringing", "in-progress", "completed"];
+  const lifecycle = ["initiated", "ringing", "in-progress", "completed"];
   return calls.flatMap((call) =>
-    statuses.map((status, seq) => {
+    lifecycle.flatMap((status, seq) => {
+      if (only && status !== only) return [];
       // Twilio sends CallDuration only once the call has ended.
       const params: Record<string, string> = {
         CallSid: call.sid,
@@ -420,14 +431,16 @@ export function statusCallbacks(
         To: call.to,
         From: call.from,
       };
-      return {
-        path: "/twilio/status",
-        body: new URLSearchParams(params).toString(),
-        headers: {
-          "content-type": "application/x-www-form-urlencoded",
-          "x-twilio-signature": twilioSignature(account.token, `${PUBLIC}/twilio/status`, params),
+      return [
+        {
+          path: "/twilio/status",
+          body: new URLSearchParams(params).toString(),
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            "x-twilio-signature": twilioSignature(account.token, `${PUBLIC}/twilio/status`, params),
+          },
         },
-      };
+      ];
     }),
   );
 }

@@ -7,19 +7,16 @@ export interface Memory {
   /** After two full collections. */
   rssMb: number;
   heapMb: number;
-  /** After a last-resort collection (what V8's memory reducer gets to when the process stays idle). */
-  reducedRssMb: number;
 }
 
 setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as (options?: { type: string; execution: string; flavor: string }) => void;
+const gc = runInNewContext("gc") as () => void;
 
 export function memoryAtRest(): Memory {
   gc();
   gc();
   const { rss, heapUsed } = process.memoryUsage();
-  gc({ type: "major", execution: "sync", flavor: "last-resort" });
-  return { rssMb: rss / 2 ** 20, heapMb: heapUsed / 2 ** 20, reducedRssMb: process.memoryUsage().rss / 2 ** 20 };
+  return { rssMb: rss / 2 ** 20, heapMb: heapUsed / 2 ** 20 };
 }
 
 /** Answers the harness's `{ memory: true }` message in the target process. */

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { createLeadline, type Leadline } from "../src/app.js";
@@ -17,6 +17,7 @@ import { type SlackSimulator, startSlackSimulator } from "./slack/simulator.js";
 import type { Workspace } from "./slack/workspace.js";
 import { addSandboxService, seedSummaries } from "./summary/seed.js";
 import { type SummaryFake, startSummaryFake } from "./summary/simulator.js";
+import { createTextingControl, type TextingControl } from "./texting.js";
 import { SCENARIOS } from "./twilio/scenarios.js";
 import { sidFrom, startTwilioSimulator, type TwilioSimulator } from "./twilio/simulator.js";
 
@@ -178,6 +179,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const signingSecret = randomBytes(24).toString("hex");
   // Calls to the team's number, once Leadline runs.
   let inbound: InboundControl | undefined;
+  let texting: TextingControl | undefined;
   let slack: SlackSimulator;
   try {
     slack = await startSlackSimulator({
@@ -207,6 +209,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           events: twilio.events.slice(-40),
           clock: clock.view(),
           inbound: inbound?.view(),
+          texts: texting?.view(),
           appUrl,
         }),
         routes: {
@@ -217,6 +220,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           "/sandbox/inbound": {
             get: () => inbound?.view() ?? {},
             post: (body) => inbound?.play(body) ?? { ok: false, error: "Leadline is still starting." },
+          },
+          "/sandbox/texts": {
+            get: () => texting?.view() ?? {},
+            post: (body) => texting?.play(body) ?? { ok: false, error: "Leadline is still starting." },
           },
           "/sandbox/fub": {
             get: () => fub.view(),
@@ -239,6 +246,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   twilio.onEvent(() => workspace.changed());
   const kept = keepMessages(workspace, join(dataDir, "sandbox-slack.json"), fresh);
   if (!kept.restored) welcome(workspace, start.note);
+  // The sandbox's own encryption key, kept beside its database: made here, quietly, so the warning a
+  // real install gets when it has no APP_ENCRYPTION_KEY does not greet someone trying the sandbox.
+  const keyFile = join(dataDir, "encryption.key");
+  if (!existsSync(keyFile)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(keyFile, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  }
 
   const config = loadConfig({
     NODE_ENV: "development",
@@ -283,6 +297,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       ws,
       accountSid: SANDBOX_TWILIO.accountSid,
       teamNumber: SANDBOX_TWILIO.phoneNumber,
+    });
+    texting = await createTextingControl({
+      twilio,
+      leadline,
+      ws,
+      accountSid: SANDBOX_TWILIO.accountSid,
+      teamNumber: SANDBOX_TWILIO.phoneNumber,
+      appUrl,
+      admin: SANDBOX_USERS.admin.id,
     });
   } catch (error) {
     kept.stop();

@@ -121,7 +121,8 @@ async function openKeyring(config: Config, database: DatabaseHandle, log: Logger
 function slackHealthFor(config: Config, log: Logger, slackLog: SlackLogger, workspaces: Workspaces) {
   const oauth = Boolean(config.SLACK_CLIENT_ID);
   return createSlackHealth({
-    client: slackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, slackLog),
+    // The check backs off on its own (1 s, 2 s, 5 s, 10 s, 30 s): one request per check, no client retries.
+    client: slackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, slackLog, 0),
     log,
     variable: "SLACK_BOT_TOKEN",
     apiUrl: config.SLACK_API_URL,

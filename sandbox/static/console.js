@@ -737,6 +737,7 @@
     );
     renderClock(info.clock);
     renderInbound(info.inbound);
+    renderPhone(info.texts);
     // Newest first, so the call in progress is at the top.
     $("twilio-events").replaceChildren(
       ...[...info.events]
@@ -780,6 +781,54 @@
         ),
       );
     }
+  }
+
+  // ---- a lead's phone: text the team as the lead, and see what the phone received ---------------
+
+  let lastTexts = null;
+  function renderPhone(view) {
+    if (view) lastTexts = view;
+    if (!lastTexts) return;
+    const typed = $("phone-number").value.replace(/\D/g, "").slice(-10);
+    const mine = (lastTexts.received || []).filter(
+      (m) => typed.length === 10 && m.to.replace(/\D/g, "").endsWith(typed),
+    );
+    $("phone-received").replaceChildren(
+      ...(mine.length === 0
+        ? [
+            el(
+              "li",
+              { class: "muted" },
+              typed.length === 10 ? "Nothing received yet." : "Type the lead's number above.",
+            ),
+          ]
+        : mine.map((m) =>
+            el(
+              "li",
+              { class: "phone-text", "data-direction": m.direction },
+              el("b", {}, m.direction === "outbound-reply" ? "Twilio" : "Team"),
+              ` · ${m.status} · `,
+              el("span", { class: "phone-body" }, m.body),
+            ),
+          )),
+    );
+  }
+
+  function setupPhoneForm() {
+    const send = async (body) => {
+      const answer = await post("/sandbox/texts", { from: $("phone-number").value, body }, true);
+      const error = $("phone-error");
+      error.hidden = answer.ok !== false;
+      error.textContent = answer.ok === false ? answer.error : "";
+      if (answer.ok) $("phone-body").value = "";
+    };
+    $("phone-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      send($("phone-body").value);
+    });
+    for (const button of document.querySelectorAll("#phone-form [data-keyword]"))
+      button.addEventListener("click", () => send(button.dataset.keyword));
+    $("phone-number").addEventListener("input", () => renderPhone());
   }
 
   function setupInboundForm() {
@@ -878,17 +927,17 @@
   // This run's token, served with the page: the console refuses POSTs without it (cross-site requests).
   const token = document.querySelector('meta[name="sandbox-token"]').content;
 
-  async function post(path, body) {
+  /** Posts to the console's server and redraws; a refusal is said in an alert, or returned when `quiet`. */
+  async function post(path, body, quiet = false) {
     const res = await fetch(path, {
       method: "POST",
       headers: { "content-type": "application/json", "x-sandbox-token": token },
       body: JSON.stringify(body),
     });
-    if (!res.ok) {
-      const answer = await res.json().catch(() => ({}));
-      alert(answer.error || `The console could not do that (${res.status}).`);
-    }
+    const answer = await res.json().catch(() => ({}));
+    if (!res.ok && !quiet) alert(answer.error || `The console could not do that (${res.status}).`);
     await refresh();
+    return res.ok ? answer : { ok: false, error: answer.error || `The console could not do that (${res.status}).` };
   }
 
   let refreshing = null;
@@ -946,6 +995,7 @@
     $("tab-dm").addEventListener("click", () => showTab("dm"));
     setupClockForm();
     setupInboundForm();
+    setupPhoneForm();
     $("composer").addEventListener("submit", async (event) => {
       event.preventDefault();
       const input = $("composer-input");

@@ -15,6 +15,7 @@ import { nameOf } from "../services/slack/people.js";
 import { createHomeService, type HomeService } from "../services/stats/home.js";
 import { createStatsService, type StatsService } from "../services/stats/stats-service.js";
 import { createStatsStore } from "../services/stats/stats-store.js";
+import { createTextStatsStore } from "../services/stats/text-stats-store.js";
 import { createTextBack, type TextBack } from "../services/texts/text-back.js";
 import { type CallerIdDomain, createCallerIdDomain } from "./callerid.js";
 import { type CallsDomain, createCallsDomain } from "./calls.js";
@@ -64,7 +65,7 @@ function inboundCalls(
   missed: (call: InboundWithLead) => Promise<unknown>,
 ) {
   const { config, clock, log, tasks } = core;
-  return createInboundService({
+  const inbound = createInboundService({
     store: createInboundStore({ db: core.db }),
     leads: leads.leads,
     agentPhones: calls.agentPhones,
@@ -85,6 +86,10 @@ function inboundCalls(
     events: core.events,
     missed,
   });
+  // An unknown caller added as a lead: their earlier calls become the lead's (posts redrawn, contact
+  // counted) before the new lead's card is drawn, so the card does not say "not contacted yet".
+  leads.leadCards.settleBeforeCard((ws, leadId) => inbound.leadAdded(ws, leadId));
+  return inbound;
 }
 
 /** Missed-call text-back: the texts domain's send, booked on the scheduler when the law says later. */
@@ -146,13 +151,15 @@ export function createContainer(inputs: ContainerInputs): Container {
   });
   const charts = createChartRenderer();
   const statsStore = createStatsStore(database);
-  const stats = createStatsService({ store: statsStore });
+  const textStats = createTextStatsStore(database);
+  const stats = createStatsService({ store: statsStore, texts: textStats });
   const home = createHomeService({
     stats,
     store: statsStore,
     scheduler,
     dnc: leads.dnc,
     waitingCallbacks: (ws, agentId, since) => statsStore.waiting(ws, agentId, since),
+    texts: textStats,
     keyring: core.keyring,
     publicBaseUrl: config.PUBLIC_BASE_URL,
   });

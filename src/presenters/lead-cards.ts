@@ -22,6 +22,11 @@ export interface LeadCards {
   refresh(ws: number, userId: string, from: CardOrigin, leadId: number, confirmation: string): Promise<void>;
   /** Posts new leads' cards (lead.created): where the person added it, or the leads channel for speed to lead. */
   subscribe(events: EventBus): void;
+  /**
+   * Work a new lead's card must wait for (another domain taking up what the lead already did, such as an
+   * unknown caller's calls), so the first card shows it.
+   */
+  settleBeforeCard(work: (ws: number, leadId: number) => Promise<void>): void;
 }
 
 export function createLeadCards(deps: {
@@ -35,6 +40,7 @@ export function createLeadCards(deps: {
   log: Logger;
 }): LeadCards {
   /** A card for a channel shows the lead's number masked when the workspace says so; a DM with the bot never. */
+  let settle: ((ws: number, leadId: number) => Promise<void>) | undefined;
   const masked = async (ws: number, channel: string | undefined) =>
     Boolean(channel && !channel.startsWith("D") && (await deps.settings.masksNumbers(ws)));
   const cardMessage = async (ws: number, leadId: number, channel: string | undefined, banner?: string) => {
@@ -50,6 +56,9 @@ export function createLeadCards(deps: {
   };
 
   return {
+    settleBeforeCard(work) {
+      settle = work;
+    },
     async refresh(ws, userId, from, leadId) {
       const lead = await deps.leads.get(ws, leadId);
       if (!lead) return;
@@ -79,6 +88,9 @@ export function createLeadCards(deps: {
 
     subscribe(events) {
       events.on("lead.created", async ({ ws, leadId, origin }) => {
+        await settle?.(ws, leadId).catch((err) =>
+          deps.log.warn({ err }, "could not settle a new lead before its card"),
+        );
         const slack = await deps.slackFor(ws);
         if (origin.kind === "slack") {
           const banner = `New lead added by <@${origin.userId}>`;

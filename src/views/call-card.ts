@@ -10,6 +10,7 @@ export const CALL_LEAD_HELP =
   "Modes: *Call* (live, the default: your phone rings first, then Leadline dials the lead and you talk), " +
   "*Message call* (the lead hears the team's recorded message) and *Voice bridge* (the message, then your phone), both only for leads who consented to recorded calls, " +
   "*Browser call* (you talk from your browser). Leadline checks calling hours, the do-not-call list and consent before every dial. " +
+  "`/call-lead jane at 3pm` (or `tomorrow 10am`, `in 2h`) books a call for later; `/call-lead scheduled` lists yours. " +
   "`/call-lead settings` sets your own phone for live calls and bridges.";
 
 /** The ephemeral call card: the lead, one button per mode, the asked mode first. */

@@ -6,7 +6,8 @@ import type { CallStats } from "../services/stats/stats-service.js";
 import type { BlockedCall } from "../services/stats/stats-store.js";
 import { context, countOf, escapeMrkdwn, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
 import { whenText } from "./schedule.js";
-import { costText, talkTime } from "./stats.js";
+import { anyTexts, costText, talkTime, textsLine } from "./stats.js";
+import { textStatusWords } from "./texts.js";
 
 const rate = (stats: CallStats) =>
   stats.totals.placed === 0 ? "—" : `${Math.round((stats.totals.connected / stats.totals.placed) * 100)}%`;
@@ -60,6 +61,47 @@ export function blockedLine(row: BlockedCall, now: Date): string {
   return `<@${row.actor}> · ${lead} · ${ago(row.at, now)} ago${why ? ` · ${why}` : ""}`;
 }
 
+/** The viewer's text numbers (once they text), the replies waiting on them (Reply by text), their latest texts. */
+function yourTexts(data: HomeData): KnownBlock[] {
+  const { today, week } = data.mine;
+  const blocks: KnownBlock[] = [];
+  if (anyTexts(week.texts) || anyTexts(today.texts))
+    blocks.push(context(`*Your texts* · today ${textsLine(today.texts)} · this week ${textsLine(week.texts)}`));
+  const texts = data.texts;
+  if (!texts) return blocks;
+  const now = data.now;
+  blocks.push({ type: "divider" }, mrkdwnSection(`*Texts waiting for your reply* (${texts.waiting.length})`));
+  if (texts.waiting.length === 0) blocks.push(context("No lead's text is waiting on you."));
+  for (const reply of texts.waiting.slice(0, 10)) {
+    const who = reply.leadName ? `*${escapeTruncate(reply.leadName, 100)}*` : phoneText(reply.phone);
+    blocks.push({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: `:speech_balloon: ${who} · ${ago(reply.at, now)} ago\n${escapeTruncate(reply.body.replace(/\s+/g, " "), 200)}`,
+      },
+      ...(reply.leadId !== null
+        ? {
+            accessory: {
+              type: "button" as const,
+              action_id: ids.texts.replyAction,
+              text: plain("Reply by text"),
+              value: String(reply.leadId),
+            },
+          }
+        : {}),
+    });
+  }
+  if (texts.recent.length > 0) {
+    const lines = texts.recent.map((text) => {
+      const who = text.leadName ? escapeTruncate(text.leadName, 60) : phoneText(text.phone);
+      return `${who} · ${escapeTruncate(text.body.replace(/\s+/g, " "), 60)} · ${textStatusWords(text.status, text.errorCode)} · ${ago(text.at, now)} ago`;
+    });
+    blocks.push(context(`*Your latest texts*\n${lines.join("\n")}`));
+  }
+  return blocks;
+}
+
 /** The Home tab: the viewer's numbers, scheduled calls, leads waiting; for admins, the team's. */
 export function homeView(data: HomeData): HomeView {
   const blocks: KnownBlock[] = [
@@ -73,6 +115,7 @@ export function homeView(data: HomeData): HomeView {
       alt_text: `Calls and connects per day, last 14 days${data.admin ? " (team)" : ""}`,
     });
   }
+  blocks.push(...yourTexts(data));
   blocks.push({ type: "divider" }, mrkdwnSection(`*Your scheduled calls* (${data.scheduled.length})`));
   if (data.scheduled.length === 0)
     blocks.push(context("None. Book one with `/call-lead Jane tomorrow 10am` or *Schedule* on a card."));

@@ -71,7 +71,8 @@ export function progressText(progress: ProgressCounts): string {
   const reasons = Object.entries(progress.skipsByReason)
     .map(([reason, count]) => `${count} ${SKIP_WORDS[reason] ?? reason}`)
     .join(", ");
-  return `${progress.called} called · ${progress.skipped} skipped${reasons ? ` (${reasons})` : ""}`;
+  const left = progress.left === undefined ? "" : ` · ${progress.left} left`;
+  return `${progress.called} called · ${progress.skipped} skipped${reasons ? ` (${reasons})` : ""}${left}`;
 }
 
 const button = (text: string, action: string, value: string, style?: "primary" | "danger") => ({

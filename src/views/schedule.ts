@@ -95,7 +95,41 @@ export function scheduledConfirmation(result: BookResult, options: { agentZone: 
     }
   }
   blocks.push(scheduleButtons(result.row));
+  blocks.push(...otherBookings(result, options));
   return { text: `Scheduled a live call to ${escapeTruncate(result.lead.name, 150)} for ${when}.`, blocks };
+}
+
+/** The lead's calls booked before this one: both are kept, said so, each with its Cancel. */
+function otherBookings(result: BookResult, options: { agentZone: string; now: Date }): KnownBlock[] {
+  const others = (result.others ?? []).slice(0, 5);
+  if (others.length === 0) return [];
+  const name = escapeTruncate(result.lead.name, 150);
+  const list = others
+    .map(
+      (other) =>
+        `${escapeMrkdwn(whenText(other.dueAt, options.agentZone, result.lead, options.now))} (booked by <@${other.bookedBy}>)`,
+    )
+    .join("; ");
+  const blocks: KnownBlock[] = [
+    mrkdwnSection(
+      `:warning: *${name} already had ${others.length === 1 ? "a call" : `${others.length} calls`} scheduled:* ${list}. Both are kept and each will be placed; cancel the earlier one if this one replaces it.`,
+    ),
+  ];
+  // One block each: an action id is unique within its block, and every Cancel is the same action.
+  for (const other of others)
+    blocks.push({
+      type: "actions",
+      block_id: `schedule_other_${other.id}`,
+      elements: [
+        {
+          type: "button",
+          action_id: ids.schedule.cancelAction,
+          text: plain(`Cancel the earlier one (${untilText(other.dueAt, options.now)})`.slice(0, 75)),
+          value: String(other.id),
+        },
+      ],
+    });
+  return blocks;
 }
 
 /** A suggestion tapped again: the booking it made the first time, in whatever state it is now. Nothing new was booked. */

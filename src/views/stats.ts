@@ -1,6 +1,7 @@
 import type { KnownBlock } from "@slack/types";
 import { OUTCOMES, type Outcome } from "../services/calls/outcomes.js";
 import type { CallStats } from "../services/stats/stats-service.js";
+import type { TextCounts } from "../services/stats/text-stats-store.js";
 import { context, countOf, mrkdwnSection } from "./common.js";
 
 /** "1h 02m", "3m 05s", "0s". */
@@ -26,6 +27,13 @@ export function costText(cost: CallStats["cost"]): string {
     })
     .join(" + ");
 }
+
+/** "12 texts sent · 10 delivered (83%) · 1 failed · 4 replies · 1 opt-out". */
+export function textsLine(c: TextCounts): string {
+  return `${countOf(c.sent, "text")} sent · ${c.delivered} delivered (${percent(c.delivered, c.sent)}) · ${c.failed} failed · ${countOf(c.replies, "reply", "replies")} · ${countOf(c.optOuts, "opt-out")}`;
+}
+
+export const anyTexts = (c: TextCounts) => c.sent + c.failed + c.replies + c.optOuts > 0;
 
 /** The /call-stats answer: the numbers for the range (and agent), per agent, outcomes. */
 export function statsMessage(
@@ -54,6 +62,7 @@ export function statsMessage(
   if (stats.inbound.answered + stats.inbound.missed > 0) {
     blocks.push(context(`Inbound · ${stats.inbound.answered} answered · ${stats.inbound.missed} missed`));
   }
+  if (anyTexts(stats.texts)) blocks.push(mrkdwnSection(`*Texts*\n${textsLine(stats.texts)}`));
   if (stats.outcomes.length > 0) {
     const order = Object.keys(OUTCOMES) as Outcome[];
     const outcomes = [...stats.outcomes]
@@ -79,6 +88,10 @@ export function statsMessage(
     blocks.push(mrkdwnSection(`*Per agent*\n${lines.join("\n")}`));
     if (stats.perAgent.length > 15) blocks.push(context(`…and ${stats.perAgent.length - 15} more agents.`));
   }
+  if (!stats.agentId && stats.texts.perAgent.length > 0) {
+    const lines = stats.texts.perAgent.slice(0, 15).map((row) => `<@${row.agentId}> · ${textsLine(row)}`);
+    blocks.push(mrkdwnSection(`*Texts per agent*\n${lines.join("\n")}`));
+  }
   const notes = [
     options.scopeNote,
     options.chartComing ? "The chart follows in your direct messages with Leadline (only you see it)." : undefined,
@@ -89,7 +102,7 @@ export function statsMessage(
   ].filter(Boolean);
   blocks.push(context(notes.join(" ")));
   return {
-    text: `Call stats, ${stats.range.label}: ${countOf(t.placed, "call")}, ${t.connected} connected (${percent(t.connected, t.placed)}), talk time ${talkTime(t.talkSec)}, cost ${costText(stats.cost)}.`,
+    text: `Call stats, ${stats.range.label}: ${countOf(t.placed, "call")}, ${t.connected} connected (${percent(t.connected, t.placed)}), talk time ${talkTime(t.talkSec)}, cost ${costText(stats.cost)}.${anyTexts(stats.texts) ? ` Texts: ${textsLine(stats.texts)}.` : ""}`,
     blocks,
   };
 }

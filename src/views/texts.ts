@@ -20,6 +20,12 @@ const STATUS_WORDS: Record<string, string> = {
   not_sent: ":no_entry_sign: not sent",
 };
 
+/** A stored status in a few words, with Twilio's code when it failed: "✅ delivered", "⚠️ undelivered (30006)". */
+export function textStatusWords(status: string, errorCode: number | null): string {
+  const words = STATUS_WORDS[status] ?? escapeTruncate(status, 40);
+  return errorCode ? `${words} (${errorCode})` : words;
+}
+
 /** An outbound text's line in the lead's thread: who sent what, and where it is (queued → sent → delivered). */
 export function outboundTextLine(text: Text, lead: Pick<Lead, "name"> | null): { text: string; blocks: KnownBlock[] } {
   const to = lead ? `*${escapeTruncate(lead.name, 150)}*` : phoneText(text.phone);

@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -50,6 +52,36 @@ describe("start-up against Slack", () => {
       await t.stop();
     }
   });
+
+  it("while Slack stays unreachable, start-up warns once and retries with growing waits, not a warning a second", async () => {
+    // A Slack that answers every request with 503: each attempt is seen here.
+    const attempts: number[] = [];
+    const down = createServer((req, res) => {
+      if (req.url?.includes("auth.test")) attempts.push(Date.now());
+      res.writeHead(503, { "content-type": "application/json" }).end('{"ok":false,"error":"service_unavailable"}');
+    });
+    await new Promise<void>((resolve) => down.listen(0, "127.0.0.1", resolve));
+    const port = (down.address() as AddressInfo).port;
+    const t = await startTestApp({ env: { SLACK_API_URL: `http://127.0.0.1:${port}/api/` } });
+    try {
+      // Three checks after the first: the waits between checks grow (1 s, 2 s, 5 s by default).
+      // One request per check (the client does not retry on its own): 4 attempts = the first and 3 retries.
+      await eventually(() => attempts.length >= 4, "four checks of Slack", 20_000);
+      const waits = attempts.slice(1, 4).map((at, i) => at - attempts[i]!);
+      expect(waits[0]).toBeGreaterThanOrEqual(900);
+      expect(waits[1]).toBeGreaterThan(waits[0]!);
+      expect(waits[2]).toBeGreaterThan(waits[1]!);
+      const warnings = t.logs
+        .map((line) => JSON.parse(line) as { level: number; msg: string })
+        .filter((l) => l.level >= 40);
+      expect(warnings.map((w) => w.msg)).toEqual([
+        "Slack is unreachable; Leadline takes requests and keeps trying (/healthz answers 503 until Slack answers)",
+      ]);
+    } finally {
+      await t.stop();
+      down.close();
+    }
+  }, 30_000);
 
   it("a token Slack rejects stops start-up with one error naming the variable", async () => {
     const slack = await startFakeSlack();

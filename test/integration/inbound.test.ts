@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
 import { CHANNEL, eventually, freshStart, settled, startTestApp, type TestApp } from "../helpers/app.js";
 import type { FakeAccount } from "../helpers/fake-twilio.js";
-import { buttonClick } from "../helpers/payloads.js";
+import { buttonClick, viewSubmission } from "../helpers/payloads.js";
 
 // A lead calling the team's number, driven by hand with Twilio's signed webhooks.
 
@@ -198,6 +198,78 @@ describe("a lead calls back", () => {
     await t.app.deps.dnc.add(t.ws, jane.phone!, "command", ADMIN);
     const res = await post(inboundPath(), { CallSid: nextSid(), From: jane.phone!, To: FROM });
     expect(await res.text()).toContain(`<Number url=`);
+  });
+
+  it("an unknown caller added as a lead: the line names the lead (no Add as lead), and an 11 s call counts as contact", async () => {
+    const sid = nextSid();
+    await post(inboundPath(), { CallSid: sid, From: "+13125550777", To: FROM });
+    const call = await t.app.deps.db.inboundCall.findFirstOrThrow({ where: { twilioSid: sid } });
+    const line = await eventually(() => lines().find((l) => String(l.text).includes("An unknown caller")), "line");
+    const posted = await eventually(
+      async () => (await t.app.deps.db.inboundCall.findUniqueOrThrow({ where: { id: call.id } })).slackTs,
+      "the line's ts",
+    );
+    await post(inboundPath("/accept", call.id), { CallSid: nextSid(), Digits: "1" });
+    await post(inboundPath("/dial-done", call.id), {
+      CallSid: sid,
+      DialCallStatus: "completed",
+      DialCallDuration: "11",
+    });
+    await eventually(
+      () => lines().find((l) => String(l.text).includes("0:11") || String(l.text).includes("11s")),
+      "11 s",
+    );
+    const button = (line.blocks as { elements?: { action_id: string; value: string }[] }[])
+      .flatMap((block) => block.elements ?? [])
+      .find((element) => element.action_id === ids.lead.addAction)!;
+    await t.interact(
+      buttonClick({
+        userId: MARIA,
+        actionId: ids.lead.addAction,
+        value: button.value,
+        channel: CHANNEL,
+        messageTs: String(line.ts ?? "1.1"),
+        responseUrl: t.slack.responseUrl(),
+      }),
+    );
+    const form = (await eventually(() => t.slack.callsTo("views.open").at(-1), "the Add lead form")).args
+      .view as Record<string, unknown>;
+    const initial = Object.fromEntries(
+      (form.blocks as { block_id?: string; element?: { initial_value?: string } }[])
+        .filter((block) => block.element?.initial_value)
+        .map((block) => [block.block_id!, block.element!.initial_value!]),
+    );
+    const res = await t.interact(viewSubmission(form, MARIA, { ...initial, lead_name: "Carl Caller" }));
+    expect(res.status).toBe(200);
+    const carl = await eventually(
+      async () => (await t.app.deps.leads.search(t.ws, "Carl Caller")).leads[0],
+      "the new lead",
+    );
+    expect(carl.source).toBe("Inbound call");
+    // The caller's line is redrawn: the lead's name and its buttons, no Add as lead.
+    const redrawn = await eventually(
+      () =>
+        t.slack.callsTo("chat.update").find((c) => c.args.ts === posted && String(c.args.text).includes("Carl Caller")),
+      "the line redrawn with the lead",
+    );
+    expect(JSON.stringify(redrawn.args.blocks)).not.toContain(ids.lead.addAction);
+    expect(JSON.stringify(redrawn.args.blocks)).toContain(`lead #${carl.id}`);
+    // The 11 s call was contact: the lead's card does not say "not contacted yet", and History has the call.
+    const card = await eventually(
+      () =>
+        t.slack
+          .callsTo("chat.postMessage")
+          .find(
+            (c) => String(c.args.text).startsWith("New lead") && JSON.stringify(c.args.blocks).includes("Carl Caller"),
+          ),
+      "the new lead's card",
+    );
+    expect(JSON.stringify(card.args.blocks)).not.toContain("not contacted yet");
+    expect((await t.app.deps.db.lead.findUniqueOrThrow({ where: { id: carl.id } })).lastContactedAt).not.toBeNull();
+    expect((await notesOf(carl.id)).join("\n")).toContain(
+      `[Inbound Call] from +13125550777 - answered, 11s, before the lead was added - Call SID: ${sid}`,
+    );
+    expect((await t.app.deps.db.inboundCall.findUniqueOrThrow({ where: { id: call.id } })).leadId).toBe(carl.id);
   });
 
   it("a forged or unsigned inbound request gets 403 and changes nothing", async () => {

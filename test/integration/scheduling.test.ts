@@ -72,6 +72,45 @@ describe("booking", () => {
     expect(JSON.stringify(list.blocks)).toContain(ids.schedule.cancelAction);
   });
 
+  it("a lead with a call already booked: the second booking warns, shows the first, keeps both and offers its Cancel", async () => {
+    await lead("Jane Doe", "+13125550182");
+    await t.command("/call-lead", "jane tomorrow 3pm", AGENT);
+    const first = await t.app.deps.db.scheduledCall.findFirstOrThrow();
+    const body = (await (await t.command("/call-lead", "jane tomorrow 5pm", AGENT)).json()) as {
+      text: string;
+      blocks: { block_id?: string; elements?: { action_id: string; value: string }[] }[];
+    };
+    const shown = JSON.stringify(body.blocks);
+    expect(shown).toMatch(/Jane Doe already had a call scheduled:\* \w{3} \w{3} \d+, 3:00 PM ET your time/);
+    expect(shown).toContain(`booked by <@${AGENT}>`);
+    expect(shown).toContain("Both are kept and each will be placed");
+    expect(await t.app.deps.db.scheduledCall.count({ where: { status: "scheduled" } })).toBe(2);
+    const cancel = body.blocks.find((block) => block.block_id === `schedule_other_${first.id}`)!.elements![0]!;
+    expect(cancel).toMatchObject({ action_id: ids.schedule.cancelAction, value: String(first.id) });
+    await t.interact(
+      buttonClick({
+        userId: AGENT,
+        actionId: cancel.action_id,
+        value: cancel.value,
+        channel: CHANNEL,
+        messageTs: "1.1",
+        responseUrl: t.slack.responseUrl(),
+      }),
+    );
+    await eventually(
+      async () =>
+        (await t.app.deps.db.scheduledCall.findUniqueOrThrow({ where: { id: first.id } })).status === "cancelled",
+      "the earlier booking cancelled",
+    );
+    expect(await t.app.deps.db.scheduledCall.count({ where: { status: "scheduled" } })).toBe(1);
+    // A lead with nothing else booked gets no such warning.
+    const solo = (await (await t.command("/call-lead", "jane tomorrow 7pm", AGENT)).json()) as { blocks: unknown[] };
+    expect(JSON.stringify(solo.blocks)).toContain("already had a call scheduled");
+    await t.app.deps.db.scheduledCall.updateMany({ data: { status: "cancelled" } });
+    const alone = (await (await t.command("/call-lead", "jane tomorrow 4pm", AGENT)).json()) as { blocks: unknown[] };
+    expect(JSON.stringify(alone.blocks)).not.toContain("already had");
+  });
+
   it("an unreadable time says what is accepted; nothing is booked", async () => {
     await lead("Jane Doe", "+13125550182");
     const body = (await (await t.command("/call-lead", "jane at 25pm", AGENT)).json()) as { text: string };

@@ -25,6 +25,8 @@ const MARIA = SANDBOX_USERS.admin.id;
 let sandbox: Sandbox;
 let dir: string;
 const logs: string[] = [];
+/** What the sandbox logged while starting on a fresh data directory. */
+let startLogs: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "leadline-sandbox-"));
@@ -35,6 +37,7 @@ beforeAll(async () => {
     },
   });
   sandbox = await startSandbox({ log: createLogger("info", sink), port: 0, dataDir: dir, pace: 0.05, env: {} });
+  startLogs = [...logs];
 });
 afterAll(async () => {
   const refused = sandbox.slack.refusals;
@@ -117,6 +120,14 @@ const notesOf = async (name: string) =>
 const callsTo = (number: string) => [...sandbox.twilio.calls.values()].filter((call) => call.to === number);
 
 describe("the sandbox", () => {
+  it("starts quietly on a fresh data directory: no warning (its encryption key is its own), the key file kept", () => {
+    const warnings = startLogs
+      .map((line) => JSON.parse(line) as { level: number; msg: string })
+      .filter((l) => l.level >= 40);
+    expect(warnings).toEqual([]);
+    expect(readFileSync(join(dir, "encryption.key"), "utf8").trim()).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+  });
+
   it("never starts with NODE_ENV=production", async () => {
     await expect(
       startSandbox({ log: createLogger("silent"), port: 0, dataDir: dir, env: { NODE_ENV: "production" } }),

@@ -150,4 +150,24 @@ describe("the texts store", () => {
     await texts.setPost(id, { channel: "C0LEADS01", ts: "200.1", threadTs: null });
     expect(await texts.leadThread(ws, jane.id)).toEqual({ channel: "C0LEADS01", threadTs: "200.1" });
   });
+
+  it("STOP opts a number out once: the transition is told to one of two STOPs at once, and again after START", async () => {
+    const { texts, ws } = await aTextStore();
+    const phone = "+12125550111";
+    const at = new Date("2026-11-24T19:00:00Z");
+    const first = await texts.optOut(ws, phone, "STOP by text", at);
+    expect([first.added, first.stopped]).toEqual([true, true]);
+    const both = await Promise.all([
+      texts.optOut(ws, phone, "STOP by text", at),
+      texts.optOut(ws, phone, "twilio 21610", at),
+    ]);
+    expect(both.map((r) => r.stopped)).toEqual([false, false]);
+    await texts.optIn(ws, phone, "START by text");
+    const results = await Promise.all([
+      texts.optOut(ws, phone, "STOP by text", at),
+      texts.optOut(ws, phone, "STOP by text", at),
+    ]);
+    expect(results.filter((r) => r.stopped)).toHaveLength(1);
+    expect(results.every((r) => !r.added)).toBe(true);
+  });
 });

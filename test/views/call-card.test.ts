@@ -50,6 +50,9 @@ describe("/call-lead's answers", () => {
       ":warning: Missing Twilio settings: Agent phone, Call message. An admin can run `/twilio-setup` to add them.",
     );
     expect(CALL_LEAD_HELP).toContain("`&lt;name, phone or lead id&gt; [live|message|bridge|browser]`");
+    // Every form the command takes is named: scheduling, the list of scheduled calls, the agent's phone.
+    for (const form of ["`/call-lead jane at 3pm`", "`/call-lead scheduled`", "`/call-lead settings`"])
+      expect(CALL_LEAD_HELP).toContain(form);
   });
 });
 

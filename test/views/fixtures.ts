@@ -90,6 +90,7 @@ export function statsOf(over: Partial<CallStats> = {}): CallStats {
     ],
     cost: [{ unit: "USD", amount: -1.234 }],
     inbound: { answered: 2, missed: 1, perDay: [] },
+    texts: { sent: 0, delivered: 0, failed: 0, replies: 0, optOuts: 0, perAgent: [] },
     range: {
       from: new Date("2026-11-23T05:00:00Z"),
       to: new Date("2026-11-24T19:00:00Z"),

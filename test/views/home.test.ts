@@ -162,3 +162,68 @@ describe("App Home", () => {
     expect(blockKitProblems(many.blocks, "home")).toEqual([]);
   });
 });
+
+describe("App Home's texts", () => {
+  const counts = { sent: 4, delivered: 3, failed: 1, replies: 2, optOuts: 1 };
+  const withTexts = data({
+    mine: {
+      today: statsOf({ texts: { ...counts, perAgent: [] } }),
+      week: statsOf({ texts: { ...counts, sent: 9, delivered: 8, perAgent: [] } }),
+    },
+    texts: {
+      waiting: [
+        {
+          textId: 5,
+          leadId: 12,
+          leadName: HOSTILE_NAME,
+          phone: "+12125550182",
+          body: "<!channel> can we talk\nat 5?",
+          at: new Date(AT.getTime() - 10 * 60_000),
+        },
+        {
+          textId: 6,
+          leadId: null,
+          leadName: null,
+          phone: "+13055550142",
+          body: "who is this",
+          at: new Date(AT.getTime() - 5 * 60_000),
+        },
+      ],
+      recent: [
+        {
+          id: 9,
+          leadName: "Jane Doe",
+          phone: "+12125550182",
+          body: "See you at 5",
+          status: "undelivered",
+          errorCode: 30006,
+          at: AT,
+        },
+      ],
+    },
+  });
+
+  it("shows the agent's text numbers, the replies waiting (Reply by text when the number is a lead's) and the latest texts", () => {
+    const view = homeView(withTexts);
+    const shown = shownText(view);
+    expect(shown).toContain(
+      "*Your texts* · today 4 texts sent · 3 delivered (75%) · 1 failed · 2 replies · 1 opt-out · this week 9 texts sent · 8 delivered (89%)",
+    );
+    expect(shown).toContain("*Texts waiting for your reply* (2)");
+    expect(shown).toContain("&lt;!channel&gt; can we talk at 5?");
+    expect(shown).not.toContain("<!channel>");
+    expect(shown).toContain("Jane Doe · See you at 5 · :warning: undelivered (30006) · 0 s ago");
+    const buttons = view.blocks.flatMap((b) =>
+      "accessory" in b && b.accessory?.type === "button" ? [b.accessory] : [],
+    );
+    const replies = buttons.filter((b) => b.action_id === "text_reply");
+    expect(replies.map((b) => b.value)).toEqual(["12"]);
+    expect(blockKitProblems(view.blocks, "home")).toEqual([]);
+  });
+
+  it("an agent who never texted sees no text numbers, and no reply waiting says so", () => {
+    const view = homeView(data({ texts: { waiting: [], recent: [] } }));
+    expect(shownText(view)).not.toContain("Your texts");
+    expect(shownText(view)).toContain("No lead's text is waiting on you.");
+  });
+});

@@ -86,3 +86,17 @@ describe("the stats words", () => {
     expect(chartNotDelivered().text).toContain("`im:write`");
   });
 });
+
+describe("/call-stats' texts", () => {
+  it("counts texts sent, delivered, failed, replies and opt-outs, in total and per agent; none shown when there were none", () => {
+    const row = { sent: 5, delivered: 4, failed: 1, replies: 3, optOuts: 1 };
+    const message = statsMessage(statsOf({ texts: { ...row, perAgent: [{ agentId: "U0MARIA01", ...row }] } }), {
+      chartComing: false,
+    });
+    const shown = shownText(message);
+    expect(shown).toContain("*Texts*\n5 texts sent · 4 delivered (80%) · 1 failed · 3 replies · 1 opt-out");
+    expect(shown).toContain("*Texts per agent*\n<@U0MARIA01> · 5 texts sent");
+    expect(message.text).toContain("Texts: 5 texts sent");
+    expect(shownText(statsMessage(statsOf(), { chartComing: false }))).not.toContain("Texts");
+  });
+});

@@ -64,6 +64,7 @@ describe("App Home and its words", () => {
     outcomes: [],
     cost: [],
     inbound: { answered: 0, missed: 0, perDay: [] },
+    texts: { sent: 0, delivered: 0, failed: 0, replies: 0, optOuts: 0, perAgent: [] },
     range: parseStatsRange("today", now, ZONE),
   };
 

@@ -38,6 +38,11 @@ export interface InboundService {
   dialDone(ws: number, id: number, input: { dialStatus: string; durationSec?: number }): Promise<string>;
   recorded(ws: number, id: number, input: { recordingSid: string; durationSec: number }): Promise<void>;
   transcribed(ws: number, id: number, text: string): Promise<void>;
+  /**
+   * A new lead (lead.created): the calls its number made while nobody knew it become the lead's, so
+   * their posts name the lead instead of offering Add as lead, and a call someone took counts as contact.
+   */
+  leadAdded(ws: number, leadId: number): Promise<void>;
   /** The TwiML App-free Voice URL for the team's number: Twilio calls it for every inbound call. */
   voiceUrl(ws: number): string | undefined;
 }
@@ -49,7 +54,7 @@ export function inboundVoiceUrl(publicBaseUrl: string | undefined, ws: number): 
 
 export function createInboundService(deps: {
   store: InboundStore;
-  leads: Pick<LeadService, "findByPhone">;
+  leads: Pick<LeadService, "findByPhone" | "get">;
   agentPhones: Pick<AgentPhones, "own">;
   settings: SettingsService;
   announcer: InboundAnnouncer;
@@ -97,6 +102,17 @@ export function createInboundService(deps: {
 
   return {
     voiceUrl: (ws) => inboundVoiceUrl(base, ws),
+
+    async leadAdded(ws, leadId) {
+      const lead = await deps.leads.get(ws, leadId);
+      if (!lead?.phone) return;
+      for (const call of await deps.store.adoptCaller(ws, leadId, lead.phone)) {
+        if (call.status === "completed") await deps.store.contacted(leadId, call.endedAt ?? call.createdAt);
+        const how = call.status === "completed" ? `answered, ${formatDuration(call.durationSec ?? 0)}` : call.status;
+        await note(call, `${how}, before the lead was added`);
+        if (call.slackTs) await deps.announcer.update(call);
+      }
+    },
 
     async answer(ws, { callSid, from, to }) {
       const parsed = parsePhone(from, deps.defaultCountry);
@@ -196,6 +212,7 @@ export function createInboundService(deps: {
           const name =
             call.answeredBy && call.answeredBy !== "team" ? await deps.nameOf(ws, call.answeredBy) : undefined;
           ended(id, ws, true);
+          if (call.lead) await deps.store.contacted(call.lead.id, deps.clock.now());
           await note(
             call,
             `answered by ${name ? `@${name}` : call.answeredBy && call.answeredBy !== "team" ? call.answeredBy : "the team's phone"} - ${formatDuration(durationSec ?? 0)}`,

@@ -43,6 +43,13 @@ export interface InboundStore {
     leadId: number,
   ): Promise<Pick<Call, "slackChannel" | "slackTs" | "slackThreadTs" | "placedBy"> | undefined>;
   lastCaller(ws: number, leadId: number): Promise<string | undefined>;
+  /** The lead was talked to at `at`: its last contact moves forward (never back). */
+  contacted(leadId: number, at: Date): Promise<void>;
+  /**
+   * A lead added with the number of callers nobody knew: their inbound calls become the lead's (a call
+   * already linked stays as it is); the calls adopted, with the lead.
+   */
+  adoptCaller(ws: number, leadId: number, phone: string): Promise<InboundWithLead[]>;
 }
 
 export function createInboundStore({ db }: { db: Db }): InboundStore {
@@ -97,6 +104,26 @@ export function createInboundStore({ db }: { db: Db }): InboundStore {
           select: { slackChannel: true, slackTs: true, slackThreadTs: true, placedBy: true },
         })) ?? undefined
       );
+    },
+    async contacted(leadId, at) {
+      await db.lead.updateMany({
+        where: { id: leadId, OR: [{ lastContactedAt: null }, { lastContactedAt: { lt: at } }] },
+        data: { lastContactedAt: at },
+      });
+    },
+    async adoptCaller(ws, leadId, phone) {
+      const unknown = await db.inboundCall.findMany({
+        where: { workspaceId: ws, leadId: null, fromNumber: phone },
+        select: { id: true },
+      });
+      if (unknown.length === 0) return [];
+      const ids = unknown.map((row) => row.id);
+      await db.inboundCall.updateMany({ where: { id: { in: ids }, leadId: null }, data: { leadId } });
+      return db.inboundCall.findMany({
+        where: { id: { in: ids }, leadId },
+        include: { lead: true },
+        orderBy: { id: "asc" },
+      });
     },
     async lastCaller(ws, leadId) {
       return (

@@ -1,7 +1,7 @@
 import type { QueueClaim } from "@prisma/client";
 import { isDatabaseBusy } from "../../lib/errors.js";
 import { type DatabaseHandle, statements } from "../store/db.js";
-import { type ClaimInput, claimStatement } from "./claim-pick-store.js";
+import { type ClaimInput, claimStatement, leftStatement } from "./claim-pick-store.js";
 
 /** What identifies a live claim to the agent holding it: a claim taken over (expired, released) is not theirs. */
 export interface ClaimRef {
@@ -26,6 +26,8 @@ export interface ProgressCounts {
   called: number;
   skipped: number;
   skipsByReason: Record<string, number>;
+  /** Leads still in the queue (matching it, not done with, under its max attempts). */
+  left?: number;
 }
 
 /**
@@ -64,6 +66,8 @@ export interface ClaimStore {
   releaseRun(runId: number, now: Date): Promise<number>;
   /** A run's numbers: leads dialled, skips by reason. */
   runCounts(runId: number): Promise<ProgressCounts>;
+  /** How many leads are still in the queue (see leftStatement). */
+  leftCount(input: Parameters<typeof leftStatement>[0]): Promise<number>;
   /** The lead's newest notes (its activity), newest first. */
   recentNotes(leadId: number, count: number): Promise<string[]>;
   /** Leads of a queue still to work (filter-independent upper bound: leads not done in this queue). */
@@ -350,6 +354,11 @@ function createStore(database: DatabaseHandle): ClaimStore {
       ]);
       const skipsByReason = Object.fromEntries(skips.map((skip) => [skip.reason, skip._count._all]));
       return { called, skipped: Object.values(skipsByReason).reduce((a, b) => a + b, 0), skipsByReason };
+    },
+    async leftCount(input) {
+      const { sql, params } = leftStatement(input);
+      const [row] = await rows<{ left: unknown }>(sql, ...params);
+      return Number(row?.left ?? 0);
     },
     async recentNotes(leadId, count) {
       const notes = await db.note.findMany({ where: { leadId }, orderBy: { createdAt: "desc" }, take: count });

@@ -4,6 +4,7 @@ import type { CallingLaw } from "../compliance/calling-law.js";
 import type { Verdict } from "../compliance/verdict.js";
 import type { AutoBlock, AutoRule } from "./auto-advance.js";
 import type { ClaimStore, ProgressCounts } from "./claim-store.js";
+import { parseStoredFilter } from "./queue-filter.js";
 import type { QueueStore } from "./queue-store.js";
 
 /** What a queue card shows, read fresh each time (a card is re-drawn from the database, never patched). */
@@ -23,7 +24,7 @@ export interface QueueCardState {
 
 export function createQueueCardData(deps: {
   queues: Pick<QueueStore, "runById" | "byId">;
-  claims: Pick<ClaimStore, "liveOfRun" | "runCounts" | "recentNotes">;
+  claims: Pick<ClaimStore, "liveOfRun" | "runCounts" | "recentNotes" | "leftCount">;
   leads: { get(ws: number, id: number): Promise<Lead | null | undefined> };
   calls: { byId(id: number): Promise<Call | null | undefined> };
   law: Pick<CallingLaw, "verdict">;
@@ -40,6 +41,13 @@ export function createQueueCardData(deps: {
       run.status === "ended" ? undefined : deps.claims.liveOfRun(run.id),
       deps.claims.runCounts(run.id),
     ]);
+    if (queue)
+      progress.left = await deps.claims.leftCount({
+        ws: queue.workspaceId,
+        queueId: queue.id,
+        filter: parseStoredFilter(queue.filter),
+        maxAttempts: queue.maxAttempts,
+      });
     const state: QueueCardState = { run, queue, activities: [], progress };
     if (!claim) return state;
     const lead = (await deps.leads.get(run.workspaceId, claim.leadId)) ?? undefined;

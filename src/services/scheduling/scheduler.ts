@@ -47,6 +47,11 @@ export interface BookResult {
   verdict: Verdict;
   /** Booked earlier with the same `key`: this is that booking, nothing new was booked. */
   existing?: boolean;
+  /**
+   * The lead's other calls still waiting (booked before this one). Both are kept: a second call can be
+   * meant (a morning try and an evening one); the agent is shown the others and can cancel them.
+   */
+  others?: ScheduledCall[];
 }
 
 export interface Scheduler {
@@ -276,7 +281,11 @@ export function createScheduler(deps: {
         leadId,
         at: at.toISOString(),
       });
-      return { row, lead: found, verdict: await verdictAt(found, at) };
+      // Scheduled texts are their own thing; only the lead's other calls are worth a word.
+      const others = text
+        ? []
+        : (await deps.store.forLead(ws, leadId)).filter((other) => other.id !== row.id && !other.textBody);
+      return { row, lead: found, verdict: await verdictAt(found, at), ...(others.length > 0 ? { others } : {}) };
     },
 
     async tick(at) {

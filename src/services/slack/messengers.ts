@@ -16,13 +16,19 @@ export class WorkspaceUnavailable extends Error {
   }
 }
 
-export function slackClient(token: string | undefined, apiUrl: string, logger: SlackLogger): WebClient {
+export function slackClient(
+  token: string | undefined,
+  apiUrl: string,
+  logger: SlackLogger,
+  /** 0 for a caller with its own backoff (the start-up check), so one check is one request. */
+  retries = 2,
+): WebClient {
   return new WebClient(token, {
     slackApiUrl: apiUrl,
     logger,
     timeout: 10_000,
     // Network failures are retried a little; a post whose answer was lost could otherwise repeat for minutes.
-    retryConfig: { retries: 2, factor: 2, minTimeout: 500 },
+    retryConfig: { retries, factor: 2, minTimeout: 500 },
     // A 429 is answered at once with its Retry-After: the messenger's rate gate waits it out per
     // limit, instead of this client pausing every call it makes and giving up after two retries.
     rejectRateLimitedCalls: true,

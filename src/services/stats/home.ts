@@ -7,6 +7,7 @@ import type { Keyring } from "../store/keyring.js";
 import type { CallStats, StatsService } from "./stats-service.js";
 import { parseStatsRange } from "./stats-service.js";
 import type { BlockedCall, StatsStore } from "./stats-store.js";
+import { EMPTY_TEXT_COUNTS, type RecentText, type TextStatsStore, type WaitingReply } from "./text-stats-store.js";
 
 /** How long a Home chart link works (Slack fetches the image when the Home tab is drawn). */
 const CHART_LINK_TTL_S = 24 * 3600;
@@ -22,6 +23,8 @@ export interface HomeData {
   waiting: { lead: Lead; lastCallAt: Date; why: "no_answer" | "busy" | "callback" | "missed_inbound" }[];
   team?: { today: CallStats; week: CallStats; blocked: BlockedCall[] };
   registry?: { latestAt?: Date; days?: number; stale: boolean };
+  /** Leads' replies waiting on the viewer (the last text with them was theirs), and the viewer's latest texts. */
+  texts?: { waiting: WaitingReply[]; recent: RecentText[] };
   /** A signed link to the 14-day chart (needs PUBLIC_BASE_URL). */
   chartUrl?: string;
 }
@@ -39,6 +42,7 @@ export interface HomeService {
 function agentSlice(stats: CallStats, agentId: string): CallStats {
   const own = stats.perAgent.find((row) => row.agentId === agentId);
   const totals = own ? { placed: own.placed, connected: own.connected, talkSec: own.talkSec } : EMPTY_TOTALS;
+  const ownTexts = stats.texts.perAgent.find((row) => row.agentId === agentId);
   return {
     ...stats,
     agentId,
@@ -48,6 +52,7 @@ function agentSlice(stats: CallStats, agentId: string): CallStats {
     outcomes: [],
     cost: [],
     inbound: { answered: 0, missed: 0, perDay: [] },
+    texts: ownTexts ? { ...ownTexts, perAgent: [ownTexts] } : { ...EMPTY_TEXT_COUNTS, perAgent: [] },
   };
 }
 
@@ -59,6 +64,7 @@ export function createHomeService(deps: {
   scheduler: Pick<Scheduler, "upcoming">;
   dnc: Pick<DncService, "registryAge">;
   waitingCallbacks: (ws: number, agentId: string, since: Date) => Promise<HomeData["waiting"]>;
+  texts: Pick<TextStatsStore, "waiting" | "recent">;
   keyring: Keyring;
   publicBaseUrl?: string;
 }): HomeService {
@@ -71,9 +77,12 @@ export function createHomeService(deps: {
     async data(ws, userId, { admin, zone, now }) {
       const today = parseStatsRange("today", now, zone);
       const week = parseStatsRange("week", now, zone);
-      const [scheduled, waiting] = await Promise.all([
+      const since = new Date(now.getTime() - 14 * 86_400_000);
+      const [scheduled, waiting, textsWaiting, recentTexts] = await Promise.all([
         deps.scheduler.upcoming(ws, userId, 10),
-        deps.waitingCallbacks(ws, userId, new Date(now.getTime() - 14 * 86_400_000)),
+        deps.waitingCallbacks(ws, userId, since),
+        deps.texts.waiting(ws, userId, since, 10),
+        deps.texts.recent(ws, userId, 5),
       ]);
       let mine: HomeData["mine"];
       let team: HomeData["team"];
@@ -112,6 +121,7 @@ export function createHomeService(deps: {
         mine,
         scheduled,
         waiting,
+        texts: { waiting: textsWaiting, recent: recentTexts },
         team,
         registry,
         chartUrl,

@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import { UserError } from "../../lib/errors.js";
 import type { BlockedCall, ExportRow, StatsRows, StatsStore } from "./stats-store.js";
+import type { TextStats, TextStatsStore } from "./text-stats-store.js";
 
 export interface StatsRange {
   from: Date;
@@ -15,6 +16,8 @@ export interface StatsRange {
 export interface CallStats extends StatsRows {
   range: StatsRange;
   agentId?: string;
+  /** The range's texts, counted per agent as calls are. */
+  texts: TextStats;
 }
 
 /** The longest range /call-stats reads, in days. */
@@ -116,12 +119,13 @@ const localTime = (at: Date, zone: string) =>
 /** Twilio reports money spent as a negative price; people (and the summary) read a positive cost. */
 const costOf = (price: number | null) => (price === null ? "" : String(Math.abs(price)));
 
-export function createStatsService(deps: { store: StatsStore }): StatsService {
+export function createStatsService(deps: { store: StatsStore; texts: TextStatsStore }): StatsService {
   return {
     async stats(ws, range, agentId) {
       const offsetMinutes = DateTime.fromJSDate(range.from, { zone: range.zone }).offset;
-      const rows = await deps.store.stats({ ws, from: range.from, to: range.to, agentId, offsetMinutes });
-      return { ...rows, range, agentId };
+      const query = { ws, from: range.from, to: range.to, agentId, offsetMinutes };
+      const [rows, texts] = await Promise.all([deps.store.stats(query), deps.texts.stats(query)]);
+      return { ...rows, range, agentId, texts };
     },
     async exportCsv(ws, range, agentId, options = {}) {
       const offsetMinutes = DateTime.fromJSDate(range.from, { zone: range.zone }).offset;

@@ -85,12 +85,18 @@ describe(`the next-lead pick (${testEngine()})`, () => {
         expect(text).toContain("Call_workspaceId_outcome_idx");
       if (database.engine === "sqlite") {
         expect(text).not.toMatch(/SCAN l\b(?! USING)/);
+        // Speed to lead's tier starts from the few overdue speed claims, not from every never-contacted lead.
+        expect(text).toContain("SEARCH s USING INDEX SpeedClaim_claimedBy_escalatedAt_dueAt_idx");
         // Only the few callback leads may be sorted (a temporary tree over the callback calls found).
         expect(text.match(/TEMP B-TREE FOR ORDER BY/g)?.length ?? 0).toBeLessThanOrEqual(
           orderBy === "callbacks" ? 2 : 1,
         );
       } else {
         expect(text).not.toMatch(/Seq Scan on "Lead"/);
+        // Speed to lead's tier reads the lead per overdue speed claim; it never walks the leads.
+        const speedTier = text.slice(text.indexOf("CTE t0"), text.indexOf("CTE t1"));
+        expect(speedTier).toContain('"SpeedClaim" s');
+        expect(speedTier).not.toContain("Lead_workspaceId_");
         expect(text).toContain("LockRows");
       }
     });

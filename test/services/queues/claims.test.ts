@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createClaimStore } from "../../../src/services/queues/claim-store.js";
 import { queueSettingsSchema } from "../../../src/services/queues/queue-filter.js";
 import { type DatabaseHandle, openDatabase } from "../../../src/services/store/db.js";
 import { dropSchema, TEAM_ID, testEngine, withSchema } from "../../helpers/app.js";
@@ -372,5 +373,12 @@ describe(`queue claims (${testEngine()})`, () => {
     expect((await kit.claims.next(queue, null, "U0A"))?.lead.id).toBe(a);
     expect((await kit.claims.next(queue, null, "U0B"))?.lead.id).toBe(b);
     expect(await kit.claims.next(queue, null, "U0C")).toBeUndefined();
+    // The card's "N left": the two Zillow leads in New York, neither done with yet; then one is taken out.
+    const store = createClaimStore(database);
+    const left = () =>
+      store.leftCount({ ws, queueId: queue.id, filter: { source: "zillow", state: "NY" }, maxAttempts: 6 });
+    expect(await left()).toBe(2);
+    await store.standing(queue.id, a!, { outcome: "appointment", remove: true, now: new Date() });
+    expect(await left()).toBe(1);
   });
 });

@@ -150,7 +150,7 @@ describe("golden answers → buttons", () => {
     expect(text).toContain(
       "Timeline: next 3 months · Price: $400k–$450k · Pre-approved: yes · Areas: Maple Grove · Beds: 3",
     );
-    expect(text).toContain("Call Jane back — 2026-12-01 17:00");
+    expect(text).toContain("Call Jane back — Tue, Dec 1, 5:00 PM");
   });
 
   it("a seller: Set outcome: Appointment set and the visit's time", async () => {
