@@ -5,6 +5,7 @@ import { z } from "zod";
 import { UserError } from "../lib/errors.js";
 import { projectRoot } from "../lib/paths.js";
 import type { BrowserPhoneService } from "../services/calls/browser-phone.js";
+import { userErrorWords } from "../views/error-words/index.js";
 import { phoneErrorPage, phonePage } from "../views/phone-page.js";
 import { HttpError, type Router, readBody, sendJson, sendText } from "./router.js";
 
@@ -59,7 +60,7 @@ export function registerPhone(
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       res.writeHead(410, { "content-type": HTML, ...SECURITY_HEADERS });
-      res.end(phoneErrorPage(error.message));
+      res.end(phoneErrorPage(userErrorWords(error)));
     }
   });
 
@@ -74,7 +75,7 @@ export function registerPhone(
       sendJson(res, 200, await deps.browserPhone.accessToken(session));
     } catch (error) {
       if (error instanceof UserError)
-        throw new HttpError(403, "forbidden", { error: "forbidden", message: error.message });
+        throw new HttpError(403, "forbidden", { error: "forbidden", message: userErrorWords(error) });
       throw error;
     }
   });

@@ -4,6 +4,7 @@ import type { Logger } from "../lib/log.js";
 import type { BrowserPhoneService } from "../services/calls/browser-phone.js";
 import type { CallService } from "../services/calls/call-service.js";
 import { sayAndHangUpTwiml } from "../services/twilio/twiml.js";
+import { userErrorWords } from "../views/error-words/index.js";
 import type { Router } from "./router.js";
 import { sendTwiml, type VerifyTwilioWebhook } from "./twilio-webhooks.js";
 
@@ -41,9 +42,11 @@ export function registerTwilioVoice(router: Router, deps: TwilioVoiceDeps): void
       sendTwiml(res, started.twiml);
     } catch (error) {
       const message =
-        error instanceof UserError || error instanceof ExternalError
-          ? error.message
-          : "The call could not be connected.";
+        error instanceof UserError
+          ? userErrorWords(error)
+          : error instanceof ExternalError
+            ? error.message
+            : "The call could not be connected.";
       if (!(error instanceof UserError)) deps.log.error({ err: error }, "browser call failed");
       sendTwiml(res, sayAndHangUpTwiml(message.replace(/[`*<>@]/g, "")));
     }

@@ -1,19 +1,32 @@
 /**
- * Something the user can fix or should know. `message` is plain English (no Slack markup): the one
- * place that maps errors to what a person sees (src/views/errors.ts) renders it, using `code` and
- * `data` where a richer answer helps (a mention, a button, a command to run).
+ * Something the user can fix or should know. A domain service throws it as a typed refusal,
+ * `UserError.of(code, data)`: the code says what happened and the data carries what the words need; the
+ * words live in views (src/views/error-words/, rendered by src/views/errors.ts, the one place errors
+ * become words), and `message` is then the code (for logs). Domains not moved yet (queues, texts, CRM)
+ * still throw `new UserError(sentence, …)`, plain English with no Slack markup.
  */
 export class UserError extends Error {
   readonly code?: string;
   readonly field?: string;
   readonly data: Record<string, unknown>;
+  /** A typed refusal: its words are in views, looked up by `code`. */
+  readonly typed: boolean;
 
-  constructor(message: string, options: { field?: string; code?: string; data?: Record<string, unknown> } = {}) {
+  constructor(
+    message: string,
+    options: { field?: string; code?: string; data?: Record<string, unknown>; typed?: boolean } = {},
+  ) {
     super(message);
     this.name = "UserError";
     this.code = options.code;
     this.field = options.field;
     this.data = options.data ?? {};
+    this.typed = options.typed ?? false;
+  }
+
+  /** A typed refusal: `code` and the data its words need (views/error-words/ say it). */
+  static of(code: string, data: Record<string, unknown> = {}, options: { field?: string } = {}): UserError {
+    return new UserError(code, { code, data, field: options.field, typed: true });
   }
 }
 

@@ -4,6 +4,7 @@ import { ids } from "../lib/ids.js";
 import { ago } from "../lib/time.js";
 import { escapeMrkdwn, escapeTruncate, mrkdwnSection, plain } from "./common.js";
 import { type ComplianceCardOptions, complianceCard } from "./compliance.js";
+import { userErrorWords } from "./error-words/index.js";
 import { twilioRefusalText } from "./twilio-refusal.js";
 
 export const DATABASE_BUSY =
@@ -64,7 +65,7 @@ export function errorMessage(
   if (isDatabaseBusy(error)) return { text: `:hourglass_flowing_sand: ${DATABASE_BUSY}` };
   if (!(error instanceof UserError)) return { text: `:x: ${SOMETHING_WENT_WRONG}` };
   const render = error.code ? USER_ERRORS[error.code] : undefined;
-  if (!render) return { text: `:x: ${escapeMrkdwn(error.message)}` };
+  if (!render) return { text: `:x: ${escapeMrkdwn(userErrorWords(error))}` };
   const data = error.data;
   const name = typeof data.leadName === "string" ? `*${escapeTruncate(data.leadName, 150)}*` : "the lead";
   return render(data, { name, now: options.now, code: error.code! });
@@ -134,7 +135,8 @@ const USER_ERRORS: Record<string, UserErrorWords> = {
 export function fieldError(error: unknown): string {
   if (error instanceof UserError && error.code === "admin_only")
     return (ADMIN_ONLY[String(error.data.area)] ?? "Only Leadline admins can do this.").replace(/`/g, "");
-  if (error instanceof UserError || error instanceof ExternalError) return error.message;
+  if (error instanceof UserError) return userErrorWords(error);
+  if (error instanceof ExternalError) return error.message;
   if (error instanceof DatabaseFull) return databaseFull();
   if (isDatabaseBusy(error)) return DATABASE_BUSY;
   return SOMETHING_WENT_WRONG;

@@ -6,6 +6,7 @@ import { INPUT_ACTION, ids, scheduleFields } from "../lib/ids.js";
 import { candidateZones } from "../services/compliance/verdict.js";
 import type { BookResult, ScheduleEvent } from "../services/scheduling/scheduler.js";
 import { context, escapeMrkdwn, escapeTruncate, mrkdwnSection, plain } from "./common.js";
+import { userErrorWords } from "./error-words/index.js";
 import { describeNextAllowed, describeVerdict, untilText, zoneAbbreviation, zoneLabel } from "./verdict-words.js";
 
 type Message = { text: string; blocks: KnownBlock[] };
@@ -245,9 +246,11 @@ export function scheduleEventMessage(event: ScheduleEvent, options: { agentZone:
       break;
     case "failed": {
       const why =
-        event.error instanceof UserError || event.error instanceof ExternalError
-          ? escapeMrkdwn(event.error.message)
-          : "something went wrong on Leadline's side";
+        event.error instanceof UserError
+          ? escapeMrkdwn(userErrorWords(event.error))
+          : event.error instanceof ExternalError
+            ? escapeMrkdwn(event.error.message)
+            : "something went wrong on Leadline's side";
       text = `:x: Your scheduled call to ${name} could not be placed: ${why}`;
       break;
     }

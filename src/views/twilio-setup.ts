@@ -13,6 +13,7 @@ import {
 } from "../services/setup/settings.js";
 import type { SetupStatusData } from "../services/setup/setup-status.js";
 import { context, escapeTruncate, mrkdwnSection, phoneText, plain, truncate } from "./common.js";
+import { userErrorWords } from "./error-words/index.js";
 
 export interface SetupModalInput {
   stored: TwilioSettings;
@@ -216,7 +217,8 @@ function inboundLine(inbound: InboundNumberState | undefined): string {
     return ":white_check_mark: Calls to the team's number reach Leadline (leads calling back ring an agent).";
   if (inbound.kind === "elsewhere")
     return `:information_source: Calls to the team's number do not reach Leadline${inbound.voiceUrl ? " (its Voice URL points elsewhere)" : ""}: a lead who calls back is not answered by Leadline. An admin can run \`/twilio-setup inbound\`.`;
-  return `:grey_question: Could not tell whether calls to the team's number reach Leadline: ${inbound.why}.`;
+  const why = inbound.refusal ? userErrorWords(inbound.refusal) : inbound.why;
+  return `:grey_question: Could not tell whether calls to the team's number reach Leadline: ${why}.`;
 }
 
 /** After `/twilio-setup inbound`. */

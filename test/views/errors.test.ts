@@ -54,7 +54,7 @@ describe("diskFullCode", () => {
 });
 
 describe("a summaries retention Leadline cannot read", () => {
-  it("the service says it in plain words; the view shows the command to type", () => {
+  it("the service says what it refused (a code and the limit); the view says it, with the command to type", () => {
     let thrown: unknown;
     try {
       parseRetention("ninety");
@@ -62,9 +62,8 @@ describe("a summaries retention Leadline cannot read", () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(UserError);
-    expect((thrown as UserError).message).toBe(
-      'Give the retention as a number of days from 1 to 3650, such as "retention 90".',
-    );
+    expect(thrown).toMatchObject({ code: "retention_invalid", data: { max: 3650 }, typed: true });
+    expect(fieldError(thrown)).toBe('Give the retention as a number of days from 1 to 3650, such as "retention 90".');
     expect(errorMessage(thrown, { now: new Date() }).text).toBe(
       ":x: Give the retention as a number of days from 1 to 3650, such as `retention 90`.",
     );

@@ -211,18 +211,10 @@ export function createCallerIdPool(deps: {
 
     async add(ws, number, by, now) {
       const wanted = deps.voiceUrl(ws);
-      if (!wanted)
-        throw new UserError(
-          "Set PUBLIC_BASE_URL (the https address Twilio reaches Leadline at) first: a pool number must send call-backs to Leadline.",
-          { code: "callerid_no_public_url" },
-        );
+      if (!wanted) throw UserError.of("callerid_no_public_url");
       const { client, accountSid, settings } = await deps.twilioFor(ws);
       const found = (await listed(client, accountSid, wanted)).find((n) => n.number === number);
-      if (!found)
-        throw new UserError(`${number} is not a voice number of this Twilio account.`, {
-          code: "callerid_not_on_account",
-          data: { number },
-        });
+      if (!found) throw UserError.of("callerid_not_on_account", { number });
       const sms = deps.smsUrl?.(ws);
       await twilioCall(() =>
         client.api.v2010
@@ -248,19 +240,13 @@ export function createCallerIdPool(deps: {
     },
 
     async remove(ws, number, by) {
-      if (!(await store.setInPool(ws, number, false)))
-        throw new UserError(`${number} is not a number of this Twilio account that Leadline knows.`, {
-          code: "callerid_unknown_number",
-          data: { number },
-        });
+      if (!(await store.setInPool(ws, number, false))) throw UserError.of("callerid_unknown_number", { number });
       await deps.audit.record(ws, by, "callerid.number_removed", { number: `***${number.slice(-4)}` });
     },
 
     async setCap(ws, cap, by) {
       if (!Number.isInteger(cap) || cap < 1 || cap > MAX_DAILY_CAP)
-        throw new UserError(`The daily cap is a whole number of calls from 1 to ${MAX_DAILY_CAP}.`, {
-          code: "callerid_bad_cap",
-        });
+        throw UserError.of("callerid_bad_cap", { max: MAX_DAILY_CAP });
       await store.setCap(ws, cap);
       await deps.audit.record(ws, by, "callerid.cap_set", { cap });
     },

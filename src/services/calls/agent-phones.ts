@@ -1,5 +1,5 @@
 import { UserError } from "../../lib/errors.js";
-import { dialCheck, dialRefusal, parsePhone } from "../../lib/phone.js";
+import { dialCheck, parsePhone } from "../../lib/phone.js";
 import type { AuditService } from "../audit/audit-store.js";
 import type { SettingsService, TwilioSettings } from "../setup/settings.js";
 import type { AgentPhoneStore } from "./agent-phone-store.js";
@@ -39,16 +39,15 @@ export function createAgentPhones(deps: {
       }
       const parsed = parsePhone(raw, deps.defaultCountry);
       if (!parsed.ok)
-        throw new UserError(
-          `"${raw.trim()}" is not a callable number: ${parsed.reason}. Leave it blank (or type none) to clear it.`,
-          {
-            field: "phone",
-          },
-        );
+        throw UserError.of("agent_phone_invalid", { raw: raw.trim(), reason: parsed.reason }, { field: "phone" });
       const check = dialCheck(parsed.e164, deps.allowedCountries);
       if (!check.ok) {
         await deps.audit.record(ws, agentId, "agent.phone_refused", { reason: check.reason, country: check.country });
-        throw new UserError(dialRefusal(check, parsed.e164), { field: "phone", code: check.reason });
+        throw UserError.of(
+          `agent_phone_${check.reason}`,
+          { reason: check.reason, country: check.country, phone: parsed.e164 },
+          { field: "phone" },
+        );
       }
       await deps.store.set(ws, agentId, parsed.e164);
       await deps.audit.record(ws, agentId, "agent.phone_set", {});

@@ -61,15 +61,12 @@ export function createBrowserPhoneService(deps: {
   const signingKey = Buffer.from(hkdfSync("sha256", deps.secretKey, Buffer.alloc(0), "leadline browser links", 32));
   const sign = (id: string) => createHmac("sha256", signingKey).update(id).digest("base64url").slice(0, 32);
   const hash = (session: string) => createHash("sha256").update(session).digest("hex");
-  const invalid = () =>
-    new UserError(
-      "This browser-phone link is not valid, already used or expired. Click Browser call in Slack again for a new one.",
-    );
+  const invalid = () => UserError.of("link_invalid");
 
   const service: BrowserPhoneService = {
     async linkFor({ ws, userId, leadId, channel, threadTs }) {
       const lead = await deps.leads.get(ws, leadId);
-      if (!lead) throw new UserError(`Lead #${leadId} no longer exists.`, { code: "lead_missing", data: { leadId } });
+      if (!lead) throw UserError.of("lead_missing", { leadId });
       const context = await deps.contexts.read(ws, userId);
       await deps.readiness.requireReady(ws, lead, "browser", userId, context);
       const phone = await deps.readiness.checkLead(lead, userId, context.countries);
@@ -86,7 +83,7 @@ export function createBrowserPhoneService(deps: {
       return { url: await service.createLink({ ws, userId, leadId, channel, threadTs }), leadName: lead.name };
     },
     async createLink({ ws, userId, leadId, channel, threadTs }) {
-      if (!deps.publicBaseUrl) throw new UserError("Browser calls need PUBLIC_BASE_URL to be set.");
+      if (!deps.publicBaseUrl) throw UserError.of("public_url_missing");
       const id = randomBytes(18).toString("base64url");
       await deps.links.create({
         id,
@@ -112,7 +109,7 @@ export function createBrowserPhoneService(deps: {
       const link = await deps.links.claim(id, now, hash(session), new Date(now.getTime() + SESSION_TTL_MS));
       if (!link) throw invalid();
       const lead = await deps.leads.get(link.workspaceId, link.leadId);
-      if (!lead) throw new UserError("That lead no longer exists.");
+      if (!lead) throw UserError.of("lead_missing");
       return { session, lead, link };
     },
 
@@ -121,9 +118,7 @@ export function createBrowserPhoneService(deps: {
       if (!link?.sessionExpiresAt || link.sessionExpiresAt <= deps.clock.now()) throw invalid();
       const settings = await deps.settings.get(link.workspaceId);
       if (!settings.accountSid || !settings.apiKeySid || !settings.apiKeySecret || !settings.twimlAppSid) {
-        throw new UserError(
-          "Browser calls are not configured: an admin needs to add the API key, its secret and the TwiML App SID in /twilio-setup.",
-        );
+        throw UserError.of("browser_unconfigured");
       }
       const { AccessToken } = twilio.jwt;
       const token = new AccessToken(settings.accountSid, settings.apiKeySid, settings.apiKeySecret, {

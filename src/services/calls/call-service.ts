@@ -103,10 +103,7 @@ export function createCallService(deps: {
       } catch (error) {
         log.warn({ callId: call.id, err: error, attempt }, "Twilio placed the call but saving it failed");
         if (attempt >= SAVE_PLACED_ATTEMPTS)
-          throw new UserError(`The call to ${lead.name} was placed, but Leadline could not save it yet.`, {
-            code: "placed_unsaved",
-            data: { leadName: lead.name, callSid: sid, busy: isDatabaseBusy(error) },
-          });
+          throw UserError.of("placed_unsaved", { leadName: lead.name, callSid: sid, busy: isDatabaseBusy(error) });
         await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
       }
     }
@@ -203,7 +200,7 @@ export function createCallService(deps: {
   return {
     async placeCall({ workspaceId: ws, leadId, mode, agent, target, responseUrl, originKey, lawNow }) {
       const lead = await deps.leads.get(ws, leadId);
-      if (!lead) throw new UserError(`Lead #${leadId} no longer exists.`, { code: "lead_missing", data: { leadId } });
+      if (!lead) throw UserError.of("lead_missing", { leadId });
       const context = await deps.contexts.read(ws, agent.id);
       await deps.readiness.requireReady(ws, lead, mode, agent.id, context);
       const to = await deps.readiness.checkLead(lead, agent.id, context.countries);
@@ -264,7 +261,7 @@ export function createCallService(deps: {
       const link = await deps.browserLinks.linkForCall(linkId, identity);
       const ws = link.workspaceId;
       const lead = await deps.leads.get(ws, link.leadId);
-      if (!lead) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
+      if (!lead) throw UserError.of("lead_missing");
       const context = await deps.contexts.read(ws, identity);
       await deps.readiness.requireReady(ws, lead, "browser", identity, context);
       const to = await deps.readiness.checkLead(lead, identity, context.countries);

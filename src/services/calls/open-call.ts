@@ -70,24 +70,18 @@ export function createOpenCall(deps: {
       if ("raced" in result) continue;
       if ("opened" in result) return result.opened;
       if ("duplicateOrigin" in result)
-        throw new UserError(`This click already placed a call to ${lead.name}; nothing was dialed again.`, {
-          code: "already_placed",
-          data: { leadName: lead.name, callSid: result.duplicateOrigin.twilioSid },
-        });
+        throw UserError.of("already_placed", { leadName: lead.name, callSid: result.duplicateOrigin.twilioSid });
       if (deps.clock.now().getTime() - result.active.updatedAt.getTime() > STALE_GUARD_MS) {
         if (await deps.calls.releaseGuard(result.active.id, lead.id))
           deps.log.warn({ callId: result.active.id }, "released a stale call guard");
         continue;
       }
-      throw new UserError(`Already calling ${lead.name}.`, {
-        code: "already_calling",
-        data: {
-          leadName: lead.name,
-          agentId: result.active.placedBy,
-          startedAt: result.active.createdAt.toISOString(),
-        },
+      throw UserError.of("already_calling", {
+        leadName: lead.name,
+        agentId: result.active.placedBy,
+        startedAt: result.active.createdAt.toISOString(),
       });
     }
-    throw new UserError(`Could not start a call to ${lead.name}; try again.`, { code: "retry" });
+    throw UserError.of("retry", { leadName: lead.name });
   };
 }

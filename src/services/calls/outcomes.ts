@@ -71,26 +71,21 @@ export function createOutcomeService(deps: {
       return call && call.workspaceId === ws ? deps.leads.get(ws, call.leadId) : undefined;
     },
     async record({ ws, callId, outcome, by, byName, deliberate }) {
-      if (!isOutcome(outcome)) throw new UserError(`"${outcome}" is not an outcome Leadline knows.`);
+      if (!isOutcome(outcome)) throw UserError.of("unknown_outcome", { outcome });
       const call = await deps.calls.byId(callId);
-      if (!call || call.workspaceId !== ws) throw new UserError("That call is not one of this workspace's.");
-      if (!isFinal(call.status)) throw new UserError("The call is still going: record how it went once it ends.");
+      if (!call || call.workspaceId !== ws) throw UserError.of("call_elsewhere");
+      if (!isFinal(call.status)) throw UserError.of("call_going");
       const previous = (call.outcome as Outcome | null) ?? null;
       if (previous === outcome) return { call, changed: false, previous };
       // A tap on buttons that showed no outcome yet loses to the tap that got there first: say so, change nothing.
       if (previous && !deliberate)
-        throw new UserError(`Someone already recorded "${OUTCOMES[previous]}" for this call; nothing was changed.`, {
-          code: "outcome_taken",
-          data: { by: call.outcomeBy, outcome: OUTCOMES[previous], canChange: true },
-        });
+        throw UserError.of("outcome_taken", { by: call.outcomeBy, outcome: OUTCOMES[previous], canChange: true });
       if (previous && call.placedBy !== by && !(await deps.admins.isAdmin(ws, by))) {
-        throw new UserError(
-          `Only the agent who made the call or an admin can change the recorded "${OUTCOMES[previous]}".`,
-          {
-            code: "outcome_locked",
-            data: { by: call.outcomeBy, outcome: OUTCOMES[previous], placedBy: call.placedBy },
-          },
-        );
+        throw UserError.of("outcome_locked", {
+          by: call.outcomeBy,
+          outcome: OUTCOMES[previous],
+          placedBy: call.placedBy,
+        });
       }
       const who = byName ? `@${byName}` : by;
       const body = `[Outcome] ${OUTCOMES[outcome]}${previous ? ` (was ${OUTCOMES[previous]})` : ""} - by ${who} - Call SID: ${call.twilioSid ?? `call #${call.id}`}`;
@@ -109,10 +104,7 @@ export function createOutcomeService(deps: {
       if (!changed) {
         const now2 = await deps.calls.byId(callId);
         const taken = OUTCOMES[(now2?.outcome as Outcome) ?? outcome];
-        throw new UserError(`Someone recorded "${taken}" a moment before you; nothing was recorded twice.`, {
-          code: "outcome_taken",
-          data: { by: now2?.outcomeBy, outcome: taken, moment: true },
-        });
+        throw UserError.of("outcome_taken", { by: now2?.outcomeBy, outcome: taken, moment: true });
       }
       if (outcome === "do_not_call")
         await deps.dnc.add(

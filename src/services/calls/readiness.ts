@@ -1,6 +1,6 @@
 import type { Lead } from "@prisma/client";
 import { UserError } from "../../lib/errors.js";
-import { dialCheck, dialRefusal, parsePhone } from "../../lib/phone.js";
+import { dialCheck, parsePhone } from "../../lib/phone.js";
 import type { AuditService } from "../audit/audit-store.js";
 import { missingLabels, REQUIRED_FOR } from "../setup/settings.js";
 import type { CallContext, CallContexts } from "./call-context.js";
@@ -9,10 +9,7 @@ import { AGENT_PHONE_MODES, type CallMode } from "./modes.js";
 /** Settings a mode still lacks: the labels, for the card to show before anyone clicks and the refusal to name. */
 export class MissingSettings extends UserError {
   constructor(readonly labels: string[]) {
-    super(`Missing Twilio settings: ${labels.join(", ")}. An admin can run /twilio-setup to add them.`, {
-      code: "missing_settings",
-      data: { labels },
-    });
+    super("missing_settings", { code: "missing_settings", data: { labels }, typed: true });
   }
 }
 
@@ -49,11 +46,10 @@ export function createCallReadiness(deps: {
     agentId: string,
     lead: Lead,
     code: string,
-    message: string,
     data: Record<string, unknown> = {},
   ): Promise<never> => {
     await deps.audit.record(lead.workspaceId, agentId, "call.refused", { leadId: lead.id, reason: code });
-    throw new UserError(message, { code, data: { leadId: lead.id, leadName: lead.name, ...data } });
+    throw UserError.of(code, { leadId: lead.id, leadName: lead.name, ...data });
   };
 
   const readiness: CallReadiness = {
@@ -73,29 +69,16 @@ export function createCallReadiness(deps: {
       throw new MissingSettings(missing);
     },
     async checkLead(lead, agentId, countries) {
-      if (!lead.phone) return refuse(agentId, lead, "no_phone", `${lead.name} has no phone number.`);
-      if (lead.phoneWrongAt)
-        return refuse(
-          agentId,
-          lead,
-          "phone_wrong",
-          `${lead.name}'s number was marked as a wrong number. Add the right one to call them.`,
-        );
+      if (!lead.phone) return refuse(agentId, lead, "no_phone");
+      if (lead.phoneWrongAt) return refuse(agentId, lead, "phone_wrong");
       const parsed = parsePhone(lead.phone, deps.defaultCountry);
-      if (!parsed.ok)
-        return refuse(
-          agentId,
-          lead,
-          "invalid_phone",
-          `${lead.name}'s number ${lead.phone} is not callable: ${parsed.reason}.`,
-          {
-            phone: lead.phone,
-          },
-        );
+      if (!parsed.ok) return refuse(agentId, lead, "invalid_phone", { phone: lead.phone, reason: parsed.reason });
       const check = dialCheck(parsed.e164, countries);
       if (!check.ok)
-        return refuse(agentId, lead, check.reason, `${dialRefusal(check, parsed.e164)} Nothing was dialed.`, {
+        return refuse(agentId, lead, check.reason, {
+          reason: check.reason,
           country: check.country,
+          phone: parsed.e164,
         });
       return parsed.e164;
     },
@@ -103,9 +86,7 @@ export function createCallReadiness(deps: {
       const check = dialCheck(phone, countries);
       if (check.ok) return;
       await deps.audit.record(ws, agentId, "call.refused", { leadId, reason: `agent_${check.reason}` });
-      throw new UserError(`The agent phone for this call cannot be dialed: ${dialRefusal(check, phone)}`, {
-        code: `agent_${check.reason}`,
-      });
+      throw UserError.of(`agent_${check.reason}`, { reason: check.reason, country: check.country, phone });
     },
   };
   return readiness;

@@ -89,10 +89,7 @@ export function createReconciler(deps: {
       } catch (error) {
         // We cannot tell: keep the guard so nobody re-dials blindly; the sweep settles it with Twilio.
         log.warn({ callId: call.id, err: error }, "reconcile lookup failed; the call stays unconfirmed");
-        throw new UserError(
-          `Twilio did not answer, and Leadline could not confirm whether the call to ${lead.name} was placed. It will not re-dial; Leadline keeps asking Twilio and the call's status will be settled within a few minutes.`,
-          { code: "unknown", data: { leadName: lead.name } },
-        );
+        throw UserError.of("unknown", { leadName: lead.name });
       }
       if (match) {
         log.info({ callId: call.id }, "reconciled: Twilio had placed the call");
@@ -103,10 +100,7 @@ export function createReconciler(deps: {
         { message: "Twilio did not answer and has no record of the call" },
         deps.clock.now(),
       );
-      throw new UserError(
-        `Twilio did not answer in time and has no record of a call to ${lead.name}, so nothing was dialed. You can try again.`,
-        { code: "not_placed", data: { leadName: lead.name } },
-      );
+      throw UserError.of("not_placed", { leadName: lead.name });
     },
 
     async settle(call) {

@@ -84,12 +84,9 @@ export function createConsentService(deps: { store: ComplianceStore; clock: Cloc
   return {
     async record(ws, lead, input, by, field) {
       const consent = validateConsent(input, deps.clock.now(), field);
-      if (!lead.phone) throw new UserError("Consent covers a phone number: add the lead's phone first.", { field });
+      if (!lead.phone) throw UserError.of("consent_needs_phone", {}, { field });
       if (await deps.store.listed(ws, lead.phone)) {
-        throw new UserError(
-          "This number is on the team's do-not-call list, so consent cannot be recorded for it. An admin can take it off the list if the lead asked to be called again.",
-          { field, code: "dnc_listed" },
-        );
+        throw UserError.of("dnc_listed", {}, { field });
       }
       // The same record sent again (a form resubmitted, a webhook retried) is kept once.
       const same = (await deps.store.consents(ws, lead.id)).find(

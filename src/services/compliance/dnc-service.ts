@@ -33,7 +33,7 @@ export function createDncService(deps: {
 }): DncService {
   const e164 = (raw: string) => {
     const parsed = parsePhone(raw, deps.defaultCountry);
-    if (!parsed.ok) throw new UserError(`"${raw.trim()}" is not a phone number: ${parsed.reason}.`, { field: "phone" });
+    if (!parsed.ok) throw UserError.of("not_a_phone", { raw: raw.trim(), reason: parsed.reason }, { field: "phone" });
     return parsed.e164;
   };
   const masked = (phone: string) => `***${phone.slice(-4)}`;
@@ -50,7 +50,7 @@ export function createDncService(deps: {
       await deps.admins.require(ws, by, "dnc_remove");
       const why = reason.trim();
       if (why.length < 3) {
-        throw new UserError("Say why the number comes off the list.", { code: "reason_required" });
+        throw UserError.of("reason_required");
       }
       const phone = e164(rawPhone);
       const removed = await deps.store.remove(ws, phone, {
@@ -58,7 +58,7 @@ export function createDncService(deps: {
         action: "dnc.removed",
         detail: JSON.stringify({ phone: masked(phone), reason: why }),
       });
-      if (!removed) throw new UserError(`${phone} is not on the do-not-call list.`, { code: "not_listed" });
+      if (!removed) throw UserError.of("not_listed", { phone });
       return removed;
     },
     async check(ws, rawPhone) {

@@ -16,14 +16,11 @@ const COLUMNS = ["name", "phone", "email", "source", "state", "zip"] as const;
  * binary file, or text that is not UTF-8. Shared by `npm run leads:import` and `/lead import`.
  */
 export function csvText(bytes: Uint8Array, name: string): string {
-  if (bytes.includes(0))
-    throw new UserError(
-      `${name} is a binary file (a spreadsheet?), not a CSV: in Excel or Google Sheets use File → Save as / Download → CSV.`,
-    );
+  if (bytes.includes(0)) throw UserError.of("csv_binary", { name });
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new UserError(`${name} is not UTF-8 text: save it again as "CSV UTF-8".`);
+    throw UserError.of("csv_not_utf8", { name });
   }
 }
 
@@ -39,19 +36,17 @@ export async function importLeadsCsv(
   try {
     rows = parseCsv(text);
   } catch (error) {
-    throw new UserError(`The file is not a readable CSV: ${(error as Error).message}`);
+    throw UserError.of("csv_unreadable", { detail: (error as Error).message });
   }
   const header = rows.shift();
-  if (!header) throw new UserError("The file is empty: it needs a header row with name, phone, email, source.");
+  if (!header) throw UserError.of("csv_empty");
   const names = header.fields.map((name) => name.trim().toLowerCase());
   const index = Object.fromEntries(COLUMNS.map((column) => [column, names.indexOf(column)])) as Record<
     (typeof COLUMNS)[number],
     number
   >;
   if (index.name < 0 || index.phone < 0) {
-    throw new UserError(
-      `The header must name the columns name and phone (found: ${header.fields.join(", ") || "nothing"}).`,
-    );
+    throw UserError.of("csv_header", { found: header.fields });
   }
   for (const row of rows) {
     const get = (column: (typeof COLUMNS)[number]) =>

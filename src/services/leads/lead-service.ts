@@ -110,7 +110,12 @@ export function validateNewLead(
 
 export class DuplicateLeadError extends UserError {
   constructor(readonly existing: Lead) {
-    super(`${existing.name} (lead #${existing.id}) already has this phone number.`, { field: "phone" });
+    super("duplicate_lead", {
+      field: "phone",
+      code: "duplicate_lead",
+      data: { leadName: existing.name, leadId: existing.id },
+      typed: true,
+    });
   }
 }
 
@@ -243,16 +248,15 @@ export function createLeadService({
     recent: (ws, limit) => store.recent(ws, limit),
     async addNote(ws, leadId, author, body) {
       const text = body.trim();
-      if (!text) throw new UserError("The note is empty.", { field: "note" });
-      if (text.length > LIMITS.note)
-        throw new UserError(`Keep the note under ${LIMITS.note} characters.`, { field: "note" });
+      if (!text) throw UserError.of("note_empty", {}, { field: "note" });
+      if (text.length > LIMITS.note) throw UserError.of("note_too_long", { max: LIMITS.note }, { field: "note" });
       const note = await store.addNote(ws, leadId, author, text);
-      if (!note) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
+      if (!note) throw UserError.of("lead_missing");
       return note;
     },
     async edit(ws, leadId, input, author, shownPhone) {
       const current = await store.byId(ws, leadId);
-      if (!current) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
+      if (!current) throw UserError.of("lead_missing");
       const { errors, phone, phoneExt, state, zip } = validateNewLead(input, defaultCountry);
       if (current.phone && !input.phone?.trim())
         errors.phone = "A lead keeps its number: type the right one, or use Wrong number on its last call.";
@@ -282,7 +286,7 @@ export function createLeadService({
           },
           { actor: author, action: "lead.edited", detail: JSON.stringify({ leadId, fields }) },
         );
-        if (!updated) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
+        if (!updated) throw UserError.of("lead_missing");
         lead = updated;
         changed.push(...fields.map((key) => (key === "ownerSlackId" ? "owner" : key)));
       }
@@ -301,7 +305,7 @@ export function createLeadService({
       if (Object.keys(errors).length > 0) throw new LeadValidationError(errors);
       const where = [state, zip].filter(Boolean).join(" ") || "none";
       const lead = await store.setAddress(ws, leadId, { state, zip }, { author, body: `Address set: ${where}.` });
-      if (!lead) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
+      if (!lead) throw UserError.of("lead_missing");
       told(ws, leadId, ["state", "zip"], author);
       return lead;
     },
@@ -314,7 +318,7 @@ export function createLeadService({
     async changePhone(ws, leadId, rawPhone, author, expected) {
       const parsed = parsePhone(rawPhone, defaultCountry);
       if (!parsed.ok)
-        throw new UserError(`"${rawPhone.trim()}" is not a callable number: ${parsed.reason}.`, { field: "phone" });
+        throw UserError.of("phone_not_callable", { raw: rawPhone.trim(), reason: parsed.reason }, { field: "phone" });
       const existing = await store.byPhone(ws, parsed.e164);
       if (existing && existing.id !== leadId) throw new DuplicateLeadError(existing);
       const shown = parsed.ext ? `${parsed.e164} ext. ${parsed.ext}` : parsed.e164;
@@ -333,13 +337,14 @@ export function createLeadService({
           }),
         },
       }));
-      if ("missing" in result) throw new UserError("That lead no longer exists.", { code: "lead_missing" });
+      if ("missing" in result) throw UserError.of("lead_missing");
       if ("phoneTaken" in result) throw new DuplicateLeadError(result.phoneTaken);
       if ("stale" in result) {
         // The form showed `expected`: a number changed since then is never overwritten unseen.
-        throw new UserError(
-          `${result.stale.name}'s number changed to ${result.stale.phone ?? "none"} while this form was open. Close it and open it again to change it.`,
-          { field: "phone", code: "stale_phone", data: { current: result.stale.phone } },
+        throw UserError.of(
+          "stale_phone",
+          { leadName: result.stale.name, current: result.stale.phone },
+          { field: "phone" },
         );
       }
       return result;

@@ -111,27 +111,23 @@ export function createScheduler(deps: {
 
   const lead = async (ws: number, leadId: number) => {
     const found = await deps.leads.get(ws, leadId);
-    if (!found) throw new UserError(`Lead #${leadId} no longer exists.`, { code: "lead_missing" });
+    if (!found) throw UserError.of("lead_missing", { leadId });
     return found;
   };
 
   const owned = async (ws: number, id: number, by: string) => {
     const row = await deps.store.byId(ws, id);
-    if (!row) throw new UserError("That scheduled call no longer exists.", { code: "schedule_missing" });
+    if (!row) throw UserError.of("schedule_missing");
     if (row.agentId !== by && !(await deps.admins.isAdmin(ws, by)))
-      throw new UserError("That call is booked for another agent: only they or an admin can change it.", {
-        code: "booked_for_other",
-        data: { agentId: row.agentId },
-      });
+      throw UserError.of("booked_for_other", { agentId: row.agentId });
     return row;
   };
 
   const validTime = (at: Date, now: Date) => {
-    if (Number.isNaN(at.getTime())) throw new UserError("That is not a time Leadline can read.");
-    if (at.getTime() <= now.getTime() + 30_000)
-      throw new UserError("Pick a time in the future (at least a minute from now).");
+    if (Number.isNaN(at.getTime())) throw UserError.of("time_unreadable");
+    if (at.getTime() <= now.getTime() + 30_000) throw UserError.of("time_past");
     if (at.getTime() > now.getTime() + MAX_AHEAD_DAYS * 86_400_000)
-      throw new UserError(`Pick a time within ${MAX_AHEAD_DAYS} days.`);
+      throw UserError.of("time_too_far", { maxDays: MAX_AHEAD_DAYS });
   };
 
   const verdictAt = (found: Lead, at: Date) =>
@@ -257,11 +253,7 @@ export function createScheduler(deps: {
     async book({ ws, leadId, agentId, channel, threadTs, at, bookedBy, text, key }) {
       validTime(at, deps.clock.callingNow());
       const found = await lead(ws, leadId);
-      if (!found.phone)
-        throw new UserError(`${found.name} has no phone number. Add one to call them.`, {
-          code: "no_phone",
-          data: { leadId, leadName: found.name },
-        });
+      if (!found.phone) throw UserError.of("no_phone", { leadId, leadName: found.name, addOne: true });
       const fields = {
         workspaceId: ws,
         leadId,
@@ -345,12 +337,7 @@ export function createScheduler(deps: {
     async cancel(ws, id, by) {
       const row = await owned(ws, id, by);
       if (!(await deps.store.cancel(ws, id, `cancelled by ${by}`)))
-        throw new UserError(
-          row.status === "scheduled"
-            ? "That scheduled call could not be cancelled; try again."
-            : `That scheduled call was already ${row.status === "claimed" ? "being placed" : row.status}.`,
-          { code: "schedule_done" },
-        );
+        throw UserError.of("schedule_done", { status: row.status, cancelling: true });
       await deps.audit.record(ws, by, "schedule.cancelled", { scheduledCallId: id, leadId: row.leadId });
       return { ...row, status: "cancelled" };
     },
@@ -358,13 +345,7 @@ export function createScheduler(deps: {
     async move(ws, id, at, by) {
       validTime(at, deps.clock.callingNow());
       const row = await owned(ws, id, by);
-      if (!(await deps.store.move(ws, id, at, null)))
-        throw new UserError(
-          `That scheduled call was already ${row.status === "claimed" ? "being placed" : row.status}.`,
-          {
-            code: "schedule_done",
-          },
-        );
+      if (!(await deps.store.move(ws, id, at, null))) throw UserError.of("schedule_done", { status: row.status });
       await deps.audit.record(ws, by, "schedule.moved", {
         scheduledCallId: id,
         leadId: row.leadId,

@@ -6,7 +6,8 @@ import { type TwilioFor, TwilioNotConfigured } from "../twilio/workspace-twilio.
 export type InboundNumberState =
   | { kind: "leadline" }
   | { kind: "elsewhere"; voiceUrl: string | null }
-  | { kind: "unknown"; why: string };
+  /** `refusal`: a UserError said in views' words in place of `why`. */
+  | { kind: "unknown"; why: string; refusal?: UserError };
 
 export interface InboundNumber {
   /** Whether calls to the team's number reach Leadline (the number's Voice URL, read from Twilio). */
@@ -25,11 +26,7 @@ export function createInboundNumber(deps: {
     const phoneNumber = settings.phoneNumber;
     if (!phoneNumber) throw new TwilioNotConfigured();
     const [number] = await client.api.v2010.accounts(accountSid).incomingPhoneNumbers.list({ phoneNumber, limit: 1 });
-    if (!number)
-      throw new UserError(`${phoneNumber} is no longer a number on this Twilio account.`, {
-        code: "number_gone",
-        data: { number: phoneNumber },
-      });
+    if (!number) throw UserError.of("number_gone", { number: phoneNumber });
     return { client, accountSid, number };
   };
   return {
@@ -45,21 +42,14 @@ export function createInboundNumber(deps: {
         const refused = toTwilioError(error);
         return {
           kind: "unknown",
-          why:
-            error instanceof UserError
-              ? error.message
-              : refused
-                ? `Twilio answered ${refused.code}`
-                : "Twilio did not answer",
+          why: error instanceof UserError ? "" : refused ? `Twilio answered ${refused.code}` : "Twilio did not answer",
+          ...(error instanceof UserError ? { refusal: error } : {}),
         };
       }
     },
     async connect(ws, by) {
       const wanted = deps.voiceUrl(ws);
-      if (!wanted)
-        throw new UserError(
-          "Set PUBLIC_BASE_URL (the https address Twilio reaches Leadline at) first: Twilio needs it to send calls to Leadline.",
-        );
+      if (!wanted) throw UserError.of("inbound_no_public_url");
       const { client, accountSid, number } = await numberOf(ws);
       try {
         await client.api.v2010

@@ -22,7 +22,7 @@ export async function readSlackFile(slack: WebClient, fileId: string, maxBytes: 
   const info = await slack.files.info({ file: fileId });
   const file = info.file;
   const url = file?.url_private_download ?? file?.url_private;
-  if (!file?.id || !url) throw new UserError("Slack did not give Leadline that file. Upload it again.");
+  if (!file?.id || !url) throw UserError.of("file_missing");
   const name = file.name ?? file.title ?? file.id;
   if ((file.size ?? 0) > maxBytes) throw tooBig(name, maxBytes);
   const target = new URL(url);
@@ -38,7 +38,7 @@ export async function readSlackFile(slack: WebClient, fileId: string, maxBytes: 
 }
 
 const tooBig = (name: string, maxBytes: number) =>
-  new UserError(`${name} is over ${Math.round(maxBytes / 1024 / 1024)} MB: split it into smaller files.`);
+  UserError.of("file_too_big", { name, maxMb: Math.round(maxBytes / 1024 / 1024) });
 
 async function readCapped(res: Response, maxBytes: number, name: string): Promise<Buffer> {
   const chunks: Buffer[] = [];

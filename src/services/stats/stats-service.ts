@@ -49,15 +49,12 @@ export function parseStatsRange(text: string, now: Date, zone: string): StatsRan
     const match = /^(\d{4}-\d{2}-\d{2})(?:\s*(?:\.\.|–|to)\s*(\d{4}-\d{2}-\d{2}))?$/.exec(value);
     const first = match ? DateTime.fromISO(match[1]!, { zone }) : undefined;
     const last = match ? DateTime.fromISO(match[2] ?? match[1]!, { zone }) : undefined;
-    if (!first?.isValid || !last?.isValid)
-      throw new UserError(
-        `"${text.trim().slice(0, 40)}" is not a range /call-stats reads. Use today, week, month, a day (2026-11-03) or days (2026-11-01..2026-11-15), optionally with @agent and export.`,
-      );
-    if (last < first) throw new UserError("The range ends before it starts: put the earlier day first.");
+    if (!first?.isValid || !last?.isValid) throw UserError.of("range_unreadable", { text: text.trim().slice(0, 40) });
+    if (last < first) throw UserError.of("range_backwards");
     start = first.startOf("day");
     end = last.startOf("day").plus({ days: 1 });
     if (end.diff(start, "days").days > MAX_RANGE_DAYS)
-      throw new UserError(`Ask for at most ${MAX_RANGE_DAYS} days at a time.`);
+      throw UserError.of("range_too_long", { maxDays: MAX_RANGE_DAYS });
     label = match?.[2] ? `${match[1]} – ${match[2]}` : match![1]!;
   }
   const days: string[] = [];

@@ -42,7 +42,7 @@ export function createSummaryActions(deps: {
 }): SummaryActions {
   const callOf = async (ws: number, callId: number) => {
     const call = await deps.store.call(callId);
-    if (!call || call.workspaceId !== ws) throw new UserError("That call is not one of this workspace's.");
+    if (!call || call.workspaceId !== ws) throw UserError.of("call_elsewhere");
     return call;
   };
   const countIfSuggested = async (callId: number, outcome: string) => {
@@ -58,8 +58,8 @@ export function createSummaryActions(deps: {
     async callback({ ws, callId, at, by, channel, threadTs }) {
       const call = await callOf(ws, callId);
       const lead = await deps.leads.get(ws, call.leadId);
-      if (!lead) throw new UserError("That call's lead no longer exists.", { code: "lead_missing" });
-      if (!lead.phone) throw new UserError(`${lead.name} has no phone number to call back.`);
+      if (!lead) throw UserError.of("call_lead_missing");
+      if (!lead.phone) throw UserError.of("no_phone_to_call_back", { leadName: lead.name });
       // The law at the time the call would ring, as a scheduled call is judged; refused with the next allowed time.
       const verdict = await deps.law.verdict(ws, lead, "live", at);
       if (!verdict.allowed) throw new ComplianceBlock(verdict, lead, "live");

@@ -31,10 +31,7 @@ export function parseRetention(text: string): number {
   const match = /^\s*(\d{1,4})\s*(?:d|days?)?\s*$/i.exec(text);
   const days = match ? Number(match[1]) : Number.NaN;
   if (!Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS)
-    throw new UserError(
-      `Give the retention as a number of days from 1 to ${MAX_RETENTION_DAYS}, such as "retention 90".`,
-      { code: "retention_invalid", data: { max: MAX_RETENTION_DAYS } },
-    );
+    throw UserError.of("retention_invalid", { max: MAX_RETENTION_DAYS });
   return days;
 }
 

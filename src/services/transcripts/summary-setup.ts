@@ -27,25 +27,13 @@ export function createSummarySetup(deps: {
     async change(ws, change, by) {
       if (change.kind === "retention") return deps.settings.save(ws, { retentionDays: change.days }, by);
       if (change.kind === "service") {
-        if (!/^GA[0-9a-fA-F]{32}$/.test(change.serviceSid))
-          throw new UserError(
-            "A Voice Intelligence Service SID starts with GA and has 32 hexadecimal characters after it.",
-          );
+        if (!/^GA[0-9a-fA-F]{32}$/.test(change.serviceSid)) throw UserError.of("service_sid_invalid");
         if (!(await deps.intelligence.hasService(ws, change.serviceSid)))
-          throw new UserError(
-            `Twilio has no Voice Intelligence Service ${change.serviceSid} on this workspace's account.`,
-            {
-              code: "service_missing",
-            },
-          );
+          throw UserError.of("service_missing", { serviceSid: change.serviceSid });
         return deps.settings.save(ws, { serviceSid: change.serviceSid }, by);
       }
       if (change.mode === "off") return deps.settings.save(ws, { transcripts: false, summaries: false }, by);
-      if (change.mode === "on" && !deps.summariserReady)
-        throw new UserError(
-          "Summaries need a summary model: whoever runs Leadline sets SUMMARY_API_URL, SUMMARY_API_KEY and SUMMARY_MODEL. For transcripts alone, use /twilio-setup summaries transcripts-only.",
-          { code: "summariser_missing" },
-        );
+      if (change.mode === "on" && !deps.summariserReady) throw UserError.of("summariser_missing");
       const current = await deps.settings.get(ws);
       // Made once with data logging off and redaction on; a Service an admin picked is kept.
       const serviceSid = current.serviceSid ?? (await deps.intelligence.ensureService(ws, SERVICE_NAME));

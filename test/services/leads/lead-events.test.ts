@@ -42,9 +42,11 @@ describe("lead.changed from the lead service", () => {
   it("a refused change tells nothing; an edit is lead intake's to tell", async () => {
     const { leads, told, ws } = service();
     const jane = await leads.create(ws, { name: "Jane Doe", phone: "(212) 555-0182", author: "U0MARIA01" });
-    await expect(leads.setPhone(ws, jane.id, "not a number", "U0MARIA01", "+12125550182")).rejects.toThrow(
-      "is not a callable number",
-    );
+    await expect(leads.setPhone(ws, jane.id, "not a number", "U0MARIA01", "+12125550182")).rejects.toMatchObject({
+      code: "phone_not_callable",
+      data: { raw: "not a number" },
+      field: "phone",
+    });
     await expect(leads.setPhone(ws, jane.id, "(212) 555-0111", "U0MARIA01", "+12125550199")).rejects.toMatchObject({
       code: "stale_phone",
     });

@@ -6,6 +6,7 @@ import { parseCsv } from "../../../src/lib/csv.js";
 import { formatImportReport, importLeadsCsv } from "../../../src/services/leads/lead-import.js";
 import { createLeadService } from "../../../src/services/leads/lead-service.js";
 import { createLeadStore } from "../../../src/services/leads/lead-store.js";
+import { fieldError } from "../../../src/views/errors.js";
 import { openTestDatabase } from "../../helpers/app.js";
 
 describe("parseCsv", () => {
@@ -62,8 +63,10 @@ describe("importLeadsCsv", () => {
   });
 
   it("requires a header with name and phone", async () => {
-    await expect(importLeadsCsv(handle.ws, "Jane,2125550182\n", service(), "x")).rejects.toThrow(
-      /header must name the columns name and phone/,
+    const refusal = importLeadsCsv(handle.ws, "Jane,2125550182\n", service(), "x");
+    await expect(refusal).rejects.toMatchObject({ code: "csv_header", data: { found: ["Jane", "2125550182"] } });
+    expect(fieldError(await refusal.catch((error: unknown) => error))).toBe(
+      "The header must name the columns name and phone (found: Jane, 2125550182).",
     );
   });
 });
