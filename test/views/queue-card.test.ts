@@ -28,9 +28,7 @@ describe("the queue card", () => {
     const shown = shownText(card().blocks);
     expect(shown).toContain("2:00 PM in New York (Eastern) · state NJ · source: Zillow");
     expect(shown).toContain("• [Call Completed] 8s\n");
-    expect(shown).toContain(
-      "• [Outbound Call] Initiated from +12015550100 to +12015550101 - Tue Nov 24, 1:19 PM ET\n",
-    );
+    expect(shown).toContain("• [Outbound Call] Initiated from +12015550100 to +12015550101 - Tue Nov 24, 1:19 PM ET\n");
     expect(shown).toContain(":white_check_mark: Calling law allows a call now (their time: New York (Eastern))");
     expect(shown).not.toMatch(/America\/New_York|CA[0-9a-f]{32}|\d{4}-\d\d-\d\dT/);
     expect(blockKitProblems(card().blocks, "message")).toEqual([]);
