@@ -2,6 +2,7 @@ import type { UserError } from "../../lib/errors.js";
 import { CALLERID_WORDS, COMPLIANCE_WORDS, SETUP_WORDS, SLACK_FILE_WORDS, STATS_WORDS } from "./admin.js";
 import { CALL_WORDS } from "./calls.js";
 import { LEAD_WORDS } from "./leads.js";
+import { QUEUE_WORDS } from "./queues.js";
 import { SCHEDULE_WORDS } from "./scheduling.js";
 import { TRANSCRIPT_WORDS } from "./transcripts.js";
 import type { Words } from "./words.js";
@@ -17,6 +18,7 @@ const WORDS: Record<string, Words> = {
   ...SLACK_FILE_WORDS,
   ...CALLERID_WORDS,
   ...TRANSCRIPT_WORDS,
+  ...QUEUE_WORDS,
 };
 
 /** The sentence a person reads for a UserError: a typed refusal's words, or an unmoved domain's message. */
