@@ -4,6 +4,7 @@ import { CALL_WORDS } from "./calls.js";
 import { LEAD_WORDS } from "./leads.js";
 import { QUEUE_WORDS } from "./queues.js";
 import { SCHEDULE_WORDS } from "./scheduling.js";
+import { TEXT_WORDS } from "./texts.js";
 import { TRANSCRIPT_WORDS } from "./transcripts.js";
 import type { Words } from "./words.js";
 
@@ -19,6 +20,7 @@ const WORDS: Record<string, Words> = {
   ...CALLERID_WORDS,
   ...TRANSCRIPT_WORDS,
   ...QUEUE_WORDS,
+  ...TEXT_WORDS,
 };
 
 /** The sentence a person reads for a UserError: a typed refusal's words, or an unmoved domain's message. */
