@@ -1,6 +1,7 @@
 import type { UserError } from "../../lib/errors.js";
 import { CALLERID_WORDS, COMPLIANCE_WORDS, SETUP_WORDS, SLACK_FILE_WORDS, STATS_WORDS } from "./admin.js";
 import { CALL_WORDS } from "./calls.js";
+import { CRM_WORDS } from "./crm.js";
 import { LEAD_WORDS } from "./leads.js";
 import { QUEUE_WORDS } from "./queues.js";
 import { SCHEDULE_WORDS } from "./scheduling.js";
@@ -21,6 +22,7 @@ const WORDS: Record<string, Words> = {
   ...TRANSCRIPT_WORDS,
   ...QUEUE_WORDS,
   ...TEXT_WORDS,
+  ...CRM_WORDS,
 };
 
 /** The sentence a person reads for a UserError: a typed refusal's words, or an unmoved domain's message. */
