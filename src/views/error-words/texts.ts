@@ -30,7 +30,9 @@ export function textErrorWords(code: number | null | undefined, twilioWords?: st
 }
 
 export const TEXT_WORDS: Record<string, Words> = {
-  twilio_missing: () => "Twilio is not connected; an admin can connect it with /twilio-setup.",
+  // Thrown by texts (requireTexting) and by TwilioNotConfigured (services/twilio, `workspace`).
+  twilio_missing: (data) =>
+    `Twilio is not connected${data.workspace ? " for this workspace" : ""}; an admin can connect it with /twilio-setup.`,
   texting_not_set_up: () =>
     "Texting is not set up: an admin picks the Messaging Service texts go through in /twilio-setup.",
   a2p_unapproved: (data) => {
