@@ -154,6 +154,34 @@ describe("the shape of src/ (STYLE.md)", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("domain services throw typed refusals (UserError.of(code, data)), never a sentence; the words are in views/error-words", () => {
+    // Each exception says why it still carries sentences.
+    const exceptions: Record<string, string> = {
+      // validateConsent: its sentences are the lead API's documented field errors ("consent.scope must be …"),
+      // carried with validateNewLead's in IntakeRefused.fields (a field → sentence record, not UserErrors) to
+      // the API, the lead form (which rewrites them by their opening words) and the CRM's inbound sync.
+      // Moving them means typed per-field refusals for the whole intake, not one throw.
+      "src/services/compliance/consent-service.ts": "new UserError(message, { field })",
+      // LeadValidationError joins validateNewLead's field sentences, the same IntakeRefused contract.
+      "src/services/leads/lead-service.ts": 'super(Object.values(errors).join(" "))',
+    };
+    const offenders: string[] = [];
+    for (const file of all) {
+      const path = rel(file);
+      if (!path.startsWith("src/services/")) continue;
+      const text = readFileSync(file, "utf8");
+      const at = (index: number) => text.slice(0, index).split("\n").length;
+      const calls = [...text.matchAll(/new UserError\(([^\n]*)/g)];
+      // A subclass hands super() its code ("missing_settings"), not a sentence.
+      if (/extends UserError\b/.test(text)) calls.push(...text.matchAll(/\bsuper\((?!\s*"[a-z_]+"\s*[,)])([^\n]*)/g));
+      for (const call of calls) {
+        const seen = `${call[0].split("(")[0]}(${call[1]!.trim()}`.replace(/;$/, "");
+        if (exceptions[path] !== seen) offenders.push(`${path}:${at(call.index!)} ${seen}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it("the composition root (container, app.ts) renders no views", () => {
     const offenders: string[] = [];
     for (const [file, { local }] of graph) {

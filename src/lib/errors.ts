@@ -2,8 +2,9 @@
  * Something the user can fix or should know. A domain service throws it as a typed refusal,
  * `UserError.of(code, data)`: the code says what happened and the data carries what the words need; the
  * words live in views (src/views/error-words/, rendered by src/views/errors.ts, the one place errors
- * become words), and `message` is then the code (for logs). Domains not moved yet (queues, texts, CRM)
- * still throw `new UserError(sentence, …)`, plain English with no Slack markup.
+ * become words), and `message` is then the code (for logs). Listeners may still throw
+ * `new UserError(sentence, …)`, plain English with no Slack markup; in services only the lead intake's
+ * field sentences do (test/architecture.test.ts lists them and says why).
  */
 export class UserError extends Error {
   readonly code?: string;

@@ -4,22 +4,12 @@ import { ids } from "../lib/ids.js";
 import { ago } from "../lib/time.js";
 import { escapeMrkdwn, escapeTruncate, mrkdwnSection, plain } from "./common.js";
 import { type ComplianceCardOptions, complianceCard } from "./compliance.js";
+import { ADMIN_ONLY, adminOnlyWords } from "./error-words/admin.js";
 import { userErrorWords } from "./error-words/index.js";
 import { twilioRefusalText } from "./twilio-refusal.js";
 
 export const DATABASE_BUSY =
   "Leadline's database is busy (another Leadline instance or a script is writing to it), so nothing was saved. Try again in a moment.";
-
-/** What only admins may do, in the words a refused person reads. */
-const ADMIN_ONLY: Record<string, string> = {
-  twilio_settings:
-    "Only Leadline admins can change the Twilio settings. Ask an admin, or run `/twilio-setup status` to see what is configured.",
-  dnc_remove: "Only Leadline admins can take a number off the do-not-call list.",
-  lead_import: "Only Leadline admins can import leads.",
-  queues: "Only Leadline admins can create, change or delete call queues.",
-  crm_settings: "Only Leadline admins can connect or change the CRM.",
-  supervise: "Only Leadline admins can listen to, coach or join agents' calls.",
-};
 
 /** A Slack user id Leadline itself stored, shown as a mention; anything else is left out. */
 const mention = (id: unknown) => (typeof id === "string" && /^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : "someone");
@@ -133,8 +123,7 @@ const USER_ERRORS: Record<string, UserErrorWords> = {
 
 /** The same answer as plain text, for a modal field error (Slack shows those as plain text). */
 export function fieldError(error: unknown): string {
-  if (error instanceof UserError && error.code === "admin_only")
-    return (ADMIN_ONLY[String(error.data.area)] ?? "Only Leadline admins can do this.").replace(/`/g, "");
+  if (error instanceof UserError && error.code === "admin_only") return adminOnlyWords(error.data);
   if (error instanceof UserError) return userErrorWords(error);
   if (error instanceof ExternalError) return error.message;
   if (error instanceof DatabaseFull) return databaseFull();

@@ -1,9 +1,12 @@
 import type { Lead, Text } from "@prisma/client";
 import type { KnownBlock, ModalView } from "@slack/types";
+import type { UserError } from "../lib/errors.js";
 import { INPUT_ACTION, ids } from "../lib/ids.js";
-import { type TextTemplate, textErrorWords } from "../services/texts/compose.js";
+import type { TextTemplate } from "../services/texts/compose.js";
 import type { StopConfirmation } from "../services/texts/text-notifier.js";
 import { context, escapeMrkdwn, escapeTruncate, mrkdwnSection, phoneText, plain, truncate } from "./common.js";
+import { userErrorWords } from "./error-words/index.js";
+import { textErrorWords } from "./error-words/texts.js";
 import { whenText } from "./schedule.js";
 
 /** How each stored status reads on a text's line. */
@@ -119,7 +122,8 @@ export function optedOutMessage(
  */
 export function textModal(
   lead: Pick<Lead, "name">,
-  options: { templates: TextTemplate[]; off?: string; privateMetadata: string; reply?: boolean },
+  /** off: why texting cannot work for this lead now (TextService.readiness), said without "Nothing was sent". */
+  options: { templates: TextTemplate[]; off?: UserError; privateMetadata: string; reply?: boolean },
 ): ModalView {
   const title = plain(options.reply ? "Reply by text" : "Text a lead");
   const who = mrkdwnSection(`:speech_balloon: To *${escapeTruncate(lead.name, 150)}*`);
@@ -128,7 +132,12 @@ export function textModal(
       type: "modal",
       title,
       close: plain("Close"),
-      blocks: [who, mrkdwnSection(`:no_entry_sign: ${escapeTruncate(options.off, 2800)}`)],
+      blocks: [
+        who,
+        mrkdwnSection(
+          `:no_entry_sign: ${escapeTruncate(userErrorWords(options.off).replace(/ Nothing was sent\.?/, ""), 2800)}`,
+        ),
+      ],
     };
   const blocks: KnownBlock[] = [who];
   if (options.templates.length > 0)

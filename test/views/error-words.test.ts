@@ -56,6 +56,46 @@ describe("typed refusals in words", () => {
     expect(words("retry", { leadName: "Jane" })).toBe("Could not start a call to Jane; try again.");
   });
 
+  it("queues', texts' and the CRM's refusals read as they did when the services wrote them", () => {
+    const words = (code: string, data: Record<string, unknown> = {}) => userErrorWords(UserError.of(code, data));
+    expect(words("queue_missing", { name: "Zillow", names: ["Hot"] })).toBe('There is no queue named "Zillow".');
+    expect(words("queue_invalid", { problems: ["name: too long", "maxAttempts: too big"] })).toBe(
+      "That queue was not saved: name: too long; maxAttempts: too big.",
+    );
+    expect(words("speed_limit_invalid", { min: 1, max: 1440 })).toBe(
+      "The speed-to-lead limit is a whole number of minutes from 1 to 1440.",
+    );
+    expect(words("a2p_unapproved", { status: "FAILED", errors: ["samples missing", "no opt-in"] })).toBe(
+      "Texting is off until your A2P campaign is approved. Twilio reports the campaign as FAILED: samples missing; no opt-in. Nothing was sent.",
+    );
+    expect(words("text_unreachable", { leadName: "Jane", twilioCode: 21614, markedOn: "2026-11-24" })).toBe(
+      "Jane's number cannot receive texts: the number cannot receive texts (a landline or a number without texting) (Twilio 21614, 2026-11-24). Nothing was sent; call them, or change their number.",
+    );
+    expect(words("text_refused", { leadName: "Jane", twilioCode: 21211, said: "Invalid 'To' Phone Number" })).toBe(
+      "Nothing was sent to Jane: Invalid 'To' Phone Number (Twilio 21211).",
+    );
+    expect(words("text_refused", { leadName: "Jane", twilioCode: null })).toBe(
+      "Nothing was sent to Jane: Twilio did not say why (Twilio null).",
+    );
+    expect(words("text_too_long", { segments: 11, characters: 1700, maxSegments: 10 })).toBe(
+      "The text is too long: 11 segments (1700 characters); at most 10 segments can be sent. Shorten it.",
+    );
+    expect(words("no_phone", { leadName: "Jane", toText: true })).toBe("Jane has no phone number to text.");
+    expect(words("twilio_missing")).toBe("Twilio is not connected; an admin can connect it with /twilio-setup.");
+    expect(words("twilio_missing", { workspace: true })).toBe(
+      "Twilio is not connected for this workspace; an admin can connect it with /twilio-setup.",
+    );
+    expect(words("crm_refused", { provider: "Follow Up Boss", asked: "users", said: "Nope." })).toBe(
+      'Follow Up Boss refused the list of users: "Nope." Nothing was saved.',
+    );
+    expect(words("crm_user_unknown", { provider: "Follow Up Boss", email: "a@b.co" })).toBe(
+      'No Follow Up Boss user has the email "a@b.co".',
+    );
+    expect(words("admin_only", { area: "twilio_settings" })).toBe(
+      "Only Leadline admins can change the Twilio settings. Ask an admin, or run /twilio-setup status to see what is configured.",
+    );
+  });
+
   it("Slack gets the words escaped; a modal field gets them plain; an unmoved domain's sentence is kept", () => {
     const refusal = UserError.of("already_placed", { leadName: "Jane <b>", callSid: "CA1" });
     expect(refusal.message).toBe("already_placed");

@@ -58,18 +58,17 @@ export function createCrmSetup(deps: {
 }): CrmSetup {
   const { provider } = deps;
 
-  /** A CRM refusal in the CRM's own words; a CRM that did not answer, said so. */
-  const asUserError = (error: unknown, what: string): never => {
+  /** A CRM refusal, with the CRM's own words; a CRM that did not answer, said so. `asked`: what Leadline asked for. */
+  const asUserError = (error: unknown, asked: "api_key" | "users"): never => {
     if (!(error instanceof CrmError)) throw error;
     if (error.failure.kind === "unauthorized" || error.failure.kind === "refused")
-      throw new UserError(`${provider.name} refused ${what}: "${error.crmMessage}" Nothing was saved.`, {
-        code: "crm_refused",
-        data: { provider: provider.name, status: error.status, said: error.crmMessage },
+      throw UserError.of("crm_refused", {
+        provider: provider.name,
+        asked,
+        status: error.status,
+        said: error.crmMessage,
       });
-    throw new UserError(
-      `${provider.name} did not answer (${error.crmMessage}); nothing was saved. Try again in a minute.`,
-      { code: "crm_unavailable", data: { provider: provider.name } },
-    );
+    throw UserError.of("crm_unavailable", { provider: provider.name, said: error.crmMessage });
   };
 
   const registerWebhooks = async (ws: number, apiKey: string, identity: CrmIdentity) => {
@@ -98,13 +97,10 @@ export function createCrmSetup(deps: {
       await deps.admins.require(ws, by, "crm_settings", { at: "connect" });
       const key = apiKey.trim();
       if (!/^[\x21-\x7e]{8,200}$/.test(key))
-        throw new UserError(`Paste the ${provider.name} API key (Admin → API in ${provider.name}).`, {
-          code: "crm_key_format",
-          field: "apiKey",
-        });
+        throw UserError.of("crm_key_format", { provider: provider.name }, { field: "apiKey" });
       const crm = provider.connect(key);
-      const identity = await crm.identify().catch((error: unknown) => asUserError(error, "the API key"));
-      const crmUsers = await crm.users().catch((error: unknown) => asUserError(error, "the list of users"));
+      const identity = await crm.identify().catch((error: unknown) => asUserError(error, "api_key"));
+      const crmUsers = await crm.users().catch((error: unknown) => asUserError(error, "users"));
       const matched: { slackUserId: string; crmUserId: number; email: string }[] = [];
       const unmatched: CrmUserInfo[] = [];
       for (const user of crmUsers) {
@@ -159,17 +155,14 @@ export function createCrmSetup(deps: {
     async mapUser(ws, by, slackUserId, email) {
       await deps.admins.require(ws, by, "crm_settings", { at: "map" });
       const key = await deps.secrets.get(ws, CRM_KEY_SECRET);
-      if (!key) throw new UserError(`Connect ${provider.name} first (/crm-setup).`, { code: "crm_not_connected" });
+      if (!key) throw UserError.of("crm_not_connected", { provider: provider.name });
       const users = await provider
         .connect(key)
         .users()
-        .catch((error: unknown) => asUserError(error, "the list of users"));
+        .catch((error: unknown) => asUserError(error, "users"));
       const wanted = email.trim().toLowerCase();
       const user = users.find((u) => u.email.toLowerCase() === wanted);
-      if (!user)
-        throw new UserError(`No ${provider.name} user has the email "${email.slice(0, 100)}".`, {
-          code: "crm_user_unknown",
-        });
+      if (!user) throw UserError.of("crm_user_unknown", { provider: provider.name, email: email.slice(0, 100) });
       await deps.store.mapUser(ws, slackUserId, user.id, user.email);
       await deps.audit.record(ws, by, "crm.user_mapped", { slackUserId, crmUserId: user.id });
       return user;

@@ -19,10 +19,7 @@ function validated(input: QueueSettingsInput) {
   const parsed = queueSettingsSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "queue"}: ${issue.message}`);
-  throw new UserError(`That queue was not saved: ${problems.join("; ")}.`, {
-    code: "queue_invalid",
-    data: { problems },
-  });
+  throw UserError.of("queue_invalid", { problems });
 }
 
 export function createQueueAdmin(deps: {
@@ -33,12 +30,10 @@ export function createQueueAdmin(deps: {
 }): QueueAdmin {
   const existing = async (ws: number, name: string) => {
     const queue = await deps.store.byName(ws, name);
-    if (!queue)
-      throw new UserError(`There is no queue named "${name}".`, { code: "queue_missing", data: { names: [] } });
+    if (!queue) throw UserError.of("queue_missing", { name, names: [] });
     return queue;
   };
-  const taken = (name: string) =>
-    new UserError(`A queue named "${name}" already exists; pick another name.`, { code: "queue_name_taken" });
+  const taken = (name: string) => UserError.of("queue_name_taken", { name });
 
   return {
     async create(ws, by, input) {
@@ -64,7 +59,7 @@ export function createQueueAdmin(deps: {
       });
       const saved = await deps.store.update(ws, queue.id, settings);
       if (saved === undefined) throw taken(settings.name);
-      if (saved === false) throw new UserError(`The queue "${name}" was deleted meanwhile; nothing was saved.`);
+      if (saved === false) throw UserError.of("queue_gone_meanwhile", { name });
       await deps.audit.record(ws, by, "queue.edited", { queueId: queue.id, fields: Object.keys(changes) });
       return saved;
     },

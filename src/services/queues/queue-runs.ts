@@ -80,13 +80,12 @@ export function createQueueRuns(deps: {
   /** The run and its queue, for an action by the run's agent on a run that has not ended. */
   const liveRun = async ({ ws, runId, agentId }: RunAction) => {
     const run = await deps.queues.runById(runId);
-    if (!run || run.workspaceId !== ws || run.agentId !== agentId)
-      throw new UserError("That queue run is not yours.", { code: "queue_run_not_yours" });
-    if (run.status === "ended") throw new UserError("That queue run has ended. Start it again with /call-queue.");
+    if (!run || run.workspaceId !== ws || run.agentId !== agentId) throw UserError.of("queue_run_not_yours");
+    if (run.status === "ended") throw UserError.of("queue_run_ended");
     const queue = await deps.queues.byId(ws, run.queueId);
     if (!queue) {
       await end(run, "queue_deleted");
-      throw new UserError("That queue was deleted; the run has ended.", { code: "queue_deleted" });
+      throw UserError.of("queue_deleted");
     }
     return { run, queue };
   };
@@ -172,13 +171,12 @@ export function createQueueRuns(deps: {
 
   const dial = async (action: RunAction & { claimId: number }) => {
     const { run, queue } = await liveRun(action);
-    if (run.status !== "live") throw new UserError("Answer your phone first: the lead joins you on that line.");
+    if (run.status !== "live") throw UserError.of("queue_not_answered");
     const ref = { id: action.claimId, agentId: action.agentId, runId: run.id };
     const ready = await deps.claims.beginDial(queue, ref);
     if (!ready.ok) {
       changed(action.ws, run.id);
-      if (ready.why === "lost")
-        throw new UserError("That lead is no longer yours (the claim ran out); here is the next.");
+      if (ready.why === "lost") throw UserError.of("queue_claim_expired");
       await offerNext(run, queue);
       return;
     }
@@ -235,19 +233,15 @@ export function createQueueRuns(deps: {
       const queue = typeof which === "number" ? await deps.queues.byId(ws, which) : await deps.queues.byName(ws, which);
       if (!queue) {
         const names = (await deps.queues.list(ws)).map((q) => q.name);
-        throw new UserError(`There is no queue named "${which}".`, { code: "queue_missing", data: { names } });
+        throw UserError.of("queue_missing", { name: which, names });
       }
       const context = await deps.contexts.read(ws, agentId);
       const missing = await deps.readiness.missingFor(ws, "live", agentId, context);
       if (missing.length > 0 || !context.agentPhone)
-        throw new UserError("Calling a queue needs Twilio set up and your phone (set it with /call-lead settings).", {
-          code: "queue_not_ready",
-          data: { missing, noAgentPhone: !context.agentPhone },
-        });
+        throw UserError.of("queue_not_ready", { missing, noAgentPhone: !context.agentPhone });
       await deps.readiness.checkAgentPhone(ws, 0, agentId, context.agentPhone, context.countries);
       for (const old of await deps.queues.liveRunsOf(ws, agentId)) {
-        if (deps.clock.now().getTime() - old.updatedAt.getTime() < 6 * 3600_000)
-          throw new UserError("You are already working a queue: stop that run first.", { code: "queue_run_live" });
+        if (deps.clock.now().getTime() - old.updatedAt.getTime() < 6 * 3600_000) throw UserError.of("queue_run_live");
         await end(old, "abandoned");
       }
       const run = await deps.queues.startRun({
@@ -318,7 +312,7 @@ export function createQueueRuns(deps: {
       const ref = { id: action.claimId, agentId: action.agentId };
       const reason = action.until ? "snooze" : "agent";
       if (!(await deps.claims.skip(queue, ref, reason, action.note, action.until)))
-        throw new UserError("That lead is no longer yours to skip.", { code: "queue_claim_lost" });
+        throw UserError.of("queue_claim_lost");
       await offerNext(run, queue);
       changed(action.ws, run.id);
     },
@@ -326,8 +320,7 @@ export function createQueueRuns(deps: {
     async outcome(action) {
       const { run, queue } = await liveRun(action);
       const claim = await deps.claimStore.byId(action.claimId);
-      if (!claim || claim.runId !== run.id || claim.callId === null)
-        throw new UserError("That lead was not called in this run.", { code: "queue_claim_lost" });
+      if (!claim || claim.runId !== run.id || claim.callId === null) throw UserError.of("queue_claim_not_called");
       await deps.outcomes.record({
         ws: action.ws,
         callId: claim.callId,

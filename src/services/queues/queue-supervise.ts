@@ -70,15 +70,11 @@ export function createQueueSupervision(deps: {
       await deps.gate.require(ws, by, "queues", { action: mode });
       const run = await deps.queues.runById(runId);
       if (!run || run.workspaceId !== ws || run.status !== "live" || !run.agentCallSid)
-        throw new UserError("That agent is not on a queue run any more.", { code: "queue_run_gone" });
-      if (run.agentId === by) throw new UserError("That is your own run.");
-      if (run.listenerId)
-        throw new UserError("Another supervisor is already on that run; try again when they hang up.", {
-          code: "queue_listened",
-        });
+        throw UserError.of("queue_run_gone");
+      if (run.agentId === by) throw UserError.of("queue_own_run");
+      if (run.listenerId) throw UserError.of("queue_listened");
       const phone = await deps.agentPhones.own(ws, by);
-      if (!phone)
-        throw new UserError("Set your own phone first (/call-lead settings): Leadline rings it to listen in.");
+      if (!phone) throw UserError.of("supervisor_phone_missing");
       const context = await deps.contexts.read(ws, by);
       const { client } = await deps.twilioFor(ws, context.settings);
       const base = deps.publicBaseUrl;

@@ -80,7 +80,7 @@ export function createSpeedToLead(deps: {
       const won = await deps.store.claim(ws, leadId, agentId, deps.clock.now());
       const row = await deps.store.byLead(ws, leadId);
       const state = row && (await stateOf(row));
-      if (!state) throw new UserError("That lead is no longer waiting for a claim.", { code: "speed_unknown" });
+      if (!state) throw UserError.of("speed_unknown");
       return { won, state };
     },
     async escalateDue() {
@@ -100,7 +100,7 @@ export function createSpeedToLead(deps: {
     async setLimit(ws, by, minutes) {
       await deps.gate.require(ws, by, "queues", { action: "speed" });
       if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440)
-        throw new UserError("The speed-to-lead limit is a whole number of minutes from 1 to 1440.");
+        throw UserError.of("speed_limit_invalid", { min: 1, max: 1440 });
       await deps.secrets.setMany(ws, { [LIMIT_NAME]: String(minutes) }, by);
       return minutes;
     },

@@ -8,7 +8,7 @@ export type AdminArea = "twilio_settings" | "dnc_remove" | "lead_import" | "queu
 /** Someone who is not an admin asked for an admin's action: refused, nothing stored. */
 export class AdminOnly extends UserError {
   constructor(readonly area: AdminArea) {
-    super(`Only Leadline admins can do this (${area}).`, { code: "admin_only", data: { area } });
+    super("admin_only", { code: "admin_only", data: { area }, typed: true });
     this.name = "AdminOnly";
   }
 }

@@ -13,7 +13,7 @@ import type { SettingsService, TwilioSettings } from "../setup/settings.js";
 import { isTwilioRefusal, type TwilioClient, toTwilioError } from "../twilio/client.js";
 import type { TwilioFor } from "../twilio/workspace-twilio.js";
 import type { A2pGate } from "./a2p.js";
-import { CANNOT_TEXT, checkBody, firstTextBody, textErrorWords } from "./compose.js";
+import { CANNOT_TEXT, checkBody, firstTextBody } from "./compose.js";
 import type { StopConfirmation, TextNotifier } from "./text-notifier.js";
 import type { NewOutboundText, TextStore } from "./text-store.js";
 
@@ -42,8 +42,11 @@ export interface SendTextResult {
 export interface TextService {
   /** One path for a click, a command, a modal and the scheduler: checks, the row, Twilio, the thread. */
   sendText(input: SendTextInput): Promise<SendTextResult>;
-  /** Why texting this lead cannot work at all now (not set up, no A2P approval, a number that cannot take texts), or undefined. */
-  readiness(ws: number, lead: Lead): Promise<string | undefined>;
+  /**
+   * Why texting this lead cannot work at all now (no phone, not set up, no A2P approval, a number that
+   * cannot take texts) as the refusal a send would meet (its words are in views), or undefined.
+   */
+  readiness(ws: number, lead: Lead): Promise<UserError | undefined>;
   /** The lead's texts (both ways, refused ones too), newest first, for History. */
   ofLead(ws: number, leadId: number): Promise<Text[]>;
   /** A text the law refused, for Send at …: its lead and what the agent wrote. */
@@ -87,15 +90,8 @@ const REPLY_WINDOW_MS = 30 * DAY_MS;
 
 /** Texting is set up: Twilio connected and a Messaging Service picked. */
 function requireTexting(settings: TwilioSettings): string {
-  if (!settings.accountSid || !settings.authToken)
-    throw new UserError("Twilio is not connected; an admin can connect it with /twilio-setup.", {
-      code: "twilio_missing",
-    });
-  if (!settings.messagingServiceSid)
-    throw new UserError(
-      "Texting is not set up: an admin picks the Messaging Service texts go through in /twilio-setup.",
-      { code: "texting_not_set_up" },
-    );
+  if (!settings.accountSid || !settings.authToken) throw UserError.of("twilio_missing");
+  if (!settings.messagingServiceSid) throw UserError.of("texting_not_set_up");
   return settings.messagingServiceSid;
 }
 
@@ -126,20 +122,18 @@ export function createTextService(deps: TextServiceDeps): TextService {
     if (phoneCountry(phone) !== "US") return;
     const a2p = await deps.a2p.status(ws, settings);
     if (a2p.approved) return;
-    throw new UserError(
-      `Texting is off until your A2P campaign is approved. Twilio reports the campaign as ${a2p.status}${a2p.errors.length ? `: ${a2p.errors.join("; ")}` : ""}. Nothing was sent.`,
-      { code: "a2p_unapproved", data: { status: a2p.status, errors: a2p.errors } },
-    );
+    throw UserError.of("a2p_unapproved", { status: a2p.status, errors: a2p.errors });
   };
 
   /** Twilio said earlier that this number cannot take texts (21614, 30006…): said before anything is written. */
   const requireTextable = async (ws: number, lead: Lead) => {
     const mark = await deps.store.unreachable(ws, lead.phone!);
     if (!mark) return;
-    throw new UserError(
-      `${lead.name}'s number cannot receive texts: ${textErrorWords(mark.code)} (Twilio ${mark.code}, ${mark.at.toISOString().slice(0, 10)}). Nothing was sent; call them, or change their number.`,
-      { code: "text_cannot_receive", data: { leadName: lead.name, twilioCode: mark.code } },
-    );
+    throw UserError.of("text_unreachable", {
+      leadName: lead.name,
+      twilioCode: mark.code,
+      markedOn: mark.at.toISOString().slice(0, 10),
+    });
   };
 
   const send = async (client: TwilioClient, text: Text, service: string, lead: Who, from?: string) => {
@@ -175,13 +169,11 @@ export function createTextService(deps: TextServiceDeps): TextService {
     // A confirmation refused with 21610: Twilio's own opt-out handling is on and its reply went instead.
     if (code === 21610 && text.kind !== "confirmation") await deps.optOut(text.workspaceId, text.phone, "twilio 21610");
     if (code && CANNOT_TEXT.has(code)) await deps.store.markUnreachable(text.workspaceId, text.phone, code);
-    throw new UserError(
-      `Nothing was sent to ${lead.name}: ${textErrorWords(code, refusal.message)} (Twilio ${code}).`,
-      {
-        code: CANNOT_TEXT.has(code ?? 0) ? "text_cannot_receive" : "text_refused",
-        data: { leadName: lead.name, twilioCode: code },
-      },
-    );
+    throw UserError.of(CANNOT_TEXT.has(code ?? 0) ? "text_cannot_receive" : "text_refused", {
+      leadName: lead.name,
+      twilioCode: code,
+      said: refusal.message,
+    });
   };
 
   /** After a timeout or 5xx: the text on Twilio's side (same number and body, since the row), or nothing sent. */
@@ -192,10 +184,7 @@ export function createTextService(deps: TextServiceDeps): TextService {
       found = await client.messages.list({ to: text.phone, dateSentAfter: since, pageSize: 100, limit: 500 });
     } catch (error) {
       deps.log.warn({ textId: text.id, err: error }, "could not ask Twilio about an unclear text");
-      throw new UserError(
-        `Twilio did not answer, and Leadline could not confirm whether the text to ${lead.name} was sent. It will not send it again.`,
-        { code: "text_unknown", data: { leadName: lead.name } },
-      );
+      throw UserError.of("text_unknown", { leadName: lead.name });
     }
     const known = await deps.store.knownSids(found.map((m) => m.sid));
     const match = found
@@ -203,22 +192,19 @@ export function createTextService(deps: TextServiceDeps): TextService {
       .sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime())[0];
     if (match) return deps.store.recordSent(text.id, match.sid, match.status, match.from ?? null);
     await deps.store.recordNotSent(text.id, { message: "Twilio did not answer and has no record of the text" });
-    throw new UserError(
-      `Twilio did not answer in time and has no record of a text to ${lead.name}, so nothing was sent. You can try again.`,
-      { code: "text_not_sent", data: { leadName: lead.name } },
-    );
+    throw UserError.of("text_not_sent", { leadName: lead.name });
   };
 
   return {
     async readiness(ws, lead) {
-      if (!lead.phone) return `${lead.name} has no phone number to text.`;
+      if (!lead.phone) return UserError.of("no_phone", { leadName: lead.name, toText: true });
       const settings = await deps.settings.get(ws);
       try {
         requireTexting(settings);
         await requireA2p(ws, lead.phone!, settings);
         await requireTextable(ws, lead);
       } catch (error) {
-        if (error instanceof UserError) return error.message.replace(/ Nothing was sent\.?/, "");
+        if (error instanceof UserError) return error;
         throw error;
       }
       return undefined;
@@ -229,7 +215,7 @@ export function createTextService(deps: TextServiceDeps): TextService {
     async draftOf(ws, textId) {
       const text = await deps.store.byId(ws, textId);
       if (text?.direction !== "outbound" || text.status !== "not_sent" || !text.leadId)
-        throw new UserError("That text can no longer be scheduled; write it again.", { code: "text_missing" });
+        throw UserError.of("text_missing");
       return { leadId: text.leadId, body: text.body };
     },
 
@@ -281,12 +267,8 @@ export function createTextService(deps: TextServiceDeps): TextService {
     async sendText(input) {
       const ws = input.workspaceId;
       const lead = await deps.leads.get(ws, input.leadId);
-      if (!lead) throw new UserError(`Lead #${input.leadId} no longer exists.`, { code: "lead_missing" });
-      if (!lead.phone)
-        throw new UserError(`${lead.name} has no phone number to text.`, {
-          code: "no_phone",
-          data: { leadName: lead.name },
-        });
+      if (!lead) throw UserError.of("lead_missing", { leadId: input.leadId });
+      if (!lead.phone) throw UserError.of("no_phone", { leadName: lead.name, toText: true });
       const settings = await deps.settings.get(ws);
       const service = requireTexting(settings);
       const kind = input.kind ?? "agent";
@@ -324,11 +306,7 @@ export function createTextService(deps: TextServiceDeps): TextService {
         },
         input.body.trim(),
       );
-      if ("duplicate" in opened)
-        throw new UserError(`This click already sent a text to ${lead.name}; nothing was sent again.`, {
-          code: "text_already_sent",
-          data: { leadName: lead.name },
-        });
+      if ("duplicate" in opened) throw UserError.of("text_already_sent", { leadName: lead.name });
       if ("blocked" in opened) {
         await deps.audit.record(ws, input.agentId, "text.blocked", {
           leadId: lead.id,

@@ -5,9 +5,7 @@ import type { TwilioClient, TwilioClientFactory } from "./client.js";
 /** A workspace without its Twilio account and Auth Token: nothing can be asked of Twilio for it. */
 export class TwilioNotConfigured extends UserError {
   constructor() {
-    super("Twilio is not connected for this workspace; an admin can connect it with /twilio-setup.", {
-      code: "twilio_missing",
-    });
+    super("twilio_missing", { code: "twilio_missing", data: { workspace: true }, typed: true });
     this.name = "TwilioNotConfigured";
   }
 }

@@ -5,6 +5,21 @@ import type { Words } from "./words.js";
 
 const text = (value: unknown) => (typeof value === "string" ? value : String(value ?? ""));
 
+/** What only admins may do, in the words a refused person reads (Slack's: views/errors.ts shows the backticks). */
+export const ADMIN_ONLY: Record<string, string> = {
+  twilio_settings:
+    "Only Leadline admins can change the Twilio settings. Ask an admin, or run `/twilio-setup status` to see what is configured.",
+  dnc_remove: "Only Leadline admins can take a number off the do-not-call list.",
+  lead_import: "Only Leadline admins can import leads.",
+  queues: "Only Leadline admins can create, change or delete call queues.",
+  crm_settings: "Only Leadline admins can connect or change the CRM.",
+  supervise: "Only Leadline admins can listen to, coach or join agents' calls.",
+};
+
+/** AdminOnly (services/setup/admin-gate.ts) in plain words: a modal field, the import script, a spoken answer. */
+export const adminOnlyWords: Words = (data) =>
+  (ADMIN_ONLY[text(data.area)] ?? "Only Leadline admins can do this.").replace(/`/g, "");
+
 export const COMPLIANCE_WORDS: Record<string, Words> = {
   not_a_phone: (data) => `"${text(data.raw)}" is not a phone number: ${text(data.reason)}.`,
   reason_required: () => "Say why the number comes off the list.",
@@ -22,6 +37,7 @@ export const STATS_WORDS: Record<string, Words> = {
 };
 
 export const SETUP_WORDS: Record<string, Words> = {
+  admin_only: adminOnlyWords,
   number_gone: (data) => `${text(data.number)} is no longer a number on this Twilio account.`,
   inbound_no_public_url: () =>
     "Set PUBLIC_BASE_URL (the https address Twilio reaches Leadline at) first: Twilio needs it to send calls to Leadline.",

@@ -35,7 +35,11 @@ export const CALL_WORDS: Record<string, Words> = {
   agent_phone_country_not_allowed: dialRefusalWords,
   missing_settings: (data) =>
     `Missing Twilio settings: ${Array.isArray(data.labels) ? data.labels.map(String).join(", ") : ""}. An admin can run /twilio-setup to add them.`,
-  no_phone: (data) => `${leadName(data)} has no phone number.${data.addOne ? " Add one to call them." : ""}`,
+  // A text to a lead without a phone says so in the texts' words (the same code, so Slack shows the button).
+  no_phone: (data) =>
+    data.toText
+      ? `${leadName(data)} has no phone number to text.`
+      : `${leadName(data)} has no phone number.${data.addOne ? " Add one to call them." : ""}`,
   phone_wrong: (data) => `${leadName(data)}'s number was marked as a wrong number. Add the right one to call them.`,
   invalid_phone: (data) => `${leadName(data)}'s number ${text(data.phone)} is not callable: ${text(data.reason)}.`,
   premium_rate: leadNumberRefused,
