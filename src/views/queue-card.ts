@@ -1,11 +1,14 @@
 import type { Call, CallQueue, Lead, QueueRun } from "@prisma/client";
 import type { KnownBlock } from "@slack/types";
+import { DateTime } from "luxon";
 import { ids } from "../lib/ids.js";
 import { OUTCOMES, outcomesFor } from "../services/calls/outcomes.js";
 import type { Verdict } from "../services/compliance/verdict.js";
 import type { AutoBlock } from "../services/queues/auto-advance.js";
 import type { ProgressCounts } from "../services/queues/claim-store.js";
 import { context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
+import { readableNote } from "./history.js";
+import { zoneLabel } from "./verdict-words.js";
 
 /** What the queue card shows: the run, the lead on offer (or being called), the call, the progress. */
 export interface QueueCardData {
@@ -13,8 +16,8 @@ export interface QueueCardData {
   queue: Pick<CallQueue, "name"> | undefined;
   claim?: { id: number; status: string };
   lead?: Pick<Lead, "name" | "phone" | "phoneExt" | "state" | "source">;
-  /** The lead's local time ("2:05 PM in New York"), when known. */
-  localTime?: string;
+  /** Calling law's now and the lead's zone, when known: shown as "2:05 PM in New York (Eastern)". */
+  leadNow?: { at: Date; zone: string };
   verdict?: Verdict;
   activities: string[];
   call?: Pick<Call, "status" | "outcome" | "durationSec">;
@@ -85,7 +88,10 @@ const button = (text: string, action: string, value: string, style?: "primary" |
 
 function leadBlocks(data: QueueCardData): KnownBlock[] {
   const lead = data.lead!;
-  const where = [data.localTime, lead.state ? `state ${escapeTruncate(lead.state, 10)}` : undefined]
+  const localTime = data.leadNow
+    ? `${DateTime.fromJSDate(data.leadNow.at, { zone: data.leadNow.zone }).toFormat("h:mm a")} in ${zoneLabel(data.leadNow.zone)}`
+    : undefined;
+  const where = [localTime, lead.state ? `state ${escapeTruncate(lead.state, 10)}` : undefined]
     .filter(Boolean)
     .join(" · ");
   const lines = [
@@ -98,12 +104,13 @@ function leadBlocks(data: QueueCardData): KnownBlock[] {
       context(
         data.activities
           .slice(0, 3)
-          .map((line) => `• ${escapeTruncate(line, 300)}`)
+          // As History shows notes: times in the lead's zone, Call SIDs left to History and the call's line.
+          .map((line) => `• ${escapeTruncate(readableNote(line, data.leadNow?.zone ?? "UTC").text, 300)}`)
           .join("\n"),
       ),
     );
   const compliance = data.verdict?.allowed
-    ? `:white_check_mark: Allowed now (zones: ${data.verdict.zones.join(", ") || "unknown"})`
+    ? `:white_check_mark: Calling law allows a call now${data.verdict.zones.length > 0 ? ` (their time: ${data.verdict.zones.map(zoneLabel).join(", ")})` : ""}`
     : ":no_entry: Not allowed now";
   blocks.push(context(compliance));
   if (data.auto) blocks.push(context(autoLine(data.auto)));

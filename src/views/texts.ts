@@ -68,12 +68,16 @@ export function inboundTextMessage(
         value: JSON.stringify({ phone: text.phone }),
         style: "primary" as const,
       };
+  // A lead who texted STOP is not offered a reply: no text can go to them until they text START.
+  const stopped = lead !== null && text.optOutType === "STOP";
   return {
     text: `Text from ${lead ? escapeTruncate(lead.name, 150) : phoneText(text.phone)}${keyword}`,
     blocks: [
       mrkdwnSection(head),
       mrkdwnSection(`>${escapeTruncate(text.body || " ", 2800).replace(/\n/g, "\n>")}`),
-      { type: "actions", block_id: `text_${text.id}`, elements: [button] },
+      stopped
+        ? context("They opted out of texts: none can be sent to them until they text START.")
+        : { type: "actions", block_id: `text_${text.id}`, elements: [button] },
     ],
   };
 }

@@ -13,7 +13,8 @@ export interface QueueCardState {
   queue: CallQueue | undefined;
   claim?: { id: number; status: string };
   lead?: Lead;
-  localTime?: string;
+  /** Calling law's now, in the lead's (first) zone, when known: the view says the lead's local time. */
+  leadNow?: { at: Date; zone: string };
   verdict?: Verdict;
   activities: string[];
   call?: Call;
@@ -67,8 +68,7 @@ export function createQueueCardData(deps: {
       if (block || deps.autoPending(run.id)) state.auto = { sec: queue.autoAdvanceSec, block };
     }
     const zone = verdict.zones[0];
-    if (zone)
-      state.localTime = `${new Intl.DateTimeFormat("en-US", { timeZone: zone, hour: "numeric", minute: "2-digit" }).format(now)} (${zone.split("/").pop()?.replace(/_/g, " ")})`;
+    if (zone) state.leadNow = { at: now, zone };
     return state;
   };
 }
