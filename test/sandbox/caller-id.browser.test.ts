@@ -86,7 +86,7 @@ describe.skipIf(needsChromium)("local caller ID in the sandbox console", () => {
     expect(words).toContain("call-backs reach Leadline");
     expect(words).toContain("SHAKEN/STIR: approved");
     expect(words).toContain("CNAM: missing: leads see a bare number");
-    expect(words).toMatch(/\+1 201 555 0100.*not in the pool · team number\s*Today 0 \(no cap\)/);
+    expect(words).toMatch(/\+1 201 555 0100.*not in the pool · team number · sends texts\s*Today 0 \(no cap\)/);
     expect(await listed.locator(".unknown").count()).toBe(0);
     await listed.scrollIntoViewIfNeeded();
     await listed.screenshot({ path: join(ARTIFACTS, "caller-id-numbers.png") });
