@@ -11,6 +11,9 @@ import { dropSchema, startTestApp, type TestApp, testEngine, withSchema } from "
 import type { FakeSlack } from "../helpers/fake-slack.js";
 import type { FakeTwilio } from "../helpers/fake-twilio.js";
 
+/** How long a child Leadline may take to answer /healthz before its start counts as failed. */
+const STARTUP_WAIT_MS = 60_000;
+
 // Leadline as production runs it: `node --import tsx src/main.ts` in its own process, so a crash is
 // a dead process (an exit code), not a failed promise inside the test runner. On the suite's engine:
 // a SQLite file in the child's folder, or (LEADLINE_TEST_ENGINE=postgresql) the PostgreSQL schema that
@@ -256,8 +259,10 @@ export async function startChildApp(options: ChildOptions): Promise<ChildApp> {
   };
 
   if (options.waitHealthy ?? true) {
-    const deadline = Date.now() + 25_000;
-    await Promise.race([listening, exited, new Promise((resolve) => setTimeout(resolve, 25_000).unref())]);
+    // A start on a busy two-core machine (the suite's other files, PostgreSQL) can take tens of seconds:
+    // the wait is for a fault (the process died or never answers), not a speed check.
+    const deadline = Date.now() + STARTUP_WAIT_MS;
+    await Promise.race([listening, exited, new Promise((resolve) => setTimeout(resolve, STARTUP_WAIT_MS).unref())]);
     for (;;) {
       if (!alive()) {
         await app.stop();
@@ -267,7 +272,9 @@ export async function startChildApp(options: ChildOptions): Promise<ChildApp> {
       if (status === 200) break;
       if (Date.now() > deadline) {
         await app.stop();
-        throw new Error(`Leadline did not become healthy in 25 s; /healthz ${status}\n${output.slice(-4000)}`);
+        throw new Error(
+          `Leadline did not become healthy in ${STARTUP_WAIT_MS / 1000} s; /healthz ${status}\n${output.slice(-4000)}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
