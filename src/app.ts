@@ -15,6 +15,7 @@ import { createLogger, type Logger } from "./lib/log.js";
 import { pick } from "./lib/pick.js";
 import { createTaskTracker } from "./lib/tasks.js";
 import { registerSlackListeners } from "./listeners/index.js";
+import type { CrmProviderModule } from "./services/crm/connector.js";
 import { createSlackHealth, type SlackTokenRejected } from "./services/slack/identity.js";
 import { slackClient } from "./services/slack/messengers.js";
 import { type DatabaseHandle, openDatabase } from "./services/store/db.js";
@@ -41,6 +42,11 @@ export interface LeadlineOptions {
   crmBackoffMs?: number;
   crmEvery?: string;
   crmTimeoutMs?: number;
+  /**
+   * The CRMs that can be connected: the registry (services/crm/providers.ts) by default. Their settings
+   * must have been read by `loadConfig(env, sameList)`. Tests add a fake adapter this way.
+   */
+  crmProviders?: readonly CrmProviderModule[];
   /** Test-only: called at named points of placing a call (the kill -9 tests stop the process there). */
   crashPoint?: (point: string) => void;
   log?: Logger;
@@ -216,6 +222,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     crmBackoffMs: options.crmBackoffMs,
     crmEvery: options.crmEvery,
     crmTimeoutMs: options.crmTimeoutMs,
+    crmProviders: options.crmProviders,
     crashPoint: options.crashPoint,
   });
 

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { CrmProviderModule } from "./services/crm/connector.js";
+import { CRM_PROVIDERS } from "./services/crm/providers.js";
 
 const csv = (value: string) =>
   value
@@ -112,16 +114,14 @@ const schema = z.object({
   SUMMARY_CONTEXT_TOKENS: z.coerce.number().int().min(4_000).max(2_000_000).default(16_000),
   /** How long one summary request may take before it is tried again later (the tick never waits on it). */
   SUMMARY_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(30),
-  /** Follow Up Boss's API (the simulator's address in tests and the sandbox). */
-  FUB_API_URL: httpUrl("an http(s) URL of the Follow Up Boss API")
-    .transform((value) => value.replace(/\/+$/, ""))
-    .default("https://api.followupboss.com"),
-  /** The integration's registered system name and key (X-System / X-System-Key); the key signs FUB's webhooks. */
-  FUB_SYSTEM: z.string().trim().min(1).max(100).optional(),
-  FUB_SYSTEM_KEY: z.string().trim().min(8, "must be the system key Follow Up Boss gave when you registered").optional(),
 });
 
-export type Config = Readonly<z.infer<typeof schema>>;
+export type Config = Readonly<
+  z.infer<typeof schema> & {
+    /** Each CRM adapter's settings, read from its own variables (its module's `env`), by provider id. */
+    crm: Readonly<Record<string, unknown>>;
+  }
+>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -130,18 +130,31 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads and validates the environment; throws ConfigError naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+const problemsOf = (issues: z.core.$ZodIssue[]) =>
+  issues.map((issue) => {
+    const name = issue.path.join(".") || "environment";
+    const message = issue.message.startsWith("Invalid input") ? `is required` : issue.message;
+    return `${name} ${message}`;
+  });
+
+/**
+ * Reads and validates the environment, the CRM adapters' variables included (each module's `env`);
+ * throws ConfigError naming every bad variable.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  crmProviders: readonly CrmProviderModule[] = CRM_PROVIDERS,
+): Config {
   // Treat empty strings like unset, as .env files often carry `NAME=` lines.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
   const parsed = schema.safeParse(cleaned);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => {
-        const name = issue.path.join(".") || "environment";
-        const message = issue.message.startsWith("Invalid input") ? `is required` : issue.message;
-        return `${name} ${message}`;
-      });
+  const problems = parsed.success ? [] : problemsOf(parsed.error.issues);
+  const crm: Record<string, unknown> = {};
+  for (const provider of crmProviders) {
+    const read = provider.env.safeParse(cleaned);
+    if (read.success) crm[provider.id] = read.data;
+    else problems.push(...problemsOf(read.error.issues));
+  }
   problems.push(...modeProblems(cleaned));
   if (cleaned.SUMMARY_API_URL && !cleaned.SUMMARY_MODEL)
     problems.push(
@@ -153,7 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       "APP_ENCRYPTION_KEY is required in production: 32 bytes encoded as base64 (openssl rand -base64 32)",
     ]);
   }
-  return Object.freeze(parsed.data);
+  return Object.freeze({ ...parsed.data, crm: Object.freeze(crm) });
 }
 
 /** Single-workspace mode needs SLACK_BOT_TOKEN; multi-workspace mode needs all three OAuth variables. */

@@ -5,6 +5,7 @@ import { createEventBus, type EventBus } from "../lib/events.js";
 import type { Logger } from "../lib/log.js";
 import type { TaskTracker } from "../lib/tasks.js";
 import { type AuditService, createAuditService } from "../services/audit/audit-store.js";
+import type { CrmProviderModule } from "../services/crm/connector.js";
 import { type AdminGate, createAdminGate } from "../services/setup/admin-gate.js";
 import { createAdminService } from "../services/setup/admins.js";
 import { createSettingsService, type SettingsService } from "../services/setup/settings.js";
@@ -55,6 +56,8 @@ export interface ContainerInputs {
   crmBackoffMs?: number;
   crmEvery?: string;
   crmTimeoutMs?: number;
+  /** The CRMs that can be connected (the registry, services/crm/providers.ts, unless a test adds one). */
+  crmProviders?: readonly CrmProviderModule[];
   /** Test-only: called at named points of placing a call; the kill -9 tests stop the process there. */
   crashPoint?: (point: string) => void;
 }

@@ -47,5 +47,5 @@ export function registerRoutes(
     ...pick(c, "queueRuns", "queueSupervision", "log"),
   });
   registerTwilioSms(router, { verify, ...pick(c, "textInbound") });
-  registerCrmWebhook(router, pick(c, "crmInbound", "workspaces"));
+  registerCrmWebhook(router, pick(c, "crmWebhooks", "workspaces"));
 }

@@ -1,6 +1,7 @@
 import type { KnownBlock, ModalView } from "@slack/types";
 import { crmFields, INPUT_ACTION, ids } from "../lib/ids.js";
 import { ago } from "../lib/time.js";
+import type { CrmSetupAsks } from "../services/crm/connector.js";
 import type { CrmConnected, CrmStatus } from "../services/crm/crm-setup.js";
 import { context, countOf, escapeTruncate, mrkdwnSection, plain } from "./common.js";
 
@@ -10,10 +11,12 @@ import { context, countOf, escapeTruncate, mrkdwnSection, plain } from "./common
 const mention = (id: string) => (/^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : "someone");
 
 export const CRM_SETUP_USAGE =
-  "Usage: `/crm-setup` to connect Follow Up Boss with an API key (admins), `/crm-setup status` to see the sync (sent, waiting, failed) with a Retry, `/crm-setup map @someone their-crm-email@team.com` to match a Slack user to a CRM user, `/crm-setup disconnect` to stop syncing (admins).";
+  "Usage: `/crm-setup` to connect the team's CRM with an API key (admins; `/crm-setup <crm>` for another of the CRMs Leadline knows), `/crm-setup status` to see the sync (sent, waiting, failed) with a Retry, `/crm-setup map @someone their-crm-email@team.com` to match a Slack user to a CRM user, `/crm-setup disconnect` to stop syncing (admins).";
 
 export interface CrmModalInput {
   provider: string;
+  /** What the CRM's adapter asks for (its registry entry's `setup`). */
+  asks: CrmSetupAsks;
   /** What is connected now, if anything (a new key replaces it). */
   connected?: { accountName: string | null; keyUserName: string | null };
   notice?: string;
@@ -23,6 +26,7 @@ export interface CrmModalInput {
 /** The API key form. The key typed is never put back into a view or its metadata. */
 export function crmSetupModal(input: CrmModalInput): ModalView {
   const blocks: KnownBlock[] = [];
+  const { credential, webhooksNeed } = input.asks;
   if (input.notice) blocks.push(mrkdwnSection(`:warning: ${escapeTruncate(input.notice, 2900)}`));
   if (input.connected)
     blocks.push(
@@ -30,6 +34,9 @@ export function crmSetupModal(input: CrmModalInput): ModalView {
         `Connected now: ${escapeTruncate(input.connected.accountName ?? input.provider, 200)}, with the key of ${escapeTruncate(input.connected.keyUserName ?? "an unknown user", 200)}. A new key replaces it.`,
       ),
     );
+  const owner = webhooksNeed
+    ? ` Use ${webhooksNeed}'s key so Leadline can add ${input.provider}'s webhooks (new and changed people); another user's key may see only that user's people.`
+    : "";
   blocks.push(
     context(
       `The key is checked with ${input.provider} before anything is saved, then stored encrypted. It is never shown again. Leadline logs every finished call and text in ${input.provider}, and ${input.provider}'s new leads are posted in the leads channel.`,
@@ -37,10 +44,8 @@ export function crmSetupModal(input: CrmModalInput): ModalView {
     {
       type: "input",
       block_id: crmFields.apiKey,
-      label: plain(`${input.provider} API key`),
-      hint: plain(
-        `In ${input.provider}: Admin → API → Create API Key. Use the account owner's key so Leadline can add ${input.provider}'s webhooks (new and changed people); an agent's key sees only that agent's people.`,
-      ),
+      label: plain(`${input.provider} ${credential.label}`.slice(0, 2000)),
+      hint: plain(`In ${input.provider}: ${credential.whereInCrm}.${owner}`.slice(0, 2000)),
       element: { type: "plain_text_input", action_id: INPUT_ACTION, max_length: 200 },
     },
   );
@@ -200,5 +205,14 @@ export function crmMappedMessage(slackUserId: string, user: { name: string; emai
 export function crmDisconnectedMessage(provider: string): { text: string } {
   return {
     text: `:wastebasket: ${escapeTruncate(provider, 100)} is disconnected: the key is forgotten. Calls and texts already waiting stay in the outbox until it is connected again; new ones are not logged meanwhile.`,
+  };
+}
+
+/** `/crm-setup <crm>` named no CRM Leadline knows. */
+export function crmUnknownMessage(asked: string, known: readonly { id: string; name: string }[]): { text: string } {
+  return {
+    text: `:x: Leadline knows no CRM called "${escapeTruncate(asked, 40)}". It can connect: ${known
+      .map((crm) => `${escapeTruncate(crm.name, 100)} (\`/crm-setup ${crm.id}\`)`)
+      .join(", ")}.`,
   };
 }

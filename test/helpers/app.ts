@@ -96,7 +96,7 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
   let url = "";
   let ws = 0;
   const boot = async () => {
-    const config = loadConfig(env);
+    const config = loadConfig(env, options.crmProviders);
     app = await createLeadline(config, {
       callingClock: () => CALLING_TIME,
       ...options,

@@ -68,6 +68,10 @@ describe("/crm-setup", () => {
     await t.command("/crm-setup", "", AGENT);
     await answer("Only Leadline admins can connect or change the CRM.");
     await t.command("/crm-setup", "status", AGENT);
+    // The command's answer goes through its response_url after the ack: wait for the second refusal itself.
+    const refusals = () =>
+      t.slack.responses.filter((r) => JSON.stringify(r.body).includes("Only Leadline admins can connect")).length;
+    await eventually(() => refusals() === 2, "the second refusal");
     await t.app.deps.tasks.drain(5_000);
     expect(t.slack.callsTo("views.open").length).toBe(opened);
     expect(await t.app.deps.db.auditLog.count({ where: { action: "crm_settings.forbidden", actor: AGENT } })).toBe(2);

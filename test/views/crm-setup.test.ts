@@ -3,6 +3,7 @@ import { blockKitProblems } from "../../sandbox/slack/block-kit/index.js";
 import { crmFields, ids } from "../../src/lib/ids.js";
 import { parseCrmSetup } from "../../src/listeners/commands/crm-setup.js";
 import type { CrmConnected, CrmStatus } from "../../src/services/crm/crm-setup.js";
+import { fubModule } from "../../src/services/crm/fub.js";
 import {
   crmConnectedMessage,
   crmRetriedStatus,
@@ -40,7 +41,11 @@ const status = (over: Partial<CrmStatus> = {}): CrmStatus => ({
 
 describe("/crm-setup views", () => {
   it("the key form: one key field, where to find it, nothing typed shown back", () => {
-    const form = crmSetupModal({ provider: "Follow Up Boss", privateMetadata: '{"channel":"C1"}' });
+    const form = crmSetupModal({
+      provider: "Follow Up Boss",
+      asks: fubModule.setup,
+      privateMetadata: '{"channel":"C1"}',
+    });
     expect(form.callback_id).toBe(ids.crm.setupCallbackId);
     expect(form.private_metadata).toBe('{"channel":"C1"}');
     const inputs = form.blocks.filter((b) => b.type === "input");
@@ -50,6 +55,7 @@ describe("/crm-setup views", () => {
     expect(blockKitProblems(form.blocks, "modal")).toEqual([]);
     const again = crmSetupModal({
       provider: "Follow Up Boss",
+      asks: fubModule.setup,
       connected: { accountName: "Acme Realty", keyUserName: HOSTILE_NAME },
       notice: 'Follow Up Boss refused the API key: "Missing or invalid user API key."',
       privateMetadata: "{}",

@@ -1,26 +1,28 @@
 import type { App } from "@slack/bolt";
 import { isExpected } from "../../lib/errors.js";
-import type { CrmSetup } from "../../services/crm/crm-setup.js";
+import type { CrmSetups } from "../../services/crm/crm-setups.js";
 import {
   CRM_SETUP_USAGE,
   crmDisconnectedMessage,
   crmMappedMessage,
   crmSetupModal,
   crmStatusMessage,
+  crmUnknownMessage,
 } from "../../views/crm-setup.js";
 import { errorMessage } from "../../views/errors.js";
 import type { ListenerBase } from "../shared/base.js";
 import { workspaceOf } from "../shared/workspace.js";
 
 export interface CrmSetupCommandDeps extends ListenerBase {
-  crmSetup: Pick<CrmSetup, "status" | "mapUser" | "disconnect">;
+  crmSetup: Pick<CrmSetups, "status" | "mapUser" | "disconnect" | "current" | "choices">;
 }
 
 /** `map <@U…|name> someone@team.com` (Slack escapes the mention) or `map U… someone@team.com`. */
 const MAP = /^map\s+<?@?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?\s+(\S+@\S+)\s*$/i;
 
 export type CrmSetupVerb =
-  | { kind: "open" }
+  /** The form for the CRM named (a registry id), or for the connected one (else the default). */
+  | { kind: "open"; provider?: string }
   | { kind: "status" }
   | { kind: "disconnect" }
   | { kind: "map"; slackUserId: string; email: string }
@@ -32,6 +34,8 @@ export function parseCrmSetup(text: string): CrmSetupVerb {
   if (verb === "") return { kind: "open" };
   if (verb === "status") return { kind: "status" };
   if (verb === "disconnect") return { kind: "disconnect" };
+  if (/^[a-z0-9-]{1,40}$/.test(verb) && verb !== "help" && !verb.startsWith("map"))
+    return { kind: "open", provider: verb };
   if (verb.startsWith("map")) {
     const found = MAP.exec(trimmed);
     if (!found)
@@ -68,12 +72,18 @@ export function registerCrmSetupCommand(app: App, deps: CrmSetupCommandDeps): vo
     }
     // The status call is also the admin check: only admins see the form.
     const status = await deps.crmSetup.status(ws, by);
+    const crm =
+      asked.provider === undefined
+        ? await deps.crmSetup.current(ws)
+        : deps.crmSetup.choices.find((choice) => choice.id === asked.provider);
+    if (!crm) return crmUnknownMessage(asked.provider ?? "", deps.crmSetup.choices);
     await (await deps.slackFor(ws)).openView(
       command.trigger_id,
       crmSetupModal({
-        provider: status.provider,
+        provider: crm.name,
+        asks: crm.setup,
         connected: status.connected ? { accountName: status.accountName, keyUserName: status.keyUserName } : undefined,
-        privateMetadata: JSON.stringify({ channel: command.channel_id }),
+        privateMetadata: JSON.stringify({ channel: command.channel_id, crm: crm.id }),
       }),
     );
     return undefined;

@@ -1,7 +1,9 @@
 import type { App } from "@slack/bolt";
+import { z } from "zod";
 import { UserError } from "../../lib/errors.js";
 import { crmFields, INPUT_ACTION, ids } from "../../lib/ids.js";
-import type { CrmConnected, CrmSetup } from "../../services/crm/crm-setup.js";
+import type { CrmConnected } from "../../services/crm/crm-setup.js";
+import type { CrmChoice, CrmSetups } from "../../services/crm/crm-setups.js";
 import { crmConnectedMessage, crmSetupChecking, crmSetupDone, crmSetupModal } from "../../views/crm-setup.js";
 import { errorMessage } from "../../views/errors.js";
 import type { ListenerBase } from "../shared/base.js";
@@ -9,10 +11,11 @@ import { metadataOr, origin } from "../shared/payloads.js";
 import { workspaceOf } from "../shared/workspace.js";
 
 export interface CrmSetupSubmitDeps extends ListenerBase {
-  crmSetup: Pick<CrmSetup, "connect">;
-  /** The CRM's name in words ("Follow Up Boss"). */
-  crmName: string;
+  crmSetup: Pick<CrmSetups, "connect" | "current" | "choices">;
 }
+
+/** The form's metadata: where it was opened and which CRM it connects (a registry id). */
+const formMeta = origin.extend({ crm: z.string().max(40).optional() });
 
 /** Slack wants the submission's answer within 3 s: a slower CRM gets a "checking…" view, updated after. */
 const ANSWER_WITHIN_MS = 2_000;
@@ -24,9 +27,9 @@ type Outcome = { kind: "connected"; result: CrmConnected } | { kind: "refused"; 
  * saved encrypted. The key is read from the submission only; it never goes into a view, metadata or log.
  */
 export function registerCrmSetupSubmit(app: App, deps: CrmSetupSubmitDeps): void {
-  const attempt = async (ws: number, userId: string, key: string): Promise<Outcome> => {
+  const attempt = async (ws: number, userId: string, key: string, crm: CrmChoice): Promise<Outcome> => {
     try {
-      return { kind: "connected", result: await deps.crmSetup.connect(ws, userId, key) };
+      return { kind: "connected", result: await deps.crmSetup.connect(ws, userId, key, crm.id) };
     } catch (error) {
       if (!(error instanceof UserError)) deps.log.error({ err: error }, "/crm-setup could not connect");
       return { kind: "refused", words: errorMessage(error, { now: deps.clock.now() }).text.replace(/^:x: /, "") };
@@ -36,9 +39,12 @@ export function registerCrmSetupSubmit(app: App, deps: CrmSetupSubmitDeps): void
   app.view(ids.crm.setupCallbackId, async ({ ack, body, view, context }) => {
     const ws = workspaceOf(context);
     const userId = body.user.id;
-    const { channel } = metadataOr(origin, view.private_metadata, {});
+    const meta = metadataOr(formMeta, view.private_metadata, {});
+    const { channel } = meta;
+    // A form without a CRM named (or naming one Leadline no longer knows) connects the workspace's own.
+    const crm = deps.crmSetup.choices.find((choice) => choice.id === meta.crm) ?? (await deps.crmSetup.current(ws));
     const key = view.state.values[crmFields.apiKey]?.[INPUT_ACTION]?.value ?? "";
-    const running = attempt(ws, userId, key);
+    const running = attempt(ws, userId, key, crm);
     let late = () => {};
     const timer = setTimeout(() => late(), ANSWER_WITHIN_MS);
     const quick = await Promise.race([
@@ -59,7 +65,7 @@ export function registerCrmSetupSubmit(app: App, deps: CrmSetupSubmitDeps): void
       await tell(quick.result);
       return;
     }
-    await ack({ response_action: "update", view: crmSetupChecking(deps.crmName, view.private_metadata) });
+    await ack({ response_action: "update", view: crmSetupChecking(crm.name, view.private_metadata) });
     deps.tasks.run(async () => {
       const outcome = await running;
       const slack = await deps.slackFor(ws);
@@ -70,7 +76,12 @@ export function registerCrmSetupSubmit(app: App, deps: CrmSetupSubmitDeps): void
       }
       await slack.updateView(
         view.id,
-        crmSetupModal({ provider: deps.crmName, notice: outcome.words, privateMetadata: view.private_metadata }),
+        crmSetupModal({
+          provider: crm.name,
+          asks: crm.setup,
+          notice: outcome.words,
+          privateMetadata: view.private_metadata,
+        }),
       );
     });
   });

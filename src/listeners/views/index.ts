@@ -24,7 +24,7 @@ export function registerViews(app: App, c: Container): void {
   registerLeadPhoneSubmit(app, { ...base, ...pick(c, "leads", "leadCards") });
   registerScheduleSubmit(app, { ...base, ...pick(c, "scheduler") });
   registerTwilioSetupSubmit(app, { ...base, ...pick(c, "setup", "settings") });
-  registerCrmSetupSubmit(app, { ...base, ...pick(c, "crmSetup", "crmName") });
+  registerCrmSetupSubmit(app, { ...base, ...pick(c, "crmSetup") });
   registerTextModalSubmit(app, { ...base, ...pick(c, "leads", "texts", "settings") });
   registerLeadImportSubmit(app, { ...base, ...pick(c, "uploadedImport") });
 }

@@ -1,6 +1,8 @@
+import type { z } from "zod";
+
 /**
  * The CRM port: what Leadline asks of a team's CRM, whichever it is. Follow Up Boss is the first
- * adapter (fub.ts); another CRM is another file implementing `CrmProvider`, wired in container/crm.ts.
+ * adapter (fub.ts); another CRM is another file exporting a `CrmProviderModule`, listed in providers.ts.
  * Adapters speak the CRM's API and throw `CrmError`; they know nothing of Leadline's rows.
  */
 
@@ -130,4 +132,28 @@ export interface CrmProvider {
   parseWebhook(rawBody: Buffer): CrmWebhookEvent | undefined;
   /** The events Leadline registers for: new and changed people. */
   readonly peopleEvents: { created: string; updated: string };
+}
+
+/** What /crm-setup asks an admin for to connect this CRM (the form's words are the view's). */
+export interface CrmSetupAsks {
+  /** A key pasted into the form: what the CRM calls it and where in the CRM it is made. */
+  credential: { kind: "api-key"; label: string; whereInCrm: string };
+  /** Whose key may add webhooks, when only some may (FUB: "the account owner"). */
+  webhooksNeed?: string;
+}
+
+/**
+ * One CRM adapter, as the registry (providers.ts) lists it: adding a CRM is a file exporting one of
+ * these and a line in the registry. Nothing else in Leadline names a CRM.
+ */
+export interface CrmProviderModule<Options = unknown> {
+  /** Stored in `CrmConnection.provider` and the webhook path `/crm/<id>/webhook`: lower case, [a-z0-9-]. */
+  readonly id: string;
+  /** The CRM's name in words ("Follow Up Boss"). */
+  readonly name: string;
+  /** Its environment variables, read and checked at start with the rest (config.ts names any bad one). */
+  readonly env: z.ZodType<Options>;
+  readonly setup: CrmSetupAsks;
+  /** The adapter, from its settings (`env`'s output) and the request timeout. */
+  create(options: Options, runtime: { timeoutMs?: number }): CrmProvider;
 }

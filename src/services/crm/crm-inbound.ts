@@ -103,7 +103,9 @@ export function createCrmInbound(deps: {
       if (!deps.provider.verifyWebhook(rawBody, headers)) return { status: 401, error: "signature does not match" };
       const event = deps.provider.parseWebhook(rawBody);
       if (!event) return { status: 400, error: "not a webhook body" };
-      const key = (await deps.store.connection(ws)) ? await deps.apiKeyOf(ws) : undefined;
+      // Only a workspace connected to this CRM takes its webhooks (the stored connection names the adapter).
+      const key =
+        (await deps.store.connection(ws))?.provider === deps.provider.id ? await deps.apiKeyOf(ws) : undefined;
       if (!key) return { status: 404, error: "no CRM connected for this workspace" };
       const { created, updated } = deps.provider.peopleEvents;
       if (event.event !== created && event.event !== updated) return { status: 200, applied: 0, skipped: 0 };
@@ -129,5 +131,22 @@ export function createCrmInbound(deps: {
       }
       return { status: 200, applied, skipped: event.resourceIds.length - applied };
     },
+  };
+}
+
+/** Every registered CRM's webhooks, by the provider id in the route's path (`/crm/<id>/webhook`). */
+export interface CrmWebhooks {
+  /** Undefined when no CRM has that id. */
+  receive(
+    provider: string,
+    ws: number,
+    rawBody: Buffer,
+    headers: Record<string, string | string[] | undefined>,
+  ): Promise<WebhookAnswer | undefined>;
+}
+
+export function crmWebhooks(inbound: ReadonlyMap<string, CrmInbound>): CrmWebhooks {
+  return {
+    receive: async (provider, ws, rawBody, headers) => inbound.get(provider)?.receive(ws, rawBody, headers),
   };
 }

@@ -39,10 +39,14 @@ export function createCrmStore(db: Db): CrmStore {
     async saveConnection(ws, connection, users, withKey) {
       await db.$transaction(async (tx) => {
         await withKey(tx);
+        // Another CRM than the one connected: the old one's person links and webhooks mean nothing to it.
+        const before = await tx.crmConnection.findUnique({ where: { workspaceId: ws } });
+        const switched = before !== null && before.provider !== connection.provider;
+        if (switched) await tx.crmPerson.deleteMany({ where: { workspaceId: ws } });
         await tx.crmConnection.upsert({
           where: { workspaceId: ws },
           create: { workspaceId: ws, ...connection },
-          update: { ...connection, pausedUntil: null },
+          update: { ...connection, pausedUntil: null, ...(switched ? { webhookIds: null, webhookError: null } : {}) },
         });
         await tx.crmUser.deleteMany({ where: { workspaceId: ws } });
         if (users.length > 0) await tx.crmUser.createMany({ data: users.map((u) => ({ workspaceId: ws, ...u })) });

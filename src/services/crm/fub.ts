@@ -6,6 +6,7 @@ import {
   CrmError,
   type CrmPerson,
   type CrmProvider,
+  type CrmProviderModule,
   type CrmWebhookEvent,
   type RateInfo,
 } from "./connector.js";
@@ -276,3 +277,35 @@ export function createFubProvider(options: FubOptions): CrmProvider {
     },
   };
 }
+
+const httpUrl = z
+  .string()
+  .trim()
+  .url("must be an http(s) URL of the Follow Up Boss API")
+  .refine((value) => /^https?:\/\//.test(value), { message: "must be an http(s) URL of the Follow Up Boss API" });
+
+/** FUB's variables: its API (the simulator's address in tests and the sandbox) and Leadline's system registration. */
+const fubEnv = z
+  .object({
+    FUB_API_URL: httpUrl.transform((value) => value.replace(/\/+$/, "")).default("https://api.followupboss.com"),
+    /** The integration's registered system name and key (X-System / X-System-Key); the key signs FUB's webhooks. */
+    FUB_SYSTEM: z.string().trim().min(1).max(100).optional(),
+    FUB_SYSTEM_KEY: z
+      .string()
+      .trim()
+      .min(8, "must be the system key Follow Up Boss gave when you registered")
+      .optional(),
+  })
+  .transform((env): FubOptions => ({ apiUrl: env.FUB_API_URL, system: env.FUB_SYSTEM, systemKey: env.FUB_SYSTEM_KEY }));
+
+/** Follow Up Boss in the registry (providers.ts). */
+export const fubModule: CrmProviderModule<FubOptions> = {
+  id: "fub",
+  name: "Follow Up Boss",
+  env: fubEnv,
+  setup: {
+    credential: { kind: "api-key", label: "API key", whereInCrm: "Admin → API → Create API Key" },
+    webhooksNeed: "the account owner",
+  },
+  create: (options, runtime) => createFubProvider({ ...options, timeoutMs: runtime.timeoutMs }),
+};

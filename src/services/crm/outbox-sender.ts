@@ -30,8 +30,8 @@ export interface SenderDeps {
   outbox: OutboxStore;
   facts: OutboxFactsStore;
   store: Pick<CrmStore, "link" | "crmUserOf">;
-  provider: CrmProvider;
-  apiKeyOf(ws: number): Promise<string | undefined>;
+  /** The workspace's CRM (the adapter its stored connection names) and key; undefined when none is connected. */
+  crmOf(ws: number): Promise<{ provider: CrmProvider; apiKey: string } | undefined>;
   clock: Clock;
   log: Logger;
   tasks: TaskTracker;
@@ -55,19 +55,20 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
   const leaseMs = deps.leaseMs ?? 2 * 60_000;
   const log = deps.log.child({ component: "crm-outbox" });
   const budget = new RateBudget(() => deps.clock.now().getTime());
-  const connectors = new Map<number, { key: string; connector: CrmConnector }>();
+  const connectors = new Map<number, { key: string; provider: string; connector: CrmConnector }>();
   let running: Promise<unknown> | undefined;
   let again = false;
   let stopped = false;
   let task: ScheduledTask | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  const connectorFor = async (ws: number, key: string | undefined) => {
-    if (!key) return undefined;
+  const connectorFor = async (ws: number, crm: { provider: CrmProvider; apiKey: string } | undefined) => {
+    if (!crm) return undefined;
+    const { provider, apiKey: key } = crm;
     const known = connectors.get(ws);
-    if (known?.key === key) return known.connector;
-    const connector = deps.provider.connect(key, (info) => budget.observe(ws, info));
-    connectors.set(ws, { key, connector });
+    if (known?.key === key && known.provider === provider.id) return known.connector;
+    const connector = provider.connect(key, (info) => budget.observe(ws, info));
+    connectors.set(ws, { key, provider: provider.id, connector });
     return connector;
   };
 
@@ -149,7 +150,7 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
     const counts = { sent: 0, later: 0, failed: 0 };
     const queues = new Map<number, Ready[]>();
     const inflight = new Map<number, number>();
-    const keys = new Map<number, Promise<string | undefined>>();
+    const crms = new Map<number, ReturnType<SenderDeps["crmOf"]>>();
     let queued = 0;
     let exhausted = false;
     let claiming: Promise<void> | undefined;
@@ -221,8 +222,8 @@ export function createOutboxSender(deps: SenderDeps): OutboxSender {
         const leaseUntil = new Date(deps.clock.now().getTime() + leaseMs);
         if (!(await deps.outbox.extend(claim, leaseUntil))) return undefined;
       }
-      if (!keys.has(claim.ws)) keys.set(claim.ws, deps.apiKeyOf(claim.ws));
-      const crm = await connectorFor(claim.ws, await keys.get(claim.ws));
+      if (!crms.has(claim.ws)) crms.set(claim.ws, deps.crmOf(claim.ws));
+      const crm = await connectorFor(claim.ws, await crms.get(claim.ws));
       return sendRow(claim, ready.facts, crm);
     };
 
