@@ -141,7 +141,9 @@ function alreadyBooked(result: BookResult, name: string, when: string): Message 
     cancelled: "It was cancelled; book another with *Schedule* on the lead's card",
     missed: "It was missed",
   };
-  const now = `${state[result.row.status] ?? "It is booked"} (<@${result.row.agentId}>'s phone rings).`;
+  const waiting = result.row.status === "scheduled" || result.row.status === "claimed";
+  const rings = waiting ? ` (<@${result.row.agentId}>'s phone rings)` : "";
+  const now = `${state[result.row.status] ?? "It is booked"}${rings}.`;
   const text = `:information_source: This call back was already booked from this summary: a live call to *${name}* for ${escapeMrkdwn(when)}. ${now} Nothing new was booked.`;
   const blocks: KnownBlock[] = [mrkdwnSection(text)];
   if (result.row.status === "scheduled") blocks.push(scheduleButtons(result.row));
