@@ -60,9 +60,46 @@ export function statements(database: Pick<DatabaseHandle, "engine" | "prisma" | 
           (await pooled(pool, prepare(sql), values(params))).rows as T[],
       }
     : on(database.prisma);
+  const orm = on(database.prisma);
+  /**
+   * Statements run in order in one transaction, each sent once the last has answered and nothing of the
+   * caller's in between; each one's rows (`rows`) or rows changed (`write`). PostgreSQL: BEGIN … COMMIT on
+   * one pooled connection, prepared as `pooled` prepares them; SQLite: the ORM's array transaction.
+   */
+  const atomically = async (list: Atomic[]): Promise<(number | unknown[])[]> => {
+    const sqlOf = (item: Atomic) => ("write" in item ? item.write : item.rows);
+    if (!pool)
+      return (await database.prisma.$transaction(
+        list.map((item) => ("write" in item ? orm.write : orm.rows)(sqlOf(item), ...item.params)) as never[],
+      )) as unknown as (number | unknown[])[];
+    const client = await pool.connect();
+    const run = (text: string, params: unknown[], prepared = true) =>
+      pooled(client, text, params, { prepared, owner: pool });
+    let broken: Error | undefined;
+    try {
+      await run("BEGIN", [], false);
+      const out: (number | unknown[])[] = [];
+      for (const item of list) {
+        const result = await run(prepare(sqlOf(item)), values(item.params));
+        out.push("write" in item ? (result.rowCount ?? 0) : result.rows);
+      }
+      await run("COMMIT", [], false); // A full disk refuses the COMMIT itself: DatabaseFull, as on the ORM's path.
+      return out;
+    } catch (error) {
+      await client.query("ROLLBACK").catch((failed: Error) => {
+        broken = failed; // A connection that could not even roll back is not given to the next user.
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
   /** The same statements inside an interactive transaction (`tx`). */
-  return { ...direct, on };
+  return { ...direct, on, atomically };
 }
+
+/** One statement of `atomically`: rows read (`rows`) or a write whose changed rows count (`write`). */
+export type Atomic = { rows: string; params: unknown[] } | { write: string; params: unknown[] };
 
 /** Names of the prepared statements, by text; texts past the cap (built per call) run unnamed. */
 const preparedNames = new Map<string, string>();
@@ -74,10 +111,10 @@ const MAX_PREPARED = 500;
  * plan depends on the words); a full disk becomes DatabaseFull as on the ORM's path.
  */
 export async function pooled(
-  pool: pg.Pool,
+  pool: pg.Pool | pg.PoolClient,
   text: string,
   values: unknown[],
-  { prepared = true }: { prepared?: boolean } = {},
+  { prepared = true, owner }: { prepared?: boolean; owner?: pg.Pool } = {},
 ): Promise<pg.QueryResult> {
   let name = prepared ? preparedNames.get(text) : undefined;
   if (prepared && name === undefined && preparedNames.size < MAX_PREPARED) {
@@ -89,7 +126,7 @@ export async function pooled(
   } catch (error) {
     const code = diskFullCode(error);
     if (code) {
-      const seen = poolSeen.get(pool);
+      const seen = poolSeen.get(owner ?? (pool as pg.Pool));
       if (seen) seen.full = true;
       throw new DatabaseFull(code, { cause: error });
     }
