@@ -299,6 +299,19 @@ describe(`a queue run over one line (${process.env.LEADLINE_TEST_ENGINE ?? "sqli
     expect(participantCreates()).toHaveLength(1);
     expect(await t.app.deps.db.call.count()).toBe(1);
     expect(t.slack.refusals).toEqual([]);
+
+    // /call-stats gains the queue's numbers over the same range: its call, connect and skips by reason.
+    const stats = async (user: string) => {
+      const res = await t.command("/call-stats", "today", user);
+      return JSON.stringify(((await res.json()) as { blocks?: unknown }).blocks ?? "");
+    };
+    expect(await stats(ADMIN)).toContain(
+      "*Per queue*\\n*Zillow* · 1 call · 1 connected (100%) · 1 skipped (1 wrong number)",
+    );
+    // The agent's own numbers are the same here (the run was theirs); another agent's are empty of it.
+    expect(await stats(AGENT)).toContain("*Zillow* · 1 call · 1 connected (100%) · 1 skipped (1 wrong number)");
+    expect(await stats("U0NOBODY1")).not.toContain("Per queue");
+    await settled(t);
   }, 30_000);
 
   it("auto-advance dials the next lead by itself only with autodial consent, never Florida or Oklahoma; the card says why", async () => {
