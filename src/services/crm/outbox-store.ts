@@ -22,6 +22,16 @@ export const ENQUEUE_CALL_SQL = `INSERT INTO "CrmOutbox" ("workspaceId", "kind",
 export const ENQUEUE_CALL_SQLITE = ENQUEUE_CALL_SQL.replace(/::[a-z0-9]+(?:\(\d+\))?/g, "");
 
 /**
+ * Enqueues a lead's inbound text (parameters: ws, Message SID, text id, now, now, now, ws), once per SID,
+ * only when the workspace has a CRM: SQLite's form, run by the texts store beside the text's insert.
+ * PostgreSQL's is the same insert inside the texts store's one statement (texts/text-inbound-store.ts).
+ */
+export const ENQUEUE_TEXT_SQLITE = `INSERT INTO "CrmOutbox" ("workspaceId", "kind", "sid", "textId", "dueAt", "createdAt", "updatedAt")
+  SELECT ?, 'text', ?, ?, ?, ?, ?
+   WHERE EXISTS (SELECT 1 FROM "CrmConnection" WHERE "workspaceId" = ?)
+  ON CONFLICT ("workspaceId", "kind", "sid") DO NOTHING`;
+
+/**
  * An outcome changed after the call was (or was about to be) logged: the row is due again with a new
  * version, and the sender updates the CRM's record (parameters: now, now, call id).
  */
