@@ -102,6 +102,38 @@ describe("the texts store", () => {
     );
   });
 
+  it("an inbound text written while another transaction holds the database waits for it, then is written once", async () => {
+    const { texts, inbound, database, jane } = await aTextStore();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    const other = database.prisma.$transaction(
+      async (tx) => {
+        await tx.lead.update({ where: { id: jane.id }, data: { source: "edited meanwhile" } });
+        holding();
+        await released;
+      },
+      { timeout: 10_000 },
+    );
+    await held;
+    const recording = texts.recordInbound(inbound(sid("SM", 40)));
+    const early = await Promise.race([
+      recording.then(() => "written"),
+      new Promise((resolve) => setImmediate(() => resolve("waiting"))),
+    ]);
+    // SQLite has one writer at a time: the text waits (with the event loop free, or the holder could not finish).
+    if (database.engine === "sqlite") expect(early).toBe("waiting");
+    release();
+    await other;
+    expect(await recording).toMatchObject({ created: true, text: { leadId: jane.id } });
+    expect(await database.prisma.text.count({ where: { twilioSid: sid("SM", 40) } })).toBe(1);
+  });
+
   it("unposted texts go to one poster at a time, oldest first; a held row keeps later ones waiting", async () => {
     const { texts, inbound } = await aTextStore();
     for (let i = 0; i < 3; i += 1) await texts.recordInbound(inbound(sid("SM", 10 + i), { body: `text ${i}` }));
