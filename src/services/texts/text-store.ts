@@ -1,8 +1,8 @@
 import type { Text } from "@prisma/client";
 import { enqueueTextIn } from "../crm/outbox-store.js";
 import type { DatabaseHandle, Db } from "../store/db.js";
-import { createInboundWrite, type NewInboundText } from "./text-inbound-store.js";
 import { type OptOutResult, optOutIn } from "./opt-out-store.js";
+import { createInboundWrite, type NewInboundText } from "./text-inbound-store.js";
 
 /** Outbound statuses in the order Twilio moves through them: a status callback only moves a text forward. */
 const RANK: Record<string, number> = {
