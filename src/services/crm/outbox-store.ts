@@ -40,8 +40,9 @@ export const BUMP_CALL_SQL = `UPDATE "CrmOutbox" SET "version" = "version" + 1, 
   WHERE "kind" = 'call' AND "callId" = ?`;
 
 /**
- * Enqueues a text Twilio took (sent) or that a lead sent (received), by its Message SID, inside the
- * texts domain's own transaction (`tx`), once, only for a workspace with a CRM and a lead's text.
+ * Enqueues a text Twilio took (sent), by its Message SID, inside the texts domain's own transaction
+ * (`tx`), once, only for a workspace with a CRM and a lead's text. A text a lead sent is enqueued by the
+ * inbound write's own statement (ENQUEUE_TEXT_SQLITE above, and PostgreSQL's in texts/text-inbound-store.ts).
  */
 export async function enqueueTextIn(
   tx: Pick<Db, "crmConnection" | "crmOutbox">,
