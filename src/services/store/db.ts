@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { isAbsolute, resolve } from "node:path";
-import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type { PrismaClient } from "@prisma/client";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { DatabaseFull, diskFullCode } from "../../lib/errors.js";
 import { applyPostgresMigrations, applySqliteMigrations, quoteIdent } from "./migrations.js";
+import { recoveringAdapter } from "./sqlite-adapter.js";
 
 /**
  * The ORM client. Typed as the SQLite client: the PostgreSQL client, generated from the same model,
@@ -192,59 +192,6 @@ export function sqlitePath(databaseUrl: string): string {
 
 /** How long a write waits for another writer (another instance, a script) before giving up clearly. */
 export const BUSY_TIMEOUT_MS = 2_000;
-
-type SqlQuery = { sql: string };
-type Transaction = {
-  executeRaw(query: SqlQuery): Promise<number>;
-  queryRaw(query: SqlQuery): Promise<unknown>;
-  commit(): Promise<void>;
-  rollback(): Promise<void>;
-};
-type Adapter = { client: Database.Database; startTransaction(level?: string): Promise<Transaction> };
-
-/**
- * Prisma's better-sqlite3 adapter holds a mutex for each transaction and frees it when Prisma says
- * commit or rollback. When COMMIT itself fails (SQLITE_FULL: the disk is full), Prisma reports the
- * error and says neither, so the mutex stayed taken and every later transaction waited for ever.
- * This wrapper rolls the failed transaction back and frees the mutex: the write fails, clearly, and
- * the next one works as soon as there is room again.
- */
-function recoveringAdapter(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
-  const connect = factory.connect.bind(factory);
-  return Object.assign(Object.create(Object.getPrototypeOf(factory)), factory, {
-    provider: factory.provider,
-    adapterName: factory.adapterName,
-    connectToShadowDb: factory.connectToShadowDb.bind(factory),
-    async connect() {
-      const adapter = (await connect()) as unknown as Adapter;
-      const start = adapter.startTransaction.bind(adapter);
-      adapter.startTransaction = async (level?: string) => {
-        const tx = await start(level);
-        const guard =
-          <T>(run: (query: SqlQuery) => Promise<T>) =>
-          async (query: SqlQuery) => {
-            try {
-              return await run(query);
-            } catch (error) {
-              if (/^\s*COMMIT\b/i.test(query.sql)) {
-                try {
-                  if (adapter.client.inTransaction) adapter.client.exec("ROLLBACK");
-                } catch {
-                  // The connection will say what is wrong on its next statement.
-                }
-                await tx.rollback();
-              }
-              throw error;
-            }
-          };
-        tx.executeRaw = guard(tx.executeRaw.bind(tx));
-        tx.queryRaw = guard(tx.queryRaw.bind(tx));
-        return tx;
-      };
-      return adapter as never;
-    },
-  });
-}
 
 /**
  * The ORM client as the stores use it: a driver's disk-full error (on any operation, raw statement or
