@@ -13,6 +13,7 @@ import { createSetupFlow, type SetupFlow } from "../services/setup/setup-flow.js
 import { createSetupStatus, type SetupStatus } from "../services/setup/setup-status.js";
 import { nameOf } from "../services/slack/people.js";
 import { createHomeService, type HomeService } from "../services/stats/home.js";
+import { createQueueStatsStore } from "../services/stats/queue-stats-store.js";
 import { createStatsService, type StatsService } from "../services/stats/stats-service.js";
 import { createStatsStore } from "../services/stats/stats-store.js";
 import { createTextStatsStore } from "../services/stats/text-stats-store.js";
@@ -155,7 +156,7 @@ export function createContainer(inputs: ContainerInputs): Container {
   const charts = createChartRenderer();
   const statsStore = createStatsStore(database);
   const textStats = createTextStatsStore(database);
-  const stats = createStatsService({ store: statsStore, texts: textStats });
+  const stats = createStatsService({ store: statsStore, texts: textStats, queues: createQueueStatsStore(database) });
   const home = createHomeService({
     stats,
     store: statsStore,

@@ -10,6 +10,7 @@ import { createQueueRuns, type QueueRuns } from "../services/queues/queue-runs.j
 import { createQueueStore, type QueueStore } from "../services/queues/queue-store.js";
 import { createQueueSupervision, type QueueSupervision } from "../services/queues/queue-supervise.js";
 import { createRunLines, type RunLines } from "../services/queues/run-lines.js";
+import { createSnoozeTimes } from "../services/queues/snooze.js";
 import { createSpeedStore } from "../services/queues/speed-store.js";
 import { createSpeedToLead, type SpeedToLead } from "../services/queues/speed-to-lead.js";
 import type { CallerIdDomain } from "./callerid.js";
@@ -73,6 +74,7 @@ export function createQueuesDomain(
     autoAdvance: queueAutoAdvance,
     autoRule,
     leads: leads.leads,
+    snoozeTimes: createSnoozeTimes({ law: leads.law, clock }),
   });
   const cards = createQueueCards({
     cardData: createQueueCardData({

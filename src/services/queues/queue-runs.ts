@@ -23,9 +23,10 @@ import { isTwilioRefusal, toTwilioError } from "../twilio/client.js";
 import type { TwilioFor } from "../twilio/workspace-twilio.js";
 import type { AutoAdvance, AutoRule } from "./auto-advance.js";
 import type { ClaimStore } from "./claim-store.js";
-import type { QueueClaims } from "./queue-claims.js";
+import { AGENT_SKIP_REASONS, type AgentSkipReason, type QueueClaims } from "./queue-claims.js";
 import type { QueueStore } from "./queue-store.js";
 import { queueAgentUrls, queueParticipantRequest } from "./queue-twilio.js";
+import type { SnoozeChoice, SnoozeTimes } from "./snooze.js";
 
 /** The card's buttons carry the run and the claim; every action checks both against the database. */
 export interface RunAction {
@@ -45,7 +46,10 @@ export interface QueueRuns {
   next(action: RunAction): Promise<void>;
   /** Call on the card: the law and the re-call gap again, the call row, then the lead joins the run's conference. */
   dial(action: RunAction & { claimId: number }): Promise<void>;
-  skip(action: RunAction & { claimId: number; note?: string; until?: Date }): Promise<void>;
+  /** Skip with the agent's reason: a skip row, the claim released, the next lead offered. */
+  skip(action: RunAction & { claimId: number; reason: AgentSkipReason }): Promise<void>;
+  /** Snooze until a time (a choice read in the lead's zone, or a time picked): the lead comes back then, not before. */
+  snooze(action: RunAction & { claimId: number; until: SnoozeChoice | Date }): Promise<void>;
   /** The outcome of the lead's call: recorded on the call, the claim released, the next lead offered. */
   outcome(action: RunAction & { claimId: number; outcome: string; byName?: string }): Promise<void>;
   stop(action: RunAction): Promise<void>;
@@ -83,6 +87,7 @@ export function createQueueRuns(deps: {
   autoAdvance: AutoAdvance;
   autoRule: AutoRule;
   leads: { get(ws: number, id: number): Promise<Lead | null | undefined> };
+  snoozeTimes: SnoozeTimes;
 }): QueueRuns {
   const log = deps.log.child({ component: "queue-runs" });
   const changed = (ws: number, runId: number) => deps.events.emit("queue.changed", { ws, runId });
@@ -324,12 +329,26 @@ export function createQueueRuns(deps: {
     },
 
     async skip(action) {
+      if (!AGENT_SKIP_REASONS.includes(action.reason)) throw UserError.of("queue_skip_reason");
       deps.autoAdvance.cancel(action.runId);
       const { run, queue } = await liveRun(action);
-      const ref = { id: action.claimId, agentId: action.agentId };
-      const reason = action.until ? "snooze" : "agent";
-      if (!(await deps.claims.skip(queue, ref, reason, action.note, action.until)))
+      if (!(await deps.claims.skip(queue, { id: action.claimId, agentId: action.agentId }, action.reason)))
         throw UserError.of("queue_claim_lost");
+      await offerNext(run, queue);
+      changed(action.ws, run.id);
+    },
+
+    async snooze(action) {
+      const { run, queue } = await liveRun(action);
+      const claim = await deps.claimStore.byId(action.claimId);
+      if (!claim || claim.runId !== run.id || claim.agentId !== action.agentId || claim.liveLeadId === null)
+        throw UserError.of("queue_claim_lost");
+      const lead = await deps.leads.get(action.ws, claim.leadId);
+      // Refused (a past time, too far ahead) before anything moves: the lead stays on the card.
+      const until = lead ? await deps.snoozeTimes.until(action.ws, lead, action.until) : undefined;
+      deps.autoAdvance.cancel(action.runId);
+      const ref = { id: action.claimId, agentId: action.agentId };
+      if (!(await deps.claims.skip(queue, ref, "snooze", undefined, until))) throw UserError.of("queue_claim_lost");
       await offerNext(run, queue);
       changed(action.ws, run.id);
     },
