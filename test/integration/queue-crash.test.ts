@@ -8,7 +8,7 @@ import { ids } from "../../src/lib/ids.js";
 import { CALLING_TIME, dropSharedDatabase, eventually, TEAM_ID } from "../helpers/app.js";
 import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack.js";
 import { type FakeAccount, type FakeTwilio, startFakeTwilio } from "../helpers/fake-twilio.js";
-import { buttonClick } from "../helpers/payloads.js";
+import { buttonClick, menuPick } from "../helpers/payloads.js";
 import {
   CHILD_SIGNING_SECRET,
   type ChildApp,
@@ -186,7 +186,11 @@ async function command(w: World, child: ChildApp, text: string, user: string): P
   return String(((await res.json()) as { text?: string }).text ?? "");
 }
 
-type Block = { type: string; text?: { text: string }; elements?: { action_id?: string; value?: string }[] };
+type Block = {
+  type: string;
+  text?: { text: string };
+  elements?: { action_id?: string; value?: string; options?: { value: string }[] }[];
+};
 
 /** The agent's queue card as Slack shows it now (one message in their DM, edited in place). */
 function card(w: World, user: string): { ts: string; blocks: Block[]; words: string } | undefined {
@@ -224,6 +228,23 @@ async function press(w: World, child: ChildApp, user: string, actionId: string, 
   const res = await slackPost(child, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
   expect(res.status).toBe(200);
   return shown;
+}
+
+/** Picks `choice` in a menu of the agent's card (Skip's reasons). */
+async function pick(w: World, child: ChildApp, user: string, actionId: string, choice: string): Promise<void> {
+  const menu = await until(() => buttonOn(w, user, actionId), `${user}'s ${actionId} menu`, STEP);
+  const option = menu.options?.find((o) => o.value.endsWith(`:${choice}`));
+  if (!option) throw new Error(`no ${choice} in the ${actionId} menu`);
+  const payload = menuPick({
+    userId: user,
+    actionId,
+    value: option.value,
+    channel: dmOf(user),
+    messageTs: card(w, user)!.ts,
+    responseUrl: w.slack.responseUrl(),
+  });
+  const res = await slackPost(child, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+  expect(res.status).toBe(200);
 }
 
 const participantCreates = (w: World, to?: string) =>
@@ -329,7 +350,7 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
     // Bruno starts a run on the new instance: he is offered Yuri, never Xena (her call lives).
     await startRun(w, second, OTHER);
     await until(() => card(w, OTHER)?.words.includes(YURI.name), "Yuri on Bruno's card", STEP);
-    await press(w, second, OTHER, ids.queue.skipAction);
+    await pick(w, second, OTHER, ids.queue.skipAction, "not_now");
     await until(
       () => card(w, OTHER)?.words.includes("No lead to offer right now"),
       "Bruno's card to have no lead (Xena is on a live call)",
@@ -361,12 +382,19 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
       STEP,
     );
     expect((await callTo(second, XENA.phone))!.outcome).toBe("interested");
-    const standing = (await row<{ notBefore: unknown; lastDialAt: unknown; lastOutcome: string }>(
-      second,
-      `SELECT q."notBefore", q."lastDialAt", q."lastOutcome" FROM "QueueLead" q JOIN "Lead" l ON l."id" = q."leadId" WHERE l."phone" = ?`,
-      [XENA.phone],
-    ))!;
-    expect(standing.lastOutcome).toBe("interested");
+    // Her standing in the queue is written just after the release.
+    const standing = await until(
+      async () => {
+        const found = await row<{ notBefore: unknown; lastDialAt: unknown; lastOutcome: string | null }>(
+          second,
+          `SELECT q."notBefore", q."lastDialAt", q."lastOutcome" FROM "QueueLead" q JOIN "Lead" l ON l."id" = q."leadId" WHERE l."phone" = ?`,
+          [XENA.phone],
+        );
+        return found?.lastOutcome === "interested" && found;
+      },
+      "Xena's standing to take the outcome",
+      STEP,
+    );
     // The re-call gap (60 min) counts from the dial: Xena comes back then, not before.
     const at = (value: unknown) => (value instanceof Date ? value : new Date(value as string | number));
     expect(at(standing.notBefore).getTime() - at(standing.lastDialAt).getTime()).toBe(60 * 60_000);
