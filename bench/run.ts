@@ -357,6 +357,12 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
         goal: "p99 < 300 ms",
         met: queue.outcomeToNext.p99 < 300,
       });
+      report({
+        engine,
+        measure: "queue capacity: 50 agents, no pause",
+        result: `${queue.saturated.claimsPerSecond.toFixed(0)} claims/s, claim ${ms(queue.saturated.claim)}`,
+        goal: "",
+      });
     } finally {
       await queueDb.drop();
     }
