@@ -121,7 +121,10 @@ export function createContainer(inputs: ContainerInputs): Container {
   const leads = createLeadsDomain(core);
   const callerIds = createCallerIdDomain(core);
   const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
-  const queues = createQueuesDomain(core, leads, calls, callerIds.callerId, inputs.queueAutoAdvanceScale);
+  const queues = createQueuesDomain(core, leads, calls, callerIds.callerId, inputs.queueAutoAdvanceScale, {
+    intervalMs: inputs.sweepIntervalMs,
+    checkEveryMs: inputs.sweepQuietMs,
+  });
   const texts = createTextsDomain(core, leads, inputs, callerIds.callerId);
   const crm = createCrmDomain(core, leads, inputs);
   let textBack: TextBack | undefined;
@@ -199,6 +202,7 @@ export function createContainer(inputs: ContainerInputs): Container {
       }
       await calls.prices.resume();
       await calls.sweeper.start();
+      await queues.runLines.start();
       // Calls that came due while Leadline was down are looked at once, now, then every tick.
       await scheduler.tick().catch((error) => log.error({ err: error }, "scheduled calls tick failed"));
       scheduler.start();
@@ -214,6 +218,7 @@ export function createContainer(inputs: ContainerInputs): Container {
       await Promise.all([scheduler.stop(), crm.crmSender.stop()]);
       await transcripts.transcripts.stop();
       calls.sweeper.stop();
+      queues.runLines.stop();
       calls.prices.stop();
       await calls.poller.stop();
       await charts.stop();

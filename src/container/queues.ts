@@ -10,6 +10,7 @@ import { createQueueOverview, type QueueOverview } from "../services/queues/queu
 import { createQueueRuns, type QueueRuns } from "../services/queues/queue-runs.js";
 import { createQueueStore, type QueueStore } from "../services/queues/queue-store.js";
 import { createQueueSupervision, type QueueSupervision } from "../services/queues/queue-supervise.js";
+import { createRunLines, type RunLines } from "../services/queues/run-lines.js";
 import { createSnoozeTimes } from "../services/queues/snooze.js";
 import { createSpeedStore } from "../services/queues/speed-store.js";
 import { createSpeedToLead, type SpeedToLead } from "../services/queues/speed-to-lead.js";
@@ -30,6 +31,8 @@ export interface QueuesDomain {
   speedPosts: SpeedPosts;
   queueSupervision: QueueSupervision;
   queueOverview: QueueOverview;
+  /** Runs' lines reconciled with Twilio (a lost callback, a failed hang-up, a restart). */
+  runLines: RunLines;
 }
 
 export function createQueuesDomain(
@@ -38,6 +41,7 @@ export function createQueuesDomain(
   calls: CallsDomain,
   callerId: CallerIdDomain["callerId"],
   autoAdvanceScale?: (ms: number) => number,
+  sweep: { intervalMs?: number; checkEveryMs?: number } = {},
 ): QueuesDomain {
   const { database, clock, log, audit, events, twilioFor, config } = core;
   const queueStore = createQueueStore(database);
@@ -95,6 +99,7 @@ export function createQueuesDomain(
     log,
   });
   cards.subscribe(events);
+  const runLines = createRunLines({ ...core, queues: queueStore, runs: queueRuns, ...sweep });
   const queueAdmin = createQueueAdmin({ store: queueStore, gate: core.admins, audit, clock });
   const { speedToLead, speedPosts, queueSupervision } = speedAndSupervision(core, leads, calls, queueStore);
   return {
@@ -108,6 +113,7 @@ export function createQueuesDomain(
     speedPosts,
     queueSupervision,
     queueOverview: createQueueOverview({ queues: queueStore, claims: queueClaimStore }),
+    runLines,
   };
 }
 

@@ -39,10 +39,13 @@ export function createCallPosts({
   const instance = `posts-${randomUUID()}`;
   let editors = 0;
 
-  /** The post as its channel sees it: a DM with the bot shows the full number, a channel as the workspace says. */
-  const message = async (call: CallPost, channel: string) =>
+  /**
+   * The post as its channel sees it: a DM with the bot shows the full number, a channel as the workspace says
+   * (`known`: as the path that placed the call read it with the call's settings, else read now).
+   */
+  const message = async (call: CallPost, channel: string, known?: boolean) =>
     callPostMessage(call, {
-      maskNumbers: !channel.startsWith("D") && (await privacy.masksNumbers(call.workspaceId)),
+      maskNumbers: !channel.startsWith("D") && (known ?? (await privacy.masksNumbers(call.workspaceId))),
     });
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -58,7 +61,7 @@ export function createCallPosts({
   };
 
   /** Posts (only with `first`) or edits until the post shows the newest version. Returns whether the first post happened. */
-  const catchUp = async (callId: number, first?: { responseUrl?: string }): Promise<boolean> => {
+  const catchUp = async (callId: number, first?: { responseUrl?: string; maskNumbers?: boolean }): Promise<boolean> => {
     let posted = false;
     // Each editor holds its own lease token, also against editors in this same process.
     editors += 1;
@@ -72,7 +75,7 @@ export function createCallPosts({
           if (call.postState === "pending") {
             // Only the path that placed the call posts first; everyone else's change is picked up by it.
             if (!first || posted) return posted;
-            posted = await postFirst(call, first.responseUrl);
+            posted = await postFirst(call, first.responseUrl, first.maskNumbers);
             if (!posted) return false;
           } else {
             if (call.postShown >= call.postVersion || !call.slackChannel || !call.slackTs) break;
@@ -100,7 +103,7 @@ export function createCallPosts({
     return posted;
   };
 
-  const postFirst = async (call: CallPost, responseUrl?: string) => {
+  const postFirst = async (call: CallPost, responseUrl?: string, maskNumbers?: boolean) => {
     if (!call.slackChannel) {
       await posts.posted(call.id, undefined, call.postVersion);
       return false;
@@ -109,7 +112,7 @@ export function createCallPosts({
       const messenger = await messengers.for(call.workspaceId);
       const result = await messenger.postToChannel(
         { channel: call.slackChannel, threadTs: call.slackThreadTs ?? undefined, responseUrl },
-        await message(call, call.slackChannel),
+        await message(call, call.slackChannel, maskNumbers),
       );
       // Posted through a response_url there is no message to edit: the post stays as it went out.
       if (result.ts) {
@@ -128,7 +131,7 @@ export function createCallPosts({
       events.on("call.moved", ({ callId }) => catchUp(callId).then(() => undefined));
     },
     async firstPost(callId, via) {
-      return catchUp(callId, { responseUrl: via?.responseUrl });
+      return catchUp(callId, { responseUrl: via?.responseUrl, maskNumbers: via?.maskNumbers });
     },
     async changed(callId) {
       await catchUp(callId);

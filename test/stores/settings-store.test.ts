@@ -89,4 +89,37 @@ describe("the settings service's version reads", () => {
     expect(await settings.masksNumbers(ws)).toBe(false);
     expect(reads).toBe(2);
   });
+
+  it("a call's settings and masking come from one version read, and follow another instance's change", async () => {
+    const { database, ws } = db();
+    const store = createSettingsStore(database.prisma);
+    const keyring = loadKeyring({
+      currentKey: randomBytes(32).toString("base64"),
+      production: false,
+      dataDir: "/nonexistent",
+      log: createLogger("silent"),
+    });
+    const secrets = createSecretStore({ db: database.prisma, keyring });
+    let reads = 0;
+    const settings = createSettingsService({
+      store,
+      secrets,
+      readVersion: (id) => {
+        reads += 1;
+        return store.version(id);
+      },
+    });
+    await settings.save(ws, { phoneNumber: "+12125550100" }, "U0ADMIN01");
+    reads = 0;
+    expect(await settings.getWithPrivacy(ws)).toEqual({
+      settings: { phoneNumber: "+12125550100" },
+      maskNumbers: true,
+    });
+    expect(reads).toBe(1);
+    await store.changeTogether(ws, "U0ADMIN01", { action: "privacy", detail: { maskNumbers: false } }, (tx) =>
+      writeMaskNumbers(tx, ws, false),
+    );
+    expect((await settings.getWithPrivacy(ws)).maskNumbers).toBe(false);
+    expect(reads).toBe(2);
+  });
 });

@@ -8,6 +8,8 @@ export interface CallContext {
   countries: readonly string[];
   /** The phone a call placed for this agent rings first (theirs, else the team's agent phone). */
   agentPhone?: string;
+  /** Whether channel posts show a lead's number as its last 4 digits: read with the settings, for the call's first post. */
+  maskNumbers: boolean;
 }
 
 /** The team's countries: its list in /twilio-setup, narrowed to the instance's ALLOWED_COUNTRIES. */
@@ -22,17 +24,21 @@ export interface CallContexts {
 }
 
 export function createCallContexts(deps: {
-  settings: Pick<SettingsService, "get">;
+  settings: Pick<SettingsService, "getWithPrivacy">;
   agentPhones: Pick<AgentPhones, "own">;
   allowedCountries: readonly string[];
 }): CallContexts {
   return {
     async read(ws, agentId) {
-      const [settings, own] = await Promise.all([deps.settings.get(ws), deps.agentPhones.own(ws, agentId)]);
+      const [{ settings, maskNumbers }, own] = await Promise.all([
+        deps.settings.getWithPrivacy(ws),
+        deps.agentPhones.own(ws, agentId),
+      ]);
       return {
         settings,
         countries: teamCountries(settings, deps.allowedCountries),
         agentPhone: own ?? settings.agentPhone,
+        maskNumbers,
       };
     },
   };

@@ -252,7 +252,10 @@ export function createCallService(deps: {
       };
       const { client } = await deps.twilioFor(ws, context.settings);
       const outcome = await dial(client, call, lead, agent.id, request, fromGone);
-      const announced = await deps.notifier.firstPost(outcome.call.id, { responseUrl });
+      const announced = await deps.notifier.firstPost(outcome.call.id, {
+        responseUrl,
+        maskNumbers: context.maskNumbers,
+      });
       deps.crashPoint?.("announced");
       return { ...outcome, lead, announced };
     },

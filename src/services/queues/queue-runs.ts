@@ -54,7 +54,17 @@ export interface QueueRuns {
   outcome(action: RunAction & { claimId: number; outcome: string; byName?: string }): Promise<void>;
   stop(action: RunAction): Promise<void>;
   run(runId: number): Promise<{ run: QueueRun; queue: CallQueue | undefined } | undefined>;
+  /**
+   * What Twilio says of the agent's line (the sweep asked: a callback may have been lost while Leadline was
+   * down): a run not ended whose line is over ends as the callback would have ended it; a run that ended
+   * while its line stayed up (the hang-up failed, or Leadline died before it) has its line hung up, which
+   * ends its conference. `settled`: the line is over and the run ended (nothing more to check).
+   */
+  reconcileLine(runId: number, lineStatus: string): Promise<"ended" | "hung_up" | "settled" | "live">;
 }
+
+/** Statuses after which the agent's line is over. */
+const LINE_OVER = ["completed", "busy", "no-answer", "failed", "canceled"];
 
 export function createQueueRuns(deps: {
   queues: QueueStore;
@@ -104,13 +114,20 @@ export function createQueueRuns(deps: {
     if (!(await deps.queues.endRun(run.id, reason, deps.clock.now()))) return;
     await deps.claimStore.releaseRun(run.id, deps.clock.now());
     changed(run.workspaceId, run.id);
-    if (!run.agentCallSid || reason.startsWith("agent_")) return;
+    if (!reason.startsWith("agent_")) await hangUp(run);
+  };
+
+  /** Hangs up the agent's leg, which ends the run's conference (endConferenceOnExit); the sweep retries a failure. */
+  const hangUp = async (run: QueueRun) => {
+    if (!run.agentCallSid) return false;
     try {
       const context = await deps.contexts.read(run.workspaceId, run.agentId);
       const { client } = await deps.twilioFor(run.workspaceId, context.settings);
       await client.calls(run.agentCallSid).update({ status: "completed" });
+      return true;
     } catch (error) {
       log.warn({ err: error, runId: run.id }, "could not hang up the agent's leg");
+      return false;
     }
   };
 
@@ -295,7 +312,7 @@ export function createQueueRuns(deps: {
     },
 
     async agentLeg(runId, status) {
-      if (!["completed", "busy", "no-answer", "failed", "canceled"].includes(status)) return;
+      if (!LINE_OVER.includes(status)) return;
       const run = await deps.queues.runById(runId);
       if (run) await end(run, status === "completed" ? "agent_hung_up" : `agent_${status}`);
     },
@@ -363,6 +380,23 @@ export function createQueueRuns(deps: {
       const run = await deps.queues.runById(runId);
       if (!run) return undefined;
       return { run, queue: await deps.queues.byId(run.workspaceId, run.queueId) };
+    },
+
+    async reconcileLine(runId, lineStatus) {
+      const run = await deps.queues.runById(runId);
+      if (!run) return "settled";
+      const over = LINE_OVER.includes(lineStatus);
+      if (run.status !== "ended") {
+        if (!over) return "live";
+        log.info({ runId, lineStatus }, "the agent's line ended unheard (a lost callback): the run ends");
+        await end(run, lineStatus === "completed" ? "agent_hung_up" : `agent_${lineStatus}`);
+        return "ended";
+      }
+      if (over) return "settled";
+      log.warn({ runId, endReason: run.endReason }, "a run ended with its line still up: hanging it up");
+      if (!(await hangUp(run))) return "live";
+      changed(run.workspaceId, run.id);
+      return "hung_up";
     },
   };
 }

@@ -90,6 +90,8 @@ const WEBHOOK_TOKEN_FRESH_MS = 1_000;
 export interface SettingsService {
   /** Read at call time, so a change in /twilio-setup applies to the next call without a restart. */
   get(ws: number): Promise<TwilioSettings>;
+  /** `get` and `masksNumbers` from one check of the version: what placing a call and its first post need. */
+  getWithPrivacy(ws: number): Promise<{ settings: TwilioSettings; maskNumbers: boolean }>;
   /**
    * The Auth Token to check a Twilio webhook's signature with: this instance's copy when its version was
    * confirmed within the last second, else read as `get` does. Twilio posts many webhooks per call, and
@@ -183,6 +185,10 @@ export function createSettingsService({
   return {
     async get(ws) {
       return { ...(await current(ws)).value };
+    },
+    async getWithPrivacy(ws) {
+      const entry = await current(ws);
+      return { settings: { ...entry.value }, maskNumbers: entry.maskNumbers };
     },
     async webhookToken(ws, fresh = false) {
       const known = cached.get(ws);

@@ -98,6 +98,40 @@ export async function pooled(
 }
 
 /**
+ * One read on the pool in a read-only transaction of its own, under planner settings that hold for it
+ * alone (`SET LOCAL …`): for a statement whose best plan the planner cannot see from its estimates.
+ * Three round trips (BEGIN and the settings in one, the read, COMMIT). Dates go as UTC text, as `statements` sends them.
+ */
+export async function pooledWithSettings(
+  pool: pg.Pool,
+  settings: readonly string[],
+  text: string,
+  values: unknown[],
+): Promise<pg.QueryResult> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(["BEGIN READ ONLY", ...settings.map((setting) => `SET LOCAL ${setting}`)].join("; "));
+    try {
+      const result = await client.query(
+        text,
+        values.map((value) => (value instanceof Date ? value.toISOString() : value)),
+      );
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch((failed: Error) => {
+        broken = failed;
+      });
+      throw error;
+    }
+  } finally {
+    // A connection that could not roll back is not given to the next user.
+    client.release(broken);
+  }
+}
+
+/**
  * What the ORM's raw queries return on PostgreSQL, for the pool's own statements: timestamps (kept
  * without a zone, in UTC) as Dates, bigints as BigInts. The ORM's adapter sets its own parsers per query.
  */
@@ -235,6 +269,31 @@ function openWriter(file: string): Database.Database {
   writer.pragma("busy_timeout = 0");
   writer.pragma("synchronous = NORMAL");
   return writer;
+}
+
+/**
+ * `work` as one synchronous IMMEDIATE transaction of prepared statements on the writer connection. The
+ * connection never waits inside SQLite (busy_timeout 0: a synchronous wait would block the event loop that
+ * an ORM transaction holding the lock needs to finish); when the database is busy the same transaction is
+ * tried again after a short, growing pause, with the event loop free, until BUSY_TIMEOUT_MS has passed.
+ */
+export function immediateWrite<A extends unknown[], R>(
+  writer: Database.Database,
+  work: (...args: A) => R,
+): (...args: A) => Promise<R> {
+  const apply = writer.transaction(work);
+  return async (...args) => {
+    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+      try {
+        // IMMEDIATE takes the write lock up front, so a busy database is found before anything is written.
+        return apply.immediate(...args);
+      } catch (error) {
+        if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  };
 }
 
 /** A read-only connection for hot-path queries that skip the ORM (lead search). */
