@@ -1,17 +1,11 @@
 import { randomBytes } from "node:crypto";
-import type { Call, CallQueue, Lead, QueueRun } from "@prisma/client";
+import type { CallQueue, Lead, QueueRun } from "@prisma/client";
 import type { Clock } from "../../lib/clock.js";
 import { UserError } from "../../lib/errors.js";
 import type { EventBus } from "../../lib/events.js";
 import type { Logger } from "../../lib/log.js";
 import type { AuditService } from "../audit/audit-store.js";
-import {
-  type CallerId,
-  type CallerIdChoice,
-  FROM_NOT_ON_ACCOUNT,
-  nextAfterGone,
-  openWithCallerId,
-} from "../callerid/callerid-service.js";
+import { type CallerId, openWithCallerId } from "../callerid/callerid-service.js";
 import type { CallContexts } from "../calls/call-context.js";
 import type { CallStore } from "../calls/call-store.js";
 import type { CallMode } from "../calls/modes.js";
@@ -25,7 +19,7 @@ import type { AutoAdvance, AutoRule } from "./auto-advance.js";
 import type { ClaimStore } from "./claim-store.js";
 import { AGENT_SKIP_REASONS, type AgentSkipReason, type QueueClaims, type SkipReason } from "./queue-claims.js";
 import type { QueueStore } from "./queue-store.js";
-import { queueAgentUrls, queueParticipantRequest } from "./queue-twilio.js";
+import { createParticipantAdder, queueAgentUrls } from "./queue-twilio.js";
 import type { SnoozeChoice, SnoozeTimes } from "./snooze.js";
 
 /** The card's buttons carry the run and the claim; every action checks both against the database. */
@@ -130,35 +124,7 @@ export function createQueueRuns(deps: {
     }
   };
 
-  /**
-   * Adds the lead to the run's conference from the call's caller ID. A pool number Twilio no longer
-   * has (21210) leaves the pool and the lead is called once more from the next best: nothing was placed.
-   */
-  const addParticipant = async (
-    conference: string,
-    call: Call,
-    choice: CallerIdChoice,
-    next: { lead: Lead; teamNumber: string; now: Date },
-  ): Promise<{ call: Call; callSid: string }> => {
-    const { client } = await deps.twilioFor(call.workspaceId);
-    const request = queueParticipantRequest(deps.publicBaseUrl, {
-      ws: call.workspaceId,
-      callId: call.id,
-      from: call.fromNumber,
-      to: call.toNumber,
-    });
-    try {
-      return { call, callSid: (await client.conferences(conference).participants.create(request)).callSid };
-    } catch (error) {
-      const refusal = isTwilioRefusal(error) ? toTwilioError(error) : undefined;
-      const other =
-        Number(refusal?.code) === FROM_NOT_ON_ACCOUNT ? await nextAfterGone(deps.callerId, choice, next) : undefined;
-      if (!other) throw error;
-      const moved = await deps.calls.changeCallerId(call.id, other.number, other.rule);
-      await deps.callerId.confirm(other, next.lead.id);
-      return addParticipant(conference, moved, other, next);
-    }
-  };
+  const addParticipant = createParticipantAdder(deps);
 
   const offerNext = async (run: QueueRun, queue: CallQueue) => {
     if (await deps.claimStore.liveOfRun(run.id)) return;
