@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import twilio from "twilio";
 import type { Logger } from "../lib/log.js";
 import type { SettingsService } from "../services/setup/settings.js";
+import { twilioSdk } from "../services/twilio/sdk.js";
 import type { Workspaces } from "../services/workspaces/workspace-service.js";
 import { HttpError, readBody } from "./router.js";
 
@@ -53,7 +53,7 @@ export function createTwilioWebhookVerifier(deps: {
     }
     const url = `${base}${req.url ?? ""}`;
     const verifies = (authToken: string | undefined) =>
-      Boolean(authToken) && twilio.validateRequest(authToken!, signature, url, params);
+      Boolean(authToken) && twilioSdk().validateRequest(authToken!, signature, url, params);
     let verified = verifies(token.authToken);
     // A copy confirmed within the last second that does not verify: the token may have just changed.
     if (!verified && token.recent) {
