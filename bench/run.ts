@@ -46,7 +46,7 @@ import { benchQueue } from "./queue.js";
 import { benchTick } from "./scheduler.js";
 import { benchSearch } from "./search.js";
 import { benchStats, explainStats, seedCalls } from "./stats.js";
-import { benchInboundLatency, benchInboundRate } from "./texts.js";
+import { benchInboundCount, benchInboundLatency, benchInboundRate } from "./texts.js";
 import { benchVerdict } from "./verdict.js";
 
 const LEADS = 10_000;
@@ -303,9 +303,27 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
       goal: "p99 < 1 s",
       met: idle.p99 < 1000 && idle.failures === 0,
     });
-    if (PROFILE_DIR) await app.profile("start");
+    // What one inbound text costs on PostgreSQL, statement by statement (before the burst leaves a backlog).
+    if (engine === "postgresql") {
+      const counted = await statementsPer(app, () => benchInboundCount(fakes, app, ws, phones, 50));
+      out.inboundTextRoundTrips = counted;
+      report({
+        engine,
+        measure: "round trips: one inbound text",
+        result: `${counted.roundTrips.toFixed(1)}: ${counted.statements.map(([text, n]) => `${n.toFixed(1)}× ${text.slice(0, 48)}`).join(" | ")}`,
+        goal: "",
+      });
+    }
+    if (PROFILE_DIR) {
+      mkdirSync(PROFILE_DIR, { recursive: true });
+      await app.profile("start");
+    }
     const rate = await benchInboundRate(fakes, app, ws, phones);
-    if (PROFILE_DIR) await app.profile(join(PROFILE_DIR, `inbound-texts-${engine}.cpuprofile`));
+    if (PROFILE_DIR) {
+      const file = join(PROFILE_DIR, `inbound-texts-${engine}.cpuprofile`);
+      await app.profile(file);
+      report({ engine, measure: "  profile: inbound texts, top frames", result: topFrames(file), goal: "" });
+    }
     out.inboundTexts = rate;
     const least = engine === "sqlite" ? 500 : 300;
     report({
@@ -338,6 +356,12 @@ async function runEngine(engine: Engine, fakes: Fakes, baseline: Baseline) {
         result: ms(queue.outcomeToNext),
         goal: "p99 < 300 ms",
         met: queue.outcomeToNext.p99 < 300,
+      });
+      report({
+        engine,
+        measure: "queue capacity: 50 agents, no pause",
+        result: `${queue.saturated.claimsPerSecond.toFixed(0)} claims/s, claim ${ms(queue.saturated.claim)}`,
+        goal: "",
       });
     } finally {
       await queueDb.drop();

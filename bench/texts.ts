@@ -71,3 +71,14 @@ export async function benchInboundRate(fakes: Fakes, app: Instance, ws: number, 
     total: result.requests.total,
   };
 }
+
+/** `n` inbound texts one after another (for counting what each costs). */
+export async function benchInboundCount(fakes: Fakes, app: Instance, ws: number, phones: string[], n: number) {
+  for (let i = 0; i < n; i += 1) {
+    const request = signed(fakes, ws, phones[i % phones.length]!, `bench counted text ${i}`);
+    const res = await fetch(`${app.url}${PATH(ws)}`, { method: "POST", ...request });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`inbound text answered ${res.status}`);
+  }
+  return { total: n };
+}

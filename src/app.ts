@@ -57,6 +57,12 @@ export interface LeadlineOptions {
   priceDelaysMs?: number[];
   /** How often the call sweep runs (settling calls a crash or a lost callback left open); tests shorten it. */
   sweepIntervalMs?: number;
+  /**
+   * How old a call row without Twilio's answer is before the sweep settles it with Twilio, and how long a
+   * live call heard nothing before the sweep asks Twilio about it (the kill -9 tests shorten them).
+   */
+  sweepUnsettledMs?: number;
+  sweepQuietMs?: number;
   /** Between two inbound texts posted to one channel (Slack allows about one a second); tests shorten it. */
   textPaceMs?: number;
   /** The text outbox's claim on rows it is posting (renewed while it posts); tests shorten it. */
@@ -209,6 +215,8 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
     pollDelaysMs: options.pollDelaysMs,
     priceDelaysMs: options.priceDelaysMs,
     sweepIntervalMs: options.sweepIntervalMs,
+    sweepUnsettledMs: options.sweepUnsettledMs,
+    sweepQuietMs: options.sweepQuietMs,
     pollLeaseMs: options.pollLeaseMs,
     postLeaseMs: options.postLeaseMs,
     scheduleLeaseMs: options.scheduleLeaseMs,

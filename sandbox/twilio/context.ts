@@ -123,7 +123,10 @@ export function createContext(options: {
       call.answeredAt === undefined ? 0 : Math.max(1, Math.round((Date.now() - call.answeredAt) / ctx.pace / 1000)),
     scenario: (number) => ctx.answers.get(number) ?? scenarioFor(number),
     account: (call) => ctx.accounts.get(call.accountSid)!,
-    webhook: sendWebhook,
+    webhook: (account, url, params) =>
+      options.faults.loseWebhooks?.(url)
+        ? Promise.reject(new Error(`${url}: lost (faults.loseWebhooks)`))
+        : sendWebhook(account, url, params),
   };
   return ctx;
 }

@@ -129,6 +129,11 @@ export interface TwilioFaults {
    * createCall (createMessage…); with `performs` the operation is done first (the ambiguous case).
    */
   dropNext?: Map<string, { count: number; performs: boolean }>;
+  /**
+   * Webhooks to lose: one whose URL this returns true for is never delivered (the app behind it was down,
+   * or a network between lost it). Twilio does not retry a status callback; the app must ask the REST API.
+   */
+  loseWebhooks?: (url: string) => boolean;
 }
 
 /** Statuses after which a call never changes again. */

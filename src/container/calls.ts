@@ -136,6 +136,8 @@ function callFollowers(
     clock,
     log,
     intervalMs: inputs.sweepIntervalMs,
+    unsettledAfterMs: inputs.sweepUnsettledMs,
+    quietAfterMs: inputs.sweepQuietMs,
     leaseMs: inputs.pollLeaseMs,
     resumePolling: config.PUBLIC_BASE_URL ? undefined : () => poller.resume(),
   });

@@ -36,6 +36,9 @@ export interface ContainerInputs {
   pollDelaysMs?: number[];
   priceDelaysMs?: number[];
   sweepIntervalMs?: number;
+  /** When the call sweep settles a call row left without Twilio's answer, and asks about a quiet live call (tests shorten them). */
+  sweepUnsettledMs?: number;
+  sweepQuietMs?: number;
   /** Lease lengths (tests shorten them to watch an instance take over from a dead one). */
   pollLeaseMs?: number;
   postLeaseMs?: number;

@@ -13,6 +13,7 @@ import { createSetupFlow, type SetupFlow } from "../services/setup/setup-flow.js
 import { createSetupStatus, type SetupStatus } from "../services/setup/setup-status.js";
 import { nameOf } from "../services/slack/people.js";
 import { createHomeService, type HomeService } from "../services/stats/home.js";
+import { createQueueStatsStore } from "../services/stats/queue-stats-store.js";
 import { createStatsService, type StatsService } from "../services/stats/stats-service.js";
 import { createStatsStore } from "../services/stats/stats-store.js";
 import { createTextStatsStore } from "../services/stats/text-stats-store.js";
@@ -120,7 +121,10 @@ export function createContainer(inputs: ContainerInputs): Container {
   const leads = createLeadsDomain(core);
   const callerIds = createCallerIdDomain(core);
   const calls = createCallsDomain(core, leads, inputs, callerIds.callerId);
-  const queues = createQueuesDomain(core, leads, calls, callerIds.callerId, inputs.queueAutoAdvanceScale);
+  const queues = createQueuesDomain(core, leads, calls, callerIds.callerId, inputs.queueAutoAdvanceScale, {
+    intervalMs: inputs.sweepIntervalMs,
+    checkEveryMs: inputs.sweepQuietMs,
+  });
   const texts = createTextsDomain(core, leads, inputs, callerIds.callerId);
   const crm = createCrmDomain(core, leads, inputs);
   let textBack: TextBack | undefined;
@@ -152,7 +156,7 @@ export function createContainer(inputs: ContainerInputs): Container {
   const charts = createChartRenderer();
   const statsStore = createStatsStore(database);
   const textStats = createTextStatsStore(database);
-  const stats = createStatsService({ store: statsStore, texts: textStats });
+  const stats = createStatsService({ store: statsStore, texts: textStats, queues: createQueueStatsStore(database) });
   const home = createHomeService({
     stats,
     store: statsStore,
@@ -197,6 +201,7 @@ export function createContainer(inputs: ContainerInputs): Container {
       }
       await calls.prices.resume();
       await calls.sweeper.start();
+      await queues.runLines.start();
       // Calls that came due while Leadline was down are looked at once, now, then every tick.
       await scheduler.tick().catch((error) => log.error({ err: error }, "scheduled calls tick failed"));
       scheduler.start();
@@ -212,6 +217,7 @@ export function createContainer(inputs: ContainerInputs): Container {
       await Promise.all([scheduler.stop(), crm.crmSender.stop()]);
       await transcripts.transcripts.stop();
       calls.sweeper.stop();
+      queues.runLines.stop();
       calls.prices.stop();
       await calls.poller.stop();
       await charts.stop();

@@ -9,6 +9,8 @@ import { createQueueClaims, type QueueClaims } from "../services/queues/queue-cl
 import { createQueueRuns, type QueueRuns } from "../services/queues/queue-runs.js";
 import { createQueueStore, type QueueStore } from "../services/queues/queue-store.js";
 import { createQueueSupervision, type QueueSupervision } from "../services/queues/queue-supervise.js";
+import { createRunLines, type RunLines } from "../services/queues/run-lines.js";
+import { createSnoozeTimes } from "../services/queues/snooze.js";
 import { createSpeedStore } from "../services/queues/speed-store.js";
 import { createSpeedToLead, type SpeedToLead } from "../services/queues/speed-to-lead.js";
 import type { CallerIdDomain } from "./callerid.js";
@@ -27,6 +29,8 @@ export interface QueuesDomain {
   speedToLead: SpeedToLead;
   speedPosts: SpeedPosts;
   queueSupervision: QueueSupervision;
+  /** Runs' lines reconciled with Twilio (a lost callback, a failed hang-up, a restart). */
+  runLines: RunLines;
 }
 
 export function createQueuesDomain(
@@ -35,6 +39,7 @@ export function createQueuesDomain(
   calls: CallsDomain,
   callerId: CallerIdDomain["callerId"],
   autoAdvanceScale?: (ms: number) => number,
+  sweep: { intervalMs?: number; checkEveryMs?: number } = {},
 ): QueuesDomain {
   const { database, clock, log, audit, events, twilioFor, config } = core;
   const queueStore = createQueueStore(database);
@@ -69,6 +74,7 @@ export function createQueuesDomain(
     autoAdvance: queueAutoAdvance,
     autoRule,
     leads: leads.leads,
+    snoozeTimes: createSnoozeTimes({ law: leads.law, clock }),
   });
   const cards = createQueueCards({
     cardData: createQueueCardData({
@@ -91,6 +97,7 @@ export function createQueuesDomain(
     log,
   });
   cards.subscribe(events);
+  const runLines = createRunLines({ ...core, queues: queueStore, runs: queueRuns, ...sweep });
   const queueAdmin = createQueueAdmin({ store: queueStore, gate: core.admins, audit, clock });
   const { speedToLead, speedPosts, queueSupervision } = speedAndSupervision(core, leads, calls, queueStore);
   return {
@@ -103,6 +110,7 @@ export function createQueuesDomain(
     speedToLead,
     speedPosts,
     queueSupervision,
+    runLines,
   };
 }
 

@@ -53,6 +53,7 @@ export const ids = {
   queue: {
     /** The queue card's buttons; each value is "<runId>:<claimId>" (claim 0 when there is none). */
     callAction: "queue_call",
+    /** Skip and Snooze are menus: each option's value is "<runId>:<claimId>:<reason or until-choice>". */
     skipAction: "queue_skip",
     snoozeAction: "queue_snooze",
     stopAction: "queue_stop",
@@ -65,6 +66,13 @@ export const ids = {
     listenAction: "queue_listen",
     whisperAction: "queue_whisper",
     joinAction: "queue_join",
+    /** App Home's queues: Start calling (value: the queue id); admins' New queue, Edit, Delete. */
+    homeStartAction: "queue_home_start",
+    homeNewAction: "queue_home_new",
+    homeEditAction: "queue_home_edit",
+    homeDeleteAction: "queue_home_delete",
+    /** The admin's queue modal (new or edit; private_metadata names the queue being edited). */
+    modalCallbackId: "queue_modal",
   },
   outcome: {
     /** One tap on a finished call's line; the value is the call id. The kind is the action id's tail. */

@@ -8,6 +8,7 @@ import type { AutoBlock } from "../services/queues/auto-advance.js";
 import type { ProgressCounts } from "../services/queues/claim-store.js";
 import { context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
 import { readableNote } from "./history.js";
+import { SKIP_MENU, SNOOZE_MENU, skipsText } from "./skip-words.js";
 import { zoneLabel } from "./verdict-words.js";
 
 /** What the queue card shows: the run, the lead on offer (or being called), the call, the progress. */
@@ -39,19 +40,6 @@ export function autoLine(auto: { sec: number; block?: AutoBlock }): string {
     : `:fast_forward: Auto-advance: this lead is dialled ${auto.sec} s after your outcome (autodial consent on record). Skip or Stop to prevent it.`;
 }
 
-const SKIP_WORDS: Record<string, string> = {
-  agent: "skipped",
-  snooze: "snoozed",
-  hours: "outside hours",
-  day: "not a calling day",
-  team_window: "outside the team's hours",
-  cap: "3-a-day cap",
-  dnc: "do-not-call",
-  unknown_zone: "zone unknown",
-  consent: "no consent",
-  gone: "no phone",
-};
-
 const END_WORDS: Record<string, string> = {
   stopped: "you stopped it",
   agent_hung_up: "you hung up",
@@ -71,12 +59,17 @@ const LISTEN_WORDS: Record<string, string> = {
 };
 
 export function progressText(progress: ProgressCounts): string {
-  const reasons = Object.entries(progress.skipsByReason)
-    .map(([reason, count]) => `${count} ${SKIP_WORDS[reason] ?? reason}`)
-    .join(", ");
   const left = progress.left === undefined ? "" : ` · ${progress.left} left`;
-  return `${progress.called} called · ${progress.skipped} skipped${reasons ? ` (${reasons})` : ""}${left}`;
+  return `${progress.called} called · ${skipsText(progress.skipsByReason)}${left}`;
 }
+
+/** A menu on the card (Skip's reasons, Snooze's times): each option carries the run, the claim and the choice. */
+const menu = (placeholder: string, action: string, value: string, options: Record<string, string>) => ({
+  type: "static_select" as const,
+  action_id: action,
+  placeholder: plain(placeholder),
+  options: Object.entries(options).map(([choice, label]) => ({ text: plain(label), value: `${value}:${choice}` })),
+});
 
 const button = (text: string, action: string, value: string, style?: "primary" | "danger") => ({
   type: "button" as const,
@@ -128,8 +121,8 @@ function actionsFor(data: QueueCardData): KnownBlock | undefined {
       type: "actions",
       elements: [
         button("Call", ids.queue.callAction, value, "primary"),
-        button("Skip", ids.queue.skipAction, value),
-        button("Snooze 1 h", ids.queue.snoozeAction, value),
+        menu("Skip…", ids.queue.skipAction, value, SKIP_MENU),
+        menu("Snooze…", ids.queue.snoozeAction, value, SNOOZE_MENU),
         stop,
       ],
     };

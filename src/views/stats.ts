@@ -1,8 +1,10 @@
 import type { KnownBlock } from "@slack/types";
 import { OUTCOMES, type Outcome } from "../services/calls/outcomes.js";
+import type { QueueStatsRow } from "../services/stats/queue-stats-store.js";
 import type { CallStats } from "../services/stats/stats-service.js";
 import type { TextCounts } from "../services/stats/text-stats-store.js";
-import { context, countOf, mrkdwnSection } from "./common.js";
+import { context, countOf, escapeTruncate, mrkdwnSection } from "./common.js";
+import { skipsText } from "./skip-words.js";
 
 /** "1h 02m", "3m 05s", "0s". */
 export function talkTime(seconds: number): string {
@@ -44,6 +46,8 @@ export function statsMessage(
     exportComing?: boolean;
     /** Call summaries' suggested outcomes in the range, and how many a person applied. */
     suggestions?: { suggested: number; applied: number };
+    /** The range's numbers per call queue. */
+    queues?: QueueStatsRow[];
   },
 ): { text: string; blocks: KnownBlock[] } {
   const t = stats.totals;
@@ -92,6 +96,7 @@ export function statsMessage(
     const lines = stats.texts.perAgent.slice(0, 15).map((row) => `<@${row.agentId}> · ${textsLine(row)}`);
     blocks.push(mrkdwnSection(`*Texts per agent*\n${lines.join("\n")}`));
   }
+  if (options.queues && options.queues.length > 0) blocks.push(...queueLines(options.queues));
   const notes = [
     options.scopeNote,
     options.chartComing ? "The chart follows in your direct messages with Leadline (only you see it)." : undefined,
@@ -105,6 +110,23 @@ export function statsMessage(
     text: `Call stats, ${stats.range.label}: ${countOf(t.placed, "call")}, ${t.connected} connected (${percent(t.connected, t.placed)}), talk time ${talkTime(t.talkSec)}, cost ${costText(stats.cost)}.${anyTexts(stats.texts) ? ` Texts: ${textsLine(stats.texts)}.` : ""}`,
     blocks,
   };
+}
+
+/** The most queues listed by name; the rest are counted. */
+const QUEUES_SHOWN = 10;
+
+/** "*Zillow* · 12 calls · 5 connected (42%) · 3 skipped (2 outside hours, 1 wrong number) · 1 snoozed". */
+export function queueStatsLine(row: QueueStatsRow): string {
+  const name = `*${escapeTruncate(row.name, 60)}*${row.deleted ? " (deleted)" : ""}`;
+  return `${name} · ${countOf(row.calls, "call")} · ${row.connected} connected (${percent(row.connected, row.calls)}) · ${skipsText(row.skipsByReason)}`;
+}
+
+function queueLines(rows: QueueStatsRow[]): KnownBlock[] {
+  const blocks: KnownBlock[] = [
+    mrkdwnSection(`*Per queue*\n${rows.slice(0, QUEUES_SHOWN).map(queueStatsLine).join("\n")}`),
+  ];
+  if (rows.length > QUEUES_SHOWN) blocks.push(context(`…and ${rows.length - QUEUES_SHOWN} more queues.`));
+  return blocks;
 }
 
 /** An agent asked for the team's (or another agent's) numbers: they get their own. */

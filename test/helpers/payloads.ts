@@ -85,3 +85,18 @@ export function buttonClick(opts: {
     is_enterprise_install: false,
   };
 }
+
+/** An option picked in a message's static_select (or overflow) menu: Slack sends the option, not a value. */
+export function menuPick(opts: Parameters<typeof buttonClick>[0] & { type?: "static_select" | "overflow" }): Json {
+  const click = buttonClick(opts) as { actions: Record<string, unknown>[] };
+  click.actions = [
+    {
+      type: opts.type ?? "static_select",
+      action_id: opts.actionId,
+      block_id: "b",
+      selected_option: { text: { type: "plain_text", text: opts.value }, value: opts.value },
+      action_ts: String(Date.now() / 1000),
+    },
+  ];
+  return click as Json;
+}

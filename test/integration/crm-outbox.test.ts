@@ -219,7 +219,6 @@ describe("CRM outbox", () => {
     await texts.recordSent(draft.id, "SM00000000000000000000000000000001", "queued", FROM);
     await texts.recordInbound({
       workspaceId: t.ws,
-      leadId: lead.id,
       phone,
       teamNumber: FROM,
       body: "Sure, call me at 5",
@@ -229,7 +228,6 @@ describe("CRM outbox", () => {
     // A text from a number that is no lead is not the CRM's business.
     await texts.recordInbound({
       workspaceId: t.ws,
-      leadId: null,
       phone: "+13125559199",
       teamNumber: FROM,
       body: "wrong number?",

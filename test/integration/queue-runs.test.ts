@@ -1,9 +1,9 @@
 import { createServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
-import { eventually, freshStart, settled, startTestApp, type TestApp } from "../helpers/app.js";
+import { CALLING_TIME, eventually, freshStart, settled, startTestApp, type TestApp } from "../helpers/app.js";
 import { type FakeAccount, startFakeTwilio } from "../helpers/fake-twilio.js";
-import { buttonClick } from "../helpers/payloads.js";
+import { buttonClick, menuPick } from "../helpers/payloads.js";
 
 // A queue run end to end through the real app, the simulated Slack and the simulated Twilio playing
 // the calls (its webhooks signed and sent to the app at PUBLIC_BASE_URL): the agent's phone rung once,
@@ -93,7 +93,13 @@ async function lead(
 type Block = {
   type: string;
   text?: { text: string };
-  elements?: { action_id?: string; value?: string; text?: unknown }[];
+  elements?: {
+    action_id?: string;
+    value?: string;
+    text?: unknown;
+    placeholder?: { text: string };
+    options?: { text: { text: string }; value: string }[];
+  }[];
 };
 
 /** The run's card as Slack now shows it (the one message in the agent's DM, edited in place). */
@@ -111,7 +117,7 @@ const cardWords = () =>
       [
         b.text?.text,
         ...(b.elements ?? []).map(
-          (e) => (e as { text?: { text?: string } }).text?.text ?? (e as { text?: string }).text,
+          (e) => (e as { text?: { text?: string } }).text?.text ?? (e as { text?: string }).text ?? e.placeholder?.text,
         ),
       ].join(" "),
     )
@@ -135,6 +141,25 @@ async function press(actionId: string) {
   );
   expect(res.status).toBe(200);
   return button.value!;
+}
+
+/** Picks an option in the card's Skip or Snooze menu (the option's value ends with the choice). */
+async function pick(actionId: string, choice: string) {
+  const element = await eventually(() => buttonOn(actionId), `the card's ${actionId} menu`);
+  const option = element.options?.find((o) => o.value.endsWith(`:${choice}`));
+  if (!option) throw new Error(`no ${choice} in the ${actionId} menu`);
+  const res = await t.interact(
+    menuPick({
+      userId: AGENT,
+      actionId,
+      value: option.value,
+      channel: DM,
+      messageTs: card()!.ts,
+      responseUrl: t.slack.responseUrl(),
+    }),
+  );
+  expect(res.status).toBe(200);
+  return option;
 }
 
 const creates = () => t.twilio.creates();
@@ -193,7 +218,14 @@ describe(`a queue run over one line (${process.env.LEADLINE_TEST_ENGINE ?? "sqli
 
     // The first lead by arrival is on the card with Call, Skip, Snooze and Stop.
     await eventually(() => cardWords().includes("Ann Lee"), "Ann on the card");
-    expect(["Call", "Skip", "Snooze 1 h", "Stop"].every((word) => cardWords().includes(word))).toBe(true);
+    expect(["Call", "Skip…", "Snooze…", "Stop"].every((word) => cardWords().includes(word))).toBe(true);
+    expect(buttonOn(ids.queue.skipAction)?.options?.map((o) => o.text.text)).toEqual([
+      "Not interested right now",
+      "Asked to be called later",
+      "Already in touch with us",
+      "Wrong number (out of this queue)",
+      "Other reason",
+    ]);
     expect(card()!.text).toContain("0 called · 0 skipped");
 
     // Call: Ann joins the agent's conference as a participant with the team number and her own callbacks.
@@ -240,13 +272,17 @@ describe(`a queue run over one line (${process.env.LEADLINE_TEST_ENGINE ?? "sqli
     expect((await t.app.deps.db.call.findUnique({ where: { id: annCall.id } }))?.outcome).toBe("interested");
     expect(card()!.text).toContain("1 called · 0 skipped");
 
-    // Skip: Bob is put aside (a skip row), Cat comes next; Dee (another source) never does.
-    await press(ids.queue.skipAction);
+    // Skip, wrong number: Bob is put aside with his reason (a skip row) and out of this queue; Cat comes
+    // next; Dee (another source) never does.
+    await pick(ids.queue.skipAction, "wrong_number");
     await eventually(() => cardWords().includes("Cat Roy"), "Cat on the card");
     expect(await t.app.deps.db.queueSkip.findMany()).toMatchObject([
-      { leadId: bob.id, reason: "agent", runId: run.id },
+      { leadId: bob.id, reason: "wrong_number", runId: run.id, until: null },
     ]);
-    expect(card()!.text).toContain("1 called · 1 skipped (1 skipped)");
+    expect(
+      await t.app.deps.db.queueLead.findUnique({ where: { queueId_leadId: { queueId: run.queueId, leadId: bob.id } } }),
+    ).toMatchObject({ doneAt: expect.any(Date) });
+    expect(card()!.text).toContain("1 called · 1 skipped (1 wrong number)");
     const [catClaim] = await liveClaims();
     expect(catClaim).toMatchObject({ leadId: cat.id, agentId: AGENT, runId: run.id, status: "offered" });
 
@@ -263,6 +299,19 @@ describe(`a queue run over one line (${process.env.LEADLINE_TEST_ENGINE ?? "sqli
     expect(participantCreates()).toHaveLength(1);
     expect(await t.app.deps.db.call.count()).toBe(1);
     expect(t.slack.refusals).toEqual([]);
+
+    // /call-stats gains the queue's numbers over the same range: its call, connect and skips by reason.
+    const stats = async (user: string) => {
+      const res = await t.command("/call-stats", "today", user);
+      return JSON.stringify(((await res.json()) as { blocks?: unknown }).blocks ?? "");
+    };
+    expect(await stats(ADMIN)).toContain(
+      "*Per queue*\\n*Zillow* · 1 call · 1 connected (100%) · 1 skipped (1 wrong number)",
+    );
+    // The agent's own numbers are the same here (the run was theirs); another agent's are empty of it.
+    expect(await stats(AGENT)).toContain("*Zillow* · 1 call · 1 connected (100%) · 1 skipped (1 wrong number)");
+    expect(await stats("U0NOBODY1")).not.toContain("Per queue");
+    await settled(t);
   }, 30_000);
 
   it("auto-advance dials the next lead by itself only with autodial consent, never Florida or Oklahoma; the card says why", async () => {
@@ -509,17 +558,84 @@ describe(`a queue run over one line (${process.env.LEADLINE_TEST_ENGINE ?? "sqli
     const run = await startRun();
     await eventually(() => cardWords().includes("Ann Lee"), "Ann on the card");
     expect(await command("edit Zillow source=referral", ADMIN)).toContain("saved");
-    await press(ids.queue.skipAction);
+    await pick(ids.queue.skipAction, "not_now");
     await eventually(() => cardWords().includes("Dee Referral"), "the referral lead under the new filter");
 
     expect(await command("delete Zillow", ADMIN)).toContain("deleted");
-    await press(ids.queue.skipAction);
+    await pick(ids.queue.skipAction, "other");
     await eventually(() => told().some((text) => text.includes("That queue was deleted")), "the agent told");
     await eventually(() => cardWords().includes("the queue was deleted"), "the ended card");
     expect((await runs())[0]).toMatchObject({ status: "ended", endReason: "queue_deleted" });
     expect(await liveClaims()).toEqual([]);
     // The agent's line is hung up too: nothing is left ringing or waiting in the conference.
     await eventually(() => t.twilio.sim.calls.get(run.agentCallSid!)!.status === "completed", "the agent's leg to end");
+  });
+
+  it("Skip reasons and Snooze times: each a row with its reason, counted on the card; a snoozed lead comes back at its time, in its own morning", async () => {
+    await command("new Zillow order=new gap=60", ADMIN);
+    const ann = await lead("Ann Lee", "+12125550111");
+    const bob = await lead("Bob Kim", "+12125550112");
+    const cat = await lead("Cat Roy", "+12125550113");
+    const dee = await lead("Dee Fox", "+12125550114");
+    const run = await startRun();
+    await eventually(() => cardWords().includes("Ann Lee"), "Ann on the card");
+    expect(buttonOn(ids.queue.snoozeAction)?.options?.map((o) => o.text.text)).toEqual([
+      "1 hour",
+      "3 hours",
+      "Tomorrow morning (their time)",
+      "Next week (Monday morning, their time)",
+    ]);
+    await pick(ids.queue.skipAction, "call_later");
+    await eventually(() => cardWords().includes("Bob Kim"), "Bob on the card");
+    await pick(ids.queue.snoozeAction, "tomorrow");
+    await eventually(() => cardWords().includes("Cat Roy"), "Cat on the card");
+    await pick(ids.queue.snoozeAction, "3h");
+    await eventually(() => cardWords().includes("Dee Fox"), "Dee on the card");
+    await eventually(
+      () => card()!.text.includes("0 called · 1 skipped (1 asked to call later) · 2 snoozed"),
+      "the progress line",
+    );
+
+    const skips = await t.app.deps.db.queueSkip.findMany({ orderBy: { id: "asc" } });
+    expect(skips.map((s) => [s.leadId, s.reason])).toEqual([
+      [ann.id, "call_later"],
+      [bob.id, "snooze"],
+      [cat.id, "snooze"],
+    ]);
+    const claims = await t.app.deps.db.queueClaim.findMany({ where: { leadId: { in: [bob.id, cat.id] } } });
+    expect(claims.map((c) => c.status).sort()).toEqual(["snoozed", "snoozed"]);
+    // The law's clock says Tuesday 2 PM in New York: tomorrow morning is Wednesday at the first hour the
+    // law allows there (8 AM Eastern), moved onto the app's clock by the same difference.
+    const lawGap = (at: Date, created: Date) => at.getTime() - created.getTime();
+    const bobSkip = skips[1]!;
+    const lawTomorrow = new Date(CALLING_TIME.getTime() + lawGap(bobSkip.until!, bobSkip.createdAt));
+    expect(Math.abs(lawTomorrow.getTime() - Date.parse("2026-11-25T13:00:00Z"))).toBeLessThan(60_000);
+    const catSkip = skips[2]!;
+    expect(Math.abs(lawGap(catSkip.until!, catSkip.createdAt) - 3 * 3_600_000)).toBeLessThan(60_000);
+    const standing = await t.app.deps.db.queueLead.findMany({ where: { leadId: { in: [bob.id, cat.id] } } });
+    expect(standing.every((row) => row.notBefore !== null && row.doneAt === null)).toBe(true);
+
+    // A time in the past or beyond a month is refused, with what to pick instead; Dee stays on the card.
+    const [deeClaim] = await liveClaims();
+    const snooze = (until: Date) =>
+      t.app.deps.queueRuns.snooze({ ws: t.ws, runId: run.id, agentId: AGENT, claimId: deeClaim!.id, until });
+    await expect(snooze(new Date(Date.now() - 60_000))).rejects.toMatchObject({ code: "queue_snooze_past" });
+    await expect(snooze(new Date(Date.now() + 40 * 86_400_000))).rejects.toMatchObject({
+      code: "queue_snooze_too_far",
+    });
+    expect(await liveClaims()).toMatchObject([{ leadId: dee.id, status: "offered" }]);
+    // A forged reason is refused too, and nothing moves.
+    await expect(
+      t.app.deps.queueRuns.skip({
+        ws: t.ws,
+        runId: run.id,
+        agentId: AGENT,
+        claimId: deeClaim!.id,
+        reason: "x" as never,
+      }),
+    ).rejects.toMatchObject({ code: "queue_skip_reason" });
+    expect(await t.app.deps.db.queueSkip.count()).toBe(3);
+    await press(ids.queue.stopAction);
   });
 
   it("hostile names and filters get a clear refusal; a hostile value is only ever a parameter", async () => {

@@ -24,9 +24,8 @@ async function aTextStore() {
     agentId: "U0MARIA01",
     ...over,
   });
-  const inbound = (sid: string, over: { leadId?: number | null; body?: string } = {}) => ({
+  const inbound = (sid: string, over: { phone?: string; body?: string } = {}) => ({
     workspaceId: ws,
-    leadId: jane.id,
     phone: jane.phone!,
     teamNumber: TEAM,
     body: "Yes, call me after 3",
@@ -85,7 +84,7 @@ describe("the texts store", () => {
   });
 
   it("an inbound text is recorded once per Message SID; a lead's text is one CRM outbox row", async () => {
-    const { texts, inbound, database, ws } = await aTextStore();
+    const { texts, inbound, database, ws, jane } = await aTextStore();
     await database.prisma.crmConnection.create({
       data: { workspaceId: ws, provider: "fub", connectedBy: "U0ADMIN01" },
     });
@@ -93,12 +92,46 @@ describe("the texts store", () => {
     expect(recorded.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(recorded.map((r) => r.text.id)).size).toBe(1);
     expect(await database.prisma.crmOutbox.count({ where: { kind: "text", sid: sid("SM", 2) } })).toBe(1);
+    expect(recorded[0]!.text.leadId).toBe(jane.id);
     // An unknown number's text is kept, but there is no lead to log it on.
-    expect((await texts.recordInbound(inbound(sid("SM", 3), { leadId: null }))).created).toBe(true);
+    const unknown = await texts.recordInbound(inbound(sid("SM", 3), { phone: "+13125559199" }));
+    expect(unknown).toMatchObject({ created: true, text: { leadId: null } });
     expect(await database.prisma.crmOutbox.count()).toBe(1);
     expect(await texts.knownSids([sid("SM", 2), sid("SM", 3), sid("SM", 4)])).toEqual(
       new Set([sid("SM", 2), sid("SM", 3)]),
     );
+  });
+
+  it("an inbound text written while another transaction holds the database waits for it, then is written once", async () => {
+    const { texts, inbound, database, jane } = await aTextStore();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    const other = database.prisma.$transaction(
+      async (tx) => {
+        await tx.lead.update({ where: { id: jane.id }, data: { source: "edited meanwhile" } });
+        holding();
+        await released;
+      },
+      { timeout: 10_000 },
+    );
+    await held;
+    const recording = texts.recordInbound(inbound(sid("SM", 40)));
+    const early = await Promise.race([
+      recording.then(() => "written"),
+      new Promise((resolve) => setImmediate(() => resolve("waiting"))),
+    ]);
+    // SQLite has one writer at a time: the text waits (with the event loop free, or the holder could not finish).
+    if (database.engine === "sqlite") expect(early).toBe("waiting");
+    release();
+    await other;
+    expect(await recording).toMatchObject({ created: true, text: { leadId: jane.id } });
+    expect(await database.prisma.text.count({ where: { twilioSid: sid("SM", 40) } })).toBe(1);
   });
 
   it("unposted texts go to one poster at a time, oldest first; a held row keeps later ones waiting", async () => {

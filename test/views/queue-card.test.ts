@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { blockKitProblems } from "../../sandbox/slack/block-kit/index.js";
-import { queueCard } from "../../src/views/queue-card.js";
+import { ids } from "../../src/lib/ids.js";
+import { progressText, queueCard } from "../../src/views/queue-card.js";
 import { AT, HOSTILE_NAME, shownText } from "./fixtures.js";
 
 // The queue card's lead, as an agent on a run reads it: the lead's time and zone in words, the last
@@ -41,5 +42,33 @@ describe("the queue card", () => {
     );
     expect(shown).not.toContain("<!channel>");
     expect(shown).not.toMatch(/ in New York/);
+  });
+
+  it("offers Skip as a menu of reasons and Snooze as a menu of times, each option naming the run and the claim", () => {
+    const actions = card().blocks.find((b) => b.type === "actions") as {
+      elements: { type: string; action_id: string; placeholder?: { text: string }; options?: { value: string }[] }[];
+    };
+    const skip = actions.elements.find((e) => e.action_id === ids.queue.skipAction)!;
+    const snooze = actions.elements.find((e) => e.action_id === ids.queue.snoozeAction)!;
+    expect(skip).toMatchObject({ type: "static_select", placeholder: { text: "Skip…" } });
+    expect(skip.options!.map((o) => o.value)).toEqual([
+      "3:9:not_now",
+      "3:9:call_later",
+      "3:9:in_touch",
+      "3:9:wrong_number",
+      "3:9:other",
+    ]);
+    expect(snooze.options!.map((o) => o.value)).toEqual(["3:9:1h", "3:9:3h", "3:9:tomorrow", "3:9:next_week"]);
+    expect(blockKitProblems(card().blocks, "message")).toEqual([]);
+  });
+
+  it("counts skips by reason, most first, and snoozes apart", () => {
+    expect(progressText({ called: 12, skipped: 3, skipsByReason: { hours: 2, dnc: 1 }, left: 40 })).toBe(
+      "12 called · 3 skipped (2 outside hours, 1 do-not-call) · 40 left",
+    );
+    expect(
+      progressText({ called: 1, skipped: 4, skipsByReason: { wrong_number: 1, snooze: 2, hours: 1, not_now: 0 } }),
+    ).toBe("1 called · 2 skipped (1 outside hours, 1 wrong number) · 2 snoozed");
+    expect(progressText({ called: 0, skipped: 0, skipsByReason: {} })).toBe("0 called · 0 skipped");
   });
 });

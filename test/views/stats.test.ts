@@ -8,7 +8,7 @@ import {
   talkTime,
   unknownMentionHelp,
 } from "../../src/views/stats.js";
-import { shownText, statsOf, totals } from "./fixtures.js";
+import { HOSTILE_NAME, shownText, statsOf, totals } from "./fixtures.js";
 
 // /call-stats: the numbers for a range, per agent and per outcome, in the words an agent reads.
 
@@ -98,5 +98,35 @@ describe("/call-stats' texts", () => {
     expect(shown).toContain("*Texts per agent*\n<@U0MARIA01> · 5 texts sent");
     expect(message.text).toContain("Texts: 5 texts sent");
     expect(shownText(statsMessage(statsOf(), { chartComing: false }))).not.toContain("Texts");
+  });
+
+  it("per queue: calls, connects, skips by reason and snoozes; a deleted queue says so; past ten, the rest are counted", () => {
+    const queue = (name: string, over: Record<string, unknown> = {}) => ({
+      queueId: 1,
+      name,
+      deleted: false,
+      calls: 12,
+      connected: 5,
+      talkSec: 300,
+      skipsByReason: { hours: 2, wrong_number: 1, snooze: 1 },
+      ...over,
+    });
+    const message = statsMessage(statsOf(), {
+      chartComing: false,
+      queues: [queue("Zillow week"), queue(HOSTILE_NAME, { deleted: true, calls: 0, connected: 0, skipsByReason: {} })],
+    });
+    const shown = shownText(message.blocks);
+    expect(shown).toContain(
+      "*Per queue*\n*Zillow week* · 12 calls · 5 connected (42%) · 3 skipped (2 outside hours, 1 wrong number) · 1 snoozed\n",
+    );
+    expect(shown).toContain("(deleted) · 0 calls · 0 connected (—) · 0 skipped");
+    expect(shown).not.toContain("<!channel>");
+    const many = statsMessage(statsOf(), {
+      chartComing: false,
+      queues: Array.from({ length: 13 }, (_, i) => queue(`Q${i}`)),
+    });
+    expect(shownText(many.blocks)).toContain("…and 3 more queues.");
+    expect(blockKitProblems(many.blocks, "message")).toEqual([]);
+    expect(shownText(statsMessage(statsOf(), { chartComing: false, queues: [] }).blocks)).not.toContain("Per queue");
   });
 });

@@ -2,8 +2,10 @@ import type { App, BlockAction } from "@slack/bolt";
 import { ids } from "../../lib/ids.js";
 import type { SpeedPosts } from "../../presenters/speed-posts.js";
 import { OUTCOMES } from "../../services/calls/outcomes.js";
+import type { AgentSkipReason } from "../../services/queues/queue-claims.js";
 import type { QueueRuns } from "../../services/queues/queue-runs.js";
 import type { QueueSupervision } from "../../services/queues/queue-supervise.js";
+import { SNOOZE_CHOICES, type SnoozeChoice } from "../../services/queues/snooze.js";
 import type { SpeedToLead } from "../../services/queues/speed-to-lead.js";
 import type { ListenerBase } from "../shared/base.js";
 import { buttonOf } from "../shared/payloads.js";
@@ -14,31 +16,37 @@ const q = ids.queue;
 const QUEUE_ACTION = new RegExp(
   `^(${[q.callAction, q.skipAction, q.snoozeAction, q.stopAction, q.nextAction].join("|")}|${q.outcomePrefix}(${Object.keys(OUTCOMES).join("|")}))$`,
 );
-/** How long Snooze puts a lead aside. */
-const SNOOZE_MS = 60 * 60_000;
 
 export interface QueueButtonsDeps extends ListenerBase {
-  queueRuns: Pick<QueueRuns, "dial" | "skip" | "stop" | "next" | "outcome">;
+  queueRuns: Pick<QueueRuns, "dial" | "skip" | "snooze" | "stop" | "next" | "outcome">;
   speedToLead: Pick<SpeedToLead, "claim">;
   speedPosts: Pick<SpeedPosts, "draw">;
 }
 
-/** The queue card's buttons: Call, Skip, Snooze, Stop, Look again, and the outcome of the lead's call. */
+/** The value of a card button, or of the option picked in its Skip or Snooze menu. */
+function pickedValue(body: BlockAction): string {
+  const action = body.actions[0] as { value?: string; selected_option?: { value?: string } | null } | undefined;
+  return action?.selected_option?.value ?? action?.value ?? "";
+}
+
+/** The queue card's buttons: Call, Skip (a reason), Snooze (until), Stop, Look again, and the call's outcome. */
 export function registerQueueButtons(app: App, deps: QueueButtonsDeps): void {
   app.action<BlockAction>(QUEUE_ACTION, async ({ ack, body, context }) => {
     await ack();
     const ws = workspaceOf(context);
-    const button = buttonOf(body);
-    const match = /^(\d{1,12}):(\d{1,12})$/.exec(button.value ?? "");
+    const id = buttonOf(body).action_id;
+    const match = /^(\d{1,12}):(\d{1,12})(?::([a-z0-9_]{1,20}))?$/.exec(pickedValue(body));
     if (!match) return;
     const action = { ws, runId: Number(match[1]), agentId: body.user.id };
     const claimId = Number(match[2]);
-    const id = button.action_id;
+    const choice = match[3] ?? "";
     afterAck(deps, ws, body, "a queue button", async () => {
       if (id === q.callAction) return deps.queueRuns.dial({ ...action, claimId });
-      if (id === q.skipAction) return deps.queueRuns.skip({ ...action, claimId, note: "skipped by the agent" });
-      if (id === q.snoozeAction)
-        return deps.queueRuns.skip({ ...action, claimId, until: new Date(deps.clock.now().getTime() + SNOOZE_MS) });
+      if (id === q.skipAction) return deps.queueRuns.skip({ ...action, claimId, reason: choice as AgentSkipReason });
+      if (id === q.snoozeAction) {
+        if (!(SNOOZE_CHOICES as readonly string[]).includes(choice)) return;
+        return deps.queueRuns.snooze({ ...action, claimId, until: choice as SnoozeChoice });
+      }
       if (id === q.stopAction) return deps.queueRuns.stop(action);
       if (id === q.nextAction) return deps.queueRuns.next(action);
       return deps.queueRuns.outcome({

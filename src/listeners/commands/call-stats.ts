@@ -28,7 +28,7 @@ export function parseStatsText(text: string): {
 }
 
 export interface CallStatsDeps extends ListenerBase {
-  stats: Pick<StatsService, "stats">;
+  stats: Pick<StatsService, "stats" | "queues">;
   admins: Pick<AdminGate, "isAdmin">;
   statsDelivery: StatsDelivery;
   summaryInsights: Pick<SummaryInsights, "counts">;
@@ -47,7 +47,10 @@ export function registerCallStatsCommand(app: App, deps: CallStatsDeps): void {
       const admin = await deps.admins.isAdmin(ws, command.user_id);
       const agentId = admin ? parsed.agentId : command.user_id;
       const scopeNote = !admin && parsed.agentId !== command.user_id ? statsScopeNote() : undefined;
-      const stats = await deps.stats.stats(ws, range, agentId);
+      const [stats, queues] = await Promise.all([
+        deps.stats.stats(ws, range, agentId),
+        deps.stats.queues(ws, range, agentId),
+      ]);
       const suggestions = await deps.summaryInsights.counts(ws, range.from, range.to, agentId);
       after = () =>
         deps.statsDelivery.deliver(ws, {
@@ -58,7 +61,13 @@ export function registerCallStatsCommand(app: App, deps: CallStatsDeps): void {
           export: parsed.export,
           respond,
         });
-      return statsMessage(stats, { scopeNote, chartComing: true, exportComing: parsed.export, suggestions });
+      return statsMessage(stats, {
+        scopeNote,
+        chartComing: true,
+        exportComing: parsed.export,
+        suggestions,
+        queues,
+      });
     });
     if (after) deps.tasks.run(after);
   });

@@ -44,6 +44,9 @@ export function createCallSweeper(deps: {
   clock: Clock;
   log: Logger;
   intervalMs?: number;
+  /** UNSETTLED_AFTER_MS and QUIET_AFTER_MS unless given (tests shorten them). */
+  unsettledAfterMs?: number;
+  quietAfterMs?: number;
   /** How long a call stays leased while it is looked at. */
   leaseMs?: number;
   /**
@@ -54,6 +57,8 @@ export function createCallSweeper(deps: {
 }): CallSweeper {
   const LEASE_MS = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const intervalMs = deps.intervalMs ?? 60_000;
+  const unsettledAfterMs = deps.unsettledAfterMs ?? UNSETTLED_AFTER_MS;
+  const quietAfterMs = deps.quietAfterMs ?? QUIET_AFTER_MS;
   let timer: NodeJS.Timeout | undefined;
   let busy = false;
 
@@ -68,7 +73,7 @@ export function createCallSweeper(deps: {
       let settled = 0;
       let checked = 0;
       let posted = 0;
-      for (const call of await deps.calls.unsettled(new Date(now - UNSETTLED_AFTER_MS))) {
+      for (const call of await deps.calls.unsettled(new Date(now - unsettledAfterMs))) {
         if (!(await lease(call.id))) continue;
         try {
           if ((await deps.reconciler.settle(call)) !== "unknown") settled += 1;
@@ -76,7 +81,7 @@ export function createCallSweeper(deps: {
           await deps.leases.release([call.id]);
         }
       }
-      for (const call of await deps.calls.quiet(new Date(now - QUIET_AFTER_MS), deps.clock.now())) {
+      for (const call of await deps.calls.quiet(new Date(now - quietAfterMs), deps.clock.now())) {
         const twilio = await deps.twilioFor(call.workspaceId).catch(() => undefined);
         if (!twilio || !(await lease(call.id))) continue;
         let learned = false;
@@ -90,7 +95,7 @@ export function createCallSweeper(deps: {
           // A sweep that learned nothing leaves the call's updatedAt alone (its guard still ages out):
           // a lease keeps the next sweeps from asking again before QUIET_AFTER_MS has passed.
           if (learned) await deps.leases.release([call.id]);
-          else await deps.leases.extend(call.id, new Date(deps.clock.now().getTime() + QUIET_AFTER_MS));
+          else await deps.leases.extend(call.id, new Date(deps.clock.now().getTime() + quietAfterMs));
         }
       }
       for (const callId of await deps.posts.unposted(new Date(now - LINE_AFTER_MS))) {

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import type pg from "pg";
 import { ENQUEUE_CALL_SQL, ENQUEUE_CALL_SQLITE } from "../crm/outbox-store.js";
-import { type DatabaseHandle, type Db, pooled, sqliteDate, statements } from "../store/db.js";
+import { type DatabaseHandle, type Db, immediateWrite, pooled, sqliteDate, statements } from "../store/db.js";
 import { FINAL_STATUSES } from "./modes.js";
 
 /** A status change as the store writes it: what Twilio said, and what the lifecycle decided about it. */
@@ -101,32 +101,12 @@ function sqliteApply(sql: Statements, write: StatusWrite): StatusWriteResult {
   return { outcome: "recorded", ...ids };
 }
 
-/** How long a status write waits for another writer (another instance, a script) before failing as busy. */
-const SQLITE_WAIT_MS = 2_000;
-
-/**
- * SQLite: one synchronous IMMEDIATE transaction of prepared statements on the writer connection. The
- * connection never waits inside SQLite (busy_timeout 0: a synchronous wait would block the event loop that
- * an ORM transaction holding the lock needs to finish); when the database is busy the same transaction is
- * tried again after a short, growing pause, with the event loop free, until SQLITE_WAIT_MS has passed.
- */
+/** SQLite: the status write's statements in one IMMEDIATE transaction on the writer connection (store/db.ts). */
 function sqliteStatusWrite(writer: Database.Database): (write: StatusWrite) => Promise<StatusWriteResult> {
   const sql = Object.fromEntries(
     Object.entries(SQLITE).map(([name, text]) => [name, writer.prepare(text)]),
   ) as Statements;
-  const apply = writer.transaction((write: StatusWrite) => sqliteApply(sql, write));
-  return async (write) => {
-    const deadline = Date.now() + SQLITE_WAIT_MS;
-    for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
-      try {
-        // IMMEDIATE takes the write lock up front, so a busy database is found before anything is written.
-        return apply.immediate(write);
-      } catch (error) {
-        if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > deadline) throw error;
-      }
-      await new Promise((resolve) => setTimeout(resolve, pause));
-    }
-  };
+  return immediateWrite(writer, (write: StatusWrite) => sqliteApply(sql, write));
 }
 
 /**

@@ -22,6 +22,16 @@ export const ENQUEUE_CALL_SQL = `INSERT INTO "CrmOutbox" ("workspaceId", "kind",
 export const ENQUEUE_CALL_SQLITE = ENQUEUE_CALL_SQL.replace(/::[a-z0-9]+(?:\(\d+\))?/g, "");
 
 /**
+ * Enqueues a lead's inbound text (parameters: ws, Message SID, text id, now, now, now, ws), once per SID,
+ * only when the workspace has a CRM: SQLite's form, run by the texts store beside the text's insert.
+ * PostgreSQL's is the same insert inside the texts store's one statement (texts/text-inbound-store.ts).
+ */
+export const ENQUEUE_TEXT_SQLITE = `INSERT INTO "CrmOutbox" ("workspaceId", "kind", "sid", "textId", "dueAt", "createdAt", "updatedAt")
+  SELECT ?, 'text', ?, ?, ?, ?, ?
+   WHERE EXISTS (SELECT 1 FROM "CrmConnection" WHERE "workspaceId" = ?)
+  ON CONFLICT ("workspaceId", "kind", "sid") DO NOTHING`;
+
+/**
  * An outcome changed after the call was (or was about to be) logged: the row is due again with a new
  * version, and the sender updates the CRM's record (parameters: now, now, call id).
  */
@@ -30,8 +40,9 @@ export const BUMP_CALL_SQL = `UPDATE "CrmOutbox" SET "version" = "version" + 1, 
   WHERE "kind" = 'call' AND "callId" = ?`;
 
 /**
- * Enqueues a text Twilio took (sent) or that a lead sent (received), by its Message SID, inside the
- * texts domain's own transaction (`tx`), once, only for a workspace with a CRM and a lead's text.
+ * Enqueues a text Twilio took (sent), by its Message SID, inside the texts domain's own transaction
+ * (`tx`), once, only for a workspace with a CRM and a lead's text. A text a lead sent is enqueued by the
+ * inbound write's own statement (ENQUEUE_TEXT_SQLITE above, and PostgreSQL's in texts/text-inbound-store.ts).
  */
 export async function enqueueTextIn(
   tx: Pick<Db, "crmConnection" | "crmOutbox">,

@@ -19,7 +19,18 @@ const EXPIRE_EVERY_MS = 1_000;
 /** When the law gives no next allowed time (an unknown zone, no consent), the lead comes back after this. */
 const RETRY_LATER_MS = 24 * 3600_000;
 
+/**
+ * The reasons an agent gives for Skip on the card. A wrong number takes the lead out of this queue; the
+ * others bring it back after the queue's re-call gap.
+ */
+export const AGENT_SKIP_REASONS = ["not_now", "wrong_number", "call_later", "in_touch", "other"] as const;
+export type AgentSkipReason = (typeof AGENT_SKIP_REASONS)[number];
+/** Agent skips that take the lead out of the queue (it does not come back). */
+const SKIPS_OUT: readonly string[] = ["wrong_number"];
+
 export type SkipReason =
+  | AgentSkipReason
+  /** A skip recorded before agents gave reasons. */
   | "agent"
   | "snooze"
   | "hours"
@@ -187,8 +198,9 @@ export function createQueueClaims(deps: {
           agentId: claim.agentId,
           reason,
           note: note ?? null,
-          // An agent's skip brings the lead back after the queue's re-call gap; a snooze at its time.
-          until: until ?? new Date(now.getTime() + gapOf(queue)),
+          // An agent's skip brings the lead back after the queue's re-call gap (a wrong number never); a
+          // snooze at its time.
+          until: SKIPS_OUT.includes(reason) ? null : (until ?? new Date(now.getTime() + gapOf(queue))),
         },
         now,
       );

@@ -1,17 +1,11 @@
 import { randomBytes } from "node:crypto";
-import type { Call, CallQueue, Lead, QueueRun } from "@prisma/client";
+import type { CallQueue, Lead, QueueRun } from "@prisma/client";
 import type { Clock } from "../../lib/clock.js";
 import { UserError } from "../../lib/errors.js";
 import type { EventBus } from "../../lib/events.js";
 import type { Logger } from "../../lib/log.js";
 import type { AuditService } from "../audit/audit-store.js";
-import {
-  type CallerId,
-  type CallerIdChoice,
-  FROM_NOT_ON_ACCOUNT,
-  nextAfterGone,
-  openWithCallerId,
-} from "../callerid/callerid-service.js";
+import { type CallerId, openWithCallerId } from "../callerid/callerid-service.js";
 import type { CallContexts } from "../calls/call-context.js";
 import type { CallStore } from "../calls/call-store.js";
 import type { CallMode } from "../calls/modes.js";
@@ -23,9 +17,10 @@ import { isTwilioRefusal, toTwilioError } from "../twilio/client.js";
 import type { TwilioFor } from "../twilio/workspace-twilio.js";
 import type { AutoAdvance, AutoRule } from "./auto-advance.js";
 import type { ClaimStore } from "./claim-store.js";
-import type { QueueClaims } from "./queue-claims.js";
+import { AGENT_SKIP_REASONS, type AgentSkipReason, type QueueClaims } from "./queue-claims.js";
 import type { QueueStore } from "./queue-store.js";
-import { queueAgentUrls, queueParticipantRequest } from "./queue-twilio.js";
+import { createParticipantAdder, queueAgentUrls } from "./queue-twilio.js";
+import type { SnoozeChoice, SnoozeTimes } from "./snooze.js";
 
 /** The card's buttons carry the run and the claim; every action checks both against the database. */
 export interface RunAction {
@@ -45,12 +40,25 @@ export interface QueueRuns {
   next(action: RunAction): Promise<void>;
   /** Call on the card: the law and the re-call gap again, the call row, then the lead joins the run's conference. */
   dial(action: RunAction & { claimId: number }): Promise<void>;
-  skip(action: RunAction & { claimId: number; note?: string; until?: Date }): Promise<void>;
+  /** Skip with the agent's reason: a skip row, the claim released, the next lead offered. */
+  skip(action: RunAction & { claimId: number; reason: AgentSkipReason }): Promise<void>;
+  /** Snooze until a time (a choice read in the lead's zone, or a time picked): the lead comes back then, not before. */
+  snooze(action: RunAction & { claimId: number; until: SnoozeChoice | Date }): Promise<void>;
   /** The outcome of the lead's call: recorded on the call, the claim released, the next lead offered. */
   outcome(action: RunAction & { claimId: number; outcome: string; byName?: string }): Promise<void>;
   stop(action: RunAction): Promise<void>;
   run(runId: number): Promise<{ run: QueueRun; queue: CallQueue | undefined } | undefined>;
+  /**
+   * What Twilio says of the agent's line (the sweep asked: a callback may have been lost while Leadline was
+   * down): a run not ended whose line is over ends as the callback would have ended it; a run that ended
+   * while its line stayed up (the hang-up failed, or Leadline died before it) has its line hung up, which
+   * ends its conference. `settled`: the line is over and the run ended (nothing more to check).
+   */
+  reconcileLine(runId: number, lineStatus: string): Promise<"ended" | "hung_up" | "settled" | "live">;
 }
+
+/** Statuses after which the agent's line is over. */
+const LINE_OVER = ["completed", "busy", "no-answer", "failed", "canceled"];
 
 export function createQueueRuns(deps: {
   queues: QueueStore;
@@ -73,6 +81,7 @@ export function createQueueRuns(deps: {
   autoAdvance: AutoAdvance;
   autoRule: AutoRule;
   leads: { get(ws: number, id: number): Promise<Lead | null | undefined> };
+  snoozeTimes: SnoozeTimes;
 }): QueueRuns {
   const log = deps.log.child({ component: "queue-runs" });
   const changed = (ws: number, runId: number) => deps.events.emit("queue.changed", { ws, runId });
@@ -99,45 +108,24 @@ export function createQueueRuns(deps: {
     if (!(await deps.queues.endRun(run.id, reason, deps.clock.now()))) return;
     await deps.claimStore.releaseRun(run.id, deps.clock.now());
     changed(run.workspaceId, run.id);
-    if (!run.agentCallSid || reason.startsWith("agent_")) return;
+    if (!reason.startsWith("agent_")) await hangUp(run);
+  };
+
+  /** Hangs up the agent's leg, which ends the run's conference (endConferenceOnExit); the sweep retries a failure. */
+  const hangUp = async (run: QueueRun) => {
+    if (!run.agentCallSid) return false;
     try {
       const context = await deps.contexts.read(run.workspaceId, run.agentId);
       const { client } = await deps.twilioFor(run.workspaceId, context.settings);
       await client.calls(run.agentCallSid).update({ status: "completed" });
+      return true;
     } catch (error) {
       log.warn({ err: error, runId: run.id }, "could not hang up the agent's leg");
+      return false;
     }
   };
 
-  /**
-   * Adds the lead to the run's conference from the call's caller ID. A pool number Twilio no longer
-   * has (21210) leaves the pool and the lead is called once more from the next best: nothing was placed.
-   */
-  const addParticipant = async (
-    conference: string,
-    call: Call,
-    choice: CallerIdChoice,
-    next: { lead: Lead; teamNumber: string; now: Date },
-  ): Promise<{ call: Call; callSid: string }> => {
-    const { client } = await deps.twilioFor(call.workspaceId);
-    const request = queueParticipantRequest(deps.publicBaseUrl, {
-      ws: call.workspaceId,
-      callId: call.id,
-      from: call.fromNumber,
-      to: call.toNumber,
-    });
-    try {
-      return { call, callSid: (await client.conferences(conference).participants.create(request)).callSid };
-    } catch (error) {
-      const refusal = isTwilioRefusal(error) ? toTwilioError(error) : undefined;
-      const other =
-        Number(refusal?.code) === FROM_NOT_ON_ACCOUNT ? await nextAfterGone(deps.callerId, choice, next) : undefined;
-      if (!other) throw error;
-      const moved = await deps.calls.changeCallerId(call.id, other.number, other.rule);
-      await deps.callerId.confirm(other, next.lead.id);
-      return addParticipant(conference, moved, other, next);
-    }
-  };
+  const addParticipant = createParticipantAdder(deps);
 
   const offerNext = async (run: QueueRun, queue: CallQueue) => {
     if (await deps.claimStore.liveOfRun(run.id)) return;
@@ -290,7 +278,7 @@ export function createQueueRuns(deps: {
     },
 
     async agentLeg(runId, status) {
-      if (!["completed", "busy", "no-answer", "failed", "canceled"].includes(status)) return;
+      if (!LINE_OVER.includes(status)) return;
       const run = await deps.queues.runById(runId);
       if (run) await end(run, status === "completed" ? "agent_hung_up" : `agent_${status}`);
     },
@@ -307,12 +295,26 @@ export function createQueueRuns(deps: {
     },
 
     async skip(action) {
+      if (!AGENT_SKIP_REASONS.includes(action.reason)) throw UserError.of("queue_skip_reason");
       deps.autoAdvance.cancel(action.runId);
       const { run, queue } = await liveRun(action);
-      const ref = { id: action.claimId, agentId: action.agentId };
-      const reason = action.until ? "snooze" : "agent";
-      if (!(await deps.claims.skip(queue, ref, reason, action.note, action.until)))
+      if (!(await deps.claims.skip(queue, { id: action.claimId, agentId: action.agentId }, action.reason)))
         throw UserError.of("queue_claim_lost");
+      await offerNext(run, queue);
+      changed(action.ws, run.id);
+    },
+
+    async snooze(action) {
+      const { run, queue } = await liveRun(action);
+      const claim = await deps.claimStore.byId(action.claimId);
+      if (!claim || claim.runId !== run.id || claim.agentId !== action.agentId || claim.liveLeadId === null)
+        throw UserError.of("queue_claim_lost");
+      const lead = await deps.leads.get(action.ws, claim.leadId);
+      // Refused (a past time, too far ahead) before anything moves: the lead stays on the card.
+      const until = lead ? await deps.snoozeTimes.until(action.ws, lead, action.until) : undefined;
+      deps.autoAdvance.cancel(action.runId);
+      const ref = { id: action.claimId, agentId: action.agentId };
+      if (!(await deps.claims.skip(queue, ref, "snooze", undefined, until))) throw UserError.of("queue_claim_lost");
       await offerNext(run, queue);
       changed(action.ws, run.id);
     },
@@ -344,6 +346,23 @@ export function createQueueRuns(deps: {
       const run = await deps.queues.runById(runId);
       if (!run) return undefined;
       return { run, queue: await deps.queues.byId(run.workspaceId, run.queueId) };
+    },
+
+    async reconcileLine(runId, lineStatus) {
+      const run = await deps.queues.runById(runId);
+      if (!run) return "settled";
+      const over = LINE_OVER.includes(lineStatus);
+      if (run.status !== "ended") {
+        if (!over) return "live";
+        log.info({ runId, lineStatus }, "the agent's line ended unheard (a lost callback): the run ends");
+        await end(run, lineStatus === "completed" ? "agent_hung_up" : `agent_${lineStatus}`);
+        return "ended";
+      }
+      if (over) return "settled";
+      log.warn({ runId, endReason: run.endReason }, "a run ended with its line still up: hanging it up");
+      if (!(await hangUp(run))) return "live";
+      changed(run.workspaceId, run.id);
+      return "hung_up";
     },
   };
 }

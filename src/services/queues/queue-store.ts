@@ -44,6 +44,11 @@ export interface QueueStore {
   endRun(id: number, reason: string, now: Date): Promise<boolean>;
   /** The workspace's runs not ended, oldest first, with their queue's name. */
   liveRunsIn(ws: number, limit: number): Promise<(QueueRun & { queue: { name: string } })[]>;
+  /**
+   * Runs whose agent's line may need a word with Twilio: every run not ended that has rung the agent, and
+   * runs ended between `endedFrom` and `endedTo` other than by the line itself (its hang-up may have failed).
+   */
+  linesToCheck(endedFrom: Date, endedTo: Date, limit: number): Promise<QueueRun[]>;
   /** The calls a run placed: each one's status and length, and whether its claim is still live. */
   runCalls(runId: number): Promise<{ status: string; durationSec: number | null; live: boolean }[]>;
 }
@@ -126,6 +131,18 @@ export function createQueueStore(database: DatabaseHandle): QueueStore {
         where: { workspaceId: ws, status: { not: "ended" } },
         include: { queue: { select: { name: true } } },
         orderBy: { startedAt: "asc" },
+        take: limit,
+      }),
+    linesToCheck: (endedFrom, endedTo, limit) =>
+      db.queueRun.findMany({
+        where: {
+          agentCallSid: { not: null },
+          OR: [
+            { status: { not: "ended" } },
+            { endedAt: { gte: endedFrom, lt: endedTo }, NOT: { endReason: { startsWith: "agent_" } } },
+          ],
+        },
+        orderBy: { id: "asc" },
         take: limit,
       }),
     async runCalls(runId) {

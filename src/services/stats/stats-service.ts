@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { UserError } from "../../lib/errors.js";
+import type { QueueStatsRow, QueueStatsStore } from "./queue-stats-store.js";
 import type { BlockedCall, ExportRow, StatsRows, StatsStore } from "./stats-store.js";
 import type { TextStats, TextStatsStore } from "./text-stats-store.js";
 
@@ -75,6 +76,8 @@ export interface StatsService {
     options?: { limit?: number; nameOf?: (agentId: string) => Promise<string | undefined> },
   ): Promise<{ csv: string; rows: number }>;
   blockedToday(ws: number, now: Date, zone: string): Promise<BlockedCall[]>;
+  /** The range's numbers per call queue (and agent): calls, connects, skips by reason, snoozes. */
+  queues(ws: number, range: StatsRange, agentId?: string): Promise<QueueStatsRow[]>;
 }
 
 export const EXPORT_LIMIT = 50_000;
@@ -119,7 +122,18 @@ const localTime = (at: Date, zone: string) =>
 /** Twilio reports money spent as a negative price; people (and the summary) read a positive cost. */
 const costOf = (price: number | null) => (price === null ? "" : String(Math.abs(price)));
 
-export function createStatsService(deps: { store: StatsStore; texts: TextStatsStore }): StatsService {
+export function createStatsService(deps: {
+  store: StatsStore;
+  texts: TextStatsStore;
+  queues: QueueStatsStore;
+}): StatsService {
+  const queryOf = (ws: number, range: StatsRange, agentId?: string) => ({
+    ws,
+    from: range.from,
+    to: range.to,
+    agentId,
+    offsetMinutes: DateTime.fromJSDate(range.from, { zone: range.zone }).offset,
+  });
   return {
     async stats(ws, range, agentId) {
       const offsetMinutes = DateTime.fromJSDate(range.from, { zone: range.zone }).offset;
@@ -150,6 +164,7 @@ export function createStatsService(deps: { store: StatsStore; texts: TextStatsSt
       ];
       return { csv: `${lines.join("\r\n")}\r\n`, rows: rows.length };
     },
+    queues: (ws, range, agentId) => deps.queues.stats(queryOf(ws, range, agentId)),
     blockedToday(ws, now, zone) {
       const start = DateTime.fromJSDate(now, { zone }).startOf("day");
       return deps.store.blocked(ws, start.toJSDate(), start.plus({ days: 1 }).toJSDate(), 20);

@@ -249,6 +249,31 @@ function openWriter(file: string): Database.Database {
   return writer;
 }
 
+/**
+ * `work` as one synchronous IMMEDIATE transaction of prepared statements on the writer connection. The
+ * connection never waits inside SQLite (busy_timeout 0: a synchronous wait would block the event loop that
+ * an ORM transaction holding the lock needs to finish); when the database is busy the same transaction is
+ * tried again after a short, growing pause, with the event loop free, until BUSY_TIMEOUT_MS has passed.
+ */
+export function immediateWrite<A extends unknown[], R>(
+  writer: Database.Database,
+  work: (...args: A) => R,
+): (...args: A) => Promise<R> {
+  const apply = writer.transaction(work);
+  return async (...args) => {
+    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+      try {
+        // IMMEDIATE takes the write lock up front, so a busy database is found before anything is written.
+        return apply.immediate(...args);
+      } catch (error) {
+        if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  };
+}
+
 /** A read-only connection for hot-path queries that skip the ORM (lead search). */
 function openReader(file: string): Database.Database {
   const reader = new Database(file, { readonly: true, fileMustExist: true });

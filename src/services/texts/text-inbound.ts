@@ -79,11 +79,10 @@ export function createTextInbound(deps: {
       });
     },
     async receive(ws, message) {
-      const lead = (await deps.leads.findByPhone(ws, message.from)) ?? null;
       const keyword = keywordOf(message.body, message.optOutType);
+      // One write on the hot path: the store finds the number's lead inside it.
       const { text, created } = await deps.store.recordInbound({
         workspaceId: ws,
-        leadId: lead?.id ?? null,
         phone: message.from,
         teamNumber: message.to,
         body: message.body,
@@ -94,14 +93,14 @@ export function createTextInbound(deps: {
       deps.events.emit("text.received", { ws, textId: text.id });
       if (keyword === "STOP") await inbound.optOut(ws, message.from, "STOP by text", text.twilioSid ?? message.sid);
       else if (keyword === "START") await deps.store.optIn(ws, message.from, "START by text");
-      else if (keyword === "HELP" && lead) {
+      else if (keyword === "HELP" && text.leadId !== null) {
         const help = (await deps.settings.get(ws)).textHelp;
         if (help)
           await deps
             .texts()
             .sendText({
               workspaceId: ws,
-              leadId: lead.id,
+              leadId: text.leadId,
               body: help,
               agentId: "leadline",
               kind: "help",

@@ -1,7 +1,8 @@
 import type { Text } from "@prisma/client";
 import { enqueueTextIn } from "../crm/outbox-store.js";
-import { type DatabaseHandle, type Db, statements } from "../store/db.js";
+import type { DatabaseHandle, Db } from "../store/db.js";
 import { type OptOutResult, optOutIn } from "./opt-out-store.js";
+import { createInboundWrite, type NewInboundText } from "./text-inbound-store.js";
 
 /** Outbound statuses in the order Twilio moves through them: a status callback only moves a text forward. */
 const RANK: Record<string, number> = {
@@ -65,16 +66,8 @@ export interface TextStore {
   textedUsSince(ws: number, phone: string, since: Date): Promise<boolean>;
   /** The lead's thread: where its latest text or call was shown. */
   leadThread(ws: number, leadId: number): Promise<{ channel: string; threadTs: string } | undefined>;
-  /** An inbound text, once per Twilio SID. */
-  recordInbound(row: {
-    workspaceId: number;
-    leadId: number | null;
-    phone: string;
-    teamNumber: string;
-    body: string;
-    sid: string;
-    optOutType: string | null;
-  }): Promise<{ text: Text; created: boolean }>;
+  /** An inbound text, once per Twilio SID, on the lead with its number (if any), with its CRM outbox row (text-inbound-store.ts). */
+  recordInbound(row: NewInboundText): Promise<{ text: Text; created: boolean }>;
   /**
    * STOP (or 21610): the number on the do-not-call list, its texting opted out, every consent revoked and
    * its scheduled calls and texts cancelled, in one transaction with the audit rows.
@@ -107,7 +100,7 @@ export interface TextStore {
 
 export function createTextStore(database: DatabaseHandle): TextStore {
   const db = database.prisma;
-  const sql = statements(database);
+  const writeInbound = createInboundWrite(database);
   return {
     async open(row, gate, draft) {
       const data = { ...row, direction: "outbound", status: "sending" };
@@ -218,47 +211,13 @@ export function createTextStore(database: DatabaseHandle): TextStore {
       return { channel: latest.slackChannel, threadTs: latest.slackThreadTs ?? latest.slackTs! };
     },
     async recordInbound(row) {
-      // One statement on the hot path (a burst of texts): the row, or nothing when Twilio sent this SID before.
-      // A lead's text is also the CRM outbox's row (when the team has a CRM), in the same transaction.
       const now = new Date();
-      const insert = (client: { rows: typeof sql.rows }) =>
-        client.rows<{ id: number | bigint }>(
-          `INSERT INTO "Text" ("workspaceId", "leadId", "direction", "kind", "phone", "teamNumber", "body", "status",
-                             "twilioSid", "optOutType", "createdAt", "updatedAt")
-         VALUES (?, ?, 'inbound', 'reply', ?, ?, ?, 'received', ?, ?, ?::timestamp(3), ?::timestamp(3))
-         ON CONFLICT ("twilioSid") DO NOTHING RETURNING "id"`,
-          row.workspaceId,
-          row.leadId,
-          row.phone,
-          row.teamNumber,
-          row.body,
-          row.sid,
-          row.optOutType,
-          now,
-          now,
-        );
-      const inserted =
-        row.leadId === null
-          ? await insert(sql)
-          : await db.$transaction(async (tx) => {
-              const rows = await insert(sql.on(tx));
-              const id = rows[0]?.id;
-              if (id !== undefined)
-                await enqueueTextIn(tx, {
-                  id: Number(id),
-                  workspaceId: row.workspaceId,
-                  leadId: row.leadId,
-                  twilioSid: row.sid,
-                  createdAt: now,
-                });
-              return rows;
-            });
-      if (inserted.length === 0)
-        return { text: (await db.text.findUnique({ where: { twilioSid: row.sid } }))!, created: false };
+      const written = await writeInbound(row, now);
+      if (!written) return { text: (await db.text.findUnique({ where: { twilioSid: row.sid } }))!, created: false };
       const text: Text = {
-        id: Number(inserted[0]!.id),
+        id: written.id,
         workspaceId: row.workspaceId,
-        leadId: row.leadId,
+        leadId: written.leadId,
         direction: "inbound",
         kind: "reply",
         phone: row.phone,

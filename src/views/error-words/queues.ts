@@ -23,6 +23,11 @@ export const QUEUE_WORDS: Record<string, Words> = {
   queue_not_ready: () => "Calling a queue needs Twilio set up and your phone (set it with /call-lead settings).",
   queue_run_live: () => "You are already working a queue: stop that run first.",
   queue_claim_lost: () => "That lead is no longer yours to skip.",
+  queue_skip_reason: () => "Pick why you skip this lead from the Skip menu on the card.",
+  queue_snooze_past: (data) =>
+    `That snooze would end in the past (or in under ${text(data.minMinutes)} minutes): pick a later time, such as 1 hour or tomorrow morning.`,
+  queue_snooze_too_far: (data) =>
+    `A snooze lasts at most ${text(data.maxDays)} days: pick an earlier time, or skip the lead with a reason instead.`,
   queue_claim_not_called: () => "That lead was not called in this run.",
   queue_invalid: (data) => `That queue was not saved: ${list(data.problems)}.`,
   queue_name_taken: (data) => `A queue named "${text(data.name)}" already exists; pick another name.`,
