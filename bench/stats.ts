@@ -216,7 +216,13 @@ export async function explainStats(bench: BenchDb, ws: number, now = new Date())
       ["team", undefined],
       ["agent", SEEDED_AGENT],
     ] as const) {
-      const { sql, params, settings } = callStatsStatement("postgresql", { ws, from, to: now, agentId, offsetMinutes: 0 });
+      const { sql, params, settings } = callStatsStatement("postgresql", {
+        ws,
+        from,
+        to: now,
+        agentId,
+        offsetMinutes: 0,
+      });
       // Under the planner settings the store runs it with (SET LOCAL, in a transaction of its own).
       await client.query(["BEGIN READ ONLY", ...settings.map((setting) => `SET LOCAL ${setting}`)].join("; "));
       const values = params.map((value) => (value instanceof Date ? value.toISOString() : value));

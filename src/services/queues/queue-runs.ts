@@ -1,17 +1,11 @@
 import { randomBytes } from "node:crypto";
-import type { Call, CallQueue, Lead, QueueRun } from "@prisma/client";
+import type { CallQueue, Lead, QueueRun } from "@prisma/client";
 import type { Clock } from "../../lib/clock.js";
 import { UserError } from "../../lib/errors.js";
 import type { EventBus } from "../../lib/events.js";
 import type { Logger } from "../../lib/log.js";
 import type { AuditService } from "../audit/audit-store.js";
-import {
-  type CallerId,
-  type CallerIdChoice,
-  FROM_NOT_ON_ACCOUNT,
-  nextAfterGone,
-  openWithCallerId,
-} from "../callerid/callerid-service.js";
+import { type CallerId, openWithCallerId } from "../callerid/callerid-service.js";
 import type { CallContexts } from "../calls/call-context.js";
 import type { CallStore } from "../calls/call-store.js";
 import type { CallMode } from "../calls/modes.js";
@@ -23,9 +17,9 @@ import { isTwilioRefusal, toTwilioError } from "../twilio/client.js";
 import type { TwilioFor } from "../twilio/workspace-twilio.js";
 import type { AutoAdvance, AutoRule } from "./auto-advance.js";
 import type { ClaimStore } from "./claim-store.js";
-import { AGENT_SKIP_REASONS, type AgentSkipReason, type QueueClaims } from "./queue-claims.js";
+import { AGENT_SKIP_REASONS, type AgentSkipReason, type QueueClaims, type SkipReason } from "./queue-claims.js";
 import type { QueueStore } from "./queue-store.js";
-import { queueAgentUrls, queueParticipantRequest } from "./queue-twilio.js";
+import { createParticipantAdder, queueAgentUrls } from "./queue-twilio.js";
 import type { SnoozeChoice, SnoozeTimes } from "./snooze.js";
 
 /** The card's buttons carry the run and the claim; every action checks both against the database. */
@@ -46,9 +40,8 @@ export interface QueueRuns {
   next(action: RunAction): Promise<void>;
   /** Call on the card: the law and the re-call gap again, the call row, then the lead joins the run's conference. */
   dial(action: RunAction & { claimId: number }): Promise<void>;
-  /** Skip with the agent's reason: a skip row, the claim released, the next lead offered. */
+  /** Skip with the agent's reason; snooze until a time (a choice read in the lead's zone): back then, not before. */
   skip(action: RunAction & { claimId: number; reason: AgentSkipReason }): Promise<void>;
-  /** Snooze until a time (a choice read in the lead's zone, or a time picked): the lead comes back then, not before. */
   snooze(action: RunAction & { claimId: number; until: SnoozeChoice | Date }): Promise<void>;
   /** The outcome of the lead's call: recorded on the call, the claim released, the next lead offered. */
   outcome(action: RunAction & { claimId: number; outcome: string; byName?: string }): Promise<void>;
@@ -131,39 +124,21 @@ export function createQueueRuns(deps: {
     }
   };
 
-  /**
-   * Adds the lead to the run's conference from the call's caller ID. A pool number Twilio no longer
-   * has (21210) leaves the pool and the lead is called once more from the next best: nothing was placed.
-   */
-  const addParticipant = async (
-    conference: string,
-    call: Call,
-    choice: CallerIdChoice,
-    next: { lead: Lead; teamNumber: string; now: Date },
-  ): Promise<{ call: Call; callSid: string }> => {
-    const { client } = await deps.twilioFor(call.workspaceId);
-    const request = queueParticipantRequest(deps.publicBaseUrl, {
-      ws: call.workspaceId,
-      callId: call.id,
-      from: call.fromNumber,
-      to: call.toNumber,
-    });
-    try {
-      return { call, callSid: (await client.conferences(conference).participants.create(request)).callSid };
-    } catch (error) {
-      const refusal = isTwilioRefusal(error) ? toTwilioError(error) : undefined;
-      const other =
-        Number(refusal?.code) === FROM_NOT_ON_ACCOUNT ? await nextAfterGone(deps.callerId, choice, next) : undefined;
-      if (!other) throw error;
-      const moved = await deps.calls.changeCallerId(call.id, other.number, other.rule);
-      await deps.callerId.confirm(other, next.lead.id);
-      return addParticipant(conference, moved, other, next);
-    }
-  };
+  const addParticipant = createParticipantAdder(deps);
 
   const offerNext = async (run: QueueRun, queue: CallQueue) => {
     if (await deps.claimStore.liveOfRun(run.id)) return;
     await deps.claims.next(queue, run.id, run.agentId);
+  };
+
+  /** Skip or snooze: the skip row and the release at once, the next lead offered. */
+  const putAside = async (action: RunAction & { claimId: number }, reason: SkipReason, until?: Date) => {
+    deps.autoAdvance.cancel(action.runId);
+    const { run, queue } = await liveRun(action);
+    if (!(await deps.claims.skip(queue, { id: action.claimId, agentId: action.agentId }, reason, undefined, until)))
+      throw UserError.of("queue_claim_lost");
+    await offerNext(run, queue);
+    changed(action.ws, run.id);
   };
 
   /**
@@ -330,27 +305,16 @@ export function createQueueRuns(deps: {
 
     async skip(action) {
       if (!AGENT_SKIP_REASONS.includes(action.reason)) throw UserError.of("queue_skip_reason");
-      deps.autoAdvance.cancel(action.runId);
-      const { run, queue } = await liveRun(action);
-      if (!(await deps.claims.skip(queue, { id: action.claimId, agentId: action.agentId }, action.reason)))
-        throw UserError.of("queue_claim_lost");
-      await offerNext(run, queue);
-      changed(action.ws, run.id);
+      await putAside(action, action.reason);
     },
 
     async snooze(action) {
-      const { run, queue } = await liveRun(action);
       const claim = await deps.claimStore.byId(action.claimId);
-      if (!claim || claim.runId !== run.id || claim.agentId !== action.agentId || claim.liveLeadId === null)
+      if (claim?.runId !== action.runId || claim.agentId !== action.agentId || claim.liveLeadId === null)
         throw UserError.of("queue_claim_lost");
       const lead = await deps.leads.get(action.ws, claim.leadId);
       // Refused (a past time, too far ahead) before anything moves: the lead stays on the card.
-      const until = lead ? await deps.snoozeTimes.until(action.ws, lead, action.until) : undefined;
-      deps.autoAdvance.cancel(action.runId);
-      const ref = { id: action.claimId, agentId: action.agentId };
-      if (!(await deps.claims.skip(queue, ref, "snooze", undefined, until))) throw UserError.of("queue_claim_lost");
-      await offerNext(run, queue);
-      changed(action.ws, run.id);
+      await putAside(action, "snooze", lead ? await deps.snoozeTimes.until(action.ws, lead, action.until) : undefined);
     },
 
     async outcome(action) {

@@ -1,5 +1,6 @@
 import type { Lead } from "@prisma/client";
-import { type DatabaseHandle, type Db, pooledWithSettings } from "../store/db.js";
+import type { DatabaseHandle, Db } from "../store/db.js";
+import { pooledWithSettings } from "../store/pooled-settings.js";
 
 export interface StatsQuery {
   ws: number;
