@@ -189,7 +189,7 @@ export function snoozeModal(
     private_metadata: JSON.stringify(meta),
     blocks: [
       mrkdwnSection(
-        `The lead leaves your queue card and nobody is offered it before this time (at most ${options.maxDays} days ahead).`,
+        `The lead leaves your queue card and is offered to no one before this time (at most ${options.maxDays} days ahead).`,
       ),
       {
         type: "input",
