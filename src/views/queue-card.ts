@@ -8,6 +8,7 @@ import type { AutoBlock } from "../services/queues/auto-advance.js";
 import type { ProgressCounts } from "../services/queues/claim-store.js";
 import { context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
 import { readableNote } from "./history.js";
+import { dayAndTime } from "./schedule.js";
 import { SKIP_MENU, SNOOZE_MENU, skipsText } from "./skip-words.js";
 import { zoneLabel } from "./verdict-words.js";
 
@@ -191,18 +192,7 @@ export function snoozeModal(
       mrkdwnSection(
         `The lead leaves your queue card and is offered to no one before this time (at most ${options.maxDays} days ahead).`,
       ),
-      {
-        type: "input",
-        block_id: scheduleFields.date,
-        label: plain("Day"),
-        element: { type: "datepicker", action_id: INPUT_ACTION, initial_date: local.toFormat("yyyy-LL-dd") },
-      },
-      {
-        type: "input",
-        block_id: scheduleFields.time,
-        label: plain("Time"),
-        element: { type: "timepicker", action_id: INPUT_ACTION, initial_time: local.toFormat("HH:mm") },
-      },
+      ...dayAndTime(local),
       context(
         `Times are in your Slack time zone: ${zoneLabel(options.agentZone)}. The lead's calling hours still apply when it comes back.`,
       ),

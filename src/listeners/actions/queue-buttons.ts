@@ -61,8 +61,10 @@ export function registerQueueButtons(app: App, deps: QueueButtonsDeps): void {
       if (id === q.skipAction) return deps.queueRuns.skip({ ...action, claimId, reason: choice as AgentSkipReason });
       if (id === q.snoozeAction) {
         if (choice === SNOOZE_PICK) return openSnoozeForm(deps, ws, body, { runId: action.runId, claimId });
-        if (!(SNOOZE_CHOICES as readonly string[]).includes(choice)) return;
-        return deps.queueRuns.snooze({ ...action, claimId, until: choice as SnoozeChoice });
+        // A card drawn before Snooze was a menu has a "Snooze 1 h" button: no choice in its value.
+        const until = choice || "1h";
+        if (!(SNOOZE_CHOICES as readonly string[]).includes(until)) return;
+        return deps.queueRuns.snooze({ ...action, claimId, until: until as SnoozeChoice });
       }
       if (id === q.stopAction) return deps.queueRuns.stop(action);
       if (id === q.nextAction) return deps.queueRuns.next(action);
