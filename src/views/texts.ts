@@ -73,14 +73,20 @@ export function inboundTextMessage(
       };
   // A lead who texted STOP is not offered a reply: no text can go to them until they text START.
   const stopped = lead !== null && text.optOutType === "STOP";
+  const actions: KnownBlock = { type: "actions", block_id: `text_${text.id}`, elements: [button] };
   return {
     text: `Text from ${lead ? escapeTruncate(lead.name, 150) : phoneText(text.phone)}${keyword}`,
     blocks: [
       mrkdwnSection(head),
       mrkdwnSection(`>${escapeTruncate(text.body || " ", 2800).replace(/\n/g, "\n>")}`),
-      stopped
-        ? context("They opted out of texts: none can be sent to them until they text START.")
-        : { type: "actions", block_id: `text_${text.id}`, elements: [button] },
+      ...(text.optOutType === "START"
+        ? [
+            context(
+              "They opted back in to texts (START): texts to them can go again. Their do-not-call entry for calls stays.",
+            ),
+          ]
+        : []),
+      stopped ? context("They opted out of texts: none can be sent to them until they text START.") : actions,
     ],
   };
 }

@@ -60,6 +60,27 @@ describe("a STOP without Twilio's OptOutType", () => {
   });
 });
 
+describe("a “Yes” is an answer unless the number had opted out", () => {
+  it("“Yes” to a question is a plain text; after a STOP, “Yes” opts back in to texts and the thread says so", async () => {
+    await lead("Jane Doe", NY);
+    await inbound({ MessageSid: sid(), From: NY, Body: "Yes" });
+    const answer = await eventually(
+      () => posts().find((c) => String(c.args.text).startsWith("Text from")),
+      "the answer",
+    );
+    expect(String(answer.args.text)).toBe("Text from Jane Doe");
+    expect(JSON.stringify(answer.args.blocks)).not.toMatch(/START|opted back/);
+    expect((await t.app.deps.db.text.findFirstOrThrow()).optOutType).toBeNull();
+    await inbound({ MessageSid: sid(), From: NY, Body: "STOP" });
+    await inbound({ MessageSid: sid(), From: NY, Body: "yes", OptOutType: "START" });
+    await eventually(
+      () => posts().find((c) => JSON.stringify(c.args.blocks).includes("They opted back in to texts (START)")),
+      "the opt-in said",
+    );
+    expect(await t.app.deps.db.dncEntry.count({ where: { phone: NY } })).toBe(1);
+  });
+});
+
 describe("the inbound webhook refuses what is not Twilio's", () => {
   it("a replayed signed text is stored and posted once", async () => {
     await lead("Jane Doe", NY);

@@ -81,8 +81,8 @@ export interface TextStore {
   ofLead(ws: number, leadId: number, limit: number): Promise<Text[]>;
   /** Whether a missed-call text-back went (or is booked) to this number since `since`. */
   textBackSince(ws: number, phone: string, since: Date): Promise<boolean>;
-  /** START: texts may go again (a do-not-call entry for calls stays). */
-  optIn(ws: number, phone: string, source: string): Promise<void>;
+  /** START: texts may go again (a do-not-call entry for calls stays); true when the number had opted out. */
+  optIn(ws: number, phone: string, source: string): Promise<boolean>;
   /** Claims this instance took but did not post (it is stopping): free for the next pass at once. */
   releaseClaims(ids: number[]): Promise<void>;
   /** This instance still posts these rows: their claim runs until `until`. */
@@ -276,11 +276,20 @@ export function createTextStore(database: DatabaseHandle): TextStore {
       return Boolean(sent ?? booked);
     },
     async optIn(ws, phone, source) {
-      await db.textOptOut.upsert({
-        where: { workspaceId_phone: { workspaceId: ws, phone } },
-        create: { workspaceId: ws, phone, status: "started", source },
-        update: { status: "started", source },
-      });
+      const reopened =
+        (
+          await db.textOptOut.updateMany({
+            where: { workspaceId: ws, phone, status: "stopped" },
+            data: { status: "started", source },
+          })
+        ).count > 0;
+      if (!reopened)
+        await db.textOptOut.upsert({
+          where: { workspaceId_phone: { workspaceId: ws, phone } },
+          create: { workspaceId: ws, phone, status: "started", source },
+          update: { status: "started", source },
+        });
+      return reopened;
     },
     async claimUnposted(now, leaseMs, limit) {
       // Oldest first, and only the leading run nobody holds: a row another instance (or one that died)
