@@ -8,7 +8,7 @@ import { ids } from "../../src/lib/ids.js";
 import { CALLING_TIME, dropSharedDatabase, eventually, TEAM_ID } from "../helpers/app.js";
 import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack.js";
 import { type FakeAccount, type FakeTwilio, startFakeTwilio } from "../helpers/fake-twilio.js";
-import { buttonClick } from "../helpers/payloads.js";
+import { buttonClick, menuPick } from "../helpers/payloads.js";
 import {
   CHILD_SIGNING_SECRET,
   type ChildApp,
@@ -45,7 +45,9 @@ const YURI = { name: "Yuri Next", phone: "+12125550112" };
 const STAYS = { outcome: "human", presses: "1", talkSec: 86_400, describe: "the agent presses 1 and stays" } as const;
 /** A lead who answers and talks until the test hangs the call up. */
 const TALKS = { outcome: "human", talkSec: 86_400, describe: "the lead answers and talks" } as const;
-/** A child's start on a loaded machine; the wait is for a fault, not a speed check. */
+/** Waits for the app on a loaded machine (two cores, other suites): for a fault, not a speed check. */
+const STEP = 30_000;
+/** Waits that include a child's start or a sweep's period. */
 const LONG = 60_000;
 
 interface World {
@@ -71,6 +73,28 @@ afterEach(async () => {
   await dropSharedDatabase(world.dir);
   world = undefined;
 });
+
+/** Waits on an event (polling); a timeout shows both agents' cards and the newest instance's last words. */
+async function until<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 5_000,
+): Promise<T> {
+  return eventually(check, what, timeoutMs).catch((error: Error) => {
+    const w = world;
+    const words = (user: string) => {
+      try {
+        return w ? card(w, user)?.words : undefined;
+      } catch (problem) {
+        return String(problem);
+      }
+    };
+    const tail = w?.children.at(-1)?.output().slice(-3000);
+    throw new Error(
+      `${error.message}\n--- Maria's card ---\n${words(AGENT)}\n--- Bruno's card ---\n${words(OTHER)}\n--- the newest instance ---\n${tail}`,
+    );
+  });
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -162,7 +186,11 @@ async function command(w: World, child: ChildApp, text: string, user: string): P
   return String(((await res.json()) as { text?: string }).text ?? "");
 }
 
-type Block = { type: string; text?: { text: string }; elements?: { action_id?: string; value?: string }[] };
+type Block = {
+  type: string;
+  text?: { text: string };
+  elements?: { action_id?: string; value?: string; options?: { value: string }[] }[];
+};
 
 /** The agent's queue card as Slack shows it now (one message in their DM, edited in place). */
 function card(w: World, user: string): { ts: string; blocks: Block[]; words: string } | undefined {
@@ -188,8 +216,7 @@ const buttonOn = (w: World, user: string, actionId: string) =>
 
 /** Presses a button of the agent's card (its value as shown, or `value` as an older card showed it). */
 async function press(w: World, child: ChildApp, user: string, actionId: string, value?: string): Promise<string> {
-  const shown =
-    value ?? (await eventually(() => buttonOn(w, user, actionId), `${user}'s ${actionId} button`, 15_000)).value!;
+  const shown = value ?? (await until(() => buttonOn(w, user, actionId), `${user}'s ${actionId} button`, STEP)).value!;
   const payload = buttonClick({
     userId: user,
     actionId,
@@ -201,6 +228,23 @@ async function press(w: World, child: ChildApp, user: string, actionId: string, 
   const res = await slackPost(child, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
   expect(res.status).toBe(200);
   return shown;
+}
+
+/** Picks `choice` in a menu of the agent's card (Skip's reasons). */
+async function pick(w: World, child: ChildApp, user: string, actionId: string, choice: string): Promise<void> {
+  const menu = await until(() => buttonOn(w, user, actionId), `${user}'s ${actionId} menu`, STEP);
+  const option = menu.options?.find((o) => o.value.endsWith(`:${choice}`));
+  if (!option) throw new Error(`no ${choice} in the ${actionId} menu`);
+  const payload = menuPick({
+    userId: user,
+    actionId,
+    value: option.value,
+    channel: dmOf(user),
+    messageTs: card(w, user)!.ts,
+    responseUrl: w.slack.responseUrl(),
+  });
+  const res = await slackPost(child, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+  expect(res.status).toBe(200);
 }
 
 const participantCreates = (w: World, to?: string) =>
@@ -239,13 +283,13 @@ const claimsOf = (child: ChildApp, phone: string) =>
 /** Starts the agent's run and waits until their phone has joined its conference and a lead is on the card. */
 async function startRun(w: World, child: ChildApp, user: string) {
   expect(await command(w, child, "Zillow", user)).toMatch(/Ringing your phone for queue run #\d+/);
-  const run = await eventually(
+  const run = await until(
     async () => {
       const found = await runOf(child, user);
       return found?.status === "live" && found;
     },
     `${user}'s phone to join the run`,
-    15_000,
+    STEP,
   );
   return run;
 }
@@ -262,16 +306,16 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
       /Queue \*Zillow\* created/,
     );
     const run = await startRun(w, first, AGENT);
-    await eventually(() => card(w, AGENT)?.words.includes(XENA.name), "Xena on Maria's card", 15_000);
+    await until(() => card(w, AGENT)?.words.includes(XENA.name), "Xena on Maria's card", STEP);
     await press(w, first, AGENT, ids.queue.callAction);
     // Xena's leg is live in the run's conference, and Leadline heard so.
-    const xena = await eventually(
+    const xena = await until(
       async () => {
         const call = await callTo(first, XENA.phone);
         return call?.status === "in-progress" && simCallTo(w, XENA.phone)?.status === "in-progress" && call;
       },
       "Xena's leg to be live",
-      15_000,
+      STEP,
     );
     const xenaSid = xena.twilioSid!;
     expect(simCallTo(w, XENA.phone)!.sid).toBe(xenaSid);
@@ -281,7 +325,7 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
     const second = await startLeadline(w);
 
     // The new instance asks Twilio about Xena's call (the sweep) and applies what it hears: still live.
-    await eventually(
+    await until(
       () =>
         w.twilio.requests.some(
           (r) => r.method === "GET" && r.path.endsWith(`/Calls/${xenaSid}.json`) && r.at >= restartedAt,
@@ -291,18 +335,26 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
     );
     expect(await callTo(second, XENA.phone)).toMatchObject({ status: "in-progress", activeLeadId: expect.any(Number) });
     expect(await claimsOf(second, XENA.phone)).toMatchObject([{ agentId: AGENT, status: "dialing", callId: xena.id }]);
-    // Maria's run goes on over the same line: her leg is still in the conference.
+    // Maria's line is checked with Twilio too: still up, so her run goes on over it (any instance serves it).
+    await until(
+      () =>
+        w.twilio.requests.some(
+          (r) => r.method === "GET" && r.path.endsWith(`/Calls/${run.agentCallSid}.json`) && r.at >= restartedAt,
+        ),
+      "the new instance to ask Twilio about Maria's line",
+      LONG,
+    );
     expect(w.twilio.sim.calls.get(run.agentCallSid!)!.status).toBe("in-progress");
     expect((await runOf(second, AGENT))!.status).toBe("live");
 
     // Bruno starts a run on the new instance: he is offered Yuri, never Xena (her call lives).
     await startRun(w, second, OTHER);
-    await eventually(() => card(w, OTHER)?.words.includes(YURI.name), "Yuri on Bruno's card", 15_000);
-    await press(w, second, OTHER, ids.queue.skipAction);
-    await eventually(
+    await until(() => card(w, OTHER)?.words.includes(YURI.name), "Yuri on Bruno's card", STEP);
+    await pick(w, second, OTHER, ids.queue.skipAction, "not_now");
+    await until(
       () => card(w, OTHER)?.words.includes("No lead to offer right now"),
       "Bruno's card to have no lead (Xena is on a live call)",
-      15_000,
+      STEP,
     );
     expect(card(w, OTHER)!.words).not.toContain(XENA.name);
 
@@ -310,7 +362,7 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
     w.twilio.sim.faults.loseWebhooks = (url) => url.includes(`/twilio/status?call=${xena.id}&`);
     const hungUpAt = Date.now();
     w.twilio.sim.hangUp(xenaSid);
-    await eventually(
+    await until(
       async () => (await callTo(second, XENA.phone))?.status === "completed",
       "the sweep to learn from Twilio that Xena's call ended",
       LONG,
@@ -324,29 +376,43 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
 
     // Maria's card (served by the new instance) asks for the outcome; she gives it, Xena's claim is done.
     await press(w, second, AGENT, `${ids.queue.outcomePrefix}interested`);
-    await eventually(
+    await until(
       async () => (await claimsOf(second, XENA.phone))[0]?.status === "done",
       "Xena's claim released with the outcome",
-      15_000,
+      STEP,
     );
     expect((await callTo(second, XENA.phone))!.outcome).toBe("interested");
-    const standing = (await row<{ notBefore: unknown; lastDialAt: unknown; lastOutcome: string }>(
-      second,
-      `SELECT q."notBefore", q."lastDialAt", q."lastOutcome" FROM "QueueLead" q JOIN "Lead" l ON l."id" = q."leadId" WHERE l."phone" = ?`,
-      [XENA.phone],
-    ))!;
-    expect(standing.lastOutcome).toBe("interested");
+    // Her standing in the queue is written just after the release.
+    const standing = await until(
+      async () => {
+        const found = await row<{ notBefore: unknown; lastDialAt: unknown; lastOutcome: string | null }>(
+          second,
+          `SELECT q."notBefore", q."lastDialAt", q."lastOutcome" FROM "QueueLead" q JOIN "Lead" l ON l."id" = q."leadId" WHERE l."phone" = ?`,
+          [XENA.phone],
+        );
+        return found?.lastOutcome === "interested" && found;
+      },
+      "Xena's standing to take the outcome",
+      STEP,
+    );
     // The re-call gap (60 min) counts from the dial: Xena comes back then, not before.
     const at = (value: unknown) => (value instanceof Date ? value : new Date(value as string | number));
     expect(at(standing.notBefore).getTime() - at(standing.lastDialAt).getTime()).toBe(60 * 60_000);
-    await eventually(
+    await until(
       () => card(w, AGENT)?.words.includes("No lead to offer right now"),
       "Maria's card to have no lead (Xena inside her re-call gap, Yuri snoozed)",
-      15_000,
+      STEP,
     );
+    // Bruno looks again: still nothing (his card is redrawn, without Xena).
+    const lookedAt = Date.now();
     await press(w, second, OTHER, ids.queue.nextAction);
-    await eventually(async () => (await claimsOf(second, XENA.phone)).length === 1, "Bruno's Next to be handled");
-    expect(card(w, OTHER)!.words).not.toContain(XENA.name);
+    await until(
+      () => w.slack.callsTo("chat.update").some((c) => c.args.channel === dmOf(OTHER) && c.at >= lookedAt),
+      "Bruno's card redrawn after his Next",
+      STEP,
+    );
+    expect(card(w, OTHER)!.words).toContain("No lead to offer right now");
+    expect(await claimsOf(second, XENA.phone)).toHaveLength(1);
     // The gap passes (what counts it, her next allowed time in the queue and her last contact, moved back
     // past it): Xena is offered again.
     const past = childDate(second, new Date(Date.now() - 61 * 60_000));
@@ -357,36 +423,22 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
     );
     await childSql(second, `UPDATE "Lead" SET "lastContactedAt" = ? WHERE "phone" = ?`, [past, XENA.phone]);
     await press(w, second, OTHER, ids.queue.nextAction);
-    await eventually(
-      () => card(w, OTHER)?.words.includes(XENA.name),
-      "Xena offered to Bruno after the gap",
-      15_000,
-    ).catch(async (error) => {
-      console.log(
-        JSON.stringify(await childSql(second, `SELECT * FROM "QueueClaim"`)),
-        JSON.stringify(await childSql(second, `SELECT * FROM "QueueLead"`)),
-        JSON.stringify(await childSql(second, `SELECT "id","lastContactedAt" FROM "Lead"`)),
-        card(w, OTHER)?.words,
-        JSON.stringify(w.slack.responses.map((r) => r.body)),
-        second.output().slice(-3000),
-      );
-      throw error;
-    });
+    await until(() => card(w, OTHER)?.words.includes(XENA.name), "Xena offered to Bruno after the gap", STEP);
 
     // Both stop; each run's line and conference end with Twilio.
     await press(w, second, AGENT, ids.queue.stopAction);
     await press(w, second, OTHER, ids.queue.stopAction);
-    await eventually(
+    await until(
       () => [...w.twilio.sim.conferences.values()].every((c) => c.status === "completed"),
       "every conference to end",
-      15_000,
+      STEP,
     );
     // Xena was dialled once, Yuri never; each agent's phone rang once.
     expect(participantCreates(w, XENA.phone)).toHaveLength(1);
     expect(participantCreates(w, YURI.phone)).toHaveLength(0);
     expect(w.twilio.creates().map((r) => r.params.get("To"))).toEqual([AGENT_PHONE, AGENT_PHONE]);
     await second.kill("SIGTERM");
-  }, 240_000);
+  }, 300_000);
 
   it("killed before Twilio's answer to the participant create arrived: the new instance adopts Twilio's participant, never dials again", async () => {
     const w = await setUp();
@@ -395,13 +447,13 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
       /Queue \*Zillow\* created/,
     );
     const run = await startRun(w, first, AGENT);
-    await eventually(() => card(w, AGENT)?.words.includes(XENA.name), "Xena on Maria's card", 15_000);
+    await until(() => card(w, AGENT)?.words.includes(XENA.name), "Xena on Maria's card", STEP);
     // From now on the account's new legs wait to be played, and Twilio's answer to a participant create waits.
     w.twilio.sim.accounts.get(w.account.sid)!.callFlow = "hold";
     let answer!: () => void;
     w.twilio.holds.set("createParticipant", new Promise<void>((resolve) => (answer = resolve)));
     const callValue = await press(w, first, AGENT, ids.queue.callAction);
-    const placed = await eventually(() => simCallTo(w, XENA.phone), "Twilio to have Xena's participant", 15_000);
+    const placed = await until(() => simCallTo(w, XENA.phone), "Twilio to have Xena's participant", STEP);
     expect(participantCreates(w, XENA.phone)).toHaveLength(1);
     await first.kill("SIGKILL");
     answer();
@@ -411,7 +463,7 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
     expect(await claimsOf(first, XENA.phone)).toMatchObject([{ agentId: AGENT, status: "dialing" }]);
 
     const second = await startLeadline(w);
-    await eventually(
+    await until(
       async () => (await callTo(second, XENA.phone))?.twilioSid === placed.sid,
       "the new instance to adopt Xena's participant",
       LONG,
@@ -420,29 +472,17 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
     await press(w, second, AGENT, ids.queue.callAction, callValue);
     // Twilio rings Xena (the held leg plays): she answers, talks, hangs up; the new instance hears it all.
     w.twilio.sim.play(placed.sid);
-    await eventually(
-      async () => (await callTo(second, XENA.phone))?.status === "in-progress",
-      "Xena's leg live",
-      15_000,
-    );
+    await until(async () => (await callTo(second, XENA.phone))?.status === "in-progress", "Xena's leg live", STEP);
     w.twilio.sim.hangUp(placed.sid);
-    await eventually(
-      async () => (await callTo(second, XENA.phone))?.status === "completed",
-      "Xena's call ended",
-      15_000,
-    );
+    await until(async () => (await callTo(second, XENA.phone))?.status === "completed", "Xena's call ended", STEP);
     await press(w, second, AGENT, `${ids.queue.outcomePrefix}interested`);
-    await eventually(
+    await until(
       async () => (await claimsOf(second, XENA.phone))[0]?.status === "done",
       "Xena's claim released with the outcome",
-      15_000,
+      STEP,
     );
     await press(w, second, AGENT, ids.queue.stopAction);
-    await eventually(
-      () => w.twilio.sim.calls.get(run.agentCallSid!)?.status === "completed",
-      "Maria's line to end",
-      15_000,
-    );
+    await until(() => w.twilio.sim.calls.get(run.agentCallSid!)?.status === "completed", "Maria's line to end", STEP);
     expect(participantCreates(w, XENA.phone)).toHaveLength(1);
     expect(
       Number(
@@ -452,7 +492,7 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
       ),
     ).toBe(1);
     await second.kill("SIGTERM");
-  }, 240_000);
+  }, 300_000);
 
   it("the agent hangs up while Leadline is dead: the new instance learns it from Twilio and ends the run at once", async () => {
     const w = await setUp();
@@ -462,28 +502,28 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
     );
     const run = await startRun(w, first, AGENT);
     await press(w, first, AGENT, ids.queue.callAction);
-    const xena = await eventually(
+    const xena = await until(
       async () => {
         const call = await callTo(first, XENA.phone);
         return call?.status === "in-progress" && call;
       },
       "Xena's leg to be live",
-      15_000,
+      STEP,
     );
     await first.kill("SIGKILL");
     // Maria hangs up while no Leadline listens: the conference ends with her (Xena's leg with it), and
     // every callback about it is lost.
     w.twilio.sim.hangUp(run.agentCallSid!);
     const conference = [...w.twilio.sim.conferences.values()].find((c) => c.friendlyName === run.conference)!;
-    await eventually(
+    await until(
       () => conference.status === "completed" && simCallTo(w, XENA.phone)?.status === "completed",
       "the conference to end with Maria's leg",
-      15_000,
+      STEP,
     );
     expect((await runOf(first, AGENT))!.status).toBe("live");
 
     const second = await startLeadline(w);
-    await eventually(
+    await until(
       async () => (await runOf(second, AGENT))?.status === "ended",
       "the new instance to end the run Twilio says is over",
       LONG,
@@ -492,12 +532,12 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
     expect(
       w.twilio.requests.some((r) => r.method === "GET" && r.path.endsWith(`/Calls/${run.agentCallSid}.json`)),
     ).toBe(true);
-    await eventually(
+    await until(
       () => card(w, AGENT)?.words.includes("The run has ended: you hung up."),
       "Maria's card to say the run ended",
-      15_000,
+      STEP,
     );
-    await eventually(
+    await until(
       async () => (await callTo(second, XENA.phone))?.status === "completed",
       "Xena's call settled from Twilio",
       LONG,
@@ -506,15 +546,15 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
     // Maria starts again at once (not "already working a queue"); Xena waits out her re-call gap.
     w.earlier = new Set([...w.slack.messages.values()].map((m) => String(m.ts)));
     expect(await command(w, second, "Zillow", AGENT)).toMatch(/Ringing your phone for queue run #\d+/);
-    await eventually(
+    await until(
       async () => (await runOf(second, AGENT))?.status === "live" && card(w, AGENT)?.words.includes(YURI.name),
       "Maria's new run to offer Yuri",
-      15_000,
+      STEP,
     );
     await press(w, second, AGENT, ids.queue.stopAction);
     expect(participantCreates(w, XENA.phone)).toHaveLength(1);
     await second.kill("SIGTERM");
-  }, 240_000);
+  }, 300_000);
 
   it("a run that ended while Twilio refused to hang up its line: the sweep hangs the line up, ending the conference", async () => {
     const w = await setUp();
@@ -523,7 +563,7 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
       /Queue \*Zillow\* created/,
     );
     const run = await startRun(w, first, AGENT);
-    const conference = await eventually(
+    const conference = await until(
       () => [...w.twilio.sim.conferences.values()].find((c) => c.friendlyName === run.conference),
       "Maria in the run's conference",
     );
@@ -531,11 +571,11 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
     const lineUpdates = () =>
       w.twilio.requests.filter((r) => r.method === "POST" && r.path.endsWith(`/Calls/${run.agentCallSid}.json`));
     await press(w, first, AGENT, ids.queue.stopAction);
-    await eventually(() => lineUpdates().length >= 1, "the Stop to ask Twilio to hang up the line", 15_000);
+    await until(() => lineUpdates().length >= 1, "the Stop to ask Twilio to hang up the line", STEP);
     expect((await runOf(first, AGENT))!.status).toBe("ended");
     expect(w.twilio.sim.faults.failNext.has("updateCall")).toBe(false);
     expect(w.twilio.sim.calls.get(run.agentCallSid!)!.status).toBe("in-progress");
-    await eventually(
+    await until(
       () => w.twilio.sim.calls.get(run.agentCallSid!)!.status === "completed" && conference.status === "completed",
       "the sweep to hang up the line the Stop could not",
       LONG,
@@ -543,5 +583,5 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
     expect(lineUpdates().map((r) => r.params.get("Status"))).toEqual(["completed", "completed"]);
     expect(first.output()).toContain("a run ended with its line still up");
     await first.kill("SIGTERM");
-  }, 240_000);
+  }, 300_000);
 });

@@ -45,10 +45,11 @@ export interface QueueStore {
   /** The workspace's runs not ended, oldest first, with their queue's name. */
   liveRunsIn(ws: number, limit: number): Promise<(QueueRun & { queue: { name: string } })[]>;
   /**
-   * Runs whose agent's line may need a word with Twilio: every run not ended that has rung the agent, and
-   * runs ended between `endedFrom` and `endedTo` other than by the line itself (its hang-up may have failed).
+   * Runs whose agent's line may need a word with Twilio: runs not ended that rang the agent and changed
+   * nothing since `before`, and runs ended between `since` and `before` other than by the line itself (its
+   * hang-up may have failed).
    */
-  linesToCheck(endedFrom: Date, endedTo: Date, limit: number): Promise<QueueRun[]>;
+  linesToCheck(since: Date, before: Date, limit: number): Promise<QueueRun[]>;
   /** The calls a run placed: each one's status and length, and whether its claim is still live. */
   runCalls(runId: number): Promise<{ status: string; durationSec: number | null; live: boolean }[]>;
 }
@@ -133,13 +134,13 @@ export function createQueueStore(database: DatabaseHandle): QueueStore {
         orderBy: { startedAt: "asc" },
         take: limit,
       }),
-    linesToCheck: (endedFrom, endedTo, limit) =>
+    linesToCheck: (since, before, limit) =>
       db.queueRun.findMany({
         where: {
           agentCallSid: { not: null },
           OR: [
-            { status: { not: "ended" } },
-            { endedAt: { gte: endedFrom, lt: endedTo }, NOT: { endReason: { startsWith: "agent_" } } },
+            { status: { not: "ended" }, updatedAt: { lt: before } },
+            { endedAt: { gte: since, lt: before }, NOT: { endReason: { startsWith: "agent_" } } },
           ],
         },
         orderBy: { id: "asc" },
