@@ -9,6 +9,10 @@ import { userErrorWords } from "./error-words/index.js";
 import { textErrorWords } from "./error-words/texts.js";
 import { whenText } from "./schedule.js";
 
+/** `/text` alone or `/text help` (mrkdwn: the angle brackets escaped, or Slack would read them as links). */
+export const TEXT_HELP =
+  'Text a lead: `/text &lt;lead&gt; &lt;message&gt;`, where &lt;lead&gt; is `#12` (the lead\'s number in Leadline), their phone number, the last 4 digits, a "quoted name" or one word of the name. E.g. `/text #12 Are you free at 5?`';
+
 /** How each stored status reads on a text's line. */
 const STATUS_WORDS: Record<string, string> = {
   sending: ":hourglass_flowing_sand: sending",

@@ -124,3 +124,21 @@ describe("a hostile lead name in the thread", () => {
     expect(shown).toContain("&lt;!channel&gt; &amp; &lt;http://x|y&gt;");
   });
 });
+
+describe("/text with something missing", () => {
+  const answer = async (text: string) =>
+    ((await (await t.command("/text", text, "U0MARIA01")).json()) as { text: string }).text;
+
+  it("no lead: the help, its angle brackets escaped; no message or no match: said plainly, the input escaped", async () => {
+    await lead("Jane Doe", NY);
+    const help = await answer("");
+    expect(help).toContain("`/text &lt;lead&gt; &lt;message&gt;`");
+    expect(help).not.toMatch(/<lead>|<message>/);
+    expect(await answer("jane")).toBe(":x: Say what to text after the lead, e.g. /text jane Are you free at 5?");
+    const nobody = await answer("<!channel> hello");
+    expect(nobody).toContain("No lead matches “&lt;!channel&gt;”");
+    expect(nobody).not.toContain("<!channel>");
+    await t.app.deps.tasks.drain(2_000);
+    expect(await t.app.deps.db.text.count()).toBe(0);
+  });
+});

@@ -50,6 +50,8 @@ export const TEXT_WORDS: Record<string, Words> = {
   text_missing: () => "That text can no longer be scheduled; write it again.",
   text_already_sent: (data) => `This click already sent a text to ${text(data.leadName)}; nothing was sent again.`,
   text_empty: () => "The text is empty; write what to send.",
+  text_no_message: (data) => `Say what to text after the lead, e.g. /text ${text(data.who)} Are you free at 5?`,
+  text_no_lead: (data) => `No lead matches “${text(data.who)}”. Find them with /lead, then use their #number.`,
   text_too_long: (data) =>
     `The text is too long: ${text(data.segments)} segments (${text(data.characters)} characters); at most ${text(data.maxSegments)} segments can be sent. Shorten it.`,
 };
