@@ -40,7 +40,7 @@ export const TEXT_WORDS: Record<string, Words> = {
     return `Texting is off until your A2P campaign is approved. Twilio reports the campaign as ${text(data.status)}${errors.length ? `: ${errors.join("; ")}` : ""}. Nothing was sent.`;
   },
   text_unreachable: (data) =>
-    `${text(data.leadName)}'s number cannot receive texts: ${textErrorWords(twilioCode(data))} (Twilio ${String(data.twilioCode)}, ${text(data.markedOn)}). Nothing was sent; call them, or change their number.`,
+    `Texts cannot reach ${text(data.leadName)}: ${textErrorWords(twilioCode(data))} (Twilio ${String(data.twilioCode)}, seen ${dayWords(data.markedOn)}). Nothing was sent; call them, or change their number.`,
   text_cannot_receive: (data) => refusedWords(data),
   text_refused: (data) => refusedWords(data),
   text_unknown: (data) =>
@@ -55,6 +55,16 @@ export const TEXT_WORDS: Record<string, Words> = {
   text_too_long: (data) =>
     `The text is too long: ${text(data.segments)} segments (${text(data.characters)} characters); at most ${text(data.maxSegments)} segments can be sent. Shorten it.`,
 };
+
+/** "2026-11-24" as people read it: "Nov 24, 2026" (anything else as given). */
+function dayWords(value: unknown): string {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text(value));
+  if (!day) return text(value);
+  const month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][
+    Number(day[2]) - 1
+  ];
+  return month ? `${month} ${Number(day[3])}, ${day[1]}` : text(value);
+}
 
 /** Twilio refused the send: its code in words (or Twilio's own words). */
 function refusedWords(data: Record<string, unknown>): string {
