@@ -293,6 +293,29 @@ describe("HELP and numbers that cannot take texts", () => {
   });
 });
 
+describe("Reply by text to a lead who opted out", () => {
+  it("the form says they texted STOP and has no Send", async () => {
+    const jane = await lead("Jane Doe", NY);
+    const from = { AccountSid: account.sid, To: FROM, From: NY };
+    await t.signedTwilio(
+      `/twilio/sms/inbound?ws=${t.ws}`,
+      { ...from, MessageSid: `SM${"d".repeat(32)}`, Body: "STOP" },
+      account.token,
+    );
+    await t.signedTwilio(
+      `/twilio/sms/inbound?ws=${t.ws}`,
+      { ...from, MessageSid: `SM${"e".repeat(32)}`, Body: "HELP" },
+      account.token,
+    );
+    const form = await openForm(ids.texts.replyAction, jane.id);
+    expect(JSON.stringify(form)).toContain(
+      "opted out of texts (they texted STOP): nothing can be sent to them until they text START",
+    );
+    expect((form as { submit?: unknown }).submit).toBeUndefined();
+    expect(creates()).toHaveLength(0);
+  });
+});
+
 describe("30034 on a delivery", () => {
   it("is said as the A2P gate says it: texting is off until the campaign is approved", async () => {
     const jane = await withTextConsent(await lead("Jane Doe", NY));

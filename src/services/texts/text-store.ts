@@ -75,6 +75,8 @@ export interface TextStore {
   optOut(ws: number, phone: string, source: string, now: Date): Promise<OptOutResult>;
   /** Twilio said the number cannot take texts (21614 landline, 30006…): marked, so the next text is refused before Twilio. */
   markUnreachable(ws: number, phone: string, code: number): Promise<void>;
+  /** Whether the number texted STOP (or Twilio answered 21610) and has not texted START since. */
+  optedOut(ws: number, phone: string): Promise<boolean>;
   /** The number's "cannot take texts" mark, if any. */
   unreachable(ws: number, phone: string): Promise<{ code: number; at: Date } | undefined>;
   /** A lead's texts, newest first. */
@@ -248,6 +250,10 @@ export function createTextStore(database: DatabaseHandle): TextStore {
       if (existing?.status === "stopped") return;
       const data = { status: "unreachable", source: `twilio ${code}` };
       await db.textOptOut.upsert({ where, create: { workspaceId: ws, phone, ...data }, update: data });
+    },
+    async optedOut(ws, phone) {
+      const row = await db.textOptOut.findUnique({ where: { workspaceId_phone: { workspaceId: ws, phone } } });
+      return row?.status === "stopped";
     },
     async unreachable(ws, phone) {
       const row = await db.textOptOut.findUnique({ where: { workspaceId_phone: { workspaceId: ws, phone } } });

@@ -49,6 +49,8 @@ export const TEXT_WORDS: Record<string, Words> = {
     `Twilio did not answer in time and has no record of a text to ${text(data.leadName)}, so nothing was sent. You can try again.`,
   text_missing: () => "That text can no longer be scheduled; write it again.",
   text_already_sent: (data) => `This click already sent a text to ${text(data.leadName)}; nothing was sent again.`,
+  text_opted_out: (data) =>
+    `${text(data.leadName)} opted out of texts (they texted STOP): nothing can be sent to them until they text START. Nothing was sent.`,
   text_empty: () => "The text is empty; write what to send.",
   text_no_message: (data) => `Say what to text after the lead, e.g. /text ${text(data.who)} Are you free at 5?`,
   text_no_lead: (data) => `No lead matches “${text(data.who)}”. Find them with /lead, then use their #number.`,
