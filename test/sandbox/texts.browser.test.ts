@@ -64,6 +64,8 @@ describe.skipIf(needsChromium)("a lead's phone in the sandbox console", () => {
     await page.locator('#phone-form [data-keyword="START"]').click();
     await expect.poll(() => received().count(), { timeout: 20_000 }).toBe(3);
     expect(await received().last().textContent()).toMatch(/re-subscribed/);
+    await expect.poll(channelText, { timeout: 20_000 }).toContain("They opted back in to texts (START)");
+    await page.locator("#messages").screenshot({ path: join(ARTIFACTS, "sandbox-texts-channel-start.png") });
     expect(lead.id).toBeGreaterThan(0);
     await page.locator("#phone").scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, "sandbox-texts-phone.png"), fullPage: false });
