@@ -83,7 +83,7 @@ export async function benchQueue(bench: BenchDb) {
       zip: "10001",
     }));
     const settings = { get: async () => ({}) } as unknown as SettingsService;
-    const law = createCallingLaw({ store: createComplianceStore(database), settings, reader: database.prisma });
+    const law = createCallingLaw({ store: createComplianceStore(database), settings });
     const clock = { now: () => new Date(), callingNow: () => CALLING_TIME };
     const claims = createQueueClaims({
       store: createClaimStore(database),

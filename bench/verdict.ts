@@ -131,7 +131,6 @@ export async function benchVerdict(bench: BenchDb, encryptionKey: string, leadCo
         secrets,
         readVersion: settingsVersionReader(database),
       }),
-      reader: db,
     });
     // Read once, as the click reads them before it opens the call.
     const settings = await createSettingsService({ store: createSettingsStore(db), secrets }).get(ws);

@@ -166,6 +166,7 @@ export function createContainer(inputs: ContainerInputs): Container {
     texts: textStats,
     keyring: core.keyring,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    queues: (ws, agentId, limit) => queues.queueOverview.forAgent(ws, agentId, limit),
   });
   return {
     ...core,

@@ -34,7 +34,7 @@ export function createLeadsDomain(core: Core): LeadsDomain {
     events: core.events,
   });
   const compliance = createComplianceStore(database);
-  const law = createCallingLaw({ store: compliance, settings: core.settings, reader: core.db });
+  const law = createCallingLaw({ store: compliance, settings: core.settings });
   const dnc = createDncService({
     store: compliance,
     admins: core.admins,

@@ -6,6 +6,7 @@ import { type ClaimStore, createClaimStore } from "../services/queues/claim-stor
 import { createQueueAdmin, type QueueAdmin } from "../services/queues/queue-admin.js";
 import { createQueueCardData } from "../services/queues/queue-card-data.js";
 import { createQueueClaims, type QueueClaims } from "../services/queues/queue-claims.js";
+import { createQueueOverview, type QueueOverview } from "../services/queues/queue-overview.js";
 import { createQueueRuns, type QueueRuns } from "../services/queues/queue-runs.js";
 import { createQueueStore, type QueueStore } from "../services/queues/queue-store.js";
 import { createQueueSupervision, type QueueSupervision } from "../services/queues/queue-supervise.js";
@@ -29,6 +30,7 @@ export interface QueuesDomain {
   speedToLead: SpeedToLead;
   speedPosts: SpeedPosts;
   queueSupervision: QueueSupervision;
+  queueOverview: QueueOverview;
   /** Runs' lines reconciled with Twilio (a lost callback, a failed hang-up, a restart). */
   runLines: RunLines;
 }
@@ -110,6 +112,7 @@ export function createQueuesDomain(
     speedToLead,
     speedPosts,
     queueSupervision,
+    queueOverview: createQueueOverview({ queues: queueStore, claims: queueClaimStore }),
     runLines,
   };
 }

@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import twilio from "twilio";
 import type { Logger } from "../lib/log.js";
 import type { SettingsService } from "../services/setup/settings.js";
+import { twilioSdk } from "../services/twilio/sdk.js";
 import type { Workspaces } from "../services/workspaces/workspace-service.js";
 import { HttpError, readBody } from "./router.js";
 
@@ -55,7 +55,8 @@ export function createTwilioWebhookVerifier(deps: {
     const url = `${base}${req.url ?? ""}`;
     const verifies = (authToken: string | undefined) =>
       Boolean(authToken) &&
-      (signedAsGiven(authToken!, signature, url, params) || twilio.validateRequest(authToken!, signature, url, params));
+      (signedAsGiven(authToken!, signature, url, params) ||
+        twilioSdk().validateRequest(authToken!, signature, url, params));
     let verified = verifies(token.authToken);
     // A copy confirmed within the last second that does not verify: the token may have just changed.
     if (!verified && token.recent) {

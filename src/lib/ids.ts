@@ -151,6 +151,21 @@ export const agentFields = { phone: "agent_phone" } as const;
 
 export const scheduleFields = { date: "schedule_date", time: "schedule_time" } as const;
 
+/** The admin's queue modal: one block per setting (a failed save names its block). */
+export const queueFields = {
+  name: "queue_name",
+  source: "queue_source",
+  state: "queue_state",
+  owner: "queue_owner",
+  lastOutcome: "queue_last_outcome",
+  flags: "queue_flags",
+  orderBy: "queue_order",
+  recallGapMin: "queue_gap",
+  maxAttempts: "queue_max",
+  removeOutcomes: "queue_removes",
+  autoAdvanceSec: "queue_auto",
+} as const;
+
 export const leadFields = {
   name: "lead_name",
   phone: "lead_phone",

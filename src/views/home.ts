@@ -5,6 +5,7 @@ import type { HomeData } from "../services/stats/home.js";
 import type { CallStats } from "../services/stats/stats-service.js";
 import type { BlockedCall } from "../services/stats/stats-store.js";
 import { context, countOf, escapeMrkdwn, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
+import { homeQueues } from "./queues.js";
 import { whenText } from "./schedule.js";
 import { anyTexts, costText, talkTime, textsLine } from "./stats.js";
 import { textStatusWords } from "./texts.js";
@@ -108,6 +109,7 @@ export function homeView(data: HomeData): HomeView {
     { type: "header", text: plain("Leadline") },
     numbers("Your calls", data.mine.today, data.mine.week, false),
   ];
+  if (data.queues) blocks.push(...homeQueues(data.queues, data.admin));
   if (data.chartUrl) {
     blocks.push({
       type: "image",

@@ -3,8 +3,9 @@ import type { KnownBlock } from "@slack/types";
 import { ids } from "../lib/ids.js";
 import { formatDuration } from "../lib/time.js";
 import { parseStoredFilter } from "../services/queues/queue-filter.js";
+import type { QueueSummary } from "../services/queues/queue-overview.js";
 import type { RunStatus } from "../services/queues/queue-supervise.js";
-import { escapeTruncate, mrkdwnSection, plain } from "./common.js";
+import { context, escapeTruncate, mrkdwnSection, plain, truncate } from "./common.js";
 
 export const QUEUE_HELP = [
   "*/call-queue* — work a list of leads on one phone line.",
@@ -92,4 +93,71 @@ export function queueStatus(rows: RunStatus[]): { text: string; blocks?: KnownBl
       });
   }
   return { text: `${rows.length} agent(s) working queues`, blocks: blocks.slice(0, 50) };
+}
+
+/**
+ * App Home's call queues: each with what is left and Start calling (not while the viewer works one); for
+ * admins New queue, Edit and Delete (the handlers check again: a button is no permission).
+ */
+export function homeQueues(data: { queues: QueueSummary[]; total: number }, admin: boolean): KnownBlock[] {
+  const header: KnownBlock = {
+    type: "section",
+    text: { type: "mrkdwn", text: `*Call queues* (${data.total})` },
+    ...(admin
+      ? { accessory: { type: "button", text: plain("New queue"), action_id: ids.queue.homeNewAction, value: "new" } }
+      : {}),
+  };
+  const blocks: KnownBlock[] = [{ type: "divider" }, header];
+  if (data.total === 0)
+    blocks.push(
+      context(admin ? "No queues yet: *New queue* makes one." : "No queues yet: a Leadline admin makes them."),
+    );
+  const working = data.queues.some((queue) => queue.running);
+  for (const queue of data.queues) {
+    const name = escapeTruncate(queue.name, 60);
+    const state = queue.running
+      ? " · :telephone_receiver: *you are working it*: the queue card is in your messages with Leadline"
+      : "";
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: `*${name}* · ${queue.left} ${queue.left === 1 ? "lead" : "leads"} left${state}` },
+      ...(working
+        ? {}
+        : {
+            accessory: {
+              type: "button" as const,
+              style: "primary" as const,
+              text: plain("Start calling"),
+              action_id: ids.queue.homeStartAction,
+              value: String(queue.id),
+            },
+          }),
+    });
+    if (admin)
+      blocks.push({
+        type: "actions",
+        elements: [
+          { type: "button", text: plain("Edit"), action_id: ids.queue.homeEditAction, value: String(queue.id) },
+          {
+            type: "button",
+            text: plain("Delete"),
+            style: "danger",
+            action_id: ids.queue.homeDeleteAction,
+            value: String(queue.id),
+            confirm: {
+              title: plain("Delete this queue?"),
+              text: plain(
+                `${truncate(queue.name, 60)} goes; runs working it end at their next step. Its numbers stay in /call-stats.`,
+              ),
+              confirm: plain("Delete"),
+              deny: plain("Keep it"),
+              style: "danger",
+            },
+          },
+        ],
+      });
+  }
+  if (data.total > data.queues.length)
+    blocks.push(context(`…and ${data.total - data.queues.length} more: \`/call-queue list\` lists them all.`));
+  return blocks;
 }

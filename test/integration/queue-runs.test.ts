@@ -1,9 +1,10 @@
 import { createServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ids } from "../../src/lib/ids.js";
+import { blockKitProblems } from "../../sandbox/slack/block-kit/index.js";
+import { ids, queueFields } from "../../src/lib/ids.js";
 import { CALLING_TIME, eventually, freshStart, settled, startTestApp, type TestApp } from "../helpers/app.js";
 import { type FakeAccount, startFakeTwilio } from "../helpers/fake-twilio.js";
-import { buttonClick, menuPick } from "../helpers/payloads.js";
+import { buttonClick, menuPick, viewSubmission } from "../helpers/payloads.js";
 
 // A queue run end to end through the real app, the simulated Slack and the simulated Twilio playing
 // the calls (its webhooks signed and sent to the app at PUBLIC_BASE_URL): the agent's phone rung once,
@@ -637,6 +638,148 @@ describe(`a queue run over one line (${process.env.LEADLINE_TEST_ENGINE ?? "sqli
     expect(await t.app.deps.db.queueSkip.count()).toBe(3);
     await press(ids.queue.stopAction);
   });
+
+  it("App Home: the queues with what is left; Start calling starts the run /call-queue starts; admins New, Edit and Delete through the form; an agent's forged admin click is refused", async () => {
+    await command("new Zillow source=zillow", ADMIN);
+    await lead("Ann Lee", "+12125550111");
+    await lead("Bob Kim", "+12125550112");
+    await lead("Dee Referral", "+12125550114", "referral");
+    const zillow = (await t.app.deps.db.callQueue.findFirst({ where: { name: "Zillow" } }))!;
+    type HomeBlock = Block & { accessory?: { action_id?: string; value?: string } };
+    const homeOf = async (user: string) => {
+      // Home tabs published by earlier clicks (after a save, a delete) land first.
+      await settled(t);
+      const before = t.slack.callsTo("views.publish").length;
+      await t.app.deps.homeTab.publish(t.ws, user);
+      const call = await eventually(
+        () =>
+          t.slack
+            .callsTo("views.publish")
+            .slice(before)
+            .find((c) => c.args.user_id === user),
+        `${user}'s home`,
+      );
+      const blocks = (call.args.view as { blocks: HomeBlock[] }).blocks;
+      expect(blockKitProblems(blocks, "home")).toEqual([]);
+      return blocks;
+    };
+    const actionsIn = (blocks: HomeBlock[]) => [
+      ...blocks.map((b) => b.accessory?.action_id),
+      ...blocks.flatMap((b) => (b.elements ?? []).map((e) => e.action_id)),
+    ];
+    const click = (user: string, actionId: string, value: string) =>
+      t.interact(buttonClick({ userId: user, actionId, value, channel: DM, responseUrl: t.slack.responseUrl() }));
+
+    // The agent's Home: the queue, what is left in it (Dee is another source), Start calling; no admin buttons.
+    const agentHome = await homeOf(AGENT);
+    const row = agentHome.find((b) => b.text?.text.startsWith("*Zillow*"))!;
+    expect(row.text!.text).toBe("*Zillow* · 2 leads left");
+    expect(row.accessory).toMatchObject({ action_id: ids.queue.homeStartAction, value: String(zillow.id) });
+    expect(actionsIn(agentHome)).not.toContain(ids.queue.homeNewAction);
+    expect(actionsIn(agentHome)).not.toContain(ids.queue.homeEditAction);
+    expect(actionsIn(agentHome)).not.toContain(ids.queue.homeDeleteAction);
+
+    // Start calling: the same run as /call-queue Zillow (the phone rung once, the card in the DM).
+    await click(AGENT, ids.queue.homeStartAction, String(zillow.id));
+    const [run] = await eventually(async () => {
+      const all = await runs();
+      return all[0]?.status === "live" && all;
+    }, "the run started from Home");
+    expect(run).toMatchObject({ queueId: zillow.id, agentId: AGENT });
+    expect(creates()).toHaveLength(1);
+    await eventually(() => cardWords().includes("Ann Lee"), "Ann on the card");
+    await eventually(() => told().some((text) => text.includes("Ringing your phone for queue run")), "told");
+    const working = await homeOf(AGENT);
+    expect(working.find((b) => b.text?.text.startsWith("*Zillow*"))!.text!.text).toContain("you are working it");
+    expect(actionsIn(working)).not.toContain(ids.queue.homeStartAction);
+    await press(ids.queue.stopAction);
+    await eventually(async () => (await runs())[0]?.status === "ended", "the run to end");
+
+    // An agent's forged admin clicks: refused in words, nothing opened or deleted.
+    const opens = t.slack.callsTo("views.open").length;
+    await click(AGENT, ids.queue.homeDeleteAction, String(zillow.id));
+    await click(AGENT, ids.queue.homeNewAction, "new");
+    await eventually(
+      () =>
+        told().filter((text) => text.includes("Only Leadline admins can create, change or delete call queues"))
+          .length === 2,
+      "the agent refused twice",
+    );
+    expect(t.slack.callsTo("views.open")).toHaveLength(opens);
+    expect(await t.app.deps.db.callQueue.count({ where: { deletedAt: null } })).toBe(1);
+
+    // The admin: New queue opens the form; a bad state is refused beside its field; fixed, it saves.
+    const adminHome = await homeOf(ADMIN);
+    expect(actionsIn(adminHome)).toEqual(
+      expect.arrayContaining([ids.queue.homeNewAction, ids.queue.homeEditAction, ids.queue.homeDeleteAction]),
+    );
+    await click(ADMIN, ids.queue.homeNewAction, "new");
+    const form = await eventually(() => t.slack.callsTo("views.open").at(opens), "the new-queue form");
+    const view = form.args.view as Record<string, unknown>;
+    expect(view.callback_id).toBe(ids.queue.modalCallbackId);
+    expect(blockKitProblems(view.blocks as never, "modal")).toEqual([]);
+    const values = {
+      [queueFields.name]: "Florida callbacks",
+      [queueFields.state]: "Florida",
+      [queueFields.orderBy]: "callbacks",
+      [queueFields.recallGapMin]: "30",
+      [queueFields.maxAttempts]: "3",
+      [queueFields.flags]: "callbackDue",
+      [queueFields.removeOutcomes]: "wrong_number",
+    };
+    const refused = await t.interact(viewSubmission(view, ADMIN, values));
+    expect(await refused.json()).toEqual({
+      response_action: "errors",
+      errors: { [queueFields.state]: "The state must be a two-letter code such as FL." },
+    });
+    const saved = await t.interact(viewSubmission(view, ADMIN, { ...values, [queueFields.state]: "fl" }));
+    expect(saved.status).toBe(200);
+    expect(await saved.text()).toBe("");
+    const florida = (await t.app.deps.db.callQueue.findFirst({ where: { name: "Florida callbacks" } }))!;
+    expect(florida).toMatchObject({
+      recallGapMin: 30,
+      maxAttempts: 3,
+      orderBy: "callbacks",
+      removeOutcomes: "do_not_call,wrong_number",
+      autoAdvanceSec: null,
+    });
+    expect(JSON.parse(florida.filter)).toEqual({ state: "FL", callbackDue: true });
+
+    // Edit opens the form on the queue as saved; a save changes what the form says.
+    await click(ADMIN, ids.queue.homeEditAction, String(florida.id));
+    const editForm = await eventually(() => t.slack.callsTo("views.open").at(opens + 1), "the edit form");
+    const editView = editForm.args.view as Record<string, unknown>;
+    expect(JSON.stringify(editView)).toContain('"initial_value":"Florida callbacks"');
+    const edited = await t.interact(
+      viewSubmission(editView, ADMIN, {
+        ...values,
+        [queueFields.name]: "FL callbacks",
+        [queueFields.state]: "FL",
+        [queueFields.autoAdvanceSec]: "10",
+      }),
+    );
+    expect(await edited.text()).toBe("");
+    expect(await t.app.deps.db.callQueue.findUnique({ where: { id: florida.id } })).toMatchObject({
+      name: "FL callbacks",
+      autoAdvanceSec: 10,
+    });
+
+    // Delete: the queue goes from Home (its numbers stay).
+    await click(ADMIN, ids.queue.homeDeleteAction, String(florida.id));
+    await eventually(
+      async () => (await t.app.deps.db.callQueue.findUnique({ where: { id: florida.id } }))?.deletedAt,
+      "the queue deleted",
+    );
+    expect(JSON.stringify(await homeOf(ADMIN))).not.toContain("FL callbacks");
+
+    // Many queues: the first eight by name, and how many more.
+    for (let i = 0; i < 11; i += 1) await command(`new Q${String(i).padStart(2, "0")}`, ADMIN);
+    const crowded = await homeOf(ADMIN);
+    expect(crowded.filter((b) => b.accessory?.action_id === ids.queue.homeStartAction)).toHaveLength(8);
+    expect(JSON.stringify(crowded)).toContain("*Call queues* (12)");
+    expect(JSON.stringify(crowded)).toContain("…and 4 more: `/call-queue list` lists them all.");
+    await settled(t);
+  }, 40_000);
 
   it("hostile names and filters get a clear refusal; a hostile value is only ever a parameter", async () => {
     expect(await command("new <!channel> calls", ADMIN)).toContain("may not contain");

@@ -10,9 +10,10 @@ import {
   openConsoleAt,
 } from "../helpers/console-page.js";
 
-// Issue 26 as an agent works it in the sandbox console: an admin saves a queue, starts a run, answers
-// the one call to their phone, and works the queue card in their direct messages with Leadline
-// (the console's Messages tab): Call, an outcome, Skip, Stop.
+// Issue 26 as an agent works it in the sandbox console: an admin saves a queue, starts a run from App
+// Home's Start calling, answers the one call to their phone, and works the queue card in their direct
+// messages with Leadline (the console's Messages tab): Call, an outcome, Skip with a reason, Snooze until
+// tomorrow morning, Stop; then /call-stats counts the queue's skips by reason.
 
 let browserConsole: ConsolePage;
 let sandbox: Sandbox;
@@ -39,10 +40,15 @@ describe.skipIf(needsChromium)("the sandbox console: a queue run from start to s
     await expect
       .poll(() => page.locator("li.message.ephemeral", { hasText: "Queue Everyone created" }).count())
       .toBe(1);
-    await browserConsole.type("/call-queue Everyone");
+    // App Home lists the queue with what is left in it and Start calling (and, for this admin, Edit and Delete).
+    await page.click("#tab-home");
+    const home = page.locator("#home [data-home-view]");
     await expect
-      .poll(() => page.locator("li.message.ephemeral", { hasText: "Ringing your phone for queue run" }).count())
-      .toBe(1);
+      .poll(() => home.textContent(), { timeout: 10_000 })
+      .toMatch(/Call queues \(1\)[\s\S]*Everyone · \d+ leads left/);
+    expect(await page.locator("#home .unknown").count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, "sandbox-queue-home.png"), fullPage: true });
+    await home.locator('[data-action-id="queue_home_start"]').click();
     // The card went to the agent's direct messages: the tab counts what arrived there.
     await expect.poll(() => page.textContent("#dm-count"), { timeout: 30_000 }).toMatch(/\d/);
     await page.click("#tab-dm");
@@ -67,14 +73,38 @@ describe.skipIf(needsChromium)("the sandbox console: a queue run from start to s
     expect([...sandbox.twilio.calls.values()].filter((call) => call.to === "+12015550199").length).toBe(rings);
   }, 60_000);
 
-  it("Skip moves on and counts it; Stop ends the run and says so", async () => {
-    await queueCard().getByRole("button", { name: "Skip", exact: true }).click();
-    const modal = browserConsole.modal();
-    // A reason may be asked for; the first one offered is taken.
-    if (await modal.isVisible().catch(() => false)) await modal.locator("button[type=submit]").click();
-    await cardSays(/Nora Noanswer[\s\S]*1 skipped/);
+  it("Skip takes a reason and Snooze a time from the card's menus; both are counted; Stop ends the run and says so", async () => {
+    const skip = queueCard().locator('select[data-action="queue_skip"]');
+    expect(await skip.locator("option").allTextContents()).toEqual([
+      "Skip…",
+      "Not interested right now",
+      "Asked to be called later",
+      "Already in touch with us",
+      "Wrong number (out of this queue)",
+      "Other reason",
+    ]);
+    await skip.selectOption({ label: "Wrong number (out of this queue)" });
+    await cardSays(/Nora Noanswer[\s\S]*1 skipped \(1 wrong number\)/);
+    const snooze = queueCard().locator('select[data-action="queue_snooze"]');
+    await snooze.selectOption({ label: "Tomorrow morning (their time)" });
+    await cardSays(/1 skipped \(1 wrong number\) · 1 snoozed/);
+    expect(await queueCard().textContent()).not.toContain("Nora Noanswer");
+    const snoozed = await sandbox.leadline.deps.db.queueSkip.findFirst({ where: { reason: "snooze" } });
+    expect(snoozed?.until?.getTime()).toBeGreaterThan(Date.now() + 3_600_000);
+    await page.screenshot({ path: join(ARTIFACTS, "sandbox-queue-skipped.png") });
     await queueCard().getByRole("button", { name: "Stop", exact: true }).click();
     await cardSays("The run has ended: you stopped it.");
     await page.screenshot({ path: join(ARTIFACTS, "sandbox-queue-stopped.png") });
+  }, 60_000);
+
+  it("/call-stats counts the queue: its call, skips by reason and the snooze", async () => {
+    await page.click("#tab-channel");
+    await browserConsole.type("/call-stats");
+    const stats = page.locator("li.message.ephemeral", { hasText: "Per queue" }).last();
+    await expect
+      .poll(() => stats.textContent(), { timeout: 20_000 })
+      .toMatch(/Everyone · 1 call · .*1 skipped \(1 wrong number\) · 1 snoozed/);
+    await stats.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, "sandbox-queue-stats.png") });
   }, 60_000);
 });

@@ -42,9 +42,12 @@ describe.skipIf(needsChromium)("a lead's phone in the sandbox console", () => {
     await expect
       .poll(async () => (await received().allTextContents()).join("\n"), { timeout: 20_000 })
       .toMatch(/Team · delivered · Sandbox Realty: Yes, 5 works\. I will call you then\.\s*Reply STOP to opt out\./);
+    await expect.poll(channelText, { timeout: 20_000 }).toContain("delivered");
+    await page.locator("#messages").screenshot({ path: join(ARTIFACTS, "sandbox-texts-channel-sent.png") });
 
     await page.locator('#phone-form [data-keyword="STOP"]').click();
     await expect.poll(channelText, { timeout: 20_000 }).toContain("opted out: they texted STOP");
+    await page.locator("#messages").screenshot({ path: join(ARTIFACTS, "sandbox-texts-channel-stop.png") });
     await expect.poll(() => received().count()).toBe(2);
     expect(await received().last().textContent()).toMatch(
       /^Twilio · delivered · You have successfully been unsubscribed/,

@@ -11,6 +11,7 @@ import { registerLeadFormOpen } from "./lead-form-open.js";
 import { registerLeadHistory } from "./lead-history.js";
 import { registerOutcomeActions } from "./outcome.js";
 import { registerQueueButtons, registerSpeedClaim, registerSupervisorButtons } from "./queue-buttons.js";
+import { registerQueueHome } from "./queue-home.js";
 import { registerScheduleButtons } from "./schedule-buttons.js";
 import { registerScheduleOpen } from "./schedule-open.js";
 import { registerSetupClear } from "./setup-clear.js";
@@ -30,6 +31,7 @@ export function registerActions(app: App, c: Container): void {
   registerQueueButtons(app, { ...base, ...pick(c, "queueRuns", "speedToLead", "speedPosts") });
   registerSpeedClaim(app, { ...base, ...pick(c, "queueRuns", "speedToLead", "speedPosts") });
   registerSupervisorButtons(app, { ...base, ...pick(c, "queueSupervision") });
+  registerQueueHome(app, { ...base, ...pick(c, "queueRuns", "queueAdmin", "homeTab") });
   registerScheduleButtons(app, { ...base, ...pick(c, "leads", "scheduler") });
   registerScheduleOpen(app, { ...base, ...pick(c, "leads", "scheduler") });
   registerHomeMenu(app, { ...base, ...pick(c, "leads", "scheduler", "homeTab") });

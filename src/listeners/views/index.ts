@@ -9,6 +9,7 @@ import { registerLeadEditSubmit } from "./lead-edit.js";
 import { registerLeadImportSubmit } from "./lead-import.js";
 import { registerLeadNoteSubmit } from "./lead-note.js";
 import { registerLeadPhoneSubmit } from "./lead-phone.js";
+import { registerQueueModalSubmit } from "./queue-modal.js";
 import { registerScheduleSubmit } from "./schedule.js";
 import { registerTextModalSubmit } from "./text-modal.js";
 import { registerTwilioSetupSubmit } from "./twilio-setup.js";
@@ -23,6 +24,7 @@ export function registerViews(app: App, c: Container): void {
   registerLeadAddressSubmit(app, { ...base, ...pick(c, "leads", "leadCards") });
   registerLeadPhoneSubmit(app, { ...base, ...pick(c, "leads", "leadCards") });
   registerScheduleSubmit(app, { ...base, ...pick(c, "scheduler") });
+  registerQueueModalSubmit(app, { ...base, ...pick(c, "queueAdmin", "homeTab") });
   registerTwilioSetupSubmit(app, { ...base, ...pick(c, "setup", "settings") });
   registerCrmSetupSubmit(app, { ...base, ...pick(c, "crmSetup") });
   registerTextModalSubmit(app, { ...base, ...pick(c, "leads", "texts", "settings") });

@@ -1,12 +1,12 @@
 import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
 import type { BrowserLink, Lead } from "@prisma/client";
-import twilio from "twilio";
 import type { Clock } from "../../lib/clock.js";
 import { ComplianceBlock, UserError } from "../../lib/errors.js";
 import type { AuditService } from "../audit/audit-store.js";
 import type { CallingLaw } from "../compliance/calling-law.js";
 import type { LeadService } from "../leads/lead-service.js";
 import type { SettingsService } from "../setup/settings.js";
+import { twilioSdk } from "../twilio/sdk.js";
 import type { CallContexts } from "./call-context.js";
 import type { BrowserLinkStore } from "./link-store.js";
 import type { CallReadiness } from "./readiness.js";
@@ -120,7 +120,7 @@ export function createBrowserPhoneService(deps: {
       if (!settings.accountSid || !settings.apiKeySid || !settings.apiKeySecret || !settings.twimlAppSid) {
         throw UserError.of("browser_unconfigured");
       }
-      const { AccessToken } = twilio.jwt;
+      const { AccessToken } = twilioSdk().jwt;
       const token = new AccessToken(settings.accountSid, settings.apiKeySid, settings.apiKeySecret, {
         identity: link.slackUserId,
         ttl: TOKEN_TTL_S,

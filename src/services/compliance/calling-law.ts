@@ -74,11 +74,7 @@ export interface CallingLaw {
  * The law's side of every call: the pure verdict (verdict.ts) over the facts Leadline keeps about a
  * lead (the do-not-call list, consent, the last 24 hours' attempts) and the team's own window.
  */
-export function createCallingLaw(deps: {
-  store: ComplianceStore;
-  settings: SettingsService;
-  reader: Reader;
-}): CallingLaw {
+export function createCallingLaw(deps: { store: ComplianceStore; settings: SettingsService }): CallingLaw {
   const law: CallingLaw = {
     async teamWindow(ws) {
       return law.teamWindowOf(await deps.settings.get(ws));
@@ -99,13 +95,13 @@ export function createCallingLaw(deps: {
         consent: facts.consent,
       });
     },
-    async verdict(ws, lead, mode, now, reader = deps.reader) {
-      const facts = await deps.store.facts(
-        reader,
-        ws,
-        { id: lead.id, phone: lead.phone! },
-        new Date(now.getTime() - 24 * 3600_000),
-      );
+    async verdict(ws, lead, mode, now, reader) {
+      const known = { id: lead.id, phone: lead.phone! };
+      const since = new Date(now.getTime() - 24 * 3600_000);
+      // In a transaction: read through it; else one prepared statement (no ORM on the hot paths).
+      const facts = reader
+        ? await deps.store.facts(reader, ws, known, since)
+        : await deps.store.factsNow(ws, known, since);
       return law.verdictFrom(lead, mode, now, facts, await law.teamWindow(ws));
     },
     async verdicts(ws, leads, mode, now, known) {

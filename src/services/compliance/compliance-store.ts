@@ -1,6 +1,6 @@
 import type { Consent, DncEntry, RegistryImport } from "@prisma/client";
 import type Database from "better-sqlite3";
-import { type DatabaseHandle, type Db, sqliteDate, statements } from "../store/db.js";
+import { type DatabaseHandle, type Db, pooled, sqliteDate, statements } from "../store/db.js";
 
 /** A Prisma client or the client of an interactive transaction: the facts a call is checked on are read in its own transaction. */
 export type Reader = Pick<Db, "dncEntry" | "consent" | "call" | "$queryRawUnsafe">;
@@ -38,6 +38,8 @@ export interface NewConsent {
  */
 export interface ComplianceStore {
   facts(tx: Reader, ws: number, lead: { id: number; phone: string }, since: Date): Promise<CallFacts>;
+  /** The same facts outside any transaction, as a prepared statement (the pool's, or SQLite's read-only connection). */
+  factsNow(ws: number, lead: { id: number; phone: string }, since: Date): Promise<CallFacts>;
   /** The same facts for many leads at once (the cards of a search), by lead id. */
   factsAmong(ws: number, leads: { id: number; phone: string }[], since: Date): Promise<Map<number, CallFacts>>;
   listed(ws: number, phone: string): Promise<DncEntry | undefined>;
@@ -137,6 +139,11 @@ export function createComplianceStore(database: DatabaseHandle): ComplianceStore
   const db = database.prisma;
   const factsSql = FACTS_SQL[database.engine];
   const { rows } = statements(database);
+  // Under WAL the read-only connection sees every committed write and never waits for the writer.
+  const factsRead = database.sqlite?.reader.prepare(FACTS_SQL.sqlite);
+  const pool = database.postgres?.pool;
+  const pooledFacts = async (ws: number, phone: string, id: number, since: Date) =>
+    pool ? (await pooled(pool, FACTS_SQL.postgresql, [ws, phone, id, since.toISOString()])).rows : [];
   const bulk = database.sqlite ? sqliteBulkInsert(database.sqlite.writer) : postgresBulkInsert(db);
 
   const revoke = async (tx: Pick<Db, "consent">, ws: number, phone: string, how: string, now: Date) =>
@@ -165,6 +172,18 @@ export function createComplianceStore(database: DatabaseHandle): ComplianceStore
           ? [ws, lead.phone, ws, lead.phone, lead.id, sqliteDate(since), lead.id, sqliteDate(since), ws, lead.phone]
           : [ws, lead.phone, lead.id, since.toISOString()]),
       );
+      return factsOf(row);
+    },
+    async factsNow(ws, lead, since) {
+      if (factsRead) {
+        const at = sqliteDate(since);
+        return factsOf(
+          factsRead.get(ws, lead.phone, ws, lead.phone, lead.id, at, lead.id, at, ws, lead.phone) as
+            | Parameters<typeof factsOf>[0]
+            | undefined,
+        );
+      }
+      const [row] = await pooledFacts(ws, lead.phone, lead.id, since);
       return factsOf(row);
     },
     async factsAmong(ws, leads, since) {

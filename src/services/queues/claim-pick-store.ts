@@ -1,5 +1,5 @@
 import type { Engine } from "../store/db.js";
-import { orderKeys, type QueueFilter, type QueueOrder } from "./queue-filter.js";
+import type { QueueFilter, QueueOrder } from "./queue-filter.js";
 
 /**
  * The next-lead claim as one statement per engine, written with `?` placeholders for `statements()`.
@@ -30,20 +30,8 @@ const LAST_OUTCOME = `(SELECT k."outcome" FROM "Call" k WHERE k."leadId" = l."id
    ORDER BY k."createdAt" DESC LIMIT 1)`;
 const NEVER_CALLED = `(l."lastContactedAt" IS NULL AND NOT EXISTS (SELECT 1 FROM "Call" n WHERE n."leadId" = l."id"))`;
 
-/** ORDER BY terms per key; the booleans sort false (0) first on both engines. */
-const ORDER_SQL: Record<QueueOrder, string> = {
-  callbacks: `(COALESCE(${LAST_OUTCOME}, '') <> 'callback')`,
-  new: `(l."lastContactedAt" IS NOT NULL), l."createdAt"`,
-  fewest: `COALESCE(q."attempts", 0)`,
-  oldest: `(COALESCE(q."lastDialAt", l."lastContactedAt") IS NOT NULL), COALESCE(q."lastDialAt", l."lastContactedAt")`,
-};
-
 /** The claim row as the claimer needs it, returned by the insert itself (no read after it). */
 const RETURNED = `"id", "workspaceId", "queueId", "runId", "leadId", "agentId", "liveLeadId", "status", "callId", "outcome"`;
-
-/** Speed to lead: a new lead nobody claimed in time goes before every other (false sorts first). */
-const SPEED_FIRST = `(NOT EXISTS (SELECT 1 FROM "SpeedClaim" s WHERE s."leadId" = l."id" AND s."escalatedAt" IS NOT NULL
-   AND s."claimedBy" IS NULL AND l."lastContactedAt" IS NULL))`;
 
 /** What makes a lead free to claim in this queue now (params: queueId first via the join, then now, max, gap edge). */
 const AVAILABLE = [
@@ -117,12 +105,16 @@ const STANDING = `LEFT JOIN "QueueLead" q ON q."queueId" = ? AND q."leadId" = l.
  * whose last outcome is a callback (few, through `Call(workspaceId, outcome)`), then leads never contacted by
  * arrival (`Lead(workspaceId, lastContactedAt, createdAt, id)`: all their `lastContactedAt` are null, so the
  * index's order is arrival), then contacted leads by arrival (`Lead(workspaceId, createdAt, id)`). That is the
- * queue's order for `callbacks` and `new` (after arrival only exact ties differ). `fewest` and `oldest` sort
- * on the lead's standing in this queue, which no index over leads holds: they keep one sorted pick.
+ * queue's order for `callbacks` and `new` (after arrival only exact ties differ).
+ * `fewest`: the leads this queue has not dialled yet (no attempt in it) in the `callbacks` order, then the
+ * ones it has, fewest attempts first (`QueueLead(queueId, attempts, leadId)`; equals by lead number).
+ * `oldest`: leads never called by arrival, then the others by their last call (`lastContactedAt`: set when a
+ * call is placed, so a dial Twilio refused is no call), both on `Lead(workspaceId, lastContactedAt, …)`.
  */
-function tiers(engine: Engine, input: ClaimInput, lock: string): { sql: string; params: unknown[] }[] | undefined {
-  if (input.orderBy !== "callbacks" && input.orderBy !== "new") return undefined;
+function tiers(engine: Engine, input: ClaimInput, lock: string): { sql: string; params: unknown[] }[] {
   const cond = conditions(input);
+  // `fewest` first offers the leads with no attempt in this queue (no standing, or a standing never dialled).
+  const undialled = input.orderBy === "fewest" ? ` AND COALESCE(q."attempts", 0) = 0` : "";
   const tier = (from: string, where: string, order: string, extra: unknown[] = []) => ({
     sql: `SELECT l."id" FROM ${from} ${STANDING} WHERE ${where} AND ${cond.sql} ORDER BY ${order} LIMIT 1${lock}`,
     params: [input.queueId, ...extra, ...cond.params],
@@ -144,40 +136,52 @@ function tiers(engine: Engine, input: ClaimInput, lock: string): { sql: string; 
            WHERE k."workspaceId" = ? AND k."outcome" = 'callback'
              AND NOT EXISTS (SELECT 1 FROM "Call" k2 WHERE k2."leadId" = k."leadId" AND k2."outcome" IS NOT NULL
                    AND (k2."createdAt" > k."createdAt" OR (k2."createdAt" = k."createdAt" AND k2."id" > k."id")))
-             AND ${cond.sql} ORDER BY (l."lastContactedAt" IS NOT NULL), l."createdAt", l."id" LIMIT 1${lock}`,
+             AND ${cond.sql}${undialled} ORDER BY (l."lastContactedAt" IS NOT NULL), l."createdAt", l."id" LIMIT 1${lock}`,
     params: [input.queueId, input.ws, ...cond.params],
   };
   // SQLite would rather range over the contact time (the re-call gap's bound) and sort: it is told the index.
   const by = (index: string) => (engine === "sqlite" ? ` INDEXED BY "${index}"` : "");
   const never = tier(
     `"Lead" l${by("Lead_workspaceId_lastContactedAt_createdAt_id_idx")}`,
-    `l."lastContactedAt" IS NULL`,
+    `l."lastContactedAt" IS NULL${undialled}`,
     `l."lastContactedAt", l."createdAt", l."id"`,
   );
   const contacted = tier(
     `"Lead" l${by("Lead_workspaceId_createdAt_id_idx")}`,
-    `l."lastContactedAt" IS NOT NULL`,
+    `l."lastContactedAt" IS NOT NULL${undialled}`,
     `l."createdAt", l."id"`,
   );
-  return input.orderBy === "callbacks" ? [speed, callbacks, never, contacted] : [speed, never, contacted];
+  if (input.orderBy === "callbacks") return [speed, callbacks, never, contacted];
+  if (input.orderBy === "new") return [speed, never, contacted];
+  if (input.orderBy === "oldest") {
+    const lastCall = tier(
+      `"Lead" l${by("Lead_workspaceId_lastContactedAt_createdAt_id_idx")}`,
+      `l."lastContactedAt" IS NOT NULL`,
+      `l."lastContactedAt", l."createdAt", l."id"`,
+    );
+    return [speed, never, lastCall];
+  }
+  // The leads this queue dialled, from its standings: the lead is read per standing (as speed to lead's).
+  const standingLead =
+    engine === "sqlite"
+      ? `"QueueLead" q${by("QueueLead_queueId_attempts_leadId_idx")} JOIN "Lead" l ON l."id" = q."leadId"`
+      : `"QueueLead" q JOIN LATERAL (SELECT * FROM "Lead" WHERE "id" = q."leadId" OFFSET 0) l ON true`;
+  const dialled = {
+    sql: `SELECT l."id" FROM ${standingLead} WHERE q."queueId" = ? AND q."attempts" >= 1 AND ${cond.sql}
+           ORDER BY q."attempts", q."leadId" LIMIT 1${lock}`,
+    params: [input.queueId, ...cond.params],
+  };
+  return [speed, callbacks, never, contacted, dialled];
 }
 
-/** The pick as one statement: the first tier that answers (later tiers are never run), or one sorted pick. */
+/** The pick as one statement: the first tier that answers (later tiers are never run). */
 function pickStatement(engine: Engine, input: ClaimInput, lock: string): { sql: string; params: unknown[] } {
   const parts = tiers(engine, input, lock);
-  if (parts) {
-    const names = parts.map((_, i) => `t${i}`);
-    return {
-      sql: `WITH ${parts.map((part, i) => `${names[i]} AS (${part.sql})`).join(", ")}
-            SELECT "id" FROM (${names.map((name) => `SELECT "id" FROM ${name}`).join(" UNION ALL ")}) tiers LIMIT 1`,
-      params: parts.flatMap((part) => part.params),
-    };
-  }
-  const cond = conditions(input);
-  const order = [SPEED_FIRST, ...orderKeys(input.orderBy).map((key) => ORDER_SQL[key]), `l."id"`].join(", ");
+  const names = parts.map((_, i) => `t${i}`);
   return {
-    sql: `SELECT l."id" FROM "Lead" l ${STANDING} WHERE ${cond.sql} ORDER BY ${order} LIMIT 1${lock}`,
-    params: [input.queueId, ...cond.params],
+    sql: `WITH ${parts.map((part, i) => `${names[i]} AS (${part.sql})`).join(", ")}
+          SELECT "id" FROM (${names.map((name) => `SELECT "id" FROM ${name}`).join(" UNION ALL ")}) tiers LIMIT 1`,
+    params: parts.flatMap((part) => part.params),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { QueueClaim } from "@prisma/client";
 import { isDatabaseBusy } from "../../lib/errors.js";
-import { type DatabaseHandle, statements } from "../store/db.js";
+import { type Atomic, type DatabaseHandle, statements } from "../store/db.js";
 import { type ClaimInput, claimStatement, leftStatement } from "./claim-pick-store.js";
 
 /** What identifies a live claim to the agent holding it: a claim taken over (expired, released) is not theirs. */
@@ -146,9 +146,11 @@ export function createClaimStore(database: DatabaseHandle): ClaimStore {
 
 function createStore(database: DatabaseHandle): ClaimStore {
   const db = database.prisma;
-  const { write, rows, on } = statements(database);
-  // Array transactions need the ORM's own (lazy) statements: the pool's run at once, outside the transaction.
-  const orm = on(db);
+  // Transactions are lists of statements sent one after another (`atomically`: PostgreSQL's on one pooled
+  // connection, prepared; nothing of the caller's runs while one is open).
+  const { write, rows, atomically } = statements(database);
+  const w = (sql: string, ...params: unknown[]): Atomic => ({ write: sql, params });
+  const r = (sql: string, ...params: unknown[]): Atomic => ({ rows: sql, params });
 
   const release = (claim: ClaimRef, status: ReleaseStatus, now: Date, outcome?: string) =>
     write(
@@ -196,10 +198,10 @@ function createStore(database: DatabaseHandle): ClaimStore {
             const got = await rows<Record<string, unknown>>(statement.sql, ...statement.params);
             return got[0] ? claimOf(got[0]) : undefined;
           }
-          const [picked, got] = (await db.$transaction([
-            orm.rows(statement.sql, ...statement.params),
-            orm.rows(insert.sql, ...insert.params),
-          ] as never[])) as unknown as [unknown[], Record<string, unknown>[]];
+          const [picked, got] = (await atomically([
+            { rows: statement.sql, params: statement.params },
+            { rows: insert.sql, params: insert.params },
+          ])) as [unknown[], Record<string, unknown>[]];
           if (got[0]) return claimOf(got[0]);
           return picked.length > 0 ? "raced" : undefined;
         });
@@ -233,8 +235,8 @@ function createStore(database: DatabaseHandle): ClaimStore {
       // One transaction of two statements (no round trips inside it): the claim moves to `dialing` only if
       // it is live, the agent's, within its lease and the lead is not done or inside its gap in this queue;
       // the standing's write is conditional on exactly that move.
-      const [taken] = await db.$transaction([
-        orm.write(
+      const [taken] = await atomically([
+        w(
           `UPDATE "QueueClaim" SET "status" = 'dialing', "dialedAt" = ?::timestamp(3)
             WHERE "id" = ? AND "agentId" = ? AND "liveLeadId" IS NOT NULL AND "status" = 'offered'
               AND "leaseUntil" >= ?::timestamp(3)
@@ -246,7 +248,7 @@ function createStore(database: DatabaseHandle): ClaimStore {
           now,
           now,
         ),
-        orm.write(
+        w(
           `INSERT INTO "QueueLead" ("queueId", "leadId", "attempts", "lastDialAt", "notBefore", "updatedAt")
            SELECT "queueId", "leadId", 1, ?::timestamp(3), ?::timestamp(3), ?::timestamp(3) FROM "QueueClaim"
             WHERE "id" = ? AND "status" = 'dialing' AND "dialedAt" = ?::timestamp(3)
@@ -258,7 +260,7 @@ function createStore(database: DatabaseHandle): ClaimStore {
           claim.id,
           now,
         ),
-      ] as never[]);
+      ]);
       return taken === 1;
     },
     async linkCall(claimId, callId) {
@@ -282,8 +284,8 @@ function createStore(database: DatabaseHandle): ClaimStore {
         ? `EXISTS (SELECT 1 FROM "QueueClaim" WHERE "id" = ? AND "agentId" = ? AND "liveLeadId" IS NOT NULL)`
         : "1 = 1";
       const liveCond = claim ? [claim.id, claim.agentId] : [];
-      const [, done] = await db.$transaction([
-        orm.write(
+      const [, done] = await atomically([
+        w(
           `INSERT INTO "QueueLead" ("queueId", "leadId", "attempts", "notBefore", "doneAt", "updatedAt")
            SELECT ?, ?, 0, ?::timestamp(3), ?::timestamp(3), ?::timestamp(3) WHERE ${live}
            ON CONFLICT ("queueId", "leadId") DO UPDATE SET "notBefore" = COALESCE(excluded."notBefore", "QueueLead"."notBefore"),
@@ -296,7 +298,7 @@ function createStore(database: DatabaseHandle): ClaimStore {
           ...liveCond,
         ),
         claim
-          ? orm.write(
+          ? w(
               `UPDATE "QueueClaim" SET "liveLeadId" = NULL, "status" = ?, "releasedAt" = ?::timestamp(3)
                 WHERE "id" = ? AND "agentId" = ? AND "liveLeadId" IS NOT NULL`,
               status,
@@ -304,8 +306,8 @@ function createStore(database: DatabaseHandle): ClaimStore {
               claim.id,
               claim.agentId,
             )
-          : orm.rows(`SELECT 1`),
-        orm.write(
+          : r(`SELECT 1`),
+        w(
           `INSERT INTO "QueueSkip" ("workspaceId", "queueId", "runId", "leadId", "agentId", "reason", "note", "until", "createdAt")
            SELECT ?, ?, ?, ?, ?, ?, ?, ?::timestamp(3), ?::timestamp(3) WHERE ${released}
              AND NOT EXISTS (SELECT 1 FROM "QueueSkip" d WHERE d."queueId" = ? AND d."leadId" = ? AND d."createdAt" = ?::timestamp(3))`,
@@ -324,7 +326,7 @@ function createStore(database: DatabaseHandle): ClaimStore {
           row.leadId,
           now,
         ),
-      ] as never[]);
+      ]);
       return claim ? done === 1 : true;
     },
     async standing(queueId, leadId, { outcome, remove, now }) {

@@ -9,17 +9,21 @@ import type { QueueStore } from "./queue-store.js";
 /** The admin's side of queues: create, edit, delete (admins only; every refusal says what to fix). */
 export interface QueueAdmin {
   create(ws: number, by: string, input: QueueSettingsInput): Promise<CallQueue>;
-  /** Changes the named fields of a queue; the rest keep their values. */
-  edit(ws: number, by: string, name: string, changes: Partial<QueueSettingsInput>): Promise<CallQueue>;
-  remove(ws: number, by: string, name: string): Promise<CallQueue>;
+  /** Changes the named fields of a queue (by name, or by id from App Home); the rest keep their values. */
+  edit(ws: number, by: string, which: string | number, changes: Partial<QueueSettingsInput>): Promise<CallQueue>;
+  remove(ws: number, by: string, which: string | number): Promise<CallQueue>;
   list(ws: number): Promise<CallQueue[]>;
+  /** The queue an admin's form opens on (undefined: a new one); refused for anyone but an admin. */
+  editable(ws: number, by: string, id?: number): Promise<CallQueue | undefined>;
 }
 
 function validated(input: QueueSettingsInput) {
   const parsed = queueSettingsSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "queue"}: ${issue.message}`);
-  throw UserError.of("queue_invalid", { problems });
+  // Per setting too (its path: "name", "filter.state", …), so a form can say each beside its field.
+  const fields = Object.fromEntries(parsed.error.issues.map((issue) => [issue.path.join("."), issue.message]));
+  throw UserError.of("queue_invalid", { problems, fields });
 }
 
 export function createQueueAdmin(deps: {
@@ -28,9 +32,10 @@ export function createQueueAdmin(deps: {
   audit: AuditService;
   clock: Clock;
 }): QueueAdmin {
-  const existing = async (ws: number, name: string) => {
-    const queue = await deps.store.byName(ws, name);
-    if (!queue) throw UserError.of("queue_missing", { name, names: [] });
+  const existing = async (ws: number, which: string | number) => {
+    const queue = typeof which === "number" ? await deps.store.byId(ws, which) : await deps.store.byName(ws, which);
+    if (!queue)
+      throw UserError.of(typeof which === "number" ? "queue_gone" : "queue_missing", { name: which, names: [] });
     return queue;
   };
   const taken = (name: string) => UserError.of("queue_name_taken", { name });
@@ -44,9 +49,10 @@ export function createQueueAdmin(deps: {
       await deps.audit.record(ws, by, "queue.created", { queueId: queue.id });
       return queue;
     },
-    async edit(ws, by, name, changes) {
+    async edit(ws, by, which, changes) {
       await deps.gate.require(ws, by, "queues", { action: "edit" });
-      const queue = await existing(ws, name);
+      const queue = await existing(ws, which);
+      const name = queue.name;
       const settings = validated({
         name: queue.name,
         filter: parseStoredFilter(queue.filter),
@@ -63,13 +69,17 @@ export function createQueueAdmin(deps: {
       await deps.audit.record(ws, by, "queue.edited", { queueId: queue.id, fields: Object.keys(changes) });
       return saved;
     },
-    async remove(ws, by, name) {
+    async remove(ws, by, which) {
       await deps.gate.require(ws, by, "queues", { action: "delete" });
-      const queue = await existing(ws, name);
+      const queue = await existing(ws, which);
       await deps.store.remove(ws, queue.id, deps.clock.now());
       await deps.audit.record(ws, by, "queue.deleted", { queueId: queue.id });
       return queue;
     },
     list: (ws) => deps.store.list(ws),
+    async editable(ws, by, id) {
+      await deps.gate.require(ws, by, "queues", { action: id === undefined ? "create" : "edit" });
+      return id === undefined ? undefined : existing(ws, id);
+    },
   };
 }

@@ -17,9 +17,6 @@ export type QueueOutcome = (typeof OUTCOMES)[number];
 export const ORDERS = ["callbacks", "new", "fewest", "oldest"] as const;
 export type QueueOrder = (typeof ORDERS)[number];
 
-/** The standard order: callbacks due, then new leads by arrival, then fewest attempts, then oldest last call. */
-export const orderKeys = (first: QueueOrder): QueueOrder[] => [first, ...ORDERS.filter((key) => key !== first)];
-
 /** Plain printable text: no control characters, no Slack markup characters that could forge a mention or link. */
 const plain = (what: string, max: number) =>
   z

@@ -17,7 +17,7 @@ import { isTwilioRefusal, toTwilioError } from "../twilio/client.js";
 import type { TwilioFor } from "../twilio/workspace-twilio.js";
 import type { AutoAdvance, AutoRule } from "./auto-advance.js";
 import type { ClaimStore } from "./claim-store.js";
-import { AGENT_SKIP_REASONS, type AgentSkipReason, type QueueClaims } from "./queue-claims.js";
+import { AGENT_SKIP_REASONS, type AgentSkipReason, type QueueClaims, type SkipReason } from "./queue-claims.js";
 import type { QueueStore } from "./queue-store.js";
 import { createParticipantAdder, queueAgentUrls } from "./queue-twilio.js";
 import type { SnoozeChoice, SnoozeTimes } from "./snooze.js";
@@ -44,9 +44,8 @@ export interface QueueRuns {
   next(action: RunAction): Promise<void>;
   /** Call on the card: the law and the re-call gap again, the call row, then the lead joins the run's conference. */
   dial(action: RunAction & { claimId: number }): Promise<void>;
-  /** Skip with the agent's reason: a skip row, the claim released, the next lead offered. */
+  /** Skip with the agent's reason; snooze until a time (a choice read in the lead's zone): back then, not before. */
   skip(action: RunAction & { claimId: number; reason: AgentSkipReason }): Promise<void>;
-  /** Snooze until a time (a choice read in the lead's zone, or a time picked): the lead comes back then, not before. */
   snooze(action: RunAction & { claimId: number; until: SnoozeChoice | Date }): Promise<void>;
   /** The outcome of the lead's call: recorded on the call, the claim released, the next lead offered. */
   outcome(action: RunAction & { claimId: number; outcome: string; byName?: string }): Promise<void>;
@@ -134,6 +133,16 @@ export function createQueueRuns(deps: {
   const offerNext = async (run: QueueRun, queue: CallQueue) => {
     if (await deps.claimStore.liveOfRun(run.id)) return;
     await deps.claims.next(queue, run.id, run.agentId);
+  };
+
+  /** Skip or snooze: the skip row and the release at once, the next lead offered. */
+  const putAside = async (action: RunAction & { claimId: number }, reason: SkipReason, until?: Date) => {
+    deps.autoAdvance.cancel(action.runId);
+    const { run, queue } = await liveRun(action);
+    if (!(await deps.claims.skip(queue, { id: action.claimId, agentId: action.agentId }, reason, undefined, until)))
+      throw UserError.of("queue_claim_lost");
+    await offerNext(run, queue);
+    changed(action.ws, run.id);
   };
 
   /**
@@ -304,27 +313,16 @@ export function createQueueRuns(deps: {
 
     async skip(action) {
       if (!AGENT_SKIP_REASONS.includes(action.reason)) throw UserError.of("queue_skip_reason");
-      deps.autoAdvance.cancel(action.runId);
-      const { run, queue } = await liveRun(action);
-      if (!(await deps.claims.skip(queue, { id: action.claimId, agentId: action.agentId }, action.reason)))
-        throw UserError.of("queue_claim_lost");
-      await offerNext(run, queue);
-      changed(action.ws, run.id);
+      await putAside(action, action.reason);
     },
 
     async snooze(action) {
-      const { run, queue } = await liveRun(action);
       const claim = await deps.claimStore.byId(action.claimId);
-      if (!claim || claim.runId !== run.id || claim.agentId !== action.agentId || claim.liveLeadId === null)
+      if (claim?.runId !== action.runId || claim.agentId !== action.agentId || claim.liveLeadId === null)
         throw UserError.of("queue_claim_lost");
       const lead = await deps.leads.get(action.ws, claim.leadId);
       // Refused (a past time, too far ahead) before anything moves: the lead stays on the card.
-      const until = lead ? await deps.snoozeTimes.until(action.ws, lead, action.until) : undefined;
-      deps.autoAdvance.cancel(action.runId);
-      const ref = { id: action.claimId, agentId: action.agentId };
-      if (!(await deps.claims.skip(queue, ref, "snooze", undefined, until))) throw UserError.of("queue_claim_lost");
-      await offerNext(run, queue);
-      changed(action.ws, run.id);
+      await putAside(action, "snooze", lead ? await deps.snoozeTimes.until(action.ws, lead, action.until) : undefined);
     },
 
     async outcome(action) {

@@ -2,6 +2,7 @@ import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import type { Lead, ScheduledCall } from "@prisma/client";
 import { DateTime } from "luxon";
 import type { DncService } from "../compliance/dnc-service.js";
+import type { QueueSummary } from "../queues/queue-overview.js";
 import type { Scheduler } from "../scheduling/scheduler.js";
 import type { Keyring } from "../store/keyring.js";
 import type { CallStats, StatsService } from "./stats-service.js";
@@ -12,6 +13,8 @@ import { EMPTY_TEXT_COUNTS, type RecentText, type TextStatsStore, type WaitingRe
 /** How long a Home chart link works (Slack fetches the image when the Home tab is drawn). */
 const CHART_LINK_TTL_S = 24 * 3600;
 export const HOME_CHART_DAYS = 14;
+/** Queues App Home lists (each is two blocks; Slack allows 100 in the tab); the rest are counted. */
+export const HOME_QUEUES = 8;
 
 export interface HomeData {
   userId: string;
@@ -27,6 +30,8 @@ export interface HomeData {
   texts?: { waiting: WaitingReply[]; recent: RecentText[] };
   /** A signed link to the 14-day chart (needs PUBLIC_BASE_URL). */
   chartUrl?: string;
+  /** The workspace's call queues (the first HOME_QUEUES), what is left in each, whether the viewer works one. */
+  queues?: { queues: QueueSummary[]; total: number };
 }
 
 export interface HomeService {
@@ -67,6 +72,7 @@ export function createHomeService(deps: {
   texts: Pick<TextStatsStore, "waiting" | "recent">;
   keyring: Keyring;
   publicBaseUrl?: string;
+  queues?: (ws: number, agentId: string, limit: number) => Promise<{ queues: QueueSummary[]; total: number }>;
 }): HomeService {
   const key = Buffer.from(hkdfSync("sha256", deps.keyring.current.key, Buffer.alloc(0), "leadline home charts", 32));
   const sign = (payload: string) => createHmac("sha256", key).update(payload).digest("base64url");
@@ -78,11 +84,12 @@ export function createHomeService(deps: {
       const today = parseStatsRange("today", now, zone);
       const week = parseStatsRange("week", now, zone);
       const since = new Date(now.getTime() - 14 * 86_400_000);
-      const [scheduled, waiting, textsWaiting, recentTexts] = await Promise.all([
+      const [scheduled, waiting, textsWaiting, recentTexts, queues] = await Promise.all([
         deps.scheduler.upcoming(ws, userId, 10),
         deps.waitingCallbacks(ws, userId, since),
         deps.texts.waiting(ws, userId, since, 10),
         deps.texts.recent(ws, userId, 5),
+        deps.queues?.(ws, userId, HOME_QUEUES),
       ]);
       let mine: HomeData["mine"];
       let team: HomeData["team"];
@@ -125,6 +132,7 @@ export function createHomeService(deps: {
         team,
         registry,
         chartUrl,
+        queues,
       };
     },
     async chartStats(query, now) {

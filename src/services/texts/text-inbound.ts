@@ -16,10 +16,27 @@ const KEYWORDS: Record<string, "STOP" | "START" | "HELP"> = Object.fromEntries([
   ...["HELP", "INFO"].map((w) => [w, "HELP" as const]),
 ]);
 
+/**
+ * The keyword a text is: Twilio's OptOutType, else a body that is exactly a keyword (any case, spaces
+ * around). An opt-out is also read through punctuation and spaces ("Stop.", "STOP!!", "opt out",
+ * "Opt-Out", "stop all"): the FCC counts "stop", "opt out" … as a reasonable revocation however written
+ * (47 CFR 64.1200(a)(10)), so Leadline honours it even where Twilio's exact match does not. START and
+ * HELP stay exact: a "Yes!" answering "Free at 5?" is not an opt-in.
+ */
 export function keywordOf(body: string, optOutType?: string): "STOP" | "START" | "HELP" | undefined {
   const given = optOutType?.toUpperCase();
   if (given === "STOP" || given === "START" || given === "HELP") return given;
-  return KEYWORDS[body.trim().toUpperCase()];
+  const exact = KEYWORDS[body.trim().toUpperCase()];
+  if (exact) return exact;
+  if (body.length > 40) return undefined;
+  const letters = body
+    .normalize("NFKC")
+    .toUpperCase()
+    .replace(/[^A-Z]/g, "");
+  return KEYWORDS[letters] === "STOP" &&
+    /^[\s\p{P}\p{S}]*[a-z]+(?:[\s\p{P}]+[a-z]+)?[\s\p{P}\p{S}]*$/iu.test(body.normalize("NFKC"))
+    ? "STOP"
+    : undefined;
 }
 
 export interface InboundText {

@@ -1,8 +1,10 @@
-import twilio from "twilio";
+import type { RequestClient } from "twilio";
 import { ExternalError } from "../../lib/errors.js";
+import { loadedTwilioSdk, type TwilioSdk, twilioSdk } from "./sdk.js";
 
-export type TwilioClient = ReturnType<typeof twilio>;
-type RequestOptions<TData> = Parameters<InstanceType<typeof twilio.RequestClient>["request"]>[0] & { data?: TData };
+export type TwilioClient = ReturnType<TwilioSdk>;
+type RequestOptions<TData> = Parameters<RequestClient["request"]>[0] & { data?: TData };
+type RequestClientOptions = ConstructorParameters<TwilioSdk["RequestClient"]>[0];
 
 export interface TwilioCredentials {
   accountSid: string;
@@ -13,24 +15,29 @@ const DEFAULT_API_URL = "https://api.twilio.com";
 
 /**
  * Sends every SDK request to `apiUrl` instead of *.twilio.com, keeping path and query: this is how
- * tests and the sandbox reach a local Twilio. With the default URL requests go out untouched.
+ * tests and the sandbox reach a local Twilio. With the default URL requests go out untouched. A class
+ * over the SDK's, so made once the SDK is loaded.
  */
-class RedirectingRequestClient extends twilio.RequestClient {
-  constructor(
-    private readonly apiUrl: string,
-    options: ConstructorParameters<typeof twilio.RequestClient>[0],
-  ) {
-    super(options);
-  }
+let redirecting: (new (apiUrl: string, options: RequestClientOptions) => RequestClient) | undefined;
+function redirectingRequestClient() {
+  redirecting ??= class RedirectingRequestClient extends twilioSdk().RequestClient {
+    constructor(
+      private readonly apiUrl: string,
+      options: RequestClientOptions,
+    ) {
+      super(options);
+    }
 
-  override request<TData>(options: RequestOptions<TData>) {
-    const target = new URL(options.uri);
-    const base = new URL(this.apiUrl);
-    target.protocol = base.protocol;
-    target.host = base.host;
-    target.pathname = `${base.pathname.replace(/\/$/, "")}${target.pathname}`;
-    return super.request<TData>({ ...options, uri: target.toString() });
-  }
+    override request<TData>(options: RequestOptions<TData>) {
+      const target = new URL(options.uri);
+      const base = new URL(this.apiUrl);
+      target.protocol = base.protocol;
+      target.host = base.host;
+      target.pathname = `${base.pathname.replace(/\/$/, "")}${target.pathname}`;
+      return super.request<TData>({ ...options, uri: target.toString() });
+    }
+  };
+  return redirecting;
 }
 
 export interface TwilioClientFactoryOptions {
@@ -48,16 +55,23 @@ export function createTwilioClientFactory({
 }: TwilioClientFactoryOptions): TwilioClientFactory {
   const redirect = apiUrl.replace(/\/+$/, "") !== DEFAULT_API_URL;
   return ({ accountSid, authToken }) => {
+    const twilio = twilioSdk();
     const httpClient = redirect
-      ? new RedirectingRequestClient(apiUrl, { timeout: timeoutMs, keepAlive: true })
+      ? new (redirectingRequestClient())(apiUrl, { timeout: timeoutMs, keepAlive: true })
       : new twilio.RequestClient({ timeout: timeoutMs, keepAlive: true });
     return twilio(accountSid, authToken, { httpClient, autoRetry: false });
   };
 }
 
+/** One of the SDK's own errors (only possible once something loaded the SDK). */
+function isRestException(error: unknown): error is InstanceType<TwilioSdk["RestException"]> {
+  const sdk = loadedTwilioSdk();
+  return sdk !== undefined && error instanceof sdk.RestException;
+}
+
 /** Maps the SDK's RestException to our ExternalError, keeping Twilio's code and docs link. */
 export function toTwilioError(error: unknown): ExternalError | undefined {
-  if (error instanceof twilio.RestException) {
+  if (isRestException(error)) {
     return new ExternalError("twilio", error.code, error.message, error.moreInfo, error.status);
   }
   return undefined;
@@ -68,12 +82,12 @@ export function toTwilioError(error: unknown): ExternalError | undefined {
  * A 5xx, a timeout or a reset is not a refusal: Twilio may have acted, so the caller reconciles.
  */
 export function isTwilioRefusal(error: unknown): boolean {
-  return error instanceof twilio.RestException && error.status >= 400 && error.status < 500 && Boolean(error.code);
+  return isRestException(error) && error.status >= 400 && error.status < 500 && Boolean(error.code);
 }
 
 /** A timeout or network failure: Twilio may or may not have acted on the request. */
 export function isAmbiguousTwilioFailure(error: unknown): boolean {
-  if (error instanceof twilio.RestException) return false;
+  if (isRestException(error)) return false;
   const code = (error as { code?: unknown })?.code;
   return (
     (typeof code === "string" &&

@@ -1,6 +1,8 @@
-import twilio from "twilio";
+import { twilioSdk } from "./sdk.js";
 
-const { VoiceResponse } = twilio.twiml;
+/** TwiML's builder, from the SDK loaded on first use. */
+const voiceResponse = () => new (twilioSdk().twiml.VoiceResponse)();
+type VoiceResponse = ReturnType<typeof voiceResponse>;
 const VOICE = {};
 
 export interface LeadFields {
@@ -29,7 +31,7 @@ export interface ScriptOptions {
 
 /** Message call: the team's message, a 2 s pause, "Please hold.", then the optional 1/9 menu. */
 export function simpleCallTwiml(message: string, options: ScriptOptions = {}): string {
-  const response = new VoiceResponse();
+  const response = voiceResponse();
   if (options.disclosure) response.say(VOICE, RECORDING_DISCLOSURE);
   response.say(VOICE, message);
   response.pause({ length: 2 });
@@ -51,7 +53,7 @@ export function bridgeCallTwiml(
   callerId: string,
   options: ScriptOptions = {},
 ): string {
-  const response = new VoiceResponse();
+  const response = voiceResponse();
   if (options.disclosure) response.say(VOICE, RECORDING_DISCLOSURE);
   response.say(VOICE, message);
   const dial = response.dial({ callerId, timeout: 30 });
@@ -69,7 +71,7 @@ export const AGENT_KEY_SECONDS = 8;
  * or without one when the time runs out.
  */
 export function liveAgentPromptTwiml(input: { leadName: string; acceptUrl: string }): string {
-  const response = new VoiceResponse();
+  const response = voiceResponse();
   const gather = response.gather({
     numDigits: 1,
     timeout: AGENT_KEY_SECONDS,
@@ -93,7 +95,7 @@ export function liveCallTwiml(input: {
   callerId: string;
   callbacks?: { dialAction: string; leadStatus: string; disclosure?: string; recording?: string };
 }): string {
-  const response = new VoiceResponse();
+  const response = voiceResponse();
   response.say(VOICE, `Connecting you to ${input.leadName.trim() || "your lead"}.`);
   const callbacks = input.callbacks;
   const dial = response.dial({
@@ -108,7 +110,7 @@ export function liveCallTwiml(input: {
           recordingStatusCallbackMethod: "POST",
         }
       : {}),
-  } as Parameters<InstanceType<typeof VoiceResponse>["dial"]>[0]);
+  } as Parameters<VoiceResponse["dial"]>[0]);
   dial.number(
     callbacks
       ? {
@@ -125,7 +127,7 @@ export function liveCallTwiml(input: {
 
 /** Played to the lead (a live call's <Number url>) before the agent is connected, when calls are recorded. */
 export function disclosureTwiml(): string {
-  const response = new VoiceResponse();
+  const response = voiceResponse();
   response.say(VOICE, RECORDING_DISCLOSURE);
   return response.toString();
 }
@@ -147,7 +149,7 @@ export function dialDoneTwiml(leadName: string, dialStatus: string): string {
  * promise (OPT_OUT_WORDS).
  */
 export function sayAndHangUpTwiml(text = "Thank you. Goodbye."): string {
-  const response = new VoiceResponse();
+  const response = voiceResponse();
   response.say(VOICE, text);
   response.hangup();
   return response.toString();
@@ -155,14 +157,14 @@ export function sayAndHangUpTwiml(text = "Thank you. Goodbye."): string {
 
 /** Hangs up without a word: a leg Leadline will not go on with (an agent who did not take a call). */
 export function hangUpTwiml(): string {
-  const response = new VoiceResponse();
+  const response = voiceResponse();
   response.hangup();
   return response.toString();
 }
 
 /** Menu key 1: connect the lead to the agent now. */
 export function connectToAgentTwiml(agentPhone: string, callerId: string): string {
-  const response = new VoiceResponse();
+  const response = voiceResponse();
   response.say(VOICE, "Connecting you to your agent now.");
   response.dial({ callerId, timeout: 30 }).number(agentPhone);
   return response.toString();
@@ -173,7 +175,7 @@ export const OPT_OUT_WORDS = "Thank you. You will not receive any more calls fro
 
 /** Browser call: the agent's browser leg is dialed to the lead's number (looked up on the server). */
 export function browserCallTwiml(leadPhone: string, callerId: string): string {
-  const response = new VoiceResponse();
+  const response = voiceResponse();
   const dial = response.dial({ callerId });
   dial.number(leadPhone);
   return response.toString();
@@ -193,7 +195,7 @@ export function inboundRingTwiml(input: {
   whisperUrl: string;
   dialDoneUrl: string;
 }): string {
-  const response = new VoiceResponse();
+  const response = voiceResponse();
   const dial = response.dial({
     callerId: input.callerId,
     timeout: INBOUND_RING_SECONDS,
@@ -206,7 +208,7 @@ export function inboundRingTwiml(input: {
 
 /** Played to the agent who picks up: who is calling, and press 1 to answer. */
 export function inboundWhisperTwiml(who: string, acceptUrl: string): string {
-  const response = new VoiceResponse();
+  const response = voiceResponse();
   const gather = response.gather({ numDigits: 1, timeout: 6, action: acceptUrl, method: "POST" });
   gather.say(VOICE, `Call from ${who}. Press 1 to answer.`);
   response.hangup();
@@ -215,12 +217,12 @@ export function inboundWhisperTwiml(who: string, acceptUrl: string): string {
 
 /** The agent pressed 1: an empty answer connects the two. Anything else hangs up the agent's leg. */
 export function inboundAcceptTwiml(accepted: boolean): string {
-  return accepted ? new VoiceResponse().toString() : hangUpTwiml();
+  return accepted ? voiceResponse().toString() : hangUpTwiml();
 }
 
 /** Nobody took the call: the caller can leave a message, recorded and transcribed by Twilio. */
 export function inboundVoicemailTwiml(input: { recordingUrl: string; transcriptUrl: string; doneUrl: string }): string {
-  const response = new VoiceResponse();
+  const response = voiceResponse();
   response.say(
     VOICE,
     "Sorry, nobody could take your call right now. Please leave a message after the tone, and we will call you back.",
@@ -236,7 +238,7 @@ export function inboundVoicemailTwiml(input: { recordingUrl: string; transcriptU
     recordingStatusCallbackMethod: "POST",
     action: input.doneUrl,
     method: "POST",
-  } as Parameters<InstanceType<typeof VoiceResponse>["record"]>[0]);
+  } as Parameters<VoiceResponse["record"]>[0]);
   return response.toString();
 }
 
@@ -245,7 +247,7 @@ export function inboundVoicemailTwiml(input: { recordingUrl: string; transcriptU
  * presses nothing, so it never joins a run and no lead is ever dialled into it).
  */
 export function queueAgentPromptTwiml(input: { queueName: string; joinUrl: string }): string {
-  const response = new VoiceResponse();
+  const response = voiceResponse();
   const gather = response.gather({
     numDigits: 1,
     timeout: AGENT_KEY_SECONDS,
@@ -262,7 +264,7 @@ export function queueAgentPromptTwiml(input: { queueName: string; joinUrl: strin
  * when they leave (endConferenceOnExit); between leads they hear silence (no hold music, no beep).
  */
 export function queueJoinTwiml(input: { conference: string; statusCallback?: string }): string {
-  const response = new VoiceResponse();
+  const response = voiceResponse();
   const dial = response.dial();
   dial.conference(
     {
@@ -277,7 +279,7 @@ export function queueJoinTwiml(input: { conference: string; statusCallback?: str
             statusCallbackMethod: "POST",
           }
         : {}),
-    } as Parameters<ReturnType<InstanceType<typeof VoiceResponse>["dial"]>["conference"]>[0],
+    } as Parameters<ReturnType<VoiceResponse["dial"]>["conference"]>[0],
     input.conference,
   );
   return response.toString();

@@ -19,6 +19,7 @@ export const QUEUE_WORDS: Record<string, Words> = {
   queue_deleted: () => "That queue was deleted; the run has ended.",
   queue_not_answered: () => "Answer your phone first: the lead joins you on that line.",
   queue_claim_expired: () => "That lead is no longer yours (the claim ran out); here is the next.",
+  queue_gone: () => "That queue was deleted meanwhile. Open App Home again to see the queues there are.",
   queue_missing: (data) => `There is no queue named "${text(data.name)}".`,
   queue_not_ready: () => "Calling a queue needs Twilio set up and your phone (set it with /call-lead settings).",
   queue_run_live: () => "You are already working a queue: stop that run first.",

@@ -17,6 +17,7 @@ let dir: string;
 let url: string;
 let database: DatabaseHandle;
 let ws: number;
+let queueId: number;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "leadline-pick-"));
@@ -40,6 +41,17 @@ beforeAll(async () => {
         lastContactedAt: (from + k) % 3 === 0 ? new Date(base) : null,
       })),
     });
+  // The queue has dialled every fourth lead one to three times (a `fewest` queue's second pass).
+  const queue = await database.prisma.callQueue.create({
+    data: { workspaceId: ws, name: "Plan", nameKey: "plan", createdBy: "U0PLAN001" },
+  });
+  queueId = queue.id;
+  const leads = await database.prisma.lead.findMany({ where: { workspaceId: ws }, select: { id: true } });
+  await database.prisma.queueLead.createMany({
+    data: leads
+      .filter((_, i) => i % 4 === 0)
+      .map((lead, i) => ({ queueId, leadId: lead.id, attempts: 1 + (i % 3), lastDialAt: new Date(base) })),
+  });
   await statements(database).write("ANALYZE");
 }, 120_000);
 
@@ -51,7 +63,7 @@ afterAll(async () => {
 
 const input = (orderBy: QueueOrder): ClaimInput => ({
   ws,
-  queueId: 1,
+  queueId,
   runId: null,
   agentId: "U0PLAN001",
   filter: {},
@@ -75,24 +87,35 @@ async function plan(orderBy: QueueOrder): Promise<string> {
 }
 
 describe(`the next-lead pick (${testEngine()})`, () => {
-  for (const orderBy of ["callbacks", "new"] as const)
+  for (const orderBy of ["callbacks", "new", "fewest", "oldest"] as const)
     it(`order ${orderBy}: walks the leads' indexes in the queue's order, sorts no lead list`, async () => {
       const text = await plan(orderBy);
       expect(text).toContain("Lead_workspaceId_lastContactedAt_createdAt_id_idx");
-      expect(text).toContain("Lead_workspaceId_createdAt_id_idx");
+      if (orderBy !== "oldest") expect(text).toContain("Lead_workspaceId_createdAt_id_idx");
+      // `fewest` then walks the leads it dialled by their attempts in this queue.
+      if (orderBy === "fewest") expect(text).toContain("QueueLead_queueId_attempts_leadId_idx");
       // PostgreSQL scans a table it knows to be empty (no calls here) rather than its index.
-      if (orderBy === "callbacks" && database.engine === "sqlite")
+      if ((orderBy === "callbacks" || orderBy === "fewest") && database.engine === "sqlite")
         expect(text).toContain("Call_workspaceId_outcome_idx");
       if (database.engine === "sqlite") {
         expect(text).not.toMatch(/SCAN l\b(?! USING)/);
+        expect(text).not.toMatch(/SCAN q\b(?! USING)/);
         // Speed to lead's tier starts from the few overdue speed claims, not from every never-contacted lead.
         expect(text).toContain("SEARCH s USING INDEX SpeedClaim_claimedBy_escalatedAt_dueAt_idx");
         // Only the few callback leads may be sorted (a temporary tree over the callback calls found).
         expect(text.match(/TEMP B-TREE FOR ORDER BY/g)?.length ?? 0).toBeLessThanOrEqual(
-          orderBy === "callbacks" ? 2 : 1,
+          orderBy === "callbacks" || orderBy === "fewest" ? 2 : 1,
         );
       } else {
         expect(text).not.toMatch(/Seq Scan on "Lead"/);
+        expect(text).not.toMatch(/Seq Scan on "QueueLead"/);
+        // A tier that walks the leads or the standings takes them in the index's order: no sort in it (only
+        // speed to lead's few claims and the few callback calls are sorted).
+        const walks = text
+          .split(/CTE t\d+/)
+          .filter((tier) => /Lead_workspaceId_|QueueLead_queueId_attempts/.test(tier));
+        expect(walks.length).toBe({ callbacks: 2, new: 2, fewest: 3, oldest: 2 }[orderBy]);
+        for (const tier of walks) expect(tier).not.toMatch(/\bSort\b/);
         // Speed to lead's tier reads the lead per overdue speed claim; it never walks the leads.
         const speedTier = text.slice(text.indexOf("CTE t0"), text.indexOf("CTE t1"));
         expect(speedTier).toContain('"SpeedClaim" s');
