@@ -85,8 +85,30 @@
     return user ? user.name : id;
   }
 
-  /** Slack mrkdwn to HTML: escaped text, <links|labels>, mentions, *bold*, _italic_, ~strike~, `code`. */
+  /**
+   * Slack mrkdwn to HTML: lines that start with `>` are a block quote (Slack's "Block quotes" in its
+   * formatting reference); the rest as `spans` reads it.
+   */
   function mrkdwn(text) {
+    const runs = [];
+    for (const line of text.split("\n")) {
+      const quoted = /^(>|&gt;)/.test(line);
+      const body = quoted ? line.replace(/^(>|&gt;)/, "") : line;
+      const run = runs[runs.length - 1];
+      if (run && run.quoted === quoted) run.lines.push(body);
+      else runs.push({ quoted, lines: [body] });
+    }
+    return runs
+      .map((run) =>
+        run.quoted
+          ? `<blockquote class="quote">${spans(run.lines.join("\n"))}</blockquote>`
+          : spans(run.lines.join("\n")),
+      )
+      .join("");
+  }
+
+  /** Escaped text, <links|labels>, mentions, *bold*, _italic_, ~strike~, `code`. */
+  function spans(text) {
     const parts = [];
     let last = 0;
     for (const match of text.matchAll(/<([^<>]+)>/g)) {

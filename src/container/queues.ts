@@ -94,7 +94,7 @@ export function createQueuesDomain(
       const claimId = /^queue:(\d+)$/.exec(call?.originKey ?? "")?.[1];
       return claimId ? ((await queueClaimStore.byId(Number(claimId)))?.runId ?? undefined) : undefined;
     },
-    saveCard: (runId, channel, ts) => queueStore.updateRun(runId, { channel, cardTs: ts }),
+    saveCard: (runId, channel, ts) => queueStore.saveCard(runId, channel, ts),
     slackFor: core.slackFor,
     log,
   });

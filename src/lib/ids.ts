@@ -73,6 +73,8 @@ export const ids = {
     homeDeleteAction: "queue_home_delete",
     /** The admin's queue modal (new or edit; private_metadata names the queue being edited). */
     modalCallbackId: "queue_modal",
+    /** Snooze's "Pick a day and time…": a day and a time (scheduleFields' blocks), private_metadata the run and claim. */
+    snoozeCallbackId: "queue_snooze_until",
   },
   outcome: {
     /** One tap on a finished call's line; the value is the call id. The kind is the action id's tail. */

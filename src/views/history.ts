@@ -7,6 +7,7 @@ import { MODE_LABELS } from "../services/calls/modes.js";
 import { OUTCOMES, type Outcome } from "../services/calls/outcomes.js";
 import type { CallSummaryBrief } from "../services/transcripts/summary-insights.js";
 import { authorLabel, context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
+import { textStatusWords } from "./texts.js";
 import { zoneAbbreviation } from "./verdict-words.js";
 
 /** Items per History page: each is one block, well inside a modal's 100 blocks and its size limit. */
@@ -30,10 +31,9 @@ function textText(text: Text): string {
     ? `from ${phoneText(text.phone)}`
     : `${text.agentId && /^[UW][A-Z0-9]{2,}$/.test(text.agentId) ? `by <@${text.agentId}> ` : ""}to ${phoneText(text.phone)}`;
   const keyword = text.optOutType ? ` (${text.optOutType})` : "";
-  const status = inbound
-    ? "received"
-    : `${text.status.replace("sending-twilio", "sending")}${text.errorCode ? ` (${text.errorCode})` : ""}`;
-  return `:speech_balloon: *Text* ${who}${keyword} · ${escapeTruncate(status, 60)} · “${escapeTruncate(text.body, 600)}”`;
+  // In the words of the text's line in the thread ("not sent", "queued"), never the stored code ("not_sent").
+  const status = inbound ? "received" : textStatusWords(text.status, text.errorCode).replace(/^:[a-z_]+: /, "");
+  return `:speech_balloon: *Text* ${who}${keyword} · ${status} · “${escapeTruncate(text.body, 600)}”`;
 }
 
 /** "Tue Nov 24, 10:03 AM EST": a moment in the reader's zone. */

@@ -1,13 +1,14 @@
 import type { Call, CallQueue, Lead, QueueRun } from "@prisma/client";
-import type { KnownBlock } from "@slack/types";
+import type { KnownBlock, ModalView } from "@slack/types";
 import { DateTime } from "luxon";
-import { ids } from "../lib/ids.js";
+import { INPUT_ACTION, ids, scheduleFields } from "../lib/ids.js";
 import { OUTCOMES, outcomesFor } from "../services/calls/outcomes.js";
 import type { Verdict } from "../services/compliance/verdict.js";
 import type { AutoBlock } from "../services/queues/auto-advance.js";
 import type { ProgressCounts } from "../services/queues/claim-store.js";
 import { context, escapeTruncate, mrkdwnSection, phoneText, plain } from "./common.js";
 import { readableNote } from "./history.js";
+import { dayAndTime } from "./schedule.js";
 import { SKIP_MENU, SNOOZE_MENU, skipsText } from "./skip-words.js";
 import { zoneLabel } from "./verdict-words.js";
 
@@ -172,4 +173,29 @@ export function queueCard(data: QueueCardData): { text: string; blocks: KnownBlo
   if (actions) blocks.push(actions);
   blocks.push(context(progressText(data.progress)));
   return { text: `Queue ${data.queue?.name ?? ""}: ${progressText(data.progress)}`, blocks };
+}
+
+/** Snooze's "Pick a day and time…": Slack's date and time pickers in the agent's zone, the lead back then. */
+export function snoozeModal(
+  meta: { runId: number; claimId: number },
+  options: { agentZone: string; initial: Date; maxDays: number },
+): ModalView {
+  const local = DateTime.fromJSDate(options.initial, { zone: options.agentZone });
+  return {
+    type: "modal",
+    callback_id: ids.queue.snoozeCallbackId,
+    title: plain("Snooze until"),
+    submit: plain("Snooze"),
+    close: plain("Cancel"),
+    private_metadata: JSON.stringify(meta),
+    blocks: [
+      mrkdwnSection(
+        `The lead leaves your queue card and is offered to no one before this time (at most ${options.maxDays} days ahead).`,
+      ),
+      ...dayAndTime(local),
+      context(
+        `Times are in your Slack time zone: ${zoneLabel(options.agentZone)}. The lead's calling hours still apply when it comes back.`,
+      ),
+    ],
+  };
 }

@@ -2,6 +2,7 @@ import type { CallQueue } from "@prisma/client";
 import type { KnownBlock } from "@slack/types";
 import { ids } from "../lib/ids.js";
 import { formatDuration } from "../lib/time.js";
+import { OUTCOMES, type Outcome } from "../services/calls/outcomes.js";
 import { parseStoredFilter } from "../services/queues/queue-filter.js";
 import type { QueueSummary } from "../services/queues/queue-overview.js";
 import type { RunStatus } from "../services/queues/queue-supervise.js";
@@ -17,15 +18,37 @@ export const QUEUE_HELP = [
   "• `/call-queue speed [minutes]` — the speed-to-lead limit: a new lead unclaimed this long goes to the front of every queue that takes it (admins set it; default 5).",
 ].join("\n");
 
+const ORDER_WORDS: Record<string, string> = {
+  callbacks: "callbacks due first",
+  new: "new leads first",
+  fewest: "fewest attempts first",
+  oldest: "oldest last call first",
+};
+
+/** A filter's parts as an agent reads them ("source Zillow, never called, owner @maria"). */
+function filterWords(filter: ReturnType<typeof parseStoredFilter>): string[] {
+  const words: string[] = [];
+  if (filter.owner) words.push(`owner <@${filter.owner}>`);
+  if (filter.source) words.push(`source ${escapeTruncate(filter.source, 80)}`);
+  if (filter.state) words.push(`state ${filter.state}`);
+  if (filter.lastOutcome) words.push(`last outcome ${OUTCOMES[filter.lastOutcome as Outcome] ?? filter.lastOutcome}`);
+  if (filter.neverCalled) words.push("never called");
+  if (filter.callbackDue) words.push("callback due");
+  return words;
+}
+
 function describe(queue: CallQueue): string {
-  const filter = parseStoredFilter(queue.filter);
-  const parts = Object.entries(filter).map(([key, value]) => (value === true ? key : `${key} ${String(value)}`));
+  const parts = filterWords(parseStoredFilter(queue.filter));
+  const removes = queue.removeOutcomes
+    .split(",")
+    .filter(Boolean)
+    .map((kind) => OUTCOMES[kind as Outcome] ?? kind);
   return [
-    parts.length > 0 ? `filter: ${escapeTruncate(parts.join(", "), 300)}` : "every lead with a phone",
-    `order: ${queue.orderBy} first`,
+    parts.length > 0 ? `leads with ${parts.join(", ")}` : "every lead with a phone",
+    ORDER_WORDS[queue.orderBy] ?? queue.orderBy,
     `re-call gap ${queue.recallGapMin} min`,
     `max ${queue.maxAttempts} attempts`,
-    `out after: ${queue.removeOutcomes.replace(/,/g, ", ")}`,
+    removes.length > 0 ? `out of the queue after: ${removes.join(", ")}` : "no outcome takes a lead out",
     queue.autoAdvanceSec
       ? `auto-advance ${queue.autoAdvanceSec} s (autodial consent only, never FL/OK)`
       : "agent-paced",

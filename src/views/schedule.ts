@@ -184,6 +184,24 @@ export function scheduledList(
   return { text: `You have ${rows.length} scheduled calls.`, blocks };
 }
 
+/** A day and a time picker (scheduleFields' blocks), opening on `local`: the schedule form's, Snooze's. */
+export function dayAndTime(local: DateTime): KnownBlock[] {
+  return [
+    {
+      type: "input",
+      block_id: scheduleFields.date,
+      label: plain("Day"),
+      element: { type: "datepicker", action_id: INPUT_ACTION, initial_date: local.toFormat("yyyy-LL-dd") },
+    },
+    {
+      type: "input",
+      block_id: scheduleFields.time,
+      label: plain("Time"),
+      element: { type: "timepicker", action_id: INPUT_ACTION, initial_time: local.toFormat("HH:mm") },
+    },
+  ];
+}
+
 /** Slack's date and time pickers, read in the agent's Slack time zone. */
 export function scheduleModal(
   lead: Pick<Lead, "id" | "name">,
@@ -200,18 +218,7 @@ export function scheduleModal(
     private_metadata: privateMetadata,
     blocks: [
       mrkdwnSection(`A live call to *${escapeTruncate(lead.name, 150)}* (lead #${lead.id}): your phone rings first.`),
-      {
-        type: "input",
-        block_id: scheduleFields.date,
-        label: plain("Day"),
-        element: { type: "datepicker", action_id: INPUT_ACTION, initial_date: local.toFormat("yyyy-LL-dd") },
-      },
-      {
-        type: "input",
-        block_id: scheduleFields.time,
-        label: plain("Time"),
-        element: { type: "timepicker", action_id: INPUT_ACTION, initial_time: local.toFormat("HH:mm") },
-      },
+      ...dayAndTime(local),
       context(`Times are in your Slack time zone: ${escapeMrkdwn(zoneLabel(options.agentZone))}.`),
     ],
   };

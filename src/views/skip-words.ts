@@ -10,12 +10,16 @@ export const SKIP_MENU: Record<AgentSkipReason, string> = {
   other: "Other reason",
 };
 
+/** Snooze's last option: opens a day-and-time form instead of snoozing at once. */
+export const SNOOZE_PICK = "pick";
+
 /** The Snooze menu: until when the lead is put aside ("their" is the lead's time zone). */
-export const SNOOZE_MENU: Record<SnoozeChoice, string> = {
+export const SNOOZE_MENU: Record<SnoozeChoice | typeof SNOOZE_PICK, string> = {
   "1h": "1 hour",
   "3h": "3 hours",
   tomorrow: "Tomorrow morning (their time)",
   next_week: "Next week (Monday morning, their time)",
+  pick: "Pick a day and time…",
 };
 
 /** Each skip's reason as the progress line and /call-stats count it: the agent's and the law's. */

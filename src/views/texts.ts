@@ -9,6 +9,10 @@ import { userErrorWords } from "./error-words/index.js";
 import { textErrorWords } from "./error-words/texts.js";
 import { whenText } from "./schedule.js";
 
+/** `/text` alone or `/text help` (mrkdwn: the angle brackets escaped, or Slack would read them as links). */
+export const TEXT_HELP =
+  'Text a lead: `/text &lt;lead&gt; &lt;message&gt;`, where &lt;lead&gt; is `#12` (the lead\'s number in Leadline), their phone number, the last 4 digits, a "quoted name" or one word of the name. E.g. `/text #12 Are you free at 5?`';
+
 /** How each stored status reads on a text's line. */
 const STATUS_WORDS: Record<string, string> = {
   sending: ":hourglass_flowing_sand: sending",
@@ -73,14 +77,20 @@ export function inboundTextMessage(
       };
   // A lead who texted STOP is not offered a reply: no text can go to them until they text START.
   const stopped = lead !== null && text.optOutType === "STOP";
+  const actions: KnownBlock = { type: "actions", block_id: `text_${text.id}`, elements: [button] };
   return {
     text: `Text from ${lead ? escapeTruncate(lead.name, 150) : phoneText(text.phone)}${keyword}`,
     blocks: [
       mrkdwnSection(head),
       mrkdwnSection(`>${escapeTruncate(text.body || " ", 2800).replace(/\n/g, "\n>")}`),
-      stopped
-        ? context("They opted out of texts: none can be sent to them until they text START.")
-        : { type: "actions", block_id: `text_${text.id}`, elements: [button] },
+      ...(text.optOutType === "START"
+        ? [
+            context(
+              "They opted back in to texts (START): texts to them can go again. Their do-not-call entry for calls stays.",
+            ),
+          ]
+        : []),
+      stopped ? context("They opted out of texts: none can be sent to them until they text START.") : actions,
     ],
   };
 }

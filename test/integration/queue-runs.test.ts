@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { blockKitProblems } from "../../sandbox/slack/block-kit/index.js";
-import { ids, queueFields } from "../../src/lib/ids.js";
+import { ids, queueFields, scheduleFields } from "../../src/lib/ids.js";
 import { CALLING_TIME, eventually, freshStart, settled, startTestApp, type TestApp } from "../helpers/app.js";
 import { type FakeAccount, startFakeTwilio } from "../helpers/fake-twilio.js";
 import { buttonClick, menuPick, viewSubmission } from "../helpers/payloads.js";
@@ -142,6 +142,16 @@ async function press(actionId: string) {
   );
   expect(res.status).toBe(200);
   return button.value!;
+}
+
+/** Submits Snooze's day-and-time form with Slack's date and time pickers' state (10:00 on that day). */
+async function submitPicked(view: Record<string, unknown>, date: string): Promise<string> {
+  const payload = viewSubmission(view, AGENT, {}) as { view: { state: { values: Record<string, unknown> } } };
+  payload.view.state.values = {
+    [scheduleFields.date]: { value: { type: "datepicker", selected_date: date } },
+    [scheduleFields.time]: { value: { type: "timepicker", selected_time: "10:00" } },
+  };
+  return (await t.interact(payload)).text();
 }
 
 /** Picks an option in the card's Skip or Snooze menu (the option's value ends with the choice). */
@@ -585,6 +595,7 @@ describe(`a queue run over one line (${process.env.LEADLINE_TEST_ENGINE ?? "sqli
       "3 hours",
       "Tomorrow morning (their time)",
       "Next week (Monday morning, their time)",
+      "Pick a day and time…",
     ]);
     await pick(ids.queue.skipAction, "call_later");
     await eventually(() => cardWords().includes("Bob Kim"), "Bob on the card");
@@ -636,6 +647,32 @@ describe(`a queue run over one line (${process.env.LEADLINE_TEST_ENGINE ?? "sqli
       }),
     ).rejects.toMatchObject({ code: "queue_skip_reason" });
     expect(await t.app.deps.db.queueSkip.count()).toBe(3);
+
+    // "Pick a day and time…" opens Slack's pickers; a day past, or beyond a month, is refused beside the day
+    // with what to pick instead; a good one snoozes Dee until then.
+    const opens = t.slack.callsTo("views.open").length;
+    await pick(ids.queue.snoozeAction, "pick");
+    const form = await eventually(() => t.slack.callsTo("views.open").at(opens), "the snooze form");
+    const view = form.args.view as Record<string, unknown>;
+    expect(view.callback_id).toBe(ids.queue.snoozeCallbackId);
+    expect(blockKitProblems(view.blocks as never, "modal")).toEqual([]);
+    const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    expect(JSON.parse(await submitPicked(view, day(-2)))).toEqual({
+      response_action: "errors",
+      errors: {
+        [scheduleFields.date]:
+          "That snooze would end in the past (or in under 5 minutes): pick a later time, such as 1 hour or tomorrow morning.",
+      },
+    });
+    expect(JSON.parse(await submitPicked(view, day(40))).errors[scheduleFields.date]).toBe(
+      "A snooze lasts at most 30 days: pick an earlier time, or skip the lead with a reason instead.",
+    );
+    expect(await liveClaims()).toMatchObject([{ leadId: dee.id, status: "offered" }]);
+    expect(await submitPicked(view, day(2))).toBe("");
+    await eventually(() => card()!.text.includes("· 3 snoozed"), "Dee snoozed");
+    const deeSkip = await t.app.deps.db.queueSkip.findFirst({ where: { leadId: dee.id } });
+    expect(deeSkip).toMatchObject({ reason: "snooze" });
+    expect(deeSkip!.until!.toISOString().slice(0, 10)).toBe(day(2));
     await press(ids.queue.stopAction);
   });
 

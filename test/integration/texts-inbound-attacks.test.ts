@@ -60,6 +60,27 @@ describe("a STOP without Twilio's OptOutType", () => {
   });
 });
 
+describe("a “Yes” is an answer unless the number had opted out", () => {
+  it("“Yes” to a question is a plain text; after a STOP, “Yes” opts back in to texts and the thread says so", async () => {
+    await lead("Jane Doe", NY);
+    await inbound({ MessageSid: sid(), From: NY, Body: "Yes" });
+    const answer = await eventually(
+      () => posts().find((c) => String(c.args.text).startsWith("Text from")),
+      "the answer",
+    );
+    expect(String(answer.args.text)).toBe("Text from Jane Doe");
+    expect(JSON.stringify(answer.args.blocks)).not.toMatch(/START|opted back/);
+    expect((await t.app.deps.db.text.findFirstOrThrow()).optOutType).toBeNull();
+    await inbound({ MessageSid: sid(), From: NY, Body: "STOP" });
+    await inbound({ MessageSid: sid(), From: NY, Body: "yes", OptOutType: "START" });
+    await eventually(
+      () => posts().find((c) => JSON.stringify(c.args.blocks).includes("They opted back in to texts (START)")),
+      "the opt-in said",
+    );
+    expect(await t.app.deps.db.dncEntry.count({ where: { phone: NY } })).toBe(1);
+  });
+});
+
 describe("the inbound webhook refuses what is not Twilio's", () => {
   it("a replayed signed text is stored and posted once", async () => {
     await lead("Jane Doe", NY);
@@ -101,5 +122,23 @@ describe("a hostile lead name in the thread", () => {
     expect(shown).not.toContain("<!channel>");
     expect(shown).not.toContain("<http://x|y>");
     expect(shown).toContain("&lt;!channel&gt; &amp; &lt;http://x|y&gt;");
+  });
+});
+
+describe("/text with something missing", () => {
+  const answer = async (text: string) =>
+    ((await (await t.command("/text", text, "U0MARIA01")).json()) as { text: string }).text;
+
+  it("no lead: the help, its angle brackets escaped; no message or no match: said plainly, the input escaped", async () => {
+    await lead("Jane Doe", NY);
+    const help = await answer("");
+    expect(help).toContain("`/text &lt;lead&gt; &lt;message&gt;`");
+    expect(help).not.toMatch(/<lead>|<message>/);
+    expect(await answer("jane")).toBe(":x: Say what to text after the lead, e.g. /text jane Are you free at 5?");
+    const nobody = await answer("<!channel> hello");
+    expect(nobody).toContain("No lead matches “&lt;!channel&gt;”");
+    expect(nobody).not.toContain("<!channel>");
+    await t.app.deps.tasks.drain(2_000);
+    expect(await t.app.deps.db.text.count()).toBe(0);
   });
 });

@@ -215,6 +215,28 @@ describe("Send at …", () => {
   });
 });
 
+describe("STOP and a booked text", () => {
+  it("a STOP cancels a text booked with Send at …: nothing goes at 8:00", async () => {
+    callingTime = new Date("2026-11-25T01:05:00Z");
+    const jane = await withTextConsent(await lead("Jane Doe", "+13055550142"));
+    const answer = (await (await t.command("/text", `#${jane.id} Still interested?`, AGENT)).json()) as {
+      blocks: { type: string; elements?: { action_id: string; value: string }[] }[];
+    };
+    const button = answer.blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === ids.texts.sendAtAction);
+    await click(ids.texts.sendAtAction, button!.value);
+    await said(/will be sent/);
+    const stop = { AccountSid: account.sid, To: FROM, MessageSid: `SM${"c".repeat(32)}`, From: "+13055550142" };
+    await t.signedTwilio(`/twilio/sms/inbound?ws=${t.ws}`, { ...stop, Body: "STOP" }, account.token);
+    const rows = await t.app.deps.db.scheduledCall.findMany({ where: { leadId: jane.id } });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.map((row) => row.status)).toEqual(rows.map(() => "cancelled"));
+    const at = new Date(JSON.parse(button!.value).at);
+    callingTime = at;
+    await t.app.deps.scheduler.tick(new Date(at.getTime() + 1_000));
+    expect(creates()).toHaveLength(0);
+  });
+});
+
 describe("HELP and numbers that cannot take texts", () => {
   it("HELP is answered once with the team's help text", async () => {
     await lead("Jane Doe", NY);
@@ -235,7 +257,9 @@ describe("HELP and numbers that cannot take texts", () => {
     expect(first.text).toMatch(/cannot receive texts.*21614/);
     expect(creates()).toHaveLength(1);
     const second = (await (await t.command("/text", `#${land.id} Hello again`, AGENT)).json()) as { text: string };
-    expect(second.text).toMatch(/Land Line's number cannot receive texts.*Twilio 21614/);
+    expect(second.text).toMatch(
+      /Texts cannot reach \*?Land Line\*?: the number cannot receive texts.*Twilio 21614, seen [A-Z][a-z]{2} \d{1,2}, \d{4}/,
+    );
     expect(creates()).toHaveLength(1);
   });
 
@@ -266,6 +290,61 @@ describe("HELP and numbers that cannot take texts", () => {
     const again = (await (await t.command("/text", `#${jane.id} Hello?`, AGENT)).json()) as { text: string };
     expect(again.text).toMatch(/cannot receive texts.*Twilio 30006/);
     expect(creates()).toHaveLength(1);
+  });
+});
+
+describe("Reply by text to a lead who opted out", () => {
+  it("the form says they texted STOP and has no Send", async () => {
+    const jane = await lead("Jane Doe", NY);
+    const from = { AccountSid: account.sid, To: FROM, From: NY };
+    await t.signedTwilio(
+      `/twilio/sms/inbound?ws=${t.ws}`,
+      { ...from, MessageSid: `SM${"d".repeat(32)}`, Body: "STOP" },
+      account.token,
+    );
+    await t.signedTwilio(
+      `/twilio/sms/inbound?ws=${t.ws}`,
+      { ...from, MessageSid: `SM${"e".repeat(32)}`, Body: "HELP" },
+      account.token,
+    );
+    const form = await openForm(ids.texts.replyAction, jane.id);
+    expect(JSON.stringify(form)).toContain(
+      "opted out of texts (they texted STOP): nothing can be sent to them until they text START",
+    );
+    expect((form as { submit?: unknown }).submit).toBeUndefined();
+    expect(creates()).toHaveLength(0);
+  });
+});
+
+describe("30034 on a delivery", () => {
+  it("is said as the A2P gate says it: texting is off until the campaign is approved", async () => {
+    const jane = await withTextConsent(await lead("Jane Doe", NY));
+    await t.command("/text", `#${jane.id} Hello`, AGENT);
+    const row = await t.app.deps.db.text.findFirstOrThrow();
+    await eventually(() => t.app.deps.db.text.findFirst({ where: { slackTs: { not: null } } }), "the line posted");
+    const callback = await t.signedTwilio(
+      `/twilio/sms/status?ws=${t.ws}&text=${row.id}`,
+      {
+        MessageSid: row.twilioSid!,
+        MessageStatus: "undelivered",
+        ErrorCode: "30034",
+        ErrorMessage: "Message from an Unregistered Number",
+        AccountSid: account.sid,
+      },
+      account.token,
+    );
+    expect(callback.status).toBe(204);
+    await eventually(
+      () =>
+        t.slack
+          .callsTo("chat.update")
+          .find((c) =>
+            /undelivered \(30034: .*Texting is off until your A2P campaign is approved/.test(
+              JSON.stringify(c.args.blocks),
+            ),
+          ),
+      "the line explains 30034",
+    );
   });
 });
 

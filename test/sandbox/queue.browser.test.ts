@@ -92,6 +92,19 @@ describe.skipIf(needsChromium)("the sandbox console: a queue run from start to s
     const snoozed = await sandbox.leadline.deps.db.queueSkip.findFirst({ where: { reason: "snooze" } });
     expect(snoozed?.until?.getTime()).toBeGreaterThan(Date.now() + 3_600_000);
     await page.screenshot({ path: join(ARTIFACTS, "sandbox-queue-skipped.png") });
+    // "Pick a day and time…": Slack's pickers in a form; the lead is snoozed until then.
+    await cardSays("Victor Voicemail");
+    await queueCard().locator('select[data-action="queue_snooze"]').selectOption({ label: "Pick a day and time…" });
+    const form = browserConsole.modal();
+    await form.waitFor();
+    expect(await form.locator(".unknown").count()).toBe(0);
+    const inTwoDays = weekdayMorning.plus({ days: 2 }).toFormat("yyyy-LL-dd");
+    await form.locator('[data-input-block="schedule_date"] input').fill(inTwoDays);
+    await form.locator('[data-input-block="schedule_time"] input').fill("10:00");
+    await page.screenshot({ path: join(ARTIFACTS, "sandbox-queue-snooze-form.png") });
+    await form.locator("button[type=submit]").click();
+    await form.waitFor({ state: "detached" });
+    await cardSays(/1 skipped \(1 wrong number\) · 2 snoozed/);
     await queueCard().getByRole("button", { name: "Stop", exact: true }).click();
     await cardSays("The run has ended: you stopped it.");
     await page.screenshot({ path: join(ARTIFACTS, "sandbox-queue-stopped.png") });
@@ -103,7 +116,7 @@ describe.skipIf(needsChromium)("the sandbox console: a queue run from start to s
     const stats = page.locator("li.message.ephemeral", { hasText: "Per queue" }).last();
     await expect
       .poll(() => stats.textContent(), { timeout: 20_000 })
-      .toMatch(/Everyone · 1 call · .*1 skipped \(1 wrong number\) · 1 snoozed/);
+      .toMatch(/Everyone · 1 call · .*1 skipped \(1 wrong number\) · 2 snoozed/);
     await stats.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, "sandbox-queue-stats.png") });
   }, 60_000);

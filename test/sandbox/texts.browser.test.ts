@@ -37,6 +37,9 @@ describe.skipIf(needsChromium)("a lead's phone in the sandbox console", () => {
     await page.locator("#phone-send").click();
     await expect.poll(channelText, { timeout: 20_000 }).toContain("Can we talk at 5?");
     expect(await page.locator("#phone-body").inputValue()).toBe("");
+    // The lead's words are quoted as Slack quotes a line that starts with ">": a block quote, no ">" shown.
+    expect(await page.locator("#messages blockquote.quote", { hasText: "Can we talk at 5?" }).count()).toBe(1);
+    expect(await channelText()).not.toContain(">Can we talk at 5?");
 
     await browserConsole.type("/text Jane Yes, 5 works. I will call you then.");
     await expect
@@ -64,6 +67,8 @@ describe.skipIf(needsChromium)("a lead's phone in the sandbox console", () => {
     await page.locator('#phone-form [data-keyword="START"]').click();
     await expect.poll(() => received().count(), { timeout: 20_000 }).toBe(3);
     expect(await received().last().textContent()).toMatch(/re-subscribed/);
+    await expect.poll(channelText, { timeout: 20_000 }).toContain("They opted back in to texts (START)");
+    await page.locator("#messages").screenshot({ path: join(ARTIFACTS, "sandbox-texts-channel-start.png") });
     expect(lead.id).toBeGreaterThan(0);
     await page.locator("#phone").scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, "sandbox-texts-phone.png"), fullPage: false });

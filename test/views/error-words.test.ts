@@ -69,7 +69,7 @@ describe("typed refusals in words", () => {
       "Texting is off until your A2P campaign is approved. Twilio reports the campaign as FAILED: samples missing; no opt-in. Nothing was sent.",
     );
     expect(words("text_unreachable", { leadName: "Jane", twilioCode: 21614, markedOn: "2026-11-24" })).toBe(
-      "Jane's number cannot receive texts: the number cannot receive texts (a landline or a number without texting) (Twilio 21614, 2026-11-24). Nothing was sent; call them, or change their number.",
+      "Texts cannot reach Jane: the number cannot receive texts (a landline or a number without texting) (Twilio 21614, seen Nov 24, 2026). Nothing was sent; call them, or change their number.",
     );
     expect(words("text_refused", { leadName: "Jane", twilioCode: 21211, said: "Invalid 'To' Phone Number" })).toBe(
       "Nothing was sent to Jane: Invalid 'To' Phone Number (Twilio 21211).",

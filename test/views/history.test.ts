@@ -1,3 +1,4 @@
+import type { Text } from "@prisma/client";
 import type { ActionsBlock } from "@slack/types";
 import { describe, expect, it } from "vitest";
 import { blockKitProblems } from "../../sandbox/slack/block-kit/index.js";
@@ -92,5 +93,44 @@ describe("the History modal", () => {
     // The newest note is first; a long note is cut, not the page.
     const first = shownText(historyModal({ id: 12, name: "Jane Doe" }, items, 0, options).blocks[1]);
     expect(first).toMatch(/long note .*…/);
+  });
+});
+
+describe("texts in History", () => {
+  const textRow = (over: Partial<Text>) =>
+    ({
+      id: 1,
+      workspaceId: 1,
+      leadId: 12,
+      direction: "outbound",
+      kind: "agent",
+      agentId: "U0MARIA01",
+      phone: "+12125550182",
+      body: "Are you free at 5?",
+      status: "delivered",
+      errorCode: null,
+      errorMessage: null,
+      optOutType: null,
+      createdAt: AT,
+      updatedAt: AT,
+      ...over,
+    }) as Text;
+
+  it("shows each text's way and where it got in words, never a stored code; its words escaped", () => {
+    const items = historyItems(
+      [],
+      [],
+      [
+        textRow({ id: 3, status: "not_sent", createdAt: later(2) }),
+        textRow({ id: 2, status: "undelivered", errorCode: 30006, createdAt: later(1) }),
+        textRow({ id: 1, direction: "inbound", agentId: null, body: `STOP ${HOSTILE_NAME}`, optOutType: "STOP" }),
+      ],
+    );
+    const shown = shownText(historyModal({ id: 12, name: "Jane Doe" }, items, 0, options));
+    expect(shown).toContain("*Text* by <@U0MARIA01> to +1 212 555 0182 · not sent · “Are you free at 5?”");
+    expect(shown).toContain("· undelivered (30006) ·");
+    expect(shown).toContain("*Text* from +1 212 555 0182 (STOP) · received");
+    expect(shown).not.toMatch(/not_sent|not\u200b_/);
+    expect(shown).not.toContain("<!channel>");
   });
 });

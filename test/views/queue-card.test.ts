@@ -58,7 +58,13 @@ describe("the queue card", () => {
       "3:9:wrong_number",
       "3:9:other",
     ]);
-    expect(snooze.options!.map((o) => o.value)).toEqual(["3:9:1h", "3:9:3h", "3:9:tomorrow", "3:9:next_week"]);
+    expect(snooze.options!.map((o) => o.value)).toEqual([
+      "3:9:1h",
+      "3:9:3h",
+      "3:9:tomorrow",
+      "3:9:next_week",
+      "3:9:pick",
+    ]);
     expect(blockKitProblems(card().blocks, "message")).toEqual([]);
   });
 

@@ -44,6 +44,18 @@ describe("an inbound text's message", () => {
     expect(actionIds(help.blocks as never)).toEqual(["text_reply"]);
   });
 
+  it("a lead's START says texts can go again and calls stay on the do-not-call list, and offers a reply", () => {
+    const start = inboundTextMessage(inbound({ body: "START", optOutType: "START" }), { id: 12, name: "Jane Doe" });
+    expect(shownText(start.blocks)).toContain(
+      "They opted back in to texts (START): texts to them can go again. Their do-not-call entry for calls stays.",
+    );
+    expect(actionIds(start.blocks as never)).toEqual(["text_reply"]);
+    expect(blockKitProblems(start.blocks, "message")).toEqual([]);
+    expect(shownText(inboundTextMessage(inbound({ body: "Yes" }), { id: 12, name: "Jane Doe" }).blocks)).not.toMatch(
+      /START|opted/,
+    );
+  });
+
   it("an unknown number offers Add as lead, STOP or not", () => {
     const stop = inboundTextMessage(inbound({ leadId: null, body: "STOP", optOutType: "STOP" }), null);
     expect(actionIds(stop.blocks as never)).toEqual(["lead_add_open"]);

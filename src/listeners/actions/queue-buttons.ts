@@ -5,8 +5,11 @@ import { OUTCOMES } from "../../services/calls/outcomes.js";
 import type { AgentSkipReason } from "../../services/queues/queue-claims.js";
 import type { QueueRuns } from "../../services/queues/queue-runs.js";
 import type { QueueSupervision } from "../../services/queues/queue-supervise.js";
-import { SNOOZE_CHOICES, type SnoozeChoice } from "../../services/queues/snooze.js";
+import { SNOOZE_CHOICES, SNOOZE_MAX_DAYS, type SnoozeChoice } from "../../services/queues/snooze.js";
 import type { SpeedToLead } from "../../services/queues/speed-to-lead.js";
+import { zoneOf } from "../../services/slack/people.js";
+import { snoozeModal } from "../../views/queue-card.js";
+import { SNOOZE_PICK } from "../../views/skip-words.js";
 import type { ListenerBase } from "../shared/base.js";
 import { buttonOf } from "../shared/payloads.js";
 import { afterAck, tellClicker } from "../shared/reply.js";
@@ -29,6 +32,19 @@ function pickedValue(body: BlockAction): string {
   return action?.selected_option?.value ?? action?.value ?? "";
 }
 
+/** Snooze's "Pick a day and time…": the form opens on tomorrow at this hour, in the agent's zone. */
+async function openSnoozeForm(
+  deps: Pick<ListenerBase, "slackFor" | "clock">,
+  ws: number,
+  body: BlockAction,
+  meta: { runId: number; claimId: number },
+): Promise<void> {
+  const slack = await deps.slackFor(ws);
+  const initial = new Date(deps.clock.now().getTime() + 86_400_000);
+  const agentZone = await zoneOf(slack, body.user.id);
+  await slack.openView(body.trigger_id, snoozeModal(meta, { agentZone, initial, maxDays: SNOOZE_MAX_DAYS }));
+}
+
 /** The queue card's buttons: Call, Skip (a reason), Snooze (until), Stop, Look again, and the call's outcome. */
 export function registerQueueButtons(app: App, deps: QueueButtonsDeps): void {
   app.action<BlockAction>(QUEUE_ACTION, async ({ ack, body, context }) => {
@@ -44,8 +60,11 @@ export function registerQueueButtons(app: App, deps: QueueButtonsDeps): void {
       if (id === q.callAction) return deps.queueRuns.dial({ ...action, claimId });
       if (id === q.skipAction) return deps.queueRuns.skip({ ...action, claimId, reason: choice as AgentSkipReason });
       if (id === q.snoozeAction) {
-        if (!(SNOOZE_CHOICES as readonly string[]).includes(choice)) return;
-        return deps.queueRuns.snooze({ ...action, claimId, until: choice as SnoozeChoice });
+        if (choice === SNOOZE_PICK) return openSnoozeForm(deps, ws, body, { runId: action.runId, claimId });
+        // A card drawn before Snooze was a menu has a "Snooze 1 h" button: no choice in its value.
+        const until = choice || "1h";
+        if (!(SNOOZE_CHOICES as readonly string[]).includes(until)) return;
+        return deps.queueRuns.snooze({ ...action, claimId, until: until as SnoozeChoice });
       }
       if (id === q.stopAction) return deps.queueRuns.stop(action);
       if (id === q.nextAction) return deps.queueRuns.next(action);

@@ -3,12 +3,10 @@ import { UserError } from "../../lib/errors.js";
 import type { LeadService } from "../../services/leads/lead-service.js";
 import type { TextService } from "../../services/texts/text-service.js";
 import { escapeTruncate } from "../../views/common.js";
+import { TEXT_HELP, textSentMessage } from "../../views/texts.js";
 import { answerCommand } from "../shared/answer.js";
 import type { ListenerBase } from "../shared/base.js";
 import { workspaceOf } from "../shared/workspace.js";
-
-export const TEXT_HELP =
-  'Text a lead: `/text <lead> <message>`, where <lead> is `#12` (the lead\'s number in Leadline), their phone number, the last 4 digits, a "quoted name" or one word of the name. E.g. `/text #12 Are you free at 5?`';
 
 /** `#12 hi`, `"Jane Doe" hi`, `(212) 555-0182 hi`, `0182 hi`, `jane hi` → the lead part and the message. */
 export function parseTextCommand(text: string): { lead: string; message: string } {
@@ -32,13 +30,12 @@ export function registerTextCommand(app: App, deps: TextCommandDeps): void {
     await answerCommand(deps, { ack, respond, command }, async () => {
       const { lead: who, message } = parseTextCommand(command.text ?? "");
       if (!who || who === "help") return { text: TEXT_HELP };
-      if (!message) throw new UserError(`Say what to text, e.g. \`/text ${who} Are you free at 5?\`.`);
+      if (!message) throw UserError.of("text_no_message", { who });
       const id = /^#(\d{1,9})$/.exec(who);
       const found = id
         ? { leads: [await deps.leads.get(ws, Number(id[1]))].filter((lead) => lead !== undefined), total: 1 }
         : await deps.leads.search(ws, who, 5);
-      if (found.leads.length === 0)
-        throw new UserError(`No lead matches “${who}”. Find them with /lead, then use their #number.`);
+      if (found.leads.length === 0) throw UserError.of("text_no_lead", { who });
       if (found.leads.length > 1) {
         const names = found.leads.map((lead) => `#${lead.id} ${escapeTruncate(lead.name, 60)}`).join(", ");
         return {
@@ -54,8 +51,7 @@ export function registerTextCommand(app: App, deps: TextCommandDeps): void {
         target: { channel: command.channel_id },
         originKey: `command:${command.trigger_id}`,
       });
-      const where = sent.shown ? " Its delivery shows in the lead's thread." : "";
-      return { text: `:speech_balloon: Texted *${escapeTruncate(sent.lead.name, 150)}*.${where}` };
+      return textSentMessage(sent.lead.name, sent.shown);
     });
   });
 }

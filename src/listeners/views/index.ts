@@ -10,6 +10,7 @@ import { registerLeadImportSubmit } from "./lead-import.js";
 import { registerLeadNoteSubmit } from "./lead-note.js";
 import { registerLeadPhoneSubmit } from "./lead-phone.js";
 import { registerQueueModalSubmit } from "./queue-modal.js";
+import { registerQueueSnoozeSubmit } from "./queue-snooze.js";
 import { registerScheduleSubmit } from "./schedule.js";
 import { registerTextModalSubmit } from "./text-modal.js";
 import { registerTwilioSetupSubmit } from "./twilio-setup.js";
@@ -25,6 +26,7 @@ export function registerViews(app: App, c: Container): void {
   registerLeadPhoneSubmit(app, { ...base, ...pick(c, "leads", "leadCards") });
   registerScheduleSubmit(app, { ...base, ...pick(c, "scheduler") });
   registerQueueModalSubmit(app, { ...base, ...pick(c, "queueAdmin", "homeTab") });
+  registerQueueSnoozeSubmit(app, { ...base, ...pick(c, "queueRuns") });
   registerTwilioSetupSubmit(app, { ...base, ...pick(c, "setup", "settings") });
   registerCrmSetupSubmit(app, { ...base, ...pick(c, "crmSetup") });
   registerTextModalSubmit(app, { ...base, ...pick(c, "leads", "texts", "settings") });

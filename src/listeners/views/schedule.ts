@@ -1,5 +1,4 @@
 import type { App, ViewSubmitAction } from "@slack/bolt";
-import { DateTime } from "luxon";
 import { isExpected, UserError } from "../../lib/errors.js";
 import { ids, scheduleFields } from "../../lib/ids.js";
 import type { Scheduler } from "../../services/scheduling/scheduler.js";
@@ -8,26 +7,8 @@ import { fieldError } from "../../views/errors.js";
 import { scheduledConfirmation, scheduledModal } from "../../views/schedule.js";
 import type { ListenerBase } from "../shared/base.js";
 import { readMetadata, scheduleMeta } from "../shared/payloads.js";
+import { picked, pickedTime } from "../shared/picked-time.js";
 import { workspaceOf } from "../shared/workspace.js";
-
-type ViewState = ViewSubmitAction["view"]["state"];
-
-/** A time picked in the modal (a day and a wall time), read in the agent's Slack zone. */
-export function pickedTime(date: string | undefined, time: string | undefined, zone: string): Date {
-  if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UserError("Pick a day.", { field: scheduleFields.date });
-  if (!time || !/^\d{2}:\d{2}$/.test(time)) throw new UserError("Pick a time.", { field: scheduleFields.time });
-  const local = DateTime.fromISO(`${date}T${time}`, { zone });
-  if (!local.isValid) throw new UserError("That day and time do not exist.", { field: scheduleFields.date });
-  return local.toJSDate();
-}
-
-/** The first element's value in an input block (the date picker's selected_date, the time picker's selected_time). */
-function picked(state: ViewState, block: string, key: "selected_date" | "selected_time"): string | undefined {
-  const elements = state.values[block] ?? {};
-  const element = elements[Object.keys(elements)[0] ?? ""] as Record<string, unknown> | undefined;
-  const value = element?.[key];
-  return typeof value === "string" ? value : undefined;
-}
 
 export interface ScheduleSubmitDeps extends ListenerBase {
   scheduler: Pick<Scheduler, "book" | "move">;

@@ -40,6 +40,8 @@ export interface QueueStore {
       >
     >,
   ): Promise<void>;
+  /** Where the run's card was posted: saved even when the run ended meanwhile (else the next draw posts it again). */
+  saveCard(id: number, channel: string, ts: string): Promise<void>;
   /** Ends a run once; false when it had already ended. */
   endRun(id: number, reason: string, now: Date): Promise<boolean>;
   /** The workspace's runs not ended, oldest first, with their queue's name. */
@@ -119,6 +121,9 @@ export function createQueueStore(database: DatabaseHandle): QueueStore {
       db.queueRun.findMany({ where: { workspaceId: ws, agentId, status: { not: "ended" } }, orderBy: { id: "asc" } }),
     async updateRun(id, data) {
       await db.queueRun.updateMany({ where: { id, status: { not: "ended" } }, data });
+    },
+    async saveCard(id, channel, ts) {
+      await db.queueRun.updateMany({ where: { id, cardTs: null }, data: { channel, cardTs: ts } });
     },
     async endRun(id, reason, now) {
       const done = await db.queueRun.updateMany({

@@ -96,7 +96,9 @@ export function createTextInbound(deps: {
       });
     },
     async receive(ws, message) {
-      const keyword = keywordOf(message.body, message.optOutType);
+      let keyword = keywordOf(message.body, message.optOutType);
+      // "Yes" (or START) from a number that never opted out is an answer, not an opt-in: shown as a text.
+      if (keyword === "START" && !(await deps.store.optIn(ws, message.from, "START by text"))) keyword = undefined;
       // One write on the hot path: the store finds the number's lead inside it.
       const { text, created } = await deps.store.recordInbound({
         workspaceId: ws,
@@ -109,7 +111,6 @@ export function createTextInbound(deps: {
       if (!created) return text;
       deps.events.emit("text.received", { ws, textId: text.id });
       if (keyword === "STOP") await inbound.optOut(ws, message.from, "STOP by text", text.twilioSid ?? message.sid);
-      else if (keyword === "START") await deps.store.optIn(ws, message.from, "START by text");
       else if (keyword === "HELP" && text.leadId !== null) {
         const help = (await deps.settings.get(ws)).textHelp;
         if (help)

@@ -203,6 +203,8 @@ export function createTextService(deps: TextServiceDeps): TextService {
         requireTexting(settings);
         await requireA2p(ws, lead.phone!, settings);
         await requireTextable(ws, lead);
+        // A form for a lead who texted STOP would only end in a refusal: say so before anything is written.
+        if (await deps.store.optedOut(ws, lead.phone)) throw UserError.of("text_opted_out", { leadName: lead.name });
       } catch (error) {
         if (error instanceof UserError) return error;
         throw error;

@@ -75,14 +75,16 @@ export interface TextStore {
   optOut(ws: number, phone: string, source: string, now: Date): Promise<OptOutResult>;
   /** Twilio said the number cannot take texts (21614 landline, 30006…): marked, so the next text is refused before Twilio. */
   markUnreachable(ws: number, phone: string, code: number): Promise<void>;
+  /** Whether the number texted STOP (or Twilio answered 21610) and has not texted START since. */
+  optedOut(ws: number, phone: string): Promise<boolean>;
   /** The number's "cannot take texts" mark, if any. */
   unreachable(ws: number, phone: string): Promise<{ code: number; at: Date } | undefined>;
   /** A lead's texts, newest first. */
   ofLead(ws: number, leadId: number, limit: number): Promise<Text[]>;
   /** Whether a missed-call text-back went (or is booked) to this number since `since`. */
   textBackSince(ws: number, phone: string, since: Date): Promise<boolean>;
-  /** START: texts may go again (a do-not-call entry for calls stays). */
-  optIn(ws: number, phone: string, source: string): Promise<void>;
+  /** START: texts may go again (a do-not-call entry for calls stays); true when the number had opted out. */
+  optIn(ws: number, phone: string, source: string): Promise<boolean>;
   /** Claims this instance took but did not post (it is stopping): free for the next pass at once. */
   releaseClaims(ids: number[]): Promise<void>;
   /** This instance still posts these rows: their claim runs until `until`. */
@@ -249,6 +251,10 @@ export function createTextStore(database: DatabaseHandle): TextStore {
       const data = { status: "unreachable", source: `twilio ${code}` };
       await db.textOptOut.upsert({ where, create: { workspaceId: ws, phone, ...data }, update: data });
     },
+    async optedOut(ws, phone) {
+      const row = await db.textOptOut.findUnique({ where: { workspaceId_phone: { workspaceId: ws, phone } } });
+      return row?.status === "stopped";
+    },
     async unreachable(ws, phone) {
       const row = await db.textOptOut.findUnique({ where: { workspaceId_phone: { workspaceId: ws, phone } } });
       if (row?.status !== "unreachable") return undefined;
@@ -276,11 +282,20 @@ export function createTextStore(database: DatabaseHandle): TextStore {
       return Boolean(sent ?? booked);
     },
     async optIn(ws, phone, source) {
-      await db.textOptOut.upsert({
-        where: { workspaceId_phone: { workspaceId: ws, phone } },
-        create: { workspaceId: ws, phone, status: "started", source },
-        update: { status: "started", source },
-      });
+      const reopened =
+        (
+          await db.textOptOut.updateMany({
+            where: { workspaceId: ws, phone, status: "stopped" },
+            data: { status: "started", source },
+          })
+        ).count > 0;
+      if (!reopened)
+        await db.textOptOut.upsert({
+          where: { workspaceId_phone: { workspaceId: ws, phone } },
+          create: { workspaceId: ws, phone, status: "started", source },
+          update: { status: "started", source },
+        });
+      return reopened;
     },
     async claimUnposted(now, leaseMs, limit) {
       // Oldest first, and only the leading run nobody holds: a row another instance (or one that died)

@@ -40,7 +40,7 @@ export const TEXT_WORDS: Record<string, Words> = {
     return `Texting is off until your A2P campaign is approved. Twilio reports the campaign as ${text(data.status)}${errors.length ? `: ${errors.join("; ")}` : ""}. Nothing was sent.`;
   },
   text_unreachable: (data) =>
-    `${text(data.leadName)}'s number cannot receive texts: ${textErrorWords(twilioCode(data))} (Twilio ${String(data.twilioCode)}, ${text(data.markedOn)}). Nothing was sent; call them, or change their number.`,
+    `Texts cannot reach ${text(data.leadName)}: ${textErrorWords(twilioCode(data))} (Twilio ${String(data.twilioCode)}, seen ${dayWords(data.markedOn)}). Nothing was sent; call them, or change their number.`,
   text_cannot_receive: (data) => refusedWords(data),
   text_refused: (data) => refusedWords(data),
   text_unknown: (data) =>
@@ -49,10 +49,24 @@ export const TEXT_WORDS: Record<string, Words> = {
     `Twilio did not answer in time and has no record of a text to ${text(data.leadName)}, so nothing was sent. You can try again.`,
   text_missing: () => "That text can no longer be scheduled; write it again.",
   text_already_sent: (data) => `This click already sent a text to ${text(data.leadName)}; nothing was sent again.`,
+  text_opted_out: (data) =>
+    `${text(data.leadName)} opted out of texts (they texted STOP): nothing can be sent to them until they text START. Nothing was sent.`,
   text_empty: () => "The text is empty; write what to send.",
+  text_no_message: (data) => `Say what to text after the lead, e.g. /text ${text(data.who)} Are you free at 5?`,
+  text_no_lead: (data) => `No lead matches “${text(data.who)}”. Find them with /lead, then use their #number.`,
   text_too_long: (data) =>
     `The text is too long: ${text(data.segments)} segments (${text(data.characters)} characters); at most ${text(data.maxSegments)} segments can be sent. Shorten it.`,
 };
+
+/** "2026-11-24" as people read it: "Nov 24, 2026" (anything else as given). */
+function dayWords(value: unknown): string {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text(value));
+  if (!day) return text(value);
+  const month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][
+    Number(day[2]) - 1
+  ];
+  return month ? `${month} ${Number(day[3])}, ${day[1]}` : text(value);
+}
 
 /** Twilio refused the send: its code in words (or Twilio's own words). */
 function refusedWords(data: Record<string, unknown>): string {
