@@ -9,6 +9,8 @@ import { sendTwiml, type VerifyTwilioWebhook } from "./twilio-webhooks.js";
 
 /** Every queue webhook names its run and workspace in the signed URL. */
 const runQuery = z.object({ run: z.coerce.number().int().positive(), ws: z.coerce.number().int().positive() });
+/** The agent's line, as Twilio names it in the webhook (kept when the create's answer was never saved). */
+const lineSid = z.string().regex(/^CA[0-9a-f]{32}$/i);
 
 export interface TwilioQueueDeps {
   verify: VerifyTwilioWebhook;
@@ -46,7 +48,12 @@ export function registerTwilioQueue(router: Router, deps: TwilioQueueDeps): void
 
   router.add("POST", "/twilio/voice/queue/join", async ({ req, res, url }) => {
     const { params, runId } = await verified(req, url);
-    const joined = await deps.queueRuns.agentJoined(runId, Boolean(params.Digits));
+    const line = lineSid.safeParse(params.CallSid);
+    const joined = await deps.queueRuns.agentJoined(
+      runId,
+      Boolean(params.Digits),
+      line.success ? line.data : undefined,
+    );
     if (!joined.join || !joined.run) return sendTwiml(res, sayAndHangUpTwiml("No key was pressed. Goodbye."));
     const urls = queueAgentUrls(deps.publicBaseUrl, joined.run.workspaceId, runId);
     sendTwiml(res, queueJoinTwiml({ conference: joined.run.conference, statusCallback: urls.conference }));

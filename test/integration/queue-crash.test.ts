@@ -164,7 +164,7 @@ async function slackPost(child: ChildApp, body: string): Promise<Response> {
   });
 }
 
-/** `/call-queue <text>` as `user`: the ack's words. */
+/** `/call-queue <text>` as `user`: the ack's words (a slow start answers "Working on it…" first). */
 async function command(w: World, child: ChildApp, text: string, user: string): Promise<string> {
   const form = new URLSearchParams({
     token: "legacy",
@@ -184,6 +184,26 @@ async function command(w: World, child: ChildApp, text: string, user: string): P
   const res = await slackPost(child, form.toString());
   expect(res.status).toBe(200);
   return String(((await res.json()) as { text?: string }).text ?? "");
+}
+
+/**
+ * `/call-queue <text>` as `user`, answered with words matching `pattern`: in the ack, or (a slow start on a
+ * loaded machine acks "Working on it…") in the answer that follows through the response URL.
+ */
+async function answered(w: World, child: ChildApp, text: string, user: string, pattern: RegExp): Promise<string> {
+  const before = w.slack.responses.length;
+  const ack = await command(w, child, text, user);
+  if (pattern.test(ack)) return ack;
+  expect(ack).toMatch(/Working on it/);
+  return until(
+    () =>
+      w.slack.responses
+        .slice(before)
+        .map((r) => String(r.body.text ?? ""))
+        .find((words) => pattern.test(words)),
+    `the answer to /call-queue ${text}`,
+    STEP,
+  );
 }
 
 type Block = {
@@ -282,7 +302,7 @@ const claimsOf = (child: ChildApp, phone: string) =>
 
 /** Starts the agent's run and waits until their phone has joined its conference and a lead is on the card. */
 async function startRun(w: World, child: ChildApp, user: string) {
-  expect(await command(w, child, "Zillow", user)).toMatch(/Ringing your phone for queue run #\d+/);
+  await answered(w, child, "Zillow", user, /Ringing your phone for queue run #\d+/);
   const run = await until(
     async () => {
       const found = await runOf(child, user);
@@ -302,9 +322,7 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
   it("a lead live on the run's line stays the agent's, is checked with Twilio, is settled from Twilio, and is dialled once", async () => {
     const w = await setUp();
     const first = await startLeadline(w);
-    expect(await command(w, first, "new Zillow source=zillow order=new gap=60", ADMIN)).toMatch(
-      /Queue \*Zillow\* created/,
-    );
+    await answered(w, first, "new Zillow source=zillow order=new gap=60", ADMIN, /Queue \*Zillow\* created/);
     const run = await startRun(w, first, AGENT);
     await until(() => card(w, AGENT)?.words.includes(XENA.name), "Xena on Maria's card", STEP);
     await press(w, first, AGENT, ids.queue.callAction);
@@ -443,9 +461,7 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
   it("killed before Twilio's answer to the participant create arrived: the new instance adopts Twilio's participant, never dials again", async () => {
     const w = await setUp();
     const first = await startLeadline(w);
-    expect(await command(w, first, "new Zillow source=zillow order=new gap=60", ADMIN)).toMatch(
-      /Queue \*Zillow\* created/,
-    );
+    await answered(w, first, "new Zillow source=zillow order=new gap=60", ADMIN, /Queue \*Zillow\* created/);
     const run = await startRun(w, first, AGENT);
     await until(() => card(w, AGENT)?.words.includes(XENA.name), "Xena on Maria's card", STEP);
     // From now on the account's new legs wait to be played, and Twilio's answer to a participant create waits.
@@ -497,9 +513,7 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
   it("the agent hangs up while Leadline is dead: the new instance learns it from Twilio and ends the run at once", async () => {
     const w = await setUp();
     const first = await startLeadline(w);
-    expect(await command(w, first, "new Zillow source=zillow order=new gap=60", ADMIN)).toMatch(
-      /Queue \*Zillow\* created/,
-    );
+    await answered(w, first, "new Zillow source=zillow order=new gap=60", ADMIN, /Queue \*Zillow\* created/);
     const run = await startRun(w, first, AGENT);
     await press(w, first, AGENT, ids.queue.callAction);
     const xena = await until(
@@ -545,7 +559,7 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
     expect(await claimsOf(second, XENA.phone)).toMatchObject([{ liveLeadId: null, callId: xena.id }]);
     // Maria starts again at once (not "already working a queue"); Xena waits out her re-call gap.
     w.earlier = new Set([...w.slack.messages.values()].map((m) => String(m.ts)));
-    expect(await command(w, second, "Zillow", AGENT)).toMatch(/Ringing your phone for queue run #\d+/);
+    await answered(w, second, "Zillow", AGENT, /Ringing your phone for queue run #\d+/);
     await until(
       async () => (await runOf(second, AGENT))?.status === "live" && card(w, AGENT)?.words.includes(YURI.name),
       "Maria's new run to offer Yuri",
@@ -559,9 +573,7 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
   it("a run that ended while Twilio refused to hang up its line: the sweep hangs the line up, ending the conference", async () => {
     const w = await setUp();
     const first = await startLeadline(w);
-    expect(await command(w, first, "new Zillow source=zillow order=new gap=60", ADMIN)).toMatch(
-      /Queue \*Zillow\* created/,
-    );
+    await answered(w, first, "new Zillow source=zillow order=new gap=60", ADMIN, /Queue \*Zillow\* created/);
     const run = await startRun(w, first, AGENT);
     const conference = await until(
       () => [...w.twilio.sim.conferences.values()].find((c) => c.friendlyName === run.conference),
@@ -583,5 +595,42 @@ describe(`kill -9 in the middle of a queue run (${process.env.LEADLINE_TEST_ENGI
     expect(lineUpdates().map((r) => r.params.get("Status"))).toEqual(["completed", "completed"]);
     expect(first.output()).toContain("a run ended with its line still up");
     await first.kill("SIGTERM");
+  }, 300_000);
+
+  it("killed before Twilio's answer to the agent's Calls create: the line is known from its own webhook, so Stop on the new instance hangs it up", async () => {
+    const w = await setUp();
+    const first = await startLeadline(w);
+    await answered(w, first, "new Zillow source=zillow order=new gap=60", ADMIN, /Queue \*Zillow\* created/);
+    // Twilio places Maria's line (it rings, she presses 1, joins) but its answer to the create waits.
+    let answer!: () => void;
+    w.twilio.holds.set("createCall", new Promise<void>((resolve) => (answer = resolve)));
+    void command(w, first, "Zillow", AGENT).catch(() => undefined);
+    const run = await until(
+      async () => {
+        const found = await runOf(first, AGENT);
+        return found?.status === "live" && card(w, AGENT)?.words.includes(XENA.name) && found;
+      },
+      "Maria on the line with Xena on her card",
+      LONG,
+    );
+    const line = await until(() => simCallTo(w, AGENT_PHONE), "Twilio's call to Maria's phone");
+    await first.kill("SIGKILL");
+    answer();
+    w.twilio.holds.delete("createCall");
+    // The line's SID came with its own webhook (the key she pressed), not with the create's answer.
+    expect(run.agentCallSid).toBe(line.sid);
+
+    const second = await startLeadline(w);
+    await press(w, second, AGENT, ids.queue.stopAction);
+    await until(
+      () =>
+        line.status === "completed" && [...w.twilio.sim.conferences.values()].every((c) => c.status === "completed"),
+      "Stop on the new instance to hang up Maria's line and end the conference",
+      LONG,
+    );
+    expect(await runOf(second, AGENT)).toMatchObject({ status: "ended", endReason: "stopped" });
+    expect(w.twilio.creates()).toHaveLength(1);
+    expect(participantCreates(w)).toHaveLength(0);
+    await second.kill("SIGTERM");
   }, 300_000);
 });

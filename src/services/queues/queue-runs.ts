@@ -33,7 +33,11 @@ export interface QueueRuns {
   /** `/call-queue <name>` or Start calling: one run per agent, their phone rung once. */
   start(input: { ws: number; queue: string | number; agentId: string; channel?: string }): Promise<QueueRun>;
   /** The agent's phone answered and a key was pressed (or not): join the conference, or end the run. */
-  agentJoined(runId: number, pressed: boolean): Promise<{ join: boolean; run?: QueueRun; queue?: CallQueue }>;
+  agentJoined(
+    runId: number,
+    pressed: boolean,
+    lineSid?: string,
+  ): Promise<{ join: boolean; run?: QueueRun; queue?: CallQueue }>;
   /** The agent's leg moved; a final status ends the run (the agent hung up, or never answered). */
   agentLeg(runId: number, status: string): Promise<void>;
   /** Offers the next lead (a claim) unless the run already holds one. */
@@ -272,14 +276,18 @@ export function createQueueRuns(deps: {
       return (await deps.queues.runById(run.id))!;
     },
 
-    async agentJoined(runId, pressed) {
+    async agentJoined(runId, pressed, lineSid) {
       const run = await deps.queues.runById(runId);
       if (!run || run.status === "ended") return { join: false };
+      // The line's SID from its own webhook: the create's answer may never have been saved (a kill -9 while
+      // Twilio answered), and without it a Stop could not hang the line up.
+      const line = !run.agentCallSid && lineSid ? { agentCallSid: lineSid } : {};
       if (!pressed) {
-        await end(run, "agent_no_key");
+        await deps.queues.updateRun(run.id, line);
+        await end({ ...run, ...line }, "agent_no_key");
         return { join: false };
       }
-      await deps.queues.updateRun(run.id, { status: "live" });
+      await deps.queues.updateRun(run.id, { status: "live", ...line });
       const queue = await deps.queues.byId(run.workspaceId, run.queueId);
       if (queue) await offerNext(run, queue);
       changed(run.workspaceId, run.id);
