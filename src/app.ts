@@ -23,6 +23,8 @@ import { EncryptionKeyMissing, loadKeyring } from "./services/store/keyring.js";
 import type { Workspaces } from "./services/workspaces/workspace-service.js";
 
 export interface LeadlineOptions {
+  /** How long stop() waits for requests in flight before it closes every connection (30 s by default). */
+  stopGraceMs?: number;
   /** Real time (leases, timeouts, stored times); the system's by default. */
   clock?: () => Date;
   /** The time calling hours are judged at: the sandbox's "pretend it is" control, a fixed time in tests. */
@@ -257,9 +259,27 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
   if (oauth) registerSlackOAuth(router, pick(deps, "workspaces", "log", "oauthStates"), config, slackLog);
   registerRoutes(router, deps, { slackReachable: () => slackHealth.reachable(), softphone: options.softphone });
 
+  // Requests whose answer is not finished: stop() waits for them, then closes every connection left.
+  let inFlight = 0;
+  let noneInFlight: (() => void) | undefined;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    inFlight += 1;
+    res.once("close", () => {
+      inFlight -= 1;
+      if (inFlight === 0) noneInFlight?.();
+    });
     handleRequest(router, log, req, res);
   });
+  /** Resolves once no request is in flight, or after `ms` (a client that never finishes its request). */
+  const requestsDone = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (inFlight === 0) return resolve();
+      const timer = setTimeout(resolve, ms);
+      noneInFlight = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   // Longer than the 60 s idle timeout of common load balancers: a proxy never reuses a connection
   // Leadline has just closed (the client sees ECONNRESET when that happens).
   server.keepAliveTimeout = 65_000;
@@ -295,6 +315,10 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         if (!eventsReceiver) await bolt.stop().catch(() => {});
+        await requestsDone(options.stopGraceMs ?? 30_000);
+        // A keep-alive connection with no answer owed (a client left its last body unread, or is still
+        // sending one) is not idle to Node and would hold close() for its request timeout (5 minutes).
+        server.closeAllConnections();
         await closed;
         await tasks.drain(10_000);
         await database.close();

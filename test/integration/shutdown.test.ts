@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
 import { ids } from "../../src/lib/ids.js";
 import { CHANNEL, eventually, startTestApp, withConsent } from "../helpers/app.js";
@@ -38,4 +39,23 @@ describe("graceful shutdown", () => {
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
     await t.stop();
   });
+
+  it("a connection left half-way through a request does not hold the stop (Node counts it busy, not idle)", async () => {
+    const t = await startTestApp();
+    const { port } = new URL(t.url);
+    // A client that sent part of a request's head and went quiet: no request reached Leadline, so no
+    // answer is owed, but Node would keep the connection (and close()) open until its headers timeout.
+    const socket = connect(Number(port), "127.0.0.1");
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    socket.write("POST /slack/events HTTP/1.1\r\nHost: leadline\r\nContent-Type: application/json\r\n");
+    const socketClosed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    socket.on("error", () => {});
+    const connections = () => new Promise<number>((resolve) => t.app.server.getConnections((_e, n) => resolve(n)));
+    await eventually(async () => (await connections()) === 1, "the server to hold the half-sent request's connection");
+    const started = Date.now();
+    await t.app.stop();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await socketClosed;
+    await t.stop();
+  }, 20_000);
 });
