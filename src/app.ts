@@ -1,10 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, resolve } from "node:path";
 import { App, LogLevel, type Receiver, SocketModeReceiver } from "@slack/bolt";
 import type { Logger as SlackLogger } from "@slack/logger";
 import type { Config } from "./config.js";
 import { type Container, createContainer } from "./container/index.js";
+import { createCountingServer } from "./http/counting-server.js";
 import { registerRoutes } from "./http/index.js";
 import type { SoftphoneOverride } from "./http/phone.js";
 import { createRouter, HttpError, handleRequest } from "./http/router.js";
@@ -259,27 +260,7 @@ export async function createLeadline(config: Config, options: LeadlineOptions = 
   if (oauth) registerSlackOAuth(router, pick(deps, "workspaces", "log", "oauthStates"), config, slackLog);
   registerRoutes(router, deps, { slackReachable: () => slackHealth.reachable(), softphone: options.softphone });
 
-  // Requests whose answer is not finished: stop() waits for them, then closes every connection left.
-  let inFlight = 0;
-  let noneInFlight: (() => void) | undefined;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    inFlight += 1;
-    res.once("close", () => {
-      inFlight -= 1;
-      if (inFlight === 0) noneInFlight?.();
-    });
-    handleRequest(router, log, req, res);
-  });
-  /** Resolves once no request is in flight, or after `ms` (a client that never finishes its request). */
-  const requestsDone = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (inFlight === 0) return resolve();
-      const timer = setTimeout(resolve, ms);
-      noneInFlight = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  const { server, requestsDone } = createCountingServer((req, res) => handleRequest(router, log, req, res));
   // Longer than the 60 s idle timeout of common load balancers: a proxy never reuses a connection
   // Leadline has just closed (the client sees ECONNRESET when that happens).
   server.keepAliveTimeout = 65_000;
