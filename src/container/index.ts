@@ -1,6 +1,7 @@
 import { type ChartRenderer, createChartRenderer } from "../presenters/charts.js";
 import { createHomeTab, type HomeTab } from "../presenters/home-tab.js";
 import { createInboundPosts } from "../presenters/inbound-posts.js";
+import { redrawHomeWhenRunsEnd } from "../presenters/queue-home.js";
 import { createScheduleAnnouncer } from "../presenters/schedule-announcer.js";
 import { createStatsDelivery, type StatsDelivery } from "../presenters/stats-delivery.js";
 import { createInboundService, type InboundService } from "../services/inbound/inbound-service.js";
@@ -168,6 +169,8 @@ export function createContainer(inputs: ContainerInputs): Container {
     publicBaseUrl: config.PUBLIC_BASE_URL,
     queues: (ws, agentId, limit) => queues.queueOverview.forAgent(ws, agentId, limit),
   });
+  const homeTab = createHomeTab({ home, admins: core.admins, slackFor: core.slackFor, clock });
+  redrawHomeWhenRunsEnd({ events: core.events, runById: queues.queueStore.runById, homeTab, log });
   return {
     ...core,
     ...leads,
@@ -192,7 +195,7 @@ export function createContainer(inputs: ContainerInputs): Container {
     scheduler,
     stats,
     home,
-    homeTab: createHomeTab({ home, admins: core.admins, slackFor: core.slackFor, clock }),
+    homeTab,
     statsDelivery: createStatsDelivery({ stats, slackFor: core.slackFor, charts, log }),
     charts,
     async startBackgroundWork() {

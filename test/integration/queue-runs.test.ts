@@ -729,8 +729,17 @@ describe(`a queue run over one line (${process.env.LEADLINE_TEST_ENGINE ?? "sqli
     const working = await homeOf(AGENT);
     expect(working.find((b) => b.text?.text.startsWith("*Zillow*"))!.text!.text).toContain("you are working it");
     expect(actionsIn(working)).not.toContain(ids.queue.homeStartAction);
+    const publishedBeforeStop = t.slack.callsTo("views.publish").length;
     await press(ids.queue.stopAction);
     await eventually(async () => (await runs())[0]?.status === "ended", "the run to end");
+    // The run's end redraws the agent's Home by itself (once): Start calling is offered again.
+    await settled(t);
+    const redrawn = t.slack
+      .callsTo("views.publish")
+      .slice(publishedBeforeStop)
+      .filter((c) => c.args.user_id === AGENT);
+    expect(redrawn).toHaveLength(1);
+    expect(actionsIn((redrawn[0]!.args.view as { blocks: HomeBlock[] }).blocks)).toContain(ids.queue.homeStartAction);
 
     // An agent's forged admin clicks: refused in words, nothing opened or deleted.
     const opens = t.slack.callsTo("views.open").length;
