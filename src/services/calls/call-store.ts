@@ -2,6 +2,7 @@ import type { Call, Lead } from "@prisma/client";
 import type pg from "pg";
 import { type CallFacts, factsOf, POSTGRES_FACTS_SQL, type Reader } from "../compliance/compliance-store.js";
 import { BUMP_CALL_SQL } from "../crm/outbox-store.js";
+import { retryBusy } from "../store/busy.js";
 import { type DatabaseHandle, pooled, statements } from "../store/db.js";
 import { type CallFactKind, type CallMode, FINAL_STATUSES } from "./modes.js";
 
@@ -148,11 +149,15 @@ export function createCallStore(database: DatabaseHandle): CallStore {
       if (gate && pool) return openInOneStatement(pool, call, gate, taken);
       try {
         if (!gate) return { opened: await db.call.create({ data }) };
-        return await db.$transaction(async (tx) => {
-          const blocked = gate.judge(await gate.facts(tx));
-          if (blocked !== undefined) return { blocked };
-          return { opened: await tx.call.create({ data }) };
-        });
+        // SQLite: another process's write between the guard's read and its insert makes the snapshot stale
+        // (SQLITE_BUSY_SNAPSHOT); the transaction was rolled back whole, so it is judged and tried again.
+        return await retryBusy(() =>
+          db.$transaction(async (tx) => {
+            const blocked = gate.judge(await gate.facts(tx));
+            if (blocked !== undefined) return { blocked };
+            return { opened: await tx.call.create({ data }) };
+          }),
+        );
       } catch (error) {
         if ((error as { code?: string }).code !== "P2002") throw error;
         return taken(call);

@@ -1,5 +1,5 @@
 import type { QueueClaim } from "@prisma/client";
-import { isDatabaseBusy } from "../../lib/errors.js";
+import { BUSY_TRIES, retryBusy } from "../store/busy.js";
 import { type Atomic, type DatabaseHandle, statements } from "../store/db.js";
 import { type ClaimInput, claimStatement, leftStatement } from "./claim-pick-store.js";
 
@@ -98,24 +98,6 @@ const claimOf = (row: Record<string, unknown>): ClaimRow => ({
 
 /** The claim placed no call, or its call is over (no longer the lead's live call). */
 const CALL_OVER = `NOT EXISTS (SELECT 1 FROM "Call" a WHERE a."id" = "QueueClaim"."callId" AND a."activeLeadId" IS NOT NULL)`;
-
-/** Tries of a write that found SQLite's file held by another process (each waited up to the busy timeout). */
-const BUSY_TRIES = 8;
-
-/**
- * SQLite: a write that found the file held longer than the busy timeout (many agents claiming at once,
- * from several processes) is tried again after a short random pause; it changed nothing the first time.
- */
-export async function retryBusy<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await run();
-    } catch (error) {
-      if (!isDatabaseBusy(error) || attempt >= BUSY_TRIES) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
-    }
-  }
-}
 
 /**
  * PostgreSQL: two claimers whose statements lock rows in opposite orders (the unique live-claim index) are a

@@ -1,6 +1,6 @@
 import type { SpeedClaim } from "@prisma/client";
+import { retryBusy } from "../store/busy.js";
 import { type DatabaseHandle, statements } from "../store/db.js";
-import { retryBusy } from "./claim-store.js";
 
 /** Speed to lead's rows: one per new lead posted with Claim (see SpeedClaim in the schema). */
 export interface SpeedStore {
